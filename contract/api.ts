@@ -1,0 +1,115 @@
+/**
+ * REST bodies shared by src/ and server/. Requests are valibot schemas (the server validates with
+ * them; unknown fields are refused by strictObject); responses are plain types.
+ */
+import * as v from 'valibot'
+import type { StatusMatrix } from './status.ts'
+
+export const LoginBody = v.strictObject({
+  login: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(64)),
+  password: v.pipe(v.string(), v.minLength(1), v.maxLength(256)),
+})
+export type LoginBody = v.InferOutput<typeof LoginBody>
+
+export const SetStatusBody = v.strictObject({
+  status: v.pipe(v.string(), v.minLength(1), v.maxLength(32)),
+})
+export type SetStatusBody = v.InferOutput<typeof SetStatusBody>
+
+export const ClientSearchQuery = v.strictObject({
+  q: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(100)), ''),
+  limit: v.optional(
+    v.pipe(v.string(), v.regex(/^\d{1,3}$/), v.transform(Number), v.minValue(1), v.maxValue(200)),
+    '50',
+  ),
+})
+
+export const IdParam = v.strictObject({ id: v.pipe(v.string(), v.uuid()) })
+
+export type Role = 'operator' | 'supervisor' | 'admin'
+
+/** Ephemeral SIP settings (Kamailio auth_ephemeral); null when the tenant has no PBX line. */
+export interface SipSettings {
+  wsUrl: string
+  aor: string
+  domain: string
+  username: string
+  password: string
+  expiresAt: string
+}
+
+export interface Me {
+  id: string
+  tenantId: string
+  tenantName: string
+  login: string
+  name: string
+  role: Role
+  extension: string
+  status: string
+  features: { softphone: boolean; omni: boolean }
+}
+
+export interface LoginResponse {
+  token: string
+  me: Me
+  sip: SipSettings | null
+}
+
+export interface SessionInfo {
+  id: string
+  createdAt: string
+  lastSeenAt: string
+  userAgent: string
+  current: boolean
+}
+
+export interface EmployeeView {
+  id: string
+  name: string
+  login: string
+  role: Role
+  extension: string
+  mobile: string | null
+  email: string | null
+  status: string
+  online: boolean
+}
+
+export interface GroupView {
+  id: string
+  name: string
+  extension: string
+  strategy: 'parallel' | 'sequential' | 'round_robin' | 'longest_idle'
+  memberIds: string[]
+  available: number
+  total: number
+}
+
+export interface ClientChannel {
+  kind: string
+  address: string
+}
+
+export interface ClientView {
+  id: string
+  name: string
+  phones: string[]
+  emails: string[]
+  channels: ClientChannel[]
+  groupId: string | null
+  groupName: string | null
+  managerId: string | null
+  managerName: string | null
+}
+
+export interface StatusesResponse {
+  matrix: StatusMatrix
+}
+
+export interface HealthResponse {
+  ok: true
+  db: 'pglite' | 'postgres'
+  sip: 'running' | 'unavailable'
+  version: string
+}

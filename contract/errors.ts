@@ -1,0 +1,53 @@
+/**
+ * One coded error catalogue (fastify's FST_ERR_* pattern): the server answers
+ * `{ error: { code, message } }` with the HTTP status here; the app shows `messages[lang]`.
+ */
+export const ERRORS = {
+  E_BAD_REQUEST: { status: 400, en: 'The request is malformed.', ru: 'Некорректный запрос.' },
+  E_VALIDATION: { status: 400, en: 'Some fields are invalid.', ru: 'Некоторые поля заполнены неверно.' },
+  E_BODY_TOO_LARGE: { status: 413, en: 'The request is too large.', ru: 'Слишком большой запрос.' },
+  E_UNSUPPORTED_MEDIA: { status: 415, en: 'Send JSON.', ru: 'Отправьте JSON.' },
+  E_AUTH_REQUIRED: { status: 401, en: 'Please sign in.', ru: 'Войдите в систему.' },
+  E_BAD_CREDENTIALS: {
+    status: 401,
+    en: 'Wrong login or password.',
+    ru: 'Неверный логин или пароль.',
+  },
+  E_RATE_LIMITED: {
+    status: 429,
+    en: 'Too many attempts. Try again in a minute.',
+    ru: 'Слишком много попыток. Повторите через минуту.',
+  },
+  E_SEAT_LIMIT: {
+    status: 403,
+    en: 'All seats of your plan are in use. Ask your administrator.',
+    ru: 'Все места по тарифу заняты. Обратитесь к администратору.',
+  },
+  E_FORBIDDEN: { status: 403, en: 'You may not do this.', ru: 'У вас нет прав на это действие.' },
+  E_STATUS_FORBIDS: {
+    status: 409,
+    en: 'Your current status does not allow this.',
+    ru: 'Ваш текущий статус не позволяет это сделать.',
+  },
+  E_UNKNOWN_STATUS: { status: 400, en: 'No such status.', ru: 'Такого статуса нет.' },
+  E_NOT_FOUND: { status: 404, en: 'Not found.', ru: 'Не найдено.' },
+  E_INTERNAL: {
+    status: 500,
+    en: 'Something went wrong on the server.',
+    ru: 'На сервере произошла ошибка.',
+  },
+} as const
+
+export type ErrorCode = keyof typeof ERRORS
+export type Lang = 'ru' | 'en'
+
+/** The body of every error answer. */
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; details?: string[] }
+}
+
+/** Localized message for a code (the app's own language, not the server's). */
+export function errorMessage(code: string, lang: Lang): string {
+  const e = (ERRORS as Record<string, { en: string; ru: string } | undefined>)[code]
+  return e ? e[lang] : ERRORS.E_INTERNAL[lang]
+}

@@ -1,0 +1,37 @@
+/**
+ * Realtime over /api/ws. Every server event carries the tenant's sequence number from the `events`
+ * table; a client that reconnects sends `resume { since }` and gets every later event in order,
+ * then `live`, then the live stream.
+ */
+import * as v from 'valibot'
+import type { StatusMatrix } from './status.ts'
+
+export type EventPayloads = {
+  'status.changed': { employeeId: string; status: string; online: boolean; at: string }
+  'statuses.updated': { matrix: StatusMatrix }
+}
+export type EventType = keyof EventPayloads
+
+export type ServerEvent = {
+  [K in EventType]: { kind: 'event'; seq: number; type: K; payload: EventPayloads[K]; at: string }
+}[EventType]
+
+/** Messages the server sends besides events. */
+export type ServerControl =
+  | { kind: 'ready'; lastSeq: number }
+  | { kind: 'live'; lastSeq: number }
+  | { kind: 'error'; code: string; message: string }
+  | { kind: 'pong' }
+
+export type ServerMessage = ServerEvent | ServerControl
+
+/** Messages from the client. The first one must be `auth`. */
+export const ClientMessageSchema = v.variant('type', [
+  v.strictObject({ type: v.literal('auth'), token: v.pipe(v.string(), v.minLength(10), v.maxLength(200)) }),
+  v.strictObject({
+    type: v.literal('resume'),
+    since: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  }),
+  v.strictObject({ type: v.literal('ping') }),
+])
+export type ClientMessage = v.InferOutput<typeof ClientMessageSchema>

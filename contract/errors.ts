@@ -30,6 +30,11 @@ export const ERRORS = {
     ru: 'Ваш текущий статус не позволяет это сделать.',
   },
   E_UNKNOWN_STATUS: { status: 400, en: 'No such status.', ru: 'Такого статуса нет.' },
+  E_STATUS_IN_USE: {
+    status: 409,
+    en: 'Some employees are in a status you removed. Change their status first.',
+    ru: 'У некоторых сотрудников установлен удаляемый статус. Сначала смените им статус.',
+  },
   E_NOT_FOUND: { status: 404, en: 'Not found.', ru: 'Не найдено.' },
   E_INTERNAL: {
     status: 500,

@@ -1,0 +1,73 @@
+/** Server configuration from the environment (docs/api.md, "Configuration"), validated once at start. */
+import path from 'node:path'
+
+export interface Config {
+  port: number
+  host: string
+  dataDir: string
+  databaseUrl: string | null
+  sipWsPort: number
+  sipWsUrl: string
+  kamailio: string
+  seedDemo: boolean
+  demoPassword: string | null
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+}
+
+const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+
+/** Thrown for a bad environment; main.ts prints the message and exits 1. */
+export class ConfigError extends Error {}
+
+function port(name: string, raw: string | undefined, dflt: number): number {
+  if (raw === undefined || raw === '') return dflt
+  if (!/^\d{1,5}$/.test(raw) || Number(raw) > 65535) {
+    throw new ConfigError(`${name} must be a TCP port number (0–65535), got "${raw}"`)
+  }
+  return Number(raw)
+}
+
+/** Reads and validates the configuration; throws ConfigError listing what is wrong. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const problems: string[] = []
+  const attempt = <T>(fn: () => T, fallback: T): T => {
+    try {
+      return fn()
+    } catch (e) {
+      problems.push((e as Error).message)
+      return fallback
+    }
+  }
+  const p = attempt(() => port('PORT', env.PORT, 8080), 8080)
+  const sipWsPort = attempt(() => port('SIP_WS_PORT', env.SIP_WS_PORT, 8088), 8088)
+  const host = env.HOST || '127.0.0.1'
+  if (!/^[A-Za-z0-9.:[\]-]+$/.test(host)) problems.push(`HOST must be a host name or address, got "${host}"`)
+  const databaseUrl = env.DATABASE_URL || null
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    problems.push('DATABASE_URL must start with postgres:// or postgresql://')
+  }
+  const sipWsUrl = env.SIP_WS_URL || `ws://127.0.0.1:${sipWsPort}`
+  if (!/^wss?:\/\/[^\s]+$/.test(sipWsUrl))
+    problems.push(`SIP_WS_URL must be a ws:// or wss:// URL, got "${sipWsUrl}"`)
+  const seedRaw = env.SEED_DEMO ?? '1'
+  if (!['0', '1', 'true', 'false', ''].includes(seedRaw)) problems.push('SEED_DEMO must be 1 or 0')
+  const demoPassword = env.DEMO_PASSWORD || null
+  if (demoPassword !== null && (demoPassword.length < 4 || demoPassword.length > 256)) {
+    problems.push('DEMO_PASSWORD must be 4–256 characters')
+  }
+  const logLevel = (env.LOG_LEVEL || 'info') as Config['logLevel']
+  if (!LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LEVELS.join(', ')}`)
+  if (problems.length) throw new ConfigError(`Bad configuration:\n  - ${problems.join('\n  - ')}`)
+  return {
+    port: p,
+    host,
+    dataDir: path.resolve(env.DATA_DIR || './data'),
+    databaseUrl,
+    sipWsPort,
+    sipWsUrl,
+    kamailio: env.KAMAILIO || 'kamailio',
+    seedDemo: seedRaw === '1' || seedRaw === 'true' || seedRaw === '',
+    demoPassword,
+    logLevel,
+  }
+}

@@ -1,0 +1,73 @@
+/** The change feed (`events`): append inside the caller's transaction, read by seq. */
+import { and, asc, eq, gt, sql } from 'drizzle-orm'
+import type { EventPayloads, EventType, ServerEvent } from '../../contract/events.ts'
+import type { Queryable } from './client.ts'
+import { events } from './schema.ts'
+
+/** The LISTEN/NOTIFY channel; the payload is the event's seq. */
+export const EVENTS_CHANNEL = 'frontline_events'
+
+/**
+ * Appends an event and NOTIFYs its seq at commit. Call it last in the transaction: the per-tenant
+ * advisory lock, held until commit, makes a tenant's events commit in seq order, so a live
+ * listener that has seen seq N can never later see a smaller one (the resume dedupe relies on it).
+ */
+export async function appendEvent<K extends EventType>(
+  tx: Queryable,
+  tenantId: string,
+  type: K,
+  payload: EventPayloads[K],
+): Promise<ServerEvent> {
+  await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`events:${tenantId}`}))`)
+  const [row] = await tx.insert(events).values({ tenantId, type, payload }).returning()
+  if (!row) throw new Error('event insert returned nothing')
+  await tx.execute(sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${String(row.seq)})`)
+  return toServerEvent(row)
+}
+
+type Row = typeof events.$inferSelect
+
+/** Row → wire shape. */
+export function toServerEvent(row: Row): ServerEvent {
+  return {
+    kind: 'event',
+    seq: Number(row.seq),
+    type: row.type,
+    payload: row.payload,
+    at: row.at.toISOString(),
+  } as ServerEvent
+}
+
+/** A tenant's events after `since`, oldest first, at most `limit`. */
+export async function eventsSince(
+  q: Queryable,
+  tenantId: string,
+  since: number,
+  limit: number,
+): Promise<ServerEvent[]> {
+  const rows = await q
+    .select()
+    .from(events)
+    .where(and(eq(events.tenantId, tenantId), gt(events.seq, since)))
+    .orderBy(asc(events.seq))
+    .limit(limit)
+  return rows.map(toServerEvent)
+}
+
+/** One event by seq with its tenant (for NOTIFY fan-out), or null. */
+export async function eventBySeq(
+  q: Queryable,
+  seq: number,
+): Promise<{ tenantId: string; event: ServerEvent } | null> {
+  const [row] = await q.select().from(events).where(eq(events.seq, seq))
+  return row ? { tenantId: row.tenantId, event: toServerEvent(row) } : null
+}
+
+/** The tenant's last seq (0 when none). */
+export async function lastSeq(q: Queryable, tenantId: string): Promise<number> {
+  const [row] = await q
+    .select({ m: sql<string | null>`max(${events.seq})` })
+    .from(events)
+    .where(eq(events.tenantId, tenantId))
+  return Number(row?.m ?? 0)
+}

@@ -1,0 +1,25 @@
+/** The database door: open (PGlite or PostgreSQL), migrate, schema, change feed, settings. */
+import path from 'node:path'
+import { type Db, openPglite, openPostgres } from './client.ts'
+import { migrate } from './migrate.ts'
+
+export type { Db, Orm, Queryable, Tx } from './client.ts'
+export { openPglite, openPostgres } from './client.ts'
+export { appendEvent, EVENTS_CHANNEL, eventBySeq, eventsSince, lastSeq } from './events.ts'
+export { loadMigrations, type Migration, migrate } from './migrate.ts'
+export * as schema from './schema.ts'
+export { getOrCreateSetting, getSetting, loadSecrets, putSetting, type Secrets } from './settings.ts'
+
+/** Opens the configured database and brings its schema up to date. */
+export async function openDatabase(opts: { databaseUrl: string | null; dataDir: string }): Promise<Db> {
+  const db = opts.databaseUrl
+    ? await openPostgres(opts.databaseUrl)
+    : await openPglite(path.join(opts.dataDir, 'pg'))
+  try {
+    await migrate(db)
+  } catch (e) {
+    await db.close()
+    throw e
+  }
+  return db
+}

@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest'
+import {
+  admitIncoming,
+  type CallEvent,
+  type CallState,
+  callReducer,
+  canDial,
+  endFromResponse,
+  initialLine,
+  type LineEvent,
+  lineReducer,
+  newCall,
+  reconnectDelayMs,
+  renewAtMs,
+} from './state.ts'
+
+const line = (...events: LineEvent[]) => events.reduce(lineReducer, initialLine)
+const call = (dir: 'incoming' | 'outgoing', ...events: CallEvent[]) =>
+  events.reduce(callReducer, newCall('c1', dir, '101'))
+const ended = (code: number | null = null): CallEvent => ({
+  type: 'ended',
+  at: 9,
+  cause: { kind: 'remote_hangup', code, reason: 'BYE' },
+})
+
+describe('line', () => {
+  it('registers, loses the transport, reconnects with a growing attempt count, then resets', () => {
+    const lost = line(
+      { type: 'register' },
+      { type: 'registered', at: 1 },
+      { type: 'lost', reason: 'ws closed' },
+    )
+    expect(lost).toMatchObject({ status: 'reconnecting', attempt: 1, error: 'ws closed', registeredAt: null })
+    const lostTwice = lineReducer(lost, { type: 'lost', reason: 'again' })
+    expect(lostTwice.attempt).toBe(2)
+    const back = [{ type: 'register' } as const, { type: 'registered', at: 5 } as const].reduce(
+      lineReducer,
+      lostTwice,
+    )
+    expect(back).toEqual({ status: 'registered', error: null, attempt: 0, registeredAt: 5 })
+  })
+
+  it('A4 a rejected REGISTER fails with the response, and re-register starts again', () => {
+    const failed = line({ type: 'register' }, { type: 'rejected', code: 403, reason: 'Forbidden' })
+    expect(failed).toMatchObject({ status: 'failed', error: '403 Forbidden' })
+    expect(lineReducer(failed, { type: 'register' }).status).toBe('registering')
+  })
+
+  it('illegal events are ignored (same object)', () => {
+    expect(lineReducer(initialLine, { type: 'registered', at: 1 })).toBe(initialLine)
+    expect(lineReducer(initialLine, { type: 'lost', reason: 'x' })).toBe(initialLine)
+    const failed = line({ type: 'register' }, { type: 'rejected', code: 403, reason: 'F' })
+    expect(lineReducer(failed, { type: 'lost', reason: 'x' })).toBe(failed)
+  })
+
+  it('backoff doubles up to 30 s with bounded jitter', () => {
+    expect([1, 2, 3, 4, 10].map((a) => reconnectDelayMs(a, () => 0.5))).toEqual([
+      1000, 2000, 4000, 8000, 30000,
+    ])
+    expect(reconnectDelayMs(1, () => 0)).toBe(800)
+    expect(reconnectDelayMs(1, () => 1)).toBe(1200)
+  })
+
+  it('credentials are renewed before they expire', () => {
+    expect(renewAtMs(3_600_000, 0)).toBe(3_240_000)
+    expect(renewAtMs(100_000, 0)).toBe(70_000)
+    expect(renewAtMs(10_000, 0)).toBe(0)
+  })
+})
+
+describe('call', () => {
+  it('outgoing: dial → ringing → active ⇄ held → ended by remote BYE', () => {
+    let c = call('outgoing', { type: 'dial', at: 1 }, { type: 'progress' }, { type: 'answered', at: 2 })
+    expect(c).toMatchObject({ status: 'active', startedAt: 1, answeredAt: 2 })
+    c = callReducer(c, { type: 'hold' })
+    expect(c.status).toBe('held')
+    c = callReducer(c, { type: 'unhold' })
+    expect(c.status).toBe('active')
+    c = callReducer(c, ended())
+    expect(c).toMatchObject({ status: 'ended', endedAt: 9, end: { kind: 'remote_hangup' } })
+  })
+
+  it('incoming is answered straight to active; hold is illegal before answer', () => {
+    const ringing = call('incoming', { type: 'invite', at: 1 })
+    expect(callReducer(ringing, { type: 'hold' })).toBe(ringing)
+    expect(callReducer(ringing, { type: 'answered', at: 3 }).status).toBe('active')
+  })
+
+  it('C4 mute is a flag on a live call, cleared when the call ends', () => {
+    let c = call('outgoing', { type: 'dial', at: 1 }, { type: 'answered', at: 2 }, { type: 'mute', on: true })
+    expect(c).toMatchObject({ status: 'active', muted: true })
+    c = callReducer(c, { type: 'hold' })
+    expect(c.muted).toBe(true)
+    c = callReducer(c, ended())
+    expect(c.muted).toBe(false)
+    expect(callReducer(c, { type: 'mute', on: true })).toBe(c)
+  })
+
+  it('C5 a failed transfer returns to active; a successful one ends the call', () => {
+    const active = call('incoming', { type: 'invite', at: 1 }, { type: 'answered', at: 2 })
+    const t = callReducer(active, { type: 'transfer' })
+    expect(t.status).toBe('transferring')
+    expect(callReducer(t, { type: 'transferFailed' }).status).toBe('active')
+    expect(callReducer(t, ended()).status).toBe('ended')
+  })
+
+  it('an ended call accepts nothing', () => {
+    const done = call('outgoing', { type: 'dial', at: 1 }, ended(486))
+    for (const e of [{ type: 'answered', at: 3 }, { type: 'hold' }, { type: 'transfer' }] as CallEvent[]) {
+      expect(callReducer(done, e)).toBe(done)
+    }
+  })
+})
+
+describe('rules', () => {
+  const live = (status: CallState['status']): CallState => ({ ...newCall('x', 'incoming', '1'), status })
+
+  it('C2 a second incoming call during an active one is rejected with 486', () => {
+    expect(admitIncoming([live('active')], false)).toEqual({ ok: false, code: 486 })
+    expect(admitIncoming([live('incoming')], false)).toEqual({ ok: false, code: 486 })
+    expect(admitIncoming([live('held')], false)).toEqual({ ok: false, code: 486 })
+    expect(admitIncoming([live('ended')], false)).toEqual({ ok: true })
+    expect(admitIncoming([], false)).toEqual({ ok: true })
+  })
+
+  it('C6 an INVITE with Replaces (attended transfer) is admitted during a call', () => {
+    expect(admitIncoming([live('active')], true)).toEqual({ ok: true })
+  })
+
+  it('C6 a consultation call may be dialled only while the other call is held', () => {
+    expect(canDial([live('held')])).toBe(true)
+    expect(canDial([live('active')])).toBe(false)
+    expect(canDial([live('ended')])).toBe(true)
+  })
+
+  it('C8 failure reasons come from the final response', () => {
+    expect(endFromResponse(486, 'Busy Here').kind).toBe('busy')
+    expect(endFromResponse(603, 'Decline').kind).toBe('declined')
+    expect(endFromResponse(480, 'Temporarily Unavailable').kind).toBe('unavailable')
+    expect(endFromResponse(404, 'Not Found').kind).toBe('not_found')
+    expect(endFromResponse(408, 'Request Timeout').kind).toBe('no_answer')
+    expect(endFromResponse(500, 'Server Error')).toEqual({
+      kind: 'failed',
+      code: 500,
+      reason: 'Server Error',
+    })
+  })
+})

@@ -1,0 +1,223 @@
+/**
+ * Renders pbx/kamailio.cfg.tmpl into a run directory and runs Kamailio in the foreground (-DD -E) as
+ * a child of the server. See pbx/README.md for the contract with the server.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
+import { existsSync, readdirSync } from 'node:fs'
+import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { createInterface } from 'node:readline'
+
+export interface PbxOptions {
+  wsPort: number
+  secret: string
+  internalUrl: string
+  internalSecret: string
+  runDir: string
+  log: (line: string) => void
+  /** Kamailio binary; defaults to env KAMAILIO or `kamailio`. */
+  binary?: string
+}
+
+export interface Pbx {
+  stop(): Promise<void>
+}
+
+const TEMPLATE = new URL('./kamailio.cfg.tmpl', import.meta.url)
+const READY_TIMEOUT_MS = 10_000
+const STOP_TIMEOUT_MS = 5_000
+
+/** Finds the kamailio binary on PATH (or an absolute path); null when it is not installed. */
+export function findKamailio(binary = process.env.KAMAILIO || 'kamailio'): string | null {
+  if (binary === 'off') return null
+  if (binary.includes('/')) return existsSync(binary) ? binary : null
+  const dirs = (process.env.PATH ?? '').split(':').concat(['/usr/sbin', '/usr/local/sbin', '/sbin'])
+  for (const dir of dirs) {
+    const candidate = path.join(dir, binary)
+    if (dir && existsSync(candidate)) return candidate
+  }
+  return null
+}
+
+/** The module directory differs per architecture (x86_64-linux-gnu, aarch64-linux-gnu, …). */
+function modulePath(): string | null {
+  for (const root of ['/usr/lib', '/usr/lib64', '/usr/local/lib', '/usr/local/lib64']) {
+    if (existsSync(`${root}/kamailio/modules/tm.so`)) return `${root}/kamailio/modules/`
+    let entries: string[] = []
+    try {
+      entries = readdirSync(root)
+    } catch {
+      continue
+    }
+    for (const e of entries) {
+      const dir = `${root}/${e}/kamailio/modules/`
+      if (e.endsWith('-linux-gnu') && existsSync(`${dir}tm.so`)) return dir
+    }
+  }
+  return null
+}
+
+// Values land inside double-quoted cfg strings and an HTTP header: refuse anything that could break out.
+const SAFE = /^[A-Za-z0-9_+/=.:-]{8,200}$/
+
+/** Fills the template's {{NAME}} placeholders; throws on values that could escape a cfg string. */
+export async function renderConfig(opts: Omit<PbxOptions, 'log' | 'runDir' | 'binary'>): Promise<string> {
+  if (!SAFE.test(opts.secret)) throw new Error('pbx: secret must be 8–200 chars of [A-Za-z0-9_+/=.:-]')
+  if (!SAFE.test(opts.internalSecret))
+    throw new Error('pbx: internalSecret must be 8–200 chars of [A-Za-z0-9_+/=.:-]')
+  if (!/^http:\/\/[A-Za-z0-9.:[\]-]+$/.test(opts.internalUrl)) {
+    throw new Error(`pbx: internalUrl must be http://host:port without a path, got "${opts.internalUrl}"`)
+  }
+  if (!Number.isInteger(opts.wsPort) || opts.wsPort < 1 || opts.wsPort > 65535) {
+    throw new Error(`pbx: bad wsPort ${opts.wsPort}`)
+  }
+  const mpath = modulePath()
+  const values: Record<string, string> = {
+    WS_PORT: String(opts.wsPort),
+    SECRET: opts.secret,
+    INTERNAL_URL: opts.internalUrl,
+    INTERNAL_SECRET: opts.internalSecret,
+    MPATH_LINE: mpath ? `mpath="${mpath}"` : '# mpath: compiled-in default',
+    TCP_CHILDREN: '8',
+    PIKE_DENSITY: '30',
+    AUTHFAIL_LIMIT: '20',
+    BAN_SECONDS: '120',
+    LOG_PREFIX: '',
+  }
+  const tmpl = await readFile(TEMPLATE, 'utf8')
+  return tmpl.replace(/\{\{([A-Z_]+)\}\}/g, (_, name: string) => {
+    const v = values[name]
+    if (v === undefined) throw new Error(`pbx: template placeholder {{${name}}} has no value`)
+    return v
+  })
+}
+
+/** Runs `kamailio -c` on a rendered config; resolves with its output, rejects when the check fails. */
+export function checkConfig(binary: string, cfgFile: string): string {
+  const r = spawnSync(binary, ['-c', '-f', cfgFile], { encoding: 'utf8' })
+  const out = `${r.stdout}${r.stderr}`
+  if (r.status !== 0) throw new Error(`pbx: kamailio -c failed (exit ${r.status}):\n${out}`)
+  return out
+}
+
+/** JSON-RPC call to Kamailio's /RPC (jsonrpcs over xhttp; needs the internal secret header). */
+export async function rpc(wsPort: number, internalSecret: string, method: string, params: unknown[] = []) {
+  const res = await fetch(`http://127.0.0.1:${wsPort}/RPC`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-internal-secret': internalSecret },
+    body: JSON.stringify({ jsonrpc: '2.0', method, params, id: 1 }),
+    signal: AbortSignal.timeout(2000),
+  })
+  if (!res.ok) throw new Error(`pbx: /RPC ${method} answered HTTP ${res.status}`)
+  const body = (await res.json()) as { result?: unknown; error?: { message: string } }
+  if (body.error) throw new Error(`pbx: /RPC ${method}: ${body.error.message}`)
+  return body.result
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
+async function waitGone(pid: number, ms: number): Promise<boolean> {
+  const until = Date.now() + ms
+  while (Date.now() < until) {
+    if (!alive(pid)) return true
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  return !alive(pid)
+}
+
+/** A crashed server leaves its Kamailio running on the port: end it, but only if it is a kamailio. */
+async function killStale(pidFile: string, log: (l: string) => void): Promise<void> {
+  let pid: number
+  try {
+    pid = Number((await readFile(pidFile, 'utf8')).trim())
+  } catch {
+    return
+  }
+  if (!Number.isInteger(pid) || pid <= 1 || !alive(pid)) return
+  let comm = ''
+  try {
+    comm = (await readFile(`/proc/${pid}/comm`, 'utf8')).trim()
+  } catch {}
+  if (comm !== 'kamailio') return
+  log(`pbx: stopping stale kamailio (pid ${pid}) from a previous run`)
+  // -DD keeps the main process in the foreground with its children in its process group.
+  process.kill(pid, 'SIGTERM')
+  if (!(await waitGone(pid, STOP_TIMEOUT_MS))) process.kill(pid, 'SIGKILL')
+  await rm(pidFile, { force: true })
+}
+
+/** Starts Kamailio for the server; null when it is not installed or KAMAILIO=off. */
+export async function startPbx(opts: PbxOptions): Promise<Pbx | null> {
+  const binary = findKamailio(opts.binary)
+  if (!binary) return null
+  await mkdir(opts.runDir, { recursive: true, mode: 0o700 })
+  const pidFile = path.join(opts.runDir, 'kamailio.pid')
+  await killStale(pidFile, opts.log)
+  const cfgFile = path.join(opts.runDir, 'kamailio.cfg')
+  await writeFile(cfgFile, await renderConfig(opts), { mode: 0o600 })
+  await chmod(cfgFile, 0o600)
+  const args = ['-DD', '-E', '-f', cfgFile, '-Y', opts.runDir, '-P', pidFile, '-m', '64', '-M', '8']
+  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+  // auth_ephemeral logs its secret at start: keep secrets out of the server's log.
+  const redact = (line: string) =>
+    line.replaceAll(opts.secret, '[secret]').replaceAll(opts.internalSecret, '[internal-secret]')
+  for (const stream of [child.stdout, child.stderr]) {
+    createInterface({ input: stream }).on('line', (line) => opts.log(redact(line)))
+  }
+  let exited: { code: number | null; signal: NodeJS.Signals | null } | null = null
+  const exit = new Promise<void>((resolve) => {
+    child.once('exit', (code, signal) => {
+      exited = { code, signal }
+      resolve()
+    })
+  })
+  try {
+    await waitReady(child, () => exited, opts)
+  } catch (e) {
+    await stopChild(child, exit)
+    throw e
+  }
+  return { stop: () => stopChild(child, exit) }
+}
+
+async function waitReady(
+  child: ChildProcess,
+  exited: () => { code: number | null; signal: string | null } | null,
+  opts: PbxOptions,
+): Promise<void> {
+  const until = Date.now() + READY_TIMEOUT_MS
+  let last = ''
+  while (Date.now() < until) {
+    const e = exited()
+    if (e)
+      throw new Error(`pbx: kamailio exited during start (code ${e.code}, signal ${e.signal}); see its log`)
+    try {
+      await rpc(opts.wsPort, opts.internalSecret, 'core.version')
+      return
+    } catch (err) {
+      last = (err as Error).message
+    }
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  throw new Error(
+    `pbx: kamailio (pid ${child.pid}) did not answer core.version on 127.0.0.1:${opts.wsPort}/RPC ` +
+      `within ${READY_TIMEOUT_MS / 1000} s (${last})`,
+  )
+}
+
+async function stopChild(child: ChildProcess, exit: Promise<void>): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return
+  child.kill('SIGTERM')
+  const timer = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), STOP_TIMEOUT_MS).unref())
+  if ((await Promise.race([exit, timer])) === 'timeout') {
+    child.kill('SIGKILL')
+    await exit
+  }
+}

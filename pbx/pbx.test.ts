@@ -1,0 +1,230 @@
+import { createHmac } from 'node:crypto'
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
+import { type AddressInfo, createServer as netServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import {
+  type Invitation,
+  Inviter,
+  Registerer,
+  RegistererState,
+  type SessionDescriptionHandler,
+  SessionState,
+  UserAgent,
+} from 'sip.js'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import WebSocket from 'ws'
+import { checkConfig, findKamailio, type Pbx, renderConfig, rpc, startPbx } from './index.ts'
+
+// SIP.js's Web transport needs a global WebSocket; Node 20 has none.
+;(globalThis as Record<string, unknown>).WebSocket = WebSocket
+
+const SECRET = 'sip-secret-for-tests'
+const INTERNAL = 'internal-secret-for-tests'
+const DOMAIN = 'acme.frontline.local'
+
+async function freePort(): Promise<number> {
+  const s = netServer().listen(0, '127.0.0.1')
+  await new Promise((r) => s.once('listening', r))
+  const { port } = s.address() as AddressInfo
+  await new Promise((r) => s.close(r))
+  return port
+}
+
+/** auth_ephemeral credentials, as the server issues them (ARCHITECTURE.md, Calls). */
+function creds(user: string, secret = SECRET) {
+  const username = `${Math.floor(Date.now() / 1000) + 600}:${user}`
+  return { username, password: createHmac('sha1', secret).update(username).digest('base64') }
+}
+
+/** Signalling-only media: calls are set up and torn down without WebRTC. */
+function fakeSdh(): SessionDescriptionHandler {
+  const sdp =
+    'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 9 RTP/AVP 0\r\n'
+  return {
+    close: () => {},
+    getDescription: async () => ({ body: sdp, contentType: 'application/sdp' }),
+    hasDescription: (type: string) => type === 'application/sdp',
+    setDescription: async () => {},
+    sendDtmf: () => true,
+  }
+}
+
+interface Call {
+  path: string
+  headers: IncomingHttpHeaders
+  body: Record<string, unknown>
+}
+
+describe('pbx: Kamailio rendered from the template', () => {
+  const binary = findKamailio(process.env.KAMAILIO === 'off' ? 'kamailio' : undefined)
+  let runDir = ''
+  let wsPort = 0
+  let pbx: Pbx | null = null
+  let internal: Server
+  const calls: Call[] = []
+  let routeAnswer: unknown = { action: 'reject', code: 404, reason: 'Not Found' }
+  const log: string[] = []
+  const agents: UserAgent[] = []
+
+  function ua(user: string, password?: string, delegate: UserAgent['delegate'] = {}) {
+    const c = creds(user)
+    const agent = new UserAgent({
+      uri: UserAgent.makeURI(`sip:${user}@${DOMAIN}`),
+      transportOptions: { server: `ws://127.0.0.1:${wsPort}` },
+      authorizationUsername: c.username,
+      authorizationPassword: password ?? c.password,
+      logLevel: 'error',
+      delegate,
+      sessionDescriptionHandlerFactory: () => fakeSdh(),
+    })
+    agents.push(agent)
+    return agent
+  }
+
+  beforeAll(async () => {
+    if (!binary) throw new Error('kamailio is not installed: run `node scripts/bootstrap.mjs --test` as root')
+    runDir = await mkdtemp(path.join(tmpdir(), 'frontline-pbx-'))
+    wsPort = await freePort()
+    // Stand-in for the server's /internal/sip/* endpoints (contract: pbx/README.md).
+    internal = createServer((req, res) => {
+      let raw = ''
+      req.on('data', (d) => {
+        raw += d
+      })
+      req.on('end', () => {
+        calls.push({ path: req.url ?? '', headers: req.headers, body: JSON.parse(raw || '{}') })
+        res.setHeader('content-type', 'application/json')
+        res.end(JSON.stringify(req.url === '/internal/sip/route' ? routeAnswer : { ok: true }))
+      })
+    }).listen(0, '127.0.0.1')
+    await new Promise((r) => internal.once('listening', r))
+    const internalUrl = `http://127.0.0.1:${(internal.address() as AddressInfo).port}`
+    pbx = await startPbx({
+      wsPort,
+      secret: SECRET,
+      internalUrl,
+      internalSecret: INTERNAL,
+      runDir,
+      log: (l) => log.push(l),
+      binary,
+    })
+  }, 30_000)
+
+  afterAll(async () => {
+    for (const a of agents) await a.stop().catch(() => {})
+    await pbx?.stop()
+    internal?.close()
+    if (runDir) await rm(runDir, { recursive: true, force: true })
+  })
+
+  it('renders a config that passes `kamailio -c`, written 0600 without leaking secrets to the log', async () => {
+    const cfg = await renderConfig({
+      wsPort,
+      secret: SECRET,
+      internalUrl: 'http://127.0.0.1:1',
+      internalSecret: INTERNAL,
+    })
+    expect(cfg).not.toMatch(/\{\{/)
+    const file = path.join(runDir, 'check.cfg')
+    await writeFile(file, cfg)
+    expect(checkConfig(binary!, file)).toMatch(/config file ok/)
+    expect((await stat(path.join(runDir, 'kamailio.cfg'))).mode & 0o777).toBe(0o600)
+    expect(log.join('\n')).not.toContain(SECRET)
+    await expect(
+      renderConfig({ wsPort, secret: 'bad"secret', internalUrl: 'http://x', internalSecret: INTERNAL }),
+    ).rejects.toThrow(/secret/)
+  })
+
+  it('answers /RPC only with the internal secret', async () => {
+    expect(JSON.stringify(await rpc(wsPort, INTERNAL, 'core.version'))).toMatch(/kamailio/)
+    await expect(rpc(wsPort, 'wrong-secret-123', 'core.version')).rejects.toThrow(/404/)
+  })
+
+  it('registers a SIP.js UA with ephemeral credentials; ul.dump shows the tenant AOR', async () => {
+    const alice = ua('101')
+    await alice.start()
+    const reg = new Registerer(alice)
+    const registered = new Promise<void>((r) =>
+      reg.stateChange.addListener((s) => s === RegistererState.Registered && r()),
+    )
+    await reg.register()
+    await registered
+    const dump = JSON.stringify(await rpc(wsPort, INTERNAL, 'ul.dump'))
+    expect(dump).toContain(`101@${DOMAIN}`)
+  })
+
+  it('refuses a wrong password with 401/403', async () => {
+    const mallory = ua('102', 'not-the-password')
+    await mallory.start()
+    const reg = new Registerer(mallory)
+    const status = await new Promise<number | string>((resolve) => {
+      reg.register({ requestDelegate: { onReject: (r) => resolve(r.message.statusCode ?? 0) } })
+      setTimeout(() => resolve('timeout'), 4000)
+    })
+    expect([401, 403]).toContain(status)
+    expect(JSON.stringify(await rpc(wsPort, INTERNAL, 'ul.dump'))).not.toContain(`102@${DOMAIN}`)
+  })
+
+  it('asks the server where an INVITE goes, forks to its targets and reports the dialog', async () => {
+    routeAnswer = { action: 'relay', targets: [`sip:101@${DOMAIN}`] }
+    const invited = new Promise<Invitation>((resolve) => {
+      const alice = agents[0]!
+      alice.delegate = { onInvite: (inv) => resolve(inv) }
+    })
+    const bob = ua('103')
+    await bob.start()
+    const inviter = new Inviter(bob, UserAgent.makeURI(`sip:5550100@${DOMAIN}`)!)
+    const established = new Promise<void>((r) =>
+      inviter.stateChange.addListener((s) => s === SessionState.Established && r()),
+    )
+    await inviter.invite()
+    const invitation = await invited
+    await invitation.accept()
+    await established
+    await inviter.bye()
+    await new Promise((r) => setTimeout(r, 300))
+
+    const route = calls.find((c) => c.path === '/internal/sip/route')
+    expect(route?.headers['x-internal-secret']).toBe(INTERNAL)
+    expect(route?.body).toMatchObject({
+      to: `sip:5550100@${DOMAIN}`,
+      domain: DOMAIN,
+      callId: inviter.request.callId,
+    })
+    const events = calls.filter((c) => c.path === '/internal/sip/dialog').map((c) => c.body)
+    expect(events.map((e) => e.event)).toEqual(['start', 'answer', 'end'])
+    expect(events[1]).toMatchObject({ callId: inviter.request.callId, answeredBy: `sip:101@${DOMAIN}` })
+  })
+
+  it('passes the server’s reject code to the caller, without dialog events', async () => {
+    routeAnswer = { action: 'reject', code: 486, reason: 'Busy Here' }
+    const bob = agents[agents.length - 1]!
+    const inviter = new Inviter(bob, UserAgent.makeURI(`sip:101@${DOMAIN}`)!)
+    const code = await new Promise<number>((resolve) => {
+      inviter.invite({ requestDelegate: { onReject: (r) => resolve(r.message.statusCode ?? 0) } })
+    })
+    expect(code).toBe(486)
+    await new Promise((r) => setTimeout(r, 200))
+    expect(
+      calls.filter((c) => c.path === '/internal/sip/dialog' && c.body.callId === inviter.request.callId),
+    ).toEqual([])
+  })
+
+  it('reports a declined call as failed with the callee’s code', async () => {
+    routeAnswer = { action: 'relay', targets: [`sip:101@${DOMAIN}`] }
+    agents[0]!.delegate = { onInvite: (inv) => void inv.reject({ statusCode: 603 }) }
+    const bob = agents[agents.length - 1]!
+    const inviter = new Inviter(bob, UserAgent.makeURI(`sip:101@${DOMAIN}`)!)
+    const code = await new Promise<number>((resolve) => {
+      inviter.invite({ requestDelegate: { onReject: (r) => resolve(r.message.statusCode ?? 0) } })
+    })
+    expect(code).toBe(603)
+    await new Promise((r) => setTimeout(r, 200))
+    const events = calls.filter(
+      (c) => c.path === '/internal/sip/dialog' && c.body.callId === inviter.request.callId,
+    )
+    expect(events.map((c) => c.body)).toMatchObject([{ event: 'start' }, { event: 'failed', code: 603 }])
+  })
+})

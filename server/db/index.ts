@@ -4,7 +4,7 @@ import { type Db, openPglite, openPostgres } from './client.ts'
 import { migrate } from './migrate.ts'
 
 export type { Db, Orm, Queryable, Tx } from './client.ts'
-export { openPglite, openPostgres } from './client.ts'
+export { openPglite, openPostgres, queryRows } from './client.ts'
 export { appendEvent, EVENTS_CHANNEL, eventBySeq, eventsSince, lastSeq } from './events.ts'
 export { loadMigrations, type Migration, migrate } from './migrate.ts'
 export * as schema from './schema.ts'

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm'
 import { afterEach, describe, expect, it } from 'vitest'
 import { type TestDb, targets } from '../test/dbs.ts'
+import { queryRows } from './client.ts'
 import { loadMigrations, type Migration, migrate } from './migrate.ts'
 
 const m1: Migration = { version: 1, name: 'a', sql: 'CREATE TABLE t_a (id int PRIMARY KEY);' }
@@ -22,8 +23,11 @@ describe.each(targets)('migrations on $name', (target) => {
         .sort((a, b) => a - b),
     )
     expect(await migrate(t.db)).toEqual([])
-    const rows = await t.db.orm.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM schema_migrations`)
-    expect(rows.rows[0]?.n).toBe(first.length)
+    const rows = await queryRows<{ n: number }>(
+      t.db.orm,
+      sql`SELECT count(*)::int AS n FROM schema_migrations`,
+    )
+    expect(rows[0]?.n).toBe(first.length)
   })
 
   it('applies in version order whatever order they are given in (2 depends on 1)', async () => {
@@ -40,10 +44,10 @@ describe.each(targets)('migrations on $name', (target) => {
       sql: 'CREATE TABLE t_b (id int); SELECT * FROM no_such_table;',
     }
     await expect(migrate(t.db, [m1, bad])).rejects.toThrow()
-    const r = await t.db.orm.execute<{ v: number }>(sql`SELECT version AS v FROM schema_migrations`)
-    expect(r.rows.map((x) => x.v)).toEqual([1])
-    const b = await t.db.orm.execute(sql`SELECT to_regclass('t_b') AS r`)
-    expect((b.rows[0] as { r: unknown }).r).toBeNull()
+    const r = await queryRows<{ v: number }>(t.db.orm, sql`SELECT version AS v FROM schema_migrations`)
+    expect(r.map((x) => x.v)).toEqual([1])
+    const b = await queryRows<{ r: unknown }>(t.db.orm, sql`SELECT to_regclass('t_b') AS r`)
+    expect(b[0]?.r).toBeNull()
   })
 
   it('refuses a database that is newer than the code', async () => {

@@ -6,7 +6,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { sql } from 'drizzle-orm'
-import type { Db } from './client.ts'
+import { type Db, queryRows } from './client.ts'
 
 export interface Migration {
   version: number
@@ -32,10 +32,11 @@ async function appliedVersions(db: Db): Promise<number[]> {
   await db.execScriptInTx(
     'CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
   )
-  const res = await db.orm.execute<{ version: number }>(
+  const rows = await queryRows<{ version: number }>(
+    db.orm,
     sql`SELECT version FROM schema_migrations ORDER BY version`,
   )
-  return res.rows.map((r) => Number(r.version))
+  return rows.map((r) => Number(r.version))
 }
 
 /**

@@ -1,0 +1,13 @@
+/** Accounts (SPEC A1, A2): passwords, tokens, sessions, login throttling. */
+export { loadMe, type SipConfig, sipSettings } from './me.ts'
+export { hashPassword, verifyPassword } from './password.ts'
+export { FailureLimiter } from './rate-limit.ts'
+export {
+  authenticate,
+  type LoginInput,
+  listSessions,
+  login,
+  type Principal,
+  revokeSession,
+} from './sessions.ts'
+export { hashToken, newToken, SESSION_TTL_MS } from './tokens.ts'

@@ -1,0 +1,41 @@
+/** Password hashing with scrypt (node:crypto), a per-user salt, and a timing-safe compare. */
+import crypto from 'node:crypto'
+import { promisify } from 'node:util'
+
+const scrypt = promisify(crypto.scrypt) as (
+  pw: string,
+  salt: Buffer,
+  len: number,
+  opts: crypto.ScryptOptions,
+) => Promise<Buffer>
+const PARAMS = { N: 16384, r: 8, p: 1 }
+const KEYLEN = 32
+
+/** Hash as `scrypt$N$r$p$salt$hash` (base64url), so parameters can be raised later. */
+export async function hashPassword(password: string): Promise<string> {
+  const salt = crypto.randomBytes(16)
+  const key = await scrypt(password, salt, KEYLEN, PARAMS)
+  return ['scrypt', PARAMS.N, PARAMS.r, PARAMS.p, salt.toString('base64url'), key.toString('base64url')].join(
+    '$',
+  )
+}
+
+/** True when `password` matches `stored`; a malformed hash never matches. */
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const [alg, n, r, p, salt, hash] = stored.split('$')
+  if (alg !== 'scrypt' || !salt || !hash) return false
+  const expected = Buffer.from(hash, 'base64url')
+  const key = await scrypt(password, Buffer.from(salt, 'base64url'), expected.length, {
+    N: Number(n),
+    r: Number(r),
+    p: Number(p),
+  })
+  return key.length === expected.length && crypto.timingSafeEqual(key, expected)
+}
+
+let dummy: Promise<string> | undefined
+/** A hash to verify against when the login is unknown, so both failures cost the same time. */
+export function dummyHash(): Promise<string> {
+  dummy ??= hashPassword(crypto.randomBytes(16).toString('hex'))
+  return dummy
+}

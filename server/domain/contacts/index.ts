@@ -1,0 +1,146 @@
+/** SPEC K1, K2 (read side): the tenant's address book — employees, groups, clients. */
+import { and, asc, eq, inArray, type SQL, sql } from 'drizzle-orm'
+import type { ClientView, EmployeeView, GroupView } from '../../../contract/api.ts'
+import { isOnlineStatus, statusAllows } from '../../../contract/status.ts'
+import { type Queryable, schema } from '../../db/index.ts'
+import { AppError } from '../../errors.ts'
+import { getMatrix } from '../status/index.ts'
+
+const { contacts, employees, groupMembers, groups } = schema
+
+/** All employees with `online` from the tenant's matrix (status counts as working time). */
+export async function listEmployees(q: Queryable, tenantId: string): Promise<EmployeeView[]> {
+  const matrix = await getMatrix(q, tenantId)
+  const rows = await q
+    .select()
+    .from(employees)
+    .where(eq(employees.tenantId, tenantId))
+    .orderBy(asc(employees.extension))
+  return rows.map((e) => ({
+    id: e.id,
+    name: e.name,
+    login: e.login,
+    role: e.role,
+    extension: e.extension,
+    mobile: e.mobile,
+    email: e.email,
+    status: e.status,
+    online: isOnlineStatus(matrix, e.status),
+  }))
+}
+
+/** Groups with members in ring order; `available` = members whose status allows softphone calls. */
+export async function listGroups(q: Queryable, tenantId: string): Promise<GroupView[]> {
+  const matrix = await getMatrix(q, tenantId)
+  const gs = await q.select().from(groups).where(eq(groups.tenantId, tenantId)).orderBy(asc(groups.extension))
+  const members = await q
+    .select({ groupId: groupMembers.groupId, employeeId: groupMembers.employeeId, status: employees.status })
+    .from(groupMembers)
+    .innerJoin(
+      employees,
+      and(eq(employees.id, groupMembers.employeeId), eq(employees.tenantId, groupMembers.tenantId)),
+    )
+    .where(eq(groupMembers.tenantId, tenantId))
+    .orderBy(asc(groupMembers.position))
+  return gs.map((g) => {
+    const mine = members.filter((m) => m.groupId === g.id)
+    return {
+      id: g.id,
+      name: g.name,
+      extension: g.extension,
+      strategy: g.strategy,
+      memberIds: mine.map((m) => m.employeeId),
+      available: mine.filter((m) => statusAllows(matrix, m.status, 'softphoneIn')).length,
+      total: mine.length,
+    }
+  })
+}
+
+const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`)
+
+/**
+ * Clients matching `q` by name or e-mail (case-insensitive substring) or phone (digits only, so
+ * "+7 (916) 400" finds "+79164000000"); an empty query lists the first `limit` by name.
+ */
+export async function searchClients(
+  q: Queryable,
+  tenantId: string,
+  query: string,
+  limit: number,
+): Promise<ClientView[]> {
+  const conds: SQL[] = [eq(contacts.tenantId, tenantId)]
+  const text = query.trim()
+  if (text) {
+    const pat = `%${likeEscape(text)}%`
+    const digits = text.replace(/\D/g, '')
+    const or: SQL[] = [
+      sql`${contacts.name} ILIKE ${pat}`,
+      sql`EXISTS (SELECT 1 FROM unnest(${contacts.emails}) AS e WHERE e ILIKE ${pat})`,
+      sql`${contacts.telegram} ILIKE ${pat}`,
+    ]
+    if (digits.length >= 2) {
+      or.push(
+        sql`EXISTS (SELECT 1 FROM unnest(${contacts.phones}) AS p WHERE regexp_replace(p, '\\D', '', 'g') LIKE ${`%${digits}%`})`,
+      )
+    }
+    conds.push(sql`(${sql.join(or, sql` OR `)})`)
+  }
+  const rows = await q
+    .select()
+    .from(contacts)
+    .where(and(...conds))
+    .orderBy(asc(contacts.name))
+    .limit(limit)
+  return toViews(q, tenantId, rows)
+}
+
+/** One client of the tenant; E_NOT_FOUND for an unknown id or another tenant's. */
+export async function getClient(q: Queryable, tenantId: string, id: string): Promise<ClientView> {
+  const rows = await q
+    .select()
+    .from(contacts)
+    .where(and(eq(contacts.tenantId, tenantId), eq(contacts.id, id)))
+  const [view] = await toViews(q, tenantId, rows)
+  if (!view) throw new AppError('E_NOT_FOUND')
+  return view
+}
+
+async function toViews(
+  q: Queryable,
+  tenantId: string,
+  rows: (typeof contacts.$inferSelect)[],
+): Promise<ClientView[]> {
+  const groupIds = [...new Set(rows.flatMap((r) => (r.groupId ? [r.groupId] : [])))]
+  const managerIds = [...new Set(rows.flatMap((r) => (r.managerId ? [r.managerId] : [])))]
+  const gNames = new Map(
+    groupIds.length
+      ? (
+          await q
+            .select({ id: groups.id, name: groups.name })
+            .from(groups)
+            .where(and(eq(groups.tenantId, tenantId), inArray(groups.id, groupIds)))
+        ).map((g) => [g.id, g.name])
+      : [],
+  )
+  const mNames = new Map(
+    managerIds.length
+      ? (
+          await q
+            .select({ id: employees.id, name: employees.name })
+            .from(employees)
+            .where(and(eq(employees.tenantId, tenantId), inArray(employees.id, managerIds)))
+        ).map((e) => [e.id, e.name])
+      : [],
+  )
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    phones: r.phones,
+    emails: r.emails,
+    channels: r.channels,
+    groupId: r.groupId,
+    groupName: r.groupId ? (gNames.get(r.groupId) ?? null) : null,
+    managerId: r.managerId,
+    managerName: r.managerId ? (mNames.get(r.managerId) ?? null) : null,
+  }))
+}

@@ -1,0 +1,11 @@
+/** Tenants, their employees and groups, and the demo seed. */
+export { DEMO_ACCOUNTS, DEMO_CLIENTS } from './demo-data.ts'
+export { type DemoLogins, seedDemo, writeDemoLogins } from './seed.ts'
+export {
+  createEmployee,
+  createGroup,
+  createTenant,
+  type NewEmployee,
+  type NewTenant,
+  tenantBySlug,
+} from './tenants.ts'

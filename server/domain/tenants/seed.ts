@@ -1,0 +1,126 @@
+/** Seeds the demo tenant once (SEED_DEMO=1) and writes DATA_DIR/demo-logins.json for the start script. */
+import crypto from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
+import { and, eq, inArray } from 'drizzle-orm'
+import { type Db, getSetting, putSetting, schema } from '../../db/index.ts'
+import { hashPassword } from '../auth/index.ts'
+import { DEMO_ACCOUNTS, DEMO_CHANNELS, DEMO_CLIENTS, DEMO_NUMBERS, DEMO_TEMPLATES } from './demo-data.ts'
+import { createEmployee, createGroup, createTenant, tenantBySlug } from './tenants.ts'
+
+const { channels, contacts, employees, templates, virtualNumbers } = schema
+
+export interface DemoLogins {
+  url: string
+  password: string
+  accounts: { login: string; role: string; name: string; extension: string }[]
+}
+
+/**
+ * Creates the demo tenant unless it exists (all in one transaction, so a crash leaves nothing half
+ * made). The password is DEMO_PASSWORD, else one generated once and kept in settings; when
+ * DEMO_PASSWORD later changes, the demo accounts are re-hashed to it.
+ */
+export async function seedDemo(
+  db: Db,
+  opts: { password: string | null },
+): Promise<{ created: boolean; password: string }> {
+  const stored = await getSetting(db.orm, 'demo_password')
+  const password = opts.password ?? stored ?? crypto.randomBytes(9).toString('base64url')
+  const existing = await tenantBySlug(db.orm, 'demo')
+  if (existing) {
+    if (stored !== password) {
+      const hash = await hashPassword(password)
+      await db.orm.transaction(async (tx) => {
+        await tx
+          .update(employees)
+          .set({ passwordHash: hash })
+          .where(
+            and(
+              eq(employees.tenantId, existing.id),
+              inArray(
+                employees.login,
+                DEMO_ACCOUNTS.map((a) => a.login),
+              ),
+            ),
+          )
+        await putSetting(tx, 'demo_password', password)
+      })
+    }
+    return { created: false, password }
+  }
+  await db.orm.transaction(async (tx) => {
+    const tenantId = await createTenant(tx, {
+      name: 'Demo',
+      slug: 'demo',
+      sipDomain: 'demo.frontline.local',
+      seats: 10,
+      features: { softphone: true, omni: true },
+    })
+    const ids = new Map<string, string>()
+    for (const a of DEMO_ACCOUNTS) ids.set(a.login, await createEmployee(tx, tenantId, { ...a, password }))
+    const ops = (n: number[]) => n.map((i) => ids.get(`op${i}@demo`)!)
+    const groupIds = new Map<string, string>([
+      [
+        'Sales',
+        await createGroup(tx, tenantId, {
+          name: 'Sales',
+          extension: '200',
+          strategy: 'parallel',
+          memberIds: ops([1, 2, 3]),
+        }),
+      ],
+      [
+        'Support',
+        await createGroup(tx, tenantId, {
+          name: 'Support',
+          extension: '201',
+          strategy: 'round_robin',
+          memberIds: ops([4, 5, 6]),
+        }),
+      ],
+    ])
+    await tx.insert(contacts).values(
+      DEMO_CLIENTS.map((c) => ({
+        tenantId,
+        name: c.name,
+        phones: c.phones,
+        emails: c.emails,
+        telegram: c.telegram,
+        channels: [
+          ...c.phones.slice(0, 1).flatMap((p) => [
+            { kind: 'sms', address: p },
+            { kind: 'whatsapp', address: p },
+          ]),
+          ...c.emails.map((e) => ({ kind: 'email', address: e })),
+          ...(c.telegram ? [{ kind: 'telegram', address: `@${c.telegram}` }] : []),
+        ],
+        groupId: c.group ? (groupIds.get(c.group) ?? null) : null,
+        managerId: c.manager ? (ids.get(c.manager) ?? null) : null,
+      })),
+    )
+    await tx.insert(channels).values(DEMO_CHANNELS.map((c) => ({ tenantId, ...c })))
+    await tx.insert(templates).values(DEMO_TEMPLATES.map((t) => ({ tenantId, ownerId: null, ...t })))
+    await tx
+      .insert(virtualNumbers)
+      .values(
+        DEMO_NUMBERS.map((n) => ({ tenantId, number: n.number, groupId: groupIds.get(n.group) ?? null })),
+      )
+    await putSetting(tx, 'demo_password', password)
+  })
+  return { created: true, password }
+}
+
+/** Writes demo-logins.json (mode 0600: it holds a password). */
+export function writeDemoLogins(dataDir: string, url: string, password: string): string {
+  const file = path.join(dataDir, 'demo-logins.json')
+  const body: DemoLogins = {
+    url,
+    password,
+    accounts: DEMO_ACCOUNTS.map(({ login, role, name, extension }) => ({ login, role, name, extension })),
+  }
+  fs.mkdirSync(dataDir, { recursive: true })
+  fs.writeFileSync(file, `${JSON.stringify(body, null, 2)}\n`, { mode: 0o600 })
+  fs.chmodSync(file, 0o600)
+  return file
+}

@@ -1,0 +1,311 @@
+/**
+ * The phone: one SIP.js UserAgent + Registerer for the operator's line, and the calls on it.
+ * Glue only — decisions come from state.ts. Uses UserAgent/Registerer/Inviter/Invitation (not
+ * SimpleUser) because the product needs several calls (C6), hold music, recording and its own
+ * reconnect policy.
+ */
+import { type Invitation, Inviter, Registerer, RegistererState, SIPExtension, type URI, UserAgent } from 'sip.js'
+import type { SipSettings } from '../../../contract/api.ts'
+import { CallHandle } from './call.ts'
+import type { Recording } from './recorder.ts'
+import {
+  admitIncoming,
+  type CallState,
+  canDial,
+  initialLine,
+  type LineEvent,
+  type LineState,
+  lineReducer,
+  reconnectDelayMs,
+  renewAtMs,
+} from './state.ts'
+
+/** Ephemeral credentials (Kamailio auth_ephemeral) with expiry as epoch ms. */
+export interface SipCredentials {
+  wsUrl: string
+  aor: string
+  username: string
+  password: string
+  expiresAt: number
+}
+
+/** Convert the login/`/api/me` answer (contract SipSettings) to credentials. */
+export function credentialsFromSettings(s: SipSettings): SipCredentials {
+  return {
+    wsUrl: s.wsUrl,
+    aor: s.aor,
+    username: s.username,
+    password: s.password,
+    expiresAt: Date.parse(s.expiresAt),
+  }
+}
+
+export interface PhoneOptions {
+  credentials: SipCredentials
+  /** Fetch fresh credentials (GET /api/me) before the current ones expire. */
+  renewCredentials?: () => Promise<SipCredentials>
+  /** When given, every answered call is recorded and handed over on hang-up. */
+  onRecording?: (r: Recording) => void
+  holdMusicUrl?: string
+  outputDeviceId?: string | null
+  /** SIP.js waits 5 s for ICE gathering by default; on loopback/without STUN 500 ms is plenty. */
+  iceGatheringTimeoutMs?: number
+  registerExpiresSec?: number
+  now?: () => number
+}
+
+export interface PhoneSnapshot {
+  line: LineState
+  calls: CallState[]
+}
+
+type Listener = (s: PhoneSnapshot) => void
+
+const MEDIA = { constraints: { audio: true, video: false as const } }
+
+export class Phone {
+  line: LineState = initialLine
+  private readonly handles = new Map<string, CallHandle>()
+  private readonly listeners = new Set<Listener>()
+  private creds: SipCredentials
+  private readonly ua: UserAgent
+  private readonly registerer: Registerer
+  private stopping = false
+  private reconnectTimer: ReturnType<typeof setTimeout> | undefined
+  private renewTimer: ReturnType<typeof setTimeout> | undefined
+  private readonly now: () => number
+  private readonly onOnline = () => void this.reregister()
+  private readonly onOffline = () => this.lineEvent({ type: 'lost', reason: 'offline' })
+
+  constructor(private readonly opts: PhoneOptions) {
+    this.creds = opts.credentials
+    this.now = opts.now ?? Date.now
+    const uri = UserAgent.makeURI(this.creds.aor)
+    if (!uri) throw new Error(`bad AOR ${this.creds.aor}`)
+    this.ua = new UserAgent({
+      uri,
+      transportOptions: { server: this.creds.wsUrl },
+      authorizationUsername: this.creds.username,
+      authorizationPassword: this.creds.password,
+      // Our own backoff (reconnectDelayMs) replaces SIP.js's fixed-delay reconnection.
+      reconnectionAttempts: 0,
+      sipExtensionReplaces: SIPExtension.Supported,
+      sessionDescriptionHandlerFactoryOptions: {
+        peerConnectionConfiguration: { iceServers: [] },
+        iceGatheringTimeout: opts.iceGatheringTimeoutMs ?? 500,
+      },
+      logLevel: 'warn',
+      delegate: {
+        onInvite: (inv) => this.onInvite(inv),
+        onDisconnect: (error) => {
+          if (this.stopping) return
+          this.lineEvent({ type: 'lost', reason: error?.message ?? 'transport closed' })
+          this.scheduleReconnect()
+        },
+      },
+    })
+    this.registerer = new Registerer(this.ua, { expires: opts.registerExpiresSec ?? 600 })
+    this.registerer.stateChange.addListener((s) => {
+      // An expired or failed refresh while we believe we are registered means the line is gone.
+      if (s === RegistererState.Unregistered && this.line.status === 'registered' && !this.stopping) {
+        this.lineEvent({ type: 'lost', reason: 'registration lapsed' })
+        this.scheduleReconnect()
+      }
+    })
+  }
+
+  /** Subscribe to every change of the line or a call; returns the unsubscribe function. */
+  subscribe(fn: Listener): () => void {
+    this.listeners.add(fn)
+    fn(this.snapshot())
+    return () => this.listeners.delete(fn)
+  }
+
+  /** Current line and calls (ended calls stay until `forget`). */
+  snapshot(): PhoneSnapshot {
+    return { line: this.line, calls: [...this.handles.values()].map((h) => h.state) }
+  }
+
+  private emit(): void {
+    const snap = this.snapshot()
+    for (const fn of this.listeners) fn(snap)
+  }
+
+  private lineEvent(e: LineEvent): void {
+    const next = lineReducer(this.line, e)
+    if (next !== this.line) {
+      this.line = next
+      this.emit()
+    }
+  }
+
+  /** Connect and register; also listens to online/offline to recover after network loss. */
+  async start(): Promise<void> {
+    this.stopping = false
+    globalThis.addEventListener?.('online', this.onOnline)
+    globalThis.addEventListener?.('offline', this.onOffline)
+    this.lineEvent({ type: 'register' })
+    try {
+      await this.ua.start()
+    } catch (e) {
+      this.lineEvent({ type: 'lost', reason: (e as Error).message })
+      this.scheduleReconnect()
+      return
+    }
+    await this.register()
+    this.scheduleRenewal()
+  }
+
+  private register(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.registerer
+        .register({
+          requestDelegate: {
+            onAccept: () => {
+              this.lineEvent({ type: 'registered', at: this.now() })
+              resolve()
+            },
+            onReject: (r) => {
+              const code = r.message.statusCode ?? 0
+              this.lineEvent({ type: 'rejected', code, reason: r.message.reasonPhrase ?? '' })
+              reject(new Error(`REGISTER rejected: ${code}`))
+            },
+          },
+        })
+        .catch((e: Error) => {
+          this.lineEvent({ type: 'lost', reason: e.message })
+          reject(e)
+        })
+    })
+  }
+
+  /** A4 "re-register line": reconnect the transport if needed, then REGISTER again now. */
+  async reregister(): Promise<void> {
+    clearTimeout(this.reconnectTimer)
+    this.lineEvent({ type: 'register' })
+    try {
+      if (!this.ua.isConnected()) await this.ua.reconnect()
+      await this.register()
+    } catch (e) {
+      if (this.line.status !== 'failed') {
+        this.lineEvent({ type: 'lost', reason: (e as Error).message })
+        this.scheduleReconnect()
+      }
+    }
+  }
+
+  private scheduleReconnect(): void {
+    clearTimeout(this.reconnectTimer)
+    if (this.stopping) return
+    // Offline: wait for the 'online' event instead of burning attempts.
+    if (typeof navigator !== 'undefined' && navigator.onLine === false) return
+    this.reconnectTimer = setTimeout(() => void this.reregister(), reconnectDelayMs(this.line.attempt))
+  }
+
+  private scheduleRenewal(): void {
+    clearTimeout(this.renewTimer)
+    const renew = this.opts.renewCredentials
+    if (!renew || this.stopping) return
+    const delay = Math.max(0, renewAtMs(this.creds.expiresAt, this.now()) - this.now())
+    this.renewTimer = setTimeout(async () => {
+      try {
+        this.setCredentials(await renew())
+        await this.reregister()
+      } catch {
+        // Keep the old credentials; try again shortly (they may still be valid for a while).
+        this.renewTimer = setTimeout(() => this.scheduleRenewal(), 10_000)
+        return
+      }
+      this.scheduleRenewal()
+    }, delay)
+  }
+
+  /** Swap credentials; the next digest challenge (REGISTER refresh, INVITE) uses them. */
+  setCredentials(c: SipCredentials): void {
+    this.creds = c
+    this.ua.configuration.authorizationUsername = c.username
+    this.ua.configuration.authorizationPassword = c.password
+  }
+
+  /** Unregister and disconnect (logout, or another tab took the line). */
+  async stop(): Promise<void> {
+    this.stopping = true
+    clearTimeout(this.reconnectTimer)
+    clearTimeout(this.renewTimer)
+    globalThis.removeEventListener?.('online', this.onOnline)
+    globalThis.removeEventListener?.('offline', this.onOffline)
+    for (const h of this.handles.values()) await h.hangup().catch(() => undefined)
+    if (this.registerer.state === RegistererState.Registered)
+      await this.registerer.unregister().catch(() => undefined)
+    await this.ua.stop()
+    this.lineEvent({ type: 'unregistered' })
+  }
+
+  private onInvite(inv: Invitation): void {
+    const calls = [...this.handles.values()].map((h) => h.state)
+    const handle = this.track(new CallHandle(inv, 'incoming', this.callDeps()))
+    // C2 no call waiting; RFC 3891: an INVITE with Replaces takes over an existing call instead.
+    const verdict = admitIncoming(calls, inv.replacee !== undefined)
+    if (!verdict.ok) void handle.reject(verdict.code)
+    else if (inv.replacee) void handle.accept()
+  }
+
+  private callDeps() {
+    return {
+      changed: () => this.emit(),
+      now: this.now,
+      holdMusicUrl: this.opts.holdMusicUrl,
+      outputDeviceId: this.opts.outputDeviceId ?? null,
+      onRecording: this.opts.onRecording,
+      media: MEDIA,
+    }
+  }
+
+  private track(h: CallHandle): CallHandle {
+    this.handles.set(h.id, h)
+    this.emit()
+    return h
+  }
+
+  /** `101`, `+7916…` or a full `sip:` URI → a request URI in our domain. */
+  targetUri(target: string): URI {
+    const domain = UserAgent.makeURI(this.creds.aor)?.host ?? ''
+    const uri = UserAgent.makeURI(target.startsWith('sip:') ? target : `sip:${target}@${domain}`)
+    if (!uri) throw new Error(`bad target ${target}`)
+    return uri
+  }
+
+  /** C3: place a call; resolves with the call id once the INVITE is sent. */
+  async dial(target: string): Promise<string> {
+    if (!canDial(this.snapshot().calls)) throw new Error('another call is active: hold it first')
+    const inviter = new Inviter(this.ua, this.targetUri(target), { sessionDescriptionHandlerOptions: MEDIA })
+    const h = this.track(new CallHandle(inviter, 'outgoing', this.callDeps()))
+    await h.invite()
+    return h.id
+  }
+
+  /** The call handle for in-call actions (answer, hold, mute, DTMF, transfer). */
+  call(id: string): CallHandle {
+    const h = this.handles.get(id)
+    if (!h) throw new Error(`no call ${id}`)
+    return h
+  }
+
+  /** C5 blind transfer of call `id` to an extension, group or number. */
+  blindTransfer(id: string, target: string): Promise<void> {
+    return this.call(id).blindTransfer(this.targetUri(target))
+  }
+
+  /** C6 connect the held call `id` to the consultation call `consultId`. */
+  attendedTransfer(id: string, consultId: string): Promise<void> {
+    return this.call(id).attendedTransfer(this.call(consultId))
+  }
+
+  /** Drop ended calls from the list (after the screen has shown their outcome). */
+  forget(id: string): void {
+    if (this.handles.get(id)?.state.status === 'ended') {
+      this.handles.delete(id)
+      this.emit()
+    }
+  }
+}

@@ -1,0 +1,104 @@
+#!/usr/bin/env node
+/**
+ * `npm start`: bootstrap, build the PWA when its sources changed, run the server (which spawns
+ * Kamailio), and once /api/health answers print where everything is and the demo logins.
+ */
+import { spawn } from 'node:child_process'
+import { readFile } from 'node:fs/promises'
+import path from 'node:path'
+import { bootstrap, buildPwa, pwaBuildNeeded, ROOT, say } from './bootstrap.mjs'
+
+/** Polls /api/health until it answers 200 or the server exits; resolves with the health body. */
+export async function waitHealthy(url, child, timeoutMs = 60_000) {
+  const until = Date.now() + timeoutMs
+  while (Date.now() < until) {
+    if (child.exitCode !== null || child.signalCode !== null) return null
+    try {
+      const res = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(1000) })
+      if (res.ok) return await res.json()
+    } catch {}
+    await new Promise((r) => setTimeout(r, 150))
+  }
+  throw new Error(`the server did not answer ${url}/api/health within ${timeoutMs / 1000} s`)
+}
+
+/** Draws lines in a box sized to the longest one. */
+export function box(lines) {
+  const width = Math.max(...lines.map((l) => l.length))
+  const bar = '─'.repeat(width + 2)
+  return [`┌${bar}┐`, ...lines.map((l) => `│ ${l.padEnd(width)} │`), `└${bar}┘`].join('\n')
+}
+
+async function banner(url, health) {
+  const dataDir = path.resolve(ROOT, process.env.DATA_DIR || 'data')
+  const sipUrl = process.env.SIP_WS_URL || `ws://127.0.0.1:${process.env.SIP_WS_PORT || 8088}`
+  const lines = [
+    'Frontline is running',
+    '',
+    `App:            ${url}/`,
+    `Demo website:   ${url}/site/`,
+    `SIP WebSocket:  ${sipUrl}  (${health?.sip === 'running' ? 'Kamailio running' : 'Kamailio NOT running: no calls'})`,
+    `Database:       ${health?.db ?? '?'}`,
+  ]
+  try {
+    const demo = JSON.parse(await readFile(path.join(dataDir, 'demo-logins.json'), 'utf8'))
+    lines.push('', `Demo logins (password for all: ${demo.password})`)
+    for (const a of demo.accounts ?? []) {
+      lines.push(`  ${String(a.login).padEnd(14)} ${String(a.role).padEnd(11)} ext ${a.extension}  ${a.name}`)
+    }
+    lines.push(
+      '',
+      `(from ${path.relative(ROOT, path.join(dataDir, 'demo-logins.json'))}; DEMO_PASSWORD sets it)`,
+    )
+  } catch {
+    lines.push('', 'No demo-logins.json yet (SEED_DEMO=0?)')
+  }
+  lines.push('', 'Ctrl-C stops the server and Kamailio.')
+  console.log(`\n${box(lines)}\n`)
+}
+
+async function main() {
+  bootstrap({ test: false })
+  if (pwaBuildNeeded()) buildPwa()
+  const host = process.env.HOST || '127.0.0.1'
+  const port = process.env.PORT || '8080'
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
+  say(`starting the server on ${url}…`)
+  // tsx as a loader (not its CLI): one process, so signals reach the server itself.
+  // detached: the terminal's Ctrl-C reaches only us, and we forward it exactly once.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+    detached: true,
+  })
+  let stopping = false
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.on(sig, () => {
+      if (stopping) {
+        say('stopping… (again: forcing)')
+        child.kill('SIGKILL')
+        return
+      }
+      stopping = true
+      child.kill(sig)
+    })
+  }
+  child.on('exit', (code, signal) => {
+    if (!stopping && code !== 0) say(`the server exited (${code ?? signal})`)
+    process.exit(code ?? (signal === 'SIGINT' || signal === 'SIGTERM' ? 0 : 1))
+  })
+  let health
+  try {
+    health = await waitHealthy(url, child)
+  } catch (e) {
+    stopping = true
+    child.kill('SIGTERM')
+    throw e
+  }
+  if (health) await banner(url, health)
+}
+
+main().catch((e) => {
+  console.error(`npm start failed: ${e.message}`)
+  process.exit(1)
+})

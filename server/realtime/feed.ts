@@ -44,7 +44,8 @@ export class FeedConnection {
     this.lastSent = cursor
     for (;;) {
       const page = await this.source.eventsSince(this.tenantId, cursor, PAGE)
-      if (this.state === 'closed') return true
+      // close() may have run while the query was in flight.
+      if ((this.state as FeedState) === 'closed') return true
       for (const ev of page) this.emit(ev)
       if (page.length < PAGE) break
       cursor = page[page.length - 1]?.seq ?? cursor

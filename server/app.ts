@@ -1,0 +1,81 @@
+/** Builds the Fastify instance (tests drive it with app.inject()/injectWS(); main.ts listens). */
+import helmet from '@fastify/helmet'
+import websocket from '@fastify/websocket'
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify'
+import type { HealthResponse } from '../contract/api.ts'
+import { authRoutes } from './http/auth.ts'
+import { contactRoutes } from './http/contacts.ts'
+import type { AppDeps } from './http/context.ts'
+import { installErrorHandler } from './http/errors.ts'
+import { staticRoutes } from './http/static.ts'
+import { statusRoutes } from './http/statuses.ts'
+import { wsRoutes } from './http/ws.ts'
+
+export type { AppDeps } from './http/context.ts'
+
+/** Request bodies are small JSON; anything larger is E_BODY_TOO_LARGE. */
+export const BODY_LIMIT = 64 * 1024
+
+/** ws:// and wss:// of the origin the page was loaded from (CSP connect-src). */
+function sameOriginWs(req: FastifyRequest): string {
+  const host = String(req.headers.host ?? '')
+  // Only a well-formed host may enter a header we emit.
+  return /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-fA-F:]+\](:\d{1,5})?$/.test(host)
+    ? `ws://${host} wss://${host}`
+    : ''
+}
+
+/** Creates the app with every route; call `await app.ready()` (or listen) before use. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.logLevel === 'silent' ? false : { level: deps.logLevel },
+    bodyLimit: BODY_LIMIT,
+    // Error bodies are ours; Fastify's default 404/500 bodies never reach a client.
+    return503OnClosing: true,
+  })
+  // JSON only: text/plain would otherwise be accepted and reach validation as a string.
+  app.removeContentTypeParser('text/plain')
+  installErrorHandler(app)
+
+  const sipOrigin = new URL(deps.sipWsUrl).origin.replace(/^http/, 'ws')
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        connectSrc: ["'self'", (req) => sameOriginWs(req as unknown as FastifyRequest), sipOrigin],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        mediaSrc: ["'self'", 'blob:'],
+        // Solid's compiled templates carry static style="" attributes, which CSP counts as inline.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        fontSrc: ["'self'"],
+        workerSrc: ["'self'"],
+        manifestSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    // The app needs its microphone; the default COEP would block nothing we use but costs nothing to keep off.
+    crossOriginEmbedderPolicy: false,
+  })
+  await app.register(websocket, { options: { maxPayload: BODY_LIMIT } })
+
+  app.get(
+    '/api/health',
+    async (): Promise<HealthResponse> => ({
+      ok: true,
+      db: deps.db.kind,
+      sip: deps.sipStatus(),
+      version: deps.version,
+    }),
+  )
+  authRoutes(app, deps)
+  statusRoutes(app, deps)
+  contactRoutes(app, deps)
+  wsRoutes(app, deps)
+  await staticRoutes(app, deps)
+  return app
+}

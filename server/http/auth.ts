@@ -1,0 +1,51 @@
+/** /api/auth/* and /api/me (SPEC A1, A2). */
+import type { FastifyInstance } from 'fastify'
+import { IdParam, LoginBody, SetStatusBody } from '../../contract/api.ts'
+import { listSessions, loadMe, login, revokeSession, sipSettings } from '../domain/auth/index.ts'
+import { setStatus } from '../domain/status/index.ts'
+import { type AppDeps, principal, validate } from './context.ts'
+
+/** Registers the account routes. */
+export function authRoutes(app: FastifyInstance, deps: AppDeps): void {
+  const sip = { secret: deps.secrets.sipSecret, wsUrl: deps.sipWsUrl }
+
+  app.post('/api/auth/login', async (req) => {
+    const body = validate(LoginBody, req.body)
+    return login(
+      deps.db,
+      { limiter: deps.limiter, sip },
+      {
+        ...body,
+        ip: req.ip,
+        userAgent: String(req.headers['user-agent'] ?? ''),
+      },
+    )
+  })
+
+  app.post('/api/auth/logout', async (req, reply) => {
+    const p = await principal(deps, req)
+    await revokeSession(deps.db.orm, p, p.sessionId)
+    return reply.code(204).send()
+  })
+
+  app.get('/api/auth/sessions', async (req) => listSessions(deps.db.orm, await principal(deps, req)))
+
+  app.delete('/api/auth/sessions/:id', async (req, reply) => {
+    const p = await principal(deps, req)
+    const { id } = validate(IdParam, req.params)
+    await revokeSession(deps.db.orm, p, id)
+    return reply.code(204).send()
+  })
+
+  app.get('/api/me', async (req) => {
+    const p = await principal(deps, req)
+    const { me, sipDomain } = await loadMe(deps.db.orm, p.tenantId, p.employeeId)
+    return { me, sip: sipSettings(me, sipDomain, sip) }
+  })
+
+  app.put('/api/me/status', async (req) => {
+    const p = await principal(deps, req)
+    const { status } = validate(SetStatusBody, req.body)
+    return setStatus(deps.db, p.tenantId, p.employeeId, status)
+  })
+}

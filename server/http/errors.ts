@@ -1,0 +1,48 @@
+/**
+ * Every failure becomes `{ error: { code, message } }` from the catalogue, in the request's
+ * language. Bad input is always a coded 4xx; only our own faults are E_INTERNAL.
+ */
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { ErrorCode } from '../../contract/errors.ts'
+import { AppError, errorBody, pickLang } from '../errors.ts'
+
+/** Sends a coded error. */
+export function sendError(req: FastifyRequest, reply: FastifyReply, err: AppError): FastifyReply {
+  return reply
+    .code(err.status)
+    .header('cache-control', 'no-store')
+    .send(errorBody(err.code, pickLang(req.headers['accept-language']), err.details))
+}
+
+const BY_STATUS: Record<number, ErrorCode> = {
+  400: 'E_BAD_REQUEST',
+  401: 'E_AUTH_REQUIRED',
+  403: 'E_FORBIDDEN',
+  404: 'E_NOT_FOUND',
+  413: 'E_BODY_TOO_LARGE',
+  415: 'E_UNSUPPORTED_MEDIA',
+  429: 'E_RATE_LIMITED',
+}
+
+/** Maps Fastify's own errors (body parsing, limits) and anything else to the catalogue. */
+export function toAppError(err: unknown): AppError | null {
+  if (err instanceof AppError) return err
+  const e = err as Partial<FastifyError>
+  if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new AppError('E_BODY_TOO_LARGE')
+  if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return new AppError('E_UNSUPPORTED_MEDIA')
+  if (e.code === 'FST_ERR_VALIDATION')
+    return new AppError('E_VALIDATION', e.message ? [e.message] : undefined)
+  const status = typeof e.statusCode === 'number' ? e.statusCode : 500
+  if (status >= 400 && status < 500) return new AppError(BY_STATUS[status] ?? 'E_BAD_REQUEST')
+  return null
+}
+
+/** Installs the error handler. */
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((err, req, reply) => {
+    const known = toAppError(err)
+    if (known) return sendError(req, reply, known)
+    req.log.error({ err }, 'unhandled error')
+    return sendError(req, reply, new AppError('E_INTERNAL'))
+  })
+}

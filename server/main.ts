@@ -1,0 +1,115 @@
+/** Starts Frontline: config → database (migrated) → secrets → demo seed → HTTP + WS → Kamailio. */
+import fs from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { buildApp } from './app.ts'
+import { ConfigError, loadConfig } from './config.ts'
+import { loadSecrets, openDatabase } from './db/index.ts'
+import { FailureLimiter } from './domain/auth/index.ts'
+import { seedDemo, writeDemoLogins } from './domain/tenants/index.ts'
+import { Hub } from './realtime/hub.ts'
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+
+interface Pbx {
+  stop(): Promise<void>
+}
+
+/** pbx/index.ts is optional (another part of the project); without it the line is "unavailable". */
+async function loadStartPbx(): Promise<((opts: Record<string, unknown>) => Promise<Pbx | null>) | null> {
+  const file = path.join(ROOT, 'pbx', 'index.ts')
+  if (!fs.existsSync(file)) return null
+  const mod = (await import(pathToFileURL(file).href)) as {
+    startPbx?: (o: Record<string, unknown>) => Promise<Pbx | null>
+  }
+  return mod.startPbx ?? null
+}
+
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>
+  try {
+    config = loadConfig()
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message)
+      process.exit(1)
+    }
+    throw e
+  }
+  const db = await openDatabase(config)
+  const secrets = await loadSecrets(db.orm)
+  const demo = config.seedDemo ? await seedDemo(db, { password: config.demoPassword }) : null
+  const version = (
+    JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }
+  ).version
+
+  let pbx: Pbx | null = null
+  const hub = new Hub(db, (e) => console.error('realtime:', e))
+  await hub.start()
+  const app = await buildApp({
+    db,
+    secrets,
+    limiter: new FailureLimiter(),
+    hub,
+    sipWsUrl: config.sipWsUrl,
+    sipStatus: () => (pbx ? 'running' : 'unavailable'),
+    distDir: path.join(ROOT, 'dist'),
+    siteDir: path.join(ROOT, 'site'),
+    version,
+    logLevel: config.logLevel,
+  })
+  await app.listen({ port: config.port, host: config.host })
+  const addr = app.server.address()
+  const port = typeof addr === 'object' && addr ? addr.port : config.port
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`
+
+  const startPbx = await loadStartPbx().catch((e: unknown) => {
+    app.log.warn({ err: e }, 'pbx module failed to load')
+    return null
+  })
+  if (startPbx && config.kamailio !== 'off') {
+    try {
+      pbx = await startPbx({
+        wsPort: config.sipWsPort,
+        secret: secrets.sipSecret,
+        internalUrl: `http://127.0.0.1:${port}`,
+        internalSecret: secrets.internalSecret,
+        runDir: path.join(config.dataDir, 'run', 'pbx'),
+        binary: config.kamailio,
+        log: (line: string) => app.log.info({ pbx: line }),
+      })
+    } catch (e) {
+      app.log.error({ err: e }, 'Kamailio did not start; calls are unavailable')
+    }
+  }
+  if (demo) writeDemoLogins(config.dataDir, url, demo.password)
+
+  let stopping = false
+  const shutdown = async (signal: string) => {
+    if (stopping) return
+    stopping = true
+    app.log.info(`${signal}: shutting down`)
+    const hard = setTimeout(() => process.exit(1), 10_000)
+    hard.unref()
+    try {
+      for (const c of app.websocketServer.clients) c.close(1001, 'server shutting down')
+      await hub.stop()
+      await app.close()
+      await pbx?.stop()
+      await db.close()
+    } catch (e) {
+      console.error('shutdown:', e)
+      process.exit(1)
+    }
+    process.exit(0)
+  }
+  process.once('SIGINT', () => void shutdown('SIGINT'))
+  process.once('SIGTERM', () => void shutdown('SIGTERM'))
+
+  console.log(`Frontline ready at ${url}`)
+}
+
+main().catch((e: unknown) => {
+  console.error('Frontline failed to start:', e)
+  process.exit(1)
+})

@@ -1,0 +1,120 @@
+/** An app over a fresh test database: the demo tenant plus a second tenant "other" to prove isolation. */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import type { FastifyInstance } from 'fastify'
+import type { LoginResponse } from '../../contract/api.ts'
+import { buildApp } from '../app.ts'
+import { type Db, loadSecrets } from '../db/index.ts'
+import { FailureLimiter } from '../domain/auth/index.ts'
+import { createEmployee, createGroup, createTenant, seedDemo } from '../domain/tenants/index.ts'
+import { Hub } from '../realtime/hub.ts'
+import type { Target } from './dbs.ts'
+
+export const PASSWORD = 'demo-pass-1'
+
+export interface Fixture {
+  app: FastifyInstance
+  db: Db
+  hub: Hub
+  otherTenantId: string
+  otherClientId: string
+  otherEmployeeId: string
+  dir: string
+  login(login: string, password?: string): Promise<LoginResponse>
+  close(): Promise<void>
+}
+
+/** Builds the fixture; `opts.dist` writes a tiny built PWA so static serving can be tested. */
+export async function makeFixture(
+  target: Target,
+  opts: { dist?: boolean; limiter?: FailureLimiter } = {},
+): Promise<Fixture> {
+  const t = await target.open()
+  const db = t.db
+  await seedDemo(db, { password: PASSWORD })
+  const otherTenantId = await createTenant(db.orm, {
+    name: 'Other',
+    slug: 'other',
+    sipDomain: 'other.frontline.local',
+    seats: 1,
+    features: { softphone: false, omni: false },
+  })
+  const otherEmployeeId = await createEmployee(db.orm, otherTenantId, {
+    login: 'op1@other',
+    password: PASSWORD,
+    name: 'Чужой Оператор',
+    role: 'admin',
+    extension: '101',
+  })
+  await createEmployee(db.orm, otherTenantId, {
+    login: 'op2@other',
+    password: PASSWORD,
+    name: 'Второй Чужой',
+    role: 'operator',
+    extension: '102',
+  })
+  await createGroup(db.orm, otherTenantId, {
+    name: 'Other group',
+    extension: '200',
+    strategy: 'parallel',
+    memberIds: [otherEmployeeId],
+  })
+  const { schema } = await import('../db/index.ts')
+  const [c] = await db.orm
+    .insert(schema.contacts)
+    .values({
+      tenantId: otherTenantId,
+      name: 'Александр Петров-Чужой',
+      phones: ['+79160000000'],
+      emails: ['petrov@mail.ru'],
+    })
+    .returning({ id: schema.contacts.id })
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'frontline-app-'))
+  if (opts.dist) {
+    fs.mkdirSync(path.join(dir, 'dist', 'assets'), { recursive: true })
+    fs.writeFileSync(path.join(dir, 'dist', 'index.html'), '<!doctype html><title>Frontline</title>')
+    fs.writeFileSync(path.join(dir, 'dist', 'sw.js'), 'self.addEventListener("install", () => {})')
+    fs.writeFileSync(path.join(dir, 'dist', 'assets', 'index-abc123.js'), 'console.log(1)')
+    fs.mkdirSync(path.join(dir, 'site'))
+    fs.writeFileSync(path.join(dir, 'site', 'index.html'), '<!doctype html><title>Demo site</title>')
+  }
+  const hub = new Hub(db)
+  await hub.start()
+  const app = await buildApp({
+    db,
+    secrets: await loadSecrets(db.orm),
+    limiter: opts.limiter ?? new FailureLimiter(),
+    hub,
+    sipWsUrl: 'ws://127.0.0.1:8088',
+    sipStatus: () => 'unavailable',
+    distDir: path.join(dir, 'dist'),
+    siteDir: path.join(dir, 'site'),
+    version: '0.0.0-test',
+    logLevel: 'silent',
+  })
+  await app.ready()
+  return {
+    app,
+    db,
+    hub,
+    otherTenantId,
+    otherClientId: c!.id,
+    otherEmployeeId,
+    dir,
+    async login(login, password = PASSWORD) {
+      const r = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { login, password } })
+      if (r.statusCode !== 200) throw new Error(`login ${login}: ${r.statusCode} ${r.body}`)
+      return r.json() as LoginResponse
+    },
+    async close() {
+      await hub.stop()
+      await app.close()
+      await t.dispose()
+      fs.rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+/** Authorization header for a token. */
+export const auth = (token: string) => ({ authorization: `Bearer ${token}` })

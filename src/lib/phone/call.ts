@@ -5,6 +5,7 @@
 import {
   type Invitation,
   Inviter,
+  type Referral,
   type Session,
   type SessionDescriptionHandler,
   SessionState,
@@ -28,6 +29,8 @@ export interface CallDeps {
   holdMusicUrl?: string
   outputDeviceId: string | null
   onRecording?: (r: Recording) => void
+  /** RFC 3515: the remote party asks us to call someone else (we are the transferee). */
+  onReferred: (referral: Referral) => void
   /** Media constraints for getUserMedia (audio only). */
   media: { constraints: { audio: boolean; video: false } }
 }
@@ -36,6 +39,8 @@ export interface CallDeps {
 export interface AudioStats {
   inBytes: number
   outBytes: number
+  /** Inbound audio level 0..1 (RFC 6464 style, from getStats): near 0 when the other side is muted. */
+  inLevel: number
   direction: string
 }
 
@@ -68,6 +73,7 @@ export class CallHandle {
       onBye: () => {
         this.pendingEnd ??= { kind: 'remote_hangup', code: null, reason: 'BYE' }
       },
+      onRefer: (referral) => deps.onReferred(referral),
     }
     this.apply(
       direction === 'outgoing' ? { type: 'dial', at: deps.now() } : { type: 'invite', at: deps.now() },
@@ -100,7 +106,9 @@ export class CallHandle {
           this.recorder = startRecorder([sdh.localMediaStream, sdh.remoteMediaStream])
       }
     } else if (s === SessionState.Terminated) {
-      void this.finish()
+      // SIP.js moves an Inviter to Terminated before it calls requestDelegate.onReject, so wait a
+      // microtask for the final response (the failure reason, C8) to arrive.
+      queueMicrotask(() => void this.finish())
     }
   }
 
@@ -275,10 +283,20 @@ export class CallHandle {
   async stats(): Promise<AudioStats | null> {
     const pc = this.sdh?.peerConnection
     if (!pc) return null
-    const r: AudioStats = { inBytes: 0, outBytes: 0, direction: '' }
+    const r: AudioStats = { inBytes: 0, outBytes: 0, inLevel: 0, direction: '' }
     const report = await pc.getStats()
-    report.forEach((s: { type: string; kind?: string; bytesReceived?: number; bytesSent?: number }) => {
-      if (s.type === 'inbound-rtp' && s.kind === 'audio') r.inBytes = s.bytesReceived ?? 0
+    type Row = {
+      type: string
+      kind?: string
+      bytesReceived?: number
+      bytesSent?: number
+      audioLevel?: number
+    }
+    report.forEach((s: Row) => {
+      if (s.type === 'inbound-rtp' && s.kind === 'audio') {
+        r.inBytes = s.bytesReceived ?? 0
+        r.inLevel = s.audioLevel ?? 0
+      }
       if (s.type === 'outbound-rtp' && s.kind === 'audio') r.outBytes = s.bytesSent ?? 0
     })
     r.direction = pc

@@ -4,7 +4,16 @@
  * SimpleUser) because the product needs several calls (C6), hold music, recording and its own
  * reconnect policy.
  */
-import { type Invitation, Inviter, Registerer, RegistererState, SIPExtension, type URI, UserAgent } from 'sip.js'
+import {
+  type Invitation,
+  Inviter,
+  type Referral,
+  Registerer,
+  RegistererState,
+  SIPExtension,
+  type URI,
+  UserAgent,
+} from 'sip.js'
 import type { SipSettings } from '../../../contract/api.ts'
 import { CallHandle } from './call.ts'
 import type { Recording } from './recorder.ts'
@@ -258,7 +267,22 @@ export class Phone {
       outputDeviceId: this.opts.outputDeviceId ?? null,
       onRecording: this.opts.onRecording,
       media: MEDIA,
+      onReferred: (referral: Referral) => void this.followReferral(referral),
     }
+  }
+
+  /** We are the transferee: accept the REFER and call the target; SIP.js NOTIFYs the referrer. */
+  private async followReferral(referral: Referral): Promise<void> {
+    await referral.accept()
+    // Refer-To may carry Replaces (attended transfer); makeInviter copies it into the INVITE.
+    const h = this.track(
+      new CallHandle(
+        referral.makeInviter({ sessionDescriptionHandlerOptions: MEDIA }),
+        'outgoing',
+        this.callDeps(),
+      ),
+    )
+    await h.invite()
   }
 
   private track(h: CallHandle): CallHandle {

@@ -1,0 +1,21 @@
+/** The application root: router, toasts, update prompt. */
+import { Router } from '@solidjs/router'
+import type { JSX } from 'solid-js'
+import { Toasts } from '../lib/ui/index.ts'
+import { routes } from './routes.tsx'
+import { UpdatePrompt } from './UpdatePrompt.tsx'
+
+function Root(props: { children?: JSX.Element }) {
+  return (
+    <>
+      {props.children}
+      <UpdatePrompt />
+      <Toasts />
+    </>
+  )
+}
+
+/** App with the route table. */
+export function App() {
+  return <Router root={Root}>{routes}</Router>
+}

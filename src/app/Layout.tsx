@@ -1,0 +1,43 @@
+/** The signed-in shell: header with section title and status button, content, bottom tab bar. */
+import { Navigate, type RouteSectionProps, useLocation } from '@solidjs/router'
+import { type JSX, Match, Show, Suspense, Switch } from 'solid-js'
+import { me } from '../features/account/index.ts'
+import { StatusButton } from '../features/status/index.ts'
+import { type MessageKey, t } from '../lib/i18n/index.ts'
+import { connection } from './runtime.ts'
+import { TabBar } from './TabBar.tsx'
+
+const TITLES: [string, MessageKey][] = [
+  ['/calls', 'nav.calls'],
+  ['/requests', 'nav.requests'],
+  ['/contacts', 'nav.contacts'],
+  ['/onsite', 'nav.onsite'],
+  ['/account', 'nav.account'],
+]
+
+/** Layout for the tabbed sections; sends signed-out visitors to /login. */
+export function Layout(props: RouteSectionProps): JSX.Element {
+  const loc = useLocation()
+  const title = () => TITLES.find(([p]) => loc.pathname.startsWith(p))?.[1] ?? 'app.name'
+  return (
+    <Show when={me()} fallback={<Navigate href="/login" />}>
+      <div class="shell">
+        <header class="topbar">
+          <span class="topbar-title">{t(title())}</span>
+          <Switch>
+            <Match when={connection().kind === 'waiting'}>
+              <span class="conn" role="status">
+                {navigator.onLine ? t('app.reconnecting') : t('app.offline')}
+              </span>
+            </Match>
+          </Switch>
+          <StatusButton />
+        </header>
+        <main class="content">
+          <Suspense fallback={<p class="loading">{t('app.loading')}</p>}>{props.children}</Suspense>
+        </main>
+        <TabBar />
+      </div>
+    </Show>
+  )
+}

@@ -1,0 +1,29 @@
+/** The bottom tab bar: five sections as links (accessible name = visible label). */
+import { A } from '@solidjs/router'
+import { For } from 'solid-js'
+import { type MessageKey, t } from '../lib/i18n/index.ts'
+import { Icon, type IconName } from './icons.tsx'
+
+const TABS: { href: string; label: MessageKey; icon: IconName }[] = [
+  { href: '/calls', label: 'nav.calls', icon: 'phone' },
+  { href: '/requests', label: 'nav.requests', icon: 'chat' },
+  { href: '/contacts', label: 'nav.contacts', icon: 'people' },
+  { href: '/onsite', label: 'nav.onsite', icon: 'globe' },
+  { href: '/account', label: 'nav.account', icon: 'user' },
+]
+
+/** Bottom navigation. */
+export function TabBar() {
+  return (
+    <nav class="tabbar" aria-label={t('nav.main')}>
+      <For each={TABS}>
+        {(tab) => (
+          <A href={tab.href} class="tab" activeClass="on">
+            <Icon name={tab.icon} />
+            <span>{t(tab.label)}</span>
+          </A>
+        )}
+      </For>
+    </nav>
+  )
+}

@@ -1,0 +1,47 @@
+/** The one route table. Screens are lazy components exported by their feature doors. */
+import { Navigate, type RouteDefinition } from '@solidjs/router'
+import { AccountPage, LoginPage, settings, WelcomePage } from '../features/account/index.ts'
+import { CallsPage } from '../features/calls/index.ts'
+import {
+  ClientCard,
+  ClientsList,
+  ContactsPage,
+  EmployeesList,
+  GroupsList,
+} from '../features/contacts/index.ts'
+import { OnsitePage } from '../features/onsite/index.ts'
+import { RequestsPage } from '../features/requests/index.ts'
+import { Layout } from './Layout.tsx'
+
+/** SPEC A4: "/" opens the start page chosen in Settings. */
+function StartPage() {
+  return <Navigate href={`/${settings().startPage}`} />
+}
+
+export const routes: RouteDefinition[] = [
+  { path: '/login', component: LoginPage },
+  { path: '/welcome', component: WelcomePage },
+  {
+    path: '/',
+    component: Layout,
+    children: [
+      { path: '/', component: StartPage },
+      { path: '/calls', component: CallsPage },
+      { path: '/requests/*', component: RequestsPage },
+      {
+        path: '/contacts',
+        component: ContactsPage,
+        children: [
+          { path: '/', component: () => <Navigate href="/contacts/employees" /> },
+          { path: '/employees', component: EmployeesList },
+          { path: '/groups', component: GroupsList },
+          { path: '/clients', component: ClientsList },
+        ],
+      },
+      { path: '/contacts/clients/:id', component: ClientCard },
+      { path: '/onsite', component: OnsitePage },
+      { path: '/account', component: AccountPage },
+      { path: '*', component: StartPage },
+    ],
+  },
+]

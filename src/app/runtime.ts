@@ -1,0 +1,54 @@
+/**
+ * Ties the active account to its database, realtime link and snapshots. Runs for the app's life;
+ * switching account stops the old link and opens the other account's database.
+ */
+import { createEffect, createRoot, createSignal, on } from 'solid-js'
+import type { ServerEvent } from '../../contract/events.ts'
+import { active, markRevoked, me, patchMe, refreshMe } from '../features/account/index.ts'
+import { refreshContacts, refreshGroupsSoon } from '../features/contacts/index.ts'
+import { loadStatuses, setMatrix } from '../features/status/index.ts'
+import { useAccountDb } from '../lib/store/index.ts'
+import { type Link, type LinkState, startLink } from '../lib/sync/index.ts'
+
+const [linkState, setLinkAccessor] = createSignal<() => LinkState>(() => ({ kind: 'idle' }))
+/** The realtime link's state (for the connection indicator). */
+export const connection = (): LinkState => linkState()()
+
+function onEvent(ev: ServerEvent) {
+  if (ev.type === 'status.changed') {
+    if (ev.payload.employeeId === me()?.id) void patchMe({ status: ev.payload.status })
+    refreshGroupsSoon()
+  } else if (ev.type === 'statuses.updated') {
+    setMatrix(ev.payload.matrix)
+  }
+}
+
+/** Start following the active account. */
+export function startRuntime(): void {
+  createRoot(() => {
+    let link: Link | null = null
+    createEffect(
+      on(
+        () => active()?.key ?? null,
+        (key) => {
+          link?.stop()
+          link = null
+          const acc = active()
+          const db = useAccountDb(key)
+          if (!acc || !db) return
+          void loadStatuses(db)
+          void refreshContacts(db)
+          void refreshMe().catch(() => {})
+          link = startLink({
+            token: acc.token,
+            db,
+            onEvent,
+            onResetLocal: () => void refreshContacts(db),
+            onUnauthorized: () => void markRevoked(acc.token),
+          })
+          setLinkAccessor(() => link!.state)
+        },
+      ),
+    )
+  })
+}

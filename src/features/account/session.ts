@@ -1,0 +1,128 @@
+/**
+ * The active session (SPEC A1/A2): saved accounts in idb-keyval, login, switch, log out.
+ * Screens read `me()` and `accounts()`; nothing here touches the DOM.
+ */
+
+import { del, get, set } from 'idb-keyval'
+import { createMemo, createSignal } from 'solid-js'
+import type { LoginResponse, Me, SipSettings } from '../../../contract/api.ts'
+import { ApiError, api } from '../../lib/api/index.ts'
+import { deleteAccountDb } from '../../lib/store/index.ts'
+import {
+  type AccountsState,
+  activate,
+  activeAccount,
+  EMPTY_ACCOUNTS,
+  parseAccounts,
+  removeAccount,
+  type SavedAccount,
+  updateMe,
+  upsertAccount,
+} from './accounts.ts'
+
+const KEY = 'accounts'
+
+const [accounts, setAccounts] = createSignal<AccountsState>(EMPTY_ACCOUNTS)
+
+/** Saved accounts and the active key (reactive). */
+export { accounts }
+
+/** The active saved account (reactive). */
+export const active = createMemo(() => activeAccount(accounts()))
+/** The signed-in operator's profile, or null (reactive). */
+export const me = createMemo(() => active()?.me ?? null)
+/** The active session token (for the API client and the realtime link). */
+export const token = (): string | null => active()?.token ?? null
+
+// SIP settings are ephemeral credentials: memory only, refreshed by /api/me (issue 3 uses them).
+const [sip, setSip] = createSignal<SipSettings | null>(null)
+
+export { sip }
+
+/** Key of an account whose token the server refused; the Account screen offers to sign in again. */
+const [revoked, setRevoked] = createSignal<SavedAccount | null>(null)
+
+export { revoked }
+
+async function commit(next: AccountsState): Promise<void> {
+  setAccounts(next)
+  await set(KEY, next)
+}
+
+/** Load saved accounts from IndexedDB (once at boot). */
+export async function loadAccounts(): Promise<void> {
+  setAccounts(parseAccounts(await get(KEY).catch(() => null)))
+}
+
+/** POST /api/auth/login and make the account active. Throws ApiError with the server's code. */
+export async function signIn(login: string, password: string): Promise<Me> {
+  const r = await api<LoginResponse>('POST', '/api/auth/login', { body: { login, password }, token: null })
+  setSip(r.sip)
+  setRevoked(null)
+  await commit(upsertAccount(accounts(), r.token, r.me, new Date()))
+  return r.me
+}
+
+/**
+ * Switch to a saved account without a password: its token is checked with GET /api/me first.
+ * Returns 'ok', 'revoked' (the server ended that session) or 'offline' (switched on trust).
+ */
+export async function switchTo(key: string): Promise<'ok' | 'revoked' | 'offline'> {
+  const acc = accounts().list.find((a) => a.key === key)
+  if (!acc) return 'revoked'
+  try {
+    const r = await api<{ me: Me; sip: SipSettings | null }>('GET', '/api/me', { token: acc.token })
+    setSip(r.sip)
+    await commit(activate(updateMe(accounts(), key, r.me), key))
+    return 'ok'
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401) {
+      setRevoked(acc)
+      return 'revoked'
+    }
+    if (e instanceof ApiError && e.code === 'E_NETWORK') {
+      await commit(activate(accounts(), key))
+      return 'offline'
+    }
+    throw e
+  }
+}
+
+/** Refresh the active profile from the server (boot, reconnect). */
+export async function refreshMe(): Promise<void> {
+  const acc = active()
+  if (!acc) return
+  const r = await api<{ me: Me; sip: SipSettings | null }>('GET', '/api/me', { token: acc.token })
+  setSip(r.sip)
+  await commit(updateMe(accounts(), acc.key, r.me))
+}
+
+/** Patch the active profile locally (status changed by us or by a realtime event). */
+export async function patchMe(patch: Partial<Me>): Promise<void> {
+  const acc = active()
+  if (acc) await commit(updateMe(accounts(), acc.key, patch))
+}
+
+/** The server refused the active token: drop it from the active slot and remember why. */
+export async function markRevoked(tokenValue: string): Promise<void> {
+  const acc = accounts().list.find((a) => a.token === tokenValue)
+  if (!acc) return
+  setRevoked(acc)
+  await commit(removeAccount(accounts(), acc.key))
+}
+
+/** Forget the "session ended" notice. */
+export function clearRevoked(): void {
+  setRevoked(null)
+}
+
+/** Log out: revoke the session on the server (best effort when offline) and forget the account. */
+export async function signOut(key: string): Promise<void> {
+  const acc = accounts().list.find((a) => a.key === key)
+  if (!acc) return
+  await api('POST', '/api/auth/logout', { token: acc.token }).catch(() => {})
+  const next = removeAccount(accounts(), key)
+  await commit(next)
+  if (next.list.length === 0) await del(KEY)
+  await deleteAccountDb(key).catch(() => {})
+}

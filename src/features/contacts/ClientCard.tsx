@@ -1,0 +1,88 @@
+/** SPEC K2: the client card — contacts, channels, group, personal manager. */
+import { A, useParams } from '@solidjs/router'
+import { createEffect, createSignal, For, Show } from 'solid-js'
+import type { ClientView } from '../../../contract/api.ts'
+import { t } from '../../lib/i18n/index.ts'
+import { createLiveQuery, db } from '../../lib/store/index.ts'
+import { fetchClient } from './data.ts'
+
+/** Client card route `/contacts/clients/:id`. */
+export default function ClientCard() {
+  const params = useParams<{ id: string }>()
+  const [missing, setMissing] = createSignal(false)
+  const client = createLiveQuery(
+    db,
+    () => params.id,
+    async (d, id) => (await d.clients.get(id)) ?? null,
+    null as ClientView | null,
+  )
+  createEffect(() => {
+    const d = db()
+    const id = params.id
+    setMissing(false)
+    if (d) void fetchClient(d, id).then((ok) => setMissing(!ok))
+  })
+  const none = t('common.none')
+  return (
+    <div class="page">
+      <A href="/contacts/clients" class="back">
+        ← {t('common.back')}
+      </A>
+      <Show
+        when={client()}
+        fallback={
+          <Show when={missing()}>
+            <p class="empty-small" role="alert">
+              {t('client.notFound')}
+            </p>
+          </Show>
+        }
+      >
+        {(c) => (
+          <>
+            <section class="card profile">
+              <span class="initial initial-lg" aria-hidden="true">
+                {c().name.charAt(0).toUpperCase()}
+              </span>
+              <h1 class="card-title">{c().name}</h1>
+            </section>
+            <section class="card">
+              <dl class="facts">
+                <dt>{t('client.phones')}</dt>
+                <dd>
+                  <For each={c().phones} fallback={none}>
+                    {(p) => <a href={`tel:${p.replace(/[^\d+]/g, '')}`}>{p}</a>}
+                  </For>
+                </dd>
+                <dt>{t('client.emails')}</dt>
+                <dd>
+                  <For each={c().emails} fallback={none}>
+                    {(m) => <a href={`mailto:${m}`}>{m}</a>}
+                  </For>
+                </dd>
+                <dt>{t('client.channels')}</dt>
+                <dd>
+                  <For each={c().channels} fallback={none}>
+                    {(ch) => (
+                      <span class="chip">
+                        {ch.kind}: {ch.address}
+                      </span>
+                    )}
+                  </For>
+                </dd>
+                <dt>{t('client.group')}</dt>
+                <dd>{c().groupName ?? none}</dd>
+                <dt>{t('client.manager')}</dt>
+                <dd>{c().managerName ?? none}</dd>
+              </dl>
+            </section>
+            <section class="card">
+              <h2>{t('client.history')}</h2>
+              <p class="muted small">{t('client.historyLater')}</p>
+            </section>
+          </>
+        )}
+      </Show>
+    </div>
+  )
+}

@@ -1,0 +1,7 @@
+/** Clients on site (SPEC I2) arrive with the Insider update; until then the screen says so honestly. */
+import { EmptyState } from '../../app/EmptyState.tsx'
+
+/** On-site tab placeholder without fake data. */
+export default function OnsitePage() {
+  return <EmptyState title="onsite.title" headline="onsite.empty" hint="onsite.emptyHint" icon="globe" />
+}

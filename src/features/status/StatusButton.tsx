@@ -1,0 +1,87 @@
+/** The account icon in the header: shows the status and opens the picker (SPEC S1). */
+import { createSignal, For, onCleanup, Show } from 'solid-js'
+import { errorText } from '../../lib/api/index.ts'
+import { t } from '../../lib/i18n/index.ts'
+import { toast } from '../../lib/ui/index.ts'
+import { me } from '../account/index.ts'
+import { matrix, setMyStatus, statusColor, statusName } from './statuses.ts'
+
+/** Header button + status picker. */
+export function StatusButton() {
+  const [open, setOpen] = createSignal(false)
+  const [busy, setBusy] = createSignal(false)
+  let root: HTMLDivElement | undefined
+
+  const onDocClick = (e: MouseEvent) => {
+    if (open() && root && !root.contains(e.target as Node)) setOpen(false)
+  }
+  const onKey = (e: KeyboardEvent) => {
+    if (e.key === 'Escape') setOpen(false)
+  }
+  document.addEventListener('click', onDocClick)
+  document.addEventListener('keydown', onKey)
+  onCleanup(() => {
+    document.removeEventListener('click', onDocClick)
+    document.removeEventListener('keydown', onKey)
+  })
+
+  const choose = async (id: string) => {
+    if (id === me()?.status) return setOpen(false)
+    setBusy(true)
+    try {
+      await setMyStatus(id)
+      toast(t('status.changed', { name: statusName(id) }))
+      setOpen(false)
+    } catch (e) {
+      toast(errorText(e), 'error')
+      // Closing re-renders the radios from the real status next time.
+      setOpen(false)
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  const initial = () => (me()?.name ?? '?').trim().charAt(0).toUpperCase()
+
+  return (
+    <Show when={me()}>
+      {(m) => (
+        <div class="status" ref={root}>
+          <button
+            type="button"
+            class="avatar"
+            aria-label={t('status.button', { name: statusName(m().status) })}
+            aria-haspopup="dialog"
+            aria-expanded={open()}
+            onClick={() => setOpen(!open())}
+          >
+            <span aria-hidden="true">{initial()}</span>
+            <span class="avatar-dot" style={{ background: statusColor(m().status) }} />
+          </button>
+          <Show when={open()}>
+            <div class="popover" role="dialog" aria-label={t('status.picker')}>
+              <fieldset class="status-list" disabled={busy()}>
+                <legend>{t('status.picker')}</legend>
+                <For each={matrix()}>
+                  {(s) => (
+                    <label class="status-item">
+                      <input
+                        type="radio"
+                        name="my-status"
+                        value={s.id}
+                        checked={m().status === s.id}
+                        onChange={() => void choose(s.id)}
+                      />
+                      <span class="dot" style={{ background: s.color }} aria-hidden="true" />
+                      <span>{statusName(s.id)}</span>
+                    </label>
+                  )}
+                </For>
+              </fieldset>
+            </div>
+          </Show>
+        </div>
+      )}
+    </Show>
+  )
+}

@@ -1,0 +1,39 @@
+/** The i18n door: a reactive language signal and `t()` (SPEC A4). */
+import { createSignal } from 'solid-js'
+import { errorMessage, type Lang } from '../../../contract/index.ts'
+import type { MessageKey } from './en.ts'
+import { dictionaries, format, pickLang } from './format.ts'
+
+export type { MessageKey } from './en.ts'
+export { pickLang } from './format.ts'
+
+const STORAGE_KEY = 'frontline.lang'
+
+function initialLang(): Lang {
+  // localStorage keeps the first paint in the right language without waiting for IndexedDB.
+  const saved = globalThis.localStorage?.getItem(STORAGE_KEY)
+  if (saved === 'ru' || saved === 'en') return saved
+  return pickLang(globalThis.navigator?.languages ?? [globalThis.navigator?.language ?? 'en'])
+}
+
+const [lang, setLangSignal] = createSignal<Lang>(initialLang())
+
+/** The current UI language. */
+export { lang }
+
+/** Change and remember the UI language. */
+export function setLang(l: Lang): void {
+  globalThis.localStorage?.setItem(STORAGE_KEY, l)
+  document.documentElement.lang = l
+  setLangSignal(l)
+}
+
+/** Translate a key in the current language (reactive inside JSX). */
+export function t(key: MessageKey, vars?: Record<string, string | number>): string {
+  return format(dictionaries[lang()][key], vars)
+}
+
+/** Localized text for a server error code (contract catalogue). */
+export function tError(code: string): string {
+  return errorMessage(code, lang())
+}

@@ -1,0 +1,110 @@
+/**
+ * The device's mirror of what the operator needs (ARCHITECTURE "Realtime and offline", SPEC N3).
+ * One Dexie database per signed-in account, so two accounts on one device never see each other's data.
+ * Indexes are chosen for the features that read them (see comments); adding one later = a new version.
+ */
+import Dexie, { type EntityTable } from 'dexie'
+import type { ClientView, EmployeeView, GroupView, StatusMatrix } from '../../../contract/index.ts'
+
+/** A call record (C8–C10), filled by the calls feature. */
+export interface CallRow {
+  id: string
+  sipCallId: string
+  direction: 'in' | 'out'
+  number: string
+  virtualNumber: string | null
+  operatorId: string | null
+  startedAt: string
+  missed: 0 | 1
+}
+/** A chat (T2): state new|active|completed. */
+export interface ChatRow {
+  id: string
+  state: 'new' | 'active' | 'completed'
+  assigneeId: string | null
+  clientId: string | null
+  channel: string
+  lastTs: string
+}
+/** A chat message (T4); `clientMsgId` is the outbox's idempotency key (N3). */
+export interface MessageRow {
+  id: string
+  chatId: string
+  ts: string
+  clientMsgId: string | null
+  text: string
+}
+export interface TemplateRow {
+  id: string
+  ownerId: string | null
+  name: string
+  text: string
+}
+export interface LeadRow {
+  id: string
+  state: string
+  createdAt: string
+}
+/** A message written offline, waiting to be sent exactly once (N3). */
+export interface OutboxRow {
+  clientMsgId: string
+  chatId: string
+  createdAt: string
+  state: 'pending' | 'sending' | 'failed'
+  body: unknown
+}
+export interface MetaRow {
+  key: string
+  value: unknown
+}
+
+/** Meta keys the app uses. */
+export type MetaKey = 'lastSeq' | 'statuses' | 'contactsSyncedAt'
+
+export type FrontlineDb = Dexie & {
+  employees: EntityTable<EmployeeView, 'id'>
+  groups: EntityTable<GroupView, 'id'>
+  clients: EntityTable<ClientView, 'id'>
+  calls: EntityTable<CallRow, 'id'>
+  chats: EntityTable<ChatRow, 'id'>
+  messages: EntityTable<MessageRow, 'id'>
+  templates: EntityTable<TemplateRow, 'id'>
+  leads: EntityTable<LeadRow, 'id'>
+  outbox: EntityTable<OutboxRow, 'clientMsgId'>
+  meta: EntityTable<MetaRow, 'key'>
+}
+
+/** Open (or create) the database of one account. */
+export function openDb(accountKey: string): FrontlineDb {
+  const db = new Dexie(`frontline-${accountKey}`) as FrontlineDb
+  db.version(1).stores({
+    // K1: sort/filter by name, online filter, by extension for C3 dialling.
+    employees: 'id, name, extension, online, status',
+    groups: 'id, name, extension',
+    // K1/C8: search by name and by any phone or e-mail (multiEntry).
+    clients: 'id, name, *phones, *emails, managerId, groupId',
+    // C8 history by time, C9 missed, C10 mine, search by number.
+    calls: 'id, sipCallId, startedAt, number, missed, operatorId',
+    // T2 tabs by state ordered by last activity.
+    chats: 'id, [state+lastTs], assigneeId, clientId',
+    // T4: last N of a chat; outbox dedup by clientMsgId.
+    messages: 'id, [chatId+ts], clientMsgId',
+    templates: 'id, ownerId, name',
+    leads: 'id, [state+createdAt]',
+    outbox: 'clientMsgId, state, createdAt',
+    meta: 'key',
+  })
+  return db
+}
+
+/** Read a meta value. */
+export async function getMeta<T>(db: FrontlineDb, key: MetaKey): Promise<T | undefined> {
+  return (await db.meta.get(key))?.value as T | undefined
+}
+
+/** Write a meta value. */
+export async function setMeta(db: FrontlineDb, key: MetaKey, value: unknown): Promise<void> {
+  await db.meta.put({ key, value })
+}
+
+export type { StatusMatrix }

@@ -1,0 +1,32 @@
+/** Dexie liveQuery as a Solid signal: screens render from the local mirror first (SPEC N3). */
+import { liveQuery } from 'dexie'
+import { type Accessor, createEffect, createSignal, onCleanup, untrack } from 'solid-js'
+import type { FrontlineDb } from './db.ts'
+
+/**
+ * Subscribe to a query over the active database. It re-runs when the tables it read change, when
+ * the database switches (account switch) or when a signal read by `deps` changes; `query` itself
+ * runs inside Dexie's liveQuery (so Dexie can see which tables it reads) and must not read signals.
+ */
+export function createLiveQuery<T, D = undefined>(
+  dbAccessor: Accessor<FrontlineDb | null>,
+  deps: () => D,
+  query: (db: FrontlineDb, d: D) => Promise<T>,
+  initial: T,
+): Accessor<T> {
+  const [value, setValue] = createSignal<T>(initial)
+  createEffect(() => {
+    const db = dbAccessor()
+    const d = deps()
+    if (!db) {
+      setValue(() => initial)
+      return
+    }
+    const sub = liveQuery(() => untrack(() => query(db, d))).subscribe({
+      next: (v) => setValue(() => v),
+      error: (e: unknown) => console.error('liveQuery', e),
+    })
+    onCleanup(() => sub.unsubscribe())
+  })
+  return value
+}

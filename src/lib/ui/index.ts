@@ -1,0 +1,2 @@
+/** Shared UI pieces (no feature logic). */
+export { Toasts, toast } from './toasts.tsx'

@@ -4,6 +4,7 @@
  * ~2 s and ~800 MB). Tests import { test, expect, login } from here.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { cp, mkdtemp, readFile, rm } from 'node:fs/promises'
 import { type AddressInfo, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -83,9 +84,12 @@ export async function launchServer(o: LaunchOptions): Promise<{ child: ChildProc
     if (child.exitCode !== null || child.signalCode !== null) {
       throw new Error(`server exited during start (${child.exitCode ?? child.signalCode}):\n${output()}`)
     }
+    // Health answers once HTTP listens; Kamailio and demo-logins.json follow a moment later.
     try {
       const res = await fetch(`http://127.0.0.1:${o.port}/api/health`, { signal: AbortSignal.timeout(1000) })
-      if (res.ok) return { child, output }
+      const body = res.ok ? ((await res.json()) as { sip?: string }) : null
+      const pbxReady = !o.pbx || body?.sip === 'running'
+      if (body && pbxReady && existsSync(path.join(o.dataDir, 'demo-logins.json'))) return { child, output }
     } catch {}
     await new Promise((r) => setTimeout(r, 100))
   }

@@ -65,8 +65,10 @@ export async function renderConfig(opts: Omit<PbxOptions, 'log' | 'runDir' | 'bi
   if (!SAFE.test(opts.secret)) throw new Error('pbx: secret must be 8–200 chars of [A-Za-z0-9_+/=.:-]')
   if (!SAFE.test(opts.internalSecret))
     throw new Error('pbx: internalSecret must be 8–200 chars of [A-Za-z0-9_+/=.:-]')
-  if (!/^http:\/\/[A-Za-z0-9.:[\]-]+$/.test(opts.internalUrl)) {
-    throw new Error(`pbx: internalUrl must be http://host:port without a path, got "${opts.internalUrl}"`)
+  // The base of the server's HTTP; `…/internal/sip` is accepted too (the template appends the rest).
+  const internalUrl = opts.internalUrl.replace(/\/+$/, '').replace(/\/internal\/sip$/, '')
+  if (!/^http:\/\/[A-Za-z0-9.:[\]-]+$/.test(internalUrl)) {
+    throw new Error(`pbx: internalUrl must be http://host:port[/internal/sip], got "${opts.internalUrl}"`)
   }
   if (!Number.isInteger(opts.wsPort) || opts.wsPort < 1 || opts.wsPort > 65535) {
     throw new Error(`pbx: bad wsPort ${opts.wsPort}`)
@@ -75,7 +77,7 @@ export async function renderConfig(opts: Omit<PbxOptions, 'log' | 'runDir' | 'bi
   const values: Record<string, string> = {
     WS_PORT: String(opts.wsPort),
     SECRET: opts.secret,
-    INTERNAL_URL: opts.internalUrl,
+    INTERNAL_URL: internalUrl,
     INTERNAL_SECRET: opts.internalSecret,
     MPATH_LINE: mpath ? `mpath="${mpath}"` : '# mpath: compiled-in default',
     TCP_CHILDREN: '8',

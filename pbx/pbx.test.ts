@@ -135,6 +135,17 @@ describe('pbx: Kamailio rendered from the template', () => {
     await expect(
       renderConfig({ wsPort, secret: 'bad"secret', internalUrl: 'http://x', internalSecret: INTERNAL }),
     ).rejects.toThrow(/secret/)
+    // The server passes its base URL with or without the /internal/sip prefix: both render the same.
+    const withPrefix = {
+      wsPort,
+      secret: SECRET,
+      internalSecret: INTERNAL,
+      internalUrl: 'http://127.0.0.1:1/internal/sip',
+    }
+    expect(await renderConfig(withPrefix)).toBe(cfg)
+    await expect(renderConfig({ ...withPrefix, internalUrl: 'http://x/other' })).rejects.toThrow(
+      /internalUrl/,
+    )
   })
 
   it('answers /RPC only with the internal secret', async () => {

@@ -4,7 +4,7 @@
  * Kamailio), and once /api/health answers print where everything is and the demo logins.
  */
 import { spawn } from 'node:child_process'
-import { readFile } from 'node:fs/promises'
+import { readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { bootstrap, buildPwa, pwaBuildNeeded, ROOT, say } from './bootstrap.mjs'
 
@@ -29,8 +29,24 @@ export function box(lines) {
   return [`┌${bar}┐`, ...lines.map((l) => `│ ${l.padEnd(width)} │`), `└${bar}┘`].join('\n')
 }
 
+const dataDir = path.resolve(ROOT, process.env.DATA_DIR || 'data')
+
+/**
+ * /api/health answers as soon as HTTP listens; Kamailio and the demo logins come a moment later. The
+ * logins file is (re)written at the end of each start, so wait until it is newer than our spawn.
+ */
+async function waitDemoLogins(since, child) {
+  if (process.env.SEED_DEMO === '0' || process.env.SEED_DEMO === 'false') return
+  const file = path.join(dataDir, 'demo-logins.json')
+  const until = Date.now() + 20_000
+  while (Date.now() < until && child.exitCode === null) {
+    const st = await stat(file).catch(() => null)
+    if (st && st.mtimeMs >= since) return
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}
+
 async function banner(url, health) {
-  const dataDir = path.resolve(ROOT, process.env.DATA_DIR || 'data')
   const sipUrl = process.env.SIP_WS_URL || `ws://127.0.0.1:${process.env.SIP_WS_PORT || 8088}`
   const lines = [
     'Frontline is running',
@@ -66,6 +82,7 @@ async function main() {
   say(`starting the server on ${url}…`)
   // tsx as a loader (not its CLI): one process, so signals reach the server itself.
   // detached: the terminal's Ctrl-C reaches only us, and we forward it exactly once.
+  const spawnedAt = Date.now() - 1000
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: ROOT,
     stdio: 'inherit',
@@ -95,7 +112,12 @@ async function main() {
     child.kill('SIGTERM')
     throw e
   }
-  if (health) await banner(url, health)
+  if (!health) return
+  await waitDemoLogins(spawnedAt, child)
+  const fresh = await fetch(`${url}/api/health`)
+    .then((r) => r.json())
+    .catch(() => health)
+  await banner(url, fresh)
 }
 
 main().catch((e) => {

@@ -1,0 +1,91 @@
+/**
+ * First-load JS of the PWA shell (entry chunk + everything it imports statically), compressed the way
+ * a server would send it, against the 120 KB brotli budget; and the lazy chunk that carries SIP.js.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import path from 'node:path'
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib'
+
+const BUDGET_BROTLI = 120 * 1024
+
+interface ManifestChunk {
+  file: string
+  isEntry?: boolean
+  imports?: string[]
+  css?: string[]
+}
+
+export interface BundleReport {
+  firstLoad: string[]
+  raw: number
+  gzip: number
+  brotli: number
+  sipChunks: { file: string; raw: number; gzip: number; brotli: number; firstLoad: boolean }[]
+  budget: number
+}
+
+function sizes(files: string[], dist: string) {
+  const buf = Buffer.concat(files.map((f) => readFileSync(path.join(dist, f))))
+  return {
+    raw: buf.length,
+    gzip: gzipSync(buf, { level: 9 }).length,
+    brotli: brotliCompressSync(buf, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+  }
+}
+
+/** Entry + static imports, from Vite's manifest when built with one, else from index.html's tags. */
+function firstLoadFiles(dist: string): string[] {
+  const manifestFile = path.join(dist, '.vite', 'manifest.json')
+  if (existsSync(manifestFile)) {
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as Record<string, ManifestChunk>
+    const seen = new Set<string>()
+    const walk = (key: string) => {
+      const chunk = manifest[key]
+      if (!chunk || seen.has(chunk.file)) return
+      seen.add(chunk.file)
+      for (const i of chunk.imports ?? []) walk(i)
+    }
+    for (const [key, chunk] of Object.entries(manifest)) if (chunk.isEntry && key.endsWith('.html')) walk(key)
+    if (seen.size) return [...seen]
+  }
+  const html = readFileSync(path.join(dist, 'index.html'), 'utf8')
+  const refs = [
+    ...html.matchAll(/<script[^>]+type="module"[^>]+src="([^"]+)"/g),
+    ...html.matchAll(/<link[^>]+rel="modulepreload"[^>]+href="([^"]+)"/g),
+  ].map((m) => m[1]!.replace(/^\//, ''))
+  return [...new Set(refs)]
+}
+
+/** Measures dist/; throws when dist/ has not been built. */
+export function measureBundle(dist: string): BundleReport {
+  if (!existsSync(path.join(dist, 'index.html')))
+    throw new Error(`${dist}/index.html missing: run vite build`)
+  const firstLoad = firstLoadFiles(dist)
+  const assets = path.join(dist, 'assets')
+  const js = existsSync(assets) ? readdirSync(assets).filter((f) => f.endsWith('.js')) : []
+  // SIP.js identifies itself in its User-Agent header string, which survives minification.
+  const sipChunks = js
+    .map((f) => `assets/${f}`)
+    .filter((f) => /SIP\.js\//.test(readFileSync(path.join(dist, f), 'utf8')))
+    .map((file) => ({ file, ...sizes([file], dist), firstLoad: firstLoad.includes(file) }))
+  return { firstLoad, ...sizes(firstLoad, dist), sipChunks, budget: BUDGET_BROTLI }
+}
+
+const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`
+
+/** Human-readable lines for the report. */
+export function formatBundle(r: BundleReport): string[] {
+  const lines = [
+    `first-load JS (${r.firstLoad.length} files): ${kb(r.raw)} raw, ${kb(r.gzip)} gzip, ${kb(r.brotli)} brotli`,
+    `  budget ${kb(r.budget)} brotli: ${r.brotli <= r.budget ? 'within' : 'OVER'} (${((100 * r.brotli) / r.budget).toFixed(0)}%)`,
+    ...r.firstLoad.map((f) => `  - ${f}`),
+  ]
+  if (r.sipChunks.length === 0) lines.push('SIP.js chunk: not found in dist/assets')
+  for (const c of r.sipChunks) {
+    lines.push(
+      `SIP.js chunk ${c.file}: ${kb(c.raw)} raw, ${kb(c.gzip)} gzip, ${kb(c.brotli)} brotli` +
+        (c.firstLoad ? '  (!) loaded on first load, should be lazy' : ' (lazy)'),
+    )
+  }
+  return lines
+}

@@ -1,4 +1,4 @@
-import { expect, test } from './fixtures.ts'
+import { expect, login, test } from './fixtures.ts'
 
 test('A6 app shell loads and /api/health answers', async ({ page, request, server }) => {
   const health = await request.get('/api/health')
@@ -16,4 +16,8 @@ test('A6 app shell loads and /api/health answers', async ({ page, request, serve
   expect(manifest.icons.some((i: { purpose?: string }) => i.purpose?.includes('maskable'))).toBe(true)
   // The shell rendered: the sign-in form is on screen.
   await expect(page.getByRole('button', { name: /sign in/i })).toBeVisible()
+  // The harness's login helper drives the real form: a demo operator gets past it.
+  const operator = server.accounts.find((a) => a.role === 'operator')!
+  await login(page, operator.login, server.password)
+  await expect(page.getByRole('button', { name: /sign in/i })).toBeHidden()
 })

@@ -60,18 +60,18 @@ describe('FeedConnection resume', () => {
     let c: FeedConnection | undefined
     const source = memorySource(log, () => c?.deliver(ev(3)))
     c = new FeedConnection('t', (m) => out.push(m), source)
-    await c.resume(0 + 1)
+    await c.resume(1)
     c.deliver(ev(3))
     c.deliver(ev(4))
     expect(seqs(out)).toEqual([2, 3, 'live', 4])
   })
 
-  it('since 0 = no backlog: starts after the current last seq', async () => {
+  it('since 0 replays everything (a client whose last seq is 0 misses nothing)', async () => {
     const out: ServerMessage[] = []
     const c = new FeedConnection('t', (m) => out.push(m), memorySource([1, 2].map(ev)))
     await c.resume(0)
     c.deliver(ev(3))
-    expect(out).toEqual([{ kind: 'live', lastSeq: 2 }, ev(3)])
+    expect(seqs(out)).toEqual([1, 2, 'live', 3])
   })
 
   it('pages through a long backlog without gaps', async () => {

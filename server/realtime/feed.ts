@@ -33,14 +33,14 @@ export class FeedConnection {
   ) {}
 
   /**
-   * Sends every event with seq > since, in order, then `live`. `since` 0 means "no backlog" (a first
-   * connect has loaded state over REST): the stream starts after the current last seq.
-   * Returns false when resume is not allowed in this state.
+   * Sends every event with seq > since, in order, then `live`. `since` is exact — 0 replays the whole
+   * feed — because a client whose last applied seq really is 0 must not miss anything; a client
+   * with nothing applied yet passes the `lastSeq` of `ready`. Returns false when not in `ready`.
    */
   async resume(since: number): Promise<boolean> {
     if (this.state !== 'ready') return false
     this.state = 'replaying'
-    let cursor = since > 0 ? since : await this.source.lastSeq(this.tenantId)
+    let cursor = since
     this.lastSent = cursor
     for (;;) {
       const page = await this.source.eventsSince(this.tenantId, cursor, PAGE)

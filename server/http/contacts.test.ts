@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { ClientView, EmployeeView, GroupView } from '../../contract/api.ts'
+import { targets } from '../test/dbs.ts'
+import { auth, type Fixture, makeFixture } from '../test/fixture.ts'
+
+describe.each(targets)('contacts API on $name', (target) => {
+  let f: Fixture
+  let token: string
+  beforeAll(async () => {
+    f = await makeFixture(target)
+    token = (await f.login('op1@demo')).token
+  })
+  afterAll(() => f.close())
+
+  const get = (url: string) => f.app.inject({ url, headers: auth(token) })
+
+  it('employees: the tenant’s 8, online follows the matrix', async () => {
+    await f.app.inject({
+      method: 'PUT',
+      url: '/api/me/status',
+      headers: auth(token),
+      payload: { status: 'away' },
+    })
+    const list = (await get('/api/contacts/employees')).json() as EmployeeView[]
+    expect(list.map((e) => e.extension)).toEqual(['100', '101', '102', '103', '104', '105', '106', '199'])
+    expect(list.find((e) => e.extension === '101')).toMatchObject({ status: 'away', online: true })
+    expect(list.find((e) => e.extension === '102')).toMatchObject({ status: 'off_work', online: false })
+    expect(list.some((e) => e.login.endsWith('@other'))).toBe(false)
+  })
+
+  it('groups: members in order; available counts only statuses allowing softphone calls', async () => {
+    await f.app.inject({
+      method: 'PUT',
+      url: '/api/me/status',
+      headers: auth(token),
+      payload: { status: 'available' },
+    })
+    const list = (await get('/api/contacts/groups')).json() as GroupView[]
+    expect(list.map((g) => [g.name, g.extension, g.strategy, g.available, g.total])).toEqual([
+      ['Sales', '200', 'parallel', 1, 3],
+      ['Support', '201', 'round_robin', 0, 3],
+    ])
+  })
+
+  it('clients: search by name (any case), phone digits, e-mail; never another tenant’s', async () => {
+    const all = (await get('/api/contacts/clients')).json() as ClientView[]
+    expect(all.length).toBe(30)
+    const byName = (
+      await get(`/api/contacts/clients?q=${encodeURIComponent('петров')}`)
+    ).json() as ClientView[]
+    expect(byName.map((c) => c.name)).toEqual(['Александр Петров'])
+    const phone = byName[0]!.phones[0]!
+    const spaced = `${phone.slice(0, 2)} (${phone.slice(2, 5)}) ${phone.slice(5, 8)}-${phone.slice(8)}`
+    const byPhone = (
+      await get(`/api/contacts/clients?q=${encodeURIComponent(spaced)}`)
+    ).json() as ClientView[]
+    expect(byPhone.map((c) => c.id)).toEqual([byName[0]!.id])
+    const withMail = all.find((c) => c.emails.length)!
+    const byMail = (
+      await get(`/api/contacts/clients?q=${encodeURIComponent(withMail.emails[0]!.toUpperCase())}`)
+    ).json()
+    expect(byMail.map((c: ClientView) => c.id)).toContain(withMail.id)
+    expect((await get('/api/contacts/clients?q=%25')).json()).toEqual([])
+    expect(((await get('/api/contacts/clients?limit=5')).json() as ClientView[]).length).toBe(5)
+  })
+
+  it('client card has group and manager names', async () => {
+    const all = (await get('/api/contacts/clients?limit=200')).json() as ClientView[]
+    const c = all.find((x) => x.managerId && x.groupId)!
+    const r = await get(`/api/contacts/clients/${c.id}`)
+    expect(r.statusCode).toBe(200)
+    expect(r.json().groupName).toMatch(/Sales|Support/)
+    expect(r.json().managerName).toBeTruthy()
+    expect(r.json().channels.length).toBeGreaterThan(0)
+  })
+
+  it.each([
+    ['/api/contacts/clients?limit=0', 400, 'E_VALIDATION'],
+    ['/api/contacts/clients?limit=abc', 400, 'E_VALIDATION'],
+    ['/api/contacts/clients?limit=5000', 400, 'E_VALIDATION'],
+    ['/api/contacts/clients?q=a&evil=1', 400, 'E_VALIDATION'],
+    [`/api/contacts/clients?q=${'x'.repeat(101)}`, 400, 'E_VALIDATION'],
+    ['/api/contacts/clients/123', 400, 'E_VALIDATION'],
+    ['/api/contacts/clients/6f1c0e9e-2a4b-4c1d-9e7f-0123456789ab', 404, 'E_NOT_FOUND'],
+  ])('GET %s → %i %s', async (url, status, code) => {
+    const r = await get(url)
+    expect(r.statusCode).toBe(status)
+    expect(r.json().error.code).toBe(code)
+  })
+
+  it('another tenant’s client id → 404, not their data', async () => {
+    const r = await get(`/api/contacts/clients/${f.otherClientId}`)
+    expect(r.statusCode).toBe(404)
+    expect(r.body).not.toContain('Чужой')
+  })
+
+  it('every contacts route needs a session', async () => {
+    for (const url of ['/api/contacts/employees', '/api/contacts/groups', '/api/contacts/clients']) {
+      expect((await f.app.inject({ url })).json().error.code).toBe('E_AUTH_REQUIRED')
+    }
+  })
+})

@@ -2,7 +2,13 @@ import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
   test: {
-    include: ['server/**/*.test.ts', 'contract/**/*.test.ts', 'src/**/*.test.ts', 'sw/**/*.test.ts', 'pbx/**/*.test.ts'],
+    include: [
+      'server/**/*.test.ts',
+      'contract/**/*.test.ts',
+      'src/**/*.test.ts',
+      'sw/**/*.test.ts',
+      'pbx/**/*.test.ts',
+    ],
     environment: 'node',
     // A migrated PGlite template directory, made once and copied per test file (~250 ms, not ~2 s).
     globalSetup: ['server/test/global-setup.ts'],

@@ -51,7 +51,13 @@ export function ensureNodeModules() {
   if (hasModules && mtime(marker) >= mtime(lock)) return
   if (!hasModules && existsSync(lock)) {
     say('installing npm packages (npm ci)…')
-    run('npm', ['ci', '--no-audit', '--no-fund'])
+    try {
+      run('npm', ['ci', '--no-audit', '--no-fund'])
+    } catch {
+      // npm ci refuses a lock file that lacks other platforms' optional packages; install still works.
+      say('npm ci refused the lock file; falling back to npm install')
+      run('npm', ['install', '--no-audit', '--no-fund'])
+    }
   } else {
     // npm install, not ci: others may be working in this checkout and ci would wipe node_modules first.
     say('package-lock.json is newer than node_modules: npm install…')

@@ -59,8 +59,12 @@ async function banner(url, health) {
   try {
     const demo = JSON.parse(await readFile(path.join(dataDir, 'demo-logins.json'), 'utf8'))
     lines.push('', `Demo logins (password for all: ${demo.password})`)
-    for (const a of demo.accounts ?? []) {
-      lines.push(`  ${String(a.login).padEnd(14)} ${String(a.role).padEnd(11)} ext ${a.extension}  ${a.name}`)
+    const accounts = demo.accounts ?? []
+    const w = Math.max(0, ...accounts.map((a) => String(a.login).length))
+    for (const a of accounts) {
+      lines.push(
+        `  ${String(a.login).padEnd(w)}  ${String(a.role).padEnd(10)}  ext ${a.extension}  ${a.name}`,
+      )
     }
     lines.push(
       '',
@@ -89,14 +93,20 @@ async function main() {
     detached: true,
   })
   let stopping = false
+  let firstSignalAt = 0
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
     process.on(sig, () => {
+      // A terminal's Ctrl-C reaches both npm and us, and npm forwards it too: one press arrives twice.
       if (stopping) {
-        say('stopping… (again: forcing)')
-        child.kill('SIGKILL')
+        if (Date.now() - firstSignalAt > 2000) {
+          say('forcing the server to stop')
+          child.kill('SIGKILL')
+        }
         return
       }
       stopping = true
+      firstSignalAt = Date.now()
+      say('stopping the server…')
       child.kill(sig)
     })
   }

@@ -1,0 +1,56 @@
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { ConfigError, loadConfig } from './config.ts'
+
+describe('config', () => {
+  it('has the documented defaults', () => {
+    expect(loadConfig({})).toEqual({
+      port: 8080,
+      host: '127.0.0.1',
+      dataDir: path.resolve('./data'),
+      databaseUrl: null,
+      sipWsPort: 8088,
+      sipWsUrl: 'ws://127.0.0.1:8088',
+      kamailio: 'kamailio',
+      seedDemo: true,
+      demoPassword: null,
+      logLevel: 'info',
+    })
+  })
+
+  it('reads every variable', () => {
+    const c = loadConfig({
+      PORT: '9000',
+      HOST: '0.0.0.0',
+      DATA_DIR: '/tmp/x',
+      DATABASE_URL: 'postgres://u@h/db',
+      SIP_WS_PORT: '5080',
+      SIP_WS_URL: 'wss://sip.example.com/ws',
+      KAMAILIO: 'off',
+      SEED_DEMO: '0',
+      DEMO_PASSWORD: 'secret-1',
+      LOG_LEVEL: 'warn',
+    })
+    expect(c).toMatchObject({
+      port: 9000,
+      host: '0.0.0.0',
+      dataDir: '/tmp/x',
+      sipWsUrl: 'wss://sip.example.com/ws',
+      seedDemo: false,
+    })
+    expect(loadConfig({ SIP_WS_PORT: '5080' }).sipWsUrl).toBe('ws://127.0.0.1:5080')
+  })
+
+  it('lists every bad value in one clear error', () => {
+    const bad = () =>
+      loadConfig({
+        PORT: '99999',
+        SIP_WS_URL: 'http://x',
+        LOG_LEVEL: 'loud',
+        DATABASE_URL: 'mysql://x',
+        SEED_DEMO: 'yes',
+      })
+    expect(bad).toThrow(ConfigError)
+    expect(bad).toThrow(/PORT[\s\S]*DATABASE_URL[\s\S]*SIP_WS_URL[\s\S]*SEED_DEMO[\s\S]*LOG_LEVEL/)
+  })
+})

@@ -1,0 +1,69 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { eq, sql } from 'drizzle-orm'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { queryRows, schema } from '../../db/index.ts'
+import { type TestDb, targets } from '../../test/dbs.ts'
+import { verifyPassword } from '../auth/index.ts'
+import { DEMO_ACCOUNTS, seedDemo, writeDemoLogins } from './index.ts'
+
+describe.each(targets)('demo seed on $name', (target) => {
+  let t: TestDb
+  beforeAll(async () => {
+    t = await target.open()
+  })
+  afterAll(() => t.dispose())
+
+  const counts = () =>
+    queryRows<Record<string, number>>(
+      t.db.orm,
+      sql`SELECT (SELECT count(*)::int FROM tenants) AS tenants, (SELECT count(*)::int FROM employees) AS employees,
+        (SELECT count(*)::int FROM contacts) AS clients, (SELECT count(*)::int FROM groups) AS groups,
+        (SELECT count(*)::int FROM channels) AS channels, (SELECT count(*)::int FROM templates) AS templates,
+        (SELECT count(*)::int FROM virtual_numbers) AS numbers, (SELECT count(*)::int FROM group_members) AS members`,
+    )
+
+  it('seeds once: a second run adds nothing and keeps the generated password', async () => {
+    const a = await seedDemo(t.db, { password: null })
+    expect(a.created).toBe(true)
+    const first = await counts()
+    expect(first[0]).toEqual({
+      tenants: 1,
+      employees: 8,
+      clients: 30,
+      groups: 2,
+      channels: 5,
+      templates: 3,
+      numbers: 2,
+      members: 6,
+    })
+    const b = await seedDemo(t.db, { password: null })
+    expect(b).toEqual({ created: false, password: a.password })
+    expect(await counts()).toEqual(first)
+  })
+
+  it('everyone starts off work; logins, roles and extensions are as documented', async () => {
+    const rows = await t.db.orm.select().from(schema.employees)
+    expect(rows.every((e) => e.status === 'off_work')).toBe(true)
+    expect(rows.map((e) => [e.login, e.role, e.extension]).sort()).toEqual(
+      DEMO_ACCOUNTS.map((a) => [a.login, a.role, a.extension]).sort(),
+    )
+  })
+
+  it('a changed DEMO_PASSWORD re-hashes the demo accounts', async () => {
+    await seedDemo(t.db, { password: 'new-demo-pass' })
+    const [op] = await t.db.orm.select().from(schema.employees).where(eq(schema.employees.login, 'op1@demo'))
+    expect(await verifyPassword('new-demo-pass', op!.passwordHash)).toBe(true)
+  })
+
+  it('writes demo-logins.json with mode 0600', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'frontline-seed-'))
+    const file = writeDemoLogins(dir, 'http://127.0.0.1:8080', 'pw')
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600)
+    const body = JSON.parse(fs.readFileSync(file, 'utf8'))
+    expect(body.accounts.length).toBe(8)
+    expect(body).toMatchObject({ url: 'http://127.0.0.1:8080', password: 'pw' })
+    fs.rmSync(dir, { recursive: true })
+  })
+})

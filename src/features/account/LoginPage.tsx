@@ -3,7 +3,7 @@ import { useNavigate, useSearchParams } from '@solidjs/router'
 import { createSignal, Show } from 'solid-js'
 import { errorText } from '../../lib/api/index.ts'
 import { t } from '../../lib/i18n/index.ts'
-import { active, signIn } from './session.ts'
+import { active, revoked, signIn } from './session.ts'
 import { settings } from './settings.ts'
 
 /** The login screen. */
@@ -11,7 +11,9 @@ export default function LoginPage() {
   const navigate = useNavigate()
   const [params] = useSearchParams()
   const adding = () => params.add === '1' && active() !== null
-  const [login, setLogin] = createSignal(typeof params.login === 'string' ? params.login : '')
+  const [login, setLogin] = createSignal(
+    typeof params.login === 'string' ? params.login : (revoked()?.me.login ?? ''),
+  )
   const [password, setPassword] = createSignal('')
   const [error, setError] = createSignal<string | null>(null)
   const [busy, setBusy] = createSignal(false)
@@ -37,6 +39,11 @@ export default function LoginPage() {
         <img src="/icon.svg" alt="" width="64" height="64" class="login-logo" />
         <h1>{adding() ? t('login.addTitle') : t('login.title')}</h1>
         <p class="muted">{t('login.subtitle')}</p>
+        <Show when={revoked() && !error()}>
+          <p class="notice" role="alert">
+            {t('account.revoked', { name: revoked()?.me.name ?? '' })}
+          </p>
+        </Show>
         <form onSubmit={submit} novalidate>
           <label class="field">
             <span>{t('login.login')}</span>

@@ -1,6 +1,6 @@
 /** SPEC A3: the first-run permission walk-through, shown once after the first login. */
 import { useNavigate } from '@solidjs/router'
-import { createSignal, Show } from 'solid-js'
+import { createSignal, onCleanup, Show } from 'solid-js'
 import { t } from '../../lib/i18n/index.ts'
 import { createPermissionStates, PERMISSIONS, stateLabel } from './permissions.ts'
 import { settings, updateSettings } from './settings.ts'
@@ -12,15 +12,29 @@ export default function Welcome() {
   const [i, setI] = createSignal(0)
   const step = () => PERMISSIONS[i()]
 
+  // A permission prompt can stay unanswered while the operator moves on (or leaves the screen):
+  // a late answer must not advance another step or navigate from a screen that is gone.
+  let alive = true
+  onCleanup(() => {
+    alive = false
+  })
+  let finished = false
   const finish = async () => {
+    if (finished) return
+    finished = true
     await updateSettings({ walkthroughDone: true })
-    navigate(`/${settings().startPage}`, { replace: true })
+    if (alive) navigate(`/${settings().startPage}`, { replace: true })
   }
-  const next = () => (i() + 1 >= PERMISSIONS.length ? void finish() : setI(i() + 1))
+  const next = (from: number) => {
+    if (!alive || i() !== from) return
+    if (from + 1 >= PERMISSIONS.length) void finish()
+    else setI(from + 1)
+  }
   const allow = async () => {
-    const s = step()
+    const from = i()
+    const s = PERMISSIONS[from]
     if (s) await perms.request(s.name)
-    next()
+    next(from)
   }
 
   return (
@@ -44,7 +58,7 @@ export default function Welcome() {
                   <Show
                     when={askable()}
                     fallback={
-                      <button type="button" class="btn btn-primary" onClick={next}>
+                      <button type="button" class="btn btn-primary" onClick={() => next(i())}>
                         {i() + 1 >= PERMISSIONS.length ? t('walk.finish') : t('walk.done')}
                       </button>
                     }
@@ -52,7 +66,7 @@ export default function Welcome() {
                     <button type="button" class="btn btn-primary" onClick={() => void allow()}>
                       {t('walk.allow')}
                     </button>
-                    <button type="button" class="btn btn-ghost" onClick={next}>
+                    <button type="button" class="btn btn-ghost" onClick={() => next(i())}>
                       {t('walk.skip')}
                     </button>
                   </Show>

@@ -31,7 +31,12 @@ export default function Employees() {
         />
         <span>{t('contacts.onlineOnly')}</span>
       </label>
-      <Show when={rows().length > 0} fallback={<p class="empty-small">{t('contacts.noEmployees')}</p>}>
+      <Show
+        when={rows().length > 0}
+        fallback={
+          <p class="empty-small">{onlineOnly() ? t('contacts.nobodyOnline') : t('contacts.noEmployees')}</p>
+        }
+      >
         <VirtualList items={rows()} rowHeight={64} label={t('contacts.employees')}>
           {(e) => (
             <div class="row">

@@ -35,6 +35,27 @@ export const ERRORS = {
     en: 'Some employees are in a status you removed. Change their status first.',
     ru: 'У некоторых сотрудников установлен удаляемый статус. Сначала смените им статус.',
   },
+  E_FILE_TYPE: {
+    status: 415,
+    en: 'This file type is not accepted.',
+    ru: 'Этот тип файла не принимается.',
+  },
+  E_FILE_TOO_LARGE: { status: 413, en: 'The file is too large.', ru: 'Файл слишком большой.' },
+  E_RANGE: {
+    status: 416,
+    en: 'The requested range is not available.',
+    ru: 'Запрошенный диапазон недоступен.',
+  },
+  E_NOT_PARTICIPANT: {
+    status: 403,
+    en: 'Only a participant of the call may do this.',
+    ru: 'Это может сделать только участник звонка.',
+  },
+  E_NO_SOFTPHONE: {
+    status: 409,
+    en: 'This company has no phone line.',
+    ru: 'У этой компании нет телефонной линии.',
+  },
   E_NOT_FOUND: { status: 404, en: 'Not found.', ru: 'Не найдено.' },
   E_INTERNAL: {
     status: 500,

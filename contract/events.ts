@@ -4,11 +4,27 @@
  * then `live`, then the live stream.
  */
 import * as v from 'valibot'
+import type { CallView } from './calls.ts'
 import type { StatusMatrix } from './status.ts'
 
 export type EventPayloads = {
   'status.changed': { employeeId: string; status: string; online: boolean; at: string }
   'statuses.updated': { matrix: StatusMatrix }
+  /** A call was created or changed state (C8 history, C10 my calls). */
+  'call.updated': { call: CallView }
+  /** A call became a missed call of the tenant (C9). */
+  'missed.added': { call: CallView }
+  /** Missed calls left the shared list (C9): marked, or a successful call back to `number`. */
+  'missed.handled': {
+    callIds: string[]
+    number: string
+    handledById: string
+    handledByName: string
+    handledAt: string
+    how: 'mark' | 'callback'
+  }
+  /** An employee's line became busy (in a call) or free again (C2, C7 transfer targets). */
+  'line.busy': { employeeId: string; busy: boolean; callId: string | null }
 }
 export type EventType = keyof EventPayloads
 

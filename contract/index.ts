@@ -1,4 +1,5 @@
 export * from './api.ts'
+export * from './calls.ts'
 export * from './errors.ts'
 export * from './events.ts'
 export * from './status.ts'

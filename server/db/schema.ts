@@ -36,6 +36,8 @@ export const tenants = pgTable('tenants', {
   seats: integer('seats').notNull(),
   features: jsonb('features').$type<Features>().notNull(),
   statusMatrix: jsonb('status_matrix').$type<StatusMatrix>().notNull(),
+  /** Where mobile and external calls go; null = the tenant's registered `gateway` account (0002). */
+  sipGateway: text('sip_gateway'),
   createdAt: ts('created_at').notNull().defaultNow(),
 })
 
@@ -61,6 +63,8 @@ export const groups = pgTable('groups', {
   name: text('name').notNull(),
   extension: text('extension').notNull(),
   strategy: text('strategy').$type<Strategy>().notNull(),
+  ringTimeoutSec: integer('ring_timeout_sec').notNull().default(20),
+  rrCursor: uuid('rr_cursor'),
 })
 
 export const groupMembers = pgTable(
@@ -146,4 +150,80 @@ export const events = pgTable('events', {
   type: text('type').notNull(),
   payload: jsonb('payload').$type<unknown>().notNull(),
   at: ts('at').notNull().defaultNow(),
+})
+
+export type CallDirection = 'in' | 'out' | 'internal'
+export type CallState = 'ringing' | 'answered' | 'ended' | 'failed'
+
+/** What is left of a group hunt (sequential strategies): employee ids per target set, in order. */
+export interface CallPlan {
+  sets: string[][]
+  /** How many sets were offered so far. */
+  used: number
+  timeoutSec: number
+}
+
+/** Call records (SPEC C8–C10), written only from Kamailio's route and dialog reports (0002). */
+export const calls = pgTable('calls', {
+  id: id(),
+  tenantId: tenantId(),
+  sipCallId: text('sip_call_id').notNull(),
+  direction: text('direction').$type<CallDirection>().notNull(),
+  state: text('state').$type<CallState>().notNull(),
+  callerUser: text('caller_user').notNull(),
+  fromNumber: text('from_number').notNull(),
+  toNumber: text('to_number').notNull(),
+  peerNumber: text('peer_number').notNull(),
+  peerDigits: text('peer_digits').notNull().default(''),
+  virtualNumber: text('virtual_number'),
+  callerEmployeeId: uuid('caller_employee_id'),
+  answeredById: uuid('answered_by_id'),
+  groupId: uuid('group_id'),
+  contactId: uuid('contact_id'),
+  transferOfId: uuid('transfer_of_id'),
+  offeredIds: uuid('offered_ids').array().notNull().default(sql`'{}'`),
+  plan: jsonb('plan').$type<CallPlan>(),
+  startedAt: ts('started_at').notNull(),
+  answeredAt: ts('answered_at'),
+  endedAt: ts('ended_at'),
+  durationSec: integer('duration_sec'),
+  failureCode: integer('failure_code'),
+  failureReason: text('failure_reason'),
+  missed: boolean('missed').notNull().default(false),
+  handledById: uuid('handled_by_id'),
+  handledAt: ts('handled_at'),
+  handledHow: text('handled_how').$type<'mark' | 'callback'>(),
+})
+
+export const callRecordings = pgTable(
+  'call_recordings',
+  {
+    tenantId: tenantId(),
+    callId: uuid('call_id').notNull(),
+    employeeId: uuid('employee_id').notNull(),
+    sha256: text('sha256').notNull(),
+    type: text('type').$type<'audio/webm' | 'audio/ogg'>().notNull(),
+    size: integer('size').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.callId, t.employeeId] })],
+)
+
+export const sipRegistrations = pgTable(
+  'sip_registrations',
+  {
+    tenantId: tenantId(),
+    username: text('username').notNull(),
+    contacts: integer('contacts').notNull(),
+    expiresAt: ts('expires_at').notNull(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.username] })],
+)
+
+export const sipGuests = pgTable('sip_guests', {
+  username: text('username').primaryKey(),
+  tenantId: tenantId(),
+  expiresAt: ts('expires_at').notNull(),
+  createdAt: ts('created_at').notNull().defaultNow(),
 })

@@ -2,7 +2,7 @@
  * Ties the active account to its database, realtime link and snapshots. Runs for the app's life;
  * switching account stops the old link and opens the other account's database.
  */
-import { createEffect, createRoot, createSignal, on } from 'solid-js'
+import { createEffect, createMemo, createRoot, createSignal, on } from 'solid-js'
 import type { ServerEvent } from '../../contract/events.ts'
 import { active, markRevoked, me, patchMe, refreshMe } from '../features/account/index.ts'
 import { refreshContacts, refreshGroupsSoon } from '../features/contacts/index.ts'
@@ -27,28 +27,28 @@ function onEvent(ev: ServerEvent) {
 export function startRuntime(): void {
   createRoot(() => {
     let link: Link | null = null
+    // A memo, not a bare accessor: `on` re-runs on every notification, and the profile object
+    // changes on each status update — only a different account may restart the link.
+    const activeKey = createMemo(() => active()?.key ?? null)
     createEffect(
-      on(
-        () => active()?.key ?? null,
-        (key) => {
-          link?.stop()
-          link = null
-          const acc = active()
-          const db = useAccountDb(key)
-          if (!acc || !db) return
-          void loadStatuses(db)
-          void refreshContacts(db)
-          void refreshMe().catch(() => {})
-          link = startLink({
-            token: acc.token,
-            db,
-            onEvent,
-            onResetLocal: () => void refreshContacts(db),
-            onUnauthorized: () => void markRevoked(acc.token),
-          })
-          setLinkAccessor(() => link!.state)
-        },
-      ),
+      on(activeKey, (key) => {
+        link?.stop()
+        link = null
+        const acc = active()
+        const db = useAccountDb(key)
+        if (!acc || !db) return
+        void loadStatuses(db)
+        void refreshContacts(db)
+        void refreshMe().catch(() => {})
+        link = startLink({
+          token: acc.token,
+          db,
+          onEvent,
+          onResetLocal: () => void refreshContacts(db),
+          onUnauthorized: () => void markRevoked(acc.token),
+        })
+        setLinkAccessor(() => link!.state)
+      }),
     )
   })
 }

@@ -71,6 +71,8 @@ export function StatusButton() {
                         value={s.id}
                         checked={m().status === s.id}
                         onChange={() => void choose(s.id)}
+                        // Tapping the current status changes nothing but should still close the picker.
+                        onClick={() => s.id === m().status && setOpen(false)}
                       />
                       <span class="dot" style={{ background: s.color }} aria-hidden="true" />
                       <span>{statusName(s.id)}</span>

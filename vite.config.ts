@@ -40,7 +40,8 @@ export default defineConfig({
   ],
   server: {
     proxy: {
-      '/api': { target: 'http://127.0.0.1:8080', ws: true, changeOrigin: false },
+      // API_TARGET lets the dev server talk to a server on another port (e.g. a test instance).
+      '/api': { target: process.env.API_TARGET ?? 'http://127.0.0.1:8080', ws: true, changeOrigin: false },
     },
   },
   build: { target: 'es2022', sourcemap: false },

@@ -5,7 +5,7 @@
 import { createEffect, createMemo, createRoot, createSignal, on } from 'solid-js'
 import type { ServerEvent } from '../../contract/events.ts'
 import { active, markRevoked, me, patchMe, refreshMe } from '../features/account/index.ts'
-import { refreshContacts, refreshGroupsSoon } from '../features/contacts/index.ts'
+import { refreshContacts, refreshGroupsSoon, stale } from '../features/contacts/index.ts'
 import { loadStatuses, setMatrix } from '../features/status/index.ts'
 import { useAccountDb } from '../lib/store/index.ts'
 import { type Link, type LinkState, startLink } from '../lib/sync/index.ts'
@@ -47,7 +47,17 @@ export function startRuntime(): void {
           onResetLocal: () => void refreshContacts(db),
           onUnauthorized: () => void markRevoked(acc.token),
         })
-        setLinkAccessor(() => link!.state)
+        const state = link.state
+        setLinkAccessor(() => state)
+        // Back from offline: the contacts shown are a saved copy; refresh them once the link is live.
+        createEffect(
+          on(
+            () => state().kind === 'live',
+            (live) => {
+              if (live && stale()) void refreshContacts(db)
+            },
+          ),
+        )
       }),
     )
   })

@@ -4,19 +4,10 @@
  * Indexes are chosen for the features that read them (see comments); adding one later = a new version.
  */
 import Dexie, { type EntityTable } from 'dexie'
-import type { ClientView, EmployeeView, GroupView, StatusMatrix } from '../../../contract/index.ts'
+import type { ClientView, EmployeeView, GroupView } from '../../../contract/api.ts'
+import type { CallView } from '../../../contract/calls.ts'
+import type { StatusMatrix } from '../../../contract/status.ts'
 
-/** A call record (C8–C10), filled by the calls feature. */
-export interface CallRow {
-  id: string
-  sipCallId: string
-  direction: 'in' | 'out'
-  number: string
-  virtualNumber: string | null
-  operatorId: string | null
-  startedAt: string
-  missed: 0 | 1
-}
 /** A chat (T2): state new|active|completed. */
 export interface ChatRow {
   id: string
@@ -65,7 +56,7 @@ export type FrontlineDb = Dexie & {
   employees: EntityTable<EmployeeView, 'id'>
   groups: EntityTable<GroupView, 'id'>
   clients: EntityTable<ClientView, 'id'>
-  calls: EntityTable<CallRow, 'id'>
+  calls: EntityTable<CallView, 'id'>
   chats: EntityTable<ChatRow, 'id'>
   messages: EntityTable<MessageRow, 'id'>
   templates: EntityTable<TemplateRow, 'id'>
@@ -83,8 +74,9 @@ export function openDb(accountKey: string): FrontlineDb {
     groups: 'id, name, extension',
     // K1/C8: search by name and by any phone or e-mail (multiEntry).
     clients: 'id, name, *phones, *emails, managerId, groupId',
-    // C8 history by time, C9 missed, C10 mine, search by number.
-    calls: 'id, sipCallId, startedAt, number, missed, operatorId',
+    // C8 history by time and search by number, link to the client card; C10 mine (booleans such as
+    // `missed` cannot be IndexedDB keys: the missed list filters the time-ordered history).
+    calls: 'id, sipCallId, startedAt, peerNumber, contactId, answeredById, callerEmployeeId',
     // T2 tabs by state ordered by last activity.
     chats: 'id, [state+lastTs], assigneeId, clientId',
     // T4: last N of a chat; outbox dedup by clientMsgId.

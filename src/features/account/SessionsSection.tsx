@@ -9,7 +9,11 @@ import { active } from './session.ts'
 function device(ua: string): string {
   // A short, readable label; the full user agent stays in the title attribute.
   const browser = /(Edg|OPR|Firefox|Chrome|Chromium|Safari)\/[\d]+/.exec(ua)?.[0]?.replace('/', ' ') ?? ''
-  const os = /(Android [\d.]+|iPhone|iPad|Windows|Mac OS X|Linux)/.exec(ua)?.[0] ?? ''
+  // Mobile platforms first: an Android UA also says "Linux".
+  const os =
+    ['Android [\\d.]+', 'iPhone', 'iPad', 'Windows', 'Mac OS X', 'Linux']
+      .map((p) => new RegExp(p).exec(ua)?.[0])
+      .find(Boolean) ?? ''
   return [browser, os].filter(Boolean).join(', ') || ua.slice(0, 40) || '—'
 }
 
@@ -38,7 +42,7 @@ export function SessionsSection() {
         <ul class="list">
           <For each={sessions() ?? []}>
             {(s) => (
-              <li class="row">
+              <li class="row row-wrap">
                 <span class="row-main">
                   <span class="row-title" title={s.userAgent}>
                     {device(s.userAgent)}

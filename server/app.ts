@@ -1,12 +1,17 @@
 /** Builds the Fastify instance (tests drive it with app.inject()/injectWS(); main.ts listens). */
+
+import os from 'node:os'
+import path from 'node:path'
 import helmet from '@fastify/helmet'
 import websocket from '@fastify/websocket'
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify'
 import type { HealthResponse } from '../contract/api.ts'
 import { authRoutes } from './http/auth.ts'
+import { callRoutes } from './http/calls.ts'
 import { contactRoutes } from './http/contacts.ts'
 import type { AppDeps } from './http/context.ts'
 import { installErrorHandler } from './http/errors.ts'
+import { internalSipRoutes } from './http/internal-sip.ts'
 import { staticRoutes } from './http/static.ts'
 import { statusRoutes } from './http/statuses.ts'
 import { wsRoutes } from './http/ws.ts'
@@ -26,7 +31,7 @@ function sameOriginWs(req: FastifyRequest): string {
 }
 
 /** Creates the app with every route; call `await app.ready()` (or listen) before use. */
-export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+export async function buildApp(deps: AppDeps & { filesDir?: string }): Promise<FastifyInstance> {
   const app = Fastify({
     logger: deps.logLevel === 'silent' ? false : { level: deps.logLevel },
     bodyLimit: BODY_LIMIT,
@@ -75,6 +80,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   authRoutes(app, deps)
   statusRoutes(app, deps)
   contactRoutes(app, deps)
+  // Recordings live in DATA_DIR/files (main.ts); tests without one get a per-process temp dir.
+  callRoutes(app, deps, {
+    filesDir: deps.filesDir ?? path.join(os.tmpdir(), `frontline-files-${process.pid}`),
+  })
+  internalSipRoutes(app, deps)
   wsRoutes(app, deps)
   await staticRoutes(app, deps)
   return app

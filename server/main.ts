@@ -55,6 +55,7 @@ async function main(): Promise<void> {
     sipStatus: () => (pbx ? 'running' : 'unavailable'),
     distDir: path.join(ROOT, 'dist'),
     siteDir: path.join(ROOT, 'site'),
+    filesDir: path.join(config.dataDir, 'files'),
     version,
     logLevel: config.logLevel,
   })

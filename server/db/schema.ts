@@ -161,6 +161,8 @@ export interface CallPlan {
   /** How many sets were offered so far. */
   used: number
   timeoutSec: number
+  /** Employees rung on their mobile through the gateway in the current set (who answered via it). */
+  gatewayFor?: string[]
 }
 
 /** Call records (SPEC C8–C10), written only from Kamailio's route and dialog reports (0002). */

@@ -17,3 +17,23 @@ export function ephemeralCredentials(
   const password = crypto.createHmac('sha1', secret).update(username).digest('base64')
   return { username, password }
 }
+
+/**
+ * A credential bound to the domain too: auth_ephemeral's autheph_check_from/_to then compare
+ * user@domain (Kamailio auth_ephemeral docs, "username (or username and domain)"), so a line of one
+ * tenant cannot be used in another tenant's domain. Used for guests and the gateway account.
+ */
+export function domainCredentials(
+  secret: string,
+  user: string,
+  domain: string,
+  expiresAtS: number,
+): { username: string; password: string } {
+  return ephemeralCredentials(secret, `${user}@${domain}`, expiresAtS)
+}
+
+/** The SIP user of the demo "phone network" account (S1 mobile column, C5 transfer to a number). */
+export const GATEWAY_USER = 'gateway'
+
+/** Demo-site caller users look like this (route: only virtual numbers, SPEC issue 3 §6). */
+export const GUEST_PREFIX = 'guest-'

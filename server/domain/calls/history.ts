@@ -1,0 +1,142 @@
+/**
+ * History (C8, C10) and the shared missed-calls list (C9): tenant-scoped, newest first, keyset
+ * pagination on (started_at, id) so a page never repeats or skips rows while new calls arrive.
+ */
+import { and, desc, eq, isNull, or, type SQL, sql } from 'drizzle-orm'
+import type {
+  CallDetails,
+  CallListQuery,
+  CallPage,
+  CallView,
+  MissedListQuery,
+} from '../../../contract/calls.ts'
+import { type Db, type Queryable, schema } from '../../db/index.ts'
+import { AppError } from '../../errors.ts'
+import { handleMissed } from './records.ts'
+import { type CallRow, toView, toViews } from './views.ts'
+
+const { callRecordings, calls, contacts } = schema
+
+function encodeCursor(row: CallRow): string {
+  return Buffer.from(`${row.startedAt.toISOString()}|${row.id}`).toString('base64url')
+}
+
+function decodeCursor(raw: string): { at: string; id: string } {
+  const [at = '', id = ''] = Buffer.from(raw, 'base64url').toString('utf8').split('|')
+  if (Number.isNaN(Date.parse(at)) || !/^[0-9a-f-]{36}$/.test(id))
+    throw new AppError('E_VALIDATION', ['before: bad cursor'])
+  return { at, id }
+}
+
+function likeEscape(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`)
+}
+
+async function page(q: Queryable, tenantId: string, conds: SQL[], before: string | undefined, limit: number) {
+  const where = [eq(calls.tenantId, tenantId), ...conds]
+  if (before) {
+    const c = decodeCursor(before)
+    where.push(sql`(${calls.startedAt}, ${calls.id}) < (${c.at}::timestamptz, ${c.id}::uuid)`)
+  }
+  const rows = await q
+    .select()
+    .from(calls)
+    .where(and(...where))
+    .orderBy(desc(calls.startedAt), desc(calls.id))
+    .limit(limit + 1)
+  const more = rows.length > limit
+  const items = rows.slice(0, limit)
+  const last = items[items.length - 1]
+  return { items: await toViews(q, tenantId, items), nextBefore: more && last ? encodeCursor(last) : null }
+}
+
+/** GET /api/calls: `mine` = made or taken by the employee (C10); `q` = number digits or contact name (C8). */
+export async function listCalls(
+  q: Queryable,
+  tenantId: string,
+  employeeId: string,
+  query: CallListQuery,
+): Promise<CallPage> {
+  const conds: SQL[] = []
+  if (query.scope === 'mine') {
+    conds.push(or(eq(calls.callerEmployeeId, employeeId), eq(calls.answeredById, employeeId)) as SQL)
+  }
+  const text = query.q.trim()
+  if (text) {
+    const or_: SQL[] = [
+      sql`EXISTS (SELECT 1 FROM ${contacts} WHERE ${contacts.tenantId} = ${calls.tenantId} AND ${contacts.id} = ${calls.contactId} AND ${contacts.name} ILIKE ${`%${likeEscape(text)}%`})`,
+    ]
+    const digits = text.replace(/\D/g, '')
+    if (digits.length >= 2 && /^[\d\s+()-.]+$/.test(text)) {
+      const pat = `%${digits}%`
+      or_.push(
+        sql`${calls.peerDigits} LIKE ${pat}`,
+        sql`regexp_replace(${calls.fromNumber}, '\\D', '', 'g') LIKE ${pat}`,
+        sql`regexp_replace(${calls.toNumber}, '\\D', '', 'g') LIKE ${pat}`,
+      )
+    }
+    conds.push(sql`(${sql.join(or_, sql` OR `)})`)
+  }
+  return page(q, tenantId, conds, query.before, query.limit)
+}
+
+/** GET /api/calls/missed: the tenant's unhandled missed calls, shared by everyone (C9). */
+export function listMissed(q: Queryable, tenantId: string, query: MissedListQuery): Promise<CallPage> {
+  return page(q, tenantId, [eq(calls.missed, true), isNull(calls.handledAt)], query.before, query.limit)
+}
+
+async function rowById(q: Queryable, tenantId: string, id: string): Promise<CallRow> {
+  const [row] = await q
+    .select()
+    .from(calls)
+    .where(and(eq(calls.tenantId, tenantId), eq(calls.id, id)))
+  if (!row) throw new AppError('E_NOT_FOUND')
+  return row
+}
+
+/** GET /api/calls/:id — details with the recording the viewer should hear (their own first). */
+export async function getCall(
+  q: Queryable,
+  tenantId: string,
+  employeeId: string,
+  id: string,
+): Promise<CallDetails> {
+  const row = await rowById(q, tenantId, id)
+  const view = await toView(q, row)
+  const rec = await recordingFor(q, tenantId, id, employeeId)
+  return {
+    ...view,
+    recordingUrl: rec ? `/api/calls/${id}/recording` : null,
+    recordingType: rec?.type ?? null,
+  }
+}
+
+/** The recording of a call: the viewer's own upload if any, else the first one. */
+export async function recordingFor(q: Queryable, tenantId: string, callId: string, employeeId: string) {
+  const recs = await q
+    .select()
+    .from(callRecordings)
+    .where(and(eq(callRecordings.tenantId, tenantId), eq(callRecordings.callId, callId)))
+    .orderBy(callRecordings.createdAt)
+  return recs.find((r) => r.employeeId === employeeId) ?? recs[0] ?? null
+}
+
+/** POST /api/calls/missed/:id/handle — idempotent: an already handled call keeps who handled it first. */
+export async function markHandled(
+  db: Db,
+  tenantId: string,
+  employeeId: string,
+  id: string,
+): Promise<CallView> {
+  return db.orm.transaction(async (tx) => {
+    const [row] = await tx
+      .select()
+      .from(calls)
+      .where(and(eq(calls.tenantId, tenantId), eq(calls.id, id)))
+      .for('update')
+    if (!row?.missed) throw new AppError('E_NOT_FOUND')
+    if (!row.handledAt)
+      await handleMissed(tx, tenantId, { employeeId, how: 'mark', digits: '', onlyId: id }, new Date())
+    return toView(tx, await rowById(tx, tenantId, id))
+  })
+}

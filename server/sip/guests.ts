@@ -1,0 +1,73 @@
+/**
+ * Guest lines for the demo site's "Call us" button (issue 3 §6): a one-off `guest-…` user, valid for
+ * an hour, that the route endpoint lets dial only the tenant's virtual numbers.
+ */
+import crypto from 'node:crypto'
+import { and, eq, gt, lt, sql } from 'drizzle-orm'
+import type { SiteCallCredentials } from '../../contract/calls.ts'
+import { type Queryable, schema } from '../db/index.ts'
+import { AppError } from '../errors.ts'
+import { domainCredentials, GUEST_PREFIX } from './credentials.ts'
+
+const { groups, sipGuests, tenants, virtualNumbers } = schema
+
+export const GUEST_TTL_S = 60 * 60
+
+/** Issues a guest line of the tenant `slug`; E_NOT_FOUND for an unknown tenant, E_NO_SOFTPHONE without a PBX. */
+export async function issueGuest(
+  q: Queryable,
+  sip: { secret: string; wsUrl: string },
+  slug: string,
+  now = Date.now(),
+): Promise<SiteCallCredentials> {
+  const [t] = await q.select().from(tenants).where(eq(tenants.slug, slug))
+  if (!t) throw new AppError('E_NOT_FOUND')
+  if (!t.features.softphone) throw new AppError('E_NO_SOFTPHONE')
+  const numbers = await q
+    .select({ number: virtualNumbers.number, label: groups.name })
+    .from(virtualNumbers)
+    .innerJoin(
+      groups,
+      and(eq(groups.id, virtualNumbers.groupId), eq(groups.tenantId, virtualNumbers.tenantId)),
+    )
+    .where(eq(virtualNumbers.tenantId, t.id))
+    .orderBy(virtualNumbers.number)
+  const user = `${GUEST_PREFIX}${crypto.randomBytes(6).toString('hex')}`
+  const expiresAtS = Math.floor(now / 1000) + GUEST_TTL_S
+  await q.insert(sipGuests).values({ username: user, tenantId: t.id, expiresAt: new Date(expiresAtS * 1000) })
+  // Expired guests are useless; drop them as new ones come (no separate sweeper needed).
+  await q.delete(sipGuests).where(lt(sipGuests.expiresAt, sql`${new Date(now).toISOString()}::timestamptz`))
+  const { username, password } = domainCredentials(sip.secret, user, t.sipDomain, expiresAtS)
+  return {
+    tenantName: t.name,
+    numbers,
+    sip: {
+      wsUrl: sip.wsUrl,
+      aor: `sip:${user}@${t.sipDomain}`,
+      domain: t.sipDomain,
+      username,
+      password,
+      expiresAt: new Date(expiresAtS * 1000).toISOString(),
+    },
+  }
+}
+
+/** Is `user` a live guest of this tenant? */
+export async function isGuestOf(
+  q: Queryable,
+  tenantId: string,
+  user: string,
+  now = new Date(),
+): Promise<boolean> {
+  const [row] = await q
+    .select({ u: sipGuests.username })
+    .from(sipGuests)
+    .where(
+      and(
+        eq(sipGuests.username, user),
+        eq(sipGuests.tenantId, tenantId),
+        gt(sipGuests.expiresAt, sql`${now.toISOString()}::timestamptz`),
+      ),
+    )
+  return Boolean(row)
+}

@@ -1,0 +1,12 @@
+/** Kamailio integration: ephemeral credentials, guest lines, registrations, the internal-call guard. */
+export {
+  domainCredentials,
+  ephemeralCredentials,
+  GATEWAY_USER,
+  GUEST_PREFIX,
+  SIP_CREDENTIAL_TTL_S,
+} from './credentials.ts'
+export { GUEST_TTL_S, isGuestOf, issueGuest } from './guests.ts'
+export { internalAllowed } from './internal-auth.ts'
+export { recordRegistration, registeredUsers } from './registrations.ts'
+export { parseSipUri, replacesCallId, type SipUriParts } from './uri.ts'

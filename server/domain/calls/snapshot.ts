@@ -3,7 +3,7 @@
  * (S1/S2), groups with strategy, ring timeout and round-robin cursor, virtual numbers, who is in a
  * call (C2), who is registered, and when each employee's last call ended (longest idle).
  */
-import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm'
+import { and, asc, eq, gt, or, sql } from 'drizzle-orm'
 import { type Queryable, schema } from '../../db/index.ts'
 import { GATEWAY_USER, registeredUsers } from '../../sip/index.ts'
 import type { RoutingEmployee, RoutingGroup, RoutingSnapshot } from '../routing/index.ts'
@@ -48,9 +48,15 @@ export function gatewayUri(t: TenantRow): string {
   return t.sipGateway ?? `sip:${GATEWAY_USER}@${t.sipDomain}`
 }
 
-/** Employees busy in a call now (C2): answered and not ended, or dialling out. */
+/**
+ * A call that rings longer than tm's fr_inv_timer (60 s) has ended, whatever reports were lost: a
+ * caller dialling out counts as busy only that long.
+ */
+const RINGING_MAX_MS = 120 * 1000
+
+/** Employees busy in a call now (C2): in an answered call, or dialling out. */
 export async function busyEmployees(q: Queryable, tenantId: string, now: Date): Promise<Map<string, string>> {
-  const since = new Date(now.getTime() - STALE_CALL_MS).toISOString()
+  const at = (ms: number) => sql`${new Date(now.getTime() - ms).toISOString()}::timestamptz`
   const rows = await q
     .select({
       id: calls.id,
@@ -62,8 +68,10 @@ export async function busyEmployees(q: Queryable, tenantId: string, now: Date): 
     .where(
       and(
         eq(calls.tenantId, tenantId),
-        inArray(calls.state, ['ringing', 'answered']),
-        gt(calls.startedAt, sql`${since}::timestamptz`),
+        or(
+          and(eq(calls.state, 'answered'), gt(calls.startedAt, at(STALE_CALL_MS))),
+          and(eq(calls.state, 'ringing'), gt(calls.startedAt, at(RINGING_MAX_MS))),
+        ),
       ),
     )
   const busy = new Map<string, string>()

@@ -1,0 +1,300 @@
+import { eq } from 'drizzle-orm'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import type { CallPage, CallView } from '../../contract/calls.ts'
+import { schema } from '../db/index.ts'
+import { aor, DOMAIN, kamailio, SALES_VN, SUPPORT_VN } from '../domain/calls/testkit.ts'
+import { targets } from '../test/dbs.ts'
+import { auth, type Fixture, makeFixture } from '../test/fixture.ts'
+
+describe.each(targets)('/internal/sip on $name', (target) => {
+  let f: Fixture
+  let k: Awaited<ReturnType<typeof kamailio>>
+  beforeAll(async () => {
+    f = await makeFixture(target)
+    k = await kamailio(f)
+  })
+  afterAll(() => f.close())
+
+  // Every scenario starts from: op1–op3 Available and registered, no calls in progress.
+  beforeEach(async () => {
+    for (const i of [1, 2, 3, 4, 5, 6]) {
+      await k.status(`op${i}@demo`, 'available')
+      await k.register(`10${i}`)
+    }
+    // Mobiles only where a scenario sets one (S1: Available also rings the mobile through the gateway).
+    await f.db.orm.update(schema.employees).set({ mobile: null })
+    await f.db.orm.update(schema.calls).set({ state: 'ended' }).where(eq(schema.calls.state, 'answered'))
+    await f.db.orm.update(schema.calls).set({ state: 'failed' }).where(eq(schema.calls.state, 'ringing'))
+    await f.db.orm
+      .update(schema.groups)
+      .set({ strategy: 'parallel', rrCursor: null })
+      .where(eq(schema.groups.extension, '200'))
+  })
+
+  const call = async (callId: string): Promise<CallView> => {
+    const page = (
+      await f.app.inject({ url: '/api/calls?scope=all&limit=200', headers: auth(await k.token('op1@demo')) })
+    ).json() as CallPage
+    const c = page.items.find((x) => x.sipCallId === callId)
+    if (!c) throw new Error(`no record of ${callId}`)
+    return c
+  }
+
+  describe('the door', () => {
+    it('is not there for a non-loopback address (404) and refuses a wrong or missing secret (403)', async () => {
+      const body = { callId: 'x', from: aor('101'), to: aor('102'), ruri: aor('102'), domain: DOMAIN }
+      const far = await f.app.inject({
+        method: 'POST',
+        url: '/internal/sip/route',
+        remoteAddress: '10.1.2.3',
+        headers: { 'x-internal-secret': k.internalSecret },
+        payload: body,
+      })
+      expect(far.statusCode).toBe(404)
+      for (const headers of [{ 'x-internal-secret': 'guess-guess-guess' }, {}]) {
+        const r = await f.app.inject({ method: 'POST', url: '/internal/sip/route', headers, payload: body })
+        expect(r.statusCode).toBe(403)
+        expect(r.json().error.code).toBe('E_FORBIDDEN')
+      }
+    })
+
+    it('malformed route requests from Kamailio get a clean coded 400 (the cfg answers SIP 400)', async () => {
+      for (const payload of [
+        {},
+        { callId: 'x', from: 'not a uri', to: aor('1'), ruri: aor('1'), domain: DOMAIN },
+        { callId: 'x', from: aor('101'), to: aor('1'), ruri: aor('1'), domain: 'bad domain!' },
+        { callId: '', from: aor('101'), to: aor('1'), ruri: aor('1'), domain: DOMAIN },
+        { callId: 'x', from: aor('101'), to: aor('1'), ruri: aor('1'), domain: DOMAIN, attempt: -1 },
+      ]) {
+        const r = await k.post('/internal/sip/route', payload)
+        expect(r.statusCode, JSON.stringify(payload)).toBe(400)
+        expect(r.json().error.code).toBe('E_VALIDATION')
+      }
+      const junk = await f.app.inject({
+        method: 'POST',
+        url: '/internal/sip/route',
+        headers: { 'x-internal-secret': k.internalSecret, 'content-type': 'application/json' },
+        payload: '{"callId":',
+      })
+      expect(junk.statusCode).toBe(400)
+      const dlg = await k.post('/internal/sip/dialog', { event: 'explode', callId: 'x', ts: 1 })
+      expect(dlg.statusCode).toBe(400)
+    })
+
+    it('unknown domain and unknown number get 404; a caller from another domain 403', async () => {
+      const unknownDomain = await k.post('/internal/sip/route', {
+        callId: 'u1',
+        from: 'sip:101@nowhere.example',
+        to: 'sip:102@nowhere.example',
+        ruri: 'sip:102@nowhere.example',
+        domain: 'nowhere.example',
+      })
+      expect(unknownDomain.json()).toEqual({ action: 'reject', code: 404, reason: 'Unknown domain' })
+      expect((await k.route('101', '177')).answer).toMatchObject({ action: 'reject', code: 404 })
+      const foreign = await k.post('/internal/sip/route', {
+        callId: 'u2',
+        from: 'sip:101@other.frontline.local',
+        to: aor('102'),
+        ruri: aor('102'),
+        domain: DOMAIN,
+      })
+      expect(foreign.json()).toMatchObject({ action: 'reject', code: 403 })
+    })
+  })
+
+  describe('S1 / C2 routing', () => {
+    it('S1 Break not offered: a client calling Sales rings only the Available members', async () => {
+      await k.status('op2@demo', 'break')
+      const guest = await k.guest()
+      const { callId, answer } = await k.route(guest, SALES_VN, { fromName: '+7 916 400-00-00' })
+      expect(answer).toEqual({
+        action: 'relay',
+        targets: [aor('101'), aor('103')],
+        timeoutSec: 20,
+        next: false,
+        dial: '',
+      })
+      const rec = await call(callId)
+      expect(rec).toMatchObject({
+        direction: 'in',
+        state: 'ringing',
+        virtualNumber: SALES_VN,
+        groupName: 'Sales',
+      })
+      expect(rec.fromNumber).toBe('+79164000000')
+    })
+
+    it('S1 Away → gateway: a direct call rings the gateway account with the mobile number', async () => {
+      await f.db.orm
+        .update(schema.employees)
+        .set({ mobile: '8 916 123-01-01' })
+        .where(eq(schema.employees.extension, '101'))
+      await k.status('op1@demo', 'away')
+      const { answer } = await k.route('102', '101')
+      expect(answer).toEqual({
+        action: 'relay',
+        targets: [aor('gateway')],
+        timeoutSec: 0,
+        next: false,
+        dial: '+79161230101',
+      })
+    })
+
+    it('S1 Available rings the softphone and the mobile together (gateway rung once for all numbers)', async () => {
+      for (const ext of ['101', '103']) {
+        await f.db.orm
+          .update(schema.employees)
+          .set({ mobile: `+7916000${ext}0` })
+          .where(eq(schema.employees.extension, ext))
+      }
+      const guest = await k.guest()
+      expect((await k.route(guest, SALES_VN)).answer).toMatchObject({
+        targets: [aor('101'), aor('gateway'), aor('102'), aor('103')],
+        dial: '+79160001010,+79160001030',
+      })
+    })
+
+    it('C2 busy skipped by the group, and a direct call to them gets 486', async () => {
+      const first = await k.route('102', '101')
+      await k.dialog('answer', first.callId, { answeredBy: aor('101') })
+      const guest = await k.guest()
+      // Both ends of the answered call are busy: 101 answered it, 102 placed it.
+      expect((await k.route(guest, SALES_VN)).answer).toMatchObject({ targets: [aor('103')] })
+      expect((await k.route('103', '101')).answer).toEqual({
+        action: 'reject',
+        code: 486,
+        reason: 'Busy Here',
+      })
+      await k.dialog('end', first.callId)
+      expect((await k.route('103', '101')).answer).toMatchObject({ action: 'relay', targets: [aor('101')] })
+    })
+
+    it('an unregistered softphone does not ring; an employee whose status forbids outgoing cannot call (403)', async () => {
+      await k.register('103', 0)
+      const guest = await k.guest()
+      expect((await k.route(guest, SALES_VN)).answer).toMatchObject({ targets: [aor('101'), aor('102')] })
+      await k.status('op1@demo', 'break')
+      expect((await k.route('101', '102')).answer).toMatchObject({ action: 'reject', code: 403 })
+    })
+  })
+
+  describe('group strategies', () => {
+    it('sequential: the failure_route gets the next set after the ring timeout, then 480 and a missed call of the group', async () => {
+      await f.db.orm
+        .update(schema.groups)
+        .set({ strategy: 'sequential' })
+        .where(eq(schema.groups.extension, '200'))
+      const guest = await k.guest()
+      const { callId, answer } = await k.route(guest, SALES_VN)
+      expect(answer).toMatchObject({ targets: [aor('101')], timeoutSec: 20, next: true })
+      // Meanwhile op2 went on a break: the hunt skips them.
+      await k.status('op2@demo', 'break')
+      expect(await k.next(callId, 1)).toMatchObject({ targets: [aor('103')], next: false })
+      expect(await k.next(callId, 2)).toEqual({ action: 'reject', code: 480, reason: 'No answer' })
+      await k.dialog('failed', callId, { code: 0 })
+      expect(await call(callId)).toMatchObject({
+        state: 'failed',
+        failureCode: 408,
+        failureReason: 'No answer',
+        missed: true,
+        groupName: 'Sales',
+      })
+    })
+
+    it('round robin rotates: three calls to Support start at three different members', async () => {
+      const firsts: string[] = []
+      for (let i = 0; i < 3; i++) {
+        const guest = await k.guest()
+        const { answer } = await k.route(guest, SUPPORT_VN)
+        if (answer.action !== 'relay') throw new Error(JSON.stringify(answer))
+        firsts.push(answer.targets[0] ?? '')
+      }
+      expect(firsts).toEqual([aor('104'), aor('105'), aor('106')])
+    })
+  })
+
+  describe('guests', () => {
+    it('a guest may only dial virtual numbers (403 otherwise); an unissued guest is refused', async () => {
+      const guest = await k.guest()
+      for (const to of ['101', '200', '89161234567']) {
+        expect((await k.route(guest, to)).answer).toMatchObject({ action: 'reject', code: 403 })
+      }
+      expect((await k.route('guest-000000000000', SALES_VN)).answer).toMatchObject({ code: 403 })
+    })
+  })
+
+  describe('call records from dialog reports', () => {
+    it('answered then ended: answering employee and duration', async () => {
+      const guest = await k.guest()
+      const { callId } = await k.route(guest, SALES_VN)
+      await k.dialog('start', callId)
+      await k.dialog('answer', callId, { answeredBy: aor('103') })
+      await new Promise((r) => setTimeout(r, 1100))
+      await k.dialog('end', callId)
+      const c = await call(callId)
+      expect(c).toMatchObject({ state: 'ended', answeredByName: expect.any(String), missed: false })
+      expect(c.durationSec).toBeGreaterThanOrEqual(1)
+      // Late or repeated reports change nothing.
+      expect((await k.dialog('failed', callId, { code: 487 })).outcome).toBe('ignored')
+    })
+
+    it('failed with the SIP reason; a declined internal call is not a missed call', async () => {
+      const { callId } = await k.route('102', '101')
+      await k.dialog('failed', callId, { code: 603 })
+      expect(await call(callId)).toMatchObject({
+        direction: 'internal',
+        state: 'failed',
+        failureCode: 603,
+        failureReason: 'Declined',
+        missed: false,
+      })
+    })
+
+    it('a transfer leg: the client’s new INVITE after REFER follows C7 rules and links the original call', async () => {
+      const guest = await k.guest()
+      const first = await k.route(guest, SALES_VN)
+      await k.dialog('answer', first.callId, { answeredBy: aor('101') })
+      await k.status('op5@demo', 'break')
+      const refused = await k.route(guest, '105', { referredBy: `<${aor('101')}>` })
+      expect(refused.answer).toMatchObject({ action: 'reject', code: 480 })
+      const leg = await k.route(guest, '104', { referredBy: `<${aor('101')}>` })
+      expect(leg.answer).toMatchObject({ action: 'relay', targets: [aor('104')] })
+      const original = await call(first.callId)
+      expect(await call(leg.callId)).toMatchObject({
+        direction: 'in',
+        transferOfId: original.id,
+        groupName: 'Sales',
+      })
+      // Without a live call with the referrer it is just a guest dialling an extension.
+      const stranger = await k.guest()
+      expect((await k.route(stranger, '104', { referredBy: `<${aor('101')}>` })).answer).toMatchObject({
+        code: 403,
+      })
+    })
+
+    it('C9 missed → handled by a successful call back to that number', async () => {
+      await k.status('op1@demo', 'off_work')
+      await k.status('op2@demo', 'off_work')
+      await k.status('op3@demo', 'off_work')
+      const guest = await k.guest()
+      const missed = await k.route(guest, SALES_VN, { fromName: '+7 (916) 555-12-12' })
+      expect(missed.answer).toMatchObject({ action: 'reject', code: 480 })
+      const token = await k.token('op4@demo')
+      const list = (await f.app.inject({ url: '/api/calls/missed', headers: auth(token) })).json() as CallPage
+      expect(list.items.map((c) => c.sipCallId)).toContain(missed.callId)
+      const back = await k.route('104', '89165551212')
+      expect(back.answer).toMatchObject({ targets: [aor('gateway')], dial: '+79165551212' })
+      await k.dialog('answer', back.callId, { answeredBy: aor('gateway') })
+      const after = (
+        await f.app.inject({ url: '/api/calls/missed', headers: auth(token) })
+      ).json() as CallPage
+      expect(after.items.map((c) => c.sipCallId)).not.toContain(missed.callId)
+      expect(await call(missed.callId)).toMatchObject({
+        handledHow: 'callback',
+        handledByName: expect.any(String),
+      })
+      const ev = await f.db.orm.select().from(schema.events).where(eq(schema.events.type, 'missed.handled'))
+      expect(ev.at(-1)?.payload).toMatchObject({ number: '+79165551212', how: 'callback' })
+    })
+  })
+})

@@ -33,8 +33,8 @@ async function freePort(): Promise<number> {
 }
 
 /** auth_ephemeral credentials, as the server issues them (ARCHITECTURE.md, Calls). */
-function creds(user: string, secret = SECRET) {
-  const username = `${Math.floor(Date.now() / 1000) + 600}:${user}`
+function creds(user: string, secret = SECRET, ttlS = 600) {
+  const username = `${Math.floor(Date.now() / 1000) + ttlS}:${user}`
   return { username, password: createHmac('sha1', secret).update(username).digest('base64') }
 }
 
@@ -65,11 +65,12 @@ describe('pbx: Kamailio rendered from the template', () => {
   let internal: Server
   const calls: Call[] = []
   let routeAnswer: unknown = { action: 'reject', code: 404, reason: 'Not Found' }
+  let routeStatus = 200
   const log: string[] = []
   const agents: UserAgent[] = []
 
-  function ua(user: string, password?: string, delegate: UserAgent['delegate'] = {}) {
-    const c = creds(user)
+  function ua(user: string, password?: string, delegate: UserAgent['delegate'] = {}, ttlS = 600) {
+    const c = creds(user, SECRET, ttlS)
     const agent = new UserAgent({
       uri: UserAgent.makeURI(`sip:${user}@${DOMAIN}`),
       transportOptions: { server: `ws://127.0.0.1:${wsPort}` },
@@ -94,9 +95,12 @@ describe('pbx: Kamailio rendered from the template', () => {
         raw += d
       })
       req.on('end', () => {
-        calls.push({ path: req.url ?? '', headers: req.headers, body: JSON.parse(raw || '{}') })
+        const body = JSON.parse(raw || '{}')
+        calls.push({ path: req.url ?? '', headers: req.headers, body })
         res.setHeader('content-type', 'application/json')
-        res.end(JSON.stringify(req.url === '/internal/sip/route' ? routeAnswer : { ok: true }))
+        if (req.url !== '/internal/sip/route') return res.end(JSON.stringify({ ok: true }))
+        res.statusCode = routeStatus
+        res.end(JSON.stringify(typeof routeAnswer === 'function' ? routeAnswer(body) : routeAnswer))
       })
     }).listen(0, '127.0.0.1')
     await new Promise((r) => internal.once('listening', r))
@@ -237,5 +241,118 @@ describe('pbx: Kamailio rendered from the template', () => {
       (c) => c.path === '/internal/sip/dialog' && c.body.callId === inviter.request.callId,
     )
     expect(events.map((c) => c.body)).toMatchObject([{ event: 'start' }, { event: 'failed', code: 603 }])
+  })
+
+  async function registered(user: string, delegate: UserAgent['delegate'] = {}) {
+    const agent = ua(user, undefined, delegate)
+    await agent.start()
+    const reg = new Registerer(agent)
+    const done = new Promise<void>((r) =>
+      reg.stateChange.addListener((x) => x === RegistererState.Registered && r()),
+    )
+    await reg.register()
+    await done
+    return agent
+  }
+
+  function rejectCode(agent: UserAgent, to: string): Promise<number> {
+    const inviter = new Inviter(agent, UserAgent.makeURI(to)!)
+    return new Promise<number>((resolve) => {
+      inviter.invite({ requestDelegate: { onReject: (r) => resolve(r.message.statusCode ?? 0) } })
+    })
+  }
+
+  it('reports each registration to the server with the contacts usrloc keeps', async () => {
+    const reports = calls.filter((c) => c.path === '/internal/sip/registration').map((c) => c.body)
+    const r = reports.find((b) => b.aor === `sip:101@${DOMAIN}`)
+    expect(r).toMatchObject({ contacts: 1 })
+    expect(Number(r?.expires)).toBeGreaterThan(500)
+    expect(Number(r?.expires)).toBeLessThanOrEqual(600)
+  })
+
+  it('expired or forged credentials are refused with 401/403 (auth_ephemeral)', async () => {
+    for (const agent of [
+      ua('104', undefined, {}, -60),
+      ua('105', creds('105', 'forged-secret-1').password),
+    ]) {
+      await agent.start()
+      const status = await new Promise<number | string>((resolve) => {
+        new Registerer(agent).register({
+          requestDelegate: { onReject: (r) => resolve(r.message.statusCode ?? 0) },
+        })
+        setTimeout(() => resolve('timeout'), 4000)
+      })
+      expect([401, 403]).toContain(status)
+    }
+  })
+
+  it('a 4xx from the server is the same SIP code; a guest gets 503, never the plain-lookup fallback', async () => {
+    const bob = agents.find((a) => a.configuration.uri.user === '103')!
+    routeStatus = 400
+    expect(await rejectCode(bob, `sip:101@${DOMAIN}`)).toBe(400)
+    routeStatus = 404
+    expect(await rejectCode(bob, `sip:101@${DOMAIN}`)).toBe(404)
+    routeStatus = 500
+    const guest = ua('guest-0a1b2c3d4e5f')
+    await guest.start()
+    expect(await rejectCode(guest, `sip:101@${DOMAIN}`)).toBe(503)
+    routeStatus = 200
+  })
+
+  it('sequential: after the ring timeout the failure_route asks for the next set and rings it', async () => {
+    const alice = agents[0]!
+    alice.delegate = { onInvite: (inv) => void inv.progress() }
+    const established = new Promise<void>((resolve) => {
+      void registered('106', {
+        onInvite: (inv) => {
+          void inv.accept()
+          resolve()
+        },
+      })
+    })
+    await new Promise((r) => setTimeout(r, 300))
+    routeAnswer = (body: Record<string, unknown>) =>
+      body.attempt
+        ? { action: 'relay', targets: [`sip:106@${DOMAIN}`], timeoutSec: 0, next: false, dial: '' }
+        : { action: 'relay', targets: [`sip:101@${DOMAIN}`], timeoutSec: 1, next: true, dial: '' }
+    const bob = agents.find((a) => a.configuration.uri.user === '103')!
+    const inviter = new Inviter(bob, UserAgent.makeURI(`sip:200@${DOMAIN}`)!)
+    const up = new Promise<void>((r) =>
+      inviter.stateChange.addListener((x) => x === SessionState.Established && r()),
+    )
+    const t0 = Date.now()
+    await inviter.invite()
+    await established
+    await up
+    expect(Date.now() - t0).toBeGreaterThan(900)
+    const asks = calls.filter(
+      (c) => c.path === '/internal/sip/route' && c.body.callId === inviter.request.callId,
+    )
+    expect(asks.map((c) => c.body.attempt ?? null)).toEqual([null, 1])
+    expect(asks[1]?.body.lastCode).toBe(408)
+    await inviter.bye()
+    alice.delegate = {}
+  })
+
+  it('numbers for the phone network reach the gateway account in X-Frontline-Dial', async () => {
+    const dialled = new Promise<string | undefined>((resolve) => {
+      void registered('gateway', {
+        onInvite: (inv) => {
+          resolve(inv.request.getHeader('X-Frontline-Dial'))
+          void inv.reject({ statusCode: 486 })
+        },
+      })
+    })
+    await new Promise((r) => setTimeout(r, 300))
+    routeAnswer = {
+      action: 'relay',
+      targets: [`sip:gateway@${DOMAIN}`],
+      timeoutSec: 0,
+      next: false,
+      dial: '+79161230101',
+    }
+    const bob = agents.find((a) => a.configuration.uri.user === '103')!
+    expect(await rejectCode(bob, `sip:101@${DOMAIN}`)).toBe(486)
+    expect(await dialled).toBe('+79161230101')
   })
 })

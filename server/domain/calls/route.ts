@@ -39,7 +39,9 @@ export async function routeInvite(db: Db, body: SipRouteBody, now = new Date()):
   const from = parseSipUri(body.from)
   const ruri = parseSipUri(body.ruri)
   if (!from || !ruri) return reject(400, 'Bad URI')
-  const tenant = await tenantByDomain(db.orm, body.domain)
+  // A contact's host is the browser's made-up one (RFC 7118 §5): the tenant is then the caller's.
+  const toContact = /;alias=/i.test(body.ruri)
+  const tenant = await tenantByDomain(db.orm, toContact ? from.host : body.domain)
   if (!tenant) return reject(404, 'Unknown domain')
   // The From domain is what auth_ephemeral checked; it must be the dialled tenant's.
   if (from.host !== tenant.sipDomain) return reject(403, 'Foreign domain')
@@ -51,6 +53,25 @@ export async function routeInvite(db: Db, body: SipRouteBody, now = new Date()):
     const caller = await whoCalls(tx, loaded, from.user, now)
     if (!caller) return reject(403, 'Unknown caller')
     if (body.replaces) return attended(tx, loaded, body, caller, now)
+    // An INVITE to a colleague's registered contact rather than an AOR (SIP.js does this in transfers):
+    // employees may, guests must go through a virtual number.
+    if (toContact) {
+      if (caller.kind !== 'employee') return reject(403, 'Only virtual numbers')
+      const row = await upsert(tx, {
+        tenantId: tenant.id,
+        sipCallId: body.callId,
+        direction: 'internal',
+        state: 'ringing',
+        callerUser: caller.user,
+        fromNumber: caller.user,
+        toNumber: ruri.user,
+        peerNumber: ruri.user,
+        callerEmployeeId: caller.id,
+        startedAt: now,
+      })
+      await publishCall(tx, row)
+      return { action: 'direct' }
+    }
     const original = body.referredBy ? await transferredFrom(tx, loaded, body.referredBy, caller, now) : null
     return firstSet(tx, loaded, body, { caller, dialled: ruri.user, original }, now)
   })

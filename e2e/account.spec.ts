@@ -1,0 +1,95 @@
+/** SPEC A1–A4: sign-in, saved accounts, settings. */
+import { expect, login, test } from './fixtures.ts'
+import { finishWalkthrough, signIn } from './helpers.ts'
+
+test('A1 login with the issued login and password; a wrong password gets a clear error', async ({
+  page,
+  server,
+}) => {
+  await page.goto('/')
+  await login(page, 'op1@demo', 'not-the-password')
+  await expect(page.getByRole('alert')).toHaveText(/wrong login or password/i)
+  // An unknown login gets exactly the same answer (no account enumeration).
+  await login(page, 'nobody@demo', 'not-the-password')
+  await expect(page.getByRole('alert')).toHaveText(/wrong login or password/i)
+
+  await login(page, 'op1@demo', server.password)
+  await finishWalkthrough(page)
+  await page.getByRole('link', { name: 'Account' }).click()
+  await expect(
+    page
+      .getByText('Demo · ext. 101')
+      .or(page.getByText(/Demo.*101/))
+      .first(),
+  ).toBeVisible()
+})
+
+test('A2 two saved accounts: switch between them without typing a password', async ({ page, server }) => {
+  await page.goto('/')
+  await signIn(page, server, 'op1@demo')
+  await page.getByRole('link', { name: 'Account' }).click()
+  await page.getByRole('button', { name: 'Add account' }).click()
+  await expect(page.getByRole('heading', { name: 'Add account' })).toBeVisible()
+  await login(page, 'op2@demo', server.password)
+  await page.getByRole('link', { name: 'Account' }).click()
+
+  const op2 = server.accounts.find((a) => a.login === 'op2@demo')!
+  const op1 = server.accounts.find((a) => a.login === 'op1@demo')!
+  await expect(page.getByRole('button', { name: `${op2.name} (Demo), current account` })).toBeVisible()
+  await page.getByRole('button', { name: `Switch to ${op1.name} (Demo)` }).click()
+  // Switching opens the start page of the other account, signed in, with no password asked.
+  await expect(page.getByRole('button', { name: /^Status:/ })).toBeVisible()
+  await page.getByRole('link', { name: 'Account' }).click()
+  await expect(page.getByRole('button', { name: `${op1.name} (Demo), current account` })).toBeVisible()
+  await expect(page.getByLabel('Password')).toHaveCount(0)
+
+  // The saved list survives a reload: it lives on the device (idb-keyval), tokens only.
+  await page.reload()
+  await page.getByRole('link', { name: 'Account' }).click()
+  await page.getByRole('button', { name: `Switch to ${op2.name} (Demo)` }).click()
+  await page.getByRole('link', { name: 'Account' }).click()
+  await expect(page.getByRole('button', { name: `${op2.name} (Demo), current account` })).toBeVisible()
+  const stored = await page.evaluate(async () => {
+    const open = indexedDB.open('keyval-store')
+    const db: IDBDatabase = await new Promise((ok, fail) => {
+      open.onsuccess = () => ok(open.result)
+      open.onerror = () => fail(open.error)
+    })
+    const tx = db.transaction('keyval').objectStore('keyval').get('accounts')
+    return await new Promise<string>((ok) => {
+      tx.onsuccess = () => ok(JSON.stringify(tx.result))
+    })
+  })
+  expect(stored).toContain('op1@demo')
+  expect(stored).toContain('op2@demo')
+  expect(stored).not.toContain(server.password)
+})
+
+test('A4 language switch changes the visible labels and is remembered', async ({ page, server }) => {
+  await page.goto('/')
+  await signIn(page, server, 'op3@demo')
+  await page.getByRole('link', { name: 'Account' }).click()
+  await page.getByRole('combobox', { name: 'Language' }).selectOption({ label: 'Русский' })
+  const tabs = page.getByRole('navigation', { name: 'Разделы' })
+  for (const name of ['Звонки', 'Обращения', 'Контакты', 'На сайте', 'Аккаунт']) {
+    await expect(tabs.getByRole('link', { name })).toBeVisible()
+  }
+  await expect(page.getByRole('combobox', { name: 'Язык' })).toBeVisible()
+  await page.reload()
+  await expect(
+    page.getByRole('navigation', { name: 'Разделы' }).getByRole('link', { name: 'Контакты' }),
+  ).toBeVisible()
+  await page.getByRole('combobox', { name: 'Язык' }).selectOption({ label: 'English' })
+  await expect(
+    page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Contacts' }),
+  ).toBeVisible()
+})
+
+test('A4 start page setting decides which section opens first', async ({ page, server }) => {
+  await page.goto('/')
+  await signIn(page, server, 'op4@demo')
+  await page.getByRole('link', { name: 'Account' }).click()
+  await page.getByRole('combobox', { name: 'Start page' }).selectOption({ label: 'Contacts' })
+  await page.goto('/')
+  await expect(page).toHaveURL(/\/contacts/)
+})

@@ -1,0 +1,52 @@
+/** SPEC K1, K2: the address book — employees, groups, clients and the client card. */
+import { expect, test } from './fixtures.ts'
+import { signIn } from './helpers.ts'
+
+test('K1 groups show extension and available / total operators', async ({ page, server }) => {
+  await page.goto('/')
+  await signIn(page, server, 'op6@demo')
+  await page.getByRole('link', { name: 'Contacts' }).click()
+  await page.getByRole('link', { name: 'Groups' }).click()
+  const sales = page.getByRole('listitem').filter({ hasText: 'Sales' })
+  await expect(sales).toContainText('200')
+  await expect(sales.getByText(/of 3 operators available/)).toBeAttached()
+})
+
+test('K2 client search by name, phone and e-mail opens the client card', async ({
+  page,
+  server,
+  request,
+}) => {
+  await page.goto('/')
+  await signIn(page, server, 'supervisor@demo')
+  const res = await request.post('/api/auth/login', {
+    data: { login: 'supervisor@demo', password: server.password },
+  })
+  const { token } = await res.json()
+  const clients = await (
+    await request.get('/api/contacts/clients?limit=50', { headers: { authorization: `Bearer ${token}` } })
+  ).json()
+  const client = clients.find(
+    (c: { phones: string[]; emails: string[] }) => c.phones.length && c.emails.length,
+  )
+  expect(client).toBeTruthy()
+
+  await page.getByRole('link', { name: 'Contacts' }).click()
+  await page.getByRole('link', { name: 'Clients' }).click()
+  const search = page.getByRole('searchbox', { name: 'Search clients by name, phone or e-mail' })
+  for (const q of [
+    client.name.split(' ')[0],
+    client.phones[0].replace(/\D/g, '').slice(-7),
+    client.emails[0],
+  ]) {
+    await search.fill(q)
+    await expect(page.getByRole('link', { name: new RegExp(client.name) }).first()).toBeVisible()
+  }
+  await page
+    .getByRole('link', { name: new RegExp(client.name) })
+    .first()
+    .click()
+  await expect(page.getByRole('heading', { name: client.name })).toBeVisible()
+  await expect(page.getByText(client.phones[0]).first()).toBeVisible()
+  await expect(page.getByText(client.emails[0]).first()).toBeVisible()
+})

@@ -1,0 +1,48 @@
+/** SPEC A6: installable PWA — manifest, our service worker, offline shell with the last data. */
+import { expect, test } from './fixtures.ts'
+import { signIn } from './helpers.ts'
+
+test('A6 manifest is valid and linked, the service worker controls the page, offline reload shows the shell and the last contacts', async ({
+  page,
+  context,
+  request,
+  server,
+}) => {
+  await page.goto('/')
+  const href = await page.locator('link[rel="manifest"]').getAttribute('href')
+  const manifest = await (await request.get(new URL(href!, server.baseURL).toString())).json()
+  expect(manifest).toMatchObject({ name: 'Frontline', start_url: '/', display: 'standalone' })
+  expect(manifest.theme_color).toMatch(/^#/)
+  for (const icon of manifest.icons as { src: string; sizes: string; purpose?: string }[]) {
+    const res = await request.get(new URL(icon.src, server.baseURL).toString())
+    expect(res.ok(), icon.src).toBe(true)
+    expect(res.headers()['content-type']).toMatch(/image\/png|image\/svg/)
+  }
+  expect(manifest.icons.map((i: { sizes: string }) => i.sizes)).toEqual(
+    expect.arrayContaining(['192x192', '512x512']),
+  )
+  expect(manifest.icons.some((i: { purpose?: string }) => i.purpose?.includes('maskable'))).toBe(true)
+
+  await signIn(page, server, 'op5@demo')
+  await page.waitForFunction(async () => (await navigator.serviceWorker.ready).active !== null)
+  await page.reload()
+  expect(await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL)).toMatch(/\/sw\.js$/)
+
+  // Contacts seen once are kept on the device (Dexie) …
+  await page.getByRole('link', { name: 'Contacts' }).click()
+  await page.getByRole('link', { name: 'Clients' }).click()
+  const firstClient = page
+    .getByRole('link', { name: /Back/ })
+    .or(page.locator('main a[href^="/contacts/clients/"]'))
+    .first()
+  await expect(firstClient).toBeVisible()
+  const clientName = (await firstClient.innerText()).split('\n')[0]!.trim()
+
+  // … so a reload with no network shows the shell from the precache and the last contacts.
+  await context.setOffline(true)
+  await page.reload()
+  await expect(page.getByRole('navigation', { name: 'Sections' })).toBeVisible()
+  await expect(page.getByText(clientName).first()).toBeVisible()
+  await expect(page.getByText(/offline/i).first()).toBeVisible()
+  await context.setOffline(false)
+})

@@ -149,7 +149,8 @@ async function firstSet(tx: Tx, l: Loaded, body: SipRouteBody, input: FirstSetIn
       : decision.dialled.kind === 'external'
         ? 'out'
         : 'internal'
-  const clientNumber = normalizeNumber(body.fromName) ?? ''
+  // The From display-name (RFC 3261 §20.20) carries the client's number, quoted as Kamailio's $fn keeps it.
+  const clientNumber = normalizeNumber(body.fromName.replace(/^\s*"|"\s*$/g, '')) ?? ''
   const fromNumber = caller.kind === 'employee' ? caller.user : clientNumber || caller.user
   const toNumber = dialledNumber(l, decision.dialled, dialled)
   const peerNumber = original

@@ -1,0 +1,245 @@
+import { eq } from 'drizzle-orm'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { CallDetails, CallPage, RecordingUploaded, TransferTargetView } from '../../contract/calls.ts'
+import { schema } from '../db/index.ts'
+import { aor, kamailio, SALES_VN } from '../domain/calls/testkit.ts'
+import { targets } from '../test/dbs.ts'
+import { auth, type Fixture, makeFixture } from '../test/fixture.ts'
+
+const WEBM = Buffer.concat([Buffer.from([0x1a, 0x45, 0xdf, 0xa3]), Buffer.alloc(2000, 7)])
+const OGG = Buffer.concat([Buffer.from('OggS'), Buffer.alloc(100, 1)])
+
+describe.each(targets)('calls API on $name', (target) => {
+  let f: Fixture
+  let k: Awaited<ReturnType<typeof kamailio>>
+  let op1: string
+  let op2: string
+  let op4: string
+  let answered: string
+  let missedCall: string
+  beforeAll(async () => {
+    f = await makeFixture(target)
+    k = await kamailio(f)
+    op1 = await k.token('op1@demo')
+    op2 = await k.token('op2@demo')
+    op4 = await k.token('op4@demo')
+    await f.db.orm.update(schema.employees).set({ mobile: null })
+    for (const i of [1, 2, 3]) {
+      await k.status(`op${i}@demo`, 'available')
+      await k.register(`10${i}`)
+    }
+    // A client (the first demo contact) calls Sales; op1 answers; it ends.
+    const guest = await k.guest()
+    const a = await k.route(guest, SALES_VN, { fromName: '"+7 916 400-00-00"' })
+    await k.dialog('answer', a.callId, { answeredBy: aor('101') })
+    await k.dialog('end', a.callId)
+    answered = a.callId
+    // op2 calls op3, declined.
+    const b = await k.route('102', '103')
+    await k.dialog('failed', b.callId, { code: 486 })
+    // Nobody answers another client: missed.
+    const c = await k.route(await k.guest(), SALES_VN, { fromName: '+7 903 111-22-33' })
+    await k.dialog('failed', c.callId, { code: 487 })
+    missedCall = c.callId
+  })
+  afterAll(() => f.close())
+
+  const get = (url: string, token: string) => f.app.inject({ url, headers: auth(token) })
+  const put = (sipCallId: string, token: string, body: Buffer, type = 'audio/webm;codecs=opus') =>
+    f.app.inject({
+      method: 'PUT',
+      url: `/api/calls/recording/${encodeURIComponent(sipCallId)}`,
+      headers: { ...auth(token), 'content-type': type },
+      payload: body,
+    })
+
+  describe('history (C8, C10)', () => {
+    it('mine = made or taken by me; all = the tenant; newest first', async () => {
+      const mine = (await get('/api/calls?scope=mine', op1)).json() as CallPage
+      expect(mine.items.map((c) => c.sipCallId)).toEqual([answered])
+      const all = (await get('/api/calls?scope=all', op1)).json() as CallPage
+      expect(all.items.map((c) => c.sipCallId)).toEqual([missedCall, expect.any(String), answered])
+      const theirs = (await get('/api/calls?scope=mine', op2)).json() as CallPage
+      expect(theirs.items[0]).toMatchObject({
+        direction: 'internal',
+        failureCode: 486,
+        failureReason: 'Busy Here',
+      })
+    })
+
+    it('searches by number digits (any format) and by contact name', async () => {
+      const byDigits = (
+        await get(`/api/calls?scope=all&q=${encodeURIComponent('(903) 111')}`, op1)
+      ).json() as CallPage
+      expect(byDigits.items.map((c) => c.sipCallId)).toEqual([missedCall])
+      const first = (await get('/api/calls?scope=all', op1)).json() as CallPage
+      const name = first.items.find((c) => c.sipCallId === answered)?.contactName
+      expect(name).toBeTruthy()
+      const byName = (
+        await get(`/api/calls?scope=all&q=${encodeURIComponent(name!.split(' ')[1]!.toLowerCase())}`, op1)
+      ).json() as CallPage
+      expect(byName.items.map((c) => c.sipCallId)).toEqual([answered])
+      expect(((await get('/api/calls?scope=all&q=%25', op1)).json() as CallPage).items).toEqual([])
+    })
+
+    it('keyset pages never repeat or skip; bad cursors and limits are 400', async () => {
+      const p1 = (await get('/api/calls?scope=all&limit=2', op1)).json() as CallPage
+      expect(p1.items).toHaveLength(2)
+      const p2 = (await get(`/api/calls?scope=all&limit=2&before=${p1.nextBefore}`, op1)).json() as CallPage
+      expect(p2.items.map((c) => c.sipCallId)).toEqual([answered])
+      expect(p2.nextBefore).toBeNull()
+      for (const q of ['before=zz', 'limit=0', 'limit=x', 'scope=theirs', 'extra=1']) {
+        const r = await get(`/api/calls?${q}`, op1)
+        expect(r.statusCode, q).toBe(400)
+        expect(r.json().error.code).toBe('E_VALIDATION')
+      }
+    })
+
+    it('details: SIP call id, virtual number, contact link; another tenant’s call is 404', async () => {
+      const all = (await get('/api/calls?scope=all', op1)).json() as CallPage
+      const id = all.items.find((c) => c.sipCallId === answered)!.id
+      const d = (await get(`/api/calls/${id}`, op1)).json() as CallDetails
+      expect(d).toMatchObject({ sipCallId: answered, virtualNumber: SALES_VN, contactId: expect.any(String) })
+      const stranger = (await f.login('op1@other')).token
+      expect((await get(`/api/calls/${id}`, stranger)).statusCode).toBe(404)
+      expect(((await get('/api/calls?scope=all', stranger)).json() as CallPage).items).toEqual([])
+      expect((await get('/api/calls/not-a-uuid', op1)).statusCode).toBe(400)
+      expect((await f.app.inject({ url: '/api/calls' })).statusCode).toBe(401)
+    })
+  })
+
+  describe('missed calls (C9)', () => {
+    it('one shared list; marking it handled removes it for everyone and records who', async () => {
+      const list = (await get('/api/calls/missed', op4)).json() as CallPage
+      const row = list.items.find((c) => c.sipCallId === missedCall)!
+      expect(row).toMatchObject({
+        missed: true,
+        failureReason: 'Cancelled by the caller',
+        groupName: 'Sales',
+      })
+      const r = await f.app.inject({
+        method: 'POST',
+        url: `/api/calls/missed/${row.id}/handle`,
+        headers: auth(op4),
+      })
+      expect(r.json()).toMatchObject({ handledHow: 'mark', handledByName: expect.any(String) })
+      const again = await f.app.inject({
+        method: 'POST',
+        url: `/api/calls/missed/${row.id}/handle`,
+        headers: auth(op1),
+      })
+      expect(again.json().handledById).toBe(r.json().handledById)
+      const after = (await get('/api/calls/missed', op1)).json() as CallPage
+      expect(after.items.map((c) => c.id)).not.toContain(row.id)
+      const ev = await f.db.orm.select().from(schema.events).where(eq(schema.events.type, 'missed.handled'))
+      expect(ev.filter((e) => (e.payload as { callIds: string[] }).callIds.includes(row.id))).toHaveLength(1)
+      const stranger = (await f.login('op1@other')).token
+      const foreign = await f.app.inject({
+        method: 'POST',
+        url: `/api/calls/missed/${row.id}/handle`,
+        headers: auth(stranger),
+      })
+      expect(foreign.statusCode).toBe(404)
+    })
+  })
+
+  describe('recordings', () => {
+    it('checks type and magic bytes, not only Content-Type', async () => {
+      expect((await put(answered, op1, WEBM, 'text/plain')).json().error.code).toBe('E_FILE_TYPE')
+      expect((await put(answered, op1, WEBM, 'application/json')).statusCode).toBe(415)
+      const fake = await put(answered, op1, Buffer.from('<html>not audio</html>'))
+      expect(fake.statusCode).toBe(415)
+      expect(fake.json().error.code).toBe('E_FILE_TYPE')
+      expect((await put(answered, op1, WEBM, 'audio/ogg')).statusCode).toBe(415)
+    })
+
+    it('refuses more than 50 MB', async () => {
+      const big = Buffer.concat([WEBM, Buffer.alloc(50 * 1024 * 1024)])
+      const r = await put(answered, op1, big)
+      expect(r.statusCode).toBe(413)
+      expect(r.json().error.code).toBe('E_FILE_TOO_LARGE')
+    })
+
+    it('only a participant; another tenant does not see the call', async () => {
+      expect((await put(answered, op2, WEBM)).json().error.code).toBe('E_NOT_PARTICIPANT')
+      const stranger = (await f.login('op1@other')).token
+      expect((await put(answered, stranger, WEBM)).statusCode).toBe(404)
+      expect((await put('no-such-call@x', op1, WEBM)).statusCode).toBe(404)
+    })
+
+    it('stores by sha256, idempotent on retry; streams with Range so <audio> can seek', async () => {
+      const first = (await put(answered, op1, WEBM)).json() as RecordingUploaded
+      const retry = (await put(answered, op1, WEBM)).json() as RecordingUploaded
+      expect(retry).toEqual(first)
+      expect(first).toMatchObject({ size: WEBM.length, type: 'audio/webm' })
+      const rows = await f.db.orm.select().from(schema.callRecordings)
+      expect(rows.filter((r) => r.callId === first.callId)).toHaveLength(1)
+      const d = (await get(`/api/calls/${first.callId}`, op2)).json() as CallDetails
+      expect(d).toMatchObject({ hasRecording: true, recordingType: 'audio/webm' })
+      const whole = await get(d.recordingUrl!, op2)
+      expect(whole.headers['content-type']).toBe('audio/webm')
+      expect(whole.rawPayload.equals(WEBM)).toBe(true)
+      const part = await f.app.inject({ url: d.recordingUrl!, headers: { ...auth(op2), range: 'bytes=4-9' } })
+      expect(part.statusCode).toBe(206)
+      expect(part.headers['content-range']).toBe(`bytes 4-9/${WEBM.length}`)
+      expect(part.rawPayload.equals(WEBM.subarray(4, 10))).toBe(true)
+      const tail = await f.app.inject({ url: d.recordingUrl!, headers: { ...auth(op2), range: 'bytes=-4' } })
+      expect(tail.rawPayload.equals(WEBM.subarray(-4))).toBe(true)
+      const bad = await f.app.inject({
+        url: d.recordingUrl!,
+        headers: { ...auth(op2), range: 'bytes=99999-' },
+      })
+      expect(bad.statusCode).toBe(416)
+      expect((await f.app.inject({ url: d.recordingUrl! })).statusCode).toBe(401)
+    })
+
+    it('accepts a recording before the dialog end report (answered call still live)', async () => {
+      const a = await k.route('102', '103')
+      await k.dialog('answer', a.callId, { answeredBy: aor('103') })
+      const r = await put(a.callId, await k.token('op3@demo'), OGG, 'audio/ogg')
+      expect(r.statusCode).toBe(200)
+      await k.dialog('end', a.callId)
+    })
+  })
+
+  describe('transfer targets (C7) and site credentials', () => {
+    it('everyone shown; those who cannot take a call are not selectable, with the reason', async () => {
+      await k.status('op2@demo', 'break')
+      const list = (await get('/api/calls/transfer-targets', op1)).json() as TransferTargetView[]
+      expect(list.find((t) => t.extension === '102')).toMatchObject({
+        kind: 'employee',
+        selectable: false,
+        reason: 'status',
+        status: 'break',
+        name: expect.any(String),
+      })
+      expect(list.find((t) => t.extension === '103')).toMatchObject({ selectable: true, reason: null })
+      expect(list.find((t) => t.extension === '101')).toBeUndefined()
+      expect(list.find((t) => t.kind === 'group' && t.name === 'Sales')).toMatchObject({ selectable: true })
+    })
+
+    it('guest credentials: tenant numbers, domain-bound username, unknown tenant 404, no PBX 409, rate limited', async () => {
+      const ok = await f.app.inject({
+        method: 'POST',
+        url: '/api/site/call-credentials',
+        payload: { tenant: 'demo' },
+      })
+      const body = ok.json()
+      expect(body.numbers.map((n: { label: string }) => n.label)).toEqual(['Sales', 'Support'])
+      expect(body.sip.username).toMatch(/^\d+:guest-[0-9a-f]{12}@demo\.frontline\.local$/)
+      const post = (payload: unknown) =>
+        f.app.inject({
+          method: 'POST',
+          url: '/api/site/call-credentials',
+          payload: payload as object,
+          remoteAddress: '10.7.7.7',
+        })
+      expect((await post({ tenant: 'nope' })).statusCode).toBe(404)
+      expect((await post({ tenant: 'other' })).json().error.code).toBe('E_NO_SOFTPHONE')
+      expect((await post({ tenant: 'Bad Slug' })).statusCode).toBe(400)
+      let last = 0
+      for (let i = 0; i < 10; i++) last = (await post({ tenant: 'demo' })).statusCode
+      expect(last).toBe(429)
+    })
+  })
+})

@@ -2,10 +2,12 @@
 import { Navigate, type RouteSectionProps, useLocation } from '@solidjs/router'
 import { type JSX, Match, Show, Suspense, Switch } from 'solid-js'
 import { me } from '../features/account/index.ts'
+import { CallOverlay, calls, LineIndicator } from '../features/calls/index.ts'
 import { StatusButton } from '../features/status/index.ts'
 import { type MessageKey, t } from '../lib/i18n/index.ts'
 import { connection } from './runtime.ts'
 import { TabBar } from './TabBar.tsx'
+import './phone.css'
 
 const TITLES: [string, MessageKey][] = [
   ['/calls', 'nav.calls'],
@@ -31,6 +33,7 @@ export function Layout(props: RouteSectionProps): JSX.Element {
               </span>
             </Match>
           </Switch>
+          <LineIndicator />
           <StatusButton />
         </header>
         <main class="content">
@@ -38,6 +41,12 @@ export function Layout(props: RouteSectionProps): JSX.Element {
         </main>
         <TabBar />
       </div>
+      {/* C1/C4: the call screens load with the first call, never with the shell. */}
+      <Show when={calls().length > 0}>
+        <Suspense>
+          <CallOverlay />
+        </Suspense>
+      </Show>
     </Show>
   )
 }

@@ -1,7 +1,7 @@
 /** The one route table. Screens are lazy components exported by their feature doors. */
 import { Navigate, type RouteDefinition } from '@solidjs/router'
 import { AccountPage, LoginPage, settings, WelcomePage } from '../features/account/index.ts'
-import { CallsPage } from '../features/calls/index.ts'
+import { CallDetailsPage, CallsPage } from '../features/calls/index.ts'
 import {
   ClientCard,
   ClientsList,
@@ -27,6 +27,7 @@ export const routes: RouteDefinition[] = [
     children: [
       { path: '/', component: StartPage },
       { path: '/calls', component: CallsPage },
+      { path: '/calls/:id', component: CallDetailsPage },
       { path: '/requests/*', component: RequestsPage },
       {
         path: '/contacts',

@@ -4,7 +4,8 @@
  */
 import { createEffect, createMemo, createRoot, createSignal, on } from 'solid-js'
 import type { ServerEvent } from '../../contract/events.ts'
-import { active, markRevoked, me, patchMe, refreshMe } from '../features/account/index.ts'
+import { active, markRevoked, me, patchMe, refreshMe, sip } from '../features/account/index.ts'
+import { followAccount, phoneAvailability, startCallEffects } from '../features/calls/index.ts'
 import { refreshContacts, refreshGroupsSoon, stale } from '../features/contacts/index.ts'
 import { loadStatuses, setMatrix } from '../features/status/index.ts'
 import { useAccountDb } from '../lib/store/index.ts'
@@ -25,6 +26,7 @@ function onEvent(ev: ServerEvent) {
 
 /** Start following the active account. */
 export function startRuntime(): void {
+  startCallEffects()
   createRoot(() => {
     let link: Link | null = null
     // A memo, not a bare accessor: `on` re-runs on every notification, and the profile object
@@ -36,10 +38,19 @@ export function startRuntime(): void {
         link = null
         const acc = active()
         const db = useAccountDb(key)
-        if (!acc || !db) return
+        if (!acc || !db) {
+          void followAccount(null, null)
+          return
+        }
         void loadStatuses(db)
         void refreshContacts(db)
-        void refreshMe().catch(() => {})
+        // The phone starts once /api/me gave this device fresh SIP credentials (A4, C1); offline it waits.
+        const startPhone = () =>
+          refreshMe().then(
+            () => followAccount(key, sip()),
+            () => followAccount(key, sip() ?? undefined),
+          )
+        void startPhone()
         link = startLink({
           token: acc.token,
           db,
@@ -55,6 +66,7 @@ export function startRuntime(): void {
             () => state().kind === 'live',
             (live) => {
               if (live && stale()) void refreshContacts(db)
+              if (live && phoneAvailability().kind === 'waiting') void startPhone()
             },
           ),
         )

@@ -2,6 +2,7 @@
 import { For } from 'solid-js'
 import type { Lang } from '../../../contract/errors.ts'
 import { lang, setLang, t } from '../../lib/i18n/index.ts'
+import { LineSettings } from '../calls/index.ts'
 import { START_PAGES, type StartPage, settings, updateSettings } from './settings.ts'
 
 const PAGE_LABEL = {
@@ -39,13 +40,7 @@ export function SettingsSection() {
           </For>
         </select>
       </label>
-      <div class="field">
-        <span id="sip-line-label">{t('settings.sipLine')}</span>
-        <p class="sip-line">
-          <span class="dot dot-off" aria-hidden="true" />
-          {t('settings.sipNotConnected')}
-        </p>
-      </div>
+      <LineSettings />
       <label class="switch">
         <input
           type="checkbox"

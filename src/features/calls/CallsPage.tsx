@@ -1,7 +1,175 @@
-/** Calls (SPEC C1–C10) arrive with the softphone update; until then the screen says so honestly. */
-import { EmptyState } from '../../app/EmptyState.tsx'
+/**
+ * The Calls tab (C3, C8–C10): number field + keypad with Call, then "My calls", "All calls" and the
+ * shared "Missed" list. Rows render from Dexie first (offline), refresh from /api/calls, and follow
+ * realtime events through the mirror.
+ */
+import { createEffect, createSignal, For, on, onCleanup, Show } from 'solid-js'
+import { t } from '../../lib/i18n/index.ts'
+import { createLiveQuery, db } from '../../lib/store/index.ts'
+import { VirtualList } from '../../lib/ui/VirtualList.tsx'
+import { me } from '../account/index.ts'
+import { cleanNumber, placeCall } from './actions.ts'
+import { CallRow } from './CallRow.tsx'
+import { type HistoryScope, localCalls, refreshCalls } from './data.ts'
+import { Keypad } from './Keypad.tsx'
+import './calls.css'
 
-/** Calls tab placeholder without fake data. */
+const [scope, setScope] = createSignal<HistoryScope>('mine')
+const [query, setQuery] = createSignal('')
+const [number, setNumber] = createSignal('')
+const [keypadOpen, setKeypadOpen] = createSignal(false)
+
+const SECTIONS: { id: HistoryScope; label: 'calls.mine' | 'calls.all' | 'calls.missed' }[] = [
+  { id: 'mine', label: 'calls.mine' },
+  { id: 'all', label: 'calls.all' },
+  { id: 'missed', label: 'calls.missed' },
+]
+
+/** Calls screen. */
 export default function CallsPage() {
-  return <EmptyState title="calls.title" headline="calls.empty" hint="calls.emptyHint" icon="phone" />
+  const meId = () => me()?.id ?? null
+  const rows = createLiveQuery(
+    db,
+    () => ({ scope: scope(), q: query(), me: meId() }),
+    (d, k) => localCalls(d, k.scope, k.me, k.q),
+    [],
+  )
+  const missedCount = createLiveQuery(
+    db,
+    meId,
+    async (d, m) => (await localCalls(d, 'missed', m, '')).length,
+    0,
+  )
+  const [cursor, setCursor] = createSignal<string | null>(null)
+  const [offline, setOffline] = createSignal(false)
+  // Refresh the section from the server (debounced while typing a search).
+  createEffect(
+    on([scope, query, db], ([s, q, d]) => {
+      if (!d) return
+      const ctl = new AbortController()
+      const timer = setTimeout(() => {
+        refreshCalls(d, s, q, null, ctl.signal)
+          .then((next) => {
+            setCursor(next)
+            setOffline(false)
+          })
+          .catch(() => setOffline(true))
+      }, 250)
+      onCleanup(() => {
+        clearTimeout(timer)
+        ctl.abort()
+      })
+    }),
+  )
+  const more = () => {
+    const d = db()
+    const c = cursor()
+    if (d && c)
+      void refreshCalls(d, scope(), query(), c)
+        .then(setCursor)
+        .catch(() => setOffline(true))
+  }
+  const call = async () => {
+    if (await placeCall(number())) setNumber('')
+  }
+
+  return (
+    <div class="page page-fill calls-page">
+      <h1 class="visually-hidden">{t('calls.title')}</h1>
+      <form
+        class="dialer"
+        onSubmit={(e) => {
+          e.preventDefault()
+          void call()
+        }}
+      >
+        <input
+          class="dial-input"
+          type="tel"
+          inputmode="tel"
+          autocomplete="off"
+          aria-label={t('calls.number')}
+          placeholder={t('calls.numberPlaceholder')}
+          value={number()}
+          onInput={(e) => setNumber(e.currentTarget.value)}
+        />
+        <Show when={number()}>
+          <button
+            type="button"
+            class="icon-btn dial-back"
+            aria-label={t('calls.backspace')}
+            onClick={() => setNumber((n) => n.slice(0, -1))}
+          >
+            <span aria-hidden="true">⌫</span>
+          </button>
+        </Show>
+        <button
+          type="button"
+          class="btn dial-keypad"
+          aria-expanded={keypadOpen()}
+          onClick={() => setKeypadOpen(!keypadOpen())}
+        >
+          {t('calls.keypad')}
+        </button>
+        <button type="submit" class="btn btn-call" disabled={!cleanNumber(number())}>
+          {t('calls.call')}
+        </button>
+      </form>
+      <Show when={keypadOpen()}>
+        <Keypad label={t('calls.keypad')} onKey={(k) => setNumber((n) => n + k)} />
+      </Show>
+      <div class="subtabs" role="tablist" aria-label={t('calls.sections')}>
+        <For each={SECTIONS}>
+          {(s) => (
+            <button
+              type="button"
+              role="tab"
+              class={scope() === s.id ? 'on' : ''}
+              aria-selected={scope() === s.id}
+              onClick={() => setScope(s.id)}
+            >
+              {s.id === 'missed' && missedCount() > 0
+                ? t('calls.missedCount', { n: missedCount() })
+                : t(s.label)}
+            </button>
+          )}
+        </For>
+      </div>
+      <Show when={scope() !== 'missed'}>
+        <div class="search">
+          <input
+            type="search"
+            aria-label={t('calls.search')}
+            placeholder={t('calls.searchPlaceholder')}
+            value={query()}
+            onInput={(e) => setQuery(e.currentTarget.value)}
+          />
+        </div>
+      </Show>
+      <Show when={offline()}>
+        <p class="notice small">{t('contacts.offlineData')}</p>
+      </Show>
+      <Show
+        when={rows().length > 0}
+        fallback={
+          <p class="empty-small">
+            {query() ? t('calls.noMatch') : scope() === 'missed' ? t('calls.noMissed') : t('calls.noCalls')}
+          </p>
+        }
+      >
+        <VirtualList
+          items={rows()}
+          rowHeight={76}
+          label={t(SECTIONS.find((s) => s.id === scope())?.label ?? 'calls.mine')}
+        >
+          {(c) => <CallRow call={c} missedList={scope() === 'missed'} />}
+        </VirtualList>
+        <Show when={cursor() && scope() !== 'missed'}>
+          <button type="button" class="btn btn-ghost more" onClick={more}>
+            {t('calls.loadMore')}
+          </button>
+        </Show>
+      </Show>
+    </div>
+  )
 }

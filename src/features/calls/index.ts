@@ -1,4 +1,15 @@
-/** Calls feature door. Screens load lazily, so the shell never pulls the softphone in. */
+/**
+ * Calls feature door (SPEC A4, C1–C10). The shell gets the small phone controller and indicator;
+ * SIP.js (src/lib/phone) and the call screens load lazily, so the first paint never carries them.
+ */
 import { lazy } from 'solid-js'
 
+export { placeCall, startCallEffects } from './actions.ts'
+export { CallButton } from './CallButton.tsx'
+export { LineIndicator, LineSettings } from './LineStatus.tsx'
+export { calls, followAccount, line, phoneAvailability } from './phone.ts'
+
 export const CallsPage = lazy(() => import('./CallsPage.tsx'))
+export const CallDetailsPage = lazy(() => import('./CallDetails.tsx'))
+/** The incoming-call dialog / in-call screen / minimized bar. */
+export const CallOverlay = lazy(() => import('./CallOverlay.tsx'))

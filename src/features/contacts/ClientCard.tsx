@@ -4,6 +4,7 @@ import { createEffect, createSignal, For, Show } from 'solid-js'
 import type { ClientView } from '../../../contract/api.ts'
 import { t } from '../../lib/i18n/index.ts'
 import { createLiveQuery, db } from '../../lib/store/index.ts'
+import { CallButton } from '../calls/index.ts'
 import { fetchClient } from './data.ts'
 
 /** Client card route `/contacts/clients/:id`. */
@@ -51,7 +52,12 @@ export default function ClientCard() {
                 <dt>{t('client.phones')}</dt>
                 <dd>
                   <For each={c().phones} fallback={none}>
-                    {(p) => <a href={`tel:${p.replace(/[^\d+]/g, '')}`}>{p}</a>}
+                    {(p) => (
+                      <span class="phone-line">
+                        <a href={`tel:${p.replace(/[^\d+]/g, '')}`}>{p}</a>
+                        <CallButton number={p} label={t('calls.callNumber', { number: p })} />
+                      </span>
+                    )}
                   </For>
                 </dd>
                 <dt>{t('client.emails')}</dt>

@@ -4,6 +4,8 @@ import type { EmployeeView } from '../../../contract/api.ts'
 import { t } from '../../lib/i18n/index.ts'
 import { createLiveQuery, db } from '../../lib/store/index.ts'
 import { VirtualList } from '../../lib/ui/VirtualList.tsx'
+import { me } from '../account/index.ts'
+import { CallButton } from '../calls/index.ts'
 import { StatusDot } from './StatusDot.tsx'
 
 const [onlineOnly, setOnlineOnly] = createSignal(true)
@@ -48,6 +50,9 @@ export default function Employees() {
                 <span class="row-sub">{t('contacts.ext', { ext: e.extension })}</span>
               </span>
               <StatusDot status={e.status} online={e.online} />
+              <Show when={e.id !== me()?.id}>
+                <CallButton number={e.extension} label={t('calls.callName', { name: e.name })} />
+              </Show>
             </div>
           )}
         </VirtualList>

@@ -3,6 +3,7 @@ import { For, Show } from 'solid-js'
 import type { GroupView } from '../../../contract/api.ts'
 import { t } from '../../lib/i18n/index.ts'
 import { createLiveQuery, db } from '../../lib/store/index.ts'
+import { CallButton } from '../calls/index.ts'
 
 /** Groups list (a tenant has few groups: no virtualization needed). */
 export default function Groups() {
@@ -31,6 +32,7 @@ export default function Groups() {
                   {t('contacts.availableLabel', { a: g.available, t: g.total })}
                 </span>
               </span>
+              <CallButton number={g.extension} label={t('calls.callName', { name: g.name })} />
             </li>
           )}
         </For>

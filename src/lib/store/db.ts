@@ -44,6 +44,23 @@ export interface OutboxRow {
   state: 'pending' | 'sending' | 'failed'
   body: unknown
 }
+/**
+ * A call recording waiting for upload (C8). The Blob stays here until the server accepts it, so a
+ * reload or a dead network never loses it; `nextAt` drives the retry backoff.
+ */
+export interface RecordingRow {
+  sipCallId: string
+  blob: Blob
+  /** Base MIME type the server accepts (audio/webm | audio/ogg). */
+  type: string
+  durationMs: number
+  createdAt: string
+  attempts: number
+  nextAt: number
+  /** 'rejected': the server refused the bytes (bad type/size); kept, not retried. */
+  state: 'pending' | 'rejected'
+  lastError: string | null
+}
 export interface MetaRow {
   key: string
   value: unknown
@@ -62,6 +79,7 @@ export type FrontlineDb = Dexie & {
   templates: EntityTable<TemplateRow, 'id'>
   leads: EntityTable<LeadRow, 'id'>
   outbox: EntityTable<OutboxRow, 'clientMsgId'>
+  recordings: EntityTable<RecordingRow, 'sipCallId'>
   meta: EntityTable<MetaRow, 'key'>
 }
 
@@ -86,6 +104,8 @@ export function openDb(accountKey: string): FrontlineDb {
     outbox: 'clientMsgId, state, createdAt',
     meta: 'key',
   })
+  // v2: call recordings waiting for upload (C8), picked by due time.
+  db.version(2).stores({ recordings: 'sipCallId, nextAt' })
   return db
 }
 

@@ -1,0 +1,183 @@
+/** C8 (i): details of one call — duration or failure reason, session ID (copy), recording playback. */
+import { A, useParams } from '@solidjs/router'
+import { createEffect, createResource, createSignal, onCleanup, Show } from 'solid-js'
+import type { CallDetails as Details } from '../../../contract/calls.ts'
+import { Icon } from '../../app/icons.tsx'
+import { t } from '../../lib/i18n/index.ts'
+import { createLiveQuery, db } from '../../lib/store/index.ts'
+import { toast } from '../../lib/ui/index.ts'
+import { token } from '../account/index.ts'
+import { placeCall } from './actions.ts'
+import { rowKind, when } from './CallRow.tsx'
+import { callDetails, fetchRecording } from './data.ts'
+import './calls.css'
+
+function duration(sec: number): string {
+  return t('calls.durationValue', { m: Math.floor(sec / 60), s: sec % 60 })
+}
+
+/** Route `/calls/:id`. */
+export default function CallDetailsPage() {
+  const params = useParams<{ id: string }>()
+  // The mirror first (offline), the server for the recording link and the latest state.
+  const local = createLiveQuery(
+    db,
+    () => params.id,
+    async (d, id) => (await d.calls.get(id)) ?? null,
+    null,
+  )
+  const [remote] = createResource(
+    () => params.id,
+    (id) => callDetails(db(), id).catch(() => null),
+  )
+  const call = () => remote() ?? local()
+  const [audio, setAudio] = createSignal<string | null>(null)
+  const [audioState, setAudioState] = createSignal<'idle' | 'loading' | 'failed'>('idle')
+  createEffect(() => {
+    const r = remote() as Details | null | undefined
+    if (!r?.recordingUrl) return
+    setAudioState('loading')
+    let url: string | null = null
+    let gone = false
+    fetchRecording(r.recordingUrl, token())
+      .then((u) => {
+        if (gone) return URL.revokeObjectURL(u)
+        url = u
+        setAudio(u)
+        setAudioState('idle')
+      })
+      .catch(() => setAudioState('failed'))
+    onCleanup(() => {
+      gone = true
+      if (url) URL.revokeObjectURL(url)
+      setAudio(null)
+    })
+  })
+  const copy = async (id: string) => {
+    try {
+      await navigator.clipboard.writeText(id)
+      toast(t('calls.copied'))
+    } catch {
+      toast(t('calls.actionFailed', { reason: 'clipboard' }), 'error')
+    }
+  }
+  return (
+    <div class="page">
+      <A href="/calls" class="back">
+        ← {t('common.back')}
+      </A>
+      <h1 class="visually-hidden">{t('calls.detailsTitle')}</h1>
+      <Show
+        when={call()}
+        fallback={
+          <Show when={!remote.loading}>
+            <p class="empty-small" role="alert">
+              {t('calls.notFound')}
+            </p>
+          </Show>
+        }
+      >
+        {(c) => (
+          <>
+            <section class="card profile">
+              <span class="initial initial-lg" aria-hidden="true">
+                {(c().contactName ?? c().peerNumber).charAt(0).toUpperCase()}
+              </span>
+              <div>
+                <p class="card-title">{c().contactName ?? c().peerNumber}</p>
+                <p class="row-sub">{t(`calls.dir.${rowKind(c())}`)}</p>
+              </div>
+              <button
+                type="button"
+                class="icon-btn call-back"
+                aria-label={t('calls.callBack', { number: c().peerNumber })}
+                onClick={() => void placeCall(c().peerNumber)}
+              >
+                <Icon name="phone" size={20} />
+              </button>
+            </section>
+            <section class="card">
+              <dl class="facts">
+                <dt>{t('calls.started')}</dt>
+                <dd>{when(c().startedAt)}</dd>
+                <dt>{t('calls.phone')}</dt>
+                <dd>{c().peerNumber}</dd>
+                <Show when={c().virtualNumber}>
+                  <dt>{t('calls.virtualNumber')}</dt>
+                  <dd>{c().virtualNumber}</dd>
+                </Show>
+                <Show when={c().contactId && c().contactName}>
+                  <dt>{t('calls.contact')}</dt>
+                  <dd>
+                    <A href={`/contacts/clients/${encodeURIComponent(c().contactId ?? '')}`}>
+                      {c().contactName}
+                    </A>
+                  </dd>
+                </Show>
+                <Show when={c().groupName}>
+                  <dt>{t('calls.group')}</dt>
+                  <dd>{c().groupName}</dd>
+                </Show>
+                <Show when={c().answeredByName}>
+                  {(n) => (
+                    <>
+                      <dt>{t('calls.answeredByLabel')}</dt>
+                      <dd>{n()}</dd>
+                    </>
+                  )}
+                </Show>
+                <Show
+                  when={c().durationSec !== null && c().answeredAt}
+                  fallback={
+                    <Show when={c().failureReason || c().failureCode}>
+                      <dt>{t('calls.failure')}</dt>
+                      <dd>{[c().failureCode, c().failureReason].filter(Boolean).join(' ')}</dd>
+                    </Show>
+                  }
+                >
+                  <dt>{t('calls.duration')}</dt>
+                  <dd>{duration(c().durationSec ?? 0)}</dd>
+                </Show>
+                <dt>{t('calls.sessionId')}</dt>
+                <dd class="session-id">
+                  <code>{c().sipCallId}</code>
+                  <button type="button" class="btn btn-small" onClick={() => void copy(c().sipCallId)}>
+                    {t('calls.copy')}
+                  </button>
+                </dd>
+              </dl>
+            </section>
+            <section class="card">
+              <h2>{t('calls.recording')}</h2>
+              <Show
+                when={audio()}
+                fallback={
+                  <p class="muted small" role={audioState() === 'failed' ? 'alert' : undefined}>
+                    {audioState() === 'loading'
+                      ? t('calls.recordingLoading')
+                      : audioState() === 'failed'
+                        ? t('calls.recordingFailed')
+                        : remote.loading
+                          ? t('app.loading')
+                          : t('calls.noRecording')}
+                  </p>
+                }
+              >
+                {(src) => (
+                  // biome-ignore lint/a11y/useMediaCaption: a call recording has no caption track; it is the call itself.
+                  <audio
+                    class="recording"
+                    controls
+                    preload="metadata"
+                    src={src()}
+                    aria-label={t('calls.recordingPlayer')}
+                  />
+                )}
+              </Show>
+            </section>
+          </>
+        )}
+      </Show>
+    </div>
+  )
+}

@@ -1,0 +1,96 @@
+/** One call in the history or missed list (C8, C9): direction, time, numbers, contact, call back, (i). */
+import { A } from '@solidjs/router'
+import { Show } from 'solid-js'
+import type { CallView } from '../../../contract/calls.ts'
+import { Icon } from '../../app/icons.tsx'
+import { errorText } from '../../lib/api/index.ts'
+import { lang, t } from '../../lib/i18n/index.ts'
+import { db } from '../../lib/store/index.ts'
+import { toast } from '../../lib/ui/index.ts'
+import { placeCall } from './actions.ts'
+import { markHandled } from './data.ts'
+
+type Kind = 'in' | 'out' | 'internal' | 'missed' | 'failed'
+
+/** How a row is labelled: missed and failed calls say so instead of their direction. */
+export function rowKind(c: CallView): Kind {
+  if (c.missed) return 'missed'
+  if (c.state === 'failed') return 'failed'
+  return c.direction
+}
+
+const ARROW: Record<Kind, string> = { in: '↙', out: '↗', internal: '⇄', missed: '↙', failed: '✕' }
+
+/** Today: time only; otherwise date and time, in the UI language. */
+export function when(iso: string): string {
+  const d = new Date(iso)
+  const sameDay = d.toDateString() === new Date().toDateString()
+  return new Intl.DateTimeFormat(
+    lang(),
+    sameDay ? { timeStyle: 'short' } : { dateStyle: 'short', timeStyle: 'short' },
+  ).format(d)
+}
+
+/** A call row; `missedList` adds "Mark handled" (C9). */
+export function CallRow(props: { call: CallView; missedList: boolean }) {
+  const c = () => props.call
+  const kind = () => rowKind(c())
+  const handled = () => {
+    const x = c()
+    if (!x.missed || !x.handledByName) return null
+    return x.handledHow === 'callback'
+      ? t('calls.calledBackBy', { name: x.handledByName })
+      : t('calls.handledBy', { name: x.handledByName })
+  }
+  const mark = () =>
+    void markHandled(db(), c().id)
+      .then(() => toast(t('calls.marked')))
+      .catch((e: unknown) => toast(errorText(e), 'error'))
+  return (
+    <div class={`row call-row call-${kind()}`}>
+      <span class="call-dir" aria-hidden="true">
+        {ARROW[kind()]}
+      </span>
+      <span class="row-main">
+        <span class="row-title">
+          <Show when={c().contactName && c().contactId} fallback={c().contactName ?? c().peerNumber}>
+            <A href={`/contacts/clients/${encodeURIComponent(c().contactId ?? '')}`}>{c().contactName}</A>
+          </Show>
+        </span>
+        <span class="row-sub">
+          <span class="call-kind">{t(`calls.dir.${kind()}`)}</span>
+          {' · '}
+          <time dateTime={c().startedAt}>{when(c().startedAt)}</time>
+          <Show when={c().contactName}>{` · ${c().peerNumber}`}</Show>
+          <Show when={c().virtualNumber}>{(v) => ` · ${t('calls.via', { number: v() })}`}</Show>
+        </span>
+        <Show when={handled()}>{(h) => <span class="row-sub handled">{h()}</span>}</Show>
+      </span>
+      <Show when={props.missedList}>
+        <button
+          type="button"
+          class="btn btn-small"
+          aria-label={t('calls.markHandled', { number: c().peerNumber })}
+          onClick={mark}
+        >
+          {t('calls.markHandledShort')}
+        </button>
+      </Show>
+      <button
+        type="button"
+        class="icon-btn call-back"
+        aria-label={t('calls.callBack', { number: c().peerNumber })}
+        onClick={() => void placeCall(c().peerNumber)}
+      >
+        <Icon name="phone" size={20} />
+      </button>
+      <A
+        class="icon-btn info"
+        href={`/calls/${encodeURIComponent(c().id)}`}
+        aria-label={t('calls.details', { number: c().peerNumber })}
+      >
+        <span aria-hidden="true">i</span>
+      </A>
+    </div>
+  )
+}

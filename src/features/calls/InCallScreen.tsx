@@ -1,0 +1,256 @@
+/**
+ * C4–C6 in call: who, timer, Mute (with the "hears nothing" warning), Pause (hold music), Keypad
+ * (DTMF), audio output where setSinkId exists, Transfer, Hang up; during an attended transfer the
+ * consultation call with "Connect" and the green "Return to client" on top.
+ */
+import { createSignal, For, onCleanup, onMount, Show } from 'solid-js'
+import { Icon } from '../../app/icons.tsx'
+import { t } from '../../lib/i18n/index.ts'
+import { act, consultFor, setConsultFor, setMinimized } from './actions.ts'
+import { clock, createCallerInfo } from './callerInfo.ts'
+import { endText } from './endText.ts'
+import { Keypad } from './Keypad.tsx'
+import { type CallState, phoneLib, requirePhone } from './phone.ts'
+import { TransferPicker } from './TransferPicker.tsx'
+
+const sinkSupported = typeof HTMLMediaElement !== 'undefined' && 'setSinkId' in HTMLMediaElement.prototype
+
+/** The line under the name: status while connecting/held/transferring, the timer when talking. */
+function callStatusText(c: CallState, now: number): string {
+  switch (c.status) {
+    case 'outgoing':
+    case 'idle':
+      return t('incall.calling')
+    case 'ringing':
+      return t('incall.ringing')
+    case 'held':
+      return t('incall.held')
+    case 'transferring':
+      return t('incall.transferring')
+    case 'ended':
+      return endText(c.end)
+    default:
+      return clock(c.answeredAt ?? now, now)
+  }
+}
+
+/** The in-call screen for the main call and an optional consultation call. */
+export function InCallScreen(props: { main: CallState; consult: CallState | undefined }) {
+  const [now, setNow] = createSignal(Date.now())
+  const timer = setInterval(() => setNow(Date.now()), 1000)
+  onCleanup(() => clearInterval(timer))
+  const [keypad, setKeypad] = createSignal(false)
+  const [picker, setPicker] = createSignal(false)
+  const [tones, setTones] = createSignal('')
+  const info = createCallerInfo(() => props.main)
+  const consultInfo = createCallerInfo(() => props.consult)
+  const consultLive = () => props.consult !== undefined && props.consult.status !== 'ended'
+  // The call the controls act on: the colleague while consulting, otherwise the client.
+  const focus = () => (consultLive() ? (props.consult as CallState) : props.main)
+  const talking = () => focus().status === 'active' || focus().status === 'held'
+  const name = () => info().name ?? props.main.remote
+  let dialog: HTMLDivElement | undefined
+  onMount(() => dialog?.focus())
+
+  const returnToClient = () =>
+    void act(async (p) => {
+      const c = props.consult
+      if (c && c.status !== 'ended') await p.call(c.id).hangup()
+      if (props.main.status === 'held') await p.call(props.main.id).setHeld(false)
+      setConsultFor(null)
+    })
+  const sendKey = (k: string) => {
+    setTones((s) => (s + k).slice(-24))
+    void act((p) => {
+      if (!p.call(focus().id).sendDtmf(k)) throw new Error('DTMF')
+    })
+  }
+
+  return (
+    <div
+      class="call-screen in-call"
+      role="dialog"
+      aria-modal="true"
+      aria-label={t('incall.title', { name: name() })}
+      tabindex="-1"
+      ref={dialog}
+    >
+      <div class="call-top">
+        <button
+          type="button"
+          class="icon-btn"
+          aria-label={t('incall.minimize')}
+          onClick={() => setMinimized(true)}
+        >
+          <span aria-hidden="true">⌄</span>
+        </button>
+      </div>
+      <Show when={consultFor() === props.main.id && props.main.status === 'held'}>
+        <button type="button" class="return-btn" onClick={returnToClient}>
+          <Icon name="phone" size={20} />
+          <span>{t('incall.returnToClient')}</span>
+          <span class="return-sub">{t('incall.clientWaits', { name: name() })}</span>
+        </button>
+      </Show>
+      <div class="call-who">
+        <span class="call-avatar" aria-hidden="true">
+          {name().charAt(0).toUpperCase()}
+        </span>
+        <h1 class="call-name">{name()}</h1>
+        <Show when={info().name}>
+          <p class="call-number">{props.main.remote}</p>
+        </Show>
+        <Show when={info().virtualNumber}>
+          {(v) => <p class="call-via">{t('incoming.dialled', { number: v() })}</p>}
+        </Show>
+        <p class="call-status" role="status" aria-live="polite">
+          {callStatusText(props.main, now())}
+        </p>
+      </div>
+      <Show when={props.consult}>
+        {(c) => (
+          <section
+            class="consult"
+            aria-label={t('incall.consulting', { name: consultInfo().name ?? c().remote })}
+          >
+            <p class="consult-name">{t('incall.consulting', { name: consultInfo().name ?? c().remote })}</p>
+            <p class="call-status">{callStatusText(c(), now())}</p>
+            <Show when={c().status === 'active' && props.main.status === 'held'}>
+              <button
+                type="button"
+                class="btn btn-primary"
+                onClick={() => void act((p) => p.attendedTransfer(props.main.id, c().id))}
+              >
+                {t('incall.connect')}
+              </button>
+            </Show>
+          </section>
+        )}
+      </Show>
+      <Show when={focus().muted}>
+        <p class="mute-warning" role="alert">
+          {t('incall.mutedWarning')}
+        </p>
+      </Show>
+      <Show when={keypad()}>
+        <Show when={tones()}>
+          <p class="dtmf-line" aria-live="polite">
+            {t('incall.dtmfSent', { tones: tones() })}
+          </p>
+        </Show>
+        <Keypad dark label={t('incall.keypad')} onKey={sendKey} />
+      </Show>
+      <div class="call-controls">
+        <button
+          type="button"
+          class="ctl"
+          aria-pressed={focus().muted}
+          disabled={!talking()}
+          onClick={() => void act((p) => p.call(focus().id).setMuted(!focus().muted))}
+        >
+          <span class="ctl-icon" aria-hidden="true">
+            {focus().muted ? '🔇' : '🎙'}
+          </span>
+          <span>{t('incall.mute')}</span>
+        </button>
+        <button
+          type="button"
+          class="ctl"
+          aria-pressed={props.main.status === 'held'}
+          disabled={consultLive() || (props.main.status !== 'active' && props.main.status !== 'held')}
+          onClick={() => void act((p) => p.call(props.main.id).setHeld(props.main.status !== 'held'))}
+        >
+          <span class="ctl-icon" aria-hidden="true">
+            ⏸
+          </span>
+          <span>{t('incall.hold')}</span>
+        </button>
+        <button
+          type="button"
+          class="ctl"
+          aria-expanded={keypad()}
+          disabled={!talking()}
+          onClick={() => setKeypad(!keypad())}
+        >
+          <span class="ctl-icon" aria-hidden="true">
+            ⌗
+          </span>
+          <span>{t('incall.keypad')}</span>
+        </button>
+        <button
+          type="button"
+          class="ctl"
+          aria-haspopup="dialog"
+          disabled={consultLive() || (props.main.status !== 'active' && props.main.status !== 'held')}
+          onClick={() => setPicker(true)}
+        >
+          <span class="ctl-icon" aria-hidden="true">
+            ⇄
+          </span>
+          <span>{t('incall.transfer')}</span>
+        </button>
+      </div>
+      <Show when={sinkSupported && talking()}>
+        <OutputPicker callId={focus().id} />
+      </Show>
+      <Show
+        when={focus().status !== 'ended'}
+        fallback={
+          <button
+            type="button"
+            class="btn btn-block"
+            onClick={() => void act((p) => p.forget(props.main.id))}
+          >
+            {t('incall.close')}
+          </button>
+        }
+      >
+        <button
+          type="button"
+          class="round-btn round-red hangup"
+          onClick={() => void act((p) => p.call(focus().id).hangup())}
+        >
+          <span class="round-icon hangup-icon" aria-hidden="true">
+            <Icon name="phone" size={30} />
+          </span>
+          <span class="round-label">{t('incall.hangup')}</span>
+        </button>
+      </Show>
+      <Show when={picker()}>
+        <TransferPicker callId={props.main.id} onClose={() => setPicker(false)} />
+      </Show>
+    </div>
+  )
+}
+
+/** C4 speaker: choose the audio output (only where the browser can route audio, setSinkId). */
+function OutputPicker(props: { callId: string }) {
+  const [devices, setDevices] = createSignal<MediaDeviceInfo[]>([])
+  onMount(
+    () =>
+      void phoneLib()
+        ?.listOutputDevices()
+        .then(setDevices)
+        .catch(() => undefined),
+  )
+  const choose = (id: string) =>
+    void act(async () => {
+      const el = requirePhone().call(props.callId).playback
+      const l = phoneLib()
+      if (el && l) await l.setOutputDevice(el, id)
+    })
+  return (
+    <Show when={devices().length > 1}>
+      <label class="field output-field">
+        <span>{t('incall.output')}</span>
+        <select onChange={(e) => choose(e.currentTarget.value)}>
+          <For each={devices()}>
+            {(d, i) => (
+              <option value={d.deviceId}>{d.label || `${t('incall.defaultOutput')} ${i() + 1}`}</option>
+            )}
+          </For>
+        </select>
+      </label>
+    </Show>
+  )
+}

@@ -1,0 +1,50 @@
+/**
+ * Who is on the line (C1, C4): the contact name from the address book mirror (employee by extension,
+ * client by phone), and the server's call record by SIP Call-ID for the virtual number dialled.
+ */
+import type { Accessor } from 'solid-js'
+import { createLiveQuery, db } from '../../lib/store/index.ts'
+import { lookupNumber, recordBySipId } from './data.ts'
+import type { CallState } from './phone.ts'
+
+export interface CallerInfo {
+  name: string | null
+  number: string
+  virtualNumber: string | null
+  clientId: string | null
+}
+
+/** Live caller info for a phone call (re-reads when Dexie learns the call record or the contact). */
+export function createCallerInfo(call: Accessor<CallState | undefined>): Accessor<CallerInfo> {
+  return createLiveQuery(
+    db,
+    () => ({
+      remote: call()?.remote ?? '',
+      name: call()?.remoteName ?? null,
+      sip: call()?.sipCallId ?? null,
+    }),
+    async (d, k) => {
+      const [rec, who] = await Promise.all([recordBySipId(d, k.sip), lookupNumber(d, k.remote)])
+      // The record knows the client behind a guest/virtual-number call even when the SIP user does not.
+      const peer =
+        rec?.peerNumber && rec.peerNumber !== k.remote ? await lookupNumber(d, rec.peerNumber) : null
+      return {
+        name: who?.name ?? rec?.contactName ?? peer?.name ?? k.name,
+        number: k.remote,
+        virtualNumber: rec?.virtualNumber ?? null,
+        clientId: who?.clientId ?? rec?.contactId ?? peer?.clientId ?? null,
+      }
+    },
+    { name: null, number: '', virtualNumber: null, clientId: null } as CallerInfo,
+  )
+}
+
+/** mm:ss (or h:mm:ss) since `from`. */
+export function clock(fromMs: number, nowMs: number): string {
+  const total = Math.max(0, Math.floor((nowMs - fromMs) / 1000))
+  const h = Math.floor(total / 3600)
+  const m = Math.floor((total % 3600) / 60)
+  const s = total % 60
+  const mm = h > 0 ? String(m).padStart(2, '0') : String(m)
+  return `${h > 0 ? `${h}:` : ''}${mm}:${String(s).padStart(2, '0')}`
+}

@@ -1,0 +1,125 @@
+/**
+ * Call history data (C8–C10): the Dexie mirror first (offline, N3), refreshed from /api/calls;
+ * realtime events keep it live (lib/sync applies `call.updated`, `missed.*`).
+ */
+import type { CallDetails, CallPage, CallView, HandleMissedResponse } from '../../../contract/calls.ts'
+import { api } from '../../lib/api/index.ts'
+import type { FrontlineDb } from '../../lib/store/index.ts'
+
+export type HistoryScope = 'mine' | 'all' | 'missed'
+
+const digitsOf = (s: string) => s.replace(/\D/g, '')
+
+/** C8 search: digits match any number of the call, words match the contact or employee name. */
+export function callMatches(c: CallView, q: string): boolean {
+  const query = q.trim().toLowerCase()
+  if (!query) return true
+  const names = [c.contactName, c.answeredByName, c.groupName].filter(Boolean).join(' ').toLowerCase()
+  if (names.includes(query)) return true
+  const d = digitsOf(query)
+  if (!d || d.length < query.replace(/[\s()+-]/g, '').length) return false
+  return [c.peerNumber, c.fromNumber, c.toNumber, c.virtualNumber ?? ''].some((n) => digitsOf(n).includes(d))
+}
+
+/** Which rows a section shows: C10 mine (made or taken by me), C8 all, C9 unhandled missed. */
+export function inScope(c: CallView, scope: HistoryScope, meId: string | null): boolean {
+  if (c.transferOfId !== null && scope === 'missed') return false
+  if (scope === 'missed') return c.missed && c.handledAt === null
+  if (scope === 'mine') return c.answeredById === meId || c.callerEmployeeId === meId
+  return true
+}
+
+/** Rows of a section from Dexie, newest first. */
+export async function localCalls(
+  db: FrontlineDb,
+  scope: HistoryScope,
+  meId: string | null,
+  q: string,
+): Promise<CallView[]> {
+  const all = await db.calls.orderBy('startedAt').reverse().toArray()
+  return all.filter((c) => inScope(c, scope, meId) && callMatches(c, q))
+}
+
+/** Fetch a page from the server into Dexie; returns the cursor for more. */
+export async function refreshCalls(
+  db: FrontlineDb,
+  scope: HistoryScope,
+  q: string,
+  before: string | null,
+  signal?: AbortSignal,
+): Promise<string | null> {
+  const params = new URLSearchParams()
+  if (scope !== 'missed') {
+    params.set('scope', scope)
+    if (q.trim()) params.set('q', q.trim())
+  }
+  if (before) params.set('before', before)
+  const path = scope === 'missed' ? '/api/calls/missed' : '/api/calls'
+  const page = await api<CallPage>('GET', `${path}?${params}`, { signal })
+  await db.calls.bulkPut(page.items)
+  if (scope === 'missed' && !before) await settleStaleMissed(db, page.items)
+  return page.nextBefore
+}
+
+/**
+ * Missed calls handled while this device was offline are not in the server's list any more but
+ * still look unhandled here: ask for each (a few) so the list and the "handled by" stay true (C9).
+ */
+async function settleStaleMissed(db: FrontlineDb, fresh: CallView[]): Promise<void> {
+  const ids = new Set(fresh.map((c) => c.id))
+  const oldest = fresh.at(-1)?.startedAt ?? ''
+  const stale = (await db.calls.toArray()).filter(
+    (c) =>
+      c.missed && c.handledAt === null && !ids.has(c.id) && (fresh.length < 100 || c.startedAt >= oldest),
+  )
+  for (const c of stale.slice(0, 20)) {
+    const d = await api<CallDetails>('GET', `/api/calls/${encodeURIComponent(c.id)}`).catch(() => null)
+    if (d) await db.calls.put(toView(d))
+  }
+}
+
+function toView(d: CallDetails): CallView {
+  const { recordingUrl: _u, recordingType: _t, ...view } = d
+  return view
+}
+
+/** GET /api/calls/:id (C8 details); mirrors the row too. */
+export async function callDetails(db: FrontlineDb | null, id: string): Promise<CallDetails> {
+  const d = await api<CallDetails>('GET', `/api/calls/${encodeURIComponent(id)}`)
+  if (db) await db.calls.put(toView(d))
+  return d
+}
+
+/** C9 "Mark handled": the server tells everyone (missed.handled); mirror the answer at once. */
+export async function markHandled(db: FrontlineDb | null, id: string): Promise<void> {
+  const c = await api<HandleMissedResponse>('POST', `/api/calls/missed/${encodeURIComponent(id)}/handle`)
+  if (db) await db.calls.put(c)
+}
+
+/** The recording needs the Bearer token, so it is fetched and played from a blob: URL. */
+export async function fetchRecording(url: string, token: string | null): Promise<string> {
+  const res = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {} })
+  if (!res.ok) throw new Error(`HTTP ${res.status}`)
+  return URL.createObjectURL(await res.blob())
+}
+
+/** Who is behind a number, from the address book mirror: an employee by extension or a client. */
+export async function lookupNumber(
+  db: FrontlineDb,
+  number: string,
+): Promise<{ name: string; clientId: string | null } | null> {
+  if (!number) return null
+  const emp = await db.employees.where('extension').equals(number).first()
+  if (emp) return { name: emp.name, clientId: null }
+  const d = digitsOf(number)
+  const variants = [number, d, `+${d}`].filter((v, i, a) => v && a.indexOf(v) === i)
+  const client = await db.clients.where('phones').anyOf(variants).first()
+  if (client) return { name: client.name, clientId: client.id }
+  return null
+}
+
+/** The server's record of a live call by its SIP Call-ID (virtual number, contact — C1). */
+export async function recordBySipId(db: FrontlineDb, sipCallId: string | null): Promise<CallView | null> {
+  if (!sipCallId) return null
+  return (await db.calls.where('sipCallId').equals(sipCallId).first()) ?? null
+}

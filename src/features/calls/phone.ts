@@ -1,0 +1,148 @@
+/**
+ * The phone as the app sees it (SPEC A4, C1–C7): starts the softphone for the active account —
+ * lazily importing src/lib/phone (SIP.js) so the shell stays small — holds the one-per-device line
+ * lock, and offers the actions screens call. Screens read `line()`, `calls()`, `phoneAvailability()`.
+ */
+import { createSignal } from 'solid-js'
+import type { SipSettings } from '../../../contract/api.ts'
+import type * as PhoneLib from '../../lib/phone/index.ts'
+import { db } from '../../lib/store/index.ts'
+import { me, refreshMe, sip, token } from '../account/index.ts'
+import { drainRecordings, enqueueRecording, stopRecordingUploads } from './recordings.ts'
+
+type Lib = typeof PhoneLib
+
+export type { CallState, LineState } from '../../lib/phone/state.ts'
+
+/**
+ * Why the phone is or is not running.
+ * ```
+ * off ─account─▶ waiting ─/api/me─▶ starting ─lock─▶ ready
+ *                  │ no line         │ other tab        (line states: see lib/phone/state.ts)
+ *                  ▼                 ▼
+ *              unavailable       other-tab ─lock freed─▶ ready
+ * ```
+ */
+export type PhoneAvailability =
+  | { kind: 'off' }
+  | { kind: 'waiting' }
+  | { kind: 'unavailable'; why: 'no-softphone' | 'no-line' }
+  | { kind: 'starting' }
+  | { kind: 'other-tab' }
+  | { kind: 'ready' }
+  | { kind: 'error'; message: string }
+
+const [availability, setAvailability] = createSignal<PhoneAvailability>({ kind: 'off' })
+const [store, setStore] = createSignal<PhoneLib.PhoneStore | null>(null)
+
+/** Whether and why the softphone runs (reactive). */
+export const phoneAvailability = availability
+/** The SIP line (null before the phone loaded). */
+export const line = (): PhoneLib.LineState | null => store()?.state.line ?? null
+/** Calls on the phone, including just-ended ones for a moment (reactive, fine-grained). */
+export const calls = (): readonly PhoneLib.CallState[] => store()?.state.calls ?? []
+
+let lib: Lib | null = null
+let phone: PhoneLib.Phone | null = null
+let lock: PhoneLib.LineLock | null = null
+let lockWait: AbortController | null = null
+let currentKey: string | null = null
+let generation = 0
+
+/** The loaded phone module (for helpers like the ringtone); null before start. */
+export function phoneLib(): Lib | null {
+  return lib
+}
+
+async function stopPhone(): Promise<void> {
+  generation++
+  lockWait?.abort()
+  lockWait = null
+  const p = phone
+  phone = null
+  store()?.dispose()
+  setStore(null)
+  stopRecordingUploads()
+  if (p) await p.stop().catch(() => undefined)
+  lock?.release()
+  lock = null
+}
+
+/**
+ * Follow the active account: `key` null = signed out. `settings` is the SIP line from login or
+ * /api/me (`undefined` = not known yet, e.g. offline at boot).
+ */
+export async function followAccount(key: string | null, settings: SipSettings | null | undefined) {
+  if (key !== currentKey || !key) {
+    await stopPhone()
+    currentKey = key
+  }
+  if (!key) return setAvailability({ kind: 'off' })
+  if (phone) return
+  if (me()?.features.softphone === false) return setAvailability({ kind: 'unavailable', why: 'no-softphone' })
+  if (settings === undefined) return setAvailability({ kind: 'waiting' })
+  if (settings === null) return setAvailability({ kind: 'unavailable', why: 'no-line' })
+  const gen = ++generation
+  setAvailability({ kind: 'starting' })
+  try {
+    lib ??= await import('../../lib/phone/index.ts')
+    const l = lib
+    let held = await l.acquireLineLock(settings.aor, { wait: false })
+    if (!held) {
+      // Another window of this app holds the line; take it over when that window closes.
+      setAvailability({ kind: 'other-tab' })
+      lockWait = new AbortController()
+      held = await l.acquireLineLock(settings.aor, { wait: true, signal: lockWait.signal })
+    }
+    if (gen !== generation || !held) return held?.release()
+    lock = held
+    const d = db()
+    if (d) void drainRecordings(d, token)
+    const p = new l.Phone({
+      credentials: l.credentialsFromSettings(settings),
+      renewCredentials: async () => {
+        await refreshMe()
+        const s = sip()
+        if (!s) throw new Error('no SIP line')
+        return l.credentialsFromSettings(s)
+      },
+      onRecording: (r) => {
+        const target = db()
+        if (target) void enqueueRecording(target, r, token)
+      },
+    })
+    phone = p
+    setStore(l.createPhoneStore(p))
+    setAvailability({ kind: 'ready' })
+    exposeDebug(p)
+    await p.start()
+  } catch (e) {
+    if (gen === generation) setAvailability({ kind: 'error', message: (e as Error).message })
+  }
+}
+
+/** Test access, read-only in spirit: only with `?debug` in the URL or in development. */
+function exposeDebug(p: PhoneLib.Phone): void {
+  if (!import.meta.env.DEV && !new URLSearchParams(location.search).has('debug')) return
+  ;(globalThis as Record<string, unknown>).__frontlinePhone = {
+    snapshot: () => p.snapshot(),
+    stats: (id: string) => p.call(id).stats(),
+    dtmfSent: (id: string) => p.call(id).dtmfSent,
+  }
+}
+
+/** The running phone, or an Error the caller shows. */
+export function requirePhone(): PhoneLib.Phone {
+  if (!phone) throw new Error('phone not ready')
+  return phone
+}
+
+/** True when the phone can place or take calls right now. */
+export function lineReady(): boolean {
+  return line()?.status === 'registered'
+}
+
+/** A4 "Re-register line". */
+export async function reregister(): Promise<void> {
+  await phone?.reregister()
+}

@@ -1,0 +1,105 @@
+/**
+ * Recording upload (C8): the phone hands over each answered call's recording on hang-up; it is kept
+ * in Dexie (`recordings`, schema v2) and PUT to /api/calls/recording/:sipCallId until the server
+ * accepts it — retried with backoff, across reloads, never dropped silently.
+ */
+import type { FrontlineDb, RecordingRow } from '../../lib/store/index.ts'
+
+/** The part of a phone Recording the queue needs (structural: no import of the lazy phone chunk). */
+export interface RecordingInput {
+  sipCallId: string
+  blob: Blob
+  mimeType: string
+  durationMs: number
+}
+
+/** Retry delay after `attempts` failures: 2 s, 4 s … capped at 5 min. */
+export function retryDelayMs(attempts: number): number {
+  return Math.min(300_000, 2000 * 2 ** Math.max(0, attempts - 1))
+}
+
+/** The server takes audio/webm or audio/ogg; MediaRecorder reports codecs too (`audio/webm;codecs=opus`). */
+export function uploadType(mimeType: string): string {
+  const base = mimeType.split(';')[0]?.trim().toLowerCase() ?? ''
+  return base === 'audio/ogg' ? 'audio/ogg' : 'audio/webm'
+}
+
+/** Outcome of one upload attempt, by HTTP status: done, retry later, or refused for good. */
+export function uploadOutcome(status: number): 'done' | 'retry' | 'rejected' {
+  if (status >= 200 && status < 300) return 'done'
+  // 400 bad bytes/type, 413 too big, 415 type: sending the same bytes again cannot help.
+  if (status === 400 || status === 413 || status === 415) return 'rejected'
+  // 404 (the call record may not exist yet: the PBX reports the dialog end in parallel), 401, 5xx…
+  return 'retry'
+}
+
+let timer: ReturnType<typeof setTimeout> | undefined
+let running: Promise<void> | null = null
+
+/** Keep a recording and try to upload it now. */
+export async function enqueueRecording(
+  db: FrontlineDb,
+  r: RecordingInput,
+  token: () => string | null,
+): Promise<void> {
+  if (r.blob.size === 0) return
+  const row: RecordingRow = {
+    sipCallId: r.sipCallId,
+    blob: r.blob,
+    type: uploadType(r.mimeType),
+    durationMs: r.durationMs,
+    createdAt: new Date().toISOString(),
+    attempts: 0,
+    nextAt: Date.now(),
+    state: 'pending',
+    lastError: null,
+  }
+  await db.recordings.put(row)
+  await drainRecordings(db, token)
+}
+
+/** Upload every due recording; schedules itself for the next due one. */
+export function drainRecordings(db: FrontlineDb, token: () => string | null): Promise<void> {
+  running ??= drain(db, token).finally(() => {
+    running = null
+  })
+  return running
+}
+
+async function drain(db: FrontlineDb, token: () => string | null): Promise<void> {
+  clearTimeout(timer)
+  const due = await db.recordings.where('nextAt').belowOrEqual(Date.now()).toArray()
+  for (const row of due) {
+    if (row.state !== 'pending') continue
+    const tok = token()
+    if (!tok) break
+    let status = 0
+    try {
+      const res = await fetch(`/api/calls/recording/${encodeURIComponent(row.sipCallId)}`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${tok}`, 'content-type': row.type },
+        body: row.blob,
+      })
+      status = res.status
+    } catch {
+      status = 0
+    }
+    const outcome = uploadOutcome(status)
+    if (outcome === 'done') await db.recordings.delete(row.sipCallId)
+    else
+      await db.recordings.update(row.sipCallId, {
+        attempts: row.attempts + 1,
+        nextAt: outcome === 'retry' ? Date.now() + retryDelayMs(row.attempts + 1) : Number.MAX_SAFE_INTEGER,
+        state: outcome === 'retry' ? 'pending' : 'rejected',
+        lastError: status === 0 ? 'network' : `HTTP ${status}`,
+      })
+  }
+  const next = await db.recordings.orderBy('nextAt').first()
+  if (next && next.state === 'pending' && db.isOpen())
+    timer = setTimeout(() => void drainRecordings(db, token), Math.max(1000, next.nextAt - Date.now()))
+}
+
+/** Stop retrying (account switch); pending rows stay for next time. */
+export function stopRecordingUploads(): void {
+  clearTimeout(timer)
+}

@@ -54,7 +54,8 @@ async function main(): Promise<void> {
     sipWsUrl: config.sipWsUrl,
     sipStatus: () => (pbx ? 'running' : 'unavailable'),
     distDir: path.join(ROOT, 'dist'),
-    siteDir: path.join(ROOT, 'site'),
+    // The demo site is a bundle (SIP.js): vite.site.config.ts builds it into dist/site.
+    siteDir: path.join(ROOT, 'dist', 'site'),
     filesDir: path.join(config.dataDir, 'files'),
     version,
     logLevel: config.logLevel,

@@ -20,7 +20,9 @@ const callBtn = el<HTMLButtonElement>('call')
 const hangupBtn = el<HTMLButtonElement>('hangup')
 const stateText = el<HTMLParagraphElement>('state')
 const phoneInput = el<HTMLInputElement>('phone')
-const audio = el<HTMLAudioElement>('remote')
+// A live call has no captions to offer, so the player stays out of the document (no controls to show).
+const audio = new Audio()
+audio.autoplay = true
 
 let creds: SiteCallCredentials | null = null
 let ua: UserAgent | null = null

@@ -272,6 +272,37 @@ describe.each(targets)('/internal/sip on $name', (target) => {
       })
     })
 
+    it('attended transfer (RFC 3891): a Replaces INVITE to a contact goes direct only if it replaces a live call', async () => {
+      const guest = await k.guest()
+      const first = await k.route(guest, SALES_VN)
+      await k.dialog('answer', first.callId, { answeredBy: aor('101') })
+      const consult = await k.route('101', '104')
+      await k.dialog('answer', consult.callId, { answeredBy: aor('104') })
+      const contact = 'sip:k3j2h1@df7jal23ls0d.invalid;transport=ws;alias=127.0.0.1~40000~5'
+      const replaced = await k.route(guest, '', {
+        to: aor('104'),
+        ruri: contact,
+        domain: 'df7jal23ls0d.invalid',
+        replaces: `${consult.callId};to-tag=a;from-tag=b`,
+        referredBy: `<${aor('101')}>`,
+      })
+      expect(replaced.answer).toEqual({ action: 'direct' })
+      const original = await call(first.callId)
+      expect(await call(replaced.callId)).toMatchObject({ direction: 'in', transferOfId: original.id })
+      const bogus = await k.route(guest, '', {
+        ruri: contact,
+        domain: 'df7jal23ls0d.invalid',
+        replaces: 'no-such-call;to-tag=a;from-tag=b',
+      })
+      expect(bogus.answer).toMatchObject({ action: 'reject', code: 481 })
+      // Without Replaces a guest may not ring an operator's device directly.
+      expect(
+        (await k.route(guest, '', { ruri: contact, domain: 'df7jal23ls0d.invalid' })).answer,
+      ).toMatchObject({
+        code: 403,
+      })
+    })
+
     it('C9 missed → handled by a successful call back to that number', async () => {
       await k.status('op1@demo', 'off_work')
       await k.status('op2@demo', 'off_work')

@@ -3,13 +3,13 @@ import { A, useParams } from '@solidjs/router'
 import { createEffect, createResource, createSignal, onCleanup, Show } from 'solid-js'
 import type { CallDetails as Details } from '../../../contract/calls.ts'
 import { Icon } from '../../app/icons.tsx'
-import { t } from '../../lib/i18n/index.ts'
+import { lang, t } from '../../lib/i18n/index.ts'
 import { createLiveQuery, db } from '../../lib/store/index.ts'
 import { toast } from '../../lib/ui/index.ts'
-import { token } from '../account/index.ts'
+import { me, token } from '../account/index.ts'
 import { placeCall } from './actions.ts'
-import { rowKind, when } from './CallRow.tsx'
-import { callDetails, fetchRecording } from './data.ts'
+import { rowKind } from './CallRow.tsx'
+import { callDetails, callParty, fetchRecording, peopleOf } from './data.ts'
 import './calls.css'
 
 function duration(sec: number): string {
@@ -31,6 +31,18 @@ export default function CallDetailsPage() {
     (id) => callDetails(db(), id).catch(() => null),
   )
   const call = () => remote() ?? local()
+  const people = createLiveQuery(
+    db,
+    () => undefined,
+    async (d) => peopleOf(await d.employees.toArray()),
+    peopleOf([]),
+  )
+  const party = () => {
+    const c = call()
+    return c ? callParty(c, me()?.id ?? null, people()) : { number: '', name: null }
+  }
+  const started = (iso: string) =>
+    new Intl.DateTimeFormat(lang(), { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso))
   const [audio, setAudio] = createSignal<string | null>(null)
   const [audioState, setAudioState] = createSignal<'idle' | 'loading' | 'failed'>('idle')
   createEffect(() => {
@@ -81,17 +93,17 @@ export default function CallDetailsPage() {
           <>
             <section class="card profile">
               <span class="initial initial-lg" aria-hidden="true">
-                {(c().contactName ?? c().peerNumber).charAt(0).toUpperCase()}
+                {(party().name ?? party().number).charAt(0).toUpperCase()}
               </span>
-              <div>
-                <p class="card-title">{c().contactName ?? c().peerNumber}</p>
+              <div class="row-main">
+                <p class="card-title">{party().name ?? party().number}</p>
                 <p class="row-sub">{t(`calls.dir.${rowKind(c())}`)}</p>
               </div>
               <button
                 type="button"
                 class="icon-btn call-back"
-                aria-label={t('calls.callBack', { number: c().peerNumber })}
-                onClick={() => void placeCall(c().peerNumber)}
+                aria-label={t('calls.callBack', { number: party().number })}
+                onClick={() => void placeCall(party().number)}
               >
                 <Icon name="phone" size={20} />
               </button>
@@ -99,9 +111,9 @@ export default function CallDetailsPage() {
             <section class="card">
               <dl class="facts">
                 <dt>{t('calls.started')}</dt>
-                <dd>{when(c().startedAt)}</dd>
+                <dd>{started(c().startedAt)}</dd>
                 <dt>{t('calls.phone')}</dt>
-                <dd>{c().peerNumber}</dd>
+                <dd>{party().number}</dd>
                 <Show when={c().virtualNumber}>
                   <dt>{t('calls.virtualNumber')}</dt>
                   <dd>{c().virtualNumber}</dd>

@@ -8,6 +8,7 @@ import { lang, t } from '../../lib/i18n/index.ts'
 import { db } from '../../lib/store/index.ts'
 import { toast } from '../../lib/ui/index.ts'
 import { placeCall } from './actions.ts'
+import { CallIcon, type CallIconName } from './CallIcon.tsx'
 import { markHandled } from './data.ts'
 
 type Kind = 'in' | 'out' | 'internal' | 'missed' | 'failed'
@@ -19,7 +20,13 @@ export function rowKind(c: CallView): Kind {
   return c.direction
 }
 
-const ARROW: Record<Kind, string> = { in: '↙', out: '↗', internal: '⇄', missed: '↙', failed: '✕' }
+const ICON: Record<Kind, CallIconName> = {
+  in: 'in',
+  out: 'out',
+  internal: 'transfer',
+  missed: 'missed',
+  failed: 'failed',
+}
 
 /** Today: time only; otherwise date and time, in the UI language. */
 export function when(iso: string): string {
@@ -32,9 +39,14 @@ export function when(iso: string): string {
 }
 
 /** A call row; `missedList` adds "Mark handled" (C9). */
-export function CallRow(props: { call: CallView; missedList: boolean }) {
+export function CallRow(props: {
+  call: CallView
+  missedList: boolean
+  party: { number: string; name: string | null }
+}) {
   const c = () => props.call
   const kind = () => rowKind(c())
+  const num = () => props.party.number
   const handled = () => {
     const x = c()
     if (!x.missed || !x.handledByName) return null
@@ -48,12 +60,12 @@ export function CallRow(props: { call: CallView; missedList: boolean }) {
       .catch((e: unknown) => toast(errorText(e), 'error'))
   return (
     <div class={`row call-row call-${kind()}`}>
-      <span class="call-dir" aria-hidden="true">
-        {ARROW[kind()]}
+      <span class="call-dir">
+        <CallIcon name={ICON[kind()]} size={18} />
       </span>
       <span class="row-main">
         <span class="row-title">
-          <Show when={c().contactName && c().contactId} fallback={c().contactName ?? c().peerNumber}>
+          <Show when={c().contactName && c().contactId} fallback={props.party.name ?? num()}>
             <A href={`/contacts/clients/${encodeURIComponent(c().contactId ?? '')}`}>{c().contactName}</A>
           </Show>
         </span>
@@ -61,7 +73,7 @@ export function CallRow(props: { call: CallView; missedList: boolean }) {
           <span class="call-kind">{t(`calls.dir.${kind()}`)}</span>
           {' · '}
           <time dateTime={c().startedAt}>{when(c().startedAt)}</time>
-          <Show when={c().contactName}>{` · ${c().peerNumber}`}</Show>
+          <Show when={props.party.name}>{` · ${num()}`}</Show>
           <Show when={c().virtualNumber}>{(v) => ` · ${t('calls.via', { number: v() })}`}</Show>
         </span>
         <Show when={handled()}>{(h) => <span class="row-sub handled">{h()}</span>}</Show>
@@ -70,7 +82,7 @@ export function CallRow(props: { call: CallView; missedList: boolean }) {
         <button
           type="button"
           class="btn btn-small"
-          aria-label={t('calls.markHandled', { number: c().peerNumber })}
+          aria-label={t('calls.markHandled', { number: num() })}
           onClick={mark}
         >
           {t('calls.markHandledShort')}
@@ -79,17 +91,17 @@ export function CallRow(props: { call: CallView; missedList: boolean }) {
       <button
         type="button"
         class="icon-btn call-back"
-        aria-label={t('calls.callBack', { number: c().peerNumber })}
-        onClick={() => void placeCall(c().peerNumber)}
+        aria-label={t('calls.callBack', { number: num() })}
+        onClick={() => void placeCall(num())}
       >
         <Icon name="phone" size={20} />
       </button>
       <A
         class="icon-btn info"
         href={`/calls/${encodeURIComponent(c().id)}`}
-        aria-label={t('calls.details', { number: c().peerNumber })}
+        aria-label={t('calls.details', { number: num() })}
       >
-        <span aria-hidden="true">i</span>
+        <CallIcon name="info" size={24} />
       </A>
     </div>
   )

@@ -9,8 +9,9 @@ import { createLiveQuery, db } from '../../lib/store/index.ts'
 import { VirtualList } from '../../lib/ui/VirtualList.tsx'
 import { me } from '../account/index.ts'
 import { cleanNumber, placeCall } from './actions.ts'
+import { CallIcon } from './CallIcon.tsx'
 import { CallRow } from './CallRow.tsx'
-import { type HistoryScope, localCalls, refreshCalls } from './data.ts'
+import { callParty, type HistoryScope, localCalls, peopleOf, refreshCalls } from './data.ts'
 import { Keypad } from './Keypad.tsx'
 import './calls.css'
 
@@ -39,6 +40,12 @@ export default function CallsPage() {
     meId,
     async (d, m) => (await localCalls(d, 'missed', m, '')).length,
     0,
+  )
+  const people = createLiveQuery(
+    db,
+    () => undefined,
+    async (d) => peopleOf(await d.employees.toArray()),
+    peopleOf([]),
   )
   const [cursor, setCursor] = createSignal<string | null>(null)
   const [offline, setOffline] = createSignal(false)
@@ -100,16 +107,17 @@ export default function CallsPage() {
             aria-label={t('calls.backspace')}
             onClick={() => setNumber((n) => n.slice(0, -1))}
           >
-            <span aria-hidden="true">⌫</span>
+            <CallIcon name="backspace" size={22} />
           </button>
         </Show>
         <button
           type="button"
-          class="btn dial-keypad"
+          class="icon-btn dial-keypad"
+          aria-label={t('calls.keypad')}
           aria-expanded={keypadOpen()}
           onClick={() => setKeypadOpen(!keypadOpen())}
         >
-          {t('calls.keypad')}
+          <CallIcon name="dialpad" size={22} />
         </button>
         <button type="submit" class="btn btn-call" disabled={!cleanNumber(number())}>
           {t('calls.call')}
@@ -162,7 +170,9 @@ export default function CallsPage() {
           rowHeight={76}
           label={t(SECTIONS.find((s) => s.id === scope())?.label ?? 'calls.mine')}
         >
-          {(c) => <CallRow call={c} missedList={scope() === 'missed'} />}
+          {(c) => (
+            <CallRow call={c} missedList={scope() === 'missed'} party={callParty(c, meId(), people())} />
+          )}
         </VirtualList>
         <Show when={cursor() && scope() !== 'missed'}>
           <button type="button" class="btn btn-ghost more" onClick={more}>

@@ -7,6 +7,7 @@ import { createSignal, For, onCleanup, onMount, Show } from 'solid-js'
 import { Icon } from '../../app/icons.tsx'
 import { t } from '../../lib/i18n/index.ts'
 import { act, consultFor, setConsultFor, setMinimized } from './actions.ts'
+import { CallIcon } from './CallIcon.tsx'
 import { clock, createCallerInfo } from './callerInfo.ts'
 import { endText } from './endText.ts'
 import { Keypad } from './Keypad.tsx'
@@ -30,7 +31,7 @@ function callStatusText(c: CallState, now: number): string {
     case 'ended':
       return endText(c.end)
     default:
-      return clock(c.answeredAt ?? now, now)
+      return c.remoteHeld ? t('incall.remoteHeld') : clock(c.answeredAt ?? now, now)
   }
 }
 
@@ -48,7 +49,7 @@ export function InCallScreen(props: { main: CallState; consult: CallState | unde
   // The call the controls act on: the colleague while consulting, otherwise the client.
   const focus = () => (consultLive() ? (props.consult as CallState) : props.main)
   const talking = () => focus().status === 'active' || focus().status === 'held'
-  const name = () => info().name ?? props.main.remote
+  const name = () => info().name ?? (info().number || props.main.remote)
   let dialog: HTMLDivElement | undefined
   onMount(() => dialog?.focus())
 
@@ -82,7 +83,7 @@ export function InCallScreen(props: { main: CallState; consult: CallState | unde
           aria-label={t('incall.minimize')}
           onClick={() => setMinimized(true)}
         >
-          <span aria-hidden="true">⌄</span>
+          <CallIcon name="down" size={28} />
         </button>
       </div>
       <Show when={consultFor() === props.main.id && props.main.status === 'held'}>
@@ -98,7 +99,7 @@ export function InCallScreen(props: { main: CallState; consult: CallState | unde
         </span>
         <h1 class="call-name">{name()}</h1>
         <Show when={info().name}>
-          <p class="call-number">{props.main.remote}</p>
+          <p class="call-number">{info().number}</p>
         </Show>
         <Show when={info().virtualNumber}>
           {(v) => <p class="call-via">{t('incoming.dialled', { number: v() })}</p>}
@@ -148,8 +149,8 @@ export function InCallScreen(props: { main: CallState; consult: CallState | unde
           disabled={!talking()}
           onClick={() => void act((p) => p.call(focus().id).setMuted(!focus().muted))}
         >
-          <span class="ctl-icon" aria-hidden="true">
-            {focus().muted ? '🔇' : '🎙'}
+          <span class="ctl-icon">
+            <CallIcon name={focus().muted ? 'micOff' : 'mic'} />
           </span>
           <span>{t('incall.mute')}</span>
         </button>
@@ -160,8 +161,8 @@ export function InCallScreen(props: { main: CallState; consult: CallState | unde
           disabled={consultLive() || (props.main.status !== 'active' && props.main.status !== 'held')}
           onClick={() => void act((p) => p.call(props.main.id).setHeld(props.main.status !== 'held'))}
         >
-          <span class="ctl-icon" aria-hidden="true">
-            ⏸
+          <span class="ctl-icon">
+            <CallIcon name="pause" />
           </span>
           <span>{t('incall.hold')}</span>
         </button>
@@ -172,8 +173,8 @@ export function InCallScreen(props: { main: CallState; consult: CallState | unde
           disabled={!talking()}
           onClick={() => setKeypad(!keypad())}
         >
-          <span class="ctl-icon" aria-hidden="true">
-            ⌗
+          <span class="ctl-icon">
+            <CallIcon name="dialpad" />
           </span>
           <span>{t('incall.keypad')}</span>
         </button>
@@ -184,8 +185,8 @@ export function InCallScreen(props: { main: CallState; consult: CallState | unde
           disabled={consultLive() || (props.main.status !== 'active' && props.main.status !== 'held')}
           onClick={() => setPicker(true)}
         >
-          <span class="ctl-icon" aria-hidden="true">
-            ⇄
+          <span class="ctl-icon">
+            <CallIcon name="transfer" />
           </span>
           <span>{t('incall.transfer')}</span>
         </button>

@@ -58,7 +58,7 @@ export function IncomingScreen(props: { call: CallState }) {
           {info().name ?? props.call.remote}
         </h1>
         <Show when={info().name}>
-          <p class="call-number">{props.call.remote}</p>
+          <p class="call-number">{info().number}</p>
         </Show>
         <Show when={info().virtualNumber}>
           {(v) => <p class="call-via">{t('incoming.dialled', { number: v() })}</p>}

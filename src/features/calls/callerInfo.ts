@@ -4,6 +4,7 @@
  */
 import type { Accessor } from 'solid-js'
 import { createLiveQuery, db } from '../../lib/store/index.ts'
+import { me } from '../account/index.ts'
 import { lookupNumber, recordBySipId } from './data.ts'
 import type { CallState } from './phone.ts'
 
@@ -22,15 +23,22 @@ export function createCallerInfo(call: Accessor<CallState | undefined>): Accesso
       remote: call()?.remote ?? '',
       name: call()?.remoteName ?? null,
       sip: call()?.sipCallId ?? null,
+      me: me()?.id ?? null,
     }),
     async (d, k) => {
       const [rec, who] = await Promise.all([recordBySipId(d, k.sip), lookupNumber(d, k.remote)])
       // The record knows the client behind a guest/virtual-number call even when the SIP user does not.
       const peer =
         rec?.peerNumber && rec.peerNumber !== k.remote ? await lookupNumber(d, rec.peerNumber) : null
+      // After an attended transfer our new call targets the colleague's contact (a random SIP user,
+      // RFC 3891): the server's record knows who answered it.
+      const answerer =
+        !who && rec?.answeredById && rec.answeredById !== k.me
+          ? await d.employees.get(rec.answeredById)
+          : undefined
       return {
-        name: who?.name ?? rec?.contactName ?? peer?.name ?? k.name,
-        number: k.remote,
+        name: who?.name ?? answerer?.name ?? rec?.contactName ?? peer?.name ?? k.name,
+        number: answerer?.extension ?? k.remote,
         virtualNumber: rec?.virtualNumber ?? null,
         clientId: who?.clientId ?? rec?.contactId ?? peer?.clientId ?? null,
       }

@@ -123,3 +123,35 @@ export async function recordBySipId(db: FrontlineDb, sipCallId: string | null): 
   if (!sipCallId) return null
   return (await db.calls.where('sipCallId').equals(sipCallId).first()) ?? null
 }
+
+/** Employees by id and by extension, to name colleagues in internal calls. */
+export interface People {
+  byId: Map<string, { name: string; extension: string }>
+  byExt: Map<string, string>
+}
+
+/** Build the lookup from the employee mirror. */
+export function peopleOf(list: readonly { id: string; name: string; extension: string }[]): People {
+  return {
+    byId: new Map(list.map((e) => [e.id, { name: e.name, extension: e.extension }])),
+    byExt: new Map(list.map((e) => [e.extension, e.name])),
+  }
+}
+
+/**
+ * The other party of a call from my side (C8): a client's number and contact for in/out calls; for
+ * internal calls the colleague — who answered when I called, who called when I answered.
+ */
+export function callParty(
+  c: CallView,
+  meId: string | null,
+  people: People,
+): { number: string; name: string | null } {
+  if (c.direction !== 'internal') return { number: c.peerNumber, name: c.contactName }
+  if (c.callerEmployeeId !== null && c.callerEmployeeId === meId) {
+    const who = c.answeredById ? people.byId.get(c.answeredById) : undefined
+    if (who) return { number: who.extension, name: who.name }
+    return { number: c.toNumber, name: people.byExt.get(c.toNumber) ?? c.groupName }
+  }
+  return { number: c.fromNumber, name: people.byExt.get(c.fromNumber) ?? null }
+}

@@ -121,9 +121,14 @@ export async function followAccount(key: string | null, settings: SipSettings | 
   }
 }
 
-/** Test access, read-only in spirit: only with `?debug` in the URL or in development. */
+// `?debug` on any page load of this tab turns on test access for the tab's life (login navigates away).
+const DEBUG_KEY = 'frontline.debug'
+if (typeof location !== 'undefined' && new URLSearchParams(location.search).has('debug'))
+  sessionStorage.setItem(DEBUG_KEY, '1')
+
+/** Test access to the phone's state and RTP stats: only in development or after `?debug`. */
 function exposeDebug(p: PhoneLib.Phone): void {
-  if (!import.meta.env.DEV && !new URLSearchParams(location.search).has('debug')) return
+  if (!import.meta.env.DEV && globalThis.sessionStorage?.getItem(DEBUG_KEY) !== '1') return
   ;(globalThis as Record<string, unknown>).__frontlinePhone = {
     snapshot: () => p.snapshot(),
     stats: (id: string) => p.call(id).stats(),

@@ -195,6 +195,7 @@ export const en = {
   'incall.calling': 'Calling…',
   'incall.ringing': 'Ringing…',
   'incall.held': 'On pause — the other side hears music',
+  'incall.remoteHeld': 'The other side put you on hold',
   'incall.transferring': 'Transferring…',
   'incall.mute': 'Mute microphone',
   'incall.mutedWarning': 'Microphone off: the other side hears nothing',

@@ -197,6 +197,7 @@ export const ru: Record<MessageKey, string> = {
   'incall.calling': 'Вызов…',
   'incall.ringing': 'Идёт вызов…',
   'incall.held': 'Пауза — собеседник слышит мелодию',
+  'incall.remoteHeld': 'Собеседник поставил вас на удержание',
   'incall.transferring': 'Переводим…',
   'incall.mute': 'Выключить микрофон',
   'incall.mutedWarning': 'Микрофон выключен: собеседник ничего не слышит',

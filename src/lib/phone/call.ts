@@ -74,6 +74,11 @@ export class CallHandle {
         this.pendingEnd ??= { kind: 'remote_hangup', code: null, reason: 'BYE' }
       },
       onRefer: (referral) => deps.onReferred(referral),
+      // A re-INVITE from the other side: sendonly/inactive means they put us on hold (RFC 3264 §8.4).
+      onInvite: (request) => {
+        const sdp = request.body ?? ''
+        if (sdp) this.apply({ type: 'remoteHold', on: /^a=(sendonly|inactive)\s*$/m.test(sdp) })
+      },
     }
     this.apply(
       direction === 'outgoing' ? { type: 'dial', at: deps.now() } : { type: 'invite', at: deps.now() },

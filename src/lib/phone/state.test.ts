@@ -96,6 +96,17 @@ describe('call', () => {
     expect(callReducer(c, { type: 'mute', on: true })).toBe(c)
   })
 
+  it('C4 being held by the other side is a flag: our own hold state is untouched', () => {
+    let c = call('incoming', { type: 'invite', at: 1 }, { type: 'answered', at: 2 })
+    expect(callReducer(c, { type: 'remoteHold', on: false })).toBe(c)
+    c = callReducer(c, { type: 'remoteHold', on: true })
+    expect(c).toMatchObject({ status: 'active', remoteHeld: true })
+    c = callReducer(c, { type: 'remoteHold', on: false })
+    expect(c.remoteHeld).toBe(false)
+    c = callReducer(callReducer(c, { type: 'remoteHold', on: true }), ended())
+    expect(c.remoteHeld).toBe(false)
+  })
+
   it('C5 a failed transfer returns to active; a successful one ends the call', () => {
     const active = call('incoming', { type: 'invite', at: 1 }, { type: 'answered', at: 2 })
     const t = callReducer(active, { type: 'transfer' })

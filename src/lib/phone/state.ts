@@ -142,6 +142,8 @@ export type CallEvent =
   | { type: 'hold' }
   | { type: 'unhold' }
   | { type: 'mute'; on: boolean }
+  /** The other side put us on hold (their re-INVITE offers sendonly/inactive, RFC 3264 §8.4) or back. */
+  | { type: 'remoteHold'; on: boolean }
   | { type: 'transfer' }
   | { type: 'transferFailed' }
   | { type: 'ended'; at: number; cause: EndCause }
@@ -154,6 +156,8 @@ export interface CallState {
   remote: string
   remoteName: string | null
   muted: boolean
+  /** The other side holds this call (we hear their hold music or silence). */
+  remoteHeld: boolean
   startedAt: number | null
   answeredAt: number | null
   endedAt: number | null
@@ -164,7 +168,7 @@ export interface CallState {
 
 type CallTable = { [S in CallStatus]: Partial<Record<CallEvent['type'], CallStatus>> }
 
-/** The legal call transitions; `mute` is a flag allowed in every live state, handled below. */
+/** The legal call transitions; `mute` and `remoteHold` are flags allowed in every live state, handled below. */
 export const CALL_TRANSITIONS: CallTable = {
   idle: { dial: 'outgoing', invite: 'incoming' },
   outgoing: { progress: 'ringing', answered: 'active', ended: 'ended' },
@@ -190,6 +194,7 @@ export function newCall(
     remote,
     remoteName,
     muted: false,
+    remoteHeld: false,
     startedAt: null,
     answeredAt: null,
     endedAt: null,
@@ -202,6 +207,10 @@ export function newCall(
 export function callReducer(c: CallState, e: CallEvent): CallState {
   if (e.type === 'mute')
     return c.status === 'ended' || c.status === 'idle' || c.muted === e.on ? c : { ...c, muted: e.on }
+  if (e.type === 'remoteHold')
+    return c.status === 'ended' || c.status === 'idle' || c.remoteHeld === e.on
+      ? c
+      : { ...c, remoteHeld: e.on }
   const next = CALL_TRANSITIONS[c.status][e.type]
   if (next === undefined) return c
   switch (e.type) {
@@ -211,7 +220,7 @@ export function callReducer(c: CallState, e: CallEvent): CallState {
     case 'answered':
       return { ...c, status: next, answeredAt: e.at }
     case 'ended':
-      return { ...c, status: next, endedAt: e.at, end: e.cause, muted: false }
+      return { ...c, status: next, endedAt: e.at, end: e.cause, muted: false, remoteHeld: false }
     default:
       return { ...c, status: next }
   }

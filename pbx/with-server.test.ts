@@ -11,7 +11,6 @@ import {
   type Invitation,
   Inviter,
   Registerer,
-  RegistererState,
   type SessionDescriptionHandler,
   SessionState,
   UserAgent,

@@ -211,6 +211,22 @@ describe.each(targets)('/internal/sip on $name', (target) => {
       }
       expect(firsts).toEqual([aor('104'), aor('105'), aor('106')])
     })
+    it('longest idle: who finished a call most recently rings last', async () => {
+      await f.db.orm
+        .update(schema.groups)
+        .set({ strategy: 'longest_idle' })
+        .where(eq(schema.groups.extension, '200'))
+      for (const ext of ['103', '101']) {
+        const c = await k.route('104', ext)
+        await k.dialog('answer', c.callId, { answeredBy: aor(ext) })
+        await new Promise((r) => setTimeout(r, 20))
+        await k.dialog('end', c.callId)
+      }
+      const { callId, answer } = await k.route(await k.guest(), SALES_VN)
+      expect(answer).toMatchObject({ targets: [aor('102')], next: true })
+      expect(await k.next(callId, 1)).toMatchObject({ targets: [aor('103')] })
+      expect(await k.next(callId, 2)).toMatchObject({ targets: [aor('101')] })
+    })
   })
 
   describe('guests', () => {

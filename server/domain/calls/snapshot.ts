@@ -99,15 +99,17 @@ export async function loadSnapshot(q: Queryable, tenant: TenantRow, now = new Da
     .orderBy(asc(employees.extension))
   const registered = await registeredUsers(q, tenant.id, now)
   const busy = await busyEmployees(q, tenant.id, now)
+  const dayAgo = new Date(now.getTime() - 24 * 3600 * 1000).toISOString()
   const lastEnded = await q
     .select({
       who: sql<string>`who`,
       at: sql<string>`max(ended_at)`,
     })
     .from(
-      sql`(SELECT caller_employee_id AS who, ended_at FROM calls WHERE tenant_id = ${tenant.id} AND ended_at IS NOT NULL
+      // Longest idle only compares recent work: a day bounds the scan (idle longer = "never called").
+      sql`(SELECT caller_employee_id AS who, ended_at FROM calls WHERE tenant_id = ${tenant.id} AND ended_at > ${dayAgo}::timestamptz
            UNION ALL
-           SELECT answered_by_id AS who, ended_at FROM calls WHERE tenant_id = ${tenant.id} AND ended_at IS NOT NULL) AS x`,
+           SELECT answered_by_id AS who, ended_at FROM calls WHERE tenant_id = ${tenant.id} AND ended_at > ${dayAgo}::timestamptz) AS x`,
     )
     .where(sql`who IS NOT NULL`)
     .groupBy(sql`who`)

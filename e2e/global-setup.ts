@@ -12,12 +12,15 @@ import { freePort, launchServer, readDemoLogins, stopServer } from './fixtures.t
 const ROOT = path.resolve(import.meta.dirname, '..')
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
-  if (!existsSync(path.join(ROOT, 'dist', 'index.html'))) {
-    const r = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'vite'), ['build'], {
+  if (
+    !existsSync(path.join(ROOT, 'dist', 'index.html')) ||
+    !existsSync(path.join(ROOT, 'dist', 'site', 'index.html'))
+  ) {
+    const r = spawnSync('npm', ['run', 'build'], {
       cwd: ROOT,
       stdio: 'inherit',
     })
-    if (r.status !== 0) throw new Error('vite build failed')
+    if (r.status !== 0) throw new Error('npm run build failed')
   }
   const dir = await mkdtemp(path.join(tmpdir(), 'frontline-e2e-template-'))
   const t0 = Date.now()

@@ -286,6 +286,30 @@ describe('pbx: Kamailio rendered from the template', () => {
     }
   })
 
+  it('credentials bound to one tenant domain cannot register a line of another tenant', async () => {
+    // What the server issues: `<expiry>:<ext>@<tenant domain>` — a colleague of another tenant with
+    // the same extension number must not be able to take this tenant's line.
+    const other = creds('106@other.frontline.local')
+    const agent = new UserAgent({
+      uri: UserAgent.makeURI(`sip:106@${DOMAIN}`),
+      transportOptions: { server: `ws://127.0.0.1:${wsPort}` },
+      authorizationUsername: other.username,
+      authorizationPassword: other.password,
+      logLevel: 'error',
+      sessionDescriptionHandlerFactory: () => fakeSdh(),
+    })
+    agents.push(agent)
+    await agent.start()
+    const status = await new Promise<number | string>((resolve) => {
+      new Registerer(agent).register({
+        requestDelegate: { onReject: (r) => resolve(r.message.statusCode ?? 0) },
+      })
+      setTimeout(() => resolve('timeout'), 4000)
+    })
+    expect(status).toBe(403)
+    expect(JSON.stringify(await rpc(wsPort, INTERNAL, 'ul.dump'))).not.toContain(`106@${DOMAIN}`)
+  })
+
   it('a 4xx from the server is the same SIP code; a guest gets 503, never the plain-lookup fallback', async () => {
     const bob = agents.find((a) => a.configuration.uri.user === '103')!
     routeStatus = 400

@@ -114,7 +114,17 @@ export function ensureDebianPackages({ test = false } = {}) {
   run('apt-get', ['install', '-y', ...missing], { env })
 }
 
-const PWA_SOURCES = ['src', 'sw', 'public', 'contract', 'index.html', 'vite.config.ts', 'package-lock.json']
+const PWA_SOURCES = [
+  'src',
+  'sw',
+  'public',
+  'contract',
+  'site',
+  'index.html',
+  'vite.config.ts',
+  'vite.site.config.ts',
+  'package-lock.json',
+]
 
 function newest(p) {
   let st
@@ -129,17 +139,20 @@ function newest(p) {
   return max
 }
 
-/** True when dist/ is missing or older than any PWA source. */
+/** True when dist/ (the PWA or the demo site) is missing or older than any of their sources. */
 export function pwaBuildNeeded() {
-  const built = mtime(path.join(ROOT, 'dist', 'index.html'))
+  const built = Math.min(
+    mtime(path.join(ROOT, 'dist', 'index.html')),
+    mtime(path.join(ROOT, 'dist', 'site', 'index.html')),
+  )
   if (built === 0) return true
   return PWA_SOURCES.some((s) => newest(path.join(ROOT, s)) > built)
 }
 
-/** Builds the PWA with Vite into dist/. */
+/** Builds the PWA into dist/, then the demo site into dist/site (the PWA build empties dist/). */
 export function buildPwa() {
-  say('building the PWA (vite build)…')
-  run(path.join(ROOT, 'node_modules', '.bin', 'vite'), ['build'])
+  say('building the PWA and the demo site (npm run build)…')
+  run('npm', ['run', 'build'])
 }
 
 /** Everything `npm start` (or, with test: true, `npm test`) needs before it runs. */

@@ -30,11 +30,14 @@ describe.each(targets)('auth API on $name', (target) => {
     const sip = body.sip!
     expect(sip.aor).toBe('sip:101@demo.frontline.local')
     expect(sip.wsUrl).toBe('ws://127.0.0.1:8088')
+    // The username names the tenant's domain: credentials of one tenant never open another's lines.
     const [expiry, user] = sip.username.split(':')
-    expect(user).toBe('101')
+    expect(user).toBe('101@demo.frontline.local')
     expect(Number(expiry) * 1000 - Date.now()).toBeGreaterThan(11.9 * 3600 * 1000)
     const secret = (await import('../db/index.ts')).getSetting(f.db.orm, 'sip_ephemeral_secret')
-    expect(sip.password).toBe(ephemeralCredentials((await secret)!, '101', Number(expiry)).password)
+    expect(sip.password).toBe(
+      ephemeralCredentials((await secret)!, '101@demo.frontline.local', Number(expiry)).password,
+    )
   })
 
   it('unknown login and wrong password get the identical answer', async () => {
@@ -115,7 +118,7 @@ describe.each(targets)('auth API on $name', (target) => {
     const { token } = await f.login('op4@demo')
     const r = await f.app.inject({ url: '/api/me', headers: auth(token) })
     expect(r.json().me.extension).toBe('104')
-    expect(r.json().sip.username).toMatch(/^\d+:104$/)
+    expect(r.json().sip.username).toMatch(/^\d+:104@demo\.frontline\.local$/)
     const other = await f.login('op1@other')
     expect(other.sip).toBeNull()
   })

@@ -3,7 +3,7 @@ import { and, eq } from 'drizzle-orm'
 import type { Me, SipSettings } from '../../../contract/api.ts'
 import { type Queryable, schema } from '../../db/index.ts'
 import { AppError } from '../../errors.ts'
-import { ephemeralCredentials, SIP_CREDENTIAL_TTL_S } from '../../sip/credentials.ts'
+import { domainCredentials, SIP_CREDENTIAL_TTL_S } from '../../sip/credentials.ts'
 
 const { employees, tenants } = schema
 
@@ -45,7 +45,7 @@ export async function loadMe(
 export function sipSettings(me: Me, sipDomain: string, sip: SipConfig, now = Date.now()): SipSettings | null {
   if (!me.features.softphone) return null
   const expiresAtS = Math.floor(now / 1000) + SIP_CREDENTIAL_TTL_S
-  const { username, password } = ephemeralCredentials(sip.secret, me.extension, expiresAtS)
+  const { username, password } = domainCredentials(sip.secret, me.extension, sipDomain, expiresAtS)
   return {
     wsUrl: sip.wsUrl,
     aor: `sip:${me.extension}@${sipDomain}`,

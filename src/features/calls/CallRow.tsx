@@ -81,11 +81,12 @@ export function CallRow(props: {
       <Show when={props.missedList}>
         <button
           type="button"
-          class="btn btn-small"
+          class="icon-btn mark-btn"
           aria-label={t('calls.markHandled', { number: num() })}
+          title={t('calls.markHandledShort')}
           onClick={mark}
         >
-          {t('calls.markHandledShort')}
+          <CallIcon name="check" size={22} />
         </button>
       </Show>
       <button

@@ -98,7 +98,7 @@ export function InCallScreen(props: { main: CallState; consult: CallState | unde
           {name().charAt(0).toUpperCase()}
         </span>
         <h1 class="call-name">{name()}</h1>
-        <Show when={info().name}>
+        <Show when={info().name && info().number && info().name !== info().number}>
           <p class="call-number">{info().number}</p>
         </Show>
         <Show when={info().virtualNumber}>

@@ -9,6 +9,7 @@ import type { CallState } from './phone.ts'
 /** Incoming call dialog for one offered call. */
 export function IncomingScreen(props: { call: CallState }) {
   const info = createCallerInfo(() => props.call)
+  const name = () => info().name ?? (info().number || props.call.remote)
   const [accepting, setAccepting] = createSignal(false)
   const [drag, setDrag] = createSignal(0)
   let track: HTMLDivElement | undefined
@@ -52,12 +53,12 @@ export function IncomingScreen(props: { call: CallState }) {
       </p>
       <div class="call-who">
         <span class="call-avatar" aria-hidden="true">
-          {(info().name ?? props.call.remote).charAt(0).toUpperCase()}
+          {name().charAt(0).toUpperCase()}
         </span>
         <h1 class="call-name" id="incoming-name">
-          {info().name ?? props.call.remote}
+          {name()}
         </h1>
-        <Show when={info().name}>
+        <Show when={info().name && info().number && info().name !== info().number}>
           <p class="call-number">{info().number}</p>
         </Show>
         <Show when={info().virtualNumber}>

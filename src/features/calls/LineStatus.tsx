@@ -80,7 +80,11 @@ export function LineSettings() {
         <p class="muted small">{t('line.pbxDown')}</p>
       </Show>
       <Show when={phoneAvailability().kind === 'ready'}>
-        <button type="button" class="btn btn-small" onClick={() => void act((p) => p.reregister())}>
+        <button
+          type="button"
+          class="btn btn-small reregister"
+          onClick={() => void act((p) => p.reregister())}
+        >
           {t('settings.reregister')}
         </button>
       </Show>

@@ -38,7 +38,9 @@ export function createCallerInfo(call: Accessor<CallState | undefined>): Accesso
           : undefined
       return {
         name: who?.name ?? answerer?.name ?? rec?.contactName ?? peer?.name ?? k.name,
-        number: answerer?.extension ?? k.remote,
+        // A client's call: the record's number is the client's (a site guest's SIP user is made up).
+        number:
+          answerer?.extension ?? (rec?.direction === 'in' && rec.peerNumber ? rec.peerNumber : k.remote),
         virtualNumber: rec?.virtualNumber ?? null,
         clientId: who?.clientId ?? rec?.contactId ?? peer?.clientId ?? null,
       }

@@ -85,6 +85,11 @@ export async function renderConfig(opts: Omit<PbxOptions, 'log' | 'runDir' | 'bi
     AUTHFAIL_LIMIT: '20',
     BAN_SECONDS: '120',
     LOG_PREFIX: '',
+    // Dialog reports waiting for the server; beyond this the oldest is dropped (mqueue).
+    DLG_QUEUE_SIZE: '10000',
+    // The reporting process looks for queued reports this often (µs): a report reaches the server
+    // within ~10 ms of the SIP event, never delaying the call.
+    DLG_DRAIN_US: '10000',
   }
   const tmpl = await readFile(TEMPLATE, 'utf8')
   return tmpl.replace(/\{\{([A-Z_]+)\}\}/g, (_, name: string) => {

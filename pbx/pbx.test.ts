@@ -66,6 +66,8 @@ describe('pbx: Kamailio rendered from the template', () => {
   const calls: Call[] = []
   let routeAnswer: unknown = { action: 'reject', code: 404, reason: 'Not Found' }
   let routeStatus = 200
+  /** How long the stand-in takes to answer a dialog report (a slow or busy server). */
+  let dialogDelayMs = 0
   const log: string[] = []
   const agents: UserAgent[] = []
 
@@ -98,6 +100,10 @@ describe('pbx: Kamailio rendered from the template', () => {
         const body = JSON.parse(raw || '{}')
         calls.push({ path: req.url ?? '', headers: req.headers, body })
         res.setHeader('content-type', 'application/json')
+        if (req.url === '/internal/sip/dialog') {
+          setTimeout(() => res.end(JSON.stringify({ ok: true })), dialogDelayMs)
+          return
+        }
         if (req.url !== '/internal/sip/route') return res.end(JSON.stringify({ ok: true }))
         res.statusCode = routeStatus
         res.end(JSON.stringify(typeof routeAnswer === 'function' ? routeAnswer(body) : routeAnswer))
@@ -208,9 +214,10 @@ describe('pbx: Kamailio rendered from the template', () => {
       domain: DOMAIN,
       callId: inviter.request.callId,
     })
+    // The server wrote the record when it answered the route request: no separate start report.
     const events = calls.filter((c) => c.path === '/internal/sip/dialog').map((c) => c.body)
-    expect(events.map((e) => e.event)).toEqual(['start', 'answer', 'end'])
-    expect(events[1]).toMatchObject({ callId: inviter.request.callId, answeredBy: `sip:101@${DOMAIN}` })
+    expect(events.map((e) => e.event)).toEqual(['answer', 'end'])
+    expect(events[0]).toMatchObject({ callId: inviter.request.callId, answeredBy: `sip:101@${DOMAIN}` })
   })
 
   it('passes the server’s reject code to the caller, without dialog events', async () => {
@@ -240,7 +247,41 @@ describe('pbx: Kamailio rendered from the template', () => {
     const events = calls.filter(
       (c) => c.path === '/internal/sip/dialog' && c.body.callId === inviter.request.callId,
     )
-    expect(events.map((c) => c.body)).toMatchObject([{ event: 'start' }, { event: 'failed', code: 603 }])
+    expect(events.map((c) => c.body)).toMatchObject([{ event: 'failed', code: 603 }])
+  })
+
+  it('never holds a call for a slow server’s dialog answers; reports keep their order', async () => {
+    // The fallback path (route answered 500) is the one that still sends a start report: three
+    // reports, each answered only after a second. Blocking reports would add ≥ 2 s to the call set-up
+    // (start before the fork, answer in the 200 OK's path) and to the BYE.
+    routeStatus = 500
+    dialogDelayMs = 1000
+    try {
+      agents[0]!.delegate = { onInvite: (inv) => void inv.accept() }
+      const bob = agents[agents.length - 1]!
+      const inviter = new Inviter(bob, UserAgent.makeURI(`sip:101@${DOMAIN}`)!)
+      const established = new Promise<void>((r) =>
+        inviter.stateChange.addListener((x) => x === SessionState.Established && r()),
+      )
+      const t0 = Date.now()
+      await inviter.invite()
+      await established
+      expect(Date.now() - t0).toBeLessThan(600)
+      const t1 = Date.now()
+      await new Promise<void>((resolve) => {
+        void inviter.bye({ requestDelegate: { onAccept: () => resolve() } })
+      })
+      expect(Date.now() - t1).toBeLessThan(600)
+      const mine = () =>
+        calls.filter((c) => c.path === '/internal/sip/dialog' && c.body.callId === inviter.request.callId)
+      for (let i = 0; i < 80 && mine().length < 3; i++) await new Promise((r) => setTimeout(r, 50))
+      expect(mine().map((c) => c.body.event)).toEqual(['start', 'answer', 'end'])
+      expect(mine()[1]?.body).toMatchObject({ answeredBy: `sip:101@${DOMAIN}` })
+    } finally {
+      routeStatus = 200
+      dialogDelayMs = 0
+      agents[0]!.delegate = {}
+    }
   })
 
   async function registered(user: string, delegate: UserAgent['delegate'] = {}) {

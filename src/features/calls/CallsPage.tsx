@@ -68,6 +68,12 @@ export default function CallsPage() {
       })
     }),
   )
+  // The Missed badge counts the shared list (C9) even before its tab is opened.
+  createEffect(
+    on(db, (d) => {
+      if (d) void refreshCalls(d, 'missed', '', null).catch(() => undefined)
+    }),
+  )
   const more = () => {
     const d = db()
     const c = cursor()

@@ -49,7 +49,7 @@ export function InCallScreen(props: { main: CallState; consult: CallState | unde
   // The call the controls act on: the colleague while consulting, otherwise the client.
   const focus = () => (consultLive() ? (props.consult as CallState) : props.main)
   const talking = () => focus().status === 'active' || focus().status === 'held'
-  const name = () => info().name ?? (info().number || props.main.remote)
+  const name = () => info().name ?? props.main.remoteName ?? (info().number || props.main.remote)
   let dialog: HTMLDivElement | undefined
   onMount(() => dialog?.focus())
 

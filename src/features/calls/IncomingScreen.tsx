@@ -9,7 +9,7 @@ import type { CallState } from './phone.ts'
 /** Incoming call dialog for one offered call. */
 export function IncomingScreen(props: { call: CallState }) {
   const info = createCallerInfo(() => props.call)
-  const name = () => info().name ?? (info().number || props.call.remote)
+  const name = () => info().name ?? props.call.remoteName ?? (info().number || props.call.remote)
   const [accepting, setAccepting] = createSignal(false)
   const [drag, setDrag] = createSignal(0)
   let track: HTMLDivElement | undefined

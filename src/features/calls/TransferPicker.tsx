@@ -35,8 +35,10 @@ export function TransferPicker(props: { callId: string; onClose: () => void }) {
       setConsultFor(props.callId)
       await p.dial(target)
     })
-  const employees = () => (targets() ?? []).filter((x) => x.kind === 'employee')
-  const groups = () => (targets() ?? []).filter((x) => x.kind === 'group')
+  // Who can take the call first; the rest stay visible, greyed out with the reason (C7).
+  const ordered = () => [...(targets() ?? [])].sort((a, b) => Number(b.selectable) - Number(a.selectable))
+  const employees = () => ordered().filter((x) => x.kind === 'employee')
+  const groups = () => ordered().filter((x) => x.kind === 'group')
 
   const row = (x: TransferTargetView) => {
     const why = () => (x.reason ? t(`transfer.reason.${x.reason}`) : null)

@@ -77,6 +77,8 @@ describe('recording upload', () => {
     expect(uploadOutcome(503)).toBe('retry')
     expect(uploadOutcome(413)).toBe('rejected')
     expect(uploadOutcome(400)).toBe('rejected')
+    expect(uploadOutcome(403)).toBe('rejected')
+    expect(uploadOutcome(401)).toBe('retry')
   })
   it('backs off exponentially up to 5 minutes', () => {
     expect(retryDelayMs(1)).toBe(2000)

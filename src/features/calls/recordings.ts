@@ -27,8 +27,8 @@ export function uploadType(mimeType: string): string {
 /** Outcome of one upload attempt, by HTTP status: done, retry later, or refused for good. */
 export function uploadOutcome(status: number): 'done' | 'retry' | 'rejected' {
   if (status >= 200 && status < 300) return 'done'
-  // 400 bad bytes/type, 413 too big, 415 type: sending the same bytes again cannot help.
-  if (status === 400 || status === 413 || status === 415) return 'rejected'
+  // 400 bad bytes, 403 not a participant of that call, 413 too big, 415 type: the same bytes again cannot help.
+  if (status === 400 || status === 403 || status === 413 || status === 415) return 'rejected'
   // 404 (the call record may not exist yet: the PBX reports the dialog end in parallel), 401, 5xx…
   return 'retry'
 }

@@ -211,3 +211,15 @@ export const SipRegistrationBody = v.object({
   expires: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(7 * 24 * 3600)),
 })
 export type SipRegistrationBody = v.InferOutput<typeof SipRegistrationBody>
+
+// ——— Admin: the demo "phone network" account (pbx/README.md "Guests and the gateway") ———
+
+/**
+ * POST /api/admin/sip/gateway-credentials (admin only): a SIP line for the tenant's `gateway` account,
+ * the demo phone network that rings operators' mobiles (S1 Away) and external numbers (C3, C5). No
+ * options yet; the body is `{}` (or absent).
+ */
+export const GatewayCredentialsBody = v.strictObject({})
+export type GatewayCredentialsBody = v.InferOutput<typeof GatewayCredentialsBody>
+/** The answer: SIP settings for `sip:gateway@<tenant domain>`, valid for SIP_CREDENTIAL_TTL_S. */
+export type GatewayCredentials = SipSettings

@@ -6,6 +6,7 @@ import helmet from '@fastify/helmet'
 import websocket from '@fastify/websocket'
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify'
 import type { HealthResponse } from '../contract/api.ts'
+import { adminSipRoutes } from './http/admin-sip.ts'
 import { authRoutes } from './http/auth.ts'
 import { callRoutes } from './http/calls.ts'
 import { contactRoutes } from './http/contacts.ts'
@@ -85,6 +86,7 @@ export async function buildApp(deps: AppDeps & { filesDir?: string }): Promise<F
     filesDir: deps.filesDir ?? path.join(os.tmpdir(), `frontline-files-${process.pid}`),
   })
   internalSipRoutes(app, deps)
+  adminSipRoutes(app, deps)
   wsRoutes(app, deps)
   await staticRoutes(app, deps)
   return app

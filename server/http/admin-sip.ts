@@ -1,0 +1,42 @@
+/**
+ * /api/admin/sip/*: the tenant's demo "phone network" line (pbx/README.md "Guests and the gateway").
+ * Only an admin may take it: whoever registers as `gateway` receives every call to an operator's
+ * mobile and every call out to a number (S1 Away, C3, C5).
+ */
+import { eq } from 'drizzle-orm'
+import type { FastifyInstance } from 'fastify'
+import { type GatewayCredentials, GatewayCredentialsBody } from '../../contract/calls.ts'
+import { schema } from '../db/index.ts'
+import { AppError } from '../errors.ts'
+import { domainCredentials, GATEWAY_USER, SIP_CREDENTIAL_TTL_S } from '../sip/index.ts'
+import { type AppDeps, principal, validate } from './context.ts'
+
+/** Registers the admin SIP routes. */
+export function adminSipRoutes(app: FastifyInstance, deps: AppDeps): void {
+  app.post('/api/admin/sip/gateway-credentials', async (req): Promise<GatewayCredentials> => {
+    const p = await principal(deps, req)
+    if (p.role !== 'admin') throw new AppError('E_FORBIDDEN')
+    validate(GatewayCredentialsBody, req.body ?? {})
+    const [t] = await deps.db.orm
+      .select({ sipDomain: schema.tenants.sipDomain, features: schema.tenants.features })
+      .from(schema.tenants)
+      .where(eq(schema.tenants.id, p.tenantId))
+    if (!t) throw new AppError('E_AUTH_REQUIRED')
+    if (!t.features.softphone) throw new AppError('E_NO_SOFTPHONE')
+    const expiresAtS = Math.floor(Date.now() / 1000) + SIP_CREDENTIAL_TTL_S
+    const { username, password } = domainCredentials(
+      deps.secrets.sipSecret,
+      GATEWAY_USER,
+      t.sipDomain,
+      expiresAtS,
+    )
+    return {
+      wsUrl: deps.sipWsUrl,
+      aor: `sip:${GATEWAY_USER}@${t.sipDomain}`,
+      domain: t.sipDomain,
+      username,
+      password,
+      expiresAt: new Date(expiresAtS * 1000).toISOString(),
+    }
+  })
+}

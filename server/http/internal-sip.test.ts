@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { CallPage, CallView } from '../../contract/calls.ts'
-import { schema } from '../db/index.ts'
+import { eventsSince, lastSeq, schema } from '../db/index.ts'
 import { aor, DOMAIN, kamailio, SALES_VN, SUPPORT_VN } from '../domain/calls/testkit.ts'
 import { targets } from '../test/dbs.ts'
 import { auth, type Fixture, makeFixture } from '../test/fixture.ts'
@@ -30,6 +30,15 @@ describe.each(targets)('/internal/sip on $name', (target) => {
       .set({ strategy: 'parallel', rrCursor: null })
       .where(eq(schema.groups.extension, '200'))
   })
+
+  const demoTenantId = async () => {
+    const [t] = await f.db.orm
+      .select({ id: schema.tenants.id })
+      .from(schema.tenants)
+      .where(eq(schema.tenants.slug, 'demo'))
+    if (!t) throw new Error('no demo tenant')
+    return t.id
+  }
 
   const call = async (callId: string): Promise<CallView> => {
     const page = (
@@ -124,6 +133,19 @@ describe.each(targets)('/internal/sip on $name', (target) => {
       expect(rec.fromNumber).toBe('+79164000000')
     })
 
+    it('the call.updated a route request publishes is the view the history shows (names from the snapshot)', async () => {
+      const before = await lastSeq(f.db.orm, await demoTenantId())
+      const { callId } = await k.route(await k.guest(), SALES_VN, { fromName: '+7 916 400-00-00' })
+      const events = await eventsSince(f.db.orm, await demoTenantId(), before, 50)
+      const published = events.filter((e) => e.type === 'call.updated').at(-1)?.payload as
+        | { call: CallView }
+        | undefined
+      const shown = await call(callId)
+      expect(shown.contactName).toEqual(expect.any(String))
+      expect(shown.groupName).toBe('Sales')
+      expect(published?.call).toEqual(shown)
+    })
+
     it('S1 Away → gateway: a direct call rings the gateway account with the mobile number', async () => {
       await f.db.orm
         .update(schema.employees)
@@ -211,6 +233,13 @@ describe.each(targets)('/internal/sip on $name', (target) => {
       }
       expect(firsts).toEqual([aor('104'), aor('105'), aor('106')])
     })
+    it('round robin under concurrent calls: three at once still start at three different members', async () => {
+      const guests = [await k.guest(), await k.guest(), await k.guest()]
+      const answers = await Promise.all(guests.map((g) => k.route(g, SUPPORT_VN)))
+      const firsts = answers.map(({ answer }) => (answer.action === 'relay' ? answer.targets[0] : answer))
+      expect([...firsts].sort()).toEqual([aor('104'), aor('105'), aor('106')])
+    })
+
     it('longest idle: who finished a call most recently rings last', async () => {
       await f.db.orm
         .update(schema.groups)

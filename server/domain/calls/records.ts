@@ -4,6 +4,7 @@
  * the same transaction as the row, so the feed never shows a state the database does not have.
  */
 import { and, eq, isNull, sql } from 'drizzle-orm'
+import type { CallView } from '../../../contract/calls.ts'
 import { appendEvent, type Queryable, schema, type Tx } from '../../db/index.ts'
 import { normalizeNumber } from '../routing/index.ts'
 import { type CallRow, toView } from './views.ts'
@@ -42,10 +43,10 @@ export async function contactByDigits(
   q: Queryable,
   tenantId: string,
   digits: string,
-): Promise<string | null> {
+): Promise<{ id: string; name: string } | null> {
   if (digits.length < 5) return null
   const [c] = await q
-    .select({ id: contacts.id })
+    .select({ id: contacts.id, name: contacts.name })
     .from(contacts)
     .where(
       and(
@@ -55,12 +56,20 @@ export async function contactByDigits(
     )
     .orderBy(contacts.name)
     .limit(1)
-  return c?.id ?? null
+  return c ?? null
 }
 
-/** Publishes the row as `call.updated`; `missed.added` too when it just became a missed call. */
-export async function publishCall(tx: Tx, row: CallRow, opts: { missedNow?: boolean } = {}): Promise<void> {
-  const view = await toView(tx, row)
+/**
+ * Publishes the row as `call.updated`; `missed.added` too when it just became a missed call. `known`:
+ * the row's view when the caller could build it without queries (the route request).
+ */
+export async function publishCall(
+  tx: Tx,
+  row: CallRow,
+  opts: { missedNow?: boolean } = {},
+  known?: CallView,
+): Promise<void> {
+  const view = known ?? (await toView(tx, row))
   await appendEvent(tx, row.tenantId, 'call.updated', { call: view })
   if (opts.missedNow) await appendEvent(tx, row.tenantId, 'missed.added', { call: view })
 }

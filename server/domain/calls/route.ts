@@ -4,21 +4,22 @@
  * legs (Referred-By, RFC 3892; Replaces, RFC 3891), asks server/domain/routing, keeps the hunt plan
  * for the failure_route, and writes the call record. Every answer is a SIP reply or a relay.
  */
-import { and, desc, eq, gt, or, sql } from 'drizzle-orm'
+import { and, desc, eq, getTableColumns, gt, isNull, or, sql } from 'drizzle-orm'
 import type { SipRouteAnswer, SipRouteBody } from '../../../contract/calls.ts'
 import { type Db, schema, type Tx } from '../../db/index.ts'
-import { GATEWAY_USER, GUEST_PREFIX, isGuestOf, parseSipUri, replacesCallId } from '../../sip/index.ts'
+import { GATEWAY_USER, GUEST_PREFIX, parseSipUri, replacesCallId } from '../../sip/index.ts'
 import {
   type Dialled,
   normalizeNumber,
   type RouteDecision,
+  type RoutingSnapshot,
   reachEmployee,
   routeCall,
   type Target,
 } from '../routing/index.ts'
 import { callBySipId, contactByDigits, digitsOf, publishCall, reasonFor } from './records.ts'
-import { type Loaded, loadSnapshot, tenantByDomain } from './snapshot.ts'
-import type { CallRow } from './views.ts'
+import { type Loaded, loadRouting } from './snapshot.ts'
+import { type CallRow, viewOf } from './views.ts'
 
 const { calls, groups } = schema
 type CallPlan = schema.CallPlan
@@ -41,24 +42,26 @@ export async function routeInvite(db: Db, body: SipRouteBody, now = new Date()):
   if (!from || !ruri) return reject(400, 'Bad URI')
   // A contact's host is the browser's made-up one (RFC 7118 §5): the tenant is then the caller's.
   const toContact = /;alias=/i.test(body.ruri)
-  const tenant = await tenantByDomain(db.orm, toContact ? from.host : body.domain)
-  if (!tenant) return reject(404, 'Unknown domain')
+  // Tenant, snapshot and "is this guest line live" in one statement, outside the transaction: under
+  // READ COMMITTED a transaction's reads see no steadier picture than this, and the writes below are
+  // guarded on their own (call row FOR UPDATE, round-robin cursor compare-and-set).
+  const guestUser = body.attempt === undefined && from.user.startsWith(GUEST_PREFIX) ? from.user : null
+  const got = await loadRouting(db.orm, { domain: toContact ? from.host : body.domain }, now, guestUser)
+  if (!got) return reject(404, 'Unknown domain')
+  const loaded = got.loaded
   // The From domain is what auth_ephemeral checked; it must be the dialled tenant's.
-  if (from.host !== tenant.sipDomain) return reject(403, 'Foreign domain')
+  if (from.host !== loaded.tenant.sipDomain) return reject(403, 'Foreign domain')
+  if (body.attempt !== undefined) return db.orm.transaction((tx) => nextSet(tx, loaded, body, now))
+  const caller = whoCalls(loaded, from.user, got.guest)
+  if (!caller) return reject(403, 'Unknown caller')
   return db.orm.transaction(async (tx) => {
-    // One routing decision at a time per tenant: round-robin cursors and hunt plans stay consistent.
-    await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`routing:${tenant.id}`}))`)
-    const loaded = await loadSnapshot(tx, tenant, now)
-    if (body.attempt !== undefined) return nextSet(tx, loaded, body, now)
-    const caller = await whoCalls(tx, loaded, from.user, now)
-    if (!caller) return reject(403, 'Unknown caller')
     if (body.replaces) return attended(tx, loaded, body, caller, now)
     // An INVITE to a colleague's registered contact rather than an AOR (SIP.js does this in transfers):
     // employees may, guests must go through a virtual number.
     if (toContact) {
       if (caller.kind !== 'employee') return reject(403, 'Only virtual numbers')
       const row = await upsert(tx, {
-        tenantId: tenant.id,
+        tenantId: loaded.tenant.id,
         sipCallId: body.callId,
         direction: 'internal',
         state: 'ringing',
@@ -69,7 +72,7 @@ export async function routeInvite(db: Db, body: SipRouteBody, now = new Date()):
         callerEmployeeId: caller.id,
         startedAt: now,
       })
-      await publishCall(tx, row)
+      await publishRouted(tx, loaded, row)
       return { action: 'direct' }
     }
     const original = body.referredBy ? await transferredFrom(tx, loaded, body.referredBy, caller, now) : null
@@ -77,12 +80,12 @@ export async function routeInvite(db: Db, body: SipRouteBody, now = new Date()):
   })
 }
 
-async function whoCalls(tx: Tx, l: Loaded, user: string, now: Date): Promise<Caller | null> {
+/** `liveGuest`: the snapshot query found `user` to be a live guest line of this tenant. */
+function whoCalls(l: Loaded, user: string, liveGuest: boolean): Caller | null {
   const e = l.snapshot.employees.find((x) => x.extension === user)
   if (e) return { kind: 'employee', user, id: e.id }
   if (user === GATEWAY_USER) return { kind: 'gateway', user }
-  if (user.startsWith(GUEST_PREFIX) && (await isGuestOf(tx, l.tenant.id, user, now)))
-    return { kind: 'guest', user }
+  if (user.startsWith(GUEST_PREFIX) && liveGuest) return { kind: 'guest', user }
   return null
 }
 
@@ -126,20 +129,18 @@ interface FirstSetInput {
 
 async function firstSet(tx: Tx, l: Loaded, body: SipRouteBody, input: FirstSetInput, now: Date) {
   const { caller, dialled, original } = input
-  const s = l.snapshot
-  let decision: RouteDecision
-  if (original) {
-    // C5/C7: the transferor places the new leg — their outgoing right, the target's incoming rules.
-    decision = routeCall(s, { from: original.referrer.extension, fromIsEmployee: true, to: dialled })
-  } else if (caller.kind === 'employee') {
-    decision = routeCall(s, { from: caller.user, fromIsEmployee: true, to: dialled })
-  } else {
+  // C5/C7: a transfer leg is placed by the transferor — their outgoing right, the target's incoming rules.
+  const decide = (s: RoutingSnapshot): RouteDecision =>
+    original
+      ? routeCall(s, { from: original.referrer.extension, fromIsEmployee: true, to: dialled })
+      : routeCall(s, { from: caller.user, fromIsEmployee: caller.kind === 'employee', to: dialled })
+  if (!original && caller.kind !== 'employee') {
     // Guests and the phone network reach the company through its virtual numbers only (no toll fraud).
     const n = normalizeNumber(dialled)
-    const isVn = n !== null && s.virtualNumbers.some((v) => normalizeNumber(v.number) === n)
+    const isVn = n !== null && l.snapshot.virtualNumbers.some((v) => normalizeNumber(v.number) === n)
     if (!isVn) return reject(403, 'Only virtual numbers')
-    decision = routeCall(s, { from: caller.user, fromIsEmployee: false, to: dialled })
   }
+  const decision = await claimCursor(tx, l, decide(l.snapshot), decide)
   const direction: CallDirection = original
     ? original.row.direction === 'out'
       ? 'in'
@@ -161,6 +162,8 @@ async function firstSet(tx: Tx, l: Loaded, body: SipRouteBody, input: FirstSetIn
         ? toNumber
         : toNumber
   const peerDigits = direction === 'internal' ? '' : digitsOf(peerNumber)
+  const contact =
+    !original?.row.contactId && peerDigits ? await contactByDigits(tx, l.tenant.id, peerDigits) : null
   const group = decision.dialled.kind === 'group' ? decision.dialled.groupId : (original?.row.groupId ?? null)
   const base = {
     tenantId: l.tenant.id,
@@ -177,8 +180,7 @@ async function firstSet(tx: Tx, l: Loaded, body: SipRouteBody, input: FirstSetIn
         : (original?.row.virtualNumber ?? null),
     callerEmployeeId: caller.kind === 'employee' ? caller.id : null,
     groupId: group,
-    contactId:
-      original?.row.contactId ?? (peerDigits ? await contactByDigits(tx, l.tenant.id, peerDigits) : null),
+    contactId: original?.row.contactId ?? contact?.id ?? null,
     transferOfId: original?.row.id ?? null,
     startedAt: now,
   }
@@ -194,7 +196,7 @@ async function firstSet(tx: Tx, l: Loaded, body: SipRouteBody, input: FirstSetIn
       missed,
       plan: null,
     })
-    await publishCall(tx, row, { missedNow: missed })
+    await publishRouted(tx, l, row, contact, { missedNow: missed })
     return reject(decision.code, decision.reason)
   }
   const plan: CallPlan = {
@@ -208,15 +210,44 @@ async function firstSet(tx: Tx, l: Loaded, body: SipRouteBody, input: FirstSetIn
   plan.gatewayFor = first
     .filter((t) => t.via === 'mobile')
     .flatMap((t) => (t.employeeId ? [t.employeeId] : []))
-  if (decision.rrCursor !== undefined && decision.dialled.kind === 'group') {
-    await tx
-      .update(groups)
-      .set({ rrCursor: decision.rrCursor })
-      .where(and(eq(groups.tenantId, l.tenant.id), eq(groups.id, decision.dialled.groupId)))
-  }
   const row = await upsert(tx, { ...base, state: 'ringing', offeredIds: plan.sets[0] ?? [], plan })
-  await publishCall(tx, row)
+  await publishRouted(tx, l, row, contact)
   return relay(l, first, plan)
+}
+
+/**
+ * Round robin: the group's cursor moves from the value this decision was made with to its new first
+ * member as a compare-and-set, so two calls routed at once never both start at the same member (no
+ * tenant-wide lock: other calls do not wait). The loser re-reads the cursor under the group row's lock
+ * (held to commit) and decides again.
+ */
+async function claimCursor(
+  tx: Tx,
+  l: Loaded,
+  decision: RouteDecision,
+  decide: (s: RoutingSnapshot) => RouteDecision,
+): Promise<RouteDecision> {
+  if (decision.action !== 'relay' || decision.rrCursor === undefined || decision.dialled.kind !== 'group')
+    return decision
+  const groupId = decision.dialled.groupId
+  const ofGroup = and(eq(groups.tenantId, l.tenant.id), eq(groups.id, groupId))
+  const seen = l.snapshot.groups.find((g) => g.id === groupId)?.rrCursor ?? null
+  const moved = await tx
+    .update(groups)
+    .set({ rrCursor: decision.rrCursor })
+    .where(and(ofGroup, seen === null ? isNull(groups.rrCursor) : eq(groups.rrCursor, seen)))
+    .returning({ id: groups.id })
+  if (moved.length) return decision
+  const [locked] = await tx.select({ cursor: groups.rrCursor }).from(groups).where(ofGroup).for('update')
+  if (!locked) return decision
+  const again = decide({
+    ...l.snapshot,
+    groups: l.snapshot.groups.map((g) => (g.id === groupId ? { ...g, rrCursor: locked.cursor } : g)),
+  })
+  if (again.action === 'relay' && again.rrCursor !== undefined) {
+    await tx.update(groups).set({ rrCursor: again.rrCursor }).where(ofGroup)
+  }
+  return again
 }
 
 function dialledNumber(l: Loaded, d: Dialled, raw: string): string {
@@ -335,20 +366,50 @@ async function attended(
     startedAt: now,
     plan: null,
   })
-  await publishCall(tx, row)
+  await publishRouted(tx, l, row)
   return { action: 'direct' }
 }
 
 type NewCall = typeof calls.$inferInsert
+type Upserted = CallRow & { hasRecording: boolean }
 
-/** Insert, or (a repeated initial INVITE) replace the record of this Call-ID. */
-async function upsert(tx: Tx, values: NewCall): Promise<CallRow> {
+/**
+ * Insert, or (a repeated initial INVITE) replace the record of this Call-ID. Also says whether the
+ * call has a recording (only a replaced record can), so its view needs no further query.
+ */
+async function upsert(tx: Tx, values: NewCall): Promise<Upserted> {
   const { tenantId: _t, sipCallId: _s, ...rest } = values
   const [row] = await tx
     .insert(calls)
     .values(values)
     .onConflictDoUpdate({ target: [calls.tenantId, calls.sipCallId], set: rest })
-    .returning()
+    .returning({
+      ...getTableColumns(calls),
+      hasRecording: sql<boolean>`EXISTS (SELECT 1 FROM call_recordings r WHERE r.call_id = ${calls.id})`,
+    })
   if (!row) throw new Error('call upsert returned nothing')
   return row
+}
+
+/**
+ * `call.updated` for a record the route request wrote: its view comes from the snapshot's names (and
+ * the contact just looked up) instead of toView's queries — unless it links a contact whose name we
+ * do not have (a transfer leg inheriting the original call's contact).
+ */
+async function publishRouted(
+  tx: Tx,
+  l: Loaded,
+  row: Upserted,
+  contact: { id: string; name: string } | null = null,
+  opts: { missedNow?: boolean } = {},
+): Promise<void> {
+  const { hasRecording, ...plain } = row
+  if (plain.contactId && plain.contactId !== contact?.id) return publishCall(tx, plain, opts)
+  const view = viewOf(plain, {
+    employees: l.names,
+    groups: l.groupNames,
+    contacts: new Map(contact ? [[contact.id, contact.name]] : []),
+    recorded: new Set(hasRecording ? [plain.id] : []),
+  })
+  await publishCall(tx, plain, opts, view)
 }

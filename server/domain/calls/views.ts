@@ -57,7 +57,22 @@ export async function toViews(q: Queryable, tenantId: string, rows: CallRow[]): 
         )
     ).map((r) => r.id),
   )
-  return rows.map((r) => ({
+  return rows.map((r) =>
+    viewOf(r, { employees: names, groups: groupNames, contacts: contactNames, recorded: withRec }),
+  )
+}
+
+/** Names the views of a tenant's rows refer to, and which calls have a recording. */
+export interface ViewNames {
+  employees: ReadonlyMap<string, string>
+  groups: ReadonlyMap<string, string>
+  contacts: ReadonlyMap<string, string>
+  recorded: ReadonlySet<string>
+}
+
+/** A row's view from names already at hand (the route request has the tenant's snapshot). */
+export function viewOf(r: CallRow, n: ViewNames): CallView {
+  return {
     id: r.id,
     sipCallId: r.sipCallId,
     direction: r.direction,
@@ -68,11 +83,11 @@ export async function toViews(q: Queryable, tenantId: string, rows: CallRow[]): 
     virtualNumber: r.virtualNumber,
     callerEmployeeId: r.callerEmployeeId,
     answeredById: r.answeredById,
-    answeredByName: r.answeredById ? (names.get(r.answeredById) ?? null) : null,
+    answeredByName: r.answeredById ? (n.employees.get(r.answeredById) ?? null) : null,
     groupId: r.groupId,
-    groupName: r.groupId ? (groupNames.get(r.groupId) ?? null) : null,
+    groupName: r.groupId ? (n.groups.get(r.groupId) ?? null) : null,
     contactId: r.contactId,
-    contactName: r.contactId ? (contactNames.get(r.contactId) ?? null) : null,
+    contactName: r.contactId ? (n.contacts.get(r.contactId) ?? null) : null,
     transferOfId: r.transferOfId,
     startedAt: r.startedAt.toISOString(),
     answeredAt: iso(r.answeredAt),
@@ -82,11 +97,11 @@ export async function toViews(q: Queryable, tenantId: string, rows: CallRow[]): 
     failureReason: r.failureReason,
     missed: r.missed,
     handledById: r.handledById,
-    handledByName: r.handledById ? (names.get(r.handledById) ?? null) : null,
+    handledByName: r.handledById ? (n.employees.get(r.handledById) ?? null) : null,
     handledAt: iso(r.handledAt),
     handledHow: r.handledHow,
-    hasRecording: withRec.has(r.id),
-  }))
+    hasRecording: n.recorded.has(r.id),
+  }
 }
 
 /** One view. */

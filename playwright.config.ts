@@ -1,5 +1,6 @@
 /** Playwright: Debian's Chromium with mobile emulation (Pixel 7); one server per worker (e2e/fixtures.ts). */
 import { defineConfig, devices } from '@playwright/test'
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './scripts/harness.ts'
 
 export default defineConfig({
   testDir: 'e2e',
@@ -23,20 +24,8 @@ export default defineConfig({
         ...devices['Pixel 7'],
         browserName: 'chromium',
         launchOptions: {
-          executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-          // Measured flags (shared/recipes): no sandbox as root, no GPU, fake media for calls.
-          args: [
-            '--no-sandbox',
-            '--disable-gpu',
-            '--disable-quic',
-            '--no-first-run',
-            '--disable-background-networking',
-            '--disable-component-update',
-            '--disable-sync',
-            '--use-fake-ui-for-media-stream',
-            '--use-fake-device-for-media-stream',
-            '--autoplay-policy=no-user-gesture-required',
-          ],
+          executablePath: CHROMIUM_PATH,
+          args: CHROMIUM_ARGS,
         },
       },
     },

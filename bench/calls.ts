@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { type Browser, chromium, type Page } from '@playwright/test'
 import { build } from 'esbuild'
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/harness.ts'
 import { ephemeral, freePort, median, ms, percentile, randomSecret, sleep, table } from './lib/common.ts'
 import {
   launchServer,
@@ -26,19 +27,6 @@ import {
   startPlainKamailio,
   stopChild,
 } from './lib/frontline.ts'
-
-const FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-fake-ui-for-media-stream',
-  '--use-fake-device-for-media-stream',
-  '--autoplay-policy=no-user-gesture-required',
-]
 
 /** The page: the app's phone on window (browser code, bundled by esbuild from stdin). */
 const PAGE_SOURCE = `
@@ -215,7 +203,6 @@ export async function measureCalls(root: string, opts: { calls?: number; warmup?
   const cleanup: (() => Promise<unknown>)[] = []
   try {
     const server = await launchServer({
-      root,
       port: await freePort(),
       sipWsPort: await freePort(),
       dataDir,
@@ -251,9 +238,9 @@ export async function measureCalls(root: string, opts: { calls?: number; warmup?
     const page = await servePage(root)
     cleanup.push(() => new Promise((r) => page.server.close(r)))
     const browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+      executablePath: CHROMIUM_PATH,
       headless: true,
-      args: FLAGS,
+      args: CHROMIUM_ARGS,
     })
     cleanup.push(() => browser.close())
     const errors: string[] = []

@@ -1,15 +1,8 @@
 /** Shared helpers for the SIP benchmarks: ports, percentiles, ephemeral credentials, Kamailio memory. */
 import { createHmac, randomBytes } from 'node:crypto'
 import { readdir, readFile } from 'node:fs/promises'
-import { type AddressInfo, createServer } from 'node:net'
 
-export async function freePort(): Promise<number> {
-  const s = createServer().listen(0, '127.0.0.1')
-  await new Promise((r) => s.once('listening', r))
-  const { port } = s.address() as AddressInfo
-  await new Promise((r) => s.close(r))
-  return port
-}
+export { freePort } from '../../scripts/harness.ts'
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 

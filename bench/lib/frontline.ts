@@ -1,10 +1,10 @@
 /** A real Frontline server (own data dir, Kamailio on) and a plain Kamailio for the call benchmarks. */
 import { type ChildProcess, spawn } from 'node:child_process'
-import { existsSync } from 'node:fs'
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { LoginResponse } from '../../contract/api.ts'
 import { findKamailio, renderConfig, rpc } from '../../pbx/index.ts'
+import { launchServer as launch, stopServer } from '../../scripts/harness.ts'
 
 export interface Server {
   baseURL: string
@@ -14,71 +14,18 @@ export interface Server {
   output: () => string
 }
 
-/** Like e2e/fixtures.ts launchServer: resolves once health says sip=running and demo logins exist. */
+/** A real server with Kamailio on its own data dir (scripts/harness.ts); resolves once it is ready. */
 export async function launchServer(o: {
-  root: string
   port: number
   sipWsPort: number
   dataDir: string
   password: string
 }): Promise<Server> {
-  const lines: string[] = []
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    cwd: o.root,
-    env: {
-      ...process.env,
-      HOST: '127.0.0.1',
-      PORT: String(o.port),
-      DATA_DIR: o.dataDir,
-      DEMO_PASSWORD: o.password,
-      SEED_DEMO: '1',
-      KAMAILIO: process.env.KAMAILIO || 'kamailio',
-      SIP_WS_PORT: String(o.sipWsPort),
-      SIP_WS_URL: `ws://127.0.0.1:${o.sipWsPort}`,
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  for (const s of [child.stdout, child.stderr]) {
-    s?.setEncoding('utf8').on('data', (d: string) => {
-      lines.push(d)
-      if (lines.length > 400) lines.shift()
-    })
-  }
-  const output = () => lines.join('').slice(-6000)
-  const until = Date.now() + 90_000
-  while (Date.now() < until) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`server exited during start (${child.exitCode ?? child.signalCode}):\n${output()}`)
-    }
-    try {
-      const res = await fetch(`http://127.0.0.1:${o.port}/api/health`, { signal: AbortSignal.timeout(1000) })
-      const body = res.ok ? ((await res.json()) as { sip?: string }) : null
-      if (body?.sip === 'running' && existsSync(path.join(o.dataDir, 'demo-logins.json'))) {
-        return {
-          baseURL: `http://127.0.0.1:${o.port}`,
-          child,
-          dataDir: o.dataDir,
-          password: o.password,
-          output,
-        }
-      }
-    } catch {}
-    await new Promise((r) => setTimeout(r, 100))
-  }
-  child.kill('SIGKILL')
-  throw new Error(`server did not become ready (sip running) within 90 s:\n${output()}`)
+  const { child, output } = await launch({ ...o, pbx: true, timeoutMs: 90_000 })
+  return { baseURL: `http://127.0.0.1:${o.port}`, child, dataDir: o.dataDir, password: o.password, output }
 }
 
-/** SIGTERM (the server stops its Kamailio), SIGKILL after 10 s. */
-export async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return
-  const exited = new Promise((r) => child.once('exit', r))
-  child.kill('SIGTERM')
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
-  await exited
-  clearTimeout(timer)
-}
+export { stopServer as stopChild }
 
 async function api<T>(base: string, method: string, url: string, body: unknown, token?: string): Promise<T> {
   const res = await fetch(base + url, {
@@ -139,7 +86,7 @@ export async function startPlainKamailio(o: {
     }
     await new Promise((r) => setTimeout(r, 100))
   }
-  return { stop: () => stopChild(child), cfg }
+  return { stop: () => stopServer(child), cfg }
 }
 
 /**

@@ -194,7 +194,9 @@ export class CallHandle {
     dtmf.ontonechange = (e) => {
       if (e.tone) this.dtmfSent += e.tone
     }
-    dtmf.insertDTMF(tones, 100, 70)
+    // insertDTMF replaces the tones still queued (WebRTC §7.2), so fast key presses would drop digits:
+    // append to what has not been played yet.
+    dtmf.insertDTMF(dtmf.toneBuffer + tones, 100, 70)
     return true
   }
 

@@ -67,7 +67,11 @@ describe('pbx: Kamailio rendered from the template', () => {
   let routeAnswer: unknown = { action: 'reject', code: 404, reason: 'Not Found' }
   let routeStatus = 200
   /** How long the stand-in takes to answer a dialog report (a slow or busy server). */
-  let dialogDelayMs = 0
+  /** While set, the stand-in answers no dialog report until it resolves (a server that hangs). */
+  let dialogGate: Promise<void> | null = null
+  let dialogAnswered = 0
+  /** Dialog reports whose sender gave up waiting (http_client's timeout) before the stand-in answered. */
+  let dialogAbandoned = 0
   const log: string[] = []
   const agents: UserAgent[] = []
 
@@ -101,7 +105,13 @@ describe('pbx: Kamailio rendered from the template', () => {
         calls.push({ path: req.url ?? '', headers: req.headers, body })
         res.setHeader('content-type', 'application/json')
         if (req.url === '/internal/sip/dialog') {
-          setTimeout(() => res.end(JSON.stringify({ ok: true })), dialogDelayMs)
+          res.on('close', () => {
+            if (!res.writableEnded) dialogAbandoned++
+          })
+          void (dialogGate ?? Promise.resolve()).then(() => {
+            dialogAnswered++
+            if (!res.destroyed) res.end(JSON.stringify({ ok: true }))
+          })
           return
         }
         if (req.url !== '/internal/sip/route') return res.end(JSON.stringify({ ok: true }))
@@ -251,11 +261,16 @@ describe('pbx: Kamailio rendered from the template', () => {
   })
 
   it('never holds a call for a slow server’s dialog answers; reports keep their order', async () => {
-    // The fallback path (route answered 500) is the one that still sends a start report: three
-    // reports, each answered only after a second. Blocking reports would add ≥ 2 s to the call set-up
-    // (start before the fork, answer in the 200 OK's path) and to the BYE.
+    // The fallback path (route answered 500) is the one that still sends a start report. The stand-in
+    // answers no dialog report until the call is over: if Kamailio waited for the reports (start before
+    // the fork, answer in the 200 OK's path, end on the BYE) the call could never be set up or ended.
     routeStatus = 500
-    dialogDelayMs = 1000
+    let release = () => {}
+    dialogGate = new Promise<void>((r) => {
+      release = r
+    })
+    const answeredBefore = dialogAnswered
+    const abandonedBefore = dialogAbandoned
     try {
       agents[0]!.delegate = { onInvite: (inv) => void inv.accept() }
       const bob = agents[agents.length - 1]!
@@ -263,23 +278,25 @@ describe('pbx: Kamailio rendered from the template', () => {
       const established = new Promise<void>((r) =>
         inviter.stateChange.addListener((x) => x === SessionState.Established && r()),
       )
-      const t0 = Date.now()
       await inviter.invite()
       await established
-      expect(Date.now() - t0).toBeLessThan(600)
-      const t1 = Date.now()
       await new Promise<void>((resolve) => {
         void inviter.bye({ requestDelegate: { onAccept: () => resolve() } })
       })
-      expect(Date.now() - t1).toBeLessThan(600)
+      // Set up and torn down while the start report still waits for its answer: a Kamailio that
+      // blocked on it could only go on after http_client gave up on the report (abandoned).
+      expect(dialogAnswered).toBe(answeredBefore)
+      expect(dialogAbandoned).toBe(abandonedBefore)
+      release()
       const mine = () =>
         calls.filter((c) => c.path === '/internal/sip/dialog' && c.body.callId === inviter.request.callId)
       for (let i = 0; i < 80 && mine().length < 3; i++) await new Promise((r) => setTimeout(r, 50))
       expect(mine().map((c) => c.body.event)).toEqual(['start', 'answer', 'end'])
       expect(mine()[1]?.body).toMatchObject({ answeredBy: `sip:101@${DOMAIN}` })
     } finally {
+      release()
       routeStatus = 200
-      dialogDelayMs = 0
+      dialogGate = null
       agents[0]!.delegate = {}
     }
   })
@@ -366,10 +383,17 @@ describe('pbx: Kamailio rendered from the template', () => {
 
   it('sequential: after the ring timeout the failure_route asks for the next set and rings it', async () => {
     const alice = agents[0]!
-    alice.delegate = { onInvite: (inv) => void inv.progress() }
+    const offered: string[] = []
+    alice.delegate = {
+      onInvite: (inv) => {
+        offered.push('101')
+        void inv.progress()
+      },
+    }
     const established = new Promise<void>((resolve) => {
       void registered('106', {
         onInvite: (inv) => {
+          offered.push('106')
           void inv.accept()
           resolve()
         },
@@ -385,11 +409,11 @@ describe('pbx: Kamailio rendered from the template', () => {
     const up = new Promise<void>((r) =>
       inviter.stateChange.addListener((x) => x === SessionState.Established && r()),
     )
-    const t0 = Date.now()
     await inviter.invite()
     await established
     await up
-    expect(Date.now() - t0).toBeGreaterThan(900)
+    // The first set rang and timed out (408) before the server was asked for the next one.
+    expect(offered).toEqual(['101', '106'])
     const asks = calls.filter(
       (c) => c.path === '/internal/sip/route' && c.body.callId === inviter.request.callId,
     )

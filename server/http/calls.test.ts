@@ -95,6 +95,30 @@ describe.each(targets)('calls API on $name', (target) => {
       }
     })
 
+    it('a forged cursor (loose date, non-UUID id) is a 400 on both lists, never a 500', async () => {
+      const b64 = (s: string) => Buffer.from(s).toString('base64url')
+      const good = '2024-05-01T10:00:00.000Z'
+      const uuid = '00000000-0000-4000-8000-000000000000'
+      for (const raw of [
+        '1|00000000-0000-0000-0000-000000000000',
+        `${good}|${'-'.repeat(36)}`,
+        `${good}|zzzzzzzz-zzzz-zzzz-zzzz-zzzzzzzzzzzz`,
+        `2024-13-45T99:00:00.000Z|${uuid}`,
+        `2024-02-30T10:00:00.000Z|${uuid}`,
+        `Wed, 01 May 2024 10:00:00 GMT|${uuid}`,
+        `${good}|${uuid}|x`,
+        `+275760-09-13T00:00:00.000Z|${uuid}`,
+      ]) {
+        for (const url of ['/api/calls?scope=all', '/api/calls/missed?']) {
+          const r = await get(`${url}&before=${b64(raw)}`, op1)
+          expect(r.statusCode, `${url} ${raw}`).toBe(400)
+          expect(r.json().error.code).toBe('E_VALIDATION')
+        }
+      }
+      const ok = await get(`/api/calls?scope=all&before=${b64(`${good}|${uuid}`)}`, op1)
+      expect(ok.statusCode).toBe(200)
+    })
+
     it('details: SIP call id, virtual number, contact link; another tenant’s call is 404', async () => {
       const all = (await get('/api/calls?scope=all', op1)).json() as CallPage
       const id = all.items.find((c) => c.sipCallId === answered)!.id

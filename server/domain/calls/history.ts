@@ -21,10 +21,22 @@ function encodeCursor(row: CallRow): string {
   return Buffer.from(`${row.startedAt.toISOString()}|${row.id}`).toString('base64url')
 }
 
-function decodeCursor(raw: string): { at: string; id: string } {
-  const [at = '', id = ''] = Buffer.from(raw, 'base64url').toString('utf8').split('|')
-  if (Number.isNaN(Date.parse(at)) || !/^[0-9a-f-]{36}$/.test(id))
-    throw new AppError('E_VALIDATION', ['before: bad cursor'])
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
+
+/**
+ * Only the exact shape encodeCursor writes: `toISOString()` (round-trips, so Postgres' ::timestamptz
+ * can never disagree) and a real UUID. Anything else is a 400, never a cast error (500).
+ */
+export function decodeCursor(raw: string): { at: string; id: string } {
+  const bad = () => new AppError('E_VALIDATION', ['before: bad cursor'])
+  if (!/^[A-Za-z0-9_-]{1,200}$/.test(raw)) throw bad()
+  const parts = Buffer.from(raw, 'base64url').toString('utf8').split('|')
+  if (parts.length !== 2) throw bad()
+  const [at = '', id = ''] = parts
+  if (!ISO.test(at) || !UUID.test(id)) throw bad()
+  const t = new Date(at)
+  if (Number.isNaN(t.getTime()) || t.toISOString() !== at) throw bad()
   return { at, id }
 }
 

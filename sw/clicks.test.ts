@@ -47,6 +47,32 @@ describe('targetPath', () => {
     expect(targetPath({ url: '//evil.example/' })).toBe('/')
     expect(targetPath({ url: '/contacts' })).toBe('/contacts')
   })
+  it('refuses paths that the URL parser resolves to another host (open redirect)', () => {
+    const origin = 'https://app.example'
+    for (const url of [
+      '/\\evil.com/x',
+      '/\\/evil.com',
+      '\\\\evil.com',
+      '/\t/evil.com',
+      '/\n/evil.com/x',
+      '/%09/evil.com',
+      'javascript:alert(1)',
+      'https://app.example.evil.com/',
+      'https://evil.com/@app.example',
+      'evil.com',
+    ]) {
+      const got = targetPath({ url }, origin)
+      expect(got, url).toMatch(/^\/(?!\/|\\)/)
+      expect(new URL(got, origin).origin, url).toBe(origin)
+    }
+    expect(targetPath({ url: '/\\evil.com/x' }, origin)).toBe('/')
+    expect(targetPath({ url: '/\t/evil.com' }, origin)).toBe('/')
+  })
+  it('keeps same-origin paths with query and hash', () => {
+    const origin = 'https://app.example'
+    expect(targetPath({ url: '/calls/c1?x=1#rec' }, origin)).toBe('/calls/c1?x=1#rec')
+    expect(targetPath({ url: '/requests/../calls' }, origin)).toBe('/calls')
+  })
 })
 
 describe('handleNotificationClick', () => {

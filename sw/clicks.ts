@@ -23,10 +23,30 @@ export interface WindowLike {
   postMessage(msg: unknown): void
 }
 
-/** Which in-app path a notification leads to; only same-origin relative paths are accepted. */
-export function targetPath(data: unknown): string {
+/** The app's origin: the service worker's own (a placeholder where there is none, e.g. unit tests). */
+const selfOrigin = (): string => globalThis.location?.origin ?? 'https://app.invalid'
+
+/**
+ * `url` as an in-app path (path, query, hash) when it resolves to our own origin, else null. Parsing
+ * decides, not the text: `/\evil.com/x`, `/\t/evil.com` or `//evil.com` resolve to another host.
+ */
+export function sameOriginPath(url: string, origin: string = selfOrigin()): string | null {
+  if (!url.startsWith('/')) return null
+  let u: URL
+  try {
+    u = new URL(url, origin)
+  } catch {
+    return null
+  }
+  if (u.origin !== new URL(origin).origin) return null
+  return `${u.pathname}${u.search}${u.hash}`
+}
+
+/** Which in-app path a notification leads to; only same-origin paths are accepted. */
+export function targetPath(data: unknown, origin: string = selfOrigin()): string {
   const d = (data ?? {}) as NotificationData
-  if (typeof d.url === 'string' && d.url.startsWith('/') && !d.url.startsWith('//')) return d.url
+  const own = typeof d.url === 'string' ? sameOriginPath(d.url, origin) : null
+  if (own) return own
   if (d.type === 'chat' && typeof d.chatId === 'string') return `/requests/${encodeURIComponent(d.chatId)}`
   if (d.type === 'call' || d.type === 'missed_call') return '/calls'
   if (d.type === 'lead') return '/requests'

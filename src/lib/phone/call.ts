@@ -29,8 +29,8 @@ export interface CallDeps {
   holdMusicUrl?: string
   outputDeviceId: string | null
   onRecording?: (r: Recording) => void
-  /** RFC 3515: the remote party asks us to call someone else (we are the transferee). */
-  onReferred: (referral: Referral) => void
+  /** RFC 3515: the remote party of `session` asks us to call someone else (we are the transferee). */
+  onReferred: (referral: Referral, session: Session) => void
   /** Media constraints for getUserMedia (audio only). */
   media: { constraints: { audio: boolean; video: false } }
 }
@@ -73,7 +73,7 @@ export class CallHandle {
       onBye: () => {
         this.pendingEnd ??= { kind: 'remote_hangup', code: null, reason: 'BYE' }
       },
-      onRefer: (referral) => deps.onReferred(referral),
+      onRefer: (referral) => deps.onReferred(referral, session),
       // A re-INVITE from the other side: sendonly/inactive means they put us on hold (RFC 3264 §8.4).
       onInvite: (request) => {
         const sdp = request.body ?? ''

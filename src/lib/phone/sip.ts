@@ -10,6 +10,7 @@ import {
   type Referral,
   Registerer,
   RegistererState,
+  type Session,
   SIPExtension,
   type URI,
   UserAgent,
@@ -26,6 +27,8 @@ import {
   type LineState,
   lineReducer,
   reconnectDelayMs,
+  referralAllowed,
+  registerFailed,
   renewAtMs,
 } from './state.ts'
 
@@ -69,6 +72,16 @@ export interface PhoneSnapshot {
 }
 
 type Listener = (s: PhoneSnapshot) => void
+
+/** A final non-2xx answer to REGISTER. */
+class RegisterError extends Error {
+  constructor(
+    readonly code: number,
+    readonly reason: string,
+  ) {
+    super(`REGISTER rejected: ${code} ${reason}`.trim())
+  }
+}
 
 const MEDIA = { constraints: { audio: true, video: false as const } }
 
@@ -153,18 +166,19 @@ export class Phone {
     this.stopping = false
     globalThis.addEventListener?.('online', this.onOnline)
     globalThis.addEventListener?.('offline', this.onOffline)
+    // Credentials are renewed whatever happens to the first REGISTER (a reconnect may succeed later).
+    this.scheduleRenewal()
     this.lineEvent({ type: 'register' })
     try {
       await this.ua.start()
+      await this.register()
     } catch (e) {
-      this.lineEvent({ type: 'lost', reason: (e as Error).message })
-      this.scheduleReconnect()
-      return
+      // A refused or lost first REGISTER takes the same backoff/reconnect path as a transport loss.
+      this.registerFailed(e)
     }
-    await this.register()
-    this.scheduleRenewal()
   }
 
+  /** REGISTER sent and answered 2xx; rejects with a RegisterError (SIP code, or null: no response). */
   private register(): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.registerer
@@ -174,18 +188,26 @@ export class Phone {
               this.lineEvent({ type: 'registered', at: this.now() })
               resolve()
             },
-            onReject: (r) => {
-              const code = r.message.statusCode ?? 0
-              this.lineEvent({ type: 'rejected', code, reason: r.message.reasonPhrase ?? '' })
-              reject(new Error(`REGISTER rejected: ${code}`))
-            },
+            onReject: (r) =>
+              reject(new RegisterError(r.message.statusCode ?? 0, r.message.reasonPhrase ?? '')),
           },
         })
-        .catch((e: Error) => {
-          this.lineEvent({ type: 'lost', reason: e.message })
-          reject(e)
-        })
+        .catch((e: Error) => reject(e))
     })
+  }
+
+  /** Apply a failed (re-)registration to the line and reconnect with backoff unless it is final. */
+  private registerFailed(e: unknown): void {
+    const f =
+      e instanceof RegisterError
+        ? { code: e.code, reason: e.reason }
+        : { code: null, reason: (e as Error)?.message || 'transport closed' }
+    const { line, reconnect } = registerFailed(this.line, f)
+    if (line !== this.line) {
+      this.line = line
+      this.emit()
+    }
+    if (reconnect) this.scheduleReconnect()
   }
 
   /** A4 "re-register line": reconnect the transport if needed, then REGISTER again now. */
@@ -196,10 +218,7 @@ export class Phone {
       if (!this.ua.isConnected()) await this.ua.reconnect()
       await this.register()
     } catch (e) {
-      if (this.line.status !== 'failed') {
-        this.lineEvent({ type: 'lost', reason: (e as Error).message })
-        this.scheduleReconnect()
-      }
+      this.registerFailed(e)
     }
   }
 
@@ -267,12 +286,23 @@ export class Phone {
       outputDeviceId: this.opts.outputDeviceId ?? null,
       onRecording: this.opts.onRecording,
       media: MEDIA,
-      onReferred: (referral: Referral) => void this.followReferral(referral),
+      onReferred: (referral: Referral, session: Session) =>
+        void this.followReferral(referral, session).catch((e: Error) =>
+          console.warn('phone: referral failed', e.message),
+        ),
     }
   }
 
-  /** We are the transferee: accept the REFER and call the target; SIP.js NOTIFYs the referrer. */
-  private async followReferral(referral: Referral): Promise<void> {
+  /**
+   * We are the transferee: accept the REFER and call the target; SIP.js NOTIFYs the referrer. Only a
+   * colleague may transfer us (referralAllowed) — a guest or the phone network gets 603.
+   */
+  private async followReferral(referral: Referral, session: Session): Promise<void> {
+    const remote = session.remoteIdentity.uri
+    if (!referralAllowed({ user: remote.user ?? '', host: remote.host }, this.domain())) {
+      await referral.reject()
+      return
+    }
     await referral.accept()
     // Refer-To may carry Replaces (attended transfer); makeInviter copies it into the INVITE.
     const h = this.track(
@@ -291,9 +321,14 @@ export class Phone {
     return h
   }
 
+  /** Our SIP domain (the host of the operator's AOR). */
+  private domain(): string {
+    return UserAgent.makeURI(this.creds.aor)?.host ?? ''
+  }
+
   /** `101`, `+7916…` or a full `sip:` URI → a request URI in our domain. */
   targetUri(target: string): URI {
-    const domain = UserAgent.makeURI(this.creds.aor)?.host ?? ''
+    const domain = this.domain()
     const uri = UserAgent.makeURI(target.startsWith('sip:') ? target : `sip:${target}@${domain}`)
     if (!uri) throw new Error(`bad target ${target}`)
     return uri

@@ -11,6 +11,8 @@ import {
   lineReducer,
   newCall,
   reconnectDelayMs,
+  referralAllowed,
+  registerFailed,
   renewAtMs,
 } from './state.ts'
 
@@ -155,5 +157,58 @@ describe('rules', () => {
       code: 500,
       reason: 'Server Error',
     })
+  })
+})
+
+describe('registerFailed (first REGISTER in start, or a re-register)', () => {
+  const registering = line({ type: 'register' })
+  it('a lost transport or no answer reconnects with backoff, like a transport loss', () => {
+    const r = registerFailed(registering, { code: null, reason: 'WebSocket closed' })
+    expect(r.reconnect).toBe(true)
+    expect(r.line).toMatchObject({ status: 'reconnecting', attempt: 1, error: 'WebSocket closed' })
+    // The next failure backs off further.
+    const again = registerFailed(lineReducer(r.line, { type: 'register' }), { code: null, reason: 'x' })
+    expect(again.line.attempt).toBe(2)
+    expect(reconnectDelayMs(again.line.attempt, () => 0.5)).toBeGreaterThan(reconnectDelayMs(1, () => 0.5))
+  })
+  it('temporary SIP answers (408, 480, 5xx) reconnect too', () => {
+    for (const code of [408, 480, 500, 503])
+      expect(registerFailed(registering, { code, reason: 'Busy' })).toMatchObject({
+        reconnect: true,
+        line: { status: 'reconnecting', error: `${code} Busy` },
+      })
+  })
+  it('a final refusal (403, 404) fails and waits for new credentials or A4', () => {
+    expect(registerFailed(registering, { code: 403, reason: 'Forbidden' })).toEqual({
+      reconnect: false,
+      line: { ...registering, status: 'failed', error: '403 Forbidden', registeredAt: null },
+    })
+    expect(registerFailed(registering, { code: 404, reason: 'Not Found' }).reconnect).toBe(false)
+  })
+  it('after stop (unregistered) nothing reconnects', () => {
+    expect(registerFailed(initialLine, { code: null, reason: 'x' })).toEqual({
+      line: initialLine,
+      reconnect: false,
+    })
+  })
+})
+
+describe('referralAllowed (RFC 3515: whose REFER the softphone follows)', () => {
+  const d = 'acme.frontline.test'
+  it('follows a colleague (an extension in our domain)', () => {
+    expect(referralAllowed({ user: '101', host: d }, d)).toBe(true)
+    expect(referralAllowed({ user: '500', host: 'ACME.frontline.test' }, d)).toBe(true)
+  })
+  it('refuses site guests, the phone network and phone numbers (toll fraud)', () => {
+    expect(referralAllowed({ user: 'guest-3f9a', host: d }, d)).toBe(false)
+    expect(referralAllowed({ user: 'gateway', host: d }, d)).toBe(false)
+    expect(referralAllowed({ user: '+79161234567', host: d }, d)).toBe(false)
+    expect(referralAllowed({ user: '89161234567', host: d }, d)).toBe(false)
+    expect(referralAllowed({ user: '', host: d }, d)).toBe(false)
+  })
+  it('refuses other domains, and everything when our domain is unknown', () => {
+    expect(referralAllowed({ user: '101', host: 'evil.example' }, d)).toBe(false)
+    expect(referralAllowed({ user: '101', host: 'other.frontline.test' }, d)).toBe(false)
+    expect(referralAllowed({ user: '101', host: '' }, '')).toBe(false)
   })
 })

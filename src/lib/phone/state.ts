@@ -82,6 +82,24 @@ export function reconnectDelayMs(attempt: number, random: () => number = Math.ra
   return Math.round(base * (0.8 + 0.4 * random()))
 }
 
+/**
+ * A REGISTER (or the transport under it) failed. Final refusals (401/403/404…: wrong or expired
+ * credentials, unknown user) make the line `failed` until credentials change or the operator asks
+ * (A4); everything else — no transport, a timeout (408), 480, 5xx — is a loss and takes the same
+ * backoff/reconnect path as a dropped WebSocket. `code` is null when no SIP response arrived.
+ */
+export function registerFailed(
+  s: LineState,
+  f: { code: number | null; reason: string },
+): { line: LineState; reconnect: boolean } {
+  const temporary = f.code === null || f.code === 0 || f.code === 408 || f.code === 480 || f.code >= 500
+  const e: LineEvent = temporary
+    ? { type: 'lost', reason: f.code ? `${f.code} ${f.reason}`.trim() : f.reason }
+    : { type: 'rejected', code: f.code ?? 0, reason: f.reason }
+  const line = lineReducer(s, e)
+  return { line, reconnect: line.status === 'reconnecting' }
+}
+
 /** When to fetch fresh ephemeral credentials: 10 % of their life (at least 30 s) before expiry. */
 export function renewAtMs(expiresAtMs: number, issuedAtMs: number): number {
   const margin = Math.max(30_000, (expiresAtMs - issuedAtMs) / 10)
@@ -266,4 +284,21 @@ const END_BY_CODE: Record<number, EndKind> = {
 /** Map a SIP final response (RFC 3261 §21) to the reason shown in history (C8). */
 export function endFromResponse(code: number, reason: string): EndCause {
   return { kind: END_BY_CODE[code] ?? 'failed', code, reason }
+}
+
+/** Demo-site guest lines and the phone network account: never colleagues (server/sip/credentials.ts). */
+const NOT_A_COLLEAGUE = /^(guest-|gateway$)/i
+/** Employee and group extensions are short digit strings (`101`, `500`); phone numbers are longer. */
+const EXTENSION = /^\d{2,6}$/
+
+/**
+ * RFC 3515: may we follow a REFER received in a call with `remote`? Only when a colleague — an
+ * extension in our own SIP domain — asks (a colleague transfers a colleague call to us as
+ * transferee). Kamailio relays in-dialog REFERs, so a site guest or the phone network could otherwise
+ * make this UA dial any number with the operator's rights (toll fraud).
+ */
+export function referralAllowed(remote: { user: string; host: string }, ourDomain: string): boolean {
+  if (!ourDomain || remote.host.toLowerCase() !== ourDomain.toLowerCase()) return false
+  if (NOT_A_COLLEAGUE.test(remote.user)) return false
+  return EXTENSION.test(remote.user)
 }

@@ -1,10 +1,11 @@
 import path from 'node:path'
+import { eq } from 'drizzle-orm'
 import type { FastifyInstance } from 'fastify'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type WebSocket from 'ws'
 import type { ServerMessage } from '../../contract/events.ts'
 import { buildApp } from '../app.ts'
-import { loadSecrets } from '../db/index.ts'
+import { loadSecrets, schema } from '../db/index.ts'
 import { FailureLimiter } from '../domain/auth/index.ts'
 import { Hub } from '../realtime/hub.ts'
 import { targets } from '../test/dbs.ts'
@@ -150,5 +151,128 @@ describe.each(targets)('/api/ws on $name', (target) => {
       await hub2.stop()
       await app2.close()
     }
+  })
+
+  /** A second instance (app + hub) over the same database. */
+  async function secondInstance() {
+    const hub2 = new Hub(f.db)
+    await hub2.start()
+    const app2 = await buildApp({
+      db: f.db,
+      secrets: await loadSecrets(f.db.orm),
+      limiter: new FailureLimiter(),
+      hub: hub2,
+      sipWsUrl: 'ws://127.0.0.1:8088',
+      sipStatus: () => 'unavailable',
+      distDir: path.join(f.dir, 'none'),
+      siteDir: path.join(f.dir, 'none'),
+      version: 't',
+      logLevel: 'silent',
+    })
+    await app2.ready()
+    return {
+      app: app2,
+      hub: hub2,
+      close: async () => {
+        await hub2.stop()
+        await app2.close()
+      },
+    }
+  }
+
+  /** A socket authenticated with `t` and live. */
+  async function liveSocket(app: FastifyInstance, t: string): Promise<Client> {
+    const c = await connect(app)
+    c.send({ type: 'auth', token: t })
+    const [ready] = await c.waitFor((m) => m.length >= 1)
+    expect(ready).toMatchObject({ kind: 'ready' })
+    c.send({ type: 'resume', since: (ready as { lastSeq: number }).lastSeq })
+    await c.waitFor((m) => m.some((x) => x.kind === 'live'))
+    return c
+  }
+
+  const closedWithin = (c: Client, ms = 5000) =>
+    Promise.race([c.closed, new Promise<string>((r) => setTimeout(() => r('still open'), ms))])
+
+  it('logout closes that session’s open socket with 4401, and it gets no event committed after', async () => {
+    const mine = (await f.login('op1@demo')).token
+    const c = await liveSocket(f.app, mine)
+    const logout = await f.app.inject({ method: 'POST', url: '/api/auth/logout', headers: auth(mine) })
+    expect(logout.statusCode).toBe(204)
+    // Another session of the tenant changes status right after the logout committed.
+    await setStatus('break')
+    expect(await closedWithin(c)).toBe(4401)
+    await f.hub.settled()
+    expect(events(c.msgs)).toEqual([])
+  })
+
+  it('revoking a session from another session closes its sockets with 4401 on every instance', async () => {
+    const victim = (await f.login('op1@demo')).token
+    const other2 = (await f.login('op1@demo')).token
+    const second = await secondInstance()
+    try {
+      const here = await liveSocket(f.app, victim)
+      const there = await liveSocket(second.app, victim)
+      const bystander = await liveSocket(second.app, other2)
+      const list = await f.app.inject({ method: 'GET', url: '/api/auth/sessions', headers: auth(victim) })
+      const id = (list.json() as { id: string; current: boolean }[]).find((s) => s.current)!.id
+      const del = await f.app.inject({
+        method: 'DELETE',
+        url: `/api/auth/sessions/${id}`,
+        headers: auth(other2),
+      })
+      expect(del.statusCode).toBe(204)
+      await setStatus('away')
+      expect(await closedWithin(here)).toBe(4401)
+      expect(await closedWithin(there)).toBe(4401)
+      await bystander.waitFor((m) => events(m).length === 1)
+      await f.hub.settled()
+      await second.hub.settled()
+      expect(events(here.msgs)).toEqual([])
+      expect(events(there.msgs)).toEqual([])
+      // The other session's socket is untouched.
+      expect(bystander.ws.readyState).toBe(bystander.ws.OPEN)
+      bystander.ws.close()
+    } finally {
+      await second.close()
+    }
+  })
+
+  it('a ping re-checks the session: revoked without a notification (or expired) → 4401', async () => {
+    const mine = (await f.login('op1@demo')).token
+    const c = await liveSocket(f.app, mine)
+    c.send({ type: 'ping' })
+    await c.waitFor((m) => m.at(-1)?.kind === 'pong')
+    const list = await f.app.inject({ method: 'GET', url: '/api/auth/sessions', headers: auth(mine) })
+    const id = (list.json() as { id: string; current: boolean }[]).find((s) => s.current)!.id
+    await f.db.orm.update(schema.sessions).set({ revokedAt: new Date() }).where(eq(schema.sessions.id, id))
+    c.send({ type: 'ping' })
+    expect(await closedWithin(c)).toBe(4401)
+  })
+
+  it('a database error during auth closes with 1011 (retry), not 4401 (revoked)', async () => {
+    const spy = vi.spyOn(f.db.orm, 'select').mockImplementationOnce(() => {
+      throw new Error('connection terminated')
+    })
+    try {
+      const c = await connect(f.app)
+      c.send({ type: 'auth', token })
+      expect(await closedWithin(c)).toBe(1011)
+    } finally {
+      spy.mockRestore()
+    }
+    const lastSeq = vi
+      .spyOn(f.hub.source, 'lastSeq')
+      .mockRejectedValueOnce(new Error('connection terminated'))
+    try {
+      const c = await connect(f.app)
+      c.send({ type: 'auth', token })
+      expect(await closedWithin(c)).toBe(1011)
+    } finally {
+      lastSeq.mockRestore()
+    }
+    // The token itself is fine: the next attempt succeeds.
+    const ok = await liveSocket(f.app, token)
+    ok.ws.close()
   })
 })

@@ -9,5 +9,7 @@ export {
   login,
   type Principal,
   revokeSession,
+  SESSION_REVOKED_PREFIX,
+  sessionLive,
 } from './sessions.ts'
 export { hashToken, newToken, SESSION_TTL_MS } from './tokens.ts'

@@ -1,7 +1,7 @@
 /** SPEC A1: login with seat limit, bearer sessions with sliding expiry, logout, session list. */
 import { and, desc, eq, gt, isNull, ne, sql } from 'drizzle-orm'
 import type { LoginResponse, Role, SessionInfo } from '../../../contract/api.ts'
-import { type Db, type Queryable, schema } from '../../db/index.ts'
+import { type Db, EVENTS_CHANNEL, type Queryable, schema } from '../../db/index.ts'
 import { AppError } from '../../errors.ts'
 import { loadMe, type SipConfig, sipSettings } from './me.ts'
 import { dummyHash, verifyPassword } from './password.ts'
@@ -9,6 +9,12 @@ import type { FailureLimiter } from './rate-limit.ts'
 import { hashToken, newToken, SESSION_TTL_MS } from './tokens.ts'
 
 const { employees, sessions, tenants } = schema
+
+/**
+ * A revocation is announced on the events channel (payload `revoked:<session id>`) so every instance's
+ * hub closes that session's sockets; sharing the channel keeps it ordered with the events after it.
+ */
+export const SESSION_REVOKED_PREFIX = 'revoked:'
 
 /** Who is calling: resolved from a bearer token. */
 export interface Principal {
@@ -121,6 +127,24 @@ export async function revokeSession(q: Queryable, p: Principal, sessionId: strin
     )
     .returning({ id: sessions.id })
   if (!done.length) throw new AppError('E_NOT_FOUND')
+  // Inside a transaction the NOTIFY goes out on commit; otherwise right after the update committed.
+  await q.execute(sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${SESSION_REVOKED_PREFIX + sessionId})`)
+}
+
+/** Whether a session is still live (not revoked, not expired); for sockets authenticated earlier. */
+export async function sessionLive(q: Queryable, tenantId: string, sessionId: string): Promise<boolean> {
+  const [row] = await q
+    .select({ id: sessions.id })
+    .from(sessions)
+    .where(
+      and(
+        eq(sessions.tenantId, tenantId),
+        eq(sessions.id, sessionId),
+        isNull(sessions.revokedAt),
+        gt(sessions.expiresAt, sql`now()`),
+      ),
+    )
+  return !!row
 }
 
 /** The caller's live sessions, newest first, the current one flagged. */

@@ -25,6 +25,12 @@ async function loadStartPbx(): Promise<((opts: Record<string, unknown>) => Promi
   return mod.startPbx ?? null
 }
 
+/** Where process-level failures are logged: console until the app's logger exists. */
+let logFailure: (err: unknown, msg: string) => void = (err, msg) => console.error(msg, err)
+
+// A rejected promise nobody awaited (e.g. in an event listener) is a bug to log, not a silent exit.
+process.on('unhandledRejection', (reason) => logFailure(reason, 'unhandled promise rejection'))
+
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>
   try {
@@ -60,6 +66,7 @@ async function main(): Promise<void> {
     version,
     logLevel: config.logLevel,
   })
+  logFailure = (err, msg) => app.log.error({ err }, msg)
   await app.listen({ port: config.port, host: config.host })
   const addr = app.server.address()
   const port = typeof addr === 'object' && addr ? addr.port : config.port

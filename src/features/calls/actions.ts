@@ -2,7 +2,7 @@
  * What the call screens do (C3–C7), with the operator-facing error for each failure, and the side
  * effects of having a call: ringtone, screen wake lock, Media Session, clearing ended calls.
  */
-import { createEffect, createRoot, createSignal, onCleanup } from 'solid-js'
+import { createEffect, createMemo, createRoot, createSignal, onCleanup } from 'solid-js'
 import { t } from '../../lib/i18n/index.ts'
 import { toast } from '../../lib/ui/index.ts'
 import { me } from '../account/index.ts'
@@ -81,11 +81,12 @@ export function startCallEffects(): void {
         }, 4000)
       }
     })
-    // C1: ring while a call is offered.
+    // C1: ring while a call is offered. The memo changes only when that boolean does, so other call
+    // updates (a held call's state, mute, an ended call leaving the list) do not restart the ringtone.
+    const ringing = createMemo(() => calls().some((c) => c.status === 'incoming'))
     createEffect(() => {
-      const ringing = calls().some((c) => c.status === 'incoming')
       const l = phoneLib()
-      if (!ringing || !l) return
+      if (!ringing() || !l) return
       let sound: { stop(): void } | null = null
       let cancelled = false
       void l.startRingtone().then((s) => {

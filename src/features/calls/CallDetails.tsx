@@ -10,6 +10,7 @@ import { me, token } from '../account/index.ts'
 import { placeCall } from './actions.ts'
 import { rowKind } from './CallRow.tsx'
 import { callDetails, callParty, fetchRecording, peopleOf } from './data.ts'
+import { deleteRecordingCopy, refusalReasonKey, refusedRecording } from './recordings.ts'
 import './calls.css'
 
 function duration(sec: number): string {
@@ -43,6 +44,23 @@ export default function CallDetailsPage() {
   }
   const started = (iso: string) =>
     new Intl.DateTimeFormat(lang(), { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso))
+  // C8: a recording the server refused for good stays on this device until the operator deletes it.
+  const refused = createLiveQuery(
+    db,
+    () => call()?.sipCallId ?? '',
+    async (d, sipCallId) => (sipCallId ? await refusedRecording(d, sipCallId) : null),
+    null,
+  )
+  const deleteCopy = async (sipCallId: string) => {
+    const d = db()
+    if (!d) return
+    try {
+      await deleteRecordingCopy(d, sipCallId)
+      toast(t('calls.recordingCopyDeleted'))
+    } catch (e) {
+      toast(t('calls.actionFailed', { reason: (e as Error).message }), 'error')
+    }
+  }
   const [audio, setAudio] = createSignal<string | null>(null)
   const [audioState, setAudioState] = createSignal<'idle' | 'loading' | 'failed'>('idle')
   createEffect(() => {
@@ -184,6 +202,22 @@ export default function CallDetailsPage() {
                     src={src()}
                     aria-label={t('calls.recordingPlayer')}
                   />
+                )}
+              </Show>
+              <Show when={refused()}>
+                {(r) => (
+                  <div class="recording-refused">
+                    <p class="small" role="alert">
+                      {t('calls.recordingRefused', { reason: t(refusalReasonKey(r().lastError)) })}
+                    </p>
+                    <button
+                      type="button"
+                      class="btn btn-small"
+                      onClick={() => void deleteCopy(r().sipCallId)}
+                    >
+                      {t('calls.deleteRecordingCopy')}
+                    </button>
+                  </div>
                 )}
               </Show>
             </section>

@@ -3,6 +3,8 @@
  * in Dexie (`recordings`, schema v2) and PUT to /api/calls/recording/:sipCallId until the server
  * accepts it — retried with backoff, across reloads, never dropped silently.
  */
+import { RECORDING_MAX_BYTES } from '../../../contract/calls.ts'
+import type { MessageKey } from '../../lib/i18n/index.ts'
 import type { FrontlineDb, RecordingRow } from '../../lib/store/index.ts'
 
 /** The part of a phone Recording the queue needs (structural: no import of the lazy phone chunk). */
@@ -31,6 +33,34 @@ export function uploadOutcome(status: number): 'done' | 'retry' | 'rejected' {
   if (status === 400 || status === 403 || status === 413 || status === 415) return 'rejected'
   // 404 (the call record may not exist yet: the PBX reports the dialog end in parallel), 401, 5xx…
   return 'retry'
+}
+
+/**
+ * Status to record before any request: a recording over the server's limit (contract
+ * RECORDING_MAX_BYTES) is refused for good (413) — sending 50+ MB to be told so helps nobody.
+ */
+export function preflightStatus(size: number): number | null {
+  return size > RECORDING_MAX_BYTES ? 413 : null
+}
+
+/** Why the server refused a kept recording (`lastError` is `HTTP <status>`), as a message key. */
+export function refusalReasonKey(lastError: string | null): MessageKey {
+  const code = /^HTTP (\d{3})$/.exec(lastError ?? '')?.[1]
+  return code === '400' || code === '403' || code === '413' || code === '415'
+    ? `calls.recordingRefused.${code}`
+    : 'calls.recordingRefused.other'
+}
+
+/** The recording the server refused for good for this call, if this device keeps one. */
+export async function refusedRecording(db: FrontlineDb, sipCallId: string): Promise<RecordingRow | null> {
+  const row = await db.recordings.get(sipCallId)
+  return row?.state === 'rejected' ? row : null
+}
+
+/** The operator deletes a refused recording's copy (C8 details: "Delete recording copy"). */
+export async function deleteRecordingCopy(db: FrontlineDb, sipCallId: string): Promise<void> {
+  const row = await db.recordings.get(sipCallId)
+  if (row?.state === 'rejected') await db.recordings.delete(sipCallId)
 }
 
 let timer: ReturnType<typeof setTimeout> | undefined
@@ -73,17 +103,18 @@ async function drain(db: FrontlineDb, token: () => string | null): Promise<void>
     if (row.state !== 'pending') continue
     const tok = token()
     if (!tok) break
-    let status = 0
-    try {
-      const res = await fetch(`/api/calls/recording/${encodeURIComponent(row.sipCallId)}`, {
-        method: 'PUT',
-        headers: { authorization: `Bearer ${tok}`, 'content-type': row.type },
-        body: row.blob,
-      })
-      status = res.status
-    } catch {
-      status = 0
-    }
+    let status = preflightStatus(row.blob.size) ?? 0
+    if (!status)
+      try {
+        const res = await fetch(`/api/calls/recording/${encodeURIComponent(row.sipCallId)}`, {
+          method: 'PUT',
+          headers: { authorization: `Bearer ${tok}`, 'content-type': row.type },
+          body: row.blob,
+        })
+        status = res.status
+      } catch {
+        status = 0
+      }
     const outcome = uploadOutcome(status)
     if (outcome === 'done') await db.recordings.delete(row.sipCallId)
     else

@@ -1,3 +1,5 @@
+import fs from 'node:fs'
+import path from 'node:path'
 import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CallDetails, CallPage, RecordingUploaded, TransferTargetView } from '../../contract/calls.ts'
@@ -182,6 +184,47 @@ describe.each(targets)('calls API on $name', (target) => {
       const r = await put(answered, op1, big)
       expect(r.statusCode).toBe(413)
       expect(r.json().error.code).toBe('E_FILE_TOO_LARGE')
+    })
+
+    it('an oversized recording gets a clean 413 over real HTTP (Content-Length early, or streamed past the limit)', async () => {
+      // inject: declared too large, nothing else looked at.
+      const declared = await f.app.inject({
+        method: 'PUT',
+        url: `/api/calls/recording/${encodeURIComponent(answered)}`,
+        headers: { ...auth(op1), 'content-type': 'audio/webm', 'content-length': String(60 * 1024 * 1024) },
+        payload: WEBM,
+      })
+      expect(declared.statusCode).toBe(413)
+      expect(declared.json().error.code).toBe('E_FILE_TOO_LARGE')
+      const address = await f.app.listen({ port: 0, host: '127.0.0.1' })
+      const url = `${address}/api/calls/recording/${encodeURIComponent(answered)}`
+      const headers = { ...auth(op1), 'content-type': 'audio/webm' }
+      // With a Content-Length (fetch sets it for a Buffer body).
+      const big = Buffer.concat([WEBM, Buffer.alloc(50 * 1024 * 1024)])
+      const withLength = await fetch(url, { method: 'PUT', headers, body: big })
+      expect(withLength.status).toBe(413)
+      expect(((await withLength.json()) as { error: { code: string } }).error.code).toBe('E_FILE_TOO_LARGE')
+      // Chunked, no length: the server notices past 50 MB, drains the rest and still answers 413.
+      const chunk = Buffer.alloc(1024 * 1024, 3)
+      let sent = 0
+      const stream = new ReadableStream<Uint8Array>({
+        pull(c) {
+          if (sent === 0) c.enqueue(WEBM)
+          if (sent++ < 52) c.enqueue(chunk)
+          else c.close()
+        },
+      })
+      const chunked = await fetch(url, {
+        method: 'PUT',
+        headers,
+        body: stream,
+        duplex: 'half',
+      } as RequestInit & { duplex: 'half' })
+      expect(chunked.status).toBe(413)
+      expect(((await chunked.json()) as { error: { code: string } }).error.code).toBe('E_FILE_TOO_LARGE')
+      // Nothing left behind in the spool.
+      const tmp = path.join(f.dir, 'files', 'tmp')
+      expect(fs.existsSync(tmp) ? fs.readdirSync(tmp) : []).toEqual([])
     })
 
     it('only a participant; another tenant does not see the call', async () => {

@@ -107,6 +107,7 @@ export function callRoutes(app: FastifyInstance, deps: AppDeps, opts: CallRoutes
         employeeId: p.employeeId,
         sipCallId,
         contentType: req.headers['content-type'],
+        contentLength: req.headers['content-length'],
         body,
       })
     })

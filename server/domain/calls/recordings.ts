@@ -32,7 +32,11 @@ export function recordingType(contentType: string | undefined): RecordingType | 
   return (RECORDING_TYPES as readonly string[]).includes(base) ? (base as RecordingType) : null
 }
 
-/** Streams `body` into a temp file, hashing it; throws E_FILE_TOO_LARGE past the limit. */
+/**
+ * Streams `body` into a temp file, hashing it; E_FILE_TOO_LARGE past the limit. Past the limit it
+ * stops writing but keeps reading to the end (discarding): destroying the request would reset the
+ * connection and the client would see a network error (and retry) instead of the 413.
+ */
 async function spool(body: Readable, dir: string, max: number) {
   await fs.promises.mkdir(path.join(dir, 'tmp'), { recursive: true })
   const tmp = path.join(dir, 'tmp', `${crypto.randomUUID()}.part`)
@@ -40,19 +44,28 @@ async function spool(body: Readable, dir: string, max: number) {
   const hash = crypto.createHash('sha256')
   let size = 0
   let head = Buffer.alloc(0)
+  let tooLarge = false
   try {
+    // Never `break` out of this loop: leaving a for-await early destroys the stream.
     for await (const chunk of body) {
       const b = chunk as Buffer
       size += b.length
-      if (size > max) throw new AppError('E_FILE_TOO_LARGE')
+      if (tooLarge) continue
+      if (size > max) {
+        tooLarge = true
+        out.destroy()
+        continue
+      }
       if (head.length < 8) head = Buffer.concat([head, b.subarray(0, 8 - head.length)])
       hash.update(b)
       if (!out.write(b)) await new Promise((r) => out.once('drain', r))
     }
+    if (tooLarge) throw new AppError('E_FILE_TOO_LARGE')
     await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())))
   } catch (e) {
     out.destroy()
-    body.destroy()
+    // Drain whatever is left so the answer reaches the client (an aborted request just ends here).
+    if (!body.destroyed) body.resume()
     await fs.promises.rm(tmp, { force: true })
     throw e
   }
@@ -68,9 +81,17 @@ export async function saveRecording(
     employeeId: string
     sipCallId: string
     contentType: string | undefined
+    /** The request's Content-Length header, when it has one. */
+    contentLength?: string | undefined
     body: Readable
   },
 ): Promise<RecordingUploaded> {
+  // A declared size over the limit is refused before anything is read or looked up.
+  const declared = input.contentLength === undefined ? Number.NaN : Number(input.contentLength)
+  if (declared > RECORDING_MAX_BYTES) {
+    input.body.resume()
+    throw new AppError('E_FILE_TOO_LARGE')
+  }
   const type = recordingType(input.contentType)
   if (!type) {
     input.body.resume()

@@ -5,10 +5,23 @@
  */
 import { createSignal } from 'solid-js'
 import type { SipSettings } from '../../../contract/api.ts'
+import { t } from '../../lib/i18n/index.ts'
 import type * as PhoneLib from '../../lib/phone/index.ts'
 import { db } from '../../lib/store/index.ts'
+import { toast } from '../../lib/ui/index.ts'
 import { me, refreshMe, sip, token } from '../account/index.ts'
-import { drainRecordings, enqueueRecording, stopRecordingUploads } from './recordings.ts'
+import {
+  drainRecordings,
+  enqueueRecording,
+  onRecordingRefused,
+  refusalReasonKey,
+  stopRecordingUploads,
+} from './recordings.ts'
+
+// C8: a refused recording is kept; say so once, the call's details offer "Delete recording copy".
+onRecordingRefused((_, lastError) =>
+  toast(t('calls.recordingRefusedToast', { reason: t(refusalReasonKey(lastError)) }), 'error'),
+)
 
 type Lib = typeof PhoneLib
 

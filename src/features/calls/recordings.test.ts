@@ -7,6 +7,7 @@ import { type FrontlineDb, openDb } from '../../lib/store/db.ts'
 import {
   deleteRecordingCopy,
   enqueueRecording,
+  onRecordingRefused,
   preflightStatus,
   refusalReasonKey,
   refusedRecording,
@@ -52,8 +53,12 @@ describe('refused recordings (C8)', () => {
     db = openDb(`rec-${Math.random()}`)
     const fetchMock = vi.fn(async () => new Response(null, { status: 413 }))
     vi.stubGlobal('fetch', fetchMock)
+    const told: string[] = []
+    onRecordingRefused((id, err) => told.push(`${id} ${err}`))
     await enqueueRecording(db, rec('call-1'), () => 'tok')
+    onRecordingRefused(null)
     expect(fetchMock).toHaveBeenCalledTimes(1)
+    expect(told).toEqual(['call-1 HTTP 413'])
     const row = await refusedRecording(db, 'call-1')
     expect(row).toMatchObject({ state: 'rejected', lastError: 'HTTP 413', nextAt: Number.MAX_SAFE_INTEGER })
     expect(refusalReasonKey(row?.lastError ?? null)).toBe('calls.recordingRefused.413')

@@ -63,6 +63,14 @@ export async function deleteRecordingCopy(db: FrontlineDb, sipCallId: string): P
   if (row?.state === 'rejected') await db.recordings.delete(sipCallId)
 }
 
+type RefusedListener = (sipCallId: string, lastError: string) => void
+let refusedListener: RefusedListener | null = null
+
+/** Tell the operator when the server refuses a recording for good (the app shows a toast). */
+export function onRecordingRefused(fn: RefusedListener | null): void {
+  refusedListener = fn
+}
+
 let timer: ReturnType<typeof setTimeout> | undefined
 let running: Promise<void> | null = null
 
@@ -116,14 +124,16 @@ async function drain(db: FrontlineDb, token: () => string | null): Promise<void>
         status = 0
       }
     const outcome = uploadOutcome(status)
+    const lastError = status === 0 ? 'network' : `HTTP ${status}`
     if (outcome === 'done') await db.recordings.delete(row.sipCallId)
     else
       await db.recordings.update(row.sipCallId, {
         attempts: row.attempts + 1,
         nextAt: outcome === 'retry' ? Date.now() + retryDelayMs(row.attempts + 1) : Number.MAX_SAFE_INTEGER,
         state: outcome === 'retry' ? 'pending' : 'rejected',
-        lastError: status === 0 ? 'network' : `HTTP ${status}`,
+        lastError,
       })
+    if (outcome === 'rejected') refusedListener?.(row.sipCallId, lastError)
   }
   const next = await db.recordings.orderBy('nextAt').first()
   if (next && next.state === 'pending' && db.isOpen())

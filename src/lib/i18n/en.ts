@@ -186,6 +186,8 @@ export const en = {
   'calls.recordingRefused.415': 'the audio format is not supported',
   'calls.recordingRefused.other': 'it was refused',
   'calls.deleteRecordingCopy': 'Delete recording copy',
+  'calls.recordingRefusedToast':
+    'A call recording was not accepted by the server: {reason}. Open the call in history to delete the copy.',
   'calls.recordingCopyDeleted': 'Recording copy deleted',
   'calls.recordingLoading': 'Loading the recording…',
   'calls.notFound': 'This call was not found',

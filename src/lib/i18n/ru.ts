@@ -188,6 +188,8 @@ export const ru: Record<MessageKey, string> = {
   'calls.recordingRefused.415': 'формат звука не поддерживается',
   'calls.recordingRefused.other': 'запись отклонена',
   'calls.deleteRecordingCopy': 'Удалить копию записи',
+  'calls.recordingRefusedToast':
+    'Сервер не принял запись звонка: {reason}. Откройте звонок в истории, чтобы удалить копию.',
   'calls.recordingCopyDeleted': 'Копия записи удалена',
   'calls.recordingLoading': 'Загружаем запись…',
   'calls.notFound': 'Звонок не найден',

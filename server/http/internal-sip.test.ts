@@ -317,6 +317,28 @@ describe.each(targets)('/internal/sip on $name', (target) => {
       })
     })
 
+    it('forged transfer: Referred-By never takes a guest or the gateway to the phone network (toll fraud)', async () => {
+      const guest = await k.guest()
+      const first = await k.route(guest, SALES_VN)
+      await k.dialog('answer', first.callId, { answeredBy: aor('101') })
+      const referredBy = `<${aor('101')}>`
+      // During the answered call: a transfer leg may reach a colleague, never an external number.
+      for (const to of ['+79161234567', '89161234567']) {
+        const leg = await k.route(guest, to, { referredBy })
+        expect(leg.answer, to).toMatchObject({ action: 'reject', code: 403 })
+      }
+      const gw = await k.route('gateway', '+79161234567', { referredBy })
+      expect(gw.answer).toMatchObject({ action: 'reject', code: 403 })
+      // The operator hangs up: the guest's forged "transfer leg" is just a guest dialling.
+      await k.dialog('end', first.callId)
+      const after = await k.route(guest, '+79161234567', { referredBy })
+      expect(after.answer).toMatchObject({ action: 'reject', code: 403 })
+      expect((await k.route(guest, '104', { referredBy })).answer).toMatchObject({
+        action: 'reject',
+        code: 403,
+      })
+    })
+
     it('attended transfer (RFC 3891): a Replaces INVITE to a contact goes direct only if it replaces a live call', async () => {
       const guest = await k.guest()
       const first = await k.route(guest, SALES_VN)

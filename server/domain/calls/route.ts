@@ -113,7 +113,11 @@ async function transferredFrom(tx: Tx, l: Loaded, referredBy: string, caller: Ca
         eq(calls.tenantId, l.tenant.id),
         or(eq(calls.callerEmployeeId, referrer.id), eq(calls.answeredById, referrer.id)),
         transferee,
-        or(eq(calls.state, 'answered'), gt(calls.endedAt, sql`${since}::timestamptz`)),
+        // A guest or the phone network is only ever transferred out of a call still in progress (the
+        // transferor hangs up after the NOTIFY 2xx): an ended call makes no Referred-By believable.
+        caller.kind === 'employee'
+          ? or(eq(calls.state, 'answered'), gt(calls.endedAt, sql`${since}::timestamptz`))
+          : eq(calls.state, 'answered'),
       ),
     )
     .orderBy(desc(calls.startedAt))
@@ -140,7 +144,15 @@ async function firstSet(tx: Tx, l: Loaded, body: SipRouteBody, input: FirstSetIn
     const isVn = n !== null && l.snapshot.virtualNumbers.some((v) => normalizeNumber(v.number) === n)
     if (!isVn) return reject(403, 'Only virtual numbers')
   }
-  const decision = await claimCursor(tx, l, decide(l.snapshot), decide)
+  const first0 = decide(l.snapshot)
+  if (original && caller.kind !== 'employee') {
+    // Referred-By is the transferee's own header: from a guest or the phone network a transfer leg may
+    // only reach the company itself (a colleague, a group, a virtual number), never the phone network
+    // on the company's account (toll fraud).
+    const k = first0.dialled.kind
+    if (k !== 'employee' && k !== 'group') return reject(403, 'Only company numbers')
+  }
+  const decision = await claimCursor(tx, l, first0, decide)
   const direction: CallDirection = original
     ? original.row.direction === 'out'
       ? 'in'

@@ -244,6 +244,36 @@ describe('pbx: Kamailio rendered from the template', () => {
     ).toEqual([])
   })
 
+  it('a caller that vanishes while the callee rings: the failed report names the call, not a stray Call-ID', async () => {
+    // A customer closing the site tab mid-ring sends no CANCEL; the branch times out and dialog:failed
+    // runs from a timer, without the call's SIP message.
+    routeAnswer = { action: 'relay', targets: [`sip:101@${DOMAIN}`], timeoutSec: 1, next: false, dial: '' }
+    const ringing = new Promise<void>((r) => {
+      agents[0]!.delegate = {
+        onInvite: (inv) => {
+          void inv.progress()
+          r()
+        },
+      }
+    })
+    const caller = ua('107')
+    await caller.start()
+    const inviter = new Inviter(caller, UserAgent.makeURI(`sip:101@${DOMAIN}`)!)
+    void inviter.invite().catch(() => {})
+    await ringing
+    const callId = inviter.request.callId
+    await caller.transport.disconnect()
+    const mine = () => calls.filter((c) => c.path === '/internal/sip/dialog' && c.body.event === 'failed')
+    for (let i = 0; i < 100 && !mine().some((c) => c.body.callId === callId); i++) {
+      await new Promise((r) => setTimeout(r, 50))
+    }
+    expect(mine().map((c) => c.body.callId)).toContain(callId)
+    agents[0]!.delegate = {}
+    // Later tests call from the last agent: take the vanished one out of the list.
+    agents.splice(agents.indexOf(caller), 1)
+    await caller.stop().catch(() => {})
+  })
+
   it('reports a declined call as failed with the callee’s code', async () => {
     routeAnswer = { action: 'relay', targets: [`sip:101@${DOMAIN}`] }
     agents[0]!.delegate = { onInvite: (inv) => void inv.reject({ statusCode: 603 }) }

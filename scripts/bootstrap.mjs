@@ -43,26 +43,18 @@ function mtime(file) {
   }
 }
 
-/** npm ci on a fresh clone; npm install when package-lock.json changed since the last install. */
+/**
+ * npm install when node_modules is missing or older than package-lock.json. Not `npm ci`: npm 11 writes
+ * a lock without other platforms' optional packages (Biome, Rollup) and then refuses it in `ci` with a
+ * wall of errors; `install` follows the same lock. It also never wipes a node_modules others use.
+ */
 export function ensureNodeModules() {
   const lock = path.join(ROOT, 'package-lock.json')
   const marker = path.join(ROOT, 'node_modules', '.package-lock.json')
   const hasModules = existsSync(marker)
   if (hasModules && mtime(marker) >= mtime(lock)) return
-  if (!hasModules && existsSync(lock)) {
-    say('installing npm packages (npm ci)…')
-    try {
-      run('npm', ['ci', '--no-audit', '--no-fund'])
-    } catch {
-      // npm ci refuses a lock file that lacks other platforms' optional packages; install still works.
-      say('npm ci refused the lock file; falling back to npm install')
-      run('npm', ['install', '--no-audit', '--no-fund'])
-    }
-  } else {
-    // npm install, not ci: others may be working in this checkout and ci would wipe node_modules first.
-    say('package-lock.json is newer than node_modules: npm install…')
-    run('npm', ['install', '--no-audit', '--no-fund'])
-  }
+  say(hasModules ? 'package-lock.json is newer than node_modules: npm install…' : 'installing npm packages…')
+  run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'])
   // npm leaves the marker untouched when nothing changed: touch it so the next start skips this.
   const now = new Date()
   if (existsSync(marker)) utimesSync(marker, now, now)

@@ -370,6 +370,45 @@ describe.each(targets)('/internal/sip on $name', (target) => {
       })
     })
 
+    it('an INVITE to a registered contact: without Replaces it is routed like its To AOR (S1, C2, this tenant); with Replaces only to the registered colleague of the replaced call', async () => {
+      const contact = 'sip:k3j2h1@df7jal23ls0d.invalid;transport=ws;alias=127.0.0.1~40000~5'
+      const toContact = (from: string, to: string, extra: Record<string, unknown> = {}) =>
+        k.route(from, '', { to, ruri: contact, domain: 'df7jal23ls0d.invalid', ...extra })
+      // S1: a colleague on Break is not reached by dialling their device.
+      await k.status('op4@demo', 'break')
+      expect((await toContact('102', aor('104'))).answer).toMatchObject({ action: 'reject', code: 480 })
+      await k.status('op4@demo', 'available')
+      // C2: busy in a call → 486, not a second call on top.
+      const busy = await k.route('103', '104')
+      await k.dialog('answer', busy.callId, { answeredBy: aor('104') })
+      expect((await toContact('102', aor('104'))).answer).toMatchObject({ action: 'reject', code: 486 })
+      await k.dialog('end', busy.callId)
+      // Another tenant's line behind a contact: refused.
+      expect((await toContact('102', 'sip:101@other.frontline.local')).answer).toMatchObject({
+        action: 'reject',
+        code: 404,
+      })
+      // Allowed: rung as the AOR (Kamailio looks up its contacts), never "direct".
+      expect((await toContact('102', aor('104'))).answer).toMatchObject({
+        action: 'relay',
+        targets: [aor('104')],
+      })
+      // Replaces of a call whose far end is the phone network: no direct path to a contact.
+      const out = await k.route('102', '89161234567')
+      await k.dialog('answer', out.callId, { answeredBy: aor('gateway') })
+      const hijack = await toContact('103', aor('104'), { replaces: `${out.callId};to-tag=a;from-tag=b` })
+      expect(hijack.answer).toMatchObject({ action: 'reject', code: 403 })
+      // Replaces of a consultation whose callee is no longer registered: refused too.
+      const consult = await k.route('101', '105')
+      await k.dialog('answer', consult.callId, { answeredBy: aor('105') })
+      await k.register('105', 0)
+      const gone = await toContact('103', aor('105'), { replaces: `${consult.callId};to-tag=a;from-tag=b` })
+      expect(gone.answer).toMatchObject({ action: 'reject', code: 403 })
+      await k.register('105')
+      const ok = await toContact('103', aor('105'), { replaces: `${consult.callId};to-tag=a;from-tag=b` })
+      expect(ok.answer).toEqual({ action: 'direct' })
+    })
+
     it('C9 missed → handled by a successful call back to that number', async () => {
       await k.status('op1@demo', 'off_work')
       await k.status('op2@demo', 'off_work')

@@ -56,27 +56,18 @@ export async function routeInvite(db: Db, body: SipRouteBody, now = new Date()):
   if (!caller) return reject(403, 'Unknown caller')
   return db.orm.transaction(async (tx) => {
     if (body.replaces) return attended(tx, loaded, body, caller, now)
-    // An INVITE to a colleague's registered contact rather than an AOR (SIP.js does this in transfers):
-    // employees may, guests must go through a virtual number.
+    // An INVITE to a registered contact rather than an AOR without Replaces gets no direct path: the
+    // contact's owner is not known here, so it is routed like any INVITE to the AOR in its To header
+    // (S1 statuses, C2 busy, this tenant only) and Kamailio rings that AOR's contacts.
+    let dialled = ruri.user
     if (toContact) {
       if (caller.kind !== 'employee') return reject(403, 'Only virtual numbers')
-      const row = await upsert(tx, {
-        tenantId: loaded.tenant.id,
-        sipCallId: body.callId,
-        direction: 'internal',
-        state: 'ringing',
-        callerUser: caller.user,
-        fromNumber: caller.user,
-        toNumber: ruri.user,
-        peerNumber: ruri.user,
-        callerEmployeeId: caller.id,
-        startedAt: now,
-      })
-      await publishRouted(tx, loaded, row)
-      return { action: 'direct' }
+      const to = parseSipUri(body.to)
+      if (!to || to.host !== loaded.tenant.sipDomain || !to.user) return reject(404, 'Not Found')
+      dialled = to.user
     }
     const original = body.referredBy ? await transferredFrom(tx, loaded, body.referredBy, caller, now) : null
-    return firstSet(tx, loaded, body, { caller, dialled: ruri.user, original }, now)
+    return firstSet(tx, loaded, body, { caller, dialled, original }, now)
   })
 }
 
@@ -349,6 +340,14 @@ async function attended(
   if (!target || (target.state !== 'answered' && target.state !== 'ringing')) {
     return reject(481, 'Call Does Not Exist')
   }
+  // Only the contact of a registered employee of this tenant on the far end of the replaced call
+  // (the transfer target: the consultation's callee) may be reached this way — never the phone
+  // network, a guest, or someone outside the call.
+  const calleeIds = target.answeredById ? [target.answeredById] : target.offeredIds
+  const callee = l.snapshot.employees.find(
+    (e) => calleeIds.includes(e.id) && e.id !== target.callerEmployeeId && e.registered,
+  )
+  if (!callee || !/;alias=/i.test(body.ruri)) return reject(403, 'Not a transfer target')
   const referrer = target.callerEmployeeId
   const original = referrer
     ? await transferredFrom(
@@ -359,6 +358,8 @@ async function attended(
         now,
       )
     : null
+  // A guest or the phone network replaces a call only as the transferee of a call still in progress.
+  if (!original && caller.kind !== 'employee') return reject(403, 'Not a transfer target')
   const row = await upsert(tx, {
     tenantId: l.tenant.id,
     sipCallId: body.callId,
@@ -374,7 +375,7 @@ async function attended(
     groupId: original?.row.groupId ?? null,
     contactId: original?.row.contactId ?? null,
     transferOfId: original?.row.id ?? target.id,
-    offeredIds: target.answeredById ? [target.answeredById] : [],
+    offeredIds: [callee.id],
     startedAt: now,
     plan: null,
   })

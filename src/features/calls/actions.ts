@@ -60,25 +60,39 @@ export async function act(fn: (p: ReturnType<typeof requirePhone>) => unknown): 
   }
 }
 
+/** How long a finished call keeps showing how it ended before its screen closes by itself. */
+export const ENDED_SHOWN_MS = 2500
+
 const live = (c: CallState) => c.status !== 'ended' && c.status !== 'idle'
 
 /** Start the call side effects for the app's life (the shell calls it once). */
 export function startCallEffects(): void {
   createRoot(() => {
-    // Ended calls show their outcome briefly, then leave the phone's list.
+    // An offered call that ends before it is answered leaves at once with a toast (missed, or taken
+    // by a colleague); a call that did connect shows how it ended briefly, then closes by itself.
     const scheduled = new Set<string>()
     createEffect(() => {
       for (const c of calls()) {
         if (c.status !== 'ended' || scheduled.has(c.id)) continue
         scheduled.add(c.id)
-        setTimeout(() => {
-          scheduled.delete(c.id)
-          try {
-            requirePhone().forget(c.id)
-          } catch {
-            // The phone stopped meanwhile: nothing to forget.
-          }
-        }, 4000)
+        const unanswered = c.direction === 'incoming' && c.answeredAt === null
+        if (unanswered) {
+          const who = c.remoteName || c.remote
+          if (c.end?.kind === 'cancelled' && c.end.code === 200)
+            toast(t('calls.answeredElsewhere', { name: who }))
+          else if (c.end?.kind === 'cancelled') toast(t('calls.missedFrom', { name: who }))
+        }
+        setTimeout(
+          () => {
+            scheduled.delete(c.id)
+            try {
+              requirePhone().forget(c.id)
+            } catch {
+              // The phone stopped meanwhile: nothing to forget.
+            }
+          },
+          unanswered ? 0 : ENDED_SHOWN_MS,
+        )
       }
     })
     // C1: ring while a call is offered. The memo changes only when that boolean does, so other call

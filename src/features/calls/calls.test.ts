@@ -114,6 +114,15 @@ describe('C6 call screen', () => {
       })
     expect(pickCalls([end('a', 1), end('b', 5)]).main?.id).toBe('b')
   })
+  it('an offered call that ended unanswered never becomes a call screen (C1)', () => {
+    const offered = callReducer(newCall('x', 'incoming', '+7900'), { type: 'invite', at: 1 })
+    const cancelled = callReducer(offered, {
+      type: 'ended',
+      at: 2,
+      cause: { kind: 'cancelled', code: 487, reason: '' },
+    })
+    expect(pickCalls([cancelled]).main).toBeUndefined()
+  })
   it('formats the timer', () => {
     expect(clock(0, 65_000)).toBe('1:05')
     expect(clock(0, 3_725_000)).toBe('1:02:05')

@@ -11,7 +11,8 @@ export function pickCalls(list: readonly CallState[]): { main?: CallState; consu
   const [first, second] = live
   if (!first) {
     const last = [...list]
-      .filter((c) => c.status === 'ended')
+      // An offered call that ended unanswered closes at once (C1): it never becomes a call screen.
+      .filter((c) => c.status === 'ended' && !(c.direction === 'incoming' && c.answeredAt === null))
       .sort((a, b) => (b.endedAt ?? 0) - (a.endedAt ?? 0))[0]
     return { main: last }
   }

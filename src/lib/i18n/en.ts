@@ -138,6 +138,8 @@ export const en = {
   'calls.sections': 'Call lists',
   'calls.mine': 'My calls',
   'calls.all': 'All calls',
+  'calls.missedFrom': 'Missed call from {name}',
+  'calls.answeredElsewhere': 'Call from {name} was answered elsewhere',
   'calls.missed': 'Missed',
   'calls.missedCount': 'Missed ({n})',
   'calls.search': 'Search calls by number or name',

@@ -140,6 +140,8 @@ export const ru: Record<MessageKey, string> = {
   'calls.sections': 'Списки звонков',
   'calls.mine': 'Мои звонки',
   'calls.all': 'Все звонки',
+  'calls.missedFrom': 'Пропущенный звонок от {name}',
+  'calls.answeredElsewhere': 'Звонок от {name} принят другим оператором',
   'calls.missed': 'Пропущенные',
   'calls.missedCount': 'Пропущенные ({n})',
   'calls.search': 'Поиск звонков по номеру или имени',

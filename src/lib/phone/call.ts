@@ -73,6 +73,12 @@ export class CallHandle {
       onBye: () => {
         this.pendingEnd ??= { kind: 'remote_hangup', code: null, reason: 'BYE' }
       },
+      // A CANCEL with `Reason: SIP;cause=200` (RFC 3326) means a colleague took the call.
+      onCancel: (cancel) => {
+        const reason = cancel.request.getHeader('Reason') ?? ''
+        if (/cause=200\b|elsewhere/i.test(reason))
+          this.pendingEnd ??= { kind: 'cancelled', code: 200, reason: 'Answered elsewhere' }
+      },
       onRefer: (referral) => deps.onReferred(referral, session),
       // A re-INVITE from the other side: sendonly/inactive means they put us on hold (RFC 3264 §8.4).
       onInvite: (request) => {

@@ -2,7 +2,7 @@
 import { createResource, For, Show } from 'solid-js'
 import type { SessionInfo } from '../../../contract/api.ts'
 import { api, errorText } from '../../lib/api/index.ts'
-import { lang, t } from '../../lib/i18n/index.ts'
+import { fmtDate, t } from '../../lib/i18n/index.ts'
 import { toast } from '../../lib/ui/index.ts'
 import { active } from './session.ts'
 
@@ -32,8 +32,7 @@ export function SessionsSection() {
       toast(errorText(e), 'error')
     }
   }
-  const when = (iso: string) =>
-    new Date(iso).toLocaleString(lang(), { dateStyle: 'short', timeStyle: 'short' })
+  const when = (iso: string) => fmtDate(iso, { dateStyle: 'short', timeStyle: 'short' })
 
   return (
     <section class="card" aria-labelledby="acc-sessions">

@@ -3,7 +3,7 @@ import { A, useParams } from '@solidjs/router'
 import { createEffect, createResource, createSignal, onCleanup, Show } from 'solid-js'
 import type { CallDetails as Details } from '../../../contract/calls.ts'
 import { Icon } from '../../app/icons.tsx'
-import { lang, t } from '../../lib/i18n/index.ts'
+import { fmtDate, t } from '../../lib/i18n/index.ts'
 import { createLiveQuery, db } from '../../lib/store/index.ts'
 import { toast } from '../../lib/ui/index.ts'
 import { me, token } from '../account/index.ts'
@@ -42,8 +42,7 @@ export default function CallDetailsPage() {
     const c = call()
     return c ? callParty(c, me()?.id ?? null, people()) : { number: '', name: null }
   }
-  const started = (iso: string) =>
-    new Intl.DateTimeFormat(lang(), { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso))
+  const started = (iso: string) => fmtDate(iso, { dateStyle: 'medium', timeStyle: 'short' })
   // C8: a recording the server refused for good stays on this device until the operator deletes it.
   const refused = createLiveQuery(
     db,

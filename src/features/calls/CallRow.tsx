@@ -4,7 +4,7 @@ import { Show } from 'solid-js'
 import type { CallView } from '../../../contract/calls.ts'
 import { Icon } from '../../app/icons.tsx'
 import { errorText } from '../../lib/api/index.ts'
-import { lang, t } from '../../lib/i18n/index.ts'
+import { fmtDate, t } from '../../lib/i18n/index.ts'
 import { db } from '../../lib/store/index.ts'
 import { toast } from '../../lib/ui/index.ts'
 import { placeCall } from './actions.ts'
@@ -32,10 +32,7 @@ const ICON: Record<Kind, CallIconName> = {
 export function when(iso: string): string {
   const d = new Date(iso)
   const sameDay = d.toDateString() === new Date().toDateString()
-  return new Intl.DateTimeFormat(
-    lang(),
-    sameDay ? { timeStyle: 'short' } : { dateStyle: 'short', timeStyle: 'short' },
-  ).format(d)
+  return fmtDate(d, sameDay ? { timeStyle: 'short' } : { dateStyle: 'short', timeStyle: 'short' })
 }
 
 /** A call row; `missedList` adds "Mark handled" (C9). */

@@ -1,6 +1,6 @@
 /** The SIP line state, shown in the header and in Settings (SPEC A4), honestly worded. */
 import { Show } from 'solid-js'
-import { type MessageKey, t } from '../../lib/i18n/index.ts'
+import { fmtDate, type MessageKey, t } from '../../lib/i18n/index.ts'
 import { act } from './actions.ts'
 import { line, phoneAvailability } from './phone.ts'
 
@@ -56,7 +56,7 @@ export function LineSettings() {
   const s = () => lineSummary()
   const since = () => {
     const at = line()?.registeredAt
-    return at ? new Date(at).toLocaleTimeString() : null
+    return at ? fmtDate(at, { timeStyle: 'medium' }) : null
   }
   const pbxDown = () => {
     const st = line()?.status

@@ -19,3 +19,15 @@ export function pickLang(preferred: readonly string[]): Lang {
   }
   return 'en'
 }
+
+/** The Intl locale for each UI language: dates and times follow the app language, not the browser. */
+export const LOCALES: Record<Lang, string> = { en: 'en-GB', ru: 'ru-RU' }
+
+/** Format a date/time in the given UI language (24-hour clock in both). */
+export function formatDate(
+  value: Date | string | number,
+  language: Lang,
+  options: Intl.DateTimeFormatOptions,
+): string {
+  return new Intl.DateTimeFormat(LOCALES[language], options).format(new Date(value))
+}

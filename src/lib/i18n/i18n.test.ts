@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { en } from './en.ts'
-import { format, pickLang } from './format.ts'
+import { format, formatDate, pickLang } from './format.ts'
 import { ru } from './ru.ts'
 
 const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort()
@@ -31,5 +31,17 @@ describe('pickLang', () => {
     expect(pickLang(['de-DE', 'ru-RU', 'en'])).toBe('ru')
     expect(pickLang(['en-GB'])).toBe('en')
     expect(pickLang(['fr'])).toBe('en')
+  })
+})
+
+describe('dates follow the app language, not the browser', () => {
+  const at = new Date(2026, 10, 22, 20, 59, 6)
+  it('24-hour times in both languages', () => {
+    expect(formatDate(at, 'ru', { timeStyle: 'medium' })).toBe('20:59:06')
+    expect(formatDate(at, 'en', { timeStyle: 'medium' })).toBe('20:59:06')
+  })
+  it('dates in the language of the UI', () => {
+    expect(formatDate(at, 'ru', { dateStyle: 'short' })).toBe('22.11.2026')
+    expect(formatDate(at, 'en', { dateStyle: 'short' })).toBe('22/11/2026')
   })
 })

@@ -2,10 +2,10 @@
 import { createSignal } from 'solid-js'
 import { errorMessage, type Lang } from '../../../contract/index.ts'
 import type { MessageKey } from './en.ts'
-import { dictionaries, format, pickLang } from './format.ts'
+import { dictionaries, format, formatDate, pickLang } from './format.ts'
 
 export type { MessageKey } from './en.ts'
-export { pickLang } from './format.ts'
+export { LOCALES, pickLang } from './format.ts'
 
 const STORAGE_KEY = 'frontline.lang'
 
@@ -36,4 +36,9 @@ export function t(key: MessageKey, vars?: Record<string, string | number>): stri
 /** Localized text for a server error code (contract catalogue). */
 export function tError(code: string): string {
   return errorMessage(code, lang())
+}
+
+/** A date/time in the current UI language's locale (reactive inside JSX). Every printed date uses this. */
+export function fmtDate(value: Date | string | number, options: Intl.DateTimeFormatOptions): string {
+  return formatDate(value, lang(), options)
 }

@@ -8,6 +8,7 @@ import { createLiveQuery, db } from '../../lib/store/index.ts'
 import { toast } from '../../lib/ui/index.ts'
 import { me, token } from '../account/index.ts'
 import { placeCall } from './actions.ts'
+import { fixInfiniteDuration } from './audioDuration.ts'
 import { rowKind } from './CallRow.tsx'
 import { callDetails, callParty, fetchRecording, peopleOf } from './data.ts'
 import { deleteRecordingCopy, refusalReasonKey, refusedRecording } from './recordings.ts'
@@ -200,6 +201,7 @@ export default function CallDetailsPage() {
                     preload="metadata"
                     src={src()}
                     aria-label={t('calls.recordingPlayer')}
+                    ref={(el) => onCleanup(fixInfiniteDuration(el))}
                   />
                 )}
               </Show>

@@ -131,7 +131,7 @@ export const en = {
   'line.pbxDown': 'The PBX cannot be reached; the app keeps trying.',
   'settings.reregister': 'Re-register line',
   'calls.number': 'Number to call',
-  'calls.numberPlaceholder': 'Number, extension or group',
+  'calls.numberPlaceholder': 'Number or extension',
   'calls.call': 'Call',
   'calls.keypad': 'Keypad',
   'calls.backspace': 'Delete last digit',

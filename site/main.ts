@@ -24,20 +24,112 @@ const phoneInput = el<HTMLInputElement>('phone')
 const audio = new Audio()
 audio.autoplay = true
 
-let creds: SiteCallCredentials | null = null
-let ua: UserAgent | null = null
-let session: Session | null = null
-
-function show(state: CallState, detail = ''): void {
-  const text: Record<CallState, string> = {
+// ——— Language: English by default, Russian when the browser prefers it; the RU/EN switch remembers. ———
+type Lang = 'en' | 'ru'
+const TEXT = {
+  en: {
+    title: 'Demo Company — Frontline demo site',
+    headline: 'Office furniture delivered tomorrow',
+    lead: 'Desks, chairs and storage for teams of any size. Talk to a person, right from this page.',
+    callTitle: 'Call us',
+    hint: 'The call goes from your browser to our operators. Allow the microphone when asked.',
+    who: 'Who would you like to talk to?',
+    loading: 'Loading our numbers…',
+    phone: 'Your phone number (optional, so we can call you back)',
+    call: 'Call',
+    hangup: 'Hang up',
+    why: 'Why us',
+    why1: 'Same-day quotes from our sales team',
+    why2: 'Support that answers, not a ticket queue',
+    why3: 'Assembly included',
+    footer1: 'A demo site of',
+    footer2: "Calls made here reach the demo tenant's operators.",
+    notConnected: 'Not connected.',
     idle: 'Ready to call.',
     connecting: 'Connecting…',
     ringing: 'Ringing…',
     talking: 'Connected — you are talking to an operator.',
     ended: 'Call ended.',
     failed: 'The call did not go through',
-  }
-  stateText.textContent = detail ? `${text[state]}: ${detail}` : text[state]
+    transferring: 'transferring',
+    unavailable: 'Calls are unavailable',
+  },
+  ru: {
+    title: 'Demo Company — демо-сайт Frontline',
+    headline: 'Офисная мебель с доставкой завтра',
+    lead: 'Столы, кресла и системы хранения для команд любого размера. Поговорите с человеком прямо с этой страницы.',
+    callTitle: 'Позвоните нам',
+    hint: 'Звонок идёт из вашего браузера нашим операторам. Разрешите доступ к микрофону, когда браузер спросит.',
+    who: 'С кем вы хотите поговорить?',
+    loading: 'Загружаем наши номера…',
+    phone: 'Ваш номер телефона (необязательно — чтобы мы могли перезвонить)',
+    call: 'Позвонить',
+    hangup: 'Завершить',
+    why: 'Почему мы',
+    why1: 'Расчёт стоимости в день обращения',
+    why2: 'Поддержка, которая отвечает, а не очередь заявок',
+    why3: 'Сборка включена',
+    footer1: 'Демо-сайт',
+    footer2: 'Звонки отсюда попадают к операторам демо-компании.',
+    notConnected: 'Не подключено.',
+    idle: 'Можно звонить.',
+    connecting: 'Соединяем…',
+    ringing: 'Идёт вызов…',
+    talking: 'Соединено — вы говорите с оператором.',
+    ended: 'Звонок завершён.',
+    failed: 'Звонок не состоялся',
+    transferring: 'переводим',
+    unavailable: 'Звонки недоступны',
+  },
+} satisfies Record<Lang, Record<string, string>>
+type Key = keyof (typeof TEXT)['en']
+const LANG_KEY = 'frontline.site.lang'
+
+function initialLang(): Lang {
+  const saved = localStorage.getItem(LANG_KEY)
+  if (saved === 'en' || saved === 'ru') return saved
+  return (navigator.languages ?? [navigator.language]).some((l) => l.toLowerCase().startsWith('ru'))
+    ? 'ru'
+    : 'en'
+}
+let lang: Lang = initialLang()
+const tr = (k: Key) => TEXT[lang][k]
+
+/** What the status line says now, so a language switch can re-render it. */
+let status: { key: Key; detail: string } = { key: 'notConnected', detail: '' }
+
+function renderStatus(): void {
+  const { key, detail } = status
+  stateText.textContent = detail ? `${tr(key)}: ${detail}` : tr(key)
+}
+
+function applyLang(l: Lang): void {
+  lang = l
+  document.documentElement.lang = l
+  for (const node of document.querySelectorAll<HTMLElement>('[data-i18n]'))
+    node.textContent = tr(node.dataset.i18n as Key)
+  for (const b of document.querySelectorAll<HTMLButtonElement>('[data-lang]'))
+    b.setAttribute('aria-pressed', String(b.dataset.lang === l))
+  renderStatus()
+}
+
+for (const b of document.querySelectorAll<HTMLButtonElement>('[data-lang]'))
+  b.addEventListener('click', () => {
+    const l = b.dataset.lang === 'ru' ? 'ru' : 'en'
+    localStorage.setItem(LANG_KEY, l)
+    applyLang(l)
+  })
+applyLang(lang)
+
+let creds: SiteCallCredentials | null = null
+let ua: UserAgent | null = null
+let session: Session | null = null
+let current: CallState = 'idle'
+
+function show(state: CallState, detail = ''): void {
+  current = state
+  status = { key: state, detail }
+  renderStatus()
   const active = state === 'connecting' || state === 'ringing' || state === 'talking'
   callBtn.hidden = active
   hangupBtn.hidden = !active
@@ -70,7 +162,9 @@ async function loadCredentials(): Promise<void> {
     input.name = 'line'
     input.value = n.number
     input.checked = i === 0
-    label.append(input, ` ${n.label} (${n.number})`)
+    const text = document.createElement('span')
+    text.textContent = `${n.label} (${n.number})`
+    label.append(input, text)
     lines.append(label)
   })
   lines.disabled = creds.numbers.length === 0
@@ -95,7 +189,7 @@ function follow(s: Session): void {
       void referral.accept().then(() => {
         const next = referral.makeInviter({ sessionDescriptionHandlerOptions: MEDIA })
         follow(next)
-        show('connecting', 'transferring')
+        show('connecting', tr('transferring'))
         void next.invite()
       })
     },
@@ -106,7 +200,7 @@ function follow(s: Session): void {
       remoteAudio(s)
       show('talking')
     } else if (st === SessionState.Terminated) {
-      if (stateText.textContent?.startsWith('Connected')) show('ended')
+      if (current === 'talking') show('ended')
       session = null
     }
   })
@@ -165,5 +259,6 @@ callBtn.addEventListener('click', () => void call())
 hangupBtn.addEventListener('click', () => void hangup())
 loadCredentials().catch((e: Error) => {
   lines.replaceChildren(lines.querySelector('legend') as HTMLElement)
-  stateText.textContent = `Calls are unavailable: ${e.message}`
+  status = { key: 'unavailable', detail: e.message }
+  renderStatus()
 })

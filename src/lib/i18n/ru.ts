@@ -133,7 +133,7 @@ export const ru: Record<MessageKey, string> = {
   'line.pbxDown': 'АТС недоступна; приложение продолжает попытки.',
   'settings.reregister': 'Перерегистрировать линию',
   'calls.number': 'Номер для звонка',
-  'calls.numberPlaceholder': 'Номер или добавочный',
+  'calls.numberPlaceholder': 'Номер или доб.',
   'calls.call': 'Позвонить',
   'calls.keypad': 'Клавиатура',
   'calls.backspace': 'Стереть последнюю цифру',

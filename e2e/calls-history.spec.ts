@@ -16,6 +16,7 @@ import {
   hangUp,
   history,
   incoming,
+  num,
   openPhone,
   pageRtp,
   SALES_VN,
@@ -25,8 +26,6 @@ import {
 test.use({ pbx: true })
 test.describe.configure({ timeout: 120_000 })
 test.beforeEach(async ({ request, server }) => everyoneOff(request, server))
-
-const num = (n: string) => new RegExp(digits(n).split('').join('\\D*'))
 
 test('C8 history shows the call with duration, failure reason for a rejected one, session id, and a recording that plays (duration > 0); search finds it by number and by name', async ({
   browser,

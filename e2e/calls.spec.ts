@@ -18,6 +18,7 @@ import {
   history,
   inCall,
   incoming,
+  num,
   openPhone,
   pageRtp,
   rtpDelta,
@@ -28,9 +29,6 @@ import {
 test.use({ pbx: true })
 test.describe.configure({ timeout: 120_000 })
 test.beforeEach(async ({ request, server }) => everyoneOff(request, server))
-
-/** A regexp for a phone number however the UI groups its digits. */
-const num = (n: string) => new RegExp(digits(n).split('').join('\\D*'))
 
 test("C1 customer dials a virtual number → the group's available operator rings → accepts → two-way audio", async ({
   browser,

@@ -22,6 +22,9 @@ export const SUPPORT_VN = '+74951204561'
 export const OPERATORS = ['op1@demo', 'op2@demo', 'op3@demo', 'op4@demo', 'op5@demo', 'op6@demo']
 export const digits = (s: string) => s.replace(/\D/g, '')
 
+/** A regexp for a phone number however the UI groups its digits. */
+export const num = (n: string) => new RegExp(digits(n).split('').join('\\D*'))
+
 export function account(server: FrontlineServer, login: string) {
   const a = server.accounts.find((x) => x.login === login)
   if (!a) throw new Error(`no demo account ${login}`)

@@ -28,18 +28,18 @@ export interface Loaded {
   groupNames: Map<string, string>
 }
 
+/** The tenant columns routing needs (TenantRow). */
+export const TENANT_COLUMNS = {
+  id: tenants.id,
+  name: tenants.name,
+  slug: tenants.slug,
+  sipDomain: tenants.sipDomain,
+  sipGateway: tenants.sipGateway,
+}
+
 /** The tenant whose SIP domain this is, or null. */
 export async function tenantByDomain(q: Queryable, domain: string): Promise<TenantRow | null> {
-  const [t] = await q
-    .select({
-      id: tenants.id,
-      name: tenants.name,
-      slug: tenants.slug,
-      sipDomain: tenants.sipDomain,
-      sipGateway: tenants.sipGateway,
-    })
-    .from(tenants)
-    .where(eq(tenants.sipDomain, domain.toLowerCase()))
+  const [t] = await q.select(TENANT_COLUMNS).from(tenants).where(eq(tenants.sipDomain, domain.toLowerCase()))
   return t ?? null
 }
 

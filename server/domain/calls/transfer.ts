@@ -4,7 +4,7 @@ import type { TransferTargetView } from '../../../contract/calls.ts'
 import { type Queryable, schema } from '../../db/index.ts'
 import { AppError } from '../../errors.ts'
 import { transferTargets } from '../routing/index.ts'
-import { loadSnapshot } from './snapshot.ts'
+import { loadSnapshot, TENANT_COLUMNS } from './snapshot.ts'
 
 const { tenants } = schema
 
@@ -14,16 +14,7 @@ export async function transferTargetsFor(
   tenantId: string,
   employeeId: string,
 ): Promise<TransferTargetView[]> {
-  const [t] = await q
-    .select({
-      id: tenants.id,
-      name: tenants.name,
-      slug: tenants.slug,
-      sipDomain: tenants.sipDomain,
-      sipGateway: tenants.sipGateway,
-    })
-    .from(tenants)
-    .where(eq(tenants.id, tenantId))
+  const [t] = await q.select(TENANT_COLUMNS).from(tenants).where(eq(tenants.id, tenantId))
   if (!t) throw new AppError('E_NOT_FOUND')
   const l = await loadSnapshot(q, t)
   const status = new Map(l.snapshot.employees.map((e) => [e.id, e.status]))

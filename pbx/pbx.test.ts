@@ -1,54 +1,23 @@
 import { createHmac } from 'node:crypto'
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
-import { type AddressInfo, createServer as netServer } from 'node:net'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import {
-  type Invitation,
-  Inviter,
-  Registerer,
-  RegistererState,
-  type SessionDescriptionHandler,
-  SessionState,
-  UserAgent,
-} from 'sip.js'
+import { type Invitation, Inviter, Registerer, RegistererState, SessionState, UserAgent } from 'sip.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import WebSocket from 'ws'
+import { freePort } from '../scripts/harness.ts'
 import { checkConfig, findKamailio, type Pbx, renderConfig, rpc, startPbx } from './index.ts'
-
-// SIP.js's Web transport needs a global WebSocket; Node 20 has none.
-;(globalThis as Record<string, unknown>).WebSocket = WebSocket
+import { sipAgent } from './test-agents.ts'
 
 const SECRET = 'sip-secret-for-tests'
 const INTERNAL = 'internal-secret-for-tests'
 const DOMAIN = 'acme.frontline.local'
 
-async function freePort(): Promise<number> {
-  const s = netServer().listen(0, '127.0.0.1')
-  await new Promise((r) => s.once('listening', r))
-  const { port } = s.address() as AddressInfo
-  await new Promise((r) => s.close(r))
-  return port
-}
-
 /** auth_ephemeral credentials, as the server issues them (ARCHITECTURE.md, Calls). */
 function creds(user: string, secret = SECRET, ttlS = 600) {
   const username = `${Math.floor(Date.now() / 1000) + ttlS}:${user}`
   return { username, password: createHmac('sha1', secret).update(username).digest('base64') }
-}
-
-/** Signalling-only media: calls are set up and torn down without WebRTC. */
-function fakeSdh(): SessionDescriptionHandler {
-  const sdp =
-    'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 9 RTP/AVP 0\r\n'
-  return {
-    close: () => {},
-    getDescription: async () => ({ body: sdp, contentType: 'application/sdp' }),
-    hasDescription: (type: string) => type === 'application/sdp',
-    setDescription: async () => {},
-    sendDtmf: () => true,
-  }
 }
 
 interface Call {
@@ -77,14 +46,12 @@ describe('pbx: Kamailio rendered from the template', () => {
 
   function ua(user: string, password?: string, delegate: UserAgent['delegate'] = {}, ttlS = 600) {
     const c = creds(user, SECRET, ttlS)
-    const agent = new UserAgent({
-      uri: UserAgent.makeURI(`sip:${user}@${DOMAIN}`),
-      transportOptions: { server: `ws://127.0.0.1:${wsPort}` },
-      authorizationUsername: c.username,
-      authorizationPassword: password ?? c.password,
-      logLevel: 'error',
+    const agent = sipAgent({
+      uri: `sip:${user}@${DOMAIN}`,
+      wsPort,
+      username: c.username,
+      password: password ?? c.password,
       delegate,
-      sessionDescriptionHandlerFactory: () => fakeSdh(),
     })
     agents.push(agent)
     return agent
@@ -378,14 +345,7 @@ describe('pbx: Kamailio rendered from the template', () => {
     // What the server issues: `<expiry>:<ext>@<tenant domain>` — a colleague of another tenant with
     // the same extension number must not be able to take this tenant's line.
     const other = creds('106@other.frontline.local')
-    const agent = new UserAgent({
-      uri: UserAgent.makeURI(`sip:106@${DOMAIN}`),
-      transportOptions: { server: `ws://127.0.0.1:${wsPort}` },
-      authorizationUsername: other.username,
-      authorizationPassword: other.password,
-      logLevel: 'error',
-      sessionDescriptionHandlerFactory: () => fakeSdh(),
-    })
+    const agent = sipAgent({ uri: `sip:106@${DOMAIN}`, wsPort, ...other })
     agents.push(agent)
     await agent.start()
     const status = await new Promise<number | string>((resolve) => {

@@ -4,47 +4,19 @@
  * → Kamailio's dialog reports → the call is in GET /api/calls with its duration.
  */
 import { mkdtemp, rm } from 'node:fs/promises'
-import { type AddressInfo, createServer as netServer } from 'node:net'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import {
-  type Invitation,
-  Inviter,
-  Registerer,
-  type SessionDescriptionHandler,
-  SessionState,
-  UserAgent,
-} from 'sip.js'
+import { type Invitation, Inviter, Registerer, SessionState, UserAgent } from 'sip.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import WebSocket from 'ws'
 import type { SipSettings } from '../contract/api.ts'
 import type { CallPage, SiteCallCredentials } from '../contract/calls.ts'
+import { freePort } from '../scripts/harness.ts'
 import { loadSecrets } from '../server/db/index.ts'
 import { targets } from '../server/test/dbs.ts'
 import { auth, type Fixture, makeFixture } from '../server/test/fixture.ts'
 import { findKamailio, type Pbx, startPbx } from './index.ts'
-
-;(globalThis as Record<string, unknown>).WebSocket = WebSocket
-
-async function freePort(): Promise<number> {
-  const s = netServer().listen(0, '127.0.0.1')
-  await new Promise((r) => s.once('listening', r))
-  const { port } = s.address() as AddressInfo
-  await new Promise((r) => s.close(r))
-  return port
-}
-
-function fakeSdh(): SessionDescriptionHandler {
-  const sdp =
-    'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 9 RTP/AVP 0\r\n'
-  return {
-    close: () => {},
-    getDescription: async () => ({ body: sdp, contentType: 'application/sdp' }),
-    hasDescription: (type: string) => type === 'application/sdp',
-    setDescription: async () => {},
-    sendDtmf: () => true,
-  }
-}
+import { sipAgent } from './test-agents.ts'
 
 describe.each(targets)('a guest calls the Sales virtual number through Kamailio ($name)', (target) => {
   const binary = findKamailio(process.env.KAMAILIO === 'off' ? 'kamailio' : undefined)
@@ -55,15 +27,13 @@ describe.each(targets)('a guest calls the Sales virtual number through Kamailio 
   const agents: UserAgent[] = []
 
   const agent = (sip: SipSettings, delegate: UserAgent['delegate'] = {}, displayName?: string) => {
-    const a = new UserAgent({
-      uri: UserAgent.makeURI(sip.aor),
-      transportOptions: { server: `ws://127.0.0.1:${wsPort}` },
-      authorizationUsername: sip.username,
-      authorizationPassword: sip.password,
-      ...(displayName ? { displayName } : {}),
-      logLevel: 'error',
+    const a = sipAgent({
+      uri: sip.aor,
+      wsPort,
+      username: sip.username,
+      password: sip.password,
       delegate,
-      sessionDescriptionHandlerFactory: () => fakeSdh(),
+      ...(displayName ? { displayName } : {}),
     })
     agents.push(a)
     return a

@@ -1,5 +1,7 @@
 /** Small inline SVG icons (decorative: the text next to them is the accessible name). */
+
 import type { JSX } from 'solid-js'
+import { PathIcon } from '../lib/ui/index.ts'
 
 const paths = {
   phone:
@@ -16,15 +18,5 @@ export type IconName = keyof typeof paths
 
 /** An icon by name. */
 export function Icon(props: { name: IconName; size?: number }): JSX.Element {
-  return (
-    <svg
-      class="icon"
-      width={props.size ?? 24}
-      height={props.size ?? 24}
-      viewBox="0 0 24 24"
-      aria-hidden="true"
-    >
-      <path d={paths[props.name]} fill="currentColor" />
-    </svg>
-  )
+  return <PathIcon d={paths[props.name]} size={props.size} />
 }

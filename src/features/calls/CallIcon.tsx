@@ -1,4 +1,6 @@
 /** Icons of the call screens (Material Symbols paths; decorative — buttons carry the text). */
+import { PathIcon } from '../../lib/ui/index.ts'
+
 const paths = {
   mic: 'M12 14a3 3 0 0 0 3-3V5a3 3 0 0 0-6 0v6a3 3 0 0 0 3 3zm5.3-3c0 3-2.5 5.1-5.3 5.1S6.7 14 6.7 11H5c0 3.4 2.7 6.2 6 6.7V21h2v-3.3c3.3-.5 6-3.3 6-6.7h-1.7z',
   micOff:
@@ -23,15 +25,5 @@ export type CallIconName = keyof typeof paths
 
 /** An icon by name. */
 export function CallIcon(props: { name: CallIconName; size?: number }) {
-  return (
-    <svg
-      class="icon"
-      width={props.size ?? 24}
-      height={props.size ?? 24}
-      viewBox="0 0 24 24"
-      aria-hidden="true"
-    >
-      <path d={paths[props.name]} fill="currentColor" />
-    </svg>
-  )
+  return <PathIcon d={paths[props.name]} size={props.size} />
 }

@@ -20,8 +20,8 @@ export const RUN_PACKAGES = [
   'kamailio-autheph-modules',
   'kamailio-json-modules',
 ]
-/** Extra Debian packages for the test suite: the browser for Playwright, a real PostgreSQL server. */
-export const TEST_PACKAGES = ['chromium', 'postgresql']
+/** Extra Debian packages for the test suite: the browser for Playwright, a real PostgreSQL server, nginx (the TLS reverse proxy in front of HTTP and the SIP WebSocket in the proxy tests). */
+export const TEST_PACKAGES = ['chromium', 'postgresql', 'nginx']
 
 /** Prints a bootstrap line, prefixed so it stands apart from the tools' own output. */
 export function say(msg) {

@@ -3,6 +3,7 @@ import path from 'node:path'
 import { formatBundle, measureBundle } from './bundle.ts'
 import { formatCalls, measureCalls } from './calls.ts'
 import { formatColdStart, measureColdStart } from './cold-start.ts'
+import { formatLoginBurst, measureLoginBurst } from './login-burst.ts'
 import { formatRegisterStorm, measureRegisterStorm } from './register-storm.ts'
 
 const root = path.resolve(import.meta.dirname, '..')
@@ -26,6 +27,9 @@ if (!only || only === 'bundle') {
 if (!only || only === 'cold-start') {
   console.log('\n== server cold start ==')
   for (const l of formatColdStart(await measureColdStart(root))) console.log(l)
+}
+if (!only || only === 'login-burst') {
+  await section('login: 200-request parallel burst', async () => formatLoginBurst(await measureLoginBurst()))
 }
 if (!only || only === 'calls') {
   await section('calls: dial → ringing, accept → two-way audio (routed vs plain Kamailio)', async () =>

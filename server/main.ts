@@ -5,7 +5,6 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { buildApp } from './app.ts'
 import { ConfigError, loadConfig } from './config.ts'
 import { loadSecrets, openDatabase } from './db/index.ts'
-import { FailureLimiter } from './domain/auth/index.ts'
 import { seedDemo, writeDemoLogins } from './domain/tenants/index.ts'
 import { Hub } from './realtime/hub.ts'
 
@@ -55,7 +54,6 @@ async function main(): Promise<void> {
   const app = await buildApp({
     db,
     secrets,
-    limiter: new FailureLimiter(),
     hub,
     sipWsUrl: config.sipWsUrl,
     sipStatus: () => (pbx ? 'running' : 'unavailable'),

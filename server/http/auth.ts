@@ -1,19 +1,27 @@
 /** /api/auth/* and /api/me (SPEC A1, A2). */
 import type { FastifyInstance } from 'fastify'
 import { IdParam, LoginBody, SetStatusBody } from '../../contract/api.ts'
-import { listSessions, loadMe, login, revokeSession, sipSettings } from '../domain/auth/index.ts'
+import {
+  LoginThrottle,
+  listSessions,
+  loadMe,
+  login,
+  revokeSession,
+  sipSettings,
+} from '../domain/auth/index.ts'
 import { setStatus } from '../domain/status/index.ts'
 import { type AppDeps, principal, validate } from './context.ts'
 
 /** Registers the account routes. */
 export function authRoutes(app: FastifyInstance, deps: AppDeps): void {
   const sip = { secret: deps.secrets.sipSecret, wsUrl: deps.sipWsUrl }
+  const throttle = new LoginThrottle(deps.loginLimits)
 
   app.post('/api/auth/login', async (req) => {
     const body = validate(LoginBody, req.body)
     return login(
       deps.db,
-      { limiter: deps.limiter, sip },
+      { throttle, sip },
       {
         ...body,
         ip: req.ip,

@@ -2,14 +2,15 @@
 import type { FastifyRequest } from 'fastify'
 import * as v from 'valibot'
 import type { Db, Secrets } from '../db/index.ts'
-import { authenticate, type FailureLimiter, type Principal } from '../domain/auth/index.ts'
+import { authenticate, type LoginLimits, type Principal } from '../domain/auth/index.ts'
 import { AppError } from '../errors.ts'
 import type { Hub } from '../realtime/hub.ts'
 
 export interface AppDeps {
   db: Db
   secrets: Secrets
-  limiter: FailureLimiter
+  /** Login throttle limits (default LOGIN_LIMITS); the counts live in the database. */
+  loginLimits?: Partial<LoginLimits>
   hub: Hub
   sipWsUrl: string
   /** Whether Kamailio is up (GET /api/health). */

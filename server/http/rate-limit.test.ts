@@ -1,22 +1,101 @@
+/**
+ * The login throttle (issue 6 item 3): attempts are counted in the database before the password is
+ * hashed, per login+address and per login across addresses, shared by every instance on the database.
+ */
+import path from 'node:path'
+import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { FailureLimiter } from '../domain/auth/index.ts'
+import { buildApp } from '../app.ts'
+import { loadSecrets } from '../db/index.ts'
+import { LOGIN_LIMITS, passwordVerifications } from '../domain/auth/index.ts'
 import { targets } from '../test/dbs.ts'
 import { type Fixture, makeFixture, PASSWORD } from '../test/fixture.ts'
 
-describe('login rate limit', () => {
-  let f: Fixture
-  beforeAll(async () => {
-    f = await makeFixture(targets[0]!, { limiter: new FailureLimiter(3, 60_000) })
-  })
-  afterAll(() => f.close())
+const login = (app: FastifyInstance, login: string, password: string, remoteAddress = '127.0.0.1') =>
+  app.inject({ method: 'POST', url: '/api/auth/login', payload: { login, password }, remoteAddress })
 
-  it('after max failures for a login+IP, even the right password gets 429 E_RATE_LIMITED; other logins are unaffected', async () => {
-    const attempt = (password: string, login = 'op1@demo') =>
-      f.app.inject({ method: 'POST', url: '/api/auth/login', payload: { login, password } })
-    for (let i = 0; i < 3; i++) expect((await attempt('wrong')).statusCode).toBe(401)
-    const r = await attempt(PASSWORD)
-    expect(r.statusCode).toBe(429)
-    expect(r.json().error.code).toBe('E_RATE_LIMITED')
-    expect((await attempt(PASSWORD, 'op2@demo')).statusCode).toBe(200)
+/** 200 guesses at once, the right password at position 41, spread over `apps` in turn. */
+async function burst(apps: FastifyInstance[], who: string) {
+  const before = passwordVerifications()
+  const replies = await Promise.all(
+    Array.from({ length: 200 }, (_, i) =>
+      login(apps[i % apps.length]!, who, i === 40 ? PASSWORD : `wrong-${i}`),
+    ),
+  )
+  const codes = replies.map((r) => r.statusCode)
+  return {
+    checks: passwordVerifications() - before,
+    right: replies[40]!,
+    refused: codes.filter((c) => c === 429).length,
+    wrong: codes.filter((c) => c === 401).length,
+  }
+}
+
+describe.each(targets)('login throttle on $name', (target) => {
+  let f: Fixture
+  let second: FastifyInstance
+  beforeAll(async () => {
+    f = await makeFixture(target)
+    // A second instance: its own app and throttle object, the same database.
+    second = await buildApp({
+      db: f.db,
+      secrets: await loadSecrets(f.db.orm),
+      hub: f.hub,
+      sipWsUrl: 'ws://127.0.0.1:8088',
+      sipStatus: () => 'unavailable',
+      distDir: path.join(f.dir, 'dist'),
+      siteDir: path.join(f.dir, 'site'),
+      version: '0.0.0-test',
+      logLevel: 'silent',
+    })
+    await second.ready()
+  })
+  afterAll(async () => {
+    await second.close()
+    await f.close()
+  })
+
+  it('200 parallel guesses: exactly the limit reach scrypt, and the right password at guess 41 is refused', async () => {
+    const r = await burst([f.app], 'op1@demo')
+    expect(r.checks).toBe(LOGIN_LIMITS.perAddress)
+    expect(r.wrong).toBe(LOGIN_LIMITS.perAddress)
+    expect(r.refused).toBe(200 - LOGIN_LIMITS.perAddress)
+    expect(r.right.statusCode).toBe(429)
+    expect(r.right.json().error.code).toBe('E_RATE_LIMITED')
+    // Other logins are not affected.
+    expect((await login(f.app, 'op2@demo', PASSWORD)).statusCode).toBe(200)
+  })
+
+  it('two instances on one database share the count: still exactly the limit in total', async () => {
+    const r = await burst([f.app, second], 'op3@demo')
+    expect(r.checks).toBe(LOGIN_LIMITS.perAddress)
+    expect(r.right.statusCode).toBe(429)
+  })
+
+  it('per account across addresses: a guess from each of 40 addresses, only perAccount reach scrypt', async () => {
+    const before = passwordVerifications()
+    const codes: number[] = []
+    for (let i = 0; i < 40; i++)
+      codes.push((await login(f.app, 'op4@demo', 'wrong', `10.0.0.${i + 1}`)).statusCode)
+    expect(passwordVerifications() - before).toBe(LOGIN_LIMITS.perAccount)
+    expect(codes.filter((c) => c === 401).length).toBe(LOGIN_LIMITS.perAccount)
+    expect((await login(f.app, 'op4@demo', PASSWORD, '10.0.1.1')).statusCode).toBe(429)
+  })
+
+  it('a successful login gives back only its own attempt: the guesses before it still count', async () => {
+    const n = LOGIN_LIMITS.perAddress
+    for (let i = 0; i < n - 1; i++) expect((await login(f.app, 'op5@demo', 'wrong')).statusCode).toBe(401)
+    // The owner logs in between the guesses; that must not reset the counter.
+    expect((await login(f.app, 'op5@demo', PASSWORD)).statusCode).toBe(200)
+    expect((await login(f.app, 'op5@demo', 'wrong')).statusCode).toBe(401)
+    expect((await login(f.app, 'op5@demo', PASSWORD)).statusCode).toBe(429)
+  })
+
+  it('an unknown login is counted like a known one (no enumeration through the throttle)', async () => {
+    const codes: number[] = []
+    for (let i = 0; i <= LOGIN_LIMITS.perAddress; i++)
+      codes.push((await login(f.app, 'nobody@demo', 'wrong')).statusCode)
+    expect(codes.at(-1)).toBe(429)
+    expect(codes.filter((c) => c === 401).length).toBe(LOGIN_LIMITS.perAddress)
   })
 })

@@ -6,7 +6,6 @@ import type WebSocket from 'ws'
 import type { ServerMessage } from '../../contract/events.ts'
 import { buildApp } from '../app.ts'
 import { loadSecrets, schema } from '../db/index.ts'
-import { FailureLimiter } from '../domain/auth/index.ts'
 import { Hub } from '../realtime/hub.ts'
 import { targets } from '../test/dbs.ts'
 import { auth, type Fixture, makeFixture } from '../test/fixture.ts'
@@ -126,7 +125,6 @@ describe.each(targets)('/api/ws on $name', (target) => {
     const app2 = await buildApp({
       db: f.db,
       secrets: await loadSecrets(f.db.orm),
-      limiter: new FailureLimiter(),
       hub: hub2,
       sipWsUrl: 'ws://127.0.0.1:8088',
       sipStatus: () => 'unavailable',
@@ -160,7 +158,6 @@ describe.each(targets)('/api/ws on $name', (target) => {
     const app2 = await buildApp({
       db: f.db,
       secrets: await loadSecrets(f.db.orm),
-      limiter: new FailureLimiter(),
       hub: hub2,
       sipWsUrl: 'ws://127.0.0.1:8088',
       sipStatus: () => 'unavailable',

@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify'
 import type { LoginResponse } from '../../contract/api.ts'
 import { buildApp } from '../app.ts'
 import { type Db, loadSecrets } from '../db/index.ts'
-import { FailureLimiter } from '../domain/auth/index.ts'
+import type { LoginLimits } from '../domain/auth/index.ts'
 import { createEmployee, createGroup, createTenant, seedDemo } from '../domain/tenants/index.ts'
 import { Hub } from '../realtime/hub.ts'
 import type { Target } from './dbs.ts'
@@ -28,7 +28,7 @@ export interface Fixture {
 /** Builds the fixture; `opts.dist` writes a tiny built PWA so static serving can be tested. */
 export async function makeFixture(
   target: Target,
-  opts: { dist?: boolean; limiter?: FailureLimiter } = {},
+  opts: { dist?: boolean; loginLimits?: Partial<LoginLimits> } = {},
 ): Promise<Fixture> {
   const t = await target.open()
   const db = t.db
@@ -84,7 +84,7 @@ export async function makeFixture(
   const app = await buildApp({
     db,
     secrets: await loadSecrets(db.orm),
-    limiter: opts.limiter ?? new FailureLimiter(),
+    loginLimits: opts.loginLimits,
     hub,
     sipWsUrl: 'ws://127.0.0.1:8088',
     sipStatus: () => 'unavailable',

@@ -1,6 +1,6 @@
 /** Accounts (SPEC A1, A2): passwords, tokens, sessions, login throttling. */
 export { loadMe, type SipConfig, sipSettings } from './me.ts'
-export { hashPassword, verifyPassword } from './password.ts'
+export { hashPassword, passwordVerifications, verifyPassword } from './password.ts'
 export { FailureLimiter } from './rate-limit.ts'
 export {
   authenticate,
@@ -12,4 +12,5 @@ export {
   SESSION_REVOKED_PREFIX,
   sessionLive,
 } from './sessions.ts'
+export { type Attempt, LOGIN_LIMITS, type LoginLimits, LoginThrottle } from './throttle.ts'
 export { hashToken, newToken, SESSION_TTL_MS } from './tokens.ts'

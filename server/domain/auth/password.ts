@@ -20,8 +20,15 @@ export async function hashPassword(password: string): Promise<string> {
   )
 }
 
+let verifications = 0
+/** How many password checks this process has run (the throttle's tests and bench count them). */
+export function passwordVerifications(): number {
+  return verifications
+}
+
 /** True when `password` matches `stored`; a malformed hash never matches. */
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  verifications++
   const [alg, n, r, p, salt, hash] = stored.split('$')
   if (alg !== 'scrypt' || !salt || !hash) return false
   const expected = Buffer.from(hash, 'base64url')

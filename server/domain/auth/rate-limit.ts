@@ -1,8 +1,8 @@
 /**
- * Login throttling: at most `max` failures per login+IP within `windowMs` (SPEC A1 hardening).
- * Kept in memory on purpose: it runs before we know the tenant (so it would be the one table without
- * tenant_id), a restart forgetting counters only gives an attacker one more window, and with several
- * instances each keeps its own count — a bound of max × instances, acceptable for a throttle.
+ * An in-memory limiter: at most `max` failures per key within `windowMs` (the demo site's guest
+ * credentials use it). Logins do not: their throttle counts in the database before hashing
+ * (throttle.ts), because a check-then-count in memory let parallel guesses through and each
+ * instance kept its own count.
  */
 export class FailureLimiter {
   private readonly hits = new Map<string, number[]>()

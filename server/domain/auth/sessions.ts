@@ -5,7 +5,7 @@ import { type Db, EVENTS_CHANNEL, type Queryable, schema } from '../../db/index.
 import { AppError } from '../../errors.ts'
 import { loadMe, type SipConfig, sipSettings } from './me.ts'
 import { dummyHash, verifyPassword } from './password.ts'
-import type { FailureLimiter } from './rate-limit.ts'
+import type { LoginThrottle } from './throttle.ts'
 import { hashToken, newToken, SESSION_TTL_MS } from './tokens.ts'
 
 const { employees, sessions, tenants } = schema
@@ -32,24 +32,22 @@ export interface LoginInput {
 }
 
 /**
- * Checks the password (the same answer and similar time for an unknown login and a wrong password),
- * applies the failure limiter and the seat limit, and opens a session.
+ * Counts the attempt first (throttle.ts: refused over the limits before any hashing), checks the
+ * password (the same answer and similar time for an unknown login and a wrong password), applies the
+ * seat limit, and opens a session.
  */
 export async function login(
   db: Db,
-  deps: { limiter: FailureLimiter; sip: SipConfig },
+  deps: { throttle: LoginThrottle; sip: SipConfig },
   input: LoginInput,
 ): Promise<LoginResponse> {
   const loginName = input.login.toLowerCase()
-  const key = `${loginName}|${input.ip}`
-  if (deps.limiter.blocked(key)) throw new AppError('E_RATE_LIMITED')
+  const attempt = await deps.throttle.attempt(db.orm, loginName, input.ip)
+  if (!attempt.admitted) throw new AppError('E_RATE_LIMITED')
   const [emp] = await db.orm.select().from(employees).where(eq(employees.login, loginName))
   const ok = await verifyPassword(input.password, emp?.passwordHash ?? (await dummyHash()))
-  if (!emp || !ok) {
-    deps.limiter.fail(key)
-    throw new AppError('E_BAD_CREDENTIALS')
-  }
-  deps.limiter.reset(key)
+  if (!emp || !ok) throw new AppError('E_BAD_CREDENTIALS')
+  await deps.throttle.succeeded(db.orm, attempt)
   const token = newToken()
   await db.orm.transaction(async (tx) => {
     // Serialize logins of one tenant so two at once cannot both take the last seat.

@@ -1,0 +1,88 @@
+/**
+ * Login throttle (SPEC A1 hardening, issue 6 item 3). An attempt is counted BEFORE the password is
+ * hashed, in one statement (an upsert returning the new counts), so parallel guesses cannot all pass
+ * the check while the first ones are still hashing; only attempts within the limits reach scrypt.
+ *
+ * Two counters per attempt, each a fixed window of `windowSec`:
+ * - login + client address (`request.ip`: the real client behind the configured TRUSTED_PROXY);
+ * - the login alone, across addresses, so a botnet gets `perAccount` guesses per window, not
+ *   `perAddress` × addresses. Its cost: guesses from elsewhere can lock the account's owner out for
+ *   the rest of the window — a lock, never a way in.
+ * Kept in the database (login_attempts) so instances sharing it share the counts. A successful login
+ * gives back only its own attempt (count − 1 in the same window): it never resets the counters, so an
+ * attacker cannot interleave guesses with the owner's logins to stay under the limit.
+ */
+import crypto from 'node:crypto'
+import { sql } from 'drizzle-orm'
+import { type Queryable, queryRows } from '../../db/index.ts'
+
+export interface LoginLimits {
+  /** Attempts per login + address per window. */
+  perAddress: number
+  /** Attempts per login across all addresses per window. */
+  perAccount: number
+  windowSec: number
+}
+
+/** docs/api.md "Login throttle". */
+export const LOGIN_LIMITS: LoginLimits = { perAddress: 10, perAccount: 30, windowSec: 300 }
+
+/** The counted attempt: whether it may check the password, and what to give back on success. */
+export interface Attempt {
+  admitted: boolean
+  windows: { key: string; windowStart: string }[]
+}
+
+// Keys are hashed: the table keeps neither logins nor addresses in clear, and every key has one size.
+const keyOf = (s: string) => crypto.createHash('sha256').update(s).digest('hex')
+
+/** Counts login attempts in the database; stateless apart from when it last swept old rows. */
+export class LoginThrottle {
+  readonly limits: LoginLimits
+  private lastSweep = 0
+  constructor(limits: Partial<LoginLimits> = {}) {
+    this.limits = { ...LOGIN_LIMITS, ...limits }
+  }
+
+  /** Counts one attempt (atomically, before any hashing) and says whether it is within both limits. */
+  async attempt(q: Queryable, login: string, ip: string): Promise<Attempt> {
+    await this.sweep(q)
+    const byAddress = keyOf(`a\0${login}\0${ip}`)
+    const byAccount = keyOf(`u\0${login}`)
+    const fresh = sql`login_attempts.window_start > now() - make_interval(secs => ${this.limits.windowSec})`
+    const rows = await queryRows<{ key: string; count: number; ws: string }>(
+      q,
+      sql`INSERT INTO login_attempts (key, count, window_start)
+          VALUES (${byAddress}, 1, now()), (${byAccount}, 1, now())
+          ON CONFLICT (key) DO UPDATE SET
+            count = CASE WHEN ${fresh} THEN login_attempts.count + 1 ELSE 1 END,
+            window_start = CASE WHEN ${fresh} THEN login_attempts.window_start ELSE now() END
+          RETURNING key, count, window_start::text AS ws`,
+    )
+    const count = (key: string) => Number(rows.find((r) => r.key === key)?.count ?? Infinity)
+    return {
+      admitted: count(byAddress) <= this.limits.perAddress && count(byAccount) <= this.limits.perAccount,
+      windows: rows.map((r) => ({ key: r.key, windowStart: r.ws })),
+    }
+  }
+
+  /** After a successful login: gives back that attempt in the windows it was counted in (never a reset). */
+  async succeeded(q: Queryable, a: Attempt): Promise<void> {
+    for (const w of a.windows) {
+      await q.execute(
+        sql`UPDATE login_attempts SET count = count - 1
+            WHERE key = ${w.key} AND window_start = ${w.windowStart}::timestamptz AND count > 0`,
+      )
+    }
+  }
+
+  /** Deletes rows of past windows, at most once a minute per instance. */
+  private async sweep(q: Queryable): Promise<void> {
+    const now = Date.now()
+    if (now - this.lastSweep < 60_000) return
+    this.lastSweep = now
+    await q.execute(
+      sql`DELETE FROM login_attempts WHERE window_start < now() - make_interval(secs => ${this.limits.windowSec})`,
+    )
+  }
+}

@@ -4,27 +4,28 @@
  */
 import * as v from 'valibot'
 import type { StatusMatrix } from './status.ts'
+import { text } from './text.ts'
 
 export const LoginBody = v.strictObject({
-  login: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(64)),
-  password: v.pipe(v.string(), v.minLength(1), v.maxLength(256)),
+  login: v.pipe(text, v.trim(), v.minLength(1), v.maxLength(64)),
+  password: v.pipe(text, v.minLength(1), v.maxLength(256)),
 })
 export type LoginBody = v.InferOutput<typeof LoginBody>
 
 export const SetStatusBody = v.strictObject({
-  status: v.pipe(v.string(), v.minLength(1), v.maxLength(32)),
+  status: v.pipe(text, v.minLength(1), v.maxLength(32)),
 })
 export type SetStatusBody = v.InferOutput<typeof SetStatusBody>
 
 export const ClientSearchQuery = v.strictObject({
-  q: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(100)), ''),
+  q: v.optional(v.pipe(text, v.trim(), v.maxLength(100)), ''),
   limit: v.optional(
-    v.pipe(v.string(), v.regex(/^\d{1,3}$/), v.transform(Number), v.minValue(1), v.maxValue(200)),
+    v.pipe(text, v.regex(/^\d{1,3}$/), v.transform(Number), v.minValue(1), v.maxValue(200)),
     '50',
   ),
 })
 
-export const IdParam = v.strictObject({ id: v.pipe(v.string(), v.uuid()) })
+export const IdParam = v.strictObject({ id: v.pipe(text, v.uuid()) })
 
 export type Role = 'operator' | 'supervisor' | 'admin'
 

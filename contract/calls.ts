@@ -5,6 +5,7 @@
  */
 import * as v from 'valibot'
 import type { SipSettings } from './api.ts'
+import { text } from './text.ts'
 
 /** From the tenant's point of view: a client called us (in), we called out (out), colleague to colleague. */
 export type CallDirection = 'in' | 'out' | 'internal'
@@ -72,10 +73,10 @@ export interface CallPage {
 /** GET /api/calls?scope=mine|all&q=&before=&limit= (C8, C10). `q`: number digits or contact name. */
 export const CallListQuery = v.strictObject({
   scope: v.optional(v.picklist(['mine', 'all']), 'mine'),
-  q: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(100)), ''),
-  before: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,120}$/))),
+  q: v.optional(v.pipe(text, v.trim(), v.maxLength(100)), ''),
+  before: v.optional(v.pipe(text, v.regex(/^[A-Za-z0-9_-]{1,120}$/))),
   limit: v.optional(
-    v.pipe(v.string(), v.regex(/^\d{1,3}$/), v.transform(Number), v.minValue(1), v.maxValue(200)),
+    v.pipe(text, v.regex(/^\d{1,3}$/), v.transform(Number), v.minValue(1), v.maxValue(200)),
     '50',
   ),
 })
@@ -83,9 +84,9 @@ export type CallListQuery = v.InferOutput<typeof CallListQuery>
 
 /** GET /api/calls/missed?before=&limit= */
 export const MissedListQuery = v.strictObject({
-  before: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,120}$/))),
+  before: v.optional(v.pipe(text, v.regex(/^[A-Za-z0-9_-]{1,120}$/))),
   limit: v.optional(
-    v.pipe(v.string(), v.regex(/^\d{1,3}$/), v.transform(Number), v.minValue(1), v.maxValue(200)),
+    v.pipe(text, v.regex(/^\d{1,3}$/), v.transform(Number), v.minValue(1), v.maxValue(200)),
     '100',
   ),
 })
@@ -93,7 +94,7 @@ export type MissedListQuery = v.InferOutput<typeof MissedListQuery>
 
 /** PUT /api/calls/recording/:sipCallId — body: the raw audio (audio/webm or audio/ogg, ≤ 50 MB). */
 export const RecordingParam = v.strictObject({
-  sipCallId: v.pipe(v.string(), v.minLength(1), v.maxLength(255), v.regex(/^[\x21-\x7e]+$/)),
+  sipCallId: v.pipe(text, v.minLength(1), v.maxLength(255), v.regex(/^[\x21-\x7e]+$/)),
 })
 export const RECORDING_MAX_BYTES = 50 * 1024 * 1024
 export const RECORDING_TYPES = ['audio/webm', 'audio/ogg'] as const
@@ -136,7 +137,7 @@ export type TransferTargetView =
 
 /** POST /api/site/call-credentials (no session, rate limited): a guest line for the demo site. */
 export const SiteCallCredentialsBody = v.strictObject({
-  tenant: v.pipe(v.string(), v.trim(), v.regex(/^[a-z0-9][a-z0-9-]{0,62}$/)),
+  tenant: v.pipe(text, v.trim(), v.regex(/^[a-z0-9][a-z0-9-]{0,62}$/)),
 })
 export type SiteCallCredentialsBody = v.InferOutput<typeof SiteCallCredentialsBody>
 
@@ -155,22 +156,22 @@ export interface SiteCallCredentials {
 
 // ——— Kamailio → server (loopback, x-internal-secret); see pbx/README.md ———
 
-const sipUri = v.pipe(v.string(), v.maxLength(512), v.regex(/^sips?:[^\s]+$/i))
-const shortText = v.pipe(v.string(), v.maxLength(256))
+const sipUri = v.pipe(text, v.maxLength(512), v.regex(/^sips?:[^\s]+$/i))
+const shortText = v.pipe(text, v.maxLength(256))
 
 /** POST /internal/sip/route: a new INVITE (or, with `attempt`, the failure_route asking for the next set). */
 export const SipRouteBody = v.object({
-  callId: v.pipe(v.string(), v.minLength(1), v.maxLength(255)),
+  callId: v.pipe(text, v.minLength(1), v.maxLength(255)),
   from: sipUri,
   fromName: v.optional(shortText, ''),
   to: sipUri,
   ruri: sipUri,
-  domain: v.pipe(v.string(), v.minLength(1), v.maxLength(255), v.regex(/^[A-Za-z0-9.-]+$/)),
+  domain: v.pipe(text, v.minLength(1), v.maxLength(255), v.regex(/^[A-Za-z0-9.-]+$/)),
   source: v.optional(shortText, ''),
   /** Referred-By of a transferee's INVITE (RFC 3515 §2.4.6, RFC 3892). */
-  referredBy: v.optional(v.pipe(v.string(), v.maxLength(512)), ''),
+  referredBy: v.optional(v.pipe(text, v.maxLength(512)), ''),
   /** Replaces header of an attended-transfer INVITE (RFC 3891). */
-  replaces: v.optional(v.pipe(v.string(), v.maxLength(512)), ''),
+  replaces: v.optional(v.pipe(text, v.maxLength(512)), ''),
   /** failure_route: the number of the target set that just failed (1 = the first). */
   attempt: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100))),
   /** failure_route: the final code of that set (408 = ring timeout). */
@@ -192,10 +193,10 @@ export type SipRouteAnswer =
 /** POST /internal/sip/dialog (pbx/README.md). */
 export const SipDialogBody = v.object({
   event: v.picklist(['start', 'answer', 'end', 'failed']),
-  callId: v.pipe(v.string(), v.minLength(1), v.maxLength(255)),
-  from: v.optional(v.pipe(v.string(), v.maxLength(512)), ''),
-  to: v.optional(v.pipe(v.string(), v.maxLength(512)), ''),
-  answeredBy: v.optional(v.pipe(v.string(), v.maxLength(512)), ''),
+  callId: v.pipe(text, v.minLength(1), v.maxLength(255)),
+  from: v.optional(v.pipe(text, v.maxLength(512)), ''),
+  to: v.optional(v.pipe(text, v.maxLength(512)), ''),
+  answeredBy: v.optional(v.pipe(text, v.maxLength(512)), ''),
   code: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(699))),
   reason: v.optional(shortText, ''),
   ts: v.pipe(v.number(), v.integer(), v.minValue(0)),

@@ -6,6 +6,7 @@
 import * as v from 'valibot'
 import type { CallView } from './calls.ts'
 import type { StatusMatrix } from './status.ts'
+import { text } from './text.ts'
 
 export type EventPayloads = {
   'status.changed': { employeeId: string; status: string; online: boolean; at: string }
@@ -43,7 +44,7 @@ export type ServerMessage = ServerEvent | ServerControl
 
 /** Messages from the client. The first one must be `auth`. */
 export const ClientMessageSchema = v.variant('type', [
-  v.strictObject({ type: v.literal('auth'), token: v.pipe(v.string(), v.minLength(10), v.maxLength(200)) }),
+  v.strictObject({ type: v.literal('auth'), token: v.pipe(text, v.minLength(10), v.maxLength(200)) }),
   v.strictObject({
     type: v.literal('resume'),
     since: v.pipe(v.number(), v.integer(), v.minValue(0)),

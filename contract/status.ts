@@ -3,6 +3,7 @@
  * code asks `statusAllows` and never compares status names.
  */
 import * as v from 'valibot'
+import { text } from './text.ts'
 
 /** What a status may allow — the columns of SPEC S1. */
 export const STATUS_ABILITIES = [
@@ -16,12 +17,12 @@ export const STATUS_ABILITIES = [
 export type StatusAbility = (typeof STATUS_ABILITIES)[number]
 
 export const StatusDefSchema = v.strictObject({
-  id: v.pipe(v.string(), v.regex(/^[a-z][a-z0-9_]{0,31}$/)),
+  id: v.pipe(text, v.regex(/^[a-z][a-z0-9_]{0,31}$/)),
   name: v.strictObject({
-    ru: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(40)),
-    en: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(40)),
+    ru: v.pipe(text, v.trim(), v.minLength(1), v.maxLength(40)),
+    en: v.pipe(text, v.trim(), v.minLength(1), v.maxLength(40)),
   }),
-  color: v.pipe(v.string(), v.regex(/^#[0-9a-fA-F]{6}$/)),
+  color: v.pipe(text, v.regex(/^#[0-9a-fA-F]{6}$/)),
   allows: v.strictObject({
     softphoneIn: v.boolean(),
     mobileIn: v.boolean(),

@@ -4,8 +4,9 @@ import os from 'node:os'
 import path from 'node:path'
 import helmet from '@fastify/helmet'
 import websocket from '@fastify/websocket'
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify'
+import Fastify, { type FastifyInstance, type FastifyLoggerOptions, type FastifyRequest } from 'fastify'
 import type { HealthResponse } from '../contract/api.ts'
+import { logSerializers } from './db/index.ts'
 import { adminSipRoutes } from './http/admin-sip.ts'
 import { authRoutes } from './http/auth.ts'
 import { callRoutes } from './http/calls.ts'
@@ -32,9 +33,20 @@ function sameOriginWs(req: FastifyRequest): string {
 }
 
 /** Creates the app with every route; call `await app.ready()` (or listen) before use. */
-export async function buildApp(deps: AppDeps & { filesDir?: string }): Promise<FastifyInstance> {
+export async function buildApp(
+  deps: AppDeps & { filesDir?: string; logStream?: NodeJS.WritableStream },
+): Promise<FastifyInstance> {
+  // Failed queries are logged without their parameters (server/db/log.ts).
+  const logger: FastifyLoggerOptions | false =
+    deps.logLevel === 'silent'
+      ? false
+      : {
+          level: deps.logLevel,
+          serializers: logSerializers,
+          ...(deps.logStream && { stream: deps.logStream }),
+        }
   const app = Fastify({
-    logger: deps.logLevel === 'silent' ? false : { level: deps.logLevel },
+    logger,
     bodyLimit: BODY_LIMIT,
     // Error bodies are ours; Fastify's default 404/500 bodies never reach a client.
     return503OnClosing: true,

@@ -4,7 +4,7 @@ import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { buildApp } from './app.ts'
 import { ConfigError, loadConfig } from './config.ts'
-import { loadSecrets, openDatabase } from './db/index.ts'
+import { loadSecrets, openDatabase, redactQueryError } from './db/index.ts'
 import { seedDemo, writeDemoLogins } from './domain/tenants/index.ts'
 import { Hub } from './realtime/hub.ts'
 
@@ -25,7 +25,7 @@ async function loadStartPbx(): Promise<((opts: Record<string, unknown>) => Promi
 }
 
 /** Where process-level failures are logged: console until the app's logger exists. */
-let logFailure: (err: unknown, msg: string) => void = (err, msg) => console.error(msg, err)
+let logFailure: (err: unknown, msg: string) => void = (err, msg) => console.error(msg, redactQueryError(err))
 
 // A rejected promise nobody awaited (e.g. in an event listener) is a bug to log, not a silent exit.
 process.on('unhandledRejection', (reason) => logFailure(reason, 'unhandled promise rejection'))
@@ -49,7 +49,7 @@ async function main(): Promise<void> {
   ).version
 
   let pbx: Pbx | null = null
-  const hub = new Hub(db, (e) => console.error('realtime:', e))
+  const hub = new Hub(db, (e) => console.error('realtime:', redactQueryError(e)))
   await hub.start()
   const app = await buildApp({
     db,

@@ -36,7 +36,8 @@ export function decodeCursor(raw: string): { at: string; id: string } {
   const [at = '', id = ''] = parts
   if (!ISO.test(at) || !UUID.test(id)) throw bad()
   const t = new Date(at)
-  if (Number.isNaN(t.getTime()) || t.toISOString() !== at) throw bad()
+  // The year 0000 is a valid JS date but not a PostgreSQL one (there is no year 0 AD): a cast error.
+  if (Number.isNaN(t.getTime()) || t.toISOString() !== at || at.startsWith('0000')) throw bad()
   return { at, id }
 }
 

@@ -1,0 +1,63 @@
+/** Issue 6 item 7: a failing query's log line names the query and its SQLSTATE, never its parameters. */
+import { PassThrough } from 'node:stream'
+import { sql } from 'drizzle-orm'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { buildApp } from '../app.ts'
+import { Hub } from '../realtime/hub.ts'
+import { type TestDb, targets } from '../test/dbs.ts'
+import { loadSecrets } from './index.ts'
+
+const SECRET = 'hunter2-param-7f3a'
+
+describe.each(targets)('query error logs on $name', (target) => {
+  let t: TestDb
+  let hub: Hub
+  let app: Awaited<ReturnType<typeof buildApp>>
+  const lines: string[] = []
+  beforeAll(async () => {
+    t = await target.open()
+    hub = new Hub(t.db)
+    const logStream = new PassThrough()
+    logStream.on('data', (b: Buffer) => lines.push(...b.toString().split('\n').filter(Boolean)))
+    app = await buildApp({
+      db: t.db,
+      secrets: await loadSecrets(t.db.orm),
+      hub,
+      sipWsUrl: 'ws://127.0.0.1:8088',
+      sipStatus: () => 'unavailable',
+      distDir: '/nonexistent',
+      siteDir: '/nonexistent',
+      version: 'test',
+      logLevel: 'info',
+      logStream,
+    })
+    // Two ways a query fails with user input in it: a bad cast (PostgreSQL quotes the value in its
+    // message) and a NUL character (the driver keeps the parameters on the error).
+    app.get('/boom/cast', async () => t.db.orm.execute(sql`SELECT ${SECRET}::uuid`))
+    app.get('/boom/nul', async () => t.db.orm.execute(sql`SELECT ${`${SECRET}\u0000`}::text`))
+    await app.ready()
+  })
+  afterAll(async () => {
+    await app.close()
+    await t.dispose()
+  })
+
+  it.each([
+    ['/boom/cast', '22P02'],
+    ['/boom/nul', '22021'],
+  ])(
+    '%s: 500 E_INTERNAL, logged with SQLSTATE %s and the query text, without the parameter',
+    async (url, code) => {
+      lines.length = 0
+      const r = await app.inject({ url })
+      expect(r.statusCode).toBe(500)
+      await new Promise((resolve) => setImmediate(resolve))
+      const failed = lines.filter((l) => l.includes('unhandled error'))
+      expect(failed.length).toBe(1)
+      const line = failed[0]!
+      expect(line).toContain(code)
+      expect(line).toContain('SELECT $1')
+      expect(lines.join('\n')).not.toContain(SECRET)
+    },
+  )
+})

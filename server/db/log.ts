@@ -1,0 +1,59 @@
+/**
+ * What a failed query may put in the log: its SQLSTATE code and its text, never its parameters. A
+ * query's parameters are user input (passwords at login, message text, tokens' hashes), and both
+ * drivers attach them to the error — drizzle's DrizzleQueryError repeats them in its message and
+ * stack, PGlite's error carries them as `params`, and PostgreSQL's own message often quotes the bad
+ * value (`invalid input syntax for type uuid: "…"`). So the driver's message is dropped too.
+ */
+
+interface QueryErrorLike extends Error {
+  query?: unknown
+  params?: unknown
+  code?: unknown
+  cause?: unknown
+}
+
+const hasParams = (e: unknown): boolean =>
+  typeof e === 'object' && e !== null && ('params' in e || ('query' in e && 'cause' in e))
+
+/** A copy of a failed-query error without parameters or driver message; other errors unchanged. */
+export function redactQueryError(err: unknown): unknown {
+  if (!(err instanceof Error)) return err
+  const e = err as QueryErrorLike
+  if (!hasParams(e) && !hasParams(e.cause)) return err
+  const cause = (hasParams(e.cause) ? e.cause : e) as QueryErrorLike
+  const code = typeof cause.code === 'string' ? cause.code : typeof e.code === 'string' ? e.code : 'unknown'
+  const query = typeof e.query === 'string' ? e.query : typeof cause.query === 'string' ? cause.query : ''
+  const safe = new Error(`query failed with SQLSTATE ${code}: ${query}`) as QueryErrorLike
+  safe.name = 'QueryError'
+  safe.code = code
+  safe.query = query
+  // Keep where it failed (the frames), not the message lines that held the parameters.
+  const frames = (e.stack ?? '').split('\n').filter((l) => /^\s+at /.test(l))
+  safe.stack = [`${safe.name}: ${safe.message}`, ...frames].join('\n')
+  return safe
+}
+
+/** What the log holds for an error. */
+export interface SerializedError {
+  [key: string]: unknown
+  type: string
+  message: string
+  stack: string
+}
+
+/** The pino `err` serializer: like pino's own (type, message, stack, own fields), after redaction. */
+export function serializeError(err: unknown, depth = 0): SerializedError {
+  const e = redactQueryError(err)
+  if (!(e instanceof Error)) return { type: typeof e, message: String(e), stack: '' }
+  const out: SerializedError = { type: e.name, message: e.message, stack: e.stack ?? '' }
+  for (const [k, val] of Object.entries(e)) {
+    if (k === 'cause' || k in out) continue
+    out[k] = val
+  }
+  if (e.cause !== undefined && depth < 5) out.cause = serializeError(e.cause, depth + 1)
+  return out
+}
+
+/** Logger serializers for Fastify (server/app.ts). */
+export const logSerializers = { err: (e: unknown): SerializedError => serializeError(e) }

@@ -31,7 +31,7 @@ export async function measureLoginBurst(requests = 200): Promise<LoginBurstRepor
     await hub.start()
     const app = await buildApp({
       db,
-      secrets: await loadSecrets(db.orm),
+      secrets: await loadSecrets(db.orm, dir),
       hub,
       sipWsUrl: 'ws://127.0.0.1:8088',
       sipStatus: () => 'unavailable',

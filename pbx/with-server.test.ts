@@ -12,7 +12,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { SipSettings } from '../contract/api.ts'
 import type { CallPage, SiteCallCredentials } from '../contract/calls.ts'
 import { freePort } from '../scripts/harness.ts'
-import { loadSecrets } from '../server/db/index.ts'
 import { targets } from '../server/test/dbs.ts'
 import { auth, type Fixture, makeFixture } from '../server/test/fixture.ts'
 import { findKamailio, type Pbx, startPbx } from './index.ts'
@@ -44,7 +43,7 @@ describe.each(targets)('a guest calls the Sales virtual number through Kamailio 
     f = await makeFixture(target)
     await f.app.listen({ port: 0, host: '127.0.0.1' })
     const port = (f.app.server.address() as AddressInfo).port
-    const secrets = await loadSecrets(f.db.orm)
+    const secrets = f.secrets
     runDir = await mkdtemp(path.join(tmpdir(), 'frontline-pbx-srv-'))
     wsPort = await freePort()
     pbx = await startPbx({

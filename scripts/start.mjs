@@ -87,6 +87,8 @@ async function main() {
   // tsx as a loader (not its CLI): one process, so signals reach the server itself.
   // detached: the terminal's Ctrl-C reaches only us, and we forward it exactly once.
   const spawnedAt = Date.now() - 1000
+  // DATA_DIR is for the server's user only (server/main.ts sets the same; issue 6 item 6).
+  process.umask(0o077)
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: ROOT,
     stdio: 'inherit',

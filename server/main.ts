@@ -4,7 +4,8 @@ import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { buildApp } from './app.ts'
 import { ConfigError, loadConfig } from './config.ts'
-import { loadSecrets, openDatabase, redactQueryError } from './db/index.ts'
+import { restrictDataDir } from './data-dir.ts'
+import { loadSecrets, openDatabase, redactQueryError, SecretsError } from './db/index.ts'
 import { seedDemo, writeDemoLogins } from './domain/tenants/index.ts'
 import { Hub } from './realtime/hub.ts'
 
@@ -31,6 +32,8 @@ let logFailure: (err: unknown, msg: string) => void = (err, msg) => console.erro
 process.on('unhandledRejection', (reason) => logFailure(reason, 'unhandled promise rejection'))
 
 async function main(): Promise<void> {
+  // Everything the server creates (database, recordings, secrets) is for its own user only.
+  process.umask(0o077)
   let config: ReturnType<typeof loadConfig>
   try {
     config = loadConfig()
@@ -42,8 +45,22 @@ async function main(): Promise<void> {
     throw e
   }
   const db = await openDatabase(config)
-  const secrets = await loadSecrets(db.orm)
-  const demo = config.seedDemo ? await seedDemo(db, { password: config.demoPassword }) : null
+  // After opening: PGlite's initdb writes 0666 files whatever the umask; this also repairs old installs.
+  restrictDataDir(config.dataDir)
+  let secrets: Awaited<ReturnType<typeof loadSecrets>>
+  try {
+    secrets = await loadSecrets(db.orm, config.dataDir)
+  } catch (e) {
+    if (e instanceof SecretsError) {
+      console.error(e.message)
+      await db.close()
+      process.exit(1)
+    }
+    throw e
+  }
+  const demo = config.seedDemo
+    ? await seedDemo(db, { password: config.demoPassword, dataDir: config.dataDir })
+    : null
   const version = (
     JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }
   ).version

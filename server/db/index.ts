@@ -9,7 +9,8 @@ export { appendEvent, EVENTS_CHANNEL, eventBySeq, eventsSince, lastSeq } from '.
 export { logSerializers, redactQueryError } from './log.ts'
 export { loadMigrations, type Migration, migrate } from './migrate.ts'
 export * as schema from './schema.ts'
-export { getOrCreateSetting, getSetting, loadSecrets, putSetting, type Secrets } from './settings.ts'
+export { loadSecrets, SECRETS_FILE, type Secrets, SecretsError } from './secrets.ts'
+export { getOrCreateSetting, getSetting, putSetting } from './settings.ts'
 
 /** Opens the configured database and brings its schema up to date. */
 export async function openDatabase(opts: { databaseUrl: string | null; dataDir: string }): Promise<Db> {

@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildApp } from '../app.ts'
 import { Hub } from '../realtime/hub.ts'
 import { type TestDb, targets } from '../test/dbs.ts'
-import { loadSecrets } from './index.ts'
 
 const SECRET = 'hunter2-param-7f3a'
 
@@ -21,7 +20,7 @@ describe.each(targets)('query error logs on $name', (target) => {
     logStream.on('data', (b: Buffer) => lines.push(...b.toString().split('\n').filter(Boolean)))
     app = await buildApp({
       db: t.db,
-      secrets: await loadSecrets(t.db.orm),
+      secrets: { sipSecret: 'test-sip', internalSecret: 'test-internal' },
       hub,
       sipWsUrl: 'ws://127.0.0.1:8088',
       sipStatus: () => 'unavailable',

@@ -1,5 +1,4 @@
-/** Server-wide secrets kept in the settings table, generated on first use (never in the repo). */
-import crypto from 'node:crypto'
+/** Server-wide settings (key/value), created on first use; secrets are not kept here (secrets.ts). */
 import { eq } from 'drizzle-orm'
 import type { Queryable } from './client.ts'
 import { settings } from './schema.ts'
@@ -21,21 +20,4 @@ export async function getSetting(q: Queryable, key: string): Promise<string | nu
 /** Writes a setting. */
 export async function putSetting(q: Queryable, key: string, value: string): Promise<void> {
   await q.insert(settings).values({ key, value }).onConflictDoUpdate({ target: settings.key, set: { value } })
-}
-
-export interface Secrets {
-  /** Shared with Kamailio's auth_ephemeral. */
-  sipSecret: string
-  /** Header x-internal-secret on /internal/sip/*. */
-  internalSecret: string
-}
-
-const random = () => crypto.randomBytes(32).toString('base64url')
-
-/** Loads (creating at first start) the server's secrets. */
-export async function loadSecrets(q: Queryable): Promise<Secrets> {
-  return {
-    sipSecret: await getOrCreateSetting(q, 'sip_ephemeral_secret', random),
-    internalSecret: await getOrCreateSetting(q, 'internal_secret', random),
-  }
 }

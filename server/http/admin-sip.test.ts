@@ -1,7 +1,7 @@
 import crypto from 'node:crypto'
 import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { loadSecrets, schema } from '../db/index.ts'
+import { schema } from '../db/index.ts'
 import { targets } from '../test/dbs.ts'
 import { auth, type Fixture, makeFixture } from '../test/fixture.ts'
 
@@ -37,7 +37,7 @@ describe.each(targets)('admin SIP routes on $name', (target) => {
       expect(user).toBe('gateway@demo.frontline.local')
       expect(Number(expiry) * 1000).toBe(Date.parse(s.expiresAt))
       expect(Date.parse(s.expiresAt)).toBeGreaterThan(Date.now() + 3600_000)
-      const { sipSecret } = await loadSecrets(f.db.orm)
+      const { sipSecret } = f.secrets
       expect(s.password).toBe(crypto.createHmac('sha1', sipSecret).update(s.username).digest('base64'))
     }
   })

@@ -34,9 +34,8 @@ describe.each(targets)('auth API on $name', (target) => {
     const [expiry, user] = sip.username.split(':')
     expect(user).toBe('101@demo.frontline.local')
     expect(Number(expiry) * 1000 - Date.now()).toBeGreaterThan(11.9 * 3600 * 1000)
-    const secret = (await import('../db/index.ts')).getSetting(f.db.orm, 'sip_ephemeral_secret')
     expect(sip.password).toBe(
-      ephemeralCredentials((await secret)!, '101@demo.frontline.local', Number(expiry)).password,
+      ephemeralCredentials(f.secrets.sipSecret, '101@demo.frontline.local', Number(expiry)).password,
     )
   })
 

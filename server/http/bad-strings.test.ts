@@ -4,7 +4,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEFAULT_STATUS_MATRIX } from '../../contract/status.ts'
-import { loadSecrets } from '../db/index.ts'
 import { targets } from '../test/dbs.ts'
 import { auth, type Fixture, makeFixture } from '../test/fixture.ts'
 
@@ -21,7 +20,7 @@ describe.each(targets)('bad strings are 400s on $name', (target) => {
   beforeAll(async () => {
     f = await makeFixture(target)
     admin = (await f.login('admin@demo')).token
-    internalSecret = (await loadSecrets(f.db.orm)).internalSecret
+    internalSecret = f.secrets.internalSecret
   })
   afterAll(() => f.close())
 

@@ -6,7 +6,6 @@ import path from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildApp } from '../app.ts'
-import { loadSecrets } from '../db/index.ts'
 import { LOGIN_LIMITS, passwordVerifications } from '../domain/auth/index.ts'
 import { targets } from '../test/dbs.ts'
 import { type Fixture, makeFixture, PASSWORD } from '../test/fixture.ts'
@@ -39,7 +38,7 @@ describe.each(targets)('login throttle on $name', (target) => {
     // A second instance: its own app and throttle object, the same database.
     second = await buildApp({
       db: f.db,
-      secrets: await loadSecrets(f.db.orm),
+      secrets: f.secrets,
       hub: f.hub,
       sipWsUrl: 'ws://127.0.0.1:8088',
       sipStatus: () => 'unavailable',

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type WebSocket from 'ws'
 import type { ServerMessage } from '../../contract/events.ts'
 import { buildApp } from '../app.ts'
-import { loadSecrets, schema } from '../db/index.ts'
+import { schema } from '../db/index.ts'
 import { Hub } from '../realtime/hub.ts'
 import { targets } from '../test/dbs.ts'
 import { auth, type Fixture, makeFixture } from '../test/fixture.ts'
@@ -124,7 +124,7 @@ describe.each(targets)('/api/ws on $name', (target) => {
     await hub2.start()
     const app2 = await buildApp({
       db: f.db,
-      secrets: await loadSecrets(f.db.orm),
+      secrets: f.secrets,
       hub: hub2,
       sipWsUrl: 'ws://127.0.0.1:8088',
       sipStatus: () => 'unavailable',
@@ -157,7 +157,7 @@ describe.each(targets)('/api/ws on $name', (target) => {
     await hub2.start()
     const app2 = await buildApp({
       db: f.db,
-      secrets: await loadSecrets(f.db.orm),
+      secrets: f.secrets,
       hub: hub2,
       sipWsUrl: 'ws://127.0.0.1:8088',
       sipStatus: () => 'unavailable',

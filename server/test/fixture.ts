@@ -5,7 +5,7 @@ import path from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import type { LoginResponse } from '../../contract/api.ts'
 import { buildApp } from '../app.ts'
-import { type Db, loadSecrets } from '../db/index.ts'
+import { type Db, loadSecrets, type Secrets } from '../db/index.ts'
 import type { LoginLimits } from '../domain/auth/index.ts'
 import { createEmployee, createGroup, createTenant, seedDemo } from '../domain/tenants/index.ts'
 import { Hub } from '../realtime/hub.ts'
@@ -17,6 +17,8 @@ export interface Fixture {
   app: FastifyInstance
   db: Db
   hub: Hub
+  /** The app's secrets (kept in `dir`/secrets.json). */
+  secrets: Secrets
   otherTenantId: string
   otherClientId: string
   otherEmployeeId: string
@@ -81,9 +83,10 @@ export async function makeFixture(
   }
   const hub = new Hub(db)
   await hub.start()
+  const secrets = await loadSecrets(db.orm, dir)
   const app = await buildApp({
     db,
-    secrets: await loadSecrets(db.orm),
+    secrets,
     loginLimits: opts.loginLimits,
     hub,
     sipWsUrl: 'ws://127.0.0.1:8088',
@@ -98,6 +101,7 @@ export async function makeFixture(
     app,
     db,
     hub,
+    secrets,
     otherTenantId,
     otherClientId: c!.id,
     otherEmployeeId,

@@ -1,6 +1,5 @@
 /** Test-only: drive the Kamailio endpoints and statuses of the demo tenant through the app (no SIP). */
 import type { SipRouteAnswer } from '../../../contract/calls.ts'
-import { loadSecrets } from '../../db/index.ts'
 import { auth, type Fixture } from '../../test/fixture.ts'
 
 export const DOMAIN = 'demo.frontline.local'
@@ -9,7 +8,7 @@ export const SUPPORT_VN = '+74951204561'
 
 /** Kamailio stand-in for one fixture. */
 export async function kamailio(f: Fixture) {
-  const { internalSecret } = await loadSecrets(f.db.orm)
+  const { internalSecret } = f.secrets
   const headers = { 'x-internal-secret': internalSecret }
   const post = (url: string, payload: unknown) =>
     f.app.inject({ method: 'POST', url, headers, payload: payload as object })

@@ -5,15 +5,19 @@ import { eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { queryRows, schema } from '../../db/index.ts'
 import { type TestDb, targets } from '../../test/dbs.ts'
-import { verifyPassword } from '../auth/index.ts'
+import { hashPassword, verifyPassword } from '../auth/index.ts'
 import { DEMO_ACCOUNTS, seedDemo, writeDemoLogins } from './index.ts'
 
 describe.each(targets)('demo seed on $name', (target) => {
   let t: TestDb
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'frontline-seed-dir-'))
   beforeAll(async () => {
     t = await target.open()
   })
-  afterAll(() => t.dispose())
+  afterAll(async () => {
+    await t.dispose()
+    fs.rmSync(dataDir, { recursive: true, force: true })
+  })
 
   const counts = () =>
     queryRows<Record<string, number>>(
@@ -24,8 +28,11 @@ describe.each(targets)('demo seed on $name', (target) => {
         (SELECT count(*)::int FROM virtual_numbers) AS numbers, (SELECT count(*)::int FROM group_members) AS members`,
     )
 
+  const settingsRows = () =>
+    queryRows<{ key: string; value: string }>(t.db.orm, sql`SELECT key, value FROM settings`)
+
   it('seeds once: a second run adds nothing and keeps the generated password', async () => {
-    const a = await seedDemo(t.db, { password: null })
+    const a = await seedDemo(t.db, { password: null, dataDir })
     expect(a.created).toBe(true)
     const first = await counts()
     expect(first[0]).toEqual({
@@ -38,9 +45,30 @@ describe.each(targets)('demo seed on $name', (target) => {
       numbers: 2,
       members: 6,
     })
-    const b = await seedDemo(t.db, { password: null })
+    const b = await seedDemo(t.db, { password: null, dataDir })
     expect(b).toEqual({ created: false, password: a.password })
     expect(await counts()).toEqual(first)
+  })
+
+  it('the generated password is kept in demo-logins.json (0600), never in the database', async () => {
+    const { password } = await seedDemo(t.db, { password: null, dataDir })
+    const file = path.join(dataDir, 'demo-logins.json')
+    expect(JSON.parse(fs.readFileSync(file, 'utf8')).password).toBe(password)
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600)
+    expect((await settingsRows()).filter((r) => r.value.includes(password))).toEqual([])
+  })
+
+  it('an install that kept the password in settings: taken over into the file, the row deleted', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'frontline-seed-legacy-'))
+    await t.db.orm.insert(schema.settings).values({ key: 'demo_password', value: 'legacy-pass-1' })
+    await t.db.orm.update(schema.employees).set({ passwordHash: await hashPassword('legacy-pass-1') })
+    const r = await seedDemo(t.db, { password: null, dataDir: dir })
+    expect(r.password).toBe('legacy-pass-1')
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'demo-logins.json'), 'utf8')).password).toBe(
+      'legacy-pass-1',
+    )
+    expect((await settingsRows()).map((x) => x.key)).not.toContain('demo_password')
+    fs.rmSync(dir, { recursive: true })
   })
 
   it('everyone starts off work; logins, roles and extensions are as documented', async () => {

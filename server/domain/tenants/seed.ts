@@ -3,12 +3,15 @@ import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { and, eq, inArray } from 'drizzle-orm'
-import { type Db, getSetting, putSetting, schema } from '../../db/index.ts'
-import { hashPassword } from '../auth/index.ts'
+import { type Db, getSetting, schema } from '../../db/index.ts'
+import { hashPassword, verifyPassword } from '../auth/index.ts'
 import { DEMO_ACCOUNTS, DEMO_CHANNELS, DEMO_CLIENTS, DEMO_NUMBERS, DEMO_TEMPLATES } from './demo-data.ts'
 import { createEmployee, createGroup, createTenant, tenantBySlug } from './tenants.ts'
 
-const { channels, contacts, employees, templates, virtualNumbers } = schema
+const { channels, contacts, employees, settings, templates, virtualNumbers } = schema
+
+export const DEMO_LOGINS_FILE = 'demo-logins.json'
+const LEGACY_PASSWORD_KEY = 'demo_password'
 
 export interface DemoLogins {
   url: string
@@ -16,36 +19,48 @@ export interface DemoLogins {
   accounts: { login: string; role: string; name: string; extension: string }[]
 }
 
+/** The password demo-logins.json holds, or null. */
+function filePassword(dataDir: string | undefined): string | null {
+  if (!dataDir) return null
+  try {
+    const body = JSON.parse(
+      fs.readFileSync(path.join(dataDir, DEMO_LOGINS_FILE), 'utf8'),
+    ) as Partial<DemoLogins>
+    return typeof body.password === 'string' && body.password ? body.password : null
+  } catch {
+    return null
+  }
+}
+
 /**
  * Creates the demo tenant unless it exists (all in one transaction, so a crash leaves nothing half
- * made). The password is DEMO_PASSWORD, else one generated once and kept in settings; when
- * DEMO_PASSWORD later changes, the demo accounts are re-hashed to it.
+ * made). The password is DEMO_PASSWORD, else the one in DATA_DIR/demo-logins.json, else a new one
+ * (written to that file before any account uses it). It is never stored in the database, only its
+ * hashes (issue 6 item 6): when the demo accounts' hash does not match it, they are re-hashed.
  */
 export async function seedDemo(
   db: Db,
-  opts: { password: string | null },
+  opts: { password: string | null; dataDir?: string },
 ): Promise<{ created: boolean; password: string }> {
-  const stored = await getSetting(db.orm, 'demo_password')
-  const password = opts.password ?? stored ?? crypto.randomBytes(9).toString('base64url')
+  // Installs before issue 6 kept the generated password in settings: take it over, then delete it.
+  const legacy = await getSetting(db.orm, LEGACY_PASSWORD_KEY)
+  const known = filePassword(opts.dataDir) ?? legacy
+  const password = opts.password ?? known ?? crypto.randomBytes(9).toString('base64url')
+  if (opts.dataDir && password !== filePassword(opts.dataDir)) writeDemoLogins(opts.dataDir, '', password)
+  if (legacy !== null) await db.orm.delete(settings).where(eq(settings.key, LEGACY_PASSWORD_KEY))
   const existing = await tenantBySlug(db.orm, 'demo')
   if (existing) {
-    if (stored !== password) {
+    const demo = and(
+      eq(employees.tenantId, existing.id),
+      inArray(
+        employees.login,
+        DEMO_ACCOUNTS.map((a) => a.login),
+      ),
+    )
+    const [one] = await db.orm.select({ hash: employees.passwordHash }).from(employees).where(demo).limit(1)
+    if (one && !(await verifyPassword(password, one.hash))) {
       const hash = await hashPassword(password)
-      await db.orm.transaction(async (tx) => {
-        await tx
-          .update(employees)
-          .set({ passwordHash: hash })
-          .where(
-            and(
-              eq(employees.tenantId, existing.id),
-              inArray(
-                employees.login,
-                DEMO_ACCOUNTS.map((a) => a.login),
-              ),
-            ),
-          )
-        await putSetting(tx, 'demo_password', password)
-      })
+      await db.orm.update(employees).set({ passwordHash: hash }).where(demo)
     }
     return { created: false, password }
   }
@@ -106,20 +121,19 @@ export async function seedDemo(
       .values(
         DEMO_NUMBERS.map((n) => ({ tenantId, number: n.number, groupId: groupIds.get(n.group) ?? null })),
       )
-    await putSetting(tx, 'demo_password', password)
   })
   return { created: true, password }
 }
 
 /** Writes demo-logins.json (mode 0600: it holds a password). */
 export function writeDemoLogins(dataDir: string, url: string, password: string): string {
-  const file = path.join(dataDir, 'demo-logins.json')
+  const file = path.join(dataDir, DEMO_LOGINS_FILE)
   const body: DemoLogins = {
     url,
     password,
     accounts: DEMO_ACCOUNTS.map(({ login, role, name, extension }) => ({ login, role, name, extension })),
   }
-  fs.mkdirSync(dataDir, { recursive: true })
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 })
   fs.writeFileSync(file, `${JSON.stringify(body, null, 2)}\n`, { mode: 0o600 })
   fs.chmodSync(file, 0o600)
   return file

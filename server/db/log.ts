@@ -21,9 +21,12 @@ export function redactQueryError(err: unknown): unknown {
   if (!(err instanceof Error)) return err
   const e = err as QueryErrorLike
   if (!hasParams(e) && !hasParams(e.cause)) return err
-  const cause = (hasParams(e.cause) ? e.cause : e) as QueryErrorLike
-  const code = typeof cause.code === 'string' ? cause.code : typeof e.code === 'string' ? e.code : 'unknown'
-  const query = typeof e.query === 'string' ? e.query : typeof cause.query === 'string' ? cause.query : ''
+  // drizzle's error holds the query; the driver's (its cause) the SQLSTATE — PGlite's both.
+  const both = [e, e.cause as QueryErrorLike | undefined]
+  const pick = (k: 'code' | 'query') =>
+    both.map((x) => x?.[k]).find((v) => typeof v === 'string') as string | undefined
+  const code = pick('code') ?? 'unknown'
+  const query = pick('query') ?? ''
   const safe = new Error(`query failed with SQLSTATE ${code}: ${query}`) as QueryErrorLike
   safe.name = 'QueryError'
   safe.code = code

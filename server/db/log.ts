@@ -32,7 +32,11 @@ export function redactQueryError(err: unknown): unknown {
   safe.code = code
   safe.query = query
   // Keep where it failed (the frames), not the message lines that held the parameters.
-  const frames = (e.stack ?? '').split('\n').filter((l) => /^\s+at /.test(l))
+  const stack = e.stack ?? ''
+  const afterMessage = stack.includes(e.message)
+    ? stack.slice(stack.indexOf(e.message) + e.message.length)
+    : ''
+  const frames = afterMessage.split('\n').filter((l) => /^\s+at /.test(l))
   safe.stack = [`${safe.name}: ${safe.message}`, ...frames].join('\n')
   return safe
 }

@@ -56,8 +56,8 @@ describe.each(targets)('query error logs on $name', (target) => {
       const line = failed[0]!
       expect(line).toContain(code)
       expect(line).toContain('SELECT $1')
-    // Where it failed is kept: the stack frames, without the message lines that held the parameters.
-    expect(line).toMatch(/\\n {4}at /)
+      // Where it failed is kept: the stack frames, without the message lines that held the parameters.
+      expect(line).toMatch(/\\n {4}at /)
       expect(lines.join('\n')).not.toContain(SECRET)
     },
   )

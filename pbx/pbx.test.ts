@@ -616,4 +616,59 @@ describe('pbx: Kamailio rendered from the template', () => {
     await ended
     calleeTap.restore()
   })
+
+  it('a 20 KB INVITE gets 513 Message Too Large; the UA stays registered and can still call', async () => {
+    const big = await registered('113')
+    agents[0]!.delegate = { onInvite: (inv) => void inv.accept() }
+    routeAnswer = { action: 'relay', targets: [`sip:101@${DOMAIN}`] }
+    const tooBig = new Inviter(big, UserAgent.makeURI(`sip:101@${DOMAIN}`)!, {
+      extraHeaders: [`X-Padding: ${'a'.repeat(20_000)}`],
+    })
+    const code = await new Promise<number>((resolve) => {
+      void tooBig.invite({ requestDelegate: { onReject: (r) => resolve(r.message.statusCode ?? 0) } })
+    })
+    expect(code).toBe(513)
+    expect(JSON.stringify(await rpc(wsPort, INTERNAL, 'ul.dump'))).toContain(`113@${DOMAIN}`)
+    const inviter = new Inviter(big, UserAgent.makeURI(`sip:101@${DOMAIN}`)!)
+    const up = new Promise<void>((r) =>
+      inviter.stateChange.addListener((x) => x === SessionState.Established && r()),
+    )
+    await inviter.invite()
+    await up
+    await inviter.bye()
+    agents[0]!.delegate = {}
+  })
+
+  it('wrong credentials from one address ban that address (authfail), not everybody', async () => {
+    // From its own loopback address, so the ban does not hit the other tests' agents on 127.0.0.1.
+    const probe = await rawSip(`ws://127.0.0.1:${wsPort}`, { localAddress: '127.0.0.9' })
+    const codes: number[] = []
+    try {
+      for (let i = 0; i < 21; i++) {
+        const reply = await probe.request(
+          sipRequest({
+            method: 'REGISTER',
+            ruri: `sip:${DOMAIN}`,
+            from: `sip:101@${DOMAIN}`,
+            to: `sip:101@${DOMAIN}`,
+            headers: [
+              `Authorization: Digest username="${creds('101').username}", realm="${DOMAIN}", nonce="bm9ub25jZQ", uri="sip:${DOMAIN}", response="00000000000000000000000000000000", algorithm=MD5`,
+              'Expires: 600',
+            ],
+          }),
+        )
+        codes.push(reply?.status ?? 0)
+      }
+    } finally {
+      probe.close()
+    }
+    // 20 failures (AUTHFAIL_LIMIT) and the 21st request is refused as banned.
+    expect(codes.slice(0, 20).every((c) => c === 401 || c === 403)).toBe(true)
+    expect(codes[20]).toBe(403)
+    const banned = JSON.stringify(await rpc(wsPort, INTERNAL, 'htable.dump', ['ipban']))
+    expect(banned).toContain('127.0.0.9')
+    expect(banned).not.toContain('127.0.0.1"')
+    // Everybody else still registers.
+    await registered('114')
+  })
 })

@@ -5,8 +5,15 @@
 import { type SessionDescriptionHandler, UserAgent } from 'sip.js'
 import WebSocket from 'ws'
 
+/** `ws` options per server URL (TLS trust, local address): SIP.js opens `new WebSocket(url, 'sip')`. */
+const clientOptions = new Map<string, WebSocket.ClientOptions>()
+class OptionedWebSocket extends WebSocket {
+  constructor(url: string | URL, protocols?: string | string[]) {
+    super(url, protocols, clientOptions.get(String(url)) ?? {})
+  }
+}
 // SIP.js's Web transport needs a global WebSocket; Node 20 has none.
-;(globalThis as Record<string, unknown>).WebSocket = WebSocket
+;(globalThis as Record<string, unknown>).WebSocket = OptionedWebSocket
 
 /** Signalling-only media: calls are set up and torn down without WebRTC. */
 export function fakeSdh(): SessionDescriptionHandler {
@@ -29,10 +36,16 @@ export function sipAgent(o: {
   password: string
   delegate?: UserAgent['delegate']
   displayName?: string
+  /** Another WebSocket URL than Kamailio's own port (e.g. wss:// through a TLS proxy). */
+  server?: string
+  /** `ws` client options for that URL (make the URL unique per agent when they differ). */
+  wsOptions?: WebSocket.ClientOptions
 }): UserAgent {
+  const server = o.server ?? `ws://127.0.0.1:${o.wsPort}`
+  if (o.wsOptions) clientOptions.set(server, o.wsOptions)
   return new UserAgent({
     uri: UserAgent.makeURI(o.uri),
-    transportOptions: { server: `ws://127.0.0.1:${o.wsPort}` },
+    transportOptions: { server },
     authorizationUsername: o.username,
     authorizationPassword: o.password,
     ...(o.displayName ? { displayName: o.displayName } : {}),

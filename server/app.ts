@@ -32,9 +32,13 @@ function sameOriginWs(req: FastifyRequest): string {
 }
 
 /** Creates the app with every route; call `await app.ready()` (or listen) before use. */
-export async function buildApp(deps: AppDeps & { filesDir?: string }): Promise<FastifyInstance> {
+export async function buildApp(
+  deps: AppDeps & { filesDir?: string; trustProxy?: readonly string[] },
+): Promise<FastifyInstance> {
   const app = Fastify({
     logger: deps.logLevel === 'silent' ? false : { level: deps.logLevel },
+    // request.ip is the X-Forwarded-For client only for connections from a configured proxy (TRUSTED_PROXY).
+    trustProxy: deps.trustProxy?.length ? [...deps.trustProxy] : false,
     bodyLimit: BODY_LIMIT,
     // Error bodies are ours; Fastify's default 404/500 bodies never reach a client.
     return503OnClosing: true,

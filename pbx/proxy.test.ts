@@ -3,7 +3,7 @@
  * WebSocket, scripts/tls-proxy.ts): bans and flood limits apply to each client's own address, taken
  * from the proxy's X-Real-IP — never to the proxy's address that every client shares (issue 6 §3).
  */
-import { createHmac } from 'node:crypto'
+import { createHash, createHmac } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -159,5 +159,46 @@ describe('pbx behind a TLS reverse proxy (nginx)', () => {
     const dump = await banned()
     expect(dump).toContain('"127.0.0.7"')
     expect(dump).not.toContain('"127.0.0.8"')
+  })
+
+  it('one user flooding authenticated REGISTERs from several addresses is banned by its user; others on those addresses still register', async () => {
+    const user = '125'
+    const c = creds(user)
+    // One challenge gives a nonce; auth_ephemeral (auth module defaults) accepts it again until it expires.
+    const first = await viaProxy('127.0.0.9')
+    const challenge = await first.request(register(user))
+    expect(challenge?.status).toBe(401)
+    const nonce = /nonce="([^"]+)"/.exec(challenge!.text)![1]!
+    const md5 = (s: string) => createHash('md5').update(s).digest('hex')
+    const uri = `sip:${DOMAIN}`
+    const response = md5(`${md5(`${c.username}:${DOMAIN}:${c.password}`)}:${nonce}:${md5(`REGISTER:${uri}`)}`)
+    const authorization = `Authorization: Digest username="${c.username}", realm="${DOMAIN}", nonce="${nonce}", uri="${uri}", response="${response}", algorithm=MD5`
+    const authed = () =>
+      sipRequest({
+        method: 'REGISTER',
+        ruri: uri,
+        from: `sip:${user}@${DOMAIN}`,
+        to: `sip:${user}@${DOMAIN}`,
+        headers: ['Expires: 600', authorization],
+      })
+    expect((await first.request(authed()))?.status).toBe(200)
+    // 4 addresses × 20: each stays under the per-address flood limit (30 in 2 s), the user does not.
+    const clients = [first, ...(await Promise.all(['127.0.0.10', '127.0.0.11', '127.0.0.12'].map(viaProxy)))]
+    try {
+      const bannedReply = Promise.race(
+        clients.map((cl) => cl.next((m) => m.status === 403 && /Banned/.test(m.text), 10_000)),
+      )
+      for (let i = 0; i < 20; i++) for (const cl of clients) cl.send(authed())
+      expect(await bannedReply).not.toBeNull()
+    } finally {
+      for (const cl of clients) cl.close()
+    }
+    const users = JSON.stringify(await rpc(wsPort, INTERNAL, 'htable.dump', ['userban']))
+    expect(users).toContain(`"${user}@${DOMAIN}"`)
+    // No address was banned for it: another user on the same address registers.
+    const dump = await banned()
+    for (const a of ['127.0.0.9', '127.0.0.10', '127.0.0.11', '127.0.0.12'])
+      expect(dump).not.toContain(`"${a}"`)
+    expect(await registerViaProxy('126', '127.0.0.10')).toBe(RegistererState.Registered)
   })
 })

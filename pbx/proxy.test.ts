@@ -201,4 +201,23 @@ describe('pbx behind a TLS reverse proxy (nginx)', () => {
       expect(dump).not.toContain(`"${a}"`)
     expect(await registerViaProxy('126', '127.0.0.10')).toBe(RegistererState.Registered)
   })
+
+  it('from the proxy without X-Real-IP: the last X-Forwarded-For entry (the one the proxy appended) is the client', async () => {
+    // A proxy configured with X-Forwarded-For only; the client put its own forged entry first.
+    const client = await rawSip(`ws://127.0.0.1:${wsPort}`, {
+      localAddress: PROXY_ADDR,
+      headers: { 'X-Forwarded-For': '127.0.0.14, 127.0.0.13' },
+    })
+    try {
+      const bannedReply = client.next((m) => m.status === 403 && /Banned/.test(m.text), 10_000)
+      for (let i = 0; i < 100; i++) client.send(register('127'))
+      expect(await bannedReply).not.toBeNull()
+    } finally {
+      client.close()
+    }
+    const dump = await banned()
+    expect(dump).toContain('"127.0.0.13"')
+    expect(dump).not.toContain('"127.0.0.14"')
+    expect(dump).not.toContain(`"${PROXY_ADDR}"`)
+  })
 })

@@ -133,6 +133,16 @@ describe('pbx: Kamailio rendered from the template', () => {
     await expect(renderConfig({ ...withPrefix, internalUrl: 'http://x/other' })).rejects.toThrow(
       /internalUrl/,
     )
+    // TRUSTED_PROXY: rendered as ipops subnets; anything but an address or CIDR refused.
+    expect(await renderConfig({ ...withPrefix, trustedProxies: ['127.0.0.2', '10.0.0.0/8'] })).toContain(
+      'is_in_subnet("$si", "127.0.0.2/32,10.0.0.0/8")',
+    )
+    expect(cfg).not.toContain('is_in_subnet')
+    for (const bad of ['proxy.example', '10.0.0.0/33', '1.2.3.4"']) {
+      await expect(renderConfig({ ...withPrefix, trustedProxies: [bad] }), bad).rejects.toThrow(
+        /trusted proxy/,
+      )
+    }
   })
 
   it('answers /RPC only with the internal secret', async () => {

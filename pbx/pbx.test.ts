@@ -681,4 +681,33 @@ describe('pbx: Kamailio rendered from the template', () => {
     // Everybody else still registers.
     await registered('114')
   })
+
+  it('CANCEL while ringing reaches the callee; the caller gets 487 (ACK for a negative reply)', async () => {
+    const cancelled = new Promise<void>((resolve) => {
+      agents[0]!.delegate = {
+        onInvite: (inv) => {
+          inv.delegate = { onCancel: () => resolve() }
+          void inv.progress()
+        },
+      }
+    })
+    routeAnswer = { action: 'relay', targets: [`sip:101@${DOMAIN}`] }
+    const caller = await registered('115')
+    const inviter = new Inviter(caller, UserAgent.makeURI(`sip:101@${DOMAIN}`)!)
+    let rang = () => {}
+    const ringing = new Promise<void>((r) => {
+      rang = r
+    })
+    const final = new Promise<number>((r) => {
+      void inviter.invite({
+        requestDelegate: { onProgress: () => rang(), onReject: (res) => r(res.message.statusCode ?? 0) },
+      })
+    })
+    await ringing
+    await inviter.cancel()
+    await cancelled
+    expect(await final).toBe(487)
+    expect(inviter.state).toBe(SessionState.Terminated)
+    agents[0]!.delegate = {}
+  })
 })

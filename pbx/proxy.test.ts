@@ -220,4 +220,20 @@ describe('pbx behind a TLS reverse proxy (nginx)', () => {
     expect(dump).not.toContain('"127.0.0.14"')
     expect(dump).not.toContain(`"${PROXY_ADDR}"`)
   })
+
+  it('the remembered client address goes with its connection', async () => {
+    const wsip = async () => JSON.stringify(await rpc(wsPort, INTERNAL, 'htable.dump', ['wsip']))
+    const client = await viaProxy('127.0.0.15')
+    const ping = await client.request(
+      sipRequest({ method: 'OPTIONS', ruri: `sip:${DOMAIN}`, from: `sip:x@${DOMAIN}`, to: `sip:${DOMAIN}` }),
+    )
+    expect(ping?.status).toBe(200)
+    expect(await wsip()).toContain('"127.0.0.15"')
+    client.close()
+    // The websocket module runs websocket:closed after its rm_delay_interval (5 s by default).
+    for (let i = 0; i < 250 && (await wsip()).includes('"127.0.0.15"'); i++) {
+      await new Promise((r) => setTimeout(r, 50))
+    }
+    expect(await wsip()).not.toContain('"127.0.0.15"')
+  })
 })

@@ -158,12 +158,18 @@ export interface SiteCallCredentials {
 
 const sipUri = v.pipe(text, v.maxLength(512), v.regex(/^sips?:[^\s]+$/i))
 const shortText = v.pipe(text, v.maxLength(256))
+/** The caller's display name is theirs to choose: a long one is cut to 256 characters, never refused. */
+const displayName = v.pipe(
+  text,
+  v.maxLength(16384),
+  v.transform((s) => Array.from(s).slice(0, 256).join('')),
+)
 
 /** POST /internal/sip/route: a new INVITE (or, with `attempt`, the failure_route asking for the next set). */
 export const SipRouteBody = v.object({
   callId: v.pipe(text, v.minLength(1), v.maxLength(255)),
   from: sipUri,
-  fromName: v.optional(shortText, ''),
+  fromName: v.optional(displayName, ''),
   to: sipUri,
   ruri: sipUri,
   domain: v.pipe(text, v.minLength(1), v.maxLength(255), v.regex(/^[A-Za-z0-9.-]+$/)),

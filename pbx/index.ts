@@ -5,6 +5,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { existsSync, readdirSync } from 'node:fs'
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { isIP } from 'node:net'
 import path from 'node:path'
 import { createInterface } from 'node:readline'
 
@@ -17,6 +18,11 @@ export interface PbxOptions {
   log: (line: string) => void
   /** Kamailio binary; defaults to env KAMAILIO or `kamailio`. */
   binary?: string
+  /**
+   * Reverse proxies (IP addresses or CIDRs, env TRUSTED_PROXY) whose X-Real-IP / X-Forwarded-For on
+   * the WebSocket handshake name the real client: bans and flood limits then apply to that address.
+   */
+  trustedProxies?: readonly string[]
 }
 
 export interface Pbx {
@@ -60,6 +66,20 @@ function modulePath(): string | null {
 // Values land inside double-quoted cfg strings and an HTTP header: refuse anything that could break out.
 const SAFE = /^[A-Za-z0-9_+/=.:-]{8,200}$/
 
+/** Largest SIP message accepted (bytes); a bigger one gets 513 Message Too Large. */
+export const MAX_SIP_MESSAGE = 16384
+
+/** `a.b.c.d` or `a.b.c.d/n` (IPv4/IPv6) → CIDR for ipops' is_in_subnet; throws on anything else. */
+export function toCidr(entry: string): string {
+  const [addr = '', bits, ...rest] = entry.trim().split('/')
+  const kind = isIP(addr)
+  const max = kind === 4 ? 32 : 128
+  if (!kind || rest.length || (bits !== undefined && !/^\d{1,3}$/.test(bits)) || Number(bits ?? max) > max) {
+    throw new Error(`pbx: trusted proxy "${entry}" is not an IP address or CIDR`)
+  }
+  return `${addr}/${bits ?? max}`
+}
+
 /** Fills the template's {{NAME}} placeholders; throws on values that could escape a cfg string. */
 export async function renderConfig(opts: Omit<PbxOptions, 'log' | 'runDir' | 'binary'>): Promise<string> {
   if (!SAFE.test(opts.secret)) throw new Error('pbx: secret must be 8–200 chars of [A-Za-z0-9_+/=.:-]')
@@ -74,6 +94,7 @@ export async function renderConfig(opts: Omit<PbxOptions, 'log' | 'runDir' | 'bi
     throw new Error(`pbx: bad wsPort ${opts.wsPort}`)
   }
   const mpath = modulePath()
+  const proxies = (opts.trustedProxies ?? []).map(toCidr)
   const values: Record<string, string> = {
     WS_PORT: String(opts.wsPort),
     SECRET: opts.secret,
@@ -85,6 +106,10 @@ export async function renderConfig(opts: Omit<PbxOptions, 'log' | 'runDir' | 'bi
     AUTHFAIL_LIMIT: '20',
     BAN_SECONDS: '120',
     LOG_PREFIX: '',
+    MAX_MSG: String(MAX_SIP_MESSAGE),
+    TRUSTED_PROXY_CHECK: proxies.length
+      ? `if (is_in_subnet("$si", "${proxies.join(',')}")) return 1;`
+      : '# no trusted reverse proxy (TRUSTED_PROXY is empty)',
     // Dialog reports waiting for the server; beyond this the oldest is dropped (mqueue).
     DLG_QUEUE_SIZE: '10000',
     // The reporting process looks for queued reports this often (µs): a report reaches the server
@@ -170,7 +195,7 @@ export async function startPbx(opts: PbxOptions): Promise<Pbx | null> {
   const cfgFile = path.join(opts.runDir, 'kamailio.cfg')
   await writeFile(cfgFile, await renderConfig(opts), { mode: 0o600 })
   await chmod(cfgFile, 0o600)
-  const args = ['-DD', '-E', '-f', cfgFile, '-Y', opts.runDir, '-P', pidFile, '-m', '64', '-M', '8']
+  const args = ['-DD', '-E', '-f', cfgFile, '-Y', opts.runDir, '-P', pidFile, '-m', '128', '-M', '8']
   const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] })
   // auth_ephemeral logs its secret at start: keep secrets out of the server's log.
   const redact = (line: string) =>

@@ -1,14 +1,14 @@
 import { createHmac } from 'node:crypto'
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { type AddressInfo, createServer as createNetServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { type Invitation, Inviter, Registerer, RegistererState, SessionState, UserAgent } from 'sip.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { freePort } from '../scripts/harness.ts'
 import { checkConfig, findKamailio, type Pbx, renderConfig, rpc, startPbx } from './index.ts'
-import { sipAgent } from './test-agents.ts'
+import { rawSip, sipAgent, sipRequest } from './test-agents.ts'
 
 const SECRET = 'sip-secret-for-tests'
 const INTERNAL = 'internal-secret-for-tests'
@@ -133,6 +133,16 @@ describe('pbx: Kamailio rendered from the template', () => {
     await expect(renderConfig({ ...withPrefix, internalUrl: 'http://x/other' })).rejects.toThrow(
       /internalUrl/,
     )
+    // TRUSTED_PROXY: rendered as ipops subnets; anything but an address or CIDR refused.
+    expect(await renderConfig({ ...withPrefix, trustedProxies: ['127.0.0.2', '10.0.0.0/8'] })).toContain(
+      'is_in_subnet("$si", "127.0.0.2/32,10.0.0.0/8")',
+    )
+    expect(cfg).not.toContain('is_in_subnet')
+    for (const bad of ['proxy.example', '10.0.0.0/33', '1.2.3.4"']) {
+      await expect(renderConfig({ ...withPrefix, trustedProxies: [bad] }), bad).rejects.toThrow(
+        /trusted proxy/,
+      )
+    }
   })
 
   it('answers /RPC only with the internal secret', async () => {
@@ -433,5 +443,271 @@ describe('pbx: Kamailio rendered from the template', () => {
     const bob = agents.find((a) => a.configuration.uri.user === '103')!
     expect(await rejectCode(bob, `sip:101@${DOMAIN}`)).toBe(486)
     expect(await dialled).toBe('+79161230101')
+  })
+
+  /** Every SIP message the transport of `agent` receives, whatever the UA core does with it. */
+  function tap(agent: UserAgent): { seen: string[]; restore: () => void } {
+    const seen: string[] = []
+    const orig = agent.transport.onMessage
+    agent.transport.onMessage = (m: string) => {
+      seen.push(m)
+      orig?.(m)
+    }
+    return {
+      seen,
+      restore: () => {
+        agent.transport.onMessage = orig
+      },
+    }
+  }
+
+  it('no open relay: an unauthenticated in-dialog-looking INVITE with a Route is refused and reaches nobody', async () => {
+    // A port where a relayed INVITE would arrive (what a toll-fraud probe points at).
+    const hits: string[] = []
+    const target = createNetServer((s) => {
+      hits.push('connection')
+      s.on('data', (d) => hits.push(d.toString()))
+    }).listen(0, '127.0.0.1')
+    await new Promise((r) => target.once('listening', r))
+    const port = (target.address() as AddressInfo).port
+    const probe = await rawSip(`ws://127.0.0.1:${wsPort}`)
+    try {
+      for (const ruri of [
+        `sip:+19005550100@127.0.0.1:${port};transport=tcp`,
+        // The same through the WebSocket alias Kamailio would trust after handle_ruri_alias.
+        `sip:+19005550100@probe.invalid;alias=127.0.0.1~${port}~2`,
+      ]) {
+        const reply = await probe.request(
+          sipRequest({
+            method: 'INVITE',
+            ruri,
+            from: `sip:101@${DOMAIN}`,
+            to: 'sip:+19005550100@127.0.0.1',
+            toTag: 'forged-tag',
+            headers: [`Route: <sip:127.0.0.1:${wsPort};lr>`],
+          }),
+        )
+        expect(reply?.status, ruri).toBeGreaterThanOrEqual(400)
+        expect(reply?.status, ruri).toBeLessThan(500)
+      }
+      // The probe's connection is still served: a later request is answered, so both INVITEs were
+      // fully processed before this point.
+      const ping = await probe.request(
+        sipRequest({
+          method: 'OPTIONS',
+          ruri: `sip:${DOMAIN}`,
+          from: `sip:x@${DOMAIN}`,
+          to: `sip:${DOMAIN}`,
+        }),
+      )
+      expect(ping?.status).toBe(200)
+      expect(hits).toEqual([])
+    } finally {
+      probe.close()
+      target.close()
+    }
+  })
+
+  it('unauthenticated OPTIONS/NOTIFY/INFO/MESSAGE/BYE outside a dialog get the same challenge and reach no browser', async () => {
+    const alice = agents[0]!
+    expect(alice.configuration.uri.user).toBe('101')
+    const { seen, restore } = tap(alice)
+    const probe = await rawSip(`ws://127.0.0.1:${wsPort}`)
+    try {
+      const codes: Record<string, number | undefined> = {}
+      for (const method of ['OPTIONS', 'NOTIFY', 'INFO', 'PUBLISH', 'MESSAGE', 'BYE', 'SUBSCRIBE']) {
+        for (const user of ['101', '999']) {
+          const reply = await probe.request(
+            sipRequest({
+              method,
+              ruri: `sip:${user}@${DOMAIN}`,
+              from: `sip:someone@${DOMAIN}`,
+              to: `sip:${user}@${DOMAIN}`,
+              headers: method === 'NOTIFY' || method === 'SUBSCRIBE' ? ['Event: presence'] : [],
+            }),
+          )
+          codes[`${method} ${user}`] = reply?.status
+        }
+      }
+      // The same answer for a registered and an unknown user: no presence oracle.
+      for (const [k, code] of Object.entries(codes)) expect(code, k).toBe(407)
+      const ping = await probe.request(
+        sipRequest({
+          method: 'OPTIONS',
+          ruri: `sip:${DOMAIN}`,
+          from: `sip:x@${DOMAIN}`,
+          to: `sip:${DOMAIN}`,
+        }),
+      )
+      expect(ping?.status).toBe(200)
+      expect(seen.filter((m) => !m.startsWith('SIP/2.0'))).toEqual([])
+    } finally {
+      probe.close()
+      restore()
+    }
+  })
+
+  it('in-dialog requests still flow both ways: re-INVITE hold from each side, blind transfer by REFER, BYE from the callee', async () => {
+    const caller = await registered('110')
+    const transferTarget = await registered('111', { onInvite: (inv) => void inv.accept() })
+    let calleeSession: Invitation | null = null
+    const callee = await registered('112', {
+      onInvite: (inv) => {
+        calleeSession = inv
+        void inv.accept()
+      },
+    })
+    // Kamailio's TCP workers may pass an ACK and the next request out of order: each step waits until
+    // the callee has its ACK (a re-INVITE before it gets 500 from SIP.js, RFC 3261 §14.2).
+    const calleeTap = tap(callee)
+    const acks = (n: number) =>
+      (async () => {
+        for (let i = 0; i < 100 && calleeTap.seen.filter((m) => m.startsWith('ACK ')).length < n; i++) {
+          await new Promise((r) => setTimeout(r, 20))
+        }
+      })()
+    routeAnswer = (body: Record<string, unknown>) =>
+      String(body.to).includes('111')
+        ? { action: 'relay', targets: [`sip:111@${DOMAIN}`] }
+        : { action: 'relay', targets: [`sip:112@${DOMAIN}`] }
+    let transferred: Inviter | null = null
+    const transferUp = new Promise<void>((resolve) => {
+      caller.delegate = {}
+      const inviter = new Inviter(caller, UserAgent.makeURI(`sip:112@${DOMAIN}`)!)
+      inviter.delegate = {
+        onRefer: (referral) => {
+          void referral.accept()
+          transferred = referral.makeInviter()
+          transferred.stateChange.addListener((s) => s === SessionState.Established && resolve())
+          void transferred.invite()
+        },
+      }
+      const up = new Promise<void>((r) =>
+        inviter.stateChange.addListener((s) => s === SessionState.Established && r()),
+      )
+      void inviter.invite().then(async () => {
+        await up
+        await acks(1)
+        const accepted = (s: { invite: Inviter['invite'] }) =>
+          new Promise<number>((r) => {
+            void s.invite({
+              requestDelegate: {
+                onAccept: (res) => r(res.message.statusCode ?? 0),
+                onReject: (res) => r(res.message.statusCode ?? 0),
+              },
+            })
+          })
+        // Hold from the caller's side, then from the callee's side (re-INVITEs in the dialog).
+        expect(await accepted(inviter)).toBe(200)
+        await acks(2)
+        expect(await accepted(calleeSession!)).toBe(200)
+        // The callee transfers the caller to 111 (REFER in the dialog, NOTIFY back).
+        await calleeSession!.refer(UserAgent.makeURI(`sip:111@${DOMAIN}`)!)
+      })
+    })
+    await transferUp
+    // The transferor hangs up its leg: a BYE from the callee's side of the first dialog.
+    const byeCode = await new Promise<number>((r) => {
+      void calleeSession!.bye({
+        requestDelegate: {
+          onAccept: (res) => r(res.message.statusCode ?? 0),
+          onReject: (res) => r(res.message.statusCode ?? 0),
+        },
+      })
+    })
+    expect(byeCode).toBe(200)
+    // And the transfer target (callee of the second dialog) ends the call.
+    const ended = new Promise<void>((r) =>
+      transferred!.stateChange.addListener((s) => s === SessionState.Terminated && r()),
+    )
+    const sessions = Object.values(transferTarget._sessions)
+    expect(sessions).toHaveLength(1)
+    await sessions[0]!.bye()
+    await ended
+    calleeTap.restore()
+  })
+
+  it('a 20 KB INVITE gets 513 Message Too Large; the UA stays registered and can still call', async () => {
+    const big = await registered('113')
+    agents[0]!.delegate = { onInvite: (inv) => void inv.accept() }
+    routeAnswer = { action: 'relay', targets: [`sip:101@${DOMAIN}`] }
+    const tooBig = new Inviter(big, UserAgent.makeURI(`sip:101@${DOMAIN}`)!, {
+      extraHeaders: [`X-Padding: ${'a'.repeat(20_000)}`],
+    })
+    const code = await new Promise<number>((resolve) => {
+      void tooBig.invite({ requestDelegate: { onReject: (r) => resolve(r.message.statusCode ?? 0) } })
+    })
+    expect(code).toBe(513)
+    expect(JSON.stringify(await rpc(wsPort, INTERNAL, 'ul.dump'))).toContain(`113@${DOMAIN}`)
+    const inviter = new Inviter(big, UserAgent.makeURI(`sip:101@${DOMAIN}`)!)
+    const up = new Promise<void>((r) =>
+      inviter.stateChange.addListener((x) => x === SessionState.Established && r()),
+    )
+    await inviter.invite()
+    await up
+    await inviter.bye()
+    agents[0]!.delegate = {}
+  })
+
+  it('wrong credentials from one address ban that address (authfail), not everybody', async () => {
+    // From its own loopback address, so the ban does not hit the other tests' agents on 127.0.0.1.
+    const probe = await rawSip(`ws://127.0.0.1:${wsPort}`, { localAddress: '127.0.0.9' })
+    const codes: number[] = []
+    try {
+      for (let i = 0; i < 21; i++) {
+        const reply = await probe.request(
+          sipRequest({
+            method: 'REGISTER',
+            ruri: `sip:${DOMAIN}`,
+            from: `sip:101@${DOMAIN}`,
+            to: `sip:101@${DOMAIN}`,
+            headers: [
+              `Authorization: Digest username="${creds('101').username}", realm="${DOMAIN}", nonce="bm9ub25jZQ", uri="sip:${DOMAIN}", response="00000000000000000000000000000000", algorithm=MD5`,
+              'Expires: 600',
+            ],
+          }),
+        )
+        codes.push(reply?.status ?? 0)
+      }
+    } finally {
+      probe.close()
+    }
+    // 20 failures (AUTHFAIL_LIMIT) and the 21st request is refused as banned.
+    expect(codes.slice(0, 20).every((c) => c === 401 || c === 403)).toBe(true)
+    expect(codes[20]).toBe(403)
+    const banned = JSON.stringify(await rpc(wsPort, INTERNAL, 'htable.dump', ['ipban']))
+    expect(banned).toContain('127.0.0.9')
+    expect(banned).not.toContain('127.0.0.1"')
+    // Everybody else still registers.
+    await registered('114')
+  })
+
+  it('CANCEL while ringing reaches the callee; the caller gets 487 (ACK for a negative reply)', async () => {
+    const cancelled = new Promise<void>((resolve) => {
+      agents[0]!.delegate = {
+        onInvite: (inv) => {
+          inv.delegate = { onCancel: () => resolve() }
+          void inv.progress()
+        },
+      }
+    })
+    routeAnswer = { action: 'relay', targets: [`sip:101@${DOMAIN}`] }
+    const caller = await registered('115')
+    const inviter = new Inviter(caller, UserAgent.makeURI(`sip:101@${DOMAIN}`)!)
+    let rang = () => {}
+    const ringing = new Promise<void>((r) => {
+      rang = r
+    })
+    const final = new Promise<number>((r) => {
+      void inviter.invite({
+        requestDelegate: { onProgress: () => rang(), onReject: (res) => r(res.message.statusCode ?? 0) },
+      })
+    })
+    await ringing
+    await inviter.cancel()
+    await cancelled
+    expect(await final).toBe(487)
+    expect(inviter.state).toBe(SessionState.Terminated)
+    agents[0]!.delegate = {}
   })
 })

@@ -34,7 +34,11 @@ function sameOriginWs(req: FastifyRequest): string {
 
 /** Creates the app with every route; call `await app.ready()` (or listen) before use. */
 export async function buildApp(
-  deps: AppDeps & { filesDir?: string; logStream?: NodeJS.WritableStream },
+  deps: AppDeps & {
+    filesDir?: string
+    logStream?: NodeJS.WritableStream
+    trustProxy?: readonly string[]
+  },
 ): Promise<FastifyInstance> {
   // Failed queries are logged without their parameters (server/db/log.ts).
   const logger: FastifyLoggerOptions | false =
@@ -47,6 +51,8 @@ export async function buildApp(
         }
   const app = Fastify({
     logger,
+    // request.ip is the X-Forwarded-For client only for connections from a configured proxy (TRUSTED_PROXY).
+    trustProxy: deps.trustProxy?.length ? [...deps.trustProxy] : false,
     bodyLimit: BODY_LIMIT,
     // Error bodies are ours; Fastify's default 404/500 bodies never reach a client.
     return503OnClosing: true,

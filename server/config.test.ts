@@ -15,7 +15,20 @@ describe('config', () => {
       seedDemo: true,
       demoPassword: null,
       logLevel: 'info',
+      trustedProxy: [],
     })
+  })
+
+  it('TRUSTED_PROXY: addresses and CIDRs, anything else refused', () => {
+    expect(loadConfig({ TRUSTED_PROXY: '127.0.0.2, 10.0.0.0/8,::1,fd00::/8' }).trustedProxy).toEqual([
+      '127.0.0.2',
+      '10.0.0.0/8',
+      '::1',
+      'fd00::/8',
+    ])
+    for (const bad of ['example.com', '10.0.0.0/33', '1.2.3.4/8/1', '127.0.0.1"; drop', '::1/129']) {
+      expect(() => loadConfig({ TRUSTED_PROXY: bad }), bad).toThrow(/TRUSTED_PROXY/)
+    }
   })
 
   it('reads every variable', () => {

@@ -1,4 +1,5 @@
 /** Server configuration from the environment (docs/api.md, "Configuration"), validated once at start. */
+import { isIP } from 'node:net'
 import path from 'node:path'
 
 export interface Config {
@@ -12,6 +13,11 @@ export interface Config {
   seedDemo: boolean
   demoPassword: string | null
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+  /**
+   * Reverse proxies (IP addresses / CIDRs) whose X-Forwarded-For names the client: Fastify's
+   * `request.ip` and Kamailio's bans use the real client address only for connections from these.
+   */
+  trustedProxy: string[]
 }
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
@@ -25,6 +31,23 @@ function port(name: string, raw: string | undefined, dflt: number): number {
     throw new ConfigError(`${name} must be a TCP port number (0–65535), got "${raw}"`)
   }
   return Number(raw)
+}
+
+/** TRUSTED_PROXY: comma-separated IPv4/IPv6 addresses or CIDRs; empty = no proxy is trusted. */
+export function parseTrustedProxy(raw: string | undefined): string[] {
+  const list = (raw ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+  for (const entry of list) {
+    const [addr = '', bits, ...rest] = entry.split('/')
+    const kind = isIP(addr)
+    const max = kind === 4 ? 32 : 128
+    if (!kind || rest.length || (bits !== undefined && (!/^\d{1,3}$/.test(bits) || Number(bits) > max))) {
+      throw new ConfigError(`TRUSTED_PROXY must list IP addresses or CIDRs (a.b.c.d[/n]), got "${entry}"`)
+    }
+  }
+  return list
 }
 
 /** Reads and validates the configuration; throws ConfigError listing what is wrong. */
@@ -55,6 +78,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (demoPassword !== null && (demoPassword.length < 4 || demoPassword.length > 256)) {
     problems.push('DEMO_PASSWORD must be 4–256 characters')
   }
+  const trustedProxy = attempt(() => parseTrustedProxy(env.TRUSTED_PROXY), [])
   const logLevel = (env.LOG_LEVEL || 'info') as Config['logLevel']
   if (!LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LEVELS.join(', ')}`)
   if (problems.length) throw new ConfigError(`Bad configuration:\n  - ${problems.join('\n  - ')}`)
@@ -69,5 +93,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seedDemo: seedRaw === '1' || seedRaw === 'true' || seedRaw === '',
     demoPassword,
     logLevel,
+    trustedProxy,
   }
 }

@@ -80,6 +80,7 @@ async function main(): Promise<void> {
     filesDir: path.join(config.dataDir, 'files'),
     version,
     logLevel: config.logLevel,
+    trustProxy: config.trustedProxy,
   })
   logFailure = (err, msg) => app.log.error({ err }, msg)
   await app.listen({ port: config.port, host: config.host })
@@ -100,6 +101,7 @@ async function main(): Promise<void> {
         internalSecret: secrets.internalSecret,
         runDir: path.join(config.dataDir, 'run', 'pbx'),
         binary: config.kamailio,
+        trustedProxies: config.trustedProxy,
         log: (line: string) => app.log.info({ pbx: line }),
       })
     } catch (e) {

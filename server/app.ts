@@ -6,6 +6,7 @@ import helmet from '@fastify/helmet'
 import websocket from '@fastify/websocket'
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify'
 import type { HealthResponse } from '../contract/api.ts'
+import { FileStore } from './files/index.ts'
 import { adminSipRoutes } from './http/admin-sip.ts'
 import { authRoutes } from './http/auth.ts'
 import { callRoutes } from './http/calls.ts'
@@ -32,7 +33,9 @@ function sameOriginWs(req: FastifyRequest): string {
 }
 
 /** Creates the app with every route; call `await app.ready()` (or listen) before use. */
-export async function buildApp(deps: AppDeps & { filesDir?: string }): Promise<FastifyInstance> {
+export async function buildApp(
+  deps: AppDeps & { filesDir?: string; recordingMaxBytes?: number },
+): Promise<FastifyInstance> {
   const app = Fastify({
     logger: deps.logLevel === 'silent' ? false : { level: deps.logLevel },
     bodyLimit: BODY_LIMIT,
@@ -83,7 +86,8 @@ export async function buildApp(deps: AppDeps & { filesDir?: string }): Promise<F
   contactRoutes(app, deps)
   // Recordings live in DATA_DIR/files (main.ts); tests without one get a per-process temp dir.
   callRoutes(app, deps, {
-    filesDir: deps.filesDir ?? path.join(os.tmpdir(), `frontline-files-${process.pid}`),
+    files: new FileStore(deps.filesDir ?? path.join(os.tmpdir(), `frontline-files-${process.pid}`)),
+    recordingMaxBytes: deps.recordingMaxBytes,
   })
   internalSipRoutes(app, deps)
   adminSipRoutes(app, deps)

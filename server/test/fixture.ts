@@ -28,7 +28,7 @@ export interface Fixture {
 /** Builds the fixture; `opts.dist` writes a tiny built PWA so static serving can be tested. */
 export async function makeFixture(
   target: Target,
-  opts: { dist?: boolean; limiter?: FailureLimiter } = {},
+  opts: { dist?: boolean; limiter?: FailureLimiter; recordingMaxBytes?: number } = {},
 ): Promise<Fixture> {
   const t = await target.open()
   const db = t.db
@@ -90,6 +90,8 @@ export async function makeFixture(
     sipStatus: () => 'unavailable',
     distDir: path.join(dir, 'dist'),
     siteDir: path.join(dir, 'site'),
+    filesDir: path.join(dir, 'files'),
+    ...(opts.recordingMaxBytes ? { recordingMaxBytes: opts.recordingMaxBytes } : {}),
     version: '0.0.0-test',
     logLevel: 'silent',
   })

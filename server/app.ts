@@ -6,7 +6,7 @@ import helmet from '@fastify/helmet'
 import websocket from '@fastify/websocket'
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify'
 import type { HealthResponse } from '../contract/api.ts'
-import { FileStore } from './files/index.ts'
+import { closeUnreadOnRefusal, FileStore } from './files/index.ts'
 import { adminSipRoutes } from './http/admin-sip.ts'
 import { authRoutes } from './http/auth.ts'
 import { callRoutes } from './http/calls.ts'
@@ -45,6 +45,7 @@ export async function buildApp(
   // JSON only: text/plain would otherwise be accepted and reach validation as a string.
   app.removeContentTypeParser('text/plain')
   installErrorHandler(app)
+  closeUnreadOnRefusal(app)
 
   const sipOrigin = new URL(deps.sipWsUrl).origin.replace(/^http/, 'ws')
   await app.register(helmet, {

@@ -38,21 +38,29 @@ function closeAfterReply(req: FastifyRequest, reply: FastifyReply): void {
 }
 
 /**
- * Makes `scope` take raw bodies as streams (routes read them with FileStore.put) and close the
- * connection after any error answer sent before the body was read to its end — a 401 for a
- * 900 MB upload must not read 900 MB. Authenticate in an onRequest hook of the scope: the body
- * stays unread (TCP backpressure) until a handler pipes it somewhere.
+ * Closes the connection after any error answer sent before the request body was read to its end
+ * (a 401 or 404 for a 900 MB upload must not read 900 MB: Node would otherwise drain it to keep
+ * the connection alive). Registered on the root app, it covers every route and the 404 handler.
  */
-export function acceptRawUploads(scope: FastifyInstance): void {
-  scope.removeAllContentTypeParsers()
-  scope.addContentTypeParser('*', (_req, payload, done) => done(null, payload))
-  scope.addHook('onSend', async (req, reply, payload) => {
-    if (reply.statusCode >= 400 && !req.raw.complete) {
+export function closeUnreadOnRefusal(app: FastifyInstance): void {
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (reply.statusCode >= 400 && !req.raw.complete && reply.getHeader('connection') !== 'close') {
       reply.header('connection', 'close')
       closeAfterReply(req, reply)
     }
     return payload
   })
+}
+
+/**
+ * Makes `scope` take raw bodies as streams (routes read them with FileStore.put), closing the
+ * connection after a refusal (closeUnreadOnRefusal). Authenticate in an onRequest hook of the
+ * scope: the body stays unread (TCP backpressure) until a handler pipes it somewhere.
+ */
+export function acceptRawUploads(scope: FastifyInstance): void {
+  scope.removeAllContentTypeParsers()
+  scope.addContentTypeParser('*', (_req, payload, done) => done(null, payload))
+  closeUnreadOnRefusal(scope)
 }
 
 /** What a download needs to know of its file. */

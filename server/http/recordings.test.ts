@@ -116,12 +116,12 @@ describe.each(targets)('recording uploads over a socket on $name', (target) => {
   it('an unauthenticated, a refused and an oversized upload of a big body are not read on', async () => {
     const body = 200 * 1024 * 1024
     // Chunked unless a length is given: then only the declared length can refuse it early.
-    const attempt = async (headers: Record<string, string>) => {
+    const attempt = async (headers: Record<string, string>, target = url) => {
       const c = connect(port)
       await c.ready
       const chunked = !('content-length' in headers)
       await c.write(
-        head(url, {
+        head(target, {
           'content-type': 'audio/webm',
           ...(chunked ? { 'transfer-encoding': 'chunked' } : {}),
           ...headers,
@@ -147,9 +147,12 @@ describe.each(targets)('recording uploads over a socket on $name', (target) => {
     // Chunked, passes the limit mid-stream.
     const midway = await attempt(auth(op1))
     expect(midway.answer).toMatch(/^HTTP\/1\.1 413 /)
+    // No such route: the 404 handler does not read it either.
+    const nowhere = await attempt({ ...auth(op1), 'content-length': String(body) }, '/api/no-such-upload')
+    expect(nowhere.answer).toMatch(/^HTTP\/1\.1 404 /)
     // Before: the 401 went on reading all 200 MB (895 MB in 8 s in the report). What a client can
     // still push is the socket buffers on both sides plus the linger cap — a few MB.
-    for (const a of [anon, stranger, declared, midway]) expect(a.written).toBeLessThan(body / 8)
+    for (const a of [anon, stranger, declared, midway, nowhere]) expect(a.written).toBeLessThan(body / 8)
     expect((await fetch(`http://127.0.0.1:${port}/api/health`)).status).toBe(200)
   })
 

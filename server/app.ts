@@ -86,10 +86,14 @@ export async function buildApp(
   statusRoutes(app, deps)
   contactRoutes(app, deps)
   // Recordings live in DATA_DIR/files (main.ts); tests without one get a per-process temp dir.
-  callRoutes(app, deps, {
-    files: new FileStore(deps.filesDir ?? path.join(os.tmpdir(), `frontline-files-${process.pid}`)),
-    recordingMaxBytes: deps.recordingMaxBytes,
+  const files = new FileStore(deps.filesDir ?? path.join(os.tmpdir(), `frontline-files-${process.pid}`))
+  // Parts left by an upload cut short by a crash or kill -9.
+  app.addHook('onReady', async () => {
+    await files
+      .sweepParts()
+      .catch((err: unknown) => app.log.warn({ err }, 'files: sweeping old parts failed'))
   })
+  callRoutes(app, deps, { files, recordingMaxBytes: deps.recordingMaxBytes })
   internalSipRoutes(app, deps)
   adminSipRoutes(app, deps)
   wsRoutes(app, deps)

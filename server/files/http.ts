@@ -23,8 +23,7 @@ function closeAfterReply(req: FastifyRequest, reply: FastifyReply): void {
   const raw = req.raw
   reply.raw.once('finish', () => {
     const socket = raw.socket
-    // inject() has no real socket to linger on.
-    if (!(socket instanceof net.Socket) || socket.destroyed) return
+    if (socket.destroyed) return
     let read = 0
     const timer = setTimeout(() => socket.destroy(), LINGER_MS)
     timer.unref()
@@ -44,6 +43,8 @@ function closeAfterReply(req: FastifyRequest, reply: FastifyReply): void {
  */
 export function closeUnreadOnRefusal(app: FastifyInstance): void {
   app.addHook('onSend', async (req, reply, payload) => {
+    // inject() requests have no socket to close (and no `complete`).
+    if (!(req.raw.socket instanceof net.Socket)) return payload
     if (reply.statusCode >= 400 && !req.raw.complete && reply.getHeader('connection') !== 'close') {
       reply.header('connection', 'close')
       closeAfterReply(req, reply)

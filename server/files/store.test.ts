@@ -111,3 +111,17 @@ describe('FileStore paths', () => {
     expect(await store.stat(OTHER, mine.sha256)).toBeNull()
   })
 })
+
+describe('FileStore.sweepParts', () => {
+  it('removes part files left by a killed upload, but not one still being written', async () => {
+    await store.put(TENANT, Readable.from([WEBM]), audio)
+    const tmp = path.join(root, TENANT, 'tmp')
+    fs.writeFileSync(path.join(tmp, 'old.part'), 'x')
+    fs.writeFileSync(path.join(tmp, 'fresh.part'), 'x')
+    const hourAgo = new Date(Date.now() - 2 * 60 * 60 * 1000)
+    fs.utimesSync(path.join(tmp, 'old.part'), hourAgo, hourAgo)
+    expect(await store.sweepParts()).toBe(1)
+    expect(parts()).toEqual([`${TENANT}/tmp/fresh.part`])
+    expect(tree()).toContain(`${TENANT}/${sha(WEBM)}`)
+  })
+})

@@ -143,6 +143,28 @@ export class FileStore {
     await syncDir(dir)
     return { sha256, size: guard.size, type: guard.type as FileType }
   }
+
+  /**
+   * Removes part files older than `olderThanMs` (an upload cut short by kill -9 or a power loss).
+   * Age, not "all": another instance on the same directory may be writing one right now.
+   */
+  async sweepParts(olderThanMs = 60 * 60 * 1000, now = Date.now()): Promise<number> {
+    const tenants = await fs.promises.readdir(this.root).catch(() => [] as string[])
+    let removed = 0
+    for (const tenant of tenants.filter((t) => TENANT_ID.test(t))) {
+      const tmp = path.join(this.root, tenant, 'tmp')
+      for (const name of await fs.promises.readdir(tmp).catch(() => [] as string[])) {
+        if (!name.endsWith('.part')) continue
+        const file = path.join(tmp, name)
+        const st = await fs.promises.stat(file).catch(() => null)
+        if (st && now - st.mtimeMs > olderThanMs) {
+          await fs.promises.rm(file, { force: true })
+          removed += 1
+        }
+      }
+    }
+    return removed
+  }
 }
 
 /** fsync a directory so a rename in it survives a crash (best effort: not every platform allows it). */

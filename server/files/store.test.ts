@@ -112,6 +112,16 @@ describe('FileStore paths', () => {
   })
 })
 
+describe('FileStore legacy layout', () => {
+  it('a recording stored flat before the per-tenant layout is still found', async () => {
+    fs.writeFileSync(path.join(root, sha(WEBM)), WEBM)
+    expect(await store.stat(TENANT, sha(WEBM))).toEqual({
+      path: path.join(root, sha(WEBM)),
+      size: WEBM.length,
+    })
+  })
+})
+
 describe('FileStore.sweepParts', () => {
   it('removes part files left by a killed upload, but not one still being written', async () => {
     await store.put(TENANT, Readable.from([WEBM]), audio)

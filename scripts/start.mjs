@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 /**
  * `npm start`: bootstrap, build the PWA when its sources changed, run the server (which spawns
- * Kamailio), and once /api/health answers print where everything is and the demo logins.
+ * Kamailio) under a supervisor that restarts it if it dies (scripts/supervise.mjs), and once
+ * /api/health answers print where everything is and the demo logins.
  */
 import { spawn } from 'node:child_process'
 import { readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { bootstrap, buildPwa, pwaBuildNeeded, ROOT, say } from './bootstrap.mjs'
+import { supervise } from './supervise.mjs'
 
 /** Polls /api/health until it answers 200 or the server exits; resolves with the health body. */
 export async function waitHealthy(url, child, timeoutMs = 60_000) {
@@ -84,52 +86,65 @@ async function main() {
   const port = process.env.PORT || '8080'
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
   say(`starting the server on ${url}…`)
-  // tsx as a loader (not its CLI): one process, so signals reach the server itself.
-  // detached: the terminal's Ctrl-C reaches only us, and we forward it exactly once.
-  const spawnedAt = Date.now() - 1000
   // DATA_DIR is for the server's user only (server/main.ts sets the same; issue 6 item 6).
   process.umask(0o077)
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    cwd: ROOT,
-    stdio: 'inherit',
-    detached: true,
-  })
   let stopping = false
   let firstSignalAt = 0
+  let bannerShown = false
+  const sup = supervise({
+    // tsx as a loader (not its CLI): one process, so signals reach the server itself.
+    // detached: the terminal's Ctrl-C reaches only us, and we forward it exactly once.
+    spawn: () =>
+      spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+        cwd: ROOT,
+        stdio: 'inherit',
+        detached: true,
+      }),
+    log: say,
+    // A server that crashed leaves its Kamailio behind in its process group: end it before the
+    // restart (the new server would also stop it through the pid file).
+    onDied: (child) => {
+      try {
+        process.kill(-child.pid, 'SIGTERM')
+      } catch {}
+    },
+    onStart: (child, run) => {
+      const spawnedAt = Date.now() - 1000
+      waitHealthy(url, child)
+        .then(async (health) => {
+          if (!health || stopping) return
+          if (bannerShown) return say(`the server is back (run ${run})`)
+          bannerShown = true
+          await waitDemoLogins(spawnedAt, child)
+          const fresh = await fetch(`${url}/api/health`)
+            .then((r) => r.json())
+            .catch(() => health)
+          await banner(url, fresh)
+        })
+        .catch((e) => {
+          console.error(`npm start failed: ${e.message}`)
+          stopping = true
+          sup.stop('SIGTERM')
+        })
+    },
+  })
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
     process.on(sig, () => {
       // A terminal's Ctrl-C reaches both npm and us, and npm forwards it too: one press arrives twice.
       if (stopping) {
-        if (Date.now() - firstSignalAt > 2000) {
+        if (Date.now() - firstSignalAt > 2000 && sup.child) {
           say('forcing the server to stop')
-          child.kill('SIGKILL')
+          sup.child.kill('SIGKILL')
         }
         return
       }
       stopping = true
       firstSignalAt = Date.now()
       say('stopping the server…')
-      child.kill(sig)
+      sup.stop(sig)
     })
   }
-  child.on('exit', (code, signal) => {
-    if (!stopping && code !== 0) say(`the server exited (${code ?? signal})`)
-    process.exit(code ?? (signal === 'SIGINT' || signal === 'SIGTERM' ? 0 : 1))
-  })
-  let health
-  try {
-    health = await waitHealthy(url, child)
-  } catch (e) {
-    stopping = true
-    child.kill('SIGTERM')
-    throw e
-  }
-  if (!health) return
-  await waitDemoLogins(spawnedAt, child)
-  const fresh = await fetch(`${url}/api/health`)
-    .then((r) => r.json())
-    .catch(() => health)
-  await banner(url, fresh)
+  process.exit(await sup.done)
 }
 
 main().catch((e) => {

@@ -7,6 +7,7 @@ import websocket from '@fastify/websocket'
 import Fastify, { type FastifyInstance, type FastifyLoggerOptions, type FastifyRequest } from 'fastify'
 import type { HealthResponse } from '../contract/api.ts'
 import { logSerializers } from './db/index.ts'
+import { closeUnreadOnRefusal, FileStore } from './files/index.ts'
 import { adminSipRoutes } from './http/admin-sip.ts'
 import { authRoutes } from './http/auth.ts'
 import { callRoutes } from './http/calls.ts'
@@ -38,6 +39,7 @@ export async function buildApp(
     filesDir?: string
     logStream?: NodeJS.WritableStream
     trustProxy?: readonly string[]
+    recordingMaxBytes?: number
   },
 ): Promise<FastifyInstance> {
   // Failed queries are logged without their parameters (server/db/log.ts).
@@ -60,6 +62,7 @@ export async function buildApp(
   // JSON only: text/plain would otherwise be accepted and reach validation as a string.
   app.removeContentTypeParser('text/plain')
   installErrorHandler(app)
+  closeUnreadOnRefusal(app)
 
   const sipOrigin = new URL(deps.sipWsUrl).origin.replace(/^http/, 'ws')
   await app.register(helmet, {
@@ -100,9 +103,14 @@ export async function buildApp(
   statusRoutes(app, deps)
   contactRoutes(app, deps)
   // Recordings live in DATA_DIR/files (main.ts); tests without one get a per-process temp dir.
-  callRoutes(app, deps, {
-    filesDir: deps.filesDir ?? path.join(os.tmpdir(), `frontline-files-${process.pid}`),
+  const files = new FileStore(deps.filesDir ?? path.join(os.tmpdir(), `frontline-files-${process.pid}`))
+  // Parts left by an upload cut short by a crash or kill -9.
+  app.addHook('onReady', async () => {
+    await files
+      .sweepParts()
+      .catch((err: unknown) => app.log.warn({ err }, 'files: sweeping old parts failed'))
   })
+  callRoutes(app, deps, { files, recordingMaxBytes: deps.recordingMaxBytes })
   internalSipRoutes(app, deps)
   adminSipRoutes(app, deps)
   wsRoutes(app, deps)

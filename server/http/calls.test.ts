@@ -222,9 +222,12 @@ describe.each(targets)('calls API on $name', (target) => {
       } as RequestInit & { duplex: 'half' })
       expect(chunked.status).toBe(413)
       expect(((await chunked.json()) as { error: { code: string } }).error.code).toBe('E_FILE_TOO_LARGE')
-      // Nothing left behind in the spool.
-      const tmp = path.join(f.dir, 'files', 'tmp')
-      expect(fs.existsSync(tmp) ? fs.readdirSync(tmp) : []).toEqual([])
+      // Nothing left behind in the spool (DATA_DIR/files/<tenant>/tmp).
+      const files = path.join(f.dir, 'files')
+      const left = fs
+        .readdirSync(files, { recursive: true, encoding: 'utf8' })
+        .filter((n) => n.endsWith('.part'))
+      expect(left).toEqual([])
     })
 
     it('only a participant; another tenant does not see the call', async () => {

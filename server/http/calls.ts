@@ -1,7 +1,6 @@
 /** /api/calls/* (SPEC C5–C10) and the demo site's guest line /api/site/call-credentials. */
-import fs from 'node:fs'
 import type { Readable } from 'node:stream'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { IdParam } from '../../contract/api.ts'
 import {
   CallListQuery,
@@ -9,25 +8,26 @@ import {
   RecordingParam,
   SiteCallCredentialsBody,
 } from '../../contract/calls.ts'
-import { FailureLimiter } from '../domain/auth/index.ts'
+import { FailureLimiter, type Principal } from '../domain/auth/index.ts'
 import {
   getCall,
   listCalls,
   listMissed,
   markHandled,
-  parseRange,
   recordingFor,
   saveRecording,
-  storedPath,
   transferTargetsFor,
 } from '../domain/calls/index.ts'
 import { AppError } from '../errors.ts'
+import { acceptRawUploads, type FileStore, sendStored } from '../files/index.ts'
 import { issueGuest } from '../sip/index.ts'
 import { type AppDeps, principal, validate } from './context.ts'
 
 export interface CallRoutesOptions {
-  /** DATA_DIR/files: content-addressed recordings. */
-  filesDir: string
+  /** DATA_DIR/files: the tenants' files (recordings). */
+  files: FileStore
+  /** RECORDING_MAX_BYTES unless a test lowers it. */
+  recordingMaxBytes?: number | undefined
   /** Guest lines per IP and minute (the site endpoint has no session). */
   siteLimiter?: FailureLimiter
 }
@@ -68,47 +68,32 @@ export function callRoutes(app: FastifyInstance, deps: AppDeps, opts: CallRoutes
     const { id } = validate(IdParam, req.params)
     const rec = await recordingFor(deps.db.orm, p.tenantId, id, p.employeeId)
     if (!rec) throw new AppError('E_NOT_FOUND')
-    const file = storedPath(opts.filesDir, rec.sha256)
-    const size = (await fs.promises.stat(file).catch(() => null))?.size
-    if (size === undefined) throw new AppError('E_NOT_FOUND')
-    const range = parseRange(req.headers.range, size)
-    if (range === 'unsatisfiable') {
-      reply.header('content-range', `bytes */${size}`)
-      throw new AppError('E_RANGE')
-    }
-    reply
-      .header('accept-ranges', 'bytes')
-      .header('cache-control', 'private, max-age=3600')
-      .header('etag', `"${rec.sha256}"`)
-      .type(rec.type)
-    if (!range) return reply.header('content-length', size).send(fs.createReadStream(file))
-    return reply
-      .code(206)
-      .header('content-range', `bytes ${range.start}-${range.end}/${size}`)
-      .header('content-length', range.end - range.start + 1)
-      .send(fs.createReadStream(file, { start: range.start, end: range.end }))
+    return sendStored(req, reply, opts.files, { tenantId: p.tenantId, sha256: rec.sha256, type: rec.type })
   })
 
   // The upload takes raw audio of any declared type: the domain checks type and magic bytes itself,
-  // so a wrong type is E_FILE_TYPE rather than the JSON-only E_UNSUPPORTED_MEDIA.
+  // so a wrong type is E_FILE_TYPE rather than the JSON-only E_UNSUPPORTED_MEDIA. Who is calling is
+  // settled in onRequest, before any of the body is read; a refusal closes the connection.
   app.register(async (scope) => {
-    scope.removeAllContentTypeParsers()
-    scope.addContentTypeParser('*', (_req, payload, done) => done(null, payload))
+    acceptRawUploads(scope)
+    const uploader = new WeakMap<FastifyRequest, Principal>()
+    scope.addHook('onRequest', async (req) => {
+      uploader.set(req, await principal(deps, req))
+    })
     scope.put('/api/calls/recording/:sipCallId', async (req) => {
-      const body = req.body as Readable | undefined
-      const p = await principal(deps, req).catch((e: unknown) => {
-        body?.resume()
-        throw e
-      })
+      const p = uploader.get(req)
+      if (!p) throw new AppError('E_AUTH_REQUIRED')
       const { sipCallId } = validate(RecordingParam, req.params)
+      const body = req.body as Readable | undefined
       if (!body) throw new AppError('E_FILE_TYPE')
-      return saveRecording(deps.db, opts.filesDir, {
+      return saveRecording(deps.db, opts.files, {
         tenantId: p.tenantId,
         employeeId: p.employeeId,
         sipCallId,
         contentType: req.headers['content-type'],
         contentLength: req.headers['content-length'],
         body,
+        maxBytes: opts.recordingMaxBytes,
       })
     })
   })

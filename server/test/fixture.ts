@@ -30,7 +30,7 @@ export interface Fixture {
 /** Builds the fixture; `opts.dist` writes a tiny built PWA so static serving can be tested. */
 export async function makeFixture(
   target: Target,
-  opts: { dist?: boolean; loginLimits?: Partial<LoginLimits> } = {},
+  opts: { dist?: boolean; loginLimits?: Partial<LoginLimits>; recordingMaxBytes?: number } = {},
 ): Promise<Fixture> {
   const t = await target.open()
   const db = t.db
@@ -93,6 +93,8 @@ export async function makeFixture(
     sipStatus: () => 'unavailable',
     distDir: path.join(dir, 'dist'),
     siteDir: path.join(dir, 'site'),
+    filesDir: path.join(dir, 'files'),
+    ...(opts.recordingMaxBytes ? { recordingMaxBytes: opts.recordingMaxBytes } : {}),
     version: '0.0.0-test',
     logLevel: 'silent',
   })

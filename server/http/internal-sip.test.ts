@@ -21,6 +21,8 @@ describe.each(targets)('/internal/sip on $name', (target) => {
       await k.status(`op${i}@demo`, 'available')
       await k.register(`10${i}`)
     }
+    // The demo phone network is up unless a scenario takes it down (S1 mobile, calls out).
+    await k.register('gateway')
     // Mobiles only where a scenario sets one (S1: Available also rings the mobile through the gateway).
     await f.db.orm.update(schema.employees).set({ mobile: null })
     await f.db.orm.update(schema.calls).set({ state: 'ended' }).where(eq(schema.calls.state, 'answered'))

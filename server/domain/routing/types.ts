@@ -43,6 +43,8 @@ export interface RoutingSnapshot {
   virtualNumbers: VirtualNumber[]
   /** e.g. `sip:gw.example.net:5060` — mobile and external calls go to `sip:<number>@<that host>`. */
   gatewayUri: string
+  /** false: the tenant's own `gateway` account has no registration, so mobile/external branches cannot ring. */
+  gatewayUp?: boolean
   /** The tenant's SIP domain: softphones are `sip:<extension>@<domain>`. */
   domain: string
 }

@@ -1,0 +1,166 @@
+/**
+ * Issue 6 §5 through a real Kamailio and the real server: every call that nobody can take ends in the
+ * record when the caller gets the final reply — never a record left `ringing` and a caller counted busy.
+ */
+import { mkdtemp, rm } from 'node:fs/promises'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { Inviter, Registerer, SessionState, UserAgent } from 'sip.js'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { SipSettings } from '../contract/api.ts'
+import type { CallView, SiteCallCredentials } from '../contract/calls.ts'
+import { freePort } from '../scripts/harness.ts'
+import { loadSecrets } from '../server/db/index.ts'
+import { targets } from '../server/test/dbs.ts'
+import { auth, type Fixture, makeFixture } from '../server/test/fixture.ts'
+import { findKamailio, type Pbx, startPbx } from './index.ts'
+import { sipAgent } from './test-agents.ts'
+
+describe.each(targets)('every call ends in the record, through Kamailio ($name)', (target) => {
+  const binary = findKamailio(process.env.KAMAILIO === 'off' ? 'kamailio' : undefined)
+  let f: Fixture
+  let pbx: Pbx | null = null
+  let runDir = ''
+  let wsPort = 0
+  let internalSecret = ''
+  const agents: UserAgent[] = []
+
+  const agent = (sip: SipSettings, delegate: UserAgent['delegate'] = {}) => {
+    const a = sipAgent({ uri: sip.aor, wsPort, username: sip.username, password: sip.password, delegate })
+    agents.push(a)
+    return a
+  }
+
+  const setStatus = async (login: string, status: string) => {
+    const { token } = await f.login(login)
+    const r = await f.app.inject({
+      method: 'PUT',
+      url: '/api/me/status',
+      headers: auth(token),
+      payload: { status },
+    })
+    expect(r.statusCode).toBe(200)
+  }
+
+  /** The call record as the server has it now. */
+  const record = async (sipCallId: string): Promise<CallView | undefined> => {
+    const { token } = await f.login('admin@demo')
+    const page = (await f.app.inject({ url: '/api/calls?scope=all', headers: auth(token) })).json() as {
+      items: CallView[]
+    }
+    return page.items.find((c) => c.sipCallId === sipCallId)
+  }
+
+  /** Dials `to` and resolves with the final code the caller got (the call set up counts as 200). */
+  const dial = async (ua: UserAgent, domain: string, to: string) => {
+    const inviter = new Inviter(ua, UserAgent.makeURI(`sip:${to}@${domain}`)!)
+    const code = await new Promise<number>((resolve) => {
+      inviter.stateChange.addListener((s) => s === SessionState.Established && resolve(200))
+      void inviter.invite({ requestDelegate: { onReject: (r) => resolve(r.message.statusCode ?? 0) } })
+    })
+    return { code, callId: inviter.request.callId, inviter }
+  }
+
+  /** An operator's registered softphone; `rings` counts the INVITEs it receives. */
+  const operator = async (login: string) => {
+    const { sip } = await f.login(login)
+    const state = { rings: 0 }
+    const ua = agent(sip!, {
+      onInvite: (inv) => {
+        state.rings += 1
+        void inv.reject({ statusCode: 486 })
+      },
+    })
+    await ua.start()
+    await new Registerer(ua).register()
+    return { ua, sip: sip!, state }
+  }
+
+  beforeAll(async () => {
+    if (!binary) throw new Error('kamailio is not installed: run `node scripts/bootstrap.mjs --test` as root')
+    f = await makeFixture(target)
+    await f.app.listen({ port: 0, host: '127.0.0.1' })
+    const port = (f.app.server.address() as AddressInfo).port
+    const secrets = await loadSecrets(f.db.orm)
+    internalSecret = secrets.internalSecret
+    runDir = await mkdtemp(path.join(tmpdir(), 'frontline-pbx-end-'))
+    wsPort = await freePort()
+    pbx = await startPbx({
+      wsPort,
+      secret: secrets.sipSecret,
+      internalUrl: `http://127.0.0.1:${port}`,
+      internalSecret,
+      runDir,
+      log: () => {},
+      binary,
+    })
+  }, 60_000)
+
+  afterAll(async () => {
+    for (const a of agents) await a.stop().catch(() => {})
+    await pbx?.stop()
+    await f?.close()
+    if (runDir) await rm(runDir, { recursive: true, force: true })
+  })
+
+  it('a guest routed to an operator in Away with no gateway registered: 480 and a missed call at once', async () => {
+    await setStatus('op1@demo', 'away')
+    const site = (
+      await f.app.inject({ method: 'POST', url: '/api/site/call-credentials', payload: { tenant: 'demo' } })
+    ).json() as SiteCallCredentials
+    const sales = site.numbers.find((n) => n.label === 'Sales')!
+    const guest = agent(site.sip)
+    await guest.start()
+    const { code, callId } = await dial(guest, site.sip.domain, sales.number)
+    expect(code).toBe(480)
+    expect(await record(callId)).toMatchObject({ state: 'failed', missed: true, failureCode: 480 })
+    await setStatus('op1@demo', 'off_work')
+  })
+
+  it('an outgoing call to a number with no gateway ends, and the caller is not busy: a second call to them rings', async () => {
+    await setStatus('op1@demo', 'available')
+    await setStatus('op2@demo', 'available')
+    const op1 = await operator('op1@demo')
+    const { sip: sip2 } = await f.login('op2@demo')
+    const op2 = agent(sip2!)
+    await op2.start()
+    const out = await dial(op1.ua, op1.sip.domain, '+79990001122')
+    expect(out.code).toBe(480)
+    expect(await record(out.callId)).toMatchObject({ state: 'failed', direction: 'out' })
+    const back = await dial(op2, sip2!.domain, '101')
+    expect(back.code).toBe(486)
+    expect(op1.state.rings).toBe(1)
+    await op1.ua.stop()
+  })
+
+  it('a callee the server thinks registered but Kamailio has no contact of: the record ends and the caller is free', async () => {
+    await setStatus('op3@demo', 'available')
+    await setStatus('op4@demo', 'available')
+    await setStatus('op5@demo', 'available')
+    const op3 = await operator('op3@demo')
+    // op4's device switched to another account: the server still holds its last registration report.
+    const reg = await f.app.inject({
+      method: 'POST',
+      url: '/internal/sip/registration',
+      headers: { 'x-internal-secret': internalSecret },
+      payload: { aor: 'sip:104@demo.frontline.local', contacts: 1, expires: 600 },
+    })
+    expect(reg.statusCode).toBe(204)
+    const out = await dial(op3.ua, op3.sip.domain, '104')
+    expect(out.code).toBe(480)
+    // Kamailio's report travels through its queue: wait for the record to leave `ringing`.
+    let call = await record(out.callId)
+    for (let i = 0; i < 100 && call?.state === 'ringing'; i++) {
+      await new Promise((r) => setTimeout(r, 50))
+      call = await record(out.callId)
+    }
+    expect(call).toMatchObject({ state: 'failed', failureCode: 480 })
+    const { sip: sip5 } = await f.login('op5@demo')
+    const op5 = agent(sip5!)
+    await op5.start()
+    const back = await dial(op5, sip5!.domain, '103')
+    expect(back.code).toBe(486)
+    expect(op3.state.rings).toBe(1)
+  })
+})

@@ -6,12 +6,14 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { Inviter, Registerer, SessionState, UserAgent } from 'sip.js'
+import { type Invitation, Inviter, Registerer, SessionState, UserAgent } from 'sip.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { SipSettings } from '../contract/api.ts'
 import type { CallView, SiteCallCredentials } from '../contract/calls.ts'
 import { freePort } from '../scripts/harness.ts'
 import { loadSecrets } from '../server/db/index.ts'
+import { startReconciler } from '../server/domain/calls/index.ts'
+import { fetchLiveCallIds } from '../server/sip/index.ts'
 import { targets } from '../server/test/dbs.ts'
 import { auth, type Fixture, makeFixture } from '../server/test/fixture.ts'
 import { findKamailio, type Pbx, startPbx } from './index.ts'
@@ -105,6 +107,8 @@ describe.each(targets)('every call ends in the record, through Kamailio ($name)'
   })
 
   it('a guest routed to an operator in Away with no gateway registered: 480 and a missed call at once', async () => {
+    // Nothing carried yet: Kamailio's empty dialog table is an empty set, not "could not ask".
+    expect(await fetchLiveCallIds(wsPort, internalSecret)).toEqual(new Set())
     await setStatus('op1@demo', 'away')
     const site = (
       await f.app.inject({ method: 'POST', url: '/api/site/call-credentials', payload: { tenant: 'demo' } })
@@ -162,5 +166,76 @@ describe.each(targets)('every call ends in the record, through Kamailio ($name)'
     const back = await dial(op5, sip5!.domain, '103')
     expect(back.code).toBe(486)
     expect(op3.state.rings).toBe(1)
+  })
+
+  it('reconciliation with dlg.list ends a record Kamailio has no dialog for, and leaves ringing and answered calls alone', async () => {
+    for (const login of ['op1@demo', 'op2@demo', 'op3@demo', 'op6@demo']) await setStatus(login, 'available')
+    // A call answered and a call ringing, both through Kamailio.
+    const answering = await f.login('op1@demo')
+    const a1 = agent(answering.sip!, { onInvite: (inv: Invitation) => void inv.accept() })
+    await a1.start()
+    await new Registerer(a1).register()
+    const silent = await f.login('op2@demo')
+    let ringing: (() => void) | null = null
+    const rung = new Promise<void>((r) => {
+      ringing = r
+    })
+    const a2 = agent(silent.sip!, { onInvite: () => ringing?.() })
+    await a2.start()
+    await new Registerer(a2).register()
+    // A record whose INVITE never reached Kamailio (its reports lost): the route request alone.
+    const lost = `lost-${Date.now()}@test`
+    const routed = await f.app.inject({
+      method: 'POST',
+      url: '/internal/sip/route',
+      headers: { 'x-internal-secret': internalSecret },
+      payload: {
+        callId: lost,
+        from: 'sip:106@demo.frontline.local',
+        to: 'sip:200@demo.frontline.local',
+        ruri: 'sip:200@demo.frontline.local',
+        domain: 'demo.frontline.local',
+      },
+    })
+    expect(routed.json()).toMatchObject({ action: 'relay' })
+    expect(await record(lost)).toMatchObject({ state: 'ringing' })
+
+    const { sip: sip3 } = await f.login('op3@demo')
+    const caller3 = agent(sip3!)
+    await caller3.start()
+    const { sip: sip6 } = await f.login('op6@demo')
+    const caller6 = agent(sip6!)
+    await caller6.start()
+    const talk = await dial(caller3, sip3!.domain, '101')
+    expect(talk.code).toBe(200)
+    const ring = new Inviter(caller6, UserAgent.makeURI(`sip:102@${sip6!.domain}`)!)
+    void ring.invite()
+    await rung
+    const live = await fetchLiveCallIds(wsPort, internalSecret)
+    expect(live).toEqual(new Set([talk.callId, ring.request.callId]))
+    for (let i = 0; i < 100 && (await record(talk.callId))?.state !== 'answered'; i++) {
+      await new Promise((r) => setTimeout(r, 50))
+    }
+
+    // No grace at all: only the dialogs protect the live calls. The pass that ends the lost record
+    // saw the two live ones too.
+    let resolveEnded: () => void = () => {}
+    const endedOnce = new Promise<void>((r) => {
+      resolveEnded = r
+    })
+    const rec = startReconciler({
+      db: f.db,
+      listDialogs: () => fetchLiveCallIds(wsPort, internalSecret),
+      intervalMs: 50,
+      graceMs: 0,
+      log: (msg) => msg.startsWith('ended') && resolveEnded(),
+    })
+    await endedOnce
+    rec.stop()
+    expect(await record(lost)).toMatchObject({ state: 'failed', missed: false, failureReason: 'Call lost' })
+    expect(await record(talk.callId)).toMatchObject({ state: 'answered' })
+    expect(await record(ring.request.callId)).toMatchObject({ state: 'ringing' })
+    await talk.inviter.bye()
+    await ring.cancel()
   })
 })

@@ -9,6 +9,8 @@ export interface Config {
   sipWsPort: number
   sipWsUrl: string
   kamailio: string
+  /** Calls vs Kamailio's dialogs (issue 6 §5): how often, and how old a record must be; 0 = never. */
+  reconcile: { intervalMs: number; graceMs: number }
   seedDemo: boolean
   demoPassword: string | null
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
@@ -55,6 +57,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (demoPassword !== null && (demoPassword.length < 4 || demoPassword.length > 256)) {
     problems.push('DEMO_PASSWORD must be 4–256 characters')
   }
+  const ms = (name: string, dflt: number) => {
+    const raw = env[name]
+    if (raw === undefined || raw === '') return dflt
+    if (!/^\d{1,9}$/.test(raw)) problems.push(`${name} must be a number of milliseconds, got "${raw}"`)
+    return Number(raw) || 0
+  }
+  const reconcile = {
+    intervalMs: ms('CALL_RECONCILE_MS', 30_000),
+    graceMs: ms('CALL_RECONCILE_GRACE_MS', 15_000),
+  }
   const logLevel = (env.LOG_LEVEL || 'info') as Config['logLevel']
   if (!LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LEVELS.join(', ')}`)
   if (problems.length) throw new ConfigError(`Bad configuration:\n  - ${problems.join('\n  - ')}`)
@@ -66,6 +78,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sipWsPort,
     sipWsUrl,
     kamailio: env.KAMAILIO || 'kamailio',
+    reconcile,
     seedDemo: seedRaw === '1' || seedRaw === 'true' || seedRaw === '',
     demoPassword,
     logLevel,

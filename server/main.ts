@@ -6,8 +6,10 @@ import { buildApp } from './app.ts'
 import { ConfigError, loadConfig } from './config.ts'
 import { loadSecrets, openDatabase } from './db/index.ts'
 import { FailureLimiter } from './domain/auth/index.ts'
+import { startReconciler } from './domain/calls/index.ts'
 import { seedDemo, writeDemoLogins } from './domain/tenants/index.ts'
 import { Hub } from './realtime/hub.ts'
+import { fetchLiveCallIds } from './sip/index.ts'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -91,6 +93,16 @@ async function main(): Promise<void> {
       app.log.error({ err: e }, 'Kamailio did not start; calls are unavailable')
     }
   }
+  // Issue 6 §5: records whose dialog Kamailio no longer has are ended (lost reports).
+  const reconciler =
+    pbx && config.reconcile.intervalMs > 0
+      ? startReconciler({
+          db,
+          listDialogs: () => fetchLiveCallIds(config.sipWsPort, secrets.internalSecret),
+          ...config.reconcile,
+          log: (msg, err) => (err ? app.log.warn({ err }, msg) : app.log.info(msg)),
+        })
+      : null
   if (demo) writeDemoLogins(config.dataDir, url, demo.password)
 
   let stopping = false
@@ -102,6 +114,7 @@ async function main(): Promise<void> {
     hard.unref()
     try {
       for (const c of app.websocketServer.clients) c.close(1001, 'server shutting down')
+      reconciler?.stop()
       await hub.stop()
       await app.close()
       await pbx?.stop()

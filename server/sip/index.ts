@@ -6,6 +6,7 @@ export {
   GUEST_PREFIX,
   SIP_CREDENTIAL_TTL_S,
 } from './credentials.ts'
+export { fetchLiveCallIds, liveCallIds } from './dialogs.ts'
 export { GUEST_TTL_S, isGuestOf, issueGuest } from './guests.ts'
 export { internalAllowed } from './internal-auth.ts'
 export { recordRegistration, registeredUsers } from './registrations.ts'

@@ -6,14 +6,15 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { eq } from 'drizzle-orm'
 import { type Invitation, Inviter, Registerer, SessionState, UserAgent } from 'sip.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { SipSettings } from '../contract/api.ts'
 import type { CallView, SiteCallCredentials } from '../contract/calls.ts'
 import { freePort } from '../scripts/harness.ts'
-import { loadSecrets } from '../server/db/index.ts'
+import { loadSecrets, schema } from '../server/db/index.ts'
 import { startReconciler } from '../server/domain/calls/index.ts'
-import { fetchLiveCallIds } from '../server/sip/index.ts'
+import { fetchLiveCallIds, GUEST_LIMITS } from '../server/sip/index.ts'
 import { targets } from '../server/test/dbs.ts'
 import { auth, type Fixture, makeFixture } from '../server/test/fixture.ts'
 import { findKamailio, type Pbx, startPbx } from './index.ts'
@@ -120,6 +121,27 @@ describe.each(targets)('every call ends in the record, through Kamailio ($name)'
     expect(code).toBe(480)
     expect(await record(callId)).toMatchObject({ state: 'failed', missed: true, failureCode: 480 })
     await setStatus('op1@demo', 'off_work')
+  })
+
+  it('issue 6 §4: a burst of 100 INVITEs on one guest line — the line limit is routed (missed calls), the rest get 403', async () => {
+    const site = (
+      await f.app.inject({ method: 'POST', url: '/api/site/call-credentials', payload: { tenant: 'demo' } })
+    ).json() as SiteCallCredentials
+    const sales = site.numbers.find((n) => n.label === 'Sales')!
+    const guest = agent(site.sip)
+    await guest.start()
+    const codes = await Promise.all(
+      Array.from({ length: 100 }, () => dial(guest, site.sip.domain, sales.number).then((r) => r.code)),
+    )
+    const limit = GUEST_LIMITS.callsPerLine.max
+    expect(codes.filter((c) => c === 403)).toHaveLength(100 - limit)
+    // Nobody is on duty in Sales: each routed call is refused by routing as a missed call.
+    expect(codes.filter((c) => c === 480)).toHaveLength(limit)
+    const user = site.sip.aor.replace(/^sip:|@.*$/g, '')
+    const rows = await f.db.orm.select().from(schema.calls).where(eq(schema.calls.callerUser, user))
+    expect(rows).toHaveLength(limit)
+    expect(rows.every((r) => r.missed)).toBe(true)
+    await guest.stop()
   })
 
   it('an outgoing call to a number with no gateway ends, and the caller is not busy: a second call to them rings', async () => {

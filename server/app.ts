@@ -13,6 +13,7 @@ import { contactRoutes } from './http/contacts.ts'
 import type { AppDeps } from './http/context.ts'
 import { installErrorHandler } from './http/errors.ts'
 import { internalSipRoutes } from './http/internal-sip.ts'
+import { siteRoutes } from './http/site.ts'
 import { staticRoutes } from './http/static.ts'
 import { statusRoutes } from './http/statuses.ts'
 import { wsRoutes } from './http/ws.ts'
@@ -85,6 +86,7 @@ export async function buildApp(deps: AppDeps & { filesDir?: string }): Promise<F
   callRoutes(app, deps, {
     filesDir: deps.filesDir ?? path.join(os.tmpdir(), `frontline-files-${process.pid}`),
   })
+  siteRoutes(app, deps)
   internalSipRoutes(app, deps)
   adminSipRoutes(app, deps)
   wsRoutes(app, deps)

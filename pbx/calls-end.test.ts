@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { eq } from 'drizzle-orm'
+import { and, eq } from 'drizzle-orm'
 import { type Invitation, Inviter, Registerer, SessionState, UserAgent } from 'sip.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { SipSettings } from '../contract/api.ts'
@@ -95,7 +95,7 @@ describe.each(targets)('every call ends in the record, through Kamailio ($name)'
       internalUrl: `http://127.0.0.1:${port}`,
       internalSecret,
       runDir,
-      log: () => {},
+      log: process.env.PBX_LOG ? (l: string) => console.error(l) : () => {},
       binary,
     })
   }, 60_000)
@@ -189,6 +189,46 @@ describe.each(targets)('every call ends in the record, through Kamailio ($name)'
     expect(back.code).toBe(486)
     expect(op3.state.rings).toBe(1)
   })
+
+  it('a hunt whose next member has no contact at Kamailio: 480 from the failure route, and the record ends', async () => {
+    const sales = and(eq(schema.groups.extension, '200'))
+    await f.db.orm.update(schema.groups).set({ strategy: 'sequential', ringTimeoutSec: 5 }).where(sales)
+    try {
+      for (const login of ['op1@demo', 'op2@demo', 'op6@demo']) await setStatus(login, 'available')
+      await setStatus('op3@demo', 'off_work')
+      const { sip: sip1 } = await f.login('op1@demo')
+      let rang: () => void = () => {}
+      const ringing = new Promise<void>((r) => {
+        rang = r
+      })
+      const op1 = agent(sip1!, { onInvite: () => rang() })
+      await op1.start()
+      await new Registerer(op1).register()
+      // op2's device is gone, but the server still holds its registration report.
+      await f.app.inject({
+        method: 'POST',
+        url: '/internal/sip/registration',
+        headers: { 'x-internal-secret': internalSecret },
+        payload: { aor: 'sip:102@demo.frontline.local', contacts: 1, expires: 600 },
+      })
+      const { sip: sip6 } = await f.login('op6@demo')
+      const caller = agent(sip6!)
+      await caller.start()
+      const hunt = dial(caller, sip6!.domain, '200')
+      await ringing
+      const { code, callId } = await hunt
+      expect(code).toBe(480)
+      let call = await record(callId)
+      for (let i = 0; i < 100 && call?.state === 'ringing'; i++) {
+        await new Promise((r) => setTimeout(r, 50))
+        call = await record(callId)
+      }
+      expect(call).toMatchObject({ state: 'failed' })
+      await op1.stop()
+    } finally {
+      await f.db.orm.update(schema.groups).set({ strategy: 'parallel', ringTimeoutSec: 20 }).where(sales)
+    }
+  }, 30_000)
 
   it('reconciliation with dlg.list ends a record Kamailio has no dialog for, and leaves ringing and answered calls alone', async () => {
     for (const login of ['op1@demo', 'op2@demo', 'op3@demo', 'op6@demo']) await setStatus(login, 'available')

@@ -297,7 +297,17 @@ describe.each(targets)('every call ends in the record, through Kamailio ($name)'
     expect(await record(lost)).toMatchObject({ state: 'failed', missed: false, failureReason: 'Call lost' })
     expect(await record(talk.callId)).toMatchObject({ state: 'answered' })
     expect(await record(ring.request.callId)).toMatchObject({ state: 'ringing' })
-    await talk.inviter.bye()
+    // The caller hangs up while it rings (CANCEL) and the answered call ends (BYE): both records end.
     await ring.cancel()
+    await talk.inviter.bye()
+    let cancelled = await record(ring.request.callId)
+    let ended = await record(talk.callId)
+    for (let i = 0; i < 100 && (cancelled?.state === 'ringing' || ended?.state === 'answered'); i++) {
+      await new Promise((r) => setTimeout(r, 50))
+      cancelled = await record(ring.request.callId)
+      ended = await record(talk.callId)
+    }
+    expect(cancelled).toMatchObject({ state: 'failed', failureCode: 487 })
+    expect(ended).toMatchObject({ state: 'ended' })
   })
 })

@@ -58,6 +58,27 @@ describe.each(targets)('guest lines on $name', (target) => {
     expect(n).toBe(GUEST_LIMITS.callsPerLine.max + GUEST_LIMITS.callsPerAddress.max)
   })
 
+  it('a line that used up its calls may still be transferred by the operator who has it (a believable Referred-By)', async () => {
+    await k.status('op1@demo', 'available')
+    await k.register('101')
+    try {
+      const guest = await k.guest()
+      const first = await k.route(guest, SALES_VN, { source: '192.0.2.9:5060' })
+      expect(first.answer).toMatchObject({ action: 'relay' })
+      await k.dialog('answer', first.callId, { answeredBy: 'sip:101@demo.frontline.local' })
+      for (let i = 1; i < GUEST_LIMITS.callsPerLine.max; i++) await k.route(guest, SALES_VN)
+      expect((await k.route(guest, SALES_VN)).answer).toMatchObject({ code: 403, reason: 'Too many calls' })
+      // Blind transfer (RFC 5589 §6): op1 refers the guest to 102; the guest's new INVITE carries Referred-By.
+      const leg = await k.route(guest, '102', { referredBy: '<sip:101@demo.frontline.local>' })
+      expect(leg.answer).not.toMatchObject({ reason: 'Too many calls' })
+      // Forged: a Referred-By nobody believes (no call with 103) counts like any other call.
+      const forged = await k.route(guest, SALES_VN, { referredBy: '<sip:103@demo.frontline.local>' })
+      expect(forged.answer).toMatchObject({ code: 403, reason: 'Too many calls' })
+    } finally {
+      await k.status('op1@demo', 'off_work')
+    }
+  })
+
   it('the number a visitor types is recorded as given by them, never linked to the contact who has it', async () => {
     const [client] = await f.db.orm.select().from(schema.contacts).limit(1)
     const phone = client?.phones[0]

@@ -61,12 +61,6 @@ export async function routeInvite(db: Db, body: SipRouteBody, now = new Date()):
   if (body.attempt !== undefined) return db.orm.transaction((tx) => nextSet(tx, loaded, body, now))
   const caller = whoCalls(loaded, from.user, got.guest)
   if (!caller) return reject(403, 'Unknown caller')
-  // Issue 6 §4: a public guest line must not flood the company with calls (and missed calls). Every
-  // guest INVITE counts, transfer legs too (Referred-By is the guest's own header); one refused is
-  // not recorded at all.
-  if (caller.kind === 'guest' && !(await guestCallAllowed(db, caller.user, body.source, now))) {
-    return reject(403, 'Too many calls')
-  }
   return db.orm.transaction(async (tx) => {
     if (body.replaces) return attended(tx, loaded, body, caller, now)
     // An INVITE to a registered contact rather than an AOR without Replaces gets no direct path: the
@@ -85,10 +79,10 @@ export async function routeInvite(db: Db, body: SipRouteBody, now = new Date()):
 }
 
 /** Counts a guest's INVITE against its line and its address (both are counted, even when one is over). */
-async function guestCallAllowed(db: Db, user: string, source: string, now: Date): Promise<boolean> {
-  const line = await guestHit(db.orm, 'callsPerLine', user, now)
+async function guestCallAllowed(tx: Tx, user: string, source: string, now: Date): Promise<boolean> {
+  const line = await guestHit(tx, 'callsPerLine', user, now)
   const address = sourceAddress(source)
-  const fromAddress = address ? await guestHit(db.orm, 'callsPerAddress', address, now) : true
+  const fromAddress = address ? await guestHit(tx, 'callsPerAddress', address, now) : true
   return line && fromAddress
 }
 
@@ -145,6 +139,12 @@ interface FirstSetInput {
 
 async function firstSet(tx: Tx, l: Loaded, body: SipRouteBody, input: FirstSetInput, now: Date) {
   const { caller, dialled, original } = input
+  // Issue 6 §4: a public guest line must not flood the company with calls (and missed calls). Every
+  // guest INVITE counts except a believable transfer leg (the operator's REFER, not the guest, placed
+  // it); one refused is not recorded at all.
+  if (caller.kind === 'guest' && !original && !(await guestCallAllowed(tx, caller.user, body.source, now))) {
+    return reject(403, 'Too many calls')
+  }
   // C5/C7: a transfer leg is placed by the transferor — their outgoing right, the target's incoming rules.
   const decide = (s: RoutingSnapshot): RouteDecision =>
     original

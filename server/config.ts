@@ -53,10 +53,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push(`SIP_WS_URL must be a ws:// or wss:// URL, got "${sipWsUrl}"`)
   const seedRaw = env.SEED_DEMO ?? '1'
   if (!['0', '1', 'true', 'false', ''].includes(seedRaw)) problems.push('SEED_DEMO must be 1 or 0')
-  const demoPassword = env.DEMO_PASSWORD || null
-  if (demoPassword !== null && (demoPassword.length < 4 || demoPassword.length > 256)) {
-    problems.push('DEMO_PASSWORD must be 4–256 characters')
-  }
   const ms = (name: string, dflt: number) => {
     const raw = env[name]
     if (raw === undefined || raw === '') return dflt
@@ -66,6 +62,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const reconcile = {
     intervalMs: ms('CALL_RECONCILE_MS', 30_000),
     graceMs: ms('CALL_RECONCILE_GRACE_MS', 15_000),
+  }
+  const demoPassword = env.DEMO_PASSWORD || null
+  if (demoPassword !== null && (demoPassword.length < 4 || demoPassword.length > 256)) {
+    problems.push('DEMO_PASSWORD must be 4–256 characters')
   }
   const logLevel = (env.LOG_LEVEL || 'info') as Config['logLevel']
   if (!LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LEVELS.join(', ')}`)

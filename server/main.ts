@@ -93,6 +93,7 @@ async function main(): Promise<void> {
       app.log.error({ err: e }, 'Kamailio did not start; calls are unavailable')
     }
   }
+  if (demo) writeDemoLogins(config.dataDir, url, demo.password)
   // Issue 6 §5: records whose dialog Kamailio no longer has are ended (lost reports).
   const reconciler =
     pbx && config.reconcile.intervalMs > 0
@@ -103,7 +104,6 @@ async function main(): Promise<void> {
           log: (msg, err) => (err ? app.log.warn({ err }, msg) : app.log.info(msg)),
         })
       : null
-  if (demo) writeDemoLogins(config.dataDir, url, demo.password)
 
   let stopping = false
   const shutdown = async (signal: string) => {
@@ -114,9 +114,9 @@ async function main(): Promise<void> {
     hard.unref()
     try {
       for (const c of app.websocketServer.clients) c.close(1001, 'server shutting down')
-      reconciler?.stop()
       await hub.stop()
       await app.close()
+      reconciler?.stop()
       await pbx?.stop()
       await db.close()
     } catch (e) {

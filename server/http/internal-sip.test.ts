@@ -21,8 +21,7 @@ describe.each(targets)('/internal/sip on $name', (target) => {
       await k.status(`op${i}@demo`, 'available')
       await k.register(`10${i}`)
     }
-    // The demo phone network is up unless a scenario takes it down (S1 mobile, calls out).
-    await k.register('gateway')
+    await k.register('gateway', 0)
     // Mobiles only where a scenario sets one (S1: Available also rings the mobile through the gateway).
     await f.db.orm.update(schema.employees).set({ mobile: null })
     await f.db.orm.update(schema.calls).set({ state: 'ended' }).where(eq(schema.calls.state, 'answered'))
@@ -150,6 +149,7 @@ describe.each(targets)('/internal/sip on $name', (target) => {
     })
 
     it('S1 Away → gateway: a direct call rings the gateway account with the mobile number', async () => {
+      await k.register('gateway')
       await f.db.orm
         .update(schema.employees)
         .set({ mobile: '8 916 123-01-01' })
@@ -166,6 +166,7 @@ describe.each(targets)('/internal/sip on $name', (target) => {
     })
 
     it('S1 Available rings the softphone and the mobile together (gateway rung once for all numbers)', async () => {
+      await k.register('gateway')
       for (const ext of ['101', '103']) {
         await f.db.orm
           .update(schema.employees)
@@ -397,6 +398,7 @@ describe.each(targets)('/internal/sip on $name', (target) => {
         targets: [aor('104')],
       })
       // Replaces of a call whose far end is the phone network: no direct path to a contact.
+      await k.register('gateway')
       const out = await k.route('102', '89161234567')
       await k.dialog('answer', out.callId, { answeredBy: aor('gateway') })
       const hijack = await toContact('103', aor('104'), { replaces: `${out.callId};to-tag=a;from-tag=b` })
@@ -413,6 +415,7 @@ describe.each(targets)('/internal/sip on $name', (target) => {
     })
 
     it('C9 missed → handled by a successful call back to that number', async () => {
+      await k.register('gateway')
       await k.status('op1@demo', 'off_work')
       await k.status('op2@demo', 'off_work')
       await k.status('op3@demo', 'off_work')

@@ -110,8 +110,8 @@ interface SnapshotDoc {
     memberIds: string[]
   }[]
   virtualNumbers: { number: string; groupId: string | null }[]
-  gatewayUp: boolean
   guest: boolean
+  gatewayRegistered: boolean
 }
 
 /**
@@ -182,9 +182,10 @@ export async function loadRouting(
       'virtualNumbers', COALESCE((
         SELECT json_agg(json_build_object('number', v.number, 'groupId', v.group_id))
         FROM virtual_numbers v WHERE v.tenant_id = t.id), '[]'::json),
-      'gatewayUp', t.sip_gateway IS NOT NULL OR EXISTS (
+      'gatewayRegistered', EXISTS (
         SELECT 1 FROM sip_registrations r
-        WHERE r.tenant_id = t.id AND r.username = ${GATEWAY_USER} AND r.contacts > 0 AND r.expires_at > ${nowTs}),
+        WHERE r.tenant_id = t.id AND r.username = ${GATEWAY_USER} AND r.contacts > 0 AND r.expires_at > ${nowTs}
+      ),
       'guest', ${guestUser}::text IS NOT NULL AND EXISTS (
         SELECT 1 FROM sip_guests s
         WHERE s.username = ${guestUser}::text AND s.tenant_id = t.id AND s.expires_at > ${nowTs})
@@ -230,8 +231,8 @@ export async function loadRouting(
           v.groupId ? [{ number: v.number, groupId: v.groupId }] : [],
         ),
         gatewayUri: gatewayUri(tenant),
-        gatewayUp: d.gatewayUp,
         domain: tenant.sipDomain,
+        gatewayReachable: tenant.sipGateway !== null || d.gatewayRegistered,
       },
       names: new Map(d.employees.map((e) => [e.id, e.name])),
       groupNames: new Map(d.groups.map((g) => [g.id, g.name])),

@@ -49,7 +49,7 @@ export function routeCall(snapshot: RoutingSnapshot, request: RouteRequest): Rou
     if (vn && vnGroup) return routeGroup(snapshot, vnGroup, vn.number, caller?.id ?? null)
     if (caller && isPublicNumber(number)) {
       // Nothing would ring: Kamailio would answer 480 itself; decided here, the record ends at once.
-      if (snapshot.gatewayUp === false) {
+      if (snapshot.gatewayReachable === false) {
         return { action: 'reject', dialled: { kind: 'external', number }, code: 480, reason: 'No gateway' }
       }
       return {

@@ -83,7 +83,7 @@ describe('S1 statuses decide who rings', () => {
   })
 
   it('S1 Away with the gateway down: nothing can ring, so the server rejects 480 itself (issue 6 §5)', () => {
-    const s = { ...snap(team({ ann: { status: 'away', mobile: '+79165554433' } })), gatewayUp: false }
+    const s = { ...snap(team({ ann: { status: 'away', mobile: '+79165554433' } })), gatewayReachable: false }
     expect(routeCall(s, client('101'))).toMatchObject({
       action: 'reject',
       code: 480,

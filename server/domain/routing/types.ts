@@ -43,10 +43,10 @@ export interface RoutingSnapshot {
   virtualNumbers: VirtualNumber[]
   /** e.g. `sip:gw.example.net:5060` — mobile and external calls go to `sip:<number>@<that host>`. */
   gatewayUri: string
-  /** false: the tenant's own `gateway` account has no registration, so mobile/external branches cannot ring. */
-  gatewayUp?: boolean
   /** The tenant's SIP domain: softphones are `sip:<extension>@<domain>`. */
   domain: string
+  /** A call can leave for the phone network now (configured gateway, or the gateway account registered); absent = assume yes. */
+  gatewayReachable?: boolean
 }
 
 export interface RouteRequest {

@@ -86,9 +86,9 @@ export async function buildApp(deps: AppDeps & { filesDir?: string }): Promise<F
   callRoutes(app, deps, {
     filesDir: deps.filesDir ?? path.join(os.tmpdir(), `frontline-files-${process.pid}`),
   })
-  siteRoutes(app, deps)
   internalSipRoutes(app, deps)
   adminSipRoutes(app, deps)
+  siteRoutes(app, deps)
   wsRoutes(app, deps)
   await staticRoutes(app, deps)
   return app

@@ -29,6 +29,11 @@ export interface CallView {
   toNumber: string
   /** The other party's number from the tenant's side — what "call back" dials (client for in/out). */
   peerNumber: string
+  /**
+   * The client's number was typed by a demo-site visitor, not known from the phone network: show it
+   * as "given by the visitor"; it is never linked to a contact (issue 6 §4).
+   */
+  peerGiven: boolean
   /** The tenant's virtual number the client dialled (in) — null otherwise. */
   virtualNumber: string | null
   callerEmployeeId: string | null

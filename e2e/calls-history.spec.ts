@@ -32,11 +32,12 @@ test('C8 history shows the call with duration, failure reason for a rejected one
   server,
   request,
 }) => {
-  // Елена Соколова (demo client) calls from the site with her own number.
+  // Елена Соколова (demo client) calls through the phone network, whose caller ID links her card
+  // (a number typed on the demo site would not: issue 6 §4).
   const client = { name: 'Елена Соколова', phone: '+79174073519' }
   const op1 = await openPhone(browser, server, 'op1@demo')
-  const customer = await siteCustomer(browser, server, client.phone)
-  await customer.call('Sales')
+  const customer = await gateway(browser, request, server)
+  await customer.call(SALES_VN, client.phone)
   await accept(op1.page)
   await expectAudioBothWays(op1.page)
   await op1.page.waitForTimeout(1500) // some talk time for a duration ≥ 1 s
@@ -84,6 +85,25 @@ test('C8 history shows the call with duration, failure reason for a rejected one
   expect(failed).toMatchObject({ state: 'failed' })
   await expect(calls.getByText(new RegExp(String(failed?.failureReason)))).toBeVisible()
   await closeAll(op1, customer)
+})
+
+test('C8 a number typed on the demo site shows as given by the visitor, never as the contact who has it (issue 6 §4)', async ({
+  browser,
+  server,
+}) => {
+  const client = { name: 'Елена Соколова', phone: '+79174073519' }
+  const op1 = await openPhone(browser, server, 'op1@demo')
+  const visitor = await siteCustomer(browser, server, client.phone)
+  await visitor.call('Sales')
+  await expect(incoming(op1.page)).toBeVisible({ timeout: 15_000 })
+  await expect(incoming(op1.page)).not.toContainText(client.name)
+  await visitor.hangUp()
+  await op1.page.getByRole('link', { name: 'Calls', exact: true }).click()
+  await op1.page.getByRole('tab', { name: /^Missed/ }).click()
+  const row = op1.page.locator('.call-row').filter({ hasText: '(given by visitor)' })
+  await expect(row.first()).toBeVisible({ timeout: 10_000 })
+  await expect(row.first()).not.toContainText(client.name)
+  await closeAll(op1, visitor)
 })
 
 test('C9 two operators see a missed call; one calls back; it disappears for both without reload', async ({

@@ -15,6 +15,7 @@ import { contactRoutes } from './http/contacts.ts'
 import type { AppDeps } from './http/context.ts'
 import { installErrorHandler } from './http/errors.ts'
 import { internalSipRoutes } from './http/internal-sip.ts'
+import { siteRoutes } from './http/site.ts'
 import { staticRoutes } from './http/static.ts'
 import { statusRoutes } from './http/statuses.ts'
 import { wsRoutes } from './http/ws.ts'
@@ -113,6 +114,7 @@ export async function buildApp(
   callRoutes(app, deps, { files, recordingMaxBytes: deps.recordingMaxBytes })
   internalSipRoutes(app, deps)
   adminSipRoutes(app, deps)
+  siteRoutes(app, deps)
   wsRoutes(app, deps)
   await staticRoutes(app, deps)
   return app

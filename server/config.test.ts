@@ -12,6 +12,7 @@ describe('config', () => {
       sipWsPort: 8088,
       sipWsUrl: 'ws://127.0.0.1:8088',
       kamailio: 'kamailio',
+      reconcile: { intervalMs: 30_000, graceMs: 15_000 },
       seedDemo: true,
       demoPassword: null,
       logLevel: 'info',
@@ -52,6 +53,11 @@ describe('config', () => {
       seedDemo: false,
     })
     expect(loadConfig({ SIP_WS_PORT: '5080' }).sipWsUrl).toBe('ws://127.0.0.1:5080')
+    expect(loadConfig({ CALL_RECONCILE_MS: '200', CALL_RECONCILE_GRACE_MS: '0' }).reconcile).toEqual({
+      intervalMs: 200,
+      graceMs: 0,
+    })
+    expect(() => loadConfig({ CALL_RECONCILE_MS: 'often' })).toThrow(/CALL_RECONCILE_MS/)
   })
 
   it('lists every bad value in one clear error', () => {

@@ -10,6 +10,8 @@ export interface Config {
   sipWsPort: number
   sipWsUrl: string
   kamailio: string
+  /** Calls vs Kamailio's dialogs (issue 6 §5): how often, and how old a record must be; 0 = never. */
+  reconcile: { intervalMs: number; graceMs: number }
   seedDemo: boolean
   demoPassword: string | null
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
@@ -74,6 +76,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push(`SIP_WS_URL must be a ws:// or wss:// URL, got "${sipWsUrl}"`)
   const seedRaw = env.SEED_DEMO ?? '1'
   if (!['0', '1', 'true', 'false', ''].includes(seedRaw)) problems.push('SEED_DEMO must be 1 or 0')
+  const ms = (name: string, dflt: number) => {
+    const raw = env[name]
+    if (raw === undefined || raw === '') return dflt
+    if (!/^\d{1,9}$/.test(raw)) problems.push(`${name} must be a number of milliseconds, got "${raw}"`)
+    return Number(raw) || 0
+  }
+  const reconcile = {
+    intervalMs: ms('CALL_RECONCILE_MS', 30_000),
+    graceMs: ms('CALL_RECONCILE_GRACE_MS', 15_000),
+  }
   const demoPassword = env.DEMO_PASSWORD || null
   if (demoPassword !== null && (demoPassword.length < 4 || demoPassword.length > 256)) {
     problems.push('DEMO_PASSWORD must be 4–256 characters')
@@ -90,6 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sipWsPort,
     sipWsUrl,
     kamailio: env.KAMAILIO || 'kamailio',
+    reconcile,
     seedDemo: seedRaw === '1' || seedRaw === 'true' || seedRaw === '',
     demoPassword,
     logLevel,

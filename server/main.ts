@@ -6,8 +6,10 @@ import { buildApp } from './app.ts'
 import { ConfigError, loadConfig } from './config.ts'
 import { restrictDataDir } from './data-dir.ts'
 import { loadSecrets, openDatabase, redactQueryError, SecretsError } from './db/index.ts'
+import { startReconciler } from './domain/calls/index.ts'
 import { seedDemo, writeDemoLogins } from './domain/tenants/index.ts'
 import { Hub } from './realtime/hub.ts'
+import { fetchLiveCallIds } from './sip/index.ts'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -109,6 +111,16 @@ async function main(): Promise<void> {
     }
   }
   if (demo) writeDemoLogins(config.dataDir, url, demo.password)
+  // Issue 6 §5: records whose dialog Kamailio no longer has are ended (lost reports).
+  const reconciler =
+    pbx && config.reconcile.intervalMs > 0
+      ? startReconciler({
+          db,
+          listDialogs: () => fetchLiveCallIds(config.sipWsPort, secrets.internalSecret),
+          ...config.reconcile,
+          log: (msg, err) => (err ? app.log.warn({ err }, msg) : app.log.info(msg)),
+        })
+      : null
 
   let stopping = false
   const shutdown = async (signal: string) => {
@@ -121,6 +133,7 @@ async function main(): Promise<void> {
       for (const c of app.websocketServer.clients) c.close(1001, 'server shutting down')
       await hub.stop()
       await app.close()
+      reconciler?.stop()
       await pbx?.stop()
       await db.close()
     } catch (e) {

@@ -192,6 +192,8 @@ export const calls = pgTable('calls', {
   failureCode: integer('failure_code'),
   failureReason: text('failure_reason'),
   missed: boolean('missed').notNull().default(false),
+  /** peerNumber was typed by a demo-site visitor, not known from the network (0011). */
+  peerGiven: boolean('peer_given').notNull().default(false),
   handledById: uuid('handled_by_id'),
   handledAt: ts('handled_at'),
   handledHow: text('handled_how').$type<'mark' | 'callback'>(),

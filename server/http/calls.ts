@@ -1,14 +1,9 @@
-/** /api/calls/* (SPEC C5–C10) and the demo site's guest line /api/site/call-credentials. */
+/** /api/calls/* (SPEC C5–C10); the demo site's guest line is in site.ts. */
 import type { Readable } from 'node:stream'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { IdParam } from '../../contract/api.ts'
-import {
-  CallListQuery,
-  MissedListQuery,
-  RecordingParam,
-  SiteCallCredentialsBody,
-} from '../../contract/calls.ts'
-import { FailureLimiter, type Principal } from '../domain/auth/index.ts'
+import { CallListQuery, MissedListQuery, RecordingParam } from '../../contract/calls.ts'
+import type { Principal } from '../domain/auth/index.ts'
 import {
   getCall,
   listCalls,
@@ -20,7 +15,6 @@ import {
 } from '../domain/calls/index.ts'
 import { AppError } from '../errors.ts'
 import { acceptRawUploads, type FileStore, sendStored } from '../files/index.ts'
-import { issueGuest } from '../sip/index.ts'
 import { type AppDeps, principal, validate } from './context.ts'
 
 export interface CallRoutesOptions {
@@ -28,14 +22,10 @@ export interface CallRoutesOptions {
   files: FileStore
   /** RECORDING_MAX_BYTES unless a test lowers it. */
   recordingMaxBytes?: number | undefined
-  /** Guest lines per IP and minute (the site endpoint has no session). */
-  siteLimiter?: FailureLimiter
 }
 
 /** Registers the calls routes. */
 export function callRoutes(app: FastifyInstance, deps: AppDeps, opts: CallRoutesOptions): void {
-  const siteLimiter = opts.siteLimiter ?? new FailureLimiter(10, 60_000)
-
   app.get('/api/calls', async (req) => {
     const p = await principal(deps, req)
     return listCalls(deps.db.orm, p.tenantId, p.employeeId, validate(CallListQuery, req.query))
@@ -96,12 +86,5 @@ export function callRoutes(app: FastifyInstance, deps: AppDeps, opts: CallRoutes
         maxBytes: opts.recordingMaxBytes,
       })
     })
-  })
-
-  app.post('/api/site/call-credentials', async (req) => {
-    if (siteLimiter.blocked(req.ip)) throw new AppError('E_RATE_LIMITED')
-    siteLimiter.fail(req.ip)
-    const { tenant } = validate(SiteCallCredentialsBody, req.body)
-    return issueGuest(deps.db.orm, { secret: deps.secrets.sipSecret, wsUrl: deps.sipWsUrl }, tenant)
   })
 }

@@ -1,6 +1,7 @@
 /**
- * Guest lines for the demo site's "Call us" button (issue 3 §6): a one-off `guest-…` user, valid for
- * an hour, that the route endpoint lets dial only the tenant's virtual numbers.
+ * Guest lines for the demo site's "Call us" button (issue 3 §6): a one-off `guest-…` user per visitor,
+ * valid for minutes (enough for a call; issue 6 §4), that the route endpoint lets dial only the
+ * tenant's virtual numbers, a few times (guest-limits.ts).
  */
 import crypto from 'node:crypto'
 import { and, eq, gt, lt, sql } from 'drizzle-orm'
@@ -8,10 +9,11 @@ import type { SiteCallCredentials } from '../../contract/calls.ts'
 import { type Queryable, schema } from '../db/index.ts'
 import { AppError } from '../errors.ts'
 import { domainCredentials, GUEST_PREFIX } from './credentials.ts'
+import { dropOldGuestHits } from './guest-limits.ts'
 
 const { groups, sipGuests, tenants, virtualNumbers } = schema
 
-export const GUEST_TTL_S = 60 * 60
+export const GUEST_TTL_S = 15 * 60
 
 /** Issues a guest line of the tenant `slug`; E_NOT_FOUND for an unknown tenant, E_NO_SOFTPHONE without a PBX. */
 export async function issueGuest(
@@ -37,6 +39,7 @@ export async function issueGuest(
   await q.insert(sipGuests).values({ username: user, tenantId: t.id, expiresAt: new Date(expiresAtS * 1000) })
   // Expired guests are useless; drop them as new ones come (no separate sweeper needed).
   await q.delete(sipGuests).where(lt(sipGuests.expiresAt, sql`${new Date(now).toISOString()}::timestamptz`))
+  await dropOldGuestHits(q, new Date(now))
   const { username, password } = domainCredentials(sip.secret, user, t.sipDomain, expiresAtS)
   return {
     tenantName: t.name,

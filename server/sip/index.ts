@@ -6,6 +6,8 @@ export {
   GUEST_PREFIX,
   SIP_CREDENTIAL_TTL_S,
 } from './credentials.ts'
+export { fetchLiveCallIds, liveCallIds } from './dialogs.ts'
+export { dropOldGuestHits, GUEST_LIMITS, type GuestLimit, guestHit, sourceAddress } from './guest-limits.ts'
 export { GUEST_TTL_S, isGuestOf, issueGuest } from './guests.ts'
 export { internalAllowed } from './internal-auth.ts'
 export { recordRegistration, registeredUsers } from './registrations.ts'

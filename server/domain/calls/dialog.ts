@@ -129,7 +129,24 @@ async function end(tx: Tx, row: CallRow, now: Date): Promise<DialogOutcome> {
   return 'applied'
 }
 
-async function failed(tx: Tx, row: CallRow, rawCode: number, now: Date): Promise<DialogOutcome> {
+/**
+ * Ends a record whose dialog Kamailio no longer has (reconcile.ts): an answered call ends now, a
+ * ringing one fails (a client's becomes a missed call). `row` must be locked (callBySipId).
+ */
+export function endLost(tx: Tx, row: CallRow, now: Date): Promise<DialogOutcome> {
+  return row.state === 'answered' ? end(tx, row, now) : failed(tx, row, 480, now, LOST_REASON)
+}
+
+/** What the history says of a call the PBX lost without any report. */
+const LOST_REASON = 'Call lost'
+
+async function failed(
+  tx: Tx,
+  row: CallRow,
+  rawCode: number,
+  now: Date,
+  reason?: string,
+): Promise<DialogOutcome> {
   if (row.state !== 'ringing') return 'ignored'
   // tm's own ring timeout has no reply of its own: Kamailio reports 0 or 408 — nobody answered.
   const code = rawCode >= 300 ? rawCode : 408
@@ -140,7 +157,7 @@ async function failed(tx: Tx, row: CallRow, rawCode: number, now: Date): Promise
       state: 'failed',
       endedAt: now,
       failureCode: code,
-      failureReason: reasonFor(code),
+      failureReason: reason ?? reasonFor(code),
       missed,
       plan: null,
     })

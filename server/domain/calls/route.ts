@@ -7,7 +7,14 @@
 import { and, desc, eq, getTableColumns, gt, isNull, or, sql } from 'drizzle-orm'
 import type { SipRouteAnswer, SipRouteBody } from '../../../contract/calls.ts'
 import { type Db, schema, type Tx } from '../../db/index.ts'
-import { GATEWAY_USER, GUEST_PREFIX, parseSipUri, replacesCallId } from '../../sip/index.ts'
+import {
+  GATEWAY_USER,
+  GUEST_PREFIX,
+  guestHit,
+  parseSipUri,
+  replacesCallId,
+  sourceAddress,
+} from '../../sip/index.ts'
 import {
   type Dialled,
   normalizeNumber,
@@ -71,6 +78,14 @@ export async function routeInvite(db: Db, body: SipRouteBody, now = new Date()):
   })
 }
 
+/** Counts a guest's INVITE against its line and its address (both are counted, even when one is over). */
+async function guestCallAllowed(tx: Tx, user: string, source: string, now: Date): Promise<boolean> {
+  const line = await guestHit(tx, 'callsPerLine', user, now)
+  const address = sourceAddress(source)
+  const fromAddress = address ? await guestHit(tx, 'callsPerAddress', address, now) : true
+  return line && fromAddress
+}
+
 /** `liveGuest`: the snapshot query found `user` to be a live guest line of this tenant. */
 function whoCalls(l: Loaded, user: string, liveGuest: boolean): Caller | null {
   const e = l.snapshot.employees.find((x) => x.extension === user)
@@ -124,6 +139,12 @@ interface FirstSetInput {
 
 async function firstSet(tx: Tx, l: Loaded, body: SipRouteBody, input: FirstSetInput, now: Date) {
   const { caller, dialled, original } = input
+  // Issue 6 §4: a public guest line must not flood the company with calls (and missed calls). Every
+  // guest INVITE counts except a believable transfer leg (the operator's REFER, not the guest, placed
+  // it); one refused is not recorded at all.
+  if (caller.kind === 'guest' && !original && !(await guestCallAllowed(tx, caller.user, body.source, now))) {
+    return reject(403, 'Too many calls')
+  }
   // C5/C7: a transfer leg is placed by the transferor — their outgoing right, the target's incoming rules.
   const decide = (s: RoutingSnapshot): RouteDecision =>
     original
@@ -154,8 +175,11 @@ async function firstSet(tx: Tx, l: Loaded, body: SipRouteBody, input: FirstSetIn
         ? 'out'
         : 'internal'
   // The From display-name (RFC 3261 §20.20) carries the client's number, quoted as Kamailio's $fn keeps it.
+  // From the phone network it is the network's caller ID; from a demo-site guest it is whatever the
+  // visitor typed (issue 6 §4): kept as "given by the visitor" and never matched to a contact.
   const clientNumber = normalizeNumber(body.fromName.replace(/^\s*"|"\s*$/g, '')) ?? ''
   const fromNumber = caller.kind === 'employee' ? caller.user : clientNumber || caller.user
+  const given = original ? original.row.peerGiven : caller.kind === 'guest' && clientNumber !== ''
   const toNumber = dialledNumber(l, decision.dialled, dialled)
   const peerNumber = original
     ? original.row.peerNumber
@@ -166,7 +190,9 @@ async function firstSet(tx: Tx, l: Loaded, body: SipRouteBody, input: FirstSetIn
         : toNumber
   const peerDigits = direction === 'internal' ? '' : digitsOf(peerNumber)
   const contact =
-    !original?.row.contactId && peerDigits ? await contactByDigits(tx, l.tenant.id, peerDigits) : null
+    !original?.row.contactId && peerDigits && !given
+      ? await contactByDigits(tx, l.tenant.id, peerDigits)
+      : null
   const group = decision.dialled.kind === 'group' ? decision.dialled.groupId : (original?.row.groupId ?? null)
   const base = {
     tenantId: l.tenant.id,
@@ -177,6 +203,7 @@ async function firstSet(tx: Tx, l: Loaded, body: SipRouteBody, input: FirstSetIn
     toNumber,
     peerNumber,
     peerDigits,
+    peerGiven: given,
     virtualNumber:
       decision.dialled.kind === 'group'
         ? decision.dialled.virtualNumber
@@ -370,6 +397,7 @@ async function attended(
     toNumber: target.toNumber,
     peerNumber: original?.row.peerNumber ?? caller.user,
     peerDigits: original?.row.peerDigits ?? '',
+    peerGiven: original?.row.peerGiven ?? false,
     virtualNumber: original?.row.virtualNumber ?? null,
     callerEmployeeId: caller.kind === 'employee' ? caller.id : null,
     groupId: original?.row.groupId ?? null,

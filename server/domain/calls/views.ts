@@ -80,6 +80,7 @@ export function viewOf(r: CallRow, n: ViewNames): CallView {
     fromNumber: r.fromNumber,
     toNumber: r.toNumber,
     peerNumber: r.peerNumber,
+    peerGiven: r.peerGiven,
     virtualNumber: r.virtualNumber,
     callerEmployeeId: r.callerEmployeeId,
     answeredById: r.answeredById,

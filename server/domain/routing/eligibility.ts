@@ -22,7 +22,7 @@ export function reachEmployee(snapshot: RoutingSnapshot, e: RoutingEmployee): Re
     targets.push({ uri: `sip:${e.extension}@${snapshot.domain}`, employeeId: e.id, via: 'softphone' })
   }
   const mobile = e.mobile === null ? null : normalizeNumber(e.mobile)
-  if (mobileAllowed && mobile) {
+  if (mobileAllowed && mobile && snapshot.gatewayReachable !== false) {
     targets.push({ uri: gatewayTarget(snapshot.gatewayUri, mobile), employeeId: e.id, via: 'mobile' })
   }
   return targets.length > 0 ? { ok: true, targets } : { ok: false, why: 'offline' }

@@ -48,6 +48,10 @@ export function routeCall(snapshot: RoutingSnapshot, request: RouteRequest): Rou
     const vnGroup = vn && snapshot.groups.find((g) => g.id === vn.groupId)
     if (vn && vnGroup) return routeGroup(snapshot, vnGroup, vn.number, caller?.id ?? null)
     if (caller && isPublicNumber(number)) {
+      // Nothing would ring: Kamailio would answer 480 itself; decided here, the record ends at once.
+      if (snapshot.gatewayReachable === false) {
+        return { action: 'reject', dialled: { kind: 'external', number }, code: 480, reason: 'No gateway' }
+      }
       return {
         action: 'relay',
         dialled: { kind: 'external', number },

@@ -82,6 +82,17 @@ describe('S1 statuses decide who rings', () => {
     expect(d).toMatchObject({ action: 'reject', code: 480 })
   })
 
+  it('S1 Away with the gateway down: nothing can ring, so the server rejects 480 itself (issue 6 §5)', () => {
+    const s = { ...snap(team({ ann: { status: 'away', mobile: '+79165554433' } })), gatewayReachable: false }
+    expect(routeCall(s, client('101'))).toMatchObject({
+      action: 'reject',
+      code: 480,
+      reason: 'Not registered',
+    })
+    const out = routeCall(s, { from: '102', fromIsEmployee: true, to: '8(916)123-45-67' })
+    expect(out).toMatchObject({ action: 'reject', code: 480, dialled: { kind: 'external' } })
+  })
+
   it('S1 Do not disturb direct call gets 480 with the status as reason', () => {
     const d = routeCall(snap(team({ ann: { status: 'dnd', mobile: '+79165554433' } })), client('101'))
     expect(d).toMatchObject({ action: 'reject', code: 480, reason: 'Status forbids incoming calls' })

@@ -10,7 +10,7 @@ import { me, token } from '../account/index.ts'
 import { placeCall } from './actions.ts'
 import { fixInfiniteDuration } from './audioDuration.ts'
 import { rowKind } from './CallRow.tsx'
-import { callDetails, callParty, fetchRecording, peopleOf } from './data.ts'
+import { callDetails, callParty, fetchRecording, givenNumber, peopleOf } from './data.ts'
 import { deleteRecordingCopy, refusalReasonKey, refusedRecording } from './recordings.ts'
 import './calls.css'
 
@@ -114,7 +114,7 @@ export default function CallDetailsPage() {
                 {(party().name ?? party().number).charAt(0).toUpperCase()}
               </span>
               <div class="row-main">
-                <p class="card-title">{party().name ?? party().number}</p>
+                <p class="card-title">{party().name ?? givenNumber(c(), party().number)}</p>
                 <p class="row-sub">{t(`calls.dir.${rowKind(c())}`)}</p>
               </div>
               <button
@@ -131,7 +131,7 @@ export default function CallDetailsPage() {
                 <dt>{t('calls.started')}</dt>
                 <dd>{started(c().startedAt)}</dd>
                 <dt>{t('calls.phone')}</dt>
-                <dd>{party().number}</dd>
+                <dd>{givenNumber(c(), party().number)}</dd>
                 <Show when={c().virtualNumber}>
                   <dt>{t('calls.virtualNumber')}</dt>
                   <dd>{c().virtualNumber}</dd>

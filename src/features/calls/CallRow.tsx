@@ -9,7 +9,7 @@ import { db } from '../../lib/store/index.ts'
 import { toast } from '../../lib/ui/index.ts'
 import { placeCall } from './actions.ts'
 import { CallIcon, type CallIconName } from './CallIcon.tsx'
-import { markHandled } from './data.ts'
+import { givenNumber, markHandled } from './data.ts'
 
 type Kind = 'in' | 'out' | 'internal' | 'missed' | 'failed'
 
@@ -44,6 +44,7 @@ export function CallRow(props: {
   const c = () => props.call
   const kind = () => rowKind(c())
   const num = () => props.party.number
+  const shown = () => givenNumber(c(), num())
   const handled = () => {
     const x = c()
     if (!x.missed || !x.handledByName) return null
@@ -62,7 +63,7 @@ export function CallRow(props: {
       </span>
       <span class="row-main">
         <span class="row-title">
-          <Show when={c().contactName && c().contactId} fallback={props.party.name ?? num()}>
+          <Show when={c().contactName && c().contactId} fallback={props.party.name ?? shown()}>
             <A href={`/contacts/clients/${encodeURIComponent(c().contactId ?? '')}`}>{c().contactName}</A>
           </Show>
         </span>

@@ -28,8 +28,11 @@ export function createCallerInfo(call: Accessor<CallState | undefined>): Accesso
     async (d, k) => {
       const [rec, who] = await Promise.all([recordBySipId(d, k.sip), lookupNumber(d, k.remote)])
       // The record knows the client behind a guest/virtual-number call even when the SIP user does not.
+      // A number a demo-site visitor typed is theirs to claim, not a contact's (issue 6 §4).
       const peer =
-        rec?.peerNumber && rec.peerNumber !== k.remote ? await lookupNumber(d, rec.peerNumber) : null
+        rec?.peerNumber && rec.peerNumber !== k.remote && !rec.peerGiven
+          ? await lookupNumber(d, rec.peerNumber)
+          : null
       // After an attended transfer our new call targets the colleague's contact (a random SIP user,
       // RFC 3891): the server's record knows who answered it.
       const answerer =

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { CallView } from '../../../contract/calls.ts'
 import { callReducer, newCall } from '../../lib/phone/state.ts'
 import { clock } from './callerInfo.ts'
-import { callMatches, inScope } from './data.ts'
+import { callMatches, givenNumber, inScope } from './data.ts'
 import { pickCalls } from './pick.ts'
 import { retryDelayMs, uploadOutcome, uploadType } from './recordings.ts'
 
@@ -14,6 +14,7 @@ const view = (p: Partial<CallView>): CallView => ({
   fromNumber: '+79161234567',
   toNumber: '+74950000000',
   peerNumber: '+79161234567',
+  peerGiven: false,
   virtualNumber: '+74950000000',
   callerEmployeeId: null,
   answeredById: 'me',
@@ -126,5 +127,17 @@ describe('C6 call screen', () => {
   it('formats the timer', () => {
     expect(clock(0, 65_000)).toBe('1:05')
     expect(clock(0, 3_725_000)).toBe('1:02:05')
+  })
+})
+
+describe('issue 6 §4: a number a site visitor typed', () => {
+  it('is shown as given by the visitor; a number from the network as it is', () => {
+    const guest = view({ peerGiven: true, contactId: null, contactName: null })
+    expect(givenNumber(guest, '+79161234567')).toMatch(
+      /^\+79161234567 \((given by visitor|со слов посетителя)\)$/,
+    )
+    expect(givenNumber(view({}), '+79161234567')).toBe('+79161234567')
+    // Another number of the same call (the virtual number dialled) is not the visitor's word.
+    expect(givenNumber(guest, '+74950000000')).toBe('+74950000000')
   })
 })

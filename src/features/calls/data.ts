@@ -4,6 +4,7 @@
  */
 import type { CallDetails, CallPage, CallView, HandleMissedResponse } from '../../../contract/calls.ts'
 import { api } from '../../lib/api/index.ts'
+import { t } from '../../lib/i18n/index.ts'
 import type { FrontlineDb } from '../../lib/store/index.ts'
 
 export type HistoryScope = 'mine' | 'all' | 'missed'
@@ -154,4 +155,9 @@ export function callParty(
     return { number: c.toNumber, name: people.byExt.get(c.toNumber) ?? c.groupName }
   }
   return { number: c.fromNumber, name: people.byExt.get(c.fromNumber) ?? null }
+}
+
+/** The number as the app shows it: one a demo-site visitor typed says so (issue 6 §4: not verified). */
+export function givenNumber(c: CallView, number: string): string {
+  return c.peerGiven && number === c.peerNumber ? t('calls.givenByVisitor', { number }) : number
 }

@@ -150,6 +150,7 @@ export const en = {
   'calls.dir.missed': 'Missed',
   'calls.dir.failed': 'Not connected',
   'calls.via': 'via {number}',
+  'calls.givenByVisitor': '{number} (given by visitor)',
   'calls.callBack': 'Call back {number}',
   'calls.details': 'Details of the call with {number}',
   'calls.markHandled': 'Mark handled: {number}',

@@ -152,6 +152,7 @@ export const ru: Record<MessageKey, string> = {
   'calls.dir.missed': 'Пропущенный',
   'calls.dir.failed': 'Не состоялся',
   'calls.via': 'на {number}',
+  'calls.givenByVisitor': '{number} (со слов посетителя)',
   'calls.callBack': 'Перезвонить {number}',
   'calls.details': 'Подробности звонка с {number}',
   'calls.markHandled': 'Отметить обработанным: {number}',

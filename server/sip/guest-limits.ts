@@ -1,0 +1,54 @@
+/**
+ * Guest limits (issue 6 §4): how many guest lines an address may take and how many calls a line and
+ * an address may place. Counted in the database (fixed windows, one atomic upsert per hit), so every
+ * server instance shares them and a burst sent at once cannot slip through between a read and a write.
+ */
+import { sql } from 'drizzle-orm'
+import { type Queryable, queryRows } from '../db/index.ts'
+
+/** The limits, as data: `max` hits per `windowS` seconds of the key. */
+export const GUEST_LIMITS = {
+  /** POST /api/site/call-credentials per client address. */
+  linesPerAddress: { max: 30, windowS: 10 * 60 },
+  /** Calls of one guest line: it lives GUEST_TTL_S, so in practice over its whole life. */
+  callsPerLine: { max: 3, windowS: 24 * 60 * 60 },
+  /** Guest calls per client address (Kamailio's source address of the INVITE). */
+  callsPerAddress: { max: 30, windowS: 10 * 60 },
+} as const
+
+export type GuestLimit = keyof typeof GUEST_LIMITS
+
+/** Counts one hit of `key` under `limit`; true while the window's count stays within the limit. */
+export async function guestHit(
+  q: Queryable,
+  limit: GuestLimit,
+  key: string,
+  now = new Date(),
+): Promise<boolean> {
+  const { max, windowS } = GUEST_LIMITS[limit]
+  const startMs = Math.floor(now.getTime() / (windowS * 1000)) * windowS * 1000
+  const [row] = await queryRows<{ hits: number }>(
+    q,
+    sql`INSERT INTO guest_rate_hits (key, window_start, hits)
+        VALUES (${`${limit}:${key}`}, ${new Date(startMs).toISOString()}::timestamptz, 1)
+        ON CONFLICT (key, window_start) DO UPDATE SET hits = guest_rate_hits.hits + 1
+        RETURNING hits`,
+  )
+  return Number(row?.hits ?? Number.POSITIVE_INFINITY) <= max
+}
+
+/** Drops windows long over (called as guest lines are issued; no separate sweeper). */
+export async function dropOldGuestHits(q: Queryable, now = new Date()): Promise<void> {
+  const longest = Math.max(...Object.values(GUEST_LIMITS).map((l) => l.windowS))
+  const before = new Date(now.getTime() - 2 * longest * 1000).toISOString()
+  await q.execute(sql`DELETE FROM guest_rate_hits WHERE window_start < ${before}::timestamptz`)
+}
+
+/** The address part of Kamailio's `$si:$sp` (IPv4 `a.b.c.d:port`, IPv6 `[…]:port` or bare `…:port`). */
+export function sourceAddress(source: string): string {
+  const s = source.trim()
+  const bracket = /^\[([^\]]+)\](?::\d+)?$/.exec(s)
+  if (bracket?.[1]) return bracket[1]
+  const i = s.lastIndexOf(':')
+  return i > 0 && /^\d+$/.test(s.slice(i + 1)) ? s.slice(0, i) : s
+}

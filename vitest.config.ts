@@ -8,6 +8,7 @@ export default defineConfig({
       'src/**/*.test.ts',
       'sw/**/*.test.ts',
       'pbx/**/*.test.ts',
+      'scripts/**/*.test.ts',
     ],
     environment: 'node',
     // A migrated PGlite template directory, made once and copied per test file (~250 ms, not ~2 s).

@@ -120,7 +120,8 @@ function provideModules(dir, install) {
   }
   // Git gives the clone's lock the time of checkout: age it to the install's so the clone's bootstrap
   // sees the packages as current (they are: checked just above) and never runs npm install over links.
-  const t = statSync(path.join(shared, '.package-lock.json')).mtime
+  // (Whole seconds, one before: a Date rounds to the millisecond, which can land after the marker.)
+  const t = Math.floor(statSync(path.join(shared, '.package-lock.json')).mtimeMs / 1000) - 1
   utimesSync(lockFile, t, t)
 }
 

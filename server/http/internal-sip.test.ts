@@ -21,6 +21,7 @@ describe.each(targets)('/internal/sip on $name', (target) => {
       await k.status(`op${i}@demo`, 'available')
       await k.register(`10${i}`)
     }
+    await k.register('gateway', 0)
     // Mobiles only where a scenario sets one (S1: Available also rings the mobile through the gateway).
     await f.db.orm.update(schema.employees).set({ mobile: null })
     await f.db.orm.update(schema.calls).set({ state: 'ended' }).where(eq(schema.calls.state, 'answered'))
@@ -147,6 +148,7 @@ describe.each(targets)('/internal/sip on $name', (target) => {
     })
 
     it('S1 Away → gateway: a direct call rings the gateway account with the mobile number', async () => {
+      await k.register('gateway')
       await f.db.orm
         .update(schema.employees)
         .set({ mobile: '8 916 123-01-01' })
@@ -163,6 +165,7 @@ describe.each(targets)('/internal/sip on $name', (target) => {
     })
 
     it('S1 Available rings the softphone and the mobile together (gateway rung once for all numbers)', async () => {
+      await k.register('gateway')
       for (const ext of ['101', '103']) {
         await f.db.orm
           .update(schema.employees)

@@ -4,5 +4,5 @@ export { getCall, listCalls, listMissed, markHandled, recordingFor } from './his
 export { parseRange, recordingType, saveRecording, storedPath } from './recordings.ts'
 export { digitsOf, reasonFor } from './records.ts'
 export { routeInvite } from './route.ts'
-export { busyEmployees, gatewayUri, loadSnapshot, tenantByDomain } from './snapshot.ts'
+export { busyEmployees, gatewayUri, loadRouting, loadSnapshot, tenantByDomain } from './snapshot.ts'
 export { transferTargetsFor } from './transfer.ts'

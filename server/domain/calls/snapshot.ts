@@ -111,6 +111,7 @@ interface SnapshotDoc {
   }[]
   virtualNumbers: { number: string; groupId: string | null }[]
   guest: boolean
+  gatewayRegistered: boolean
 }
 
 /**
@@ -181,6 +182,10 @@ export async function loadRouting(
       'virtualNumbers', COALESCE((
         SELECT json_agg(json_build_object('number', v.number, 'groupId', v.group_id))
         FROM virtual_numbers v WHERE v.tenant_id = t.id), '[]'::json),
+      'gatewayRegistered', EXISTS (
+        SELECT 1 FROM sip_registrations r
+        WHERE r.tenant_id = t.id AND r.username = ${GATEWAY_USER} AND r.contacts > 0 AND r.expires_at > ${nowTs}
+      ),
       'guest', ${guestUser}::text IS NOT NULL AND EXISTS (
         SELECT 1 FROM sip_guests s
         WHERE s.username = ${guestUser}::text AND s.tenant_id = t.id AND s.expires_at > ${nowTs})
@@ -227,6 +232,7 @@ export async function loadRouting(
         ),
         gatewayUri: gatewayUri(tenant),
         domain: tenant.sipDomain,
+        gatewayReachable: tenant.sipGateway !== null || d.gatewayRegistered,
       },
       names: new Map(d.employees.map((e) => [e.id, e.name])),
       groupNames: new Map(d.groups.map((g) => [g.id, g.name])),

@@ -45,6 +45,8 @@ export interface RoutingSnapshot {
   gatewayUri: string
   /** The tenant's SIP domain: softphones are `sip:<extension>@<domain>`. */
   domain: string
+  /** A call can leave for the phone network now (configured gateway, or the gateway account registered); absent = assume yes. */
+  gatewayReachable?: boolean
 }
 
 export interface RouteRequest {

@@ -8,6 +8,7 @@ import { loadSecrets, openDatabase } from './db/index.ts'
 import { FailureLimiter } from './domain/auth/index.ts'
 import { seedDemo, writeDemoLogins } from './domain/tenants/index.ts'
 import { Hub } from './realtime/hub.ts'
+import { startLineSweep } from './realtime/lines.ts'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -91,6 +92,15 @@ async function main(): Promise<void> {
       app.log.error({ err: e }, 'Kamailio did not start; calls are unavailable')
     }
   }
+  // S1 presence: lines of devices that vanished without un-registering (server/realtime/lines.ts).
+  const stopSweep = pbx
+    ? startLineSweep({
+        db,
+        wsPort: config.sipWsPort,
+        internalSecret: secrets.internalSecret,
+        onError: (e) => app.log.warn({ err: e }, 'line sweep failed'),
+      })
+    : () => {}
   if (demo) writeDemoLogins(config.dataDir, url, demo.password)
 
   let stopping = false
@@ -101,6 +111,7 @@ async function main(): Promise<void> {
     const hard = setTimeout(() => process.exit(1), 10_000)
     hard.unref()
     try {
+      stopSweep()
       for (const c of app.websocketServer.clients) c.close(1001, 'server shutting down')
       await hub.stop()
       await app.close()

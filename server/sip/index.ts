@@ -8,5 +8,6 @@ export {
 } from './credentials.ts'
 export { GUEST_TTL_S, isGuestOf, issueGuest } from './guests.ts'
 export { internalAllowed } from './internal-auth.ts'
-export { recordRegistration, registeredUsers } from './registrations.ts'
+export { dropVanished, recordRegistration, registeredUsers } from './registrations.ts'
 export { parseSipUri, replacesCallId, type SipUriParts } from './uri.ts'
+export { aorsInDump, dumpUsrloc } from './usrloc.ts'

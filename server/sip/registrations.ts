@@ -52,3 +52,44 @@ export async function registeredUsers(
     )
   return new Set(rows.map((r) => r.u))
 }
+
+/**
+ * Lines Kamailio no longer holds (`live`: `user@domain` from ul.dump) but the database still counts
+ * as registered: marked gone, and returned so colleagues hear of it. Only rows last written before
+ * `dumpedAt` are judged — a REGISTER reported after the dump is newer than what the dump saw.
+ */
+export async function dropVanished(
+  q: Queryable,
+  live: Set<string>,
+  dumpedAt: Date,
+): Promise<{ tenantId: string; user: string }[]> {
+  const rows = await q
+    .select({
+      tenantId: sipRegistrations.tenantId,
+      user: sipRegistrations.username,
+      domain: tenants.sipDomain,
+    })
+    .from(sipRegistrations)
+    .innerJoin(tenants, eq(tenants.id, sipRegistrations.tenantId))
+    .where(
+      and(
+        gt(sipRegistrations.contacts, 0),
+        gt(sipRegistrations.expiresAt, sql`${dumpedAt.toISOString()}::timestamptz`),
+        sql`${sipRegistrations.updatedAt} < ${dumpedAt.toISOString()}::timestamptz`,
+      ),
+    )
+  const gone = rows.filter((r) => !live.has(`${r.user}@${r.domain}`.toLowerCase()))
+  for (const r of gone) {
+    await q
+      .update(sipRegistrations)
+      .set({ contacts: 0, expiresAt: dumpedAt, updatedAt: dumpedAt })
+      .where(
+        and(
+          eq(sipRegistrations.tenantId, r.tenantId),
+          eq(sipRegistrations.username, r.user),
+          sql`${sipRegistrations.updatedAt} < ${dumpedAt.toISOString()}::timestamptz`,
+        ),
+      )
+  }
+  return gone.map(({ tenantId, user }) => ({ tenantId, user }))
+}

@@ -63,8 +63,28 @@ function release() {
   mine.clear()
 }
 
+let pruned = false
+/** Removes reservations whose holder died without exiting cleanly (killed test workers). */
+function prune() {
+  pruned = true
+  let names = []
+  try {
+    names = fs.readdirSync(DIR)
+  } catch {
+    return
+  }
+  for (const name of names) {
+    const file = path.join(DIR, name)
+    try {
+      const holder = Number(fs.readFileSync(file, 'utf8'))
+      if (!(Number.isInteger(holder) && holder > 0 && alive(holder))) fs.rmSync(file, { force: true })
+    } catch {}
+  }
+}
+
 /** A loopback TCP port that is free now and that no other live caller of freePort holds. */
 export async function freePort() {
+  if (!pruned) prune()
   if (!fs.existsSync(DIR)) {
     fs.mkdirSync(DIR, { recursive: true })
     // Shared by every user's test processes, like /tmp itself (best effort: another may have made it).

@@ -138,8 +138,9 @@ function runIn(dir, label, command, logFile) {
   return new Promise((resolve) => {
     child.on('close', (code, signal) => {
       running.delete(child)
-      log.end()
-      resolve({ label, ok: code === 0, code: code ?? signal, ms: Date.now() - start, logFile })
+      const ms = Date.now() - start
+      // Resolve once the log is on disk: the summary is read back from it.
+      log.end(() => resolve({ label, ok: code === 0, code: code ?? signal, ms, logFile }))
     })
   })
 }

@@ -9,6 +9,7 @@ export default defineConfig({
       'sw/**/*.test.ts',
       'pbx/**/*.test.ts',
       'scripts/**/*.test.mjs',
+      'scripts/**/*.test.ts',
     ],
     environment: 'node',
     // A migrated PGlite template directory, made once and copied per test file (~250 ms, not ~2 s).

@@ -3,6 +3,7 @@
  * them; unknown fields are refused by strictObject); responses are plain types.
  */
 import * as v from 'valibot'
+import type { Presence, PresenceState } from './presence.ts'
 import type { StatusMatrix } from './status.ts'
 import { text } from './text.ts'
 
@@ -75,6 +76,8 @@ export interface EmployeeView {
   email: string | null
   status: string
   online: boolean
+  /** S1: what routing knows now — the one rule of contract/presence.ts (live: re-read on presence events). */
+  presence: { state: PresenceState; labelKey: Presence['labelKey'] }
 }
 
 export interface GroupView {
@@ -83,6 +86,7 @@ export interface GroupView {
   extension: string
   strategy: 'parallel' | 'sequential' | 'round_robin' | 'longest_idle'
   memberIds: string[]
+  /** Members who may be called now (presence rule: status, reachable line or mobile, not on a call). */
   available: number
   total: number
 }

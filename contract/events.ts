@@ -26,6 +26,8 @@ export type EventPayloads = {
   }
   /** An employee's line became busy (in a call) or free again (C2, C7 transfer targets). */
   'line.busy': { employeeId: string; busy: boolean; callId: string | null }
+  /** S1: what routing knows about an employee changed (their line registered or went away). */
+  'presence.changed': { employeeId: string }
 }
 export type EventType = keyof EventPayloads
 

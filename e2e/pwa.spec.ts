@@ -42,5 +42,7 @@ test('A6 manifest is valid and linked, the service worker controls the page, off
   await expect(page.getByRole('navigation', { name: 'Sections' })).toBeVisible()
   await expect(page.getByText(clientName).first()).toBeVisible()
   await expect(page.getByText(/offline/i).first()).toBeVisible()
+  // Back online: the realtime link gets through and the header stops saying offline.
   await context.setOffline(false)
+  await expect(page.getByRole('status').filter({ hasText: /offline/i })).toHaveCount(0)
 })

@@ -4,7 +4,6 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { type AddressInfo, createServer } from 'node:net'
 import path from 'node:path'
 
 export const ROOT = path.resolve(import.meta.dirname, '..')
@@ -24,14 +23,8 @@ export const CHROMIUM_ARGS = [
 ]
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
 
-/** Asks the OS for a free loopback TCP port. */
-export async function freePort(): Promise<number> {
-  const s = createServer().listen(0, '127.0.0.1')
-  await new Promise((r) => s.once('listening', r))
-  const { port } = s.address() as AddressInfo
-  await new Promise((r) => s.close(r))
-  return port
-}
+/** A free loopback TCP port, reserved against other test processes on the machine (scripts/ports.mjs). */
+export { freePort } from './ports.mjs'
 
 export interface LaunchOptions {
   port: number

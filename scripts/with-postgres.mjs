@@ -4,9 +4,9 @@
 // also when the command fails or we get a signal. Usage: node scripts/with-postgres.mjs CMD ARGS…
 import { execFileSync, spawn } from 'node:child_process'
 import fs from 'node:fs'
-import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
+import { freePort } from './ports.mjs'
 
 const args = process.argv.slice(2)
 if (!args.length) {
@@ -28,16 +28,6 @@ if (!version) {
   process.exit(2)
 }
 const bin = (name) => path.join(root, version, 'bin', name)
-
-const freePort = () =>
-  new Promise((resolve, reject) => {
-    const s = net.createServer()
-    s.once('error', reject)
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address()
-      s.close(() => resolve(port))
-    })
-  })
 
 // initdb refuses to run as root: own the dir by postgres and drop privileges with runuser.
 const asRoot = process.getuid?.() === 0

@@ -9,6 +9,7 @@ import { loadSecrets, openDatabase, redactQueryError, SecretsError } from './db/
 import { startReconciler } from './domain/calls/index.ts'
 import { seedDemo, writeDemoLogins } from './domain/tenants/index.ts'
 import { Hub } from './realtime/hub.ts'
+import { startLineSweep } from './realtime/lines.ts'
 import { fetchLiveCallIds } from './sip/index.ts'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -110,6 +111,15 @@ async function main(): Promise<void> {
       app.log.error({ err: e }, 'Kamailio did not start; calls are unavailable')
     }
   }
+  // S1 presence: lines of devices that vanished without un-registering (server/realtime/lines.ts).
+  const stopSweep = pbx
+    ? startLineSweep({
+        db,
+        wsPort: config.sipWsPort,
+        internalSecret: secrets.internalSecret,
+        onError: (e) => app.log.warn({ err: e }, 'line sweep failed'),
+      })
+    : () => {}
   if (demo) writeDemoLogins(config.dataDir, url, demo.password)
   // Issue 6 §5: records whose dialog Kamailio no longer has are ended (lost reports).
   const reconciler =
@@ -130,6 +140,7 @@ async function main(): Promise<void> {
     const hard = setTimeout(() => process.exit(1), 10_000)
     hard.unref()
     try {
+      stopSweep()
       for (const c of app.websocketServer.clients) c.close(1001, 'server shutting down')
       await hub.stop()
       await app.close()

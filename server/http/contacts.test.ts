@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ClientView, EmployeeView, GroupView } from '../../contract/api.ts'
+import { eventsSince } from '../db/index.ts'
 import { targets } from '../test/dbs.ts'
 import { auth, type Fixture, makeFixture } from '../test/fixture.ts'
 
@@ -28,18 +29,51 @@ describe.each(targets)('contacts API on $name', (target) => {
     expect(list.some((e) => e.login.endsWith('@other'))).toBe(false)
   })
 
-  it('groups: members in order; available counts only statuses allowing softphone calls', async () => {
+  it('groups: members in order; available counts only members the presence rule lets be called', async () => {
     await f.app.inject({
       method: 'PUT',
       url: '/api/me/status',
       headers: auth(token),
       payload: { status: 'available' },
     })
-    const list = (await get('/api/contacts/groups')).json() as GroupView[]
-    expect(list.map((g) => [g.name, g.extension, g.strategy, g.available, g.total])).toEqual([
+    const groups = async () =>
+      ((await get('/api/contacts/groups')).json() as GroupView[]).map((g) => [
+        g.name,
+        g.extension,
+        g.strategy,
+        g.available,
+        g.total,
+      ])
+    const op1 = async () =>
+      ((await get('/api/contacts/employees')).json() as EmployeeView[]).find((e) => e.extension === '101')
+    // "Available" with no registered line (logged out, offline, switched away): not available.
+    expect(await groups()).toEqual([
+      ['Sales', '200', 'parallel', 0, 3],
+      ['Support', '201', 'round_robin', 0, 3],
+    ])
+    expect((await op1())?.presence).toEqual({ state: 'offline', labelKey: 'presence.offline' })
+
+    const { internalSecret } = f.secrets
+    const register = (contacts: number) =>
+      f.app.inject({
+        method: 'POST',
+        url: '/internal/sip/registration',
+        headers: { 'x-internal-secret': internalSecret },
+        payload: { aor: 'sip:101@demo.frontline.local', contacts, expires: contacts ? 600 : 0 },
+      })
+    expect((await register(1)).statusCode).toBe(204)
+    expect(await groups()).toEqual([
       ['Sales', '200', 'parallel', 1, 3],
       ['Support', '201', 'round_robin', 0, 3],
     ])
+    expect((await op1())?.presence).toEqual({ state: 'available', labelKey: null })
+    // A refresh of a live registration changes nothing; going away does, and each change is an event.
+    expect((await register(1)).statusCode).toBe(204)
+    expect((await register(0)).statusCode).toBe(204)
+    expect((await op1())?.presence.state).toBe('offline')
+    const tenantId = (await f.login('op1@demo')).me.tenantId
+    const types = (await eventsSince(f.db.orm, tenantId, 0, 1000)).map((e) => e.type)
+    expect(types.filter((t) => t === 'presence.changed')).toHaveLength(2)
   })
 
   it('clients: search by name (any case), phone digits, e-mail; never another tenant’s', async () => {

@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify'
 import { SipDialogBody, SipRegistrationBody, SipRouteBody } from '../../contract/calls.ts'
 import { applyDialog, routeInvite } from '../domain/calls/index.ts'
+import { announcePresence } from '../domain/contacts/index.ts'
 import { AppError } from '../errors.ts'
 import { internalAllowed, parseSipUri, recordRegistration } from '../sip/index.ts'
 import { type AppDeps, validate } from './context.ts'
@@ -35,11 +36,16 @@ export function internalSipRoutes(app: FastifyInstance, deps: AppDeps): void {
         const body = validate(SipRegistrationBody, req.body)
         const aor = parseSipUri(body.aor)
         if (!aor) throw new AppError('E_VALIDATION', ['aor: not a SIP URI'])
-        const known = await recordRegistration(deps.db.orm, {
-          user: aor.user,
-          domain: aor.host,
-          contacts: body.contacts,
-          expires: body.expires,
+        const known = await deps.db.orm.transaction(async (tx) => {
+          const r = await recordRegistration(tx, {
+            user: aor.user,
+            domain: aor.host,
+            contacts: body.contacts,
+            expires: body.expires,
+          })
+          // S1: a line that came or went changes what colleagues see (presence, group counts).
+          if (r?.changed) await announcePresence(tx, r.tenantId, aor.user)
+          return r
         })
         if (!known) throw new AppError('E_NOT_FOUND')
         return reply.code(204).send()

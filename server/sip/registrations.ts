@@ -7,14 +7,22 @@ import { type Queryable, schema } from '../db/index.ts'
 
 const { sipRegistrations, tenants } = schema
 
-/** Records what usrloc holds for `user@domain`; false when the domain is no tenant's. */
+/**
+ * Records what usrloc holds for `user@domain`; null when the domain is no tenant's. `changed` says
+ * whether the user went from reachable to not or back (presence events, contract/presence.ts).
+ */
 export async function recordRegistration(
   q: Queryable,
   r: { user: string; domain: string; contacts: number; expires: number },
   now = new Date(),
-): Promise<boolean> {
+): Promise<{ tenantId: string; changed: boolean } | null> {
   const [t] = await q.select({ id: tenants.id }).from(tenants).where(eq(tenants.sipDomain, r.domain))
-  if (!t) return false
+  if (!t) return null
+  const [before] = await q
+    .select({ contacts: sipRegistrations.contacts, expiresAt: sipRegistrations.expiresAt })
+    .from(sipRegistrations)
+    .where(and(eq(sipRegistrations.tenantId, t.id), eq(sipRegistrations.username, r.user)))
+  const was = !!before && before.contacts > 0 && before.expiresAt.getTime() > now.getTime()
   const expiresAt = new Date(now.getTime() + (r.contacts > 0 ? r.expires : 0) * 1000)
   await q
     .insert(sipRegistrations)
@@ -23,7 +31,7 @@ export async function recordRegistration(
       target: [sipRegistrations.tenantId, sipRegistrations.username],
       set: { contacts: r.contacts, expiresAt, updatedAt: now },
     })
-  return true
+  return { tenantId: t.id, changed: was !== (r.contacts > 0 && r.expires > 0) }
 }
 
 /** SIP users of the tenant with a live registration now. */
@@ -43,4 +51,45 @@ export async function registeredUsers(
       ),
     )
   return new Set(rows.map((r) => r.u))
+}
+
+/**
+ * Lines Kamailio no longer holds (`live`: `user@domain` from ul.dump) but the database still counts
+ * as registered: marked gone, and returned so colleagues hear of it. Only rows last written before
+ * `dumpedAt` are judged — a REGISTER reported after the dump is newer than what the dump saw.
+ */
+export async function dropVanished(
+  q: Queryable,
+  live: Set<string>,
+  dumpedAt: Date,
+): Promise<{ tenantId: string; user: string }[]> {
+  const rows = await q
+    .select({
+      tenantId: sipRegistrations.tenantId,
+      user: sipRegistrations.username,
+      domain: tenants.sipDomain,
+    })
+    .from(sipRegistrations)
+    .innerJoin(tenants, eq(tenants.id, sipRegistrations.tenantId))
+    .where(
+      and(
+        gt(sipRegistrations.contacts, 0),
+        gt(sipRegistrations.expiresAt, sql`${dumpedAt.toISOString()}::timestamptz`),
+        sql`${sipRegistrations.updatedAt} < ${dumpedAt.toISOString()}::timestamptz`,
+      ),
+    )
+  const gone = rows.filter((r) => !live.has(`${r.user}@${r.domain}`.toLowerCase()))
+  for (const r of gone) {
+    await q
+      .update(sipRegistrations)
+      .set({ contacts: 0, expiresAt: dumpedAt, updatedAt: dumpedAt })
+      .where(
+        and(
+          eq(sipRegistrations.tenantId, r.tenantId),
+          eq(sipRegistrations.username, r.user),
+          sql`${sipRegistrations.updatedAt} < ${dumpedAt.toISOString()}::timestamptz`,
+        ),
+      )
+  }
+  return gone.map(({ tenantId, user }) => ({ tenantId, user }))
 }

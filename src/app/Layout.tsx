@@ -5,6 +5,7 @@ import { me } from '../features/account/index.ts'
 import { CallOverlay, calls, LineIndicator } from '../features/calls/index.ts'
 import { StatusButton } from '../features/status/index.ts'
 import { type MessageKey, t } from '../lib/i18n/index.ts'
+import { offline } from '../lib/net/index.ts'
 import { connection } from './runtime.ts'
 import { TabBar } from './TabBar.tsx'
 import './phone.css'
@@ -26,10 +27,16 @@ export function Layout(props: RouteSectionProps): JSX.Element {
       <div class="shell">
         <header class="topbar">
           <span class="topbar-title">{t(title())}</span>
+          {/* A6: offline whenever the device is (events or a failed request), not only while relinking. */}
           <Switch>
+            <Match when={offline()}>
+              <span class="conn" role="status">
+                {t('app.offline')}
+              </span>
+            </Match>
             <Match when={connection().kind === 'waiting'}>
               <span class="conn" role="status">
-                {navigator.onLine ? t('app.reconnecting') : t('app.offline')}
+                {t('app.reconnecting')}
               </span>
             </Match>
           </Switch>

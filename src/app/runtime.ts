@@ -6,7 +6,7 @@ import { createEffect, createMemo, createRoot, createSignal, on } from 'solid-js
 import type { ServerEvent } from '../../contract/events.ts'
 import { active, markRevoked, me, patchMe, refreshMe, sip } from '../features/account/index.ts'
 import { followAccount, phoneAvailability, startCallEffects } from '../features/calls/index.ts'
-import { refreshContacts, refreshGroupsSoon, stale } from '../features/contacts/index.ts'
+import { refreshContacts, refreshPresenceSoon, stale } from '../features/contacts/index.ts'
 import { loadStatuses, setMatrix } from '../features/status/index.ts'
 import { useAccountDb } from '../lib/store/index.ts'
 import { type Link, type LinkState, startLink } from '../lib/sync/index.ts'
@@ -18,9 +18,13 @@ export const connection = (): LinkState => linkState()()
 function onEvent(ev: ServerEvent) {
   if (ev.type === 'status.changed') {
     if (ev.payload.employeeId === me()?.id) void patchMe({ status: ev.payload.status })
-    refreshGroupsSoon()
+    refreshPresenceSoon()
   } else if (ev.type === 'statuses.updated') {
     setMatrix(ev.payload.matrix)
+    refreshPresenceSoon()
+  } else if (ev.type === 'line.busy' || ev.type === 'presence.changed') {
+    // S1: a colleague's call started or ended, or their line came or went.
+    refreshPresenceSoon()
   }
 }
 

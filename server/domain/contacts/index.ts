@@ -1,45 +1,61 @@
 /** SPEC K1, K2 (read side): the tenant's address book — employees, groups, clients. */
 import { and, asc, eq, inArray, type SQL, sql } from 'drizzle-orm'
 import type { ClientView, EmployeeView, GroupView } from '../../../contract/api.ts'
-import { isOnlineStatus, statusAllows } from '../../../contract/status.ts'
-import { type Queryable, schema } from '../../db/index.ts'
+import { type Presence, presenceOf } from '../../../contract/presence.ts'
+import { isOnlineStatus } from '../../../contract/status.ts'
+import { appendEvent, type Queryable, schema } from '../../db/index.ts'
 import { AppError } from '../../errors.ts'
+import { loadRouting } from '../calls/index.ts'
+import { presenceInput } from '../routing/index.ts'
 import { getMatrix } from '../status/index.ts'
 
 const { contacts, employees, groupMembers, groups } = schema
 
-/** All employees with `online` from the tenant's matrix (status counts as working time). */
+/** What routing knows about each employee now, by the one presence rule (contract/presence.ts). */
+async function presences(q: Queryable, tenantId: string): Promise<Map<string, Presence>> {
+  const got = await loadRouting(q, { tenantId })
+  const out = new Map<string, Presence>()
+  if (!got) return out
+  const { snapshot } = got.loaded
+  for (const e of snapshot.employees) out.set(e.id, presenceOf(presenceInput(snapshot, e)))
+  return out
+}
+
+const UNKNOWN: EmployeeView['presence'] = { state: 'unavailable', labelKey: null }
+
+/** All employees with `online` from the tenant's matrix (status counts as working time) and presence. */
 export async function listEmployees(q: Queryable, tenantId: string): Promise<EmployeeView[]> {
   const matrix = await getMatrix(q, tenantId)
+  const now = await presences(q, tenantId)
   const rows = await q
     .select()
     .from(employees)
     .where(eq(employees.tenantId, tenantId))
     .orderBy(asc(employees.extension))
-  return rows.map((e) => ({
-    id: e.id,
-    name: e.name,
-    login: e.login,
-    role: e.role,
-    extension: e.extension,
-    mobile: e.mobile,
-    email: e.email,
-    status: e.status,
-    online: isOnlineStatus(matrix, e.status),
-  }))
+  return rows.map((e) => {
+    const p = now.get(e.id)
+    return {
+      id: e.id,
+      name: e.name,
+      login: e.login,
+      role: e.role,
+      extension: e.extension,
+      mobile: e.mobile,
+      email: e.email,
+      status: e.status,
+      online: isOnlineStatus(matrix, e.status),
+      presence: p ? { state: p.state, labelKey: p.labelKey } : UNKNOWN,
+    }
+  })
 }
 
-/** Groups with members in ring order; `available` = members whose status allows softphone calls. */
+/** Groups with members in ring order; `available` = members the presence rule lets be called now. */
 export async function listGroups(q: Queryable, tenantId: string): Promise<GroupView[]> {
-  const matrix = await getMatrix(q, tenantId)
+  const now = await presences(q, tenantId)
   const gs = await q.select().from(groups).where(eq(groups.tenantId, tenantId)).orderBy(asc(groups.extension))
   const members = await q
-    .select({ groupId: groupMembers.groupId, employeeId: groupMembers.employeeId, status: employees.status })
+    .select({ groupId: groupMembers.groupId, employeeId: groupMembers.employeeId })
     .from(groupMembers)
-    .innerJoin(
-      employees,
-      and(eq(employees.id, groupMembers.employeeId), eq(employees.tenantId, groupMembers.tenantId)),
-    )
     .where(eq(groupMembers.tenantId, tenantId))
     .orderBy(asc(groupMembers.position))
   return gs.map((g) => {
@@ -50,10 +66,19 @@ export async function listGroups(q: Queryable, tenantId: string): Promise<GroupV
       extension: g.extension,
       strategy: g.strategy,
       memberIds: mine.map((m) => m.employeeId),
-      available: mine.filter((m) => statusAllows(matrix, m.status, 'softphoneIn')).length,
+      available: mine.filter((m) => now.get(m.employeeId)?.mayCall).length,
       total: mine.length,
     }
   })
+}
+
+/** S1: tell every client to re-read the presence of the employee whose SIP user is `extension`. */
+export async function announcePresence(tx: Queryable, tenantId: string, extension: string): Promise<void> {
+  const [e] = await tx
+    .select({ id: employees.id })
+    .from(employees)
+    .where(and(eq(employees.tenantId, tenantId), eq(employees.extension, extension)))
+  if (e) await appendEvent(tx, tenantId, 'presence.changed', { employeeId: e.id })
 }
 
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`)

@@ -2,7 +2,7 @@
  * Who may ring, and where (SPEC S1 columns "incoming calls to softphone" / "to mobile number", C2).
  * Reads the status matrix as data; never compares status names.
  */
-import { statusAllows } from '../../../contract/status.ts'
+import { type PresenceInput, presenceOf } from '../../../contract/presence.ts'
 import { gatewayTarget, normalizeNumber } from './numbers.ts'
 import type { RoutingEmployee, RoutingSnapshot, Target } from './types.ts'
 
@@ -11,19 +11,31 @@ export type Unreachable = 'busy' | 'status' | 'offline'
 
 export type Reach = { ok: true; targets: Target[] } | { ok: false; why: Unreachable }
 
-/** The fork branches for one employee: softphone if allowed and registered, mobile if allowed and known. */
+/** The fork branches for one employee, by the shared presence rule (contract/presence.ts). */
 export function reachEmployee(snapshot: RoutingSnapshot, e: RoutingEmployee): Reach {
-  if (e.inCall) return { ok: false, why: 'busy' }
-  const softphone = statusAllows(snapshot.matrix, e.status, 'softphoneIn')
-  const mobileAllowed = statusAllows(snapshot.matrix, e.status, 'mobileIn')
-  if (!softphone && !mobileAllowed) return { ok: false, why: 'status' }
+  const mobile = e.mobile === null ? null : normalizeNumber(e.mobile)
+  const p = presenceOf(presenceInput(snapshot, e))
+  if (p.state === 'on_call') return { ok: false, why: 'busy' }
+  if (p.state === 'unavailable') return { ok: false, why: 'status' }
+  if (!p.mayCall) return { ok: false, why: 'offline' }
   const targets: Target[] = []
-  if (softphone && e.registered) {
+  if (p.via.softphone) {
     targets.push({ uri: `sip:${e.extension}@${snapshot.domain}`, employeeId: e.id, via: 'softphone' })
   }
-  const mobile = e.mobile === null ? null : normalizeNumber(e.mobile)
-  if (mobileAllowed && mobile && snapshot.gatewayReachable !== false) {
+  if (p.via.mobile && mobile) {
     targets.push({ uri: gatewayTarget(snapshot.gatewayUri, mobile), employeeId: e.id, via: 'mobile' })
   }
   return targets.length > 0 ? { ok: true, targets } : { ok: false, why: 'offline' }
+}
+
+/** What routing knows about `e`, as the presence rule's input. */
+export function presenceInput(snapshot: RoutingSnapshot, e: RoutingEmployee): PresenceInput {
+  const mobile = e.mobile === null ? null : normalizeNumber(e.mobile)
+  return {
+    status: snapshot.matrix.find((d) => d.id === e.status),
+    line: e.registered,
+    mobile: mobile !== null && snapshot.gatewayReachable !== false,
+    onCall: e.inCall,
+    ringing: false,
+  }
 }

@@ -1,5 +1,5 @@
 /** Call routing (SPEC S1, S5, C2, C3, C7): pure rules, no I/O. The only door into this folder. */
-export { type Reach, reachEmployee, type Unreachable } from './eligibility.ts'
+export { presenceInput, type Reach, reachEmployee, type Unreachable } from './eligibility.ts'
 export { gatewayTarget, isPublicNumber, normalizeNumber } from './numbers.ts'
 export { eligibleMembers, routeCall } from './route.ts'
 export { planGroup, rotateAfter } from './strategy.ts'

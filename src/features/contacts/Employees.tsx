@@ -49,7 +49,7 @@ export default function Employees() {
                 <span class="row-title">{e.name}</span>
                 <span class="row-sub">{t('contacts.ext', { ext: e.extension })}</span>
               </span>
-              <StatusDot status={e.status} online={e.online} />
+              <StatusDot status={e.status} online={e.online} presence={e.presence} />
               <Show when={e.id !== me()?.id}>
                 <CallButton number={e.extension} label={t('calls.callName', { name: e.name })} />
               </Show>

@@ -42,20 +42,30 @@ export async function refreshContacts(d: FrontlineDb): Promise<void> {
   }
 }
 
-let groupsTimer: ReturnType<typeof setTimeout> | undefined
-/** Group availability is computed by the server: re-read groups shortly after status changes settle. */
-export function refreshGroupsSoon(): void {
-  clearTimeout(groupsTimer)
-  groupsTimer = setTimeout(async () => {
+let presenceTimer: ReturnType<typeof setTimeout> | undefined
+/**
+ * S1: presence and group availability are computed by the server with the one rule of
+ * contract/presence.ts — re-read employees and groups shortly after status, line or call changes
+ * settle (a burst of events costs one read).
+ */
+export function refreshPresenceSoon(): void {
+  clearTimeout(presenceTimer)
+  presenceTimer = setTimeout(async () => {
     const d = db()
     if (!d) return
     try {
-      const groups = await api<GroupView[]>('GET', '/api/contacts/groups')
-      await d.transaction('rw', d.groups, () => replaceAll(d.groups, groups))
+      const [employees, groups] = await Promise.all([
+        api<EmployeeView[]>('GET', '/api/contacts/employees'),
+        api<GroupView[]>('GET', '/api/contacts/groups'),
+      ])
+      await d.transaction('rw', [d.employees, d.groups], async () => {
+        await replaceAll(d.employees, employees)
+        await replaceAll(d.groups, groups)
+      })
     } catch {
-      // Offline: keep the saved numbers.
+      // Offline: keep the saved copy.
     }
-  }, 800)
+  }, 300)
 }
 
 /** Ask the server for clients matching `q` and merge them into Dexie (results render from Dexie). */

@@ -1,5 +1,5 @@
 /** Contacts feature door (SPEC K1, K2). Screens are lazy routes; data sync is used by the shell. */
-export { clientMatches, refreshContacts, refreshGroupsSoon, stale } from './data.ts'
+export { clientMatches, refreshContacts, refreshPresenceSoon, stale } from './data.ts'
 
 import { lazy } from 'solid-js'
 

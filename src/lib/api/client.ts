@@ -1,5 +1,6 @@
 /** Typed fetch client for /api (docs/api.md): Bearer token, coded errors. */
 import type { ErrorBody } from '../../../contract/index.ts'
+import { isNetworkError, noteNetwork } from '../net/index.ts'
 
 /** A failed call: `code` is from the contract catalogue, or E_NETWORK when the server was unreachable. */
 export class ApiError extends Error {
@@ -48,8 +49,12 @@ export async function api<T>(method: string, path: string, opts: RequestOpts = {
     })
   } catch (e) {
     if ((e as Error).name === 'AbortError') throw e
+    // A6: a request that failed at the network level says the device is offline, whatever
+    // navigator.onLine claims.
+    if (isNetworkError(e)) noteNetwork('failed')
     throw new ApiError('E_NETWORK', 0, 'network error')
   }
+  noteNetwork('reached')
   if (res.status === 204) return undefined as T
   const data: unknown = await res.json().catch(() => null)
   if (!res.ok) {

@@ -70,8 +70,11 @@ export class CallHandle {
     session.stateChange.addListener((s) => this.onSessionState(s))
     session.delegate = {
       ...session.delegate,
-      onBye: () => {
+      // A delegate's onBye owns the answer (SIP.js only sends 200 itself without one): answer at
+      // once, or the other side waits for the proxy's 408 (RFC 3261 §15.1.2: the UAS MUST send 2xx).
+      onBye: (bye) => {
         this.pendingEnd ??= { kind: 'remote_hangup', code: null, reason: 'BYE' }
+        void bye.accept().catch(() => undefined)
       },
       // A CANCEL with `Reason: SIP;cause=200` (RFC 3326) means a colleague took the call.
       onCancel: (cancel) => {
@@ -111,7 +114,8 @@ export class CallHandle {
     if (s === SessionState.Established) {
       this.apply({ type: 'answered', at: this.deps.now() })
       const sdh = this.sdh
-      if (sdh) {
+      // (A signalling-only handler, as in the Node tests, has no media to play or record.)
+      if (sdh?.remoteMediaStream) {
         this.player = playRemote(sdh.remoteMediaStream, this.deps.outputDeviceId)
         if (this.deps.onRecording)
           this.recorder = startRecorder([sdh.localMediaStream, sdh.remoteMediaStream])

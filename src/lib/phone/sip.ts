@@ -5,12 +5,14 @@
  * reconnect policy.
  */
 import {
+  type Core,
   type Invitation,
   Inviter,
   type Referral,
   Registerer,
   RegistererState,
   type Session,
+  type SessionDescriptionHandlerFactory,
   SIPExtension,
   type URI,
   UserAgent,
@@ -20,6 +22,7 @@ import { CallHandle } from './call.ts'
 import type { Recording } from './recorder.ts'
 import {
   admitIncoming,
+  answerUpdate,
   type CallState,
   canDial,
   initialLine,
@@ -64,6 +67,8 @@ export interface PhoneOptions {
   iceGatheringTimeoutMs?: number
   registerExpiresSec?: number
   now?: () => number
+  /** Signalling-only media for tests in Node (the default is SIP.js's WebRTC handler). */
+  sessionDescriptionHandlerFactory?: SessionDescriptionHandlerFactory
 }
 
 export interface PhoneSnapshot {
@@ -117,6 +122,9 @@ export class Phone {
         iceGatheringTimeout: opts.iceGatheringTimeoutMs ?? 500,
       },
       logLevel: 'warn',
+      ...(opts.sessionDescriptionHandlerFactory
+        ? { sessionDescriptionHandlerFactory: opts.sessionDescriptionHandlerFactory }
+        : {}),
       delegate: {
         onInvite: (inv) => this.onInvite(inv),
         onDisconnect: (error) => {
@@ -126,6 +134,7 @@ export class Phone {
         },
       },
     })
+    this.answerUpdates()
     this.registerer = new Registerer(this.ua, { expires: opts.registerExpiresSec ?? 600 })
     this.registerer.stateChange.addListener((s) => {
       // An expired or failed refresh while we believe we are registered means the line is gone.
@@ -134,6 +143,24 @@ export class Phone {
         this.scheduleReconnect()
       }
     })
+  }
+
+  /**
+   * SIP.js 0.21 answers UPDATE with 405 and has no hook for it, so a peer refreshing the session by
+   * UPDATE (RFC 4028) got 405. Take UPDATE before the core's method check and answer it by the rule
+   * in state.ts (answerUpdate); everything else goes on to SIP.js unchanged. UPDATE stays out of our
+   * Allow header: peers that read it refresh by re-INVITE, which SIP.js answers itself.
+   */
+  private answerUpdates(): void {
+    const core = this.ua.userAgentCore
+    const receive = core.receiveIncomingRequestFromTransport.bind(core)
+    core.receiveIncomingRequestFromTransport = (message: Core.IncomingRequestMessage) => {
+      if (message.method !== 'UPDATE') return receive(message)
+      // RFC 3261 §12.2.2: the dialog is the one whose local tag is the To tag, remote the From tag.
+      const inDialog = !!message.toTag && core.dialogs.has(message.callId + message.toTag + message.fromTag)
+      const require = message.getHeaders('require').flatMap((h) => h.split(','))
+      core.replyStateless(message, answerUpdate({ inDialog, hasBody: !!message.body, require }))
+    }
   }
 
   /** Subscribe to every change of the line or a call; returns the unsubscribe function. */

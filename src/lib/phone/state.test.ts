@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   admitIncoming,
+  answerUpdate,
   type CallEvent,
   type CallState,
   callReducer,
@@ -210,5 +211,24 @@ describe('referralAllowed (RFC 3515: whose REFER the softphone follows)', () => 
     expect(referralAllowed({ user: '101', host: 'evil.example' }, d)).toBe(false)
     expect(referralAllowed({ user: '101', host: 'other.frontline.test' }, d)).toBe(false)
     expect(referralAllowed({ user: '101', host: '' }, '')).toBe(false)
+  })
+})
+
+describe('answerUpdate (RFC 3311, RFC 4028 refresh)', () => {
+  const u = { inDialog: true, hasBody: false, require: [] as string[] }
+  it('a body-less UPDATE in a dialog is a refresh: 200 without Session-Expires (no timer of ours)', () => {
+    expect(answerUpdate(u)).toEqual({ statusCode: 200, extraHeaders: [] })
+  })
+  it('outside any dialog: 481', () => {
+    expect(answerUpdate({ ...u, inDialog: false }).statusCode).toBe(481)
+  })
+  it('a media offer by UPDATE: 488, media changes come by re-INVITE', () => {
+    expect(answerUpdate({ ...u, hasBody: true }).statusCode).toBe(488)
+  })
+  it('a required extension we do not support: 420 naming it', () => {
+    expect(answerUpdate({ ...u, require: [' timer', ''] })).toEqual({
+      statusCode: 420,
+      extraHeaders: ['Unsupported: timer'],
+    })
   })
 })

@@ -302,3 +302,25 @@ export function referralAllowed(remote: { user: string; host: string }, ourDomai
   if (NOT_A_COLLEAGUE.test(remote.user)) return false
   return EXTENSION.test(remote.user)
 }
+
+/** The answer to an UPDATE (RFC 3311) the phone gives itself: SIP.js 0.21 would answer 405. */
+export interface UpdateAnswer {
+  statusCode: 200 | 420 | 481 | 488
+  extraHeaders: string[]
+}
+
+/**
+ * How the phone answers an UPDATE. A body-less UPDATE in a known dialog is a session refresh
+ * (RFC 4028 §10): 200 without Session-Expires, the answer of a UAS that runs no timer of its own
+ * (§9), so the session does not expire and the peer may keep refreshing (§7.4). Media changes come
+ * by re-INVITE only (hold, C4): an UPDATE with an offer is refused with 488 and the call goes on
+ * unchanged (RFC 3311 §5.2). We support no extension an UPDATE could Require (420, RFC 3261 §8.2.2.3).
+ */
+export function answerUpdate(u: { inDialog: boolean; hasBody: boolean; require: string[] }): UpdateAnswer {
+  if (!u.inDialog) return { statusCode: 481, extraHeaders: [] }
+  const unsupported = u.require.map((r) => r.trim()).filter(Boolean)
+  if (unsupported.length) return { statusCode: 420, extraHeaders: [`Unsupported: ${unsupported.join(', ')}`] }
+  if (u.hasBody)
+    return { statusCode: 488, extraHeaders: ['Warning: 399 frontline "media changes by re-INVITE"'] }
+  return { statusCode: 200, extraHeaders: [] }
+}

@@ -16,6 +16,7 @@ const emp: EmployeeView = {
   email: null,
   status: 'off_work',
   online: false,
+  presence: { state: 'unavailable', labelKey: null },
 }
 
 const status = (seq: number, s: string, online: boolean): ServerEvent => ({

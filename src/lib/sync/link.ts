@@ -1,6 +1,7 @@
 /** The realtime link: WebSocket to /api/ws driven by the pure machine in machine.ts. */
 import { createSignal } from 'solid-js'
 import type { ServerEvent, ServerMessage } from '../../../contract/index.ts'
+import { noteNetwork } from '../net/index.ts'
 import { type FrontlineDb, getMeta, setMeta } from '../store/index.ts'
 import { applyEvent } from './apply.ts'
 import { type LinkEffect, type LinkInput, type LinkState, step } from './machine.ts'
@@ -89,6 +90,7 @@ export function startLink(opts: LinkOptions): Link {
     const sock = new WebSocket(url)
     ws = sock
     sock.onopen = () => {
+      noteNetwork('reached')
       ping = setInterval(() => send({ type: 'ping' }), PING_EVERY_MS)
       feed({ type: 'open' })
     }

@@ -1,0 +1,46 @@
+/**
+ * S1 presence: a device that vanished (offline, tab killed) never un-registers, so the server would
+ * count its line live until the registration expires (minutes). Kamailio drops such contacts as soon
+ * as their WebSocket closes; this sweep reads its registrar every few seconds, marks the lines it no
+ * longer holds as gone and announces the change like a REGISTER would (presence.changed).
+ */
+import type { Db } from '../db/index.ts'
+import { announcePresence } from '../domain/contacts/index.ts'
+import { aorsInDump, dropVanished, dumpUsrloc } from '../sip/index.ts'
+
+export interface LineSweepOptions {
+  db: Db
+  wsPort: number
+  internalSecret: string
+  everyMs?: number
+  onError: (e: unknown) => void
+}
+
+/** One pass: compare Kamailio's registrar with the database; returns how many lines went away. */
+export async function sweepLines(o: Omit<LineSweepOptions, 'everyMs' | 'onError'>): Promise<number> {
+  const dumpedAt = new Date()
+  const live = aorsInDump(await dumpUsrloc(o.wsPort, o.internalSecret))
+  return o.db.orm.transaction(async (tx) => {
+    const gone = await dropVanished(tx, live, dumpedAt)
+    for (const g of gone) await announcePresence(tx, g.tenantId, g.user)
+    return gone.length
+  })
+}
+
+/** Sweeps every `everyMs` (default 3 s) until the returned stop function is called. */
+export function startLineSweep(o: LineSweepOptions): () => void {
+  let running = false
+  const timer = setInterval(async () => {
+    if (running) return
+    running = true
+    try {
+      await sweepLines(o)
+    } catch (e) {
+      o.onError(e)
+    } finally {
+      running = false
+    }
+  }, o.everyMs ?? 3000)
+  timer.unref()
+  return () => clearInterval(timer)
+}

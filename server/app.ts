@@ -13,6 +13,7 @@ import { contactRoutes } from './http/contacts.ts'
 import type { AppDeps } from './http/context.ts'
 import { installErrorHandler } from './http/errors.ts'
 import { internalSipRoutes } from './http/internal-sip.ts'
+import { recordRoutes } from './http/route-table.ts'
 import { staticRoutes } from './http/static.ts'
 import { statusRoutes } from './http/statuses.ts'
 import { wsRoutes } from './http/ws.ts'
@@ -41,6 +42,7 @@ export async function buildApp(deps: AppDeps & { filesDir?: string }): Promise<F
   })
   // JSON only: text/plain would otherwise be accepted and reach validation as a string.
   app.removeContentTypeParser('text/plain')
+  recordRoutes(app)
   installErrorHandler(app)
 
   const sipOrigin = new URL(deps.sipWsUrl).origin.replace(/^http/, 'ws')

@@ -243,3 +243,37 @@ export const headerValue: fc.Arbitrary<string> = fc.oneof(
     'ru,en;q=0.5',
   ),
 )
+
+/** Every leaf path of a JSON value. */
+function leaves(x: unknown, at: (string | number)[] = []): (string | number)[][] {
+  if (Array.isArray(x)) return x.length ? x.flatMap((y, i) => leaves(y, [...at, i])) : [at]
+  if (x && typeof x === 'object') {
+    const e = Object.entries(x)
+    return e.length ? e.flatMap(([k, y]) => leaves(y, [...at, k])) : [at]
+  }
+  return [at]
+}
+
+/**
+ * A valid body with one leaf replaced by a hostile value (or dropped): gets past the schema's shape
+ * and puts the hostile value where the domain reads it.
+ */
+export function mutated(valid: unknown): fc.Arbitrary<unknown> {
+  const paths = leaves(valid)
+  return fc
+    .tuple(
+      fc.constantFrom(...paths),
+      fc.oneof(hostileString, hostileNumber, hostileJson),
+      fc.constantFrom('replace', 'replace', 'replace', 'drop'),
+    )
+    .map(([p, value, op]) => {
+      if (!p.length) return value
+      const copy = structuredClone(valid) as Record<string | number, unknown>
+      let at = copy
+      for (const k of p.slice(0, -1)) at = at[k] as Record<string | number, unknown>
+      const last = p[p.length - 1] as string | number
+      if (op === 'drop' && !Array.isArray(at)) delete at[last]
+      else at[last] = value
+      return copy
+    })
+}

@@ -235,7 +235,7 @@ describe('chaos: kill -9 during writes', () => {
     const truth = await wholeFeed(`ws://127.0.0.1:${port}/api/ws`, admin.token)
     // The long-lived client catches up with the last writes (they were acknowledged after its resume).
     const last = truth[truth.length - 1]?.seq ?? 0
-    for (let i = 0; feed.lastSeq < last && i < 500; i++) await new Promise((r) => setTimeout(r, 20))
+    while (feed.lastSeq < last && feed.live) await new Promise((r) => setTimeout(r, 20))
     feed.close()
     child = null
 

@@ -217,7 +217,8 @@ describe.each(targets)('fuzz on $name', (target) => {
 
   it('every route, ≥ 10,000 generated requests: no 5xx, no crash', async () => {
     expect(routes.length).toBeGreaterThan(20)
-    const httpRoutes = routes.filter((r) => !r.websocket)
+    // The WebSocket routes too: a plain request to them (no upgrade) is an input like any other.
+    const httpRoutes = routes
     const ids = realIds()
     const param = fc.oneof(
       { weight: 3, arbitrary: hostileString },

@@ -252,6 +252,9 @@ describe('chaos: kill -9 during writes', () => {
       ),
     )
     const matrices = truth.flatMap((e) => (e.type === 'statuses.updated' ? [canon(e.payload.matrix)] : []))
+    // An acknowledged write is present when the state it acknowledged is in the feed. (A writer's
+    // failed attempts during a restart advance its cycle, so a later one may ask for the status it
+    // already has: the answer is then the earlier change's time, and that change is what we look for.)
     const lost = acked.filter((a) =>
       a.kind === 'status'
         ? !statusEvents.has(`${a.employeeId}|${a.status}|${a.at}`)

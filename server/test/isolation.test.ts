@@ -296,6 +296,7 @@ describe.each(targets)('tenant isolation matrix on $name', (target) => {
       for (const t of [theirs.admin, theirs.operator])
         expect((await app.inject({ url: '/api/me', headers: auth(t) })).statusCode).toBe(200)
       expect(checked).toBeGreaterThan(100)
+      console.log(`isolation ${mine.slug} → ${theirs.slug}: ${checked} requests`)
     }, 120_000)
 
     it("internal routes with my tenant's tokens and without the secret → denied", async () => {

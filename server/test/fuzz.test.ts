@@ -543,8 +543,9 @@ async function wsSession(base: string, frames: Frame[], tokens: Record<TokenKind
 }
 
 /**
- * Inputs that got a 5xx once, replayed on every run before the generated ones. The first five are
- * the ones issue 6 item 7 names (NUL / lone surrogate / year-0000 cursor).
+ * Inputs that got a 5xx once, replayed on every run before the generated ones. All of these are
+ * issue 6 item 7 (a NUL byte reaching PostgreSQL text/jsonb, a year-0000 cursor): they fail until the
+ * contract schemas refuse them with a 400.
  */
 function PINNED(tokens: Record<TokenKind, string>, internalSecret: string): Req[] {
   const json = { 'content-type': 'application/json' }
@@ -581,6 +582,31 @@ function PINNED(tokens: Record<TokenKind, string>, internalSecret: string): Req[
       payload: '{"aor":"sip:a\\u0000@demo.frontline.local","contacts":1,"expires":60}',
     },
     { method: 'GET', url: `/api/calls/missed?before=${year0}`, headers: auth(tokens.aOp) },
+    {
+      method: 'POST',
+      url: '/internal/sip/route',
+      headers: { 'x-internal-secret': internalSecret, ...json },
+      payload: JSON.stringify({
+        callId: 'nul\u0000@test',
+        from: 'sip:101@demo.frontline.local',
+        fromName: 'A\u0000',
+        to: 'sip:102@demo.frontline.local',
+        ruri: 'sip:102@demo.frontline.local',
+        domain: 'demo.frontline.local',
+      }),
+    },
+    {
+      method: 'POST',
+      url: '/internal/sip/dialog',
+      headers: { 'x-internal-secret': internalSecret, ...json },
+      payload: JSON.stringify({
+        event: 'failed',
+        callId: 'nul\u0000@test',
+        reason: 'x\u0000',
+        code: 486,
+        ts: 1,
+      }),
+    },
   ]
 }
 

@@ -33,15 +33,17 @@ import {
 import { makeTwoTenants, type TwoTenants, WEBM } from './two-tenants.ts'
 
 const SEED = Number(process.env.FUZZ_SEED ?? 6_2026_11)
-/** PGlite (always run) gets the full count; PostgreSQL (when TEST_DATABASE_URL is set) a smaller second pass. */
-const HTTP_RUNS = {
-  pglite: Number(process.env.FUZZ_RUNS ?? 10_000),
-  postgres: Number(process.env.FUZZ_RUNS ?? 2_000),
-}
-const WS_RUNS = {
-  pglite: Number(process.env.FUZZ_WS_RUNS ?? 500),
-  postgres: Number(process.env.FUZZ_WS_RUNS ?? 200),
-}
+/**
+ * The full count runs on the fastest database present: PostgreSQL when TEST_DATABASE_URL is set
+ * (npm test), else PGlite; the other gets a smaller second pass. FUZZ_RUNS / FUZZ_WS_RUNS set both.
+ */
+const HAS_PG = targets.some((t) => t.name === 'postgres')
+const runs = (env: string | undefined, full: number, second: number) => ({
+  pglite: Number(env ?? (HAS_PG ? second : full)),
+  postgres: Number(env ?? full),
+})
+const HTTP_RUNS = runs(process.env.FUZZ_RUNS, 10_000, 2_000)
+const WS_RUNS = runs(process.env.FUZZ_WS_RUNS, 500, 200)
 
 /** `arb` once in `n` draws, null otherwise. */
 const rarely = <T>(arb: fc.Arbitrary<T>, n: number) =>

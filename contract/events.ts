@@ -49,7 +49,8 @@ export const ClientMessageSchema = v.variant('type', [
   v.strictObject({ type: v.literal('auth'), token: v.pipe(text, v.minLength(10), v.maxLength(200)) }),
   v.strictObject({
     type: v.literal('resume'),
-    since: v.pipe(v.number(), v.integer(), v.minValue(0)),
+    // A seq is a bigint in the database: past 2^53 the query fails and the feed would stay "replaying".
+    since: v.pipe(v.number(), v.safeInteger(), v.minValue(0)),
   }),
   v.strictObject({ type: v.literal('ping') }),
 ])

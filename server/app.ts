@@ -15,6 +15,7 @@ import { contactRoutes } from './http/contacts.ts'
 import type { AppDeps } from './http/context.ts'
 import { installErrorHandler } from './http/errors.ts'
 import { internalSipRoutes } from './http/internal-sip.ts'
+import { recordRoutes } from './http/route-table.ts'
 import { siteRoutes } from './http/site.ts'
 import { staticRoutes } from './http/static.ts'
 import { statusRoutes } from './http/statuses.ts'
@@ -62,6 +63,7 @@ export async function buildApp(
   })
   // JSON only: text/plain would otherwise be accepted and reach validation as a string.
   app.removeContentTypeParser('text/plain')
+  recordRoutes(app)
   installErrorHandler(app)
   closeUnreadOnRefusal(app)
 

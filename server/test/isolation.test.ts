@@ -1,0 +1,364 @@
+/**
+ * The tenant-isolation matrix (issue 6): every route the app registered × the other tenant's ids and
+ * tokens → denied, and no response ever carries the other tenant's identifiers. The route list comes
+ * from the app itself (http/route-table.ts); a route without a rule below fails the first test, so a
+ * new route cannot slip past the matrix. Every `:param` gets every id of the other tenant, of every
+ * kind (the rule only says which kinds must be a clean 401/403/404 rather than also a 400).
+ */
+import { and, eq, isNull } from 'drizzle-orm'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type WebSocket from 'ws'
+import type { ServerMessage } from '../../contract/events.ts'
+import { schema } from '../db/index.ts'
+import { type RouteEntry, routeTable } from '../http/route-table.ts'
+import { targets } from './dbs.ts'
+import { auth } from './fixture.ts'
+import { makeTwoTenants, type SeededTenant, type TenantIds, type TwoTenants, WEBM } from './two-tenants.ts'
+
+type Kind = keyof TenantIds
+
+/** What the caller's own tenant looks like, for bodies that must be valid for it. */
+interface Own {
+  t: SeededTenant
+  matrix: unknown
+}
+
+type Rule =
+  /** No tenant data behind it; why says what it is. */
+  | { access: 'public'; why: string }
+  /** Kamailio's loopback door: a tenant's token opens nothing. */
+  | { access: 'internal' }
+  /** The change feed: checked by a socket per token below. */
+  | { access: 'ws' }
+  | {
+      access: 'tenant'
+      /** For each `:param`, the kinds of id it names: those must be 401/403/404 for the other tenant. */
+      params?: Record<string, Kind[]>
+      /** A body valid for the caller's own tenant (its id-like leaves get the other tenant's ids too). */
+      body?: (own: Own) => unknown
+      /** A raw body instead of JSON. */
+      raw?: { type: string; payload: Buffer }
+      /** The route ends the caller's session: each request gets a fresh login. */
+      fresh?: boolean
+    }
+
+const matrixBody = (own: Own) => ({ matrix: own.matrix })
+
+/** Every route of the app, by `METHOD url`. HEAD twins of GET routes use the GET rule. */
+const RULES: Record<string, Rule> = {
+  'GET /api/health': { access: 'public', why: 'liveness, no tenant data' },
+  'POST /api/auth/login': { access: 'public', why: 'takes credentials, not a token' },
+  'POST /api/site/call-credentials': { access: 'public', why: 'the demo site guest line of a named tenant' },
+  'GET /*': { access: 'public', why: 'the built PWA' },
+  'GET /site/*': { access: 'public', why: 'the demo site' },
+  'POST /internal/sip/route': { access: 'internal' },
+  'POST /internal/sip/dialog': { access: 'internal' },
+  'POST /internal/sip/registration': { access: 'internal' },
+  'GET /api/ws': { access: 'ws' },
+  'POST /api/auth/logout': { access: 'tenant', fresh: true },
+  'GET /api/auth/sessions': { access: 'tenant' },
+  'DELETE /api/auth/sessions/:id': { access: 'tenant', params: { id: ['session'] } },
+  'GET /api/me': { access: 'tenant' },
+  'PUT /api/me/status': { access: 'tenant', body: () => ({ status: 'available' }) },
+  'GET /api/statuses': { access: 'tenant' },
+  'PUT /api/statuses': { access: 'tenant', body: matrixBody },
+  'GET /api/contacts/employees': { access: 'tenant' },
+  'GET /api/contacts/groups': { access: 'tenant' },
+  'GET /api/contacts/clients': { access: 'tenant' },
+  'GET /api/contacts/clients/:id': { access: 'tenant', params: { id: ['client'] } },
+  'GET /api/calls': { access: 'tenant' },
+  'GET /api/calls/missed': { access: 'tenant' },
+  'GET /api/calls/transfer-targets': { access: 'tenant' },
+  'GET /api/calls/:id': { access: 'tenant', params: { id: ['call'] } },
+  'POST /api/calls/missed/:id/handle': { access: 'tenant', params: { id: ['missedCall'] } },
+  'GET /api/calls/:id/recording': { access: 'tenant', params: { id: ['recordedCall'] } },
+  'PUT /api/calls/recording/:sipCallId': {
+    access: 'tenant',
+    params: { sipCallId: ['sipCallId'] },
+    raw: { type: 'audio/webm', payload: WEBM },
+  },
+  'POST /api/admin/sip/gateway-credentials': { access: 'tenant', body: () => ({}) },
+}
+
+const ruleFor = (r: RouteEntry): Rule | undefined =>
+  RULES[`${r.method} ${r.url}`] ?? (r.method === 'HEAD' ? RULES[`GET ${r.url}`] : undefined)
+
+const paramsOf = (url: string) => [...url.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => m[1] as string)
+const DENIED = [401, 403, 404]
+const REFUSED = [400, ...DENIED]
+
+/** Replaces every id-like leaf (`id`, `…Id`, `…Ids`) of a body by `value`; the paths replaced. */
+function idLeaves(body: unknown, path: string[] = []): string[][] {
+  if (Array.isArray(body)) return body.flatMap((x, i) => idLeaves(x, [...path, String(i)]))
+  if (body && typeof body === 'object')
+    return Object.entries(body).flatMap(([k, x]) =>
+      typeof x === 'string' && /(^id$|Id$|Ids$)/.test(k) ? [[...path, k]] : idLeaves(x, [...path, k]),
+    )
+  return []
+}
+function setPath(body: unknown, p: string[], value: string): unknown {
+  const copy = structuredClone(body) as Record<string, unknown>
+  let at = copy
+  for (const k of p.slice(0, -1)) at = at[k] as Record<string, unknown>
+  at[p[p.length - 1] as string] = value
+  return copy
+}
+
+/** What must not change in a tenant while the other tenant's tokens hammer every route. */
+async function snapshot(tt: TwoTenants, t: SeededTenant): Promise<string> {
+  const { orm } = tt.f.db
+  const live = await orm
+    .select({ id: schema.sessions.id })
+    .from(schema.sessions)
+    .where(and(eq(schema.sessions.tenantId, t.tenantId), isNull(schema.sessions.revokedAt)))
+  const calls = await orm
+    .select({ id: schema.calls.id, handledAt: schema.calls.handledAt, handledById: schema.calls.handledById })
+    .from(schema.calls)
+    .where(eq(schema.calls.tenantId, t.tenantId))
+  const emps = await orm
+    .select({ id: schema.employees.id, status: schema.employees.status })
+    .from(schema.employees)
+    .where(eq(schema.employees.tenantId, t.tenantId))
+  const [tenant] = await orm.select().from(schema.tenants).where(eq(schema.tenants.id, t.tenantId))
+  const recs = await orm
+    .select({ callId: schema.callRecordings.callId, sha: schema.callRecordings.sha256 })
+    .from(schema.callRecordings)
+    .where(eq(schema.callRecordings.tenantId, t.tenantId))
+  const sort = <T>(xs: T[]) => xs.map((x) => JSON.stringify(x)).sort()
+  return JSON.stringify({
+    live: sort(live),
+    calls: sort(calls),
+    emps: sort(emps),
+    matrix: tenant?.statusMatrix,
+    recs: sort(recs),
+  })
+}
+
+describe.each(targets)('tenant isolation matrix on $name', (target) => {
+  let tt: TwoTenants
+  let routes: readonly RouteEntry[]
+  beforeAll(async () => {
+    tt = await makeTwoTenants(target, { dist: true })
+    routes = routeTable(tt.f.app)
+    // Both tenants have events of their own on the feed.
+    for (const t of [tt.a, tt.b])
+      for (const status of ['break', 'available'])
+        await tt.f.app.inject({
+          method: 'PUT',
+          url: '/api/me/status',
+          headers: auth(t.operator),
+          payload: { status },
+        })
+  }, 120_000)
+  afterAll(() => tt?.close())
+
+  it('every route of the app has an isolation rule (a new route must be classified here)', () => {
+    expect(routes.length).toBeGreaterThan(20)
+    const missing = routes.filter((r) => !ruleFor(r)).map((r) => `${r.method} ${r.url}`)
+    expect(missing, 'add these routes to RULES in server/test/isolation.test.ts').toEqual([])
+    // Every :param of a tenant route is covered by its rule.
+    for (const r of routes) {
+      const rule = ruleFor(r)
+      if (rule?.access !== 'tenant') continue
+      for (const p of paramsOf(r.url)) expect(rule.params?.[p], `${r.method} ${r.url} :${p}`).toBeDefined()
+    }
+  })
+
+  const directions = [
+    { name: 'demo → other', me: (x: TwoTenants) => x.a, them: (x: TwoTenants) => x.b },
+    { name: 'other → demo', me: (x: TwoTenants) => x.b, them: (x: TwoTenants) => x.a },
+  ]
+
+  describe.each(directions)('$name', ({ me, them }) => {
+    it("every tenant route × the other tenant's ids, with my tokens → denied, nothing of theirs in any answer", async () => {
+      const app = tt.f.app
+      const mine = me(tt)
+      const theirs = them(tt)
+      const before = await snapshot(tt, theirs)
+      const matrix = (await app.inject({ url: '/api/statuses', headers: auth(mine.admin) })).json() as {
+        matrix: unknown
+      }
+      const own: Own = { t: mine, matrix: matrix.matrix }
+      const allTheirIds = [...new Set(Object.values(theirs.ids).flat())]
+      const problems: string[] = []
+      let checked = 0
+
+      const freshToken = async () => {
+        const login = mine.slug === 'demo' ? 'supervisor@demo' : 'op2@other'
+        const r = await app.inject({
+          method: 'POST',
+          url: '/api/auth/login',
+          payload: { login, password: 'demo-pass-1' },
+        })
+        return (r.json() as { token: string }).token
+      }
+
+      const send = async (
+        r: RouteEntry,
+        rule: Extract<Rule, { access: 'tenant' }>,
+        token: string,
+        url: string,
+        body: unknown,
+        expect: number[] | 'ok' | 'any',
+        what: string,
+      ) => {
+        const res = await app.inject({
+          method: r.method as 'GET',
+          url,
+          headers: {
+            ...auth(rule.fresh ? await freshToken() : token),
+            ...(rule.raw ? { 'content-type': rule.raw.type } : {}),
+          },
+          ...(rule.raw
+            ? { payload: rule.raw.payload }
+            : body === undefined
+              ? {}
+              : { payload: body as object }),
+        })
+        checked++
+        const where = `${r.method} ${url} (${what}) → ${res.statusCode}`
+        if (res.statusCode >= 500) problems.push(`${where}: server error ${res.body.slice(0, 200)}`)
+        if (expect === 'ok' && (res.statusCode < 200 || res.statusCode > 299))
+          problems.push(`${where}: expected 2xx for my own data: ${res.body.slice(0, 200)}`)
+        if (Array.isArray(expect) && !expect.includes(res.statusCode))
+          problems.push(`${where}: expected one of ${expect.join('/')}`)
+        // A value the request itself carried may be echoed in a validation message: not a leak.
+        const sent = `${decodeURIComponent(url)} ${JSON.stringify(body ?? '')}`
+        const leaked = theirs.secrets.filter((s) => res.body.includes(s) && !sent.includes(s))
+        if (leaked.length) problems.push(`${where}: answer carries the other tenant's ${leaked.join(', ')}`)
+      }
+
+      for (const r of routes) {
+        const rule = ruleFor(r)
+        if (rule?.access !== 'tenant') continue
+        const params = paramsOf(r.url)
+        const body = rule.body?.(own)
+        for (const token of [mine.admin, mine.operator]) {
+          if (!params.length) {
+            // My own route with my token works; with their names as a search, nothing of theirs.
+            await send(r, rule, token, r.url, body, 'any', 'own')
+            const names = theirs.secrets.filter((x) => !/^[0-9a-f-]{36}$/.test(x)).slice(0, 12)
+            for (const s of r.method === 'GET' ? names : [])
+              await send(r, rule, token, `${r.url}?q=${encodeURIComponent(s)}`, body, 'any', `q=${s}`)
+            for (const leaf of idLeaves(body))
+              for (const id of allTheirIds)
+                await send(r, rule, token, r.url, setPath(body, leaf, id), REFUSED, `${leaf.join('.')}=${id}`)
+            continue
+          }
+          for (const p of params) {
+            const primary = rule.params?.[p] ?? []
+            for (const kind of Object.keys(theirs.ids) as Kind[]) {
+              for (const id of theirs.ids[kind]) {
+                const url = r.url.replace(`:${p}`, encodeURIComponent(id))
+                await send(
+                  r,
+                  rule,
+                  token,
+                  url,
+                  body,
+                  primary.includes(kind) ? DENIED : REFUSED,
+                  `${kind} ${p}`,
+                )
+              }
+            }
+          }
+        }
+      }
+
+      // Positive controls: the same param routes with my own ids answer 2xx, so the substitution above
+      // reached real rows and the denials are the tenant check, not a malformed request.
+      for (const r of routes) {
+        const rule = ruleFor(r)
+        if (rule?.access !== 'tenant' || !rule.params) continue
+        const params = paramsOf(r.url)
+        let url = r.url
+        let token = mine.admin
+        for (const p of params) {
+          const kind = rule.params[p]?.[0] as Kind
+          let id = mine.ids[kind][0] as string
+          if (kind === 'session') {
+            // Revoking a session of my own: a throwaway one.
+            token = await freshToken()
+            const list = (await app.inject({ url: '/api/auth/sessions', headers: auth(token) })).json() as {
+              id: string
+              current: boolean
+            }[]
+            id = list.find((s) => s.current)?.id as string
+          }
+          url = url.replace(`:${p}`, encodeURIComponent(id))
+        }
+        await send(r, rule, token, url, rule.body?.(own), 'ok', 'my own id')
+      }
+
+      expect(problems).toEqual([])
+      expect(await snapshot(tt, theirs)).toBe(before)
+      // Their tokens still work: none of my requests revoked a session of theirs.
+      for (const t of [theirs.admin, theirs.operator])
+        expect((await app.inject({ url: '/api/me', headers: auth(t) })).statusCode).toBe(200)
+      expect(checked).toBeGreaterThan(100)
+      console.log(`isolation ${mine.slug} → ${theirs.slug}: ${checked} requests`)
+    }, 120_000)
+
+    it("internal routes with my tenant's tokens and without the secret → denied", async () => {
+      const mine = me(tt)
+      const theirs = them(tt)
+      const internal = routes.filter((r) => ruleFor(r)?.access === 'internal')
+      expect(internal.length).toBeGreaterThan(0)
+      for (const r of internal)
+        for (const token of [mine.admin, mine.operator]) {
+          const res = await tt.f.app.inject({
+            method: r.method as 'POST',
+            url: r.url,
+            headers: auth(token),
+            payload: { aor: `sip:101@${theirs.slug}.frontline.local`, contacts: 1, expires: 60 },
+          })
+          expect(DENIED, `${r.method} ${r.url}`).toContain(res.statusCode)
+        }
+    })
+
+    it("the change feed with my token replays and streams only my tenant's events", async () => {
+      const mine = me(tt)
+      const theirs = them(tt)
+      for (const token of [mine.admin, mine.operator]) {
+        const ws: WebSocket = await tt.f.app.injectWS('/api/ws')
+        const msgs: ServerMessage[] = []
+        const raw: string[] = []
+        ws.on('message', (d) => {
+          raw.push(String(d))
+          msgs.push(JSON.parse(String(d)) as ServerMessage)
+        })
+        const waitFor = async (pred: () => boolean) => {
+          const end = Date.now() + 5000
+          while (!pred()) {
+            if (Date.now() > end) throw new Error(`feed: got ${raw.join('\n').slice(0, 2000)}`)
+            await new Promise((r) => setTimeout(r, 10))
+          }
+        }
+        ws.send(JSON.stringify({ type: 'auth', token }))
+        await waitFor(() => msgs.some((m) => m.kind === 'ready'))
+        ws.send(JSON.stringify({ type: 'resume', since: 0 }))
+        await waitFor(() => msgs.some((m) => m.kind === 'live'))
+        const replayed = msgs.filter((m) => m.kind === 'event').length
+        // Their write commits first, then mine: once mine arrives, theirs would have too.
+        await tt.f.app.inject({
+          method: 'PUT',
+          url: '/api/me/status',
+          headers: auth(theirs.operator),
+          payload: { status: 'break' },
+        })
+        const r = await tt.f.app.inject({
+          method: 'PUT',
+          url: '/api/me/status',
+          headers: auth(mine.admin),
+          payload: { status: token === mine.admin ? 'break' : 'available' },
+        })
+        expect(r.statusCode).toBe(200)
+        await waitFor(() => msgs.filter((m) => m.kind === 'event').length > replayed)
+        ws.terminate()
+        expect(replayed).toBeGreaterThan(0)
+        const leaked = theirs.secrets.filter((s) => raw.some((m) => m.includes(s)))
+        expect(leaked).toEqual([])
+      }
+    })
+  })
+})

@@ -1,0 +1,151 @@
+/**
+ * Two tenants with real data of every kind (employees, groups, clients, calls, a missed call, a
+ * recording, sessions), for the tenant-isolation matrix and the fuzz suite. The demo tenant ("A")
+ * and the fixture's second tenant "other" ("B") get the same kinds of rows, so either one's ids can
+ * be aimed at the other's token.
+ */
+import { eq } from 'drizzle-orm'
+import { schema } from '../db/index.ts'
+import type { Target } from './dbs.ts'
+import { auth, type Fixture, makeFixture } from './fixture.ts'
+
+/** A WebM header (EBML magic) with some bytes: what the recording upload accepts. */
+export const WEBM = Buffer.concat([Buffer.from([0x1a, 0x45, 0xdf, 0xa3]), Buffer.alloc(512, 7)])
+
+/** Ids of one tenant's rows, by kind (the kinds a route parameter can name). */
+export interface TenantIds {
+  tenant: string[]
+  employee: string[]
+  group: string[]
+  client: string[]
+  call: string[]
+  missedCall: string[]
+  recordedCall: string[]
+  session: string[]
+  sipCallId: string[]
+}
+
+export interface SeededTenant {
+  slug: string
+  tenantId: string
+  /** An admin's and an operator's live tokens. */
+  admin: string
+  operator: string
+  ids: TenantIds
+  /** Strings that identify this tenant's data (ids, names, logins, numbers): none may reach the other. */
+  secrets: string[]
+}
+
+export interface TwoTenants {
+  f: Fixture
+  a: SeededTenant
+  b: SeededTenant
+  close(): Promise<void>
+}
+
+async function seedCalls(f: Fixture, tenantId: string, callerId: string, tag: string) {
+  const now = Date.now()
+  const rows = await f.db.orm
+    .insert(schema.calls)
+    .values([
+      {
+        tenantId,
+        sipCallId: `answered-${tag}@isolation`,
+        direction: 'internal',
+        state: 'ended',
+        callerUser: tag,
+        callerEmployeeId: callerId,
+        answeredById: callerId,
+        fromNumber: '101',
+        toNumber: '102',
+        peerNumber: '102',
+        startedAt: new Date(now - 60_000),
+        answeredAt: new Date(now - 50_000),
+        endedAt: new Date(now - 10_000),
+        durationSec: 40,
+      },
+      {
+        tenantId,
+        sipCallId: `missed-${tag}@isolation`,
+        direction: 'in',
+        state: 'failed',
+        callerUser: `guest-${tag}`,
+        fromNumber: `+7999${tag === 'demo' ? '1110000' : '2220000'}`,
+        toNumber: '+70000000000',
+        peerNumber: `+7999${tag === 'demo' ? '1110000' : '2220000'}`,
+        startedAt: new Date(now - 30_000),
+        endedAt: new Date(now - 20_000),
+        failureCode: 487,
+        failureReason: 'Request Terminated',
+        missed: true,
+      },
+    ])
+    .returning({ id: schema.calls.id, sipCallId: schema.calls.sipCallId, missed: schema.calls.missed })
+  return rows
+}
+
+async function collect(f: Fixture, slug: string, admin: string, operator: string): Promise<SeededTenant> {
+  const { orm } = f.db
+  const [t] = await orm.select().from(schema.tenants).where(eq(schema.tenants.slug, slug))
+  if (!t) throw new Error(`no tenant ${slug}`)
+  const tenantId = t.id
+  const emps = await orm.select().from(schema.employees).where(eq(schema.employees.tenantId, tenantId))
+  const caller = emps.find((e) => e.role === 'admin') ?? emps[0]
+  if (!caller) throw new Error(`tenant ${slug} has no employee`)
+  const calls = await seedCalls(f, tenantId, caller.id, slug)
+  const answered = calls.find((c) => !c.missed)
+  if (!answered) throw new Error('seedCalls: no answered call')
+  // The admin was the caller: the upload goes through the API like the app's.
+  const up = await f.app.inject({
+    method: 'PUT',
+    url: `/api/calls/recording/${encodeURIComponent(answered.sipCallId)}`,
+    headers: { ...auth(admin), 'content-type': 'audio/webm' },
+    payload: Buffer.concat([WEBM, Buffer.from(slug)]),
+  })
+  if (up.statusCode !== 200) throw new Error(`recording upload for ${slug}: ${up.statusCode} ${up.body}`)
+  const groups = await orm.select().from(schema.groups).where(eq(schema.groups.tenantId, tenantId))
+  const clients = await orm.select().from(schema.contacts).where(eq(schema.contacts.tenantId, tenantId))
+  const sessions = await orm.select().from(schema.sessions).where(eq(schema.sessions.tenantId, tenantId))
+  const ids: TenantIds = {
+    tenant: [tenantId],
+    employee: emps.map((e) => e.id),
+    group: groups.map((g) => g.id),
+    client: clients.map((c) => c.id),
+    call: calls.map((c) => c.id),
+    missedCall: calls.filter((c) => c.missed).map((c) => c.id),
+    recordedCall: [answered.id],
+    session: sessions.map((s) => s.id),
+    sipCallId: calls.map((c) => c.sipCallId),
+  }
+  const secrets = [
+    ...Object.values(ids).flat(),
+    t.name,
+    t.sipDomain,
+    ...emps.flatMap((e) => [e.login, e.name]),
+    ...groups.map((g) => g.name),
+    ...clients.flatMap((c) => [c.name, ...c.phones, ...c.emails]),
+  ]
+  return { slug, tenantId, admin, operator, ids, secrets }
+}
+
+/**
+ * The fixture (demo + other) with calls, a missed call and a recording in both tenants, and live
+ * admin and operator sessions in both. "other" gets seats for two so both of its sessions can exist.
+ */
+export async function makeTwoTenants(target: Target, opts: { dist?: boolean } = {}): Promise<TwoTenants> {
+  const f = await makeFixture(target, opts)
+  await f.db.orm.update(schema.tenants).set({ seats: 5 }).where(eq(schema.tenants.slug, 'other'))
+  const aAdmin = (await f.login('admin@demo')).token
+  const aOp = (await f.login('op1@demo')).token
+  const bAdmin = (await f.login('op1@other')).token
+  const bOp = (await f.login('op2@other')).token
+  const a = await collect(f, 'demo', aAdmin, aOp)
+  const b = await collect(f, 'other', bAdmin, bOp)
+  // A string found inside the other tenant's own data (a shared word, "Петров" in "Петров-Чужой")
+  // identifies neither.
+  const own = (x: string, other: string[]) => x.length >= 6 && !other.some((o) => o.includes(x))
+  const aSecrets = [...new Set(a.secrets.filter((s) => own(s, b.secrets)))]
+  b.secrets = [...new Set(b.secrets.filter((s) => own(s, a.secrets)))]
+  a.secrets = aSecrets
+  return { f, a, b, close: () => f.close() }
+}

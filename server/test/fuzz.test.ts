@@ -11,7 +11,6 @@ import type { AddressInfo } from 'node:net'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ServerMessage } from '../../contract/events.ts'
-import { loadSecrets } from '../db/index.ts'
 import { type RouteEntry, routeTable } from '../http/route-table.ts'
 import { targets } from './dbs.ts'
 import { auth, PASSWORD } from './fixture.ts'
@@ -100,7 +99,7 @@ describe.each(targets)('fuzz on $name', (target) => {
   beforeAll(async () => {
     tt = await makeTwoTenants(target, { dist: true })
     routes = [...routeTable(tt.f.app)]
-    internalSecret = (await loadSecrets(tt.f.db.orm)).internalSecret
+    internalSecret = tt.f.secrets.internalSecret
     tokens.aAdmin = tt.a.admin
     tokens.aOp = tt.a.operator
     tokens.bAdmin = tt.b.admin

@@ -2,29 +2,22 @@
  * Issue 6 §5 through a real Kamailio and the real server: every call that nobody can take ends in the
  * record when the caller gets the final reply — never a record left `ringing` and a caller counted busy.
  */
-import { mkdtemp, rm } from 'node:fs/promises'
-import type { AddressInfo } from 'node:net'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
 import { and, eq } from 'drizzle-orm'
 import { type Invitation, Inviter, Registerer, SessionState, UserAgent } from 'sip.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { SipSettings } from '../contract/api.ts'
 import type { CallView, SiteCallCredentials } from '../contract/calls.ts'
-import { freePort } from '../scripts/harness.ts'
 import { schema } from '../server/db/index.ts'
 import { startReconciler } from '../server/domain/calls/index.ts'
 import { fetchLiveCallIds, GUEST_LIMITS } from '../server/sip/index.ts'
 import { targets } from '../server/test/dbs.ts'
-import { auth, type Fixture, makeFixture } from '../server/test/fixture.ts'
-import { findKamailio, type Pbx, startPbx } from './index.ts'
+import { auth, type Fixture } from '../server/test/fixture.ts'
 import { sipAgent } from './test-agents.ts'
+import { type ServerWithPbx, startServerWithPbx } from './test-server.ts'
 
 describe.each(targets)('every call ends in the record, through Kamailio ($name)', (target) => {
-  const binary = findKamailio(process.env.KAMAILIO === 'off' ? 'kamailio' : undefined)
   let f: Fixture
-  let pbx: Pbx | null = null
-  let runDir = ''
+  let server: ServerWithPbx | null = null
   let wsPort = 0
   let internalSecret = ''
   const agents: UserAgent[] = []
@@ -81,30 +74,18 @@ describe.each(targets)('every call ends in the record, through Kamailio ($name)'
   }
 
   beforeAll(async () => {
-    if (!binary) throw new Error('kamailio is not installed: run `node scripts/bootstrap.mjs --test` as root')
-    f = await makeFixture(target)
-    await f.app.listen({ port: 0, host: '127.0.0.1' })
-    const port = (f.app.server.address() as AddressInfo).port
-    const secrets = f.secrets
-    internalSecret = secrets.internalSecret
-    runDir = await mkdtemp(path.join(tmpdir(), 'frontline-pbx-end-'))
-    wsPort = await freePort()
-    pbx = await startPbx({
-      wsPort,
-      secret: secrets.sipSecret,
-      internalUrl: `http://127.0.0.1:${port}`,
-      internalSecret,
-      runDir,
-      log: process.env.PBX_LOG ? (l: string) => console.error(l) : () => {},
-      binary,
-    })
+    server = await startServerWithPbx(
+      target,
+      process.env.PBX_LOG ? { log: (l: string) => console.error(l) } : {},
+    )
+    f = server.f
+    wsPort = server.wsPort
+    internalSecret = f.secrets.internalSecret
   }, 60_000)
 
   afterAll(async () => {
     for (const a of agents) await a.stop().catch(() => {})
-    await pbx?.stop()
-    await f?.close()
-    if (runDir) await rm(runDir, { recursive: true, force: true })
+    await server?.close()
   })
 
   it('a guest routed to an operator in Away with no gateway registered: 480 and a missed call at once', async () => {

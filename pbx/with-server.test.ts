@@ -3,25 +3,18 @@
  * Sales virtual number → the server routes it to the group → an operator's SIP.js UA rings and answers
  * → Kamailio's dialog reports → the call is in GET /api/calls with its duration.
  */
-import { mkdtemp, rm } from 'node:fs/promises'
-import type { AddressInfo } from 'node:net'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
 import { type Invitation, Inviter, Registerer, SessionState, UserAgent } from 'sip.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { SipSettings } from '../contract/api.ts'
 import type { CallPage, SiteCallCredentials } from '../contract/calls.ts'
-import { freePort } from '../scripts/harness.ts'
 import { targets } from '../server/test/dbs.ts'
-import { auth, type Fixture, makeFixture } from '../server/test/fixture.ts'
-import { findKamailio, type Pbx, startPbx } from './index.ts'
+import { auth, type Fixture } from '../server/test/fixture.ts'
 import { sipAgent } from './test-agents.ts'
+import { type ServerWithPbx, startServerWithPbx } from './test-server.ts'
 
 describe.each(targets)('a guest calls the Sales virtual number through Kamailio ($name)', (target) => {
-  const binary = findKamailio(process.env.KAMAILIO === 'off' ? 'kamailio' : undefined)
   let f: Fixture
-  let pbx: Pbx | null = null
-  let runDir = ''
+  let server: ServerWithPbx | null = null
   let wsPort = 0
   const agents: UserAgent[] = []
 
@@ -39,29 +32,14 @@ describe.each(targets)('a guest calls the Sales virtual number through Kamailio 
   }
 
   beforeAll(async () => {
-    if (!binary) throw new Error('kamailio is not installed: run `node scripts/bootstrap.mjs --test` as root')
-    f = await makeFixture(target)
-    await f.app.listen({ port: 0, host: '127.0.0.1' })
-    const port = (f.app.server.address() as AddressInfo).port
-    const secrets = f.secrets
-    runDir = await mkdtemp(path.join(tmpdir(), 'frontline-pbx-srv-'))
-    wsPort = await freePort()
-    pbx = await startPbx({
-      wsPort,
-      secret: secrets.sipSecret,
-      internalUrl: `http://127.0.0.1:${port}`,
-      internalSecret: secrets.internalSecret,
-      runDir,
-      log: () => {},
-      binary,
-    })
+    server = await startServerWithPbx(target)
+    f = server.f
+    wsPort = server.wsPort
   }, 60_000)
 
   afterAll(async () => {
     for (const a of agents) await a.stop().catch(() => {})
-    await pbx?.stop()
-    await f?.close()
-    if (runDir) await rm(runDir, { recursive: true, force: true })
+    await server?.close()
   })
 
   it('rings the operator, who answers; the call lands in the history with its duration', async () => {

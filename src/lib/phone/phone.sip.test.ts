@@ -2,18 +2,13 @@
  * The operator's phone (this app's Phone and CallHandle, signalling only) against a real Kamailio and
  * server, with a customer whose SIP.js agent hangs up and refreshes the session (issue 6, item 9).
  */
-import { mkdtemp, rm } from 'node:fs/promises'
-import type { AddressInfo } from 'node:net'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
 import { Core, Inviter, type Session, SessionState, UserAgent } from 'sip.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { SiteCallCredentials } from '../../../contract/calls.ts'
-import { findKamailio, type Pbx, startPbx } from '../../../pbx/index.ts'
 import { fakeSdh, sipAgent } from '../../../pbx/test-agents.ts'
-import { freePort } from '../../../scripts/harness.ts'
+import { type ServerWithPbx, startServerWithPbx } from '../../../pbx/test-server.ts'
 import { targets } from '../../../server/test/dbs.ts'
-import { auth, type Fixture, makeFixture } from '../../../server/test/fixture.ts'
+import { auth, type Fixture } from '../../../server/test/fixture.ts'
 // The vitest `inject('pgTemplate')` typing lives there (this file is type-checked as an app test).
 import type {} from '../../../server/test/global-setup.ts'
 import { Phone } from './sip.ts'
@@ -38,10 +33,8 @@ function inDialog(session: Session, method: string, extraHeaders: string[], body
 
 describe('the operator phone answers the customer in an established call (C1, RFC 3261 §15.1.2)', () => {
   const target = targets[0]!
-  const binary = findKamailio(process.env.KAMAILIO === 'off' ? 'kamailio' : undefined)
   let f: Fixture
-  let pbx: Pbx | null = null
-  let runDir = ''
+  let server: ServerWithPbx | null = null
   let wsPort = 0
   let phone: Phone | null = null
   let guest: UserAgent | null = null
@@ -49,22 +42,9 @@ describe('the operator phone answers the customer in an established call (C1, RF
   let callId = ''
 
   beforeAll(async () => {
-    if (!binary) throw new Error('kamailio is not installed: run `node scripts/bootstrap.mjs --test` as root')
-    f = await makeFixture(target)
-    await f.app.listen({ port: 0, host: '127.0.0.1' })
-    const port = (f.app.server.address() as AddressInfo).port
-    const secrets = f.secrets
-    runDir = await mkdtemp(path.join(tmpdir(), 'frontline-phone-'))
-    wsPort = await freePort()
-    pbx = await startPbx({
-      wsPort,
-      secret: secrets.sipSecret,
-      internalUrl: `http://127.0.0.1:${port}`,
-      internalSecret: secrets.internalSecret,
-      runDir,
-      log: () => {},
-      binary,
-    })
+    server = await startServerWithPbx(target)
+    f = server.f
+    wsPort = server.wsPort
 
     // The operator: this app's Phone, answering the first call that rings.
     const op = await f.login('op1@demo')
@@ -133,9 +113,7 @@ describe('the operator phone answers the customer in an established call (C1, RF
   afterAll(async () => {
     await guest?.stop().catch(() => {})
     await phone?.stop().catch(() => {})
-    await pbx?.stop()
-    await f?.close()
-    if (runDir) await rm(runDir, { recursive: true, force: true })
+    await server?.close()
   })
 
   it('a session refresh by UPDATE (RFC 4028) gets 200, not 405', async () => {

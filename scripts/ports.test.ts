@@ -7,39 +7,37 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { freePort, reservePort } from './ports.mjs'
 
-const PORTS = path.join(import.meta.dirname, 'ports.mjs')
-
-/** Another process (another suite) that reserves `port` and stays alive until killed. */
-async function otherSuite(port: number) {
-  const child = spawn(
-    process.execPath,
-    [
-      '--input-type=module',
-      '-e',
-      `const { reservePort } = await import(${JSON.stringify(PORTS)}); console.log(reservePort(${port})); setInterval(() => {}, 1000)`,
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  )
-  const [line] = (await once(child.stdout!.setEncoding('utf8'), 'data')) as [string]
-  return { child, reserved: line.trim() === 'true' }
+/** Another live process (another suite): a node that waits until killed. */
+async function otherProcess() {
+  const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' })
+  await once(child, 'spawn')
+  return child
 }
 
 describe('freePort reservations', () => {
-  it('a port another live process took is refused until that process dies, then taken over', async () => {
-    // A privileged port: never handed out for bind(0), so only this test reserves it. Start from our pid
-    // (two suites running this test at once look at different ports) and skip a port whose file is
-    // still there: a run killed before it cleaned up leaves one, and its pid may belong to a live
-    // process by now.
+  it('a port another live process holds is refused until that process dies, then taken over', async () => {
+    // A privileged port: never handed out for bind(0), so no other caller reserves it. Start from our
+    // pid (two suites running this test at once look at different ports) and skip any port whose
+    // file is there. The other process's reservation is its pid in the port's file, as reservePort
+    // writes it.
+    const dir = path.join(os.tmpdir(), 'frontline-ports')
+    fs.mkdirSync(dir, { recursive: true })
     let port = 1 + (process.pid % 1000)
-    while (fs.existsSync(path.join(os.tmpdir(), 'frontline-ports', String(port)))) port = 1 + (port % 1023)
-    const other = await otherSuite(port)
-    expect(other.reserved).toBe(true)
-    expect(reservePort(port)).toBe(false)
-    other.child.kill('SIGKILL')
-    await once(other.child, 'exit')
-    expect(reservePort(port)).toBe(true)
-    // Ours now: give it back so no file is left for a later run (a worker thread has no 'exit' of its own).
-    fs.rmSync(path.join(os.tmpdir(), 'frontline-ports', String(port)), { force: true })
+    while (fs.existsSync(path.join(dir, String(port)))) port = 1 + (port % 1023)
+    const file = path.join(dir, String(port))
+    const other = await otherProcess()
+    try {
+      fs.writeFileSync(file, String(other.pid), { flag: 'wx' })
+      expect(reservePort(port)).toBe(false)
+      other.kill('SIGKILL')
+      await once(other, 'exit')
+      expect(reservePort(port)).toBe(true)
+      expect(fs.readFileSync(file, 'utf8')).toBe(String(process.pid))
+    } finally {
+      other.kill('SIGKILL')
+      // Ours now: give it back so no file is left for a later run.
+      fs.rmSync(file, { force: true })
+    }
   })
 
   it('one process never gets the same port twice while it still holds it', async () => {

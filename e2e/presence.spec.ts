@@ -1,6 +1,6 @@
 /**
  * SPEC S1 presence (issue 6, item 11): colleagues see what routing knows — a line that is gone is not
- * "Available", a colleague in a call is "On a call" — in Contacts and in the groups' available / total.
+ * "Available", a colleague being rung is "Ringing", one in a call is "On a call" — in Contacts and in the groups' available / total.
  */
 import type { Page } from '@playwright/test'
 import { expect, login, test } from './fixtures.ts'
@@ -42,7 +42,7 @@ function contacts(page: Page) {
   }
 }
 
-test('S1 presence: a colleague who logs out, goes offline or switches account is not shown available; one in a call shows "On a call"', async ({
+test('S1 presence: a colleague who logs out, goes offline or switches account is not shown available; one being rung shows "Ringing", one in a call "On a call"', async ({
   browser,
   server,
   request,
@@ -85,10 +85,12 @@ test('S1 presence: a colleague who logs out, goes offline or switches account is
   await view.expectSales(1)
   await closeAll(op1)
 
-  // 4. op2 in a call with op6: "On a call", and not available to Sales.
+  // 4. op2 calls op6: while it rings op6 shows "Ringing"; once answered op2 is "On a call", and not
+  // available to Sales.
   const op6 = await openPhone(browser, server, 'op6@demo')
   await dial(op2.page, account(server, 'op6@demo').extension)
   await expect(incoming(op6.page)).toBeVisible({ timeout: 15_000 })
+  await view.expectColleague(account(server, 'op6@demo').name, /^Ringing$/)
   await accept(op6.page)
   await expectCalls(op2.page, ['active'])
   await view.expectColleague(op2Name, /^On a call$/)

@@ -234,7 +234,14 @@ describe.each(targets)('every call ends in the record, through Kamailio ($name)'
     const a2 = agent(silent.sip!, { onInvite: () => ringing?.() })
     await a2.start()
     await new Registerer(a2).register()
-    // A record whose INVITE never reached Kamailio (its reports lost): the route request alone.
+    // A record whose INVITE never reached Kamailio (its reports lost): the route request alone. It rings
+    // 103 (a registration report only), so 101 and 102 are free for the live calls below (S1 ringing).
+    await f.app.inject({
+      method: 'POST',
+      url: '/internal/sip/registration',
+      headers: { 'x-internal-secret': internalSecret },
+      payload: { aor: 'sip:103@demo.frontline.local', contacts: 1, expires: 600 },
+    })
     const lost = `lost-${Date.now()}@test`
     const routed = await f.app.inject({
       method: 'POST',
@@ -243,8 +250,8 @@ describe.each(targets)('every call ends in the record, through Kamailio ($name)'
       payload: {
         callId: lost,
         from: 'sip:106@demo.frontline.local',
-        to: 'sip:200@demo.frontline.local',
-        ruri: 'sip:200@demo.frontline.local',
+        to: 'sip:103@demo.frontline.local',
+        ruri: 'sip:103@demo.frontline.local',
         domain: 'demo.frontline.local',
       },
     })

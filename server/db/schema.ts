@@ -185,6 +185,8 @@ export const calls = pgTable('calls', {
   transferOfId: uuid('transfer_of_id'),
   offeredIds: uuid('offered_ids').array().notNull().default(sql`'{}'`),
   plan: jsonb('plan').$type<CallPlan>(),
+  /** Employees this call is ringing now (the current set); empty once it is answered or over (0016). */
+  ringingIds: uuid('ringing_ids').array().notNull().default(sql`'{}'`),
   startedAt: ts('started_at').notNull(),
   answeredAt: ts('answered_at'),
   endedAt: ts('ended_at'),

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ClientView, EmployeeView, GroupView } from '../../contract/api.ts'
-import { eventsSince } from '../db/index.ts'
+import { eventsSince, lastSeq } from '../db/index.ts'
+import { aor, kamailio, SALES_VN } from '../domain/calls/testkit.ts'
 import { targets } from '../test/dbs.ts'
 import { auth, type Fixture, makeFixture } from '../test/fixture.ts'
 
@@ -74,6 +75,62 @@ describe.each(targets)('contacts API on $name', (target) => {
     const tenantId = (await f.login('op1@demo')).me.tenantId
     const types = (await eventsSince(f.db.orm, tenantId, 0, 1000)).map((e) => e.type)
     expect(types.filter((t) => t === 'presence.changed')).toHaveLength(2)
+  })
+
+  it('S1 ringing: colleagues a call rings show "Ringing" and leave the group’s available count; answered → on a call, failed → available', async () => {
+    const k = await kamailio(f)
+    for (const i of [1, 3]) {
+      await k.status(`op${i}@demo`, 'available')
+      await k.register(`10${i}`)
+    }
+    const tenantId = (await f.login('op1@demo')).me.tenantId
+    const presence = async () => {
+      const list = (await get('/api/contacts/employees')).json() as EmployeeView[]
+      return Object.fromEntries(
+        list.filter((e) => ['101', '103'].includes(e.extension)).map((e) => [e.extension, e.presence]),
+      )
+    }
+    const salesAvailable = async () =>
+      ((await get('/api/contacts/groups')).json() as GroupView[]).find((g) => g.extension === '200')
+        ?.available
+    const ringing = { state: 'ringing', labelKey: 'presence.ringing' }
+    const available = { state: 'available', labelKey: null }
+    const ids = Object.fromEntries(
+      ((await get('/api/contacts/employees')).json() as EmployeeView[]).map((e) => [e.extension, e.id]),
+    )
+    const changedSince = async (seq: number) =>
+      (await eventsSince(f.db.orm, tenantId, seq, 1000))
+        .filter((e) => e.type === 'presence.changed')
+        .map((e) => (e.payload as { employeeId: string }).employeeId)
+        .sort()
+
+    expect(await salesAvailable()).toBe(2)
+    let seq = await lastSeq(f.db.orm, tenantId)
+    const a = await k.route(await k.guest(), SALES_VN)
+    expect(a.answer).toMatchObject({ targets: [aor('101'), aor('103')] })
+    expect(await presence()).toEqual({ '101': ringing, '103': ringing })
+    expect(await salesAvailable()).toBe(0)
+    expect(await changedSince(seq)).toEqual([ids['101'], ids['103']].sort())
+
+    seq = await lastSeq(f.db.orm, tenantId)
+    await k.dialog('answer', a.callId, { answeredBy: aor('101') })
+    expect(await presence()).toEqual({
+      '101': { state: 'on_call', labelKey: 'presence.on_call' },
+      '103': available,
+    })
+    expect(await salesAvailable()).toBe(1)
+    // 103 stopped ringing: presence.changed; 101 went busy: line.busy (the app re-reads on both).
+    expect(await changedSince(seq)).toEqual([ids['103']])
+    await k.dialog('end', a.callId)
+
+    const b = await k.route(await k.guest(), SALES_VN)
+    expect(await presence()).toEqual({ '101': ringing, '103': ringing })
+    seq = await lastSeq(f.db.orm, tenantId)
+    await k.dialog('failed', b.callId, { code: 487 })
+    expect(await presence()).toEqual({ '101': available, '103': available })
+    expect(await salesAvailable()).toBe(2)
+    expect(await changedSince(seq)).toEqual([ids['101'], ids['103']].sort())
+    for (const ext of ['101', '103']) await k.register(ext, 0)
   })
 
   it('clients: search by name (any case), phone digits, e-mail; never another tenant’s', async () => {

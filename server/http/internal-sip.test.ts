@@ -227,6 +227,52 @@ describe.each(targets)('/internal/sip on $name', (target) => {
       })
     })
 
+    it('S1 ringing, parallel: a second call skips whom the first is ringing; a call repeated under its Call-ID still rings its own set', async () => {
+      const first = await k.route('104', '101')
+      expect(first.answer).toMatchObject({ action: 'relay', targets: [aor('101')] })
+      const guest = await k.guest()
+      const second = await k.route(guest, SALES_VN)
+      expect(second.answer).toMatchObject({ targets: [aor('102'), aor('103')] })
+      // A repeated INVITE (same Call-ID) is decided as if its own phones were quiet.
+      expect((await k.route(guest, SALES_VN, { callId: second.callId })).answer).toMatchObject({
+        targets: [aor('102'), aor('103')],
+      })
+      expect((await k.route('104', '101', { callId: first.callId })).answer).toMatchObject({
+        targets: [aor('101')],
+      })
+      // Ringing counts as busy for anyone else (C2): a direct call gets 486, the group has nobody left.
+      expect((await k.route('105', '102')).answer).toMatchObject({ action: 'reject', code: 486 })
+      expect((await k.route(await k.guest(), SALES_VN)).answer).toMatchObject({ action: 'reject', code: 480 })
+      // 102 answers: 103 stops ringing and can take the next call; the first call fails: 101 too.
+      await k.dialog('answer', second.callId, { answeredBy: aor('102') })
+      expect((await k.route(await k.guest(), SALES_VN)).answer).toMatchObject({ targets: [aor('103')] })
+      await k.dialog('failed', first.callId, { code: 486 })
+      expect((await k.route('105', '101')).answer).toMatchObject({ action: 'relay', targets: [aor('101')] })
+    })
+
+    it('S1 ringing, sequential: each hunt skips whom the other is ringing, its own set never counts against it, and a member it moved on from is free', async () => {
+      await f.db.orm
+        .update(schema.groups)
+        .set({ strategy: 'sequential' })
+        .where(eq(schema.groups.extension, '200'))
+      const g1 = await k.guest()
+      const x = await k.route(g1, SALES_VN)
+      expect(x.answer).toMatchObject({ targets: [aor('101')], next: true })
+      expect((await k.route(g1, SALES_VN, { callId: x.callId })).answer).toMatchObject({
+        targets: [aor('101')],
+      })
+      const y = await k.route(await k.guest(), SALES_VN)
+      expect(y.answer).toMatchObject({ targets: [aor('102')], next: true })
+      // X's next set is 102, rung by Y: X moves on to 103; 101 rings no more and may be called.
+      expect(await k.next(x.callId, 1)).toMatchObject({ targets: [aor('103')], next: false })
+      expect((await k.route('104', '101')).answer).toMatchObject({ action: 'relay', targets: [aor('101')] })
+      // Y's next set is 103, rung by X now: Y's hunt is over.
+      expect(await k.next(y.callId, 1)).toEqual({ action: 'reject', code: 480, reason: 'No answer' })
+      // X's 103 times out: the hunt ends, and 103 is free again even before Kamailio's failed report.
+      expect(await k.next(x.callId, 2)).toEqual({ action: 'reject', code: 480, reason: 'No answer' })
+      expect((await k.route('105', '103')).answer).toMatchObject({ action: 'relay', targets: [aor('103')] })
+    })
+
     it('round robin rotates: three calls to Support start at three different members', async () => {
       const firsts: string[] = []
       for (let i = 0; i < 3; i++) {

@@ -8,7 +8,7 @@ import { and, eq } from 'drizzle-orm'
 import type { SipDialogBody } from '../../../contract/calls.ts'
 import { type Db, schema, type Tx } from '../../db/index.ts'
 import { GATEWAY_USER, GUEST_PREFIX, parseSipUri } from '../../sip/index.ts'
-import { callBySipId, handleMissed, publishBusy, publishCall, reasonFor } from './records.ts'
+import { callBySipId, handleMissed, publishBusy, publishCall, publishRinging, reasonFor } from './records.ts'
 import { tenantByDomain } from './snapshot.ts'
 import type { CallRow } from './views.ts'
 
@@ -92,12 +92,19 @@ async function answer(tx: Tx, row: CallRow, body: SipDialogBody, now: Date): Pro
   }
   const [updated] = await tx
     .update(calls)
-    .set({ state: 'answered', answeredAt: now, answeredById: answeredBy, plan: null })
+    .set({ state: 'answered', answeredAt: now, answeredById: answeredBy, plan: null, ringingIds: [] })
     .where(eq(calls.id, row.id))
     .returning()
   if (!updated) return 'ignored'
   await publishCall(tx, updated)
   await publishBusy(tx, row.tenantId, [updated.callerEmployeeId, updated.answeredById], true, updated.id)
+  // The others rung with them stop ringing (who answered is told by line.busy).
+  await publishRinging(
+    tx,
+    row.tenantId,
+    row.ringingIds.filter((id) => id !== answeredBy),
+    [],
+  )
   // C9: a client called back successfully — their missed calls leave everyone's list.
   if (updated.direction === 'out' && updated.callerEmployeeId) {
     await handleMissed(
@@ -160,11 +167,13 @@ async function failed(
       failureReason: reason ?? reasonFor(code),
       missed,
       plan: null,
+      ringingIds: [],
     })
     .where(eq(calls.id, row.id))
     .returning()
   if (!updated) return 'ignored'
   await publishCall(tx, updated, { missedNow: missed })
+  await publishRinging(tx, row.tenantId, row.ringingIds, [])
   if (updated.callerEmployeeId)
     await publishBusy(tx, row.tenantId, [updated.callerEmployeeId], false, updated.id)
   return 'applied'

@@ -88,6 +88,24 @@ export async function publishBusy(
 }
 
 /**
+ * S1: the call's ringing set went from `before` to `after`: everyone who started or stopped ringing
+ * gets `presence.changed`, so Contacts and group counts re-read what routing knows.
+ */
+export async function publishRinging(
+  tx: Tx,
+  tenantId: string,
+  before: readonly string[],
+  after: readonly string[],
+): Promise<void> {
+  const was = new Set(before)
+  const is = new Set(after)
+  for (const employeeId of new Set([...before, ...after])) {
+    if (was.has(employeeId) !== is.has(employeeId))
+      await appendEvent(tx, tenantId, 'presence.changed', { employeeId })
+  }
+}
+
+/**
  * C9: marks the tenant's unhandled missed calls from `digits` handled by `employeeId` (a successful
  * call back, or an explicit mark of one call when `onlyId` is set); returns the ids it changed.
  */

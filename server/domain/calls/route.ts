@@ -24,7 +24,7 @@ import {
   routeCall,
   type Target,
 } from '../routing/index.ts'
-import { callBySipId, contactByDigits, digitsOf, publishCall, reasonFor } from './records.ts'
+import { callBySipId, contactByDigits, digitsOf, publishCall, publishRinging, reasonFor } from './records.ts'
 import { type Loaded, loadRouting } from './snapshot.ts'
 import { type CallRow, viewOf } from './views.ts'
 
@@ -53,7 +53,9 @@ export async function routeInvite(db: Db, body: SipRouteBody, now = new Date()):
   // READ COMMITTED a transaction's reads see no steadier picture than this, and the writes below are
   // guarded on their own (call row FOR UPDATE, round-robin cursor compare-and-set).
   const guestUser = body.attempt === undefined && from.user.startsWith(GUEST_PREFIX) ? from.user : null
-  const got = await loadRouting(db.orm, { domain: toContact ? from.host : body.domain }, now, guestUser)
+  // This call's own ringing (a repeated INVITE, the hunt's previous set) does not make anyone unavailable to it.
+  const domain = toContact ? from.host : body.domain
+  const got = await loadRouting(db.orm, { domain }, now, guestUser, body.callId)
   if (!got) return reject(404, 'Unknown domain')
   const loaded = got.loaded
   // The From domain is what auth_ephemeral checked; it must be the dialled tenant's.
@@ -225,6 +227,7 @@ async function firstSet(tx: Tx, l: Loaded, body: SipRouteBody, input: FirstSetIn
       failureReason: decision.reason,
       missed,
       plan: null,
+      ringingIds: [],
     })
     await publishRouted(tx, l, row, contact, { missedNow: missed })
     return reject(decision.code, decision.reason)
@@ -240,8 +243,16 @@ async function firstSet(tx: Tx, l: Loaded, body: SipRouteBody, input: FirstSetIn
   plan.gatewayFor = first
     .filter((t) => t.via === 'mobile')
     .flatMap((t) => (t.employeeId ? [t.employeeId] : []))
-  const row = await upsert(tx, { ...base, state: 'ringing', offeredIds: plan.sets[0] ?? [], plan })
+  const ringing = ringingIds(first)
+  const row = await upsert(tx, {
+    ...base,
+    state: 'ringing',
+    offeredIds: plan.sets[0] ?? [],
+    plan,
+    ringingIds: ringing,
+  })
   await publishRouted(tx, l, row, contact)
+  await publishRinging(tx, l.tenant.id, [], ringing)
   return relay(l, first, plan)
 }
 
@@ -315,6 +326,11 @@ function relay(l: Loaded, targets: Target[], plan: CallPlan): SipRouteAnswer {
   }
 }
 
+/** The employees a set of targets rings (softphone or mobile), each once. */
+function ringingIds(targets: Target[]): string[] {
+  return [...new Set(targets.flatMap((t) => (t.employeeId ? [t.employeeId] : [])))]
+}
+
 /** failure_route: the set timed out or declined — ring the next members still able to take it (C2, S1). */
 async function nextSet(tx: Tx, l: Loaded, body: SipRouteBody, _now: Date): Promise<SipRouteAnswer> {
   const row = await callBySipId(tx, l.tenant.id, body.callId)
@@ -334,19 +350,23 @@ async function nextSet(tx: Tx, l: Loaded, body: SipRouteBody, _now: Date): Promi
       .filter((t) => t.via === 'mobile')
       .flatMap((t) => (t.employeeId ? [t.employeeId] : []))
     const offered = [...new Set([...row.offeredIds, ...ids])]
+    const ringing = ringingIds(targets)
     const [updated] = await tx
       .update(calls)
-      .set({ plan, offeredIds: offered })
+      .set({ plan, offeredIds: offered, ringingIds: ringing })
       .where(and(eq(calls.tenantId, l.tenant.id), eq(calls.id, row.id)))
       .returning()
     if (updated) await publishCall(tx, updated)
+    await publishRinging(tx, l.tenant.id, row.ringingIds, ringing)
     return relay(l, targets, plan)
   }
   // The hunt is over: Kamailio replies 480 and reports the dialog as failed; that report marks it missed.
+  // Nobody rings any more meanwhile.
   await tx
     .update(calls)
-    .set({ plan: null })
+    .set({ plan: null, ringingIds: [] })
     .where(and(eq(calls.tenantId, l.tenant.id), eq(calls.id, row.id)))
+  await publishRinging(tx, l.tenant.id, row.ringingIds, [])
   const code = body.lastCode && body.lastCode >= 400 ? body.lastCode : 480
   return reject(code === 408 ? 480 : code, code === 408 ? 'No answer' : reasonFor(code))
 }
@@ -406,6 +426,8 @@ async function attended(
     offeredIds: [callee.id],
     startedAt: now,
     plan: null,
+    // Replaces takes over the callee's live dialog: their phone does not ring.
+    ringingIds: [],
   })
   await publishRouted(tx, l, row)
   return { action: 'direct' }

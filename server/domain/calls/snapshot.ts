@@ -50,7 +50,8 @@ export function gatewayUri(t: TenantRow): string {
 
 /**
  * A call that rings longer than tm's fr_inv_timer (60 s) has ended, whatever reports were lost: a
- * caller dialling out counts as busy only that long.
+ * caller dialling out counts as busy only that long, and a colleague it rings counts as ringing only
+ * that long.
  */
 const RINGING_MAX_MS = 120 * 1000
 
@@ -99,6 +100,7 @@ interface SnapshotDoc {
     registered: boolean
   }[]
   busy: string[]
+  ringing: string[]
   ended: { who: string; at: string }[]
   groups: {
     id: string
@@ -119,13 +121,15 @@ interface SnapshotDoc {
  * used to pay ~10 round trips here (tenant, matrix, employees, registrations, busy, last calls, groups,
  * members, numbers, guest), the larger part of its time on PGlite. The rules are the ones of
  * registeredUsers, busyEmployees and isGuestOf; `guestUser` (a `guest-…` caller) asks whether it is a
- * live guest line of this tenant.
+ * live guest line of this tenant. `forCall` (a SIP Call-ID being routed): that call's own ringing does
+ * not count — a repeated INVITE or the hunt's next set is decided as if its phones were quiet.
  */
 export async function loadRouting(
   q: Queryable,
   by: { domain: string } | { tenantId: string },
   now = new Date(),
   guestUser: string | null = null,
+  forCall: string | null = null,
 ): Promise<{ loaded: Loaded; guest: boolean } | null> {
   const at = (ms: number) => sql`${new Date(now.getTime() - ms).toISOString()}::timestamptz`
   const nowTs = at(0)
@@ -160,6 +164,10 @@ export async function loadRouting(
           WHERE c.tenant_id = t.id AND c.answered_by_id IS NOT NULL
             AND c.state = 'answered' AND c.started_at > ${stale}
         ) b), '[]'::json),
+      'ringing', COALESCE((
+        SELECT json_agg(DISTINCT r.who) FROM calls c CROSS JOIN LATERAL unnest(c.ringing_ids) AS r(who)
+        WHERE c.tenant_id = t.id AND c.state = 'ringing' AND c.started_at > ${ringing}
+          AND (${forCall}::text IS NULL OR c.sip_call_id <> ${forCall}::text)), '[]'::json),
       'ended', COALESCE((
         SELECT json_agg(json_build_object('who', x.who, 'at', x.at)) FROM (
           SELECT who, max(ended_at) AS at FROM (
@@ -202,6 +210,7 @@ export async function loadRouting(
     sipGateway: d.sipGateway,
   }
   const busy = new Set(d.busy)
+  const ringingNow = new Set(d.ringing)
   const ended = new Map(d.ended.map((r) => [r.who, new Date(r.at).getTime()]))
   const employeesOut: RoutingEmployee[] = d.employees.map((e) => ({
     id: e.id,
@@ -210,6 +219,7 @@ export async function loadRouting(
     status: e.status,
     registered: e.registered,
     inCall: busy.has(e.id),
+    ringing: ringingNow.has(e.id),
     lastCallEndedAt: ended.get(e.id) ?? null,
   }))
   const groupsOut: RoutingGroup[] = d.groups.map((g) => ({

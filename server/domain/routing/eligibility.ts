@@ -15,7 +15,8 @@ export type Reach = { ok: true; targets: Target[] } | { ok: false; why: Unreacha
 export function reachEmployee(snapshot: RoutingSnapshot, e: RoutingEmployee): Reach {
   const mobile = e.mobile === null ? null : normalizeNumber(e.mobile)
   const p = presenceOf(presenceInput(snapshot, e))
-  if (p.state === 'on_call') return { ok: false, why: 'busy' }
+  // Ringing for another call counts as busy (C2 no call waiting): a direct call gets 486.
+  if (p.state === 'on_call' || p.state === 'ringing') return { ok: false, why: 'busy' }
   if (p.state === 'unavailable') return { ok: false, why: 'status' }
   if (!p.mayCall) return { ok: false, why: 'offline' }
   const targets: Target[] = []
@@ -36,6 +37,6 @@ export function presenceInput(snapshot: RoutingSnapshot, e: RoutingEmployee): Pr
     line: e.registered,
     mobile: mobile !== null && snapshot.gatewayReachable !== false,
     onCall: e.inCall,
-    ringing: false,
+    ringing: e.ringing === true,
   }
 }

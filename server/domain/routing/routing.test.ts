@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest'
+import { presenceOf } from '../../../contract/presence.ts'
 import { DEFAULT_STATUS_MATRIX } from '../../../contract/status.ts'
 import {
   normalizeNumber,
+  presenceInput,
   type RoutingEmployee,
   type RoutingGroup,
   type RoutingSnapshot,
@@ -161,6 +163,38 @@ describe('C2 no call waiting', () => {
       code: 486,
       reason: 'Busy Here',
     })
+  })
+
+  it('S1 ringing for another call: skipped by a parallel group, the others still ring together', () => {
+    const d = routeCall(snap(team({ bob: { ringing: true } })), client('500'))
+    expect(ringOrder(d)).toEqual([['ann:softphone', 'cat:softphone']])
+  })
+
+  it('S1 ringing for another call: a sequential hunt plans around them', () => {
+    const s = snap(team({ ann: { ringing: true } }), [group({ strategy: 'sequential' })])
+    expect(ringOrder(routeCall(s, client('500')))).toEqual([['bob:softphone'], ['cat:softphone']])
+  })
+
+  it('S1 ringing for another call: a direct call gets 486 (no call waiting), mobile forwarding too', () => {
+    const d = routeCall(snap(team({ bob: { ringing: true, mobile: '+79165554433' } })), client('102'))
+    expect(d).toMatchObject({ action: 'reject', code: 486, reason: 'Busy Here' })
+  })
+
+  it('S1 the presence input carries ringing: the shared rule says "ringing", mayCall false', () => {
+    const s = snap(team({ ann: { ringing: true } }))
+    const [ann, bob] = s.employees
+    if (!ann || !bob) throw new Error('team')
+    expect(presenceOf(presenceInput(s, ann))).toMatchObject({
+      state: 'ringing',
+      mayCall: false,
+      labelKey: 'presence.ringing',
+    })
+    expect(presenceOf(presenceInput(s, bob))).toMatchObject({ state: 'available', mayCall: true })
+  })
+
+  it('C7 a ringing colleague is shown but not selectable as a transfer target (busy)', () => {
+    const list = transferTargets(snap(team({ bob: { ringing: true } })), 'ann')
+    expect(list.find((t) => t.id === 'bob')).toMatchObject({ selectable: false, reason: 'busy' })
   })
 })
 

@@ -16,6 +16,8 @@ export interface RoutingEmployee {
   registered: boolean
   /** In a call right now (C2: no call waiting). */
   inCall: boolean
+  /** Being rung by another call right now (S1 presence "Ringing"; no second call meanwhile). */
+  ringing?: boolean
   /** Epoch ms when their last call ended; null = never called (longest_idle rings them first). */
   lastCallEndedAt: number | null
 }

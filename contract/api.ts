@@ -115,6 +115,7 @@ export interface StatusesResponse {
 export interface HealthResponse {
   ok: true
   db: 'pglite' | 'postgres'
-  sip: 'running' | 'unavailable'
+  /** starting: the server is up and Kamailio is being started (a few seconds after a start). */
+  sip: 'running' | 'starting' | 'unavailable'
   version: string
 }

@@ -57,7 +57,11 @@ describe('presenceOf (S1, C2: one rule for routing, groups, pickers and the app)
     expect(presenceOf({ ...base, status: status('off_work') }).mayChat).toBe(false)
   })
   it('Away allows the mobile only: a registered softphone is not rung, a mobile is', () => {
-    expect(presenceOf({ ...base, status: status('away') }).state).toBe('offline')
+    // Their chosen status, not "Offline": the app may well be open; only the mobile is out of reach.
+    expect(presenceOf({ ...base, status: status('away') })).toMatchObject({
+      state: 'unavailable',
+      labelKey: null,
+    })
     expect(presenceOf({ ...base, status: status('away'), mobile: true }).via).toEqual({
       softphone: false,
       mobile: true,

@@ -10,8 +10,10 @@
  *   on a call ──────────────────────────────▶ on_call      (no call waiting, C2)
  *   ringing ────────────────────────────────▶ ringing
  *   status allows no incoming call ─────────▶ unavailable  (label: the status's own name)
- *   allowed, but no line nor mobile reaches ▶ offline
- *   otherwise ──────────────────────────────▶ available    (label: the status's own name)
+ *   a line or a mobile call reaches them ───▶ available    (label: the status's own name)
+ *   status wants the app, no live line ─────▶ offline
+ *   otherwise (mobile only, no way out) ────▶ unavailable  (label: the status's own name: they
+ *                                                            chose it and their app may be open)
  * ```
  */
 import type { StatusDef } from './status.ts'
@@ -55,7 +57,9 @@ export function presenceOf(p: PresenceInput): Presence {
   if (p.ringing) return { state: 'ringing', mayCall: false, via: none, mayChat, labelKey: 'presence.ringing' }
   if (!allows?.softphoneIn && !allows?.mobileIn)
     return { state: 'unavailable', mayCall: false, via: none, mayChat, labelKey: null }
-  if (!softphone && !mobile)
+  if (softphone || mobile)
+    return { state: 'available', mayCall: true, via: { softphone, mobile }, mayChat, labelKey: null }
+  if (allows.softphoneIn && !p.line)
     return { state: 'offline', mayCall: false, via: none, mayChat, labelKey: 'presence.offline' }
-  return { state: 'available', mayCall: true, via: { softphone, mobile }, mayChat, labelKey: null }
+  return { state: 'unavailable', mayCall: false, via: none, mayChat, labelKey: null }
 }

@@ -48,6 +48,20 @@ async function waitDemoLogins(since, child) {
   }
 }
 
+/** /api/health once Kamailio has started or failed: the server listens a moment before it has. */
+async function settledHealth(url, health) {
+  let last = health
+  const until = Date.now() + 20_000
+  while (Date.now() < until) {
+    last = await fetch(`${url}/api/health`)
+      .then((r) => r.json())
+      .catch(() => last)
+    if (last?.sip !== 'starting') return last
+    await new Promise((r) => setTimeout(r, 200))
+  }
+  return last
+}
+
 async function banner(url, health) {
   const sipUrl = process.env.SIP_WS_URL || `ws://127.0.0.1:${process.env.SIP_WS_PORT || 8088}`
   const lines = [
@@ -116,9 +130,7 @@ async function main() {
           if (bannerShown) return say(`the server is back (run ${run})`)
           bannerShown = true
           await waitDemoLogins(spawnedAt, child)
-          const fresh = await fetch(`${url}/api/health`)
-            .then((r) => r.json())
-            .catch(() => health)
+          const fresh = await settledHealth(url, health)
           await banner(url, fresh)
         })
         .catch((e) => {

@@ -69,6 +69,7 @@ async function main(): Promise<void> {
   ).version
 
   let pbx: Pbx | null = null
+  let pbxStarting = config.kamailio !== 'off'
   const hub = new Hub(db, (e) => console.error('realtime:', redactQueryError(e)))
   await hub.start()
   const app = await buildApp({
@@ -76,7 +77,7 @@ async function main(): Promise<void> {
     secrets,
     hub,
     sipWsUrl: config.sipWsUrl,
-    sipStatus: () => (pbx ? 'running' : 'unavailable'),
+    sipStatus: () => (pbx ? 'running' : pbxStarting ? 'starting' : 'unavailable'),
     distDir: path.join(ROOT, 'dist'),
     // The demo site is a bundle (SIP.js): vite.site.config.ts builds it into dist/site.
     siteDir: path.join(ROOT, 'dist', 'site'),
@@ -111,6 +112,7 @@ async function main(): Promise<void> {
       app.log.error({ err: e }, 'Kamailio did not start; calls are unavailable')
     }
   }
+  pbxStarting = false
   // S1 presence: lines of devices that vanished without un-registering (server/realtime/lines.ts).
   const stopSweep = pbx
     ? startLineSweep({

@@ -1,6 +1,8 @@
 /** What the routes need, and the small helpers every route uses (validate, authenticate). */
+
 import type { FastifyRequest } from 'fastify'
 import * as v from 'valibot'
+import type { HealthResponse } from '../../contract/api.ts'
 import type { Db, Secrets } from '../db/index.ts'
 import { authenticate, type LoginLimits, type Principal } from '../domain/auth/index.ts'
 import { AppError } from '../errors.ts'
@@ -14,7 +16,7 @@ export interface AppDeps {
   hub: Hub
   sipWsUrl: string
   /** Whether Kamailio is up (GET /api/health). */
-  sipStatus: () => 'running' | 'unavailable'
+  sipStatus: () => HealthResponse['sip']
   /** The built PWA (served when it exists) and the demo site. */
   distDir: string
   siteDir: string

@@ -30,7 +30,7 @@ export function Layout(props: RouteSectionProps): JSX.Element {
           {/* A6: offline whenever the device is (events or a failed request), not only while relinking. */}
           <Switch>
             <Match when={offline()}>
-              <span class="conn" role="status">
+              <span class="conn" role="status" title={t('app.offlineHint')} aria-label={t('app.offlineHint')}>
                 {t('app.offline')}
               </span>
             </Match>

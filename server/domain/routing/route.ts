@@ -35,7 +35,12 @@ export function routeCall(snapshot: RoutingSnapshot, request: RouteRequest): Rou
       action: 'reject',
       dialled,
       code: 480,
-      reason: reach.why === 'status' ? 'Status forbids incoming calls' : 'Not registered',
+      reason:
+        reach.why === 'offline'
+          ? 'Not registered'
+          : statusAllows(snapshot.matrix, callee.status, 'mobileIn')
+            ? 'Mobile unreachable'
+            : 'Status forbids incoming calls',
     }
   }
 

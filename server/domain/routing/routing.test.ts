@@ -89,7 +89,7 @@ describe('S1 statuses decide who rings', () => {
     expect(routeCall(s, client('101'))).toMatchObject({
       action: 'reject',
       code: 480,
-      reason: 'Not registered',
+      reason: 'Mobile unreachable',
     })
     const out = routeCall(s, { from: '102', fromIsEmployee: true, to: '8(916)123-45-67' })
     expect(out).toMatchObject({ action: 'reject', code: 480, dialled: { kind: 'external' } })

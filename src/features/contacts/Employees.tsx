@@ -17,7 +17,7 @@ export default function Employees() {
     onlineOnly,
     async (d, only) => {
       const all = await d.employees.orderBy('name').toArray()
-      return only ? all.filter((e) => e.online) : all
+      return only ? all.filter((e) => e.online && e.presence?.state !== 'offline') : all
     },
     [] as EmployeeView[],
   )

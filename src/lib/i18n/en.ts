@@ -2,7 +2,8 @@
 export const en = {
   'app.name': 'Frontline',
   'app.loading': 'Loading…',
-  'app.offline': 'Offline — showing saved data',
+  'app.offline': 'Offline',
+  'app.offlineHint': 'Offline — showing saved data',
   'app.reconnecting': 'Reconnecting…',
   'nav.main': 'Sections',
   'nav.calls': 'Calls',

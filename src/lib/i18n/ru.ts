@@ -4,7 +4,8 @@ import type { MessageKey } from './en.ts'
 export const ru: Record<MessageKey, string> = {
   'app.name': 'Frontline',
   'app.loading': 'Загрузка…',
-  'app.offline': 'Нет сети — показаны сохранённые данные',
+  'app.offline': 'Нет сети',
+  'app.offlineHint': 'Нет сети — показаны сохранённые данные',
   'app.reconnecting': 'Переподключение…',
   'nav.main': 'Разделы',
   'nav.calls': 'Звонки',
@@ -209,7 +210,7 @@ export const ru: Record<MessageKey, string> = {
   'incoming.dialled': 'Звонок на {number}',
   'incoming.accept': 'Принять',
   'incoming.decline': 'Отклонить',
-  'incoming.swipe': 'Смахните зелёную кнопку вправо, чтобы принять',
+  'incoming.swipe': 'Сдвиньте зелёную кнопку вправо — принять',
   'incall.title': 'Разговор: {name}',
   'incall.calling': 'Вызов…',
   'incall.ringing': 'Идёт вызов…',

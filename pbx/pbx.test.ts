@@ -515,7 +515,7 @@ describe('pbx: Kamailio rendered from the template', () => {
     const probe = await rawSip(`ws://127.0.0.1:${wsPort}`)
     try {
       const codes: Record<string, number | undefined> = {}
-      for (const method of ['OPTIONS', 'NOTIFY', 'INFO', 'PUBLISH', 'MESSAGE', 'BYE', 'SUBSCRIBE']) {
+      for (const method of ['OPTIONS', 'NOTIFY', 'INFO', 'PUBLISH', 'MESSAGE', 'BYE', 'PRACK', 'SUBSCRIBE']) {
         for (const user of ['101', '999']) {
           const reply = await probe.request(
             sipRequest({
@@ -523,7 +523,12 @@ describe('pbx: Kamailio rendered from the template', () => {
               ruri: `sip:${user}@${DOMAIN}`,
               from: `sip:someone@${DOMAIN}`,
               to: `sip:${user}@${DOMAIN}`,
-              headers: method === 'NOTIFY' || method === 'SUBSCRIBE' ? ['Event: presence'] : [],
+              headers:
+                method === 'NOTIFY' || method === 'SUBSCRIBE'
+                  ? ['Event: presence']
+                  : method === 'PRACK'
+                    ? ['RAck: 1 1 INVITE']
+                    : [],
             }),
           )
           codes[`${method} ${user}`] = reply?.status
@@ -680,6 +685,122 @@ describe('pbx: Kamailio rendered from the template', () => {
     expect(banned).not.toContain('127.0.0.1"')
     // Everybody else still registers.
     await registered('114')
+  })
+
+  it('in-dialog requests come only from the call’s own two connections: a third one’s INFO/BYE with the right tags is refused', async () => {
+    let calleeSession: Invitation | null = null
+    const callee = await registered('120', {
+      onInvite: (inv) => {
+        calleeSession = inv
+        void inv.accept()
+      },
+    })
+    const caller = await registered('121')
+    routeAnswer = { action: 'relay', targets: [`sip:120@${DOMAIN}`] }
+    const calleeTap = tap(callee)
+    const callerTap = tap(caller)
+    const inviter = new Inviter(caller, UserAgent.makeURI(`sip:120@${DOMAIN}`)!)
+    const up = new Promise<void>((r) =>
+      inviter.stateChange.addListener((s) => s === SessionState.Established && r()),
+    )
+    await inviter.invite()
+    await up
+    for (let i = 0; i < 100 && !calleeTap.seen.some((m) => m.startsWith('ACK ')); i++) {
+      await new Promise((r) => setTimeout(r, 20))
+    }
+    // SIP.js's dialogs (core Dialog) hold the route set and CSeq the typed Session interface leaves out.
+    type Dlg = NonNullable<Inviter['dialog']> & { routeSet: string[]; localSequenceNumber: number }
+    const callerDialog = inviter.dialog as Dlg
+    const calleeDialog = calleeSession!.dialog as Dlg
+    const callId = callerDialog.callId
+    const requests = (seen: string[]) => seen.filter((m) => !m.startsWith('SIP/2.0') && !m.startsWith('ACK '))
+    const before = { caller: requests(callerTap.seen).length, callee: requests(calleeTap.seen).length }
+    const probe = await rawSip(`ws://127.0.0.1:${wsPort}`)
+    try {
+      const codes: Record<string, number | undefined> = {}
+      // Both directions: as the caller towards the callee, and as the callee towards the caller.
+      for (const [dir, d] of [
+        ['as caller', callerDialog],
+        ['as callee', calleeDialog],
+      ] as const) {
+        for (const method of ['INFO', 'BYE']) {
+          const reply = await probe.request(
+            sipRequest({
+              method,
+              callId,
+              ruri: d.remoteTarget.toString(),
+              from: d.localURI.toString(),
+              fromTag: d.localTag,
+              to: d.remoteURI.toString(),
+              toTag: d.remoteTag,
+              cseq: d.localSequenceNumber + 10,
+              headers: d.routeSet.map((r) => `Route: ${r}`),
+            }),
+          )
+          codes[`${method} ${dir}`] = reply?.status
+        }
+      }
+      for (const [k, code] of Object.entries(codes)) expect(code, k).toBe(403)
+      // Nothing reached either phone; the call is still up on both sides.
+      expect(requests(callerTap.seen)).toHaveLength(before.caller)
+      expect(requests(calleeTap.seen)).toHaveLength(before.callee)
+      expect(inviter.state).toBe(SessionState.Established)
+      expect(calleeSession!.state).toBe(SessionState.Established)
+    } finally {
+      probe.close()
+    }
+    // From its own connection, a side aiming a request at a foreign host gets 477 (pbx/README.md).
+    for (const ruri of ['sip:x@127.0.0.1:9099', 'sip:x@127.0.0.1:9099;transport=tcp']) {
+      const branch = `z9hG4bK-foreign-${Math.random().toString(36).slice(2)}`
+      caller.transport.send(
+        [
+          `INFO ${ruri} SIP/2.0`,
+          `Via: SIP/2.0/WS own.invalid;branch=${branch}`,
+          'Max-Forwards: 70',
+          `From: <${callerDialog.localURI}>;tag=${callerDialog.localTag}`,
+          `To: <${callerDialog.remoteURI}>;tag=${callerDialog.remoteTag}`,
+          `Call-ID: ${callId}`,
+          `CSeq: ${callerDialog.localSequenceNumber + 20} INFO`,
+          ...callerDialog.routeSet.map((r) => `Route: ${r}`),
+          'Content-Length: 0',
+          '',
+          '',
+        ].join('\r\n'),
+      )
+      let reply: string | undefined
+      for (let i = 0; i < 250 && !reply; i++) {
+        reply = callerTap.seen.find((m) => m.startsWith('SIP/2.0') && m.includes(branch))
+        if (!reply) await new Promise((r) => setTimeout(r, 20))
+      }
+      expect(reply?.split('\r\n')[0], ruri).toMatch(/^SIP\/2\.0 477 /)
+    }
+    // The real sides still talk: INFO from the caller, a re-INVITE (hold) from the callee.
+    const answered = (send: (o: { requestDelegate: object }) => unknown) =>
+      new Promise<number>((r) => {
+        void send({
+          requestDelegate: {
+            onAccept: (res: { message: { statusCode?: number } }) => r(res.message.statusCode ?? 0),
+            onReject: (res: { message: { statusCode?: number } }) => r(res.message.statusCode ?? 0),
+          },
+        })
+      })
+    expect(await answered((o) => inviter.info(o))).toBe(200)
+    expect(await answered((o) => calleeSession!.invite(o))).toBe(200)
+    // A real BYE ends it on both sides.
+    const ended = new Promise<void>((r) =>
+      calleeSession!.stateChange.addListener((s) => s === SessionState.Terminated && r()),
+    )
+    expect(await answered((o) => inviter.bye(o))).toBe(200)
+    await ended
+    // The server hears of one end, the real one (the refused BYEs touched no dialog state).
+    const ends = () =>
+      calls.filter(
+        (c) => c.path === '/internal/sip/dialog' && c.body.event === 'end' && c.body.callId === callId,
+      )
+    for (let i = 0; i < 250 && ends().length === 0; i++) await new Promise((r) => setTimeout(r, 20))
+    expect(ends()).toHaveLength(1)
+    callerTap.restore()
+    calleeTap.restore()
   })
 
   it('CANCEL while ringing reaches the callee; the caller gets 487 (ACK for a negative reply)', async () => {

@@ -145,6 +145,9 @@ export function sipRequest(o: {
   from: string
   to: string
   toTag?: string
+  /** The From-tag (default: a fresh one), e.g. a live call's own. */
+  fromTag?: string
+  cseq?: number
   headers?: string[]
   body?: string
   callId?: string
@@ -155,10 +158,10 @@ export function sipRequest(o: {
     `${o.method} ${o.ruri} SIP/2.0`,
     `Via: SIP/2.0/WS probe${seq}.invalid;branch=z9hG4bK-probe-${Date.now()}-${seq}`,
     'Max-Forwards: 70',
-    `From: <${o.from}>;tag=probe${seq}`,
+    `From: <${o.from}>;tag=${o.fromTag ?? `probe${seq}`}`,
     `To: <${o.to}>${o.toTag ? `;tag=${o.toTag}` : ''}`,
     `Call-ID: ${o.callId ?? `probe-${Date.now()}-${seq}`}`,
-    `CSeq: 1 ${o.method}`,
+    `CSeq: ${o.cseq ?? 1} ${o.method}`,
     `Contact: <sip:probe@probe${seq}.invalid;transport=ws>`,
     ...(o.headers ?? []),
     `Content-Length: ${Buffer.byteLength(body)}`,

@@ -307,6 +307,27 @@ describe.each(targets)('/api/ws on $name', (target) => {
     }
   })
 
+  it('frames piling up behind an auth in progress are bounded: past 32 the socket closes with 4401', async () => {
+    let release!: () => void
+    const gate = new Promise<void>((r) => {
+      release = r
+    })
+    const real = f.hub.source.lastSeq.bind(f.hub.source)
+    const spy = vi.spyOn(f.hub.source, 'lastSeq').mockImplementationOnce(async (t) => {
+      await gate
+      return real(t)
+    })
+    try {
+      const c = await connect(f.app)
+      c.ws.send(JSON.stringify({ type: 'auth', token }))
+      for (let i = 0; i < 40; i++) c.ws.send(JSON.stringify({ type: 'ping' }))
+      expect(await c.closed).toBe(4401)
+    } finally {
+      release()
+      spy.mockRestore()
+    }
+  })
+
   it('a database error during auth closes with 1011 (retry), not 4401 (revoked)', async () => {
     const spy = vi.spyOn(f.db.orm, 'select').mockImplementationOnce(() => {
       throw new Error('connection terminated')

@@ -39,6 +39,12 @@ export type ServerEvent = {
 export type ServerControl =
   | { kind: 'ready'; lastSeq: number }
   | { kind: 'live'; lastSeq: number }
+  /**
+   * Answer to a `resume` from past the server's last seq (the client's seq came from a reset or
+   * restored database, or another server): its mirror is stale. Start over: drop the mirrored data,
+   * reload it over REST and send `resume` again with this `lastSeq`.
+   */
+  | { kind: 'reset'; lastSeq: number }
   | { kind: 'error'; code: string; message: string }
   | { kind: 'pong' }
 

@@ -19,7 +19,7 @@ import { recordRoutes } from './http/route-table.ts'
 import { siteRoutes } from './http/site.ts'
 import { staticRoutes } from './http/static.ts'
 import { statusRoutes } from './http/statuses.ts'
-import { wsRoutes } from './http/ws.ts'
+import { wsErrorHandler, wsRoutes } from './http/ws.ts'
 
 export type { AppDeps } from './http/context.ts'
 
@@ -91,7 +91,7 @@ export async function buildApp(
     // The app needs its microphone; the default COEP would block nothing we use but costs nothing to keep off.
     crossOriginEmbedderPolicy: false,
   })
-  await app.register(websocket, { options: { maxPayload: BODY_LIMIT } })
+  await app.register(websocket, { options: { maxPayload: BODY_LIMIT }, errorHandler: wsErrorHandler })
 
   app.get(
     '/api/health',

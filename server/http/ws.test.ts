@@ -1,4 +1,5 @@
 import path from 'node:path'
+import { PassThrough } from 'node:stream'
 import { eq } from 'drizzle-orm'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
@@ -247,6 +248,86 @@ describe.each(targets)('/api/ws on $name', (target) => {
     expect(await closedWithin(c)).toBe(4401)
   })
 
+  it('a resume from ahead of the feed (stale seq from a reset or restored server) gets `reset`, not `live`', async () => {
+    const c = await connect(f.app)
+    c.send({ type: 'auth', token })
+    const [ready] = await c.waitFor((m) => m.length >= 1)
+    const last = (ready as { lastSeq: number }).lastSeq
+    c.send({ type: 'resume', since: last + 1000 })
+    await c.waitFor((m) => m.length >= 2)
+    expect(c.msgs[1]).toEqual({ kind: 'reset', lastSeq: last })
+    // The client starts over from the server's real position and gets what follows.
+    c.send({ type: 'resume', since: last })
+    await c.waitFor((m) => m.some((x) => x.kind === 'live'))
+    expect(c.msgs.at(-1)).toEqual({ kind: 'live', lastSeq: last })
+    await setStatus('break')
+    await c.waitFor((m) => events(m).length === 1)
+    expect(events(c.msgs)[0]!.seq).toBeGreaterThan(last)
+    c.ws.close()
+  })
+
+  it('messages sent right after auth, before `ready`, are answered in order once auth completes', async () => {
+    // Hold the auth step (its last query) until all three frames have reached the server.
+    const real = f.hub.source.lastSeq.bind(f.hub.source)
+    const probe = await connect(f.app)
+    probe.send({ type: 'auth', token })
+    const last = ((await probe.waitFor((m) => m.length >= 1))[0] as { lastSeq: number }).lastSeq
+    probe.ws.close()
+    for (let round = 0; round < 5; round++) {
+      let release!: () => void
+      const gate = new Promise<void>((r) => {
+        release = r
+      })
+      let entered!: () => void
+      const held = new Promise<void>((r) => {
+        entered = r
+      })
+      const spy = vi.spyOn(f.hub.source, 'lastSeq').mockImplementationOnce(async (t) => {
+        entered()
+        await gate
+        return real(t)
+      })
+      try {
+        const c = await connect(f.app)
+        c.ws.send(JSON.stringify({ type: 'auth', token }))
+        c.ws.send(JSON.stringify({ type: 'resume', since: last }))
+        c.ws.send(JSON.stringify({ type: 'ping' }))
+        await held
+        // A round trip on the same socket proves the two frames after auth were read by the server.
+        const pong = new Promise<void>((r) => c.ws.once('pong', () => r()))
+        c.ws.ping()
+        await pong
+        release()
+        await c.waitFor((m) => m.length >= 3)
+        expect(c.msgs.map((m) => m.kind)).toEqual(['ready', 'live', 'pong'])
+        c.ws.close()
+      } finally {
+        spy.mockRestore()
+      }
+    }
+  })
+
+  it('frames piling up behind an auth in progress are bounded: past 32 the socket closes with 4401', async () => {
+    let release!: () => void
+    const gate = new Promise<void>((r) => {
+      release = r
+    })
+    const real = f.hub.source.lastSeq.bind(f.hub.source)
+    const spy = vi.spyOn(f.hub.source, 'lastSeq').mockImplementationOnce(async (t) => {
+      await gate
+      return real(t)
+    })
+    try {
+      const c = await connect(f.app)
+      c.ws.send(JSON.stringify({ type: 'auth', token }))
+      for (let i = 0; i < 40; i++) c.ws.send(JSON.stringify({ type: 'ping' }))
+      expect(await c.closed).toBe(4401)
+    } finally {
+      release()
+      spy.mockRestore()
+    }
+  })
+
   it('a database error during auth closes with 1011 (retry), not 4401 (revoked)', async () => {
     const spy = vi.spyOn(f.db.orm, 'select').mockImplementationOnce(() => {
       throw new Error('connection terminated')
@@ -271,5 +352,44 @@ describe.each(targets)('/api/ws on $name', (target) => {
     // The token itself is fine: the next attempt succeeds.
     const ok = await liveSocket(f.app, token)
     ok.ws.close()
+  })
+})
+
+describe('/api/ws client faults in the log', () => {
+  it('a 5 MB frame from an unauthenticated client is one short info line, no error-level entry', async () => {
+    const t = await targets[0]!.open()
+    const hub = new Hub(t.db)
+    const lines: string[] = []
+    const logStream = new PassThrough()
+    logStream.on('data', (b: Buffer) => lines.push(...b.toString().split('\n').filter(Boolean)))
+    const app = await buildApp({
+      db: t.db,
+      secrets: { sipSecret: 'test-sip', internalSecret: 'test-internal' },
+      hub,
+      sipWsUrl: 'ws://127.0.0.1:8088',
+      sipStatus: () => 'unavailable',
+      distDir: '/nonexistent',
+      siteDir: '/nonexistent',
+      version: 'test',
+      logLevel: 'debug',
+      logStream,
+    })
+    await app.ready()
+    try {
+      const c = await connect(app)
+      c.ws.send('x'.repeat(5 * 1024 * 1024))
+      expect(await c.closed).not.toBe(1000)
+      await new Promise((r) => setImmediate(r))
+      const entries = lines.map((l) => JSON.parse(l) as { level: number; msg: string; err?: unknown })
+      expect(entries.filter((e) => e.level >= 50)).toEqual([])
+      const fault = entries.filter((e) => e.msg.includes('client fault'))
+      expect(fault.length).toBe(1)
+      expect(fault[0]!.level).toBe(30)
+      expect(fault[0]!.err).toBeUndefined()
+      expect(lines.find((l) => l.includes('client fault'))).not.toMatch(/\n|\\n {4}at /)
+    } finally {
+      await app.close()
+      await t.dispose()
+    }
   })
 })

@@ -1,5 +1,5 @@
 /** /api/ws (docs/api.md): auth as the first message, resume from seq, then the live stream. */
-import type { FastifyInstance } from 'fastify'
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import * as v from 'valibot'
 import { errorMessage } from '../../contract/errors.ts'
 import { ClientMessageSchema, type ServerMessage } from '../../contract/events.ts'
@@ -9,10 +9,38 @@ import { FeedConnection } from '../realtime/feed.ts'
 import type { AppDeps } from './context.ts'
 
 const AUTH_TIMEOUT_MS = 10_000
+/** Frames a client may send before its auth completes (they are answered in order afterwards). */
+const MAX_PENDING = 32
 /** Close code for a bad first message or a bad token (docs/api.md). */
 export const WS_UNAUTHORIZED = 4401
 /** Close code for a server-side failure (e.g. the database): the client just reconnects. */
 export const WS_INTERNAL_ERROR = 1011
+
+/** Socket-level errors a client causes (ws protocol violations, a dropped connection): not our fault. */
+const CLIENT_NET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED'])
+function isClientFault(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code
+  return typeof code === 'string' && (code.startsWith('WS_ERR_') || CLIENT_NET_CODES.has(code))
+}
+
+/**
+ * @fastify/websocket's errorHandler. A frame too big, bad UTF-8, a bad opcode or a reset connection is
+ * the client's doing: one short info line (anyone could otherwise fill the error log); anything else
+ * is ours and logged as an error with its stack. Either way the socket is dropped.
+ */
+export function wsErrorHandler(
+  error: Error,
+  socket: { terminate(): void },
+  req: { log: FastifyBaseLogger },
+): void {
+  if (isClientFault(error))
+    req.log.info(
+      { code: (error as { code?: string }).code },
+      `ws: client fault: ${error.message.slice(0, 100)}`,
+    )
+  else req.log.error({ err: error }, 'ws: socket error')
+  socket.terminate()
+}
 
 /** Registers the WebSocket route. */
 export function wsRoutes(app: FastifyInstance, deps: AppDeps): void {
@@ -20,7 +48,10 @@ export function wsRoutes(app: FastifyInstance, deps: AppDeps): void {
     let who: Principal | null = null
     let feed: FeedConnection | null = null
     let remove: (() => void) | null = null
-    let authing = false
+    // Every frame is handled after the previous one finished, so frames sent right after `auth`
+    // (before `ready`) are answered in order once it completes, never dropped.
+    let chain: Promise<void> = Promise.resolve()
+    let pending = 0
     const send = (m: ServerMessage) => {
       if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(m))
     }
@@ -37,6 +68,7 @@ export function wsRoutes(app: FastifyInstance, deps: AppDeps): void {
       socket.close(WS_INTERNAL_ERROR, 'server error')
     }
     const onMessage = async (data: unknown, isBinary: boolean) => {
+      if (socket.readyState !== socket.OPEN) return
       let msg: v.InferOutput<typeof ClientMessageSchema> | null = null
       try {
         const parsed = v.safeParse(ClientMessageSchema, isBinary ? null : JSON.parse(String(data)))
@@ -46,9 +78,7 @@ export function wsRoutes(app: FastifyInstance, deps: AppDeps): void {
       }
       if (!who) {
         // Until authenticated, anything but a valid auth closes the socket.
-        if (authing) return
         if (msg?.type !== 'auth') return socket.close(WS_UNAUTHORIZED, 'auth required')
-        authing = true
         let p: Principal
         try {
           p = await authenticate(deps.db.orm, msg.token)
@@ -89,7 +119,14 @@ export function wsRoutes(app: FastifyInstance, deps: AppDeps): void {
         bad()
     }
     socket.on('message', (data, isBinary) => {
-      onMessage(data, isBinary).catch((e: unknown) => fail(e, 'message'))
+      // Before auth completes the queue is bounded: an unauthenticated client cannot pile up work.
+      if (!who && ++pending > MAX_PENDING) return socket.close(WS_UNAUTHORIZED, 'auth required')
+      chain = chain
+        .then(() => onMessage(data, isBinary))
+        .catch((e: unknown) => fail(e, 'message'))
+        .finally(() => {
+          if (pending > 0) pending--
+        })
     })
   })
 }

@@ -96,3 +96,26 @@ describe('FeedConnection resume', () => {
     expect(seqs(out)).toEqual(['live'])
   })
 })
+
+describe('FeedConnection resume from ahead of the feed', () => {
+  it('a since past the last seq gets `reset` with the real last seq; a resume from there then works', async () => {
+    const log = [1, 2, 3].map(ev)
+    const out: ServerMessage[] = []
+    const c = new FeedConnection('t', (m) => out.push(m), memorySource(log))
+    expect(await c.resume(1000)).toBe(true)
+    expect(out).toEqual([{ kind: 'reset', lastSeq: 3 }])
+    expect(c.state).toBe('ready')
+    // Nothing is sent before the client resumes again.
+    c.deliver(ev(4))
+    log.push(ev(4))
+    expect(out.length).toBe(1)
+    expect(await c.resume(3)).toBe(true)
+    expect(seqs(out.slice(1))).toEqual([4, 'live'])
+  })
+  it('a since equal to the last seq is just live', async () => {
+    const out: ServerMessage[] = []
+    const c = new FeedConnection('t', (m) => out.push(m), memorySource([1, 2].map(ev)))
+    await c.resume(2)
+    expect(out).toEqual([{ kind: 'live', lastSeq: 2 }])
+  })
+})

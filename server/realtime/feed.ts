@@ -6,6 +6,8 @@
  *     │                          │                        │
  *     └──────────── close ───────┴────────────────────────┴──▶ closed
  *
+ * A `since` past the tenant's last seq goes back to `ready` with `reset` (the client starts over).
+ *
  * Why the buffer: an event can commit while the backlog query runs; its NOTIFY then arrives during
  * `replaying`. It is held and sent after the backlog unless the backlog already had it (dedupe by
  * seq). Events of one tenant commit in seq order (db/events.ts), so `seq <= lastSent` means "seen".
@@ -40,6 +42,16 @@ export class FeedConnection {
   async resume(since: number): Promise<boolean> {
     if (this.state !== 'ready') return false
     this.state = 'replaying'
+    // A seq this feed never reached: echoing it as `live` would make the client skip every event up
+    // to it. Tell it to start over; the feed stays `ready` for its next resume.
+    const last = await this.source.lastSeq(this.tenantId)
+    if ((this.state as FeedState) === 'closed') return true
+    if (since > last) {
+      this.state = 'ready'
+      this.buffer = []
+      this.send({ kind: 'reset', lastSeq: last })
+      return true
+    }
     let cursor = since
     this.lastSent = cursor
     for (;;) {

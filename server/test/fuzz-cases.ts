@@ -136,7 +136,9 @@ export async function wsSession(base: string, frames: Frame[], tokens: Record<To
     if (a.msg.kind === 'ready') authed = true
     if (a.msg.kind === 'live') resumed = true
     if (a.msg.kind === 'error' && a.msg.code === 'E_INTERNAL') problems.push(`E_INTERNAL after ${what}`)
-    if (expectLive && a.msg.kind !== 'live')
+    // A resume from past the feed's last seq is answered `reset` with that seq (the client starts over).
+    const reset = a.msg.kind === 'reset' && a.msg.lastSeq < (f.kind === 'resume' ? Number(f.since) : 0)
+    if (expectLive && a.msg.kind !== 'live' && !reset)
       problems.push(`resume refused: ${what} → ${JSON.stringify(a.msg)}`)
   }
   ws.terminate()

@@ -59,7 +59,11 @@ export function startRuntime(): void {
           token: acc.token,
           db,
           onEvent,
-          onResetLocal: () => void refreshContacts(db),
+          // First start, or the mirror came from another feed (dropped by the link): reload snapshots.
+          onResetLocal: () => {
+            void refreshContacts(db)
+            void loadStatuses(db)
+          },
           onUnauthorized: () => void markRevoked(acc.token),
         })
         const state = link.state

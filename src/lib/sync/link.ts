@@ -19,6 +19,20 @@ export interface LinkOptions {
 
 const PING_EVERY_MS = 25_000
 
+/**
+ * The mirror was filled from another feed (the server's data was reset or restored): drop what the
+ * feed wrote — the call history and the status matrix; employees are replaced by the snapshot reload
+ * (`onResetLocal`) — and take the server's seq, in one transaction. Unsent work (outbox, recordings)
+ * is the operator's and stays.
+ */
+export async function dropMirror(db: FrontlineDb, since: number): Promise<void> {
+  await db.transaction('rw', [db.meta, db.calls], async () => {
+    await db.calls.clear()
+    await db.meta.delete('statuses')
+    await setMeta(db, 'lastSeq', since)
+  })
+}
+
 /** A running link with its state as a signal; `stop()` ends it. */
 export interface Link {
   state: () => LinkState
@@ -50,7 +64,8 @@ export function startLink(opts: LinkOptions): Link {
         break
       case 'sendResume':
         queue = queue.then(async () => {
-          if (e.resetLocal) await setMeta(opts.db, 'lastSeq', e.since)
+          if (e.dropMirror) await dropMirror(opts.db, e.since)
+          else if (e.resetLocal) await setMeta(opts.db, 'lastSeq', e.since)
           send({ type: 'resume', since: e.since })
           if (e.resetLocal) opts.onResetLocal()
         })
@@ -118,6 +133,9 @@ export function startLink(opts: LinkOptions): Link {
         break
       case 'live':
         queue = queue.then(() => feed({ type: 'live' }))
+        break
+      case 'reset':
+        queue = queue.then(() => feed({ type: 'reset', serverLastSeq: msg.lastSeq }))
         break
       case 'event':
         queue = queue

@@ -22,14 +22,14 @@ function run(inputs: LinkInput[], from: LinkState = { kind: 'idle' }) {
 
 describe('resumePoint', () => {
   it('first connect skips the backlog and asks for snapshots', () => {
-    expect(resumePoint(undefined, 42)).toEqual({ since: 42, resetLocal: true })
+    expect(resumePoint(undefined, 42)).toEqual({ since: 42, resetLocal: true, dropMirror: false })
   })
   it('reconnect resumes from the last applied seq', () => {
-    expect(resumePoint(40, 42)).toEqual({ since: 40, resetLocal: false })
-    expect(resumePoint(42, 42)).toEqual({ since: 42, resetLocal: false })
+    expect(resumePoint(40, 42)).toEqual({ since: 40, resetLocal: false, dropMirror: false })
+    expect(resumePoint(42, 42)).toEqual({ since: 42, resetLocal: false, dropMirror: false })
   })
   it('a server whose feed is behind ours was reset: start over', () => {
-    expect(resumePoint(100, 7)).toEqual({ since: 7, resetLocal: true })
+    expect(resumePoint(100, 7)).toEqual({ since: 7, resetLocal: true, dropMirror: true })
   })
 })
 
@@ -64,8 +64,25 @@ describe('step', () => {
     expect(effects).toEqual([
       { type: 'connect' },
       { type: 'sendAuth' },
-      { type: 'sendResume', since: 4, resetLocal: false },
+      { type: 'sendResume', since: 4, resetLocal: false, dropMirror: false },
     ])
+  })
+  it('a `reset` answer to resume drops the mirror and resumes from the server’s real last seq', () => {
+    const { s, effects } = run([
+      { type: 'start' },
+      { type: 'open' },
+      // A race or another client: ready said 21, yet our resume from 21 was past the feed.
+      { type: 'ready', serverLastSeq: 21, storedSeq: 21 },
+      { type: 'reset', serverLastSeq: 5 },
+      { type: 'live' },
+    ])
+    expect(s).toEqual({ kind: 'live', since: 5 })
+    expect(effects.slice(2)).toEqual([
+      { type: 'sendResume', since: 21, resetLocal: false, dropMirror: false },
+      { type: 'sendResume', since: 5, resetLocal: true, dropMirror: true },
+    ])
+    // Outside a resume it means nothing.
+    expect(step({ kind: 'live', since: 1 }, { type: 'reset', serverLastSeq: 0 }).effects).toEqual([])
   })
   it('a failing connect backs off further each time; a healthy one resets the backoff', () => {
     let r = run([{ type: 'start' }, { type: 'close', code: 1006 }])

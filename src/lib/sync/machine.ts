@@ -9,6 +9,9 @@
  *                       │ retry (after backoff)          close 4401 (bad token) from anywhere
  *                       └──────────▶ connecting          ───────────────────────────▶ unauthorized
  *
+ * In `resuming`, `reset{lastSeq}` (our seq is past the server's feed) drops the mirror and resumes
+ * again from the server's lastSeq.
+ *
  * Pure: no sockets, no timers. The link (link.ts) feeds inputs in and performs the effects.
  */
 
@@ -26,6 +29,8 @@ export type LinkInput =
   | { type: 'open' }
   | { type: 'ready'; serverLastSeq: number; storedSeq: number | undefined }
   | { type: 'live' }
+  /** The server's feed is behind the seq we resumed from: our mirror is stale. */
+  | { type: 'reset'; serverLastSeq: number }
   | { type: 'close'; code: number }
   | { type: 'retry' }
   | { type: 'stop' }
@@ -34,7 +39,11 @@ export type LinkInput =
 export type LinkEffect =
   | { type: 'connect' }
   | { type: 'sendAuth' }
-  | { type: 'sendResume'; since: number; resetLocal: boolean }
+  /**
+   * Store `since` as the applied seq when `resetLocal` (and reload snapshots over REST); `dropMirror`:
+   * the mirror came from another feed (server reset or restored) — also drop what the feed filled in.
+   */
+  | { type: 'sendResume'; since: number; resetLocal: boolean; dropMirror: boolean }
   | { type: 'schedule'; delayMs: number }
   | { type: 'disconnect' }
   | { type: 'unauthorized' }
@@ -56,10 +65,10 @@ export function backoffMs(attempt: number, jitter = 0): number {
 export function resumePoint(
   storedSeq: number | undefined,
   serverLastSeq: number,
-): { since: number; resetLocal: boolean } {
-  if (storedSeq === undefined) return { since: serverLastSeq, resetLocal: true }
-  if (storedSeq > serverLastSeq) return { since: serverLastSeq, resetLocal: true }
-  return { since: storedSeq, resetLocal: false }
+): { since: number; resetLocal: boolean; dropMirror: boolean } {
+  if (storedSeq === undefined) return { since: serverLastSeq, resetLocal: true, dropMirror: false }
+  if (storedSeq > serverLastSeq) return { since: serverLastSeq, resetLocal: true, dropMirror: true }
+  return { since: storedSeq, resetLocal: false, dropMirror: false }
 }
 
 /** Apply an event only if it is newer than the last one applied (resume may repeat the boundary). */
@@ -92,7 +101,16 @@ export function step(
       const r = resumePoint(input.storedSeq, input.serverLastSeq)
       return {
         state: { kind: 'resuming', since: r.since },
-        effects: [{ type: 'sendResume', since: r.since, resetLocal: r.resetLocal }],
+        effects: [{ type: 'sendResume', ...r }],
+      }
+    }
+    case 'reset': {
+      if (s.kind !== 'resuming' || !Number.isSafeInteger(input.serverLastSeq) || input.serverLastSeq < 0)
+        return stay
+      const since = input.serverLastSeq
+      return {
+        state: { kind: 'resuming', since },
+        effects: [{ type: 'sendResume', since, resetLocal: true, dropMirror: true }],
       }
     }
     case 'live':

@@ -134,7 +134,11 @@ export function writeDemoLogins(dataDir: string, url: string, password: string):
     accounts: DEMO_ACCOUNTS.map(({ login, role, name, extension }) => ({ login, role, name, extension })),
   }
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 })
-  fs.writeFileSync(file, `${JSON.stringify(body, null, 2)}\n`, { mode: 0o600 })
-  fs.chmodSync(file, 0o600)
+  // Written aside and renamed: `npm start` and the e2e fixtures read it while the server starts, and
+  // must never see it half written (an empty file was read under load).
+  const tmp = `${file}.${process.pid}.tmp`
+  fs.writeFileSync(tmp, `${JSON.stringify(body, null, 2)}\n`, { mode: 0o600 })
+  fs.chmodSync(tmp, 0o600)
+  fs.renameSync(tmp, file)
   return file
 }

@@ -134,11 +134,19 @@ export function checkConfig(binary: string, cfgFile: string): string {
 
 /** JSON-RPC call to Kamailio's /RPC (jsonrpcs over xhttp; needs the internal secret header). */
 export async function rpc(wsPort: number, internalSecret: string, method: string, params: unknown[] = []) {
-  const res = await fetch(`http://127.0.0.1:${wsPort}/RPC`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-internal-secret': internalSecret },
-    body: JSON.stringify({ jsonrpc: '2.0', method, params, id: 1 }),
-    signal: AbortSignal.timeout(2000),
+  const ask = () =>
+    fetch(`http://127.0.0.1:${wsPort}/RPC`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-internal-secret': internalSecret },
+      body: JSON.stringify({ jsonrpc: '2.0', method, params, id: 1 }),
+      signal: AbortSignal.timeout(2000),
+    })
+  // Kamailio closes an idle keep-alive connection as it likes; a request that went out on one it had
+  // just closed fails with "other side closed" (seen under load). Our RPCs are reads: ask once more.
+  const res = await ask().catch((e: unknown) => {
+    const code = (e as { cause?: { code?: string } }).cause?.code
+    if (code === 'UND_ERR_SOCKET' || code === 'ECONNRESET') return ask()
+    throw e
   })
   if (!res.ok) throw new Error(`pbx: /RPC ${method} answered HTTP ${res.status}`)
   const body = (await res.json()) as { result?: unknown; error?: { message: string } }

@@ -56,7 +56,11 @@ export const test = base.extend<{ server: FrontlineServer }, { pbx: boolean; wor
       const port = await freePort()
       const sipWsPort = await freePort()
       let current = await launchServer({ port, dataDir, pbx, sipWsPort })
-      const demo = await readDemoLogins(dataDir)
+      // A worker whose set-up fails must not leave its server running (one did, after a bad read).
+      const demo = await readDemoLogins(dataDir).catch(async (e: unknown) => {
+        await stopServer(current.child)
+        throw e
+      })
       const server: FrontlineServer = {
         baseURL: `http://127.0.0.1:${port}`,
         password: demo.password,

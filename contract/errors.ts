@@ -56,6 +56,26 @@ export const ERRORS = {
     en: 'This company has no phone line.',
     ru: 'У этой компании нет телефонной линии.',
   },
+  E_CHAT_TAKEN: {
+    status: 409,
+    en: 'Another operator has already taken this chat.',
+    ru: 'Этот чат уже принял другой оператор.',
+  },
+  E_CHAT_CLOSED: {
+    status: 409,
+    en: 'This conversation has ended.',
+    ru: 'Этот диалог завершён.',
+  },
+  E_VISITOR_TOKEN: {
+    status: 401,
+    en: 'Your chat session has expired. Reload the page.',
+    ru: 'Сессия чата истекла. Обновите страницу.',
+  },
+  E_CHANNEL_OFF: {
+    status: 409,
+    en: 'This channel is not connected.',
+    ru: 'Этот канал не подключён.',
+  },
   E_NOT_FOUND: { status: 404, en: 'Not found.', ru: 'Не найдено.' },
   E_INTERNAL: {
     status: 500,

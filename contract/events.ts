@@ -5,6 +5,7 @@
  */
 import * as v from 'valibot'
 import type { CallView } from './calls.ts'
+import type { ChatView, MessageView, TemplateView } from './chats.ts'
 import type { StatusMatrix } from './status.ts'
 import { text } from './text.ts'
 
@@ -28,6 +29,15 @@ export type EventPayloads = {
   'line.busy': { employeeId: string; busy: boolean; callId: string | null }
   /** S1: what routing knows about an employee changed (their line registered or went away). */
   'presence.changed': { employeeId: string }
+  /** T2/T3: a chat appeared, was taken, completed, or its read markers moved. */
+  'chat.updated': { chat: ChatView }
+  /** T4: a message was added to a chat (by the client, an operator or the system). */
+  'chat.message': { message: MessageView }
+  /** T4: a message's delivery state changed (delivered to the widget, read there, failed). */
+  'message.updated': { message: MessageView }
+  /** T5: a template the receiver may use was created or changed; `deleted` removes it. */
+  'template.updated': { template: TemplateView }
+  'template.deleted': { id: string }
 }
 export type EventType = keyof EventPayloads
 

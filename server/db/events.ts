@@ -2,7 +2,9 @@
 import { and, asc, eq, gt, sql } from 'drizzle-orm'
 import type { EventPayloads, EventType, ServerEvent } from '../../contract/events.ts'
 import type { Queryable } from './client.ts'
-import { events } from './schema.ts'
+import { type Audience, events } from './schema.ts'
+
+export type { Audience }
 
 /** The LISTEN/NOTIFY channel; the payload is the event's seq. */
 export const EVENTS_CHANNEL = 'frontline_events'
@@ -17,9 +19,10 @@ export async function appendEvent<K extends EventType>(
   tenantId: string,
   type: K,
   payload: EventPayloads[K],
+  audience: Audience | null = null,
 ): Promise<ServerEvent> {
   await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`events:${tenantId}`}))`)
-  const [row] = await tx.insert(events).values({ tenantId, type, payload }).returning()
+  const [row] = await tx.insert(events).values({ tenantId, type, payload, audience }).returning()
   if (!row) throw new Error('event insert returned nothing')
   await tx.execute(sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${String(row.seq)})`)
   return toServerEvent(row)

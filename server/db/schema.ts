@@ -144,12 +144,26 @@ export const settings = pgTable('settings', {
 })
 
 /** The change feed: `seq` orders a tenant's events; /api/ws streams and resumes from it. */
+/**
+ * Who may receive an event on the realtime feed. Omitted (null): every employee of the tenant.
+ * Otherwise the union of: the employees named, the members of the groups named, and with `staff`
+ * every supervisor and admin. Chat events name the chat's viewers before and after the change, so
+ * an operator learns that a chat left his New.
+ */
+export interface Audience {
+  employeeIds?: string[]
+  groupIds?: string[]
+  staff?: boolean
+}
+
 export const events = pgTable('events', {
   seq: bigserial('seq', { mode: 'number' }).primaryKey(),
   tenantId: tenantId(),
   type: text('type').notNull(),
   payload: jsonb('payload').$type<unknown>().notNull(),
   at: ts('at').notNull().defaultNow(),
+  /** Who may receive it (null: every employee of the tenant); see server/db/events.ts `Audience`. */
+  audience: jsonb('audience').$type<Audience | null>(),
 })
 
 export type CallDirection = 'in' | 'out' | 'internal'

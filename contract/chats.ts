@@ -1,0 +1,229 @@
+/**
+ * Requests (SPEC T1–T5, N3): chats, their messages, templates and the channel capability table.
+ * The operator's side is /api/chats…, the website visitor's side /api/visitor… (docs/api.md).
+ * Requests are valibot schemas the server validates with; responses and events are plain types.
+ *
+ * A chat's life:
+ *   new ──accept (or open, with the Accept button off)──▶ active ──complete──▶ completed
+ * `new` is seen by every operator of the chat's distribution (its groups); `active` by its assignee;
+ * `completed` by whoever completed it. Supervisors and admins see every chat of the tenant.
+ */
+import * as v from 'valibot'
+import { text } from './text.ts'
+
+/** T1: every channel kind the product knows; a tenant connects some of them. */
+export const CHANNEL_KINDS = [
+  'webchat',
+  'whatsapp',
+  'telegram',
+  'telegram_bot',
+  'viber',
+  'messenger',
+  'vk',
+  'avito',
+  'autoru',
+  'email',
+  'sms',
+] as const
+export type ChannelKind = (typeof CHANNEL_KINDS)[number]
+
+export interface ChannelCapabilities {
+  writeFirst: boolean
+  files: boolean
+  voice: boolean
+  images: boolean
+  scheduled: boolean
+}
+
+/** SPEC T1's channel table, as data: what each channel allows. */
+export const CHANNEL_CAPABILITIES: Record<ChannelKind, ChannelCapabilities> = {
+  webchat: { writeFirst: false, files: true, voice: true, images: true, scheduled: false },
+  whatsapp: { writeFirst: true, files: true, voice: true, images: true, scheduled: true },
+  telegram: { writeFirst: true, files: true, voice: true, images: true, scheduled: true },
+  telegram_bot: { writeFirst: false, files: true, voice: true, images: true, scheduled: true },
+  viber: { writeFirst: false, files: true, voice: true, images: true, scheduled: true },
+  messenger: { writeFirst: false, files: true, voice: true, images: true, scheduled: true },
+  vk: { writeFirst: false, files: true, voice: true, images: true, scheduled: true },
+  avito: { writeFirst: false, files: false, voice: false, images: true, scheduled: true },
+  autoru: { writeFirst: false, files: true, voice: true, images: true, scheduled: true },
+  email: { writeFirst: true, files: true, voice: true, images: true, scheduled: false },
+  sms: { writeFirst: true, files: true, voice: true, images: true, scheduled: true },
+}
+
+/** T4: the file extensions an operator or a client may send (besides voice messages), and the size cap. */
+export const ATTACHMENT_EXTENSIONS = [
+  'doc',
+  'docx',
+  'txt',
+  'jpg',
+  'jpeg',
+  'png',
+  'xpm',
+  'pdf',
+  'csv',
+  'xls',
+  'xlsx',
+  'ods',
+  'odt',
+  'djvu',
+  'xml',
+  'fb2',
+  'epub',
+  'gif',
+  'webp',
+  'mp4',
+  'ogg',
+  'mp3',
+  'wav',
+] as const
+export const ATTACHMENT_MAX_BYTES = 30 * 1024 * 1024
+/** A message's text (the longest a client may paste at once). */
+export const MESSAGE_MAX_CHARS = 10_000
+/** Messages per page of a chat's history. */
+export const MESSAGES_PAGE = 50
+
+export type ChatState = 'new' | 'active' | 'completed'
+
+/** T6: where the client came from, recorded at the first contact. */
+export interface RequestInfo {
+  landingPage: string | null
+  referrer: string | null
+  utm: Partial<Record<'source' | 'medium' | 'campaign' | 'term' | 'content', string>>
+}
+
+/** One chat as the Requests tab shows it. Times are ISO strings. */
+export interface ChatView {
+  id: string
+  channel: ChannelKind
+  state: ChatState
+  /** The client as the channel knows them (webchat: the name the visitor gave, or null). */
+  clientName: string | null
+  clientPhone: string | null
+  clientEmail: string | null
+  /** The address-book client, when linked. */
+  contactId: string | null
+  visitorId: string | null
+  /** The distribution: groups whose operators see it while it is new (empty = every operator). */
+  groupIds: string[]
+  assigneeId: string | null
+  assigneeName: string | null
+  createdAt: string
+  /** Since when the client waits for an answer (New is ordered by it, oldest first). */
+  waitingSince: string | null
+  acceptedAt: string | null
+  completedAt: string | null
+  completedById: string | null
+  lastMessage: {
+    id: string
+    author: MessageAuthor
+    kind: MessageKind
+    preview: string
+    at: string
+  } | null
+  /** Messages of the chat, counted from 1 (the newest message's `n`). */
+  messageCount: number
+  /** The last message `n` the assignee read (read = on screen with the chat open). */
+  operatorReadN: number
+  /** The last message `n` the visitor read (the widget open with it on screen). */
+  clientReadN: number
+  requestInfo: RequestInfo | null
+}
+
+export type MessageAuthor = 'client' | 'operator' | 'system'
+export type MessageKind = 'text' | 'file' | 'voice' | 'system'
+
+/** sent: stored by the server; delivered: the client's side (the widget) got it; read: seen there. */
+export type DeliveryState = 'sent' | 'delivered' | 'read' | 'failed'
+
+export interface FileView {
+  id: string
+  /** The name as given (shown as text, never used as a path). */
+  name: string
+  /** The type found from the bytes, e.g. image/png. */
+  type: string
+  size: number
+  /** Voice messages and other audio/video: length in milliseconds when known. */
+  durationMs: number | null
+}
+
+export interface MessageView {
+  id: string
+  chatId: string
+  /** Position in the chat, from 1, gap-free: paging and read markers use it. */
+  n: number
+  /** Made once on the device that composed it; a retry with the same id gets this message back. */
+  clientMsgId: string
+  author: MessageAuthor
+  /** The employee who wrote it (operator messages). */
+  authorId: string | null
+  authorName: string | null
+  kind: MessageKind
+  /** Plain text — always rendered as text, never as HTML. Files: an optional caption. */
+  text: string
+  replyToId: string | null
+  file: FileView | null
+  at: string
+  delivery: DeliveryState
+}
+
+export interface TemplateView {
+  id: string
+  /** shared: made by the admin for some or all operators; personal: the operator's own. */
+  scope: 'shared' | 'personal'
+  name: string
+  text: string
+  attachments: FileView[]
+  /** Shared templates: who may use them (empty = every operator). */
+  allowedEmployeeIds: string[]
+}
+
+// ── requests ──────────────────────────────────────────────────────────────
+
+const uuid = v.pipe(text, v.uuid())
+const messageText = v.pipe(text, v.maxLength(MESSAGE_MAX_CHARS))
+
+export const ChatListQuerySchema = v.strictObject({
+  tab: v.picklist(['new', 'active', 'completed']),
+  /** Completed is paged by completedAt, newest first: the last row's completedAt and id. */
+  before: v.optional(v.pipe(text, v.maxLength(80))),
+  q: v.optional(v.pipe(text, v.maxLength(100))),
+})
+
+export const MessagesQuerySchema = v.strictObject({
+  /** Messages with n below this, newest first; omitted = the newest page. */
+  before: v.optional(v.pipe(text, v.regex(/^\d{1,9}$/))),
+})
+
+export const SendMessageSchema = v.strictObject({
+  clientMsgId: uuid,
+  text: v.pipe(messageText, v.minLength(1)),
+  replyToId: v.optional(v.nullable(uuid)),
+})
+export type SendMessage = v.InferOutput<typeof SendMessageSchema>
+
+export const ReadSchema = v.strictObject({ upToN: v.pipe(v.number(), v.safeInteger(), v.minValue(0)) })
+
+export const TemplateSchema = v.strictObject({
+  name: v.pipe(text, v.minLength(1), v.maxLength(100)),
+  text: v.pipe(text, v.maxLength(MESSAGE_MAX_CHARS)),
+  attachmentIds: v.optional(v.pipe(v.array(uuid), v.maxLength(10))),
+})
+export const SharedTemplateSchema = v.strictObject({
+  ...TemplateSchema.entries,
+  allowedEmployeeIds: v.optional(v.pipe(v.array(uuid), v.maxLength(1000))),
+})
+
+export interface ChatsResponse {
+  chats: ChatView[]
+  /** Counts for the tab badges (T2). */
+  counts: { new: number; active: number; unread: number }
+}
+export interface MessagesResponse {
+  messages: MessageView[]
+  /** False when the first message of the chat is in this page. */
+  more: boolean
+}
+/** 409 E_CHAT_TAKEN carries who took it in `details[0]`. */
+export interface AcceptResponse {
+  chat: ChatView
+}

@@ -330,26 +330,30 @@ describe.each(targets)('/api/ws on $name', (target) => {
 })
 
 describe('/api/ws client faults in the log', () => {
-  it('a 5 MB frame from an unauthenticated client is one short info line, no error-level entry', async () => {
-    const f = await makeFixture(targets[0]!)
-    const log = captureLog()
-    const app = await f.buildAnother({ logLevel: 'debug', logStream: log.stream })
+  let f: Fixture
+  let app: FastifyInstance
+  const log = captureLog()
+  beforeAll(async () => {
+    f = await makeFixture(targets[0]!)
+    app = await f.buildAnother({ logLevel: 'debug', logStream: log.stream })
     await app.ready()
-    try {
-      const c = await connect(app)
-      c.ws.send('x'.repeat(5 * 1024 * 1024))
-      expect(await c.closed).not.toBe(1000)
-      await new Promise((r) => setImmediate(r))
-      const entries = log.entries()
-      expect(entries.filter((e) => e.level >= 50)).toEqual([])
-      const fault = entries.filter((e) => e.msg.includes('client fault'))
-      expect(fault.length).toBe(1)
-      expect(fault[0]!.level).toBe(30)
-      expect(fault[0]!.err).toBeUndefined()
-      expect(log.lines.find((l) => l.includes('client fault'))).not.toMatch(/\n|\\n {4}at /)
-    } finally {
-      await app.close()
-      await f.close()
-    }
+  })
+  afterAll(async () => {
+    await app?.close()
+    await f?.close()
+  })
+
+  it('a 5 MB frame from an unauthenticated client is one short info line, no error-level entry', async () => {
+    const c = await connect(app)
+    c.ws.send('x'.repeat(5 * 1024 * 1024))
+    expect(await c.closed).not.toBe(1000)
+    await new Promise((r) => setImmediate(r))
+    const entries = log.entries()
+    expect(entries.filter((e) => e.level >= 50)).toEqual([])
+    const fault = entries.filter((e) => e.msg.includes('client fault'))
+    expect(fault.length).toBe(1)
+    expect(fault[0]!.level).toBe(30)
+    expect(fault[0]!.err).toBeUndefined()
+    expect(log.lines.find((l) => l.includes('client fault'))).not.toMatch(/\n|\\n {4}at /)
   })
 })

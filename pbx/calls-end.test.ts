@@ -10,7 +10,7 @@ import type { CallView, SiteCallCredentials } from '../contract/calls.ts'
 import { schema } from '../server/db/index.ts'
 import { startReconciler } from '../server/domain/calls/index.ts'
 import { clearOfWindowEdges } from '../server/domain/calls/testkit.ts'
-import { fetchLiveCallIds, GUEST_LIMITS } from '../server/sip/index.ts'
+import { fetchLiveCallIds, GUEST_LIMITS, kamailioRpc } from '../server/sip/index.ts'
 import { targets } from '../server/test/dbs.ts'
 import { auth, type Fixture } from '../server/test/fixture.ts'
 import { sipAgent } from './test-agents.ts'
@@ -91,7 +91,7 @@ describe.each(targets)('every call ends in the record, through Kamailio ($name)'
 
   it('a guest routed to an operator in Away with no gateway registered: 480 and a missed call at once', async () => {
     // Nothing carried yet: Kamailio's empty dialog table is an empty set, not "could not ask".
-    expect(await fetchLiveCallIds(wsPort, internalSecret)).toEqual(new Set())
+    expect(await fetchLiveCallIds(kamailioRpc({ port: wsPort, secret: internalSecret }))).toEqual(new Set())
     await setStatus('op1@demo', 'away')
     const site = (
       await f.app.inject({ method: 'POST', url: '/api/site/call-credentials', payload: { tenant: 'demo' } })
@@ -271,7 +271,7 @@ describe.each(targets)('every call ends in the record, through Kamailio ($name)'
     const ring = new Inviter(caller6, UserAgent.makeURI(`sip:102@${sip6!.domain}`)!)
     void ring.invite()
     await rung
-    const live = await fetchLiveCallIds(wsPort, internalSecret)
+    const live = await fetchLiveCallIds(kamailioRpc({ port: wsPort, secret: internalSecret }))
     expect(live).toEqual(new Set([talk.callId, ring.request.callId]))
     for (let i = 0; i < 100 && (await record(talk.callId))?.state !== 'answered'; i++) {
       await new Promise((r) => setTimeout(r, 50))
@@ -285,7 +285,7 @@ describe.each(targets)('every call ends in the record, through Kamailio ($name)'
     })
     const rec = startReconciler({
       db: f.db,
-      listDialogs: () => fetchLiveCallIds(wsPort, internalSecret),
+      listDialogs: () => fetchLiveCallIds(kamailioRpc({ port: wsPort, secret: internalSecret })),
       intervalMs: 50,
       graceMs: 0,
       log: (msg) => msg.startsWith('ended') && resolveEnded(),

@@ -10,7 +10,7 @@ import { startReconciler } from './domain/calls/index.ts'
 import { seedDemo, writeDemoLogins } from './domain/tenants/index.ts'
 import { Hub } from './realtime/hub.ts'
 import { startLineSweep } from './realtime/lines.ts'
-import { fetchLiveCallIds } from './sip/index.ts'
+import { fetchLiveCallIds, kamailioRpc } from './sip/index.ts'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -113,12 +113,12 @@ async function main(): Promise<void> {
     }
   }
   pbxStarting = false
+  const kamailio = kamailioRpc({ port: config.sipWsPort, secret: secrets.internalSecret })
   // S1 presence: lines of devices that vanished without un-registering (server/realtime/lines.ts).
   const stopSweep = pbx
     ? startLineSweep({
         db,
-        wsPort: config.sipWsPort,
-        internalSecret: secrets.internalSecret,
+        rpc: kamailio,
         onError: (e) => app.log.warn({ err: e }, 'line sweep failed'),
       })
     : () => {}
@@ -128,7 +128,7 @@ async function main(): Promise<void> {
     pbx && config.reconcile.intervalMs > 0
       ? startReconciler({
           db,
-          listDialogs: () => fetchLiveCallIds(config.sipWsPort, secrets.internalSecret),
+          listDialogs: () => fetchLiveCallIds(kamailio),
           ...config.reconcile,
           log: (msg, err) => (err ? app.log.warn({ err }, msg) : app.log.info(msg)),
         })

@@ -6,12 +6,12 @@
  */
 import type { Db } from '../db/index.ts'
 import { announcePresence } from '../domain/contacts/index.ts'
-import { aorsInDump, dropVanished, dumpUsrloc } from '../sip/index.ts'
+import { aorsInDump, dropVanished, dumpUsrloc, type RpcCall } from '../sip/index.ts'
 
 export interface LineSweepOptions {
   db: Db
-  wsPort: number
-  internalSecret: string
+  /** Kamailio's JSON-RPC (server/sip/rpc.ts). */
+  rpc: RpcCall
   everyMs?: number
   onError: (e: unknown) => void
 }
@@ -19,7 +19,7 @@ export interface LineSweepOptions {
 /** One pass: compare Kamailio's registrar with the database; returns how many lines went away. */
 export async function sweepLines(o: Omit<LineSweepOptions, 'everyMs' | 'onError'>): Promise<number> {
   const dumpedAt = new Date()
-  const live = aorsInDump(await dumpUsrloc(o.wsPort, o.internalSecret))
+  const live = aorsInDump(await dumpUsrloc(o.rpc))
   return o.db.orm.transaction(async (tx) => {
     const gone = await dropVanished(tx, live, dumpedAt)
     for (const g of gone) await announcePresence(tx, g.tenantId, g.user)

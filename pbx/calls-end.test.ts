@@ -49,6 +49,38 @@ describe.each(targets)('every call ends in the record, through Kamailio ($name)'
     return page.items.find((c) => c.sipCallId === sipCallId)
   }
 
+  /** The record once Kamailio's report (through its queue) has moved it out of `ringing`, or after ~5 s. */
+  const settled = async (sipCallId: string) => {
+    let call = await record(sipCallId)
+    for (let i = 0; i < 100 && call?.state === 'ringing'; i++) {
+      await new Promise((r) => setTimeout(r, 50))
+      call = await record(sipCallId)
+    }
+    return call
+  }
+
+  /** The site's guest line for the demo tenant, its Sales number and a started guest agent on it. */
+  const guestLine = async () => {
+    const site = (
+      await f.app.inject({ method: 'POST', url: '/api/site/call-credentials', payload: { tenant: 'demo' } })
+    ).json() as SiteCallCredentials
+    const sales = site.numbers.find((n) => n.label === 'Sales')!
+    const guest = agent(site.sip)
+    await guest.start()
+    return { site, sales, guest }
+  }
+
+  /** A registration report for `ext` as Kamailio would send it, with no contact at Kamailio behind it. */
+  const reportRegistered = async (ext: string) => {
+    const reg = await f.app.inject({
+      method: 'POST',
+      url: '/internal/sip/registration',
+      headers: { 'x-internal-secret': internalSecret },
+      payload: { aor: `sip:${ext}@demo.frontline.local`, contacts: 1, expires: 600 },
+    })
+    expect(reg.statusCode).toBe(204)
+  }
+
   /** Dials `to` and resolves with the final code the caller got (the call set up counts as 200). */
   const dial = async (ua: UserAgent, domain: string, to: string) => {
     const inviter = new Inviter(ua, UserAgent.makeURI(`sip:${to}@${domain}`)!)
@@ -93,12 +125,7 @@ describe.each(targets)('every call ends in the record, through Kamailio ($name)'
     // Nothing carried yet: Kamailio's empty dialog table is an empty set, not "could not ask".
     expect(await fetchLiveCallIds(kamailioRpc({ port: wsPort, secret: internalSecret }))).toEqual(new Set())
     await setStatus('op1@demo', 'away')
-    const site = (
-      await f.app.inject({ method: 'POST', url: '/api/site/call-credentials', payload: { tenant: 'demo' } })
-    ).json() as SiteCallCredentials
-    const sales = site.numbers.find((n) => n.label === 'Sales')!
-    const guest = agent(site.sip)
-    await guest.start()
+    const { site, sales, guest } = await guestLine()
     const { code, callId } = await dial(guest, site.sip.domain, sales.number)
     expect(code).toBe(480)
     expect(await record(callId)).toMatchObject({ state: 'failed', missed: true, failureCode: 480 })
@@ -107,12 +134,7 @@ describe.each(targets)('every call ends in the record, through Kamailio ($name)'
 
   it('issue 6 §4: a burst of 100 INVITEs on one guest line — the line limit is routed (missed calls), the rest get 403', async () => {
     await clearOfWindowEdges()
-    const site = (
-      await f.app.inject({ method: 'POST', url: '/api/site/call-credentials', payload: { tenant: 'demo' } })
-    ).json() as SiteCallCredentials
-    const sales = site.numbers.find((n) => n.label === 'Sales')!
-    const guest = agent(site.sip)
-    await guest.start()
+    const { site, sales, guest } = await guestLine()
     const codes = await Promise.all(
       Array.from({ length: 100 }, () => dial(guest, site.sip.domain, sales.number).then((r) => r.code)),
     )
@@ -157,21 +179,11 @@ describe.each(targets)('every call ends in the record, through Kamailio ($name)'
     await setStatus('op5@demo', 'available')
     const op3 = await operator('op3@demo')
     // op4's device switched to another account: the server still holds its last registration report.
-    const reg = await f.app.inject({
-      method: 'POST',
-      url: '/internal/sip/registration',
-      headers: { 'x-internal-secret': internalSecret },
-      payload: { aor: 'sip:104@demo.frontline.local', contacts: 1, expires: 600 },
-    })
-    expect(reg.statusCode).toBe(204)
+    await reportRegistered('104')
     const out = await dial(op3.ua, op3.sip.domain, '104')
     expect(out.code).toBe(480)
     // Kamailio's report travels through its queue: wait for the record to leave `ringing`.
-    let call = await record(out.callId)
-    for (let i = 0; i < 100 && call?.state === 'ringing'; i++) {
-      await new Promise((r) => setTimeout(r, 50))
-      call = await record(out.callId)
-    }
+    const call = await settled(out.callId)
     expect(call).toMatchObject({ state: 'failed', failureCode: 480 })
     const { sip: sip5 } = await f.login('op5@demo')
     const op5 = agent(sip5!)
@@ -196,12 +208,7 @@ describe.each(targets)('every call ends in the record, through Kamailio ($name)'
       await op1.start()
       await new Registerer(op1).register()
       // op2's device is gone, but the server still holds its registration report.
-      await f.app.inject({
-        method: 'POST',
-        url: '/internal/sip/registration',
-        headers: { 'x-internal-secret': internalSecret },
-        payload: { aor: 'sip:102@demo.frontline.local', contacts: 1, expires: 600 },
-      })
+      await reportRegistered('102')
       const { sip: sip6 } = await f.login('op6@demo')
       const caller = agent(sip6!)
       await caller.start()
@@ -209,11 +216,7 @@ describe.each(targets)('every call ends in the record, through Kamailio ($name)'
       await ringing
       const { code, callId } = await hunt
       expect(code).toBe(480)
-      let call = await record(callId)
-      for (let i = 0; i < 100 && call?.state === 'ringing'; i++) {
-        await new Promise((r) => setTimeout(r, 50))
-        call = await record(callId)
-      }
+      const call = await settled(callId)
       expect(call).toMatchObject({ state: 'failed' })
       await op1.stop()
     } finally {
@@ -238,12 +241,7 @@ describe.each(targets)('every call ends in the record, through Kamailio ($name)'
     await new Registerer(a2).register()
     // A record whose INVITE never reached Kamailio (its reports lost): the route request alone. It rings
     // 103 (a registration report only), so 101 and 102 are free for the live calls below (S1 ringing).
-    await f.app.inject({
-      method: 'POST',
-      url: '/internal/sip/registration',
-      headers: { 'x-internal-secret': internalSecret },
-      payload: { aor: 'sip:103@demo.frontline.local', contacts: 1, expires: 600 },
-    })
+    await reportRegistered('103')
     const lost = `lost-${Date.now()}@test`
     const routed = await f.app.inject({
       method: 'POST',

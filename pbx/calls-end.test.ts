@@ -9,7 +9,6 @@ import type { SipSettings } from '../contract/api.ts'
 import type { CallView, SiteCallCredentials } from '../contract/calls.ts'
 import { schema } from '../server/db/index.ts'
 import { startReconciler } from '../server/domain/calls/index.ts'
-import { clearOfWindowEdges } from '../server/domain/calls/testkit.ts'
 import { fetchLiveCallIds, GUEST_LIMITS, kamailioRpc } from '../server/sip/index.ts'
 import { targets } from '../server/test/dbs.ts'
 import { auth, type Fixture } from '../server/test/fixture.ts'
@@ -133,7 +132,6 @@ describe.each(targets)('every call ends in the record, through Kamailio ($name)'
   })
 
   it('issue 6 §4: a burst of 100 INVITEs on one guest line — the line limit is routed (missed calls), the rest get 403', async () => {
-    await clearOfWindowEdges()
     const { site, sales, guest } = await guestLine()
     const codes = await Promise.all(
       Array.from({ length: 100 }, () => dial(guest, site.sip.domain, sales.number).then((r) => r.code)),

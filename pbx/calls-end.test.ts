@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { SipSettings } from '../contract/api.ts'
 import type { CallView, SiteCallCredentials } from '../contract/calls.ts'
 import { schema } from '../server/db/index.ts'
-import { startReconciler } from '../server/domain/calls/index.ts'
+import { reconcileOnce } from '../server/domain/calls/index.ts'
+import { startPeriodic } from '../server/schedule.ts'
 import { fetchLiveCallIds, GUEST_LIMITS, kamailioRpc } from '../server/sip/index.ts'
 import { targets } from '../server/test/dbs.ts'
 import { auth, type Fixture } from '../server/test/fixture.ts'
@@ -279,15 +280,24 @@ describe.each(targets)('every call ends in the record, through Kamailio ($name)'
     const endedOnce = new Promise<void>((r) => {
       resolveEnded = r
     })
-    const rec = startReconciler({
-      db: f.db,
-      listDialogs: () => fetchLiveCallIds(kamailioRpc({ port: wsPort, secret: internalSecret })),
-      intervalMs: 50,
-      graceMs: 0,
-      log: (msg) => msg.startsWith('ended') && resolveEnded(),
-    })
+    const rec = startPeriodic(
+      [
+        {
+          name: 'call reconciliation',
+          everyMs: 50,
+          run: () =>
+            reconcileOnce({
+              db: f.db,
+              listDialogs: () => fetchLiveCallIds(kamailioRpc({ port: wsPort, secret: internalSecret })),
+              graceMs: 0,
+              log: (msg) => msg.startsWith('ended') && resolveEnded(),
+            }),
+        },
+      ],
+      () => {},
+    )
     await endedOnce
-    rec.stop()
+    await rec.stop()
     expect(await record(lost)).toMatchObject({ state: 'failed', missed: false, failureReason: 'Call lost' })
     expect(await record(talk.callId)).toMatchObject({ state: 'answered' })
     expect(await record(ring.request.callId)).toMatchObject({ state: 'ringing' })

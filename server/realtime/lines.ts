@@ -12,12 +12,10 @@ export interface LineSweepOptions {
   db: Db
   /** Kamailio's JSON-RPC (server/sip/rpc.ts). */
   rpc: RpcCall
-  everyMs?: number
-  onError: (e: unknown) => void
 }
 
 /** One pass: compare Kamailio's registrar with the database; returns how many lines went away. */
-export async function sweepLines(o: Omit<LineSweepOptions, 'everyMs' | 'onError'>): Promise<number> {
+export async function sweepLines(o: LineSweepOptions): Promise<number> {
   const dumpedAt = new Date()
   const live = aorsInDump(await dumpUsrloc(o.rpc))
   return o.db.orm.transaction(async (tx) => {
@@ -27,20 +25,5 @@ export async function sweepLines(o: Omit<LineSweepOptions, 'everyMs' | 'onError'
   })
 }
 
-/** Sweeps every `everyMs` (default 3 s) until the returned stop function is called. */
-export function startLineSweep(o: LineSweepOptions): () => void {
-  let running = false
-  const timer = setInterval(async () => {
-    if (running) return
-    running = true
-    try {
-      await sweepLines(o)
-    } catch (e) {
-      o.onError(e)
-    } finally {
-      running = false
-    }
-  }, o.everyMs ?? 3000)
-  timer.unref()
-  return () => clearInterval(timer)
-}
+/** How often the server sweeps (server/schedule.ts runs it beside the call reconciliation). */
+export const LINE_SWEEP_MS = 3000

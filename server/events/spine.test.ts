@@ -39,6 +39,16 @@ describe.each(targets)('event spine on $name', (target) => {
   const append = (tn: string, s: string, audience: Audience | null = null) =>
     db.orm.transaction((tx) => appendEvent(tx, tn, 'status.changed', status(s), audience))
 
+  /** Polls until `done()` (on PostgreSQL the NOTIFY arrives on another connection, after commit). */
+  async function until(spine: Spine, done: () => boolean): Promise<void> {
+    const end = Date.now() + 10_000
+    while (!done()) {
+      if (Date.now() > end) throw new Error('timeout')
+      await new Promise((r) => setTimeout(r, 10))
+    }
+    await spine.settled()
+  }
+
   /** A spine with one recording listener. */
   async function started() {
     const spine = new Spine(db)
@@ -62,7 +72,7 @@ describe.each(targets)('event spine on $name', (target) => {
         .catch(() => {})
       const b = await append(other, 'two')
       const c = await append(tenant, 'three', { groupIds: ['g'], staff: true })
-      await spine.settled()
+      await until(spine, () => got.some((g) => g.ev.seq === c.seq))
       expect(got.map((g) => [g.tenant, g.ev.seq, g.audience])).toEqual([
         [tenant, a.seq, null],
         [other, b.seq, null],
@@ -77,14 +87,14 @@ describe.each(targets)('event spine on $name', (target) => {
     const { spine, got } = await started()
     try {
       const first = await append(tenant, 'first')
-      await spine.settled()
+      await until(spine, () => got.length === 1)
       // Written without its NOTIFY (as if the LISTEN connection had dropped at that moment).
       const [lost] = await db.orm
         .insert(schema.events)
         .values({ tenantId: tenant, type: 'status.changed', payload: status('lost') })
         .returning()
       const next = await append(tenant, 'next')
-      await spine.settled()
+      await until(spine, () => got.some((g) => g.ev.seq === next.seq))
       expect(got.map((g) => g.ev.seq)).toEqual([first.seq, lost!.seq, next.seq])
     } finally {
       await spine.stop()
@@ -99,7 +109,7 @@ describe.each(targets)('event spine on $name', (target) => {
         (await import('drizzle-orm')).sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${`${e.seq}:${tenant}`})`,
       )
       const after = await append(tenant, 'after')
-      await spine.settled()
+      await until(spine, () => got.some((g) => g.ev.seq === after.seq))
       expect(got.map((g) => g.ev.seq)).toEqual([e.seq, after.seq])
     } finally {
       await spine.stop()
@@ -128,7 +138,7 @@ describe.each(targets)('event spine on $name', (target) => {
     try {
       const seqs: number[] = []
       for (const s of ['a', 'b', 'c', 'd']) seqs.push((await append(tenant, s)).seq)
-      await spine.settled()
+      await until(spine, () => fast.length === 4)
       expect(fast).toEqual(seqs)
       expect(slow).toEqual(seqs)
       expect(flaky).toEqual(seqs.slice(1))
@@ -141,15 +151,17 @@ describe.each(targets)('event spine on $name', (target) => {
   it('a listener that does not want a tenant is not called for it; unsubscribing stops delivery', async () => {
     const spine = new Spine(db)
     const got: string[] = []
+    const all: number[] = []
+    spine.on((ev) => void all.push(ev.seq))
     const off = spine.on((_ev, tn) => void got.push(tn), { wants: (tn) => tn === other })
     await spine.start()
     try {
       await append(tenant, 'not wanted')
-      await append(other, 'wanted')
-      await spine.settled()
+      const wanted = await append(other, 'wanted')
+      await until(spine, () => all.includes(wanted.seq))
       off()
-      await append(other, 'after off')
-      await spine.settled()
+      const late = await append(other, 'after off')
+      await until(spine, () => all.includes(late.seq))
       expect(got).toEqual([other])
     } finally {
       await spine.stop()
@@ -171,7 +183,7 @@ describe.each(targets)('event spine on $name', (target) => {
         (await import('drizzle-orm')).sql`SELECT pg_notify(${EVENTS_CHANNEL}, 'revoked:s1')`,
       )
       await append(tenant, 'after')
-      await spine.settled()
+      await until(spine, () => seen.length === 4)
       expect(seen).toEqual(['event before', 'groups.changed', 'session.revoked', 'event after'])
     } finally {
       await spine.stop()

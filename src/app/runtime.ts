@@ -4,10 +4,10 @@
  */
 import { createEffect, createMemo, createRoot, createSignal, on } from 'solid-js'
 import type { ServerEvent } from '../../contract/events.ts'
-import { active, markRevoked, me, patchMe, refreshMe, sip } from '../features/account/index.ts'
 import { followAccount, phoneAvailability, startCallEffects } from '../features/calls/index.ts'
 import { refreshContacts, refreshPresenceSoon, stale } from '../features/contacts/index.ts'
 import { loadStatuses, setMatrix } from '../features/status/index.ts'
+import { active, markRevoked, me, patchMe, refreshMe, sip } from '../lib/session/index.ts'
 import { useAccountDb } from '../lib/store/index.ts'
 import { type Link, type LinkState, startLink } from '../lib/sync/index.ts'
 

@@ -4,8 +4,8 @@ import type { StatusesResponse } from '../../../contract/api.ts'
 import type { StatusDef, StatusMatrix } from '../../../contract/status.ts'
 import { api } from '../../lib/api/index.ts'
 import { lang } from '../../lib/i18n/index.ts'
+import { patchMe } from '../../lib/session/index.ts'
 import { type FrontlineDb, getMeta, setMeta } from '../../lib/store/index.ts'
-import { patchMe } from '../account/index.ts'
 
 const [matrix, setMatrixSignal] = createSignal<StatusMatrix>([])
 

@@ -14,7 +14,12 @@ export { matrix }
 
 let currentDb: FrontlineDb | null = null
 
-/** Replace the matrix (server answer or `statuses.updated` event). */
+/** Show a matrix already saved in Dexie (the `statuses.updated` event wrote it in its transaction). */
+export function showMatrix(m: StatusMatrix): void {
+  setMatrixSignal(m)
+}
+
+/** Replace the matrix (server answer) and save it. */
 export function setMatrix(m: StatusMatrix): void {
   setMatrixSignal(m)
   if (currentDb) void setMeta(currentDb, 'statuses', m)

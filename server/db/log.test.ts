@@ -20,7 +20,7 @@ describe.each(targets)('query error logs on $name', (target) => {
     logStream.on('data', (b: Buffer) => lines.push(...b.toString().split('\n').filter(Boolean)))
     app = await buildApp({
       db: t.db,
-      secrets: { sipSecret: 'test-sip', internalSecret: 'test-internal' },
+      secrets: { sipSecret: 'test-sip', internalSecret: 'test-internal', visitorSecret: 'test-visitor' },
       hub,
       sipWsUrl: 'ws://127.0.0.1:8088',
       sipStatus: () => 'unavailable',

@@ -364,7 +364,7 @@ describe('/api/ws client faults in the log', () => {
     logStream.on('data', (b: Buffer) => lines.push(...b.toString().split('\n').filter(Boolean)))
     const app = await buildApp({
       db: t.db,
-      secrets: { sipSecret: 'test-sip', internalSecret: 'test-internal' },
+      secrets: { sipSecret: 'test-sip', internalSecret: 'test-internal', visitorSecret: 'test-visitor' },
       hub,
       sipWsUrl: 'ws://127.0.0.1:8088',
       sipStatus: () => 'unavailable',

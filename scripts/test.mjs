@@ -24,6 +24,7 @@ function steps() {
     ['biome', bin('biome'), ['check', '.']],
     ...PROJECTS.map((p) => [`tsc ${p}`, bin('tsc'), ['-p', `tsconfig.${p}.json`, '--noEmit']]),
     ['tsc site', bin('tsc'), ['-p', 'site/tsconfig.json', '--noEmit']],
+    ['tsc widget', bin('tsc'), ['-p', 'widget/tsconfig.json', '--noEmit']],
     // The PWA, then the demo site into dist/site (package.json "build").
     ['build', 'npm', ['run', 'build']],
     ['unit', unit[0], unit.slice(1)],

@@ -72,7 +72,10 @@ export class Api {
 
   upload(blob: Blob, name: string, durationMs?: number) {
     const q = new URLSearchParams({ name })
-    if (durationMs !== undefined) q.set('durationMs', String(Math.round(durationMs)))
+    if (durationMs !== undefined) {
+      q.set('durationMs', String(Math.max(1, Math.round(durationMs))))
+      q.set('voice', '1')
+    }
     return this.call<{ file: FileView }>(`/api/visitor/files?${q}`, {
       method: 'POST',
       headers: { 'content-type': blob.type || 'application/octet-stream' },

@@ -1,0 +1,54 @@
+/**
+ * Channels (SPEC T1): how clients' messages come in and operators' go out, one adapter per channel
+ * (adapter.ts). Website chat is the first; the door wires it into the app.
+ */
+import { and, eq } from 'drizzle-orm'
+import type { FastifyInstance } from 'fastify'
+import { schema } from '../db/index.ts'
+import type { FileStore } from '../files/index.ts'
+import type { AppDeps } from '../http/context.ts'
+import { OutboundDispatcher } from './outbound.ts'
+import { onCommitted } from './spine-seam.ts'
+import { type VisitorLimits, webchatRoutes } from './webchat/http.ts'
+import { WebchatAdapter } from './webchat/sockets.ts'
+import { visitorWsRoutes } from './webchat/ws.ts'
+
+export { type ChannelAdapter, capabilitiesOf, type Outbound } from './adapter.ts'
+export { connectedChannel } from './connected.ts'
+export { OutboundDispatcher } from './outbound.ts'
+export { signVisitorToken, VISITOR_TOKEN_TTL_S, verifyVisitorToken } from './visitor-token.ts'
+export { createVisitor, requestInfoOf, visitorByToken } from './visitors.ts'
+export { VISITOR_LIMITS, type VisitorLimits } from './webchat/http.ts'
+export { WebchatAdapter } from './webchat/sockets.ts'
+
+/** Registers the channels' routes and their outbound delivery (started with the app, stopped with it). */
+export async function channelRoutes(
+  app: FastifyInstance,
+  deps: AppDeps,
+  opts: {
+    files: FileStore
+    visitorLimits?: Partial<VisitorLimits> | undefined
+    maxBytes?: number | undefined
+  },
+): Promise<{ webchat: WebchatAdapter }> {
+  const webchat = new WebchatAdapter()
+  const onError = (e: unknown) => app.log.error({ err: e }, 'channels: outbound delivery failed')
+  const dispatcher = new OutboundDispatcher(async (tenantId, chatId) => {
+    const [row] = await deps.db.orm
+      .select({ channel: schema.chats.channel })
+      .from(schema.chats)
+      .where(and(eq(schema.chats.tenantId, tenantId), eq(schema.chats.id, chatId)))
+    return row?.channel ?? null
+  }, onError)
+  dispatcher.register(webchat)
+  let stop: (() => Promise<void>) | null = null
+  app.addHook('onReady', async () => {
+    stop = await onCommitted(deps.db, (t, e) => dispatcher.handle(t, e), onError)
+  })
+  app.addHook('onClose', async () => {
+    await stop?.()
+  })
+  await webchatRoutes(app, deps, { files: opts.files, limits: opts.visitorLimits, maxBytes: opts.maxBytes })
+  visitorWsRoutes(app, deps, webchat)
+  return { webchat }
+}

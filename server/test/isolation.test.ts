@@ -45,6 +45,8 @@ type Rule =
   | {
       access: 'visitor'
       params?: Record<string, Kind[]>
+      /** A query string the request needs (an upload's file name). */
+      query?: string
       body?: (own: Own) => unknown
       raw?: { type: string; payload: Buffer }
     }
@@ -105,10 +107,19 @@ const RULES: Record<string, Rule> = {
   'GET /api/visitor/ws': { access: 'visitor' },
   'POST /api/visitor/messages': {
     access: 'visitor',
-    body: () => ({ clientMsgId: crypto.randomUUID(), text: 'isolation', replyToId: null, fileId: null }),
+    // His own file: the matrix puts the other tenant's ids of every kind in its place.
+    body: (own) => ({
+      clientMsgId: crypto.randomUUID(),
+      text: 'isolation',
+      fileId: own.t.ids.visitorFile[0],
+    }),
   },
   'POST /api/visitor/read': { access: 'visitor', body: () => ({ upToN: 1 }) },
-  'POST /api/visitor/files': { access: 'visitor', raw: { type: 'image/png', payload: PNG } },
+  'POST /api/visitor/files': {
+    access: 'visitor',
+    query: '?name=photo.png',
+    raw: { type: 'image/png', payload: PNG },
+  },
   'GET /api/visitor/files/:id': { access: 'visitor', params: { id: ['visitorFile'] } },
 }
 
@@ -383,10 +394,11 @@ describe.each(targets)('tenant isolation matrix on $name', (target) => {
         const rule = ruleFor(r) as Extract<Rule, { access: 'visitor' }>
         const body = rule.body?.(own)
         const params = paramsOf(r.url)
-        const mineUrl = params.reduce(
-          (u, p) => u.replace(`:${p}`, mine.ids[rule.params?.[p]?.[0] as Kind][0] as string),
-          r.url,
-        )
+        const mineUrl =
+          params.reduce(
+            (u, p) => u.replace(`:${p}`, mine.ids[rule.params?.[p]?.[0] as Kind][0] as string),
+            r.url,
+          ) + (rule.query ?? '')
         // The token dimension: no token, employees' tokens (mine and theirs), their visitor's → 401.
         for (const [token, what] of [
           ['', 'no token'],
@@ -402,13 +414,14 @@ describe.each(targets)('tenant isolation matrix on $name', (target) => {
             for (const id of theirs.ids[kind])
               await send(
                 r,
-                r.url.replace(`:${p}`, encodeURIComponent(id)),
+                r.url.replace(`:${p}`, encodeURIComponent(id)) + (rule.query ?? ''),
                 mine.visitor,
                 body,
                 rule.params?.[p]?.includes(kind) ? DENIED : REFUSED,
                 `${kind} ${p}`,
               )
-        for (const leaf of idLeaves(body))
+        // A client message id is the widget's own (unique per tenant), not a reference to a row.
+        for (const leaf of idLeaves(body).filter((l) => l.at(-1) !== 'clientMsgId'))
           for (const id of allTheirIds)
             await send(r, mineUrl, mine.visitor, setPath(body, leaf, id), REFUSED, `${leaf.join('.')}=${id}`)
         // Positive control: my own ids with my visitor token.

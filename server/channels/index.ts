@@ -8,7 +8,6 @@ import { schema } from '../db/index.ts'
 import type { FileStore } from '../files/index.ts'
 import type { AppDeps } from '../http/context.ts'
 import { OutboundDispatcher } from './outbound.ts'
-import { onCommitted } from './spine-seam.ts'
 import { type VisitorLimits, webchatRoutes } from './webchat/http.ts'
 import { WebchatAdapter } from './webchat/sockets.ts'
 import { visitorWsRoutes } from './webchat/ws.ts'
@@ -41,13 +40,10 @@ export async function channelRoutes(
     return row?.channel ?? null
   }, onError)
   dispatcher.register(webchat)
-  let stop: (() => Promise<void>) | null = null
-  app.addHook('onReady', async () => {
-    stop = await onCommitted(deps.db, (t, e) => dispatcher.handle(t, e), onError)
-  })
-  app.addHook('onClose', async () => {
-    await stop?.()
-  })
+  // Outbound delivery is a listener of the event spine (server/events/spine.ts): after commit, once
+  // per event, each tenant's in seq order, on every instance.
+  const off = deps.hub.spine.on((event, tenantId) => dispatcher.handle(tenantId, event))
+  app.addHook('onClose', async () => off())
   await webchatRoutes(app, deps, { files: opts.files, limits: opts.visitorLimits, maxBytes: opts.maxBytes })
   visitorWsRoutes(app, deps, webchat)
   return { webchat }

@@ -36,7 +36,7 @@ export class OutboundDispatcher {
     this.channelOf.set(chatId, kind)
   }
 
-  /** The spine listener: events of one tenant arrive in seq order; a repeated seq is ignored. */
+  /** The spine listener: events of one tenant arrive in seq order; a repeated seq is ignored (idempotent). */
   async handle(tenantId: string, event: ServerEvent): Promise<void> {
     if (event.seq <= (this.lastSeq.get(tenantId) ?? 0)) return
     this.lastSeq.set(tenantId, event.seq)

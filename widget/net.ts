@@ -131,10 +131,12 @@ export class Link {
       }
       this.onFrame(f)
     }
-    ws.onclose = () => {
+    ws.onclose = (e) => {
       this.ws = null
       this.onUp(false)
       if (this.stopped) return
+      // 4401: the token is no longer good (expired, or its visitor is gone): the page starts over.
+      if (e.code === 4401) this.onFrame({ kind: 'error', code: 'E_VISITOR_TOKEN', message: '' })
       const delay = Math.min(30_000, 1000 * 2 ** this.tries++) * (0.5 + Math.random() / 2)
       this.timer = setTimeout(() => this.start(), delay)
     }

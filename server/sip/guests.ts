@@ -21,6 +21,8 @@ export async function issueGuest(
   sip: { secret: string; wsUrl: string },
   slug: string,
   now = Date.now(),
+  /** The website visitor asking (a claim verified by the caller), kept on the line. */
+  visitor: { tenantId: string; visitorId: string } | null = null,
 ): Promise<SiteCallCredentials> {
   const [t] = await q.select().from(tenants).where(eq(tenants.slug, slug))
   if (!t) throw new AppError('E_NOT_FOUND')
@@ -36,7 +38,12 @@ export async function issueGuest(
     .orderBy(virtualNumbers.number)
   const user = `${GUEST_PREFIX}${crypto.randomBytes(6).toString('hex')}`
   const expiresAtS = Math.floor(now / 1000) + GUEST_TTL_S
-  await q.insert(sipGuests).values({ username: user, tenantId: t.id, expiresAt: new Date(expiresAtS * 1000) })
+  await q.insert(sipGuests).values({
+    username: user,
+    tenantId: t.id,
+    expiresAt: new Date(expiresAtS * 1000),
+    visitorId: visitor?.tenantId === t.id ? visitor.visitorId : null,
+  })
   // Expired guests are useless; drop them as new ones come (no separate sweeper needed).
   await q.delete(sipGuests).where(lt(sipGuests.expiresAt, sql`${new Date(now).toISOString()}::timestamptz`))
   await dropOldGuestHits(q, new Date(now))

@@ -162,7 +162,6 @@ async function seedCalls(f: Fixture, tenantId: string, callerId: string, tag: st
   return rows
 }
 
-
 /** Chats, a file and templates of a tenant, made through the domain like the widget and the app do. */
 async function seedChats(
   f: Fixture,

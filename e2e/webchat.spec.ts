@@ -47,3 +47,60 @@ test('T1 a visitor writes in the widget on the demo site, reloads, and still see
   expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined()
   await visitor.close()
 })
+
+test('T4 an operator reply sent through the API reaches the widget live, is marked delivered, and the end of the chat shows', async ({
+  browser,
+  request,
+  server,
+}) => {
+  const visitor = await browser.newContext({ baseURL: server.baseURL, locale: 'en-US' })
+  const page = await visitor.newPage()
+  await page.goto('/site/')
+  await openWidget(page)
+  const question = `Is the oak desk in stock? ${Date.now()}`
+  const message = page.getByRole('textbox', { name: /^message$/i })
+  await message.fill(question)
+  await message.press('Enter')
+  const log = page.getByRole('list', { name: /^chat$/i })
+  await expect(log.getByText(question)).toContainText('sent')
+
+  // The operator's side through the API (the app's screens are the inbox specs').
+  const login = await request.post('/api/auth/login', {
+    data: { login: 'op1@demo', password: server.password },
+  })
+  const headers = { authorization: `Bearer ${(await login.json()).token}` }
+  expect((await request.put('/api/me/status', { headers, data: { status: 'available' } })).ok()).toBe(true)
+  let chatId = ''
+  await expect
+    .poll(async () => {
+      const list = await (await request.get('/api/chats?tab=new', { headers })).json()
+      chatId =
+        (list.chats as { id: string; lastMessage: { preview: string } | null }[]).find(
+          (c) => c.lastMessage?.preview === question,
+        )?.id ?? ''
+      return chatId
+    })
+    .not.toBe('')
+  expect((await request.post(`/api/chats/${chatId}/accept`, { headers })).ok()).toBe(true)
+  const reply = '<script>window.__pwned=1</script> Yes, 3 left.'
+  const sent = await request.post(`/api/chats/${chatId}/messages`, {
+    headers,
+    data: { clientMsgId: crypto.randomUUID(), text: reply },
+  })
+  expect(sent.ok()).toBe(true)
+  // Live, without a reload: the text as text, the operator by name.
+  await expect(log.getByText(reply)).toBeVisible()
+  await expect(page.getByRole('dialog').getByText(/is answering/)).toBeVisible()
+  const replyId = (await sent.json()).message.id as string
+  await expect
+    .poll(async () => {
+      const ms = await (await request.get(`/api/chats/${chatId}/messages`, { headers })).json()
+      return (ms.messages as { id: string; delivery: string }[]).find((m) => m.id === replyId)?.delivery
+    })
+    .toMatch(/delivered|read/)
+  expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined()
+
+  expect((await request.post(`/api/chats/${chatId}/complete`, { headers })).ok()).toBe(true)
+  await expect(log.getByText(/conversation has ended/i)).toBeVisible()
+  await visitor.close()
+})

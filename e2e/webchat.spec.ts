@@ -104,3 +104,59 @@ test('T4 an operator reply sent through the API reaches the widget live, is mark
   await expect(log.getByText(/conversation has ended/i)).toBeVisible()
   await visitor.close()
 })
+
+/** A 1×1 PNG. */
+const PIXEL = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+  'base64',
+)
+
+test('T4 the widget: a refused type and a 30 MB + 1 byte file get a clear error before any upload; an image shows as a preview; a voice message from the fake microphone is sent and shows its duration', async ({
+  browser,
+  server,
+}) => {
+  // Handing a 30 MB file to the page takes a while on this machine.
+  test.slow()
+  const visitor = await browser.newContext({ baseURL: server.baseURL, locale: 'en-US' })
+  const page = await visitor.newPage()
+  const uploads: string[] = []
+  page.on('request', (r) => {
+    if (r.method() === 'POST' && r.url().includes('/api/visitor/files')) uploads.push(r.url())
+  })
+  await page.goto('/site/')
+  await openWidget(page)
+  const input = page.locator('#frontline-widget input[type=file]')
+  const alert = page.getByRole('dialog').getByRole('alert')
+  await input.setInputFiles({
+    name: 'setup.exe',
+    mimeType: 'application/octet-stream',
+    buffer: Buffer.from('MZ'),
+  })
+  await expect(alert).toHaveText(/setup\.exe: This file type is not accepted/)
+  await input.setInputFiles({
+    name: 'huge.png',
+    mimeType: 'image/png',
+    buffer: Buffer.alloc(30 * 1024 * 1024 + 1),
+  })
+  await expect(alert).toHaveText(/huge\.png: The file is larger than 30 MB/)
+  expect(uploads).toEqual([])
+
+  await input.setInputFiles({ name: 'pixel.png', mimeType: 'image/png', buffer: PIXEL })
+  const log = page.getByRole('list', { name: /^chat$/i })
+  await expect(log.getByRole('img', { name: 'pixel.png' })).toHaveAttribute('src', /^blob:/)
+  expect(uploads).toHaveLength(1)
+
+  await page.getByRole('button', { name: 'Record a voice message' }).click()
+  const stop = page.getByRole('button', { name: 'Stop recording' })
+  await expect(stop).toBeVisible()
+  // Let the fake microphone fill a little over a second of audio.
+  await page.waitForTimeout(1300)
+  await stop.click()
+  await expect(page.getByRole('dialog').getByLabel('Voice message', { exact: true })).toBeVisible()
+  await page.getByRole('button', { name: 'Send the voice message' }).click()
+  const row = log.locator('li', { has: page.locator('audio') }).last()
+  await expect(row).toContainText(/0:0[1-9]/)
+  await expect(row.locator('audio')).toHaveAttribute('src', /^blob:/)
+  await expect(row).toContainText('sent')
+  await visitor.close()
+})

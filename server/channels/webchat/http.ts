@@ -70,6 +70,8 @@ const CORS = {
 
 export interface WebchatRoutesOptions {
   files: FileStore
+  /** Registers the visitor WebSocket in the limited scope (ws.ts). */
+  socket?: (scope: FastifyInstance) => void
   limits?: Partial<VisitorLimits> | undefined
   /** ATTACHMENT_MAX_BYTES unless a test lowers it. */
   maxBytes?: number | undefined
@@ -121,6 +123,8 @@ export async function webchatRoutes(
       if (!ok) throw new AppError('E_RATE_LIMITED')
     })
     scope.options('/api/visitor/*', async (_req, reply) => reply.code(204).send())
+    // The socket's upgrade counts against the address limit like any request (its token comes later).
+    opts.socket?.(scope)
 
     scope.post('/api/visitor/session', async (req): Promise<VisitorSessionResponse> => {
       const body = validate(VisitorSessionSchema, req.body)

@@ -160,3 +160,50 @@ test('T4 the widget: a refused type and a 30 MB + 1 byte file get a clear error 
   await expect(row).toContainText('sent')
   await visitor.close()
 })
+
+test('N3 the widget: messages written while the server cannot be reached survive a reload and arrive once each, in order', async ({
+  browser,
+  request,
+  server,
+}) => {
+  const visitor = await browser.newContext({ baseURL: server.baseURL, locale: 'en-US' })
+  const page = await visitor.newPage()
+  await page.goto('/site/')
+  await openWidget(page)
+  const tag = Date.now()
+  const message = page.getByRole('textbox', { name: /^message$/i })
+  const log = page.getByRole('list', { name: /^chat$/i })
+  await message.fill(`first ${tag}`)
+  await message.press('Enter')
+  await expect(log.getByText(`first ${tag}`)).toContainText('sent')
+
+  // The messages route is unreachable: what he writes waits in the widget's outbox (IndexedDB).
+  await page.route('**/api/visitor/messages', (r) => r.abort('internetdisconnected'))
+  const texts = Array.from({ length: 5 }, (_, i) => `offline ${i + 1} ${tag}`)
+  for (const t of texts) {
+    await message.fill(t)
+    await message.press('Enter')
+  }
+  await expect(log.getByText(/sending/)).toHaveCount(5)
+  await page.reload()
+  await openWidget(page)
+  await expect(log.getByText(/sending/)).toHaveCount(5)
+  await page.unroute('**/api/visitor/messages')
+  await page.evaluate(() => dispatchEvent(new Event('online')))
+  await expect(log.getByText(/sending/)).toHaveCount(0)
+  for (const t of texts) await expect(log.getByText(t)).toContainText('sent')
+
+  // The server has each once, in the order written.
+  const login = await request.post('/api/auth/login', {
+    data: { login: 'admin@demo', password: server.password },
+  })
+  const headers = { authorization: `Bearer ${(await login.json()).token}` }
+  const list = await (await request.get('/api/chats?tab=new', { headers })).json()
+  const chat = (list.chats as { id: string; lastMessage: { preview: string } | null }[]).find(
+    (c) => c.lastMessage?.preview === texts[4],
+  )
+  expect(chat).toBeTruthy()
+  const ms = await (await request.get(`/api/chats/${chat?.id}/messages`, { headers })).json()
+  expect((ms.messages as { text: string }[]).map((m) => m.text)).toEqual([`first ${tag}`, ...texts])
+  await visitor.close()
+})

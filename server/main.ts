@@ -8,6 +8,7 @@ import { restrictDataDir } from './data-dir.ts'
 import { loadSecrets, openDatabase, redactQueryError, SecretsError } from './db/index.ts'
 import { startReconciler } from './domain/calls/index.ts'
 import { seedDemo, writeDemoLogins } from './domain/tenants/index.ts'
+import { Spine } from './events/spine.ts'
 import { Hub } from './realtime/hub.ts'
 import { startLineSweep } from './realtime/lines.ts'
 import { fetchLiveCallIds } from './sip/index.ts'
@@ -70,7 +71,10 @@ async function main(): Promise<void> {
 
   let pbx: Pbx | null = null
   let pbxStarting = config.kamailio !== 'off'
-  const hub = new Hub(db, (e) => console.error('realtime:', redactQueryError(e)))
+  // The event spine (server/events/spine.ts); the realtime hub is its first listener.
+  const onSpineError = (e: unknown) => console.error('events:', redactQueryError(e))
+  const spine = new Spine(db, onSpineError)
+  const hub = new Hub(db, onSpineError, spine)
   await hub.start()
   const app = await buildApp({
     db,
@@ -145,6 +149,7 @@ async function main(): Promise<void> {
       stopSweep()
       for (const c of app.websocketServer.clients) c.close(1001, 'server shutting down')
       await hub.stop()
+      await spine.stop()
       await app.close()
       reconciler?.stop()
       await pbx?.stop()

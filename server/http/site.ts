@@ -8,12 +8,15 @@ import { SiteCallCredentialsBody } from '../../contract/calls.ts'
 import { AppError } from '../errors.ts'
 import { guestHit, issueGuest } from '../sip/index.ts'
 import { type AppDeps, validate } from './context.ts'
+import { registerScope } from './scope.ts'
 
 /** Registers the site routes. */
 export function siteRoutes(app: FastifyInstance, deps: AppDeps): void {
-  app.post('/api/site/call-credentials', async (req) => {
-    const { tenant } = validate(SiteCallCredentialsBody, req.body)
-    if (!(await guestHit(deps.db.orm, 'linesPerAddress', req.ip))) throw new AppError('E_RATE_LIMITED')
-    return issueGuest(deps.db.orm, { secret: deps.secrets.sipSecret, wsUrl: deps.sipWsUrl }, tenant)
+  registerScope(app, deps, { auth: 'public' }, (r) => {
+    r.post('/api/site/call-credentials', async (req) => {
+      const { tenant } = validate(SiteCallCredentialsBody, req.body)
+      if (!(await guestHit(deps.db.orm, 'linesPerAddress', req.ip))) throw new AppError('E_RATE_LIMITED')
+      return issueGuest(deps.db.orm, { secret: deps.secrets.sipSecret, wsUrl: deps.sipWsUrl }, tenant)
+    })
   })
 }

@@ -44,7 +44,8 @@ export function wsErrorHandler(
 
 /** Registers the WebSocket route. */
 export function wsRoutes(app: FastifyInstance, deps: AppDeps): void {
-  app.get('/api/ws', { websocket: true }, (socket, req) => {
+  // Authenticated in-band (the first message carries the token), so the level is recorded here.
+  app.get('/api/ws', { websocket: true, config: { auth: 'employee' } }, (socket, req) => {
     let who: Principal | null = null
     let feed: FeedConnection | null = null
     let remove: (() => void) | null = null
@@ -91,8 +92,11 @@ export function wsRoutes(app: FastifyInstance, deps: AppDeps): void {
           clearTimeout(timer)
         }
         if (socket.readyState !== socket.OPEN) return
+        // Who this operator is for audiences (realtime/audience.ts): role and groups.
+        const viewer = await deps.hub.viewer(p)
+        if (socket.readyState !== socket.OPEN) return
         who = p
-        feed = new FeedConnection(p.tenantId, send, deps.hub.source)
+        feed = new FeedConnection(p.tenantId, send, deps.hub.source, viewer)
         remove = deps.hub.add(feed, {
           id: p.sessionId,
           revoke: () => socket.close(WS_UNAUTHORIZED, 'session revoked'),

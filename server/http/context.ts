@@ -1,12 +1,25 @@
-/** What the routes need, and the small helpers every route uses (validate, authenticate). */
+/** What the routes need, and the small helpers every route uses (validate, the bearer token). */
 
 import type { FastifyRequest } from 'fastify'
 import * as v from 'valibot'
 import type { HealthResponse } from '../../contract/api.ts'
 import type { Db, Secrets } from '../db/index.ts'
-import { authenticate, type LoginLimits, type Principal } from '../domain/auth/index.ts'
+import type { LoginLimits } from '../domain/auth/index.ts'
 import { AppError } from '../errors.ts'
 import type { Hub } from '../realtime/hub.ts'
+
+/** The website visitor behind a signed visitor token (`AppDeps.visitorAuth`, the webchat channel). */
+export interface VisitorPrincipal {
+  tenantId: string
+  visitorId: string
+}
+
+/** A provider callback whose signature was checked (`AppDeps.webhookAuth`). */
+export interface WebhookCaller {
+  tenantId: string
+  /** Which connected channel it is for. */
+  channelId: string
+}
 
 export interface AppDeps {
   db: Db
@@ -22,6 +35,14 @@ export interface AppDeps {
   siteDir: string
   version: string
   logLevel: string
+  /**
+   * Checks a website visitor's signed token (routes at level `visitor`, server/http/scope.ts); throws
+   * a coded AppError (E_VISITOR_TOKEN, E_AUTH_REQUIRED) when it is missing, forged or expired.
+   * Without it, `visitor` routes answer 404.
+   */
+  visitorAuth?: (req: FastifyRequest) => Promise<VisitorPrincipal>
+  /** Checks a provider callback's signature (routes at level `webhook`); without it they answer 404. */
+  webhookAuth?: (req: FastifyRequest) => Promise<WebhookCaller>
 }
 
 /** Parses input with a contract schema or throws E_VALIDATION listing each problem. */
@@ -41,9 +62,4 @@ export function validate<S extends v.GenericSchema>(schema: S, input: unknown): 
 export function bearer(req: FastifyRequest): string {
   const h = req.headers.authorization
   return h?.startsWith('Bearer ') ? h.slice(7).trim() : ''
-}
-
-/** The caller's session or E_AUTH_REQUIRED. */
-export function principal(deps: AppDeps, req: FastifyRequest): Promise<Principal> {
-  return authenticate(deps.db.orm, bearer(req))
 }

@@ -355,4 +355,47 @@ describe.each(targets)('visitor API on $name', (target) => {
       expect(code, first).toBe(4401)
     }
   })
+  it('the visitor socket: hostile frames after auth get an error frame, never a server error; a frame flood closes 4429', async () => {
+    const s = await newVisitor()
+    const ws: WebSocket = await f.app.injectWS('/api/visitor/ws')
+    const frames: VisitorServerFrame[] = []
+    let closed: number | null = null
+    ws.on('message', (d) => frames.push(JSON.parse(String(d)) as VisitorServerFrame))
+    ws.on('close', (c) => {
+      closed = c
+    })
+    const waitFor = async (pred: () => boolean) => {
+      const end = Date.now() + 10_000
+      while (!pred()) {
+        if (Date.now() > end)
+          throw new Error(`visitor ws: ${JSON.stringify(frames).slice(0, 800)} closed=${closed}`)
+        await new Promise((r) => setTimeout(r, 10))
+      }
+    }
+    ws.send(JSON.stringify({ type: 'auth', token: s.token }))
+    await waitFor(() => frames.some((x) => x.kind === 'ready'))
+    const hostile = [
+      '{"type":"resume","afterN":-1}',
+      '{"type":"resume","afterN":1e308}',
+      '{"type":"delivered","upToN":"1"}',
+      '{"type":"auth","token":"again-and-again"}',
+      '{"type":"__proto__"}',
+      'null',
+      '[]',
+      '{"type":"read","upToN":1}',
+    ]
+    for (const h of hostile) ws.send(h)
+    ws.send(Buffer.from([0, 1, 2]), { binary: true })
+    await waitFor(() => frames.filter((x) => x.kind === 'error').length === hostile.length + 1)
+    expect(
+      frames.filter((x) => x.kind === 'error').every((x) => x.kind === 'error' && x.code === 'E_BAD_REQUEST'),
+    ).toBe(true)
+    // Still serving: a ping is answered, a delivered for a chat he does not have yet is a no-op.
+    ws.send(JSON.stringify({ type: 'delivered', upToN: 5 }))
+    ws.send(JSON.stringify({ type: 'ping' }))
+    await waitFor(() => frames.some((x) => x.kind === 'pong'))
+    for (let i = 0; i < 300; i++) ws.send('{"type":"ping"}')
+    await waitFor(() => closed !== null)
+    expect(closed).toBe(4429)
+  })
 })

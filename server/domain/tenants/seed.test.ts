@@ -68,7 +68,7 @@ describe.each(targets)('demo seed on $name', (target) => {
     await t.db.orm.update(schema.employees).set({ acceptButton: true })
     await seedDemo(t.db, { password: null, dataDir })
     const [again] = await t.db.orm.select().from(schema.channels).where(eq(schema.channels.kind, 'webchat'))
-    expect((again?.config.groupIds as string[]).length).toBe(2)
+    expect(again?.config.groupIds).toHaveLength(2)
     await t.db.orm.update(schema.employees).set({ acceptButton: true })
     await seedDemo(t.db, { password: null, dataDir })
     const on = await t.db.orm.select().from(schema.employees).where(eq(schema.employees.acceptButton, false))

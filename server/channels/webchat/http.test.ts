@@ -212,6 +212,33 @@ describe.each(targets)('visitor API on $name', (target) => {
     expect(foreign.statusCode).toBe(400)
   })
 
+  it('T4 a voice message: uploaded with its length, sent as kind voice, read back with its duration', async () => {
+    const s = await newVisitor()
+    const webm = Buffer.concat([Buffer.from([0x1a, 0x45, 0xdf, 0xa3]), Buffer.alloc(300, 9)])
+    const up = await f.app.inject({
+      method: 'POST',
+      url: '/api/visitor/files?name=voice.webm&durationMs=2400&voice=1',
+      headers: { ...auth(s.token), 'content-type': 'audio/webm' },
+      payload: webm,
+    })
+    expect(up.statusCode).toBe(200)
+    const file = (up.json() as { file: { id: string; durationMs: number | null } }).file
+    expect(file.durationMs).toBe(2400)
+    const m = (
+      await send(s.token, { clientMsgId: crypto.randomUUID(), text: '', fileId: file.id })
+    ).json() as VisitorSendResponse
+    expect(m.message.kind).toBe('voice')
+    expect(m.message.file?.durationMs).toBe(2400)
+    // Without its length it is refused (a voice message is played with its duration).
+    const bare = await f.app.inject({
+      method: 'POST',
+      url: '/api/visitor/files?name=voice.webm&voice=1',
+      headers: { ...auth(s.token), 'content-type': 'audio/webm' },
+      payload: webm,
+    })
+    expect(bare.statusCode).toBe(400)
+  })
+
   it('a flood from one visitor gets 429 for him only: another visitor meanwhile is served, and nothing accepted is lost', async () => {
     const flooder = await newVisitor('198.51.100.1')
     const calm = await newVisitor('198.51.100.2')

@@ -150,12 +150,13 @@ export async function addClientMessage(
       if (next.created) before = null
       chat = next.chat
     }
-    if (input.fileId) await ownFile(tx, tenantId, input.fileId)
+    const file = input.fileId ? await ownFile(tx, tenantId, input.fileId) : null
     const added = await appendMessage(tx, chat, {
       clientMsgId: input.clientMsgId,
       author: 'client',
       authorId: null,
-      kind: input.fileId ? 'file' : 'text',
+      // A file stored as a voice message (it has a length) is a voice message (T4).
+      kind: file ? (file.durationMs != null ? 'voice' : 'file') : 'text',
       text: input.text,
       replyToId: input.replyToId,
       fileId: input.fileId,
@@ -190,10 +191,11 @@ async function stored(tx: Queryable, tenantId: string, chat: ChatRow, messageId:
 /** A file row of the tenant (attached by the client or an operator), or E_VALIDATION. */
 async function ownFile(tx: Queryable, tenantId: string, fileId: string) {
   const [f] = await tx
-    .select({ id: schema.files.id })
+    .select({ id: schema.files.id, durationMs: schema.files.durationMs })
     .from(schema.files)
     .where(and(eq(schema.files.tenantId, tenantId), eq(schema.files.id, fileId)))
   if (!f) throw new AppError('E_VALIDATION', ['fileId: no such file'])
+  return f
 }
 
 /**

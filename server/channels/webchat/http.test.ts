@@ -142,6 +142,36 @@ describe.each(targets)('visitor API on $name', (target) => {
     expect(again.messages.map((m) => m.text)).toEqual([evil])
   })
 
+  it('a name given after the first message reaches the chat (the operator sees who writes)', async () => {
+    const s = await newVisitor()
+    const first = (
+      await send(s.token, { clientMsgId: crypto.randomUUID(), text: 'hi' })
+    ).json() as VisitorSendResponse
+    await send(s.token, { clientMsgId: crypto.randomUUID(), text: 'it is me', name: 'Ольга' })
+    const [chat] = await f.db.orm.select().from(schema.chats).where(eq(schema.chats.id, first.chat.id))
+    expect(chat?.clientName).toBe('Ольга')
+    const [v] = await f.db.orm.select().from(schema.visitors).where(eq(schema.visitors.id, s.visitorId))
+    expect(v?.name).toBe('Ольга')
+  })
+
+  it("the demo site's Call us line is noted as the widget visitor's (a forged token links nothing)", async () => {
+    const s = await newVisitor()
+    const guests = async () =>
+      (await f.db.orm.select().from(schema.sipGuests)).map((g) => [g.username, g.visitorId] as const)
+    const before = new Set((await guests()).map(([u]) => u))
+    for (const visitorToken of [s.token, 'v1.forged.token']) {
+      const r = await f.app.inject({
+        method: 'POST',
+        url: '/api/site/call-credentials',
+        payload: { tenant: 'demo', visitorToken },
+        remoteAddress: '203.0.113.9',
+      })
+      expect(r.statusCode).toBe(200)
+    }
+    const added = (await guests()).filter(([u]) => !before.has(u)).map(([, v]) => v)
+    expect(added.sort()).toEqual([s.visitorId, null].sort())
+  })
+
   it('bad input → 400: NUL, lone surrogate, over-long text or name, empty message, unknown fields', async () => {
     const s = await newVisitor()
     const bad = [

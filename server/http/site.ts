@@ -6,8 +6,9 @@
 import type { FastifyInstance } from 'fastify'
 import { SiteCallCredentialsBody } from '../../contract/calls.ts'
 import { visitorByToken } from '../channels/visitors.ts'
+import { guestHit } from '../domain/calls/index.ts'
 import { AppError } from '../errors.ts'
-import { guestHit, issueGuest } from '../sip/index.ts'
+import { issueGuest } from '../sip/index.ts'
 import { type AppDeps, validate } from './context.ts'
 import { registerScope } from './scope.ts'
 

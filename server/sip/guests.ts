@@ -1,19 +1,17 @@
 /**
  * Guest lines for the demo site's "Call us" button (issue 3 §6): a one-off `guest-…` user per visitor,
  * valid for minutes (enough for a call; issue 6 §4), that the route endpoint lets dial only the
- * tenant's virtual numbers, a few times (guest-limits.ts).
+ * tenant's virtual numbers, a few times (server/domain/calls/guest-limits.ts).
  */
 import crypto from 'node:crypto'
 import { and, eq, gt, lt, sql } from 'drizzle-orm'
 import type { SiteCallCredentials } from '../../contract/calls.ts'
 import { type Queryable, schema } from '../db/index.ts'
+import { dropOldGuestHits, GUEST_PREFIX, GUEST_TTL_S } from '../domain/calls/index.ts'
 import { AppError } from '../errors.ts'
-import { domainCredentials, GUEST_PREFIX } from './credentials.ts'
-import { dropOldGuestHits } from './guest-limits.ts'
+import { domainCredentials } from './credentials.ts'
 
 const { groups, sipGuests, tenants, virtualNumbers } = schema
-
-export const GUEST_TTL_S = 15 * 60
 
 /** Issues a guest line of the tenant `slug`; E_NOT_FOUND for an unknown tenant, E_NO_SOFTPHONE without a PBX. */
 export async function issueGuest(

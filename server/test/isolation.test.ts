@@ -290,7 +290,7 @@ describe.each(targets)('tenant isolation matrix on $name', (target) => {
           headers: auth(t.operator),
           payload: { status },
         })
-  }, 120_000)
+  }, 300_000)
   afterAll(() => tt?.close())
 
   it('every route of the app has an isolation rule (a new route must be classified here)', () => {
@@ -439,7 +439,7 @@ describe.each(targets)('tenant isolation matrix on $name', (target) => {
         expect((await app.inject({ url: '/api/me', headers: auth(t) })).statusCode).toBe(200)
       expect(checked).toBeGreaterThan(100)
       console.log(`isolation ${mine.slug} → ${theirs.slug}: ${checked} requests`)
-    }, 120_000)
+    }, 300_000)
 
     it("visitor routes: employees' tokens open nothing; my visitor token × the other tenant's ids → denied, nothing of theirs answered", async () => {
       const app = tt.f.app
@@ -539,7 +539,7 @@ describe.each(targets)('tenant isolation matrix on $name', (target) => {
       expect(await their()).toBe(before)
       expect(checked).toBeGreaterThan(50)
       console.log(`isolation visitor ${mine.slug} → ${theirs.slug}: ${checked} requests`)
-    }, 120_000)
+    }, 300_000)
 
     it('the visitor socket: an employee token is refused; my visitor gets his own chat only', async () => {
       const mine = me(tt)

@@ -77,11 +77,8 @@ export class Hub {
 
   /** The viewer of a socket (for audience filtering); loads the tenant's group membership if needed. */
   async viewer(p: { tenantId: string; employeeId: string; role: Role }): Promise<Viewer> {
-    let m = this.groups.get(p.tenantId)
-    if (!m) {
-      await this.reloadGroups(p.tenantId, true)
-      m = this.groups.get(p.tenantId)
-    }
+    // Not read yet, or the first read still running (several sockets of a tenant at once): wait for it.
+    if (!this.groups.get(p.tenantId)?.loadedAt) await this.reloadGroups(p.tenantId, true)
     return {
       employeeId: p.employeeId,
       role: p.role,

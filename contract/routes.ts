@@ -33,6 +33,21 @@ import type {
   SiteCallCredentialsBody,
   TransferTargetView,
 } from './calls.ts'
+import type {
+  AcceptResponse,
+  ChatListQuery,
+  ChatsResponse,
+  ChatUploadQuery,
+  FileView,
+  MessagesResponse,
+  SendMessage,
+  SendResponse,
+  SendStoredFile,
+  SharedTemplateBody,
+  TemplateBody,
+  TemplateView,
+  WebchatSettings,
+} from './chats.ts'
 import type { StatusMatrix } from './status.ts'
 
 /** GET /api/me. */
@@ -77,6 +92,34 @@ export interface ApiRoutes {
   'PUT /api/calls/recording/:sipCallId': { reply: RecordingUploaded }
   'POST /api/site/call-credentials': { body: SiteCallCredentialsBody; reply: SiteCallCredentials }
   'POST /api/admin/sip/gateway-credentials': { reply: GatewayCredentials }
+  'GET /api/chats': { query: ChatListQuery; reply: ChatsResponse }
+  'GET /api/chats/:id': { reply: AcceptResponse }
+  'GET /api/chats/:id/messages': { query: { before?: string }; reply: MessagesResponse }
+  'POST /api/chats/:id/accept': { reply: AcceptResponse }
+  'POST /api/chats/:id/open': { reply: AcceptResponse }
+  'POST /api/chats/:id/messages': { body: SendMessage | SendStoredFile; reply: SendResponse }
+  /** Raw bytes; the facts in the query (ChatUploadQuerySchema). */
+  'POST /api/chats/:id/files': { query: ChatUploadQuery; reply: SendResponse }
+  'POST /api/chats/:id/read': { body: { upToN: number }; reply: AcceptResponse }
+  'POST /api/chats/:id/complete': { reply: AcceptResponse }
+  /** Raw bytes, `?name=`. */
+  'POST /api/files': { query: { name: string }; reply: FileView }
+  /** The file's bytes (200/206/416), not JSON. */
+  'GET /api/files/:id': { reply: unknown }
+  'GET /api/templates': { reply: { templates: TemplateView[] } }
+  'POST /api/templates': { body: TemplateBody; reply: { template: TemplateView } }
+  'PATCH /api/templates/:id': { body: TemplateBody; reply: { template: TemplateView } }
+  'PUT /api/templates/:id': { body: TemplateBody; reply: { template: TemplateView } }
+  'DELETE /api/templates/:id': { reply: undefined }
+  'POST /api/admin/templates': { body: SharedTemplateBody; reply: { template: TemplateView } }
+  'PATCH /api/admin/templates/:id': { body: SharedTemplateBody; reply: { template: TemplateView } }
+  'DELETE /api/admin/templates/:id': { reply: undefined }
+  'PATCH /api/admin/employees/:id': {
+    body: { acceptButton: boolean }
+    reply: { id: string; acceptButton: boolean }
+  }
+  'GET /api/admin/channels/webchat': { reply: WebchatSettings }
+  'PUT /api/admin/channels/webchat': { body: WebchatSettings; reply: WebchatSettings }
   'POST /internal/sip/route': { body: SipRouteBody; reply: SipRouteAnswer }
   'POST /internal/sip/dialog': { body: SipDialogBody; reply: SipDialogAnswer }
   'POST /internal/sip/registration': { body: SipRegistrationBody; reply: undefined }

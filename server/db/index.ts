@@ -22,6 +22,7 @@ export { loadMigrations, type Migration, migrate } from './migrate.ts'
 export * as schema from './schema.ts'
 export { loadSecrets, SECRETS_FILE, type Secrets, SecretsError } from './secrets.ts'
 export { getOrCreateSetting, getSetting, putSetting } from './settings.ts'
+export { type Counted, type CounterTable, countHits, dropExpired } from './windows.ts'
 
 /** Opens the configured database and brings its schema up to date. */
 export async function openDatabase(opts: { databaseUrl: string | null; dataDir: string }): Promise<Db> {

@@ -6,16 +6,18 @@ import {
   listSessions,
   loadMe,
   login,
+  type MintSip,
   revokeSession,
-  sipSettings,
 } from '../domain/auth/index.ts'
 import { setStatus } from '../domain/status/index.ts'
+import { sipSettings } from '../sip/index.ts'
 import { type AppDeps, validate } from './context.ts'
 import { registerScope } from './scope.ts'
 
 /** Registers the account routes. */
 export function authRoutes(app: FastifyInstance, deps: AppDeps): void {
   const sip = { secret: deps.secrets.sipSecret, wsUrl: deps.sipWsUrl }
+  const mintSip: MintSip = (me, sipDomain) => sipSettings(me, sipDomain, sip)
   const throttle = new LoginThrottle(deps.loginLimits)
 
   registerScope(app, deps, { auth: 'public' }, (r) => {
@@ -23,7 +25,7 @@ export function authRoutes(app: FastifyInstance, deps: AppDeps): void {
       const body = validate(LoginBody, req.body)
       return login(
         deps.db,
-        { throttle, sip },
+        { throttle, mintSip },
         {
           ...body,
           ip: req.ip,
@@ -49,7 +51,7 @@ export function authRoutes(app: FastifyInstance, deps: AppDeps): void {
 
     r.get('/api/me', async (_req, p) => {
       const { me, sipDomain } = await loadMe(deps.db.orm, p.tenantId, p.employeeId)
-      return { me, sip: sipSettings(me, sipDomain, sip) }
+      return { me, sip: mintSip(me, sipDomain) }
     })
 
     r.put('/api/me/status', async (req, p) => {

@@ -4,11 +4,16 @@
  * wrong secret 403. Bad bodies get a coded 400 that the cfg turns into a SIP 400, never a 500.
  */
 import type { FastifyInstance } from 'fastify'
-import { SipDialogBody, SipRegistrationBody, SipRouteBody } from '../../contract/calls.ts'
+import {
+  SipDialogBody,
+  SipRegistrationBody,
+  type SipRouteAnswer,
+  SipRouteBody,
+} from '../../contract/calls.ts'
 import { applyDialog, routeInvite } from '../domain/calls/index.ts'
 import { announcePresence } from '../domain/contacts/index.ts'
 import { AppError } from '../errors.ts'
-import { parseSipUri, recordRegistration } from '../sip/index.ts'
+import { parseSipUri, readDialogReport, readRouteRequest, recordRegistration } from '../sip/index.ts'
 import { type AppDeps, validate } from './context.ts'
 import { registerScope } from './scope.ts'
 
@@ -17,10 +22,14 @@ export function internalSipRoutes(app: FastifyInstance, deps: AppDeps): void {
   // Kamailio calls here for every INVITE, dialog event and REGISTER: two info lines per request
   // (received, completed) would cost the call path and bury the log. Warnings and errors still show.
   registerScope(app, deps, { auth: 'internal', logLevel: 'warn' }, (r) => {
-    r.post('/internal/sip/route', async (req) => routeInvite(deps.db, validate(SipRouteBody, req.body)))
+    r.post('/internal/sip/route', async (req): Promise<SipRouteAnswer> => {
+      const request = readRouteRequest(validate(SipRouteBody, req.body))
+      if (!request) return { action: 'reject', code: 400, reason: 'Bad URI' }
+      return routeInvite(deps.db, request)
+    })
 
     r.post('/internal/sip/dialog', async (req) => {
-      const outcome = await applyDialog(deps.db, validate(SipDialogBody, req.body))
+      const outcome = await applyDialog(deps.db, readDialogReport(validate(SipDialogBody, req.body)))
       if (outcome === 'unknown_tenant') throw new AppError('E_NOT_FOUND')
       return { ok: true as const, outcome }
     })

@@ -10,7 +10,14 @@ import { recordRoutes, routeTable } from './route-table.ts'
 import { registerScope } from './scope.ts'
 
 /** Routes anyone may call (everything else under /api and /internal must declare a level). */
-const PUBLIC = new Set(['GET /api/health', 'POST /api/auth/login', 'POST /api/site/call-credentials'])
+const PUBLIC = new Set([
+  'GET /api/health',
+  'POST /api/auth/login',
+  'POST /api/site/call-credentials',
+  // The website widget: a session of a named tenant (it issues the visitor token), and CORS preflights.
+  'POST /api/visitor/session',
+  'OPTIONS /api/visitor/*',
+])
 
 describe('typed routes', () => {
   let f: Fixture

@@ -5,6 +5,7 @@ import path from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import type { LoginResponse } from '../../contract/api.ts'
 import { buildApp } from '../app.ts'
+import type { VisitorLimits } from '../channels/index.ts'
 import { type Db, loadSecrets, type Secrets } from '../db/index.ts'
 import type { LoginLimits } from '../domain/auth/index.ts'
 import { createEmployee, createGroup, createTenant, seedDemo } from '../domain/tenants/index.ts'
@@ -24,13 +25,26 @@ export interface Fixture {
   otherEmployeeId: string
   dir: string
   login(login: string, password?: string): Promise<LoginResponse>
+  /**
+   * Another app over the fixture's database, built with the fixture's deps and `overrides` (a second
+   * instance, a restarted server, a different log). Not yet ready: add routes, then `ready()` or
+   * `listen()`; the caller closes it (and any hub it passed).
+   */
+  buildAnother(overrides?: Partial<AppOptions>): Promise<FastifyInstance>
   close(): Promise<void>
 }
+
+type AppOptions = Parameters<typeof buildApp>[0]
 
 /** Builds the fixture; `opts.dist` writes a tiny built PWA so static serving can be tested. */
 export async function makeFixture(
   target: Target,
-  opts: { dist?: boolean; loginLimits?: Partial<LoginLimits>; recordingMaxBytes?: number } = {},
+  opts: {
+    dist?: boolean
+    loginLimits?: Partial<LoginLimits>
+    recordingMaxBytes?: number
+    visitorLimits?: Partial<VisitorLimits>
+  } = {},
 ): Promise<Fixture> {
   const t = await target.open()
   const db = t.db
@@ -84,7 +98,7 @@ export async function makeFixture(
   const hub = new Hub(db)
   await hub.start()
   const secrets = await loadSecrets(db.orm, dir)
-  const app = await buildApp({
+  const deps: AppOptions = {
     db,
     secrets,
     loginLimits: opts.loginLimits,
@@ -95,9 +109,11 @@ export async function makeFixture(
     siteDir: path.join(dir, 'site'),
     filesDir: path.join(dir, 'files'),
     ...(opts.recordingMaxBytes ? { recordingMaxBytes: opts.recordingMaxBytes } : {}),
+    ...(opts.visitorLimits ? { visitorLimits: opts.visitorLimits } : {}),
     version: '0.0.0-test',
     logLevel: 'silent',
-  })
+  }
+  const app = await buildApp(deps)
   await app.ready()
   return {
     app,
@@ -113,6 +129,7 @@ export async function makeFixture(
       if (r.statusCode !== 200) throw new Error(`login ${login}: ${r.statusCode} ${r.body}`)
       return r.json() as LoginResponse
     },
+    buildAnother: (overrides = {}) => buildApp({ ...deps, ...overrides }),
     async close() {
       await hub.stop()
       await app.close()

@@ -1,38 +1,27 @@
 /**
  * Ties the active account to its database, realtime link and snapshots. Runs for the app's life;
- * switching account stops the old link and opens the other account's database.
+ * switching account stops the old link and opens the other account's database. Server events go to
+ * the handlers each feature registers (`features/<area>/events.ts`), not through here.
  */
 import { createEffect, createMemo, createRoot, createSignal, on } from 'solid-js'
-import type { ServerEvent } from '../../contract/events.ts'
-import { active, markRevoked, me, patchMe, refreshMe, sip } from '../features/account/index.ts'
 import { followAccount, phoneAvailability, startCallEffects } from '../features/calls/index.ts'
-import { refreshContacts, refreshPresenceSoon, stale } from '../features/contacts/index.ts'
-import { loadStatuses, setMatrix } from '../features/status/index.ts'
+import { refreshContacts, stale } from '../features/contacts/index.ts'
+import { loadStatuses } from '../features/status/index.ts'
+import { offline } from '../lib/net/index.ts'
+import { active, markRevoked, refreshMe, sip } from '../lib/session/index.ts'
 import { useAccountDb } from '../lib/store/index.ts'
-import { type Link, type LinkState, startLink } from '../lib/sync/index.ts'
+import { type Link, type LinkState, type OutboxRun, startLink, startOutbox } from '../lib/sync/index.ts'
 
 const [linkState, setLinkAccessor] = createSignal<() => LinkState>(() => ({ kind: 'idle' }))
 /** The realtime link's state (for the connection indicator). */
 export const connection = (): LinkState => linkState()()
-
-function onEvent(ev: ServerEvent) {
-  if (ev.type === 'status.changed') {
-    if (ev.payload.employeeId === me()?.id) void patchMe({ status: ev.payload.status })
-    refreshPresenceSoon()
-  } else if (ev.type === 'statuses.updated') {
-    setMatrix(ev.payload.matrix)
-    refreshPresenceSoon()
-  } else if (ev.type === 'line.busy' || ev.type === 'presence.changed') {
-    // S1: a colleague's call started or ended, or their line came or went.
-    refreshPresenceSoon()
-  }
-}
 
 /** Start following the active account. */
 export function startRuntime(): void {
   startCallEffects()
   createRoot(() => {
     let link: Link | null = null
+    let outbox: OutboxRun | null = null
     // A memo, not a bare accessor: `on` re-runs on every notification, and the profile object
     // changes on each status update — only a different account may restart the link.
     const activeKey = createMemo(() => active()?.key ?? null)
@@ -40,6 +29,8 @@ export function startRuntime(): void {
       on(activeKey, (key) => {
         link?.stop()
         link = null
+        outbox?.stop()
+        outbox = null
         const acc = active()
         const db = useAccountDb(key)
         if (!acc || !db) {
@@ -58,7 +49,6 @@ export function startRuntime(): void {
         link = startLink({
           token: acc.token,
           db,
-          onEvent,
           // First start, or the mirror came from another feed (dropped by the link): reload snapshots.
           onResetLocal: () => {
             void refreshContacts(db)
@@ -68,6 +58,9 @@ export function startRuntime(): void {
         })
         const state = link.state
         setLinkAccessor(() => state)
+        // N3, C8: what the device must deliver leaves while online with the link live.
+        const run = startOutbox(db, { ready: () => !offline() && state().kind === 'live' })
+        outbox = run
         // Back from offline: the contacts shown are a saved copy; refresh them once the link is live.
         createEffect(
           on(
@@ -75,6 +68,7 @@ export function startRuntime(): void {
             (live) => {
               if (live && stale()) void refreshContacts(db)
               if (live && phoneAvailability().kind === 'waiting') void startPhone()
+              if (live) run.kick()
             },
           ),
         )

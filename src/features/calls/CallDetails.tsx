@@ -2,11 +2,10 @@
 import { A, useParams } from '@solidjs/router'
 import { createEffect, createResource, createSignal, onCleanup, Show } from 'solid-js'
 import type { CallDetails as Details } from '../../../contract/calls.ts'
-import { Icon } from '../../app/icons.tsx'
 import { fmtDate, t } from '../../lib/i18n/index.ts'
+import { me, token } from '../../lib/session/index.ts'
 import { createLiveQuery, db } from '../../lib/store/index.ts'
-import { toast } from '../../lib/ui/index.ts'
-import { me, token } from '../account/index.ts'
+import { Icon, toast } from '../../lib/ui/index.ts'
 import { placeCall } from './actions.ts'
 import { fixInfiniteDuration } from './audioDuration.ts'
 import { rowKind } from './CallRow.tsx'
@@ -214,7 +213,7 @@ export default function CallDetailsPage() {
                     <button
                       type="button"
                       class="btn btn-small"
-                      onClick={() => void deleteCopy(r().sipCallId)}
+                      onClick={() => void deleteCopy(r().payload.sipCallId)}
                     >
                       {t('calls.deleteRecordingCopy')}
                     </button>

@@ -1,3 +1,35 @@
-/** The sync door: realtime link and its pure lifecycle. */
+/** The sync door: realtime link and its pure lifecycle, the event dispatcher, the durable outbox. */
+export {
+  createDispatcher,
+  type Dispatcher,
+  dispatcher,
+  type EventHandler,
+  type EventHandlers,
+  type EventOf,
+  type FeatureEvents,
+  registerEvents,
+} from './dispatch.ts'
 export { type Link, type LinkOptions, startLink } from './link.ts'
 export type { LinkState } from './machine.ts'
+export {
+  backoffMs,
+  CLAIM_LEASE_MS,
+  discardRefused,
+  enqueue,
+  type ItemOf,
+  itemsOfKey,
+  type NewItem,
+  newOutboxId,
+  type OutboxItem,
+  type OutboxKind,
+  type OutboxPayloads,
+  type OutboxRun,
+  type OutboxState,
+  outcomeOfStatus,
+  type PayloadOf,
+  registerSender,
+  retryItem,
+  type Sender,
+  type SendOutcome,
+  startOutbox,
+} from './outbox.ts'

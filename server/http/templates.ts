@@ -1,0 +1,98 @@
+/**
+ * /api/templates (T5: the operator's usable templates and his personal ones) and the admin's
+ * /api/admin/templates (shared ones), /api/admin/employees/:id (the Accept button, T3) and
+ * /api/admin/channels/webchat (connected, distribution).
+ */
+import type { FastifyInstance } from 'fastify'
+import { IdParam } from '../../contract/api.ts'
+import {
+  EmployeeChatSettingsSchema,
+  SharedTemplateSchema,
+  TemplateSchema,
+  type TemplateView,
+  type WebchatSettings,
+  WebchatSettingsSchema,
+} from '../../contract/chats.ts'
+import {
+  createPersonalTemplate,
+  createSharedTemplate,
+  deletePersonalTemplate,
+  deleteSharedTemplate,
+  listTemplates,
+  setAcceptButton,
+  setWebchat,
+  updatePersonalTemplate,
+  updateSharedTemplate,
+  webchatSettings,
+} from '../domain/chats/index.ts'
+import { type AppDeps, validate } from './context.ts'
+import { registerScope } from './scope.ts'
+
+/** Registers the template and inbox admin routes. */
+export function templateRoutes(app: FastifyInstance, deps: AppDeps): void {
+  const db = () => deps.db.orm
+
+  registerScope(app, deps, { auth: 'employee' }, (r) => {
+    r.get(
+      '/api/templates',
+      async (_req, p): Promise<{ templates: TemplateView[] }> => ({
+        templates: await listTemplates(db(), p),
+      }),
+    )
+
+    r.post('/api/templates', async (req, p, reply): Promise<{ template: TemplateView }> => {
+      const template = await createPersonalTemplate(db(), p, validate(TemplateSchema, req.body))
+      reply.code(201)
+      return { template }
+    })
+
+    // PATCH is the documented verb; PUT is accepted too (the app's first client used it).
+    for (const method of ['patch', 'put'] as const)
+      r[method]('/api/templates/:id', async (req, p): Promise<{ template: TemplateView }> => {
+        const { id } = validate(IdParam, req.params)
+        return { template: await updatePersonalTemplate(db(), p, id, validate(TemplateSchema, req.body)) }
+      })
+
+    r.delete('/api/templates/:id', async (req, p, reply) => {
+      const { id } = validate(IdParam, req.params)
+      await deletePersonalTemplate(db(), p, id)
+      return reply.code(204).send()
+    })
+  })
+
+  registerScope(app, deps, { auth: 'admin' }, (r) => {
+    r.post('/api/admin/templates', async (req, p, reply): Promise<{ template: TemplateView }> => {
+      const template = await createSharedTemplate(db(), p, validate(SharedTemplateSchema, req.body))
+      reply.code(201)
+      return { template }
+    })
+
+    r.patch('/api/admin/templates/:id', async (req, p): Promise<{ template: TemplateView }> => {
+      const { id } = validate(IdParam, req.params)
+      return { template: await updateSharedTemplate(db(), p, id, validate(SharedTemplateSchema, req.body)) }
+    })
+
+    r.delete('/api/admin/templates/:id', async (req, p, reply) => {
+      const { id } = validate(IdParam, req.params)
+      await deleteSharedTemplate(db(), p, id)
+      return reply.code(204).send()
+    })
+
+    r.patch('/api/admin/employees/:id', async (req, p) => {
+      const { id } = validate(IdParam, req.params)
+      const { acceptButton } = validate(EmployeeChatSettingsSchema, req.body)
+      return setAcceptButton(db(), p, id, acceptButton)
+    })
+
+    r.get(
+      '/api/admin/channels/webchat',
+      async (_req, p): Promise<WebchatSettings> => webchatSettings(db(), p.tenantId),
+    )
+
+    r.put(
+      '/api/admin/channels/webchat',
+      async (req, p): Promise<WebchatSettings> =>
+        setWebchat(db(), p, validate(WebchatSettingsSchema, req.body)),
+    )
+  })
+}

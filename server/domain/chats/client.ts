@@ -313,3 +313,26 @@ export async function clientMessages(
   )
   return page.reverse()
 }
+
+/**
+ * The client gave (or changed) his name after the chat began — the widget's name field is optional
+ * and may be filled at any time. The chat's viewers get `chat.updated` with it.
+ */
+export async function setClientName(
+  q: Queryable,
+  tenantId: string,
+  chatId: string,
+  name: string,
+  visitorId?: string | null,
+): Promise<ChatView> {
+  return q.transaction(async (tx) => {
+    const chat = await clientChat(tx, tenantId, chatId, visitorId)
+    if (chat.clientName === name) return (await chatViewById(tx, tenantId, chatId)) as ChatView
+    const [after] = await tx
+      .update(chats)
+      .set({ clientName: name })
+      .where(and(eq(chats.tenantId, tenantId), eq(chats.id, chatId)))
+      .returning()
+    return (await publish(tx, chat, after as ChatRow)).chat
+  })
+}

@@ -1,10 +1,14 @@
 /**
  * The HTTP API as one type map: `"METHOD /path"` → what it takes and answers (docs/api.md is the
  * prose). The server's typed router (server/http/scope.ts) checks each handler's answer against it;
- * the app can type a call by its key: `api<ApiReply<'GET /api/calls'>>('GET', '/api/calls')`.
- * Add a route's entry with the route. 204 answers are `undefined`.
+ * the app calls by the key (src/lib/api): `api('GET /api/calls/:id', { params: { id } })`.
+ * `body` and `query` are the request schemas' *input* types (what a caller sends; the server
+ * validates it into the output type). Add a route's entry with the route (server/http/routes-contract.test.ts
+ * fails for a registered route missing here). 204 answers are `undefined`.
  */
+import type * as v from 'valibot'
 import type {
+  ClientSearchQuery,
   ClientView,
   EmployeeView,
   GroupView,
@@ -22,6 +26,7 @@ import type {
   CallListQuery,
   CallPage,
   GatewayCredentials,
+  GatewayCredentialsBody,
   HandleMissedResponse,
   MissedListQuery,
   RecordingUploaded,
@@ -35,20 +40,37 @@ import type {
 } from './calls.ts'
 import type {
   AcceptResponse,
-  ChatListQuery,
+  ChatListQuerySchema,
   ChatsResponse,
-  ChatUploadQuery,
+  ChatUploadQuerySchema,
+  EmployeeChatSettingsSchema,
+  FileUploadQuerySchema,
   FileView,
+  MessagesQuerySchema,
   MessagesResponse,
-  SendMessage,
+  ReadSchema,
+  SendMessageSchema,
   SendResponse,
-  SendStoredFile,
-  SharedTemplateBody,
-  TemplateBody,
+  SendStoredFileSchema,
+  SharedTemplateSchema,
+  TemplateSchema,
   TemplateView,
   WebchatSettings,
+  WebchatSettingsSchema,
 } from './chats.ts'
-import type { StatusMatrix } from './status.ts'
+import type { StatusMatrixSchema } from './status.ts'
+import type {
+  VisitorReadSchema,
+  VisitorSendResponse,
+  VisitorSendSchema,
+  VisitorSessionResponse,
+  VisitorSessionSchema,
+  VisitorUploadQuery,
+  VisitorUploadResponse,
+} from './visitor.ts'
+
+/** What a caller sends for a schema (before defaults and transforms). */
+type In<S extends v.GenericSchema> = v.InferInput<S>
 
 /** GET /api/me. */
 export interface MeResponse {
@@ -70,59 +92,76 @@ export interface SipDialogAnswer {
 
 export interface ApiRoutes {
   'GET /api/health': { reply: HealthResponse }
-  'POST /api/auth/login': { body: LoginBody; reply: LoginResponse }
+  'POST /api/auth/login': { body: In<typeof LoginBody>; reply: LoginResponse }
   'POST /api/auth/logout': { reply: undefined }
   'GET /api/auth/sessions': { reply: SessionInfo[] }
   'DELETE /api/auth/sessions/:id': { reply: undefined }
   'GET /api/me': { reply: MeResponse }
-  'PUT /api/me/status': { body: SetStatusBody; reply: SetStatusResponse }
+  'PUT /api/me/status': { body: In<typeof SetStatusBody>; reply: SetStatusResponse }
   'GET /api/statuses': { reply: StatusesResponse }
-  'PUT /api/statuses': { body: { matrix: StatusMatrix }; reply: StatusesResponse }
+  'PUT /api/statuses': { body: { matrix: In<typeof StatusMatrixSchema> }; reply: StatusesResponse }
   'GET /api/contacts/employees': { reply: EmployeeView[] }
   'GET /api/contacts/groups': { reply: GroupView[] }
-  'GET /api/contacts/clients': { query: { q?: string; limit?: number }; reply: ClientView[] }
+  'GET /api/contacts/clients': { query: In<typeof ClientSearchQuery>; reply: ClientView[] }
   'GET /api/contacts/clients/:id': { reply: ClientView }
-  'GET /api/calls': { query: CallListQuery; reply: CallPage }
-  'GET /api/calls/missed': { query: MissedListQuery; reply: CallPage }
+  'GET /api/calls': { query: In<typeof CallListQuery>; reply: CallPage }
+  'GET /api/calls/missed': { query: In<typeof MissedListQuery>; reply: CallPage }
   'GET /api/calls/transfer-targets': { reply: TransferTargetView[] }
   'GET /api/calls/:id': { reply: CallDetails }
   'POST /api/calls/missed/:id/handle': { reply: HandleMissedResponse }
   /** Audio bytes (200/206/416), not JSON. */
   'GET /api/calls/:id/recording': { reply: unknown }
   'PUT /api/calls/recording/:sipCallId': { reply: RecordingUploaded }
-  'POST /api/site/call-credentials': { body: SiteCallCredentialsBody; reply: SiteCallCredentials }
-  'POST /api/admin/sip/gateway-credentials': { reply: GatewayCredentials }
-  'GET /api/chats': { query: ChatListQuery; reply: ChatsResponse }
+  'POST /api/site/call-credentials': { body: In<typeof SiteCallCredentialsBody>; reply: SiteCallCredentials }
+  'POST /api/admin/sip/gateway-credentials': {
+    body?: In<typeof GatewayCredentialsBody>
+    reply: GatewayCredentials
+  }
+  'GET /api/chats': { query: In<typeof ChatListQuerySchema>; reply: ChatsResponse }
   'GET /api/chats/:id': { reply: AcceptResponse }
-  'GET /api/chats/:id/messages': { query: { before?: string }; reply: MessagesResponse }
+  'GET /api/chats/:id/messages': { query: In<typeof MessagesQuerySchema>; reply: MessagesResponse }
   'POST /api/chats/:id/accept': { reply: AcceptResponse }
   'POST /api/chats/:id/open': { reply: AcceptResponse }
-  'POST /api/chats/:id/messages': { body: SendMessage | SendStoredFile; reply: SendResponse }
+  'POST /api/chats/:id/messages': {
+    body: In<typeof SendMessageSchema> | In<typeof SendStoredFileSchema>
+    reply: SendResponse
+  }
   /** Raw bytes; the facts in the query (ChatUploadQuerySchema). */
-  'POST /api/chats/:id/files': { query: ChatUploadQuery; reply: SendResponse }
-  'POST /api/chats/:id/read': { body: { upToN: number }; reply: AcceptResponse }
+  'POST /api/chats/:id/files': { query: In<typeof ChatUploadQuerySchema>; reply: SendResponse }
+  'POST /api/chats/:id/read': { body: In<typeof ReadSchema>; reply: AcceptResponse }
   'POST /api/chats/:id/complete': { reply: AcceptResponse }
   /** Raw bytes, `?name=`. */
-  'POST /api/files': { query: { name: string }; reply: FileView }
+  'POST /api/files': { query: In<typeof FileUploadQuerySchema>; reply: FileView }
   /** The file's bytes (200/206/416), not JSON. */
   'GET /api/files/:id': { reply: unknown }
   'GET /api/templates': { reply: { templates: TemplateView[] } }
-  'POST /api/templates': { body: TemplateBody; reply: { template: TemplateView } }
-  'PATCH /api/templates/:id': { body: TemplateBody; reply: { template: TemplateView } }
-  'PUT /api/templates/:id': { body: TemplateBody; reply: { template: TemplateView } }
+  'POST /api/templates': { body: In<typeof TemplateSchema>; reply: { template: TemplateView } }
+  'PATCH /api/templates/:id': { body: In<typeof TemplateSchema>; reply: { template: TemplateView } }
+  'PUT /api/templates/:id': { body: In<typeof TemplateSchema>; reply: { template: TemplateView } }
   'DELETE /api/templates/:id': { reply: undefined }
-  'POST /api/admin/templates': { body: SharedTemplateBody; reply: { template: TemplateView } }
-  'PATCH /api/admin/templates/:id': { body: SharedTemplateBody; reply: { template: TemplateView } }
+  'POST /api/admin/templates': { body: In<typeof SharedTemplateSchema>; reply: { template: TemplateView } }
+  'PATCH /api/admin/templates/:id': {
+    body: In<typeof SharedTemplateSchema>
+    reply: { template: TemplateView }
+  }
   'DELETE /api/admin/templates/:id': { reply: undefined }
   'PATCH /api/admin/employees/:id': {
-    body: { acceptButton: boolean }
+    body: In<typeof EmployeeChatSettingsSchema>
     reply: { id: string; acceptButton: boolean }
   }
   'GET /api/admin/channels/webchat': { reply: WebchatSettings }
-  'PUT /api/admin/channels/webchat': { body: WebchatSettings; reply: WebchatSettings }
-  'POST /internal/sip/route': { body: SipRouteBody; reply: SipRouteAnswer }
-  'POST /internal/sip/dialog': { body: SipDialogBody; reply: SipDialogAnswer }
-  'POST /internal/sip/registration': { body: SipRegistrationBody; reply: undefined }
+  'PUT /api/admin/channels/webchat': { body: In<typeof WebchatSettingsSchema>; reply: WebchatSettings }
+  'POST /internal/sip/route': { body: In<typeof SipRouteBody>; reply: SipRouteAnswer }
+  'POST /internal/sip/dialog': { body: In<typeof SipDialogBody>; reply: SipDialogAnswer }
+  // The website visitor's API (server/channels/webchat/http.ts; Bearer = the visitor token).
+  'POST /api/visitor/session': { body: In<typeof VisitorSessionSchema>; reply: VisitorSessionResponse }
+  'POST /api/visitor/messages': { body: In<typeof VisitorSendSchema>; reply: VisitorSendResponse }
+  'POST /api/visitor/read': { body: In<typeof VisitorReadSchema>; reply: { ok: boolean } }
+  /** Raw bytes; the facts in the query. */
+  'POST /api/visitor/files': { query: In<typeof VisitorUploadQuery>; reply: VisitorUploadResponse }
+  /** The file's bytes (200/206/416), not JSON. */
+  'GET /api/visitor/files/:id': { reply: unknown }
+  'POST /internal/sip/registration': { body: In<typeof SipRegistrationBody>; reply: undefined }
 }
 
 export type ApiRouteKey = keyof ApiRoutes
@@ -130,3 +169,5 @@ export type ApiRouteKey = keyof ApiRoutes
 export type ApiReply<K extends ApiRouteKey> = ApiRoutes[K]['reply']
 /** What a route takes as its JSON body (never when it takes none). */
 export type ApiBody<K extends ApiRouteKey> = ApiRoutes[K] extends { body: infer B } ? B : never
+/** What a route takes in its query string (never when it takes none). */
+export type ApiQuery<K extends ApiRouteKey> = ApiRoutes[K] extends { query: infer Q } ? Q : never

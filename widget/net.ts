@@ -1,12 +1,6 @@
 /** The visitor API (contract/visitor.ts) over fetch, and its WebSocket with backoff. */
-import type { FileView } from '../contract/chats.ts'
-import type {
-  VisitorClientFrame,
-  VisitorSend,
-  VisitorSendResponse,
-  VisitorServerFrame,
-  VisitorSessionResponse,
-} from '../contract/visitor.ts'
+import type { ApiBody, ApiReply } from '../contract/routes.ts'
+import type { VisitorClientFrame, VisitorSend, VisitorServerFrame } from '../contract/visitor.ts'
 
 /** A refusal from the server (4xx with a code): the request must not be repeated as is. */
 export class Refused extends Error {
@@ -46,8 +40,12 @@ export class Api {
     )
   }
 
-  private json<T>(path: string, body: unknown): Promise<T> {
-    return this.call<T>(path, {
+  /** A JSON POST, typed by its route in contract/routes.ts. */
+  private json<P extends '/api/visitor/session' | '/api/visitor/messages' | '/api/visitor/read'>(
+    path: P,
+    body: ApiBody<`POST ${P}`>,
+  ): Promise<ApiReply<`POST ${P}`>> {
+    return this.call(path, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
@@ -55,7 +53,7 @@ export class Api {
   }
 
   session(tenant: string, token: string | undefined, page: { url: string; referrer: string | null }) {
-    return this.json<VisitorSessionResponse>('/api/visitor/session', {
+    return this.json('/api/visitor/session', {
       tenant,
       ...(token ? { token } : {}),
       page,
@@ -63,11 +61,11 @@ export class Api {
   }
 
   send(m: VisitorSend) {
-    return this.json<VisitorSendResponse>('/api/visitor/messages', m)
+    return this.json('/api/visitor/messages', m)
   }
 
   read(upToN: number) {
-    return this.json<{ ok: true }>('/api/visitor/read', { upToN })
+    return this.json('/api/visitor/read', { upToN })
   }
 
   upload(blob: Blob, name: string, durationMs?: number) {
@@ -76,7 +74,7 @@ export class Api {
       q.set('durationMs', String(Math.max(1, Math.round(durationMs))))
       q.set('voice', '1')
     }
-    return this.call<{ file: FileView }>(`/api/visitor/files?${q}`, {
+    return this.call<ApiReply<'POST /api/visitor/files'>>(`/api/visitor/files?${q}`, {
       method: 'POST',
       headers: { 'content-type': blob.type || 'application/octet-stream' },
       body: blob,

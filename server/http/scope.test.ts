@@ -1,6 +1,7 @@
 /** Typed routes (issue 7 §1): each route declares its auth level once; the route table records it. */
 import Fastify from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { ApiRouteKey } from '../../contract/routes.ts'
 import { AppError } from '../errors.ts'
 import { targets } from '../test/dbs.ts'
 import { auth, type Fixture, makeFixture } from '../test/fixture.ts'
@@ -16,6 +17,73 @@ const PUBLIC = new Set([
   'POST /api/site/call-credentials',
   // The website widget: a session of a named tenant (it issues the visitor token), and CORS preflights.
   'POST /api/visitor/session',
+  'OPTIONS /api/visitor/*',
+])
+
+/**
+ * contract/routes.ts's keys at run time. Typed as a record of ApiRouteKey, so tsc fails when a key
+ * is added there and not here or the other way round; the test below compares them with the app.
+ */
+const CONTRACT_ROUTES: Record<ApiRouteKey, true> = {
+  'GET /api/health': true,
+  'POST /api/auth/login': true,
+  'POST /api/auth/logout': true,
+  'GET /api/auth/sessions': true,
+  'DELETE /api/auth/sessions/:id': true,
+  'GET /api/me': true,
+  'PUT /api/me/status': true,
+  'GET /api/statuses': true,
+  'PUT /api/statuses': true,
+  'GET /api/contacts/employees': true,
+  'GET /api/contacts/groups': true,
+  'GET /api/contacts/clients': true,
+  'GET /api/contacts/clients/:id': true,
+  'GET /api/calls': true,
+  'GET /api/calls/missed': true,
+  'GET /api/calls/transfer-targets': true,
+  'GET /api/calls/:id': true,
+  'POST /api/calls/missed/:id/handle': true,
+  'GET /api/calls/:id/recording': true,
+  'PUT /api/calls/recording/:sipCallId': true,
+  'POST /api/site/call-credentials': true,
+  'POST /api/admin/sip/gateway-credentials': true,
+  'GET /api/chats': true,
+  'GET /api/chats/:id': true,
+  'GET /api/chats/:id/messages': true,
+  'POST /api/chats/:id/accept': true,
+  'POST /api/chats/:id/open': true,
+  'POST /api/chats/:id/messages': true,
+  'POST /api/chats/:id/files': true,
+  'POST /api/chats/:id/read': true,
+  'POST /api/chats/:id/complete': true,
+  'POST /api/files': true,
+  'GET /api/files/:id': true,
+  'GET /api/templates': true,
+  'POST /api/templates': true,
+  'PATCH /api/templates/:id': true,
+  'PUT /api/templates/:id': true,
+  'DELETE /api/templates/:id': true,
+  'POST /api/admin/templates': true,
+  'PATCH /api/admin/templates/:id': true,
+  'DELETE /api/admin/templates/:id': true,
+  'PATCH /api/admin/employees/:id': true,
+  'GET /api/admin/channels/webchat': true,
+  'PUT /api/admin/channels/webchat': true,
+  'POST /internal/sip/route': true,
+  'POST /internal/sip/dialog': true,
+  'POST /api/visitor/session': true,
+  'POST /api/visitor/messages': true,
+  'POST /api/visitor/read': true,
+  'POST /api/visitor/files': true,
+  'GET /api/visitor/files/:id': true,
+  'POST /internal/sip/registration': true,
+}
+
+/** Registered routes that are not JSON API calls of the app or the widget (sockets, script, preflight). */
+const OUTSIDE_CONTRACT = new Set([
+  'GET /api/ws',
+  'GET /api/visitor/ws',
+  'GET /widget.js',
   'OPTIONS /api/visitor/*',
 ])
 
@@ -41,6 +109,16 @@ describe('typed routes', () => {
       .map((r) => `${r.method} ${r.url}`)
       .filter((k) => !PUBLIC.has(k))
     expect(undeclared).toEqual([])
+  })
+
+  it('every /api and /internal route is in contract/routes.ts, and every route there is registered', () => {
+    const registered = routeTable(f.app)
+      .filter((r) => r.method !== 'HEAD' && /^\/(api|internal)\/|^\/widget\.js$/.test(r.url))
+      .map((r) => `${r.method} ${r.url}`)
+      .filter((k) => !OUTSIDE_CONTRACT.has(k))
+    const listed = Object.keys(CONTRACT_ROUTES)
+    expect(registered.filter((k) => !listed.includes(k))).toEqual([])
+    expect(listed.filter((k) => !registered.includes(k))).toEqual([])
   })
 
   it('an admin route refuses an operator (403) and a stranger (401) before the handler runs', async () => {

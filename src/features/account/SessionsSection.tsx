@@ -21,11 +21,11 @@ function device(ua: string): string {
 export function SessionsSection() {
   const [sessions, { refetch }] = createResource(
     () => active()?.key,
-    () => api<SessionInfo[]>('GET', '/api/auth/sessions'),
+    () => api('GET /api/auth/sessions'),
   )
   const end = async (s: SessionInfo) => {
     try {
-      await api('DELETE', `/api/auth/sessions/${encodeURIComponent(s.id)}`)
+      await api('DELETE /api/auth/sessions/:id', { params: { id: s.id } })
       toast(t('sessions.ended'))
       await refetch()
     } catch (e) {

@@ -15,7 +15,7 @@ import { act, cleanNumber, setConsultFor } from './actions.ts'
 /** The picker dialog over the call screen. */
 export function TransferPicker(props: { callId: string; onClose: () => void }) {
   const [targets] = createResource(() =>
-    api<TransferTargetView[]>('GET', '/api/calls/transfer-targets').then((l) =>
+    api('GET /api/calls/transfer-targets').then((l) =>
       l.filter((x) => !(x.kind === 'employee' && x.id === me()?.id)),
     ),
   )

@@ -2,7 +2,7 @@
  * Call history data (C8–C10): the Dexie mirror first (offline, N3), refreshed from /api/calls;
  * realtime events keep it live (lib/sync applies `call.updated`, `missed.*`).
  */
-import type { CallDetails, CallPage, CallView, HandleMissedResponse } from '../../../contract/calls.ts'
+import type { CallDetails, CallView } from '../../../contract/calls.ts'
 import { api } from '../../lib/api/index.ts'
 import { t } from '../../lib/i18n/index.ts'
 import type { FrontlineDb } from '../../lib/store/index.ts'
@@ -49,14 +49,11 @@ export async function refreshCalls(
   before: string | null,
   signal?: AbortSignal,
 ): Promise<string | null> {
-  const params = new URLSearchParams()
-  if (scope !== 'missed') {
-    params.set('scope', scope)
-    if (q.trim()) params.set('q', q.trim())
-  }
-  if (before) params.set('before', before)
-  const path = scope === 'missed' ? '/api/calls/missed' : '/api/calls'
-  const page = await api<CallPage>('GET', `${path}?${params}`, { signal })
+  const cursor = before ?? undefined
+  const page =
+    scope === 'missed'
+      ? await api('GET /api/calls/missed', { query: { before: cursor }, signal })
+      : await api('GET /api/calls', { query: { scope, q: q.trim() || undefined, before: cursor }, signal })
   await db.calls.bulkPut(page.items)
   if (scope === 'missed' && !before) await settleStaleMissed(db, page.items)
   return page.nextBefore
@@ -74,7 +71,7 @@ async function settleStaleMissed(db: FrontlineDb, fresh: CallView[]): Promise<vo
       c.missed && c.handledAt === null && !ids.has(c.id) && (fresh.length < 100 || c.startedAt >= oldest),
   )
   for (const c of stale.slice(0, 20)) {
-    const d = await api<CallDetails>('GET', `/api/calls/${encodeURIComponent(c.id)}`).catch(() => null)
+    const d = await api('GET /api/calls/:id', { params: { id: c.id } }).catch(() => null)
     if (d) await db.calls.put(toView(d))
   }
 }
@@ -86,14 +83,14 @@ function toView(d: CallDetails): CallView {
 
 /** GET /api/calls/:id (C8 details); mirrors the row too. */
 export async function callDetails(db: FrontlineDb | null, id: string): Promise<CallDetails> {
-  const d = await api<CallDetails>('GET', `/api/calls/${encodeURIComponent(id)}`)
+  const d = await api('GET /api/calls/:id', { params: { id } })
   if (db) await db.calls.put(toView(d))
   return d
 }
 
 /** C9 "Mark handled": the server tells everyone (missed.handled); mirror the answer at once. */
 export async function markHandled(db: FrontlineDb | null, id: string): Promise<void> {
-  const c = await api<HandleMissedResponse>('POST', `/api/calls/missed/${encodeURIComponent(id)}/handle`)
+  const c = await api('POST /api/calls/missed/:id/handle', { params: { id } })
   if (db) await db.calls.put(c)
 }
 

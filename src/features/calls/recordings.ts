@@ -5,6 +5,7 @@
  * across reloads, never dropped silently; a refusal is kept for the operator to see and delete.
  */
 import { RECORDING_MAX_BYTES } from '../../../contract/calls.ts'
+import { apiUrl } from '../../lib/api/index.ts'
 import { type MessageKey, t } from '../../lib/i18n/index.ts'
 import type { FrontlineDb } from '../../lib/store/index.ts'
 import {
@@ -103,7 +104,7 @@ export function recordingSender(token: () => string | null): Sender<'recording'>
       const tok = token()
       if (!tok) return { kind: 'retry', error: 'signed out' }
       try {
-        const res = await fetch(`/api/calls/recording/${encodeURIComponent(sipCallId)}`, {
+        const res = await fetch(apiUrl('PUT /api/calls/recording/:sipCallId', { params: { sipCallId } }), {
           method: 'PUT',
           headers: { authorization: `Bearer ${tok}`, 'content-type': type },
           body: blob,

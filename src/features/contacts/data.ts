@@ -3,7 +3,7 @@
  * Live status changes arrive through the realtime link (lib/sync applies them to `employees`).
  */
 import { createSignal } from 'solid-js'
-import type { ClientView, EmployeeView, GroupView } from '../../../contract/api.ts'
+import type { ClientView } from '../../../contract/api.ts'
 import { ApiError, api } from '../../lib/api/index.ts'
 import { db, type FrontlineDb, setMeta } from '../../lib/store/index.ts'
 
@@ -25,9 +25,9 @@ async function replaceAll<T>(
 export async function refreshContacts(d: FrontlineDb): Promise<void> {
   try {
     const [employees, groups, clients] = await Promise.all([
-      api<EmployeeView[]>('GET', '/api/contacts/employees'),
-      api<GroupView[]>('GET', '/api/contacts/groups'),
-      api<ClientView[]>('GET', '/api/contacts/clients?limit=200'),
+      api('GET /api/contacts/employees'),
+      api('GET /api/contacts/groups'),
+      api('GET /api/contacts/clients', { query: { limit: '200' } }),
     ])
     await d.transaction('rw', [d.employees, d.groups, d.clients, d.meta], async () => {
       await replaceAll(d.employees, employees)
@@ -55,8 +55,8 @@ export function refreshPresenceSoon(): void {
     if (!d) return
     try {
       const [employees, groups] = await Promise.all([
-        api<EmployeeView[]>('GET', '/api/contacts/employees'),
-        api<GroupView[]>('GET', '/api/contacts/groups'),
+        api('GET /api/contacts/employees'),
+        api('GET /api/contacts/groups'),
       ])
       await d.transaction('rw', [d.employees, d.groups], async () => {
         await replaceAll(d.employees, employees)
@@ -70,15 +70,14 @@ export function refreshPresenceSoon(): void {
 
 /** Ask the server for clients matching `q` and merge them into Dexie (results render from Dexie). */
 export async function searchClientsRemote(d: FrontlineDb, q: string, signal?: AbortSignal): Promise<void> {
-  const qs = new URLSearchParams({ q, limit: '50' })
-  const rows = await api<ClientView[]>('GET', `/api/contacts/clients?${qs}`, { signal })
+  const rows = await api('GET /api/contacts/clients', { query: { q, limit: '50' }, signal })
   await d.clients.bulkPut(rows)
 }
 
 /** Fetch one client card into Dexie; returns false when the server says it does not exist. */
 export async function fetchClient(d: FrontlineDb, id: string): Promise<boolean> {
   try {
-    const c = await api<ClientView>('GET', `/api/contacts/clients/${encodeURIComponent(id)}`)
+    const c = await api('GET /api/contacts/clients/:id', { params: { id } })
     await d.clients.put(c)
     return true
   } catch (e) {

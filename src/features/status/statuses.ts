@@ -1,6 +1,5 @@
 /** SPEC S1/S2: the tenant's status list (data from the server) and the operator's own status. */
 import { createSignal } from 'solid-js'
-import type { StatusesResponse } from '../../../contract/api.ts'
 import type { StatusDef, StatusMatrix } from '../../../contract/status.ts'
 import { api } from '../../lib/api/index.ts'
 import { lang } from '../../lib/i18n/index.ts'
@@ -31,7 +30,7 @@ export async function loadStatuses(db: FrontlineDb): Promise<void> {
   const saved = await getMeta<StatusMatrix>(db, 'statuses')
   if (saved && currentDb === db) setMatrixSignal(saved)
   try {
-    const r = await api<StatusesResponse>('GET', '/api/statuses')
+    const r = await api('GET /api/statuses')
     if (currentDb === db) setMatrix(r.matrix)
   } catch {
     // Offline: the saved list stays.
@@ -55,6 +54,6 @@ export function statusColor(id: string): string {
 
 /** PUT /api/me/status; the profile updates when the server agrees. Throws ApiError. */
 export async function setMyStatus(id: string): Promise<void> {
-  const r = await api<{ status: string; at: string }>('PUT', '/api/me/status', { body: { status: id } })
+  const r = await api('PUT /api/me/status', { body: { status: id } })
   await patchMe({ status: r.status })
 }

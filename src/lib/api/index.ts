@@ -2,7 +2,7 @@
 import { t, tError } from '../i18n/index.ts'
 import { ApiError } from './client.ts'
 
-export { ApiError, api, configureApi } from './client.ts'
+export { ApiError, type ApiOpts, api, apiUrl, configureApi } from './client.ts'
 
 /** The localized message for any thrown value (coded API errors use the contract catalogue). */
 export function errorText(e: unknown): string {

@@ -5,7 +5,7 @@
 
 import { del, get, set } from 'idb-keyval'
 import { createMemo, createSignal } from 'solid-js'
-import type { LoginResponse, Me, SipSettings } from '../../../contract/api.ts'
+import type { Me, SipSettings } from '../../../contract/api.ts'
 import { ApiError, api } from '../api/index.ts'
 import { deleteAccountDb } from '../store/index.ts'
 import {
@@ -56,7 +56,7 @@ export async function loadAccounts(): Promise<void> {
 
 /** POST /api/auth/login and make the account active. Throws ApiError with the server's code. */
 export async function signIn(login: string, password: string): Promise<Me> {
-  const r = await api<LoginResponse>('POST', '/api/auth/login', { body: { login, password }, token: null })
+  const r = await api('POST /api/auth/login', { body: { login, password }, token: null })
   setSip(r.sip)
   setRevoked(null)
   await commit(upsertAccount(accounts(), r.token, r.me, new Date()))
@@ -71,7 +71,7 @@ export async function switchTo(key: string): Promise<'ok' | 'revoked' | 'offline
   const acc = accounts().list.find((a) => a.key === key)
   if (!acc) return 'revoked'
   try {
-    const r = await api<{ me: Me; sip: SipSettings | null }>('GET', '/api/me', { token: acc.token })
+    const r = await api('GET /api/me', { token: acc.token })
     setSip(r.sip)
     await commit(activate(updateMe(accounts(), key, r.me), key))
     return 'ok'
@@ -92,7 +92,7 @@ export async function switchTo(key: string): Promise<'ok' | 'revoked' | 'offline
 export async function refreshMe(): Promise<void> {
   const acc = active()
   if (!acc) return
-  const r = await api<{ me: Me; sip: SipSettings | null }>('GET', '/api/me', { token: acc.token })
+  const r = await api('GET /api/me', { token: acc.token })
   setSip(r.sip)
   await commit(updateMe(accounts(), acc.key, r.me))
 }
@@ -120,7 +120,7 @@ export function clearRevoked(): void {
 export async function signOut(key: string): Promise<void> {
   const acc = accounts().list.find((a) => a.key === key)
   if (!acc) return
-  await api('POST', '/api/auth/logout', { token: acc.token }).catch(() => {})
+  await api('POST /api/auth/logout', { token: acc.token }).catch(() => {})
   const next = removeAccount(accounts(), key)
   await commit(next)
   if (next.list.length === 0) await del(KEY)

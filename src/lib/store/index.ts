@@ -2,7 +2,16 @@
 import { createSignal } from 'solid-js'
 import { type FrontlineDb, openDb } from './db.ts'
 
-export type { ChatRow, FrontlineDb, MessageRow, MetaKey, OutboxRow, RecordingRow } from './db.ts'
+export type {
+  ChatRow,
+  FrontlineDb,
+  LocalSendState,
+  MessageRow,
+  MetaKey,
+  OutboxRow,
+  RecordingRow,
+  TemplateRow,
+} from './db.ts'
 export { getMeta, setMeta } from './db.ts'
 
 const [current, setCurrent] = createSignal<FrontlineDb | null>(null)

@@ -7,6 +7,7 @@ import type { ServerEvent } from '../../contract/events.ts'
 import { active, markRevoked, me, patchMe, refreshMe, sip } from '../features/account/index.ts'
 import { followAccount, phoneAvailability, startCallEffects } from '../features/calls/index.ts'
 import { refreshContacts, refreshPresenceSoon, stale } from '../features/contacts/index.ts'
+import { applyRequestsEvent, followOutbox, kickOutbox } from '../features/requests/index.ts'
 import { loadStatuses, setMatrix } from '../features/status/index.ts'
 import { useAccountDb } from '../lib/store/index.ts'
 import { type Link, type LinkState, startLink } from '../lib/sync/index.ts'
@@ -42,6 +43,7 @@ export function startRuntime(): void {
         link = null
         const acc = active()
         const db = useAccountDb(key)
+        followOutbox(db)
         if (!acc || !db) {
           void followAccount(null, null)
           return
@@ -58,7 +60,11 @@ export function startRuntime(): void {
         link = startLink({
           token: acc.token,
           db,
-          onEvent,
+          onEvent: (ev) => {
+            onEvent(ev)
+            // T2–T5: chat events into the Requests mirror (until lib/sync's dispatcher routes them).
+            void applyRequestsEvent(db, ev)
+          },
           // First start, or the mirror came from another feed (dropped by the link): reload snapshots.
           onResetLocal: () => {
             void refreshContacts(db)
@@ -74,6 +80,8 @@ export function startRuntime(): void {
             () => state().kind === 'live',
             (live) => {
               if (live && stale()) void refreshContacts(db)
+              // N3: messages written offline leave once the server is reachable again.
+              if (live) void kickOutbox()
               if (live && phoneAvailability().kind === 'waiting') void startPhone()
             },
           ),

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * `npm test` (and CI through .ci/run): bootstrap with the test packages, then lint, type-check each
- * TypeScript project, build, unit tests (against a throw-away PostgreSQL too), and Playwright e2e.
+ * TypeScript project, check the layering, build, unit tests (against a throw-away PostgreSQL too),
+ * and Playwright e2e.
  * Stops at the first failing step; prints each step's duration.
  * Usage: node scripts/test.mjs [--from <step>] [--only <step>]   (step names as in the summary)
  */
@@ -24,6 +25,8 @@ function steps() {
     ['biome', bin('biome'), ['check', '.']],
     ...PROJECTS.map((p) => [`tsc ${p}`, bin('tsc'), ['-p', `tsconfig.${p}.json`, '--noEmit']]),
     ['tsc site', bin('tsc'), ['-p', 'site/tsconfig.json', '--noEmit']],
+    // Layering rules (.dependency-cruiser.mjs): no loops, feature doors, no server code in the app…
+    ['layering', process.execPath, ['scripts/layering.mjs']],
     // The PWA, then the demo site into dist/site (package.json "build").
     ['build', 'npm', ['run', 'build']],
     ['unit', unit[0], unit.slice(1)],

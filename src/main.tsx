@@ -1,9 +1,10 @@
 /** Entry: load saved accounts and settings, wire the API client, start the runtime, render. */
 import { render } from 'solid-js/web'
 import { App, registerServiceWorker, startRuntime } from './app/index.ts'
-import { loadAccounts, loadSettings, markRevoked, token } from './features/account/index.ts'
+import { loadSettings } from './features/account/index.ts'
 import { configureApi } from './lib/api/index.ts'
 import { lang } from './lib/i18n/index.ts'
+import { loadAccounts, markRevoked, token } from './lib/session/index.ts'
 import './styles.css'
 
 document.documentElement.lang = lang()

@@ -1,11 +1,11 @@
 /** The signed-in shell: header with section title and status button, content, bottom tab bar. */
 import { Navigate, type RouteSectionProps, useLocation } from '@solidjs/router'
 import { type JSX, Match, Show, Suspense, Switch } from 'solid-js'
-import { me } from '../features/account/index.ts'
 import { CallOverlay, calls, LineIndicator } from '../features/calls/index.ts'
 import { StatusButton } from '../features/status/index.ts'
 import { type MessageKey, t } from '../lib/i18n/index.ts'
 import { offline } from '../lib/net/index.ts'
+import { me } from '../lib/session/index.ts'
 import { connection } from './runtime.ts'
 import { TabBar } from './TabBar.tsx'
 import './phone.css'

@@ -2,7 +2,7 @@
 import { A } from '@solidjs/router'
 import { For } from 'solid-js'
 import { type MessageKey, t } from '../lib/i18n/index.ts'
-import { Icon, type IconName } from './icons.tsx'
+import { Icon, type IconName } from '../lib/ui/index.ts'
 
 const TABS: { href: string; label: MessageKey; icon: IconName }[] = [
   { href: '/calls', label: 'nav.calls', icon: 'phone' },

@@ -1,33 +1,20 @@
 /**
  * Ties the active account to its database, realtime link and snapshots. Runs for the app's life;
- * switching account stops the old link and opens the other account's database.
+ * switching account stops the old link and opens the other account's database. Server events go to
+ * the handlers each feature registers (`features/<area>/events.ts`), not through here.
  */
 import { createEffect, createMemo, createRoot, createSignal, on } from 'solid-js'
-import type { ServerEvent } from '../../contract/events.ts'
-import { active, markRevoked, me, patchMe, refreshMe, sip } from '../features/account/index.ts'
 import { followAccount, phoneAvailability, startCallEffects } from '../features/calls/index.ts'
-import { refreshContacts, refreshPresenceSoon, stale } from '../features/contacts/index.ts'
-import { applyRequestsEvent, followOutbox, kickOutbox } from '../features/requests/index.ts'
-import { loadStatuses, setMatrix } from '../features/status/index.ts'
+import { refreshContacts, stale } from '../features/contacts/index.ts'
+import { followOutbox, kickOutbox } from '../features/requests/index.ts'
+import { loadStatuses } from '../features/status/index.ts'
+import { active, markRevoked, refreshMe, sip } from '../lib/session/index.ts'
 import { useAccountDb } from '../lib/store/index.ts'
 import { type Link, type LinkState, startLink } from '../lib/sync/index.ts'
 
 const [linkState, setLinkAccessor] = createSignal<() => LinkState>(() => ({ kind: 'idle' }))
 /** The realtime link's state (for the connection indicator). */
 export const connection = (): LinkState => linkState()()
-
-function onEvent(ev: ServerEvent) {
-  if (ev.type === 'status.changed') {
-    if (ev.payload.employeeId === me()?.id) void patchMe({ status: ev.payload.status })
-    refreshPresenceSoon()
-  } else if (ev.type === 'statuses.updated') {
-    setMatrix(ev.payload.matrix)
-    refreshPresenceSoon()
-  } else if (ev.type === 'line.busy' || ev.type === 'presence.changed') {
-    // S1: a colleague's call started or ended, or their line came or went.
-    refreshPresenceSoon()
-  }
-}
 
 /** Start following the active account. */
 export function startRuntime(): void {
@@ -60,11 +47,6 @@ export function startRuntime(): void {
         link = startLink({
           token: acc.token,
           db,
-          onEvent: (ev) => {
-            onEvent(ev)
-            // T2–T5: chat events into the Requests mirror (until lib/sync's dispatcher routes them).
-            void applyRequestsEvent(db, ev)
-          },
           // First start, or the mirror came from another feed (dropped by the link): reload snapshots.
           onResetLocal: () => {
             void refreshContacts(db)

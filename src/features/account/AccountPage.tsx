@@ -1,11 +1,11 @@
 /** The Account tab: profile, saved accounts, sessions, settings, permissions. */
 import { Show } from 'solid-js'
 import { t } from '../../lib/i18n/index.ts'
+import { me } from '../../lib/session/index.ts'
 import { AccountsSection } from './AccountsSection.tsx'
 import { PermissionsSection } from './PermissionsSection.tsx'
 import { SessionsSection } from './SessionsSection.tsx'
 import { SettingsSection } from './SettingsSection.tsx'
-import { me } from './session.ts'
 
 /** Account screen. */
 export default function AccountPage() {

@@ -3,8 +3,8 @@ import { useNavigate } from '@solidjs/router'
 import { createSignal, For, Show } from 'solid-js'
 import { errorText } from '../../lib/api/index.ts'
 import { t } from '../../lib/i18n/index.ts'
+import { accounts, active, clearRevoked, revoked, signOut, switchTo } from '../../lib/session/index.ts'
 import { toast } from '../../lib/ui/index.ts'
-import { accounts, active, clearRevoked, revoked, signOut, switchTo } from './session.ts'
 import { settings } from './settings.ts'
 
 /** The list of saved accounts with Add and Log out. */

@@ -3,7 +3,7 @@ import { useNavigate, useSearchParams } from '@solidjs/router'
 import { createSignal, Show } from 'solid-js'
 import { errorText } from '../../lib/api/index.ts'
 import { t } from '../../lib/i18n/index.ts'
-import { active, revoked, signIn } from './session.ts'
+import { active, revoked, signIn } from '../../lib/session/index.ts'
 import { settings } from './settings.ts'
 
 /** The login screen. */

@@ -3,8 +3,8 @@ import { createResource, For, Show } from 'solid-js'
 import type { SessionInfo } from '../../../contract/api.ts'
 import { api, errorText } from '../../lib/api/index.ts'
 import { fmtDate, t } from '../../lib/i18n/index.ts'
+import { active } from '../../lib/session/index.ts'
 import { toast } from '../../lib/ui/index.ts'
-import { active } from './session.ts'
 
 function device(ua: string): string {
   // A short, readable label; the full user agent stays in the title attribute.

@@ -1,5 +1,6 @@
 /** Account feature door (SPEC A1–A4). Screens are lazy; session logic is shared with the shell. */
-export type { SavedAccount } from './accounts.ts'
+// The session moved to src/lib/session (the shared core); re-exported here for the shell's old imports.
+export type { SavedAccount } from '../../lib/session/index.ts'
 export {
   accounts,
   active,
@@ -15,7 +16,7 @@ export {
   sip,
   switchTo,
   token,
-} from './session.ts'
+} from '../../lib/session/index.ts'
 export { loadSettings, type StartPage, settings, updateSettings } from './settings.ts'
 
 import { lazy } from 'solid-js'

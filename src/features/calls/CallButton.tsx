@@ -1,5 +1,5 @@
 /** Click-to-call (C3): a phone button for any number — extension, group or client phone. */
-import { Icon } from '../../app/icons.tsx'
+import { Icon } from '../../lib/ui/index.ts'
 import { placeCall } from './actions.ts'
 
 /** A round phone button; `label` is its accessible name (e.g. "Call Anna (101)"). */

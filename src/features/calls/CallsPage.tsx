@@ -5,9 +5,9 @@
  */
 import { createEffect, createSignal, For, on, onCleanup, Show } from 'solid-js'
 import { t } from '../../lib/i18n/index.ts'
+import { me } from '../../lib/session/index.ts'
 import { createLiveQuery, db } from '../../lib/store/index.ts'
 import { VirtualList } from '../../lib/ui/VirtualList.tsx'
-import { me } from '../account/index.ts'
 import { cleanNumber, placeCall } from './actions.ts'
 import { CallIcon } from './CallIcon.tsx'
 import { CallRow } from './CallRow.tsx'

@@ -4,8 +4,8 @@
  * consultation call with "Connect" and the green "Return to client" on top.
  */
 import { createSignal, For, onCleanup, onMount, Show } from 'solid-js'
-import { Icon } from '../../app/icons.tsx'
 import { t } from '../../lib/i18n/index.ts'
+import { Icon } from '../../lib/ui/index.ts'
 import { act, consultFor, setConsultFor, setMinimized } from './actions.ts'
 import { CallIcon } from './CallIcon.tsx'
 import { clock, createCallerInfo } from './callerInfo.ts'

@@ -1,7 +1,7 @@
 /** C1: the full-screen incoming call — who calls, the number they dialled, Accept (tap or swipe), Decline. */
 import { createSignal, onMount, Show } from 'solid-js'
-import { Icon } from '../../app/icons.tsx'
 import { t } from '../../lib/i18n/index.ts'
+import { Icon } from '../../lib/ui/index.ts'
 import { act } from './actions.ts'
 import { createCallerInfo } from './callerInfo.ts'
 import type { CallState } from './phone.ts'

@@ -8,7 +8,7 @@ import { createResource, createSignal, For, onMount, Show } from 'solid-js'
 import type { TransferTargetView } from '../../../contract/calls.ts'
 import { api } from '../../lib/api/index.ts'
 import { t } from '../../lib/i18n/index.ts'
-import { me } from '../account/index.ts'
+import { me } from '../../lib/session/index.ts'
 import { statusColor, statusName } from '../status/index.ts'
 import { act, cleanNumber, setConsultFor } from './actions.ts'
 

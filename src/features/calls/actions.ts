@@ -4,8 +4,8 @@
  */
 import { createEffect, createMemo, createRoot, createSignal, onCleanup } from 'solid-js'
 import { t } from '../../lib/i18n/index.ts'
+import { me } from '../../lib/session/index.ts'
 import { toast } from '../../lib/ui/index.ts'
-import { me } from '../account/index.ts'
 import { statusDef, statusName } from '../status/index.ts'
 import { type CallState, calls, line, phoneAvailability, phoneLib, requirePhone } from './phone.ts'
 

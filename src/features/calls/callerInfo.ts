@@ -3,8 +3,8 @@
  * client by phone), and the server's call record by SIP Call-ID for the virtual number dialled.
  */
 import type { Accessor } from 'solid-js'
+import { me } from '../../lib/session/index.ts'
 import { createLiveQuery, db } from '../../lib/store/index.ts'
-import { me } from '../account/index.ts'
 import { lookupNumber, recordBySipId } from './data.ts'
 import type { CallState } from './phone.ts'
 

@@ -1,6 +1,6 @@
 /** The words for how a call ended (C8 failure reason), from the phone's EndCause. */
 import { t } from '../../lib/i18n/index.ts'
-import { me } from '../account/index.ts'
+import { me } from '../../lib/session/index.ts'
 import { statusName } from '../status/index.ts'
 import type { CallState } from './phone.ts'
 

@@ -2,7 +2,10 @@
  * Calls feature door (SPEC A4, C1–C10). The shell gets the small phone controller and indicator;
  * SIP.js (src/lib/phone) and the call screens load lazily, so the first paint never carries them.
  */
+
 import { lazy } from 'solid-js'
+import { registerEvents } from '../../lib/sync/index.ts'
+import { callEvents } from './events.ts'
 
 export { placeCall, startCallEffects } from './actions.ts'
 export { CallButton } from './CallButton.tsx'
@@ -13,3 +16,6 @@ export const CallsPage = lazy(() => import('./CallsPage.tsx'))
 export const CallDetailsPage = lazy(() => import('./CallDetails.tsx'))
 /** The incoming-call dialog / in-call screen / minimized bar. */
 export const CallOverlay = lazy(() => import('./CallOverlay.tsx'))
+
+// Server events: this feature's handlers join the one dispatcher of lib/sync (see ./events.ts).
+registerEvents(callEvents)

@@ -7,9 +7,9 @@ import { createSignal } from 'solid-js'
 import type { SipSettings } from '../../../contract/api.ts'
 import { t } from '../../lib/i18n/index.ts'
 import type * as PhoneLib from '../../lib/phone/index.ts'
+import { me, refreshMe, sip, token } from '../../lib/session/index.ts'
 import { db } from '../../lib/store/index.ts'
 import { toast } from '../../lib/ui/index.ts'
-import { me, refreshMe, sip, token } from '../account/index.ts'
 import {
   drainRecordings,
   enqueueRecording,

@@ -2,9 +2,9 @@
 import { createSignal, Show } from 'solid-js'
 import type { EmployeeView } from '../../../contract/api.ts'
 import { t } from '../../lib/i18n/index.ts'
+import { me } from '../../lib/session/index.ts'
 import { createLiveQuery, db } from '../../lib/store/index.ts'
 import { VirtualList } from '../../lib/ui/VirtualList.tsx'
-import { me } from '../account/index.ts'
 import { CallButton } from '../calls/index.ts'
 import { StatusDot } from './StatusDot.tsx'
 

@@ -1,5 +1,5 @@
 /** Clients on site (SPEC I2) arrive with the Insider update; until then the screen says so honestly. */
-import { EmptyState } from '../../app/EmptyState.tsx'
+import { EmptyState } from '../../lib/ui/index.ts'
 
 /** On-site tab placeholder without fake data. */
 export default function OnsitePage() {

@@ -1,37 +1,27 @@
-/** The Requests feature's handlers for the chat events (contract/events.ts): they write the mirror. */
-import type { EventPayloads } from '../../../contract/events.ts'
+/**
+ * What the Requests feature does with server events (T2–T5): chats, messages and templates are
+ * written to the mirror (the screens follow it); after a chat message arrives the outbox is kicked
+ * (the server is reachable). Registered with lib/sync's dispatcher by the door.
+ */
 import type { FrontlineDb } from '../../lib/store/index.ts'
+import type { FeatureEvents } from '../../lib/sync/index.ts'
 import { putChats, putMessages } from './mirror.ts'
 
-type ChatEventType =
-  | 'chat.updated'
-  | 'chat.message'
-  | 'message.updated'
-  | 'template.updated'
-  | 'template.deleted'
-
-/** One handler per chat event type (a table, not a switch: lib/sync routes events here). */
-export const requestsHandlers: {
-  [K in ChatEventType]: (db: FrontlineDb, payload: EventPayloads[K]) => Promise<void>
-} = {
-  'chat.updated': (db, p) => putChats(db, [p.chat]),
-  'chat.message': (db, p) => putMessages(db, [p.message]),
-  'message.updated': (db, p) => putMessages(db, [p.message]),
-  'template.updated': async (db, p) => {
-    await db.templates.put(p.template)
-  },
-  'template.deleted': async (db, p) => {
-    await db.templates.delete(p.id)
-  },
+/** On a reset (the mirror came from another feed) the server's copies go; unsent messages stay. */
+async function drop(db: FrontlineDb): Promise<void> {
+  await db.chats.clear()
+  await db.templates.clear()
+  await db.messages.filter((m) => !m.local).delete()
 }
 
-/** Apply an event if it is a chat event; returns whether it was one. */
-export async function applyRequestsEvent(
-  db: FrontlineDb,
-  ev: { type: string; payload: unknown },
-): Promise<boolean> {
-  if (!(ev.type in requestsHandlers)) return false
-  const h = requestsHandlers[ev.type as ChatEventType] as (db: FrontlineDb, p: unknown) => Promise<void>
-  await h(db, ev.payload)
-  return true
+export const requestsEvents: FeatureEvents = {
+  owner: 'requests',
+  on: {
+    'chat.updated': { tables: ['chats'], apply: (db, ev) => putChats(db, [ev.payload.chat]) },
+    'chat.message': { tables: ['messages'], apply: (db, ev) => putMessages(db, [ev.payload.message]) },
+    'message.updated': { tables: ['messages'], apply: (db, ev) => putMessages(db, [ev.payload.message]) },
+    'template.updated': { tables: ['templates'], apply: (db, ev) => db.templates.put(ev.payload.template) },
+    'template.deleted': { tables: ['templates'], apply: (db, ev) => db.templates.delete(ev.payload.id) },
+  },
+  reset: { tables: ['chats', 'messages', 'templates'], drop },
 }

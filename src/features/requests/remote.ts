@@ -12,8 +12,8 @@ import type {
 } from '../../../contract/chats.ts'
 import { ApiError, api } from '../../lib/api/index.ts'
 import { noteNetwork } from '../../lib/net/index.ts'
+import { token } from '../../lib/session/index.ts'
 import type { FrontlineDb } from '../../lib/store/index.ts'
-import { token } from '../account/index.ts'
 import { putChats, putMessages, type RequestsTab, replaceTab, replaceTemplates } from './mirror.ts'
 import type { Transport } from './send.ts'
 

@@ -2,11 +2,18 @@ import 'fake-indexeddb/auto'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { ChatView, MessageView } from '../../../contract/chats.ts'
 import { type FrontlineDb, openDb } from '../../lib/store/db.ts'
-import { applyRequestsEvent } from './events.ts'
+import { createDispatcher } from '../../lib/sync/dispatch.ts'
+import { requestsEvents } from './events.ts'
 import { localChats, localMessages, oldestN, putMessages, replaceTab, tabCounts } from './mirror.ts'
 import { compose, deliveryOutcome, drainOnce, localOrd, retryMessage, type Transport } from './send.ts'
 
 let db: FrontlineDb | null = null
+let seq = 0
+const dispatcher = createDispatcher()
+dispatcher.register(requestsEvents)
+/** Deliver a server event the way the link does (once, in the lastSeq transaction). */
+const applyRequestsEvent = (d: FrontlineDb, ev: { type: string; payload: unknown }) =>
+  dispatcher.dispatch(d, { kind: 'event', seq: ++seq, at: new Date().toISOString(), ...ev } as never)
 let dbN = 0
 const open = () => {
   db = openDb(`requests-test-${++dbN}`)

@@ -2,8 +2,8 @@
 import { createSignal, For, onCleanup, Show } from 'solid-js'
 import { errorText } from '../../lib/api/index.ts'
 import { t } from '../../lib/i18n/index.ts'
+import { me } from '../../lib/session/index.ts'
 import { toast } from '../../lib/ui/index.ts'
-import { me } from '../account/index.ts'
 import { matrix, setMyStatus, statusColor, statusName } from './statuses.ts'
 
 /** Header button + status picker. */

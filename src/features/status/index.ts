@@ -1,4 +1,6 @@
 /** Status feature door (SPEC S1). */
+import { registerEvents } from '../../lib/sync/index.ts'
+import { statusEvents } from './events.ts'
 
 export { StatusButton } from './StatusButton.tsx'
 export {
@@ -10,3 +12,6 @@ export {
   statusDef,
   statusName,
 } from './statuses.ts'
+
+// Server events: this feature's handlers join the one dispatcher of lib/sync (see ./events.ts).
+registerEvents(statusEvents)

@@ -4,8 +4,8 @@ import type { StatusesResponse } from '../../../contract/api.ts'
 import type { StatusDef, StatusMatrix } from '../../../contract/status.ts'
 import { api } from '../../lib/api/index.ts'
 import { lang } from '../../lib/i18n/index.ts'
+import { patchMe } from '../../lib/session/index.ts'
 import { type FrontlineDb, getMeta, setMeta } from '../../lib/store/index.ts'
-import { patchMe } from '../account/index.ts'
 
 const [matrix, setMatrixSignal] = createSignal<StatusMatrix>([])
 
@@ -14,7 +14,12 @@ export { matrix }
 
 let currentDb: FrontlineDb | null = null
 
-/** Replace the matrix (server answer or `statuses.updated` event). */
+/** Show a matrix already saved in Dexie (the `statuses.updated` event wrote it in its transaction). */
+export function showMatrix(m: StatusMatrix): void {
+  setMatrixSignal(m)
+}
+
+/** Replace the matrix (server answer) and save it. */
 export function setMatrix(m: StatusMatrix): void {
   setMatrixSignal(m)
   if (currentDb) void setMeta(currentDb, 'statuses', m)

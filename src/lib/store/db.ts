@@ -3,7 +3,7 @@
  * One Dexie database per signed-in account, so two accounts on one device never see each other's data.
  * Indexes are chosen for the features that read them (see comments); adding one later = a new version.
  */
-import Dexie, { type EntityTable } from 'dexie'
+import Dexie, { type EntityTable, type Table } from 'dexie'
 import type { ClientView, EmployeeView, GroupView } from '../../../contract/api.ts'
 import type { CallView } from '../../../contract/calls.ts'
 import type { ChatView, MessageView, TemplateView } from '../../../contract/chats.ts'
@@ -83,6 +83,13 @@ export type FrontlineDb = Dexie & {
   recordings: EntityTable<RecordingRow, 'sipCallId'>
   meta: EntityTable<MetaRow, 'key'>
 }
+
+/** The name of a table of the account's database (handlers name the tables they write). */
+export type TableName = {
+  // biome-ignore lint/suspicious/noExplicitAny: any row type and key: only the name matters here.
+  [K in keyof FrontlineDb]: FrontlineDb[K] extends Table<any, any, any> ? K : never
+}[keyof FrontlineDb] &
+  string
 
 /** Open (or create) the database of one account. */
 export function openDb(accountKey: string): FrontlineDb {

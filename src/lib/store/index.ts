@@ -10,6 +10,7 @@ export type {
   MetaKey,
   OutboxRow,
   RecordingRow,
+  TableName,
   TemplateRow,
 } from './db.ts'
 export { getMeta, setMeta } from './db.ts'

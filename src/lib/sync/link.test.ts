@@ -4,6 +4,7 @@ import type { CallView } from '../../../contract/calls.ts'
 import type { ServerMessage } from '../../../contract/events.ts'
 import { type FrontlineDb, openDb } from '../store/db.ts'
 import { getMeta, setMeta } from '../store/index.ts'
+import { createDispatcher } from './dispatch.ts'
 import { type Link, startLink } from './link.ts'
 
 /** A WebSocket stand-in: records what the link sends; the test plays the server. */
@@ -36,6 +37,14 @@ class FakeSocket {
     this.onmessage?.({ data: JSON.stringify(m) })
   }
 }
+
+// The calls feature's part, as it registers it: the history is fed by events and dropped on reset.
+const events = createDispatcher()
+events.register({
+  owner: 'calls',
+  on: { 'call.updated': { tables: ['calls'], apply: (db, ev) => db.calls.put(ev.payload.call) } },
+  reset: { tables: ['calls'], drop: (db) => db.calls.clear() },
+})
 
 const call = (id: string): CallView => ({ id, sipCallId: id, startedAt: '2026-01-01T00:00:00Z' }) as CallView
 
@@ -73,7 +82,7 @@ describe('realtime link: a server whose feed is behind our seq', () => {
     link = startLink({
       token: 't'.repeat(20),
       db,
-      onEvent: () => {},
+      dispatcher: events,
       onResetLocal: () => resets++,
       onUnauthorized: () => {},
     })
@@ -110,7 +119,7 @@ describe('realtime link: a server whose feed is behind our seq', () => {
     link = startLink({
       token: 't'.repeat(20),
       db,
-      onEvent: () => {},
+      dispatcher: events,
       onResetLocal: () => {},
       onUnauthorized: () => {},
     })

@@ -1,16 +1,16 @@
 /** The realtime link: WebSocket to /api/ws driven by the pure machine in machine.ts. */
 import { createSignal } from 'solid-js'
-import type { ServerEvent, ServerMessage } from '../../../contract/index.ts'
+import type { ServerMessage } from '../../../contract/index.ts'
 import { noteNetwork } from '../net/index.ts'
 import { type FrontlineDb, getMeta, setMeta } from '../store/index.ts'
-import { applyEvent } from './apply.ts'
+import { type Dispatcher, dispatcher } from './dispatch.ts'
 import { type LinkEffect, type LinkInput, type LinkState, step } from './machine.ts'
 
 export interface LinkOptions {
   token: string
   db: FrontlineDb
-  /** Called after an event was applied to Dexie (signals that mirror it update here). */
-  onEvent: (ev: ServerEvent) => void
+  /** Where events go: the features' registered handlers (the app's dispatcher unless a test gives one). */
+  dispatcher?: Dispatcher
   /** The local mirror is stale (first connect or server reset): reload snapshots over REST. */
   onResetLocal: () => void
   /** The server refused the token (4401): the session was revoked. */
@@ -18,20 +18,6 @@ export interface LinkOptions {
 }
 
 const PING_EVERY_MS = 25_000
-
-/**
- * The mirror was filled from another feed (the server's data was reset or restored): drop what the
- * feed wrote — the call history and the status matrix; employees are replaced by the snapshot reload
- * (`onResetLocal`) — and take the server's seq, in one transaction. Unsent work (outbox, recordings)
- * is the operator's and stays.
- */
-export async function dropMirror(db: FrontlineDb, since: number): Promise<void> {
-  await db.transaction('rw', [db.meta, db.calls], async () => {
-    await db.calls.clear()
-    await db.meta.delete('statuses')
-    await setMeta(db, 'lastSeq', since)
-  })
-}
 
 /** A running link with its state as a signal; `stop()` ends it. */
 export interface Link {
@@ -47,6 +33,7 @@ export function startLink(opts: LinkOptions): Link {
   let ping: ReturnType<typeof setInterval> | undefined
   // Events are applied strictly in arrival order, one Dexie transaction after another.
   let queue: Promise<unknown> = Promise.resolve()
+  const events = opts.dispatcher ?? dispatcher
 
   const feed = (input: LinkInput) => {
     const r = step(state(), input, Math.random())
@@ -64,7 +51,10 @@ export function startLink(opts: LinkOptions): Link {
         break
       case 'sendResume':
         queue = queue.then(async () => {
-          if (e.dropMirror) await dropMirror(opts.db, e.since)
+          // The mirror was filled from another feed (the server's data was reset or restored): every
+          // feature drops what the feed wrote, and the seq becomes the server's, in one transaction.
+          // Unsent work (outbox) is the operator's and stays.
+          if (e.dropMirror) await events.reset(opts.db, e.since)
           else if (e.resetLocal) await setMeta(opts.db, 'lastSeq', e.since)
           send({ type: 'resume', since: e.since })
           if (e.resetLocal) opts.onResetLocal()
@@ -139,10 +129,7 @@ export function startLink(opts: LinkOptions): Link {
         break
       case 'event':
         queue = queue
-          .then(() => applyEvent(opts.db, msg))
-          .then((applied) => {
-            if (applied) opts.onEvent(msg)
-          })
+          .then(() => events.dispatch(opts.db, msg))
           .catch((e: unknown) => console.error('sync: event not applied', e))
         break
       default:

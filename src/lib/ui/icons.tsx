@@ -1,7 +1,7 @@
 /** Small inline SVG icons (decorative: the text next to them is the accessible name). */
 
 import type { JSX } from 'solid-js'
-import { PathIcon } from '../lib/ui/index.ts'
+import { PathIcon } from './PathIcon.tsx'
 
 const paths = {
   phone:

@@ -1,6 +1,6 @@
 /** An honest "not here yet" screen: says which update brings the feature, shows no fake data. */
-import type { MessageKey } from '../lib/i18n/index.ts'
-import { t } from '../lib/i18n/index.ts'
+import type { MessageKey } from '../i18n/index.ts'
+import { t } from '../i18n/index.ts'
 import { Icon, type IconName } from './icons.tsx'
 
 /** Empty state with title, headline and hint. */

@@ -6,8 +6,8 @@
 import { del, get, set } from 'idb-keyval'
 import { createMemo, createSignal } from 'solid-js'
 import type { LoginResponse, Me, SipSettings } from '../../../contract/api.ts'
-import { ApiError, api } from '../../lib/api/index.ts'
-import { deleteAccountDb } from '../../lib/store/index.ts'
+import { ApiError, api } from '../api/index.ts'
+import { deleteAccountDb } from '../store/index.ts'
 import {
   type AccountsState,
   activate,

@@ -2,9 +2,10 @@ import 'fake-indexeddb/auto'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { EmployeeView } from '../../../contract/api.ts'
 import type { ServerEvent } from '../../../contract/events.ts'
-import { type FrontlineDb, openDb } from '../store/db.ts'
-import { getMeta } from '../store/index.ts'
-import { applyEvent } from './apply.ts'
+import { type FrontlineDb, openDb } from '../../lib/store/db.ts'
+import { getMeta } from '../../lib/store/index.ts'
+import { createDispatcher } from '../../lib/sync/index.ts'
+import { contactEvents } from './events.ts'
 
 const emp: EmployeeView = {
   id: 'e1',
@@ -33,43 +34,26 @@ afterEach(async () => {
   db = null
 })
 
-describe('applyEvent', () => {
-  it('applies a status change and records the seq in the same transaction', async () => {
-    db = openDb(`t-${Math.random()}`)
+describe('contacts events (K1, S1)', () => {
+  it('a colleague’s status change is written to the employee with the seq, in one transaction', async () => {
+    db = openDb(`c-${Math.random()}`)
+    const events = createDispatcher()
+    events.register(contactEvents)
     await db.employees.put(emp)
-    expect(await applyEvent(db, status(5, 'available', true))).toBe(true)
+    expect(await events.dispatch(db, status(5, 'available', true))).toBe(true)
     expect(await db.employees.get('e1')).toMatchObject({ status: 'available', online: true })
     expect(await getMeta(db, 'lastSeq')).toBe(5)
   })
 
   it('ignores a repeated or older event (resume may resend the boundary)', async () => {
-    db = openDb(`t-${Math.random()}`)
+    db = openDb(`c-${Math.random()}`)
+    const events = createDispatcher()
+    events.register(contactEvents)
     await db.employees.put(emp)
-    await applyEvent(db, status(7, 'break', true))
-    expect(await applyEvent(db, status(7, 'available', true))).toBe(false)
-    expect(await applyEvent(db, status(6, 'off_work', false))).toBe(false)
+    await events.dispatch(db, status(7, 'break', true))
+    expect(await events.dispatch(db, status(7, 'available', true))).toBe(false)
+    expect(await events.dispatch(db, status(6, 'off_work', false))).toBe(false)
     expect(await db.employees.get('e1')).toMatchObject({ status: 'break' })
     expect(await getMeta(db, 'lastSeq')).toBe(7)
-  })
-
-  it('stores a new status matrix', async () => {
-    db = openDb(`t-${Math.random()}`)
-    const matrix = [
-      {
-        id: 'lunch',
-        name: { en: 'Lunch', ru: 'Обед' },
-        color: '#123456',
-        allows: {
-          softphoneIn: false,
-          mobileIn: false,
-          outgoing: false,
-          chats: false,
-          workingTime: true,
-          nonWorkingTime: false,
-        },
-      },
-    ]
-    await applyEvent(db, { kind: 'event', seq: 1, type: 'statuses.updated', payload: { matrix }, at: '' })
-    expect(await getMeta(db, 'statuses')).toEqual(matrix)
   })
 })

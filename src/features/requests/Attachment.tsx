@@ -8,6 +8,7 @@ import type { FileView } from '../../../contract/chats.ts'
 import { errorText } from '../../lib/api/index.ts'
 import { t } from '../../lib/i18n/index.ts'
 import { toast } from '../../lib/ui/index.ts'
+import { ChatIcon } from './ChatIcon.tsx'
 import { durationText, fileShape, sizeText } from './files.ts'
 import { fetchFile } from './remote.ts'
 
@@ -98,7 +99,7 @@ export function Attachment(props: { file: FileView; blob?: Blob; voice: boolean 
           aria-label={t('chat.download', { name: props.file.name })}
         >
           <span class="att-file-icon" aria-hidden="true">
-            📄
+            <ChatIcon name="file" size={28} />
           </span>
           <span class="att-file-name">{props.file.name}</span>
           <span class="small muted">{sizeText(props.file.size)}</span>

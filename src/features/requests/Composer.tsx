@@ -8,6 +8,7 @@ import type { ChannelCapabilities } from '../../../contract/chats.ts'
 import { MESSAGE_MAX_CHARS } from '../../../contract/chats.ts'
 import { t } from '../../lib/i18n/index.ts'
 import type { MessageRow } from '../../lib/store/index.ts'
+import { ChatIcon } from './ChatIcon.tsx'
 import { fileProblem } from './files.ts'
 import { TemplatesSheet } from './TemplatesSheet.tsx'
 import { messageLine } from './text.ts'
@@ -85,7 +86,7 @@ export function Composer(props: {
               aria-label={t('chat.cancelReply')}
               onClick={() => props.onCancelReply()}
             >
-              ✕
+              <ChatIcon name="close" size={18} />
             </button>
           </div>
         )}
@@ -99,7 +100,7 @@ export function Composer(props: {
             aria-label={t('common.dismiss')}
             onClick={() => setErrors([])}
           >
-            ✕
+            <ChatIcon name="close" size={18} />
           </button>
         </div>
       </Show>
@@ -128,7 +129,7 @@ export function Composer(props: {
             aria-expanded={templates()}
             onClick={() => setTemplates(!templates())}
           >
-            ☰
+            <ChatIcon name="templates" />
           </button>
           <Show when={props.caps.files || props.caps.images}>
             <button
@@ -138,7 +139,7 @@ export function Composer(props: {
               title={t('composer.attach')}
               onClick={() => files?.click()}
             >
-              📎
+              <ChatIcon name="attach" />
             </button>
             <button
               type="button"
@@ -147,7 +148,7 @@ export function Composer(props: {
               title={t('composer.camera')}
               onClick={() => camera?.click()}
             >
-              📷
+              <ChatIcon name="camera" />
             </button>
             <input
               ref={files}
@@ -200,7 +201,7 @@ export function Composer(props: {
             aria-expanded={emoji()}
             onClick={() => setEmoji(!emoji())}
           >
-            🙂
+            <ChatIcon name="emoji" />
           </button>
         </Show>
         <Show

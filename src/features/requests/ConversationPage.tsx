@@ -22,6 +22,7 @@ import { acceptChat, completeChat, loadMessages, markRead, openChat, refreshChat
 import { compose, discardMessage, localOrd, retryMessage } from './send.ts'
 import { channelText } from './text.ts'
 import './requests.css'
+import { ChatIcon } from './ChatIcon.tsx'
 
 /** Route `/requests/:id`. */
 export default function ConversationPage() {
@@ -197,7 +198,7 @@ export default function ConversationPage() {
     <div class="page page-fill convo">
       <header class="convo-head">
         <A href="/requests" class="icon-btn" aria-label={t('chat.back')}>
-          ←
+          <ChatIcon name="back" />
         </A>
         <div class="convo-title">
           <h1 class="row-title">{name()}</h1>

@@ -8,6 +8,7 @@ import { fmtDate, t, tError } from '../../lib/i18n/index.ts'
 import type { MessageRow } from '../../lib/store/index.ts'
 import { toast } from '../../lib/ui/index.ts'
 import { Attachment } from './Attachment.tsx'
+import { ChatIcon } from './ChatIcon.tsx'
 import { messageLine } from './text.ts'
 
 export interface BubbleActions {
@@ -121,7 +122,9 @@ export function MessageBubble(props: {
           <time dateTime={m().at}>{fmtDate(m().at, { timeStyle: 'short' })}</time>
           <Show when={mine()}>
             <span class={`msg-state st-${state()}`} role="img" aria-label={stateLabel()} title={stateLabel()}>
-              {GLYPH[state()]}
+              <Show when={state() === 'queued' || state() === 'sending'} fallback={GLYPH[state()]}>
+                <ChatIcon name="clock" size={14} />
+              </Show>
             </span>
           </Show>
         </span>
@@ -147,7 +150,7 @@ export function MessageBubble(props: {
           aria-haspopup="menu"
           onClick={() => setMenu(!menu())}
         >
-          ⋯
+          <ChatIcon name="more" size={18} />
         </button>
         <Show when={menu()}>
           <div class="msg-menu" role="menu">

@@ -8,6 +8,7 @@ import { errorText } from '../../lib/api/index.ts'
 import { t } from '../../lib/i18n/index.ts'
 import { createLiveQuery, db } from '../../lib/store/index.ts'
 import { toast } from '../../lib/ui/index.ts'
+import { ChatIcon } from './ChatIcon.tsx'
 import { localTemplates } from './mirror.ts'
 import { deleteTemplate, refreshTemplates, saveTemplate } from './remote.ts'
 
@@ -44,7 +45,7 @@ export function TemplatesSheet(props: { onPick: (text: string) => void; onClose:
       <div class="sheet-head">
         <h2>{t('templates.title')}</h2>
         <button type="button" class="icon-btn" aria-label={t('common.close')} onClick={() => props.onClose()}>
-          ✕
+          <ChatIcon name="close" />
         </button>
       </div>
       <Show
@@ -82,7 +83,7 @@ export function TemplatesSheet(props: { onPick: (text: string) => void; onClose:
                         aria-label={t('templates.edit', { name: x.name })}
                         onClick={() => setEditing({ id: x.id, name: x.name, text: x.text })}
                       >
-                        ✎
+                        <ChatIcon name="edit" size={20} />
                       </button>
                       <button
                         type="button"
@@ -90,7 +91,7 @@ export function TemplatesSheet(props: { onPick: (text: string) => void; onClose:
                         aria-label={t('templates.delete', { name: x.name })}
                         onClick={() => void remove(x)}
                       >
-                        🗑
+                        <ChatIcon name="delete" size={20} />
                       </button>
                     </Show>
                   </li>

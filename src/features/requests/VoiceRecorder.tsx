@@ -9,6 +9,7 @@
  */
 import { createSignal, Match, onCleanup, Switch } from 'solid-js'
 import { t } from '../../lib/i18n/index.ts'
+import { ChatIcon } from './ChatIcon.tsx'
 import { durationText } from './files.ts'
 
 type Rec =
@@ -84,7 +85,7 @@ export function VoiceRecorder(props: {
           title={t('composer.record')}
           onClick={() => void start()}
         >
-          🎤
+          <ChatIcon name="mic" />
         </button>
       </Match>
       <Match when={rec().kind === 'recording' && (rec() as Extract<Rec, { kind: 'recording' }>)}>
@@ -116,7 +117,7 @@ export function VoiceRecorder(props: {
               aria-label={t('composer.cancelVoice')}
               onClick={() => set({ kind: 'idle' })}
             >
-              ✕
+              <ChatIcon name="delete" />
             </button>
             <button
               type="button"
@@ -124,7 +125,7 @@ export function VoiceRecorder(props: {
               aria-label={t('composer.rerecord')}
               onClick={() => void start()}
             >
-              ↺
+              <ChatIcon name="redo" />
             </button>
             <button
               type="button"

@@ -63,7 +63,7 @@ export function startRuntime(): void {
             (live) => {
               if (live && stale()) void refreshContacts(db)
               // N3: messages written offline leave once the server is reachable again.
-              if (live) void kickOutbox()
+              if (live) void kickOutbox(true)
               if (live && phoneAvailability().kind === 'waiting') void startPhone()
             },
           ),

@@ -5,7 +5,7 @@
  */
 import type { FrontlineDb } from '../../lib/store/index.ts'
 import { httpTransport } from './remote.ts'
-import { drainOnce, type Transport } from './send.ts'
+import { drainOnce, makeDue, type Transport } from './send.ts'
 
 let current: FrontlineDb | null = null
 let transport: Transport = httpTransport
@@ -23,10 +23,11 @@ async function run(db: FrontlineDb): Promise<void> {
   } while (again && current === db)
 }
 
-/** Send what waits now (no-op without an account). */
-export function kickOutbox(): Promise<void> {
+/** Send what is due now (no-op without an account); `reconnected`: what waited on backoff is due too. */
+export function kickOutbox(reconnected = false): Promise<void> {
   const db = current
   if (!db) return Promise.resolve()
+  if (reconnected) return makeDue(db).then(() => kickOutbox())
   if (running) {
     again = true
     return running
@@ -47,4 +48,4 @@ export function followOutbox(db: FrontlineDb | null, t: Transport = httpTranspor
   if (db) void kickOutbox()
 }
 
-globalThis.addEventListener?.('online', () => void kickOutbox())
+globalThis.addEventListener?.('online', () => void kickOutbox(true))

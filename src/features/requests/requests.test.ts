@@ -5,7 +5,15 @@ import { type FrontlineDb, openDb } from '../../lib/store/db.ts'
 import { createDispatcher } from '../../lib/sync/dispatch.ts'
 import { requestsEvents } from './events.ts'
 import { localChats, localMessages, oldestN, putMessages, replaceTab, tabCounts } from './mirror.ts'
-import { compose, deliveryOutcome, drainOnce, localOrd, retryMessage, type Transport } from './send.ts'
+import {
+  compose,
+  deliveryOutcome,
+  drainOnce,
+  localOrd,
+  makeDue,
+  retryMessage,
+  type Transport,
+} from './send.ts'
 
 let db: FrontlineDb | null = null
 let seq = 0
@@ -187,8 +195,8 @@ describe('chat outbox (N3): exactly once, in order per chat', () => {
       if (i < 0) i = server.push({ clientMsgId: item.clientMsgId, text: b.text }) - 1
       return { status: 201, message: serverCopy(item, i + 1, b.text) }
     }
-    // Backoff is due later: make every item due now, as a reconnect does.
-    await again.outbox.toCollection().modify({ nextAt: 0 })
+    // The network is back: what waited on backoff is due now.
+    await makeDue(again)
     expect(await drainOnce(again, online)).toBeNull()
     expect(server.filter((s) => s.text !== 'other chat').map((s) => s.text)).toEqual(texts)
     expect(server.filter((s) => s.text === 'other chat')).toHaveLength(1)

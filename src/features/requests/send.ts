@@ -181,6 +181,16 @@ export async function drainOnce(db: FrontlineDb, send: Transport): Promise<numbe
   return next
 }
 
+/** The network came back: every waiting item is due now (its backoff was about the old network). */
+export async function makeDue(db: FrontlineDb): Promise<void> {
+  await outboxOf(db)
+    .where('state')
+    .anyOf('pending', 'sending')
+    .modify((r) => {
+      r.nextAt = 0
+    })
+}
+
 /** The operator's Retry on a refused message: queue it again, due now. */
 export async function retryMessage(db: FrontlineDb, clientMsgId: string): Promise<void> {
   await db.transaction('rw', db.messages, db.outbox, async () => {

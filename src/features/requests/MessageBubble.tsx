@@ -9,7 +9,7 @@ import type { MessageRow } from '../../lib/store/index.ts'
 import { toast } from '../../lib/ui/index.ts'
 import { Attachment } from './Attachment.tsx'
 import { ChatIcon } from './ChatIcon.tsx'
-import { messageLine } from './text.ts'
+import { messageLine, shownText } from './text.ts'
 
 export interface BubbleActions {
   reply: (m: MessageRow) => void
@@ -116,7 +116,7 @@ export function MessageBubble(props: {
           {(f) => <Attachment file={f()} blob={m().blob} voice={m().kind === 'voice'} />}
         </Show>
         <Show when={m().text}>
-          <p class="msg-text">{m().text}</p>
+          <p class="msg-text">{shownText(m())}</p>
         </Show>
         <span class="msg-meta">
           <time dateTime={m().at}>{fmtDate(m().at, { timeStyle: 'short' })}</time>

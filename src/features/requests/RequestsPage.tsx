@@ -36,10 +36,11 @@ export default function RequestsPage() {
   )
   const counts = createLiveQuery(db, meId, (d, m) => tabCounts(d, m), ZERO)
   const [unreachable, setUnreachable] = createSignal(false)
-  // New and In work are both refreshed on open (their counts show on the tabs); the shown tab too.
+  // New and In work are both refreshed on open (their counts show on the tabs), the shown tab too,
+  // and again when the network comes back.
   createEffect(
-    on([tab, db], ([x, d]) => {
-      if (!d) return
+    on([tab, db, offline], ([x, d, off]) => {
+      if (!d || off) return
       const ctl = new AbortController()
       const load = new Set<RequestsTab>(['new', 'active', x])
       void Promise.all([...load].map((one) => refreshTab(d, one, meId(), ctl.signal)))

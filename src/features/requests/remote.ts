@@ -92,7 +92,7 @@ export async function saveTemplate(
 ): Promise<TemplateView> {
   const body = { name: t.name, text: t.text }
   const r = t.id
-    ? await api<{ template: TemplateView } | TemplateView>('PUT', `/api/templates/${enc(t.id)}`, { body })
+    ? await api<{ template: TemplateView } | TemplateView>('PATCH', `/api/templates/${enc(t.id)}`, { body })
     : await api<{ template: TemplateView } | TemplateView>('POST', '/api/templates', { body })
   const saved = 'template' in r ? r.template : r
   await db.templates.put(saved)

@@ -227,3 +227,46 @@ export interface MessagesResponse {
 export interface AcceptResponse {
   chat: ChatView
 }
+
+// ── requests added with the operator routes (chat helper) ─────────────────
+
+/** POST /api/chats/:id/messages with a stored file (a template's attachment) instead of new bytes. */
+export const SendStoredFileSchema = v.strictObject({
+  clientMsgId: uuid,
+  fileId: uuid,
+  text: v.optional(messageText),
+  replyToId: v.optional(v.nullable(uuid)),
+})
+
+/** POST /api/chats/:id/files?… — the raw bytes are the body; the facts ride in the query. */
+export const ChatUploadQuerySchema = v.strictObject({
+  clientMsgId: uuid,
+  kind: v.optional(v.picklist(['file', 'voice']), 'file'),
+  /** The file's name (its extension decides the allowed types); voice messages may omit it. */
+  name: v.optional(v.pipe(text, v.minLength(1), v.maxLength(255))),
+  /** Voice messages: length in ms. */
+  durationMs: v.optional(v.pipe(text, v.regex(/^\d{1,7}$/))),
+  replyToId: v.optional(uuid),
+  text: v.optional(messageText),
+})
+
+/** POST /api/files?name=… — a file not yet in a chat (a template's attachment). */
+export const FileUploadQuerySchema = v.strictObject({
+  name: v.pipe(text, v.minLength(1), v.maxLength(255)),
+})
+
+/** PATCH /api/admin/employees/:id (T3: the Accept button). */
+export const EmployeeChatSettingsSchema = v.strictObject({ acceptButton: v.boolean() })
+
+/** PUT /api/admin/channels/webchat: connected, and the distribution (chat groups). */
+export const WebchatSettingsSchema = v.strictObject({
+  connected: v.boolean(),
+  groupIds: v.pipe(v.array(uuid), v.maxLength(100)),
+})
+export type WebchatSettings = v.InferOutput<typeof WebchatSettingsSchema>
+
+/** Answer of a message send (text, stored file, upload): the message and its chat. */
+export interface SendResponse {
+  message: MessageView
+  chat: ChatView
+}

@@ -11,6 +11,7 @@ import { closeUnreadOnRefusal, FileStore } from './files/index.ts'
 import { adminSipRoutes } from './http/admin-sip.ts'
 import { authRoutes } from './http/auth.ts'
 import { callRoutes } from './http/calls.ts'
+import { chatRoutes } from './http/chats.ts'
 import { contactRoutes } from './http/contacts.ts'
 import type { AppDeps } from './http/context.ts'
 import { installErrorHandler } from './http/errors.ts'
@@ -19,6 +20,7 @@ import { recordRoutes } from './http/route-table.ts'
 import { siteRoutes } from './http/site.ts'
 import { staticRoutes } from './http/static.ts'
 import { statusRoutes } from './http/statuses.ts'
+import { templateRoutes } from './http/templates.ts'
 import { wsErrorHandler, wsRoutes } from './http/ws.ts'
 
 export type { AppDeps } from './http/context.ts'
@@ -42,6 +44,7 @@ export async function buildApp(
     logStream?: NodeJS.WritableStream
     trustProxy?: readonly string[]
     recordingMaxBytes?: number
+    attachmentMaxBytes?: number
   },
 ): Promise<FastifyInstance> {
   // Failed queries are logged without their parameters (server/db/log.ts).
@@ -114,6 +117,8 @@ export async function buildApp(
       .catch((err: unknown) => app.log.warn({ err }, 'files: sweeping old parts failed'))
   })
   callRoutes(app, deps, { files, recordingMaxBytes: deps.recordingMaxBytes })
+  chatRoutes(app, deps, { files, attachmentMaxBytes: deps.attachmentMaxBytes })
+  templateRoutes(app, deps)
   internalSipRoutes(app, deps)
   adminSipRoutes(app, deps)
   siteRoutes(app, deps)

@@ -16,6 +16,14 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core'
 import type { ClientChannel, Role } from '../../contract/api.ts'
+import type {
+  ChannelKind,
+  ChatState,
+  DeliveryState,
+  MessageAuthor,
+  MessageKind,
+  RequestInfo,
+} from '../../contract/chats.ts'
 import type { StatusMatrix } from '../../contract/status.ts'
 
 const id = () => uuid('id').primaryKey().default(sql`gen_random_uuid()`)
@@ -135,6 +143,65 @@ export const templates = pgTable('templates', {
   name: text('name').notNull(),
   text: text('text').notNull(),
   allowedEmployeeIds: uuid('allowed_employee_ids').array().notNull().default(sql`'{}'`),
+  /** Files sent along with the template's text (0023). */
+  attachmentIds: uuid('attachment_ids').array().notNull().default(sql`'{}'`),
+  createdAt: ts('created_at').notNull().defaultNow(),
+})
+
+/** Stored files of chats and templates (0023); the bytes are in server/files by sha256. */
+export const files = pgTable('files', {
+  id: id(),
+  tenantId: tenantId(),
+  sha256: text('sha256').notNull(),
+  name: text('name').notNull(),
+  type: text('type').notNull(),
+  size: integer('size').notNull(),
+  durationMs: integer('duration_ms'),
+  uploadedByEmployee: uuid('uploaded_by_employee'),
+  uploadedByVisitor: text('uploaded_by_visitor'),
+  createdAt: ts('created_at').notNull().defaultNow(),
+})
+
+/** Chats (SPEC T2–T5, 0023): new → active → completed (server/domain/chats/state.ts). */
+export const chats = pgTable('chats', {
+  id: id(),
+  tenantId: tenantId(),
+  channel: text('channel').$type<ChannelKind>().notNull(),
+  state: text('state').$type<ChatState>().notNull(),
+  assigneeId: uuid('assignee_id'),
+  groupIds: uuid('group_ids').array().notNull().default(sql`'{}'`),
+  visitorId: text('visitor_id'),
+  clientName: text('client_name'),
+  clientPhone: text('client_phone'),
+  clientEmail: text('client_email'),
+  contactId: uuid('contact_id'),
+  requestInfo: jsonb('request_info').$type<RequestInfo | null>(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  waitingSince: ts('waiting_since'),
+  lastMessageAt: ts('last_message_at'),
+  acceptedAt: ts('accepted_at'),
+  completedAt: ts('completed_at'),
+  completedBy: uuid('completed_by'),
+  messageCount: integer('message_count').notNull().default(0),
+  operatorReadN: integer('operator_read_n').notNull().default(0),
+  clientReadN: integer('client_read_n').notNull().default(0),
+})
+
+/** A chat's messages (0023): `n` gap-free per chat, `client_msg_id` unique per tenant. */
+export const messages = pgTable('messages', {
+  id: id(),
+  tenantId: tenantId(),
+  chatId: uuid('chat_id').notNull(),
+  n: integer('n').notNull(),
+  clientMsgId: text('client_msg_id').notNull(),
+  author: text('author').$type<MessageAuthor>().notNull(),
+  authorId: uuid('author_id'),
+  kind: text('kind').$type<MessageKind>().notNull(),
+  text: text('text').notNull().default(''),
+  replyToId: uuid('reply_to_id'),
+  fileId: uuid('file_id'),
+  at: ts('at').notNull().defaultNow(),
+  delivery: text('delivery').$type<DeliveryState>().notNull().default('sent'),
 })
 
 /** Server-wide secrets (SIP ephemeral secret, internal secret): not tenant data, so no tenant_id. */

@@ -53,6 +53,33 @@ describe('FileStore.put', () => {
     expect(parts()).toEqual([])
   })
 
+  it('text is checked on every byte: a NUL or broken UTF-8 after the head is refused, nothing kept', async () => {
+    const text = { types: ['text/plain'] as const, maxBytes: 10_000 }
+    const ok = await store.put(
+      TENANT,
+      Readable.from([Buffer.from('Привет, мир — '), Buffer.from('да\n')]),
+      text,
+    )
+    expect(ok.type).toBe('text/plain')
+    for (const tail of [
+      Buffer.from([0x41, 0, 0x41]),
+      Buffer.from([0xc3, 0x28]),
+      Buffer.from('абв').subarray(0, 5),
+    ])
+      await expect(
+        store.put(TENANT, Readable.from([Buffer.from('plain text head, '), tail]), text),
+      ).rejects.toMatchObject({ code: 'E_FILE_TYPE' })
+    // An executable's head (MZ, then NULs) is not text at all.
+    await expect(
+      store.put(
+        TENANT,
+        Readable.from([Buffer.from([0x4d, 0x5a, 0x90, 0, 3, 0, 0, 0, 4, 0, 0, 0, 0xff])]),
+        text,
+      ),
+    ).rejects.toMatchObject({ code: 'E_FILE_TYPE' })
+    expect(parts()).toEqual([])
+  })
+
   it('a declared length over the limit is refused before a byte is read', async () => {
     const body = new PassThrough()
     body.write(WEBM)

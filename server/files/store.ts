@@ -13,7 +13,7 @@ import path from 'node:path'
 import { finished, type Readable, Transform, type TransformCallback } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { AppError } from '../errors.ts'
-import { type FileType, SNIFF_BYTES, sniff } from './types.ts'
+import { type FileType, SNIFF_BYTES, sniff, TEXT_TYPE } from './types.ts'
 
 const TENANT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 const SHA256 = /^[0-9a-f]{64}$/
@@ -34,14 +34,39 @@ export interface StoredFile {
   type: FileType
 }
 
+/** Streams bytes through a fatal UTF-8 decoder: false at the first NUL or invalid sequence. */
+class TextCheck {
+  private readonly decoder = new TextDecoder('utf-8', { fatal: true })
+  push(chunk: Buffer): boolean {
+    if (chunk.includes(0)) return false
+    try {
+      this.decoder.decode(chunk, { stream: true })
+      return true
+    } catch {
+      return false
+    }
+  }
+  end(): boolean {
+    try {
+      this.decoder.decode()
+      return true
+    } catch {
+      return false
+    }
+  }
+}
+
 /** Counts, hashes and sniffs the bytes on their way to disk; fails as soon as they break a rule. */
 class Guard extends Transform {
   size = 0
   type: FileType | null = null
   readonly hash = crypto.createHash('sha256')
   private head = Buffer.alloc(0)
+  /** While text is allowed: whether every byte so far is UTF-8 without NUL (null once it is not). */
+  private text: TextCheck | null
   constructor(private readonly opts: PutOptions) {
     super()
+    this.text = opts.types.includes(TEXT_TYPE) ? new TextCheck() : null
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
@@ -52,6 +77,8 @@ class Guard extends Transform {
     this.size += chunk.length
     if (this.size > this.opts.maxBytes) return new AppError('E_FILE_TOO_LARGE')
     this.hash.update(chunk)
+    if (this.text && !this.text.push(chunk)) this.text = null
+    if (this.type === TEXT_TYPE && !this.text) return new AppError('E_FILE_TYPE')
     if (this.type === null && this.head.length < SNIFF_BYTES) {
       this.head = Buffer.concat([this.head, chunk.subarray(0, SNIFF_BYTES - this.head.length)])
       // Decide as soon as the head is complete: a wrong type is refused before the rest is read.
@@ -61,7 +88,10 @@ class Guard extends Transform {
   }
 
   override _flush(cb: TransformCallback): void {
-    cb(this.type !== null || this.decide() ? null : new AppError('E_FILE_TYPE'))
+    const typed = this.type !== null || this.decide()
+    // A text file must end on a whole UTF-8 sequence, like every byte before it.
+    const whole = this.type !== TEXT_TYPE || (this.text?.end() ?? false)
+    cb(typed && whole ? null : new AppError('E_FILE_TYPE'))
   }
 
   private decide(): boolean {

@@ -5,6 +5,7 @@
  * new route cannot slip past the matrix. Every `:param` gets every id of the other tenant, of every
  * kind (the rule only says which kinds must be a clean 401/403/404 rather than also a 400).
  */
+import { randomUUID } from 'node:crypto'
 import { and, eq, isNull } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type WebSocket from 'ws'
@@ -13,7 +14,14 @@ import { schema } from '../db/index.ts'
 import { type RouteEntry, routeTable } from '../http/route-table.ts'
 import { targets } from './dbs.ts'
 import { auth } from './fixture.ts'
-import { makeTwoTenants, type SeededTenant, type TenantIds, type TwoTenants, WEBM } from './two-tenants.ts'
+import {
+  makeTwoTenants,
+  PNG,
+  type SeededTenant,
+  type TenantIds,
+  type TwoTenants,
+  WEBM,
+} from './two-tenants.ts'
 
 type Kind = keyof TenantIds
 
@@ -40,6 +48,8 @@ type Rule =
       raw?: { type: string; payload: Buffer }
       /** The route ends the caller's session: each request gets a fresh login. */
       fresh?: boolean
+      /** A query string every request carries (raw uploads take their facts there). */
+      query?: () => string
     }
 
 const matrixBody = (own: Own) => ({ matrix: own.matrix })
@@ -78,6 +88,72 @@ const RULES: Record<string, Rule> = {
     raw: { type: 'audio/webm', payload: WEBM },
   },
   'POST /api/admin/sip/gateway-credentials': { access: 'tenant', body: () => ({}) },
+  'GET /api/chats': { access: 'tenant' },
+  'GET /api/chats/:id': { access: 'tenant', params: { id: ['chat'] } },
+  'GET /api/chats/:id/messages': { access: 'tenant', params: { id: ['chat'] } },
+  'POST /api/chats/:id/accept': { access: 'tenant', params: { id: ['newChat'] } },
+  'POST /api/chats/:id/open': { access: 'tenant', params: { id: ['newChat'] } },
+  'POST /api/chats/:id/messages': {
+    access: 'tenant',
+    params: { id: ['activeChat'] },
+    body: () => ({ clientMsgId: randomUUID(), text: 'Здравствуйте' }),
+  },
+  'POST /api/chats/:id/read': {
+    access: 'tenant',
+    params: { id: ['activeChat'] },
+    body: () => ({ upToN: 1 }),
+  },
+  'POST /api/chats/:id/complete': { access: 'tenant', params: { id: ['completableChat'] } },
+  'POST /api/chats/:id/files': {
+    access: 'tenant',
+    params: { id: ['activeChat'] },
+    raw: { type: 'image/png', payload: PNG },
+    query: () => `clientMsgId=${randomUUID()}&name=photo.png`,
+  },
+  'GET /api/files/:id': { access: 'tenant', params: { id: ['file'] } },
+  'POST /api/files': {
+    access: 'tenant',
+    raw: { type: 'image/png', payload: PNG },
+    query: () => 'name=a.png',
+  },
+  'GET /api/templates': { access: 'tenant' },
+  'POST /api/templates': { access: 'tenant', body: () => ({ name: 'Мой', text: 'Текст' }) },
+  'PATCH /api/templates/:id': {
+    access: 'tenant',
+    params: { id: ['personalTemplate'] },
+    body: () => ({ name: 'Мой', text: 'Новый текст' }),
+  },
+  'PUT /api/templates/:id': {
+    access: 'tenant',
+    params: { id: ['personalTemplate'] },
+    body: () => ({ name: 'Мой', text: 'Новый текст' }),
+  },
+  'DELETE /api/templates/:id': { access: 'tenant', params: { id: ['personalTemplate'] } },
+  'POST /api/admin/templates': {
+    access: 'tenant',
+    body: (own) => ({
+      name: 'Общий',
+      text: 'Текст',
+      allowedEmployeeIds: [own.t.ids.employee[0]],
+      attachmentIds: [own.t.ids.file[0]],
+    }),
+  },
+  'PATCH /api/admin/templates/:id': {
+    access: 'tenant',
+    params: { id: ['sharedTemplate'] },
+    body: (own) => ({ name: 'Общий', text: 'Текст', allowedEmployeeIds: [own.t.ids.employee[0]] }),
+  },
+  'DELETE /api/admin/templates/:id': { access: 'tenant', params: { id: ['sharedTemplate'] } },
+  'PATCH /api/admin/employees/:id': {
+    access: 'tenant',
+    params: { id: ['employee'] },
+    body: () => ({ acceptButton: true }),
+  },
+  'GET /api/admin/channels/webchat': { access: 'tenant' },
+  'PUT /api/admin/channels/webchat': {
+    access: 'tenant',
+    body: (own) => ({ connected: true, groupIds: own.t.ids.group }),
+  },
 }
 
 const ruleFor = (r: RouteEntry): Rule | undefined =>
@@ -124,6 +200,28 @@ async function snapshot(tt: TwoTenants, t: SeededTenant): Promise<string> {
     .select({ callId: schema.callRecordings.callId, sha: schema.callRecordings.sha256 })
     .from(schema.callRecordings)
     .where(eq(schema.callRecordings.tenantId, t.tenantId))
+  const chats = await orm
+    .select({
+      id: schema.chats.id,
+      state: schema.chats.state,
+      assigneeId: schema.chats.assigneeId,
+      count: schema.chats.messageCount,
+      read: schema.chats.operatorReadN,
+    })
+    .from(schema.chats)
+    .where(eq(schema.chats.tenantId, t.tenantId))
+  const templates = await orm
+    .select({
+      id: schema.templates.id,
+      text: schema.templates.text,
+      allowed: schema.templates.allowedEmployeeIds,
+    })
+    .from(schema.templates)
+    .where(eq(schema.templates.tenantId, t.tenantId))
+  const channels = await orm
+    .select({ id: schema.channels.id, connected: schema.channels.connected, config: schema.channels.config })
+    .from(schema.channels)
+    .where(eq(schema.channels.tenantId, t.tenantId))
   const sort = <T>(xs: T[]) => xs.map((x) => JSON.stringify(x)).sort()
   return JSON.stringify({
     live: sort(live),
@@ -131,6 +229,14 @@ async function snapshot(tt: TwoTenants, t: SeededTenant): Promise<string> {
     emps: sort(emps),
     matrix: tenant?.statusMatrix,
     recs: sort(recs),
+    chats: sort(chats),
+    templates: sort(templates),
+    channels: sort(channels),
+    emps2: sort(
+      (await orm.select().from(schema.employees).where(eq(schema.employees.tenantId, t.tenantId))).map(
+        (e) => [e.id, e.acceptButton],
+      ),
+    ),
   })
 }
 
@@ -202,9 +308,10 @@ describe.each(targets)('tenant isolation matrix on $name', (target) => {
         expect: number[] | 'ok' | 'any',
         what: string,
       ) => {
+        const extra = rule.query?.()
         const res = await app.inject({
           method: r.method as 'GET',
-          url,
+          url: extra ? `${url}${url.includes('?') ? '&' : '?'}${extra}` : url,
           headers: {
             ...auth(rule.fresh ? await freshToken() : token),
             ...(rule.raw ? { 'content-type': rule.raw.type } : {}),

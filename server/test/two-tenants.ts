@@ -4,8 +4,19 @@
  * and the fixture's second tenant "other" ("B") get the same kinds of rows, so either one's ids can
  * be aimed at the other's token.
  */
+
+import { randomUUID } from 'node:crypto'
 import { eq } from 'drizzle-orm'
 import { schema } from '../db/index.ts'
+import {
+  acceptChat,
+  addClientMessage,
+  createPersonalTemplate,
+  createSharedTemplate,
+  openClientChat,
+  setWebchat,
+} from '../domain/chats/index.ts'
+import { setStatus } from '../domain/status/index.ts'
 import type { Target } from './dbs.ts'
 import { auth, type Fixture, makeFixture } from './fixture.ts'
 
@@ -23,6 +34,18 @@ export interface TenantIds {
   recordedCall: string[]
   session: string[]
   sipCallId: string[]
+  /** Chats (issue 7): the first of each kind is what a route's positive control uses. */
+  chat: string[]
+  /** A New chat (accept, open). */
+  newChat: string[]
+  /** Chats the admin has in work (messages, files, read). */
+  activeChat: string[]
+  /** A chat the admin has in work, for completing. */
+  completableChat: string[]
+  file: string[]
+  /** The admin's personal template. */
+  personalTemplate: string[]
+  sharedTemplate: string[]
 }
 
 export interface SeededTenant {
@@ -84,6 +107,70 @@ async function seedCalls(f: Fixture, tenantId: string, callerId: string, tag: st
   return rows
 }
 
+/** A PNG header with some bytes: what the chat uploads accept as `x.png`. */
+export const PNG = Buffer.concat([
+  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+  Buffer.alloc(64, 3),
+])
+
+/** Chats, a file and templates of a tenant, made through the domain like the widget and the app do. */
+async function seedChats(
+  f: Fixture,
+  tenantId: string,
+  adminId: string,
+  adminToken: string,
+  groupIds: string[],
+  tag: string,
+) {
+  const { orm } = f.db
+  const admin = { tenantId, employeeId: adminId, role: 'admin' as const }
+  await setWebchat(orm, admin, { connected: true, groupIds })
+  await setStatus(f.db, tenantId, adminId, 'available')
+  const chats: string[] = []
+  for (let i = 0; i < 4; i++) {
+    const visitorId = randomUUID()
+    const c = await openClientChat(orm, tenantId, {
+      channel: 'webchat',
+      visitorId,
+      clientName: `Посетитель-${tag}-${i}`,
+      clientEmail: `visitor${i}@${tag}-site.example`,
+    })
+    await addClientMessage(orm, tenantId, {
+      chatId: c.id,
+      clientMsgId: randomUUID(),
+      text: `вопрос ${tag}`,
+      visitorId,
+    })
+    chats.push(c.id)
+  }
+  const [fresh, active, completable, spare] = chats as [string, string, string, string]
+  for (const id of [active, completable]) await acceptChat(orm, admin, id)
+  // The admin uploads it through the API, like the app.
+  const up = await f.app.inject({
+    method: 'POST',
+    url: `/api/files?name=${encodeURIComponent(`прайс-${tag}.png`)}`,
+    headers: { ...auth(adminToken), 'content-type': 'image/png' },
+    payload: Buffer.concat([PNG, Buffer.from(tag)]),
+  })
+  if (up.statusCode !== 201) throw new Error(`file upload for ${tag}: ${up.statusCode} ${up.body}`)
+  const file = up.json() as { id: string }
+  const personal = await createPersonalTemplate(orm, admin, { name: `Мой шаблон ${tag}`, text: 'Текст' })
+  const shared = await createSharedTemplate(orm, admin, {
+    name: `Общий шаблон ${tag}`,
+    text: 'Текст',
+    attachmentIds: [file.id],
+  })
+  return {
+    chat: [spare, fresh, active, completable],
+    newChat: [fresh],
+    activeChat: [active],
+    completableChat: [completable],
+    file: [file.id],
+    personalTemplate: [personal.id],
+    sharedTemplate: [shared.id],
+  }
+}
+
 async function collect(f: Fixture, slug: string, admin: string, operator: string): Promise<SeededTenant> {
   const { orm } = f.db
   const [t] = await orm.select().from(schema.tenants).where(eq(schema.tenants.slug, slug))
@@ -106,6 +193,15 @@ async function collect(f: Fixture, slug: string, admin: string, operator: string
   const groups = await orm.select().from(schema.groups).where(eq(schema.groups.tenantId, tenantId))
   const clients = await orm.select().from(schema.contacts).where(eq(schema.contacts.tenantId, tenantId))
   const sessions = await orm.select().from(schema.sessions).where(eq(schema.sessions.tenantId, tenantId))
+  const chatIds = await seedChats(
+    f,
+    tenantId,
+    caller.id,
+    admin,
+    groups.map((g) => g.id),
+    slug,
+  )
+  const chatRows = await orm.select().from(schema.chats).where(eq(schema.chats.tenantId, tenantId))
   const ids: TenantIds = {
     tenant: [tenantId],
     employee: emps.map((e) => e.id),
@@ -116,6 +212,7 @@ async function collect(f: Fixture, slug: string, admin: string, operator: string
     recordedCall: [answered.id],
     session: sessions.map((s) => s.id),
     sipCallId: calls.map((c) => c.sipCallId),
+    ...chatIds,
   }
   const secrets = [
     ...Object.values(ids).flat(),
@@ -124,6 +221,10 @@ async function collect(f: Fixture, slug: string, admin: string, operator: string
     ...emps.flatMap((e) => [e.login, e.name]),
     ...groups.map((g) => g.name),
     ...clients.flatMap((c) => [c.name, ...c.phones, ...c.emails]),
+    ...chatRows.flatMap((c) => [c.clientName ?? '', c.clientEmail ?? '']),
+    `прайс-${slug}.png`,
+    `Мой шаблон ${slug}`,
+    `Общий шаблон ${slug}`,
   ]
   return { slug, tenantId, admin, operator, ids, secrets }
 }

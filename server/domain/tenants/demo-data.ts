@@ -200,6 +200,9 @@ export const DEMO_CHANNELS = [
   },
 ]
 
+/** T3: the demo operator whose Accept button is off (opening a New chat takes it). */
+export const DEMO_NO_ACCEPT_BUTTON = 'op3@demo'
+
 export const DEMO_TEMPLATES = [
   { name: 'Приветствие', text: 'Здравствуйте! Меня зовут {operator}, я помогу вам. Чем могу быть полезен?' },
   { name: 'Уточнение заказа', text: 'Подскажите, пожалуйста, номер вашего заказа — я проверю его статус.' },

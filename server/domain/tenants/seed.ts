@@ -5,7 +5,14 @@ import path from 'node:path'
 import { and, eq, inArray } from 'drizzle-orm'
 import { type Db, getSetting, schema } from '../../db/index.ts'
 import { hashPassword, verifyPassword } from '../auth/index.ts'
-import { DEMO_ACCOUNTS, DEMO_CHANNELS, DEMO_CLIENTS, DEMO_NUMBERS, DEMO_TEMPLATES } from './demo-data.ts'
+import {
+  DEMO_ACCOUNTS,
+  DEMO_CHANNELS,
+  DEMO_CLIENTS,
+  DEMO_NO_ACCEPT_BUTTON,
+  DEMO_NUMBERS,
+  DEMO_TEMPLATES,
+} from './demo-data.ts'
 import { createEmployee, createGroup, createTenant, tenantBySlug } from './tenants.ts'
 
 const { channels, contacts, employees, settings, templates, virtualNumbers } = schema
@@ -114,7 +121,20 @@ export async function seedDemo(
         managerId: c.manager ? (ids.get(c.manager) ?? null) : null,
       })),
     )
-    await tx.insert(channels).values(DEMO_CHANNELS.map((c) => ({ tenantId, ...c })))
+    // Website chat's distribution (T2): both demo groups see its New chats.
+    const chatGroups = [...groupIds.values()]
+    await tx.insert(channels).values(
+      DEMO_CHANNELS.map((c) => ({
+        tenantId,
+        ...c,
+        config: c.kind === 'webchat' ? { ...c.config, groupIds: chatGroups } : c.config,
+      })),
+    )
+    // T3: one operator has the Accept button off, so opening a New chat takes it.
+    await tx
+      .update(employees)
+      .set({ acceptButton: false })
+      .where(and(eq(employees.tenantId, tenantId), eq(employees.login, DEMO_NO_ACCEPT_BUTTON)))
     await tx.insert(templates).values(DEMO_TEMPLATES.map((t) => ({ tenantId, ownerId: null, ...t })))
     await tx
       .insert(virtualNumbers)

@@ -1,0 +1,52 @@
+/**
+ * Chats (SPEC T2–T5, N3): the chat lifecycle, messages with client ids, read and delivery markers,
+ * attachments and voice messages (server/files), templates, and the inbox's admin settings. No HTTP
+ * or channel protocol here: routes (server/http/chats.ts) and channel adapters (server/channels/)
+ * call these. Every write is one transaction ending with its events, addressed to the chat's viewers.
+ */
+export {
+  type AddClientMessage,
+  addClientMessage,
+  clientMessages,
+  markClientRead,
+  markDelivered,
+  type OpenClientChat,
+  openClientChat,
+} from './client.ts'
+export {
+  fileForRead,
+  fileForVisitor,
+  type StoreFileInput,
+  storeFile,
+  uploadRule,
+  VOICE_TYPES,
+} from './files.ts'
+export {
+  acceptChat,
+  COMPLETED_PAGE,
+  COMPLETED_TEXT,
+  completeChat,
+  getChat,
+  listChats,
+  markOperatorRead,
+  messagesOf,
+  type OperatorReply,
+  type OperatorUpload,
+  openChat,
+  sendOperatorFile,
+  sendOperatorMessage,
+} from './operator.ts'
+export { setAcceptButton, setWebchat, type WebchatSettings, webchatSettings } from './settings.ts'
+export { CHAT_TRANSITIONS, type ChatEvent, nextState } from './state.ts'
+export {
+  createPersonalTemplate,
+  createSharedTemplate,
+  deletePersonalTemplate,
+  deleteSharedTemplate,
+  listTemplates,
+  type SharedTemplateInput,
+  type TemplateInput,
+  updatePersonalTemplate,
+  updateSharedTemplate,
+} from './templates.ts'
+export { audienceOf, canSee, type FileRow, type Viewer } from './views.ts'

@@ -6,11 +6,11 @@
 import { createEffect, createMemo, createRoot, createSignal, on } from 'solid-js'
 import { followAccount, phoneAvailability, startCallEffects } from '../features/calls/index.ts'
 import { refreshContacts, stale } from '../features/contacts/index.ts'
-import { followOutbox, kickOutbox } from '../features/requests/index.ts'
 import { loadStatuses } from '../features/status/index.ts'
+import { offline } from '../lib/net/index.ts'
 import { active, markRevoked, refreshMe, sip } from '../lib/session/index.ts'
 import { useAccountDb } from '../lib/store/index.ts'
-import { type Link, type LinkState, startLink } from '../lib/sync/index.ts'
+import { type Link, type LinkState, type OutboxRun, startLink, startOutbox } from '../lib/sync/index.ts'
 
 const [linkState, setLinkAccessor] = createSignal<() => LinkState>(() => ({ kind: 'idle' }))
 /** The realtime link's state (for the connection indicator). */
@@ -21,6 +21,7 @@ export function startRuntime(): void {
   startCallEffects()
   createRoot(() => {
     let link: Link | null = null
+    let outbox: OutboxRun | null = null
     // A memo, not a bare accessor: `on` re-runs on every notification, and the profile object
     // changes on each status update — only a different account may restart the link.
     const activeKey = createMemo(() => active()?.key ?? null)
@@ -28,9 +29,10 @@ export function startRuntime(): void {
       on(activeKey, (key) => {
         link?.stop()
         link = null
+        outbox?.stop()
+        outbox = null
         const acc = active()
         const db = useAccountDb(key)
-        followOutbox(db)
         if (!acc || !db) {
           void followAccount(null, null)
           return
@@ -56,15 +58,17 @@ export function startRuntime(): void {
         })
         const state = link.state
         setLinkAccessor(() => state)
+        // N3, C8: what the device must deliver leaves while online with the link live.
+        const run = startOutbox(db, { ready: () => !offline() && state().kind === 'live' })
+        outbox = run
         // Back from offline: the contacts shown are a saved copy; refresh them once the link is live.
         createEffect(
           on(
             () => state().kind === 'live',
             (live) => {
               if (live && stale()) void refreshContacts(db)
-              // N3: messages written offline leave once the server is reachable again.
-              if (live) void kickOutbox(true)
               if (live && phoneAvailability().kind === 'waiting') void startPhone()
+              if (live) run.kick()
             },
           ),
         )

@@ -213,7 +213,7 @@ export default function CallDetailsPage() {
                     <button
                       type="button"
                       class="btn btn-small"
-                      onClick={() => void deleteCopy(r().sipCallId)}
+                      onClick={() => void deleteCopy(r().payload.sipCallId)}
                     >
                       {t('calls.deleteRecordingCopy')}
                     </button>

@@ -4,7 +4,7 @@ import { callReducer, newCall } from '../../lib/phone/state.ts'
 import { clock } from './callerInfo.ts'
 import { callMatches, givenNumber, inScope } from './data.ts'
 import { pickCalls } from './pick.ts'
-import { retryDelayMs, uploadOutcome, uploadType } from './recordings.ts'
+import { uploadOutcome, uploadType } from './recordings.ts'
 
 const view = (p: Partial<CallView>): CallView => ({
   id: 'c1',
@@ -72,19 +72,15 @@ describe('recording upload', () => {
     expect(uploadType('')).toBe('audio/webm')
   })
   it('retries what may succeed later, keeps what never will', () => {
-    expect(uploadOutcome(200)).toBe('done')
-    expect(uploadOutcome(0)).toBe('retry')
-    expect(uploadOutcome(404)).toBe('retry')
-    expect(uploadOutcome(503)).toBe('retry')
-    expect(uploadOutcome(413)).toBe('rejected')
-    expect(uploadOutcome(400)).toBe('rejected')
-    expect(uploadOutcome(403)).toBe('rejected')
-    expect(uploadOutcome(401)).toBe('retry')
-  })
-  it('backs off exponentially up to 5 minutes', () => {
-    expect(retryDelayMs(1)).toBe(2000)
-    expect(retryDelayMs(3)).toBe(8000)
-    expect(retryDelayMs(30)).toBe(300_000)
+    const kind = (status: number) => uploadOutcome(status).kind
+    expect(kind(200)).toBe('sent')
+    expect(kind(0)).toBe('retry')
+    expect(kind(404)).toBe('retry')
+    expect(kind(503)).toBe('retry')
+    expect(kind(413)).toBe('refused')
+    expect(kind(400)).toBe('refused')
+    expect(kind(403)).toBe('refused')
+    expect(kind(401)).toBe('retry')
   })
 })
 

@@ -4,8 +4,11 @@
  */
 
 import { lazy } from 'solid-js'
-import { registerEvents } from '../../lib/sync/index.ts'
+import { token } from '../../lib/session/index.ts'
+import { registerEvents, registerSender } from '../../lib/sync/index.ts'
+import { toast } from '../../lib/ui/index.ts'
 import { callEvents } from './events.ts'
+import { recordingSender, refusedText } from './recordings.ts'
 
 export { placeCall, startCallEffects } from './actions.ts'
 export { CallButton } from './CallButton.tsx'
@@ -19,3 +22,9 @@ export const CallOverlay = lazy(() => import('./CallOverlay.tsx'))
 
 // Server events: this feature's handlers join the one dispatcher of lib/sync (see ./events.ts).
 registerEvents(callEvents)
+// C8: call recordings leave through the outbox.
+// A refused recording is kept; say so once, the call's details offer "Delete recording copy".
+registerSender('recording', {
+  ...recordingSender(token),
+  onRefused: (item) => toast(refusedText(item.lastError), 'error'),
+})

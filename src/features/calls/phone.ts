@@ -5,23 +5,10 @@
  */
 import { createSignal } from 'solid-js'
 import type { SipSettings } from '../../../contract/api.ts'
-import { t } from '../../lib/i18n/index.ts'
 import type * as PhoneLib from '../../lib/phone/index.ts'
-import { me, refreshMe, sip, token } from '../../lib/session/index.ts'
+import { me, refreshMe, sip } from '../../lib/session/index.ts'
 import { db } from '../../lib/store/index.ts'
-import { toast } from '../../lib/ui/index.ts'
-import {
-  drainRecordings,
-  enqueueRecording,
-  onRecordingRefused,
-  refusalReasonKey,
-  stopRecordingUploads,
-} from './recordings.ts'
-
-// C8: a refused recording is kept; say so once, the call's details offer "Delete recording copy".
-onRecordingRefused((_, lastError) =>
-  toast(t('calls.recordingRefusedToast', { reason: t(refusalReasonKey(lastError)) }), 'error'),
-)
+import { enqueueRecording } from './recordings.ts'
 
 type Lib = typeof PhoneLib
 
@@ -75,7 +62,6 @@ async function stopPhone(): Promise<void> {
   phone = null
   store()?.dispose()
   setStore(null)
-  stopRecordingUploads()
   if (p) await p.stop().catch(() => undefined)
   lock?.release()
   lock = null
@@ -109,8 +95,6 @@ export async function followAccount(key: string | null, settings: SipSettings | 
     }
     if (gen !== generation || !held) return held?.release()
     lock = held
-    const d = db()
-    if (d) void drainRecordings(d, token)
     const p = new l.Phone({
       credentials: l.credentialsFromSettings(settings),
       renewCredentials: async () => {
@@ -121,7 +105,7 @@ export async function followAccount(key: string | null, settings: SipSettings | 
       },
       onRecording: (r) => {
         const target = db()
-        if (target) void enqueueRecording(target, r, token)
+        if (target) void enqueueRecording(target, r)
       },
     })
     phone = p

@@ -15,11 +15,11 @@ import { createLiveQuery, db, type MessageRow } from '../../lib/store/index.ts'
 import { toast } from '../../lib/ui/index.ts'
 import { CallButton } from '../calls/index.ts'
 import { Composer, type Outgoing } from './Composer.tsx'
+import type { Pending } from './MessageBubble.tsx'
 import { type ListControl, MessageList } from './MessageList.tsx'
 import { localMessages, oldestN } from './mirror.ts'
-import { kickOutbox } from './queue.ts'
 import { acceptChat, completeChat, loadMessages, markRead, openChat, refreshChat } from './remote.ts'
-import { compose, discardMessage, localOrd, retryMessage } from './send.ts'
+import { type Composed, compose, discardMessage, retryMessage } from './send.ts'
 import { channelText } from './text.ts'
 import './requests.css'
 import { ChatIcon } from './ChatIcon.tsx'
@@ -42,16 +42,17 @@ export default function ConversationPage() {
     (d, k) => localMessages(d, k.id, k.limit),
     [] as MessageRow[],
   )
-  const refusals = createLiveQuery(
+  // The outbox items of this chat: the state each local message shows (N3).
+  const pending = createLiveQuery(
     db,
     () => params.id,
     async (d, id) => {
-      const out: Record<string, string | null> = {}
-      for (const r of await d.outbox.where('state').equals('failed').toArray())
-        if (r.chatId === id) out[r.clientMsgId] = (r as { lastError?: string | null }).lastError ?? null
+      const out: Record<string, Pending> = {}
+      for (const r of await d.outbox.where('[key+seq]').between([id, -Infinity], [id, Infinity]).toArray())
+        out[r.id] = { state: r.state, attempts: r.attempts, lastError: r.lastError }
       return out
     },
-    {},
+    {} as Record<string, Pending>,
   )
   const [replyTo, setReplyTo] = createSignal<MessageRow | null>(null)
   const [forbidden, setForbidden] = createSignal(false)
@@ -125,34 +126,20 @@ export default function ConversationPage() {
     }
   }
   const author = () => ({ id: meId() ?? '', name: me()?.name ?? '' })
-  const queue = (p: Promise<unknown>) =>
-    void p.then(() => kickOutbox()).catch((e: unknown) => toast(errorText(e), 'error'))
+  // Each message is kept (outbox + local copy) before anything else happens; several files are
+  // composed one after another, so they leave in the order picked.
+  let chain: Promise<unknown> = Promise.resolve()
+  const keep = (c: Composed) => {
+    const d = db()
+    if (!d) return
+    chain = chain.then(() => compose(d, author(), c)).catch((e: unknown) => toast(errorText(e), 'error'))
+    list?.toBottom()
+  }
   const send: Outgoing = {
-    text: (text, replyToId) => {
-      const d = db()
-      if (d) queue(compose(d, params.id, author(), { kind: 'message', ord: localOrd(), text, replyToId }))
-      list?.toBottom()
-    },
-    file: (f, replyToId) => {
-      const d = db()
-      if (d)
-        queue(
-          compose(d, params.id, author(), {
-            kind: 'file',
-            ord: localOrd(),
-            blob: f,
-            name: f.name,
-            type: f.type,
-            replyToId,
-          }),
-        )
-      list?.toBottom()
-    },
-    voice: (v) => {
-      const d = db()
-      if (d) queue(compose(d, params.id, author(), { kind: 'voice', ord: localOrd(), ...v }))
-      list?.toBottom()
-    },
+    text: (text, replyToId) => keep({ kind: 'message', payload: { chatId: params.id, text, replyToId } }),
+    file: (f, replyToId) =>
+      keep({ kind: 'file', payload: { chatId: params.id, blob: f, name: f.name, type: f.type, replyToId } }),
+    voice: (v) => keep({ kind: 'voice', payload: { chatId: params.id, ...v } }),
   }
   const loadOlder = async () => {
     const d = db()
@@ -223,7 +210,7 @@ export default function ConversationPage() {
         loadOlder={loadOlder}
         onSeen={onSeen}
         canReply={mine()}
-        refusals={refusals()}
+        pending={pending()}
         control={(c) => {
           list = c
         }}
@@ -232,7 +219,7 @@ export default function ConversationPage() {
           goTo: (id) => void goTo(id),
           retry: (m) => {
             const d = db()
-            if (d) void retryMessage(d, m.clientMsgId).then(() => kickOutbox())
+            if (d) void retryMessage(d, m.clientMsgId)
           },
           discard: (m) => {
             const d = db()

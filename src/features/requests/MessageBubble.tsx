@@ -5,10 +5,11 @@
  */
 import { createSignal, Match, Show, Switch } from 'solid-js'
 import { fmtDate, t, tError } from '../../lib/i18n/index.ts'
-import type { MessageRow } from '../../lib/store/index.ts'
+import type { MessageRow, OutboxItem } from '../../lib/store/index.ts'
 import { toast } from '../../lib/ui/index.ts'
 import { Attachment } from './Attachment.tsx'
 import { ChatIcon } from './ChatIcon.tsx'
+import { localState } from './send.ts'
 import { messageLine, shownText } from './text.ts'
 
 export interface BubbleActions {
@@ -20,6 +21,11 @@ export interface BubbleActions {
 
 type Shown = 'queued' | 'sending' | 'sent' | 'delivered' | 'read' | 'failed' | 'refused'
 
+/** Why the server refused a message: its error code's text (E_FILE_TYPE…), else the plain fact. */
+function refusalText(error: string | null): string {
+  return error?.startsWith('E_') ? tError(error) : t('chat.state.failed')
+}
+
 const GLYPH: Record<Shown, string> = {
   queued: '🕓',
   sending: '🕓',
@@ -30,9 +36,12 @@ const GLYPH: Record<Shown, string> = {
   refused: '!',
 }
 
-/** The delivery state an operator message shows. */
-export function shownState(m: MessageRow): Shown {
-  return m.local ?? m.delivery
+/** A local message's outbox item, as the bubble needs it. */
+export type Pending = Pick<OutboxItem, 'state' | 'attempts' | 'lastError'>
+
+/** The delivery state an operator message shows: its outbox item's while local, else the server's. */
+export function shownState(m: MessageRow, item: Pending | undefined): Shown {
+  return m.local ? localState(item) : m.delivery
 }
 
 /** A message bubble; `quoted` is the message it replies to when mirrored. */
@@ -41,7 +50,7 @@ export function MessageBubble(props: {
   quoted: MessageRow | null
   canReply: boolean
   actions: BubbleActions
-  refusal?: string | null
+  pending?: Pending | undefined
 }) {
   const m = () => props.message
   const mine = () => m().author === 'operator'
@@ -61,10 +70,11 @@ export function MessageBubble(props: {
     setMenu(false)
     props.actions.reply(m())
   }
-  const state = () => shownState(m())
+  const state = () => shownState(m(), props.pending)
+  const refusal = () => props.pending?.lastError ?? null
   const stateLabel = () =>
     state() === 'refused'
-      ? t('chat.state.refused', { reason: props.refusal ? tError(props.refusal) : t('chat.state.failed') })
+      ? t('chat.state.refused', { reason: refusalText(refusal()) })
       : t(`chat.state.${state() as Exclude<Shown, 'refused'>}`)
   return (
     <div
@@ -130,7 +140,7 @@ export function MessageBubble(props: {
         </span>
       </div>
       <Switch>
-        <Match when={m().local === 'refused'}>
+        <Match when={state() === 'refused'}>
           <span class="msg-fail">
             <button type="button" class="btn btn-small" onClick={() => props.actions.retry(m())}>
               {t('chat.retry')}

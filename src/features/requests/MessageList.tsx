@@ -8,7 +8,7 @@ import { createVirtualizer } from '@tanstack/solid-virtual'
 import { createEffect, createMemo, createSignal, For, on, onCleanup, Show } from 'solid-js'
 import { t } from '../../lib/i18n/index.ts'
 import type { MessageRow } from '../../lib/store/index.ts'
-import { type BubbleActions, MessageBubble } from './MessageBubble.tsx'
+import { type BubbleActions, MessageBubble, type Pending } from './MessageBubble.tsx'
 
 export interface ListControl {
   /** Scroll to a message by id; false when it is not in the loaded window. */
@@ -23,7 +23,7 @@ export function MessageList(props: {
   onSeen: (n: number) => void
   canReply: boolean
   actions: BubbleActions
-  refusals: Record<string, string | null>
+  pending: Record<string, Pending>
   control?: (c: ListControl) => void
 }) {
   let scroller: HTMLDivElement | undefined
@@ -145,7 +145,7 @@ export function MessageList(props: {
                       quoted={msg().replyToId ? (byId().get(msg().replyToId as string) ?? null) : null}
                       canReply={props.canReply}
                       actions={props.actions}
-                      refusal={props.refusals[msg().clientMsgId] ?? null}
+                      pending={props.pending[msg().clientMsgId]}
                     />
                   )}
                 </Show>

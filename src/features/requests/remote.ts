@@ -14,8 +14,9 @@ import { ApiError, api } from '../../lib/api/index.ts'
 import { noteNetwork } from '../../lib/net/index.ts'
 import { token } from '../../lib/session/index.ts'
 import type { FrontlineDb } from '../../lib/store/index.ts'
+import type { ItemOf } from '../../lib/sync/index.ts'
 import { putChats, putMessages, type RequestsTab, replaceTab, replaceTemplates } from './mirror.ts'
-import type { Transport } from './send.ts'
+import type { Answer, ChatKind, ChatPayload, FilePayload, TextPayload, VoicePayload } from './send.ts'
 
 const enc = encodeURIComponent
 
@@ -124,26 +125,29 @@ function messageOf(data: unknown): MessageView | undefined {
 }
 
 /** The outbox's transport: text as JSON; files and voice as the raw bytes with their facts in the query. */
-export const httpTransport: Transport = async (item) => {
+export async function httpTransport(item: ItemOf<ChatKind>): Promise<Answer> {
   const tok = token()
   if (!tok) return { status: 401 }
   const headers: Record<string, string> = { authorization: `Bearer ${tok}`, accept: 'application/json' }
-  const b = item.body
+  const chatId = (item.payload as ChatPayload).chatId
   let url: string
   let body: BodyInit
-  if (b.kind === 'message') {
-    url = `/api/chats/${enc(item.chatId)}/messages`
+  if (item.kind === 'message') {
+    const p = item.payload as TextPayload
+    url = `/api/chats/${enc(chatId)}/messages`
     headers['content-type'] = 'application/json'
-    body = JSON.stringify({ clientMsgId: item.clientMsgId, text: b.text, replyToId: b.replyToId })
+    body = JSON.stringify({ clientMsgId: item.id, text: p.text, replyToId: p.replyToId })
   } else {
-    const q = new URLSearchParams({ clientMsgId: item.clientMsgId, kind: b.kind })
-    if (b.kind === 'file') {
-      q.set('name', b.name)
-      if (b.replyToId) q.set('replyToId', b.replyToId)
-    } else q.set('durationMs', String(Math.round(b.durationMs)))
-    url = `/api/chats/${enc(item.chatId)}/files?${q}`
-    headers['content-type'] = b.type || 'application/octet-stream'
-    body = b.blob
+    const q = new URLSearchParams({ clientMsgId: item.id, kind: item.kind })
+    if (item.kind === 'file') {
+      const p = item.payload as FilePayload
+      q.set('name', p.name)
+      if (p.replyToId) q.set('replyToId', p.replyToId)
+    } else q.set('durationMs', String(Math.round((item.payload as VoicePayload).durationMs)))
+    url = `/api/chats/${enc(chatId)}/files?${q}`
+    const p = item.payload as FilePayload | VoicePayload
+    headers['content-type'] = p.type || 'application/octet-stream'
+    body = p.blob
   }
   let res: Response
   try {

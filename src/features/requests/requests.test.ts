@@ -3,16 +3,18 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { ChatView, MessageView } from '../../../contract/chats.ts'
 import { type FrontlineDb, openDb } from '../../lib/store/db.ts'
 import { createDispatcher } from '../../lib/sync/dispatch.ts'
+import { type ItemOf, type OutboxRun, type SenderRegistry, startOutbox } from '../../lib/sync/outbox.ts'
 import { requestsEvents } from './events.ts'
 import { localChats, localMessages, oldestN, putMessages, replaceTab, tabCounts } from './mirror.ts'
 import {
+  type Answer,
+  type ChatKind,
+  chatSender,
   compose,
-  deliveryOutcome,
-  drainOnce,
-  localOrd,
-  makeDue,
+  localState,
+  outcomeOf,
   retryMessage,
-  type Transport,
+  type TextPayload,
 } from './send.ts'
 
 let db: FrontlineDb | null = null
@@ -143,97 +145,152 @@ describe('messages mirror (T4)', () => {
   })
 })
 
-describe('chat outbox (N3): exactly once, in order per chat', () => {
-  const serverCopy = (item: { clientMsgId: string; chatId: string }, n: number, text: string): MessageView =>
-    msg(item.chatId, n, {
-      id: `srv-${item.clientMsgId}`,
-      clientMsgId: item.clientMsgId,
-      author: 'operator',
-      text,
-    })
+describe('chat messages on the durable outbox (N3): exactly once, in order per chat', () => {
+  const runs: OutboxRun[] = []
+  afterEach(() => {
+    for (const r of runs.splice(0)) r.stop()
+  })
+
+  /** A fake server that stores messages by clientMsgId (a repeat gets the stored one back). */
+  function fakeServer() {
+    const stored: { clientMsgId: string; chatId: string; text: string; n: number }[] = []
+    let up = true
+    let refuse: string | null = null
+    const transport = async (item: ItemOf<ChatKind>): Promise<Answer> => {
+      if (!up) return { status: 0 }
+      const text = item.kind === 'message' ? (item.payload as TextPayload).text : item.kind
+      if (refuse === text) return { status: 415, code: 'E_FILE_TYPE' }
+      let row = stored.find((s) => s.clientMsgId === item.id)
+      if (!row) {
+        row = {
+          clientMsgId: item.id,
+          chatId: (item.payload as TextPayload).chatId,
+          text,
+          n: stored.length + 1,
+        }
+        stored.push(row)
+      }
+      return {
+        status: 201,
+        message: msg(row.chatId, row.n, {
+          id: `srv-${row.clientMsgId}`,
+          clientMsgId: row.clientMsgId,
+          author: 'operator',
+          text,
+        }),
+      }
+    }
+    return {
+      stored,
+      transport,
+      setUp: (v: boolean) => {
+        up = v
+      },
+      refuseText: (t: string | null) => {
+        refuse = t
+      },
+    }
+  }
+
+  function run(d: FrontlineDb, srv: ReturnType<typeof fakeServer>, ready: () => boolean) {
+    const senders: SenderRegistry = new Map()
+    const s = chatSender(() => d, srv.transport)
+    for (const k of ['message', 'file', 'voice'] as const) senders.set(k, s as never)
+    const r = startOutbox(d, { ready, senders, random: () => 0 })
+    runs.push(r)
+    return r
+  }
+  const text = (chatId: string, t: string) => ({
+    kind: 'message' as const,
+    payload: { chatId, text: t, replyToId: null },
+  })
 
   it('a composed message shows at once as queued, after every server message, and its server copy replaces it', async () => {
     const d = open()
+    const srv = fakeServer()
+    let online = false
+    const r = run(d, srv, () => online)
     await putMessages(d, [msg('x', 1)])
-    const id = await compose(d, 'x', ME, { kind: 'message', ord: localOrd(), text: 'hi', replyToId: null })
+    const id = await compose(d, ME, text('x', 'hi'))
     let rows = await localMessages(d, 'x', 10)
-    expect(rows.map((r) => [r.text, r.local])).toEqual([
+    expect(rows.map((m) => [m.text, m.local])).toEqual([
       ['hello 1', undefined],
       ['hi', 'queued'],
     ])
-    const send: Transport = async (item) => ({ status: 201, message: serverCopy(item, 2, 'hi') })
-    expect(await drainOnce(d, send)).toBeNull()
+    expect(localState(await d.outbox.get(id))).toBe('queued')
+    online = true
+    r.kick()
+    await r.idle()
     rows = await localMessages(d, 'x', 10)
-    expect(rows.map((r) => [r.id, r.local])).toEqual([
+    expect(rows.map((m) => [m.id, m.local])).toEqual([
       ['m-x-1', undefined],
       [`srv-${id}`, undefined],
     ])
     expect(await d.outbox.count()).toBe(0)
   })
 
-  it('offline: nothing is lost, a chat never sends out of order, and each message leaves once when the network returns', async () => {
+  it('offline with a reload in the middle: nothing is lost, and each message leaves once, in order per chat, when the network returns', async () => {
     const d = open()
+    const srv = fakeServer()
+    let online = false
+    const first = run(d, srv, () => online)
     const texts = Array.from({ length: 20 }, (_, i) => `m${i + 1}`)
-    for (const text of texts.slice(0, 10))
-      await compose(d, 'x', ME, { kind: 'message', ord: localOrd(), text, replyToId: null })
-    await compose(d, 'y', ME, { kind: 'message', ord: localOrd(), text: 'other chat', replyToId: null })
-    const offline: Transport = async () => ({ status: 0 })
-    const next = await drainOnce(d, offline)
-    expect(next).not.toBeNull()
-    // A reload in the middle: a fresh database handle on the same data; more messages composed.
+    for (const t of texts.slice(0, 10)) await compose(d, ME, text('x', t))
+    await compose(d, ME, text('y', 'other chat'))
+    // The network drops for good mid-way: what was tried is retried, not lost.
+    online = true
+    srv.setUp(false)
+    first.kick()
+    await first.idle()
+    online = false
+    // A reload: the run stops, a fresh database handle on the same data, more messages composed.
+    first.stop()
     d.close()
     const again = openDb(d.name.replace(/^frontline-/, ''))
     db = again
-    for (const text of texts.slice(10))
-      await compose(again, 'x', ME, { kind: 'message', ord: localOrd(), text, replyToId: null })
-    const server: { clientMsgId: string; text: string }[] = []
-    const online: Transport = async (item) => {
-      const b = item.body
-      if (b.kind !== 'message') return { status: 400 }
-      // The server dedups by clientMsgId: a repeat gets the stored message back.
-      let i = server.findIndex((s) => s.clientMsgId === item.clientMsgId)
-      if (i < 0) i = server.push({ clientMsgId: item.clientMsgId, text: b.text }) - 1
-      return { status: 201, message: serverCopy(item, i + 1, b.text) }
+    const second = run(again, srv, () => online)
+    for (const t of texts.slice(10)) await compose(again, ME, text('x', t))
+    srv.setUp(true)
+    online = true
+    // Backoff from the failed tries: let them come due, as time passing does.
+    await again.outbox.toCollection().modify({ nextAt: 0 })
+    for (let i = 0; i < 30 && (await again.outbox.count()) > 0; i++) {
+      second.kick()
+      await second.idle()
     }
-    // The network is back: what waited on backoff is due now.
-    await makeDue(again)
-    expect(await drainOnce(again, online)).toBeNull()
-    expect(server.filter((s) => s.text !== 'other chat').map((s) => s.text)).toEqual(texts)
-    expect(server.filter((s) => s.text === 'other chat')).toHaveLength(1)
-    expect((await localMessages(again, 'x', 50)).map((m) => m.text)).toEqual(texts)
+    expect(srv.stored.filter((s) => s.chatId === 'x').map((s) => s.text)).toEqual(texts)
+    expect(srv.stored.filter((s) => s.chatId === 'y')).toHaveLength(1)
+    expect((await localMessages(again, 'x', 50)).map((m) => [m.text, m.local])).toEqual(
+      texts.map((t) => [t, undefined]),
+    )
   })
 
-  it('a retryable failure holds the later messages of that chat; a refused one is kept with Retry and does not', async () => {
+  it('a refused message is kept with its reason and Retry, and does not hold the chat; answers are classified', async () => {
     const d = open()
-    const a = await compose(d, 'x', ME, { kind: 'message', ord: localOrd(), text: 'a', replyToId: null })
-    await compose(d, 'x', ME, { kind: 'message', ord: localOrd(), text: 'b', replyToId: null })
-    const seen: string[] = []
-    let n = 0
-    const refuseA: Transport = async (item) => {
-      seen.push(item.body.kind === 'message' ? item.body.text : '?')
-      return item.clientMsgId === a
-        ? { status: 415, code: 'E_FILE_TYPE' }
-        : { status: 201, message: serverCopy(item, ++n, 'b') }
+    const srv = fakeServer()
+    const r = run(d, srv, () => true)
+    srv.refuseText('a')
+    const a = await compose(d, ME, text('x', 'a'))
+    await compose(d, ME, text('x', 'b'))
+    await r.idle()
+    for (let i = 0; i < 5 && (await d.outbox.count()) > 1; i++) {
+      r.kick()
+      await r.idle()
     }
-    await drainOnce(d, refuseA)
-    expect(seen).toEqual(['a', 'b'])
-    expect((await d.messages.get(a))?.local).toBe('refused')
+    expect(srv.stored.map((s) => s.text)).toEqual(['b'])
+    const item = await d.outbox.get(a)
+    expect([localState(item), item?.lastError]).toEqual(['refused', 'E_FILE_TYPE'])
+    srv.refuseText(null)
     await retryMessage(d, a)
-    expect((await d.messages.get(a))?.local).toBe('queued')
-    const c = await compose(d, 'x', ME, { kind: 'message', ord: localOrd(), text: 'c', replyToId: null })
-    const seen2: string[] = []
-    const down: Transport = async (item) => {
-      seen2.push(item.clientMsgId)
-      return { status: 503 }
-    }
-    await drainOnce(d, down)
-    expect(seen2).toEqual([a])
-    expect((await d.messages.get(c))?.local).toBe('queued')
-  })
-
-  it('classifies answers: network, 5xx, 401, 408, 429 retry; other 4xx are refused', () => {
-    expect([0, 500, 503, 401, 408, 429].map(deliveryOutcome)).toEqual(Array(6).fill('retry'))
-    expect([400, 403, 404, 409, 413, 415].map(deliveryOutcome)).toEqual(Array(6).fill('refused'))
-    expect(deliveryOutcome(201)).toBe('sent')
+    await r.idle()
+    expect(srv.stored.map((s) => s.text)).toEqual(['b', 'a'])
+    expect(await d.messages.get(a)).toBeUndefined()
+    expect(outcomeOf({ status: 401 }).kind).toBe('retry')
+    expect(outcomeOf({ status: 201 }).kind).toBe('retry')
+    expect(outcomeOf({ status: 413, code: 'E_FILE_TOO_LARGE' })).toEqual({
+      kind: 'refused',
+      error: 'E_FILE_TOO_LARGE',
+    })
+    expect(outcomeOf({ status: 503 }).kind).toBe('retry')
   })
 })

@@ -8,6 +8,7 @@ import type { ClientView, EmployeeView, GroupView } from '../../../contract/api.
 import type { CallView } from '../../../contract/calls.ts'
 import type { ChatView, MessageView, TemplateView } from '../../../contract/chats.ts'
 import type { StatusMatrix } from '../../../contract/status.ts'
+import type { OutboxState } from '../sync/outbox-state.ts'
 
 /**
  * A chat (T2) as the server sent it, plus `lastAt` (last activity, for In work/Completed order) and
@@ -37,28 +38,43 @@ export interface LeadRow {
   state: string
   createdAt: string
 }
-/** A message written offline, waiting to be sent exactly once (N3). */
-export interface OutboxRow {
-  clientMsgId: string
-  chatId: string
-  createdAt: string
-  state: 'pending' | 'sending' | 'failed'
-  body: unknown
-}
+/** What the outbox carries (src/lib/sync/outbox.ts). */
+export type OutboxKind = 'recording' | 'message' | 'file' | 'voice'
+
 /**
- * A call recording waiting for upload (C8). The Blob stays here until the server accepts it, so a
- * reload or a dead network never loses it; `nextAt` drives the retry backoff.
+ * Something the device must deliver, kept until the server took it (src/lib/sync/outbox.ts, N3, C8).
+ * `id` is made once, when the item is composed: it is the server's idempotency key (a message's
+ * client id), so a retry can never make a copy.
  */
-export interface RecordingRow {
+export interface OutboxItem {
+  id: string
+  kind: OutboxKind
+  /** Items of one key leave one at a time in `seq` order (e.g. one chat); other keys go in parallel. */
+  key: string
+  /** Order of composition on this device. */
+  seq: number
+  state: OutboxState
+  /** What the kind's sender needs (a Blob stays a Blob in IndexedDB). */
+  payload: unknown
+  attempts: number
+  /** When a failed-retryable item is due again (ms since epoch). */
+  nextAt: number
+  /** Why the last attempt failed (`HTTP 413`, `network`…), shown for a refused item. */
+  lastError: string | null
+  /** The run (tab) that claimed it for sending, and when (a dead run's claim expires). */
+  claimedBy: string | null
+  claimedAt: number
+  createdAt: string
+}
+/** A call recording kept before the outbox (schema v2); moved into the outbox by v4. */
+interface LegacyRecordingRow {
   sipCallId: string
   blob: Blob
-  /** Base MIME type the server accepts (audio/webm | audio/ogg). */
   type: string
   durationMs: number
   createdAt: string
   attempts: number
   nextAt: number
-  /** 'rejected': the server refused the bytes (bad type/size); kept, not retried. */
   state: 'pending' | 'rejected'
   lastError: string | null
 }
@@ -79,8 +95,7 @@ export type FrontlineDb = Dexie & {
   messages: EntityTable<MessageRow, 'id'>
   templates: EntityTable<TemplateRow, 'id'>
   leads: EntityTable<LeadRow, 'id'>
-  outbox: EntityTable<OutboxRow, 'clientMsgId'>
-  recordings: EntityTable<RecordingRow, 'sipCallId'>
+  outbox: EntityTable<OutboxItem, 'id'>
   meta: EntityTable<MetaRow, 'key'>
 }
 
@@ -114,15 +129,41 @@ export function openDb(accountKey: string): FrontlineDb {
   })
   // v2: call recordings waiting for upload (C8), picked by due time.
   db.version(2).stores({ recordings: 'sipCallId, nextAt' })
-  // v5 (3 and 4 are left to the outbox's own changes): the Requests mirror (T2–T5, N3). New by
-  // waiting time, In work/Completed by last activity; a chat's messages by position; the server's
-  // copy of a message found by the id composed on this device.
+  // v3 + v4: one outbox for everything the device sends (the v1 table was never written: its key
+  // changes, which IndexedDB can only do by dropping it first); v4 moves waiting recordings into it.
+  db.version(3).stores({ outbox: null })
+  db.version(4)
+    .stores({ outbox: 'id, seq, [key+seq]', recordings: null })
+    .upgrade(async (tx) => {
+      const rows = (await tx.table('recordings').toArray()) as LegacyRecordingRow[]
+      await tx.table('outbox').bulkAdd(rows.map((r, i) => recordingItem(r, i + 1)))
+    })
+  // v5: the Requests mirror (T2–T5, N3). New by waiting time, In work/Completed by last activity;
+  // a chat's messages by position; the server's copy of a message found by the id composed here.
   db.version(5).stores({
     chats: 'id, [state+waitingOrd], [state+lastAt], assigneeId',
     messages: 'id, [chatId+ord], &clientMsgId',
     templates: 'id, scope, name',
   })
   return db
+}
+
+function recordingItem(r: LegacyRecordingRow, seq: number): OutboxItem {
+  const refused = r.state === 'rejected'
+  return {
+    id: `recording:${r.sipCallId}`,
+    kind: 'recording',
+    key: `recording:${r.sipCallId}`,
+    seq,
+    state: refused ? 'refused' : r.attempts > 0 ? 'failed-retryable' : 'queued',
+    payload: { sipCallId: r.sipCallId, blob: r.blob, type: r.type, durationMs: r.durationMs },
+    attempts: r.attempts,
+    nextAt: refused ? 0 : r.nextAt,
+    lastError: r.lastError,
+    claimedBy: null,
+    claimedAt: 0,
+    createdAt: r.createdAt,
+  }
 }
 
 /** Read a meta value. */

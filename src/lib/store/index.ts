@@ -8,8 +8,8 @@ export type {
   LocalSendState,
   MessageRow,
   MetaKey,
-  OutboxRow,
-  RecordingRow,
+  OutboxItem,
+  OutboxKind,
   TableName,
   TemplateRow,
 } from './db.ts'

@@ -157,22 +157,25 @@ describe('the client dispatcher', () => {
     await d.calls.put(call('old'))
     await setMeta(d, 'statuses', [])
     await setMeta(d, 'lastSeq', 100)
-    await d.recordings.put({
-      sipCallId: 's',
-      blob: new Blob([]),
-      type: 'audio/webm',
-      durationMs: 1,
-      createdAt: '',
+    await d.outbox.add({
+      id: 'o1',
+      kind: 'message',
+      key: 'chat-1',
+      seq: 1,
+      state: 'queued',
+      payload: {},
       attempts: 0,
       nextAt: 0,
-      state: 'pending',
       lastError: null,
+      claimedBy: null,
+      claimedAt: 0,
+      createdAt: '',
     })
     await events.reset(d, 7)
     expect(await d.calls.count()).toBe(0)
     expect(await getMeta(d, 'statuses')).toBeUndefined()
     expect(await getMeta(d, 'lastSeq')).toBe(7)
-    expect(await d.recordings.count()).toBe(1)
+    expect(await d.outbox.count()).toBe(1)
     // Unregistered: its handlers and reset part are gone.
     unregister()
     await d.calls.put(call('kept'))

@@ -1,4 +1,4 @@
-/** The sync door: realtime link and its pure lifecycle, the event dispatcher, the outbox. */
+/** The sync door: realtime link and its pure lifecycle, the event dispatcher, the durable outbox. */
 export {
   createDispatcher,
   type Dispatcher,
@@ -11,3 +11,24 @@ export {
 } from './dispatch.ts'
 export { type Link, type LinkOptions, startLink } from './link.ts'
 export type { LinkState } from './machine.ts'
+export {
+  backoffMs,
+  CLAIM_LEASE_MS,
+  discardRefused,
+  enqueue,
+  type ItemOf,
+  type NewItem,
+  newOutboxId,
+  type OutboxItem,
+  type OutboxKind,
+  type OutboxPayloads,
+  type OutboxRun,
+  type OutboxState,
+  outcomeOfStatus,
+  type PayloadOf,
+  registerSender,
+  retryItem,
+  type Sender,
+  type SendOutcome,
+  startOutbox,
+} from './outbox.ts'

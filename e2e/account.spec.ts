@@ -38,6 +38,9 @@ test('A2 two saved accounts: switch between them without typing a password', asy
   await expect(page.getByRole('button', { name: `${op2.name} (Demo), current account` })).toBeVisible()
   await page.getByRole('button', { name: `Switch to ${op1.name} (Demo)` }).click()
   // Switching opens the start page of the other account, signed in, with no password asked.
+  // (Wait for that navigation: the status button shows on the Account page too, and a click on
+  // Account before the switch has navigated was overtaken by it.)
+  await expect(page).not.toHaveURL(/\/account$/)
   await expect(page.getByRole('button', { name: /^Status:/ })).toBeVisible()
   await page.getByRole('link', { name: 'Account' }).click()
   await expect(page.getByRole('button', { name: `${op1.name} (Demo), current account` })).toBeVisible()

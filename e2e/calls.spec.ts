@@ -189,9 +189,15 @@ test('C4 mute stops outbound audio; hold: the client keeps receiving audio (musi
   await expect(
     op1.page.getByRole('alert').filter({ hasText: 'Microphone off: the other side hears nothing' }),
   ).toBeVisible()
-  await op2.page.waitForTimeout(300)
-  // Silence frames still flow; their energy is a tiny fraction of speech (jitter-buffer tail allowed).
-  expect((await rtpDelta(op2.page, 2000)).inEnergy).toBeLessThan(heard / 50)
+  // Silence frames still flow; their energy is a tiny fraction of speech. The speech still in
+  // flight and in op2's jitter buffer when mute was pressed may take a while to drain on a busy
+  // machine, so wait for a quiet second rather than judging a fixed window after the click.
+  await expect
+    .poll(async () => (await rtpDelta(op2.page, 1000)).inEnergy, {
+      timeout: 15_000,
+      message: 'muted: op2 hears (near) silence',
+    })
+    .toBeLessThan(heard / 2 / 50)
   await mute.click()
   await expect(mute).toHaveAttribute('aria-pressed', 'false')
 

@@ -8,9 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { SipSettings } from '../contract/api.ts'
 import type { CallView, SiteCallCredentials } from '../contract/calls.ts'
 import { schema } from '../server/db/index.ts'
-import { startReconciler } from '../server/domain/calls/index.ts'
-import { clearOfWindowEdges } from '../server/domain/calls/testkit.ts'
-import { fetchLiveCallIds, GUEST_LIMITS } from '../server/sip/index.ts'
+import { reconcileOnce } from '../server/domain/calls/index.ts'
+import { startPeriodic } from '../server/schedule.ts'
+import { fetchLiveCallIds, GUEST_LIMITS, kamailioRpc } from '../server/sip/index.ts'
 import { targets } from '../server/test/dbs.ts'
 import { auth, type Fixture } from '../server/test/fixture.ts'
 import { sipAgent } from './test-agents.ts'
@@ -47,6 +47,38 @@ describe.each(targets)('every call ends in the record, through Kamailio ($name)'
       items: CallView[]
     }
     return page.items.find((c) => c.sipCallId === sipCallId)
+  }
+
+  /** The record once Kamailio's report (through its queue) has moved it out of `ringing`, or after ~5 s. */
+  const settled = async (sipCallId: string) => {
+    let call = await record(sipCallId)
+    for (let i = 0; i < 100 && call?.state === 'ringing'; i++) {
+      await new Promise((r) => setTimeout(r, 50))
+      call = await record(sipCallId)
+    }
+    return call
+  }
+
+  /** The site's guest line for the demo tenant, its Sales number and a started guest agent on it. */
+  const guestLine = async () => {
+    const site = (
+      await f.app.inject({ method: 'POST', url: '/api/site/call-credentials', payload: { tenant: 'demo' } })
+    ).json() as SiteCallCredentials
+    const sales = site.numbers.find((n) => n.label === 'Sales')!
+    const guest = agent(site.sip)
+    await guest.start()
+    return { site, sales, guest }
+  }
+
+  /** A registration report for `ext` as Kamailio would send it, with no contact at Kamailio behind it. */
+  const reportRegistered = async (ext: string) => {
+    const reg = await f.app.inject({
+      method: 'POST',
+      url: '/internal/sip/registration',
+      headers: { 'x-internal-secret': internalSecret },
+      payload: { aor: `sip:${ext}@demo.frontline.local`, contacts: 1, expires: 600 },
+    })
+    expect(reg.statusCode).toBe(204)
   }
 
   /** Dials `to` and resolves with the final code the caller got (the call set up counts as 200). */
@@ -91,14 +123,9 @@ describe.each(targets)('every call ends in the record, through Kamailio ($name)'
 
   it('a guest routed to an operator in Away with no gateway registered: 480 and a missed call at once', async () => {
     // Nothing carried yet: Kamailio's empty dialog table is an empty set, not "could not ask".
-    expect(await fetchLiveCallIds(wsPort, internalSecret)).toEqual(new Set())
+    expect(await fetchLiveCallIds(kamailioRpc({ port: wsPort, secret: internalSecret }))).toEqual(new Set())
     await setStatus('op1@demo', 'away')
-    const site = (
-      await f.app.inject({ method: 'POST', url: '/api/site/call-credentials', payload: { tenant: 'demo' } })
-    ).json() as SiteCallCredentials
-    const sales = site.numbers.find((n) => n.label === 'Sales')!
-    const guest = agent(site.sip)
-    await guest.start()
+    const { site, sales, guest } = await guestLine()
     const { code, callId } = await dial(guest, site.sip.domain, sales.number)
     expect(code).toBe(480)
     expect(await record(callId)).toMatchObject({ state: 'failed', missed: true, failureCode: 480 })
@@ -106,13 +133,7 @@ describe.each(targets)('every call ends in the record, through Kamailio ($name)'
   })
 
   it('issue 6 §4: a burst of 100 INVITEs on one guest line — the line limit is routed (missed calls), the rest get 403', async () => {
-    await clearOfWindowEdges()
-    const site = (
-      await f.app.inject({ method: 'POST', url: '/api/site/call-credentials', payload: { tenant: 'demo' } })
-    ).json() as SiteCallCredentials
-    const sales = site.numbers.find((n) => n.label === 'Sales')!
-    const guest = agent(site.sip)
-    await guest.start()
+    const { site, sales, guest } = await guestLine()
     const codes = await Promise.all(
       Array.from({ length: 100 }, () => dial(guest, site.sip.domain, sales.number).then((r) => r.code)),
     )
@@ -157,21 +178,11 @@ describe.each(targets)('every call ends in the record, through Kamailio ($name)'
     await setStatus('op5@demo', 'available')
     const op3 = await operator('op3@demo')
     // op4's device switched to another account: the server still holds its last registration report.
-    const reg = await f.app.inject({
-      method: 'POST',
-      url: '/internal/sip/registration',
-      headers: { 'x-internal-secret': internalSecret },
-      payload: { aor: 'sip:104@demo.frontline.local', contacts: 1, expires: 600 },
-    })
-    expect(reg.statusCode).toBe(204)
+    await reportRegistered('104')
     const out = await dial(op3.ua, op3.sip.domain, '104')
     expect(out.code).toBe(480)
     // Kamailio's report travels through its queue: wait for the record to leave `ringing`.
-    let call = await record(out.callId)
-    for (let i = 0; i < 100 && call?.state === 'ringing'; i++) {
-      await new Promise((r) => setTimeout(r, 50))
-      call = await record(out.callId)
-    }
+    const call = await settled(out.callId)
     expect(call).toMatchObject({ state: 'failed', failureCode: 480 })
     const { sip: sip5 } = await f.login('op5@demo')
     const op5 = agent(sip5!)
@@ -196,12 +207,7 @@ describe.each(targets)('every call ends in the record, through Kamailio ($name)'
       await op1.start()
       await new Registerer(op1).register()
       // op2's device is gone, but the server still holds its registration report.
-      await f.app.inject({
-        method: 'POST',
-        url: '/internal/sip/registration',
-        headers: { 'x-internal-secret': internalSecret },
-        payload: { aor: 'sip:102@demo.frontline.local', contacts: 1, expires: 600 },
-      })
+      await reportRegistered('102')
       const { sip: sip6 } = await f.login('op6@demo')
       const caller = agent(sip6!)
       await caller.start()
@@ -209,11 +215,7 @@ describe.each(targets)('every call ends in the record, through Kamailio ($name)'
       await ringing
       const { code, callId } = await hunt
       expect(code).toBe(480)
-      let call = await record(callId)
-      for (let i = 0; i < 100 && call?.state === 'ringing'; i++) {
-        await new Promise((r) => setTimeout(r, 50))
-        call = await record(callId)
-      }
+      const call = await settled(callId)
       expect(call).toMatchObject({ state: 'failed' })
       await op1.stop()
     } finally {
@@ -238,12 +240,7 @@ describe.each(targets)('every call ends in the record, through Kamailio ($name)'
     await new Registerer(a2).register()
     // A record whose INVITE never reached Kamailio (its reports lost): the route request alone. It rings
     // 103 (a registration report only), so 101 and 102 are free for the live calls below (S1 ringing).
-    await f.app.inject({
-      method: 'POST',
-      url: '/internal/sip/registration',
-      headers: { 'x-internal-secret': internalSecret },
-      payload: { aor: 'sip:103@demo.frontline.local', contacts: 1, expires: 600 },
-    })
+    await reportRegistered('103')
     const lost = `lost-${Date.now()}@test`
     const routed = await f.app.inject({
       method: 'POST',
@@ -271,7 +268,7 @@ describe.each(targets)('every call ends in the record, through Kamailio ($name)'
     const ring = new Inviter(caller6, UserAgent.makeURI(`sip:102@${sip6!.domain}`)!)
     void ring.invite()
     await rung
-    const live = await fetchLiveCallIds(wsPort, internalSecret)
+    const live = await fetchLiveCallIds(kamailioRpc({ port: wsPort, secret: internalSecret }))
     expect(live).toEqual(new Set([talk.callId, ring.request.callId]))
     for (let i = 0; i < 100 && (await record(talk.callId))?.state !== 'answered'; i++) {
       await new Promise((r) => setTimeout(r, 50))
@@ -283,15 +280,24 @@ describe.each(targets)('every call ends in the record, through Kamailio ($name)'
     const endedOnce = new Promise<void>((r) => {
       resolveEnded = r
     })
-    const rec = startReconciler({
-      db: f.db,
-      listDialogs: () => fetchLiveCallIds(wsPort, internalSecret),
-      intervalMs: 50,
-      graceMs: 0,
-      log: (msg) => msg.startsWith('ended') && resolveEnded(),
-    })
+    const rec = startPeriodic(
+      [
+        {
+          name: 'call reconciliation',
+          everyMs: 50,
+          run: () =>
+            reconcileOnce({
+              db: f.db,
+              listDialogs: () => fetchLiveCallIds(kamailioRpc({ port: wsPort, secret: internalSecret })),
+              graceMs: 0,
+              log: (msg) => msg.startsWith('ended') && resolveEnded(),
+            }),
+        },
+      ],
+      () => {},
+    )
     await endedOnce
-    rec.stop()
+    await rec.stop()
     expect(await record(lost)).toMatchObject({ state: 'failed', missed: false, failureReason: 'Call lost' })
     expect(await record(talk.callId)).toMatchObject({ state: 'answered' })
     expect(await record(ring.request.callId)).toMatchObject({ state: 'ringing' })

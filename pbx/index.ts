@@ -8,6 +8,7 @@ import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { isIP } from 'node:net'
 import path from 'node:path'
 import { createInterface } from 'node:readline'
+import { kamailioRpc } from '../server/sip/rpc.ts'
 
 export interface PbxOptions {
   wsPort: number
@@ -132,26 +133,9 @@ export function checkConfig(binary: string, cfgFile: string): string {
   return out
 }
 
-/** JSON-RPC call to Kamailio's /RPC (jsonrpcs over xhttp; needs the internal secret header). */
-export async function rpc(wsPort: number, internalSecret: string, method: string, params: unknown[] = []) {
-  const ask = () =>
-    fetch(`http://127.0.0.1:${wsPort}/RPC`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-internal-secret': internalSecret },
-      body: JSON.stringify({ jsonrpc: '2.0', method, params, id: 1 }),
-      signal: AbortSignal.timeout(2000),
-    })
-  // Kamailio closes an idle keep-alive connection as it likes; a request that went out on one it had
-  // just closed fails with "other side closed" (seen under load). Our RPCs are reads: ask once more.
-  const res = await ask().catch((e: unknown) => {
-    const code = (e as { cause?: { code?: string } }).cause?.code
-    if (code === 'UND_ERR_SOCKET' || code === 'ECONNRESET') return ask()
-    throw e
-  })
-  if (!res.ok) throw new Error(`pbx: /RPC ${method} answered HTTP ${res.status}`)
-  const body = (await res.json()) as { result?: unknown; error?: { message: string } }
-  if (body.error) throw new Error(`pbx: /RPC ${method}: ${body.error.message}`)
-  return body.result
+/** JSON-RPC call to Kamailio's /RPC (the server's client, server/sip/rpc.ts: keep-alive retry, timeout, RpcError). */
+export function rpc(wsPort: number, internalSecret: string, method: string, params: unknown[] = []) {
+  return kamailioRpc({ port: wsPort, secret: internalSecret })(method, params)
 }
 
 function alive(pid: number): boolean {

@@ -26,6 +26,17 @@ interface Call {
   body: Record<string, unknown>
 }
 
+/**
+ * An OPTIONS to the domain on `probe` is answered 200: the connection is still served, so every
+ * request sent on it before was fully processed.
+ */
+async function stillServed(probe: Awaited<ReturnType<typeof rawSip>>) {
+  const ping = await probe.request(
+    sipRequest({ method: 'OPTIONS', ruri: `sip:${DOMAIN}`, from: `sip:x@${DOMAIN}`, to: `sip:${DOMAIN}` }),
+  )
+  expect(ping?.status).toBe(200)
+}
+
 describe('pbx: Kamailio rendered from the template', () => {
   const binary = findKamailio(process.env.KAMAILIO === 'off' ? 'kamailio' : undefined)
   let runDir = ''
@@ -492,15 +503,7 @@ describe('pbx: Kamailio rendered from the template', () => {
       }
       // The probe's connection is still served: a later request is answered, so both INVITEs were
       // fully processed before this point.
-      const ping = await probe.request(
-        sipRequest({
-          method: 'OPTIONS',
-          ruri: `sip:${DOMAIN}`,
-          from: `sip:x@${DOMAIN}`,
-          to: `sip:${DOMAIN}`,
-        }),
-      )
-      expect(ping?.status).toBe(200)
+      await stillServed(probe)
       expect(hits).toEqual([])
     } finally {
       probe.close()
@@ -536,15 +539,7 @@ describe('pbx: Kamailio rendered from the template', () => {
       }
       // The same answer for a registered and an unknown user: no presence oracle.
       for (const [k, code] of Object.entries(codes)) expect(code, k).toBe(407)
-      const ping = await probe.request(
-        sipRequest({
-          method: 'OPTIONS',
-          ruri: `sip:${DOMAIN}`,
-          from: `sip:x@${DOMAIN}`,
-          to: `sip:${DOMAIN}`,
-        }),
-      )
-      expect(ping?.status).toBe(200)
+      await stillServed(probe)
       expect(seen.filter((m) => !m.startsWith('SIP/2.0'))).toEqual([])
     } finally {
       probe.close()

@@ -6,11 +6,13 @@ import { buildApp } from './app.ts'
 import { ConfigError, loadConfig } from './config.ts'
 import { restrictDataDir } from './data-dir.ts'
 import { loadSecrets, openDatabase, redactQueryError, SecretsError } from './db/index.ts'
-import { startReconciler } from './domain/calls/index.ts'
+import { reconcileOnce } from './domain/calls/index.ts'
 import { seedDemo, writeDemoLogins } from './domain/tenants/index.ts'
+import { Spine } from './events/spine.ts'
 import { Hub } from './realtime/hub.ts'
-import { startLineSweep } from './realtime/lines.ts'
-import { fetchLiveCallIds } from './sip/index.ts'
+import { LINE_SWEEP_MS, sweepLines } from './realtime/lines.ts'
+import { startPeriodic } from './schedule.ts'
+import { fetchLiveCallIds, kamailioRpc } from './sip/index.ts'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -70,7 +72,10 @@ async function main(): Promise<void> {
 
   let pbx: Pbx | null = null
   let pbxStarting = config.kamailio !== 'off'
-  const hub = new Hub(db, (e) => console.error('realtime:', redactQueryError(e)))
+  // The event spine (server/events/spine.ts); the realtime hub is its first listener.
+  const onSpineError = (e: unknown) => console.error('events:', redactQueryError(e))
+  const spine = new Spine(db, onSpineError)
+  const hub = new Hub(db, onSpineError, spine)
   await hub.start()
   const app = await buildApp({
     db,
@@ -113,26 +118,30 @@ async function main(): Promise<void> {
     }
   }
   pbxStarting = false
-  // S1 presence: lines of devices that vanished without un-registering (server/realtime/lines.ts).
-  const stopSweep = pbx
-    ? startLineSweep({
-        db,
-        wsPort: config.sipWsPort,
-        internalSecret: secrets.internalSecret,
-        onError: (e) => app.log.warn({ err: e }, 'line sweep failed'),
-      })
-    : () => {}
+  const kamailio = kamailioRpc({ port: config.sipWsPort, secret: secrets.internalSecret })
+  // One scheduler polls Kamailio, one pass at a time, each on its own cadence (server/schedule.ts):
+  // S1 presence — lines of devices that vanished without un-registering (server/realtime/lines.ts);
+  // issue 6 §5 — records whose dialog Kamailio no longer has are ended (lost reports).
+  const polls = pbx
+    ? startPeriodic(
+        [
+          { name: 'line sweep', everyMs: LINE_SWEEP_MS, run: () => sweepLines({ db, rpc: kamailio }) },
+          {
+            name: 'call reconciliation',
+            everyMs: config.reconcile.intervalMs,
+            run: () =>
+              reconcileOnce({
+                db,
+                listDialogs: () => fetchLiveCallIds(kamailio),
+                graceMs: config.reconcile.graceMs,
+                log: (msg) => app.log.info(msg),
+              }),
+          },
+        ],
+        (name, e) => app.log.warn({ err: e }, `${name} failed`),
+      )
+    : null
   if (demo) writeDemoLogins(config.dataDir, url, demo.password)
-  // Issue 6 §5: records whose dialog Kamailio no longer has are ended (lost reports).
-  const reconciler =
-    pbx && config.reconcile.intervalMs > 0
-      ? startReconciler({
-          db,
-          listDialogs: () => fetchLiveCallIds(config.sipWsPort, secrets.internalSecret),
-          ...config.reconcile,
-          log: (msg, err) => (err ? app.log.warn({ err }, msg) : app.log.info(msg)),
-        })
-      : null
 
   let stopping = false
   const shutdown = async (signal: string) => {
@@ -142,11 +151,11 @@ async function main(): Promise<void> {
     const hard = setTimeout(() => process.exit(1), 10_000)
     hard.unref()
     try {
-      stopSweep()
+      await polls?.stop()
       for (const c of app.websocketServer.clients) c.close(1001, 'server shutting down')
       await hub.stop()
+      await spine.stop()
       await app.close()
-      reconciler?.stop()
       await pbx?.stop()
       await db.close()
     } catch (e) {

@@ -1,13 +1,32 @@
 /** The change feed (`events`): append inside the caller's transaction, read by seq. */
-import { and, asc, eq, gt, sql } from 'drizzle-orm'
+import { and, asc, eq, gt, lte, sql } from 'drizzle-orm'
 import type { EventPayloads, EventType, ServerEvent } from '../../contract/events.ts'
 import type { Queryable } from './client.ts'
 import { type Audience, events } from './schema.ts'
 
 export type { Audience }
 
-/** The LISTEN/NOTIFY channel; the payload is the event's seq. */
+/**
+ * The LISTEN/NOTIFY channel. An event's payload is `<seq>:<tenant id>` (a bare `<seq>` from an older
+ * instance is still understood); `revoked:<session id>` and `groups:<tenant id>` are notices that
+ * travel in order with the events (server/events/spine.ts).
+ */
 export const EVENTS_CHANNEL = 'frontline_events'
+
+/** Notice: the tenant's group membership changed (the hub re-reads who is in which group). */
+export const GROUPS_CHANGED_PREFIX = 'groups:'
+
+/** Announces a change of the tenant's group membership; inside a transaction it goes out at commit. */
+export async function announceGroupsChanged(q: Queryable, tenantId: string): Promise<void> {
+  await q.execute(sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${GROUPS_CHANGED_PREFIX + tenantId})`)
+}
+
+/** An event as the spine hands it to listeners: the wire shape, its tenant and who may see it. */
+export interface SpineEvent {
+  tenantId: string
+  event: ServerEvent
+  audience: Audience | null
+}
 
 /**
  * Appends an event and NOTIFYs its seq at commit. Call it last in the transaction: the per-tenant
@@ -24,7 +43,7 @@ export async function appendEvent<K extends EventType>(
   await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`events:${tenantId}`}))`)
   const [row] = await tx.insert(events).values({ tenantId, type, payload, audience }).returning()
   if (!row) throw new Error('event insert returned nothing')
-  await tx.execute(sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${String(row.seq)})`)
+  await tx.execute(sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${`${row.seq}:${tenantId}`})`)
   return toServerEvent(row)
 }
 
@@ -57,13 +76,32 @@ export async function eventsSince(
   return rows.map(toServerEvent)
 }
 
-/** One event by seq with its tenant (for NOTIFY fan-out), or null. */
-export async function eventBySeq(
+/**
+ * A tenant's events with `after < seq <= upTo` (no upper bound when null), oldest first, with their
+ * audience: what the spine delivers and a socket's resume filters.
+ */
+export async function spineEvents(
   q: Queryable,
-  seq: number,
-): Promise<{ tenantId: string; event: ServerEvent } | null> {
+  tenantId: string,
+  after: number,
+  upTo: number | null,
+  limit: number,
+): Promise<SpineEvent[]> {
+  const where = [eq(events.tenantId, tenantId), gt(events.seq, after)]
+  if (upTo !== null) where.push(lte(events.seq, upTo))
+  const rows = await q
+    .select()
+    .from(events)
+    .where(and(...where))
+    .orderBy(asc(events.seq))
+    .limit(limit)
+  return rows.map((row) => ({ tenantId: row.tenantId, event: toServerEvent(row), audience: row.audience }))
+}
+
+/** One event by seq with its tenant (for NOTIFY fan-out), or null. */
+export async function eventBySeq(q: Queryable, seq: number): Promise<SpineEvent | null> {
   const [row] = await q.select().from(events).where(eq(events.seq, seq))
-  return row ? { tenantId: row.tenantId, event: toServerEvent(row) } : null
+  return row ? { tenantId: row.tenantId, event: toServerEvent(row), audience: row.audience } : null
 }
 
 /** The tenant's last seq (0 when none). */

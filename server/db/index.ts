@@ -5,12 +5,24 @@ import { migrate } from './migrate.ts'
 
 export type { Db, Orm, Queryable, Tx } from './client.ts'
 export { openPglite, openPostgres, queryRows } from './client.ts'
-export { type Audience, appendEvent, EVENTS_CHANNEL, eventBySeq, eventsSince, lastSeq } from './events.ts'
+export {
+  type Audience,
+  announceGroupsChanged,
+  appendEvent,
+  EVENTS_CHANNEL,
+  eventBySeq,
+  eventsSince,
+  GROUPS_CHANGED_PREFIX,
+  lastSeq,
+  type SpineEvent,
+  spineEvents,
+} from './events.ts'
 export { logSerializers, redactQueryError } from './log.ts'
 export { loadMigrations, type Migration, migrate } from './migrate.ts'
 export * as schema from './schema.ts'
 export { loadSecrets, SECRETS_FILE, type Secrets, SecretsError } from './secrets.ts'
 export { getOrCreateSetting, getSetting, putSetting } from './settings.ts'
+export { type Counted, type CounterTable, countHits, dropExpired } from './windows.ts'
 
 /** Opens the configured database and brings its schema up to date. */
 export async function openDatabase(opts: { databaseUrl: string | null; dataDir: string }): Promise<Db> {

@@ -1,44 +1,30 @@
 /** Issue 6 item 7: a failing query's log line names the query and its SQLSTATE, never its parameters. */
-import { PassThrough } from 'node:stream'
 import { sql } from 'drizzle-orm'
+import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildApp } from '../app.ts'
-import { Hub } from '../realtime/hub.ts'
-import { type TestDb, targets } from '../test/dbs.ts'
+import { targets } from '../test/dbs.ts'
+import { type Fixture, makeFixture } from '../test/fixture.ts'
+import { captureLog } from '../test/log-capture.ts'
 
 const SECRET = 'hunter2-param-7f3a'
 
 describe.each(targets)('query error logs on $name', (target) => {
-  let t: TestDb
-  let hub: Hub
-  let app: Awaited<ReturnType<typeof buildApp>>
-  const lines: string[] = []
+  let f: Fixture
+  let app: FastifyInstance
+  const log = captureLog()
+  const lines = log.lines
   beforeAll(async () => {
-    t = await target.open()
-    hub = new Hub(t.db)
-    const logStream = new PassThrough()
-    logStream.on('data', (b: Buffer) => lines.push(...b.toString().split('\n').filter(Boolean)))
-    app = await buildApp({
-      db: t.db,
-      secrets: { sipSecret: 'test-sip', internalSecret: 'test-internal' },
-      hub,
-      sipWsUrl: 'ws://127.0.0.1:8088',
-      sipStatus: () => 'unavailable',
-      distDir: '/nonexistent',
-      siteDir: '/nonexistent',
-      version: 'test',
-      logLevel: 'info',
-      logStream,
-    })
+    f = await makeFixture(target)
+    app = await f.buildAnother({ logLevel: 'info', logStream: log.stream })
     // Two ways a query fails with user input in it: a bad cast (PostgreSQL quotes the value in its
     // message) and a NUL character (the driver keeps the parameters on the error).
-    app.get('/boom/cast', async () => t.db.orm.execute(sql`SELECT ${SECRET}::uuid`))
-    app.get('/boom/nul', async () => t.db.orm.execute(sql`SELECT ${`${SECRET}\u0000`}::text`))
+    app.get('/boom/cast', async () => f.db.orm.execute(sql`SELECT ${SECRET}::uuid`))
+    app.get('/boom/nul', async () => f.db.orm.execute(sql`SELECT ${`${SECRET}\u0000`}::text`))
     await app.ready()
   })
   afterAll(async () => {
     await app.close()
-    await t.dispose()
+    await f.close()
   })
 
   it.each([

@@ -2,10 +2,8 @@
  * The login throttle (issue 6 item 3): attempts are counted in the database before the password is
  * hashed, per login+address and per login across addresses, shared by every instance on the database.
  */
-import path from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildApp } from '../app.ts'
 import { LOGIN_LIMITS, passwordVerifications } from '../domain/auth/index.ts'
 import { targets } from '../test/dbs.ts'
 import { type Fixture, makeFixture, PASSWORD } from '../test/fixture.ts'
@@ -36,17 +34,7 @@ describe.each(targets)('login throttle on $name', (target) => {
   beforeAll(async () => {
     f = await makeFixture(target)
     // A second instance: its own app and throttle object, the same database.
-    second = await buildApp({
-      db: f.db,
-      secrets: f.secrets,
-      hub: f.hub,
-      sipWsUrl: 'ws://127.0.0.1:8088',
-      sipStatus: () => 'unavailable',
-      distDir: path.join(f.dir, 'dist'),
-      siteDir: path.join(f.dir, 'site'),
-      version: '0.0.0-test',
-      logLevel: 'silent',
-    })
+    second = await f.buildAnother()
     await second.ready()
   })
   afterAll(async () => {

@@ -6,11 +6,9 @@
 import { request as httpRequest } from 'node:http'
 import { request as httpsRequest } from 'node:https'
 import type { AddressInfo } from 'node:net'
-import path from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTlsProxy, type TlsProxy } from '../../scripts/tls-proxy.ts'
-import { buildApp } from '../app.ts'
 import { targets } from '../test/dbs.ts'
 import { type Fixture, makeFixture } from '../test/fixture.ts'
 
@@ -47,18 +45,7 @@ describe('request.ip behind the trusted reverse proxy', () => {
   beforeAll(async () => {
     f = await makeFixture(targets[0]!)
     // The real buildApp with TRUSTED_PROXY set, plus a probe route that shows what the server sees.
-    app = await buildApp({
-      db: f.db,
-      secrets: f.secrets,
-      hub: f.hub,
-      sipWsUrl: 'ws://127.0.0.1:8088',
-      sipStatus: () => 'unavailable',
-      distDir: path.join(f.dir, 'dist'),
-      siteDir: path.join(f.dir, 'site'),
-      version: '0.0.0-test',
-      logLevel: 'silent',
-      trustProxy: [PROXY_ADDR],
-    })
+    app = await f.buildAnother({ trustProxy: [PROXY_ADDR] })
     app.get('/test/ip', async (req) => ({ ip: req.ip }))
     await app.listen({ port: 0, host: '127.0.0.1' })
     const port = (app.server.address() as AddressInfo).port

@@ -1,15 +1,13 @@
-import path from 'node:path'
-import { PassThrough } from 'node:stream'
 import { eq } from 'drizzle-orm'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type WebSocket from 'ws'
 import type { ServerMessage } from '../../contract/events.ts'
-import { buildApp } from '../app.ts'
 import { schema } from '../db/index.ts'
 import { Hub } from '../realtime/hub.ts'
 import { targets } from '../test/dbs.ts'
 import { auth, type Fixture, makeFixture } from '../test/fixture.ts'
+import { captureLog } from '../test/log-capture.ts'
 
 interface Client {
   ws: WebSocket
@@ -121,22 +119,9 @@ describe.each(targets)('/api/ws on $name', (target) => {
     await setStatus('away')
 
     // "Restarted" server: a second app + hub over the same database.
-    const hub2 = new Hub(f.db)
-    await hub2.start()
-    const app2 = await buildApp({
-      db: f.db,
-      secrets: f.secrets,
-      hub: hub2,
-      sipWsUrl: 'ws://127.0.0.1:8088',
-      sipStatus: () => 'unavailable',
-      distDir: path.join(f.dir, 'none'),
-      siteDir: path.join(f.dir, 'none'),
-      version: 't',
-      logLevel: 'silent',
-    })
-    await app2.ready()
+    const second = await secondInstance()
     try {
-      const c2 = await connect(app2)
+      const c2 = await connect(second.app)
       c2.send({ type: 'auth', token })
       await c2.waitFor((m) => m.length >= 1)
       c2.send({ type: 'resume', since })
@@ -147,8 +132,7 @@ describe.each(targets)('/api/ws on $name', (target) => {
       await c2.waitFor((m) => events(m).length === 2)
       c2.ws.close()
     } finally {
-      await hub2.stop()
-      await app2.close()
+      await second.close()
     }
   })
 
@@ -156,17 +140,7 @@ describe.each(targets)('/api/ws on $name', (target) => {
   async function secondInstance() {
     const hub2 = new Hub(f.db)
     await hub2.start()
-    const app2 = await buildApp({
-      db: f.db,
-      secrets: f.secrets,
-      hub: hub2,
-      sipWsUrl: 'ws://127.0.0.1:8088',
-      sipStatus: () => 'unavailable',
-      distDir: path.join(f.dir, 'none'),
-      siteDir: path.join(f.dir, 'none'),
-      version: 't',
-      logLevel: 'silent',
-    })
+    const app2 = await f.buildAnother({ hub: hub2 })
     await app2.ready()
     return {
       app: app2,
@@ -356,40 +330,30 @@ describe.each(targets)('/api/ws on $name', (target) => {
 })
 
 describe('/api/ws client faults in the log', () => {
-  it('a 5 MB frame from an unauthenticated client is one short info line, no error-level entry', async () => {
-    const t = await targets[0]!.open()
-    const hub = new Hub(t.db)
-    const lines: string[] = []
-    const logStream = new PassThrough()
-    logStream.on('data', (b: Buffer) => lines.push(...b.toString().split('\n').filter(Boolean)))
-    const app = await buildApp({
-      db: t.db,
-      secrets: { sipSecret: 'test-sip', internalSecret: 'test-internal' },
-      hub,
-      sipWsUrl: 'ws://127.0.0.1:8088',
-      sipStatus: () => 'unavailable',
-      distDir: '/nonexistent',
-      siteDir: '/nonexistent',
-      version: 'test',
-      logLevel: 'debug',
-      logStream,
-    })
+  let f: Fixture
+  let app: FastifyInstance
+  const log = captureLog()
+  beforeAll(async () => {
+    f = await makeFixture(targets[0]!)
+    app = await f.buildAnother({ logLevel: 'debug', logStream: log.stream })
     await app.ready()
-    try {
-      const c = await connect(app)
-      c.ws.send('x'.repeat(5 * 1024 * 1024))
-      expect(await c.closed).not.toBe(1000)
-      await new Promise((r) => setImmediate(r))
-      const entries = lines.map((l) => JSON.parse(l) as { level: number; msg: string; err?: unknown })
-      expect(entries.filter((e) => e.level >= 50)).toEqual([])
-      const fault = entries.filter((e) => e.msg.includes('client fault'))
-      expect(fault.length).toBe(1)
-      expect(fault[0]!.level).toBe(30)
-      expect(fault[0]!.err).toBeUndefined()
-      expect(lines.find((l) => l.includes('client fault'))).not.toMatch(/\n|\\n {4}at /)
-    } finally {
-      await app.close()
-      await t.dispose()
-    }
+  })
+  afterAll(async () => {
+    await app?.close()
+    await f?.close()
+  })
+
+  it('a 5 MB frame from an unauthenticated client is one short info line, no error-level entry', async () => {
+    const c = await connect(app)
+    c.ws.send('x'.repeat(5 * 1024 * 1024))
+    expect(await c.closed).not.toBe(1000)
+    await new Promise((r) => setImmediate(r))
+    const entries = log.entries()
+    expect(entries.filter((e) => e.level >= 50)).toEqual([])
+    const fault = entries.filter((e) => e.msg.includes('client fault'))
+    expect(fault.length).toBe(1)
+    expect(fault[0]!.level).toBe(30)
+    expect(fault[0]!.err).toBeUndefined()
+    expect(log.lines.find((l) => l.includes('client fault'))).not.toMatch(/\n|\\n {4}at /)
   })
 })

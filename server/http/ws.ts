@@ -91,8 +91,11 @@ export function wsRoutes(app: FastifyInstance, deps: AppDeps): void {
           clearTimeout(timer)
         }
         if (socket.readyState !== socket.OPEN) return
+        // Who this operator is for audiences (realtime/audience.ts): role and groups.
+        const viewer = await deps.hub.viewer(p)
+        if (socket.readyState !== socket.OPEN) return
         who = p
-        feed = new FeedConnection(p.tenantId, send, deps.hub.source)
+        feed = new FeedConnection(p.tenantId, send, deps.hub.source, viewer)
         remove = deps.hub.add(feed, {
           id: p.sessionId,
           revoke: () => socket.close(WS_UNAUTHORIZED, 'session revoked'),

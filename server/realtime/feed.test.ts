@@ -1,26 +1,31 @@
 import { describe, expect, it } from 'vitest'
+import type { Role } from '../../contract/api.ts'
 import type { ServerEvent, ServerMessage } from '../../contract/events.ts'
-import { FeedConnection, type FeedSource } from './feed.ts'
+import type { Viewer } from './audience.ts'
+import { FeedConnection, type FeedItem, type FeedSource } from './feed.ts'
 
-const ev = (seq: number): ServerEvent => ({
-  kind: 'event',
-  seq,
-  type: 'status.changed',
-  payload: { employeeId: 'e', status: 'available', online: true, at: '' },
-  at: '',
+const ev = (seq: number): FeedItem => ({
+  event: {
+    kind: 'event',
+    seq,
+    type: 'status.changed',
+    payload: { employeeId: 'e', status: 'available', online: true, at: '' },
+    at: '',
+  },
+  audience: null,
 })
 
 /** A feed source over an in-memory log; `onQuery` runs while a backlog query is "in flight". */
-function memorySource(log: ServerEvent[], onQuery?: () => void): FeedSource {
+function memorySource(log: FeedItem[], onQuery?: () => void): FeedSource {
   return {
     async eventsSince(_t, since, limit) {
-      const rows = log.filter((e) => e.seq > since).slice(0, limit)
+      const rows = log.filter((e) => e.event.seq > since).slice(0, limit)
       onQuery?.()
       await Promise.resolve()
       return rows
     },
     async lastSeq() {
-      return log.at(-1)?.seq ?? 0
+      return log.at(-1)?.event.seq ?? 0
     },
   }
 }
@@ -80,7 +85,7 @@ describe('FeedConnection resume', () => {
     const c = new FeedConnection('t', (m) => out.push(m), memorySource(log))
     await c.resume(1)
     const got = out.filter((m) => m.kind === 'event').map((m) => (m as ServerEvent).seq)
-    expect(got).toEqual(log.slice(1).map((e) => e.seq))
+    expect(got).toEqual(log.slice(1).map((e) => e.event.seq))
     expect(out.at(-1)).toEqual({ kind: 'live', lastSeq: 1203 })
   })
 
@@ -117,5 +122,77 @@ describe('FeedConnection resume from ahead of the feed', () => {
     const c = new FeedConnection('t', (m) => out.push(m), memorySource([1, 2].map(ev)))
     await c.resume(2)
     expect(out).toEqual([{ kind: 'live', lastSeq: 2 }])
+  })
+})
+
+describe('FeedConnection audience (issue 7: an operator gets only what he may see)', () => {
+  const chat = (seq: number, audience: FeedItem['audience']): FeedItem => ({ ...ev(seq), audience })
+  const viewer = (employeeId: string, role: Role, groups: string[]): Viewer => ({
+    employeeId,
+    role,
+    groupIds: () => new Set(groups),
+  })
+  const sales = { groupIds: ['g-sales'], staff: true }
+  const seen = (out: ServerMessage[]) =>
+    out.filter((m) => m.kind === 'event').map((m) => (m as ServerEvent).seq)
+
+  function feedOf(v: Viewer, log: FeedItem[]) {
+    const out: ServerMessage[] = []
+    return { out, feed: new FeedConnection('t', (m) => out.push(m), memorySource(log), v) }
+  }
+
+  it('an operator of another group never receives the chat event, live or on resume; staff and members do', async () => {
+    const log = [chat(1, sales), chat(2, null)]
+    const outsider = feedOf(viewer('e-support', 'operator', ['g-support']), log)
+    const member = feedOf(viewer('e-sales', 'operator', ['g-sales']), log)
+    const supervisor = feedOf(viewer('e-sup', 'supervisor', []), log)
+    const operatorNoGroup = feedOf(viewer('e-none', 'operator', []), log)
+    for (const f of [outsider, member, supervisor, operatorNoGroup]) {
+      await f.feed.resume(0)
+      f.feed.deliver(chat(3, sales))
+      f.feed.deliver(chat(4, { employeeIds: ['e-support'] }))
+      f.feed.deliver(chat(5, null))
+    }
+    expect(seen(outsider.out)).toEqual([2, 4, 5])
+    expect(seen(member.out)).toEqual([1, 2, 3, 5])
+    expect(seen(supervisor.out)).toEqual([1, 2, 3, 5])
+    expect(seen(operatorNoGroup.out)).toEqual([2, 5])
+  })
+
+  it('the last events of the feed invisible: `live` still comes (with the last seq), nothing is stuck replaying', async () => {
+    const log = [chat(1, null), chat(2, sales), chat(3, sales)]
+    const { out, feed } = feedOf(viewer('e-support', 'operator', ['g-support']), log)
+    await feed.resume(0)
+    expect(feed.state).toBe('live')
+    expect(out).toEqual([log[0]!.event, { kind: 'live', lastSeq: 3 }])
+    // A resume from the client's last applied seq (1) after a reconnect passes over 2 and 3 again.
+    const again = feedOf(viewer('e-support', 'operator', ['g-support']), log)
+    await again.feed.resume(1)
+    expect(again.out).toEqual([{ kind: 'live', lastSeq: 3 }])
+    again.feed.deliver(chat(4, null))
+    expect(seen(again.out)).toEqual([4])
+  })
+
+  it('race: an invisible event both in the backlog and delivered live is passed over once, order kept', async () => {
+    const log = [chat(1, null), chat(2, sales), chat(3, null)]
+    const out: ServerMessage[] = []
+    let c: FeedConnection | undefined
+    const source = memorySource(log, () => c?.deliver(chat(2, sales)))
+    c = new FeedConnection('t', (m) => out.push(m), source, viewer('x', 'operator', []))
+    await c.resume(0)
+    c.deliver(chat(3, null))
+    c.deliver(chat(4, null))
+    expect(seqs(out)).toEqual([1, 3, 'live', 4])
+  })
+
+  it('group membership is read at each event (a refreshed membership applies to the next one)', async () => {
+    let groups = ['g-support']
+    const v: Viewer = { employeeId: 'e', role: 'operator', groupIds: () => new Set(groups) }
+    const { out, feed } = feedOf(v, [])
+    await feed.resume(0)
+    feed.deliver(chat(1, sales))
+    groups = ['g-support', 'g-sales']
+    feed.deliver(chat(2, sales))
+    expect(seen(out)).toEqual([2])
   })
 })

@@ -10,12 +10,25 @@
  *
  * Why the buffer: an event can commit while the backlog query runs; its NOTIFY then arrives during
  * `replaying`. It is held and sent after the backlog unless the backlog already had it (dedupe by
- * seq). Events of one tenant commit in seq order (db/events.ts), so `seq <= lastSent` means "seen".
+ * seq). Events of one tenant commit in seq order (db/events.ts), so `seq <= position` means "seen".
+ *
+ * Audience: an event the socket's viewer may not see (realtime/audience.ts) is passed over, live and
+ * in the backlog alike, but still moves `position`: the client only requires increasing seqs, and
+ * `live` names the last seq the feed went through, visible or not, so a client whose last events
+ * were all someone else's is not left waiting.
  */
 import type { ServerEvent, ServerMessage } from '../../contract/events.ts'
+import type { Audience } from '../db/index.ts'
+import { mayReceive, type Viewer } from './audience.ts'
+
+/** An event with the audience it was appended for. */
+export interface FeedItem {
+  event: ServerEvent
+  audience: Audience | null
+}
 
 export interface FeedSource {
-  eventsSince(tenantId: string, since: number, limit: number): Promise<ServerEvent[]>
+  eventsSince(tenantId: string, since: number, limit: number): Promise<FeedItem[]>
   lastSeq(tenantId: string): Promise<number>
 }
 
@@ -25,13 +38,16 @@ const PAGE = 500
 
 export class FeedConnection {
   state: FeedState = 'ready'
-  private lastSent = 0
-  private buffer: ServerEvent[] = []
+  /** The last seq sent or passed over. */
+  private position = 0
+  private buffer: FeedItem[] = []
 
+  /** `viewer`: whose socket this is (audience filtering); without one every event is sent. */
   constructor(
     readonly tenantId: string,
     private readonly send: (msg: ServerMessage) => void,
     private readonly source: FeedSource,
+    readonly viewer?: Viewer,
   ) {}
 
   /**
@@ -53,27 +69,27 @@ export class FeedConnection {
       return true
     }
     let cursor = since
-    this.lastSent = cursor
+    this.position = cursor
     for (;;) {
       const page = await this.source.eventsSince(this.tenantId, cursor, PAGE)
       // close() may have run while the query was in flight.
       if ((this.state as FeedState) === 'closed') return true
       for (const ev of page) this.emit(ev)
       if (page.length < PAGE) break
-      cursor = page[page.length - 1]?.seq ?? cursor
+      cursor = page[page.length - 1]?.event.seq ?? cursor
     }
-    const held = this.buffer.sort((a, b) => a.seq - b.seq)
+    const held = this.buffer.sort((a, b) => a.event.seq - b.event.seq)
     this.buffer = []
     for (const ev of held) this.emit(ev)
     this.state = 'live'
-    this.send({ kind: 'live', lastSeq: this.lastSent })
+    this.send({ kind: 'live', lastSeq: this.position })
     return true
   }
 
   /** A live event for this tenant (from the hub). */
-  deliver(ev: ServerEvent): void {
-    if (this.state === 'replaying') this.buffer.push(ev)
-    else if (this.state === 'live') this.emit(ev)
+  deliver(item: FeedItem): void {
+    if (this.state === 'replaying') this.buffer.push(item)
+    else if (this.state === 'live') this.emit(item)
     // In `ready` nothing is sent: the resume's backlog query will include anything committed now.
   }
 
@@ -82,9 +98,9 @@ export class FeedConnection {
     this.buffer = []
   }
 
-  private emit(ev: ServerEvent): void {
-    if (ev.seq <= this.lastSent) return
-    this.lastSent = ev.seq
-    this.send(ev)
+  private emit({ event, audience }: FeedItem): void {
+    if (event.seq <= this.position) return
+    this.position = event.seq
+    if (!this.viewer || mayReceive(this.viewer, audience)) this.send(event)
   }
 }

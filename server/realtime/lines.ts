@@ -6,20 +6,18 @@
  */
 import type { Db } from '../db/index.ts'
 import { announcePresence } from '../domain/contacts/index.ts'
-import { aorsInDump, dropVanished, dumpUsrloc } from '../sip/index.ts'
+import { aorsInDump, dropVanished, dumpUsrloc, type RpcCall } from '../sip/index.ts'
 
 export interface LineSweepOptions {
   db: Db
-  wsPort: number
-  internalSecret: string
-  everyMs?: number
-  onError: (e: unknown) => void
+  /** Kamailio's JSON-RPC (server/sip/rpc.ts). */
+  rpc: RpcCall
 }
 
 /** One pass: compare Kamailio's registrar with the database; returns how many lines went away. */
-export async function sweepLines(o: Omit<LineSweepOptions, 'everyMs' | 'onError'>): Promise<number> {
+export async function sweepLines(o: LineSweepOptions): Promise<number> {
   const dumpedAt = new Date()
-  const live = aorsInDump(await dumpUsrloc(o.wsPort, o.internalSecret))
+  const live = aorsInDump(await dumpUsrloc(o.rpc))
   return o.db.orm.transaction(async (tx) => {
     const gone = await dropVanished(tx, live, dumpedAt)
     for (const g of gone) await announcePresence(tx, g.tenantId, g.user)
@@ -27,20 +25,5 @@ export async function sweepLines(o: Omit<LineSweepOptions, 'everyMs' | 'onError'
   })
 }
 
-/** Sweeps every `everyMs` (default 3 s) until the returned stop function is called. */
-export function startLineSweep(o: LineSweepOptions): () => void {
-  let running = false
-  const timer = setInterval(async () => {
-    if (running) return
-    running = true
-    try {
-      await sweepLines(o)
-    } catch (e) {
-      o.onError(e)
-    } finally {
-      running = false
-    }
-  }, o.everyMs ?? 3000)
-  timer.unref()
-  return () => clearInterval(timer)
-}
+/** How often the server sweeps (server/schedule.ts runs it beside the call reconciliation). */
+export const LINE_SWEEP_MS = 3000

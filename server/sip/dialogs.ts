@@ -2,6 +2,7 @@
  * Kamailio's dialogs as its JSON-RPC `dlg.list` reports them (dialog module): the Call-IDs of the calls
  * it still carries. Protocol words stay here; the domain only sees Call-IDs.
  */
+import type { RpcCall } from './rpc.ts'
 
 /** dialog module states (dlg_hash.h): 1 unconfirmed, 2 early, 3 confirmed without ACK, 4 confirmed, 5 deleted. */
 const DELETED = 5
@@ -22,18 +23,13 @@ export function liveCallIds(result: unknown): Set<string> | null {
 }
 
 /**
- * Asks Kamailio's /RPC (jsonrpcs over xhttp on its WebSocket port, pbx/README.md) for `dlg.list`;
- * null when it does not answer properly — never an empty set for "could not ask".
+ * Asks Kamailio for `dlg.list` (server/sip/rpc.ts); null when it does not answer properly — never an
+ * empty set for "could not ask".
  */
-export async function fetchLiveCallIds(wsPort: number, internalSecret: string): Promise<Set<string> | null> {
-  const res = await fetch(`http://127.0.0.1:${wsPort}/RPC`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-internal-secret': internalSecret },
-    body: JSON.stringify({ jsonrpc: '2.0', method: 'dlg.list', id: 1 }),
-    signal: AbortSignal.timeout(5000),
-  }).catch(() => null)
-  if (!res?.ok) return null
-  const body = (await res.json().catch(() => null)) as { result?: unknown; error?: unknown } | null
-  if (!body || body.error) return null
-  return liveCallIds(body.result)
+export async function fetchLiveCallIds(rpc: RpcCall): Promise<Set<string> | null> {
+  const result = await rpc('dlg.list', [], { timeoutMs: 5000 }).then(
+    (r) => ({ r }),
+    () => null,
+  )
+  return result && liveCallIds(result.r)
 }

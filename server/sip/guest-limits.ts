@@ -1,10 +1,10 @@
 /**
  * Guest limits (issue 6 §4): how many guest lines an address may take and how many calls a line and
- * an address may place. Counted in the database (fixed windows, one atomic upsert per hit), so every
- * server instance shares them and a burst sent at once cannot slip through between a read and a write.
+ * an address may place. Counted in the database (server/db/windows.ts: a window from the key's first
+ * hit, one atomic upsert per hit), so every server instance shares them and a burst sent at once
+ * cannot slip through between a read and a write, nor get twice the limit across a clock edge.
  */
-import { sql } from 'drizzle-orm'
-import { type Queryable, queryRows } from '../db/index.ts'
+import { countHits, dropExpired, type Queryable } from '../db/index.ts'
 
 /** The limits, as data: `max` hits per `windowS` seconds of the key. */
 export const GUEST_LIMITS = {
@@ -26,22 +26,14 @@ export async function guestHit(
   now = new Date(),
 ): Promise<boolean> {
   const { max, windowS } = GUEST_LIMITS[limit]
-  const startMs = Math.floor(now.getTime() / (windowS * 1000)) * windowS * 1000
-  const [row] = await queryRows<{ hits: number }>(
-    q,
-    sql`INSERT INTO guest_rate_hits (key, window_start, hits)
-        VALUES (${`${limit}:${key}`}, ${new Date(startMs).toISOString()}::timestamptz, 1)
-        ON CONFLICT (key, window_start) DO UPDATE SET hits = guest_rate_hits.hits + 1
-        RETURNING hits`,
-  )
-  return Number(row?.hits ?? Number.POSITIVE_INFINITY) <= max
+  const [row] = await countHits(q, 'guest_rate_hits', [`${limit}:${key}`], windowS, now)
+  return (row?.count ?? Number.POSITIVE_INFINITY) <= max
 }
 
 /** Drops windows long over (called as guest lines are issued; no separate sweeper). */
 export async function dropOldGuestHits(q: Queryable, now = new Date()): Promise<void> {
   const longest = Math.max(...Object.values(GUEST_LIMITS).map((l) => l.windowS))
-  const before = new Date(now.getTime() - 2 * longest * 1000).toISOString()
-  await q.execute(sql`DELETE FROM guest_rate_hits WHERE window_start < ${before}::timestamptz`)
+  await dropExpired(q, 'guest_rate_hits', longest, now)
 }
 
 /** The address part of Kamailio's `$si:$sp` (IPv4 `a.b.c.d:port`, IPv6 `[…]:port` or bare `…:port`). */

@@ -11,5 +11,6 @@ export { dropOldGuestHits, GUEST_LIMITS, type GuestLimit, guestHit, sourceAddres
 export { GUEST_TTL_S, isGuestOf, issueGuest } from './guests.ts'
 export { internalAllowed } from './internal-auth.ts'
 export { dropVanished, recordRegistration, registeredUsers } from './registrations.ts'
+export { kamailioRpc, type RpcCall, RpcError, type RpcFailure } from './rpc.ts'
 export { parseSipUri, replacesCallId, type SipUriParts } from './uri.ts'
 export { aorsInDump, dumpUsrloc } from './usrloc.ts'

@@ -3,6 +3,7 @@
  * whose WebSocket closed without un-registering (device offline, tab killed) loses its contacts in
  * usrloc at once (`handle_lost_tcp`), but no REGISTER tells the server: the sweep compares.
  */
+import type { RpcCall } from './rpc.ts'
 
 /** `user@domain` of every AOR in an `ul.dump` answer (any nesting; matched by its "AoR" keys). */
 export function aorsInDump(dump: unknown): Set<string> {
@@ -19,16 +20,7 @@ export function aorsInDump(dump: unknown): Set<string> {
   return out
 }
 
-/** Calls `ul.dump` on Kamailio's /RPC (loopback, internal secret). */
-export async function dumpUsrloc(wsPort: number, internalSecret: string): Promise<unknown> {
-  const res = await fetch(`http://127.0.0.1:${wsPort}/RPC`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-internal-secret': internalSecret },
-    body: JSON.stringify({ jsonrpc: '2.0', method: 'ul.dump', params: [], id: 1 }),
-    signal: AbortSignal.timeout(2000),
-  })
-  if (!res.ok) throw new Error(`ul.dump: HTTP ${res.status}`)
-  const body = (await res.json()) as { result?: unknown; error?: { message: string } }
-  if (body.error) throw new Error(`ul.dump: ${body.error.message}`)
-  return body.result
+/** Calls `ul.dump` through Kamailio's JSON-RPC (server/sip/rpc.ts); throws an RpcError when it cannot. */
+export function dumpUsrloc(rpc: RpcCall): Promise<unknown> {
+  return rpc('ul.dump')
 }

@@ -24,8 +24,16 @@ export interface Fixture {
   otherEmployeeId: string
   dir: string
   login(login: string, password?: string): Promise<LoginResponse>
+  /**
+   * Another app over the fixture's database, built with the fixture's deps and `overrides` (a second
+   * instance, a restarted server, a different log). Not yet ready: add routes, then `ready()` or
+   * `listen()`; the caller closes it (and any hub it passed).
+   */
+  buildAnother(overrides?: Partial<AppOptions>): Promise<FastifyInstance>
   close(): Promise<void>
 }
+
+type AppOptions = Parameters<typeof buildApp>[0]
 
 /** Builds the fixture; `opts.dist` writes a tiny built PWA so static serving can be tested. */
 export async function makeFixture(
@@ -84,7 +92,7 @@ export async function makeFixture(
   const hub = new Hub(db)
   await hub.start()
   const secrets = await loadSecrets(db.orm, dir)
-  const app = await buildApp({
+  const deps: AppOptions = {
     db,
     secrets,
     loginLimits: opts.loginLimits,
@@ -97,7 +105,8 @@ export async function makeFixture(
     ...(opts.recordingMaxBytes ? { recordingMaxBytes: opts.recordingMaxBytes } : {}),
     version: '0.0.0-test',
     logLevel: 'silent',
-  })
+  }
+  const app = await buildApp(deps)
   await app.ready()
   return {
     app,
@@ -113,6 +122,7 @@ export async function makeFixture(
       if (r.statusCode !== 200) throw new Error(`login ${login}: ${r.statusCode} ${r.body}`)
       return r.json() as LoginResponse
     },
+    buildAnother: (overrides = {}) => buildApp({ ...deps, ...overrides }),
     async close() {
       await hub.stop()
       await app.close()

@@ -3,7 +3,7 @@
  * hashed, in one statement (an upsert returning the new counts), so parallel guesses cannot all pass
  * the check while the first ones are still hashing; only attempts within the limits reach scrypt.
  *
- * Two counters per attempt, each a fixed window of `windowSec`:
+ * Two counters per attempt, each in a window of `windowSec` from its first attempt (server/db/windows.ts):
  * - login + client address (`request.ip`: the real client behind the configured TRUSTED_PROXY);
  * - the login alone, across addresses, so a botnet gets `perAccount` guesses per window, not
  *   `perAddress` × addresses. Its cost: guesses from elsewhere can lock the account's owner out for
@@ -14,7 +14,7 @@
  */
 import crypto from 'node:crypto'
 import { sql } from 'drizzle-orm'
-import { type Queryable, queryRows } from '../../db/index.ts'
+import { countHits, dropExpired, type Queryable } from '../../db/index.ts'
 
 export interface LoginLimits {
   /** Attempts per login + address per window. */
@@ -49,20 +49,11 @@ export class LoginThrottle {
     await this.sweep(q)
     const byAddress = keyOf(`a\0${login}\0${ip}`)
     const byAccount = keyOf(`u\0${login}`)
-    const fresh = sql`login_attempts.window_start > now() - make_interval(secs => ${this.limits.windowSec})`
-    const rows = await queryRows<{ key: string; count: number; ws: string }>(
-      q,
-      sql`INSERT INTO login_attempts (key, count, window_start)
-          VALUES (${byAddress}, 1, now()), (${byAccount}, 1, now())
-          ON CONFLICT (key) DO UPDATE SET
-            count = CASE WHEN ${fresh} THEN login_attempts.count + 1 ELSE 1 END,
-            window_start = CASE WHEN ${fresh} THEN login_attempts.window_start ELSE now() END
-          RETURNING key, count, window_start::text AS ws`,
-    )
+    const rows = await countHits(q, 'login_attempts', [byAddress, byAccount], this.limits.windowSec)
     const count = (key: string) => Number(rows.find((r) => r.key === key)?.count ?? Infinity)
     return {
       admitted: count(byAddress) <= this.limits.perAddress && count(byAccount) <= this.limits.perAccount,
-      windows: rows.map((r) => ({ key: r.key, windowStart: r.ws })),
+      windows: rows.map((r) => ({ key: r.key, windowStart: r.windowStart })),
     }
   }
 
@@ -81,8 +72,6 @@ export class LoginThrottle {
     const now = Date.now()
     if (now - this.lastSweep < 60_000) return
     this.lastSweep = now
-    await q.execute(
-      sql`DELETE FROM login_attempts WHERE window_start < now() - make_interval(secs => ${this.limits.windowSec})`,
-    )
+    await dropExpired(q, 'login_attempts', this.limits.windowSec)
   }
 }

@@ -9,7 +9,7 @@ import { schema } from '../../db/index.ts'
 import { GUEST_LIMITS, GUEST_TTL_S, sourceAddress } from '../../sip/index.ts'
 import { targets } from '../../test/dbs.ts'
 import { auth, type Fixture, makeFixture } from '../../test/fixture.ts'
-import { clearOfWindowEdges, kamailio, SALES_VN } from './testkit.ts'
+import { kamailio, SALES_VN } from './testkit.ts'
 
 describe.each(targets)('guest lines on $name', (target) => {
   let f: Fixture
@@ -26,7 +26,6 @@ describe.each(targets)('guest lines on $name', (target) => {
     f.db.orm.select().from(schema.calls).where(eq(schema.calls.callerUser, user))
 
   it('a burst of 100 INVITEs on one guest line: only the line limit is routed, the rest refused with 403 and not recorded', async () => {
-    await clearOfWindowEdges()
     const guest = await k.guest()
     const answers = await Promise.all(
       Array.from({ length: 100 }, (_, i) =>
@@ -45,7 +44,6 @@ describe.each(targets)('guest lines on $name', (target) => {
   })
 
   it('many guest lines from one address: at most the address limit is routed', async () => {
-    await clearOfWindowEdges()
     const lines = await Promise.all(Array.from({ length: 40 }, () => k.guest()))
     const answers = await Promise.all(
       lines.map((g) => k.route(g, SALES_VN, { source: '203.0.113.7:41234' }).then((r) => r.answer)),
@@ -110,7 +108,6 @@ describe.each(targets)('guest lines on $name', (target) => {
   })
 
   it('guest lines: one per visitor, living minutes; the endpoint is limited per address (429)', async () => {
-    await clearOfWindowEdges()
     const at = '192.0.2.44'
     const take = () =>
       f.app.inject({

@@ -60,32 +60,19 @@ export async function reconcileCalls(
 }
 
 /**
- * Runs `reconcileCalls` every `intervalMs` with the dialogs `listDialogs` reads from Kamailio. When
- * Kamailio cannot be asked (null or a throw) the pass is skipped: no answer is not "no dialogs".
+ * One reconciliation pass (run every CALL_RECONCILE_MS by the server's scheduler, server/schedule.ts):
+ * `reconcileCalls` with the dialogs `listDialogs` reads from Kamailio. When Kamailio cannot be asked
+ * (null) the pass is skipped: no answer is not "no dialogs". Returns how many records it ended.
  */
-export function startReconciler(o: {
+export async function reconcileOnce(o: {
   db: Db
   listDialogs: () => Promise<ReadonlySet<string> | null>
-  intervalMs: number
   graceMs: number
-  log: (msg: string, err?: unknown) => void
-}): { stop(): void } {
-  let running = false
-  const pass = async () => {
-    if (running) return
-    running = true
-    try {
-      const live = await o.listDialogs()
-      if (!live) return
-      const n = await reconcileCalls(o.db, live, { graceMs: o.graceMs })
-      if (n > 0) o.log(`ended ${n} call record(s) Kamailio has no dialog for`)
-    } catch (e) {
-      o.log('call reconciliation failed', e)
-    } finally {
-      running = false
-    }
-  }
-  const timer = setInterval(() => void pass(), o.intervalMs)
-  timer.unref()
-  return { stop: () => clearInterval(timer) }
+  log: (msg: string) => void
+}): Promise<number> {
+  const live = await o.listDialogs()
+  if (!live) return 0
+  const n = await reconcileCalls(o.db, live, { graceMs: o.graceMs })
+  if (n > 0) o.log(`ended ${n} call record(s) Kamailio has no dialog for`)
+  return n
 }

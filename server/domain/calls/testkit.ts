@@ -104,16 +104,3 @@ export async function kamailio(f: Fixture) {
 
 /** The AOR of an extension. */
 export const aor = (ext: string) => `sip:${ext}@${DOMAIN}`
-
-/**
- * Guest limits count in fixed windows aligned to the clock (server/sip/guest-limits.ts): a test that
- * counts up to a limit must not straddle a window's end, or the count starts afresh midway. Waits
- * out the last `marginMs` of the current window of every limit.
- */
-export async function clearOfWindowEdges(marginMs = 5_000): Promise<void> {
-  const { GUEST_LIMITS } = await import('../../sip/index.ts')
-  for (const { windowS } of Object.values(GUEST_LIMITS)) {
-    const left = windowS * 1000 - (Date.now() % (windowS * 1000))
-    if (left < marginMs) await new Promise((r) => setTimeout(r, left + 50))
-  }
-}

@@ -3,12 +3,12 @@
  * Completed, with counts and unread badges. Rows render from the Dexie mirror (offline first), are
  * refreshed from the server when the tab opens and follow the chat events through the mirror.
  */
-import { createEffect, createSignal, For, on, onCleanup, Show } from 'solid-js'
+import { createEffect, createMemo, createSignal, For, on, onCleanup, Show } from 'solid-js'
 import { ApiError } from '../../lib/api/index.ts'
 import { type MessageKey, t } from '../../lib/i18n/index.ts'
 import { offline } from '../../lib/net/index.ts'
 import { me } from '../../lib/session/index.ts'
-import { createLiveQuery, db } from '../../lib/store/index.ts'
+import { type ChatRow, createLiveQuery, db } from '../../lib/store/index.ts'
 import { VirtualList } from '../../lib/ui/VirtualList.tsx'
 import { ChatListRow } from './ChatListRow.tsx'
 import { localChats, type RequestsTab, type TabCounts, tabCounts } from './mirror.ts'
@@ -28,12 +28,24 @@ const ZERO: TabCounts = { new: 0, active: 0, completed: 0, unreadNew: 0, unreadA
 /** Route `/requests`. */
 export default function RequestsPage() {
   const meId = () => me()?.id ?? null
-  const rows = createLiveQuery(
+  const read = createLiveQuery(
     db,
     () => ({ tab: tab(), me: meId() }),
     (d, k) => localChats(d, k.tab, k.me),
-    [],
+    [] as ChatRow[],
   )
+  // The virtual list re-creates its rows when the array changes: a re-read that changed nothing (a
+  // snapshot equal to what the events already wrote) keeps the array, so a tap is never lost.
+  let last: ChatRow[] = []
+  let lastJson = '[]'
+  const rows = createMemo(() => {
+    const next = read()
+    const json = JSON.stringify(next)
+    if (json === lastJson) return last
+    lastJson = json
+    last = next
+    return next
+  })
   const counts = createLiveQuery(db, meId, (d, m) => tabCounts(d, m), ZERO)
   const [unreachable, setUnreachable] = createSignal(false)
   // New and In work are both refreshed on open (their counts show on the tabs), the shown tab too,
@@ -64,15 +76,20 @@ export default function RequestsPage() {
             <button
               type="button"
               role="tab"
+              aria-label={
+                (count(s.id) > 0
+                  ? t('requests.tabCount', { label: t(s.label), n: count(s.id) })
+                  : t(s.label)) +
+                (unread(s.id) > 0 ? `, ${t('requests.unreadBadge', { n: unread(s.id) })}` : '')
+              }
               class={tab() === s.id ? 'on' : ''}
               aria-selected={tab() === s.id}
               onClick={() => setTab(s.id)}
             >
               {count(s.id) > 0 ? t('requests.tabCount', { label: t(s.label), n: count(s.id) }) : t(s.label)}
               <Show when={unread(s.id) > 0}>
-                <span class="unread">
-                  <span aria-hidden="true">{unread(s.id)}</span>
-                  <span class="visually-hidden">, {t('requests.unreadBadge', { n: unread(s.id) })}</span>
+                <span class="unread" aria-hidden="true">
+                  {unread(s.id)}
                 </span>
               </Show>
             </button>

@@ -7,6 +7,7 @@ export default defineConfig({
       'contract/**/*.test.ts',
       'src/**/*.test.ts',
       'sw/**/*.test.ts',
+      'widget/**/*.test.ts',
       'pbx/**/*.test.ts',
       'scripts/**/*.test.mjs',
       'scripts/**/*.test.ts',

@@ -143,6 +143,8 @@ export type TransferTargetView =
 /** POST /api/site/call-credentials (no session, rate limited): a guest line for the demo site. */
 export const SiteCallCredentialsBody = v.strictObject({
   tenant: v.pipe(text, v.trim(), v.regex(/^[a-z0-9][a-z0-9-]{0,62}$/)),
+  /** The website visitor token the chat widget keeps (issue 7 §2): the line is noted as his. */
+  visitorToken: v.optional(v.pipe(text, v.maxLength(400))),
 })
 export type SiteCallCredentialsBody = v.InferOutput<typeof SiteCallCredentialsBody>
 

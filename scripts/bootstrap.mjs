@@ -112,9 +112,11 @@ const PWA_SOURCES = [
   'public',
   'contract',
   'site',
+  'widget',
   'index.html',
   'vite.config.ts',
   'vite.site.config.ts',
+  'vite.widget.config.ts',
   'package-lock.json',
 ]
 
@@ -136,6 +138,7 @@ export function pwaBuildNeeded() {
   const built = Math.min(
     mtime(path.join(ROOT, 'dist', 'index.html')),
     mtime(path.join(ROOT, 'dist', 'site', 'index.html')),
+    mtime(path.join(ROOT, 'dist', 'widget', 'widget.js')),
   )
   if (built === 0) return true
   return PWA_SOURCES.some((s) => newest(path.join(ROOT, s)) > built)

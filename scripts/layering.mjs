@@ -4,10 +4,8 @@
  * .dependency-cruiser.mjs over the app, the worker, the server, the contract and the PBX launcher.
  * It fails when a folder yields no module at all — dependency-cruiser without a transpiler it can
  * load (TypeScript 7 has no JS API; we use @swc/core) silently reads nothing and would pass.
- * Known violations (scripts/layering-known.json) are listed but do not fail: each names a debt with
- * its owner; a new violation fails. Usage: node scripts/layering.mjs
+ * Every violation fails: there is no list of tolerated ones. Usage: node scripts/layering.mjs
  */
-import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -26,8 +24,8 @@ export const DIRS = ['src', 'sw', 'server', 'contract', 'pbx']
 
 /**
  * Cruise `dirs` under `root` with the project's rules.
- * @param {{ root?: string, dirs?: string[], known?: {type?: string, from: string, to: string, rule: {name: string}}[] }} [o]
- * @returns {Promise<{ modules: number, empty: string[], errors: {rule: string, from: string, to: string}[], known: {rule: string, from: string, to: string}[] }>}
+ * @param {{ root?: string, dirs?: string[] }} [o]
+ * @returns {Promise<{ modules: number, empty: string[], errors: {rule: string, from: string, to: string}[] }>}
  */
 export async function checkLayering(o = {}) {
   const root = o.root ?? ROOT
@@ -38,29 +36,20 @@ export async function checkLayering(o = {}) {
     baseDir: root,
     validate: true,
     ruleSet: { forbidden: config.forbidden },
-    knownViolations: o.known ?? [],
   })
   if (typeof r.output === 'string') throw new Error('dependency-cruiser gave text, not a result')
   const sources = r.output.modules.filter((m) => dirs.some((d) => m.source.startsWith(`${d}/`)))
   const empty = dirs.filter((d) => !sources.some((m) => m.source.startsWith(`${d}/`)))
   const pick = (v) => ({ rule: v.rule.name, from: v.from, to: v.to, cycle: v.cycle?.map((c) => c.name) })
-  const violations = r.output.summary.violations
-  return {
-    modules: sources.length,
-    empty,
-    errors: violations.filter((v) => v.rule.severity !== 'ignore').map(pick),
-    known: violations.filter((v) => v.rule.severity === 'ignore').map(pick),
-  }
+  return { modules: sources.length, empty, errors: r.output.summary.violations.map(pick) }
 }
 
 async function main() {
-  const known = JSON.parse(readFileSync(path.join(ROOT, 'scripts', 'layering-known.json'), 'utf8'))
-  const r = await checkLayering({ known })
-  for (const v of r.known) console.log(`  known (${v.rule}): ${v.from} → ${v.to}`)
+  const r = await checkLayering()
   for (const v of r.errors)
     console.log(`  ✗ ${v.rule}: ${v.from} → ${v.to}${v.cycle ? ` (loop: ${v.cycle.join(' → ')})` : ''}`)
   if (r.empty.length) console.log(`  ✗ no module read under ${r.empty.join(', ')} (is @swc/core installed?)`)
-  console.log(`layering: ${r.modules} modules, ${r.errors.length} violations, ${r.known.length} known`)
+  console.log(`layering: ${r.modules} modules, ${r.errors.length} violations`)
   if (r.errors.length || r.empty.length) process.exit(1)
 }
 

@@ -88,30 +88,6 @@ describe('layering check (dependency-cruiser)', () => {
       expect(r.errors.some((e) => added.includes(e.from))).toBe(true)
     })
 
-  it('a known violation is listed, not failed; a new one of the same rule still fails', async () => {
-    const root = tree({ ...CLEAN, ...BROKEN['domain-not-edge'] })
-    const known = [
-      {
-        type: 'dependency',
-        from: 'server/domain/d/sip.ts',
-        to: 'server/sip/uri.ts',
-        rule: { severity: 'error', name: 'domain-not-edge' },
-      },
-    ]
-    const r = await checkLayering({ root, known })
-    expect(r.errors).toEqual([])
-    expect(r.known.map((k) => k.from)).toEqual(['server/domain/d/sip.ts'])
-    const again = await checkLayering({
-      root: tree({
-        ...CLEAN,
-        ...BROKEN['domain-not-edge'],
-        'server/domain/d/more.ts': "export { parse } from '../../sip/uri.ts'\n",
-      }),
-      known,
-    })
-    expect(again.errors.map((e) => e.from)).toEqual(['server/domain/d/more.ts'])
-  })
-
   it('a folder with nothing readable is reported (a cruise of 0 modules must not pass)', async () => {
     const r = await checkLayering({
       root: tree({ 'contract/c.ts': 'export const c = 1\n', 'src/README.md': 'nothing to read\n' }),

@@ -6,6 +6,7 @@ import helmet from '@fastify/helmet'
 import websocket from '@fastify/websocket'
 import Fastify, { type FastifyInstance, type FastifyLoggerOptions, type FastifyRequest } from 'fastify'
 import type { HealthResponse } from '../contract/api.ts'
+import { channelRoutes, type VisitorLimits } from './channels/index.ts'
 import { logSerializers } from './db/index.ts'
 import { closeUnreadOnRefusal, FileStore } from './files/index.ts'
 import { adminSipRoutes } from './http/admin-sip.ts'
@@ -45,6 +46,8 @@ export async function buildApp(
     trustProxy?: readonly string[]
     recordingMaxBytes?: number
     attachmentMaxBytes?: number
+    /** Visitor API rate limits (tests raise them). */
+    visitorLimits?: Partial<VisitorLimits>
   },
 ): Promise<FastifyInstance> {
   // Failed queries are logged without their parameters (server/db/log.ts).
@@ -122,6 +125,7 @@ export async function buildApp(
   internalSipRoutes(app, deps)
   adminSipRoutes(app, deps)
   siteRoutes(app, deps)
+  await channelRoutes(app, deps, { files, visitorLimits: deps.visitorLimits })
   wsRoutes(app, deps)
   await staticRoutes(app, deps)
   return app

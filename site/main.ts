@@ -143,11 +143,23 @@ function tenantSlug(): string {
   return /^[a-z0-9][a-z0-9-]{0,62}$/.test(t) ? t : 'demo'
 }
 
+/** The chat widget's visitor token, when it has one: the call is then noted as the same visitor's. */
+function visitorToken(): { visitorToken?: string } {
+  try {
+    const token = (
+      JSON.parse(localStorage.getItem(`frontline.widget.${tenantSlug()}`) ?? '{}') as { token?: unknown }
+    ).token
+    return typeof token === 'string' ? { visitorToken: token } : {}
+  } catch {
+    return {}
+  }
+}
+
 async function loadCredentials(): Promise<void> {
   const r = await fetch('/api/site/call-credentials', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ tenant: tenantSlug() }),
+    body: JSON.stringify({ tenant: tenantSlug(), ...visitorToken() }),
   })
   if (!r.ok) {
     const body = (await r.json().catch(() => null)) as { error?: { message?: string } } | null

@@ -28,7 +28,8 @@ describe.each(targets)('migrations on $name', (target) => {
       sql`SELECT count(*)::int AS n FROM schema_migrations`,
     )
     expect(rows[0]?.n).toBe(first.length)
-  })
+    // A first initdb of an empty PGlite takes several seconds and ~800 MB; on a loaded machine, tens.
+  }, 90_000)
 
   it('applies in version order whatever order they are given in (2 depends on 1)', async () => {
     t = await target.open({ migrated: false })

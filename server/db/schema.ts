@@ -313,4 +313,16 @@ export const sipGuests = pgTable('sip_guests', {
   tenantId: tenantId(),
   expiresAt: ts('expires_at').notNull(),
   createdAt: ts('created_at').notNull().defaultNow(),
+  /** The website visitor the line was issued to (0024). */
+  visitorId: uuid('visitor_id'),
+})
+
+/** Website visitors (0024): the id the signed visitor token carries; T6 request info at first contact. */
+export const visitors = pgTable('visitors', {
+  id: id(),
+  tenantId: tenantId(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  lastSeenAt: ts('last_seen_at').notNull().defaultNow(),
+  name: text('name'),
+  requestInfo: jsonb('request_info').$type<RequestInfo | null>(),
 })

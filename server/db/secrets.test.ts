@@ -48,11 +48,14 @@ describe.each(targets)('secrets on $name', (target) => {
       { key: 'internal_secret', value: 'old-internal-secret' },
     ])
     const dir = tmp()
-    expect(await loadSecrets(t.db.orm, dir)).toEqual({
+    expect(await loadSecrets(t.db.orm, dir)).toMatchObject({
       sipSecret: 'old-sip-secret',
       internalSecret: 'old-internal-secret',
     })
-    expect((await settings()).map((r) => r.key)).toEqual(['secrets_fingerprint'])
+    expect((await settings()).map((r) => r.key).sort()).toEqual([
+      'secrets_fingerprint',
+      'visitor_secret_fingerprint',
+    ])
     expect(JSON.parse(fs.readFileSync(path.join(dir, 'secrets.json'), 'utf8')).sipSecret).toBe(
       'old-sip-secret',
     )
@@ -70,5 +73,23 @@ describe.each(targets)('secrets on $name', (target) => {
     const copy = tmp()
     fs.copyFileSync(path.join(dirs[0]!, 'secrets.json'), path.join(copy, 'secrets.json'))
     expect(await loadSecrets(t.db.orm, copy)).toEqual(first)
+  })
+  it('issue 7: a secrets.json from before gets a visitor key added once; an instance with another one refuses', async () => {
+    const dir = tmp()
+    const file = path.join(dir, 'secrets.json')
+    fs.writeFileSync(file, JSON.stringify({ sipSecret: 'sip-1', internalSecret: 'internal-1' }), {
+      mode: 0o600,
+    })
+    const s = await loadSecrets(t.db.orm, dir)
+    expect(s).toMatchObject({ sipSecret: 'sip-1', internalSecret: 'internal-1' })
+    expect(s.visitorSecret).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual(s)
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600)
+    expect(await loadSecrets(t.db.orm, dir)).toEqual(s)
+    const rows = await settings()
+    expect(rows.filter((r) => r.value.includes(s.visitorSecret))).toEqual([])
+    const other = tmp()
+    fs.writeFileSync(path.join(other, 'secrets.json'), JSON.stringify({ ...s, visitorSecret: 'another' }))
+    await expect(loadSecrets(t.db.orm, other)).rejects.toBeInstanceOf(SecretsError)
   })
 })

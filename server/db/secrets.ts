@@ -22,6 +22,8 @@ export interface Secrets {
   sipSecret: string
   /** Header x-internal-secret on /internal/sip/*. */
   internalSecret: string
+  /** HMAC key of the website visitor tokens (issue 7 §2); added to older files at their next start. */
+  visitorSecret: string
 }
 
 /** Thrown when the secrets file and the database disagree; main.ts prints it and exits. */
@@ -30,12 +32,16 @@ export class SecretsError extends Error {}
 export const SECRETS_FILE = 'secrets.json'
 const LEGACY_KEYS = ['sip_ephemeral_secret', 'internal_secret']
 const FINGERPRINT_KEY = 'secrets_fingerprint'
+/** Its own fingerprint: the first one (sip + internal) must stay what older installs stored. */
+const VISITOR_FINGERPRINT_KEY = 'visitor_secret_fingerprint'
 
 const random = () => crypto.randomBytes(32).toString('base64url')
-const fingerprint = (s: Secrets) =>
+const fingerprint = (s: Pick<Secrets, 'sipSecret' | 'internalSecret'>) =>
   crypto.createHash('sha256').update(`${s.sipSecret}\n${s.internalSecret}`).digest('hex')
 
-function readFile(file: string): Secrets | null {
+type FileSecrets = Omit<Secrets, 'visitorSecret'> & { visitorSecret?: string }
+
+function readFile(file: string): FileSecrets | null {
   let raw: string
   try {
     raw = fs.readFileSync(file, 'utf8')
@@ -48,14 +54,32 @@ function readFile(file: string): Secrets | null {
     typeof s.sipSecret !== 'string' ||
     typeof s.internalSecret !== 'string' ||
     !s.sipSecret ||
-    !s.internalSecret
+    !s.internalSecret ||
+    (s.visitorSecret !== undefined && (typeof s.visitorSecret !== 'string' || !s.visitorSecret))
   )
     throw new SecretsError(`${file} is damaged: it must hold sipSecret and internalSecret`)
-  return { sipSecret: s.sipSecret, internalSecret: s.internalSecret }
+  return {
+    sipSecret: s.sipSecret,
+    internalSecret: s.internalSecret,
+    ...(s.visitorSecret ? { visitorSecret: s.visitorSecret } : {}),
+  }
+}
+
+/** Rewrites the file with `s` (temp file + rename: a reader sees the old or the new file, never half). */
+function replaceFile(file: string, s: Secrets): void {
+  const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}`
+  const fd = fs.openSync(tmp, 'wx', 0o600)
+  try {
+    fs.writeSync(fd, `${JSON.stringify(s, null, 2)}\n`)
+    fs.fsyncSync(fd)
+  } finally {
+    fs.closeSync(fd)
+  }
+  fs.renameSync(tmp, file)
 }
 
 /** Creates the file with `s` unless it exists (atomic: temp file + link); returns what the file holds. */
-function createFile(file: string, s: Secrets): Secrets {
+function createFile(file: string, s: Secrets): FileSecrets {
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 })
   const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}`
   const fd = fs.openSync(tmp, 'wx', 0o600)
@@ -78,7 +102,7 @@ function createFile(file: string, s: Secrets): Secrets {
 /** Loads the secrets from `dataDir/secrets.json`, creating it (or moving them out of the database) once. */
 export async function loadSecrets(q: Queryable, dataDir: string): Promise<Secrets> {
   const file = path.join(dataDir, SECRETS_FILE)
-  let secrets = readFile(file)
+  let secrets: FileSecrets | null = readFile(file)
   const [sipSecret, internalSecret] = await Promise.all(LEGACY_KEYS.map((k) => getSetting(q, k)))
   if (!secrets) {
     if (sipSecret && internalSecret) secrets = { sipSecret, internalSecret }
@@ -88,7 +112,7 @@ export async function loadSecrets(q: Queryable, dataDir: string): Promise<Secret
           'DATA_DIR of the instance that created them (every instance sharing a database needs the same file).',
       )
     else secrets = { sipSecret: random(), internalSecret: random() }
-    secrets = createFile(file, secrets)
+    secrets = createFile(file, { ...secrets, visitorSecret: secrets.visitorSecret ?? random() })
   }
   const fp = fingerprint(secrets)
   if ((await getOrCreateSetting(q, FINGERPRINT_KEY, () => fp)) !== fp)
@@ -97,7 +121,20 @@ export async function loadSecrets(q: Queryable, dataDir: string): Promise<Secret
         'DATA_DIR of the instance that created them.',
     )
   if (sipSecret || internalSecret) await dropLegacyRows(q)
-  return secrets
+  let visitorSecret = secrets.visitorSecret
+  if (!visitorSecret) {
+    // A file from before issue 7: the visitor key is added to it once.
+    visitorSecret = random()
+    replaceFile(file, { ...secrets, visitorSecret })
+  }
+  // Instances sharing a database must sign visitor tokens with the same key.
+  const vfp = crypto.createHash('sha256').update(visitorSecret).digest('hex')
+  if ((await getOrCreateSetting(q, VISITOR_FINGERPRINT_KEY, () => vfp)) !== vfp)
+    throw new SecretsError(
+      `${file} does not hold the visitor key this database was set up with: copy secrets.json from the ` +
+        'DATA_DIR of the instance that created it.',
+    )
+  return { sipSecret: secrets.sipSecret, internalSecret: secrets.internalSecret, visitorSecret }
 }
 
 /** Deletes the old clear-text rows and rewrites the table, so its file no longer holds them. */

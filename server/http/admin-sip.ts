@@ -7,8 +7,9 @@ import { eq } from 'drizzle-orm'
 import type { FastifyInstance } from 'fastify'
 import { type GatewayCredentials, GatewayCredentialsBody } from '../../contract/calls.ts'
 import { schema } from '../db/index.ts'
+import { GATEWAY_USER } from '../domain/calls/index.ts'
 import { AppError } from '../errors.ts'
-import { domainCredentials, GATEWAY_USER, SIP_CREDENTIAL_TTL_S } from '../sip/index.ts'
+import { domainCredentials, SIP_CREDENTIAL_TTL_S } from '../sip/index.ts'
 import { type AppDeps, principal, validate } from './context.ts'
 
 /** Registers the admin SIP routes. */

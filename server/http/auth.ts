@@ -6,22 +6,24 @@ import {
   listSessions,
   loadMe,
   login,
+  type MintSip,
   revokeSession,
-  sipSettings,
 } from '../domain/auth/index.ts'
 import { setStatus } from '../domain/status/index.ts'
+import { sipSettings } from '../sip/index.ts'
 import { type AppDeps, principal, validate } from './context.ts'
 
 /** Registers the account routes. */
 export function authRoutes(app: FastifyInstance, deps: AppDeps): void {
   const sip = { secret: deps.secrets.sipSecret, wsUrl: deps.sipWsUrl }
+  const mintSip: MintSip = (me, sipDomain) => sipSettings(me, sipDomain, sip)
   const throttle = new LoginThrottle(deps.loginLimits)
 
   app.post('/api/auth/login', async (req) => {
     const body = validate(LoginBody, req.body)
     return login(
       deps.db,
-      { throttle, sip },
+      { throttle, mintSip },
       {
         ...body,
         ip: req.ip,
@@ -48,7 +50,7 @@ export function authRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.get('/api/me', async (req) => {
     const p = await principal(deps, req)
     const { me, sipDomain } = await loadMe(deps.db.orm, p.tenantId, p.employeeId)
-    return { me, sip: sipSettings(me, sipDomain, sip) }
+    return { me, sip: mintSip(me, sipDomain) }
   })
 
   app.put('/api/me/status', async (req) => {

@@ -4,11 +4,22 @@
  * wrong secret 403. Bad bodies get a coded 400 that the cfg turns into a SIP 400, never a 500.
  */
 import type { FastifyInstance } from 'fastify'
-import { SipDialogBody, SipRegistrationBody, SipRouteBody } from '../../contract/calls.ts'
+import {
+  SipDialogBody,
+  SipRegistrationBody,
+  type SipRouteAnswer,
+  SipRouteBody,
+} from '../../contract/calls.ts'
 import { applyDialog, routeInvite } from '../domain/calls/index.ts'
 import { announcePresence } from '../domain/contacts/index.ts'
 import { AppError } from '../errors.ts'
-import { internalAllowed, parseSipUri, recordRegistration } from '../sip/index.ts'
+import {
+  internalAllowed,
+  parseSipUri,
+  readDialogReport,
+  readRouteRequest,
+  recordRegistration,
+} from '../sip/index.ts'
 import { type AppDeps, validate } from './context.ts'
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1'])
@@ -24,10 +35,14 @@ export function internalSipRoutes(app: FastifyInstance, deps: AppDeps): void {
         }
       })
 
-      scope.post('/internal/sip/route', async (req) => routeInvite(deps.db, validate(SipRouteBody, req.body)))
+      scope.post('/internal/sip/route', async (req): Promise<SipRouteAnswer> => {
+        const request = readRouteRequest(validate(SipRouteBody, req.body))
+        if (!request) return { action: 'reject', code: 400, reason: 'Bad URI' }
+        return routeInvite(deps.db, request)
+      })
 
       scope.post('/internal/sip/dialog', async (req) => {
-        const outcome = await applyDialog(deps.db, validate(SipDialogBody, req.body))
+        const outcome = await applyDialog(deps.db, readDialogReport(validate(SipDialogBody, req.body)))
         if (outcome === 'unknown_tenant') throw new AppError('E_NOT_FOUND')
         return { ok: true, outcome }
       })

@@ -5,15 +5,22 @@
  */
 import type { FastifyInstance } from 'fastify'
 import { SiteCallCredentialsBody } from '../../contract/calls.ts'
+import { visitorByToken } from '../channels/visitors.ts'
+import { guestHit } from '../domain/calls/index.ts'
 import { AppError } from '../errors.ts'
-import { guestHit, issueGuest } from '../sip/index.ts'
+import { issueGuest } from '../sip/index.ts'
 import { type AppDeps, validate } from './context.ts'
 
 /** Registers the site routes. */
 export function siteRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.post('/api/site/call-credentials', async (req) => {
-    const { tenant } = validate(SiteCallCredentialsBody, req.body)
+    const { tenant, visitorToken } = validate(SiteCallCredentialsBody, req.body)
     if (!(await guestHit(deps.db.orm, 'linesPerAddress', req.ip))) throw new AppError('E_RATE_LIMITED')
-    return issueGuest(deps.db.orm, { secret: deps.secrets.sipSecret, wsUrl: deps.sipWsUrl }, tenant)
+    // The chat widget's visitor (issue 7 §2), so his calls and chats join up; a bad token links nothing.
+    const visitor = visitorToken
+      ? await visitorByToken(deps.db.orm, deps.secrets.visitorSecret, visitorToken).catch(() => null)
+      : null
+    const sip = { secret: deps.secrets.sipSecret, wsUrl: deps.sipWsUrl }
+    return issueGuest(deps.db.orm, sip, tenant, Date.now(), visitor)
   })
 }

@@ -3,6 +3,12 @@
  * password base64(HMAC-SHA1(secret, username)). No SIP password is ever stored.
  */
 import crypto from 'node:crypto'
+import type { Me, SipSettings } from '../../contract/api.ts'
+
+export interface SipConfig {
+  secret: string
+  wsUrl: string
+}
 
 /** Credential lifetime; GET /api/me re-issues them. */
 export const SIP_CREDENTIAL_TTL_S = 12 * 60 * 60
@@ -32,8 +38,20 @@ export function domainCredentials(
   return ephemeralCredentials(secret, `${user}@${domain}`, expiresAtS)
 }
 
-/** The SIP user of the demo "phone network" account (S1 mobile column, C5 transfer to a number). */
-export const GATEWAY_USER = 'gateway'
-
-/** Demo-site caller users look like this (route: only virtual numbers, SPEC issue 3 §6). */
-export const GUEST_PREFIX = 'guest-'
+/**
+ * Fresh ephemeral SIP settings of an employee (LoginResponse, GET /api/me), or null when the tenant
+ * has no softphone (SPEC A5).
+ */
+export function sipSettings(me: Me, sipDomain: string, sip: SipConfig, now = Date.now()): SipSettings | null {
+  if (!me.features.softphone) return null
+  const expiresAtS = Math.floor(now / 1000) + SIP_CREDENTIAL_TTL_S
+  const { username, password } = domainCredentials(sip.secret, me.extension, sipDomain, expiresAtS)
+  return {
+    wsUrl: sip.wsUrl,
+    aor: `sip:${me.extension}@${sipDomain}`,
+    domain: sipDomain,
+    username,
+    password,
+    expiresAt: new Date(expiresAtS * 1000).toISOString(),
+  }
+}

@@ -1,19 +1,17 @@
 /**
  * Guest lines for the demo site's "Call us" button (issue 3 §6): a one-off `guest-…` user per visitor,
  * valid for minutes (enough for a call; issue 6 §4), that the route endpoint lets dial only the
- * tenant's virtual numbers, a few times (guest-limits.ts).
+ * tenant's virtual numbers, a few times (server/domain/calls/guest-limits.ts).
  */
 import crypto from 'node:crypto'
 import { and, eq, gt, lt, sql } from 'drizzle-orm'
 import type { SiteCallCredentials } from '../../contract/calls.ts'
 import { type Queryable, schema } from '../db/index.ts'
+import { dropOldGuestHits, GUEST_PREFIX, GUEST_TTL_S } from '../domain/calls/index.ts'
 import { AppError } from '../errors.ts'
-import { domainCredentials, GUEST_PREFIX } from './credentials.ts'
-import { dropOldGuestHits } from './guest-limits.ts'
+import { domainCredentials } from './credentials.ts'
 
 const { groups, sipGuests, tenants, virtualNumbers } = schema
-
-export const GUEST_TTL_S = 15 * 60
 
 /** Issues a guest line of the tenant `slug`; E_NOT_FOUND for an unknown tenant, E_NO_SOFTPHONE without a PBX. */
 export async function issueGuest(
@@ -21,6 +19,8 @@ export async function issueGuest(
   sip: { secret: string; wsUrl: string },
   slug: string,
   now = Date.now(),
+  /** The website visitor asking (a claim verified by the caller), kept on the line. */
+  visitor: { tenantId: string; visitorId: string } | null = null,
 ): Promise<SiteCallCredentials> {
   const [t] = await q.select().from(tenants).where(eq(tenants.slug, slug))
   if (!t) throw new AppError('E_NOT_FOUND')
@@ -36,7 +36,12 @@ export async function issueGuest(
     .orderBy(virtualNumbers.number)
   const user = `${GUEST_PREFIX}${crypto.randomBytes(6).toString('hex')}`
   const expiresAtS = Math.floor(now / 1000) + GUEST_TTL_S
-  await q.insert(sipGuests).values({ username: user, tenantId: t.id, expiresAt: new Date(expiresAtS * 1000) })
+  await q.insert(sipGuests).values({
+    username: user,
+    tenantId: t.id,
+    expiresAt: new Date(expiresAtS * 1000),
+    visitorId: visitor?.tenantId === t.id ? visitor.visitorId : null,
+  })
   // Expired guests are useless; drop them as new ones come (no separate sweeper needed).
   await q.delete(sipGuests).where(lt(sipGuests.expiresAt, sql`${new Date(now).toISOString()}::timestamptz`))
   await dropOldGuestHits(q, new Date(now))

@@ -5,6 +5,7 @@ import path from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import type { LoginResponse } from '../../contract/api.ts'
 import { buildApp } from '../app.ts'
+import type { VisitorLimits } from '../channels/index.ts'
 import { type Db, loadSecrets, type Secrets } from '../db/index.ts'
 import type { LoginLimits } from '../domain/auth/index.ts'
 import { createEmployee, createGroup, createTenant, seedDemo } from '../domain/tenants/index.ts'
@@ -38,7 +39,12 @@ type AppOptions = Parameters<typeof buildApp>[0]
 /** Builds the fixture; `opts.dist` writes a tiny built PWA so static serving can be tested. */
 export async function makeFixture(
   target: Target,
-  opts: { dist?: boolean; loginLimits?: Partial<LoginLimits>; recordingMaxBytes?: number } = {},
+  opts: {
+    dist?: boolean
+    loginLimits?: Partial<LoginLimits>
+    recordingMaxBytes?: number
+    visitorLimits?: Partial<VisitorLimits>
+  } = {},
 ): Promise<Fixture> {
   const t = await target.open()
   const db = t.db
@@ -103,6 +109,7 @@ export async function makeFixture(
     siteDir: path.join(dir, 'site'),
     filesDir: path.join(dir, 'files'),
     ...(opts.recordingMaxBytes ? { recordingMaxBytes: opts.recordingMaxBytes } : {}),
+    ...(opts.visitorLimits ? { visitorLimits: opts.visitorLimits } : {}),
     version: '0.0.0-test',
     logLevel: 'silent',
   }

@@ -10,7 +10,17 @@ import { DEFAULT_STATUS_MATRIX } from '../../contract/status.ts'
 import { auth } from './fixture.ts'
 
 /** Whose token a request carries. */
-export type TokenKind = 'none' | 'aAdmin' | 'aOp' | 'bAdmin' | 'bOp' | 'revoked' | 'garbage'
+export type TokenKind =
+  | 'none'
+  | 'aAdmin'
+  | 'aOp'
+  | 'bAdmin'
+  | 'bOp'
+  | 'revoked'
+  | 'garbage'
+  /** Website visitors' tokens (the visitor API's only key, issue 7 §2). */
+  | 'aVisitor'
+  | 'bVisitor'
 
 /** A request, as the failure report prints it (replay it with app.inject). */
 export type Req = InjectOptions & { url: string; method: string }
@@ -25,6 +35,15 @@ export const CORPUS: Record<string, unknown[]> = {
   'PUT /api/statuses': [{ matrix: DEFAULT_STATUS_MATRIX }],
   'POST /api/site/call-credentials': [{ tenant: 'demo' }],
   'POST /api/admin/sip/gateway-credentials': [{}],
+  'POST /api/visitor/session': [
+    { tenant: 'demo', page: { url: 'https://demo.example/?utm_source=fuzz', referrer: null } },
+    { tenant: 'other', page: { url: 'x' } },
+  ],
+  'POST /api/visitor/messages': [
+    { clientMsgId: '00000000-0000-4000-8000-00000000f022', text: 'fuzz', name: 'Fuzz' },
+    { clientMsgId: '00000000-0000-4000-8000-00000000f023', text: 'reply', replyToId: null, fileId: null },
+  ],
+  'POST /api/visitor/read': [{ upToN: 1 }],
   'POST /internal/sip/route': [
     {
       callId: 'fuzz-1@test',

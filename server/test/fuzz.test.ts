@@ -77,6 +77,8 @@ describe.each(targets)('fuzz on $name', (target) => {
     bOp: '',
     revoked: '',
     garbage: 'Zm9vYmFyYmF6cXV4cXV1eGZvb2JhcmJhenF1eHF1dXg',
+    aVisitor: '',
+    bVisitor: '',
   }
   const logins: Partial<Record<TokenKind, string>> = {
     aAdmin: 'admin@demo',
@@ -104,6 +106,8 @@ describe.each(targets)('fuzz on $name', (target) => {
     tokens.aOp = tt.a.operator
     tokens.bAdmin = tt.b.admin
     tokens.bOp = tt.b.operator
+    tokens.aVisitor = tt.a.visitor
+    tokens.bVisitor = tt.b.visitor
     tokens.revoked = await relogin('supervisor@demo')
     await tt.f.app.inject({ method: 'POST', url: '/api/auth/logout', headers: auth(tokens.revoked) })
   }, 120_000)
@@ -214,6 +218,11 @@ describe.each(targets)('fuzz on $name', (target) => {
         rawQuery: rarely(fc.string({ unit: 'grapheme-ascii', maxLength: 30 }), 8),
         token: fc.oneof(
           { weight: 6, arbitrary: fc.constantFrom<TokenKind>('aAdmin', 'aOp', 'bAdmin', 'bOp') },
+          // The visitor routes open with these only; elsewhere they must be refused like garbage.
+          {
+            weight: route.url.startsWith('/api/visitor') ? 6 : 1,
+            arbitrary: fc.constantFrom<TokenKind>('aVisitor', 'bVisitor'),
+          },
           { weight: 2, arbitrary: fc.constantFrom<TokenKind>('none', 'revoked', 'garbage') },
         ),
         authShape: fc.oneof(

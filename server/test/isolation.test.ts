@@ -5,7 +5,7 @@
  * new route cannot slip past the matrix. Every `:param` gets every id of the other tenant, of every
  * kind (the rule only says which kinds must be a clean 401/403/404 rather than also a 400).
  */
-import { randomUUID } from 'node:crypto'
+import crypto, { randomUUID } from 'node:crypto'
 import { and, eq, isNull } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type WebSocket from 'ws'
@@ -38,6 +38,18 @@ type Rule =
   | { access: 'internal' }
   /** The change feed: checked by a socket per token below. */
   | { access: 'ws' }
+  /**
+   * The website visitor's API (issue 7 §2): opened by a visitor token only — employees' tokens get
+   * 401 — and with it only his own chat and files; checked per visitor token below.
+   */
+  | {
+      access: 'visitor'
+      params?: Record<string, Kind[]>
+      /** A query string the request needs (an upload's file name). */
+      query?: string
+      body?: (own: Own) => unknown
+      raw?: { type: string; payload: Buffer }
+    }
   | {
       access: 'tenant'
       /** For each `:param`, the kinds of id it names: those must be 401/403/404 for the other tenant. */
@@ -154,6 +166,29 @@ const RULES: Record<string, Rule> = {
     access: 'tenant',
     body: (own) => ({ connected: true, groupIds: own.t.ids.group }),
   },
+  'GET /widget.js': { access: 'public', why: 'the chat widget script' },
+  'OPTIONS /api/visitor/*': { access: 'public', why: 'CORS preflight of the visitor API' },
+  'POST /api/visitor/session': {
+    access: 'public',
+    why: "opens a visitor session of a named tenant; another tenant's visitor token is refused (visitor matrix)",
+  },
+  'GET /api/visitor/ws': { access: 'visitor' },
+  'POST /api/visitor/messages': {
+    access: 'visitor',
+    // His own file: the matrix puts the other tenant's ids of every kind in its place.
+    body: (own) => ({
+      clientMsgId: crypto.randomUUID(),
+      text: 'isolation',
+      fileId: own.t.ids.visitorFile[0],
+    }),
+  },
+  'POST /api/visitor/read': { access: 'visitor', body: () => ({ upToN: 1 }) },
+  'POST /api/visitor/files': {
+    access: 'visitor',
+    query: '?name=photo.png',
+    raw: { type: 'image/png', payload: PNG },
+  },
+  'GET /api/visitor/files/:id': { access: 'visitor', params: { id: ['visitorFile'] } },
 }
 
 const ruleFor = (r: RouteEntry): Rule | undefined =>
@@ -255,7 +290,7 @@ describe.each(targets)('tenant isolation matrix on $name', (target) => {
           headers: auth(t.operator),
           payload: { status },
         })
-  }, 120_000)
+  }, 300_000)
   afterAll(() => tt?.close())
 
   it('every route of the app has an isolation rule (a new route must be classified here)', () => {
@@ -404,7 +439,153 @@ describe.each(targets)('tenant isolation matrix on $name', (target) => {
         expect((await app.inject({ url: '/api/me', headers: auth(t) })).statusCode).toBe(200)
       expect(checked).toBeGreaterThan(100)
       console.log(`isolation ${mine.slug} → ${theirs.slug}: ${checked} requests`)
-    }, 120_000)
+    }, 300_000)
+
+    it("visitor routes: employees' tokens open nothing; my visitor token × the other tenant's ids → denied, nothing of theirs answered", async () => {
+      const app = tt.f.app
+      const mine = me(tt)
+      const theirs = them(tt)
+      const their = async () =>
+        JSON.stringify(
+          await tt.f.db.orm
+            .select({ id: schema.messages.id, n: schema.messages.n, delivery: schema.messages.delivery })
+            .from(schema.messages)
+            .where(eq(schema.messages.tenantId, theirs.tenantId))
+            .orderBy(schema.messages.id),
+        )
+      const before = await their()
+      const own: Own = { t: mine, matrix: null }
+      const allTheirIds = [...new Set(Object.values(theirs.ids).flat())]
+      const problems: string[] = []
+      let checked = 0
+      const send = async (
+        r: RouteEntry,
+        url: string,
+        token: string,
+        body: unknown,
+        want: number[] | 'ok',
+        what: string,
+      ) => {
+        const rule = ruleFor(r) as Extract<Rule, { access: 'visitor' }>
+        const res = await app.inject({
+          method: r.method as 'GET',
+          url,
+          headers: { ...(token ? auth(token) : {}), ...(rule.raw ? { 'content-type': rule.raw.type } : {}) },
+          ...(rule.raw
+            ? { payload: rule.raw.payload }
+            : body === undefined
+              ? {}
+              : { payload: body as object }),
+        })
+        checked++
+        const where = `${r.method} ${url} (${what}) → ${res.statusCode}`
+        if (want === 'ok' ? res.statusCode < 200 || res.statusCode > 299 : !want.includes(res.statusCode))
+          problems.push(
+            `${where}: expected ${want === 'ok' ? '2xx' : want.join('/')} ${res.body.slice(0, 200)}`,
+          )
+        const sent = `${decodeURIComponent(url)} ${JSON.stringify(body ?? '')}`
+        const leaked = theirs.secrets.filter((x) => res.body.includes(x) && !sent.includes(x))
+        if (leaked.length) problems.push(`${where}: answer carries the other tenant's ${leaked.join(', ')}`)
+      }
+      const visitorRoutes = routes.filter((r) => ruleFor(r)?.access === 'visitor' && !r.websocket)
+      expect(visitorRoutes.length).toBeGreaterThanOrEqual(4)
+      for (const r of visitorRoutes) {
+        const rule = ruleFor(r) as Extract<Rule, { access: 'visitor' }>
+        const body = rule.body?.(own)
+        const params = paramsOf(r.url)
+        const mineUrl =
+          params.reduce(
+            (u, p) => u.replace(`:${p}`, mine.ids[rule.params?.[p]?.[0] as Kind][0] as string),
+            r.url,
+          ) + (rule.query ?? '')
+        // The token dimension: no token, employees' tokens (mine and theirs), their visitor's → 401.
+        for (const [token, what] of [
+          ['', 'no token'],
+          [mine.admin, 'my admin'],
+          [mine.operator, 'my operator'],
+          [theirs.admin, 'their admin'],
+        ] as const)
+          await send(r, mineUrl, token, body, [401], what)
+        // Their visitor asking for my file (their own routes with their token are theirs to use).
+        if (r.method === 'GET') await send(r, mineUrl, theirs.visitor, body, DENIED, 'their visitor')
+        for (const p of params)
+          for (const kind of Object.keys(theirs.ids) as Kind[])
+            for (const id of theirs.ids[kind])
+              await send(
+                r,
+                r.url.replace(`:${p}`, encodeURIComponent(id)) + (rule.query ?? ''),
+                mine.visitor,
+                body,
+                rule.params?.[p]?.includes(kind) ? DENIED : REFUSED,
+                `${kind} ${p}`,
+              )
+        // A client message id is the widget's own (unique per tenant), not a reference to a row.
+        for (const leaf of idLeaves(body).filter((l) => l.at(-1) !== 'clientMsgId'))
+          for (const id of allTheirIds)
+            await send(r, mineUrl, mine.visitor, setPath(body, leaf, id), REFUSED, `${leaf.join('.')}=${id}`)
+        // Positive control: my own ids with my visitor token.
+        await send(r, mineUrl, mine.visitor, rule.body?.(own), 'ok', 'my own')
+      }
+      // A session of their tenant with my visitor token → 401 (a token names its tenant).
+      const s = await app.inject({
+        method: 'POST',
+        url: '/api/visitor/session',
+        payload: { tenant: theirs.slug, token: mine.visitor, page: { url: 'https://x.example/' } },
+      })
+      expect([401, 409]).toContain(s.statusCode)
+      if (s.statusCode === 409) expect(s.json().error.code).toBe('E_CHANNEL_OFF')
+      else expect(s.json().error.code).toBe('E_VISITOR_TOKEN')
+      expect(problems).toEqual([])
+      expect(await their()).toBe(before)
+      expect(checked).toBeGreaterThan(50)
+      console.log(`isolation visitor ${mine.slug} → ${theirs.slug}: ${checked} requests`)
+    }, 300_000)
+
+    it('the visitor socket: an employee token is refused; my visitor gets his own chat only', async () => {
+      const mine = me(tt)
+      const theirs = them(tt)
+      const open = async (token: string) => {
+        const ws: WebSocket = await tt.f.app.injectWS('/api/visitor/ws')
+        const raw: string[] = []
+        let closed: number | null = null
+        ws.on('message', (d) => raw.push(String(d)))
+        ws.on('close', (code) => {
+          closed = code
+        })
+        ws.send(JSON.stringify({ type: 'auth', token }))
+        return { ws, raw, closed: () => closed }
+      }
+      const waitFor = async (pred: () => boolean, what: () => string) => {
+        const end = Date.now() + 5000
+        while (!pred()) {
+          if (Date.now() > end) throw new Error(`visitor ws: ${what()}`)
+          await new Promise((r) => setTimeout(r, 10))
+        }
+      }
+      for (const token of [mine.admin, mine.operator]) {
+        const s = await open(token)
+        await waitFor(
+          () => s.closed() !== null,
+          () => s.raw.join('\n'),
+        )
+        expect(s.closed()).toBe(4401)
+      }
+      const s = await open(mine.visitor)
+      await waitFor(
+        () => s.raw.some((m) => m.includes('"ready"')),
+        () => s.raw.join('\n'),
+      )
+      s.ws.send(JSON.stringify({ type: 'resume', afterN: 0 }))
+      await waitFor(
+        () => s.raw.some((m) => m.includes('"live"')),
+        () => s.raw.join('\n'),
+      )
+      s.ws.terminate()
+      const frames = s.raw.map((m) => JSON.parse(m) as { kind: string; message?: { id: string } })
+      expect(frames.filter((f) => f.kind === 'message').length).toBeGreaterThanOrEqual(2)
+      expect(s.raw.join('\n')).toContain(mine.ids.visitorChat[0] as string)
+      expect(theirs.secrets.filter((x) => s.raw.some((m) => m.includes(x)))).toEqual([])
+    })
 
     it("internal routes with my tenant's tokens and without the secret → denied", async () => {
       const mine = me(tt)

@@ -5,8 +5,8 @@
  * be aimed at the other's token.
  */
 
-import { randomUUID } from 'node:crypto'
-import { eq } from 'drizzle-orm'
+import crypto, { randomUUID } from 'node:crypto'
+import { and, eq } from 'drizzle-orm'
 import { schema } from '../db/index.ts'
 import {
   acceptChat,
@@ -22,6 +22,55 @@ import { auth, type Fixture, makeFixture } from './fixture.ts'
 
 /** A WebM header (EBML magic) with some bytes: what the recording upload accepts. */
 export const WEBM = Buffer.concat([Buffer.from([0x1a, 0x45, 0xdf, 0xa3]), Buffer.alloc(512, 7)])
+
+/** A PNG's first bytes and a little more: what a visitor's image upload must start with. */
+export const PNG = Buffer.concat([
+  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+  Buffer.alloc(256, 3),
+])
+
+/** A website visitor of `slug` with a chat holding a text and an image (the widget's API). */
+async function seedVisitor(f: Fixture, slug: string, tenantId: string) {
+  // "other" has no website chat in the fixture: connect it (demo's comes with the seed).
+  const [web] = await f.db.orm
+    .select()
+    .from(schema.channels)
+    .where(and(eq(schema.channels.tenantId, tenantId), eq(schema.channels.kind, 'webchat')))
+  if (!web)
+    await f.db.orm
+      .insert(schema.channels)
+      .values({ tenantId, kind: 'webchat', name: 'Site chat', connected: true })
+  const s = await f.app.inject({
+    method: 'POST',
+    url: '/api/visitor/session',
+    payload: { tenant: slug, page: { url: `https://${slug}.example/?utm_source=isolation`, referrer: null } },
+  })
+  if (s.statusCode !== 200) throw new Error(`visitor session for ${slug}: ${s.statusCode} ${s.body}`)
+  const { token, visitorId } = s.json() as { token: string; visitorId: string }
+  const up = await f.app.inject({
+    method: 'POST',
+    url: '/api/visitor/files?name=photo.png',
+    headers: { ...auth(token), 'content-type': 'image/png' },
+    payload: Buffer.concat([PNG, Buffer.from(slug)]),
+  })
+  if (up.statusCode !== 200) throw new Error(`visitor upload for ${slug}: ${up.statusCode} ${up.body}`)
+  const fileId = (up.json() as { file: { id: string } }).file.id
+  let chatId = ''
+  for (const payload of [
+    { clientMsgId: crypto.randomUUID(), text: `hello from ${slug}` },
+    { clientMsgId: crypto.randomUUID(), text: '', fileId },
+  ]) {
+    const m = await f.app.inject({
+      method: 'POST',
+      url: '/api/visitor/messages',
+      headers: auth(token),
+      payload,
+    })
+    if (m.statusCode !== 200) throw new Error(`visitor message for ${slug}: ${m.statusCode} ${m.body}`)
+    chatId = (m.json() as { chat: { id: string } }).chat.id
+  }
+  return { token, visitorId, fileId, chatId }
+}
 
 /** Ids of one tenant's rows, by kind (the kinds a route parameter can name). */
 export interface TenantIds {
@@ -46,6 +95,10 @@ export interface TenantIds {
   /** The admin's personal template. */
   personalTemplate: string[]
   sharedTemplate: string[]
+  /** The website visitor's chat, the file he sent in it, and his visitor id (issue 7 §2). */
+  visitorChat: string[]
+  visitorFile: string[]
+  visitor: string[]
 }
 
 export interface SeededTenant {
@@ -54,6 +107,8 @@ export interface SeededTenant {
   /** An admin's and an operator's live tokens. */
   admin: string
   operator: string
+  /** A website visitor's token (he has a chat with a message and a file). */
+  visitor: string
   ids: TenantIds
   /** Strings that identify this tenant's data (ids, names, logins, numbers): none may reach the other. */
   secrets: string[]
@@ -106,12 +161,6 @@ async function seedCalls(f: Fixture, tenantId: string, callerId: string, tag: st
     .returning({ id: schema.calls.id, sipCallId: schema.calls.sipCallId, missed: schema.calls.missed })
   return rows
 }
-
-/** A PNG header with some bytes: what the chat uploads accept as `x.png`. */
-export const PNG = Buffer.concat([
-  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-  Buffer.alloc(64, 3),
-])
 
 /** Chats, a file and templates of a tenant, made through the domain like the widget and the app do. */
 async function seedChats(
@@ -176,6 +225,7 @@ async function collect(f: Fixture, slug: string, admin: string, operator: string
   const [t] = await orm.select().from(schema.tenants).where(eq(schema.tenants.slug, slug))
   if (!t) throw new Error(`no tenant ${slug}`)
   const tenantId = t.id
+  const visitor = await seedVisitor(f, slug, tenantId)
   const emps = await orm.select().from(schema.employees).where(eq(schema.employees.tenantId, tenantId))
   const caller = emps.find((e) => e.role === 'admin') ?? emps[0]
   if (!caller) throw new Error(`tenant ${slug} has no employee`)
@@ -213,6 +263,9 @@ async function collect(f: Fixture, slug: string, admin: string, operator: string
     session: sessions.map((s) => s.id),
     sipCallId: calls.map((c) => c.sipCallId),
     ...chatIds,
+    visitorChat: [visitor.chatId],
+    visitorFile: [visitor.fileId],
+    visitor: [visitor.visitorId],
   }
   const secrets = [
     ...Object.values(ids).flat(),
@@ -226,7 +279,7 @@ async function collect(f: Fixture, slug: string, admin: string, operator: string
     `Мой шаблон ${slug}`,
     `Общий шаблон ${slug}`,
   ]
-  return { slug, tenantId, admin, operator, ids, secrets }
+  return { slug, tenantId, admin, operator, visitor: visitor.token, ids, secrets }
 }
 
 /**
@@ -234,7 +287,11 @@ async function collect(f: Fixture, slug: string, admin: string, operator: string
  * admin and operator sessions in both. "other" gets seats for two so both of its sessions can exist.
  */
 export async function makeTwoTenants(target: Target, opts: { dist?: boolean } = {}): Promise<TwoTenants> {
-  const f = await makeFixture(target, opts)
+  // The matrix and the fuzzer send thousands of visitor requests from a few addresses: limits off.
+  const f = await makeFixture(target, {
+    ...opts,
+    visitorLimits: { perToken: 1e9, perAddress: 1e9, sessionsPerAddress: 1e9 },
+  })
   await f.db.orm.update(schema.tenants).set({ seats: 5 }).where(eq(schema.tenants.slug, 'other'))
   const aAdmin = (await f.login('admin@demo')).token
   const aOp = (await f.login('op1@demo')).token

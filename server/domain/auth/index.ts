@@ -1,5 +1,5 @@
 /** Accounts (SPEC A1, A2): passwords, tokens, sessions, login throttling. */
-export { loadMe, type SipConfig, sipSettings } from './me.ts'
+export { loadMe, type MintSip } from './me.ts'
 export { hashPassword, passwordVerifications, verifyPassword } from './password.ts'
 export { FailureLimiter } from './rate-limit.ts'
 export {

@@ -3,14 +3,14 @@ import { and, eq } from 'drizzle-orm'
 import type { Me, SipSettings } from '../../../contract/api.ts'
 import { type Queryable, schema } from '../../db/index.ts'
 import { AppError } from '../../errors.ts'
-import { domainCredentials, SIP_CREDENTIAL_TTL_S } from '../../sip/credentials.ts'
 
 const { employees, tenants } = schema
 
-export interface SipConfig {
-  secret: string
-  wsUrl: string
-}
+/**
+ * Mints the employee's SIP settings (server/sip: ephemeral credentials), or null when the tenant has
+ * no softphone. Given to the domain by the edge, which holds the SIP secret.
+ */
+export type MintSip = (me: Me, sipDomain: string) => SipSettings | null
 
 /** Loads Me plus what SIP settings need; E_AUTH_REQUIRED if the employee is gone. */
 export async function loadMe(
@@ -38,20 +38,5 @@ export async function loadMe(
       features: t.features,
     },
     sipDomain: t.sipDomain,
-  }
-}
-
-/** Fresh ephemeral SIP settings, or null when the tenant has no softphone (SPEC A5). */
-export function sipSettings(me: Me, sipDomain: string, sip: SipConfig, now = Date.now()): SipSettings | null {
-  if (!me.features.softphone) return null
-  const expiresAtS = Math.floor(now / 1000) + SIP_CREDENTIAL_TTL_S
-  const { username, password } = domainCredentials(sip.secret, me.extension, sipDomain, expiresAtS)
-  return {
-    wsUrl: sip.wsUrl,
-    aor: `sip:${me.extension}@${sipDomain}`,
-    domain: sipDomain,
-    username,
-    password,
-    expiresAt: new Date(expiresAtS * 1000).toISOString(),
   }
 }

@@ -3,7 +3,7 @@ import { and, desc, eq, gt, isNull, ne, sql } from 'drizzle-orm'
 import type { LoginResponse, Role, SessionInfo } from '../../../contract/api.ts'
 import { type Db, EVENTS_CHANNEL, type Queryable, schema } from '../../db/index.ts'
 import { AppError } from '../../errors.ts'
-import { loadMe, type SipConfig, sipSettings } from './me.ts'
+import { loadMe, type MintSip } from './me.ts'
 import { dummyHash, verifyPassword } from './password.ts'
 import type { LoginThrottle } from './throttle.ts'
 import { hashToken, newToken, SESSION_TTL_MS } from './tokens.ts'
@@ -38,7 +38,7 @@ export interface LoginInput {
  */
 export async function login(
   db: Db,
-  deps: { throttle: LoginThrottle; sip: SipConfig },
+  deps: { throttle: LoginThrottle; mintSip: MintSip },
   input: LoginInput,
 ): Promise<LoginResponse> {
   const loginName = input.login.toLowerCase()
@@ -79,7 +79,7 @@ export async function login(
     })
   })
   const { me, sipDomain } = await loadMe(db.orm, emp.tenantId, emp.id)
-  return { token, me, sip: sipSettings(me, sipDomain, deps.sip) }
+  return { token, me, sip: deps.mintSip(me, sipDomain) }
 }
 
 /** Resolves a bearer token to a live session, extending it (sliding expiry, written at most once a minute). */

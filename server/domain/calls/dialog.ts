@@ -1,14 +1,14 @@
 /**
- * POST /internal/sip/dialog (pbx/README.md): Kamailio's dialog reports turn into the call record —
- * answered (by whom), ended (duration), failed (the SIP final code; a client nobody answered is a
- * missed call, C9) — and into C2 busy state. Reports are idempotent: a repeated or late one changes
- * nothing that is already final.
+ * POST /internal/sip/dialog (pbx/README.md): Kamailio's dialog reports, read by server/sip into plain
+ * values (DialogReport), turn into the call record — answered (by whom), ended (duration), failed
+ * (the SIP final code; a client nobody answered is a missed call, C9) — and into C2 busy state.
+ * Reports are idempotent: a repeated or late one changes nothing that is already final.
  */
 import { and, eq } from 'drizzle-orm'
-import type { SipDialogBody } from '../../../contract/calls.ts'
 import { type Db, schema, type Tx } from '../../db/index.ts'
-import { GATEWAY_USER, GUEST_PREFIX, parseSipUri } from '../../sip/index.ts'
+import { GATEWAY_USER, GUEST_PREFIX } from './callers.ts'
 import { callBySipId, handleMissed, publishBusy, publishCall, publishRinging, reasonFor } from './records.ts'
+import type { LineAddress } from './route.ts'
 import { tenantByDomain } from './snapshot.ts'
 import type { CallRow } from './views.ts'
 
@@ -16,12 +16,24 @@ const { calls, employees } = schema
 
 export type DialogOutcome = 'applied' | 'ignored' | 'unknown_tenant'
 
+/** One dialog event of a call, as server/sip read Kamailio's report. */
+export interface DialogReport {
+  event: 'start' | 'answer' | 'end' | 'failed'
+  callId: string
+  /** The dialog's From and To; null when not a SIP address. */
+  from: LineAddress | null
+  to: LineAddress | null
+  /** `answer`: the line that answered (null when unknown). */
+  answeredBy: LineAddress | null
+  /** `failed`: the SIP final code. */
+  code?: number
+}
+
 /** Applies one dialog report. */
-export async function applyDialog(db: Db, body: SipDialogBody, now = new Date()): Promise<DialogOutcome> {
-  const from = parseSipUri(body.from)
-  const to = parseSipUri(body.to)
+export async function applyDialog(db: Db, body: DialogReport, now = new Date()): Promise<DialogOutcome> {
+  const { from, to } = body
   const tenant =
-    (from && (await tenantByDomain(db.orm, from.host))) || (to && (await tenantByDomain(db.orm, to.host)))
+    (from && (await tenantByDomain(db.orm, from.domain))) || (to && (await tenantByDomain(db.orm, to.domain)))
   if (!tenant) return 'unknown_tenant'
   return db.orm.transaction(async (tx) => {
     let row = await callBySipId(tx, tenant.id, body.callId)
@@ -82,9 +94,9 @@ async function fallbackRecord(
   return got
 }
 
-async function answer(tx: Tx, row: CallRow, body: SipDialogBody, now: Date): Promise<DialogOutcome> {
+async function answer(tx: Tx, row: CallRow, body: DialogReport, now: Date): Promise<DialogOutcome> {
   if (row.state !== 'ringing') return 'ignored'
-  const who = parseSipUri(body.answeredBy)
+  const who = body.answeredBy
   let answeredBy = who ? await employeeByExt(tx, row.tenantId, who.user) : null
   // Forwarded to a mobile (S1): the gateway answered for the one employee it was ringing.
   if (!answeredBy && who?.user === GATEWAY_USER && row.plan?.gatewayFor?.length === 1) {

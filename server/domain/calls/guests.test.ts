@@ -6,9 +6,10 @@ import { and, eq, like } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CallView } from '../../../contract/calls.ts'
 import { schema } from '../../db/index.ts'
-import { GUEST_LIMITS, GUEST_TTL_S, sourceAddress } from '../../sip/index.ts'
 import { targets } from '../../test/dbs.ts'
 import { auth, type Fixture, makeFixture } from '../../test/fixture.ts'
+import { GUEST_TTL_S } from './callers.ts'
+import { GUEST_LIMITS } from './guest-limits.ts'
 import { kamailio, SALES_VN } from './testkit.ts'
 
 describe.each(targets)('guest lines on $name', (target) => {
@@ -129,12 +130,5 @@ describe.each(targets)('guest lines on $name', (target) => {
     const limited = rest.filter((r) => r.statusCode === 429)
     expect(limited).toHaveLength(2)
     expect(limited[0]?.json()).toMatchObject({ error: { code: 'E_RATE_LIMITED' } })
-  })
-
-  it('sourceAddress reads Kamailio\'s "$si:$sp"', () => {
-    expect(sourceAddress('198.51.100.7:5060')).toBe('198.51.100.7')
-    expect(sourceAddress('[2001:db8::1]:5060')).toBe('2001:db8::1')
-    expect(sourceAddress('2001:db8::1:5060')).toBe('2001:db8::1')
-    expect(sourceAddress('')).toBe('')
   })
 })

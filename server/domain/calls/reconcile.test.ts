@@ -1,6 +1,5 @@
 /** The reconciliation decision (issue 6 §5): which open call records Kamailio has lost. */
 import { describe, expect, it } from 'vitest'
-import { liveCallIds } from '../../sip/index.ts'
 import { lostRecords } from './reconcile.ts'
 
 const now = new Date('2026-11-29T10:00:00Z')
@@ -23,24 +22,5 @@ describe('lostRecords', () => {
 
   it('a live dialog protects its record whatever its age', () => {
     expect(lostRecords([rec('long-call', 3 * 3600_000)], new Set(['long-call']), now, 0)).toEqual([])
-  })
-})
-
-describe('liveCallIds (dlg.list)', () => {
-  it('takes the Call-IDs of dialogs not yet deleted', () => {
-    const list = [
-      { 'call-id': 'a', state: 1 },
-      { 'call-id': 'b', state: 4 },
-      { 'call-id': 'c', state: 5 },
-    ]
-    expect(liveCallIds(list)).toEqual(new Set(['a', 'b']))
-  })
-
-  it('an empty table (no result) is no dialogs; anything else malformed is "unknown" (null), never empty', () => {
-    expect(liveCallIds(undefined)).toEqual(new Set())
-    expect(liveCallIds([])).toEqual(new Set())
-    expect(liveCallIds({ error: 'x' })).toBeNull()
-    expect(liveCallIds([{ state: 4 }])).toBeNull()
-    expect(liveCallIds(['a'])).toBeNull()
   })
 })

@@ -1,20 +1,13 @@
 /**
- * POST /internal/sip/route (pbx/README.md): where a new INVITE goes. Finds the tenant by SIP domain,
- * says who is calling (employee, demo-site guest, the gateway = phone network), recognises transfer
- * legs (Referred-By, RFC 3892; Replaces, RFC 3891), asks server/domain/routing, keeps the hunt plan
- * for the failure_route, and writes the call record. Every answer is a SIP reply or a relay.
+ * POST /internal/sip/route (pbx/README.md): where a new INVITE goes. server/sip reads Kamailio's
+ * report (URIs, headers, source address) into plain values (RouteRequest); here the tenant is found
+ * by its domain, the caller named (employee, demo-site guest, the gateway = phone network), transfer
+ * legs recognised (Referred-By, RFC 3892; Replaces, RFC 3891), server/domain/routing asked, the hunt
+ * plan kept for the failure_route, and the call record written. Every answer is a SIP reply or a relay.
  */
 import { and, desc, eq, getTableColumns, gt, isNull, or, sql } from 'drizzle-orm'
-import type { SipRouteAnswer, SipRouteBody } from '../../../contract/calls.ts'
+import type { SipRouteAnswer } from '../../../contract/calls.ts'
 import { type Db, schema, type Tx } from '../../db/index.ts'
-import {
-  GATEWAY_USER,
-  GUEST_PREFIX,
-  guestHit,
-  parseSipUri,
-  replacesCallId,
-  sourceAddress,
-} from '../../sip/index.ts'
 import {
   type Dialled,
   normalizeNumber,
@@ -24,6 +17,8 @@ import {
   routeCall,
   type Target,
 } from '../routing/index.ts'
+import { GATEWAY_USER, GUEST_PREFIX } from './callers.ts'
+import { guestHit } from './guest-limits.ts'
 import { callBySipId, contactByDigits, digitsOf, publishCall, publishRinging, reasonFor } from './records.ts'
 import { type Loaded, loadRouting } from './snapshot.ts'
 import { type CallRow, viewOf } from './views.ts'
@@ -40,26 +35,57 @@ type Caller =
   | { kind: 'guest'; user: string }
   | { kind: 'gateway'; user: string }
 
+/** A line's user and (lower-case) domain, as server/sip read them from a SIP URI. */
+export interface LineAddress {
+  user: string
+  domain: string
+}
+
+/** A new INVITE, or the failure_route asking for the next set, as server/sip read Kamailio's report. */
+export interface RouteRequest {
+  callId: string
+  /** The domain Kamailio routed the INVITE in. */
+  domain: string
+  /** The caller (From): the user and domain auth_ephemeral checked. */
+  from: LineAddress
+  /** The caller's display name unquoted: the client's number, for a guest what the visitor typed. */
+  fromName: string
+  /** The user of the R-URI: what was dialled (or a device's contact user, see `toDevice`). */
+  dialled: string
+  /** The R-URI is a registered contact (a device), not an AOR: `to` then says whose line it is. */
+  toDevice: boolean
+  /** The To header; null when it is not a SIP address. */
+  to: LineAddress | null
+  /** The referrer of a transferee's INVITE (blind transfer); null without one or when unreadable. */
+  referredBy: LineAddress | null
+  /** An attended transfer: the Call-ID of the call it replaces (null when unreadable); absent otherwise. */
+  replaces?: { callId: string | null }
+  /** The client address the INVITE came from (no port); '' when unknown. */
+  sourceAddress: string
+  /** failure_route: the number of the target set that just failed (1 = the first). */
+  attempt?: number
+  /** failure_route: the final code of that set (408 = ring timeout). */
+  lastCode?: number
+}
+
 const reject = (code: number, reason: string): SipRouteAnswer => ({ action: 'reject', code, reason })
 
 /** Decides one route request; writes the call record and its events. */
-export async function routeInvite(db: Db, body: SipRouteBody, now = new Date()): Promise<SipRouteAnswer> {
-  const from = parseSipUri(body.from)
-  const ruri = parseSipUri(body.ruri)
-  if (!from || !ruri) return reject(400, 'Bad URI')
-  // A contact's host is the browser's made-up one (RFC 7118 §5): the tenant is then the caller's.
-  const toContact = /;alias=/i.test(body.ruri)
+export async function routeInvite(db: Db, body: RouteRequest, now = new Date()): Promise<SipRouteAnswer> {
+  const { from } = body
+  // A device's contact has the browser's made-up host (RFC 7118 §5): the tenant is then the caller's.
+  const toContact = body.toDevice
   // Tenant, snapshot and "is this guest line live" in one statement, outside the transaction: under
   // READ COMMITTED a transaction's reads see no steadier picture than this, and the writes below are
   // guarded on their own (call row FOR UPDATE, round-robin cursor compare-and-set).
   const guestUser = body.attempt === undefined && from.user.startsWith(GUEST_PREFIX) ? from.user : null
   // This call's own ringing (a repeated INVITE, the hunt's previous set) does not make anyone unavailable to it.
-  const domain = toContact ? from.host : body.domain
+  const domain = toContact ? from.domain : body.domain
   const got = await loadRouting(db.orm, { domain }, now, guestUser, body.callId)
   if (!got) return reject(404, 'Unknown domain')
   const loaded = got.loaded
   // The From domain is what auth_ephemeral checked; it must be the dialled tenant's.
-  if (from.host !== loaded.tenant.sipDomain) return reject(403, 'Foreign domain')
+  if (from.domain !== loaded.tenant.sipDomain) return reject(403, 'Foreign domain')
   if (body.attempt !== undefined) return db.orm.transaction((tx) => nextSet(tx, loaded, body, now))
   const caller = whoCalls(loaded, from.user, got.guest)
   if (!caller) return reject(403, 'Unknown caller')
@@ -68,11 +94,11 @@ export async function routeInvite(db: Db, body: SipRouteBody, now = new Date()):
     // An INVITE to a registered contact rather than an AOR without Replaces gets no direct path: the
     // contact's owner is not known here, so it is routed like any INVITE to the AOR in its To header
     // (S1 statuses, C2 busy, this tenant only) and Kamailio rings that AOR's contacts.
-    let dialled = ruri.user
+    let dialled = body.dialled
     if (toContact) {
       if (caller.kind !== 'employee') return reject(403, 'Only virtual numbers')
-      const to = parseSipUri(body.to)
-      if (!to || to.host !== loaded.tenant.sipDomain || !to.user) return reject(404, 'Not Found')
+      const to = body.to
+      if (!to || to.domain !== loaded.tenant.sipDomain || !to.user) return reject(404, 'Not Found')
       dialled = to.user
     }
     const original = body.referredBy ? await transferredFrom(tx, loaded, body.referredBy, caller, now) : null
@@ -81,9 +107,8 @@ export async function routeInvite(db: Db, body: SipRouteBody, now = new Date()):
 }
 
 /** Counts a guest's INVITE against its line and its address (both are counted, even when one is over). */
-async function guestCallAllowed(tx: Tx, user: string, source: string, now: Date): Promise<boolean> {
+async function guestCallAllowed(tx: Tx, user: string, address: string, now: Date): Promise<boolean> {
   const line = await guestHit(tx, 'callsPerLine', user, now)
-  const address = sourceAddress(source)
   const fromAddress = address ? await guestHit(tx, 'callsPerAddress', address, now) : true
   return line && fromAddress
 }
@@ -101,10 +126,9 @@ function whoCalls(l: Loaded, user: string, liveGuest: boolean): Caller | null {
  * The call a transferee was in (blind transfer, RFC 5589 §6): the referrer took part in it and the
  * transferee was its caller (or, for a call we placed to the phone network, its callee).
  */
-async function transferredFrom(tx: Tx, l: Loaded, referredBy: string, caller: Caller, now: Date) {
-  const ref = parseSipUri(referredBy)
+async function transferredFrom(tx: Tx, l: Loaded, ref: LineAddress, caller: Caller, now: Date) {
   const referrer =
-    ref && ref.host === l.tenant.sipDomain && l.snapshot.employees.find((e) => e.extension === ref.user)
+    ref.domain === l.tenant.sipDomain && l.snapshot.employees.find((e) => e.extension === ref.user)
   if (!referrer) return null
   const since = new Date(now.getTime() - TRANSFER_WINDOW_MS).toISOString()
   const transferee =
@@ -139,12 +163,16 @@ interface FirstSetInput {
   original: { row: CallRow; referrer: { id: string; extension: string } } | null
 }
 
-async function firstSet(tx: Tx, l: Loaded, body: SipRouteBody, input: FirstSetInput, now: Date) {
+async function firstSet(tx: Tx, l: Loaded, body: RouteRequest, input: FirstSetInput, now: Date) {
   const { caller, dialled, original } = input
   // Issue 6 §4: a public guest line must not flood the company with calls (and missed calls). Every
   // guest INVITE counts except a believable transfer leg (the operator's REFER, not the guest, placed
   // it); one refused is not recorded at all.
-  if (caller.kind === 'guest' && !original && !(await guestCallAllowed(tx, caller.user, body.source, now))) {
+  if (
+    caller.kind === 'guest' &&
+    !original &&
+    !(await guestCallAllowed(tx, caller.user, body.sourceAddress, now))
+  ) {
     return reject(403, 'Too many calls')
   }
   // C5/C7: a transfer leg is placed by the transferor — their outgoing right, the target's incoming rules.
@@ -176,10 +204,10 @@ async function firstSet(tx: Tx, l: Loaded, body: SipRouteBody, input: FirstSetIn
       : decision.dialled.kind === 'external'
         ? 'out'
         : 'internal'
-  // The From display-name (RFC 3261 §20.20) carries the client's number, quoted as Kamailio's $fn keeps it.
-  // From the phone network it is the network's caller ID; from a demo-site guest it is whatever the
-  // visitor typed (issue 6 §4): kept as "given by the visitor" and never matched to a contact.
-  const clientNumber = normalizeNumber(body.fromName.replace(/^\s*"|"\s*$/g, '')) ?? ''
+  // The caller's display name carries the client's number. From the phone network it is the network's
+  // caller ID; from a demo-site guest it is whatever the visitor typed (issue 6 §4): kept as "given by
+  // the visitor" and never matched to a contact.
+  const clientNumber = normalizeNumber(body.fromName) ?? ''
   const fromNumber = caller.kind === 'employee' ? caller.user : clientNumber || caller.user
   const given = original ? original.row.peerGiven : caller.kind === 'guest' && clientNumber !== ''
   const toNumber = dialledNumber(l, decision.dialled, dialled)
@@ -313,8 +341,7 @@ function relay(l: Loaded, targets: Target[], plan: CallPlan): SipRouteAnswer {
       uris.push(t.uri)
       continue
     }
-    const number = parseSipUri(t.uri)?.user
-    if (number) dial.push(number)
+    if (t.number) dial.push(t.number)
     uris.push(l.snapshot.gatewayUri)
   }
   return {
@@ -332,7 +359,7 @@ function ringingIds(targets: Target[]): string[] {
 }
 
 /** failure_route: the set timed out or declined — ring the next members still able to take it (C2, S1). */
-async function nextSet(tx: Tx, l: Loaded, body: SipRouteBody, _now: Date): Promise<SipRouteAnswer> {
+async function nextSet(tx: Tx, l: Loaded, body: RouteRequest, _now: Date): Promise<SipRouteAnswer> {
   const row = await callBySipId(tx, l.tenant.id, body.callId)
   if (row?.state !== 'ringing' || !row.plan) return reject(480, 'No answer')
   const plan = { ...row.plan }
@@ -378,11 +405,11 @@ async function nextSet(tx: Tx, l: Loaded, body: SipRouteBody, _now: Date): Promi
 async function attended(
   tx: Tx,
   l: Loaded,
-  body: SipRouteBody,
+  body: RouteRequest,
   caller: Caller,
   now: Date,
 ): Promise<SipRouteAnswer> {
-  const replaced = replacesCallId(body.replaces)
+  const replaced = body.replaces?.callId
   const target = replaced ? await callBySipId(tx, l.tenant.id, replaced) : null
   if (!target || (target.state !== 'answered' && target.state !== 'ringing')) {
     return reject(481, 'Call Does Not Exist')
@@ -394,16 +421,10 @@ async function attended(
   const callee = l.snapshot.employees.find(
     (e) => calleeIds.includes(e.id) && e.id !== target.callerEmployeeId && e.registered,
   )
-  if (!callee || !/;alias=/i.test(body.ruri)) return reject(403, 'Not a transfer target')
-  const referrer = target.callerEmployeeId
+  if (!callee || !body.toDevice) return reject(403, 'Not a transfer target')
+  const referrer = l.snapshot.employees.find((e) => e.id === target.callerEmployeeId)
   const original = referrer
-    ? await transferredFrom(
-        tx,
-        l,
-        `sip:${l.snapshot.employees.find((e) => e.id === referrer)?.extension}@${l.tenant.sipDomain}`,
-        caller,
-        now,
-      )
+    ? await transferredFrom(tx, l, { user: referrer.extension, domain: l.tenant.sipDomain }, caller, now)
     : null
   // A guest or the phone network replaces a call only as the transferee of a call still in progress.
   if (!original && caller.kind !== 'employee') return reject(403, 'Not a transfer target')

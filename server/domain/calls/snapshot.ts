@@ -5,8 +5,8 @@
  */
 import { and, eq, gt, or, sql } from 'drizzle-orm'
 import { type Queryable, queryRows, schema } from '../../db/index.ts'
-import { GATEWAY_USER } from '../../sip/index.ts'
 import type { RoutingEmployee, RoutingGroup, RoutingSnapshot } from '../routing/index.ts'
+import { GATEWAY_USER } from './callers.ts'
 
 const { calls, tenants } = schema
 

@@ -24,7 +24,12 @@ export function reachEmployee(snapshot: RoutingSnapshot, e: RoutingEmployee): Re
     targets.push({ uri: `sip:${e.extension}@${snapshot.domain}`, employeeId: e.id, via: 'softphone' })
   }
   if (p.via.mobile && mobile) {
-    targets.push({ uri: gatewayTarget(snapshot.gatewayUri, mobile), employeeId: e.id, via: 'mobile' })
+    targets.push({
+      uri: gatewayTarget(snapshot.gatewayUri, mobile),
+      employeeId: e.id,
+      via: 'mobile',
+      number: mobile,
+    })
   }
   return targets.length > 0 ? { ok: true, targets } : { ok: false, why: 'offline' }
 }

@@ -62,7 +62,9 @@ export function routeCall(snapshot: RoutingSnapshot, request: RouteRequest): Rou
         dialled: { kind: 'external', number },
         sets: [
           {
-            targets: [{ uri: gatewayTarget(snapshot.gatewayUri, number), employeeId: null, via: 'external' }],
+            targets: [
+              { uri: gatewayTarget(snapshot.gatewayUri, number), employeeId: null, via: 'external', number },
+            ],
             timeoutSec: null,
           },
         ],

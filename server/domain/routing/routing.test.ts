@@ -286,7 +286,14 @@ describe('numbers', () => {
       dialled: { kind: 'external', number: '+79161234567' },
       sets: [
         {
-          targets: [{ uri: 'sip:+79161234567@gw.example.net:5060', employeeId: null, via: 'external' }],
+          targets: [
+            {
+              uri: 'sip:+79161234567@gw.example.net:5060',
+              employeeId: null,
+              via: 'external',
+              number: '+79161234567',
+            },
+          ],
           timeoutSec: null,
         },
       ],

@@ -67,6 +67,8 @@ export interface Target {
   /** null only for `external`. */
   employeeId: string | null
   via: TargetVia
+  /** `mobile` and `external`: the number (E.164) the phone network is to dial. */
+  number?: string
 }
 
 /** Targets rung together; the next set starts when this one times out (null = no own timeout). */

@@ -17,6 +17,7 @@ export {
   discardRefused,
   enqueue,
   type ItemOf,
+  itemsOfKey,
   type NewItem,
   newOutboxId,
   type OutboxItem,

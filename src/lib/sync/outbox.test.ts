@@ -4,9 +4,12 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { type FrontlineDb, openDb } from '../store/db.ts'
 import {
   CLAIM_LEASE_MS,
+  discardRefused,
   enqueue,
+  itemsOfKey,
   type OutboxKind,
   type OutboxRun,
+  retryItem,
   type SenderRegistry,
   type SendOutcome,
   startOutbox,
@@ -154,6 +157,7 @@ describe('outbox races (N3)', () => {
       expect.objectContaining({ id: 'a1', state: 'refused', lastError: 'HTTP 415', attempts: 1 }),
     ])
     expect(s.refused).toEqual(['a1'])
+    expect((await itemsOfKey(d, 'chat-a')).map((i) => i.id)).toEqual(['a1'])
   })
 
   it('a retry after 500 keeps the order within a key; other keys go on meanwhile', async () => {
@@ -165,6 +169,11 @@ describe('outbox races (N3)', () => {
     await r.idle()
     // m1 failed: m2 and m3 wait behind it; chat-2 is not held up.
     expect(s.attempts.slice().sort()).toEqual(['m1', 'x1'])
+    expect((await itemsOfKey(d, 'chat-1')).map((i) => [i.id, i.state])).toEqual([
+      ['m1', 'failed-retryable'],
+      ['m2', 'queued'],
+      ['m3', 'queued'],
+    ])
     const m1 = await d.outbox.get('m1')
     expect(m1).toMatchObject({ state: 'failed-retryable', attempts: 1, lastError: 'HTTP 500' })
     // Not due yet: a kick changes nothing.
@@ -176,6 +185,22 @@ describe('outbox races (N3)', () => {
     await r.idle()
     expect(s.attempts.filter((id) => id.startsWith('m'))).toEqual(['m1', 'm1', 'm2', 'm3'])
     expect(await d.outbox.count()).toBe(0)
+  })
+
+  it('the operator retries a refused item (sent once) or discards it; a waiting item cannot be discarded', async () => {
+    const s = server({ r1: [409], d1: [415], w1: [503] })
+    const d = tab(`o-${Math.random()}`)
+    await msg(d, 'r1', 'chat-r')
+    await msg(d, 'd1', 'chat-d')
+    await msg(d, 'w1', 'chat-w')
+    const r = start(d, s.senders)
+    await r.idle()
+    expect(await discardRefused(d, 'w1')).toBe(false)
+    expect(await discardRefused(d, 'd1')).toBe(true)
+    await retryItem(d, 'r1')
+    await r.idle()
+    expect(s.attempts.filter((id) => id === 'r1')).toEqual(['r1', 'r1'])
+    expect((await d.outbox.toArray()).map((i) => [i.id, i.state])).toEqual([['w1', 'failed-retryable']])
   })
 
   it('an id is made once: enqueueing the same id again keeps the first item', async () => {

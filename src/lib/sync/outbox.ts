@@ -105,6 +105,11 @@ export async function enqueue<K extends OutboxKind>(db: FrontlineDb, item: NewIt
   return stored
 }
 
+/** The items of one key still in the outbox, in the order they were composed (for a screen's live query). */
+export function itemsOfKey(db: FrontlineDb, key: string): Promise<OutboxItem[]> {
+  return db.outbox.where('[key+seq]').between([key, Dexie.minKey], [key, Dexie.maxKey]).toArray()
+}
+
 /** The operator asks to try a refused or waiting item again now. */
 export async function retryItem(db: FrontlineDb, id: string): Promise<void> {
   await transition(db, id, { type: 'retry' }, { attempts: 0, nextAt: 0, lastError: null })

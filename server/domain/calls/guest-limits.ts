@@ -4,7 +4,7 @@
  * hit, one atomic upsert per hit), so every server instance shares them and a burst sent at once
  * cannot slip through between a read and a write, nor get twice the limit across a clock edge.
  */
-import { countHits, dropExpired, type Queryable } from '../db/index.ts'
+import { countHits, dropExpired, type Queryable } from '../../db/index.ts'
 
 /** The limits, as data: `max` hits per `windowS` seconds of the key. */
 export const GUEST_LIMITS = {
@@ -12,7 +12,7 @@ export const GUEST_LIMITS = {
   linesPerAddress: { max: 30, windowS: 10 * 60 },
   /** Calls of one guest line: it lives GUEST_TTL_S, so in practice over its whole life. */
   callsPerLine: { max: 3, windowS: 24 * 60 * 60 },
-  /** Guest calls per client address (Kamailio's source address of the INVITE). */
+  /** Guest calls per client address (the INVITE's source address, as server/sip reads it). */
   callsPerAddress: { max: 30, windowS: 10 * 60 },
 } as const
 
@@ -34,13 +34,4 @@ export async function guestHit(
 export async function dropOldGuestHits(q: Queryable, now = new Date()): Promise<void> {
   const longest = Math.max(...Object.values(GUEST_LIMITS).map((l) => l.windowS))
   await dropExpired(q, 'guest_rate_hits', longest, now)
-}
-
-/** The address part of Kamailio's `$si:$sp` (IPv4 `a.b.c.d:port`, IPv6 `[…]:port` or bare `…:port`). */
-export function sourceAddress(source: string): string {
-  const s = source.trim()
-  const bracket = /^\[([^\]]+)\](?::\d+)?$/.exec(s)
-  if (bracket?.[1]) return bracket[1]
-  const i = s.lastIndexOf(':')
-  return i > 0 && /^\d+$/.test(s.slice(i + 1)) ? s.slice(0, i) : s
 }

@@ -1,6 +1,6 @@
 /** Guest limits count in a window that starts at a key's first hit (issue 6 review), not at a clock edge. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type TestDb, targets } from '../test/dbs.ts'
+import { type TestDb, targets } from '../../test/dbs.ts'
 import { GUEST_LIMITS, guestHit } from './guest-limits.ts'
 
 describe.each(targets)('guest limit windows on $name', (target) => {

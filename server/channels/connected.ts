@@ -1,0 +1,36 @@
+/** Channels are connected per tenant (the `channels` table): a channel that is off takes nothing in. */
+import { and, eq } from 'drizzle-orm'
+import type { ChannelKind } from '../../contract/chats.ts'
+import { type Queryable, schema } from '../db/index.ts'
+import { AppError } from '../errors.ts'
+
+const { channels, tenants } = schema
+
+export interface ConnectedChannel {
+  id: string
+  tenantId: string
+  tenantName: string
+  kind: ChannelKind
+  name: string
+  config: Record<string, unknown>
+}
+
+/** The tenant (by slug) and its connected channel of `kind`; E_NOT_FOUND / E_CHANNEL_OFF otherwise. */
+export async function connectedChannel(
+  q: Queryable,
+  tenant: { slug: string } | { id: string },
+  kind: ChannelKind,
+): Promise<ConnectedChannel> {
+  const [t] = await q
+    .select({ id: tenants.id, name: tenants.name })
+    .from(tenants)
+    .where('slug' in tenant ? eq(tenants.slug, tenant.slug) : eq(tenants.id, tenant.id))
+  if (!t) throw new AppError('E_NOT_FOUND')
+  const [c] = await q
+    .select()
+    .from(channels)
+    .where(and(eq(channels.tenantId, t.id), eq(channels.kind, kind), eq(channels.connected, true)))
+    .limit(1)
+  if (!c) throw new AppError('E_CHANNEL_OFF')
+  return { id: c.id, tenantId: t.id, tenantName: t.name, kind, name: c.name, config: c.config }
+}

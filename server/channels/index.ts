@@ -1,0 +1,50 @@
+/**
+ * Channels (SPEC T1): how clients' messages come in and operators' go out, one adapter per channel
+ * (adapter.ts). Website chat is the first; the door wires it into the app.
+ */
+import { and, eq } from 'drizzle-orm'
+import type { FastifyInstance } from 'fastify'
+import { schema } from '../db/index.ts'
+import type { FileStore } from '../files/index.ts'
+import type { AppDeps } from '../http/context.ts'
+import { OutboundDispatcher } from './outbound.ts'
+import { type VisitorLimits, webchatRoutes } from './webchat/http.ts'
+import { WebchatAdapter } from './webchat/sockets.ts'
+import { visitorWsRoutes } from './webchat/ws.ts'
+
+export { type ChannelAdapter, capabilitiesOf, type Outbound } from './adapter.ts'
+export { connectedChannel } from './connected.ts'
+export { OutboundDispatcher } from './outbound.ts'
+export { signVisitorToken, VISITOR_TOKEN_TTL_S, verifyVisitorToken } from './visitor-token.ts'
+export { createVisitor, requestInfoOf, visitorByToken } from './visitors.ts'
+export { VISITOR_LIMITS, type VisitorLimits } from './webchat/http.ts'
+export { WebchatAdapter } from './webchat/sockets.ts'
+
+/** Registers the channels' routes and their outbound delivery (started with the app, stopped with it). */
+export async function channelRoutes(
+  app: FastifyInstance,
+  deps: AppDeps,
+  opts: {
+    files: FileStore
+    visitorLimits?: Partial<VisitorLimits> | undefined
+    maxBytes?: number | undefined
+  },
+): Promise<{ webchat: WebchatAdapter }> {
+  const webchat = new WebchatAdapter()
+  const onError = (e: unknown) => app.log.error({ err: e }, 'channels: outbound delivery failed')
+  const dispatcher = new OutboundDispatcher(async (tenantId, chatId) => {
+    const [row] = await deps.db.orm
+      .select({ channel: schema.chats.channel })
+      .from(schema.chats)
+      .where(and(eq(schema.chats.tenantId, tenantId), eq(schema.chats.id, chatId)))
+    return row?.channel ?? null
+  }, onError)
+  dispatcher.register(webchat)
+  // Outbound delivery is a listener of the event spine (server/events/spine.ts): after commit, once
+  // per event, each tenant's in seq order, on every instance.
+  const off = deps.hub.spine.on((event, tenantId) => dispatcher.handle(tenantId, event))
+  app.addHook('onClose', async () => off())
+  await webchatRoutes(app, deps, { files: opts.files, limits: opts.visitorLimits, maxBytes: opts.maxBytes })
+  visitorWsRoutes(app, deps, webchat)
+  return { webchat }
+}

@@ -1,0 +1,358 @@
+/**
+ * Issue 7 §2: the visitor API end to end on the app — sessions and tokens, his own chat only, bad input
+ * kept inert or refused with a code, a flood refused for the flooder alone, and an operator's reply
+ * reaching the visitor's socket live.
+ */
+import crypto from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
+import { and, eq } from 'drizzle-orm'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type WebSocket from 'ws'
+import type {
+  VisitorSendResponse,
+  VisitorServerFrame,
+  VisitorSessionResponse,
+} from '../../../contract/visitor.ts'
+import { schema } from '../../db/index.ts'
+import { acceptChat, completeChat, sendOperatorMessage } from '../../domain/chats/index.ts'
+import { targets } from '../../test/dbs.ts'
+import { auth, type Fixture, makeFixture } from '../../test/fixture.ts'
+import { signVisitorToken } from '../visitor-token.ts'
+
+const PNG = Buffer.concat([
+  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+  Buffer.alloc(64, 1),
+])
+const page = {
+  url: 'https://shop.example/chairs?utm_source=ya&utm_campaign=winter',
+  referrer: 'https://ya.ru/',
+}
+const LIMITS = { perToken: 20, perAddress: 1000, sessionsPerAddress: 1000 }
+
+describe.each(targets)('visitor API on $name', (target) => {
+  let f: Fixture
+  let demoId: string
+  let otherId: string
+  const session = async (body: Record<string, unknown> = {}, remoteAddress = '127.0.0.1') => {
+    const r = await f.app.inject({
+      method: 'POST',
+      url: '/api/visitor/session',
+      payload: { tenant: 'demo', page, ...body },
+      remoteAddress,
+    })
+    return r
+  }
+  const newVisitor = async (remoteAddress = '127.0.0.1') =>
+    (await session({}, remoteAddress)).json() as VisitorSessionResponse
+  const send = (token: string, payload: Record<string, unknown>, remoteAddress = '127.0.0.1') =>
+    f.app.inject({
+      method: 'POST',
+      url: '/api/visitor/messages',
+      headers: auth(token),
+      payload,
+      remoteAddress,
+    })
+  const upload = (token: string, name: string, body: Buffer, type = 'application/octet-stream') =>
+    f.app.inject({
+      method: 'POST',
+      url: `/api/visitor/files?name=${encodeURIComponent(name)}`,
+      headers: { ...auth(token), 'content-type': type },
+      payload: body,
+    })
+  const viewer = async (login: string) => {
+    const [e] = await f.db.orm.select().from(schema.employees).where(eq(schema.employees.login, login))
+    return { tenantId: e!.tenantId, employeeId: e!.id, role: e!.role }
+  }
+
+  beforeAll(async () => {
+    f = await makeFixture(target, { visitorLimits: LIMITS })
+    const [demo] = await f.db.orm.select().from(schema.tenants).where(eq(schema.tenants.slug, 'demo'))
+    demoId = demo!.id
+    otherId = f.otherTenantId
+  }, 120_000)
+  afterAll(() => f?.close())
+
+  it('a first session makes a visitor with T6 request info; his token renews, and is refused as forged, expired or of another tenant', async () => {
+    const s = await newVisitor()
+    expect(s.chat).toBeNull()
+    expect(s.messages).toEqual([])
+    const [row] = await f.db.orm.select().from(schema.visitors).where(eq(schema.visitors.id, s.visitorId))
+    expect(row?.tenantId).toBe(demoId)
+    expect(row?.requestInfo).toEqual({
+      landingPage: page.url,
+      referrer: page.referrer,
+      utm: { source: 'ya', campaign: 'winter' },
+    })
+    const again = await session({ token: s.token })
+    expect(again.statusCode).toBe(200)
+    expect((again.json() as VisitorSessionResponse).visitorId).toBe(s.visitorId)
+
+    const forged = signVisitorToken('not-the-key', { tenantId: demoId, visitorId: s.visitorId }).token
+    const expired = signVisitorToken(
+      f.secrets.visitorSecret,
+      { tenantId: demoId, visitorId: s.visitorId },
+      Date.now() - 200 * 24 * 3600 * 1000,
+    ).token
+    const otherTenant = signVisitorToken(f.secrets.visitorSecret, {
+      tenantId: otherId,
+      visitorId: s.visitorId,
+    }).token
+    const unknown = signVisitorToken(f.secrets.visitorSecret, {
+      tenantId: demoId,
+      visitorId: crypto.randomUUID(),
+    }).token
+    for (const token of [forged, expired, otherTenant, unknown, 'v1.x.y']) {
+      const r = await session({ token })
+      expect(r.statusCode, token).toBe(401)
+      expect(r.json().error.code).toBe('E_VISITOR_TOKEN')
+      const m = await send(token, { clientMsgId: crypto.randomUUID(), text: 'hi' })
+      expect(m.statusCode).toBe(401)
+      expect(m.json().error.code).toBe('E_VISITOR_TOKEN')
+    }
+    // An employee's token is no visitor token.
+    const op = await f.login('op1@demo')
+    expect((await send(op.token, { clientMsgId: crypto.randomUUID(), text: 'hi' })).statusCode).toBe(401)
+    // Unknown tenant 404; a tenant without website chat 409 E_CHANNEL_OFF.
+    expect((await session({ tenant: 'nobody' })).statusCode).toBe(404)
+    const off = await session({ tenant: 'other' })
+    expect(off.statusCode).toBe(409)
+    expect(off.json().error.code).toBe('E_CHANNEL_OFF')
+  })
+
+  it('HTML and script in name and text are stored and returned as the same inert text; a retry is the same message', async () => {
+    const s = await newVisitor()
+    const evil = '<img src=x onerror=alert(1)><script>alert(2)</script>'
+    const id = crypto.randomUUID()
+    const r = await send(s.token, { clientMsgId: id, text: evil, name: `<b>${evil}</b>` })
+    expect(r.statusCode).toBe(200)
+    expect(r.headers['content-type']).toMatch(/^application\/json/)
+    const first = r.json() as VisitorSendResponse
+    expect(first.message.text).toBe(evil)
+    expect(first.message.author).toBe('client')
+    expect(first.chat.state).toBe('new')
+    const retry = (await send(s.token, { clientMsgId: id, text: evil })).json() as VisitorSendResponse
+    expect(retry.message.id).toBe(first.message.id)
+    expect(retry.message.n).toBe(first.message.n)
+    const [chat] = await f.db.orm.select().from(schema.chats).where(eq(schema.chats.id, first.chat.id))
+    expect(chat?.clientName).toBe(`<b>${evil}</b>`)
+    expect(chat?.visitorId).toBe(s.visitorId)
+    const again = (await session({ token: s.token })).json() as VisitorSessionResponse
+    expect(again.chat?.id).toBe(first.chat.id)
+    expect(again.messages.map((m) => m.text)).toEqual([evil])
+  })
+
+  it('bad input → 400: NUL, lone surrogate, over-long text or name, empty message, unknown fields', async () => {
+    const s = await newVisitor()
+    const bad = [
+      { clientMsgId: crypto.randomUUID(), text: 'a\u0000b' },
+      { clientMsgId: crypto.randomUUID(), text: 'a\ud800b' },
+      { clientMsgId: crypto.randomUUID(), text: 'x'.repeat(10_001) },
+      { clientMsgId: crypto.randomUUID(), text: 'hi', name: 'n'.repeat(101) },
+      { clientMsgId: crypto.randomUUID(), text: '   ' },
+      { clientMsgId: 'not-a-uuid', text: 'hi' },
+      { clientMsgId: crypto.randomUUID(), text: 'hi', tenantId: otherId },
+    ]
+    for (const payload of bad) {
+      const r = await send(s.token, payload)
+      expect(r.statusCode, JSON.stringify(payload).slice(0, 80)).toBe(400)
+    }
+    const raw = await f.app.inject({
+      method: 'POST',
+      url: '/api/visitor/messages',
+      headers: { ...auth(s.token), 'content-type': 'application/json' },
+      payload: '{"clientMsgId":"00000000-0000-4000-8000-000000000001","text":"a\\u0000"}',
+    })
+    expect(raw.statusCode).toBe(400)
+  })
+
+  it('files: path traversal and RTL override in names kept inert, an .exe renamed .jpg → 415, over 30 MB → 413 before stored; only his own files', async () => {
+    const s = await newVisitor()
+    const up = await upload(s.token, '../../etc/\u202Egnp.exe.png', PNG, 'image/png')
+    expect(up.statusCode).toBe(200)
+    const file = (up.json() as { file: { id: string; name: string; type: string } }).file
+    expect(file.type).toBe('image/png')
+    expect(file.name).not.toMatch(/[/\\\u202E]|\.\./)
+    const exe = Buffer.concat([Buffer.from('MZ'), Buffer.alloc(200, 0)])
+    const refused = await upload(s.token, 'photo.jpg', exe, 'image/jpeg')
+    expect(refused.statusCode).toBe(415)
+    expect(refused.json().error.code).toBe('E_FILE_TYPE')
+    const rows = async () =>
+      (await f.db.orm.select().from(schema.files).where(eq(schema.files.tenantId, demoId))).length
+    const before = await rows()
+    const big = await upload(
+      s.token,
+      'big.png',
+      Buffer.concat([PNG, Buffer.alloc(30 * 1024 * 1024)]),
+      'image/png',
+    )
+    expect(big.statusCode).toBe(413)
+    expect(big.json().error.code).toBe('E_FILE_TOO_LARGE')
+    expect(await rows()).toBe(before)
+    const tmp = path.join(f.dir, 'files', demoId, 'tmp')
+    expect(fs.existsSync(tmp) ? fs.readdirSync(tmp) : []).toEqual([])
+
+    // He sends it and reads it back; another visitor of the same tenant gets 404.
+    const m = await send(s.token, { clientMsgId: crypto.randomUUID(), text: '', fileId: file.id })
+    expect(m.statusCode).toBe(200)
+    const get = await f.app.inject({ url: `/api/visitor/files/${file.id}`, headers: auth(s.token) })
+    expect(get.statusCode).toBe(200)
+    expect(get.headers['content-type']).toBe('image/png')
+    expect(get.headers['content-disposition']).toBe('attachment')
+    expect(get.rawPayload.equals(PNG)).toBe(true)
+    const stranger = await newVisitor()
+    const denied = await f.app.inject({ url: `/api/visitor/files/${file.id}`, headers: auth(stranger.token) })
+    expect(denied.statusCode).toBe(404)
+    // His message cannot carry a file of another visitor.
+    const foreign = await send(stranger.token, {
+      clientMsgId: crypto.randomUUID(),
+      text: '',
+      fileId: file.id,
+    })
+    expect(foreign.statusCode).toBe(400)
+  })
+
+  it('a flood from one visitor gets 429 for him only: another visitor meanwhile is served, and nothing accepted is lost', async () => {
+    const flooder = await newVisitor('198.51.100.1')
+    const calm = await newVisitor('198.51.100.2')
+    const ids = Array.from({ length: LIMITS.perToken + 15 }, () => crypto.randomUUID())
+    const floodP = Promise.all(
+      ids.map((id, i) => send(flooder.token, { clientMsgId: id, text: `flood ${i}` }, '198.51.100.1')),
+    )
+    const calmP = Promise.all(
+      Array.from({ length: 5 }, (_, i) =>
+        send(calm.token, { clientMsgId: crypto.randomUUID(), text: `calm ${i}` }, '198.51.100.2'),
+      ),
+    )
+    const [flood, calmReplies] = await Promise.all([floodP, calmP])
+    const codes = flood.map((r) => r.statusCode)
+    expect(codes.filter((c) => c === 429).length).toBeGreaterThan(0)
+    expect(codes.every((c) => c === 200 || c === 429)).toBe(true)
+    expect(flood.find((r) => r.statusCode === 429)?.json().error.code).toBe('E_RATE_LIMITED')
+    expect(calmReplies.map((r) => r.statusCode)).toEqual([200, 200, 200, 200, 200])
+    // Every accepted message is stored, once.
+    const accepted = flood
+      .filter((r) => r.statusCode === 200)
+      .map((r) => (r.json() as VisitorSendResponse).message.clientMsgId)
+    const chatId = (flood.find((r) => r.statusCode === 200)!.json() as VisitorSendResponse).chat.id
+    const stored = await f.db.orm
+      .select({ c: schema.messages.clientMsgId })
+      .from(schema.messages)
+      .where(and(eq(schema.messages.tenantId, demoId), eq(schema.messages.chatId, chatId)))
+    expect(stored.map((x) => x.c).sort()).toEqual([...accepted].sort())
+  })
+
+  it('CORS for the widget on another origin; /widget.js may be loaded cross-origin', async () => {
+    const pre = await f.app.inject({
+      method: 'OPTIONS',
+      url: '/api/visitor/messages',
+      headers: { origin: 'https://shop.example', 'access-control-request-method': 'POST' },
+    })
+    expect(pre.statusCode).toBe(204)
+    expect(pre.headers['access-control-allow-origin']).toBe('*')
+    expect(String(pre.headers['access-control-allow-headers'])).toContain('authorization')
+    const s = await session()
+    expect(s.headers['access-control-allow-origin']).toBe('*')
+    // No built widget: a coded 404; once built, served for any origin's <script>.
+    expect((await f.app.inject({ url: '/widget.js' })).statusCode).toBe(404)
+    fs.mkdirSync(path.join(f.dir, 'dist', 'widget'), { recursive: true })
+    fs.writeFileSync(path.join(f.dir, 'dist', 'widget', 'widget.js'), '/* widget */')
+    const w = await f.app.inject({ url: '/widget.js' })
+    expect(w.statusCode).toBe(200)
+    expect(w.headers['content-type']).toMatch(/^text\/javascript/)
+    expect(w.headers['cross-origin-resource-policy']).toBe('cross-origin')
+  })
+
+  it('SPEC T4: the operator accepts and replies → the visitor socket gets it live, with "delivered" back; completing it reaches him too', async () => {
+    const s = await newVisitor()
+    const first = (
+      await send(s.token, { clientMsgId: crypto.randomUUID(), text: 'need a desk' })
+    ).json() as VisitorSendResponse
+    const ws: WebSocket = await f.app.injectWS('/api/visitor/ws')
+    const frames: VisitorServerFrame[] = []
+    ws.on('message', (d) => frames.push(JSON.parse(String(d)) as VisitorServerFrame))
+    const waitFor = async (pred: () => boolean) => {
+      const end = Date.now() + 10_000
+      while (!pred()) {
+        if (Date.now() > end) throw new Error(`visitor ws: ${JSON.stringify(frames).slice(0, 1500)}`)
+        await new Promise((r) => setTimeout(r, 10))
+      }
+    }
+    ws.send(JSON.stringify({ type: 'auth', token: s.token }))
+    await waitFor(() => frames.some((x) => x.kind === 'ready'))
+    ws.send(JSON.stringify({ type: 'resume', afterN: 0 }))
+    await waitFor(() => frames.some((x) => x.kind === 'live'))
+    expect(
+      frames.filter((x) => x.kind === 'message').map((x) => (x.kind === 'message' ? x.message.n : 0)),
+    ).toEqual([1])
+
+    const op = await viewer('op1@demo')
+    const login = await f.login('op1@demo')
+    const st = await f.app.inject({
+      method: 'PUT',
+      url: '/api/me/status',
+      headers: auth(login.token),
+      payload: { status: 'available' },
+    })
+    expect(st.statusCode).toBe(200)
+    await acceptChat(f.db.orm, op, first.chat.id)
+    const reply = await sendOperatorMessage(f.db.orm, op, first.chat.id, {
+      clientMsgId: crypto.randomUUID(),
+      text: '<i>hello</i>',
+    })
+    await waitFor(() => frames.some((x) => x.kind === 'message' && x.message.id === reply.message.id))
+    const got = frames.find((x) => x.kind === 'message' && x.message.id === reply.message.id)
+    expect(got?.kind === 'message' && got.message.text).toBe('<i>hello</i>')
+    expect(got?.kind === 'message' && got.message.authorName).toBeTruthy()
+    const raw = JSON.stringify(frames)
+    expect(raw).not.toContain(op.employeeId)
+    expect(raw).not.toContain('op1@demo')
+    expect(frames.some((x) => x.kind === 'chat' && x.chat.state === 'active' && x.chat.operatorName)).toBe(
+      true,
+    )
+
+    ws.send(JSON.stringify({ type: 'delivered', upToN: reply.message.n }))
+    await waitFor(() => frames.some((x) => x.kind === 'updated' && x.message.id === reply.message.id))
+    const [stored] = await f.db.orm
+      .select()
+      .from(schema.messages)
+      .where(eq(schema.messages.id, reply.message.id))
+    expect(stored?.delivery).toBe('delivered')
+
+    await completeChat(f.db.orm, op, first.chat.id)
+    await waitFor(() => frames.some((x) => x.kind === 'chat' && x.chat.state === 'completed'))
+    // He reads it (POST read) and writes again: a new chat.
+    expect(
+      (
+        await f.app.inject({
+          method: 'POST',
+          url: '/api/visitor/read',
+          headers: auth(s.token),
+          payload: { upToN: 99 },
+        })
+      ).statusCode,
+    ).toBe(200)
+    const next = (
+      await send(s.token, { clientMsgId: crypto.randomUUID(), text: 'one more thing' })
+    ).json() as VisitorSendResponse
+    expect(next.chat.id).not.toBe(first.chat.id)
+    expect(next.chat.state).toBe('new')
+    await waitFor(() => frames.some((x) => x.kind === 'chat' && x.chat.id === next.chat.id))
+    ws.terminate()
+  })
+
+  it('the visitor socket: a bad first frame or token closes 4401', async () => {
+    for (const first of [
+      '{"type":"resume","afterN":0}',
+      '{"type":"auth","token":"v1.forged.token"}',
+      'nonsense',
+    ]) {
+      const ws: WebSocket = await f.app.injectWS('/api/visitor/ws')
+      const code = await new Promise<number>((resolve) => {
+        ws.on('close', (c) => resolve(c))
+        ws.send(first)
+      })
+      expect(code, first).toBe(4401)
+    }
+  })
+})

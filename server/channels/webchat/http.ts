@@ -1,0 +1,226 @@
+/**
+ * The website visitor's API (docs/api.md "Visitor API"): /api/visitor/session, messages, files, read,
+ * and GET /widget.js. Authorisation is the signed visitor token (Bearer); employees' tokens open
+ * nothing here. The routes answer CORS for any origin: the widget runs on the tenant's own site, and
+ * no cookie is involved (the token travels in a header), so `*` gives nothing away.
+ *
+ * Rate limits (429 E_RATE_LIMITED) are per visitor token and per client address, so one visitor's
+ * flood is refused for him alone (in memory, per instance: a burst is what they stop).
+ */
+import crypto from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
+import type { Readable } from 'node:stream'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import {
+  type VisitorChat,
+  VisitorFileParam,
+  VisitorReadSchema,
+  type VisitorSendResponse,
+  VisitorSendSchema,
+  type VisitorSessionResponse,
+  VisitorSessionSchema,
+  VisitorUploadQuery,
+  type VisitorUploadResponse,
+} from '../../../contract/visitor.ts'
+import {
+  addClientMessage,
+  clientMessages,
+  fileForVisitor,
+  markClientRead,
+  openClientChat,
+  storeFile,
+} from '../../domain/chats/index.ts'
+import { AppError } from '../../errors.ts'
+import { acceptRawUploads, type FileStore, sendStored } from '../../files/index.ts'
+import { type AppDeps, bearer, validate } from '../../http/context.ts'
+import { connectedChannel } from '../connected.ts'
+import { signVisitorToken } from '../visitor-token.ts'
+import {
+  createVisitor,
+  lastChatOf,
+  requestInfoOf,
+  setVisitorName,
+  type Visitor,
+  visitorByToken,
+} from '../visitors.ts'
+import { WindowCounter } from './limits.ts'
+import { toVisitorChat, toVisitorMessage } from './views.ts'
+
+/** Requests per minute. */
+export interface VisitorLimits {
+  /** Per visitor token, every visitor route. */
+  perToken: number
+  /** Per client address, every visitor route (offices share one address: generous). */
+  perAddress: number
+  /** New sessions per client address (each may create a visitor). */
+  sessionsPerAddress: number
+}
+export const VISITOR_LIMITS: VisitorLimits = { perToken: 60, perAddress: 600, sessionsPerAddress: 30 }
+
+/** Messages of a chat returned with a session (the newest). */
+const SESSION_MESSAGES = 50
+
+const CORS = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'GET, POST, OPTIONS',
+  'access-control-allow-headers': 'authorization, content-type, accept-language',
+  'access-control-max-age': '600',
+}
+
+export interface WebchatRoutesOptions {
+  files: FileStore
+  limits?: Partial<VisitorLimits> | undefined
+  /** ATTACHMENT_MAX_BYTES unless a test lowers it. */
+  maxBytes?: number | undefined
+}
+
+const tokenKey = (token: string) => crypto.createHash('sha256').update(token).digest('base64url')
+
+/** Registers the visitor routes and /widget.js. */
+export async function webchatRoutes(
+  app: FastifyInstance,
+  deps: AppDeps,
+  opts: WebchatRoutesOptions,
+): Promise<void> {
+  const limits = { ...VISITOR_LIMITS, ...opts.limits }
+  const q = deps.db.orm
+  const secret = deps.secrets.visitorSecret
+  const visitorOf = (req: FastifyRequest) => {
+    const token = bearer(req)
+    if (!token) throw new AppError('E_VISITOR_TOKEN')
+    return visitorByToken(q, secret, token)
+  }
+
+  const widget = path.join(deps.distDir, 'widget', 'widget.js')
+  app.get('/widget.js', async (_req, reply) => {
+    const code = await fs.promises.readFile(widget).catch(() => null)
+    if (!code) throw new AppError('E_NOT_FOUND')
+    return (
+      reply
+        .type('text/javascript; charset=utf-8')
+        .header('cache-control', 'public, max-age=300')
+        // Loaded by <script> from the tenants' sites: another origin must be allowed to use it.
+        .header('cross-origin-resource-policy', 'cross-origin')
+        .send(code)
+    )
+  })
+
+  await app.register(async (scope) => {
+    const perAddress = new WindowCounter(limits.perAddress)
+    const perToken = new WindowCounter(limits.perToken)
+    const sessions = new WindowCounter(limits.sessionsPerAddress)
+    scope.addHook('onRequest', async (req, reply) => {
+      reply.headers(CORS)
+      if (req.method === 'OPTIONS') return
+      const token = bearer(req)
+      const ok =
+        perAddress.hit(req.ip) &&
+        (token ? perToken.hit(tokenKey(token)) : true) &&
+        (req.url.startsWith('/api/visitor/session') ? sessions.hit(req.ip) : true)
+      if (!ok) throw new AppError('E_RATE_LIMITED')
+    })
+    scope.options('/api/visitor/*', async (_req, reply) => reply.code(204).send())
+
+    scope.post('/api/visitor/session', async (req): Promise<VisitorSessionResponse> => {
+      const body = validate(VisitorSessionSchema, req.body)
+      const ch = await connectedChannel(q, { slug: body.tenant }, 'webchat')
+      const v = body.token
+        ? await visitorByToken(q, secret, body.token, { tenantId: ch.tenantId, touch: true })
+        : await createVisitor(q, ch.tenantId, requestInfoOf(body.page))
+      const { token, expiresAt } = signVisitorToken(secret, { tenantId: ch.tenantId, visitorId: v.visitorId })
+      const chat = await lastChatOf(q, v)
+      const messages = chat
+        ? await clientMessages(q, v.tenantId, chat.id, { limit: SESSION_MESSAGES, visitorId: v.visitorId })
+        : []
+      return {
+        token,
+        visitorId: v.visitorId,
+        expiresAt: new Date(expiresAt * 1000).toISOString(),
+        chat,
+        messages: messages.map(toVisitorMessage),
+        tenantName: ch.tenantName,
+      }
+    })
+
+    scope.post('/api/visitor/messages', async (req): Promise<VisitorSendResponse> => {
+      const v = await visitorOf(req)
+      const body = validate(VisitorSendSchema, req.body)
+      if (!body.text.trim() && !body.fileId) throw new AppError('E_VALIDATION', ['text: empty'])
+      // A file he uploaded (or one of his chats): another visitor's file id is not his to send.
+      if (body.fileId && !(await fileForVisitor(q, v.tenantId, body.fileId, v.visitorId)))
+        throw new AppError('E_VALIDATION', ['fileId: no such file'])
+      if (body.name) await setVisitorName(q, v, body.name)
+      const chatId = await chatFor(v, body.name || v.name)
+      const r = await addClientMessage(q, v.tenantId, {
+        chatId,
+        clientMsgId: body.clientMsgId,
+        text: body.text,
+        replyToId: body.replyToId ?? null,
+        fileId: body.fileId ?? null,
+        visitorId: v.visitorId,
+      })
+      return { message: toVisitorMessage(r.message), chat: toVisitorChat(r.chat) }
+    })
+
+    /** His latest chat; a completed one too (the chat domain opens the next one on his message). */
+    async function chatFor(v: Visitor, name: string | null): Promise<string> {
+      const last: VisitorChat | null = await lastChatOf(q, v)
+      if (last) return last.id
+      const chat = await openClientChat(q, v.tenantId, {
+        channel: 'webchat',
+        visitorId: v.visitorId,
+        clientName: name,
+        requestInfo: v.requestInfo,
+      })
+      return chat.id
+    }
+
+    scope.post('/api/visitor/read', async (req) => {
+      const v = await visitorOf(req)
+      const { upToN } = validate(VisitorReadSchema, req.body)
+      const chat = await lastChatOf(q, v)
+      if (!chat) throw new AppError('E_NOT_FOUND')
+      await markClientRead(q, v.tenantId, chat.id, upToN, v.visitorId)
+      return { ok: true }
+    })
+
+    scope.get('/api/visitor/files/:id', async (req, reply) => {
+      const v = await visitorOf(req)
+      const { id } = validate(VisitorFileParam, req.params)
+      const f = await fileForVisitor(q, v.tenantId, id, v.visitorId)
+      if (!f) throw new AppError('E_NOT_FOUND')
+      // Never rendered by the browser as a page of ours, whatever the file holds.
+      reply.header('content-disposition', 'attachment')
+      return sendStored(req, reply, opts.files, { tenantId: v.tenantId, sha256: f.sha256, type: f.type })
+    })
+
+    // Raw uploads: the visitor is settled in onRequest, before a byte of the body is read.
+    await scope.register(async (up) => {
+      acceptRawUploads(up)
+      const uploader = new WeakMap<FastifyRequest, Visitor>()
+      up.addHook('onRequest', async (req) => {
+        uploader.set(req, await visitorOf(req))
+      })
+      up.post('/api/visitor/files', async (req): Promise<VisitorUploadResponse> => {
+        const v = uploader.get(req)
+        if (!v) throw new AppError('E_VISITOR_TOKEN')
+        const query = validate(VisitorUploadQuery, req.query)
+        const body = req.body as Readable | undefined
+        if (!body) throw new AppError('E_FILE_TYPE')
+        const voice = query.voice === '1'
+        const file = await storeFile(q, opts.files, {
+          tenantId: v.tenantId,
+          name: query.name ?? 'file',
+          kind: voice ? 'voice' : 'file',
+          durationMs: query.durationMs === undefined ? null : Number(query.durationMs),
+          body,
+          contentLength: req.headers['content-length'],
+          uploadedBy: { visitorId: v.visitorId },
+          maxBytes: opts.maxBytes,
+        })
+        return { file }
+      })
+    })
+  })
+}

@@ -9,6 +9,8 @@ import { requestsEvents } from './events.ts'
 import { httpTransport } from './remote.ts'
 import { chatSender } from './send.ts'
 
+export { RequestsBadge } from './RequestsBadge.tsx'
+
 export const RequestsPage = lazy(() => import('./RequestsPage.tsx'))
 export const ConversationPage = lazy(() => import('./ConversationPage.tsx'))
 

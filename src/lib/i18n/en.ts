@@ -264,8 +264,6 @@ export const en = {
   'transfer.empty': 'No colleagues or groups',
   'transfer.cancel': 'Cancel',
   'requests.title': 'Requests',
-  'requests.empty': 'Chats and leads are not connected yet',
-  'requests.emptyHint': 'Website chat, messengers and leads arrive with the requests update.',
   'requests.tabs': 'Request lists',
   'requests.tab.new': 'New',
   'requests.tab.active': 'In work',

@@ -265,8 +265,6 @@ export const ru: Record<MessageKey, string> = {
   'transfer.empty': 'Нет коллег и групп',
   'transfer.cancel': 'Отмена',
   'requests.title': 'Обращения',
-  'requests.empty': 'Чаты и заявки ещё не подключены',
-  'requests.emptyHint': 'Чат на сайте, мессенджеры и заявки появятся с обновлением обращений.',
   'requests.tabs': 'Списки обращений',
   'requests.tab.new': 'Новые',
   'requests.tab.active': 'В работе',

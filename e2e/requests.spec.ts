@@ -323,7 +323,7 @@ test('N3 20 messages written offline with a reload in the middle arrive once eac
   request,
 }) => {
   test.setTimeout(60_000)
-  const { page, context, v } = await takenChat(browser, server, request, 'op6@demo')
+  const { page, context, v, name } = await takenChat(browser, server, request, 'op6@demo')
   await page.waitForFunction(async () => (await navigator.serviceWorker.ready).active !== null)
   const box = page.getByRole('textbox', { name: 'Message' })
   const texts = Array.from({ length: 20 }, (_, i) => `offline ${i + 1}`)
@@ -335,6 +335,12 @@ test('N3 20 messages written offline with a reload in the middle arrive once eac
   await expect(page.getByRole('img', { name: 'Waiting for the network' })).toHaveCount(10)
   // A reload in the middle (still offline): the app comes from the precache, the messages from Dexie.
   await page.reload()
+  await expect(page.getByText('offline 10')).toBeVisible()
+  // The Requests tab opens offline from the mirror and says so.
+  await page.getByRole('link', { name: 'Back to requests' }).click()
+  await page.getByRole('tab', { name: /^In work/ }).click()
+  await expect(page.getByRole('status').filter({ hasText: 'Offline — showing saved chats' })).toBeVisible()
+  await chatLink(page, name).click()
   await expect(page.getByText('offline 10')).toBeVisible()
   for (const text of texts.slice(10)) {
     await box.fill(text)

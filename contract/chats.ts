@@ -270,3 +270,9 @@ export interface SendResponse {
   message: MessageView
   chat: ChatView
 }
+
+export type ChatListQuery = v.InferOutput<typeof ChatListQuerySchema>
+export type SendStoredFile = v.InferOutput<typeof SendStoredFileSchema>
+export type ChatUploadQuery = v.InferInput<typeof ChatUploadQuerySchema>
+export type TemplateBody = v.InferOutput<typeof TemplateSchema>
+export type SharedTemplateBody = v.InferOutput<typeof SharedTemplateSchema>

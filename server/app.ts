@@ -45,9 +45,9 @@ export async function buildApp(
     logStream?: NodeJS.WritableStream
     trustProxy?: readonly string[]
     recordingMaxBytes?: number
-    attachmentMaxBytes?: number
     /** Visitor API rate limits (tests raise them). */
     visitorLimits?: Partial<VisitorLimits>
+    attachmentMaxBytes?: number
   },
 ): Promise<FastifyInstance> {
   // Failed queries are logged without their parameters (server/db/log.ts).

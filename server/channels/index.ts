@@ -44,7 +44,11 @@ export async function channelRoutes(
   // per event, each tenant's in seq order, on every instance.
   const off = deps.hub.spine.on((event, tenantId) => dispatcher.handle(tenantId, event))
   app.addHook('onClose', async () => off())
-  await webchatRoutes(app, deps, { files: opts.files, limits: opts.visitorLimits, maxBytes: opts.maxBytes })
-  visitorWsRoutes(app, deps, webchat)
+  await webchatRoutes(app, deps, {
+    files: opts.files,
+    limits: opts.visitorLimits,
+    maxBytes: opts.maxBytes,
+    socket: (scope) => visitorWsRoutes(scope, deps, webchat),
+  })
   return { webchat }
 }

@@ -73,7 +73,10 @@ export async function setVisitorName(q: Queryable, v: Visitor, name: string): Pr
 }
 
 /** The visitor's latest website chat (open or completed) as he sees it, or null. */
-export async function lastChatOf(q: Queryable, v: Visitor): Promise<VisitorChat | null> {
+export async function lastChatOf(
+  q: Queryable,
+  v: Pick<Visitor, 'tenantId' | 'visitorId'>,
+): Promise<VisitorChat | null> {
   const [row] = await q
     .select({
       id: chats.id,

@@ -10,34 +10,35 @@ import { schema } from '../db/index.ts'
 import { GATEWAY_USER } from '../domain/calls/index.ts'
 import { AppError } from '../errors.ts'
 import { domainCredentials, SIP_CREDENTIAL_TTL_S } from '../sip/index.ts'
-import { type AppDeps, principal, validate } from './context.ts'
+import { type AppDeps, validate } from './context.ts'
+import { registerScope } from './scope.ts'
 
 /** Registers the admin SIP routes. */
 export function adminSipRoutes(app: FastifyInstance, deps: AppDeps): void {
-  app.post('/api/admin/sip/gateway-credentials', async (req): Promise<GatewayCredentials> => {
-    const p = await principal(deps, req)
-    if (p.role !== 'admin') throw new AppError('E_FORBIDDEN')
-    validate(GatewayCredentialsBody, req.body ?? {})
-    const [t] = await deps.db.orm
-      .select({ sipDomain: schema.tenants.sipDomain, features: schema.tenants.features })
-      .from(schema.tenants)
-      .where(eq(schema.tenants.id, p.tenantId))
-    if (!t) throw new AppError('E_AUTH_REQUIRED')
-    if (!t.features.softphone) throw new AppError('E_NO_SOFTPHONE')
-    const expiresAtS = Math.floor(Date.now() / 1000) + SIP_CREDENTIAL_TTL_S
-    const { username, password } = domainCredentials(
-      deps.secrets.sipSecret,
-      GATEWAY_USER,
-      t.sipDomain,
-      expiresAtS,
-    )
-    return {
-      wsUrl: deps.sipWsUrl,
-      aor: `sip:${GATEWAY_USER}@${t.sipDomain}`,
-      domain: t.sipDomain,
-      username,
-      password,
-      expiresAt: new Date(expiresAtS * 1000).toISOString(),
-    }
+  registerScope(app, deps, { auth: 'admin' }, (r) => {
+    r.post('/api/admin/sip/gateway-credentials', async (req, p): Promise<GatewayCredentials> => {
+      validate(GatewayCredentialsBody, req.body ?? {})
+      const [t] = await deps.db.orm
+        .select({ sipDomain: schema.tenants.sipDomain, features: schema.tenants.features })
+        .from(schema.tenants)
+        .where(eq(schema.tenants.id, p.tenantId))
+      if (!t) throw new AppError('E_AUTH_REQUIRED')
+      if (!t.features.softphone) throw new AppError('E_NO_SOFTPHONE')
+      const expiresAtS = Math.floor(Date.now() / 1000) + SIP_CREDENTIAL_TTL_S
+      const { username, password } = domainCredentials(
+        deps.secrets.sipSecret,
+        GATEWAY_USER,
+        t.sipDomain,
+        expiresAtS,
+      )
+      return {
+        wsUrl: deps.sipWsUrl,
+        aor: `sip:${GATEWAY_USER}@${t.sipDomain}`,
+        domain: t.sipDomain,
+        username,
+        password,
+        expiresAt: new Date(expiresAtS * 1000).toISOString(),
+      }
+    })
   })
 }

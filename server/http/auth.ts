@@ -11,7 +11,8 @@ import {
 } from '../domain/auth/index.ts'
 import { setStatus } from '../domain/status/index.ts'
 import { sipSettings } from '../sip/index.ts'
-import { type AppDeps, principal, validate } from './context.ts'
+import { type AppDeps, validate } from './context.ts'
+import { registerScope } from './scope.ts'
 
 /** Registers the account routes. */
 export function authRoutes(app: FastifyInstance, deps: AppDeps): void {
@@ -19,43 +20,43 @@ export function authRoutes(app: FastifyInstance, deps: AppDeps): void {
   const mintSip: MintSip = (me, sipDomain) => sipSettings(me, sipDomain, sip)
   const throttle = new LoginThrottle(deps.loginLimits)
 
-  app.post('/api/auth/login', async (req) => {
-    const body = validate(LoginBody, req.body)
-    return login(
-      deps.db,
-      { throttle, mintSip },
-      {
-        ...body,
-        ip: req.ip,
-        userAgent: String(req.headers['user-agent'] ?? ''),
-      },
-    )
+  registerScope(app, deps, { auth: 'public' }, (r) => {
+    r.post('/api/auth/login', async (req) => {
+      const body = validate(LoginBody, req.body)
+      return login(
+        deps.db,
+        { throttle, mintSip },
+        {
+          ...body,
+          ip: req.ip,
+          userAgent: String(req.headers['user-agent'] ?? ''),
+        },
+      )
+    })
   })
 
-  app.post('/api/auth/logout', async (req, reply) => {
-    const p = await principal(deps, req)
-    await revokeSession(deps.db.orm, p, p.sessionId)
-    return reply.code(204).send()
-  })
+  registerScope(app, deps, { auth: 'employee' }, (r) => {
+    r.post('/api/auth/logout', async (_req, p, reply) => {
+      await revokeSession(deps.db.orm, p, p.sessionId)
+      return reply.code(204).send()
+    })
 
-  app.get('/api/auth/sessions', async (req) => listSessions(deps.db.orm, await principal(deps, req)))
+    r.get('/api/auth/sessions', async (_req, p) => listSessions(deps.db.orm, p))
 
-  app.delete('/api/auth/sessions/:id', async (req, reply) => {
-    const p = await principal(deps, req)
-    const { id } = validate(IdParam, req.params)
-    await revokeSession(deps.db.orm, p, id)
-    return reply.code(204).send()
-  })
+    r.delete('/api/auth/sessions/:id', async (req, p, reply) => {
+      const { id } = validate(IdParam, req.params)
+      await revokeSession(deps.db.orm, p, id)
+      return reply.code(204).send()
+    })
 
-  app.get('/api/me', async (req) => {
-    const p = await principal(deps, req)
-    const { me, sipDomain } = await loadMe(deps.db.orm, p.tenantId, p.employeeId)
-    return { me, sip: mintSip(me, sipDomain) }
-  })
+    r.get('/api/me', async (_req, p) => {
+      const { me, sipDomain } = await loadMe(deps.db.orm, p.tenantId, p.employeeId)
+      return { me, sip: mintSip(me, sipDomain) }
+    })
 
-  app.put('/api/me/status', async (req) => {
-    const p = await principal(deps, req)
-    const { status } = validate(SetStatusBody, req.body)
-    return setStatus(deps.db, p.tenantId, p.employeeId, status)
+    r.put('/api/me/status', async (req, p) => {
+      const { status } = validate(SetStatusBody, req.body)
+      return setStatus(deps.db, p.tenantId, p.employeeId, status)
+    })
   })
 }

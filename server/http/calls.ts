@@ -1,9 +1,8 @@
 /** /api/calls/* (SPEC C5–C10); the demo site's guest line is in site.ts. */
 import type { Readable } from 'node:stream'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import { IdParam } from '../../contract/api.ts'
 import { CallListQuery, MissedListQuery, RecordingParam } from '../../contract/calls.ts'
-import type { Principal } from '../domain/auth/index.ts'
 import {
   getCall,
   listCalls,
@@ -15,7 +14,8 @@ import {
 } from '../domain/calls/index.ts'
 import { AppError } from '../errors.ts'
 import { acceptRawUploads, type FileStore, sendStored } from '../files/index.ts'
-import { type AppDeps, principal, validate } from './context.ts'
+import { type AppDeps, validate } from './context.ts'
+import { registerScope } from './scope.ts'
 
 export interface CallRoutesOptions {
   /** DATA_DIR/files: the tenants' files (recordings). */
@@ -26,53 +26,43 @@ export interface CallRoutesOptions {
 
 /** Registers the calls routes. */
 export function callRoutes(app: FastifyInstance, deps: AppDeps, opts: CallRoutesOptions): void {
-  app.get('/api/calls', async (req) => {
-    const p = await principal(deps, req)
-    return listCalls(deps.db.orm, p.tenantId, p.employeeId, validate(CallListQuery, req.query))
-  })
+  registerScope(app, deps, { auth: 'employee' }, (r) => {
+    r.get('/api/calls', async (req, p) =>
+      listCalls(deps.db.orm, p.tenantId, p.employeeId, validate(CallListQuery, req.query)),
+    )
 
-  app.get('/api/calls/missed', async (req) => {
-    const p = await principal(deps, req)
-    return listMissed(deps.db.orm, p.tenantId, validate(MissedListQuery, req.query))
-  })
+    r.get('/api/calls/missed', async (req, p) =>
+      listMissed(deps.db.orm, p.tenantId, validate(MissedListQuery, req.query)),
+    )
 
-  app.get('/api/calls/transfer-targets', async (req) => {
-    const p = await principal(deps, req)
-    return transferTargetsFor(deps.db.orm, p.tenantId, p.employeeId)
-  })
+    r.get('/api/calls/transfer-targets', async (_req, p) =>
+      transferTargetsFor(deps.db.orm, p.tenantId, p.employeeId),
+    )
 
-  app.get('/api/calls/:id', async (req) => {
-    const p = await principal(deps, req)
-    const { id } = validate(IdParam, req.params)
-    return getCall(deps.db.orm, p.tenantId, p.employeeId, id)
-  })
+    r.get('/api/calls/:id', async (req, p) => {
+      const { id } = validate(IdParam, req.params)
+      return getCall(deps.db.orm, p.tenantId, p.employeeId, id)
+    })
 
-  app.post('/api/calls/missed/:id/handle', async (req) => {
-    const p = await principal(deps, req)
-    const { id } = validate(IdParam, req.params)
-    return markHandled(deps.db, p.tenantId, p.employeeId, id)
-  })
+    r.post('/api/calls/missed/:id/handle', async (req, p) => {
+      const { id } = validate(IdParam, req.params)
+      return markHandled(deps.db, p.tenantId, p.employeeId, id)
+    })
 
-  app.get('/api/calls/:id/recording', async (req, reply) => {
-    const p = await principal(deps, req)
-    const { id } = validate(IdParam, req.params)
-    const rec = await recordingFor(deps.db.orm, p.tenantId, id, p.employeeId)
-    if (!rec) throw new AppError('E_NOT_FOUND')
-    return sendStored(req, reply, opts.files, { tenantId: p.tenantId, sha256: rec.sha256, type: rec.type })
+    r.get('/api/calls/:id/recording', async (req, p, reply) => {
+      const { id } = validate(IdParam, req.params)
+      const rec = await recordingFor(deps.db.orm, p.tenantId, id, p.employeeId)
+      if (!rec) throw new AppError('E_NOT_FOUND')
+      return sendStored(req, reply, opts.files, { tenantId: p.tenantId, sha256: rec.sha256, type: rec.type })
+    })
   })
 
   // The upload takes raw audio of any declared type: the domain checks type and magic bytes itself,
   // so a wrong type is E_FILE_TYPE rather than the JSON-only E_UNSUPPORTED_MEDIA. Who is calling is
   // settled in onRequest, before any of the body is read; a refusal closes the connection.
-  app.register(async (scope) => {
-    acceptRawUploads(scope)
-    const uploader = new WeakMap<FastifyRequest, Principal>()
-    scope.addHook('onRequest', async (req) => {
-      uploader.set(req, await principal(deps, req))
-    })
-    scope.put('/api/calls/recording/:sipCallId', async (req) => {
-      const p = uploader.get(req)
-      if (!p) throw new AppError('E_AUTH_REQUIRED')
+  registerScope(app, deps, { auth: 'employee', beforeBody: true }, (r) => {
+    acceptRawUploads(r.app)
+    r.put('/api/calls/recording/:sipCallId', async (req, p) => {
       const { sipCallId } = validate(RecordingParam, req.params)
       const body = req.body as Readable | undefined
       if (!body) throw new AppError('E_FILE_TYPE')

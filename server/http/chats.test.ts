@@ -16,6 +16,7 @@ import {
   type SendResponse,
   type TemplateView,
 } from '../../contract/chats.ts'
+import type { ServerMessage } from '../../contract/events.ts'
 import { schema } from '../db/index.ts'
 import { addClientMessage, openClientChat } from '../domain/chats/index.ts'
 import { targets } from '../test/dbs.ts'
@@ -333,6 +334,50 @@ describe.each(targets)('chat routes on $name', (target) => {
     })
     expect((await call('admin', 'DELETE', `/api/admin/templates/${s.id}`)).statusCode).toBe(204)
     expect(await names('op1')).not.toContain('Прайс')
+  })
+
+  it('audience: a chat of Sales reaches its operators and staff over /api/ws, never an operator of Support', async () => {
+    const groups = await f.db.orm.select().from(schema.groups).where(eq(schema.groups.tenantId, tenantId))
+    const sales = groups.find((g) => g.name === 'Sales')!.id
+    await call('admin', 'PUT', '/api/admin/channels/webchat', { connected: true, groupIds: [sales] })
+    const socket = async (login: string) => {
+      const ws = await f.app.injectWS('/api/ws')
+      const got: ServerMessage[] = []
+      ws.on('message', (d) => got.push(JSON.parse(String(d)) as ServerMessage))
+      const until = async (pred: () => boolean) => {
+        const end = Date.now() + 5000
+        while (!pred()) {
+          if (Date.now() > end) throw new Error(`${login}: ${JSON.stringify(got).slice(0, 500)}`)
+          await new Promise((r) => setTimeout(r, 10))
+        }
+      }
+      ws.send(JSON.stringify({ type: 'auth', token: tok[login] }))
+      await until(() => got.some((m) => m.kind === 'ready'))
+      const ready = got.find((m) => m.kind === 'ready') as { lastSeq: number }
+      ws.send(JSON.stringify({ type: 'resume', since: ready.lastSeq }))
+      await until(() => got.some((m) => m.kind === 'live'))
+      return { ws, got, until }
+    }
+    const [op1, op4, sup] = [await socket('op1'), await socket('op4'), await socket('supervisor')]
+    const id = await newChat('только для продаж')
+    await call('op1', 'POST', `/api/chats/${id}/accept`)
+    await call('op1', 'POST', `/api/chats/${id}/messages`, { clientMsgId: randomUUID(), text: 'ответ' })
+    await call('op1', 'POST', `/api/chats/${id}/complete`)
+    // A marker everyone receives, written last: once op4 has it, he would have had the chat's events.
+    await call('op4', 'PUT', '/api/me/status', { status: 'break' })
+    const chatEvents = (got: ServerMessage[]) =>
+      got.filter((m) => m.kind === 'event' && JSON.stringify(m.payload).includes(id))
+    for (const c of [op1, op4, sup])
+      await c.until(() => c.got.some((m) => m.kind === 'event' && m.type === 'status.changed'))
+    expect(chatEvents(op4.got)).toEqual([])
+    expect(chatEvents(op1.got).length).toBeGreaterThanOrEqual(6)
+    expect(chatEvents(sup.got).length).toBe(chatEvents(op1.got).length)
+    for (const c of [op1, op4, sup]) c.ws.terminate()
+    await call('op4', 'PUT', '/api/me/status', { status: 'available' })
+    await call('admin', 'PUT', '/api/admin/channels/webchat', {
+      connected: true,
+      groupIds: groups.map((g) => g.id),
+    })
   })
 
   it("admin: the website chat's distribution and connection", async () => {

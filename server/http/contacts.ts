@@ -2,27 +2,24 @@
 import type { FastifyInstance } from 'fastify'
 import { ClientSearchQuery, IdParam } from '../../contract/api.ts'
 import { getClient, listEmployees, listGroups, searchClients } from '../domain/contacts/index.ts'
-import { type AppDeps, principal, validate } from './context.ts'
+import { type AppDeps, validate } from './context.ts'
+import { registerScope } from './scope.ts'
 
 /** Registers the address-book routes. */
 export function contactRoutes(app: FastifyInstance, deps: AppDeps): void {
-  app.get('/api/contacts/employees', async (req) =>
-    listEmployees(deps.db.orm, (await principal(deps, req)).tenantId),
-  )
+  registerScope(app, deps, { auth: 'employee' }, (r) => {
+    r.get('/api/contacts/employees', async (_req, p) => listEmployees(deps.db.orm, p.tenantId))
 
-  app.get('/api/contacts/groups', async (req) =>
-    listGroups(deps.db.orm, (await principal(deps, req)).tenantId),
-  )
+    r.get('/api/contacts/groups', async (_req, p) => listGroups(deps.db.orm, p.tenantId))
 
-  app.get('/api/contacts/clients', async (req) => {
-    const p = await principal(deps, req)
-    const { q, limit } = validate(ClientSearchQuery, req.query)
-    return searchClients(deps.db.orm, p.tenantId, q, limit)
-  })
+    r.get('/api/contacts/clients', async (req, p) => {
+      const { q, limit } = validate(ClientSearchQuery, req.query)
+      return searchClients(deps.db.orm, p.tenantId, q, limit)
+    })
 
-  app.get('/api/contacts/clients/:id', async (req) => {
-    const p = await principal(deps, req)
-    const { id } = validate(IdParam, req.params)
-    return getClient(deps.db.orm, p.tenantId, id)
+    r.get('/api/contacts/clients/:id', async (req, p) => {
+      const { id } = validate(IdParam, req.params)
+      return getClient(deps.db.orm, p.tenantId, id)
+    })
   })
 }

@@ -1,4 +1,4 @@
-/** What the routes need, and the small helpers every route uses (validate, authenticate). */
+/** What the routes need, and the small helpers every route uses (validate, the bearer token). */
 
 import type { FastifyRequest } from 'fastify'
 import * as v from 'valibot'
@@ -7,6 +7,19 @@ import type { Db, Secrets } from '../db/index.ts'
 import { authenticate, type LoginLimits, type Principal } from '../domain/auth/index.ts'
 import { AppError } from '../errors.ts'
 import type { Hub } from '../realtime/hub.ts'
+
+/** The website visitor behind a signed visitor token (`AppDeps.visitorAuth`, the webchat channel). */
+export interface VisitorPrincipal {
+  tenantId: string
+  visitorId: string
+}
+
+/** A provider callback whose signature was checked (`AppDeps.webhookAuth`). */
+export interface WebhookCaller {
+  tenantId: string
+  /** Which connected channel it is for. */
+  channelId: string
+}
 
 export interface AppDeps {
   db: Db
@@ -22,6 +35,14 @@ export interface AppDeps {
   siteDir: string
   version: string
   logLevel: string
+  /**
+   * Checks a website visitor's signed token (routes at level `visitor`, server/http/scope.ts); throws
+   * a coded AppError (E_VISITOR_TOKEN, E_AUTH_REQUIRED) when it is missing, forged or expired.
+   * Without it, `visitor` routes answer 404.
+   */
+  visitorAuth?: (req: FastifyRequest) => Promise<VisitorPrincipal>
+  /** Checks a provider callback's signature (routes at level `webhook`); without it they answer 404. */
+  webhookAuth?: (req: FastifyRequest) => Promise<WebhookCaller>
 }
 
 /** Parses input with a contract schema or throws E_VALIDATION listing each problem. */
@@ -43,7 +64,10 @@ export function bearer(req: FastifyRequest): string {
   return h?.startsWith('Bearer ') ? h.slice(7).trim() : ''
 }
 
-/** The caller's session or E_AUTH_REQUIRED. */
+/**
+ * The caller's session or E_AUTH_REQUIRED. @deprecated Routes declare their level with `registerScope`
+ * (scope.ts) and receive the checked caller; kept only so branches written before it still build.
+ */
 export function principal(deps: AppDeps, req: FastifyRequest): Promise<Principal> {
   return authenticate(deps.db.orm, bearer(req))
 }

@@ -13,61 +13,44 @@ import {
 import { applyDialog, routeInvite } from '../domain/calls/index.ts'
 import { announcePresence } from '../domain/contacts/index.ts'
 import { AppError } from '../errors.ts'
-import {
-  internalAllowed,
-  parseSipUri,
-  readDialogReport,
-  readRouteRequest,
-  recordRegistration,
-} from '../sip/index.ts'
+import { parseSipUri, readDialogReport, readRouteRequest, recordRegistration } from '../sip/index.ts'
 import { type AppDeps, validate } from './context.ts'
-
-const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1'])
+import { registerScope } from './scope.ts'
 
 /** Registers the Kamailio endpoints. */
 export function internalSipRoutes(app: FastifyInstance, deps: AppDeps): void {
-  app.register(
-    async (scope) => {
-      scope.addHook('onRequest', async (req) => {
-        if (!LOOPBACK.has(req.ip)) throw new AppError('E_NOT_FOUND')
-        if (!internalAllowed(req.ip, req.headers['x-internal-secret'], deps.secrets.internalSecret)) {
-          throw new AppError('E_FORBIDDEN')
-        }
-      })
+  // Kamailio calls here for every INVITE, dialog event and REGISTER: two info lines per request
+  // (received, completed) would cost the call path and bury the log. Warnings and errors still show.
+  registerScope(app, deps, { auth: 'internal', logLevel: 'warn' }, (r) => {
+    r.post('/internal/sip/route', async (req): Promise<SipRouteAnswer> => {
+      const request = readRouteRequest(validate(SipRouteBody, req.body))
+      if (!request) return { action: 'reject', code: 400, reason: 'Bad URI' }
+      return routeInvite(deps.db, request)
+    })
 
-      scope.post('/internal/sip/route', async (req): Promise<SipRouteAnswer> => {
-        const request = readRouteRequest(validate(SipRouteBody, req.body))
-        if (!request) return { action: 'reject', code: 400, reason: 'Bad URI' }
-        return routeInvite(deps.db, request)
-      })
+    r.post('/internal/sip/dialog', async (req) => {
+      const outcome = await applyDialog(deps.db, readDialogReport(validate(SipDialogBody, req.body)))
+      if (outcome === 'unknown_tenant') throw new AppError('E_NOT_FOUND')
+      return { ok: true as const, outcome }
+    })
 
-      scope.post('/internal/sip/dialog', async (req) => {
-        const outcome = await applyDialog(deps.db, readDialogReport(validate(SipDialogBody, req.body)))
-        if (outcome === 'unknown_tenant') throw new AppError('E_NOT_FOUND')
-        return { ok: true, outcome }
-      })
-
-      scope.post('/internal/sip/registration', async (req, reply) => {
-        const body = validate(SipRegistrationBody, req.body)
-        const aor = parseSipUri(body.aor)
-        if (!aor) throw new AppError('E_VALIDATION', ['aor: not a SIP URI'])
-        const known = await deps.db.orm.transaction(async (tx) => {
-          const r = await recordRegistration(tx, {
-            user: aor.user,
-            domain: aor.host,
-            contacts: body.contacts,
-            expires: body.expires,
-          })
-          // S1: a line that came or went changes what colleagues see (presence, group counts).
-          if (r?.changed) await announcePresence(tx, r.tenantId, aor.user)
-          return r
+    r.post('/internal/sip/registration', async (req, _who, reply) => {
+      const body = validate(SipRegistrationBody, req.body)
+      const aor = parseSipUri(body.aor)
+      if (!aor) throw new AppError('E_VALIDATION', ['aor: not a SIP URI'])
+      const known = await deps.db.orm.transaction(async (tx) => {
+        const r = await recordRegistration(tx, {
+          user: aor.user,
+          domain: aor.host,
+          contacts: body.contacts,
+          expires: body.expires,
         })
-        if (!known) throw new AppError('E_NOT_FOUND')
-        return reply.code(204).send()
+        // S1: a line that came or went changes what colleagues see (presence, group counts).
+        if (r?.changed) await announcePresence(tx, r.tenantId, aor.user)
+        return r
       })
-      // Kamailio calls here for every INVITE, dialog event and REGISTER: two info lines per request
-      // (received, completed) would cost the call path and bury the log. Warnings and errors still show.
-    },
-    { logLevel: 'warn' },
-  )
+      if (!known) throw new AppError('E_NOT_FOUND')
+      return reply.code(204).send()
+    })
+  })
 }

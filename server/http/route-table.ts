@@ -3,12 +3,15 @@
  * tenant-isolation matrix read it, so a route added later is fuzzed and isolation-checked by itself.
  */
 import type { FastifyInstance } from 'fastify'
+import { type AuthLevel, authOf } from './scope.ts'
 
 export interface RouteEntry {
   method: string
   /** The path as registered, with `:params` and `*`. */
   url: string
   websocket: boolean
+  /** Who may call it, as its scope declared (scope.ts); `public` for routes outside any scope. */
+  auth: AuthLevel
 }
 
 const tables = new WeakMap<FastifyInstance, RouteEntry[]>()
@@ -20,7 +23,12 @@ export function recordRoutes(app: FastifyInstance): void {
   app.addHook('onRoute', (r) => {
     const methods = Array.isArray(r.method) ? r.method : [r.method]
     for (const method of methods)
-      table.push({ method: String(method), url: r.url, websocket: Boolean(r.websocket) })
+      table.push({
+        method: String(method),
+        url: r.url,
+        websocket: Boolean(r.websocket),
+        auth: authOf(r.config) ?? 'public',
+      })
   })
 }
 

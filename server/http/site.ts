@@ -10,17 +10,20 @@ import { guestHit } from '../domain/calls/index.ts'
 import { AppError } from '../errors.ts'
 import { issueGuest } from '../sip/index.ts'
 import { type AppDeps, validate } from './context.ts'
+import { registerScope } from './scope.ts'
 
 /** Registers the site routes. */
 export function siteRoutes(app: FastifyInstance, deps: AppDeps): void {
-  app.post('/api/site/call-credentials', async (req) => {
-    const { tenant, visitorToken } = validate(SiteCallCredentialsBody, req.body)
-    if (!(await guestHit(deps.db.orm, 'linesPerAddress', req.ip))) throw new AppError('E_RATE_LIMITED')
-    // The chat widget's visitor (issue 7 §2), so his calls and chats join up; a bad token links nothing.
-    const visitor = visitorToken
-      ? await visitorByToken(deps.db.orm, deps.secrets.visitorSecret, visitorToken).catch(() => null)
-      : null
-    const sip = { secret: deps.secrets.sipSecret, wsUrl: deps.sipWsUrl }
-    return issueGuest(deps.db.orm, sip, tenant, Date.now(), visitor)
+  registerScope(app, deps, { auth: 'public' }, (r) => {
+    r.post('/api/site/call-credentials', async (req) => {
+      const { tenant, visitorToken } = validate(SiteCallCredentialsBody, req.body)
+      if (!(await guestHit(deps.db.orm, 'linesPerAddress', req.ip))) throw new AppError('E_RATE_LIMITED')
+      // The chat widget's visitor (issue 7 §2), so his calls and chats join up; a bad token links nothing.
+      const visitor = visitorToken
+        ? await visitorByToken(deps.db.orm, deps.secrets.visitorSecret, visitorToken).catch(() => null)
+        : null
+      const sip = { secret: deps.secrets.sipSecret, wsUrl: deps.sipWsUrl }
+      return issueGuest(deps.db.orm, sip, tenant, Date.now(), visitor)
+    })
   })
 }

@@ -8,6 +8,8 @@ import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ServerEvent, ServerMessage } from '../../contract/events.ts'
 import { type Audience, announceGroupsChanged, appendEvent, schema } from '../db/index.ts'
+import { createGroup } from '../domain/tenants/index.ts'
+import { Hub } from '../realtime/hub.ts'
 import { targets } from '../test/dbs.ts'
 import { type Fixture, makeFixture } from '../test/fixture.ts'
 
@@ -142,5 +144,28 @@ describe.each(targets)('/api/ws audience on $name', (target) => {
       .where(
         and(eq(schema.groupMembers.groupId, sales), eq(schema.groupMembers.employeeId, ids.get('op4@demo')!)),
       )
+  })
+
+  it('a group created with op4 in it: its chat events reach his open socket from then on', async () => {
+    const c = await connect(f.app, tokens.get('op4@demo')!)
+    const g = await f.db.orm.transaction((tx) =>
+      createGroup(tx, tenantId, {
+        name: 'Night shift',
+        extension: '299',
+        strategy: 'parallel',
+        memberIds: [ids.get('op4@demo')!],
+      }),
+    )
+    const shown = await append('chat', { groupIds: [g] })
+    await c.waitFor((m) => seqsOf(m).includes(shown.seq))
+    c.close()
+  })
+
+  it('race: sockets of a tenant authenticating at once all know their groups (none sees the empty first read)', async () => {
+    const hub = new Hub(f.db)
+    const who = { tenantId, employeeId: ids.get('op1@demo')!, role: 'operator' as const }
+    // What each socket knows the moment its viewer is ready (its resume starts right then).
+    const known = await Promise.all([1, 2, 3].map(() => hub.viewer(who).then((v) => [...v.groupIds()])))
+    for (const groups of known) expect(groups).toContain(sales)
   })
 })

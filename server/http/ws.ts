@@ -44,7 +44,8 @@ export function wsErrorHandler(
 
 /** Registers the WebSocket route. */
 export function wsRoutes(app: FastifyInstance, deps: AppDeps): void {
-  app.get('/api/ws', { websocket: true }, (socket, req) => {
+  // Authenticated in-band (the first message carries the token), so the level is recorded here.
+  app.get('/api/ws', { websocket: true, config: { auth: 'employee' } }, (socket, req) => {
     let who: Principal | null = null
     let feed: FeedConnection | null = null
     let remove: (() => void) | null = null

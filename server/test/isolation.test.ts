@@ -5,7 +5,7 @@
  * new route cannot slip past the matrix. Every `:param` gets every id of the other tenant, of every
  * kind (the rule only says which kinds must be a clean 401/403/404 rather than also a 400).
  */
-import crypto, { randomUUID } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import { and, eq, isNull } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type WebSocket from 'ws'
@@ -177,7 +177,7 @@ const RULES: Record<string, Rule> = {
     access: 'visitor',
     // His own file: the matrix puts the other tenant's ids of every kind in its place.
     body: (own) => ({
-      clientMsgId: crypto.randomUUID(),
+      clientMsgId: randomUUID(),
       text: 'isolation',
       fileId: own.t.ids.visitorFile[0],
     }),

@@ -4,8 +4,7 @@
  * and the fixture's second tenant "other" ("B") get the same kinds of rows, so either one's ids can
  * be aimed at the other's token.
  */
-
-import crypto, { randomUUID } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import { and, eq } from 'drizzle-orm'
 import { schema } from '../db/index.ts'
 import {
@@ -22,12 +21,6 @@ import { auth, type Fixture, makeFixture } from './fixture.ts'
 
 /** A WebM header (EBML magic) with some bytes: what the recording upload accepts. */
 export const WEBM = Buffer.concat([Buffer.from([0x1a, 0x45, 0xdf, 0xa3]), Buffer.alloc(512, 7)])
-
-/** A PNG's first bytes and a little more: what a visitor's image upload must start with. */
-export const PNG = Buffer.concat([
-  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-  Buffer.alloc(256, 3),
-])
 
 /** A website visitor of `slug` with a chat holding a text and an image (the widget's API). */
 async function seedVisitor(f: Fixture, slug: string, tenantId: string) {
@@ -57,8 +50,8 @@ async function seedVisitor(f: Fixture, slug: string, tenantId: string) {
   const fileId = (up.json() as { file: { id: string } }).file.id
   let chatId = ''
   for (const payload of [
-    { clientMsgId: crypto.randomUUID(), text: `hello from ${slug}` },
-    { clientMsgId: crypto.randomUUID(), text: '', fileId },
+    { clientMsgId: randomUUID(), text: `hello from ${slug}` },
+    { clientMsgId: randomUUID(), text: '', fileId },
   ]) {
     const m = await f.app.inject({
       method: 'POST',
@@ -83,6 +76,10 @@ export interface TenantIds {
   recordedCall: string[]
   session: string[]
   sipCallId: string[]
+  /** The website visitor's chat, the file he sent in it, and his visitor id (issue 7 §2). */
+  visitorChat: string[]
+  visitorFile: string[]
+  visitor: string[]
   /** Chats (issue 7): the first of each kind is what a route's positive control uses. */
   chat: string[]
   /** A New chat (accept, open). */
@@ -95,10 +92,6 @@ export interface TenantIds {
   /** The admin's personal template. */
   personalTemplate: string[]
   sharedTemplate: string[]
-  /** The website visitor's chat, the file he sent in it, and his visitor id (issue 7 §2). */
-  visitorChat: string[]
-  visitorFile: string[]
-  visitor: string[]
 }
 
 export interface SeededTenant {
@@ -161,6 +154,12 @@ async function seedCalls(f: Fixture, tenantId: string, callerId: string, tag: st
     .returning({ id: schema.calls.id, sipCallId: schema.calls.sipCallId, missed: schema.calls.missed })
   return rows
 }
+
+/** A PNG header with some bytes: what the chat uploads accept as `x.png`. */
+export const PNG = Buffer.concat([
+  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+  Buffer.alloc(64, 3),
+])
 
 /** Chats, a file and templates of a tenant, made through the domain like the widget and the app do. */
 async function seedChats(
@@ -262,10 +261,10 @@ async function collect(f: Fixture, slug: string, admin: string, operator: string
     recordedCall: [answered.id],
     session: sessions.map((s) => s.id),
     sipCallId: calls.map((c) => c.sipCallId),
-    ...chatIds,
     visitorChat: [visitor.chatId],
     visitorFile: [visitor.fileId],
     visitor: [visitor.visitorId],
+    ...chatIds,
   }
   const secrets = [
     ...Object.values(ids).flat(),

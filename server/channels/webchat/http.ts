@@ -29,11 +29,13 @@ import {
   fileForVisitor,
   markClientRead,
   openClientChat,
+  setClientName,
   storeFile,
 } from '../../domain/chats/index.ts'
 import { AppError } from '../../errors.ts'
 import { acceptRawUploads, type FileStore, sendStored } from '../../files/index.ts'
 import { type AppDeps, bearer, validate } from '../../http/context.ts'
+import { registerScope } from '../../http/scope.ts'
 import { connectedChannel } from '../connected.ts'
 import { signVisitorToken } from '../visitor-token.ts'
 import {
@@ -70,6 +72,8 @@ const CORS = {
 
 export interface WebchatRoutesOptions {
   files: FileStore
+  /** Registers the visitor WebSocket in the limited scope (ws.ts). */
+  socket?: (scope: FastifyInstance) => void
   limits?: Partial<VisitorLimits> | undefined
   /** ATTACHMENT_MAX_BYTES unless a test lowers it. */
   maxBytes?: number | undefined
@@ -120,47 +124,83 @@ export async function webchatRoutes(
         (req.url.startsWith('/api/visitor/session') ? sessions.hit(req.ip) : true)
       if (!ok) throw new AppError('E_RATE_LIMITED')
     })
-    scope.options('/api/visitor/*', async (_req, reply) => reply.code(204).send())
-
-    scope.post('/api/visitor/session', async (req): Promise<VisitorSessionResponse> => {
-      const body = validate(VisitorSessionSchema, req.body)
-      const ch = await connectedChannel(q, { slug: body.tenant }, 'webchat')
-      const v = body.token
-        ? await visitorByToken(q, secret, body.token, { tenantId: ch.tenantId, touch: true })
-        : await createVisitor(q, ch.tenantId, requestInfoOf(body.page))
-      const { token, expiresAt } = signVisitorToken(secret, { tenantId: ch.tenantId, visitorId: v.visitorId })
-      const chat = await lastChatOf(q, v)
-      const messages = chat
-        ? await clientMessages(q, v.tenantId, chat.id, { limit: SESSION_MESSAGES, visitorId: v.visitorId })
-        : []
-      return {
-        token,
-        visitorId: v.visitorId,
-        expiresAt: new Date(expiresAt * 1000).toISOString(),
-        chat,
-        messages: messages.map(toVisitorMessage),
-        tenantName: ch.tenantName,
-      }
+    // Typed scopes (server/http/scope.ts): the visitor level is checked by `vdeps.visitorAuth`.
+    const vdeps: AppDeps = { ...deps, visitorAuth: visitorOf }
+    registerScope(scope, vdeps, { auth: 'public' }, (r) => {
+      r.app.options('/api/visitor/*', { config: { auth: 'public' } }, async (_req, reply) =>
+        reply.code(204).send(),
+      )
+      r.post('/api/visitor/session', async (req): Promise<VisitorSessionResponse> => {
+        const body = validate(VisitorSessionSchema, req.body)
+        const ch = await connectedChannel(q, { slug: body.tenant }, 'webchat')
+        const v = body.token
+          ? await visitorByToken(q, secret, body.token, { tenantId: ch.tenantId, touch: true })
+          : await createVisitor(q, ch.tenantId, requestInfoOf(body.page))
+        const { token, expiresAt } = signVisitorToken(secret, {
+          tenantId: ch.tenantId,
+          visitorId: v.visitorId,
+        })
+        const chat = await lastChatOf(q, v)
+        const messages = chat
+          ? await clientMessages(q, v.tenantId, chat.id, { limit: SESSION_MESSAGES, visitorId: v.visitorId })
+          : []
+        return {
+          token,
+          visitorId: v.visitorId,
+          expiresAt: new Date(expiresAt * 1000).toISOString(),
+          chat,
+          messages: messages.map(toVisitorMessage),
+          tenantName: ch.tenantName,
+        }
+      })
     })
 
-    scope.post('/api/visitor/messages', async (req): Promise<VisitorSendResponse> => {
-      const v = await visitorOf(req)
-      const body = validate(VisitorSendSchema, req.body)
-      if (!body.text.trim() && !body.fileId) throw new AppError('E_VALIDATION', ['text: empty'])
-      // A file he uploaded (or one of his chats): another visitor's file id is not his to send.
-      if (body.fileId && !(await fileForVisitor(q, v.tenantId, body.fileId, v.visitorId)))
-        throw new AppError('E_VALIDATION', ['fileId: no such file'])
-      if (body.name) await setVisitorName(q, v, body.name)
-      const chatId = await chatFor(v, body.name || v.name)
-      const r = await addClientMessage(q, v.tenantId, {
-        chatId,
-        clientMsgId: body.clientMsgId,
-        text: body.text,
-        replyToId: body.replyToId ?? null,
-        fileId: body.fileId ?? null,
-        visitorId: v.visitorId,
+    // The socket's upgrade counts against the address limit like any request (its token comes later).
+    opts.socket?.(scope)
+
+    registerScope(scope, vdeps, { auth: 'visitor' }, (r) => {
+      r.post('/api/visitor/messages', async (req, who): Promise<VisitorSendResponse> => {
+        // visitorOf returns the whole Visitor row (name, request info), a VisitorPrincipal and more.
+        const v = who as Visitor
+        const body = validate(VisitorSendSchema, req.body)
+        if (!body.text.trim() && !body.fileId) throw new AppError('E_VALIDATION', ['text: empty'])
+        // A file he uploaded (or one of his chats): another visitor's file id is not his to send.
+        if (body.fileId && !(await fileForVisitor(q, v.tenantId, body.fileId, v.visitorId)))
+          throw new AppError('E_VALIDATION', ['fileId: no such file'])
+        if (body.name) await setVisitorName(q, v, body.name)
+        const chatId = await chatFor(v, body.name || v.name)
+        const r = await addClientMessage(q, v.tenantId, {
+          chatId,
+          clientMsgId: body.clientMsgId,
+          text: body.text,
+          replyToId: body.replyToId ?? null,
+          fileId: body.fileId ?? null,
+          visitorId: v.visitorId,
+        })
+        // A name given after the chat began reaches the operator too.
+        const chat =
+          body.name && r.chat.clientName !== body.name
+            ? await setClientName(q, v.tenantId, r.chat.id, body.name, v.visitorId)
+            : r.chat
+        return { message: toVisitorMessage(r.message), chat: toVisitorChat(chat) }
       })
-      return { message: toVisitorMessage(r.message), chat: toVisitorChat(r.chat) }
+
+      r.post('/api/visitor/read', async (req, who) => {
+        const { upToN } = validate(VisitorReadSchema, req.body)
+        const chat = await lastChatOf(q, who)
+        if (!chat) throw new AppError('E_NOT_FOUND')
+        await markClientRead(q, who.tenantId, chat.id, upToN, who.visitorId)
+        return { ok: true }
+      })
+
+      r.get('/api/visitor/files/:id', async (req, who, reply) => {
+        const { id } = validate(VisitorFileParam, req.params)
+        const f = await fileForVisitor(q, who.tenantId, id, who.visitorId)
+        if (!f) throw new AppError('E_NOT_FOUND')
+        // Never rendered by the browser as a page of ours, whatever the file holds.
+        reply.header('content-disposition', 'attachment')
+        return sendStored(req, reply, opts.files, { tenantId: who.tenantId, sha256: f.sha256, type: f.type })
+      })
     })
 
     /** His latest chat; a completed one too (the chat domain opens the next one on his message). */
@@ -176,47 +216,22 @@ export async function webchatRoutes(
       return chat.id
     }
 
-    scope.post('/api/visitor/read', async (req) => {
-      const v = await visitorOf(req)
-      const { upToN } = validate(VisitorReadSchema, req.body)
-      const chat = await lastChatOf(q, v)
-      if (!chat) throw new AppError('E_NOT_FOUND')
-      await markClientRead(q, v.tenantId, chat.id, upToN, v.visitorId)
-      return { ok: true }
-    })
-
-    scope.get('/api/visitor/files/:id', async (req, reply) => {
-      const v = await visitorOf(req)
-      const { id } = validate(VisitorFileParam, req.params)
-      const f = await fileForVisitor(q, v.tenantId, id, v.visitorId)
-      if (!f) throw new AppError('E_NOT_FOUND')
-      // Never rendered by the browser as a page of ours, whatever the file holds.
-      reply.header('content-disposition', 'attachment')
-      return sendStored(req, reply, opts.files, { tenantId: v.tenantId, sha256: f.sha256, type: f.type })
-    })
-
     // Raw uploads: the visitor is settled in onRequest, before a byte of the body is read.
-    await scope.register(async (up) => {
-      acceptRawUploads(up)
-      const uploader = new WeakMap<FastifyRequest, Visitor>()
-      up.addHook('onRequest', async (req) => {
-        uploader.set(req, await visitorOf(req))
-      })
-      up.post('/api/visitor/files', async (req): Promise<VisitorUploadResponse> => {
-        const v = uploader.get(req)
-        if (!v) throw new AppError('E_VISITOR_TOKEN')
+    registerScope(scope, vdeps, { auth: 'visitor', beforeBody: true }, (r) => {
+      acceptRawUploads(r.app)
+      r.post('/api/visitor/files', async (req, who): Promise<VisitorUploadResponse> => {
         const query = validate(VisitorUploadQuery, req.query)
         const body = req.body as Readable | undefined
         if (!body) throw new AppError('E_FILE_TYPE')
         const voice = query.voice === '1'
         const file = await storeFile(q, opts.files, {
-          tenantId: v.tenantId,
+          tenantId: who.tenantId,
           name: query.name ?? 'file',
           kind: voice ? 'voice' : 'file',
           durationMs: query.durationMs === undefined ? null : Number(query.durationMs),
           body,
           contentLength: req.headers['content-length'],
-          uploadedBy: { visitorId: v.visitorId },
+          uploadedBy: { visitorId: who.visitorId },
           maxBytes: opts.maxBytes,
         })
         return { file }

@@ -24,7 +24,7 @@ const REPLAY_PAGE = 200
 /** Registers the visitor WebSocket; outbound frames come through `adapter`. */
 export function visitorWsRoutes(app: FastifyInstance, deps: AppDeps, adapter: WebchatAdapter): void {
   const q = deps.db.orm
-  app.get('/api/visitor/ws', { websocket: true }, (socket, req) => {
+  app.get('/api/visitor/ws', { websocket: true, config: { auth: 'visitor' } }, (socket, req) => {
     let who: Visitor | null = null
     let conn: VisitorSocket | null = null
     let remove: (() => void) | null = null

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { queryRows, schema } from '../../db/index.ts'
 import { type TestDb, targets } from '../../test/dbs.ts'
 import { hashPassword, verifyPassword } from '../auth/index.ts'
-import { DEMO_ACCOUNTS, seedDemo, writeDemoLogins } from './index.ts'
+import { DEMO_ACCOUNTS, DEMO_NO_ACCEPT_BUTTON, seedDemo, writeDemoLogins } from './index.ts'
 
 describe.each(targets)('demo seed on $name', (target) => {
   let t: TestDb
@@ -48,6 +48,31 @@ describe.each(targets)('demo seed on $name', (target) => {
     const b = await seedDemo(t.db, { password: null, dataDir })
     expect(b).toEqual({ created: false, password: a.password })
     expect(await counts()).toEqual(first)
+  })
+
+  it('T2/T3: website chat is connected with both demo groups as its distribution; op3 has the Accept button off', async () => {
+    await seedDemo(t.db, { password: null, dataDir })
+    const [webchat] = await t.db.orm.select().from(schema.channels).where(eq(schema.channels.kind, 'webchat'))
+    const groups = await t.db.orm.select({ id: schema.groups.id }).from(schema.groups)
+    expect(webchat?.connected).toBe(true)
+    expect(new Set(webchat?.config.groupIds as string[])).toEqual(new Set(groups.map((g) => g.id)))
+    const off = await t.db.orm
+      .select({ login: schema.employees.login })
+      .from(schema.employees)
+      .where(eq(schema.employees.acceptButton, false))
+    expect(off.map((e) => e.login)).toEqual([DEMO_NO_ACCEPT_BUTTON])
+    const shared = await t.db.orm.select().from(schema.templates)
+    expect(shared.filter((x) => x.ownerId === null).length).toBeGreaterThanOrEqual(2)
+    // A demo seeded before the inbox gets the settings at its next start, once.
+    await t.db.orm.update(schema.channels).set({ config: {} }).where(eq(schema.channels.kind, 'webchat'))
+    await t.db.orm.update(schema.employees).set({ acceptButton: true })
+    await seedDemo(t.db, { password: null, dataDir })
+    const [again] = await t.db.orm.select().from(schema.channels).where(eq(schema.channels.kind, 'webchat'))
+    expect(again?.config.groupIds).toHaveLength(2)
+    await t.db.orm.update(schema.employees).set({ acceptButton: true })
+    await seedDemo(t.db, { password: null, dataDir })
+    const on = await t.db.orm.select().from(schema.employees).where(eq(schema.employees.acceptButton, false))
+    expect(on).toEqual([])
   })
 
   it('the generated password is kept in demo-logins.json (0600), never in the database', async () => {

@@ -2,7 +2,7 @@
 import { eq } from 'drizzle-orm'
 import type { Role } from '../../../contract/api.ts'
 import { DEFAULT_STATUS_MATRIX } from '../../../contract/status.ts'
-import { type Queryable, schema } from '../../db/index.ts'
+import { announceGroupsChanged, type Queryable, schema } from '../../db/index.ts'
 import { hashPassword } from '../auth/index.ts'
 import { INITIAL_STATUS } from '../status/index.ts'
 
@@ -79,6 +79,8 @@ export async function createGroup(
       .values(
         g.memberIds.map((employeeId, position) => ({ tenantId, groupId: row.id, employeeId, position })),
       )
+    // Open sockets filter chat events by group (realtime/audience.ts): let the hubs re-read membership.
+    await announceGroupsChanged(q, tenantId)
   }
   return row.id
 }

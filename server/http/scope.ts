@@ -1,0 +1,163 @@
+/**
+ * Typed routes: a route module is a Fastify plugin that declares once who may call its routes
+ * (CONVENTIONS "A route declares who may call it once"). The scope checks the caller before the
+ * handler runs and hands the handler the checked caller, typed by the level:
+ *
+ *   app.register(scope(deps, { auth: 'employee' }, (r) => {
+ *     r.get('/api/calls', async (req, who) => listCalls(deps.db.orm, who.tenantId, …))
+ *   }))
+ *
+ * Levels: `public` (anyone), `employee` (a live session), `supervisor` (a session of a supervisor or
+ * admin), `admin`, `internal` (Kamailio: loopback and `x-internal-secret`), `visitor` (the website
+ * visitor's signed token, checked by `deps.visitorAuth`), `webhook` (a provider's signed callback,
+ * checked by `deps.webhookAuth`). Every route records its level in the route table
+ * (route-table.ts), which the fuzz and isolation suites read.
+ *
+ * The check runs before the handler, after the body is parsed (as a `principal()` call at the top of
+ * a handler did), or — `beforeBody: true`, for raw uploads — in onRequest, while the body is unread.
+ * `internal` always runs in onRequest (the door is not advertised: others get 404 before anything).
+ */
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
+import type { ApiReply, ApiRouteKey } from '../../contract/routes.ts'
+import { authenticate, type Principal } from '../domain/auth/index.ts'
+import { AppError } from '../errors.ts'
+import { internalAllowed } from '../sip/index.ts'
+import { type AppDeps, bearer, type VisitorPrincipal, type WebhookCaller } from './context.ts'
+
+export type { VisitorPrincipal, WebhookCaller }
+
+export type AuthLevel = 'public' | 'employee' | 'supervisor' | 'admin' | 'internal' | 'visitor' | 'webhook'
+
+/** Kamailio on loopback with the internal secret. */
+export interface InternalCaller {
+  ip: string
+}
+
+/** What a handler receives as `who`, per level. */
+export interface Callers {
+  public: null
+  employee: Principal
+  supervisor: Principal
+  admin: Principal
+  internal: InternalCaller
+  visitor: VisitorPrincipal
+  webhook: WebhookCaller
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1'])
+
+type Check<L extends AuthLevel> = (deps: AppDeps, req: FastifyRequest) => Promise<Callers[L]>
+
+async function withRole(deps: AppDeps, req: FastifyRequest, roles: Principal['role'][]) {
+  const p = await authenticate(deps.db.orm, bearer(req))
+  if (!roles.includes(p.role)) throw new AppError('E_FORBIDDEN')
+  return p
+}
+
+/** How each level is checked: one table, no `if` on names in the routes. */
+const CHECKS: { [L in AuthLevel]: Check<L> } = {
+  public: async () => null,
+  employee: (deps, req) => authenticate(deps.db.orm, bearer(req)),
+  supervisor: (deps, req) => withRole(deps, req, ['supervisor', 'admin']),
+  admin: (deps, req) => withRole(deps, req, ['admin']),
+  internal: async (deps, req) => {
+    if (!LOOPBACK.has(req.ip)) throw new AppError('E_NOT_FOUND')
+    if (!internalAllowed(req.ip, req.headers['x-internal-secret'], deps.secrets.internalSecret))
+      throw new AppError('E_FORBIDDEN')
+    return { ip: req.ip }
+  },
+  // Until a channel provides the check, these doors do not exist.
+  visitor: async (deps, req) => {
+    if (!deps.visitorAuth) throw new AppError('E_NOT_FOUND')
+    return deps.visitorAuth(req)
+  },
+  webhook: async (deps, req) => {
+    if (!deps.webhookAuth) throw new AppError('E_NOT_FOUND')
+    return deps.webhookAuth(req)
+  },
+}
+
+type Method = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH'
+
+/** The reply a route must give: its contract type when contract/routes.ts lists it. */
+type ReplyFor<M extends Method, U extends string> = `${M} ${U}` extends ApiRouteKey
+  ? ApiReply<`${M} ${U}`> | FastifyReply
+  : unknown
+
+export type Handler<L extends AuthLevel, R> = (
+  req: FastifyRequest,
+  who: Callers[L],
+  reply: FastifyReply,
+) => Promise<R>
+
+/** Registers routes of one auth level; `app` is the encapsulated scope (hooks, content-type parsers). */
+export interface Router<L extends AuthLevel> {
+  readonly app: FastifyInstance
+  get<U extends string>(url: U, h: Handler<L, ReplyFor<'GET', U>>): void
+  post<U extends string>(url: U, h: Handler<L, ReplyFor<'POST', U>>): void
+  put<U extends string>(url: U, h: Handler<L, ReplyFor<'PUT', U>>): void
+  delete<U extends string>(url: U, h: Handler<L, ReplyFor<'DELETE', U>>): void
+  patch<U extends string>(url: U, h: Handler<L, ReplyFor<'PATCH', U>>): void
+}
+
+export interface ScopeOptions<L extends AuthLevel> {
+  auth: L
+  /** Check the caller in onRequest, before the body is read (raw uploads). */
+  beforeBody?: boolean
+  /** Fastify's per-scope log level (the internal routes log warnings only). */
+  logLevel?: string
+}
+
+/** The level a route was registered with (route options `config.auth`; read by route-table.ts). */
+export function authOf(config: unknown): AuthLevel | undefined {
+  return (config as { auth?: AuthLevel } | undefined)?.auth
+}
+
+/** A Fastify plugin whose routes all require `opts.auth`; `routes` registers them on the router. */
+export function scope<L extends AuthLevel>(
+  deps: AppDeps,
+  opts: ScopeOptions<L>,
+  routes: (r: Router<L>) => void | Promise<void>,
+): FastifyPluginAsync {
+  const plugin: FastifyPluginAsync = async (app) => {
+    const callers = new WeakMap<FastifyRequest, Callers[L]>()
+    const check = CHECKS[opts.auth] as Check<L>
+    const hook = opts.auth === 'internal' || opts.beforeBody ? 'onRequest' : 'preHandler'
+    app.addHook(hook, async (req) => {
+      callers.set(req, await check(deps, req))
+    })
+    const add =
+      (method: Method) =>
+      (url: string, h: Handler<L, unknown>): void => {
+        app.route({
+          method,
+          url,
+          config: { auth: opts.auth },
+          handler: async (req, reply) => {
+            // The hook ran for every request of this scope; a missing caller is a bug, never a pass.
+            if (!callers.has(req)) throw new AppError('E_AUTH_REQUIRED')
+            return h(req, callers.get(req) as Callers[L], reply)
+          },
+        })
+      }
+    await routes({
+      app,
+      get: add('GET'),
+      post: add('POST'),
+      put: add('PUT'),
+      delete: add('DELETE'),
+      patch: add('PATCH'),
+    } as Router<L>)
+  }
+  return plugin
+}
+
+/** Registers a scope with its log level (Fastify takes it as a register option). */
+export function registerScope<L extends AuthLevel>(
+  app: FastifyInstance,
+  deps: AppDeps,
+  opts: ScopeOptions<L>,
+  routes: (r: Router<L>) => void | Promise<void>,
+): void {
+  app.register(scope(deps, opts, routes), opts.logLevel ? { logLevel: opts.logLevel as 'warn' } : {})
+}

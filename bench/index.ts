@@ -5,6 +5,7 @@ import { formatCalls, measureCalls } from './calls.ts'
 import { formatColdStart, measureColdStart } from './cold-start.ts'
 import { formatLoginBurst, measureLoginBurst } from './login-burst.ts'
 import { formatRegisterStorm, measureRegisterStorm } from './register-storm.ts'
+import { formatRequestsDexie, measureRequestsDexie } from './requests-dexie.ts'
 
 const root = path.resolve(import.meta.dirname, '..')
 const only = process.argv[2]
@@ -39,5 +40,10 @@ if (!only || only === 'calls') {
 if (!only || only === 'register-storm') {
   await section('registration storm (SIP.js in Node → Kamailio)', async () =>
     formatRegisterStorm(await measureRegisterStorm()),
+  )
+}
+if (!only || only === 'requests-dexie') {
+  await section('Requests mirror in Chromium IndexedDB (10,000 messages, 5,000 chats)', async () =>
+    formatRequestsDexie(await measureRequestsDexie(root)),
   )
 }

@@ -1,6 +1,7 @@
 /** The bottom tab bar: five sections as links (accessible name = visible label). */
 import { A } from '@solidjs/router'
 import { For } from 'solid-js'
+import { RequestsBadge } from '../features/requests/index.ts'
 import { type MessageKey, t } from '../lib/i18n/index.ts'
 import { Icon, type IconName } from '../lib/ui/index.ts'
 
@@ -21,6 +22,7 @@ export function TabBar() {
           <A href={tab.href} class="tab" activeClass="on">
             <Icon name={tab.icon} />
             <span>{t(tab.label)}</span>
+            {tab.href === '/requests' && <RequestsBadge />}
           </A>
         )}
       </For>

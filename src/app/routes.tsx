@@ -10,7 +10,7 @@ import {
   GroupsList,
 } from '../features/contacts/index.ts'
 import { OnsitePage } from '../features/onsite/index.ts'
-import { RequestsPage } from '../features/requests/index.ts'
+import { ConversationPage, RequestsPage } from '../features/requests/index.ts'
 import { Layout } from './Layout.tsx'
 
 /** SPEC A4: "/" opens the start page chosen in Settings. */
@@ -28,7 +28,8 @@ export const routes: RouteDefinition[] = [
       { path: '/', component: StartPage },
       { path: '/calls', component: CallsPage },
       { path: '/calls/:id', component: CallDetailsPage },
-      { path: '/requests/*', component: RequestsPage },
+      { path: '/requests', component: RequestsPage },
+      { path: '/requests/:id', component: ConversationPage },
       {
         path: '/contacts',
         component: ContactsPage,

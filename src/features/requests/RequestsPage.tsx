@@ -1,7 +1,101 @@
-/** Requests (SPEC T1–T13) arrive with their update; until then the screen says so honestly. */
-import { EmptyState } from '../../lib/ui/index.ts'
+/**
+ * The Requests tab (T2): New (longest-waiting first, with the waiting time), In work (mine) and
+ * Completed, with counts and unread badges. Rows render from the Dexie mirror (offline first), are
+ * refreshed from the server when the tab opens and follow the chat events through the mirror.
+ */
+import { createEffect, createSignal, For, on, onCleanup, Show } from 'solid-js'
+import { ApiError } from '../../lib/api/index.ts'
+import { type MessageKey, t } from '../../lib/i18n/index.ts'
+import { offline } from '../../lib/net/index.ts'
+import { me } from '../../lib/session/index.ts'
+import { createLiveQuery, db } from '../../lib/store/index.ts'
+import { VirtualList } from '../../lib/ui/VirtualList.tsx'
+import { ChatListRow } from './ChatListRow.tsx'
+import { localChats, type RequestsTab, type TabCounts, tabCounts } from './mirror.ts'
+import { refreshTab } from './remote.ts'
+import './requests.css'
 
-/** Requests tab placeholder without fake data. */
+const [tab, setTab] = createSignal<RequestsTab>('new')
+
+const TABS: { id: RequestsTab; label: MessageKey; empty: MessageKey }[] = [
+  { id: 'new', label: 'requests.tab.new', empty: 'requests.noNew' },
+  { id: 'active', label: 'requests.tab.active', empty: 'requests.noActive' },
+  { id: 'completed', label: 'requests.tab.completed', empty: 'requests.noCompleted' },
+]
+
+const ZERO: TabCounts = { new: 0, active: 0, completed: 0, unreadNew: 0, unreadActive: 0 }
+
+/** Route `/requests`. */
 export default function RequestsPage() {
-  return <EmptyState title="requests.title" headline="requests.empty" hint="requests.emptyHint" icon="chat" />
+  const meId = () => me()?.id ?? null
+  const rows = createLiveQuery(
+    db,
+    () => ({ tab: tab(), me: meId() }),
+    (d, k) => localChats(d, k.tab, k.me),
+    [],
+  )
+  const counts = createLiveQuery(db, meId, (d, m) => tabCounts(d, m), ZERO)
+  const [unreachable, setUnreachable] = createSignal(false)
+  // New and In work are both refreshed on open (their counts show on the tabs), the shown tab too,
+  // and again when the network comes back.
+  createEffect(
+    on([tab, db, offline], ([x, d, off]) => {
+      if (!d || off) return
+      const ctl = new AbortController()
+      const load = new Set<RequestsTab>(['new', 'active', x])
+      void Promise.all([...load].map((one) => refreshTab(d, one, meId(), ctl.signal)))
+        .then(() => setUnreachable(false))
+        .catch((e: unknown) => {
+          if (e instanceof ApiError && e.code === 'E_NETWORK') setUnreachable(true)
+          else if ((e as Error).name !== 'AbortError') console.error('requests refresh', e)
+        })
+      onCleanup(() => ctl.abort())
+    }),
+  )
+  const count = (id: RequestsTab) => counts()[id]
+  const unread = (id: RequestsTab) =>
+    id === 'new' ? counts().unreadNew : id === 'active' ? counts().unreadActive : 0
+  return (
+    <div class="page page-fill requests-page">
+      <h1 class="visually-hidden">{t('requests.title')}</h1>
+      <div class="subtabs" role="tablist" aria-label={t('requests.tabs')}>
+        <For each={TABS}>
+          {(s) => (
+            <button
+              type="button"
+              role="tab"
+              class={tab() === s.id ? 'on' : ''}
+              aria-selected={tab() === s.id}
+              onClick={() => setTab(s.id)}
+            >
+              {count(s.id) > 0 ? t('requests.tabCount', { label: t(s.label), n: count(s.id) }) : t(s.label)}
+              <Show when={unread(s.id) > 0}>
+                <span class="unread">
+                  <span aria-hidden="true">{unread(s.id)}</span>
+                  <span class="visually-hidden">, {t('requests.unreadBadge', { n: unread(s.id) })}</span>
+                </span>
+              </Show>
+            </button>
+          )}
+        </For>
+      </div>
+      <Show when={offline() || unreachable()}>
+        <p class="notice small" role="status">
+          {t('requests.offline')}
+        </p>
+      </Show>
+      <Show
+        when={rows().length > 0}
+        fallback={<p class="empty-small">{t(TABS.find((s) => s.id === tab())?.empty ?? 'requests.noNew')}</p>}
+      >
+        <VirtualList
+          items={rows()}
+          rowHeight={72}
+          label={t(TABS.find((s) => s.id === tab())?.label ?? 'requests.tab.new')}
+        >
+          {(c) => <ChatListRow chat={c} />}
+        </VirtualList>
+      </Show>
+    </div>
+  )
 }

@@ -8,6 +8,8 @@ export class ApiError extends Error {
     readonly code: string,
     readonly status: number,
     message: string,
+    /** The error's `details` (e.g. E_CHAT_TAKEN: who took the chat). */
+    readonly details: string[] = [],
   ) {
     super(message)
     this.name = 'ApiError'
@@ -61,7 +63,8 @@ export async function api<T>(method: string, path: string, opts: RequestOpts = {
     const err = (data as ErrorBody | null)?.error
     const code = typeof err?.code === 'string' ? err.code : res.status >= 500 ? 'E_INTERNAL' : 'E_BAD_REQUEST'
     if (res.status === 401 && token && opts.token === undefined) onUnauthorized(token)
-    throw new ApiError(code, res.status, typeof err?.message === 'string' ? err.message : code)
+    const details = Array.isArray(err?.details) ? err.details.filter((d) => typeof d === 'string') : []
+    throw new ApiError(code, res.status, typeof err?.message === 'string' ? err.message : code, details)
   }
   return data as T
 }

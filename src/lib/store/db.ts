@@ -6,32 +6,33 @@
 import Dexie, { type EntityTable, type Table } from 'dexie'
 import type { ClientView, EmployeeView, GroupView } from '../../../contract/api.ts'
 import type { CallView } from '../../../contract/calls.ts'
+import type { ChatView, MessageView, TemplateView } from '../../../contract/chats.ts'
 import type { StatusMatrix } from '../../../contract/status.ts'
 import type { OutboxState } from '../sync/outbox-state.ts'
 
-/** A chat (T2): state new|active|completed. */
-export interface ChatRow {
-  id: string
-  state: 'new' | 'active' | 'completed'
-  assigneeId: string | null
-  clientId: string | null
-  channel: string
-  lastTs: string
+/**
+ * A chat (T2) as the server sent it, plus `lastAt` (last activity, for In work/Completed order) and
+ * `waitingOrd` (the New order: waitingSince, else createdAt).
+ */
+export interface ChatRow extends ChatView {
+  lastAt: string
+  waitingOrd: string
 }
-/** A chat message (T4); `clientMsgId` is the outbox's idempotency key (N3). */
-export interface MessageRow {
-  id: string
-  chatId: string
-  ts: string
-  clientMsgId: string | null
-  text: string
+/** Where an operator message composed on this device stands before the server has it (N3). */
+export type LocalSendState = 'queued' | 'sending' | 'failed' | 'refused'
+/**
+ * A chat message (T4). Server messages are keyed by their id and ordered by `ord` = n; a message
+ * composed here is keyed by its clientMsgId until the server's copy replaces it (same clientMsgId),
+ * ordered after every server message by the time it was composed.
+ */
+export interface MessageRow extends MessageView {
+  ord: number
+  /** Set while the message is only on this device (the outbox holds it). */
+  local?: LocalSendState
+  /** A file or voice message not yet uploaded: its bytes, for the preview. */
+  blob?: Blob
 }
-export interface TemplateRow {
-  id: string
-  ownerId: string | null
-  name: string
-  text: string
-}
+export type TemplateRow = TemplateView
 export interface LeadRow {
   id: string
   state: string
@@ -137,7 +138,13 @@ export function openDb(accountKey: string): FrontlineDb {
       const rows = (await tx.table('recordings').toArray()) as LegacyRecordingRow[]
       await tx.table('outbox').bulkAdd(rows.map((r, i) => recordingItem(r, i + 1)))
     })
-  // Next version: 5 (the inbox adds its chat/message indexes here: `db.version(5).stores({ … })`).
+  // v5: the Requests mirror (T2–T5, N3). New by waiting time, In work/Completed by last activity;
+  // a chat's messages by position; the server's copy of a message found by the id composed here.
+  db.version(5).stores({
+    chats: 'id, [state+waitingOrd], [state+lastAt], assigneeId',
+    messages: 'id, [chatId+ord], &clientMsgId',
+    templates: 'id, scope, name',
+  })
   return db
 }
 

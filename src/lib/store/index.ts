@@ -5,11 +5,13 @@ import { type FrontlineDb, openDb } from './db.ts'
 export type {
   ChatRow,
   FrontlineDb,
+  LocalSendState,
   MessageRow,
   MetaKey,
   OutboxItem,
   OutboxKind,
   TableName,
+  TemplateRow,
 } from './db.ts'
 export { getMeta, setMeta } from './db.ts'
 

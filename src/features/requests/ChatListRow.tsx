@@ -1,0 +1,62 @@
+/** One chat in a Requests list (T2): who, channel, last message as text, time or waiting time, unread. */
+import { A } from '@solidjs/router'
+import { Show } from 'solid-js'
+import { fmtDate, lang, t } from '../../lib/i18n/index.ts'
+import type { ChatRow } from '../../lib/store/index.ts'
+import { useNow, waitText } from './clock.ts'
+import { unreadOf } from './mirror.ts'
+import { channelText, previewText } from './text.ts'
+
+/** Today: time only; otherwise date and time. */
+function when(iso: string): string {
+  const d = new Date(iso)
+  const sameDay = d.toDateString() === new Date().toDateString()
+  return fmtDate(d, sameDay ? { timeStyle: 'short' } : { dateStyle: 'short', timeStyle: 'short' })
+}
+
+/** A row linking to the conversation. */
+export function ChatListRow(props: { chat: ChatRow }) {
+  const c = () => props.chat
+  const now = useNow()
+  const name = () => c().clientName?.trim() || t('requests.visitor')
+  const unread = () => unreadOf(c())
+  return (
+    <A
+      href={`/requests/${encodeURIComponent(c().id)}`}
+      class="row row-link chat-row"
+      aria-label={
+        t('requests.open', { name: name() }) +
+        (unread() > 0 ? `, ${t('requests.unreadBadge', { n: unread() })}` : '')
+      }
+    >
+      <span class="initial" aria-hidden="true">
+        {name().slice(0, 1).toUpperCase()}
+      </span>
+      <span class="row-main">
+        <span class="row-title">{name()}</span>
+        <span class="row-sub">
+          {channelText(c().channel)} · {previewText(c().lastMessage)}
+        </span>
+      </span>
+      <span class="chat-row-end">
+        <Show
+          when={c().state === 'new'}
+          fallback={
+            <time class="small muted" dateTime={c().lastAt}>
+              {when(c().lastAt)}
+            </time>
+          }
+        >
+          <span class="chat-wait">
+            {t('requests.waiting', { time: waitText(now() - Date.parse(c().waitingOrd), lang()) })}
+          </span>
+        </Show>
+        <Show when={unread() > 0}>
+          <span class="unread" aria-hidden="true">
+            {unread()}
+          </span>
+        </Show>
+      </span>
+    </A>
+  )
+}

@@ -1,0 +1,229 @@
+/**
+ * The composer (T4, T5): text with emoji, the reply quote, files by picker or camera (each a message
+ * of its own, checked for type and the 30 MB cap first), a voice message, templates. Everything it
+ * sends goes to the outbox at once (send.ts): it is shown "sending" and leaves when it can.
+ */
+import { createSignal, For, lazy, Show, Suspense } from 'solid-js'
+import type { ChannelCapabilities } from '../../../contract/chats.ts'
+import { MESSAGE_MAX_CHARS } from '../../../contract/chats.ts'
+import { t } from '../../lib/i18n/index.ts'
+import type { MessageRow } from '../../lib/store/index.ts'
+import { ChatIcon } from './ChatIcon.tsx'
+import { fileProblem } from './files.ts'
+import { TemplatesSheet } from './TemplatesSheet.tsx'
+import { messageLine } from './text.ts'
+import { VoiceRecorder } from './VoiceRecorder.tsx'
+
+const EmojiPanel = lazy(() => import('./EmojiPanel.tsx'))
+
+export interface Outgoing {
+  text: (text: string, replyToId: string | null) => void
+  file: (f: File, replyToId: string | null) => void
+  voice: (v: { blob: Blob; type: string; durationMs: number }) => void
+}
+
+export function Composer(props: {
+  caps: ChannelCapabilities
+  replyTo: MessageRow | null
+  onCancelReply: () => void
+  send: Outgoing
+}) {
+  const [text, setText] = createSignal('')
+  const [emoji, setEmoji] = createSignal(false)
+  const [templates, setTemplates] = createSignal(false)
+  const [voiceActive, setVoiceActive] = createSignal(false)
+  const [errors, setErrors] = createSignal<string[]>([])
+  let input: HTMLTextAreaElement | undefined
+  let files: HTMLInputElement | undefined
+  let camera: HTMLInputElement | undefined
+
+  const sendText = () => {
+    const s = text().trim()
+    if (!s) return
+    props.send.text(s, props.replyTo?.id ?? null)
+    setText('')
+    setEmoji(false)
+    props.onCancelReply()
+    input?.focus()
+  }
+  const insert = (s: string) => {
+    const el = input
+    if (!el) return setText((x) => x + s)
+    const start = el.selectionStart ?? el.value.length
+    const end = el.selectionEnd ?? start
+    const next = el.value.slice(0, start) + s + el.value.slice(end)
+    setText(next)
+    queueMicrotask(() => {
+      el.focus()
+      el.setSelectionRange(start + s.length, start + s.length)
+    })
+  }
+  const pickFiles = (list: FileList | null) => {
+    const all = [...(list ?? [])]
+    const bad: string[] = []
+    let reply = props.replyTo?.id ?? null
+    for (const f of all) {
+      const why = fileProblem(f)
+      if (why) {
+        bad.push(t(why, { name: f.name }))
+        continue
+      }
+      props.send.file(f, reply)
+      reply = null
+    }
+    if (all.length > bad.length) props.onCancelReply()
+    setErrors(bad)
+  }
+  return (
+    <div class="composer">
+      <Show when={props.replyTo}>
+        {(r) => (
+          <div class="reply-bar">
+            <span class="reply-text">{t('chat.replyingTo', { text: messageLine(r()) })}</span>
+            <button
+              type="button"
+              class="icon-btn"
+              aria-label={t('chat.cancelReply')}
+              onClick={() => props.onCancelReply()}
+            >
+              <ChatIcon name="close" size={18} />
+            </button>
+          </div>
+        )}
+      </Show>
+      <Show when={errors().length > 0}>
+        <div class="composer-errors" role="alert">
+          <For each={errors()}>{(e) => <p>{e}</p>}</For>
+          <button
+            type="button"
+            class="icon-btn"
+            aria-label={t('common.dismiss')}
+            onClick={() => setErrors([])}
+          >
+            <ChatIcon name="close" size={18} />
+          </button>
+        </div>
+      </Show>
+      <Show when={emoji()}>
+        <Suspense fallback={<p class="small muted">{t('app.loading')}</p>}>
+          <EmojiPanel label={t('composer.emoji')} onPick={insert} />
+        </Suspense>
+      </Show>
+      <Show when={templates()}>
+        <TemplatesSheet
+          onClose={() => setTemplates(false)}
+          onPick={(s) => {
+            setText(s)
+            setTemplates(false)
+            queueMicrotask(() => input?.focus())
+          }}
+        />
+      </Show>
+      <div class="composer-row">
+        <Show when={!voiceActive()}>
+          <button
+            type="button"
+            class="icon-btn"
+            aria-label={t('composer.templates')}
+            title={t('composer.templates')}
+            aria-expanded={templates()}
+            onClick={() => setTemplates(!templates())}
+          >
+            <ChatIcon name="templates" />
+          </button>
+          <Show when={props.caps.files || props.caps.images}>
+            <button
+              type="button"
+              class="icon-btn"
+              aria-label={t('composer.attach')}
+              title={t('composer.attach')}
+              onClick={() => files?.click()}
+            >
+              <ChatIcon name="attach" />
+            </button>
+            <button
+              type="button"
+              class="icon-btn composer-camera"
+              aria-label={t('composer.camera')}
+              title={t('composer.camera')}
+              onClick={() => camera?.click()}
+            >
+              <ChatIcon name="camera" />
+            </button>
+            <input
+              ref={files}
+              type="file"
+              multiple
+              hidden
+              aria-label={t('composer.attach')}
+              onChange={(e) => {
+                pickFiles(e.currentTarget.files)
+                e.currentTarget.value = ''
+              }}
+            />
+            <input
+              ref={camera}
+              type="file"
+              accept="image/*,video/*"
+              capture="environment"
+              hidden
+              aria-label={t('composer.camera')}
+              onChange={(e) => {
+                pickFiles(e.currentTarget.files)
+                e.currentTarget.value = ''
+              }}
+            />
+          </Show>
+          <textarea
+            ref={input}
+            class="composer-input"
+            rows={1}
+            maxLength={MESSAGE_MAX_CHARS}
+            aria-label={t('composer.label')}
+            placeholder={t('composer.placeholder')}
+            value={text()}
+            onInput={(e) => {
+              setText(e.currentTarget.value)
+              setErrors([])
+            }}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+                e.preventDefault()
+                sendText()
+              }
+            }}
+          />
+          <button
+            type="button"
+            class="icon-btn"
+            aria-label={t('composer.emoji')}
+            title={t('composer.emoji')}
+            aria-expanded={emoji()}
+            onClick={() => setEmoji(!emoji())}
+          >
+            <ChatIcon name="emoji" />
+          </button>
+        </Show>
+        <Show
+          when={!text().trim() && props.caps.voice}
+          fallback={
+            <button
+              type="button"
+              class="btn btn-primary composer-send"
+              onClick={sendText}
+              disabled={!text().trim()}
+            >
+              {t('composer.send')}
+            </button>
+          }
+        >
+          <VoiceRecorder
+            onSend={(v) => props.send.voice(v)}
+            onError={(e) => setErrors([e])}
+            onActive={setVoiceActive}
+          />
+        </Show>
+      </div>
+    </div>
+  )
+}

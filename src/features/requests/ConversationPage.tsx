@@ -1,0 +1,269 @@
+/**
+ * A conversation (T3, T4): header with the client, channel, Call (C3) and Complete; the messages; and
+ * below them what the operator may do now — Accept a New chat, write in his own chat, or read a
+ * chat a colleague took or that is completed. Opening a New chat asks the server (`open`): with the
+ * employee's Accept button off, opening takes it.
+ */
+import { A, useNavigate, useParams } from '@solidjs/router'
+import { createEffect, createSignal, Match, on, onCleanup, Show, Switch } from 'solid-js'
+import { CHANNEL_CAPABILITIES, MESSAGES_PAGE } from '../../../contract/chats.ts'
+import { ApiError, errorText } from '../../lib/api/index.ts'
+import { t } from '../../lib/i18n/index.ts'
+import { offline } from '../../lib/net/index.ts'
+import { me } from '../../lib/session/index.ts'
+import { createLiveQuery, db, type MessageRow } from '../../lib/store/index.ts'
+import { toast } from '../../lib/ui/index.ts'
+import { CallButton } from '../calls/index.ts'
+import { Composer, type Outgoing } from './Composer.tsx'
+import type { Pending } from './MessageBubble.tsx'
+import { type ListControl, MessageList } from './MessageList.tsx'
+import { localMessages, oldestN } from './mirror.ts'
+import { acceptChat, completeChat, loadMessages, markRead, openChat, refreshChat } from './remote.ts'
+import { type Composed, compose, discardMessage, retryMessage } from './send.ts'
+import { channelText } from './text.ts'
+import './requests.css'
+import { ChatIcon } from './ChatIcon.tsx'
+
+/** Route `/requests/:id`. */
+export default function ConversationPage() {
+  const params = useParams<{ id: string }>()
+  const navigate = useNavigate()
+  const meId = () => me()?.id ?? null
+  const chat = createLiveQuery(
+    db,
+    () => params.id,
+    async (d, id) => (await d.chats.get(id)) ?? null,
+    null,
+  )
+  const [limit, setLimit] = createSignal(MESSAGES_PAGE)
+  const messages = createLiveQuery(
+    db,
+    () => ({ id: params.id, limit: limit() }),
+    (d, k) => localMessages(d, k.id, k.limit),
+    [] as MessageRow[],
+  )
+  // The outbox items of this chat: the state each local message shows (N3).
+  const pending = createLiveQuery(
+    db,
+    () => params.id,
+    async (d, id) => {
+      const out: Record<string, Pending> = {}
+      for (const r of await d.outbox.where('[key+seq]').between([id, -Infinity], [id, Infinity]).toArray())
+        out[r.id] = { state: r.state, attempts: r.attempts, lastError: r.lastError }
+      return out
+    },
+    {} as Record<string, Pending>,
+  )
+  const [replyTo, setReplyTo] = createSignal<MessageRow | null>(null)
+  const [forbidden, setForbidden] = createSignal(false)
+  const [busy, setBusy] = createSignal(false)
+  let list: ListControl | undefined
+
+  // On open: the chat's latest state (open takes it when the Accept button is off), then its newest page.
+  createEffect(
+    on([() => params.id, db], ([id, d]) => {
+      if (!d) return
+      setReplyTo(null)
+      setLimit(MESSAGES_PAGE)
+      void (async () => {
+        const local = await d.chats.get(id)
+        try {
+          if (local?.state === 'completed' || (local?.state === 'active' && local.assigneeId !== meId()))
+            await refreshChat(d, id)
+          else await openChat(d, id)
+        } catch (e) {
+          if (e instanceof ApiError && e.code === 'E_STATUS_FORBIDS') setForbidden(true)
+          else if (e instanceof ApiError && e.status === 404) {
+            toast(errorText(e), 'error')
+            navigate('/requests', { replace: true })
+            return
+          } else if (!(e instanceof ApiError && e.code === 'E_NETWORK')) console.error('chat open', e)
+        }
+        await loadMessages(d, id).catch(() => undefined)
+      })()
+    }),
+  )
+
+  const mine = () => chat()?.state === 'active' && chat()?.assigneeId === meId()
+  const takenBy = () => {
+    const c = chat()
+    return c?.state === 'active' && c.assigneeId !== meId() ? c.assigneeName : null
+  }
+  const name = () => chat()?.clientName?.trim() || t('requests.visitor')
+
+  const accept = async () => {
+    const d = db()
+    const c = chat()
+    if (!d || !c) return
+    setBusy(true)
+    try {
+      await acceptChat(d, c.id)
+      setForbidden(false)
+      toast(t('chat.accepted'))
+    } catch (e) {
+      if (e instanceof ApiError && e.code === 'E_CHAT_TAKEN') {
+        const who = e.details[0] ?? null
+        // The chat leaves New here at once; the event that follows carries the rest.
+        await d.chats.update(c.id, { state: 'active', assigneeId: 'someone-else', assigneeName: who })
+        toast(who ? t('chat.takenBy', { name: who }) : t('chat.takenSomeone'), 'error')
+      } else if (e instanceof ApiError && e.code === 'E_STATUS_FORBIDS') {
+        setForbidden(true)
+        toast(t('chat.statusForbids'), 'error')
+      } else toast(errorText(e), 'error')
+    } finally {
+      setBusy(false)
+    }
+  }
+  const complete = async () => {
+    const d = db()
+    const c = chat()
+    if (!d || !c || !confirm(t('chat.completeConfirm'))) return
+    try {
+      await completeChat(d, c.id)
+      toast(t('chat.completed'))
+    } catch (e) {
+      toast(errorText(e), 'error')
+    }
+  }
+  const author = () => ({ id: meId() ?? '', name: me()?.name ?? '' })
+  // Each message is kept (outbox + local copy) before anything else happens; several files are
+  // composed one after another, so they leave in the order picked.
+  let chain: Promise<unknown> = Promise.resolve()
+  const keep = (c: Composed) => {
+    const d = db()
+    if (!d) return
+    chain = chain.then(() => compose(d, author(), c)).catch((e: unknown) => toast(errorText(e), 'error'))
+    list?.toBottom()
+  }
+  const send: Outgoing = {
+    text: (text, replyToId) => keep({ kind: 'message', payload: { chatId: params.id, text, replyToId } }),
+    file: (f, replyToId) =>
+      keep({ kind: 'file', payload: { chatId: params.id, blob: f, name: f.name, type: f.type, replyToId } }),
+    voice: (v) => keep({ kind: 'voice', payload: { chatId: params.id, ...v } }),
+  }
+  const loadOlder = async () => {
+    const d = db()
+    if (!d) return false
+    const oldest = await oldestN(d, params.id)
+    const shown = messages().length
+    // What is already mirrored shows first; the server is asked when the window reaches the oldest.
+    const have = await d.messages.where('[chatId+ord]').between([params.id, 0], [params.id, Infinity]).count()
+    if (have > shown) {
+      setLimit((l) => l + MESSAGES_PAGE)
+      return true
+    }
+    if (!oldest || oldest <= 1) return false
+    const more = await loadMessages(d, params.id, oldest)
+    setLimit((l) => l + MESSAGES_PAGE)
+    return more
+  }
+  const goTo = async (id: string) => {
+    if (list?.scrollTo(id)) return
+    // Not in the window: widen it (from the mirror, then the server) until the message is there.
+    for (let i = 0; i < 20; i++) {
+      if (!(await loadOlder())) break
+      await new Promise((r) => setTimeout(r, 0))
+      if (messages().some((m) => m.id === id)) {
+        requestAnimationFrame(() => list?.scrollTo(id))
+        return
+      }
+    }
+  }
+  let readTimer: ReturnType<typeof setTimeout> | undefined
+  onCleanup(() => clearTimeout(readTimer))
+  const onSeen = (n: number) => {
+    const c = chat()
+    if (!c || !mine() || n <= c.operatorReadN) return
+    clearTimeout(readTimer)
+    readTimer = setTimeout(() => {
+      const d = db()
+      if (d) void markRead(d, c.id, n)
+    }, 250)
+  }
+
+  return (
+    <div class="page page-fill convo">
+      <header class="convo-head">
+        <A href="/requests" class="icon-btn" aria-label={t('chat.back')}>
+          <ChatIcon name="back" />
+        </A>
+        <div class="convo-title">
+          <h1 class="row-title">{name()}</h1>
+          <span class="row-sub">{chat() ? channelText(chat()?.channel ?? 'webchat') : ''}</span>
+        </div>
+        <Show when={chat()?.clientPhone}>
+          {(p) => <CallButton number={p()} label={t('chat.call', { name: name() })} />}
+        </Show>
+        <Show when={mine()}>
+          <button type="button" class="btn btn-small" onClick={() => void complete()}>
+            {t('chat.complete')}
+          </button>
+        </Show>
+      </header>
+      <Show when={offline()}>
+        <p class="notice small" role="status">
+          {t('requests.offline')}
+        </p>
+      </Show>
+      <MessageList
+        messages={messages()}
+        loadOlder={loadOlder}
+        onSeen={onSeen}
+        canReply={mine()}
+        pending={pending()}
+        control={(c) => {
+          list = c
+        }}
+        actions={{
+          reply: (m) => setReplyTo(m),
+          goTo: (id) => void goTo(id),
+          retry: (m) => {
+            const d = db()
+            if (d) void retryMessage(d, m.clientMsgId)
+          },
+          discard: (m) => {
+            const d = db()
+            if (d) void discardMessage(d, m.clientMsgId)
+          },
+        }}
+      />
+      <Switch>
+        <Match when={chat()?.state === 'new'}>
+          <div class="convo-foot">
+            <Show when={forbidden()}>
+              <p class="error small" role="alert">
+                {t('chat.statusForbids')}
+              </p>
+            </Show>
+            <button
+              type="button"
+              class="btn btn-primary btn-block"
+              disabled={busy()}
+              onClick={() => void accept()}
+            >
+              {t('chat.accept')}
+            </button>
+          </div>
+        </Match>
+        <Match when={takenBy() !== null || (chat()?.state === 'active' && !mine())}>
+          <p class="convo-foot notice small" role="status">
+            {takenBy() ? t('chat.takenBy', { name: takenBy() ?? '' }) : t('chat.takenSomeone')}
+          </p>
+        </Match>
+        <Match when={chat()?.state === 'completed'}>
+          <p class="convo-foot muted small" role="status">
+            {t('chat.completedNote')}
+          </p>
+        </Match>
+        <Match when={mine()}>
+          <Composer
+            caps={CHANNEL_CAPABILITIES[chat()?.channel ?? 'webchat']}
+            replyTo={replyTo()}
+            onCancelReply={() => setReplyTo(null)}
+            send={send}
+          />
+        </Match>
+      </Switch>
+    </div>
+  )
+}

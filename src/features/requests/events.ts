@@ -1,0 +1,27 @@
+/**
+ * What the Requests feature does with server events (T2–T5): chats, messages and templates are
+ * written to the mirror (the screens follow it); after a chat message arrives the outbox is kicked
+ * (the server is reachable). Registered with lib/sync's dispatcher by the door.
+ */
+import type { FrontlineDb } from '../../lib/store/index.ts'
+import type { FeatureEvents } from '../../lib/sync/index.ts'
+import { putChats, putMessages } from './mirror.ts'
+
+/** On a reset (the mirror came from another feed) the server's copies go; unsent messages stay. */
+async function drop(db: FrontlineDb): Promise<void> {
+  await db.chats.clear()
+  await db.templates.clear()
+  await db.messages.filter((m) => !m.local).delete()
+}
+
+export const requestsEvents: FeatureEvents = {
+  owner: 'requests',
+  on: {
+    'chat.updated': { tables: ['chats'], apply: (db, ev) => putChats(db, [ev.payload.chat]) },
+    'chat.message': { tables: ['messages'], apply: (db, ev) => putMessages(db, [ev.payload.message]) },
+    'message.updated': { tables: ['messages'], apply: (db, ev) => putMessages(db, [ev.payload.message]) },
+    'template.updated': { tables: ['templates'], apply: (db, ev) => db.templates.put(ev.payload.template) },
+    'template.deleted': { tables: ['templates'], apply: (db, ev) => db.templates.delete(ev.payload.id) },
+  },
+  reset: { tables: ['chats', 'messages', 'templates'], drop },
+}

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest'
+import { ATTACHMENT_MAX_BYTES } from '../../../contract/chats.ts'
+import { durationText, extensionOf, fileProblem, fileShape } from './files.ts'
+
+describe('client file checks (T4)', () => {
+  it('allows the SPEC types up to 30 MB and names the reason otherwise', () => {
+    expect(fileProblem({ name: 'Photo.JPG', size: 10 })).toBeNull()
+    expect(fileProblem({ name: 'a.pdf', size: ATTACHMENT_MAX_BYTES })).toBeNull()
+    expect(fileProblem({ name: 'a.pdf', size: ATTACHMENT_MAX_BYTES + 1 })).toBe('composer.fileSize')
+    expect(fileProblem({ name: 'setup.exe', size: 10 })).toBe('composer.fileType')
+    expect(fileProblem({ name: 'noext', size: 10 })).toBe('composer.fileType')
+    expect(fileProblem({ name: 'evil.jpg.exe', size: 10 })).toBe('composer.fileType')
+    expect(fileProblem({ name: 'empty.txt', size: 0 })).toBe('composer.fileEmpty')
+  })
+  it('reads extensions without trusting paths', () => {
+    expect(extensionOf('../../etc/passwd')).toBe('')
+    expect(extensionOf('report.final.DOCX')).toBe('docx')
+  })
+  it('shows images and video as previews, the rest as rows; durations as m:ss', () => {
+    expect(fileShape('image/png')).toBe('image')
+    expect(fileShape('image/svg+xml')).toBe('file')
+    expect(fileShape('video/mp4')).toBe('video')
+    expect(fileShape('audio/ogg')).toBe('audio')
+    expect(fileShape('application/pdf')).toBe('file')
+    expect(durationText(65_400)).toBe('1:05')
+    expect(durationText(null)).toBe('0:00')
+  })
+})

@@ -1,0 +1,166 @@
+/**
+ * Sending chat messages exactly once (SPEC T4, N3), on lib/sync's durable outbox. A message gets its
+ * clientMsgId when composed: that id is its outbox item's id (kinds message | file | voice, keyed by
+ * the chat so a chat's messages leave in the order they were written) and the server's idempotency
+ * key — a retry after a lost answer or a reload gets the stored message back, never a copy. The
+ * conversation shows the message at once from its local copy in `messages`; the server's copy
+ * (same clientMsgId) replaces it when the send succeeds or its event arrives first.
+ */
+import type { MessageView } from '../../../contract/chats.ts'
+import type { FrontlineDb, MessageRow, OutboxItem } from '../../lib/store/index.ts'
+import {
+  discardRefused,
+  enqueue,
+  type ItemOf,
+  outcomeOfStatus,
+  retryItem,
+  type SendOutcome,
+} from '../../lib/sync/index.ts'
+import { LOCAL_ORD_BASE, putMessages } from './mirror.ts'
+
+export interface TextPayload {
+  chatId: string
+  text: string
+  replyToId: string | null
+}
+export interface FilePayload {
+  chatId: string
+  blob: Blob
+  name: string
+  type: string
+  replyToId: string | null
+}
+export interface VoicePayload {
+  chatId: string
+  blob: Blob
+  type: string
+  durationMs: number
+}
+
+// The payloads are not declared into lib/sync's OutboxPayloads: its own tests use these kinds with
+// other payloads. They are checked here, where they are made (compose) and read (the transport).
+export type ChatPayload = TextPayload | FilePayload | VoicePayload
+
+export type ChatKind = 'message' | 'file' | 'voice'
+export type Composed =
+  | { kind: 'message'; payload: TextPayload }
+  | { kind: 'file'; payload: FilePayload }
+  | { kind: 'voice'; payload: VoicePayload }
+
+export interface Author {
+  id: string
+  name: string
+}
+
+let seq = 0
+/** An order key after every server message, increasing in the order messages are composed here. */
+export function localOrd(now = Date.now()): number {
+  seq = (seq + 1) % 1000
+  return LOCAL_ORD_BASE + now * 1000 + seq
+}
+
+/** The local copy a composed message shows as until the server has it. */
+export function localRow(id: string, author: Author, c: Composed, ord: number): MessageRow {
+  const p = c.payload
+  return {
+    id,
+    chatId: p.chatId,
+    n: 0,
+    clientMsgId: id,
+    author: 'operator',
+    authorId: author.id,
+    authorName: author.name,
+    kind: c.kind === 'message' ? 'text' : c.kind,
+    text: c.kind === 'message' ? c.payload.text : '',
+    replyToId: c.kind === 'voice' ? null : c.payload.replyToId,
+    file:
+      c.kind === 'message'
+        ? null
+        : {
+            id: '',
+            name: c.kind === 'file' ? c.payload.name : 'voice',
+            type: c.payload.type,
+            size: c.payload.blob.size,
+            durationMs: c.kind === 'voice' ? c.payload.durationMs : null,
+          },
+    at: new Date().toISOString(),
+    delivery: 'sent',
+    ord,
+    local: 'queued',
+    ...(c.kind === 'message' ? {} : { blob: c.payload.blob }),
+  }
+}
+
+/**
+ * Keep a composed message: its outbox item first (so nothing is ever shown that cannot leave), then
+ * its local copy — unless the server's copy got there first (the item can leave at once).
+ */
+export async function compose(
+  db: FrontlineDb,
+  author: Author,
+  c: Composed,
+  id: string = crypto.randomUUID(),
+): Promise<string> {
+  const ord = localOrd()
+  await enqueue(db, { id, kind: c.kind, key: c.payload.chatId, payload: c.payload } as never)
+  await db.transaction('rw', db.messages, async () => {
+    if (!(await db.messages.where('clientMsgId').equals(id).first()))
+      await db.messages.put(localRow(id, author, c, ord))
+  })
+  return id
+}
+
+/** One attempt's answer: its HTTP status (0 = the network failed), the stored message, the error code. */
+export interface Answer {
+  status: number
+  message?: MessageView
+  code?: string
+}
+
+/**
+ * What an answer comes to, by lib/sync's one policy — except 401 (a session being renewed: the same
+ * message may go with the next token) and a 2xx without a message (try again: the retry is free).
+ * A refusal keeps the server's error code for the operator.
+ */
+export function outcomeOf(a: Answer): SendOutcome {
+  if (a.status === 401) return { kind: 'retry', error: 'HTTP 401' }
+  const o = outcomeOfStatus(a.status)
+  if (o.kind === 'sent' && !a.message) return { kind: 'retry', error: 'no message in the answer' }
+  if (o.kind === 'refused' && a.code) return { kind: 'refused', error: a.code }
+  return o
+}
+
+/** A sender for the chat kinds over a transport; a sent message's server copy goes into the mirror. */
+export function chatSender(
+  db: () => FrontlineDb | null,
+  transport: (item: ItemOf<ChatKind>) => Promise<Answer>,
+) {
+  return {
+    async send(item: ItemOf<ChatKind>): Promise<SendOutcome> {
+      const a = await transport(item)
+      const out = outcomeOf(a)
+      const d = db()
+      if (out.kind === 'sent' && a.message && d) await putMessages(d, [a.message])
+      return out
+    },
+  }
+}
+
+/** The state a local message shows, from its outbox item (none: it is on its way into the mirror). */
+export function localState(
+  item: Pick<OutboxItem, 'state' | 'attempts'> | undefined,
+): 'queued' | 'sending' | 'refused' {
+  if (!item) return 'sending'
+  if (item.state === 'refused') return 'refused'
+  return item.state === 'sending' ? 'sending' : 'queued'
+}
+
+/** The operator's Retry on a refused message. */
+export function retryMessage(db: FrontlineDb, clientMsgId: string): Promise<void> {
+  return retryItem(db, clientMsgId)
+}
+
+/** Drop a refused message the operator gives up on (its item and its local copy). */
+export async function discardMessage(db: FrontlineDb, clientMsgId: string): Promise<void> {
+  if (await discardRefused(db, clientMsgId)) await db.messages.delete(clientMsgId)
+}

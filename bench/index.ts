@@ -3,6 +3,8 @@ import path from 'node:path'
 import { formatBundle, measureBundle } from './bundle.ts'
 import { formatCalls, measureCalls } from './calls.ts'
 import { formatColdStart, measureColdStart } from './cold-start.ts'
+import { type FanoutOptions, formatFanout, measureFanout } from './fanout.ts'
+import { table } from './lib/common.ts'
 import { formatLoginBurst, measureLoginBurst } from './login-burst.ts'
 import { formatRegisterStorm, measureRegisterStorm } from './register-storm.ts'
 
@@ -39,5 +41,13 @@ if (!only || only === 'calls') {
 if (!only || only === 'register-storm') {
   await section('registration storm (SIP.js in Node → Kamailio)', async () =>
     formatRegisterStorm(await measureRegisterStorm()),
+  )
+}
+if (!only || only === 'fanout') {
+  // FANOUT='{"operators":50,"seconds":3}' shrinks the run (a quick look); the defaults are the budget's.
+  const opts = JSON.parse(process.env.FANOUT || '{}') as Partial<FanoutOptions>
+  await section(
+    'fanout: visitor sends → operator sockets receive chat.message (vs a bare ws broadcast)',
+    async () => formatFanout(await measureFanout(opts), table),
   )
 }

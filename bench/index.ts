@@ -3,6 +3,7 @@ import path from 'node:path'
 import { formatBundle, measureBundle } from './bundle.ts'
 import { formatCalls, measureCalls } from './calls.ts'
 import { formatColdStart, measureColdStart } from './cold-start.ts'
+import { formatDexie, measureDexie } from './dexie.ts'
 import { type FanoutOptions, formatFanout, measureFanout } from './fanout.ts'
 import { table } from './lib/common.ts'
 import { formatLoginBurst, measureLoginBurst } from './login-burst.ts'
@@ -49,5 +50,11 @@ if (!only || only === 'fanout') {
   await section(
     'fanout: visitor sends → operator sockets receive chat.message (vs a bare ws broadcast)',
     async () => formatFanout(await measureFanout(opts), table),
+  )
+}
+if (!only || only === 'dexie') {
+  await section(
+    'dexie: the Requests mirror in Chromium (open a chat of 10,000 messages, lists of 5,000 chats)',
+    async () => formatDexie(await measureDexie()),
   )
 }

@@ -2,8 +2,8 @@
  * Chat fan-out (issue 7 budget): one real server process (PGlite in its DATA_DIR, Kamailio off), N
  * operators connected to /api/ws (auth → resume → live) and V website visitors writing through the
  * visitor API (POST /api/visitor/session, POST /api/visitor/messages). Measured: visitor send →
- * operator socket receives the `chat.message` event, p50/p99, and deliveries per second — first at a
- * paced offered rate, then a burst (every visitor sends back to back). In the same run, the ceiling:
+ * operator socket receives the `chat.message` event, p50/p99, and deliveries per second — first at
+ * paced offered rates (each visitor on his own schedule), then a burst (every visitor sends back to back). In the same run, the ceiling:
  * a bare `ws` server process (bench/lib/bare-broadcast.ts) broadcasting the same frame to the same
  * N sockets under the same load, and our ratio to it.
  *
@@ -16,7 +16,7 @@
  * (auth/tokens.ts) — so 500 sockets cost no logins. The visitors' requests carry X-Forwarded-For
  * addresses of their own with TRUSTED_PROXY=127.0.0.1 (as behind the nginx of a deployment), since
  * from one address the per-address limit (600 a minute) would refuse them; the per-visitor limit
- * (60 a minute) stays and bounds the paced rate (default 0.8 msg/s per visitor).
+ * (60 a minute) stays and bounds the paced rates (default 0.2 and 0.8 msg/s per visitor).
  *
  * Clocks: the send time is written into the message's text (`bench#<id>@<ms>`) and compared with the
  * receive time in a worker thread of the same process (performance.timeOrigin + now()). The sockets
@@ -40,8 +40,8 @@ import { freePort, percentile, sleep } from './lib/common.ts'
 export interface FanoutOptions {
   operators: number
   visitors: number
-  /** Paced phase: messages a second each visitor sends, and for how long. */
-  ratePerVisitor: number
+  /** Paced phases: messages a second each visitor sends (one phase per rate), and for how long. */
+  rates: number[]
   seconds: number
   /** Burst phase: messages each visitor sends back to back (the next when the previous is answered). */
   burstPerVisitor: number
@@ -51,7 +51,7 @@ export interface FanoutOptions {
 export const FANOUT_DEFAULTS: FanoutOptions = {
   operators: 500,
   visitors: 50,
-  ratePerVisitor: 0.8,
+  rates: [0.2, 0.8],
   seconds: 15,
   burstPerVisitor: 20,
   workers: 2,
@@ -72,13 +72,18 @@ export interface PhaseFigures {
   elu: number[]
   /** CPU the server process used during the phase, in % of one core. */
   serverCpu: number | null
+  /** The visitor's POST: sent → answered, p50/p99 (the write path, before any fan-out). */
+  answerP50: number
+  answerP99: number
+  /** Frames each socket got per message sent (chat.message and what else the write announced). */
+  framesPerMessage: number
 }
 
 export interface FanoutReport {
   options: FanoutOptions
   connectMs: { frontline: number; bare: number }
-  frontline: { paced: PhaseFigures; burst: PhaseFigures }
-  bare: { paced: PhaseFigures; burst: PhaseFigures }
+  frontline: { paced: PhaseFigures[]; burst: PhaseFigures }
+  bare: { paced: PhaseFigures[]; burst: PhaseFigures }
   frameBytes: number
   /** The machine's 1-minute load average at the start and the end (other work shares the cores). */
   load: [number, number]
@@ -226,23 +231,27 @@ async function phase(
   operators: number,
   o: FanoutOptions,
   kind: 'paced' | 'burst',
+  rate = 0,
 ): Promise<PhaseFigures> {
   let sent = 0
   let refused = 0
   const cpu0 = await cpuMs(target.pid)
   const t0 = now()
+  const answers: number[] = []
   const one = async (v: number) => {
+    const t = now()
     const status = await target.send(v, marker()).catch((e) => {
       trace(`send failed: ${(e as Error).message}`)
       return 0
     })
     if (status !== 200) trace(`send → ${status}`)
+    answers.push(now() - t)
     if (status === 200) sent++
     else refused++
   }
   if (kind === 'paced') {
-    const interval = 1000 / o.ratePerVisitor
-    const count = Math.round(o.seconds * o.ratePerVisitor)
+    const interval = 1000 / rate
+    const count = Math.round(o.seconds * rate)
     const pending: Promise<void>[] = []
     await Promise.all(
       Array.from({ length: o.visitors }, async (_, v) => {
@@ -279,7 +288,9 @@ async function phase(
   }
   const cpu1 = await cpuMs(target.pid)
   const parts = await Promise.all(
-    clients.map((c) => c.ask<{ latencies: number[]; count: number; elu: number }>({ cmd: 'collect' })),
+    clients.map((c) =>
+      c.ask<{ latencies: number[]; count: number; elu: number; frames: number }>({ cmd: 'collect' }),
+    ),
   )
   const lat = parts.flatMap((p) => p.latencies)
   const spanMs = doneAt - t0
@@ -294,6 +305,9 @@ async function phase(
     perSecond: (lat.length * 1000) / spanMs,
     spanMs,
     elu: parts.map((p) => p.elu),
+    answerP50: percentile(answers, 50),
+    answerP99: percentile(answers, 99),
+    framesPerMessage: parts.reduce((n, p) => n + p.frames, 0) / Math.max(1, sent * operators),
     serverCpu: cpu0 !== null && cpu1 !== null ? ((cpu1 - cpu0) / spanMs) * 100 : null,
   }
 }
@@ -403,7 +417,8 @@ export async function measureFanout(opts: Partial<FanoutOptions> = {}): Promise<
     if (!sample) throw new Error('no chat.message frame reached an operator')
     const template = sample.replace(/bench#\d+@\d+\.\d+/, TEXT_SLOT)
     trace('warm-up done')
-    const fPaced = await phase(frontline, clients, o.operators, o, 'paced')
+    const fPaced: PhaseFigures[] = []
+    for (const rate of o.rates) fPaced.push(await phase(frontline, clients, o.operators, o, 'paced', rate))
     trace('paced done')
     const fBurst = await phase(frontline, clients, o.operators, o, 'burst')
     await Promise.all(clients.map((c) => c.ask({ cmd: 'close' })))
@@ -429,7 +444,8 @@ export async function measureFanout(opts: Partial<FanoutOptions> = {}): Promise<
         }),
     }
     await phase(ceiling, clients, o.operators, warm, 'burst')
-    const bPaced = await phase(ceiling, clients, o.operators, o, 'paced')
+    const bPaced: PhaseFigures[] = []
+    for (const rate of o.rates) bPaced.push(await phase(ceiling, clients, o.operators, o, 'paced', rate))
     const bBurst = await phase(ceiling, clients, o.operators, o, 'burst')
     await Promise.all(clients.map((c) => c.ask({ cmd: 'close' })))
     return {
@@ -462,30 +478,46 @@ function row(name: string, p: PhaseFigures): string[] {
     f0(p.perSecond),
     p.serverCpu === null ? '—' : `${f0(p.serverCpu)}%`,
     p.elu.map((e) => e.toFixed(2)).join('/'),
+    p.framesPerMessage.toFixed(1),
+    `${f0(p.answerP50)}/${f0(p.answerP99)} ms`,
   ]
 }
 
 /** Lines for the bench output. */
 export function formatFanout(r: FanoutReport, table: (h: string[], rows: string[][]) => string[]): string[] {
   const o = r.options
-  const offered = o.visitors * o.ratePerVisitor
   const ratio = r.frontline.burst.perSecond / r.bare.burst.perSecond
-  const p99 = r.frontline.paced.p99
+  const offered = (rate: number) => `${f0(o.visitors * rate)} msg/s`
+  const rows: string[][] = []
+  o.rates.forEach((rate, i) => {
+    rows.push(row(`Frontline paced ${offered(rate)}`, r.frontline.paced[i]!))
+    rows.push(row(`bare ws paced ${offered(rate)}`, r.bare.paced[i]!))
+  })
+  rows.push(row('Frontline burst', r.frontline.burst), row('bare ws burst', r.bare.burst))
   return [
     `${o.operators} operator sockets (${o.workers} receiving worker threads), ${o.visitors} visitors; Frontline on PGlite, Kamailio off; chats New in the demo distribution (every operator in it)`,
-    `paced: ${offered.toFixed(0)} messages/s offered (${o.ratePerVisitor}/s per visitor, ${o.seconds} s) = ${f0(offered * o.operators)} deliveries/s; burst: ${o.burstPerVisitor} back-to-back messages per visitor; frame ${r.frameBytes} bytes`,
+    `paced: ${o.rates.map((x) => `${offered(x)} offered (${x}/s per visitor) = ${f0(o.visitors * x * o.operators)} deliveries/s`).join('; ')}, ${o.seconds} s each; burst: ${o.burstPerVisitor} back-to-back messages per visitor; chat.message frame ${r.frameBytes} bytes`,
     `machine: ${cpus().length} cores, load average ${r.load[0].toFixed(1)} at the start, ${r.load[1].toFixed(1)} at the end`,
     `sockets live in: Frontline ${f0(r.connectMs.frontline)} ms, bare ${f0(r.connectMs.bare)} ms`,
     ...table(
-      ['run', 'sent', 'delivered', 'p50', 'p99', 'max', 'deliveries/s', 'server CPU', 'worker ELU'],
       [
-        row('Frontline paced', r.frontline.paced),
-        row('bare ws paced', r.bare.paced),
-        row('Frontline burst', r.frontline.burst),
-        row('bare ws burst', r.bare.burst),
+        'run',
+        'sent',
+        'delivered',
+        'p50',
+        'p99',
+        'max',
+        'deliveries/s',
+        'server CPU',
+        'worker ELU',
+        'frames/msg',
       ],
+      rows,
     ),
-    `p99 at the paced rate: ${f1(p99)} ms — goal ≤ 100 ms: ${p99 <= 100 ? 'within' : 'OVER'}`,
+    ...o.rates.map((rate, i) => {
+      const p99 = r.frontline.paced[i]!.p99
+      return `p99 at ${offered(rate)}: ${f1(p99)} ms — goal ≤ 100 ms: ${p99 <= 100 ? 'within' : 'OVER'}`
+    }),
     `burst deliveries/s, Frontline ÷ bare ws: ${ratio.toFixed(2)} — goal ≥ 0.5: ${ratio >= 0.5 ? 'within' : 'UNDER'}`,
   ]
 }

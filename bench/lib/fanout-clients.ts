@@ -5,7 +5,7 @@
  * `performance.timeOrigin + performance.now()`, comparable across the threads of one process.
  *
  * Commands (parentPort): connect {url, mode, tokens} → {connected, ms}; count → {count};
- * collect → {latencies, count, elu} (and clears them); sample → {sample} (a received frame); close.
+ * collect → {latencies, count, elu, frames} (and clears them); sample → {sample} (a received frame); close.
  */
 import { parentPort } from 'node:worker_threads'
 import WebSocket from 'ws'
@@ -24,6 +24,8 @@ type Command =
 
 const sockets: WebSocket[] = []
 let latencies: number[] = []
+/** Every frame received after live (chat.updated, message.updated… too), for frames per message. */
+let frames = 0
 /** The last benchmark `chat.message` frame received, as the ceiling's template. */
 let sample: string | null = null
 let eluStart = performance.eventLoopUtilization()
@@ -48,6 +50,7 @@ function open(url: string, mode: Mode, token: string): Promise<WebSocket> {
     ws.on('message', (data: Buffer) => {
       const s = data.toString()
       if (live) {
+        frames++
         if (!s.includes('"chat.message"')) return
         const m = MARK.exec(s)
         if (m) {
@@ -76,13 +79,15 @@ parentPort?.on('message', async (c: Command) => {
         sockets.push(...(await Promise.all(part.map((t) => open(c.url, c.mode, t)))))
       }
       latencies = []
+      frames = 0
       eluStart = performance.eventLoopUtilization()
       parentPort?.postMessage({ connected: sockets.length, ms: performance.now() - t0 })
     } else if (c.cmd === 'count') parentPort?.postMessage({ count: latencies.length })
     else if (c.cmd === 'collect') {
       const elu = performance.eventLoopUtilization(eluStart).utilization
-      parentPort?.postMessage({ latencies, count: latencies.length, elu })
+      parentPort?.postMessage({ latencies, count: latencies.length, elu, frames })
       latencies = []
+      frames = 0
       eluStart = performance.eventLoopUtilization()
     } else if (c.cmd === 'sample') parentPort?.postMessage({ sample })
     else if (c.cmd === 'close') {

@@ -1,5 +1,6 @@
 /**
- * Chat fan-out (issue 7 budget): one real server process (PGlite in its DATA_DIR, Kamailio off), N
+ * Chat fan-out (issue 7 budget): one real server process (PGlite in its DATA_DIR — or PostgreSQL with
+ * FANOUT_DB=postgres under scripts/with-postgres.mjs —, Kamailio off), N
  * operators connected to /api/ws (auth → resume → live) and V website visitors writing through the
  * visitor API (POST /api/visitor/session, POST /api/visitor/messages). Measured: visitor send →
  * operator socket receives the `chat.message` event, p50/p99, and deliveries per second — first at
@@ -85,6 +86,7 @@ export interface FanoutReport {
   frontline: { paced: PhaseFigures[]; burst: PhaseFigures }
   bare: { paced: PhaseFigures[]; burst: PhaseFigures }
   frameBytes: number
+  database: 'PGlite' | 'PostgreSQL'
   /** The machine's 1-minute load average at the start and the end (other work shares the cores). */
   load: [number, number]
 }
@@ -96,8 +98,13 @@ const trace = (step: string) => {
 }
 
 /** Demo tenant + `operators` operators in the chat distribution, each with a session; returns the tokens. */
-async function prepareDataDir(dir: string, password: string, operators: number): Promise<string[]> {
-  const db = await openDatabase({ databaseUrl: null, dataDir: dir })
+async function prepareDataDir(
+  dir: string,
+  databaseUrl: string | null,
+  password: string,
+  operators: number,
+): Promise<string[]> {
+  const db = await openDatabase({ databaseUrl, dataDir: dir })
   try {
     await seedDemo(db, { password, dataDir: dir })
     const { tenants, employees, groups, groupMembers, sessions } = schema
@@ -356,13 +363,17 @@ function startBare(): Promise<{ child: ChildProcess; port: number }> {
 export async function measureFanout(opts: Partial<FanoutOptions> = {}): Promise<FanoutReport> {
   const o = { ...FANOUT_DEFAULTS, ...opts }
   const load0 = loadavg()[0] ?? 0
+  // FANOUT_DB=postgres under scripts/with-postgres.mjs: the server on that (empty) PostgreSQL instead.
+  const databaseUrl = process.env.FANOUT_DB === 'postgres' ? (process.env.TEST_DATABASE_URL ?? null) : null
+  if (process.env.FANOUT_DB === 'postgres' && !databaseUrl)
+    throw new Error('FANOUT_DB=postgres needs TEST_DATABASE_URL (run under scripts/with-postgres.mjs)')
   const dir = await mkdtemp(path.join(tmpdir(), 'frontline-bench-fanout-'))
   const password = 'bench-fanout-pass'
   const clients = Array.from({ length: o.workers }, () => new Clients())
   let server: ChildProcess | null = null
   let bare: ChildProcess | null = null
   try {
-    const tokens = await prepareDataDir(dir, password, o.operators)
+    const tokens = await prepareDataDir(dir, databaseUrl, password, o.operators)
     trace('data dir ready')
     const port = await freePort()
     const launched = await launchServer({
@@ -371,7 +382,11 @@ export async function measureFanout(opts: Partial<FanoutOptions> = {}): Promise<
       pbx: false,
       sipWsPort: await freePort(),
       password,
-      env: { TRUSTED_PROXY: '127.0.0.1', SEED_DEMO: '1' },
+      env: {
+        TRUSTED_PROXY: '127.0.0.1',
+        SEED_DEMO: '1',
+        ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+      },
     })
     server = launched.child
     trace('server up')
@@ -454,6 +469,7 @@ export async function measureFanout(opts: Partial<FanoutOptions> = {}): Promise<
       frontline: { paced: fPaced, burst: fBurst },
       bare: { paced: bPaced, burst: bBurst },
       frameBytes: Buffer.byteLength(sample),
+      database: databaseUrl ? 'PostgreSQL' : 'PGlite',
       load: [load0, loadavg()[0] ?? 0],
     }
   } finally {
@@ -495,7 +511,7 @@ export function formatFanout(r: FanoutReport, table: (h: string[], rows: string[
   })
   rows.push(row('Frontline burst', r.frontline.burst), row('bare ws burst', r.bare.burst))
   return [
-    `${o.operators} operator sockets (${o.workers} receiving worker threads), ${o.visitors} visitors; Frontline on PGlite, Kamailio off; chats New in the demo distribution (every operator in it)`,
+    `${o.operators} operator sockets (${o.workers} receiving worker threads), ${o.visitors} visitors; Frontline on ${r.database}, Kamailio off; chats New in the demo distribution (every operator in it)`,
     `paced: ${o.rates.map((x) => `${offered(x)} offered (${x}/s per visitor) = ${f0(o.visitors * x * o.operators)} deliveries/s`).join('; ')}, ${o.seconds} s each; burst: ${o.burstPerVisitor} back-to-back messages per visitor; chat.message frame ${r.frameBytes} bytes`,
     `machine: ${cpus().length} cores, load average ${r.load[0].toFixed(1)} at the start, ${r.load[1].toFixed(1)} at the end`,
     `sockets live in: Frontline ${f0(r.connectMs.frontline)} ms, bare ${f0(r.connectMs.bare)} ms`,

@@ -1,12 +1,15 @@
 /**
  * First-load JS of the PWA shell (entry chunk + everything it imports statically), compressed the way
- * a server would send it, against the 120 KB brotli budget; and the lazy chunk that carries SIP.js.
+ * a server would send it, against the 120 KB brotli budget; the lazy chunk that carries SIP.js; and the
+ * chat widget (dist/widget/widget.js, issue 7 §2) against its 25 KB brotli budget, side by side.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib'
 
 const BUDGET_BROTLI = 120 * 1024
+/** The same number vite.widget.config.ts enforces at build time (not imported: that file loads Vite). */
+const WIDGET_BUDGET_BROTLI = 25 * 1024
 
 interface ManifestChunk {
   file: string
@@ -22,6 +25,8 @@ export interface BundleReport {
   brotli: number
   sipChunks: { file: string; raw: number; gzip: number; brotli: number; firstLoad: boolean }[]
   budget: number
+  /** dist/widget/widget.js, or null when the widget was not built. */
+  widget: { file: string; raw: number; gzip: number; brotli: number; budget: number } | null
 }
 
 function sizes(files: string[], dist: string) {
@@ -68,18 +73,31 @@ export function measureBundle(dist: string): BundleReport {
     .map((f) => `assets/${f}`)
     .filter((f) => /SIP\.js\//.test(readFileSync(path.join(dist, f), 'utf8')))
     .map((file) => ({ file, ...sizes([file], dist), firstLoad: firstLoad.includes(file) }))
-  return { firstLoad, ...sizes(firstLoad, dist), sipChunks, budget: BUDGET_BROTLI }
+  const widgetFile = 'widget/widget.js'
+  const widget = existsSync(path.join(dist, widgetFile))
+    ? { file: widgetFile, ...sizes([widgetFile], dist), budget: WIDGET_BUDGET_BROTLI }
+    : null
+  return { firstLoad, ...sizes(firstLoad, dist), sipChunks, budget: BUDGET_BROTLI, widget }
 }
 
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`
 
+const verdict = (size: number, budget: number) =>
+  `budget ${kb(budget)} brotli: ${size <= budget ? 'within' : 'OVER'} (${((100 * size) / budget).toFixed(0)}%)`
+
 /** Human-readable lines for the report. */
 export function formatBundle(r: BundleReport): string[] {
+  const w = r.widget
   const lines = [
+    'budgets side by side (brotli, quality 11):',
+    `  PWA first load ${kb(r.brotli).padStart(9)}  ${verdict(r.brotli, r.budget)}`,
+    w
+      ? `  chat widget    ${kb(w.brotli).padStart(9)}  ${verdict(w.brotli, w.budget)}`
+      : '  chat widget    not built (dist/widget/widget.js missing: npm run build)',
     `first-load JS (${r.firstLoad.length} files): ${kb(r.raw)} raw, ${kb(r.gzip)} gzip, ${kb(r.brotli)} brotli`,
-    `  budget ${kb(r.budget)} brotli: ${r.brotli <= r.budget ? 'within' : 'OVER'} (${((100 * r.brotli) / r.budget).toFixed(0)}%)`,
     ...r.firstLoad.map((f) => `  - ${f}`),
   ]
+  if (w) lines.push(`chat widget ${w.file}: ${kb(w.raw)} raw, ${kb(w.gzip)} gzip, ${kb(w.brotli)} brotli`)
   if (r.sipChunks.length === 0) lines.push('SIP.js chunk: not found in dist/assets')
   for (const c of r.sipChunks) {
     lines.push(

@@ -3,9 +3,11 @@ import path from 'node:path'
 import { formatBundle, measureBundle } from './bundle.ts'
 import { formatCalls, measureCalls } from './calls.ts'
 import { formatColdStart, measureColdStart } from './cold-start.ts'
+import { formatDexie, measureDexie } from './dexie.ts'
+import { type FanoutOptions, formatFanout, measureFanout } from './fanout.ts'
+import { table } from './lib/common.ts'
 import { formatLoginBurst, measureLoginBurst } from './login-burst.ts'
 import { formatRegisterStorm, measureRegisterStorm } from './register-storm.ts'
-import { formatRequestsDexie, measureRequestsDexie } from './requests-dexie.ts'
 
 const root = path.resolve(import.meta.dirname, '..')
 const only = process.argv[2]
@@ -42,8 +44,17 @@ if (!only || only === 'register-storm') {
     formatRegisterStorm(await measureRegisterStorm()),
   )
 }
-if (!only || only === 'requests-dexie') {
-  await section('Requests mirror in Chromium IndexedDB (10,000 messages, 5,000 chats)', async () =>
-    formatRequestsDexie(await measureRequestsDexie(root)),
+if (!only || only === 'fanout') {
+  // FANOUT='{"operators":50,"seconds":3}' shrinks the run (a quick look); the defaults are the budget's.
+  const opts = JSON.parse(process.env.FANOUT || '{}') as Partial<FanoutOptions>
+  await section(
+    'fanout: visitor sends → operator sockets receive chat.message (vs a bare ws broadcast)',
+    async () => formatFanout(await measureFanout(opts), table),
+  )
+}
+if (!only || only === 'dexie') {
+  await section(
+    'dexie: the Requests mirror in Chromium (open a chat of 10,000 messages, lists of 5,000 chats)',
+    async () => formatDexie(await measureDexie()),
   )
 }

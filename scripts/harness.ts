@@ -36,6 +36,8 @@ export interface LaunchOptions {
   password: string
   timeoutMs?: number
   logLevel?: string
+  /** More environment for the server (e.g. TRUSTED_PROXY for a benchmark's many visitor addresses). */
+  env?: Record<string, string>
 }
 
 /** One server process; resolves once /api/health answers (and Kamailio runs, when asked for). */
@@ -54,6 +56,7 @@ export async function launchServer(o: LaunchOptions): Promise<{ child: ChildProc
       SIP_WS_PORT: String(o.sipWsPort),
       SIP_WS_URL: `ws://127.0.0.1:${o.sipWsPort}`,
       LOG_LEVEL: o.logLevel ?? 'warn',
+      ...o.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   })

@@ -142,6 +142,36 @@ describe.each(targets)('visitor API on $name', (target) => {
     expect(again.messages.map((m) => m.text)).toEqual([evil])
   })
 
+  it('a name given after the first message reaches the chat (the operator sees who writes)', async () => {
+    const s = await newVisitor()
+    const first = (
+      await send(s.token, { clientMsgId: crypto.randomUUID(), text: 'hi' })
+    ).json() as VisitorSendResponse
+    await send(s.token, { clientMsgId: crypto.randomUUID(), text: 'it is me', name: 'Ольга' })
+    const [chat] = await f.db.orm.select().from(schema.chats).where(eq(schema.chats.id, first.chat.id))
+    expect(chat?.clientName).toBe('Ольга')
+    const [v] = await f.db.orm.select().from(schema.visitors).where(eq(schema.visitors.id, s.visitorId))
+    expect(v?.name).toBe('Ольга')
+  })
+
+  it("the demo site's Call us line is noted as the widget visitor's (a forged token links nothing)", async () => {
+    const s = await newVisitor()
+    const guests = async () =>
+      (await f.db.orm.select().from(schema.sipGuests)).map((g) => [g.username, g.visitorId] as const)
+    const before = new Set((await guests()).map(([u]) => u))
+    for (const visitorToken of [s.token, 'v1.forged.token']) {
+      const r = await f.app.inject({
+        method: 'POST',
+        url: '/api/site/call-credentials',
+        payload: { tenant: 'demo', visitorToken },
+        remoteAddress: '203.0.113.9',
+      })
+      expect(r.statusCode).toBe(200)
+    }
+    const added = (await guests()).filter(([u]) => !before.has(u)).map(([, v]) => v)
+    expect(added.sort()).toEqual([s.visitorId, null].sort())
+  })
+
   it('bad input → 400: NUL, lone surrogate, over-long text or name, empty message, unknown fields', async () => {
     const s = await newVisitor()
     const bad = [
@@ -210,6 +240,33 @@ describe.each(targets)('visitor API on $name', (target) => {
       fileId: file.id,
     })
     expect(foreign.statusCode).toBe(400)
+  })
+
+  it('T4 a voice message: uploaded with its length, sent as kind voice, read back with its duration', async () => {
+    const s = await newVisitor()
+    const webm = Buffer.concat([Buffer.from([0x1a, 0x45, 0xdf, 0xa3]), Buffer.alloc(300, 9)])
+    const up = await f.app.inject({
+      method: 'POST',
+      url: '/api/visitor/files?name=voice.webm&durationMs=2400&voice=1',
+      headers: { ...auth(s.token), 'content-type': 'audio/webm' },
+      payload: webm,
+    })
+    expect(up.statusCode).toBe(200)
+    const file = (up.json() as { file: { id: string; durationMs: number | null } }).file
+    expect(file.durationMs).toBe(2400)
+    const m = (
+      await send(s.token, { clientMsgId: crypto.randomUUID(), text: '', fileId: file.id })
+    ).json() as VisitorSendResponse
+    expect(m.message.kind).toBe('voice')
+    expect(m.message.file?.durationMs).toBe(2400)
+    // Without its length it is refused (a voice message is played with its duration).
+    const bare = await f.app.inject({
+      method: 'POST',
+      url: '/api/visitor/files?name=voice.webm&voice=1',
+      headers: { ...auth(s.token), 'content-type': 'audio/webm' },
+      payload: webm,
+    })
+    expect(bare.statusCode).toBe(400)
   })
 
   it('a flood from one visitor gets 429 for him only: another visitor meanwhile is served, and nothing accepted is lost', async () => {

@@ -29,6 +29,7 @@ import {
   fileForVisitor,
   markClientRead,
   openClientChat,
+  setClientName,
   storeFile,
 } from '../../domain/chats/index.ts'
 import { AppError } from '../../errors.ts'
@@ -176,7 +177,12 @@ export async function webchatRoutes(
           fileId: body.fileId ?? null,
           visitorId: v.visitorId,
         })
-        return { message: toVisitorMessage(r.message), chat: toVisitorChat(r.chat) }
+        // A name given after the chat began reaches the operator too.
+        const chat =
+          body.name && r.chat.clientName !== body.name
+            ? await setClientName(q, v.tenantId, r.chat.id, body.name, v.visitorId)
+            : r.chat
+        return { message: toVisitorMessage(r.message), chat: toVisitorChat(chat) }
       })
 
       r.post('/api/visitor/read', async (req, who) => {

@@ -150,12 +150,13 @@ export async function addClientMessage(
       if (next.created) before = null
       chat = next.chat
     }
-    if (input.fileId) await ownFile(tx, tenantId, input.fileId)
+    const file = input.fileId ? await ownFile(tx, tenantId, input.fileId) : null
     const added = await appendMessage(tx, chat, {
       clientMsgId: input.clientMsgId,
       author: 'client',
       authorId: null,
-      kind: input.fileId ? 'file' : 'text',
+      // A file stored as a voice message (it has a length) is a voice message (T4).
+      kind: file ? (file.durationMs != null ? 'voice' : 'file') : 'text',
       text: input.text,
       replyToId: input.replyToId,
       fileId: input.fileId,
@@ -190,10 +191,11 @@ async function stored(tx: Queryable, tenantId: string, chat: ChatRow, messageId:
 /** A file row of the tenant (attached by the client or an operator), or E_VALIDATION. */
 async function ownFile(tx: Queryable, tenantId: string, fileId: string) {
   const [f] = await tx
-    .select({ id: schema.files.id })
+    .select({ id: schema.files.id, durationMs: schema.files.durationMs })
     .from(schema.files)
     .where(and(eq(schema.files.tenantId, tenantId), eq(schema.files.id, fileId)))
   if (!f) throw new AppError('E_VALIDATION', ['fileId: no such file'])
+  return f
 }
 
 /**
@@ -307,4 +309,27 @@ export async function clientMessages(
     limit,
   )
   return page.reverse()
+}
+
+/**
+ * The client gave (or changed) his name after the chat began — the widget's name field is optional
+ * and may be filled at any time. The chat's viewers get `chat.updated` with it.
+ */
+export async function setClientName(
+  q: Queryable,
+  tenantId: string,
+  chatId: string,
+  name: string,
+  visitorId?: string | null,
+): Promise<ChatView> {
+  return q.transaction(async (tx) => {
+    const chat = await clientChat(tx, tenantId, chatId, visitorId)
+    if (chat.clientName === name) return (await chatViewById(tx, tenantId, chatId)) as ChatView
+    const [after] = await tx
+      .update(chats)
+      .set({ clientName: name })
+      .where(and(eq(chats.tenantId, tenantId), eq(chats.id, chatId)))
+      .returning()
+    return (await publish(tx, chat, after as ChatRow)).chat
+  })
 }

@@ -12,6 +12,7 @@ export {
   markDelivered,
   type OpenClientChat,
   openClientChat,
+  setClientName,
 } from './client.ts'
 export {
   fileForRead,

@@ -1,8 +1,13 @@
 import { randomUUID } from 'node:crypto'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { Readable } from 'node:stream'
 import { and, asc, eq, gt } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Db } from '../../db/index.ts'
 import { schema } from '../../db/index.ts'
+import { FileStore } from '../../files/index.ts'
 import { type TestDb, targets } from '../../test/dbs.ts'
 import { setStatus } from '../status/index.ts'
 import { seedDemo } from '../tenants/index.ts'
@@ -12,6 +17,7 @@ import {
   CHAT_TRANSITIONS,
   clientMessages,
   completeChat,
+  fileForVisitor,
   getChat,
   listChats,
   markClientRead,
@@ -22,6 +28,7 @@ import {
   openChat,
   openClientChat,
   sendOperatorMessage,
+  storeFile,
   type Viewer,
 } from './index.ts'
 
@@ -304,6 +311,56 @@ describe.each(targets)('chats on $name', (target) => {
     await expect(markClientRead(db.orm, tenantId, chat.id, 1, randomUUID())).rejects.toMatchObject({
       code: 'E_NOT_FOUND',
     })
+  })
+
+  it("T4: a visitor's voice message (stored with its length) is a voice message; his other files are files; an .exe as .jpg is refused", async () => {
+    const store = new FileStore(fs.mkdtempSync(path.join(os.tmpdir(), 'frontline-chat-files-')))
+    const { chat, visitorId } = await newChat()
+    const webm = Buffer.concat([Buffer.from([0x1a, 0x45, 0xdf, 0xa3]), Buffer.alloc(100, 1)])
+    const voice = await storeFile(db.orm, store, {
+      tenantId,
+      name: 'voice',
+      kind: 'voice',
+      durationMs: 2500,
+      body: Readable.from([webm]),
+      uploadedBy: { visitorId },
+    })
+    expect(voice).toMatchObject({ type: 'audio/webm', durationMs: 2500 })
+    const pdf = await storeFile(db.orm, store, {
+      tenantId,
+      name: '../договор.pdf',
+      kind: 'file',
+      body: Readable.from([Buffer.from('%PDF-1.7\n…')]),
+      uploadedBy: { visitorId },
+    })
+    expect(pdf).toMatchObject({ name: 'договор.pdf', type: 'application/pdf', durationMs: null })
+    await expect(
+      storeFile(db.orm, store, {
+        tenantId,
+        name: 'photo.jpg',
+        kind: 'file',
+        body: Readable.from([Buffer.from([0x4d, 0x5a, 0x90, 0, 3, 0, 0, 0, 4, 0, 0, 0, 0xff, 0xff])]),
+        uploadedBy: { visitorId },
+      }),
+    ).rejects.toMatchObject({ code: 'E_FILE_TYPE' })
+    const kinds = []
+    for (const f of [voice, pdf]) {
+      const r = await addClientMessage(db.orm, tenantId, {
+        chatId: chat.id,
+        clientMsgId: randomUUID(),
+        text: '',
+        fileId: f.id,
+        visitorId,
+      })
+      kinds.push([r.message.kind, r.message.file?.id])
+    }
+    expect(kinds).toEqual([
+      ['voice', voice.id],
+      ['file', pdf.id],
+    ])
+    expect(await fileForVisitor(db.orm, tenantId, voice.id, visitorId)).not.toBeNull()
+    expect(await fileForVisitor(db.orm, tenantId, voice.id, randomUUID())).toBeNull()
+    fs.rmSync(store.root, { recursive: true, force: true })
   })
 
   it("another tenant's chat id is not found", async () => {

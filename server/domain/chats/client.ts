@@ -155,8 +155,7 @@ export async function addClientMessage(
       clientMsgId: input.clientMsgId,
       author: 'client',
       authorId: null,
-      // A file stored as a voice message (it has a length) is a voice message (T4).
-      kind: file ? (file.durationMs != null ? 'voice' : 'file') : 'text',
+      kind: messageKindOf(file),
       text: input.text,
       replyToId: input.replyToId,
       fileId: input.fileId,
@@ -189,7 +188,7 @@ async function stored(tx: Queryable, tenantId: string, chat: ChatRow, messageId:
 }
 
 /** A file row of the tenant (attached by the client or an operator), or E_VALIDATION. */
-async function ownFile(tx: Queryable, tenantId: string, fileId: string) {
+export async function ownFile(tx: Queryable, tenantId: string, fileId: string) {
   const [f] = await tx
     .select({ id: schema.files.id, durationMs: schema.files.durationMs })
     .from(schema.files)
@@ -197,6 +196,10 @@ async function ownFile(tx: Queryable, tenantId: string, fileId: string) {
   if (!f) throw new AppError('E_VALIDATION', ['fileId: no such file'])
   return f
 }
+
+/** A message's kind from its file: a voice message is a file stored with its length (storeFile kind voice). */
+export const messageKindOf = (file: { durationMs: number | null } | null) =>
+  file ? (file.durationMs !== null ? 'voice' : 'file') : 'text'
 
 /**
  * The visitor read the chat up to message `upToN` (the widget open with it on screen): the chat's

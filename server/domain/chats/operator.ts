@@ -16,6 +16,7 @@ import { appendEvent, type Queryable, schema } from '../../db/index.ts'
 import { AppError } from '../../errors.ts'
 import type { FileStore } from '../../files/index.ts'
 import { mayOperator } from '../status/index.ts'
+import { messageKindOf, ownFile } from './client.ts'
 import { storeFile, uploadRule } from './files.ts'
 import { appendMessage, lockChat, messageByClientId, publish, systemMsgId } from './rows.ts'
 import { statesAllowing } from './state.ts'
@@ -249,7 +250,6 @@ export interface OperatorReply {
   text: string
   replyToId?: string | null | undefined
   fileId?: string | null | undefined
-  kind?: 'text' | 'file' | 'voice'
 }
 
 /**
@@ -268,18 +268,12 @@ export async function sendOperatorMessage(
     const again = await storedReply(tx, v, chatId, input.clientMsgId)
     if (again) return again
     assertMayWrite(v, chat)
-    if (input.fileId) {
-      const [f] = await tx
-        .select({ id: schema.files.id })
-        .from(schema.files)
-        .where(and(eq(schema.files.tenantId, v.tenantId), eq(schema.files.id, input.fileId)))
-      if (!f) throw new AppError('E_VALIDATION', ['fileId: no such file'])
-    }
+    const file = input.fileId ? await ownFile(tx, v.tenantId, input.fileId) : null
     const added = await appendMessage(tx, chat, {
       clientMsgId: input.clientMsgId,
       author: 'operator',
       authorId: v.employeeId,
-      kind: input.kind ?? (input.fileId ? 'file' : 'text'),
+      kind: messageKindOf(file),
       text: input.text,
       replyToId: input.replyToId,
       fileId: input.fileId,
@@ -337,7 +331,6 @@ export async function sendOperatorFile(
     text: input.text ?? '',
     replyToId: input.replyToId,
     fileId: file.id,
-    kind: input.kind,
   })
 }
 

@@ -63,6 +63,16 @@ describe.each(targets)('demo seed on $name', (target) => {
     expect(off.map((e) => e.login)).toEqual([DEMO_NO_ACCEPT_BUTTON])
     const shared = await t.db.orm.select().from(schema.templates)
     expect(shared.filter((x) => x.ownerId === null).length).toBeGreaterThanOrEqual(2)
+    // A demo seeded before the inbox gets the settings at its next start, once.
+    await t.db.orm.update(schema.channels).set({ config: {} }).where(eq(schema.channels.kind, 'webchat'))
+    await t.db.orm.update(schema.employees).set({ acceptButton: true })
+    await seedDemo(t.db, { password: null, dataDir })
+    const [again] = await t.db.orm.select().from(schema.channels).where(eq(schema.channels.kind, 'webchat'))
+    expect(again?.config.groupIds).toHaveLength(2)
+    await t.db.orm.update(schema.employees).set({ acceptButton: true })
+    await seedDemo(t.db, { password: null, dataDir })
+    const on = await t.db.orm.select().from(schema.employees).where(eq(schema.employees.acceptButton, false))
+    expect(on).toEqual([])
   })
 
   it('the generated password is kept in demo-logins.json (0600), never in the database', async () => {

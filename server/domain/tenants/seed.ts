@@ -3,7 +3,7 @@ import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { and, eq, inArray } from 'drizzle-orm'
-import { type Db, getSetting, schema } from '../../db/index.ts'
+import { type Db, getSetting, type Queryable, schema } from '../../db/index.ts'
 import { hashPassword, verifyPassword } from '../auth/index.ts'
 import {
   DEMO_ACCOUNTS,
@@ -15,7 +15,7 @@ import {
 } from './demo-data.ts'
 import { createEmployee, createGroup, createTenant, tenantBySlug } from './tenants.ts'
 
-const { channels, contacts, employees, settings, templates, virtualNumbers } = schema
+const { channels, contacts, employees, groups, settings, templates, virtualNumbers } = schema
 
 export const DEMO_LOGINS_FILE = 'demo-logins.json'
 const LEGACY_PASSWORD_KEY = 'demo_password'
@@ -69,6 +69,12 @@ export async function seedDemo(
       const hash = await hashPassword(password)
       await db.orm.update(employees).set({ passwordHash: hash }).where(demo)
     }
+    // A demo made before the inbox (issue 7) gets its chat settings once.
+    const [webchat] = await db.orm
+      .select({ config: channels.config })
+      .from(channels)
+      .where(and(eq(channels.tenantId, existing.id), eq(channels.kind, 'webchat')))
+    if (webchat && !('groupIds' in webchat.config)) await seedDemoChats(db.orm, existing.id)
     return { created: false, password }
   }
   await db.orm.transaction(async (tx) => {
@@ -121,20 +127,8 @@ export async function seedDemo(
         managerId: c.manager ? (ids.get(c.manager) ?? null) : null,
       })),
     )
-    // Website chat's distribution (T2): both demo groups see its New chats.
-    const chatGroups = [...groupIds.values()]
-    await tx.insert(channels).values(
-      DEMO_CHANNELS.map((c) => ({
-        tenantId,
-        ...c,
-        config: c.kind === 'webchat' ? { ...c.config, groupIds: chatGroups } : c.config,
-      })),
-    )
-    // T3: one operator has the Accept button off, so opening a New chat takes it.
-    await tx
-      .update(employees)
-      .set({ acceptButton: false })
-      .where(and(eq(employees.tenantId, tenantId), eq(employees.login, DEMO_NO_ACCEPT_BUTTON)))
+    await tx.insert(channels).values(DEMO_CHANNELS.map((c) => ({ tenantId, ...c })))
+    await seedDemoChats(tx, tenantId)
     await tx.insert(templates).values(DEMO_TEMPLATES.map((t) => ({ tenantId, ownerId: null, ...t })))
     await tx
       .insert(virtualNumbers)
@@ -143,6 +137,27 @@ export async function seedDemo(
       )
   })
   return { created: true, password }
+}
+
+/**
+ * The demo's inbox settings: website chat's distribution is both demo groups (T2), and one operator
+ * (DEMO_NO_ACCEPT_BUTTON) has the Accept button off, so opening a New chat takes it (T3).
+ */
+async function seedDemoChats(q: Queryable, tenantId: string): Promise<void> {
+  const gs = await q.select({ id: groups.id }).from(groups).where(eq(groups.tenantId, tenantId))
+  const [webchat] = await q
+    .select()
+    .from(channels)
+    .where(and(eq(channels.tenantId, tenantId), eq(channels.kind, 'webchat')))
+  if (webchat)
+    await q
+      .update(channels)
+      .set({ config: { ...webchat.config, groupIds: gs.map((g) => g.id) } })
+      .where(eq(channels.id, webchat.id))
+  await q
+    .update(employees)
+    .set({ acceptButton: false })
+    .where(and(eq(employees.tenantId, tenantId), eq(employees.login, DEMO_NO_ACCEPT_BUTTON)))
 }
 
 /** Writes demo-logins.json (mode 0600: it holds a password). */

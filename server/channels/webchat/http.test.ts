@@ -299,6 +299,53 @@ describe.each(targets)('visitor API on $name', (target) => {
     expect(stored.map((x) => x.c).sort()).toEqual([...accepted].sort())
   })
 
+  it('a flooder behind the same address as others (a NAT) is refused alone: his refused requests do not use up the address', async () => {
+    const ip = '198.51.100.77'
+    const flooder = await newVisitor(ip)
+    const calm = await newVisitor(ip)
+    // Well past the address budget: every one past his own limit is refused, for him.
+    const codes: number[] = []
+    for (let i = 0; i < LIMITS.perAddress + 50; i += 50) {
+      const batch = await Promise.all(
+        Array.from({ length: 50 }, () =>
+          f.app.inject({
+            method: 'POST',
+            url: '/api/visitor/read',
+            headers: auth(flooder.token),
+            payload: { upToN: 0 },
+            remoteAddress: ip,
+          }),
+        ),
+      )
+      codes.push(...batch.map((r) => r.statusCode))
+    }
+    expect(codes.filter((c) => c === 429).length).toBeGreaterThan(LIMITS.perAddress - LIMITS.perToken)
+    const ok = await send(calm.token, { clientMsgId: crypto.randomUUID(), text: 'still here' }, ip)
+    expect(ok.statusCode).toBe(200)
+    expect((await session({}, ip)).statusCode).toBe(200)
+  })
+
+  it('renewing the token gives no fresh budget: the limit is per visitor, not per token', async () => {
+    const ip = '198.51.100.78'
+    const s = await newVisitor(ip)
+    // Renewed tokens (a session with his token signs a fresh one; here signed a second apart each).
+    const tokens = [1, 2, 3, 4].map(
+      (i) =>
+        signVisitorToken(
+          f.secrets.visitorSecret,
+          { tenantId: demoId, visitorId: s.visitorId },
+          Date.now() - i * 1000,
+        ).token,
+    )
+    expect(new Set(tokens).size).toBe(4)
+    const codes: number[] = []
+    for (let i = 0; i < LIMITS.perToken + 5; i++)
+      codes.push(
+        (await send(tokens[i % 4]!, { clientMsgId: crypto.randomUUID(), text: `m${i}` }, ip)).statusCode,
+      )
+    expect(codes.filter((c) => c === 429).length).toBeGreaterThan(0)
+  })
+
   it('CORS for the widget on another origin; /widget.js may be loaded cross-origin', async () => {
     const pre = await f.app.inject({
       method: 'OPTIONS',

@@ -5,6 +5,7 @@ import * as calls from './calls.ts'
 import * as events from './events.ts'
 import * as status from './status.ts'
 import { isStorableText, text } from './text.ts'
+import * as visitor from './visitor.ts'
 
 type Node = {
   kind?: string
@@ -31,7 +32,7 @@ function bareStrings(s: Node, at: string): string[] {
   return out
 }
 
-const schemas = Object.entries({ ...api, ...calls, ...events, ...status }).filter(
+const schemas = Object.entries({ ...api, ...calls, ...events, ...status, ...visitor }).filter(
   ([, s]) => (s as Node | null)?.kind === 'schema',
 )
 

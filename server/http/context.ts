@@ -4,7 +4,7 @@ import type { FastifyRequest } from 'fastify'
 import * as v from 'valibot'
 import type { HealthResponse } from '../../contract/api.ts'
 import type { Db, Secrets } from '../db/index.ts'
-import type { LoginLimits } from '../domain/auth/index.ts'
+import { authenticate, type LoginLimits, type Principal } from '../domain/auth/index.ts'
 import { AppError } from '../errors.ts'
 import type { Hub } from '../realtime/hub.ts'
 
@@ -62,4 +62,12 @@ export function validate<S extends v.GenericSchema>(schema: S, input: unknown): 
 export function bearer(req: FastifyRequest): string {
   const h = req.headers.authorization
   return h?.startsWith('Bearer ') ? h.slice(7).trim() : ''
+}
+
+/**
+ * The caller's session or E_AUTH_REQUIRED. @deprecated Routes declare their level with `registerScope`
+ * (scope.ts) and receive the checked caller; kept only so branches written before it still build.
+ */
+export function principal(deps: AppDeps, req: FastifyRequest): Promise<Principal> {
+  return authenticate(deps.db.orm, bearer(req))
 }

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ServerEvent, ServerMessage } from '../../contract/events.ts'
 import { type Audience, announceGroupsChanged, appendEvent, schema } from '../db/index.ts'
 import { createGroup } from '../domain/tenants/index.ts'
+import { Hub } from '../realtime/hub.ts'
 import { targets } from '../test/dbs.ts'
 import { type Fixture, makeFixture } from '../test/fixture.ts'
 
@@ -158,5 +159,13 @@ describe.each(targets)('/api/ws audience on $name', (target) => {
     const shown = await append('chat', { groupIds: [g] })
     await c.waitFor((m) => seqsOf(m).includes(shown.seq))
     c.close()
+  })
+
+  it('race: sockets of a tenant authenticating at once all know their groups (none sees the empty first read)', async () => {
+    const hub = new Hub(f.db)
+    const who = { tenantId, employeeId: ids.get('op1@demo')!, role: 'operator' as const }
+    // What each socket knows the moment its viewer is ready (its resume starts right then).
+    const known = await Promise.all([1, 2, 3].map(() => hub.viewer(who).then((v) => [...v.groupIds()])))
+    for (const groups of known) expect(groups).toContain(sales)
   })
 })

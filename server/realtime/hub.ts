@@ -65,7 +65,9 @@ export class Hub {
         wants: (t) => this.byTenant.has(t),
         // In the hub's own queue: events after a membership change are filtered by the new one.
         onNotice: (n) =>
-          n.kind === 'session.revoked' ? this.revoke(n.sessionId) : this.reloadGroups(n.tenantId),
+          n.kind === 'session.revoked'
+            ? this.revoke(n.sessionId)
+            : this.reloadGroups(n.tenantId, { fresh: true }),
       }),
     ]
     await this.spine.start()
@@ -77,11 +79,8 @@ export class Hub {
 
   /** The viewer of a socket (for audience filtering); loads the tenant's group membership if needed. */
   async viewer(p: { tenantId: string; employeeId: string; role: Role }): Promise<Viewer> {
-    let m = this.groups.get(p.tenantId)
-    if (!m) {
-      await this.reloadGroups(p.tenantId, true)
-      m = this.groups.get(p.tenantId)
-    }
+    // Not read yet, or the first read still running (several sockets of a tenant at once): wait for it.
+    if (!this.groups.get(p.tenantId)?.loadedAt) await this.reloadGroups(p.tenantId, { force: true })
     return {
       employeeId: p.employeeId,
       role: p.role,
@@ -94,11 +93,21 @@ export class Hub {
     }
   }
 
-  /** Re-reads a tenant's group membership (tenants that had sockets here, or `force`). */
-  private async reloadGroups(tenantId: string, force = false): Promise<void> {
+  /**
+   * Re-reads a tenant's group membership (tenants that had sockets here, or `force`). `fresh`: the read
+   * must start after this call (a change was just announced), not join one already running.
+   */
+  private async reloadGroups(
+    tenantId: string,
+    opts: { force?: boolean; fresh?: boolean } = {},
+  ): Promise<void> {
     const current = this.groups.get(tenantId)
-    if (!current && !force) return
-    if (current?.loading) return current.loading
+    if (!current && !opts.force) return
+    if (current?.loading) {
+      if (!opts.fresh) return current.loading
+      await current.loading.catch(() => {})
+      return this.reloadGroups(tenantId, opts)
+    }
     const m: Membership = current ?? { byEmployee: new Map(), loadedAt: 0, loading: null }
     m.loading = (async () => {
       try {

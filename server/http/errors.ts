@@ -37,9 +37,28 @@ export function toAppError(err: unknown): AppError | null {
   return null
 }
 
+/** A connection the client dropped mid-request (an upload aborted, a reset): his doing, not ours. */
+const CLIENT_NET_CODES = new Set([
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ECONNABORTED',
+  'ERR_STREAM_PREMATURE_CLOSE',
+])
+export function isClientAbort(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown } | null
+  return (typeof e?.code === 'string' && CLIENT_NET_CODES.has(e.code)) || e?.message === 'aborted'
+}
+
 /** Installs the error handler. */
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err, req, reply) => {
+    if (isClientAbort(err)) {
+      // One short line, no stack: anyone can abort uploads, and the error log is for our faults.
+      const code = (err as { code?: unknown }).code
+      req.log.info({ code }, `client fault: ${String((err as { message?: unknown }).message).slice(0, 100)}`)
+      return sendError(req, reply, new AppError('E_BAD_REQUEST'))
+    }
     const known = toAppError(err)
     if (known) return sendError(req, reply, known)
     req.log.error({ err }, 'unhandled error')

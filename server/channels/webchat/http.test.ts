@@ -445,6 +445,42 @@ describe.each(targets)('visitor API on $name', (target) => {
     ws.terminate()
   })
 
+  it('numbers past int4 (n is a PostgreSQL integer) are refused as bad input, never a server error', async () => {
+    const s = await newVisitor()
+    await send(s.token, { clientMsgId: crypto.randomUUID(), text: 'hi' })
+    const read = await f.app.inject({
+      method: 'POST',
+      url: '/api/visitor/read',
+      headers: auth(s.token),
+      payload: { upToN: 2 ** 31 },
+    })
+    expect(read.statusCode).toBe(400)
+    const ws: WebSocket = await f.app.injectWS('/api/visitor/ws')
+    const frames: VisitorServerFrame[] = []
+    let closed: number | null = null
+    ws.on('message', (d) => frames.push(JSON.parse(String(d)) as VisitorServerFrame))
+    ws.on('close', (c) => {
+      closed = c
+    })
+    const waitFor = async (pred: () => boolean) => {
+      const end = Date.now() + 10_000
+      while (!pred()) {
+        if (Date.now() > end)
+          throw new Error(`visitor ws: ${JSON.stringify(frames).slice(0, 800)} closed=${closed}`)
+        await new Promise((r) => setTimeout(r, 10))
+      }
+    }
+    ws.send(JSON.stringify({ type: 'auth', token: s.token }))
+    await waitFor(() => frames.some((x) => x.kind === 'ready'))
+    ws.send('{"type":"resume","afterN":9007199254740991}')
+    ws.send('{"type":"delivered","upToN":2147483648}')
+    ws.send('{"type":"ping"}')
+    await waitFor(() => frames.some((x) => x.kind === 'pong') || closed !== null)
+    expect(closed).toBeNull()
+    expect(frames.filter((x) => x.kind === 'error').length).toBe(2)
+    ws.terminate()
+  })
+
   it('the visitor socket: a bad first frame or token closes 4401', async () => {
     for (const first of [
       '{"type":"resume","afterN":0}',

@@ -29,6 +29,25 @@ export type { AppDeps } from './http/context.ts'
 /** Request bodies are small JSON; anything larger is E_BODY_TOO_LARGE. */
 export const BODY_LIMIT = 64 * 1024
 
+/**
+ * Connection timeouts (slowloris): a socket that sends nothing for `idleMs` is closed (Node's socket
+ * idle timeout — a slow upload that keeps sending is not); request headers must be complete within
+ * `headersMs`; a whole request (a 30 MB upload on a slow mobile link: ~15 min at 300 kbit/s) within
+ * `requestMs`. An upgraded WebSocket is not subject to them (its own pings keep it).
+ */
+export interface HttpTimeouts {
+  idleMs: number
+  headersMs: number
+  requestMs: number
+  keepAliveMs: number
+}
+export const HTTP_TIMEOUTS: HttpTimeouts = {
+  idleMs: 60_000,
+  headersMs: 20_000,
+  requestMs: 20 * 60_000,
+  keepAliveMs: 65_000,
+}
+
 /** ws:// and wss:// of the origin the page was loaded from (CSP connect-src). */
 function sameOriginWs(req: FastifyRequest): string {
   const host = String(req.headers.host ?? '')
@@ -48,8 +67,11 @@ export async function buildApp(
     /** Visitor API rate limits (tests raise them). */
     visitorLimits?: Partial<VisitorLimits>
     attachmentMaxBytes?: number
+    /** Tests lower them. */
+    httpTimeouts?: Partial<HttpTimeouts>
   },
 ): Promise<FastifyInstance> {
+  const timeouts = { ...HTTP_TIMEOUTS, ...deps.httpTimeouts }
   // Failed queries are logged without their parameters (server/db/log.ts).
   const logger: FastifyLoggerOptions | false =
     deps.logLevel === 'silent'
@@ -66,6 +88,14 @@ export async function buildApp(
     bodyLimit: BODY_LIMIT,
     // Error bodies are ours; Fastify's default 404/500 bodies never reach a client.
     return503OnClosing: true,
+    connectionTimeout: timeouts.idleMs,
+    requestTimeout: timeouts.requestMs,
+    keepAliveTimeout: timeouts.keepAliveMs,
+    http: {
+      headersTimeout: timeouts.headersMs,
+      // How often Node checks the headers/request deadlines (its default, 30 s, would add up to that).
+      connectionsCheckingInterval: Math.min(5000, Math.ceil(timeouts.headersMs / 2)),
+    },
   })
   // JSON only: text/plain would otherwise be accepted and reach validation as a string.
   app.removeContentTypeParser('text/plain')

@@ -8,6 +8,7 @@ import Fastify, { type FastifyInstance, type FastifyLoggerOptions, type FastifyR
 import type { HealthResponse } from '../contract/api.ts'
 import { channelRoutes, type VisitorLimits } from './channels/index.ts'
 import { logSerializers } from './db/index.ts'
+import { sweepUnsentFiles, UNSENT_SWEEP_MS } from './domain/chats/index.ts'
 import { closeUnreadOnRefusal, FileStore } from './files/index.ts'
 import { adminSipRoutes } from './http/admin-sip.ts'
 import { authRoutes } from './http/auth.ts'
@@ -23,6 +24,7 @@ import { staticRoutes } from './http/static.ts'
 import { statusRoutes } from './http/statuses.ts'
 import { templateRoutes } from './http/templates.ts'
 import { wsErrorHandler, wsRoutes } from './http/ws.ts'
+import { type Scheduler, startPeriodic } from './schedule.ts'
 
 export type { AppDeps } from './http/context.ts'
 
@@ -148,6 +150,21 @@ export async function buildApp(
     await files
       .sweepParts()
       .catch((err: unknown) => app.log.warn({ err }, 'files: sweeping old parts failed'))
+  })
+  // Uploads no message or template carries, older than a day: at start and every hour.
+  const sweepUnsent = () => sweepUnsentFiles(deps.db.orm, files)
+  let unsentSweep: Scheduler | null = null
+  app.addHook('onReady', async () => {
+    await sweepUnsent().catch((err: unknown) =>
+      app.log.warn({ err }, 'files: sweeping unsent uploads failed'),
+    )
+    unsentSweep = startPeriodic(
+      [{ name: 'unsent uploads sweep', everyMs: UNSENT_SWEEP_MS, run: sweepUnsent }],
+      (name, err) => app.log.warn({ err }, `${name} failed`),
+    )
+  })
+  app.addHook('onClose', async () => {
+    await unsentSweep?.stop()
   })
   callRoutes(app, deps, { files, recordingMaxBytes: deps.recordingMaxBytes })
   chatRoutes(app, deps, { files, attachmentMaxBytes: deps.attachmentMaxBytes })

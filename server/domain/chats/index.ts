@@ -50,4 +50,5 @@ export {
   updatePersonalTemplate,
   updateSharedTemplate,
 } from './templates.ts'
+export { sweepUnsentFiles, UNSENT_MAX_BYTES, UNSENT_SWEEP_MS, unsentBytes } from './unsent.ts'
 export { audienceOf, canSee, type FileRow, type Viewer } from './views.ts'

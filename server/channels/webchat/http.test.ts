@@ -346,6 +346,35 @@ describe.each(targets)('visitor API on $name', (target) => {
     expect(codes.filter((c) => c === 429).length).toBeGreaterThan(0)
   })
 
+  it('website chat switched off: an existing visitor can no longer send messages or files (409 E_CHANNEL_OFF)', async () => {
+    const s = await newVisitor()
+    const admin = await f.login('admin@demo')
+    const current = (
+      await f.app.inject({ url: '/api/admin/channels/webchat', headers: auth(admin.token) })
+    ).json() as { groupIds: string[] }
+    const setConnected = async (connected: boolean) => {
+      const r = await f.app.inject({
+        method: 'PUT',
+        url: '/api/admin/channels/webchat',
+        headers: auth(admin.token),
+        payload: { connected, groupIds: current.groupIds },
+      })
+      expect(r.statusCode).toBe(200)
+    }
+    await setConnected(false)
+    try {
+      const m = await send(s.token, { clientMsgId: crypto.randomUUID(), text: 'anyone?' })
+      expect(m.statusCode).toBe(409)
+      expect(m.json().error.code).toBe('E_CHANNEL_OFF')
+      const up = await upload(s.token, 'a.png', PNG, 'image/png')
+      expect(up.statusCode).toBe(409)
+      expect(up.json().error.code).toBe('E_CHANNEL_OFF')
+    } finally {
+      await setConnected(true)
+    }
+    expect((await send(s.token, { clientMsgId: crypto.randomUUID(), text: 'back' })).statusCode).toBe(200)
+  })
+
   it('CORS for the widget on another origin; /widget.js may be loaded cross-origin', async () => {
     const pre = await f.app.inject({
       method: 'OPTIONS',

@@ -180,6 +180,8 @@ export async function webchatRoutes(
         const v = who as Visitor
         const body = validate(VisitorSendSchema, req.body)
         if (!body.text.trim() && !body.fileId) throw new AppError('E_VALIDATION', ['text: empty'])
+        // Website chat switched off: nothing more comes in (409 E_CHANNEL_OFF, the widget says so).
+        await connectedChannel(q, { id: v.tenantId }, 'webchat')
         // A file he uploaded (or one of his chats): another visitor's file id is not his to send.
         if (body.fileId && !(await fileForVisitor(q, v.tenantId, body.fileId, v.visitorId)))
           throw new AppError('E_VALIDATION', ['fileId: no such file'])
@@ -237,6 +239,7 @@ export async function webchatRoutes(
       acceptRawUploads(r.app)
       r.post('/api/visitor/files', async (req, who): Promise<VisitorUploadResponse> => {
         const query = validate(VisitorUploadQuery, req.query)
+        await connectedChannel(q, { id: who.tenantId }, 'webchat')
         const body = req.body as Readable | undefined
         if (!body) throw new AppError('E_FILE_TYPE')
         const voice = query.voice === '1'

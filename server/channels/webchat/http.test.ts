@@ -510,6 +510,46 @@ describe.each(targets)('visitor API on $name', (target) => {
     ws.terminate()
   })
 
+  it('the visitor socket: at most 5 per visitor (the oldest closes 4409); resumes are not replayed over and over', async () => {
+    const s = await newVisitor()
+    await send(s.token, { clientMsgId: crypto.randomUUID(), text: 'hi' })
+    const openSocket = async () => {
+      const ws: WebSocket = await f.app.injectWS('/api/visitor/ws')
+      const frames: VisitorServerFrame[] = []
+      const c = { ws, frames, closed: null as number | null }
+      ws.on('message', (d) => frames.push(JSON.parse(String(d)) as VisitorServerFrame))
+      ws.on('close', (code) => {
+        c.closed = code
+      })
+      ws.send(JSON.stringify({ type: 'auth', token: s.token }))
+      await until(() => frames.some((x) => x.kind === 'ready'))
+      return c
+    }
+    const until = async (pred: () => boolean) => {
+      const end = Date.now() + 10_000
+      while (!pred()) {
+        if (Date.now() > end) throw new Error('visitor ws: condition not met')
+        await new Promise((r) => setTimeout(r, 10))
+      }
+    }
+    const socks = []
+    for (let i = 0; i < 6; i++) socks.push(await openSocket())
+    await until(() => socks[0]!.closed !== null)
+    expect(socks[0]!.closed).toBe(4409)
+    expect(socks.slice(1).map((x) => x.closed)).toEqual([null, null, null, null, null])
+
+    const c = socks[5]!
+    for (let i = 0; i < 8; i++) c.ws.send('{"type":"resume","afterN":0}')
+    const lives = () => c.frames.filter((x) => x.kind === 'live').length
+    const errors = () => c.frames.filter((x) => x.kind === 'error').length
+    await until(() => lives() + errors() === 8)
+    expect(lives()).toBeLessThanOrEqual(2)
+    for (let i = 0; i < 5; i++) c.ws.send('{"type":"resume","afterN":0}')
+    await until(() => c.closed !== null)
+    expect(c.closed).toBe(4429)
+    for (const x of socks) x.ws.terminate()
+  })
+
   it('the visitor socket: a bad first frame or token closes 4401', async () => {
     for (const first of [
       '{"type":"resume","afterN":0}',

@@ -32,6 +32,8 @@ const EN = {
   download: 'Download',
   voice: 'Voice message',
   taken: 'is answering',
+  systemEvent: 'The conversation was updated.',
+  tooLong: 'The message is longer than 10,000 characters.',
 }
 export type Key = keyof typeof EN
 
@@ -66,6 +68,8 @@ const RU: Record<Key, string> = {
   download: 'Скачать',
   voice: 'Голосовое сообщение',
   taken: 'отвечает',
+  systemEvent: 'Диалог обновлён.',
+  tooLong: 'Сообщение длиннее 10 000 символов.',
 }
 
 /** The language: data-lang when given, else the browser's. */

@@ -33,6 +33,7 @@ const EN = {
   voice: 'Voice message',
   taken: 'is answering',
   systemEvent: 'The conversation was updated.',
+  completed: 'The operator completed the conversation.',
   tooLong: 'The message is longer than 10,000 characters.',
 }
 export type Key = keyof typeof EN
@@ -69,6 +70,7 @@ const RU: Record<Key, string> = {
   voice: 'Голосовое сообщение',
   taken: 'отвечает',
   systemEvent: 'Диалог обновлён.',
+  completed: 'Оператор завершил диалог.',
   tooLong: 'Сообщение длиннее 10 000 символов.',
 }
 

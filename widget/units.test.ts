@@ -13,7 +13,7 @@ describe('widget units', () => {
   it('system messages are shown in the visitor words: chat.completed translated, an unknown key generic', () => {
     for (const lang of ['en', 'ru'] as const) {
       const t = words(lang)
-      expect(systemText('chat.completed', t)).toBe(t.ended)
+      expect(systemText('chat.completed', t)).toBe(t.completed)
       expect(systemText('chat.something.new', t)).toBe(t.systemEvent)
       expect(systemText('chat.completed', t)).not.toContain('chat.')
     }

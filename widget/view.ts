@@ -74,7 +74,7 @@ export function icon(name: keyof typeof ICONS): SVGSVGElement {
 }
 
 /** System messages carry a key (`chat.completed`); shown in the visitor's words, unknown ones generically. */
-const SYSTEM: Record<string, Key> = { 'chat.completed': 'ended' }
+const SYSTEM: Record<string, Key> = { 'chat.completed': 'completed' }
 export function systemText(text: string, t: Record<Key, string>): string {
   return t[SYSTEM[text] ?? 'systemEvent']
 }

@@ -239,7 +239,8 @@ describe.each(targets)('visitor API on $name', (target) => {
       text: '',
       fileId: file.id,
     })
-    expect(foreign.statusCode).toBe(400)
+    expect(foreign.statusCode).toBe(404)
+    expect(foreign.json().error.code).toBe('E_NOT_FOUND')
   })
 
   it('T4 a voice message: uploaded with its length, sent as kind voice, read back with its duration', async () => {
@@ -373,6 +374,60 @@ describe.each(targets)('visitor API on $name', (target) => {
       await setConnected(true)
     }
     expect((await send(s.token, { clientMsgId: crypto.randomUUID(), text: 'back' })).statusCode).toBe(200)
+  })
+
+  it("files: an operator reads only files of chats he may see, of templates he may use, or his own; he cannot send a visitor's unsent upload; a visitor cannot reuse an operator message's client id", async () => {
+    const s = await newVisitor()
+    const first = (
+      await send(s.token, { clientMsgId: crypto.randomUUID(), text: 'hello' })
+    ).json() as VisitorSendResponse
+    // The visitor's upload he never sent: in no chat.
+    const unsent = (await upload(s.token, 'secret.png', PNG, 'image/png')).json().file.id as string
+    const op1 = await f.login('op1@demo')
+    const op2 = await f.login('op2@demo')
+    const admin = await f.login('admin@demo')
+    const get = (token: string, id: string) => f.app.inject({ url: `/api/files/${id}`, headers: auth(token) })
+    for (const who of [op1, op2, admin]) expect((await get(who.token, unsent)).statusCode).toBe(404)
+
+    const st = await f.app.inject({
+      method: 'PUT',
+      url: '/api/me/status',
+      headers: auth(op1.token),
+      payload: { status: 'available' },
+    })
+    expect(st.statusCode).toBe(200)
+    const op = await viewer('op1@demo')
+    await acceptChat(f.db.orm, op, first.chat.id)
+    const sendOp = (fileId: string, clientMsgId = crypto.randomUUID()) =>
+      f.app.inject({
+        method: 'POST',
+        url: `/api/chats/${first.chat.id}/messages`,
+        headers: auth(op1.token),
+        payload: { clientMsgId, text: 'see this', fileId },
+      })
+    // Another visitor's upload cannot be attached by the operator.
+    const stolen = await sendOp(unsent)
+    expect(stolen.statusCode).toBe(404)
+
+    // His own upload: he reads it; op2 does not (not his, not in a chat op2 sees) until… never here.
+    const own = await f.app.inject({
+      method: 'POST',
+      url: '/api/files?name=a.png',
+      headers: { ...auth(op1.token), 'content-type': 'image/png' },
+      payload: Buffer.concat([PNG, Buffer.from('op1')]),
+    })
+    expect(own.statusCode).toBe(201)
+    const ownId = (own.json() as { id: string }).id
+    expect((await get(op1.token, ownId)).statusCode).toBe(200)
+    expect((await get(op2.token, ownId)).statusCode).toBe(404)
+    const opMsgId = crypto.randomUUID()
+    expect((await sendOp(ownId, opMsgId)).statusCode).toBe(200)
+    // In a chat the admin may see: he reads it now.
+    expect((await get(admin.token, ownId)).statusCode).toBe(200)
+
+    // The visitor reusing the operator message's client id gets 400, not that message.
+    const reuse = await send(s.token, { clientMsgId: opMsgId, text: 'mine?' })
+    expect(reuse.statusCode).toBe(400)
   })
 
   it('CORS for the widget on another origin; /widget.js may be loaded cross-origin', async () => {
@@ -532,7 +587,7 @@ describe.each(targets)('visitor API on $name', (target) => {
         await new Promise((r) => setTimeout(r, 10))
       }
     }
-    const socks = []
+    const socks: Awaited<ReturnType<typeof openSocket>>[] = []
     for (let i = 0; i < 6; i++) socks.push(await openSocket())
     await until(() => socks[0]!.closed !== null)
     expect(socks[0]!.closed).toBe(4409)

@@ -184,7 +184,7 @@ export async function webchatRoutes(
         await connectedChannel(q, { id: v.tenantId }, 'webchat')
         // A file he uploaded (or one of his chats): another visitor's file id is not his to send.
         if (body.fileId && !(await fileForVisitor(q, v.tenantId, body.fileId, v.visitorId)))
-          throw new AppError('E_VALIDATION', ['fileId: no such file'])
+          throw new AppError('E_NOT_FOUND')
         if (body.name) await setVisitorName(q, v, body.name)
         const chatId = await chatFor(v, body.name || v.name)
         const r = await addClientMessage(q, v.tenantId, {

@@ -4,6 +4,7 @@
  * or channel protocol here: routes (server/http/chats.ts) and channel adapters (server/channels/)
  * call these. Every write is one transaction ending with its events, addressed to the chat's viewers.
  */
+export { fileForEmployee, fileToSend } from './access.ts'
 export {
   type AddClientMessage,
   addClientMessage,

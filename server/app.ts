@@ -16,7 +16,7 @@ import { callRoutes } from './http/calls.ts'
 import { chatRoutes } from './http/chats.ts'
 import { contactRoutes } from './http/contacts.ts'
 import type { AppDeps } from './http/context.ts'
-import { installErrorHandler } from './http/errors.ts'
+import { clientErrorHandler, installErrorHandler } from './http/errors.ts'
 import { internalSipRoutes } from './http/internal-sip.ts'
 import { recordRoutes } from './http/route-table.ts'
 import { siteRoutes } from './http/site.ts'
@@ -90,6 +90,8 @@ export async function buildApp(
     bodyLimit: BODY_LIMIT,
     // Error bodies are ours; Fastify's default 404/500 bodies never reach a client.
     return503OnClosing: true,
+    // Node's parser refusals in our coded shape (server/http/errors.ts).
+    clientErrorHandler,
     connectionTimeout: timeouts.idleMs,
     requestTimeout: timeouts.requestMs,
     keepAliveTimeout: timeouts.keepAliveMs,

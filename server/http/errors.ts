@@ -37,6 +37,33 @@ export function toAppError(err: unknown): AppError | null {
   return null
 }
 
+/**
+ * Fastify's `clientErrorHandler`: what Node's HTTP parser refuses before any route (a lying chunk
+ * size, Content-Length with Transfer-Encoding, `Content-Length: -1`, headers too large, a request
+ * timeout) is answered in our coded shape too, not Fastify's `{"error":"Bad Request",…}`.
+ */
+export function clientErrorHandler(
+  this: FastifyInstance,
+  err: Error & { code?: string },
+  socket: import('node:net').Socket,
+): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return
+  const status =
+    err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400
+  const reason = { 400: 'Bad Request', 408: 'Request Timeout', 431: 'Request Header Fields Too Large' }[
+    status
+  ]
+  const code: ErrorCode = status === 431 ? 'E_BODY_TOO_LARGE' : 'E_BAD_REQUEST'
+  const body = JSON.stringify(errorBody(code, 'en'))
+  this.log.debug({ code: err.code }, `client fault: ${err.message.slice(0, 100)}`)
+  if (socket.writable)
+    socket.write(
+      `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    )
+  socket.destroy(err)
+}
+
 /** A connection the client dropped mid-request (an upload aborted, a reset): his doing, not ours. */
 const CLIENT_NET_CODES = new Set([
   'ECONNRESET',

@@ -36,6 +36,32 @@ describe('HTTP timeouts', () => {
     return { s, closed }
   }
 
+  it("Node's parser refusals (lying chunk size, CL+TE, Content-Length: -1) answer the coded error shape", async () => {
+    const raw = async (req: string) => {
+      const c = open()
+      let got = ''
+      c.s.on('data', (d: Buffer) => {
+        got += d.toString()
+      })
+      c.s.write(req)
+      await c.closed
+      return got
+    }
+    for (const req of [
+      'POST /api/health HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n',
+      'POST /api/health HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n',
+      'POST /api/health HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n',
+    ]) {
+      const res = await raw(req)
+      expect(res, req).toMatch(/^HTTP\/1\.1 400 /)
+      const body = JSON.parse(res.slice(res.indexOf('\r\n\r\n') + 4)) as {
+        error: { code: string; message: string }
+      }
+      expect(body.error.code).toBe('E_BAD_REQUEST')
+      expect(body.error.message).toBeTruthy()
+    }
+  }, 20_000)
+
   it('a GET whose headers never finish is closed (also while it trickles bytes)', async () => {
     const stalled = open()
     stalled.s.write('GET /api/health HTTP/1.1\r\nHost: x\r\n')

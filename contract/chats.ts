@@ -201,7 +201,12 @@ export const SendMessageSchema = v.strictObject({
 })
 export type SendMessage = v.InferOutput<typeof SendMessageSchema>
 
-export const ReadSchema = v.strictObject({ upToN: v.pipe(v.number(), v.safeInteger(), v.minValue(0)) })
+/** The highest message number a request may name: `n` is a PostgreSQL integer (int4). */
+export const MESSAGE_N_MAX = 2 ** 31 - 1
+/** A message number in a request (0 … MESSAGE_N_MAX). */
+export const messageN = v.pipe(v.number(), v.safeInteger(), v.minValue(0), v.maxValue(MESSAGE_N_MAX))
+
+export const ReadSchema = v.strictObject({ upToN: messageN })
 
 export const TemplateSchema = v.strictObject({
   name: v.pipe(text, v.minLength(1), v.maxLength(100)),

@@ -14,6 +14,7 @@ import {
   type FileView,
   MESSAGE_MAX_CHARS,
   type MessageKind,
+  messageN,
 } from './chats.ts'
 import { text } from './text.ts'
 
@@ -44,7 +45,7 @@ export const VisitorSendSchema = v.strictObject({
 })
 export type VisitorSend = v.InferOutput<typeof VisitorSendSchema>
 
-export const VisitorReadSchema = v.strictObject({ upToN: v.pipe(v.number(), v.safeInteger(), v.minValue(0)) })
+export const VisitorReadSchema = v.strictObject({ upToN: messageN })
 
 export const VisitorFileParam = v.strictObject({ id: uuid })
 
@@ -110,9 +111,9 @@ export interface VisitorUploadResponse {
 /** Frames from the widget. `auth` first; `resume` then asks for his messages after `afterN`. */
 export const VisitorClientFrameSchema = v.variant('type', [
   v.strictObject({ type: v.literal('auth'), token: v.pipe(text, v.minLength(10), v.maxLength(400)) }),
-  v.strictObject({ type: v.literal('resume'), afterN: v.pipe(v.number(), v.safeInteger(), v.minValue(0)) }),
+  v.strictObject({ type: v.literal('resume'), afterN: messageN }),
   /** The widget got the operator's messages up to n (delivery state `delivered`). */
-  v.strictObject({ type: v.literal('delivered'), upToN: v.pipe(v.number(), v.safeInteger(), v.minValue(0)) }),
+  v.strictObject({ type: v.literal('delivered'), upToN: messageN }),
   v.strictObject({ type: v.literal('ping') }),
 ])
 export type VisitorClientFrame = v.InferOutput<typeof VisitorClientFrameSchema>

@@ -158,6 +158,39 @@ test('T4 the widget: a refused type and a 30 MB + 1 byte file get a clear error 
   await expect(row).toContainText(/0:0[1-9]/)
   await expect(row.locator('audio')).toHaveAttribute('src', /^blob:/)
   await expect(row).toContainText('sent')
+  // After sending, the voice bar is gone entirely (a lone ✕ stayed: [hidden] lost to display:flex).
+  await expect(page.getByRole('button', { name: 'Cancel' })).toBeHidden()
+  await expect(stop).toBeHidden()
+  await visitor.close()
+})
+
+test('T1 the widget (issue 7 probe): the tenant name in the header, icons without an emoji font, the voice bar hidden until recording, a text over 10 000 characters refused with a message instead of cut', async ({
+  browser,
+  server,
+}) => {
+  const visitor = await browser.newContext({ baseURL: server.baseURL, locale: 'en-US' })
+  const page = await visitor.newPage()
+  await page.goto('/site/')
+  await openWidget(page)
+  const dialog = page.getByRole('dialog', { name: /^chat$/i })
+  // The header shows the tenant's name from the session, not "Chat".
+  await expect(dialog.locator('header b')).not.toHaveText('Chat')
+  await expect(dialog.locator('header b')).not.toHaveText('')
+  // No emoji glyphs (empty boxes without an emoji font): inline SVG icons.
+  for (const name of ['Attach a file', 'Record a voice message']) {
+    const b = page.getByRole('button', { name })
+    await expect(b.locator('svg')).toHaveCount(1)
+    expect(await b.textContent()).toBe('')
+  }
+  await expect(page.getByRole('button', { name: 'Stop recording' })).toBeHidden()
+  await expect(page.getByRole('button', { name: 'Cancel' })).toBeHidden()
+  const message = page.getByRole('textbox', { name: /^message$/i })
+  const long = 'x'.repeat(10_001)
+  await message.fill(long)
+  await expect(message).toHaveValue(long)
+  await message.press('Enter')
+  await expect(page.getByRole('alert')).toHaveText(/longer than 10,000 characters/)
+  await expect(message).toHaveValue(long)
   await visitor.close()
 })
 

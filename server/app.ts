@@ -8,6 +8,7 @@ import Fastify, { type FastifyInstance, type FastifyLoggerOptions, type FastifyR
 import type { HealthResponse } from '../contract/api.ts'
 import { channelRoutes, type VisitorLimits } from './channels/index.ts'
 import { logSerializers } from './db/index.ts'
+import { sweepUnsentFiles, UNSENT_SWEEP_MS } from './domain/chats/index.ts'
 import { closeUnreadOnRefusal, FileStore } from './files/index.ts'
 import { adminSipRoutes } from './http/admin-sip.ts'
 import { authRoutes } from './http/auth.ts'
@@ -15,7 +16,7 @@ import { callRoutes } from './http/calls.ts'
 import { chatRoutes } from './http/chats.ts'
 import { contactRoutes } from './http/contacts.ts'
 import type { AppDeps } from './http/context.ts'
-import { installErrorHandler } from './http/errors.ts'
+import { clientErrorHandler, installErrorHandler } from './http/errors.ts'
 import { internalSipRoutes } from './http/internal-sip.ts'
 import { recordRoutes } from './http/route-table.ts'
 import { siteRoutes } from './http/site.ts'
@@ -23,11 +24,31 @@ import { staticRoutes } from './http/static.ts'
 import { statusRoutes } from './http/statuses.ts'
 import { templateRoutes } from './http/templates.ts'
 import { wsErrorHandler, wsRoutes } from './http/ws.ts'
+import { type Scheduler, startPeriodic } from './schedule.ts'
 
 export type { AppDeps } from './http/context.ts'
 
 /** Request bodies are small JSON; anything larger is E_BODY_TOO_LARGE. */
 export const BODY_LIMIT = 64 * 1024
+
+/**
+ * Connection timeouts (slowloris): a socket that sends nothing for `idleMs` is closed (Node's socket
+ * idle timeout — a slow upload that keeps sending is not); request headers must be complete within
+ * `headersMs`; a whole request (a 30 MB upload on a slow mobile link: ~15 min at 300 kbit/s) within
+ * `requestMs`. An upgraded WebSocket is not subject to them (its own pings keep it).
+ */
+export interface HttpTimeouts {
+  idleMs: number
+  headersMs: number
+  requestMs: number
+  keepAliveMs: number
+}
+export const HTTP_TIMEOUTS: HttpTimeouts = {
+  idleMs: 60_000,
+  headersMs: 20_000,
+  requestMs: 20 * 60_000,
+  keepAliveMs: 65_000,
+}
 
 /** ws:// and wss:// of the origin the page was loaded from (CSP connect-src). */
 function sameOriginWs(req: FastifyRequest): string {
@@ -48,8 +69,11 @@ export async function buildApp(
     /** Visitor API rate limits (tests raise them). */
     visitorLimits?: Partial<VisitorLimits>
     attachmentMaxBytes?: number
+    /** Tests lower them. */
+    httpTimeouts?: Partial<HttpTimeouts>
   },
 ): Promise<FastifyInstance> {
+  const timeouts = { ...HTTP_TIMEOUTS, ...deps.httpTimeouts }
   // Failed queries are logged without their parameters (server/db/log.ts).
   const logger: FastifyLoggerOptions | false =
     deps.logLevel === 'silent'
@@ -66,6 +90,16 @@ export async function buildApp(
     bodyLimit: BODY_LIMIT,
     // Error bodies are ours; Fastify's default 404/500 bodies never reach a client.
     return503OnClosing: true,
+    // Node's parser refusals in our coded shape (server/http/errors.ts).
+    clientErrorHandler,
+    connectionTimeout: timeouts.idleMs,
+    requestTimeout: timeouts.requestMs,
+    keepAliveTimeout: timeouts.keepAliveMs,
+    http: {
+      headersTimeout: timeouts.headersMs,
+      // How often Node checks the headers/request deadlines (its default, 30 s, would add up to that).
+      connectionsCheckingInterval: Math.min(5000, Math.ceil(timeouts.headersMs / 2)),
+    },
   })
   // JSON only: text/plain would otherwise be accepted and reach validation as a string.
   app.removeContentTypeParser('text/plain')
@@ -118,6 +152,21 @@ export async function buildApp(
     await files
       .sweepParts()
       .catch((err: unknown) => app.log.warn({ err }, 'files: sweeping old parts failed'))
+  })
+  // Uploads no message or template carries, older than a day: at start and every hour.
+  const sweepUnsent = () => sweepUnsentFiles(deps.db.orm, files)
+  let unsentSweep: Scheduler | null = null
+  app.addHook('onReady', async () => {
+    await sweepUnsent().catch((err: unknown) =>
+      app.log.warn({ err }, 'files: sweeping unsent uploads failed'),
+    )
+    unsentSweep = startPeriodic(
+      [{ name: 'unsent uploads sweep', everyMs: UNSENT_SWEEP_MS, run: sweepUnsent }],
+      (name, err) => app.log.warn({ err }, `${name} failed`),
+    )
+  })
+  app.addHook('onClose', async () => {
+    await unsentSweep?.stop()
   })
   callRoutes(app, deps, { files, recordingMaxBytes: deps.recordingMaxBytes })
   chatRoutes(app, deps, { files, attachmentMaxBytes: deps.attachmentMaxBytes })

@@ -32,6 +32,9 @@ const EN = {
   download: 'Download',
   voice: 'Voice message',
   taken: 'is answering',
+  systemEvent: 'The conversation was updated.',
+  completed: 'The operator completed the conversation.',
+  tooLong: 'The message is longer than 10,000 characters.',
 }
 export type Key = keyof typeof EN
 
@@ -66,6 +69,9 @@ const RU: Record<Key, string> = {
   download: 'Скачать',
   voice: 'Голосовое сообщение',
   taken: 'отвечает',
+  systemEvent: 'Диалог обновлён.',
+  completed: 'Оператор завершил диалог.',
+  tooLong: 'Сообщение длиннее 10 000 символов.',
 }
 
 /** The language: data-lang when given, else the browser's. */

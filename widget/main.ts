@@ -8,9 +8,9 @@
 import type { VisitorChat, VisitorMessage, VisitorServerFrame } from '../contract/visitor.ts'
 import { type Key, pickLang, words } from './i18n.ts'
 import { ATTACHMENT_EXTENSIONS, ATTACHMENT_MAX_BYTES } from './limits.ts'
-import { Api, Link, Refused } from './net.ts'
+import { Api, isFinalRefusal, Link, Refused } from './net.ts'
 import { Outbox, type Pending } from './outbox.ts'
-import { CSS, h, messageRow, pendingRow } from './view.ts'
+import { CSS, h, icon, messageRow, pendingRow } from './view.ts'
 import { type Recorded, VoiceRecorder } from './voice.ts'
 
 const script = (document.currentScript ??
@@ -31,6 +31,8 @@ interface Saved {
   chat?: VisitorChat | null
   messages?: VisitorMessage[]
   readN?: number
+  /** The tenant's name from the last session (the header). */
+  tenantName?: string
 }
 const saved: Saved = (() => {
   try {
@@ -64,10 +66,11 @@ const badge = h('span', { class: 'badge', hidden: true })
 const launcher = h(
   'button',
   { type: 'button', class: 'launcher', 'aria-label': t.open, 'aria-expanded': 'false' },
-  '💬',
+  icon('chat'),
   badge,
 )
 const who = h('span', { class: 'who' })
+const title = h('b', {}, saved.tenantName || t.title)
 const closeBtn = h('button', { type: 'button', class: 'x', 'aria-label': t.close }, '×')
 const log = h('ol', { class: 'log', 'aria-live': 'polite', 'aria-label': t.title })
 const note = h('p', { class: 'note', role: 'status' })
@@ -80,7 +83,10 @@ const nameInput = h('input', {
   autocomplete: 'name',
 })
 nameInput.value = saved.name ?? ''
-const text = h('textarea', { 'aria-label': t.message, placeholder: t.message, rows: '2', maxlength: '10000' })
+// No maxlength: it would cut a pasted text silently; over the limit a counter says so and send refuses.
+const MAX_CHARS = 10_000
+const text = h('textarea', { 'aria-label': t.message, placeholder: t.message, rows: '2' })
+const count = h('span', { class: 'count', 'aria-live': 'polite' })
 const fileInput = h('input', {
   type: 'file',
   hidden: true,
@@ -88,10 +94,10 @@ const fileInput = h('input', {
   'aria-label': t.attach,
   accept: ATTACHMENT_EXTENSIONS.map((x) => `.${x}`).join(','),
 })
-const attachBtn = h('button', { type: 'button', class: 'tool', 'aria-label': t.attach }, '📎')
-const micBtn = h('button', { type: 'button', class: 'tool', 'aria-label': t.record }, '🎤')
+const attachBtn = h('button', { type: 'button', class: 'tool', 'aria-label': t.attach }, icon('clip'))
+const micBtn = h('button', { type: 'button', class: 'tool', 'aria-label': t.record }, icon('mic'))
 const sendBtn = h('button', { type: 'submit', 'aria-label': t.send }, '➤')
-const form = h('form', {}, text, fileInput, attachBtn, micBtn, sendBtn)
+const form = h('form', {}, text, count, fileInput, attachBtn, micBtn, sendBtn)
 const recLabel = h('span', {}, t.recording)
 const stopBtn = h('button', { type: 'button', 'aria-label': t.stop }, '■')
 const preview = h('audio', { controls: true, 'aria-label': t.voice, hidden: true })
@@ -111,7 +117,7 @@ const voiceBar = h(
 const panel = h(
   'section',
   { class: 'panel', role: 'dialog', 'aria-label': t.title, hidden: true },
-  h('header', {}, h('b', {}, t.title), who, closeBtn),
+  h('header', {}, title, who, closeBtn),
   note,
   log,
   err,
@@ -139,8 +145,11 @@ function stateOf(m: VisitorMessage): Key | null {
   return m.delivery === 'failed' ? 'failed' : m.delivery
 }
 
+/** Set when the view must show the newest message (sent one, panel opened). */
+let toEnd = true
 function render(): void {
-  const atEnd = log.scrollHeight - log.scrollTop - log.clientHeight < 40
+  const atEnd = toEnd || log.scrollHeight - log.scrollTop - log.clientHeight < 40
+  toEnd = false
   const rows: HTMLLIElement[] = []
   if (!msgs.size && !outbox.items.length) rows.push(h('li', { class: 'sys' }, t.hello))
   for (const m of [...msgs.values()].sort((a, b) => a.n - b.n))
@@ -219,7 +228,12 @@ const outbox = new Outbox(
   async (p: Pending) => {
     if (!api.token) throw new Error('no session yet')
     if (p.blob && !p.fileId) {
-      p.fileId = (await api.upload(p.blob, p.fileName ?? 'file', p.durationMs)).file.id
+      try {
+        p.fileId = (await api.upload(p.blob, p.fileName ?? 'file', p.durationMs)).file.id
+      } catch (e) {
+        if (isFinalRefusal(e)) p.final = true
+        throw e
+      }
     }
     const name = nameInput.value.trim()
     const r = await api.send({
@@ -256,6 +270,8 @@ function session(drop = false): Promise<void> {
     }
     saved.token = r.token
     api.token = r.token
+    saved.tenantName = r.tenantName
+    title.textContent = r.tenantName || t.title
     if (chat && r.chat?.id !== chat.id) msgs.clear()
     chat = r.chat
     for (const m of r.messages) put(m)
@@ -279,6 +295,7 @@ function setOpen(open: boolean): void {
   saved.open = open
   persist()
   if (open) {
+    toEnd = true
     if (!saved.token) void session()
     text.focus()
   }
@@ -300,10 +317,20 @@ form.onsubmit = (e) => {
   e.preventDefault()
   const body = text.value.trim()
   if (!body) return
+  if (body.length > MAX_CHARS) {
+    err.textContent = t.tooLong
+    return
+  }
   err.textContent = ''
+  toEnd = true
   outbox.add({ clientMsgId: crypto.randomUUID(), text: body })
   text.value = ''
+  count.textContent = ''
   if (!saved.token) void session()
+}
+text.oninput = () => {
+  const n = text.value.length
+  count.textContent = n > MAX_CHARS ? `${n}/${MAX_CHARS}` : ''
 }
 text.onkeydown = (e) => {
   if (e.key === 'Enter' && !e.shiftKey) {
@@ -326,6 +353,7 @@ fileInput.onchange = () => {
       err.textContent = `${f.name}: ${t.tooLarge}`
       continue
     }
+    toEnd = true
     outbox.add({ clientMsgId: crypto.randomUUID(), text: '', blob: f, fileName: f.name })
   }
   fileInput.value = ''
@@ -353,7 +381,10 @@ async function record(): Promise<void> {
 micBtn.onclick = () => void record()
 againBtn.onclick = () => void record()
 stopBtn.onclick = async () => {
-  recorded = await voice.stop()
+  const r = await voice.stop().catch(() => null)
+  // Not recording (a double click, the recorder failed): back to the composer, nothing thrown.
+  if (!r) return voiceMode('off')
+  recorded = r
   if (preview.src) URL.revokeObjectURL(preview.src)
   preview.src = URL.createObjectURL(recorded.blob)
   voiceMode('recorded')
@@ -375,6 +406,7 @@ sendVoiceBtn.onclick = () => {
   })
   recorded = null
   voiceMode('off')
+  toEnd = true
   if (!saved.token) void session()
 }
 

@@ -13,6 +13,10 @@ export class Refused extends Error {
   }
 }
 
+/** A refusal a retry cannot change (the file's type or size): shown without a Retry button. */
+export const isFinalRefusal = (e: unknown): boolean =>
+  e instanceof Refused && (e.status === 413 || e.status === 415)
+
 export class Api {
   token = ''
   constructor(

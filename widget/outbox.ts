@@ -16,6 +16,8 @@ export interface Pending {
   at: string
   state: 'queued' | 'failed'
   error?: string
+  /** Refused for good (413/415: the same file would be refused again): no retry offered. */
+  final?: boolean
   blob?: Blob
   fileName?: string
   durationMs?: number

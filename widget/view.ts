@@ -28,7 +28,7 @@ button:focus-visible,textarea:focus-visible,input:focus-visible{outline:2px soli
 .launcher{position:fixed;right:20px;bottom:20px;width:56px;height:56px;border-radius:50%;font-size:24px;box-shadow:0 4px 12px #0004;z-index:2147483646}
 .badge{position:absolute;top:-4px;right:-4px;min-width:20px;border-radius:10px;background:#d22;font-size:12px;padding:1px 5px}
 .panel{position:fixed;right:20px;bottom:86px;width:min(360px,calc(100vw - 24px));height:min(540px,calc(100vh - 110px));display:flex;flex-direction:column;background:#fff;color:#111;border-radius:12px;box-shadow:0 8px 28px #0005;z-index:2147483647;overflow:hidden}
-.panel[hidden],[hidden]{display:none}
+[hidden]{display:none!important}
 header{display:flex;align-items:center;gap:8px;padding:10px 12px;background:#0f5bd8;color:#fff}
 header b{flex:1;font-weight:600}
 .x{background:transparent;font-size:20px;padding:0 6px}
@@ -50,7 +50,34 @@ textarea{flex:1;resize:none;padding:6px;border:1px solid #ccd;border-radius:6px;
 .tool{background:#e8edf6;color:#123}
 .voice{align-items:center;flex-wrap:wrap}
 .voice audio{flex:1;min-width:150px}
+svg{width:20px;height:20px;fill:none;stroke:currentColor;stroke-width:2;stroke-linecap:round;stroke-linejoin:round;vertical-align:middle}
+.launcher svg{width:28px;height:28px}
+.count{font-size:11px;color:#b00;align-self:center}
 `
+
+const SVG = 'http://www.w3.org/2000/svg'
+/** Static line icons (no emoji font needed); paths are ours, never content. */
+export const ICONS = {
+  chat: 'M21 12a8 8 0 0 1-11.6 7.1L4 20l1-4.6A8 8 0 1 1 21 12z',
+  clip: 'M21 11l-8.6 8.6a5 5 0 0 1-7-7L14 4a3.3 3.3 0 0 1 4.7 4.7l-8.6 8.6a1.7 1.7 0 0 1-2.4-2.4L15.5 7',
+  mic: 'M12 3a3 3 0 0 0-3 3v6a3 3 0 0 0 6 0V6a3 3 0 0 0-3-3zM5 11a7 7 0 0 0 14 0M12 18v3',
+}
+/** An inline SVG icon (aria-hidden: the button carries the label). */
+export function icon(name: keyof typeof ICONS): SVGSVGElement {
+  const svg = document.createElementNS(SVG, 'svg')
+  svg.setAttribute('viewBox', '0 0 24 24')
+  svg.setAttribute('aria-hidden', 'true')
+  const path = document.createElementNS(SVG, 'path')
+  path.setAttribute('d', ICONS[name])
+  svg.append(path)
+  return svg
+}
+
+/** System messages carry a key (`chat.completed`); shown in the visitor's words, unknown ones generically. */
+const SYSTEM: Record<string, Key> = { 'chat.completed': 'completed' }
+export function systemText(text: string, t: Record<Key, string>): string {
+  return t[SYSTEM[text] ?? 'systemEvent']
+}
 
 /** m:ss */
 export function duration(ms: number): string {
@@ -115,7 +142,7 @@ export function messageRow(
   const me = m.author === 'client'
   const li = h('li', { class: me ? 'me' : m.author === 'system' ? 'sys' : '', 'data-n': String(m.n) })
   if (m.author === 'operator') li.append(h('span', { class: 'who' }, m.authorName ?? t.operator))
-  if (m.text) li.append(m.text)
+  if (m.text) li.append(m.author === 'system' ? systemText(m.text, t) : m.text)
   const file = fileNode(m, t, url)
   if (file) li.append(file)
   li.append(h('span', { class: 'meta' }, state ? `${time(m.at)} · ${t[state]}` : time(m.at)))
@@ -128,14 +155,20 @@ export function pendingRow(p: Pending, t: Record<Key, string>, retry: () => void
   if (p.text) li.append(p.text)
   if (p.blob)
     li.append(
-      h('span', { class: 'who' }, p.durationMs ? `🎤 ${duration(p.durationMs)}` : `📎 ${p.fileName ?? ''}`),
+      h(
+        'span',
+        { class: 'who' },
+        icon(p.durationMs ? 'mic' : 'clip'),
+        p.durationMs ? ` ${duration(p.durationMs)}` : ` ${p.fileName ?? ''}`,
+      ),
     )
   const meta = h(
     'span',
     { class: 'meta' },
     p.state === 'failed' ? `${t.failed}${p.error ? `: ${p.error}` : ''}` : t.sending,
   )
-  if (p.state === 'failed') {
+  // A refusal that the same bytes would get again (type, size) offers no retry: only the error.
+  if (p.state === 'failed' && !p.final) {
     const b = h('button', { type: 'button', 'aria-label': t.retry }, t.retry)
     b.onclick = retry
     meta.append(b)

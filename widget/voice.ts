@@ -26,10 +26,10 @@ export class VoiceRecorder {
     this.started = performance.now()
   }
 
-  /** Stops and returns the recording. */
-  stop(): Promise<Recorded> {
+  /** Stops and returns the recording; null when nothing is being recorded (a late or double click). */
+  stop(): Promise<Recorded | null> {
     const rec = this.rec
-    if (!rec) return Promise.reject(new Error('not recording'))
+    if (!rec || rec.state === 'inactive') return Promise.resolve(null)
     const chunks: Blob[] = []
     const durationMs = performance.now() - this.started
     return new Promise((resolve) => {

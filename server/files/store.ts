@@ -174,6 +174,11 @@ export class FileStore {
     return { sha256, size: guard.size, type: guard.type as FileType }
   }
 
+  /** Removes a tenant's stored file (the caller checked nothing names its hash any more). */
+  async remove(tenantId: string, sha256: string): Promise<void> {
+    await fs.promises.rm(this.pathOf(tenantId, sha256), { force: true })
+  }
+
   /**
    * Removes part files older than `olderThanMs` (an upload cut short by kill -9 or a power loss).
    * Age, not "all": another instance on the same directory may be writing one right now.

@@ -19,7 +19,7 @@ import {
 import {
   acceptChat,
   completeChat,
-  fileForRead,
+  fileForEmployee,
   getChat,
   listChats,
   markOperatorRead,
@@ -100,7 +100,8 @@ export function chatRoutes(app: FastifyInstance, deps: AppDeps, opts: ChatRoutes
     // never sniffed, and sandboxed should a browser render one anyway.
     r.get('/api/files/:id', async (req, p, reply) => {
       const { id } = validate(IdParam, req.params)
-      const f = await fileForRead(db(), p.tenantId, id)
+      // Only files in chats he may see, in templates he may use, or his own uploads.
+      const f = await fileForEmployee(db(), p, id)
       if (!f) throw new AppError('E_NOT_FOUND')
       reply
         .header('content-disposition', contentDisposition(f.name, INLINE.test(f.type)))

@@ -37,9 +37,55 @@ export function toAppError(err: unknown): AppError | null {
   return null
 }
 
+/**
+ * Fastify's `clientErrorHandler`: what Node's HTTP parser refuses before any route (a lying chunk
+ * size, Content-Length with Transfer-Encoding, `Content-Length: -1`, headers too large, a request
+ * timeout) is answered in our coded shape too, not Fastify's `{"error":"Bad Request",…}`.
+ */
+export function clientErrorHandler(
+  this: FastifyInstance,
+  err: Error & { code?: string },
+  socket: import('node:net').Socket,
+): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return
+  const status =
+    err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400
+  const reason = { 400: 'Bad Request', 408: 'Request Timeout', 431: 'Request Header Fields Too Large' }[
+    status
+  ]
+  const code: ErrorCode = status === 431 ? 'E_BODY_TOO_LARGE' : 'E_BAD_REQUEST'
+  const body = JSON.stringify(errorBody(code, 'en'))
+  this.log.debug({ code: err.code }, `client fault: ${err.message.slice(0, 100)}`)
+  if (socket.writable)
+    socket.write(
+      `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    )
+  socket.destroy(err)
+}
+
+/** A connection the client dropped mid-request (an upload aborted, a reset): his doing, not ours. */
+const CLIENT_NET_CODES = new Set([
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ECONNABORTED',
+  'ERR_STREAM_PREMATURE_CLOSE',
+])
+export function isClientAbort(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown } | null
+  return (typeof e?.code === 'string' && CLIENT_NET_CODES.has(e.code)) || e?.message === 'aborted'
+}
+
 /** Installs the error handler. */
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err, req, reply) => {
+    if (isClientAbort(err)) {
+      // One short line, no stack: anyone can abort uploads, and the error log is for our faults.
+      const code = (err as { code?: unknown }).code
+      req.log.info({ code }, `client fault: ${String((err as { message?: unknown }).message).slice(0, 100)}`)
+      return sendError(req, reply, new AppError('E_BAD_REQUEST'))
+    }
     const known = toAppError(err)
     if (known) return sendError(req, reply, known)
     req.log.error({ err }, 'unhandled error')

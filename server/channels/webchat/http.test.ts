@@ -239,7 +239,8 @@ describe.each(targets)('visitor API on $name', (target) => {
       text: '',
       fileId: file.id,
     })
-    expect(foreign.statusCode).toBe(400)
+    expect(foreign.statusCode).toBe(404)
+    expect(foreign.json().error.code).toBe('E_NOT_FOUND')
   })
 
   it('T4 a voice message: uploaded with its length, sent as kind voice, read back with its duration', async () => {
@@ -297,6 +298,136 @@ describe.each(targets)('visitor API on $name', (target) => {
       .from(schema.messages)
       .where(and(eq(schema.messages.tenantId, demoId), eq(schema.messages.chatId, chatId)))
     expect(stored.map((x) => x.c).sort()).toEqual([...accepted].sort())
+  })
+
+  it('a flooder behind the same address as others (a NAT) is refused alone: his refused requests do not use up the address', async () => {
+    const ip = '198.51.100.77'
+    const flooder = await newVisitor(ip)
+    const calm = await newVisitor(ip)
+    // Well past the address budget: every one past his own limit is refused, for him.
+    const codes: number[] = []
+    for (let i = 0; i < LIMITS.perAddress + 50; i += 50) {
+      const batch = await Promise.all(
+        Array.from({ length: 50 }, () =>
+          f.app.inject({
+            method: 'POST',
+            url: '/api/visitor/read',
+            headers: auth(flooder.token),
+            payload: { upToN: 0 },
+            remoteAddress: ip,
+          }),
+        ),
+      )
+      codes.push(...batch.map((r) => r.statusCode))
+    }
+    expect(codes.filter((c) => c === 429).length).toBeGreaterThan(LIMITS.perAddress - LIMITS.perToken)
+    const ok = await send(calm.token, { clientMsgId: crypto.randomUUID(), text: 'still here' }, ip)
+    expect(ok.statusCode).toBe(200)
+    expect((await session({}, ip)).statusCode).toBe(200)
+  })
+
+  it('renewing the token gives no fresh budget: the limit is per visitor, not per token', async () => {
+    const ip = '198.51.100.78'
+    const s = await newVisitor(ip)
+    // Renewed tokens (a session with his token signs a fresh one; here signed a second apart each).
+    const tokens = [1, 2, 3, 4].map(
+      (i) =>
+        signVisitorToken(
+          f.secrets.visitorSecret,
+          { tenantId: demoId, visitorId: s.visitorId },
+          Date.now() - i * 1000,
+        ).token,
+    )
+    expect(new Set(tokens).size).toBe(4)
+    const codes: number[] = []
+    for (let i = 0; i < LIMITS.perToken + 5; i++)
+      codes.push(
+        (await send(tokens[i % 4]!, { clientMsgId: crypto.randomUUID(), text: `m${i}` }, ip)).statusCode,
+      )
+    expect(codes.filter((c) => c === 429).length).toBeGreaterThan(0)
+  })
+
+  it('website chat switched off: an existing visitor can no longer send messages or files (409 E_CHANNEL_OFF)', async () => {
+    const s = await newVisitor()
+    const admin = await f.login('admin@demo')
+    const current = (
+      await f.app.inject({ url: '/api/admin/channels/webchat', headers: auth(admin.token) })
+    ).json() as { groupIds: string[] }
+    const setConnected = async (connected: boolean) => {
+      const r = await f.app.inject({
+        method: 'PUT',
+        url: '/api/admin/channels/webchat',
+        headers: auth(admin.token),
+        payload: { connected, groupIds: current.groupIds },
+      })
+      expect(r.statusCode).toBe(200)
+    }
+    await setConnected(false)
+    try {
+      const m = await send(s.token, { clientMsgId: crypto.randomUUID(), text: 'anyone?' })
+      expect(m.statusCode).toBe(409)
+      expect(m.json().error.code).toBe('E_CHANNEL_OFF')
+      const up = await upload(s.token, 'a.png', PNG, 'image/png')
+      expect(up.statusCode).toBe(409)
+      expect(up.json().error.code).toBe('E_CHANNEL_OFF')
+    } finally {
+      await setConnected(true)
+    }
+    expect((await send(s.token, { clientMsgId: crypto.randomUUID(), text: 'back' })).statusCode).toBe(200)
+  })
+
+  it("files: an operator reads only files of chats he may see, of templates he may use, or his own; he cannot send a visitor's unsent upload; a visitor cannot reuse an operator message's client id", async () => {
+    const s = await newVisitor()
+    const first = (
+      await send(s.token, { clientMsgId: crypto.randomUUID(), text: 'hello' })
+    ).json() as VisitorSendResponse
+    // The visitor's upload he never sent: in no chat.
+    const unsent = (await upload(s.token, 'secret.png', PNG, 'image/png')).json().file.id as string
+    const op1 = await f.login('op1@demo')
+    const op2 = await f.login('op2@demo')
+    const admin = await f.login('admin@demo')
+    const get = (token: string, id: string) => f.app.inject({ url: `/api/files/${id}`, headers: auth(token) })
+    for (const who of [op1, op2, admin]) expect((await get(who.token, unsent)).statusCode).toBe(404)
+
+    const st = await f.app.inject({
+      method: 'PUT',
+      url: '/api/me/status',
+      headers: auth(op1.token),
+      payload: { status: 'available' },
+    })
+    expect(st.statusCode).toBe(200)
+    const op = await viewer('op1@demo')
+    await acceptChat(f.db.orm, op, first.chat.id)
+    const sendOp = (fileId: string, clientMsgId = crypto.randomUUID()) =>
+      f.app.inject({
+        method: 'POST',
+        url: `/api/chats/${first.chat.id}/messages`,
+        headers: auth(op1.token),
+        payload: { clientMsgId, text: 'see this', fileId },
+      })
+    // Another visitor's upload cannot be attached by the operator.
+    const stolen = await sendOp(unsent)
+    expect(stolen.statusCode).toBe(404)
+
+    // His own upload: he reads it; op2 does not (not his, not in a chat op2 sees) until… never here.
+    const own = await f.app.inject({
+      method: 'POST',
+      url: '/api/files?name=a.png',
+      headers: { ...auth(op1.token), 'content-type': 'image/png' },
+      payload: Buffer.concat([PNG, Buffer.from('op1')]),
+    })
+    expect(own.statusCode).toBe(201)
+    const ownId = (own.json() as { id: string }).id
+    expect((await get(op1.token, ownId)).statusCode).toBe(200)
+    expect((await get(op2.token, ownId)).statusCode).toBe(404)
+    const opMsgId = crypto.randomUUID()
+    expect((await sendOp(ownId, opMsgId)).statusCode).toBe(200)
+    // In a chat the admin may see: he reads it now.
+    expect((await get(admin.token, ownId)).statusCode).toBe(200)
+
+    // The visitor reusing the operator message's client id gets 400, not that message.
+    const reuse = await send(s.token, { clientMsgId: opMsgId, text: 'mine?' })
+    expect(reuse.statusCode).toBe(400)
   })
 
   it('CORS for the widget on another origin; /widget.js may be loaded cross-origin', async () => {
@@ -396,6 +527,82 @@ describe.each(targets)('visitor API on $name', (target) => {
     expect(next.chat.state).toBe('new')
     await waitFor(() => frames.some((x) => x.kind === 'chat' && x.chat.id === next.chat.id))
     ws.terminate()
+  })
+
+  it('numbers past int4 (n is a PostgreSQL integer) are refused as bad input, never a server error', async () => {
+    const s = await newVisitor()
+    await send(s.token, { clientMsgId: crypto.randomUUID(), text: 'hi' })
+    const read = await f.app.inject({
+      method: 'POST',
+      url: '/api/visitor/read',
+      headers: auth(s.token),
+      payload: { upToN: 2 ** 31 },
+    })
+    expect(read.statusCode).toBe(400)
+    const ws: WebSocket = await f.app.injectWS('/api/visitor/ws')
+    const frames: VisitorServerFrame[] = []
+    let closed: number | null = null
+    ws.on('message', (d) => frames.push(JSON.parse(String(d)) as VisitorServerFrame))
+    ws.on('close', (c) => {
+      closed = c
+    })
+    const waitFor = async (pred: () => boolean) => {
+      const end = Date.now() + 10_000
+      while (!pred()) {
+        if (Date.now() > end)
+          throw new Error(`visitor ws: ${JSON.stringify(frames).slice(0, 800)} closed=${closed}`)
+        await new Promise((r) => setTimeout(r, 10))
+      }
+    }
+    ws.send(JSON.stringify({ type: 'auth', token: s.token }))
+    await waitFor(() => frames.some((x) => x.kind === 'ready'))
+    ws.send('{"type":"resume","afterN":9007199254740991}')
+    ws.send('{"type":"delivered","upToN":2147483648}')
+    ws.send('{"type":"ping"}')
+    await waitFor(() => frames.some((x) => x.kind === 'pong') || closed !== null)
+    expect(closed).toBeNull()
+    expect(frames.filter((x) => x.kind === 'error').length).toBe(2)
+    ws.terminate()
+  })
+
+  it('the visitor socket: at most 5 per visitor (the oldest closes 4409); resumes are not replayed over and over', async () => {
+    const s = await newVisitor()
+    await send(s.token, { clientMsgId: crypto.randomUUID(), text: 'hi' })
+    const openSocket = async () => {
+      const ws: WebSocket = await f.app.injectWS('/api/visitor/ws')
+      const frames: VisitorServerFrame[] = []
+      const c = { ws, frames, closed: null as number | null }
+      ws.on('message', (d) => frames.push(JSON.parse(String(d)) as VisitorServerFrame))
+      ws.on('close', (code) => {
+        c.closed = code
+      })
+      ws.send(JSON.stringify({ type: 'auth', token: s.token }))
+      await until(() => frames.some((x) => x.kind === 'ready'))
+      return c
+    }
+    const until = async (pred: () => boolean) => {
+      const end = Date.now() + 10_000
+      while (!pred()) {
+        if (Date.now() > end) throw new Error('visitor ws: condition not met')
+        await new Promise((r) => setTimeout(r, 10))
+      }
+    }
+    const socks: Awaited<ReturnType<typeof openSocket>>[] = []
+    for (let i = 0; i < 6; i++) socks.push(await openSocket())
+    await until(() => socks[0]!.closed !== null)
+    expect(socks[0]!.closed).toBe(4409)
+    expect(socks.slice(1).map((x) => x.closed)).toEqual([null, null, null, null, null])
+
+    const c = socks[5]!
+    for (let i = 0; i < 8; i++) c.ws.send('{"type":"resume","afterN":0}')
+    const lives = () => c.frames.filter((x) => x.kind === 'live').length
+    const errors = () => c.frames.filter((x) => x.kind === 'error').length
+    await until(() => lives() + errors() === 8)
+    expect(lives()).toBeLessThanOrEqual(2)
+    for (let i = 0; i < 5; i++) c.ws.send('{"type":"resume","afterN":0}')
+    await until(() => c.closed !== null)
+    expect(c.closed).toBe(4429)
+    for (const x of socks) x.ws.terminate()
   })
 
   it('the visitor socket: a bad first frame or token closes 4401', async () => {

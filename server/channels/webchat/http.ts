@@ -4,10 +4,13 @@
  * nothing here. The routes answer CORS for any origin: the widget runs on the tenant's own site, and
  * no cookie is involved (the token travels in a header), so `*` gives nothing away.
  *
- * Rate limits (429 E_RATE_LIMITED) are per visitor token and per client address, so one visitor's
- * flood is refused for him alone (in memory, per instance: a burst is what they stop).
+ * Rate limits (429 E_RATE_LIMITED) are per visitor (the id his token names, so renewing the token
+ * gives no fresh budget): a request with a valid token counts for him only, never for his address, so
+ * one visitor's flood is refused for him alone — other visitors behind the same NAT are not touched.
+ * The address limits are a coarse guard on what has no visitor yet: requests without a valid token
+ * (the socket's upgrade, a bad token) and new visitors minted by a session without a token
+ * (in memory, per instance: a burst is what they stop).
  */
-import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import type { Readable } from 'node:stream'
@@ -37,7 +40,7 @@ import { acceptRawUploads, type FileStore, sendStored } from '../../files/index.
 import { type AppDeps, bearer, validate } from '../../http/context.ts'
 import { registerScope } from '../../http/scope.ts'
 import { connectedChannel } from '../connected.ts'
-import { signVisitorToken } from '../visitor-token.ts'
+import { signVisitorToken, verifyVisitorToken } from '../visitor-token.ts'
 import {
   createVisitor,
   lastChatOf,
@@ -51,14 +54,14 @@ import { toVisitorChat, toVisitorMessage } from './views.ts'
 
 /** Requests per minute. */
 export interface VisitorLimits {
-  /** Per visitor token, every visitor route. */
+  /** Per visitor (his id, whatever token of his is used), every visitor route. */
   perToken: number
-  /** Per client address, every visitor route (offices share one address: generous). */
+  /** Per client address, requests without a valid visitor token (offices share one address: generous). */
   perAddress: number
-  /** New sessions per client address (each may create a visitor). */
+  /** New visitors per client address (sessions without a token; an office NAT's first visits fit). */
   sessionsPerAddress: number
 }
-export const VISITOR_LIMITS: VisitorLimits = { perToken: 60, perAddress: 600, sessionsPerAddress: 30 }
+export const VISITOR_LIMITS: VisitorLimits = { perToken: 60, perAddress: 600, sessionsPerAddress: 120 }
 
 /** Messages of a chat returned with a session (the newest). */
 const SESSION_MESSAGES = 50
@@ -78,8 +81,6 @@ export interface WebchatRoutesOptions {
   /** ATTACHMENT_MAX_BYTES unless a test lowers it. */
   maxBytes?: number | undefined
 }
-
-const tokenKey = (token: string) => crypto.createHash('sha256').update(token).digest('base64url')
 
 /** Registers the visitor routes and /widget.js. */
 export async function webchatRoutes(
@@ -114,15 +115,28 @@ export async function webchatRoutes(
     const perAddress = new WindowCounter(limits.perAddress)
     const perToken = new WindowCounter(limits.perToken)
     const sessions = new WindowCounter(limits.sessionsPerAddress)
+    /** The visitor a token names (signature and expiry only: the route checks he exists), or null. */
+    const claimed = (token: string | undefined | null) => {
+      if (!token) return null
+      try {
+        const c = verifyVisitorToken(secret, token)
+        return `${c.tenantId}:${c.visitorId}`
+      } catch {
+        return null
+      }
+    }
+    /** Counts a request of a visitor, or of an address when there is no valid token. */
+    const charge = (req: FastifyRequest, token: string | undefined | null) => {
+      const visitor = claimed(token)
+      if (!(visitor ? perToken.hit(visitor) : perAddress.hit(req.ip))) throw new AppError('E_RATE_LIMITED')
+      return visitor
+    }
     scope.addHook('onRequest', async (req, reply) => {
       reply.headers(CORS)
       if (req.method === 'OPTIONS') return
-      const token = bearer(req)
-      const ok =
-        perAddress.hit(req.ip) &&
-        (token ? perToken.hit(tokenKey(token)) : true) &&
-        (req.url.startsWith('/api/visitor/session') ? sessions.hit(req.ip) : true)
-      if (!ok) throw new AppError('E_RATE_LIMITED')
+      // The session route carries its token in the body: counted there.
+      if (req.url.startsWith('/api/visitor/session')) return
+      charge(req, bearer(req))
     })
     // Typed scopes (server/http/scope.ts): the visitor level is checked by `vdeps.visitorAuth`.
     const vdeps: AppDeps = { ...deps, visitorAuth: visitorOf }
@@ -132,6 +146,8 @@ export async function webchatRoutes(
       )
       r.post('/api/visitor/session', async (req): Promise<VisitorSessionResponse> => {
         const body = validate(VisitorSessionSchema, req.body)
+        // A returning visitor counts for himself; a new one (a visitor row made) for his address.
+        if (!charge(req, body.token) && !sessions.hit(req.ip)) throw new AppError('E_RATE_LIMITED')
         const ch = await connectedChannel(q, { slug: body.tenant }, 'webchat')
         const v = body.token
           ? await visitorByToken(q, secret, body.token, { tenantId: ch.tenantId, touch: true })
@@ -155,7 +171,7 @@ export async function webchatRoutes(
       })
     })
 
-    // The socket's upgrade counts against the address limit like any request (its token comes later).
+    // The socket's upgrade counts against the address limit (its token comes later, in a frame).
     opts.socket?.(scope)
 
     registerScope(scope, vdeps, { auth: 'visitor' }, (r) => {
@@ -164,9 +180,11 @@ export async function webchatRoutes(
         const v = who as Visitor
         const body = validate(VisitorSendSchema, req.body)
         if (!body.text.trim() && !body.fileId) throw new AppError('E_VALIDATION', ['text: empty'])
+        // Website chat switched off: nothing more comes in (409 E_CHANNEL_OFF, the widget says so).
+        await connectedChannel(q, { id: v.tenantId }, 'webchat')
         // A file he uploaded (or one of his chats): another visitor's file id is not his to send.
         if (body.fileId && !(await fileForVisitor(q, v.tenantId, body.fileId, v.visitorId)))
-          throw new AppError('E_VALIDATION', ['fileId: no such file'])
+          throw new AppError('E_NOT_FOUND')
         if (body.name) await setVisitorName(q, v, body.name)
         const chatId = await chatFor(v, body.name || v.name)
         const r = await addClientMessage(q, v.tenantId, {
@@ -221,6 +239,7 @@ export async function webchatRoutes(
       acceptRawUploads(r.app)
       r.post('/api/visitor/files', async (req, who): Promise<VisitorUploadResponse> => {
         const query = validate(VisitorUploadQuery, req.query)
+        await connectedChannel(q, { id: who.tenantId }, 'webchat')
         const body = req.body as Readable | undefined
         if (!body) throw new AppError('E_FILE_TYPE')
         const voice = query.voice === '1'

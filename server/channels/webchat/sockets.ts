@@ -31,6 +31,8 @@ export class VisitorSocket {
     readonly visitorId: string,
     chat: VisitorChat | null,
     private readonly sendFrame: (f: VisitorServerFrame) => void,
+    /** Closes the connection (the adapter evicts a visitor's oldest socket past the cap). */
+    readonly evict: () => void = () => {},
   ) {
     this.chatId = chat?.id ?? null
   }
@@ -85,6 +87,9 @@ export class VisitorSocket {
 
 const key = (tenantId: string, visitorId: string) => `${tenantId}:${visitorId}`
 
+/** Open sockets per visitor on an instance (tabs of the widget); past it the oldest is closed. */
+export const SOCKETS_PER_VISITOR = 5
+
 /** The webchat adapter: outbound events reach the sockets of the chat's visitor on this instance. */
 export class WebchatAdapter implements ChannelAdapter {
   readonly kind = 'webchat' as const
@@ -100,6 +105,13 @@ export class WebchatAdapter implements ChannelAdapter {
     if (!set) {
       set = new Set()
       this.byVisitor.set(k, set)
+    }
+    // A Set iterates in insertion order: the first is the oldest.
+    while (set.size >= SOCKETS_PER_VISITOR) {
+      const oldest = set.values().next().value as VisitorSocket
+      set.delete(oldest)
+      oldest.close()
+      oldest.evict()
     }
     set.add(s)
     if (s.chatId) this.visitorOfChat.set(s.chatId, k)

@@ -2,12 +2,18 @@
  * /api/visitor/ws (docs/api.md): the widget's live link. First frame `auth {token}` (the visitor
  * token) → `ready {chat}`; then `resume {afterN}` → every message of his chat after n, in order, then
  * `live` and the live frames (sockets.ts). `delivered {upToN}` marks the operator's messages the widget
- * got. A bad first frame or token closes with 4401; a flood of frames closes with 4429.
+ * got. A bad first frame or token closes with 4401; a flood of frames (or of resumes) closes with 4429;
+ * past SOCKETS_PER_VISITOR sockets of one visitor the oldest closes with 4409. A resume while another is
+ * still waiting behind a replay is refused with an error frame (one replay runs, one may wait).
  */
 import type { FastifyInstance } from 'fastify'
 import * as v from 'valibot'
 import { errorMessage } from '../../../contract/errors.ts'
-import { VisitorClientFrameSchema, type VisitorServerFrame } from '../../../contract/visitor.ts'
+import {
+  type VisitorClientFrame,
+  VisitorClientFrameSchema,
+  type VisitorServerFrame,
+} from '../../../contract/visitor.ts'
 import { clientMessages, markDelivered } from '../../domain/chats/index.ts'
 import { AppError } from '../../errors.ts'
 import type { AppDeps } from '../../http/context.ts'
@@ -17,6 +23,10 @@ import { VisitorSocket, type WebchatAdapter } from './sockets.ts'
 const AUTH_TIMEOUT_MS = 10_000
 const WS_UNAUTHORIZED = 4401
 const WS_FLOOD = 4429
+/** Closed because the visitor opened more sockets than SOCKETS_PER_VISITOR (this one was the oldest). */
+const WS_REPLACED = 4409
+/** Resumes a socket may ask for per minute (each replays his chat): a reconnecting widget needs a few. */
+const RESUMES_PER_MINUTE = 10
 /** Frames a socket may send per minute (the widget sends a few: auth, resume, acks, pings). */
 const FRAMES_PER_MINUTE = 240
 const REPLAY_PAGE = 200
@@ -30,6 +40,9 @@ export function visitorWsRoutes(app: FastifyInstance, deps: AppDeps, adapter: We
     let remove: (() => void) | null = null
     let chain: Promise<void> = Promise.resolve()
     let frames = 0
+    let resumes = 0
+    /** Resumes running or queued (one replays, one may wait behind it). */
+    let resumesPending = 0
     let windowStart = Date.now()
     const send = (f: VisitorServerFrame) => {
       if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(f))
@@ -46,15 +59,17 @@ export function visitorWsRoutes(app: FastifyInstance, deps: AppDeps, adapter: We
       socket.close(1011, 'server error')
     }
 
-    const onFrame = async (data: unknown, isBinary: boolean) => {
-      if (socket.readyState !== socket.OPEN) return
-      let msg: v.InferOutput<typeof VisitorClientFrameSchema> | null = null
+    const parse = (data: unknown, isBinary: boolean): VisitorClientFrame | null => {
       try {
         const parsed = v.safeParse(VisitorClientFrameSchema, isBinary ? null : JSON.parse(String(data)))
-        if (parsed.success) msg = parsed.output
+        return parsed.success ? parsed.output : null
       } catch {
-        msg = null
+        return null
       }
+    }
+
+    const onFrame = async (msg: VisitorClientFrame | null) => {
+      if (socket.readyState !== socket.OPEN) return
       if (!who) {
         if (msg?.type !== 'auth') return socket.close(WS_UNAUTHORIZED, 'auth required')
         try {
@@ -68,7 +83,9 @@ export function visitorWsRoutes(app: FastifyInstance, deps: AppDeps, adapter: We
         }
         const chat = await lastChatOf(q, who)
         if (socket.readyState !== socket.OPEN) return
-        conn = new VisitorSocket(who.tenantId, who.visitorId, chat, send)
+        conn = new VisitorSocket(who.tenantId, who.visitorId, chat, send, () =>
+          socket.close(WS_REPLACED, 'too many sockets'),
+        )
         remove = adapter.add(conn)
         return send({ kind: 'ready', chat })
       }
@@ -92,9 +109,23 @@ export function visitorWsRoutes(app: FastifyInstance, deps: AppDeps, adapter: We
       if (now - windowStart >= 60_000) {
         windowStart = now
         frames = 0
+        resumes = 0
       }
       if (++frames > FRAMES_PER_MINUTE) return socket.close(WS_FLOOD, 'too many frames')
-      chain = chain.then(() => onFrame(data, isBinary)).catch((e: unknown) => fail(e, 'frame'))
+      const msg = parse(data, isBinary)
+      const resume = msg?.type === 'resume'
+      if (resume) {
+        if (++resumes > RESUMES_PER_MINUTE) return socket.close(WS_FLOOD, 'too many resumes')
+        // One replay runs and one may wait behind it; more would only replay the same again.
+        if (resumesPending >= 2) return bad()
+        resumesPending += 1
+      }
+      chain = chain
+        .then(() => onFrame(msg))
+        .catch((e: unknown) => fail(e, 'frame'))
+        .finally(() => {
+          if (resume) resumesPending -= 1
+        })
     })
   })
 }

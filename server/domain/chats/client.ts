@@ -184,6 +184,8 @@ async function stored(tx: Queryable, tenantId: string, chat: ChatRow, messageId:
   )
   const view = await chatViewById(tx, tenantId, owner.id)
   if (!message || !view) throw new Error('stored message vanished')
+  // A client id belongs to its author: an operator's or system message's id is not his retry.
+  if (message.author !== 'client') throw new AppError('E_VALIDATION', ['clientMsgId: already used'])
   return { message, chat: view, created: false }
 }
 

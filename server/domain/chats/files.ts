@@ -15,6 +15,7 @@ import {
   type FileStore,
   type FileType,
 } from '../../files/index.ts'
+import { UNSENT_MAX_BYTES, unsentBytes } from './unsent.ts'
 import { type FileRow, fileView } from './views.ts'
 
 const { chats, files, messages } = schema
@@ -37,6 +38,8 @@ export interface StoreFileInput {
   uploadedBy: { employeeId: string } | { visitorId: string }
   /** ATTACHMENT_MAX_BYTES unless a test lowers it. */
   maxBytes?: number | undefined
+  /** Bytes of unsent uploads per uploader per hour (UNSENT_MAX_BYTES unless a test lowers it). */
+  unsentMaxBytes?: number | undefined
 }
 
 /** What an upload may be, decided from its name and kind before a byte is read. */
@@ -72,6 +75,10 @@ export async function storeFile(q: Queryable, store: FileStore, input: StoreFile
   if (declaredLength !== undefined && declaredLength > maxBytes) throw new AppError('E_FILE_TOO_LARGE')
   const name = cleanFileName(input.name, input.kind === 'voice' ? 'voice' : 'file')
   const rule = uploadRule(name, input.kind, input.durationMs)
+  // Uploads nobody sends are not free storage: so many bytes an hour per uploader (unsent.ts).
+  const unsentMax = input.unsentMaxBytes ?? UNSENT_MAX_BYTES
+  if ((await unsentBytes(q, input.tenantId, input.uploadedBy)) + (declaredLength ?? 1) > unsentMax)
+    throw new AppError('E_RATE_LIMITED')
   const got = await store.put(input.tenantId, input.body, { types: rule.types, maxBytes, declaredLength })
   const [row] = await q
     .insert(files)

@@ -4,6 +4,7 @@
  * or channel protocol here: routes (server/http/chats.ts) and channel adapters (server/channels/)
  * call these. Every write is one transaction ending with its events, addressed to the chat's viewers.
  */
+export { fileForEmployee, fileToSend } from './access.ts'
 export {
   type AddClientMessage,
   addClientMessage,
@@ -50,4 +51,5 @@ export {
   updatePersonalTemplate,
   updateSharedTemplate,
 } from './templates.ts'
+export { sweepUnsentFiles, UNSENT_MAX_BYTES, UNSENT_SWEEP_MS, unsentBytes } from './unsent.ts'
 export { audienceOf, canSee, type FileRow, type Viewer } from './views.ts'

@@ -16,7 +16,8 @@ import { appendEvent, type Queryable, schema } from '../../db/index.ts'
 import { AppError } from '../../errors.ts'
 import type { FileStore } from '../../files/index.ts'
 import { mayOperator } from '../status/index.ts'
-import { messageKindOf, ownFile } from './client.ts'
+import { fileToSend } from './access.ts'
+import { messageKindOf } from './client.ts'
 import { storeFile, uploadRule } from './files.ts'
 import { appendMessage, lockChat, messageByClientId, publish, systemMsgId } from './rows.ts'
 import { statesAllowing } from './state.ts'
@@ -268,7 +269,8 @@ export async function sendOperatorMessage(
     const again = await storedReply(tx, v, chatId, input.clientMsgId)
     if (again) return again
     assertMayWrite(v, chat)
-    const file = input.fileId ? await ownFile(tx, v.tenantId, input.fileId) : null
+    // Only his own upload or a template attachment he may use (not another visitor's upload).
+    const file = input.fileId ? await fileToSend(tx, v, input.fileId) : null
     const added = await appendMessage(tx, chat, {
       clientMsgId: input.clientMsgId,
       author: 'operator',

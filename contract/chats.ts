@@ -9,7 +9,10 @@
  * `completed` by whoever completed it. Supervisors and admins see every chat of the tenant.
  */
 import * as v from 'valibot'
+import { MESSAGE_MAX_CHARS } from './limits.ts'
 import { text } from './text.ts'
+
+export { ATTACHMENT_EXTENSIONS, ATTACHMENT_MAX_BYTES, MESSAGE_MAX_CHARS } from './limits.ts'
 
 /** T1: every channel kind the product knows; a tenant connects some of them. */
 export const CHANNEL_KINDS = [
@@ -50,35 +53,6 @@ export const CHANNEL_CAPABILITIES: Record<ChannelKind, ChannelCapabilities> = {
   sms: { writeFirst: true, files: true, voice: true, images: true, scheduled: true },
 }
 
-/** T4: the file extensions an operator or a client may send (besides voice messages), and the size cap. */
-export const ATTACHMENT_EXTENSIONS = [
-  'doc',
-  'docx',
-  'txt',
-  'jpg',
-  'jpeg',
-  'png',
-  'xpm',
-  'pdf',
-  'csv',
-  'xls',
-  'xlsx',
-  'ods',
-  'odt',
-  'djvu',
-  'xml',
-  'fb2',
-  'epub',
-  'gif',
-  'webp',
-  'mp4',
-  'ogg',
-  'mp3',
-  'wav',
-] as const
-export const ATTACHMENT_MAX_BYTES = 30 * 1024 * 1024
-/** A message's text (the longest a client may paste at once). */
-export const MESSAGE_MAX_CHARS = 10_000
 /** Messages per page of a chat's history. */
 export const MESSAGES_PAGE = 50
 

@@ -5,9 +5,9 @@
  * IndexedDB (outbox.ts); the panel reconnects and resumes by message `n` (net.ts).
  */
 
+import { ATTACHMENT_EXTENSIONS, ATTACHMENT_MAX_BYTES, MESSAGE_MAX_CHARS } from '../contract/limits.ts'
 import type { VisitorChat, VisitorMessage, VisitorServerFrame } from '../contract/visitor.ts'
 import { type Key, pickLang, words } from './i18n.ts'
-import { ATTACHMENT_EXTENSIONS, ATTACHMENT_MAX_BYTES } from './limits.ts'
 import { Api, isFinalRefusal, Link, Refused } from './net.ts'
 import { Outbox, type Pending } from './outbox.ts'
 import { CSS, h, icon, messageRow, pendingRow } from './view.ts'
@@ -84,7 +84,7 @@ const nameInput = h('input', {
 })
 nameInput.value = saved.name ?? ''
 // No maxlength: it would cut a pasted text silently; over the limit a counter says so and send refuses.
-const MAX_CHARS = 10_000
+const MAX_CHARS = MESSAGE_MAX_CHARS
 const text = h('textarea', { 'aria-label': t.message, placeholder: t.message, rows: '2' })
 const count = h('span', { class: 'count', 'aria-live': 'polite' })
 const fileInput = h('input', {
@@ -345,7 +345,7 @@ fileInput.onchange = () => {
   // T4: several files go as separate messages; type and size are checked here first (fast, clear).
   for (const f of fileInput.files ?? []) {
     const ext = f.name.split('.').pop()?.toLowerCase() ?? ''
-    if (!ATTACHMENT_EXTENSIONS.includes(ext)) {
+    if (!(ATTACHMENT_EXTENSIONS as readonly string[]).includes(ext)) {
       err.textContent = `${f.name}: ${t.badType}`
       continue
     }

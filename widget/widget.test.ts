@@ -4,9 +4,7 @@ import path from 'node:path'
 import { brotliCompressSync } from 'node:zlib'
 import { build } from 'esbuild'
 import { describe, expect, it } from 'vitest'
-import * as contract from '../contract/chats.ts'
 import { WIDGET_BUDGET_BROTLI } from '../vite.widget.config.ts'
-import * as limits from './limits.ts'
 
 describe('widget', () => {
   it('bundles minified to at most 25 KB brotli (the same check fails `vite build`)', async () => {
@@ -26,11 +24,6 @@ describe('widget', () => {
     expect(size).toBeLessThanOrEqual(WIDGET_BUDGET_BROTLI)
     // It must not pull the contract's schemas (valibot) onto clients' sites.
     expect(new TextDecoder().decode(code)).not.toMatch(/abortPipeEarly/)
-  })
-
-  it('checks files by the same extensions and size limit as the contract', () => {
-    expect(limits.ATTACHMENT_EXTENSIONS).toEqual([...contract.ATTACHMENT_EXTENSIONS])
-    expect(limits.ATTACHMENT_MAX_BYTES).toBe(contract.ATTACHMENT_MAX_BYTES)
   })
 
   it('never parses content as HTML (no innerHTML, outerHTML, insertAdjacentHTML, document.write)', () => {

@@ -1,21 +1,14 @@
 /**
- * SPEC T2–T5, N3: the Requests tab and the conversation, against a visitor writing through the
- * website chat's visitor API (the widget's own calls: /api/visitor/session, /api/visitor/messages).
+ * SPEC T2–T5, N3: the Requests tab and the conversation. The visitor is the real widget on the demo
+ * site (`/site/`, a browser context of his own) wherever the test is about what he sees; the T3 setup
+ * tests, which only need a chat waiting, write through the widget's visitor API.
  */
 import { randomUUID } from 'node:crypto'
 import type { APIRequestContext, Page } from '@playwright/test'
 import { expect, type FrontlineServer, test } from './fixtures.ts'
 import { chooseStatus, operatorPhone } from './helpers.ts'
 
-interface VisitorMessage {
-  n: number
-  author: string
-  kind: string
-  text: string
-  file: { name: string; durationMs: number | null } | null
-}
-
-/** A website visitor of the demo tenant, speaking the widget's API. */
+/** A website visitor of the demo tenant, speaking the widget's API (for tests that only need a chat waiting). */
 async function visitor(request: APIRequestContext, server: FrontlineServer) {
   const page = { url: `${server.baseURL}/site/`, referrer: null }
   const first = await request.post('/api/visitor/session', { data: { tenant: 'demo', page } })
@@ -29,11 +22,6 @@ async function visitor(request: APIRequestContext, server: FrontlineServer) {
         data: { clientMsgId: randomUUID(), text, ...(name ? { name } : {}) },
       })
       expect(res.ok(), await res.text()).toBe(true)
-    },
-    /** His chat's newest messages, as the widget gets them on (re)opening. */
-    async messages(): Promise<VisitorMessage[]> {
-      const res = await request.post('/api/visitor/session', { data: { tenant: 'demo', token, page } })
-      return ((await res.json()) as { messages: VisitorMessage[] }).messages
     },
   }
 }
@@ -51,18 +39,55 @@ const openRequests = (page: Page) =>
 const chatLink = (page: Page, name: string) =>
   page.getByRole('link', { name: new RegExp(`^Open chat with ${name}`) })
 
-/** A visitor writes and `op` takes the chat; returns the visitor and the operator's page in the conversation. */
+/** A visitor on the demo site with the widget's panel open (its own browser context). */
+async function widgetVisitor(browser: Parameters<typeof operatorPhone>[0], server: FrontlineServer) {
+  const site = await browser.newContext({ baseURL: server.baseURL, locale: 'en-US' })
+  const page = await site.newPage()
+  await page.goto('/site/')
+  await page.getByRole('button', { name: 'Chat with us' }).click()
+  const log = page.getByRole('list', { name: 'Chat' })
+  return {
+    site,
+    page,
+    log,
+    async send(text: string, name?: string) {
+      if (name) await page.getByRole('textbox', { name: 'Your name (optional)' }).fill(name)
+      await page.getByRole('textbox', { name: 'Message' }).fill(text)
+      await page.getByRole('button', { name: 'Send', exact: true }).click()
+    },
+    /**
+     * The operator's messages as the widget shows them, in screen order: each row's own text, or
+     * what its file shows (an image's alt, a player's or a download button's label).
+     */
+    operatorRows(): Promise<string[]> {
+      return log.getByRole('listitem').evaluateAll((rows) =>
+        rows
+          .filter((li) => !li.classList.contains('me') && !li.classList.contains('sys'))
+          .map((li) => {
+            const own = [...li.childNodes]
+              .filter((n) => n.nodeType === Node.TEXT_NODE)
+              .map((n) => n.textContent)
+              .join('')
+            if (own) return own
+            const media = li.querySelector('img, audio, video, button[aria-label]')
+            return media?.getAttribute('alt') ?? media?.getAttribute('aria-label') ?? ''
+          }),
+      )
+    },
+  }
+}
+
+/** A visitor writes in the widget and `op` takes the chat; returns the widget and the operator's page in the conversation. */
 async function takenChat(
   browser: Parameters<typeof operatorPhone>[0],
   server: FrontlineServer,
-  request: APIRequestContext,
   login: string,
 ) {
   const op = await operatorPhone(browser, server, login)
   await chooseStatus(op.page, /Available/)
-  const v = await visitor(request, server)
+  const widget = await widgetVisitor(browser, server)
   const name = `Guest ${randomUUID().slice(0, 6)}`
-  await v.send('Hello, I have a question', name)
+  await widget.send('Hello, I have a question', name)
   await openRequests(op.page)
   await chatLink(op.page, name).click()
   const accept = op.page.getByRole('button', { name: 'Accept chat' })
@@ -70,7 +95,7 @@ async function takenChat(
   await expect(accept.or(box)).toBeVisible()
   if (await accept.isVisible()) await accept.click()
   await expect(box).toBeVisible()
-  return { ...op, v, name }
+  return { ...op, widget, name }
 }
 
 test('T2/T3 a visitor writes in the widget → New for two operators live → both accept at once → one wins, the other is told and his New clears → the reply reaches the widget and is read', async ({
@@ -200,14 +225,13 @@ test('T3 an operator in Off work cannot take a chat; in Break he may', async ({
   await op.context.close()
 })
 
-test('T4 emoji, reply-to, several files as separate messages, a refused type and a 30 MB + 1 byte file with the error shown, a voice message with its duration', async ({
+test('T4 emoji, reply-to, several files as separate messages, a refused type and a 30 MB + 1 byte file with the error shown, a voice message from the fake microphone played in the widget with its duration', async ({
   browser,
   server,
-  request,
 }) => {
   // Two sign-ins' worth of steps, an emoji picker's first load, four files and a recording.
   test.setTimeout(90_000)
-  const { page, context, v } = await takenChat(browser, server, request, 'op4@demo')
+  const { page, context, widget } = await takenChat(browser, server, 'op4@demo')
   const box = page.getByRole('textbox', { name: 'Message' })
   // Emoji from the picker (a lazy web component with its data served by us).
   await box.fill('Thanks ')
@@ -254,15 +278,34 @@ test('T4 emoji, reply-to, several files as separate messages, a refused type and
   await page.getByRole('button', { name: 'Stop recording' }).click()
   await expect(page.getByLabel(/^Voice message, 0:0[1-9]$/)).toBeVisible()
   await page.getByRole('button', { name: 'Send voice message' }).click()
-  // Everything reached the visitor, each file as a message of its own, the voice with a duration.
+  // Everything reached the widget, in order, each file as a message of its own.
   await expect
-    .poll(async () =>
-      (await v.messages()).filter((m) => m.author === 'operator').map((m) => m.file?.name ?? m.kind),
-    )
-    .toEqual(['text', 'text', 'photo.png', 'notes.txt', expect.any(String)])
-  const voice = (await v.messages()).find((m) => m.kind === 'voice')
-  expect(voice?.file?.durationMs ?? 0).toBeGreaterThan(0)
+    .poll(() => widget.operatorRows())
+    .toEqual([
+      expect.stringMatching(/^Thanks \p{Extended_Pictographic}/u),
+      'About your question',
+      'photo.png',
+      'Download: notes.txt',
+      'Voice message',
+    ])
+  // The voice message: its player with the recorded duration beside it, and it plays.
+  const voiceRow = widget.log.getByRole('listitem').filter({ has: widget.page.getByLabel('Voice message') })
+  await expect(voiceRow.getByText(/^0:0[1-9]$/)).toBeVisible()
+  const player = voiceRow.getByLabel('Voice message')
+  await expect(player).toHaveAttribute('src', /^blob:/)
+  await player.evaluate((a: HTMLAudioElement) => a.play())
+  await expect.poll(() => player.evaluate((a: HTMLAudioElement) => a.currentTime)).toBeGreaterThan(0)
+  // Played to its end, the recording has a real length (MediaRecorder's WebM has none in its header).
+  await player.evaluate(
+    (a: HTMLAudioElement) =>
+      new Promise<void>((done) =>
+        a.ended ? done() : a.addEventListener('ended', () => done(), { once: true }),
+      ),
+  )
+  const length = await player.evaluate((a: HTMLAudioElement) => a.duration)
+  expect(Number.isFinite(length) && length > 0, `duration ${length}`).toBe(true)
   await context.close()
+  await widget.site.close()
 })
 
 test('T5 shared and personal templates: search, pick, edit, send; personal ones made, changed and deleted in the app', async ({
@@ -278,7 +321,7 @@ test('T5 shared and personal templates: search, pick, edit, send; personal ones 
     data: { name: 'Greeting', text: 'Good afternoon! How can I help?' },
   })
   expect(shared.ok(), await shared.text()).toBe(true)
-  const { page, context, v } = await takenChat(browser, server, request, 'op5@demo')
+  const { page, context, widget } = await takenChat(browser, server, 'op5@demo')
   await page.getByRole('button', { name: 'Templates' }).click()
   const sheet = page.getByRole('dialog', { name: 'Templates' })
   // Shared: picked, sent as it is; it cannot be changed here.
@@ -287,9 +330,7 @@ test('T5 shared and personal templates: search, pick, edit, send; personal ones 
   await sheet.getByRole('button', { name: 'Use template Greeting' }).click()
   await expect(page.getByRole('textbox', { name: 'Message' })).toHaveValue('Good afternoon! How can I help?')
   await page.getByRole('button', { name: 'Send' }).click()
-  await expect
-    .poll(async () => (await v.messages()).map((m) => m.text))
-    .toContain('Good afternoon! How can I help?')
+  await expect(widget.log.getByText('Good afternoon! How can I help?')).toBeVisible()
   await page.getByRole('button', { name: 'Templates' }).click()
   // A personal template, made here.
   await sheet.getByRole('button', { name: 'New personal template' }).click()
@@ -306,24 +347,22 @@ test('T5 shared and personal templates: search, pick, edit, send; personal ones 
   await expect(box).toHaveValue('Delivery takes 2 days.')
   await box.fill('Delivery takes 2 days. Tomorrow is fine.')
   await page.getByRole('button', { name: 'Send' }).click()
-  await expect
-    .poll(async () => (await v.messages()).map((m) => m.text))
-    .toContain('Delivery takes 2 days. Tomorrow is fine.')
+  await expect(widget.log.getByText('Delivery takes 2 days. Tomorrow is fine.')).toBeVisible()
   // Deleted in the app, gone from the list.
   await page.getByRole('button', { name: 'Templates' }).click()
   page.once('dialog', (d) => void d.accept())
   await sheet.getByRole('button', { name: 'Delete template Delivery' }).click()
   await expect(sheet.getByRole('button', { name: 'Use template Delivery' })).toHaveCount(0)
   await context.close()
+  await widget.site.close()
 })
 
-test('N3 20 messages written offline with a reload in the middle arrive once each, in order', async ({
+test('N3 20 messages written offline in the app with a reload in the middle arrive at the widget once each, in order', async ({
   browser,
   server,
-  request,
 }) => {
   test.setTimeout(60_000)
-  const { page, context, v, name } = await takenChat(browser, server, request, 'op6@demo')
+  const { page, context, widget, name } = await takenChat(browser, server, 'op6@demo')
   await page.waitForFunction(async () => (await navigator.serviceWorker.ready).active !== null)
   const box = page.getByRole('textbox', { name: 'Message' })
   const texts = Array.from({ length: 20 }, (_, i) => `offline ${i + 1}`)
@@ -348,11 +387,13 @@ test('N3 20 messages written offline with a reload in the middle arrive once eac
   }
   await expect(page.getByText('offline 20')).toBeVisible()
   await context.setOffline(false)
+  // The widget (online all along, panel open) shows them live: each once, in the order written.
   await expect
-    .poll(async () => (await v.messages()).filter((m) => m.text.startsWith('offline ')).map((m) => m.text), {
+    .poll(async () => (await widget.operatorRows()).filter((t) => t.startsWith('offline ')), {
       timeout: 30_000,
     })
     .toEqual(texts)
   await expect(page.getByRole('img', { name: 'Waiting for the network' })).toHaveCount(0)
   await context.close()
+  await widget.site.close()
 })

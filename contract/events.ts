@@ -31,8 +31,12 @@ export type EventPayloads = {
   'presence.changed': { employeeId: string }
   /** T2/T3: a chat appeared, was taken, completed, or its read markers moved. */
   'chat.updated': { chat: ChatView }
-  /** T4: a message was added to a chat (by the client, an operator or the system). */
-  'chat.message': { message: MessageView }
+  /**
+   * T4: a message was added to a chat (by the client, an operator or the system). `chat`: the chat
+   * after the write — a write that adds messages announces its chat on the last one's event instead of
+   * a separate `chat.updated` (one frame per message); absent on events stored before it was added.
+   */
+  'chat.message': { message: MessageView; chat?: ChatView }
   /** T4: a message's delivery state changed (delivered to the widget, read there, failed). */
   'message.updated': { message: MessageView }
   /** T5: a template the receiver may use was created or changed; `deleted` removes it. */

@@ -240,3 +240,40 @@ test('N3 the widget: messages written while the server cannot be reached survive
   expect((ms.messages as { text: string }[]).map((m) => m.text)).toEqual([`first ${tag}`, ...texts])
   await visitor.close()
 })
+
+test('T4 the widget: his message brought back by the live socket before its POST is answered shows once', async ({
+  browser,
+  server,
+}) => {
+  const visitor = await browser.newContext({ baseURL: server.baseURL, locale: 'en-US' })
+  const page = await visitor.newPage()
+  await page.goto('/site/')
+  await openWidget(page)
+  const tag = Date.now()
+  const message = page.getByRole('textbox', { name: /^message$/i })
+  const log = page.getByRole('list', { name: /^chat$/i })
+  await message.fill(`first ${tag}`)
+  await message.press('Enter')
+  await expect(log.getByText(`first ${tag}`)).toContainText('sent')
+
+  // The POST is stored by the server but its answer is held until the socket has brought the message.
+  const second = `second ${tag}`
+  let release: () => void = () => {}
+  const held = new Promise<void>((r) => {
+    release = r
+  })
+  await page.route('**/api/visitor/messages', async (route) => {
+    const answer = await route.fetch()
+    await held
+    await route.fulfill({ response: answer })
+  })
+  await message.fill(second)
+  await message.press('Enter')
+  await expect(log.locator('li[data-n]', { hasText: second })).toBeVisible()
+  await expect(log.getByText(second)).toHaveCount(1)
+  release()
+  await expect(log.getByText(second)).toContainText('sent')
+  await expect(log.getByText(/sending/)).toHaveCount(0)
+  await page.unroute('**/api/visitor/messages')
+  await visitor.close()
+})

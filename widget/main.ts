@@ -155,7 +155,10 @@ function render(): void {
   for (const m of [...msgs.values()].sort((a, b) => a.n - b.n))
     rows.push(messageRow(m, stateOf(m), t, fileUrl))
   if (chat?.state === 'completed') rows.push(h('li', { class: 'sys', 'data-ended': '' }, t.ended))
-  for (const p of outbox.items) rows.push(pendingRow(p, t, () => outbox.retry(p.clientMsgId)))
+  // A message the socket brought before its POST was answered is stored: no "sending" twin of it.
+  const stored = new Set([...msgs.values()].map((m) => m.clientMsgId))
+  for (const p of outbox.items)
+    if (!stored.has(p.clientMsgId)) rows.push(pendingRow(p, t, () => outbox.retry(p.clientMsgId)))
   log.replaceChildren(...rows)
   if (atEnd) log.scrollTop = log.scrollHeight
   who.textContent = chat?.operatorName && chat.state === 'active' ? `${chat.operatorName} ${t.taken}` : ''

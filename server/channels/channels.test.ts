@@ -99,6 +99,31 @@ describe('outbound dispatcher', () => {
     // The webchat chat's channel was learnt from its chat.updated: no lookup for it.
     expect(lookups).toEqual(['mail-chat'])
   })
+
+  it('a chat.message carrying its chat reaches the adapter as the message, then the chat (one event, both parts)', async () => {
+    const got: Outbound[] = []
+    const lookups: string[] = []
+    const d = new OutboundDispatcher(async (_t, chatId) => {
+      lookups.push(chatId)
+      return null
+    })
+    d.register({
+      kind: 'webchat',
+      capabilities: { writeFirst: false, files: true, voice: true, images: true, scheduled: false },
+      deliver: (o) => void got.push(o),
+    })
+    const chat = chatView('new-chat', V, { messageCount: 1 })
+    const e = ev('chat.message', { message: msg('new-chat', 1), chat })
+    await d.handle(T, e)
+    await d.handle(T, e)
+    expect(got.map((o) => [o.type, o.seq])).toEqual([
+      ['message', e.seq],
+      ['chat', e.seq],
+    ])
+    expect(got[1]).toMatchObject({ type: 'chat', chat })
+    // Its channel came with it.
+    expect(lookups).toEqual([])
+  })
 })
 
 describe('webchat adapter', () => {

@@ -40,22 +40,28 @@ export class OutboundDispatcher {
   async handle(tenantId: string, event: ServerEvent): Promise<void> {
     if (event.seq <= (this.lastSeq.get(tenantId) ?? 0)) return
     this.lastSeq.set(tenantId, event.seq)
-    let out: Outbound
+    // A chat.message that carries its chat is the message, then the chat (as the two events were).
+    const outs: Outbound[] = []
     let chatId: string
     if (event.type === 'chat.updated') {
       const { chat } = event.payload
       this.remember(chat.id, chat.channel)
-      out = { type: 'chat', seq: event.seq, tenantId, chat }
+      outs.push({ type: 'chat', seq: event.seq, tenantId, chat })
       chatId = chat.id
     } else if (event.type === 'chat.message' || event.type === 'message.updated') {
       const { message } = event.payload
-      out = {
+      outs.push({
         type: event.type === 'chat.message' ? 'message' : 'message.updated',
         seq: event.seq,
         tenantId,
         message,
-      }
+      })
       chatId = message.chatId
+      const chat = event.type === 'chat.message' ? event.payload.chat : undefined
+      if (chat) {
+        this.remember(chat.id, chat.channel)
+        outs.push({ type: 'chat', seq: event.seq, tenantId, chat })
+      }
     } else return
     let kind = this.channelOf.get(chatId)
     if (!kind) {
@@ -69,10 +75,12 @@ export class OutboundDispatcher {
     }
     const adapter = this.adapters.get(kind)
     if (!adapter) return
-    try {
-      await adapter.deliver(out)
-    } catch (e) {
-      this.onError(e)
+    for (const out of outs) {
+      try {
+        await adapter.deliver(out)
+      } catch (e) {
+        this.onError(e)
+      }
     }
   }
 }

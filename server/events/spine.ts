@@ -9,6 +9,12 @@
  * reaches the listeners in order with the next one. Events of one tenant commit in seq order (the
  * advisory lock in appendEvent), so `seq <= last delivered` means "already delivered".
  *
+ * Under load NOTIFYs arrive faster than one read per NOTIFY could follow: the NOTIFYs of a tenant that
+ * wait for their turn are coalesced into one read up to the newest seq notified so far (in pages of
+ * PAGE rows), and a read still running follows the seqs notified meanwhile — so a backlog is caught
+ * up in a few reads, not one per event. A notice is a barrier: NOTIFYs after it are never read
+ * before it is announced.
+ *
  * Notices (session revoked, group membership changed) travel on the same channel and through the same
  * queue, so a listener sees them in order with the events around them: a revoked session's sockets
  * never get an event committed after the revocation.
@@ -55,6 +61,30 @@ export interface ListenOptions {
   onNotice?: (n: SpineNotice) => void | Promise<void>
 }
 
+/** Reads a tenant's events with after < seq <= upTo, in seq order, at most `limit` (db `spineEvents`). */
+export type SpineRead = (
+  tenantId: string,
+  after: number,
+  upTo: number,
+  limit: number,
+) => Promise<SpineEvent[]>
+
+export interface SpineOptions {
+  /** Where events are read from (tests wrap it to count reads). */
+  read?: SpineRead
+  /** Rows per read (default PAGE). */
+  pageSize?: number
+}
+
+/** A tenant's pending read: queued (or running) up to the newest seq notified for it. */
+interface Pending {
+  tenantId: string
+  /** The newest seq notified; raised by NOTIFYs that arrive before the read finishes. */
+  upTo: number
+  /** The first seq notified (where a tenant's first read since start begins). */
+  first: number
+}
+
 interface Entry {
   fn: SpineListener
   wants: ((tenantId: string) => boolean) | undefined
@@ -71,13 +101,21 @@ export class Spine {
   private readonly last = new Map<string, number>()
   private unlisten: (() => Promise<void>) | null = null
   private starting: Promise<void> | null = null
-  // NOTIFYs are handled one at a time, in arrival (= commit) order.
+  // Reads and notices are handled one at a time, in arrival (= commit) order.
   private chain: Promise<void> = Promise.resolve()
+  /** Per tenant, its read queued or running since the last notice: later NOTIFYs join it. */
+  private readonly pending = new Map<string, Pending>()
+  private readonly read: SpineRead
+  private readonly pageSize: number
 
   constructor(
     private readonly db: Db,
     private readonly onError: (e: unknown) => void = () => {},
-  ) {}
+    opts: SpineOptions = {},
+  ) {
+    this.read = opts.read ?? ((t, after, upTo, limit) => spineEvents(db.orm, t, after, upTo, limit))
+    this.pageSize = opts.pageSize ?? PAGE
+  }
 
   /** Subscribes a listener to every event committed from now on; returns the function that unsubscribes. */
   on(fn: SpineListener, opts: ListenOptions = {}): () => void {
@@ -124,13 +162,33 @@ export class Spine {
   private received(payload: string): void {
     const notice = parseNotice(payload)
     if (notice) {
+      // A barrier: events notified after it go into reads queued after it.
+      this.pending.clear()
       this.chain = this.chain.then(() => this.announce(notice))
       return
     }
     const [s, tenantId] = payload.split(':')
     const seq = Number(s)
     if (!Number.isSafeInteger(seq)) return
-    this.chain = this.chain.then(() => this.dispatch(seq, tenantId)).catch(this.onError)
+    if (!tenantId) {
+      // A bare seq (an older instance's NOTIFY): one lookup tells the tenant.
+      this.chain = this.chain
+        .then(async () => {
+          if (!this.listeners.size) return
+          const found = await eventBySeq(this.db.orm, seq)
+          if (found) await this.catchUp({ tenantId: found.tenantId, upTo: seq, first: seq })
+        })
+        .catch(this.onError)
+      return
+    }
+    const waiting = this.pending.get(tenantId)
+    if (waiting) {
+      if (seq > waiting.upTo) waiting.upTo = seq
+      return
+    }
+    const p: Pending = { tenantId, upTo: seq, first: seq }
+    this.pending.set(tenantId, p)
+    this.chain = this.chain.then(() => this.catchUp(p)).catch(this.onError)
   }
 
   private announce(n: SpineNotice): void {
@@ -140,31 +198,32 @@ export class Spine {
     }
   }
 
-  private async dispatch(seq: number, tenant: string | undefined): Promise<void> {
-    if (!this.listeners.size) return
-    // A bare seq (an older instance's NOTIFY): one lookup tells the tenant.
-    if (!tenant) {
-      const found = await eventBySeq(this.db.orm, seq)
-      if (!found) return
-      tenant = found.tenantId
+  /** Delivers a tenant's events after the last delivered, up to `p.upTo` as it stands when done. */
+  private async catchUp(p: Pending): Promise<void> {
+    const tenant = p.tenantId
+    // First NOTIFY of a tenant since start: from its event on (earlier ones were before our time).
+    let cursor = this.last.get(tenant) ?? p.first - 1
+    try {
+      while (cursor < p.upTo && this.listeners.size) {
+        const wanted = [...this.listeners].filter((l) => !l.wants || l.wants(tenant))
+        if (!wanted.length) {
+          // Nobody to tell: delivering to no one is the same as having delivered.
+          cursor = p.upTo
+          break
+        }
+        const upTo = p.upTo
+        const page = await this.read(tenant, cursor, upTo, this.pageSize)
+        for (const ev of page) this.deliver(wanted, ev)
+        // A short page: nothing more up to `upTo` (a seq may have been skipped by a rollback).
+        cursor = page.length < this.pageSize ? upTo : (page[page.length - 1]?.event.seq ?? upTo)
+      }
+    } finally {
+      // In the same tick as the loop's last check: a NOTIFY from now on queues a read of its own.
+      if (this.pending.get(tenant) === p) this.pending.delete(tenant)
+      // Only what was delivered (or passed over) moves `last`; with no listener it stays where it was.
+      const before = this.last.get(tenant)
+      if (cursor >= p.first && (before === undefined || cursor > before)) this.last.set(tenant, cursor)
     }
-    const after = this.last.get(tenant)
-    if (after !== undefined && seq <= after) return
-    const wanted = [...this.listeners].filter((l) => !l.wants || l.wants(tenant))
-    if (!wanted.length) {
-      // Nobody to tell: delivering to no one is the same as having delivered.
-      this.last.set(tenant, seq)
-      return
-    }
-    // First NOTIFY of a tenant since start: this event alone (earlier ones were before our time).
-    let cursor = after ?? seq - 1
-    for (;;) {
-      const page = await spineEvents(this.db.orm, tenant, cursor, seq, PAGE)
-      for (const ev of page) this.deliver(wanted, ev)
-      if (page.length < PAGE) break
-      cursor = page[page.length - 1]?.event.seq ?? seq
-    }
-    this.last.set(tenant, seq)
   }
 
   private deliver(to: Entry[], ev: SpineEvent): void {

@@ -53,8 +53,9 @@ export function wsRoutes(app: FastifyInstance, deps: AppDeps): void {
     // (before `ready`) are answered in order once it completes, never dropped.
     let chain: Promise<void> = Promise.resolve()
     let pending = 0
-    const send = (m: ServerMessage) => {
-      if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(m))
+    // `json`: a live event's frame, serialized once by the hub for all its sockets.
+    const send = (m: ServerMessage, json?: string) => {
+      if (socket.readyState === socket.OPEN) socket.send(json ?? JSON.stringify(m))
     }
     const bad = () =>
       send({ kind: 'error', code: 'E_BAD_REQUEST', message: errorMessage('E_BAD_REQUEST', 'en') })

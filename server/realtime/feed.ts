@@ -25,7 +25,15 @@ import { mayReceive, type Viewer } from './audience.ts'
 export interface FeedItem {
   event: ServerEvent
   audience: Audience | null
+  /**
+   * The event's JSON, built once for all the sockets it goes to (the hub's live items: made on first
+   * use, so an event no socket may see is never serialized). Backlog items have none.
+   */
+  json?: () => string
 }
+
+/** Sends a message; `json`, when given, is `JSON.stringify(msg)` already made. */
+export type FeedSend = (msg: ServerMessage, json?: string) => void
 
 export interface FeedSource {
   eventsSince(tenantId: string, since: number, limit: number): Promise<FeedItem[]>
@@ -45,7 +53,7 @@ export class FeedConnection {
   /** `viewer`: whose socket this is (audience filtering); without one every event is sent. */
   constructor(
     readonly tenantId: string,
-    private readonly send: (msg: ServerMessage) => void,
+    private readonly send: FeedSend,
     private readonly source: FeedSource,
     readonly viewer?: Viewer,
   ) {}
@@ -98,9 +106,9 @@ export class FeedConnection {
     this.buffer = []
   }
 
-  private emit({ event, audience }: FeedItem): void {
+  private emit({ event, audience, json }: FeedItem): void {
     if (event.seq <= this.position) return
     this.position = event.seq
-    if (!this.viewer || mayReceive(this.viewer, audience)) this.send(event)
+    if (!this.viewer || mayReceive(this.viewer, audience)) this.send(event, json?.())
   }
 }

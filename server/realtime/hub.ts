@@ -16,7 +16,7 @@ import type { ServerEvent } from '../../contract/events.ts'
 import { type Audience, type Db, lastSeq, schema, spineEvents } from '../db/index.ts'
 import { Spine } from '../events/spine.ts'
 import type { Viewer } from './audience.ts'
-import type { FeedConnection, FeedSource } from './feed.ts'
+import type { FeedConnection, FeedItem, FeedSource } from './feed.ts'
 
 /** The session a socket authenticated with, and how to close the socket when it is revoked. */
 export interface SessionLink {
@@ -74,7 +74,12 @@ export class Hub {
   }
 
   private dispatch(event: ServerEvent, tenantId: string, audience: Audience | null): void {
-    for (const c of this.byTenant.get(tenantId) ?? []) c.deliver({ event, audience })
+    const conns = this.byTenant.get(tenantId)
+    if (!conns) return
+    // Serialized once, on first use, for every socket that may see it (not once per socket).
+    let json: string | undefined
+    const item: FeedItem = { event, audience, json: () => (json ??= JSON.stringify(event)) }
+    for (const c of conns) c.deliver(item)
   }
 
   /** The viewer of a socket (for audience filtering); loads the tenant's group membership if needed. */

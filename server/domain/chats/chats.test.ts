@@ -107,7 +107,12 @@ describe.each(targets)('chats on $name', (target) => {
     const again = await openClientChat(db.orm, tenantId, { channel: 'webchat', visitorId })
     expect(again.id).toBe(chat.id)
     const evs = await eventsAfter(seq)
-    expect(evs.map((e) => e.type)).toEqual(['chat.updated', 'chat.message', 'chat.updated'])
+    // The first message announces the chat it changed itself: one event per message, not two.
+    expect(evs.map((e) => e.type)).toEqual(['chat.updated', 'chat.message'])
+    expect(evs[1]?.payload).toMatchObject({
+      message: { id: first.id },
+      chat: { id: chat.id, messageCount: 1 },
+    })
     for (const e of evs) expect(new Set(e.audience?.groupIds)).toEqual(new Set([sales, support]))
     expect(evs.every((e) => e.audience?.staff)).toBe(true)
   })

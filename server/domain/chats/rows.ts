@@ -102,8 +102,10 @@ export async function appendMessage(
 }
 
 /**
- * Ends a write with its events: `chat.message` for each message given, then `chat.updated`, both to
- * the chat's viewers before and after. Returns the views as the events carry them.
+ * Ends a write with its events, to the chat's viewers before and after: `chat.message` for each message
+ * given, the last one carrying the chat as it is now; without messages, `chat.updated`. (One event per
+ * message added, not two: each is a frame to every operator socket of the distribution.) Returns the
+ * views as the events carry them.
  */
 export async function publish(
   tx: Queryable,
@@ -115,8 +117,11 @@ export async function publish(
   const views = await messageViewsByIds(tx, after.tenantId, messageIds)
   const chat = await chatViewById(tx, after.tenantId, after.id)
   if (!chat) throw new Error('chat vanished in its own transaction')
-  for (const message of views) await appendEvent(tx, after.tenantId, 'chat.message', { message }, audience)
-  await appendEvent(tx, after.tenantId, 'chat.updated', { chat }, audience)
+  for (const [i, message] of views.entries()) {
+    const payload = i === views.length - 1 ? { message, chat } : { message }
+    await appendEvent(tx, after.tenantId, 'chat.message', payload, audience)
+  }
+  if (!views.length) await appendEvent(tx, after.tenantId, 'chat.updated', { chat }, audience)
   return { chat, messages: views }
 }
 

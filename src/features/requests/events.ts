@@ -18,7 +18,14 @@ export const requestsEvents: FeatureEvents = {
   owner: 'requests',
   on: {
     'chat.updated': { tables: ['chats'], apply: (db, ev) => putChats(db, [ev.payload.chat]) },
-    'chat.message': { tables: ['messages'], apply: (db, ev) => putMessages(db, [ev.payload.message]) },
+    // The chat as the message left it comes with it (absent on older events: a chat.updated followed).
+    'chat.message': {
+      tables: ['messages', 'chats'],
+      apply: async (db, ev) => {
+        await putMessages(db, [ev.payload.message])
+        if (ev.payload.chat) await putChats(db, [ev.payload.chat])
+      },
+    },
     'message.updated': { tables: ['messages'], apply: (db, ev) => putMessages(db, [ev.payload.message]) },
     'template.updated': { tables: ['templates'], apply: (db, ev) => db.templates.put(ev.payload.template) },
     'template.deleted': { tables: ['templates'], apply: (db, ev) => db.templates.delete(ev.payload.id) },

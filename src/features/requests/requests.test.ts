@@ -131,6 +131,20 @@ describe('Requests tabs (T2)', () => {
 })
 
 describe('messages mirror (T4)', () => {
+  it('a chat.message carrying its chat writes the message and the chat together; an older one without it, the message only', async () => {
+    const d = open()
+    await replaceTab(d, 'new', [chat('x', { messageCount: 1 })], ME.id)
+    await applyRequestsEvent(d, {
+      type: 'chat.message',
+      payload: { message: msg('x', 2), chat: chat('x', { messageCount: 2 }) },
+    })
+    expect((await localMessages(d, 'x', 10)).map((m) => m.n)).toEqual([2])
+    expect((await localChats(d, 'new', ME.id)).map((c) => [c.id, c.messageCount])).toEqual([['x', 2]])
+    await applyRequestsEvent(d, { type: 'chat.message', payload: { message: msg('x', 3) } })
+    expect((await localMessages(d, 'x', 10)).map((m) => m.n)).toEqual([2, 3])
+    expect((await localChats(d, 'new', ME.id)).map((c) => c.messageCount)).toEqual([2])
+  })
+
   it('keeps a chat in order by n, pages know the oldest n, and a late page never takes delivery back', async () => {
     const d = open()
     await putMessages(d, [msg('x', 3), msg('x', 1), msg('x', 2)])

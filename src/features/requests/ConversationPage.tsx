@@ -107,8 +107,8 @@ export default function ConversationPage() {
         await d.chats.update(c.id, { state: 'active', assigneeId: 'someone-else', assigneeName: who })
         toast(who ? t('chat.takenBy', { name: who }) : t('chat.takenSomeone'), 'error')
       } else if (e instanceof ApiError && e.code === 'E_STATUS_FORBIDS') {
+        // Said once, inline above the button (not a toast too).
         setForbidden(true)
-        toast(t('chat.statusForbids'), 'error')
       } else toast(errorText(e), 'error')
     } finally {
       setBusy(false)
@@ -238,7 +238,7 @@ export default function ConversationPage() {
             <button
               type="button"
               class="btn btn-primary btn-block"
-              disabled={busy()}
+              disabled={busy() || forbidden()}
               onClick={() => void accept()}
             >
               {t('chat.accept')}

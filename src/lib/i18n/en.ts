@@ -271,6 +271,7 @@ export const en = {
   'requests.tabCount': '{label} {n}',
   'requests.unreadBadge': '{n} unread',
   'requests.visitor': 'Visitor',
+  'requests.newForbidden': 'Your status does not allow taking chats. Change it to see new requests.',
   'requests.noNew': 'No new requests',
   'requests.noActive': 'No chats in work',
   'requests.noCompleted': 'No completed chats',

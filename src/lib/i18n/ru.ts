@@ -272,6 +272,7 @@ export const ru: Record<MessageKey, string> = {
   'requests.tabCount': '{label} {n}',
   'requests.unreadBadge': 'Непрочитанных: {n}',
   'requests.visitor': 'Посетитель',
+  'requests.newForbidden': 'Ваш статус не позволяет брать чаты. Смените его, чтобы видеть новые обращения.',
   'requests.noNew': 'Новых обращений нет',
   'requests.noActive': 'Чатов в работе нет',
   'requests.noCompleted': 'Завершённых чатов нет',

@@ -9,7 +9,7 @@ import { MESSAGE_MAX_CHARS } from '../../../contract/chats.ts'
 import { t } from '../../lib/i18n/index.ts'
 import type { MessageRow } from '../../lib/store/index.ts'
 import { ChatIcon } from './ChatIcon.tsx'
-import { fileProblem } from './files.ts'
+import { fileProblem, fileProblemDeep } from './files.ts'
 import { TemplatesSheet } from './TemplatesSheet.tsx'
 import { messageLine } from './text.ts'
 import { VoiceRecorder } from './VoiceRecorder.tsx'
@@ -58,12 +58,12 @@ export function Composer(props: {
       el.setSelectionRange(start + s.length, start + s.length)
     })
   }
-  const pickFiles = (list: FileList | null) => {
+  const pickFiles = async (list: FileList | null) => {
     const all = [...(list ?? [])]
     const bad: string[] = []
     let reply = props.replyTo?.id ?? null
     for (const f of all) {
-      const why = fileProblem(f)
+      const why = await fileProblemDeep(f).catch(() => fileProblem(f))
       if (why) {
         bad.push(t(why, { name: f.name }))
         continue
@@ -157,7 +157,7 @@ export function Composer(props: {
               hidden
               aria-label={t('composer.attach')}
               onChange={(e) => {
-                pickFiles(e.currentTarget.files)
+                void pickFiles(e.currentTarget.files)
                 e.currentTarget.value = ''
               }}
             />
@@ -169,7 +169,7 @@ export function Composer(props: {
               hidden
               aria-label={t('composer.camera')}
               onChange={(e) => {
-                pickFiles(e.currentTarget.files)
+                void pickFiles(e.currentTarget.files)
                 e.currentTarget.value = ''
               }}
             />

@@ -210,10 +210,12 @@ export function Composer(props: {
             <button
               type="button"
               class="btn btn-primary composer-send"
+              aria-label={t('composer.send')}
+              title={t('composer.send')}
               onClick={sendText}
               disabled={!text().trim()}
             >
-              {t('composer.send')}
+              <ChatIcon name="send" />
             </button>
           }
         >

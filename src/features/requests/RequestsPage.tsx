@@ -74,7 +74,9 @@ export default function RequestsPage() {
     }),
   )
   const count = (id: RequestsTab) => (id === 'new' && !newAllowed() ? 0 : counts()[id])
-  const unread = (id: RequestsTab) =>
+  // The unread badge only when it says something the count does not (every New chat is unread).
+  const unread = (id: RequestsTab) => (unreadOf(id) === count(id) ? 0 : unreadOf(id))
+  const unreadOf = (id: RequestsTab) =>
     id === 'new' ? (newAllowed() ? counts().unreadNew : 0) : id === 'active' ? counts().unreadActive : 0
   return (
     <div class="page page-fill requests-page">

@@ -11,7 +11,7 @@ import type { MessageRow } from '../../lib/store/index.ts'
 import { ChatIcon } from './ChatIcon.tsx'
 import { fileProblem, fileProblemDeep } from './files.ts'
 import { TemplatesSheet } from './TemplatesSheet.tsx'
-import { messageLine } from './text.ts'
+import { fillTemplate, messageLine } from './text.ts'
 import { VoiceRecorder } from './VoiceRecorder.tsx'
 
 const EmojiPanel = lazy(() => import('./EmojiPanel.tsx'))
@@ -27,6 +27,8 @@ export function Composer(props: {
   replyTo: MessageRow | null
   onCancelReply: () => void
   send: Outgoing
+  /** What a template's placeholders are filled with (T5). */
+  names?: { operator: string; client: string | null }
 }) {
   const [text, setText] = createSignal('')
   const [emoji, setEmoji] = createSignal(false)
@@ -113,7 +115,7 @@ export function Composer(props: {
         <TemplatesSheet
           onClose={() => setTemplates(false)}
           onPick={(s) => {
-            setText(s)
+            setText(props.names ? fillTemplate(s, props.names) : s)
             setTemplates(false)
             queueMicrotask(() => input?.focus())
           }}

@@ -261,6 +261,7 @@ export default function ConversationPage() {
             replyTo={replyTo()}
             onCancelReply={() => setReplyTo(null)}
             send={send}
+            names={{ operator: me()?.name ?? '', client: chat()?.clientName?.trim() || null }}
           />
         </Match>
       </Switch>

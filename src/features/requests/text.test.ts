@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { displayText, shownText } from './text.ts'
+import { displayText, fillTemplate, shownText } from './text.ts'
 
 describe('shown text drops bidi controls (spoofing "txt.exe" as "exe.txt")', () => {
   it('strips U+202A–U+202E and U+2066–U+2069, keeps the rest', () => {
@@ -12,5 +12,18 @@ describe('shown text drops bidi controls (spoofing "txt.exe" as "exe.txt")', () 
     const m = { author: 'client' as const, text: 'x\u202Eyz' }
     expect(shownText(m)).toBe('xyz')
     expect(m.text).toBe('x\u202Eyz')
+  })
+})
+
+describe('fillTemplate (T5: a picked template names the operator and the client)', () => {
+  it('fills {operator} and {client}', () => {
+    expect(fillTemplate('Hello {client}! I am {operator}.', { operator: 'Anna', client: 'Bob' })).toBe(
+      'Hello Bob! I am Anna.',
+    )
+  })
+  it('drops {client} when the client has no name', () => {
+    expect(fillTemplate('Hello {client}! I am {operator}.', { operator: 'Anna', client: null })).toBe(
+      'Hello! I am Anna.',
+    )
   })
 })

@@ -48,3 +48,12 @@ export function messageLine(m: Pick<MessageView, 'author' | 'kind' | 'text' | 'f
     return displayText(m.text || t('requests.preview.file', { name: m.file?.name ?? '' }))
   return shownText(m).replace(/\s+/g, ' ').slice(0, 140)
 }
+
+/**
+ * A template's text with its placeholders filled (T5): `{operator}` the operator's name, `{client}`
+ * the client's (when known; else the placeholder goes, with the space or comma before it).
+ */
+export function fillTemplate(text: string, who: { operator: string; client: string | null }): string {
+  const out = text.replaceAll('{operator}', who.operator)
+  return who.client ? out.replaceAll('{client}', who.client) : out.replace(/[ ,]*\{client\}/g, '')
+}

@@ -29,8 +29,15 @@ export function Composer(props: {
   send: Outgoing
   /** What a template's placeholders are filled with (T5). */
   names?: { operator: string; client: string | null }
+  /** Told what is typed and not sent yet. */
+  onDraft?: (text: string) => void
 }) {
-  const [text, setText] = createSignal('')
+  const [text, setTextSignal] = createSignal('')
+  const setText = (v: string | ((x: string) => string)) => {
+    const next = setTextSignal(v as string)
+    props.onDraft?.(next)
+    return next
+  }
   const [emoji, setEmoji] = createSignal(false)
   const [templates, setTemplates] = createSignal(false)
   const [voiceActive, setVoiceActive] = createSignal(false)
@@ -39,9 +46,11 @@ export function Composer(props: {
   let files: HTMLInputElement | undefined
   let camera: HTMLInputElement | undefined
 
+  // A paste over the limit is kept whole and said so (a maxlength would cut it silently).
+  const tooLong = () => text().length > MESSAGE_MAX_CHARS
   const sendText = () => {
     const s = text().trim()
-    if (!s) return
+    if (!s || tooLong()) return
     props.send.text(s, props.replyTo?.id ?? null)
     setText('')
     setEmoji(false)
@@ -121,6 +130,18 @@ export function Composer(props: {
           }}
         />
       </Show>
+      <Show when={text().length > MESSAGE_MAX_CHARS - 500}>
+        <p
+          id="composer-count"
+          class="small composer-count"
+          classList={{ 'composer-over': tooLong() }}
+          role="status"
+        >
+          {tooLong()
+            ? t('composer.tooLong', { n: text().length, max: MESSAGE_MAX_CHARS })
+            : t('composer.count', { n: text().length, max: MESSAGE_MAX_CHARS })}
+        </p>
+      </Show>
       <div class="composer-row">
         <Show when={!voiceActive()}>
           <button
@@ -180,7 +201,8 @@ export function Composer(props: {
             ref={input}
             class="composer-input"
             rows={1}
-            maxLength={MESSAGE_MAX_CHARS}
+            aria-describedby="composer-count"
+            aria-invalid={tooLong()}
             aria-label={t('composer.label')}
             placeholder={t('composer.placeholder')}
             value={text()}
@@ -215,7 +237,7 @@ export function Composer(props: {
               aria-label={t('composer.send')}
               title={t('composer.send')}
               onClick={sendText}
-              disabled={!text().trim()}
+              disabled={!text().trim() || tooLong()}
             >
               <ChatIcon name="send" />
             </button>

@@ -89,6 +89,8 @@ export default function ConversationPage() {
     const c = chat()
     return c?.state === 'active' && c.assigneeId !== meId() ? c.assigneeName : null
   }
+  /** What the composer holds unsent (kept on screen if the chat is completed meanwhile). */
+  const [draft, setDraft] = createSignal('')
   const name = () => chat()?.clientName?.trim() || t('requests.visitor')
 
   const accept = async () => {
@@ -251,9 +253,21 @@ export default function ConversationPage() {
           </p>
         </Match>
         <Match when={chat()?.state === 'completed'}>
-          <p class="convo-foot muted small" role="status">
-            {t('chat.completedNote')}
-          </p>
+          <div class="convo-foot">
+            <p class="muted small" role="status">
+              {t('chat.completedNote')}
+            </p>
+            {/* Completed elsewhere (another tab, a colleague) while something was typed: it stays, to copy. */}
+            <Show when={draft().trim()}>
+              <p class="small notice">{t('chat.draftKept')}</p>
+              <textarea
+                class="composer-input draft-kept"
+                readOnly
+                aria-label={t('chat.draftLabel')}
+                value={draft()}
+              />
+            </Show>
+          </div>
         </Match>
         <Match when={mine()}>
           <Composer
@@ -262,6 +276,7 @@ export default function ConversationPage() {
             onCancelReply={() => setReplyTo(null)}
             send={send}
             names={{ operator: me()?.name ?? '', client: chat()?.clientName?.trim() || null }}
+            onDraft={setDraft}
           />
         </Match>
       </Switch>

@@ -82,9 +82,10 @@ export async function listChats(
   search?: string,
 ): Promise<ChatsResponse> {
   const myGroups = await groupsOf(q, v.tenantId, v.employeeId)
-  // S1/S5: New is shown to those whose status allows chats (the rule accepting checks): others get
-  // an empty New and `newAllowed: false`, so the app says why instead of offering a dead Accept.
-  const newAllowed = await mayOperator(q, v.tenantId, v.employeeId, 'chats')
+  // S1/S5: New is shown to operators whose status allows chats (the rule accepting checks): others
+  // get an empty New and `newAllowed: false`, so the app says why instead of offering a dead Accept.
+  // Supervisors and admins watch the queue whatever their status (accepting still checks it).
+  const newAllowed = isStaff(v) || (await mayOperator(q, v.tenantId, v.employeeId, 'chats'))
   const tabOf = (t: 'new' | 'active' | 'completed') =>
     t === 'new' && !newAllowed ? sql`false` : tabWhere(v, myGroups, t)
   let where = tabOf(tab)

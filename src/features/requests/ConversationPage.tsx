@@ -56,6 +56,14 @@ export default function ConversationPage() {
   )
   const [replyTo, setReplyTo] = createSignal<MessageRow | null>(null)
   const [forbidden, setForbidden] = createSignal(false)
+  // A new status may allow it: Accept is offered again (the server checks once more).
+  createEffect(
+    on(
+      () => me()?.status,
+      () => setForbidden(false),
+      { defer: true },
+    ),
+  )
   const [busy, setBusy] = createSignal(false)
   let list: ListControl | undefined
 

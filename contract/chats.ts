@@ -196,6 +196,8 @@ export interface ChatsResponse {
   chats: ChatView[]
   /** Counts for the tab badges (T2). */
   counts: { new: number; active: number; unread: number }
+  /** False when the caller's status does not allow taking chats (S1/S5): New is then empty. */
+  newAllowed?: boolean
 }
 export interface MessagesResponse {
   messages: MessageView[]

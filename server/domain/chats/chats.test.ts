@@ -181,6 +181,20 @@ describe.each(targets)('chats on $name', (target) => {
     await setStatus(db, tenantId, me('op2').employeeId, 'available')
   })
 
+  it('S1/S5: New is empty (count 0, newAllowed false) for a status that does not allow chats', async () => {
+    const { chat } = await newChat()
+    await setStatus(db, tenantId, me('op2').employeeId, 'off_work')
+    const off = await listChats(db.orm, me('op2'), 'new')
+    expect(off.chats).toHaveLength(0)
+    expect(off.counts.new).toBe(0)
+    expect(off.newAllowed).toBe(false)
+    await setStatus(db, tenantId, me('op2').employeeId, 'available')
+    const on = await listChats(db.orm, me('op2'), 'new')
+    expect(on.chats.map((c) => c.id)).toContain(chat.id)
+    expect(on.counts.new).toBeGreaterThan(0)
+    expect(on.newAllowed).toBe(true)
+  })
+
   it('T3: with the Accept button off, opening a New chat takes it; with it on, opening only reads', async () => {
     const { chat } = await newChat()
     expect((await openChat(db.orm, me('op1'), chat.id)).state).toBe('new')

@@ -83,7 +83,13 @@ export async function listChats(
   search?: string,
 ): Promise<ChatsResponse> {
   const myGroups = await groupsOf(q, v.tenantId, v.employeeId)
-  let where = tabWhere(v, myGroups, tab)
+  // S1/S5: New is shown to operators whose status allows chats (the rule accepting checks): others
+  // get an empty New and `newAllowed: false`, so the app says why instead of offering a dead Accept.
+  // Supervisors and admins watch the queue whatever their status (accepting still checks it).
+  const newAllowed = isStaff(v) || (await mayOperator(q, v.tenantId, v.employeeId, 'chats'))
+  const tabOf = (t: 'new' | 'active' | 'completed') =>
+    t === 'new' && !newAllowed ? sql`false` : tabWhere(v, myGroups, t)
+  let where = tabOf(tab)
   const term = search?.trim()
   if (term) {
     const p = `%${likeEscape(term)}%`
@@ -110,7 +116,7 @@ export async function listChats(
   const list = await chatViewsWhere(q, where, order, limit)
   const [counts] = await q
     .select({
-      new: sql<number>`count(*) FILTER (WHERE ${tabWhere(v, myGroups, 'new')})::int`,
+      new: sql<number>`count(*) FILTER (WHERE ${tabOf('new')})::int`,
       active: sql<number>`count(*) FILTER (WHERE ${tabWhere(v, myGroups, 'active')})::int`,
       unread: sql<number>`count(*) FILTER (WHERE ${and(
         tabWhere(v, myGroups, 'active'),
@@ -119,7 +125,7 @@ export async function listChats(
     })
     .from(chats)
     .where(and(eq(chats.tenantId, v.tenantId), inArray(chats.state, ['new', 'active'])))
-  return { chats: list, counts: counts ?? { new: 0, active: 0, unread: 0 } }
+  return { chats: list, counts: counts ?? { new: 0, active: 0, unread: 0 }, newAllowed }
 }
 
 /** The chat if this viewer may see it (T2's rule), else E_NOT_FOUND (another tenant's id too). */

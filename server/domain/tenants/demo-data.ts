@@ -207,6 +207,7 @@ export const DEMO_TEMPLATES = [
   { name: 'Приветствие', text: 'Здравствуйте! Меня зовут {operator}, я помогу вам. Чем могу быть полезен?' },
   { name: 'Уточнение заказа', text: 'Подскажите, пожалуйста, номер вашего заказа — я проверю его статус.' },
   { name: 'Завершение', text: 'Спасибо за обращение! Если появятся вопросы — пишите, мы на связи.' },
+  { name: 'Hello (English)', text: 'Hello {client}! My name is {operator}, how can I help you?' },
 ]
 
 export const DEMO_NUMBERS = [

@@ -41,7 +41,7 @@ describe.each(targets)('demo seed on $name', (target) => {
       clients: 30,
       groups: 2,
       channels: 5,
-      templates: 3,
+      templates: 4,
       numbers: 2,
       members: 6,
     })

@@ -11,6 +11,7 @@ import { toast } from '../../lib/ui/index.ts'
 import { ChatIcon } from './ChatIcon.tsx'
 import { durationText, fileShape, sizeText } from './files.ts'
 import { fetchFile } from './remote.ts'
+import { displayText } from './text.ts'
 
 const cache = new Map<string, Promise<Blob>>()
 
@@ -39,8 +40,9 @@ function saveAs(blob: Blob, name: string): void {
 }
 
 /** The file of a message; `blob` is the local copy of a message not yet sent. */
-export function Attachment(props: { file: FileView; blob?: Blob; voice: boolean }) {
-  const shape = () => (props.voice ? 'audio' : fileShape(props.file.type))
+export function Attachment(props: { file: FileView; blob?: Blob; voice: boolean; noPreview?: boolean }) {
+  // A refused file is shown by name only: its bytes may not be what its name says (evil.exe.jpg).
+  const shape = () => (props.voice ? 'audio' : props.noPreview ? 'file' : fileShape(props.file.type))
   const made: string[] = []
   onCleanup(() => {
     for (const u of made) URL.revokeObjectURL(u)
@@ -101,7 +103,9 @@ export function Attachment(props: { file: FileView; blob?: Blob; voice: boolean 
           <span class="att-file-icon" aria-hidden="true">
             <ChatIcon name="file" size={28} />
           </span>
-          <span class="att-file-name">{props.file.name}</span>
+          <span class="att-file-name" dir="auto">
+            {displayText(props.file.name)}
+          </span>
           <span class="small muted">{sizeText(props.file.size)}</span>
         </button>
       </Match>

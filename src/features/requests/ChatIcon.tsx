@@ -22,6 +22,7 @@ const paths = {
   more: 'M12 8a2 2 0 1 0 0-4 2 2 0 0 0 0 4zm0 2a2 2 0 1 0 0 4 2 2 0 0 0 0-4zm0 6a2 2 0 1 0 0 4 2 2 0 0 0 0-4z',
   redo: 'M12 5V1L7 6l5 5V7a6 6 0 1 1-6 6H4a8 8 0 1 0 8-8z',
   stop: 'M6 6h12v12H6z',
+  send: 'M2.01 21 23 12 2.01 3 2 10l15 2-15 2z',
 } as const
 
 export type ChatIconName = keyof typeof paths

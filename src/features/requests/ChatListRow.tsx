@@ -5,7 +5,7 @@ import { fmtDate, lang, t } from '../../lib/i18n/index.ts'
 import type { ChatRow } from '../../lib/store/index.ts'
 import { useNow, waitText } from './clock.ts'
 import { unreadOf } from './mirror.ts'
-import { channelText, previewText } from './text.ts'
+import { channelText, displayText, previewText } from './text.ts'
 
 /** Today: time only; otherwise date and time. */
 function when(iso: string): string {
@@ -18,7 +18,7 @@ function when(iso: string): string {
 export function ChatListRow(props: { chat: ChatRow }) {
   const c = () => props.chat
   const now = useNow()
-  const name = () => c().clientName?.trim() || t('requests.visitor')
+  const name = () => displayText(c().clientName?.trim() ?? '') || t('requests.visitor')
   const unread = () => unreadOf(c())
   return (
     <A
@@ -33,8 +33,10 @@ export function ChatListRow(props: { chat: ChatRow }) {
         {name().slice(0, 1).toUpperCase()}
       </span>
       <span class="row-main">
-        <span class="row-title">{name()}</span>
-        <span class="row-sub">
+        <span class="row-title" dir="auto">
+          {name()}
+        </span>
+        <span class="row-sub" dir="auto">
           {channelText(c().channel)} · {previewText(c().lastMessage)}
         </span>
       </span>

@@ -9,9 +9,9 @@ import { MESSAGE_MAX_CHARS } from '../../../contract/chats.ts'
 import { t } from '../../lib/i18n/index.ts'
 import type { MessageRow } from '../../lib/store/index.ts'
 import { ChatIcon } from './ChatIcon.tsx'
-import { fileProblem } from './files.ts'
+import { fileProblem, fileProblemDeep } from './files.ts'
 import { TemplatesSheet } from './TemplatesSheet.tsx'
-import { messageLine } from './text.ts'
+import { fillTemplate, messageLine } from './text.ts'
 import { VoiceRecorder } from './VoiceRecorder.tsx'
 
 const EmojiPanel = lazy(() => import('./EmojiPanel.tsx'))
@@ -27,8 +27,17 @@ export function Composer(props: {
   replyTo: MessageRow | null
   onCancelReply: () => void
   send: Outgoing
+  /** What a template's placeholders are filled with (T5). */
+  names?: { operator: string; client: string | null }
+  /** Told what is typed and not sent yet. */
+  onDraft?: (text: string) => void
 }) {
-  const [text, setText] = createSignal('')
+  const [text, setTextSignal] = createSignal('')
+  const setText = (v: string | ((x: string) => string)) => {
+    const next = setTextSignal(v as string)
+    props.onDraft?.(next)
+    return next
+  }
   const [emoji, setEmoji] = createSignal(false)
   const [templates, setTemplates] = createSignal(false)
   const [voiceActive, setVoiceActive] = createSignal(false)
@@ -37,9 +46,11 @@ export function Composer(props: {
   let files: HTMLInputElement | undefined
   let camera: HTMLInputElement | undefined
 
+  // A paste over the limit is kept whole and said so (a maxlength would cut it silently).
+  const tooLong = () => text().length > MESSAGE_MAX_CHARS
   const sendText = () => {
     const s = text().trim()
-    if (!s) return
+    if (!s || tooLong()) return
     props.send.text(s, props.replyTo?.id ?? null)
     setText('')
     setEmoji(false)
@@ -58,12 +69,12 @@ export function Composer(props: {
       el.setSelectionRange(start + s.length, start + s.length)
     })
   }
-  const pickFiles = (list: FileList | null) => {
+  const pickFiles = async (list: FileList | null) => {
     const all = [...(list ?? [])]
     const bad: string[] = []
     let reply = props.replyTo?.id ?? null
     for (const f of all) {
-      const why = fileProblem(f)
+      const why = await fileProblemDeep(f).catch(() => fileProblem(f))
       if (why) {
         bad.push(t(why, { name: f.name }))
         continue
@@ -113,11 +124,23 @@ export function Composer(props: {
         <TemplatesSheet
           onClose={() => setTemplates(false)}
           onPick={(s) => {
-            setText(s)
+            setText(props.names ? fillTemplate(s, props.names) : s)
             setTemplates(false)
             queueMicrotask(() => input?.focus())
           }}
         />
+      </Show>
+      <Show when={text().length > MESSAGE_MAX_CHARS - 500}>
+        <p
+          id="composer-count"
+          class="small composer-count"
+          classList={{ 'composer-over': tooLong() }}
+          role="status"
+        >
+          {tooLong()
+            ? t('composer.tooLong', { n: text().length, max: MESSAGE_MAX_CHARS })
+            : t('composer.count', { n: text().length, max: MESSAGE_MAX_CHARS })}
+        </p>
       </Show>
       <div class="composer-row">
         <Show when={!voiceActive()}>
@@ -157,7 +180,7 @@ export function Composer(props: {
               hidden
               aria-label={t('composer.attach')}
               onChange={(e) => {
-                pickFiles(e.currentTarget.files)
+                void pickFiles(e.currentTarget.files)
                 e.currentTarget.value = ''
               }}
             />
@@ -169,7 +192,7 @@ export function Composer(props: {
               hidden
               aria-label={t('composer.camera')}
               onChange={(e) => {
-                pickFiles(e.currentTarget.files)
+                void pickFiles(e.currentTarget.files)
                 e.currentTarget.value = ''
               }}
             />
@@ -178,7 +201,8 @@ export function Composer(props: {
             ref={input}
             class="composer-input"
             rows={1}
-            maxLength={MESSAGE_MAX_CHARS}
+            aria-describedby="composer-count"
+            aria-invalid={tooLong()}
             aria-label={t('composer.label')}
             placeholder={t('composer.placeholder')}
             value={text()}
@@ -210,10 +234,12 @@ export function Composer(props: {
             <button
               type="button"
               class="btn btn-primary composer-send"
+              aria-label={t('composer.send')}
+              title={t('composer.send')}
               onClick={sendText}
-              disabled={!text().trim()}
+              disabled={!text().trim() || tooLong()}
             >
-              {t('composer.send')}
+              <ChatIcon name="send" />
             </button>
           }
         >

@@ -56,6 +56,14 @@ export default function ConversationPage() {
   )
   const [replyTo, setReplyTo] = createSignal<MessageRow | null>(null)
   const [forbidden, setForbidden] = createSignal(false)
+  // A new status may allow it: Accept is offered again (the server checks once more).
+  createEffect(
+    on(
+      () => me()?.status,
+      () => setForbidden(false),
+      { defer: true },
+    ),
+  )
   const [busy, setBusy] = createSignal(false)
   let list: ListControl | undefined
 
@@ -89,6 +97,8 @@ export default function ConversationPage() {
     const c = chat()
     return c?.state === 'active' && c.assigneeId !== meId() ? c.assigneeName : null
   }
+  /** What the composer holds unsent (kept on screen if the chat is completed meanwhile). */
+  const [draft, setDraft] = createSignal('')
   const name = () => chat()?.clientName?.trim() || t('requests.visitor')
 
   const accept = async () => {
@@ -107,8 +117,8 @@ export default function ConversationPage() {
         await d.chats.update(c.id, { state: 'active', assigneeId: 'someone-else', assigneeName: who })
         toast(who ? t('chat.takenBy', { name: who }) : t('chat.takenSomeone'), 'error')
       } else if (e instanceof ApiError && e.code === 'E_STATUS_FORBIDS') {
+        // Said once, inline above the button (not a toast too).
         setForbidden(true)
-        toast(t('chat.statusForbids'), 'error')
       } else toast(errorText(e), 'error')
     } finally {
       setBusy(false)
@@ -238,7 +248,7 @@ export default function ConversationPage() {
             <button
               type="button"
               class="btn btn-primary btn-block"
-              disabled={busy()}
+              disabled={busy() || forbidden()}
               onClick={() => void accept()}
             >
               {t('chat.accept')}
@@ -251,9 +261,21 @@ export default function ConversationPage() {
           </p>
         </Match>
         <Match when={chat()?.state === 'completed'}>
-          <p class="convo-foot muted small" role="status">
-            {t('chat.completedNote')}
-          </p>
+          <div class="convo-foot">
+            <p class="muted small" role="status">
+              {t('chat.completedNote')}
+            </p>
+            {/* Completed elsewhere (another tab, a colleague) while something was typed: it stays, to copy. */}
+            <Show when={draft().trim()}>
+              <p class="small notice">{t('chat.draftKept')}</p>
+              <textarea
+                class="composer-input draft-kept"
+                readOnly
+                aria-label={t('chat.draftLabel')}
+                value={draft()}
+              />
+            </Show>
+          </div>
         </Match>
         <Match when={mine()}>
           <Composer
@@ -261,6 +283,8 @@ export default function ConversationPage() {
             replyTo={replyTo()}
             onCancelReply={() => setReplyTo(null)}
             send={send}
+            names={{ operator: me()?.name ?? '', client: chat()?.clientName?.trim() || null }}
+            onDraft={setDraft}
           />
         </Match>
       </Switch>

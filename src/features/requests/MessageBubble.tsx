@@ -116,6 +116,7 @@ export function MessageBubble(props: {
           <button
             type="button"
             class="msg-quote"
+            dir="auto"
             onClick={() => m().replyToId && props.actions.goTo(m().replyToId as string)}
             aria-label={t('chat.quote', { text: props.quoted ? messageLine(props.quoted) : '…' })}
           >
@@ -123,10 +124,19 @@ export function MessageBubble(props: {
           </button>
         </Show>
         <Show when={m().file}>
-          {(f) => <Attachment file={f()} blob={m().blob} voice={m().kind === 'voice'} />}
+          {(f) => (
+            <Attachment
+              file={f()}
+              blob={m().blob}
+              voice={m().kind === 'voice'}
+              noPreview={!!m().local && state() === 'refused'}
+            />
+          )}
         </Show>
         <Show when={m().text}>
-          <p class="msg-text">{shownText(m())}</p>
+          <p class="msg-text" dir="auto">
+            {shownText(m())}
+          </p>
         </Show>
         <span class="msg-meta">
           <time dateTime={m().at}>{fmtDate(m().at, { timeStyle: 'short' })}</time>
@@ -141,42 +151,53 @@ export function MessageBubble(props: {
       </div>
       <Switch>
         <Match when={state() === 'refused'}>
+          {/* Refused for good (type, size…): the reason in words, and only Delete — a retry would be refused again. */}
           <span class="msg-fail">
-            <button type="button" class="btn btn-small" onClick={() => props.actions.retry(m())}>
-              {t('chat.retry')}
-            </button>
+            <span class="msg-fail-why small" role="alert">
+              {refusalText(refusal())}
+            </span>
             <button type="button" class="btn btn-small btn-ghost" onClick={() => props.actions.discard(m())}>
               {t('chat.discard')}
             </button>
           </span>
         </Match>
+        <Match when={state() === 'failed'}>
+          <span class="msg-fail">
+            <button type="button" class="btn btn-small" onClick={() => props.actions.retry(m())}>
+              {t('chat.retry')}
+            </button>
+          </span>
+        </Match>
       </Switch>
-      <div class="msg-menu-wrap">
-        <button
-          type="button"
-          class="icon-btn msg-more"
-          aria-label={t('chat.actions')}
-          aria-expanded={menu()}
-          aria-haspopup="menu"
-          onClick={() => setMenu(!menu())}
-        >
-          <ChatIcon name="more" size={18} />
-        </button>
-        <Show when={menu()}>
-          <div class="msg-menu" role="menu">
-            <Show when={props.canReply && !m().local}>
-              <button type="button" role="menuitem" class="msg-menu-item" onClick={reply}>
-                {t('chat.reply')}
-              </button>
-            </Show>
-            <Show when={m().text}>
-              <button type="button" role="menuitem" class="msg-menu-item" onClick={copy}>
-                {t('chat.copy')}
-              </button>
-            </Show>
-          </div>
-        </Show>
-      </div>
+      {/* A system line (the chat ended…) has nothing to reply to or copy. */}
+      <Show when={m().author !== 'system'}>
+        <div class="msg-menu-wrap">
+          <button
+            type="button"
+            class="icon-btn msg-more"
+            aria-label={t('chat.actions')}
+            aria-expanded={menu()}
+            aria-haspopup="menu"
+            onClick={() => setMenu(!menu())}
+          >
+            <ChatIcon name="more" size={18} />
+          </button>
+          <Show when={menu()}>
+            <div class="msg-menu" role="menu">
+              <Show when={props.canReply && !m().local}>
+                <button type="button" role="menuitem" class="msg-menu-item" onClick={reply}>
+                  {t('chat.reply')}
+                </button>
+              </Show>
+              <Show when={m().text}>
+                <button type="button" role="menuitem" class="msg-menu-item" onClick={copy}>
+                  {t('chat.copy')}
+                </button>
+              </Show>
+            </div>
+          </Show>
+        </div>
+      </Show>
     </div>
   )
 }

@@ -5,10 +5,11 @@
  * newest message on screen (T2: read = on screen with the chat open).
  */
 import { createVirtualizer } from '@tanstack/solid-virtual'
-import { createEffect, createMemo, createSignal, For, on, onCleanup, Show } from 'solid-js'
+import { createEffect, createMemo, createSignal, For, on, onCleanup, onMount, Show } from 'solid-js'
 import { t } from '../../lib/i18n/index.ts'
 import type { MessageRow } from '../../lib/store/index.ts'
 import { type BubbleActions, MessageBubble, type Pending } from './MessageBubble.tsx'
+import { olderAdded } from './paging.ts'
 
 export interface ListControl {
   /** Scroll to a message by id; false when it is not in the loaded window. */
@@ -55,18 +56,21 @@ export function MessageList(props: {
     },
     toBottom,
   })
-  // Follow the bottom as messages arrive, unless the operator scrolled up to read.
+  // Follow the bottom as messages arrive, unless the operator scrolled up to read. When an older page
+  // was prepended (the first message changed), keep the reader's place: move down by the added height.
   let first = true
-  let prepend: { total: number; top: number } | null = null
+  let prepend: { firstId: string; total: number; top: number } | null = null
   createEffect(
     on(
       () => props.messages.length,
       () => {
-        if (prepend && scroller) {
-          const p = prepend
+        const p = prepend
+        if (p && scroller && olderAdded(p.firstId, props.messages) > 0) {
           prepend = null
           queueMicrotask(() => {
             if (scroller) scroller.scrollTop = p.top + (v.getTotalSize() - p.total)
+            // Still at the top (a short page, or the reader kept going): load the next one.
+            requestAnimationFrame(maybeLoad)
           })
           return
         }
@@ -97,30 +101,43 @@ export function MessageList(props: {
   const onVisible = () => seen()
   document.addEventListener('visibilitychange', onVisible)
   onCleanup(() => document.removeEventListener('visibilitychange', onVisible))
+  // Older pages load when the top is near: on scroll, when the top sentinel comes into view, and again
+  // after each page lands (a prepend that leaves the view at the top fires no scroll event).
+  const maybeLoad = () => {
+    if (!scroller || loading() || noMore() || props.messages.length === 0) return
+    if (scroller.scrollTop >= 120) return
+    setLoading(true)
+    const firstId = props.messages[0]?.id as string
+    prepend = { firstId, total: v.getTotalSize(), top: scroller.scrollTop }
+    void props
+      .loadOlder()
+      .then((more) => {
+        setNoMore(!more)
+      })
+      .catch(() => undefined)
+      .finally(() => setLoading(false))
+  }
   const onScroll = () => {
     if (!scroller) return
     setAtBottom(scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 48)
     seen()
-    if (scroller.scrollTop < 120 && !loading() && !noMore() && props.messages.length > 0) {
-      setLoading(true)
-      prepend = { total: v.getTotalSize(), top: scroller.scrollTop }
-      void props
-        .loadOlder()
-        .then((more) => {
-          setNoMore(!more)
-        })
-        .catch(() => undefined)
-        .finally(() => {
-          setLoading(false)
-          // Nothing was added: do not jump.
-          setTimeout(() => {
-            prepend = null
-          }, 0)
-        })
-    }
+    maybeLoad()
   }
+  let sentinel: HTMLDivElement | undefined
+  onMount(() => {
+    if (!sentinel || typeof IntersectionObserver === 'undefined') return
+    const io = new IntersectionObserver(
+      (es) => {
+        if (es.some((e) => e.isIntersecting) && !first) maybeLoad()
+      },
+      { root: scroller, rootMargin: '120px 0px 0px 0px' },
+    )
+    io.observe(sentinel)
+    onCleanup(() => io.disconnect())
+  })
   return (
     <div class="msg-scroll" ref={scroller} onScroll={onScroll}>
+      <div class="msg-top" ref={sentinel} aria-hidden="true" />
       <Show when={loading()}>
         <p class="small muted msg-loading" role="status">
           {t('chat.loadingOlder')}

@@ -16,6 +16,8 @@ import { refreshTab } from './remote.ts'
 import './requests.css'
 
 const [tab, setTab] = createSignal<RequestsTab>('new')
+/** S1/S5: whether the operator's status lets him take chats (the server's answer for New). */
+const [newAllowed, setNewAllowed] = createSignal(true)
 
 const TABS: { id: RequestsTab; label: MessageKey; empty: MessageKey }[] = [
   { id: 'new', label: 'requests.tab.new', empty: 'requests.noNew' },
@@ -39,7 +41,8 @@ export default function RequestsPage() {
   let last: ChatRow[] = []
   let lastJson = '[]'
   const rows = createMemo(() => {
-    const next = read()
+    // The mirror may still hold New chats (events) that a status without chats must not offer.
+    const next = tab() === 'new' && !newAllowed() ? [] : read()
     const json = JSON.stringify(next)
     if (json === lastJson) return last
     lastJson = json
@@ -49,13 +52,19 @@ export default function RequestsPage() {
   const counts = createLiveQuery(db, meId, (d, m) => tabCounts(d, m), ZERO)
   const [unreachable, setUnreachable] = createSignal(false)
   // New and In work are both refreshed on open (their counts show on the tabs), the shown tab too,
-  // and again when the network comes back.
+  // and again when the network comes back or the operator's status changes (S1/S5: New follows it).
   createEffect(
-    on([tab, db, offline], ([x, d, off]) => {
+    on([tab, db, offline, () => me()?.status], ([x, d, off]) => {
       if (!d || off) return
       const ctl = new AbortController()
       const load = new Set<RequestsTab>(['new', 'active', x])
-      void Promise.all([...load].map((one) => refreshTab(d, one, meId(), ctl.signal)))
+      void Promise.all(
+        [...load].map((one) =>
+          refreshTab(d, one, meId(), ctl.signal).then((r) => {
+            if (one === 'new') setNewAllowed(r.newAllowed !== false)
+          }),
+        ),
+      )
         .then(() => setUnreachable(false))
         .catch((e: unknown) => {
           if (e instanceof ApiError && e.code === 'E_NETWORK') setUnreachable(true)
@@ -64,9 +73,11 @@ export default function RequestsPage() {
       onCleanup(() => ctl.abort())
     }),
   )
-  const count = (id: RequestsTab) => counts()[id]
-  const unread = (id: RequestsTab) =>
-    id === 'new' ? counts().unreadNew : id === 'active' ? counts().unreadActive : 0
+  const count = (id: RequestsTab) => (id === 'new' && !newAllowed() ? 0 : counts()[id])
+  // The unread badge only when it says something the count does not (every New chat is unread).
+  const unread = (id: RequestsTab) => (unreadOf(id) === count(id) ? 0 : unreadOf(id))
+  const unreadOf = (id: RequestsTab) =>
+    id === 'new' ? (newAllowed() ? counts().unreadNew : 0) : id === 'active' ? counts().unreadActive : 0
   return (
     <div class="page page-fill requests-page">
       <h1 class="visually-hidden">{t('requests.title')}</h1>
@@ -103,7 +114,13 @@ export default function RequestsPage() {
       </Show>
       <Show
         when={rows().length > 0}
-        fallback={<p class="empty-small">{t(TABS.find((s) => s.id === tab())?.empty ?? 'requests.noNew')}</p>}
+        fallback={
+          <p class="empty-small" role={tab() === 'new' && !newAllowed() ? 'status' : undefined}>
+            {tab() === 'new' && !newAllowed()
+              ? t('requests.newForbidden')
+              : t(TABS.find((s) => s.id === tab())?.empty ?? 'requests.noNew')}
+          </p>
+        }
       >
         <VirtualList
           items={rows()}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ATTACHMENT_MAX_BYTES } from '../../../contract/chats.ts'
-import { durationText, extensionOf, fileProblem, fileShape } from './files.ts'
+import { bytesFitName, durationText, extensionOf, fileProblem, fileShape } from './files.ts'
 
 describe('client file checks (T4)', () => {
   it('allows the SPEC types up to 30 MB and names the reason otherwise', () => {
@@ -24,5 +24,13 @@ describe('client file checks (T4)', () => {
     expect(fileShape('application/pdf')).toBe('file')
     expect(durationText(65_400)).toBe('1:05')
     expect(durationText(null)).toBe('0:00')
+  })
+})
+
+describe('bytesFitName (a program renamed to .jpg is caught before it is queued)', () => {
+  it('refuses an MZ header named .jpg, lets a real JPEG and unchecked types through', () => {
+    expect(bytesFitName('evil.exe.jpg', new Uint8Array([0x4d, 0x5a, 0x90, 0]))).toBe(false)
+    expect(bytesFitName('photo.JPG', new Uint8Array([0xff, 0xd8, 0xff, 0xe0]))).toBe(true)
+    expect(bytesFitName('notes.txt', new Uint8Array([0x4d, 0x5a]))).toBe(true)
   })
 })

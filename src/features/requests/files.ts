@@ -18,6 +18,33 @@ export function fileProblem(f: { name: string; size: number }): MessageKey | nul
   return null
 }
 
+/** The first bytes of the types whose bytes are easy to tell (the server checks every type). */
+const MAGIC: Record<string, number[][]> = {
+  jpg: [[0xff, 0xd8, 0xff]],
+  jpeg: [[0xff, 0xd8, 0xff]],
+  png: [[0x89, 0x50, 0x4e, 0x47]],
+  gif: [[0x47, 0x49, 0x46, 0x38]],
+  webp: [[0x52, 0x49, 0x46, 0x46]],
+  pdf: [[0x25, 0x50, 0x44, 0x46]],
+}
+
+/** Whether a file's first bytes fit its extension (true for types not checked here). */
+export function bytesFitName(name: string, head: Uint8Array): boolean {
+  const sigs = MAGIC[extensionOf(name)]
+  return !sigs || sigs.some((sig) => sig.every((b, i) => head[i] === b))
+}
+
+/**
+ * `fileProblem`, and then the bytes: a program renamed to `evil.exe.jpg` is caught here, before it is
+ * queued (the server would refuse it with 415 anyway).
+ */
+export async function fileProblemDeep(f: File): Promise<MessageKey | null> {
+  const why = fileProblem(f)
+  if (why) return why
+  const head = new Uint8Array(await f.slice(0, 8).arrayBuffer())
+  return bytesFitName(f.name, head) ? null : 'composer.fileType'
+}
+
 /** How a stored file is shown: image and video previews, audio players, the rest as file rows. */
 export function fileShape(type: string): 'image' | 'video' | 'audio' | 'file' {
   if (/^image\/(png|jpeg|gif|webp)$/.test(type)) return 'image'

@@ -26,10 +26,10 @@ export async function refreshTab(
   tab: RequestsTab,
   meId: string | null,
   signal?: AbortSignal,
-): Promise<ChatsResponse['counts']> {
+): Promise<ChatsResponse> {
   const r = await api<ChatsResponse>('GET', `/api/chats?tab=${tab}`, { signal })
   await replaceTab(db, tab, r.chats, meId)
-  return r.counts
+  return r
 }
 
 /** One chat into the mirror (a link or a notification may open a chat no list has shown). */

@@ -143,6 +143,30 @@ describe('outbox races (N3)', () => {
     expect(s.attempts).toEqual(['m1'])
   })
 
+  it('a claim of a run that is gone (a reload mid-send) is taken over at once, and sent once', async () => {
+    const name = `o-${Math.random()}`
+    const s = server()
+    const d = tab(name)
+    await msg(d, 'm1', 'chat-1')
+    await msg(d, 'm2', 'chat-2')
+    await d.outbox.update('m1', { state: 'sending', claimedBy: 'reloaded-page', claimedAt: clock })
+    await d.outbox.update('m2', { state: 'sending', claimedBy: 'other-tab', claimedAt: clock })
+    const living = new Set(['other-tab'])
+    const r = startOutbox(d, {
+      ready: () => true,
+      senders: s.senders,
+      now,
+      random: () => 0.5,
+      runId: 'new-page',
+      alive: async (ids) => new Map(ids.map((id) => [id, living.has(id)])),
+    })
+    runs.push(r)
+    await r.idle()
+    // No clock moved: the dead run's claim went at once; the living tab's claim is left to it.
+    expect(s.attempts).toEqual(['m1'])
+    expect((await d.outbox.get('m2'))?.claimedBy).toBe('other-tab')
+  })
+
   it('a refused item does not block the next key (nor later items of its own key); its error is kept', async () => {
     const s = server({ a1: [415] })
     const d = tab(`o-${Math.random()}`)

@@ -10,7 +10,9 @@
  *   leave one at a time in the order they were composed, different keys in parallel; a refused item
  *   is kept with its error and blocks nothing; a failed-retryable one holds its key until it is sent.
  * - Two tabs (or two runs) never send one item twice: an item is claimed in a Dexie transaction, and
- *   a claim only expires when its run died mid-send (`CLAIM_LEASE_MS`).
+ *   a claim only expires when its run died mid-send. A run holds the Web Lock `outbox-run-<runId>`
+ *   while it lives, so a claim whose lock nobody holds (the page was reloaded or closed mid-send) is
+ *   taken over at once; without Web Locks, after `CLAIM_LEASE_MS`.
  */
 import Dexie from 'dexie'
 import type { FrontlineDb, OutboxItem, OutboxKind } from '../store/index.ts'
@@ -160,6 +162,44 @@ export interface OutboxOptions {
   random?: () => number
   /** This run's name in claims (a tab and its runs differ). */
   runId?: string
+  /**
+   * Whether the run that claimed an item still lives: true, false (gone: its claim is taken over at
+   * once), or undefined (cannot tell: the claim lease decides). Default: Web Locks (`webLockLiveness`).
+   */
+  alive?: (runIds: readonly string[]) => Promise<Map<string, boolean | undefined>>
+  /** Announce this run as alive until it stops; resolves once it is announced. Default: Web Locks. */
+  hold?: (runId: string, until: Promise<void>) => Promise<void>
+}
+
+const LOCK_PREFIX = 'outbox-run-'
+
+type Locks = {
+  request(name: string, cb: () => Promise<void>): Promise<void>
+  query(): Promise<{ held?: { name?: string }[] }>
+}
+const webLocks = (): Locks | undefined => (globalThis as { navigator?: { locks?: Locks } }).navigator?.locks
+
+/** Web Locks: a run is alive while it holds `outbox-run-<id>` (a lock is freed when its page goes). */
+export async function webLockLiveness(runIds: readonly string[]): Promise<Map<string, boolean | undefined>> {
+  const locks = webLocks()
+  const out = new Map<string, boolean | undefined>()
+  if (!locks) return out
+  const held = new Set(((await locks.query()).held ?? []).map((l) => l.name))
+  for (const id of runIds) out.set(id, held.has(LOCK_PREFIX + id))
+  return out
+}
+
+function webLockHold(runId: string, until: Promise<void>): Promise<void> {
+  const locks = webLocks()
+  if (!locks) return Promise.resolve()
+  return new Promise<void>((granted) => {
+    void locks
+      .request(LOCK_PREFIX + runId, () => {
+        granted()
+        return until
+      })
+      .catch(() => granted())
+  })
 }
 
 const runs = new Set<OutboxRun>()
@@ -170,6 +210,13 @@ export function startOutbox(db: FrontlineDb, opts: OutboxOptions): OutboxRun {
   const now = opts.now ?? Date.now
   const random = opts.random ?? Math.random
   const runId = opts.runId ?? newOutboxId()
+  const alive = opts.alive ?? webLockLiveness
+  let release: () => void = () => {}
+  const until = new Promise<void>((r) => {
+    release = r
+  })
+  // Nothing is claimed before this run is seen alive (else another tab could take its claims).
+  const announced = (opts.hold ?? webLockHold)(runId, until)
   const busyKeys = new Set<string>()
   const active = new Set<Promise<unknown>>()
   let stopped = false
@@ -187,31 +234,38 @@ export function startOutbox(db: FrontlineDb, opts: OutboxOptions): OutboxRun {
   const pump = async () => {
     // Dexie opens lazily (a fresh handle is not open yet); a closed one (account switched) is done.
     if (stopped || !opts.ready() || db.hasBeenClosed()) return
+    await announced
     const t = now()
     const items = await db.outbox.orderBy('seq').toArray()
+    // Claims still within their lease whose run is gone (a reload mid-send) are free now.
+    const owners = items
+      .filter((it) => it.state === 'sending' && it.claimedBy && it.claimedBy !== runId)
+      .map((it) => it.claimedBy as string)
+    const life = owners.length ? await alive([...new Set(owners)]).catch(() => new Map()) : new Map()
     const heads = new Set<string>()
     let due = Number.POSITIVE_INFINITY
     for (const it of items) {
       if (it.state === 'refused' || it.state === 'sent' || heads.has(it.key)) continue
       heads.add(it.key)
       if (busyKeys.has(it.key)) continue
-      const until = it.state === 'sending' ? it.claimedAt + CLAIM_LEASE_MS : it.nextAt
-      if (until > t) {
-        due = Math.min(due, until)
+      const gone = it.state === 'sending' && !!it.claimedBy && life.get(it.claimedBy) === false
+      const at = it.state === 'sending' ? (gone ? 0 : it.claimedAt + CLAIM_LEASE_MS) : it.nextAt
+      if (at > t) {
+        due = Math.min(due, at)
         continue
       }
       const sender = senders.get(it.kind)
       // A kind whose feature has not registered yet (a lazy screen) waits; its key waits with it.
-      if (sender) void track(sendOne(it, sender))
+      if (sender) void track(sendOne(it, sender, gone ? it.claimedBy : null))
     }
     clearTimeout(timer)
     if (due !== Number.POSITIVE_INFINITY && !stopped) timer = setTimeout(kick, Math.max(0, due - t))
   }
 
-  const sendOne = async (head: OutboxItem, sender: AnySender) => {
+  const sendOne = async (head: OutboxItem, sender: AnySender, deadOwner: string | null) => {
     busyKeys.add(head.key)
     try {
-      const claimed = await claim(head.id)
+      const claimed = await claim(head.id, deadOwner)
       if (!claimed) return
       let outcome: SendOutcome
       try {
@@ -227,8 +281,11 @@ export function startOutbox(db: FrontlineDb, opts: OutboxOptions): OutboxRun {
     }
   }
 
-  /** Take the item for this run, if it is still free and still the first unsent item of its key. */
-  const claim = (id: string): Promise<OutboxItem | null> =>
+  /**
+   * Take the item for this run, if it is still free and still the first unsent item of its key.
+   * `deadOwner`: the run found gone whose claim may be taken over (only if it still holds it).
+   */
+  const claim = (id: string, deadOwner: string | null = null): Promise<OutboxItem | null> =>
     db.transaction('rw', db.outbox, async () => {
       const row = await db.outbox.get(id)
       if (!row) return null
@@ -236,7 +293,8 @@ export function startOutbox(db: FrontlineDb, opts: OutboxOptions): OutboxRun {
       const free =
         row.state === 'queued' ||
         (row.state === 'failed-retryable' && row.nextAt <= t) ||
-        (row.state === 'sending' && row.claimedAt + CLAIM_LEASE_MS <= t)
+        (row.state === 'sending' &&
+          (row.claimedAt + CLAIM_LEASE_MS <= t || (deadOwner !== null && row.claimedBy === deadOwner)))
       if (!free || !nextState(row.state, { type: 'claim' })) return null
       const before = await db.outbox
         .where('[key+seq]')
@@ -304,6 +362,7 @@ export function startOutbox(db: FrontlineDb, opts: OutboxOptions): OutboxRun {
     },
     stop() {
       stopped = true
+      release()
       clearTimeout(timer)
       runs.delete(run)
     },

@@ -37,6 +37,7 @@ header b{flex:1;font-weight:600}
 .log li.me{margin-left:auto;background:#dbe8ff}
 .log li.sys{max-width:100%;background:none;color:#555;text-align:center;font-style:italic}
 .who{display:block;font-size:12px;color:#555}
+header .who{color:#e8efff}
 .meta{display:block;font-size:11px;color:#666;text-align:right}
 .meta button{margin-left:6px;padding:1px 6px;font-size:11px;background:#b00}
 .log img,.log video{max-width:100%;border-radius:6px;display:block}

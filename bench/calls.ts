@@ -12,12 +12,9 @@
  */
 import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
-import { createServer, type Server as HttpServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { type Browser, chromium, type Page } from '@playwright/test'
-import { build } from 'esbuild'
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/harness.ts'
 import { ephemeral, freePort, median, ms, percentile, randomSecret, sleep, table } from './lib/common.ts'
 import {
@@ -27,6 +24,7 @@ import {
   startPlainKamailio,
   stopChild,
 } from './lib/frontline.ts'
+import { servePage } from './lib/page.ts'
 
 /** The page: the app's phone on window (browser code, bundled by esbuild from stdin). */
 const PAGE_SOURCE = `
@@ -80,25 +78,6 @@ window.callStatus = () => phone.snapshot().calls.find((c) => c.id === current)?.
 window.callEnd = () => phone.snapshot().calls.find((c) => c.id === current)?.end ?? null
 window.ready = true
 `
-
-async function servePage(root: string): Promise<{ url: string; server: HttpServer }> {
-  const out = await build({
-    stdin: { contents: PAGE_SOURCE, resolveDir: root, sourcefile: 'bench-calls-page.js', loader: 'js' },
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    write: false,
-    logLevel: 'error',
-  })
-  const js = out.outputFiles[0]!.contents
-  const html = '<!doctype html><meta charset="utf-8"><script type="module" src="/page.js"></script>'
-  const server = createServer((req, res) => {
-    if (req.url === '/page.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(js)
-    else res.writeHead(200, { 'content-type': 'text/html' }).end(html)
-  }).listen(0, '127.0.0.1')
-  await new Promise((r) => server.once('listening', r))
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, server }
-}
 
 interface Creds {
   wsUrl: string
@@ -235,7 +214,7 @@ export async function measureCalls(root: string, opts: { calls?: number; warmup?
       return { wsUrl: `ws://127.0.0.1:${plainPort}`, aor, ...c, expiresAt: Date.now() + 3600_000 }
     }
 
-    const page = await servePage(root)
+    const page = await servePage(root, PAGE_SOURCE, 'bench-calls-page.js')
     cleanup.push(() => new Promise((r) => page.server.close(r)))
     const browser = await chromium.launch({
       executablePath: CHROMIUM_PATH,

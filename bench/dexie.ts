@@ -9,13 +9,11 @@
  * - the Requests lists: `localChats` of New (by `[state+waitingOrd]`), In work and Completed (by
  *   `[state+lastAt]`, newest first) and `tabCounts` (the tab labels), p50/p95.
  */
-import { createServer, type Server as HttpServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import { chromium } from '@playwright/test'
-import { build } from 'esbuild'
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/harness.ts'
 import { percentile } from './lib/common.ts'
+import { servePage } from './lib/page.ts'
 
 export interface DexieOptions {
   bigChatMessages: number
@@ -143,25 +141,6 @@ export interface DexieReport {
   page: PageResult
 }
 
-async function servePage(root: string): Promise<{ url: string; server: HttpServer }> {
-  const out = await build({
-    stdin: { contents: PAGE_SOURCE, resolveDir: root, sourcefile: 'bench-dexie-page.js', loader: 'js' },
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    write: false,
-    logLevel: 'error',
-  })
-  const js = out.outputFiles[0]!.contents
-  const html = '<!doctype html><meta charset="utf-8"><script type="module" src="/page.js"></script>'
-  const server = createServer((req, res) => {
-    if (req.url === '/page.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(js)
-    else res.writeHead(200, { 'content-type': 'text/html' }).end(html)
-  }).listen(0, '127.0.0.1')
-  await new Promise((r) => server.once('listening', r))
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, server }
-}
-
 interface W {
   fill(o: DexieOptions): Promise<DexieReport['fill']>
   measure(runs: number): Promise<PageResult>
@@ -170,7 +149,11 @@ interface W {
 /** Fills and measures in one headless Chromium page. */
 export async function measureDexie(opts: Partial<DexieOptions> = {}): Promise<DexieReport> {
   const o = { ...DEXIE_DEFAULTS, ...opts }
-  const { url, server } = await servePage(path.resolve(import.meta.dirname, '..'))
+  const { url, server } = await servePage(
+    path.resolve(import.meta.dirname, '..'),
+    PAGE_SOURCE,
+    'bench-dexie-page.js',
+  )
   const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,

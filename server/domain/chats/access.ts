@@ -6,34 +6,20 @@
  * he may use, or one he uploaded. Send: one he uploaded, or an attachment of a template he may use.
  * Anything else is E_NOT_FOUND, as if it did not exist.
  */
-import { and, eq, isNull, or, sql } from 'drizzle-orm'
+import { and, eq, sql } from 'drizzle-orm'
 import { type Queryable, schema } from '../../db/index.ts'
 import { AppError } from '../../errors.ts'
-import { canSee, type FileRow, groupsOf, isStaff, type Viewer } from './views.ts'
+import { usableTemplates } from './templates.ts'
+import { canSee, type FileRow, groupsOf, type Viewer } from './views.ts'
 
 const { chats, files, messages, templates } = schema
 
 /** A template he may use carries the file. */
 async function inUsableTemplate(q: Queryable, v: Viewer, fileId: string): Promise<boolean> {
-  const shared = isStaff(v)
-    ? isNull(templates.ownerId)
-    : and(
-        isNull(templates.ownerId),
-        or(
-          sql`cardinality(${templates.allowedEmployeeIds}) = 0`,
-          sql`${v.employeeId}::uuid = ANY(${templates.allowedEmployeeIds})`,
-        ),
-      )
   const rows = await q
     .select({ id: templates.id })
     .from(templates)
-    .where(
-      and(
-        eq(templates.tenantId, v.tenantId),
-        or(eq(templates.ownerId, v.employeeId), shared),
-        sql`${fileId}::uuid = ANY(${templates.attachmentIds})`,
-      ),
-    )
+    .where(and(usableTemplates(v), sql`${fileId}::uuid = ANY(${templates.attachmentIds})`))
     .limit(1)
   return rows.length > 0
 }

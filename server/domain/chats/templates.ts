@@ -4,7 +4,7 @@
  * with `template.updated` / `template.deleted` to those who may use the template (before and after:
  * an operator taken off a shared template's list is told it is gone).
  */
-import { and, asc, eq, inArray, isNull, or, sql } from 'drizzle-orm'
+import { and, asc, eq, inArray, isNull, or, type SQL, sql } from 'drizzle-orm'
 import type { TemplateView } from '../../../contract/chats.ts'
 import { type Audience, appendEvent, type Queryable, schema } from '../../db/index.ts'
 import { AppError } from '../../errors.ts'
@@ -52,7 +52,7 @@ function audienceOf(t: TemplateRow): Audience | null {
 }
 
 /** The templates an employee may use: his own and the shared ones allowed to him (staff: every shared one). */
-export async function listTemplates(q: Queryable, v: Viewer): Promise<TemplateView[]> {
+export function usableTemplates(v: Viewer): SQL | undefined {
   const shared = isStaff(v)
     ? isNull(templates.ownerId)
     : and(
@@ -62,10 +62,15 @@ export async function listTemplates(q: Queryable, v: Viewer): Promise<TemplateVi
           sql`${v.employeeId}::uuid = ANY(${templates.allowedEmployeeIds})`,
         ),
       )
+  return and(eq(templates.tenantId, v.tenantId), or(eq(templates.ownerId, v.employeeId), shared))
+}
+
+/** The templates an employee may use (`usableTemplates`), by name. */
+export async function listTemplates(q: Queryable, v: Viewer): Promise<TemplateView[]> {
   const rows = await q
     .select()
     .from(templates)
-    .where(and(eq(templates.tenantId, v.tenantId), or(eq(templates.ownerId, v.employeeId), shared)))
+    .where(usableTemplates(v))
     .orderBy(asc(templates.name), asc(templates.id))
   return views(q, v.tenantId, rows)
 }

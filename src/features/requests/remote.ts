@@ -2,23 +2,14 @@
  * The Requests REST calls (docs/api.md "Chats"): snapshots into the mirror, the chat actions, the
  * outbox's transport, files fetched as blobs with the token.
  */
-import type {
-  AcceptResponse,
-  ChatsResponse,
-  ChatView,
-  MessagesResponse,
-  MessageView,
-  TemplateView,
-} from '../../../contract/chats.ts'
-import { ApiError, api } from '../../lib/api/index.ts'
+import type { ChatsResponse, ChatView, MessageView, TemplateView } from '../../../contract/chats.ts'
+import { ApiError, api, apiUrl } from '../../lib/api/index.ts'
 import { noteNetwork } from '../../lib/net/index.ts'
 import { token } from '../../lib/session/index.ts'
 import type { FrontlineDb } from '../../lib/store/index.ts'
 import type { ItemOf } from '../../lib/sync/index.ts'
 import { putChats, putMessages, type RequestsTab, replaceTab, replaceTemplates } from './mirror.ts'
 import type { Answer, ChatKind, ChatPayload, FilePayload, TextPayload, VoicePayload } from './send.ts'
-
-const enc = encodeURIComponent
 
 /** Load a tab from the server into the mirror; returns the server's counts. */
 export async function refreshTab(
@@ -27,44 +18,45 @@ export async function refreshTab(
   meId: string | null,
   signal?: AbortSignal,
 ): Promise<ChatsResponse> {
-  const r = await api<ChatsResponse>('GET', `/api/chats?tab=${tab}`, { signal })
+  const r = await api('GET /api/chats', { query: { tab }, signal })
   await replaceTab(db, tab, r.chats, meId)
   return r
 }
 
 /** One chat into the mirror (a link or a notification may open a chat no list has shown). */
 export async function refreshChat(db: FrontlineDb, id: string): Promise<ChatView> {
-  const r = await api<{ chat: ChatView } | ChatView>('GET', `/api/chats/${enc(id)}`)
-  const chat = 'chat' in r ? r.chat : r
+  const { chat } = await api('GET /api/chats/:id', { params: { id } })
   await putChats(db, [chat])
   return chat
 }
 
 /** A page of messages (the newest, or those below `before`) into the mirror. */
 export async function loadMessages(db: FrontlineDb, chatId: string, before?: number): Promise<boolean> {
-  const q = before ? `?before=${before}` : ''
-  const r = await api<MessagesResponse>('GET', `/api/chats/${enc(chatId)}/messages${q}`)
+  const r = await api('GET /api/chats/:id/messages', {
+    params: { id: chatId },
+    query: { before: before ? String(before) : undefined },
+  })
   await putMessages(db, r.messages)
   return r.more
 }
 
 /** T3: open a chat. With the employee's Accept button off the server takes it for him. */
 export async function openChat(db: FrontlineDb, id: string): Promise<ChatView> {
-  const r = await api<AcceptResponse>('POST', `/api/chats/${enc(id)}/open`)
+  const r = await api('POST /api/chats/:id/open', { params: { id } })
   await putChats(db, [r.chat])
   return r.chat
 }
 
 /** T3: accept a New chat (E_CHAT_TAKEN when a colleague was first). */
 export async function acceptChat(db: FrontlineDb, id: string): Promise<ChatView> {
-  const r = await api<AcceptResponse>('POST', `/api/chats/${enc(id)}/accept`)
+  const r = await api('POST /api/chats/:id/accept', { params: { id } })
   await putChats(db, [r.chat])
   return r.chat
 }
 
 /** T8 by hand: complete a chat. */
 export async function completeChat(db: FrontlineDb, id: string): Promise<ChatView> {
-  const r = await api<AcceptResponse>('POST', `/api/chats/${enc(id)}/complete`)
+  const r = await api('POST /api/chats/:id/complete', { params: { id } })
   await putChats(db, [r.chat])
   return r.chat
 }
@@ -77,13 +69,13 @@ export async function markRead(db: FrontlineDb, id: string, upToN: number): Prom
     .modify((c) => {
       if (c.operatorReadN < upToN) c.operatorReadN = upToN
     })
-  await api<unknown>('POST', `/api/chats/${enc(id)}/read`, { body: { upToN } }).catch(() => undefined)
+  await api('POST /api/chats/:id/read', { params: { id }, body: { upToN } }).catch(() => undefined)
 }
 
 /** T5: the templates this operator may use into the mirror. */
 export async function refreshTemplates(db: FrontlineDb): Promise<void> {
-  const r = await api<{ templates: TemplateView[] } | TemplateView[]>('GET', '/api/templates')
-  await replaceTemplates(db, Array.isArray(r) ? r : r.templates)
+  const { templates } = await api('GET /api/templates')
+  await replaceTemplates(db, templates)
 }
 
 /** T5: create or change a personal template. */
@@ -92,24 +84,23 @@ export async function saveTemplate(
   t: { id?: string; name: string; text: string },
 ): Promise<TemplateView> {
   const body = { name: t.name, text: t.text }
-  const r = t.id
-    ? await api<{ template: TemplateView } | TemplateView>('PATCH', `/api/templates/${enc(t.id)}`, { body })
-    : await api<{ template: TemplateView } | TemplateView>('POST', '/api/templates', { body })
-  const saved = 'template' in r ? r.template : r
+  const { template: saved } = t.id
+    ? await api('PATCH /api/templates/:id', { params: { id: t.id }, body })
+    : await api('POST /api/templates', { body })
   await db.templates.put(saved)
   return saved
 }
 
 /** T5: delete a personal template. */
 export async function deleteTemplate(db: FrontlineDb, id: string): Promise<void> {
-  await api<unknown>('DELETE', `/api/templates/${enc(id)}`)
+  await api('DELETE /api/templates/:id', { params: { id } })
   await db.templates.delete(id)
 }
 
 /** Bytes of a stored file (attachments, voice), fetched with the session token. */
 export async function fetchFile(id: string): Promise<Blob> {
   const tok = token()
-  const res = await fetch(`/api/files/${enc(id)}`, {
+  const res = await fetch(apiUrl('GET /api/files/:id', { params: { id } }), {
     headers: tok ? { authorization: `Bearer ${tok}` } : {},
   }).catch(() => null)
   if (!res) throw new ApiError('E_NETWORK', 0, 'network error')
@@ -134,17 +125,21 @@ export async function httpTransport(item: ItemOf<ChatKind>): Promise<Answer> {
   let body: BodyInit
   if (item.kind === 'message') {
     const p = item.payload as TextPayload
-    url = `/api/chats/${enc(chatId)}/messages`
+    url = apiUrl('POST /api/chats/:id/messages', { params: { id: chatId } })
     headers['content-type'] = 'application/json'
     body = JSON.stringify({ clientMsgId: item.id, text: p.text, replyToId: p.replyToId })
   } else {
-    const q = new URLSearchParams({ clientMsgId: item.id, kind: item.kind })
-    if (item.kind === 'file') {
-      const p = item.payload as FilePayload
-      q.set('name', p.name)
-      if (p.replyToId) q.set('replyToId', p.replyToId)
-    } else q.set('durationMs', String(Math.round((item.payload as VoicePayload).durationMs)))
-    url = `/api/chats/${enc(chatId)}/files?${q}`
+    const file = item.kind === 'file' ? (item.payload as FilePayload) : null
+    url = apiUrl('POST /api/chats/:id/files', {
+      params: { id: chatId },
+      query: {
+        clientMsgId: item.id,
+        kind: item.kind,
+        name: file?.name,
+        replyToId: file?.replyToId ?? undefined,
+        durationMs: file ? undefined : String(Math.round((item.payload as VoicePayload).durationMs)),
+      },
+    })
     const p = item.payload as FilePayload | VoicePayload
     headers['content-type'] = p.type || 'application/octet-stream'
     body = p.blob

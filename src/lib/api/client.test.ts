@@ -84,10 +84,4 @@ describe('api by route key', () => {
     expect(e).toBeInstanceOf(ApiError)
     expect((e as ApiError).code).toBe('E_CHAT_TAKEN')
   })
-
-  it('still answers the deprecated (method, path) form', async () => {
-    const seen = stubFetch(200, { ok: 1 })
-    expect(await api<{ ok: number }>('POST', '/api/x?y=1', { body: { a: 1 } })).toEqual({ ok: 1 })
-    expect(seen[0]).toMatchObject({ url: '/api/x?y=1', method: 'POST', body: { a: 1 } })
-  })
 })

@@ -90,22 +90,13 @@ export function apiUrl<K extends ApiRouteKey>(route: K, ...args: UrlArgs<K>): st
 }
 
 /** Call route K; resolves with its answer (undefined for 204) or throws ApiError. */
-export function api<K extends ApiRouteKey>(route: K, ...args: ApiArgs<K>): Promise<ApiReply<K>>
-/**
- * @deprecated Untyped: name the route instead, `api('GET /api/chats/:id', { params: { id } })`.
- * Kept until src/features/requests moves to the typed form.
- */
-export function api<T>(method: string, path: string, opts?: CallOpts & { body?: unknown }): Promise<T>
-export function api(routeOrMethod: string, ...rest: unknown[]): Promise<unknown> {
-  const [a, b] = rest as [unknown, (CallOpts & { body?: unknown }) | undefined]
-  if (typeof a === 'string') return send(routeOrMethod, a, b)
-  const opts = a as (CallOpts & { body?: unknown }) | undefined
-  const route = routeOrMethod as ApiRouteKey
+export function api<K extends ApiRouteKey>(route: K, ...args: ApiArgs<K>): Promise<ApiReply<K>> {
+  const opts = args[0] as (CallOpts & { body?: unknown }) | undefined
   return send(
     route.slice(0, route.indexOf(' ')),
     (apiUrl as (r: string, p?: unknown) => string)(route, opts),
     opts,
-  )
+  ) as Promise<ApiReply<K>>
 }
 
 async function send(

@@ -98,8 +98,13 @@ export async function webchatRoutes(
   }
 
   const widget = path.join(deps.distDir, 'widget', 'widget.js')
+  // Every page view of every client's site asks for it: read once (the build precedes the start).
+  let cached: Promise<Buffer | null> | null = null
   app.get('/widget.js', async (_req, reply) => {
-    const code = await fs.promises.readFile(widget).catch(() => null)
+    cached ??= fs.promises.readFile(widget).catch(() => null)
+    const code = await cached
+    // Not built yet: look again next time rather than remembering the miss.
+    if (!code) cached = null
     if (!code) throw new AppError('E_NOT_FOUND')
     return (
       reply

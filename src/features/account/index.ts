@@ -1,22 +1,4 @@
-/** Account feature door (SPEC A1–A4). Screens are lazy; session logic is shared with the shell. */
-// The session moved to src/lib/session (the shared core); re-exported here for the shell's old imports.
-export type { SavedAccount } from '../../lib/session/index.ts'
-export {
-  accounts,
-  active,
-  clearRevoked,
-  loadAccounts,
-  markRevoked,
-  me,
-  patchMe,
-  refreshMe,
-  revoked,
-  signIn,
-  signOut,
-  sip,
-  switchTo,
-  token,
-} from '../../lib/session/index.ts'
+/** Account feature door (SPEC A1–A4). Screens are lazy; the session itself is src/lib/session. */
 export { loadSettings, type StartPage, settings, updateSettings } from './settings.ts'
 
 import { lazy } from 'solid-js'

@@ -65,6 +65,17 @@ export default function ConversationPage() {
     ),
   )
   const [busy, setBusy] = createSignal(false)
+  // The chat whose open is in flight or just took it: Accept stays hidden until the answer is in the
+  // mirror, so an operator with the Accept button off never sees it flash (and tap it) first.
+  const [settling, setSettling] = createSignal<string | null>(null)
+  createEffect(
+    on(
+      () => chat()?.state,
+      (s) => {
+        if (s !== undefined && s !== 'new') setSettling(null)
+      },
+    ),
+  )
   let list: ListControl | undefined
 
   // On open: the chat's latest state (open takes it when the Accept button is off), then its newest page.
@@ -73,13 +84,17 @@ export default function ConversationPage() {
       if (!d) return
       setReplyTo(null)
       setLimit(MESSAGES_PAGE)
+      setSettling(id)
       void (async () => {
         const local = await d.chats.get(id)
         try {
-          if (local?.state === 'completed' || (local?.state === 'active' && local.assigneeId !== meId()))
-            await refreshChat(d, id)
-          else await openChat(d, id)
+          const v =
+            local?.state === 'completed' || (local?.state === 'active' && local.assigneeId !== meId())
+              ? await refreshChat(d, id)
+              : await openChat(d, id)
+          if (v.state === 'new' && settling() === id) setSettling(null)
         } catch (e) {
+          if (settling() === id) setSettling(null)
           if (e instanceof ApiError && e.code === 'E_STATUS_FORBIDS') setForbidden(true)
           else if (e instanceof ApiError && e.status === 404) {
             toast(errorText(e), 'error')
@@ -245,14 +260,23 @@ export default function ConversationPage() {
                 {t('chat.statusForbids')}
               </p>
             </Show>
-            <button
-              type="button"
-              class="btn btn-primary btn-block"
-              disabled={busy() || forbidden()}
-              onClick={() => void accept()}
+            <Show
+              when={settling() !== params.id}
+              fallback={
+                <p class="muted small" role="status">
+                  {t('chat.opening')}
+                </p>
+              }
             >
-              {t('chat.accept')}
-            </button>
+              <button
+                type="button"
+                class="btn btn-primary btn-block"
+                disabled={busy() || forbidden()}
+                onClick={() => void accept()}
+              >
+                {t('chat.accept')}
+              </button>
+            </Show>
           </div>
         </Match>
         <Match when={takenBy() !== null || (chat()?.state === 'active' && !mine())}>

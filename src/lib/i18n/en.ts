@@ -287,6 +287,7 @@ export const en = {
   'chat.back': 'Back to requests',
   'chat.call': 'Call {name}',
   'chat.accept': 'Accept chat',
+  'chat.opening': 'Opening the chat…',
   'chat.accepted': 'Chat accepted',
   'chat.takenBy': 'Taken by {name}',
   'chat.takenSomeone': 'A colleague took this chat',

@@ -288,6 +288,7 @@ export const ru: Record<MessageKey, string> = {
   'chat.back': 'Назад к обращениям',
   'chat.call': 'Позвонить: {name}',
   'chat.accept': 'Принять чат',
+  'chat.opening': 'Открываем чат…',
   'chat.accepted': 'Чат принят',
   'chat.takenBy': 'Чат принял(а) {name}',
   'chat.takenSomeone': 'Чат принял коллега',

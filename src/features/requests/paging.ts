@@ -6,5 +6,5 @@
  */
 export function olderAdded(prevFirstId: string, messages: readonly { id: string }[]): number {
   const i = messages.findIndex((m) => m.id === prevFirstId)
-  return i < 0 ? 0 : i
+  return Math.max(i, 0)
 }

@@ -76,6 +76,31 @@ export const ERRORS = {
     en: 'This channel is not connected.',
     ru: 'Этот канал не подключён.',
   },
+  E_BAD_SIGNATURE: {
+    status: 401,
+    en: 'The request signature is missing or wrong.',
+    ru: 'Подпись запроса отсутствует или неверна.',
+  },
+  E_REPLAYED: {
+    status: 409,
+    en: 'This request was already received or is too old.',
+    ru: 'Этот запрос уже получен или устарел.',
+  },
+  E_OMNI_OFF: {
+    status: 403,
+    en: 'Text requests are not enabled for your company.',
+    ru: 'Текстовые обращения не подключены для вашей компании.',
+  },
+  E_CHANNEL_CAPABILITY: {
+    status: 422,
+    en: 'This channel cannot send that.',
+    ru: 'Этот канал не может отправить такое сообщение.',
+  },
+  E_PROVIDER: {
+    status: 502,
+    en: 'The messaging provider refused or did not answer. Try again later.',
+    ru: 'Сервис доставки отказал или не ответил. Попробуйте позже.',
+  },
   E_NOT_FOUND: { status: 404, en: 'Not found.', ru: 'Не найдено.' },
   E_INTERNAL: {
     status: 500,

@@ -24,9 +24,17 @@ import { staticRoutes } from './http/static.ts'
 import { statusRoutes } from './http/statuses.ts'
 import { templateRoutes } from './http/templates.ts'
 import { wsErrorHandler, wsRoutes } from './http/ws.ts'
+import { createJobRunner, type JobRunner, type JobRunnerOptions } from './jobs/index.ts'
 import { type Scheduler, startPeriodic } from './schedule.ts'
 
 export type { AppDeps } from './http/context.ts'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The durable job worker (server/jobs/): `app.jobs.handle(kind, handler)`; tests `drain()` it. */
+    jobs: JobRunner
+  }
+}
 
 /** Request bodies are small JSON; anything larger is E_BODY_TOO_LARGE. */
 export const BODY_LIMIT = 64 * 1024
@@ -71,6 +79,8 @@ export async function buildApp(
     attachmentMaxBytes?: number
     /** Tests lower them. */
     httpTimeouts?: Partial<HttpTimeouts>
+    /** The durable job worker's options (tests shorten backoff and polls). */
+    jobOptions?: JobRunnerOptions
   },
 ): Promise<FastifyInstance> {
   const timeouts = { ...HTTP_TIMEOUTS, ...deps.httpTimeouts }
@@ -168,6 +178,16 @@ export async function buildApp(
   app.addHook('onClose', async () => {
     await unsentSweep?.stop()
   })
+  // Durable jobs (server/jobs/): features register their kinds' handlers; the worker starts once the
+  // app is ready and stops (waiting for the jobs in flight) before the database closes.
+  const jobs = createJobRunner(deps.db, {
+    onError: (job, err) =>
+      app.log.warn({ err, job: { id: job.id, kind: job.kind, attempts: job.attempts } }, 'job failed'),
+    ...deps.jobOptions,
+  })
+  app.decorate('jobs', jobs)
+  app.addHook('onReady', () => jobs.start())
+  app.addHook('onClose', () => jobs.stop())
   callRoutes(app, deps, { files, recordingMaxBytes: deps.recordingMaxBytes })
   chatRoutes(app, deps, { files, attachmentMaxBytes: deps.attachmentMaxBytes })
   templateRoutes(app, deps)

@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify'
 import { schema } from '../db/index.ts'
 import type { FileStore } from '../files/index.ts'
 import type { AppDeps } from '../http/context.ts'
+import { type ExternalAdapter, startExternalDelivery } from './external.ts'
 import { OutboundDispatcher } from './outbound.ts'
 import { type VisitorLimits, webchatRoutes } from './webchat/http.ts'
 import { WebchatAdapter } from './webchat/sockets.ts'
@@ -14,11 +15,25 @@ import { visitorWsRoutes } from './webchat/ws.ts'
 
 export { type ChannelAdapter, capabilitiesOf, type Outbound } from './adapter.ts'
 export { connectedChannel } from './connected.ts'
+export {
+  type ExternalAdapter,
+  type SendContext,
+  type Sent,
+  startExternalDelivery,
+} from './external.ts'
 export { OutboundDispatcher } from './outbound.ts'
 export { signVisitorToken, VISITOR_TOKEN_TTL_S, verifyVisitorToken } from './visitor-token.ts'
 export { createVisitor, requestInfoOf, visitorByToken } from './visitors.ts'
 export { VISITOR_LIMITS, type VisitorLimits } from './webchat/http.ts'
 export { WebchatAdapter } from './webchat/sockets.ts'
+export {
+  type ChannelRow,
+  channelByWebhookKey,
+  hmacHex,
+  keepRawJson,
+  parseJson,
+  sameSecret,
+} from './webhooks.ts'
 
 /** Registers the channels' routes and their outbound delivery (started with the app, stopped with it). */
 export async function channelRoutes(
@@ -44,6 +59,10 @@ export async function channelRoutes(
   // per event, each tenant's in seq order, on every instance.
   const off = deps.hub.spine.on((event, tenantId) => dispatcher.handle(tenantId, event))
   app.addHook('onClose', async () => off())
+  // External channels: each kind's sender runs the durable delivery job (external.ts); each kind's
+  // webhook routes take its provider's calls in. One line per channel kind below.
+  const external: ExternalAdapter[] = []
+  startExternalDelivery(app.jobs, { db: deps.db, files: opts.files }, external)
   await webchatRoutes(app, deps, {
     files: opts.files,
     limits: opts.visitorLimits,

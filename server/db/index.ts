@@ -17,6 +17,15 @@ export {
   type SpineEvent,
   spineEvents,
 } from './events.ts'
+export {
+  cancelJob,
+  enqueueJob,
+  JOBS_CHANNEL,
+  type JobRow,
+  jobByKey,
+  type NewJob,
+  pendingJobs,
+} from './jobs.ts'
 export { logSerializers, redactQueryError } from './log.ts'
 export { loadMigrations, type Migration, migrate } from './migrate.ts'
 export * as schema from './schema.ts'

@@ -127,6 +127,13 @@ export const channels = pgTable('channels', {
   config: jsonb('config').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
   connected: boolean('connected').notNull().default(false),
   autoCompleteMinutes: integer('auto_complete_minutes'),
+  /** The unguessable path segment the provider's webhook calls (0031). */
+  webhookKey: text('webhook_key'),
+  /** The signature key of its webhooks, generated at connection (0031). */
+  secret: text('secret'),
+  /** What clients know it as: support@…, @bot, a phone number (0031). */
+  address: text('address'),
+  createdAt: ts('created_at').notNull().defaultNow(),
 })
 
 export const virtualNumbers = pgTable('virtual_numbers', {
@@ -185,6 +192,9 @@ export const chats = pgTable('chats', {
   messageCount: integer('message_count').notNull().default(0),
   operatorReadN: integer('operator_read_n').notNull().default(0),
   clientReadN: integer('client_read_n').notNull().default(0),
+  /** The connected channel it came through (null: website chat) and the client's address there (0031). */
+  channelId: uuid('channel_id'),
+  clientAddress: text('client_address'),
 })
 
 /** A chat's messages (0023): `n` gap-free per chat, `client_msg_id` unique per tenant. */
@@ -202,6 +212,8 @@ export const messages = pgTable('messages', {
   fileId: uuid('file_id'),
   at: ts('at').notNull().defaultNow(),
   delivery: text('delivery').$type<DeliveryState>().notNull().default('sent'),
+  /** The provider's id of a message we sent (delivery receipts find it) or received (0031). */
+  externalId: text('external_id'),
 })
 
 /** Server-wide secrets (SIP ephemeral secret, internal secret): not tenant data, so no tenant_id. */
@@ -325,4 +337,24 @@ export const visitors = pgTable('visitors', {
   lastSeenAt: ts('last_seen_at').notNull().defaultNow(),
   name: text('name'),
   requestInfo: jsonb('request_info').$type<RequestInfo | null>(),
+})
+
+/** Durable jobs (0030, server/jobs/): claimed with SKIP LOCKED under a lease. */
+export const jobs = pgTable('jobs', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  tenantId: uuid('tenant_id'),
+  kind: text('kind').notNull(),
+  key: text('key'),
+  payload: jsonb('payload').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+  runAt: ts('run_at').notNull().defaultNow(),
+  state: text('state')
+    .$type<'queued' | 'running' | 'done' | 'failed' | 'cancelled'>()
+    .notNull()
+    .default('queued'),
+  attempts: integer('attempts').notNull().default(0),
+  maxAttempts: integer('max_attempts').notNull().default(10),
+  lockedUntil: ts('locked_until'),
+  lastError: text('last_error'),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  doneAt: ts('done_at'),
 })

@@ -24,6 +24,15 @@ export {
   VOICE_TYPES,
 } from './files.ts'
 export {
+  type Deliverable,
+  deliverable,
+  type InboundMessage,
+  inboundMsgId,
+  openChannelChat,
+  receiveInbound,
+  recordDelivery,
+} from './inbound.ts'
+export {
   acceptChat,
   COMPLETED_PAGE,
   COMPLETED_TEXT,
@@ -38,6 +47,7 @@ export {
   sendOperatorFile,
   sendOperatorMessage,
 } from './operator.ts'
+export { DELIVER_JOB } from './rows.ts'
 export { setAcceptButton, setWebchat, type WebchatSettings, webchatSettings } from './settings.ts'
 export { CHAT_TRANSITIONS, type ChatEvent, nextState } from './state.ts'
 export {

@@ -10,7 +10,7 @@ import type {
   MessageKind,
   MessageView,
 } from '../../../contract/chats.ts'
-import { appendEvent, type Queryable, schema } from '../../db/index.ts'
+import { appendEvent, enqueueJob, type Queryable, schema } from '../../db/index.ts'
 import { AppError } from '../../errors.ts'
 import { audienceOf, type ChatRow, chatViewById, type MessageRow, messageViewsByIds } from './views.ts'
 
@@ -38,6 +38,9 @@ export async function messageByClientId(
     .where(and(eq(messages.tenantId, tenantId), eq(messages.clientMsgId, clientMsgId)))
   return row ?? null
 }
+
+/** The job kind that takes an operator's message out through its chat's external channel. */
+export const DELIVER_JOB = 'channel.deliver'
 
 export interface NewMessage {
   clientMsgId: string
@@ -98,6 +101,15 @@ export async function appendMessage(
     .where(and(eq(chats.tenantId, chat.tenantId), eq(chats.id, chat.id)))
     .returning()
   if (!after) throw new Error('chat vanished under its lock')
+  // An operator's message in a chat of an external channel leaves through a durable job that the
+  // channel's adapter runs (server/channels/), queued in this transaction: it exists iff the message does.
+  if (m.author === 'operator' && after.channelId)
+    await enqueueJob(tx, {
+      kind: DELIVER_JOB,
+      key: message.id,
+      tenantId: chat.tenantId,
+      payload: { messageId: message.id, chatId: chat.id },
+    })
   return { message, chat: after }
 }
 

@@ -1,0 +1,74 @@
+/**
+ * External channels' outbound side (issue 8): an operator's message in a chat of e-mail, Telegram or a
+ * gateway leaves through the durable job `DELIVER_JOB`, queued in the message's own transaction
+ * (server/domain/chats/rows.ts). The job's handler here finds the channel's adapter and sends; the
+ * provider's id of what was sent and the state it reports are recorded on the message. Failures are
+ * retried with backoff; the last failed attempt marks the message `failed` (the app shows it).
+ *
+ * A job runs at least once (server/jobs/): an adapter that can, passes the message id to the provider
+ * as an idempotency key; all of them are called at most once per successful claim.
+ */
+import type { ChannelKind } from '../../contract/chats.ts'
+import type { Db } from '../db/index.ts'
+import { DELIVER_JOB, type Deliverable, deliverable, recordDelivery } from '../domain/chats/index.ts'
+import type { FileStore } from '../files/index.ts'
+import { type JobRunner, PermanentFailure } from '../jobs/index.ts'
+
+/** What an adapter's send may use. */
+export interface SendContext {
+  db: Db
+  files: FileStore
+}
+
+/** The result of a send: the provider's id of the message, when it gives one (receipts use it). */
+export interface Sent {
+  externalId?: string | null
+  /** When the provider confirms more than acceptance (an SMTP relay: delivered to the next hop). */
+  state?: 'sent' | 'delivered'
+}
+
+/** One external channel kind's sender. Throw PermanentFailure for what no retry mends (a 4xx). */
+export interface ExternalAdapter {
+  readonly kind: ChannelKind
+  send(d: Deliverable, ctx: SendContext): Promise<Sent>
+}
+
+/** Registers the delivery job's handler for the given adapters (one per channel kind). */
+export function startExternalDelivery(
+  jobs: JobRunner,
+  ctx: SendContext,
+  adapters: readonly ExternalAdapter[],
+): void {
+  const byKind = new Map(adapters.map((a) => [a.kind, a]))
+  jobs.handle(DELIVER_JOB, async (job) => {
+    const tenantId = job.tenantId
+    const messageId = typeof job.payload.messageId === 'string' ? job.payload.messageId : null
+    if (!tenantId || !messageId) throw new PermanentFailure('malformed delivery job')
+    const d = await deliverable(ctx.db.orm, tenantId, messageId)
+    if (!d) return // The message, chat or channel is gone: nothing to send.
+    if (d.message.delivery !== 'sent' || d.message.author !== 'operator') return
+    const fail = async (reason: string) => {
+      await recordDelivery(ctx.db.orm, tenantId, { messageId }, { state: 'failed' })
+      throw new PermanentFailure(reason)
+    }
+    const adapter = byKind.get(d.channel.kind as ChannelKind)
+    if (!adapter) return fail(`no adapter for ${d.channel.kind}`)
+    if (!d.channel.connected) return fail('channel disconnected')
+    try {
+      const sent = await adapter.send(d, ctx)
+      await recordDelivery(
+        ctx.db.orm,
+        tenantId,
+        { messageId },
+        {
+          externalId: sent.externalId ?? undefined,
+          state: sent.state === 'delivered' ? 'delivered' : undefined,
+        },
+      )
+    } catch (e) {
+      if (e instanceof PermanentFailure || job.attempts >= job.maxAttempts)
+        await recordDelivery(ctx.db.orm, tenantId, { messageId }, { state: 'failed' })
+      throw e
+    }
+  })
+}

@@ -34,6 +34,9 @@ export class PermanentFailure extends Error {}
 
 export type JobHandler = (job: Job) => Promise<void>
 
+/** The shortest sleep between looks when a due job is held by another worker. */
+const MIN_PAUSE_MS = 50
+
 export interface JobRunnerOptions {
   /** Jobs run at once by this worker (default 4). */
   concurrency?: number
@@ -183,16 +186,31 @@ export function createJobRunner(db: Db, opts: JobRunnerOptions = {}): JobRunner 
     await arm()
   }
 
+  /**
+   * Sleeps until the next job of a kind this worker runs falls due (or a lease it could retake runs
+   * out), at most `pollMs`. A due job it could not claim (another worker holds it) is looked at again
+   * after a short pause, never in a tight loop.
+   */
   const arm = async () => {
     if (stopped) return
     clearTimeout(timer)
     let delay = pollMs
-    const [next] = await queryRows<{ ms: number | string | null }>(
-      db.orm,
-      sql`SELECT (extract(epoch FROM min(run_at) - now()) * 1000)::float8 AS ms FROM jobs WHERE state = 'queued'`,
-    ).catch(() => [{ ms: null }])
-    if (next?.ms !== null && next?.ms !== undefined)
-      delay = Math.max(0, Math.min(pollMs, Number(next.ms) + 5))
+    const kinds = [...handlers.keys()]
+    if (kinds.length) {
+      const list = sql.join(
+        kinds.map((k) => sql`${k}`),
+        sql`, `,
+      )
+      const [next] = await queryRows<{ ms: number | string | null }>(
+        db.orm,
+        sql`SELECT (extract(epoch FROM min(t) - now()) * 1000)::float8 AS ms FROM (
+              SELECT min(run_at) AS t FROM jobs WHERE state = 'queued' AND kind IN (${list})
+              UNION ALL
+              SELECT min(locked_until) FROM jobs WHERE state = 'running' AND kind IN (${list})) due`,
+      ).catch(() => [{ ms: null }])
+      if (next?.ms !== null && next?.ms !== undefined)
+        delay = Math.min(pollMs, Math.max(MIN_PAUSE_MS, Number(next.ms) + 5))
+    }
     timer = setTimeout(wake, delay)
     timer.unref()
   }

@@ -23,7 +23,7 @@ export {
   startExternalDelivery,
 } from './external.ts'
 export { OutboundDispatcher } from './outbound.ts'
-export { connectTelegramBot, disconnectTelegramBot } from './telegram/index.ts'
+export { connectDemoTelegramBot, connectTelegramBot, disconnectTelegramBot } from './telegram/index.ts'
 export { signVisitorToken, VISITOR_TOKEN_TTL_S, verifyVisitorToken } from './visitor-token.ts'
 export { createVisitor, requestInfoOf, visitorByToken } from './visitors.ts'
 export { VISITOR_LIMITS, type VisitorLimits } from './webchat/http.ts'

@@ -7,4 +7,5 @@ export {
   connectTelegramBot,
   disconnectTelegramBot,
 } from './connect.ts'
+export { connectDemoTelegramBot } from './demo.ts'
 export { telegramRoutes } from './http.ts'

@@ -120,15 +120,18 @@ describe.each(targets)('Telegram bot on $name', (target) => {
     const from = who()
     const small = api.addFile(jpegSmall, 'jpg')
     const large = api.addFile(jpegLarge, 'jpg')
-    await api.push(
-      messageUpdate(from, {
-        caption: 'Вот фото',
-        photo: [
-          { ...small, width: 8, height: 8 },
-          { ...large, width: 64, height: 48 },
-        ],
-      }),
-    )
+    const photo = messageUpdate(from, {
+      caption: 'Вот фото',
+      photo: [
+        { ...small, width: 8, height: 8 },
+        { ...large, width: 64, height: 48 },
+      ],
+    })
+    await api.push(photo)
+    // Redelivered: stored once, and the file is not fetched again.
+    const getFiles = api.calls('getFile').length
+    await api.push(photo)
+    expect(api.calls('getFile').length).toBe(getFiles)
     const pdf = api.addFile(Buffer.from('%PDF-1.4\n% test\n'), 'pdf')
     await api.push(
       messageUpdate(from, { document: { ...pdf, file_name: 'счёт.pdf', mime_type: 'application/pdf' } }),

@@ -47,6 +47,12 @@ export function splitText(text: string, max = TEXT_MAX): string[] {
   return parts
 }
 
+/** A voice message is stored as "voice": the client's app wants an extension to open the document. */
+function withExtension(name: string, type: string): string {
+  const ext = /^audio\/(webm|ogg)$/.exec(type)?.[1]
+  return ext && !/\.[A-Za-z0-9]{1,5}$/.test(name) ? `${name}.${ext}` : name
+}
+
 /** The Telegram message id in a provider id `<chat>:<message>`, or null. */
 function messageIdOf(externalId: string | null): number | null {
   const m = externalId ? /:(\d{1,15})$/.exec(externalId) : null
@@ -83,7 +89,7 @@ export const telegramBotAdapter: ExternalAdapter = {
         if (!row) throw new PermanentFailure('the file is gone')
         if (row.size > FILE_UPLOAD_MAX_BYTES) throw new PermanentFailure('over the Bot API upload limit')
         const bytes = await readFile(ctx.files.pathOf(d.chat.tenantId, row.sha256))
-        const file = new File([bytes], row.name, { type: row.type })
+        const file = new File([bytes], withExtension(row.name, row.type), { type: row.type })
         const caption = text.length <= CAPTION_MAX && text ? text : undefined
         if (caption !== undefined || text.length <= CAPTION_MAX) text = ''
         const common = { chat_id: chatId, caption, reply_parameters: reply }

@@ -337,7 +337,7 @@ describe.each(targets)('Telegram bot on $name', (target) => {
     expect(sd?.params.caption).toBeUndefined()
   })
 
-  it('an Ogg voice message goes by sendVoice with its length', async () => {
+  it('an Ogg voice message goes by sendVoice with its length; a WebM one as a document', async () => {
     const { from, chatId } = await acceptedChat()
     const ogg = silentOggOpus(3000)
     const r = await f.app.inject({
@@ -351,6 +351,21 @@ describe.each(targets)('Telegram bot on $name', (target) => {
     const sv = api.calls('sendVoice').at(-1)
     expect(sv?.params).toMatchObject({ chat_id: String(from.id), duration: '3' })
     expect(sv?.file?.bytes.equals(ogg)).toBe(true)
+    expect(sv?.file?.name).toBe('voice.ogg')
+    // Chromium records WebM, which Telegram does not play as a voice note: it goes as a document.
+    const webm = Buffer.concat([Buffer.from([0x1a, 0x45, 0xdf, 0xa3]), Buffer.alloc(300, 7)])
+    const w = await f.app.inject({
+      method: 'POST',
+      url: `/api/chats/${chatId}/files?clientMsgId=${randomUUID()}&kind=voice&durationMs=1500`,
+      headers: { ...auth(op), 'content-type': 'audio/webm' },
+      payload: webm,
+    })
+    expect(w.statusCode, w.body).toBe(200)
+    await delivered((w.json() as SendResponse).message.id)
+    const sd = api.calls('sendDocument').at(-1)
+    expect(sd?.params.chat_id).toBe(String(from.id))
+    expect(sd?.file?.name).toBe('voice.webm')
+    expect(sd?.file?.bytes.equals(webm)).toBe(true)
   })
 
   it('429 is retried when Telegram says; 403 (the client blocked the bot) fails the message for good', async () => {

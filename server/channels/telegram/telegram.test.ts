@@ -215,6 +215,13 @@ describe.each(targets)('Telegram bot on $name', (target) => {
         document: { ...renamed, file_name: 'invoice.pdf', mime_type: 'application/pdf' },
       }),
     )
+    // Declared small everywhere, but the bytes run past 20 MB: the store stops reading and refuses.
+    const long = api.addFile(
+      Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(20 * 1024 * 1024 + 10)]),
+      'pdf',
+      1000,
+    )
+    await api.push(messageUpdate(from, { document: { ...long, file_size: 1000, file_name: 'long.pdf' } }))
     const tool = api.addFile(exe, 'exe')
     await api.push(messageUpdate(from, { caption: 'запусти', document: { ...tool, file_name: 'tool.exe' } }))
     await api.push(
@@ -241,11 +248,12 @@ describe.each(targets)('Telegram bot on $name', (target) => {
     expect((await api.push(group)).status).toBe(200)
     expect(await chatOf(-100123)).toBeUndefined()
     const ms = await messagesOf(from.id)
-    expect(ms.map((m) => m.file)).toEqual([null, null, null, null, null])
+    expect(ms.map((m) => m.file)).toEqual([null, null, null, null, null, null])
     expect(ms.map((m) => m.text)).toEqual([
       expect.stringMatching(/^большой\n\[document: .*over 20 MB/),
       expect.stringMatching(/^\[document: .*could not be fetched/),
       expect.stringMatching(/^\[invoice\.pdf: .*file type refused/),
+      expect.stringMatching(/^\[document: .*over 20 MB/),
       expect.stringMatching(/^запусти\n\[tool\.exe: .*file type refused/),
       expect.stringMatching(/^\[Telegram sticker: .*not supported/),
     ])
@@ -368,7 +376,7 @@ describe.each(targets)('Telegram bot on $name', (target) => {
     expect(sd?.file?.bytes.equals(webm)).toBe(true)
   })
 
-  it('429 is retried when Telegram says; 403 (the client blocked the bot) fails the message for good', async () => {
+  it('429 is retried when Telegram says, 5xx with backoff; 403 (the client blocked the bot) fails the message for good', async () => {
     const { chatId } = await acceptedChat()
     api.failNext('sendMessage', 429, 'Too Many Requests: retry after 7', 7)
     const r = await call('POST', `/api/chats/${chatId}/messages`, { clientMsgId: randomUUID(), text: 'раз' })
@@ -377,6 +385,12 @@ describe.each(targets)('Telegram bot on $name', (target) => {
     const job = await jobByKey(f.db.orm, DELIVER_JOB, id)
     expect(job?.state).toBe('queued')
     expect(job!.runAt.getTime() - Date.now()).toBeGreaterThan(3000)
+    // A Telegram outage is retried with backoff, the message still "sent" meanwhile.
+    api.failNext('sendMessage', 502, 'Bad Gateway')
+    const r3 = await call('POST', `/api/chats/${chatId}/messages`, { clientMsgId: randomUUID(), text: 'три' })
+    const m3 = await delivered((r3.json() as SendResponse).message.id)
+    expect(m3.delivery).toBe('sent')
+    expect(await jobByKey(f.db.orm, DELIVER_JOB, m3.id)).toMatchObject({ state: 'queued', attempts: 1 })
     api.failNext('sendMessage', 403, 'Forbidden: bot was blocked by the user')
     const r2 = await call('POST', `/api/chats/${chatId}/messages`, { clientMsgId: randomUUID(), text: 'два' })
     const m2 = await delivered((r2.json() as SendResponse).message.id)

@@ -162,6 +162,8 @@ export interface ApiRoutes {
   /** The file's bytes (200/206/416), not JSON. */
   'GET /api/visitor/files/:id': { reply: unknown }
   'POST /internal/sip/registration': { body: In<typeof SipRegistrationBody>; reply: undefined }
+  /** Telegram's webhook (server/channels/telegram/http.ts): a raw Update, the secret in a header. */
+  'POST /api/hooks/telegram_bot/:key': { reply: { ok: boolean } }
 }
 
 export type ApiRouteKey = keyof ApiRoutes

@@ -34,7 +34,14 @@ export interface FrontlineServer {
 }
 
 /** A server for e2e: the demo accounts use E2E_PASSWORD. */
-export function launchServer(o: { port: number; dataDir: string; pbx: boolean; sipWsPort: number }) {
+export function launchServer(o: {
+  port: number
+  dataDir: string
+  pbx: boolean
+  sipWsPort: number
+  /** More environment (e.g. a provider stand-in's base URL). */
+  env?: Record<string, string>
+}) {
   return launch({ ...o, password: E2E_PASSWORD, logLevel: process.env.E2E_LOG_LEVEL })
 }
 

@@ -3,6 +3,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { buildApp } from './app.ts'
+import { connectDemoTelegramBot } from './channels/index.ts'
 import { ConfigError, loadConfig } from './config.ts'
 import { restrictDataDir } from './data-dir.ts'
 import { loadSecrets, openDatabase, redactQueryError, SecretsError } from './db/index.ts'
@@ -141,6 +142,11 @@ async function main(): Promise<void> {
         (name, e) => app.log.warn({ err: e }, `${name} failed`),
       )
     : null
+  // The demo's Telegram bot, when DEMO_TELEGRAM_BOT_TOKEN names one (server/channels/telegram/demo.ts).
+  if (demo)
+    await connectDemoTelegramBot(db.orm, url).catch((e: unknown) =>
+      app.log.error({ err: e }, 'the demo Telegram bot did not connect'),
+    )
   if (demo) writeDemoLogins(config.dataDir, url, demo.password)
 
   let stopping = false

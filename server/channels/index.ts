@@ -9,6 +9,7 @@ import type { FileStore } from '../files/index.ts'
 import type { AppDeps } from '../http/context.ts'
 import { type ExternalAdapter, startExternalDelivery } from './external.ts'
 import { OutboundDispatcher } from './outbound.ts'
+import { telegramBotAdapter, telegramRoutes } from './telegram/index.ts'
 import { type VisitorLimits, webchatRoutes } from './webchat/http.ts'
 import { WebchatAdapter } from './webchat/sockets.ts'
 import { visitorWsRoutes } from './webchat/ws.ts'
@@ -22,6 +23,7 @@ export {
   startExternalDelivery,
 } from './external.ts'
 export { OutboundDispatcher } from './outbound.ts'
+export { connectDemoTelegramBot, connectTelegramBot, disconnectTelegramBot } from './telegram/index.ts'
 export { signVisitorToken, VISITOR_TOKEN_TTL_S, verifyVisitorToken } from './visitor-token.ts'
 export { createVisitor, requestInfoOf, visitorByToken } from './visitors.ts'
 export { VISITOR_LIMITS, type VisitorLimits } from './webchat/http.ts'
@@ -62,6 +64,8 @@ export async function channelRoutes(
   // External channels: each kind's sender runs the durable delivery job (external.ts); each kind's
   // webhook routes take its provider's calls in. One line per channel kind below.
   const external: ExternalAdapter[] = []
+  external.push(telegramBotAdapter)
+  telegramRoutes(app, deps, { files: opts.files })
   startExternalDelivery(app.jobs, { db: deps.db, files: opts.files }, external)
   await webchatRoutes(app, deps, {
     files: opts.files,

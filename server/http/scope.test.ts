@@ -18,6 +18,8 @@ const PUBLIC = new Set([
   // The website widget: a session of a named tenant (it issues the visitor token), and CORS preflights.
   'POST /api/visitor/session',
   'OPTIONS /api/visitor/*',
+  // Provider webhooks: found by the path key, checked by the provider's signature in the handler.
+  'POST /api/hooks/telegram_bot/:key',
 ])
 
 /**
@@ -77,6 +79,7 @@ const CONTRACT_ROUTES: Record<ApiRouteKey, true> = {
   'POST /api/visitor/files': true,
   'GET /api/visitor/files/:id': true,
   'POST /internal/sip/registration': true,
+  'POST /api/hooks/telegram_bot/:key': true,
 }
 
 /** Registered routes that are not JSON API calls of the app or the widget (sockets, script, preflight). */

@@ -35,7 +35,8 @@ export interface StoreFileInput {
   body: Readable
   /** The request's Content-Length, when it has one: over the limit is refused before reading. */
   contentLength?: string | number | undefined
-  uploadedBy: { employeeId: string } | { visitorId: string }
+  /** `channelId`: a client's file fetched from an external channel (issue 8), sent in a message at once. */
+  uploadedBy: { employeeId: string } | { visitorId: string } | { channelId: string }
   /** ATTACHMENT_MAX_BYTES unless a test lowers it. */
   maxBytes?: number | undefined
   /** Bytes of unsent uploads per uploader per hour (UNSENT_MAX_BYTES unless a test lowers it). */
@@ -76,8 +77,10 @@ export async function storeFile(q: Queryable, store: FileStore, input: StoreFile
   const name = cleanFileName(input.name, input.kind === 'voice' ? 'voice' : 'file')
   const rule = uploadRule(name, input.kind, input.durationMs)
   // Uploads nobody sends are not free storage: so many bytes an hour per uploader (unsent.ts).
+  // A channel's file is fetched for the message that carries it, so it is never an unsent upload.
   const unsentMax = input.unsentMaxBytes ?? UNSENT_MAX_BYTES
-  if ((await unsentBytes(q, input.tenantId, input.uploadedBy)) + (declaredLength ?? 1) > unsentMax)
+  const by = input.uploadedBy
+  if (!('channelId' in by) && (await unsentBytes(q, input.tenantId, by)) + (declaredLength ?? 1) > unsentMax)
     throw new AppError('E_RATE_LIMITED')
   const got = await store.put(input.tenantId, input.body, { types: rule.types, maxBytes, declaredLength })
   const [row] = await q

@@ -18,6 +18,9 @@ const PUBLIC = new Set([
   // The website widget: a session of a named tenant (it issues the visitor token), and CORS preflights.
   'POST /api/visitor/session',
   'OPTIONS /api/visitor/*',
+  // The site's lead form (T11) and its CORS preflight.
+  'POST /api/site/leads',
+  'OPTIONS /api/site/leads',
 ])
 
 /**
@@ -77,6 +80,18 @@ const CONTRACT_ROUTES: Record<ApiRouteKey, true> = {
   'POST /api/visitor/files': true,
   'GET /api/visitor/files/:id': true,
   'POST /internal/sip/registration': true,
+  'POST /api/site/leads': true,
+  'GET /api/leads': true,
+  'POST /api/leads/:id/open': true,
+  'POST /api/leads/:id/complete': true,
+  'GET /api/chats/:id/scheduled': true,
+  'POST /api/chats/:id/scheduled': true,
+  'PATCH /api/scheduled/:id': true,
+  'DELETE /api/scheduled/:id': true,
+  'GET /api/admin/crm-webhook': true,
+  'PUT /api/admin/crm-webhook': true,
+  'DELETE /api/admin/crm-webhook': true,
+  'POST /api/chats/:id/crm': true,
 }
 
 /** Registered routes that are not JSON API calls of the app or the widget (sockets, script, preflight). */
@@ -85,6 +100,7 @@ const OUTSIDE_CONTRACT = new Set([
   'GET /api/visitor/ws',
   'GET /widget.js',
   'OPTIONS /api/visitor/*',
+  'OPTIONS /api/site/leads',
 ])
 
 describe('typed routes', () => {

@@ -26,6 +26,7 @@ import { siteRoutes } from './http/site.ts'
 import { staticRoutes } from './http/static.ts'
 import { statusRoutes } from './http/statuses.ts'
 import { templateRoutes } from './http/templates.ts'
+import { testHookRoutes } from './http/test-hooks.ts'
 import { wsErrorHandler, wsRoutes } from './http/ws.ts'
 import { createJobRunner, type JobRunner, type JobRunnerOptions } from './jobs/index.ts'
 import { type Scheduler, startPeriodic } from './schedule.ts'
@@ -200,6 +201,7 @@ export async function buildApp(
   leadRoutes(app, deps)
   scheduledRoutes(app, deps)
   crmRoutes(app, deps)
+  testHookRoutes(app, deps)
   await channelRoutes(app, deps, { files, visitorLimits: deps.visitorLimits })
   wsRoutes(app, deps)
   await staticRoutes(app, deps)

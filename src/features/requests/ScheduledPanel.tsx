@@ -58,6 +58,7 @@ function ScheduleForm(props: {
         {t('scheduled.when')}{' '}
         <input
           type="datetime-local"
+          step={1}
           required
           min={localInputValue(new Date())}
           value={at()}

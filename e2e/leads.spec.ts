@@ -163,7 +163,7 @@ test('T11 lead from the demo site reaches two operators, one opens it (taken)', 
   await form.getByLabel('Phone', { exact: true }).fill('+7 916 555-12-34')
   await form.getByLabel('E-mail', { exact: true }).fill('maria@example.com')
   await form.getByLabel('Comment (optional)').fill('Call me after lunch <b>please</b>')
-  await form.getByRole('button', { name: 'Send request' }).click()
+  await form.getByRole('button', { name: 'Leave request' }).click()
   await expect(form.getByRole('status')).toHaveText(/Thank you/)
   // Live on both operators' screens, new (no distribution: every operator is told).
   const row = (p: Page) => p.getByRole('link', { name: new RegExp(`^Open the lead from ${name}`) })
@@ -216,7 +216,7 @@ test('T12 a scheduled message goes out on time after a server restart, another c
     const t0 = Date.now()
     const schedule = async (text: string, at: Date) => {
       await box.fill(text)
-      await op.page.getByRole('button', { name: 'Send later' }).click()
+      await op.page.getByRole('button', { name: 'Schedule for later' }).click()
       await expect(op.page.getByRole('textbox', { name: 'Message to send later' })).toHaveValue(text)
       await op.page.getByLabel('Send at').fill(local(at))
       await op.page.getByRole('button', { name: 'Schedule message' }).click()

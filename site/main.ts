@@ -60,7 +60,7 @@ const TEXT = {
     leadPhone: 'Phone',
     leadEmail: 'E-mail',
     leadComment: 'Comment (optional)',
-    leadSend: 'Send request',
+    leadSend: 'Leave request',
     leadSending: 'Sending…',
     leadSent: 'Thank you! We will contact you soon.',
     leadNeedContact: 'Give a phone number or an e-mail.',

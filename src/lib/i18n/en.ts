@@ -379,7 +379,7 @@ export const en = {
   'leads.page': 'Sent from',
   'leads.complete': 'Complete lead',
   'leads.completed': 'Lead completed',
-  'scheduled.sendLater': 'Send later',
+  'scheduled.sendLater': 'Schedule for later',
   'scheduled.when': 'Send at',
   'scheduled.text': 'Message to send later',
   'scheduled.schedule': 'Schedule message',

@@ -198,7 +198,7 @@ test('T12 a scheduled message goes out on time after a server restart, another c
   browser,
   request,
 }) => {
-  test.setTimeout(150_000)
+  test.setTimeout(180_000)
   const own = await ownServer()
   try {
     const { server } = own
@@ -222,8 +222,8 @@ test('T12 a scheduled message goes out on time after a server restart, another c
       await op.page.getByRole('button', { name: 'Schedule message' }).click()
       await expect(op.page.getByRole('list', { name: 'Scheduled messages' }).getByText(text)).toBeVisible()
     }
-    await schedule('Сообщение B, отменённое', new Date(t0 + 30_000))
-    await schedule('Сообщение A, после перезапуска', new Date(t0 + 40_000))
+    await schedule('Сообщение B, отменённое', new Date(t0 + 60_000))
+    await schedule('Сообщение A, после перезапуска', new Date(t0 + 70_000))
     // Editable until sent: A's text changes.
     const list = op.page.getByRole('list', { name: 'Scheduled messages' })
     await list
@@ -241,8 +241,9 @@ test('T12 a scheduled message goes out on time after a server restart, another c
       .getByRole('button', { name: /^Cancel/ })
       .click()
     await expect(list.getByText('Сообщение B')).toHaveCount(0)
+    // A precondition of the scenario, not a timing of the product: both still ahead when the restart begins.
     expect(Date.now() - t0, 'the steps before the restart took too long for the times chosen').toBeLessThan(
-      25_000,
+      50_000,
     )
     // The server restarts before either is due.
     await server.restart()

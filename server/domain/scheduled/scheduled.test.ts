@@ -159,6 +159,26 @@ describe.each(targets)('scheduled messages on $name', (target) => {
     expect(await operatorTexts(chatId)).toEqual(['Первое, исправленное'])
   })
 
+  it('a message whose job a worker is running now can be neither edited nor cancelled (E_SCHEDULED_GONE): it goes as it was', async () => {
+    const chatId = await myChat()
+    const s = (
+      await call('op1', 'POST', `/api/chats/${chatId}/scheduled`, { text: 'Уже уходит', sendAt: inAMinute() })
+    ).json().scheduled as ScheduledView
+    // A worker's claim, as the runner makes it.
+    await f.db.orm
+      .update(schema.jobs)
+      .set({ state: 'running', attempts: 1, lockedUntil: new Date(Date.now() + 60_000) })
+      .where(and(eq(schema.jobs.kind, SCHEDULED_JOB), eq(schema.jobs.key, s.id)))
+    const edit = await call('op1', 'PATCH', `/api/scheduled/${s.id}`, { text: 'Иначе' })
+    expect(edit.statusCode).toBe(409)
+    expect(edit.json().error.code).toBe('E_SCHEDULED_GONE')
+    const cancel = await call('op1', 'DELETE', `/api/scheduled/${s.id}`)
+    expect(cancel.json().error.code).toBe('E_SCHEDULED_GONE')
+    const { runScheduled } = await import('./index.ts')
+    await runScheduled(f.db.orm, tenantId, s.id)
+    expect(await operatorTexts(chatId)).toEqual(['Уже уходит'])
+  })
+
   it('a chat completed before the time: the message fails, nothing is sent', async () => {
     const chatId = await myChat()
     const s = (

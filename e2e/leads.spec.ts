@@ -159,7 +159,7 @@ test('T11 lead from the demo site reaches two operators, one opens it (taken)', 
   await page.goto('/site/')
   const name = `Мария ${randomUUID().slice(0, 6)}`
   const form = page.getByRole('region', { name: 'Leave a request' })
-  await form.getByLabel('Your name', { exact: true }).fill(name)
+  await form.getByLabel('Name', { exact: true }).fill(name)
   await form.getByLabel('Phone', { exact: true }).fill('+7 916 555-12-34')
   await form.getByLabel('E-mail', { exact: true }).fill('maria@example.com')
   await form.getByLabel('Comment (optional)').fill('Call me after lunch <b>please</b>')

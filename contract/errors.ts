@@ -101,6 +101,26 @@ export const ERRORS = {
     en: 'The messaging provider refused or did not answer. Try again later.',
     ru: 'Сервис доставки отказал или не ответил. Попробуйте позже.',
   },
+  E_SCHEDULE_PAST: {
+    status: 422,
+    en: 'Choose a time in the future.',
+    ru: 'Выберите время в будущем.',
+  },
+  E_SCHEDULED_GONE: {
+    status: 409,
+    en: 'This message is already being sent or is no longer scheduled.',
+    ru: 'Это сообщение уже отправляется или больше не запланировано.',
+  },
+  E_LEAD_TAKEN: {
+    status: 409,
+    en: 'Another operator has already taken this request.',
+    ru: 'Эту заявку уже взял другой оператор.',
+  },
+  E_CRM_NOT_SET: {
+    status: 409,
+    en: 'No CRM webhook is set for your company.',
+    ru: 'Для вашей компании не настроен вебхук CRM.',
+  },
   E_NOT_FOUND: { status: 404, en: 'Not found.', ru: 'Не найдено.' },
   E_INTERNAL: {
     status: 500,

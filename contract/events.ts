@@ -6,6 +6,7 @@
 import * as v from 'valibot'
 import type { CallView } from './calls.ts'
 import type { ChatView, MessageView, TemplateView } from './chats.ts'
+import type { LeadView, ScheduledView } from './leads.ts'
 import type { StatusMatrix } from './status.ts'
 import { text } from './text.ts'
 
@@ -42,6 +43,10 @@ export type EventPayloads = {
   /** T5: a template the receiver may use was created or changed; `deleted` removes it. */
   'template.updated': { template: TemplateView }
   'template.deleted': { id: string }
+  /** T11: a lead came in, was taken (by `lead.takenByName`) or completed: to every employee. */
+  'lead.updated': { lead: LeadView }
+  /** T12: a scheduled message was made, edited, cancelled, sent or failed: to its author. */
+  'scheduled.updated': { scheduled: ScheduledView }
 }
 export type EventType = keyof EventPayloads
 

@@ -58,6 +58,17 @@ import type {
   WebchatSettings,
   WebchatSettingsSchema,
 } from './chats.ts'
+import type {
+  CrmSendResponse,
+  CrmWebhookSchema,
+  CrmWebhookView,
+  LeadFormSchema,
+  LeadView,
+  ScheduledListResponse,
+  ScheduledView,
+  ScheduleEditSchema,
+  ScheduleSchema,
+} from './leads.ts'
 import type { StatusMatrixSchema } from './status.ts'
 import type {
   VisitorReadSchema,
@@ -164,6 +175,19 @@ export interface ApiRoutes {
   'POST /internal/sip/registration': { body: In<typeof SipRegistrationBody>; reply: undefined }
   /** Telegram's webhook (server/channels/telegram/http.ts): a raw Update, the secret in a header. */
   'POST /api/hooks/telegram_bot/:key': { reply: { ok: boolean } }
+  // Leads (T11), scheduled messages (T12), the CRM hand-off (T13): server/http/leads.ts, scheduled.ts, crm.ts.
+  'POST /api/site/leads': { body: In<typeof LeadFormSchema>; reply: { id: string } }
+  'GET /api/leads': { reply: { leads: LeadView[] } }
+  'POST /api/leads/:id/open': { reply: { lead: LeadView } }
+  'POST /api/leads/:id/complete': { reply: { lead: LeadView } }
+  'GET /api/chats/:id/scheduled': { reply: ScheduledListResponse }
+  'POST /api/chats/:id/scheduled': { body: In<typeof ScheduleSchema>; reply: { scheduled: ScheduledView } }
+  'PATCH /api/scheduled/:id': { body: In<typeof ScheduleEditSchema>; reply: { scheduled: ScheduledView } }
+  'DELETE /api/scheduled/:id': { reply: { scheduled: ScheduledView } }
+  'GET /api/admin/crm-webhook': { reply: CrmWebhookView }
+  'PUT /api/admin/crm-webhook': { body: In<typeof CrmWebhookSchema>; reply: Required<CrmWebhookView> }
+  'DELETE /api/admin/crm-webhook': { reply: undefined }
+  'POST /api/chats/:id/crm': { reply: CrmSendResponse }
 }
 
 export type ApiRouteKey = keyof ApiRoutes

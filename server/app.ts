@@ -16,13 +16,17 @@ import { callRoutes } from './http/calls.ts'
 import { chatRoutes } from './http/chats.ts'
 import { contactRoutes } from './http/contacts.ts'
 import type { AppDeps } from './http/context.ts'
+import { crmRoutes } from './http/crm.ts'
 import { clientErrorHandler, installErrorHandler } from './http/errors.ts'
 import { internalSipRoutes } from './http/internal-sip.ts'
+import { leadRoutes } from './http/leads.ts'
 import { recordRoutes } from './http/route-table.ts'
+import { scheduledRoutes } from './http/scheduled.ts'
 import { siteRoutes } from './http/site.ts'
 import { staticRoutes } from './http/static.ts'
 import { statusRoutes } from './http/statuses.ts'
 import { templateRoutes } from './http/templates.ts'
+import { testHookRoutes } from './http/test-hooks.ts'
 import { wsErrorHandler, wsRoutes } from './http/ws.ts'
 import { createJobRunner, type JobRunner, type JobRunnerOptions } from './jobs/index.ts'
 import { type Scheduler, startPeriodic } from './schedule.ts'
@@ -194,6 +198,10 @@ export async function buildApp(
   internalSipRoutes(app, deps)
   adminSipRoutes(app, deps)
   siteRoutes(app, deps)
+  leadRoutes(app, deps)
+  scheduledRoutes(app, deps)
+  crmRoutes(app, deps)
+  testHookRoutes(app, deps)
   await channelRoutes(app, deps, { files, visitorLimits: deps.visitorLimits })
   wsRoutes(app, deps)
   await staticRoutes(app, deps)

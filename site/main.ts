@@ -10,6 +10,7 @@
  */
 import { Inviter, type Referral, type Session, SessionState, UserAgent, type Web } from 'sip.js'
 import type { SiteCallCredentials } from '../contract/calls.ts'
+import { setupLeadForm } from './lead.ts'
 
 type CallState = 'idle' | 'connecting' | 'ringing' | 'talking' | 'ended' | 'failed'
 
@@ -53,6 +54,17 @@ const TEXT = {
     failed: 'The call did not go through',
     transferring: 'transferring',
     unavailable: 'Calls are unavailable',
+    leadTitle: 'Leave a request',
+    leadHint: 'Leave your contacts and we will call or write back.',
+    leadName: 'Name',
+    leadPhone: 'Phone',
+    leadEmail: 'E-mail',
+    leadComment: 'Comment (optional)',
+    leadSend: 'Leave request',
+    leadSending: 'Sending…',
+    leadSent: 'Thank you! We will contact you soon.',
+    leadNeedContact: 'Give a phone number or an e-mail.',
+    leadFailed: 'The request was not sent. Try again.',
   },
   ru: {
     title: 'Demo Company — демо-сайт Frontline',
@@ -80,6 +92,17 @@ const TEXT = {
     failed: 'Звонок не состоялся',
     transferring: 'переводим',
     unavailable: 'Звонки недоступны',
+    leadTitle: 'Оставить заявку',
+    leadHint: 'Оставьте контакты — мы перезвоним или напишем.',
+    leadName: 'Имя',
+    leadPhone: 'Телефон',
+    leadEmail: 'E-mail',
+    leadComment: 'Комментарий (необязательно)',
+    leadSend: 'Оставить заявку',
+    leadSending: 'Отправляем…',
+    leadSent: 'Спасибо! Мы скоро свяжемся с вами.',
+    leadNeedContact: 'Укажите телефон или e-mail.',
+    leadFailed: 'Заявка не отправлена. Попробуйте ещё раз.',
   },
 } satisfies Record<Lang, Record<string, string>>
 type Key = keyof (typeof TEXT)['en']
@@ -113,6 +136,7 @@ function applyLang(l: Lang): void {
   renderStatus()
 }
 
+document.addEventListener('site:retranslate', () => applyLang(lang))
 for (const b of document.querySelectorAll<HTMLButtonElement>('[data-lang]'))
   b.addEventListener('click', () => {
     const l = b.dataset.lang === 'ru' ? 'ru' : 'en'
@@ -120,6 +144,8 @@ for (const b of document.querySelectorAll<HTMLButtonElement>('[data-lang]'))
     applyLang(l)
   })
 applyLang(lang)
+// T11: the lead form sends through its own module; its texts follow the language switch (data-i18n).
+setupLeadForm({ tenant: tenantSlug, visitorToken })
 
 let creds: SiteCallCredentials | null = null
 let ua: UserAgent | null = null

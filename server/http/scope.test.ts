@@ -20,6 +20,9 @@ const PUBLIC = new Set([
   'OPTIONS /api/visitor/*',
   // Provider webhooks: found by the path key, checked by the provider's signature in the handler.
   'POST /api/hooks/telegram_bot/:key',
+  // The site's lead form (T11) and its CORS preflight.
+  'POST /api/site/leads',
+  'OPTIONS /api/site/leads',
 ])
 
 /**
@@ -80,6 +83,18 @@ const CONTRACT_ROUTES: Record<ApiRouteKey, true> = {
   'GET /api/visitor/files/:id': true,
   'POST /internal/sip/registration': true,
   'POST /api/hooks/telegram_bot/:key': true,
+  'POST /api/site/leads': true,
+  'GET /api/leads': true,
+  'POST /api/leads/:id/open': true,
+  'POST /api/leads/:id/complete': true,
+  'GET /api/chats/:id/scheduled': true,
+  'POST /api/chats/:id/scheduled': true,
+  'PATCH /api/scheduled/:id': true,
+  'DELETE /api/scheduled/:id': true,
+  'GET /api/admin/crm-webhook': true,
+  'PUT /api/admin/crm-webhook': true,
+  'DELETE /api/admin/crm-webhook': true,
+  'POST /api/chats/:id/crm': true,
 }
 
 /** Registered routes that are not JSON API calls of the app or the widget (sockets, script, preflight). */
@@ -88,6 +103,7 @@ const OUTSIDE_CONTRACT = new Set([
   'GET /api/visitor/ws',
   'GET /widget.js',
   'OPTIONS /api/visitor/*',
+  'OPTIONS /api/site/leads',
 ])
 
 describe('typed routes', () => {

@@ -193,6 +193,31 @@ const RULES: Record<string, Rule> = {
     access: 'public',
     why: "Telegram's webhook: the channel by its path key, the secret-token header checked (telegram.test.ts)",
   },
+  'POST /api/site/leads': {
+    access: 'public',
+    why: 'the site lead form of a named tenant (T11), rate-limited',
+  },
+  'OPTIONS /api/site/leads': { access: 'public', why: 'CORS preflight of the lead form' },
+  'GET /api/leads': { access: 'tenant' },
+  'POST /api/leads/:id/open': { access: 'tenant', params: { id: ['lead'] } },
+  'POST /api/leads/:id/complete': { access: 'tenant', params: { id: ['lead'] } },
+  'GET /api/chats/:id/scheduled': { access: 'tenant', params: { id: ['scheduledChat'] } },
+  'POST /api/chats/:id/scheduled': {
+    access: 'tenant',
+    params: { id: ['scheduledChat'] },
+    body: () => ({ text: 'Позже', sendAt: new Date(Date.now() + 3600_000).toISOString() }),
+  },
+  'PATCH /api/scheduled/:id': {
+    access: 'tenant',
+    params: { id: ['scheduled'] },
+    body: () => ({ text: 'Иначе' }),
+  },
+  'DELETE /api/scheduled/:id': { access: 'tenant', params: { id: ['scheduled'] } },
+  'GET /api/admin/crm-webhook': { access: 'tenant' },
+  // Registered after DELETE: the matrix's own calls leave the webhook set for "Send to CRM" below.
+  'DELETE /api/admin/crm-webhook': { access: 'tenant' },
+  'PUT /api/admin/crm-webhook': { access: 'tenant', body: () => ({ url: 'http://127.0.0.1:9/crm' }) },
+  'POST /api/chats/:id/crm': { access: 'tenant', params: { id: ['chat'] } },
 }
 
 const ruleFor = (r: RouteEntry): Rule | undefined =>

@@ -18,6 +18,7 @@ import {
 import { setStatus } from '../domain/status/index.ts'
 import type { Target } from './dbs.ts'
 import { auth, type Fixture, makeFixture } from './fixture.ts'
+import { seedLeads } from './seed-leads.ts'
 
 /** A WebM header (EBML magic) with some bytes: what the recording upload accepts. */
 export const WEBM = Buffer.concat([Buffer.from([0x1a, 0x45, 0xdf, 0xa3]), Buffer.alloc(512, 7)])
@@ -92,6 +93,10 @@ export interface TenantIds {
   /** The admin's personal template. */
   personalTemplate: string[]
   sharedTemplate: string[]
+  /** A lead (T11); a Telegram chat the admin has in work and a message he scheduled there (T12). */
+  lead: string[]
+  scheduledChat: string[]
+  scheduled: string[]
 }
 
 export interface SeededTenant {
@@ -265,6 +270,7 @@ async function collect(f: Fixture, slug: string, admin: string, operator: string
     visitorFile: [visitor.fileId],
     visitor: [visitor.visitorId],
     ...chatIds,
+    ...(await seedLeads(f, tenantId, caller.id, slug)),
   }
   const secrets = [
     ...Object.values(ids).flat(),

@@ -10,7 +10,7 @@ import {
   GroupsList,
 } from '../features/contacts/index.ts'
 import { OnsitePage } from '../features/onsite/index.ts'
-import { ConversationPage, RequestsPage } from '../features/requests/index.ts'
+import { ConversationPage, LeadPage, RequestsPage } from '../features/requests/index.ts'
 import { Layout } from './Layout.tsx'
 
 /** SPEC A4: "/" opens the start page chosen in Settings. */
@@ -30,6 +30,7 @@ export const routes: RouteDefinition[] = [
       { path: '/calls/:id', component: CallDetailsPage },
       { path: '/requests', component: RequestsPage },
       { path: '/requests/:id', component: ConversationPage },
+      { path: '/requests/leads/:id', component: LeadPage },
       {
         path: '/contacts',
         component: ContactsPage,

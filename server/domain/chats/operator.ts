@@ -15,6 +15,7 @@ import {
 import { appendEvent, type Queryable, schema } from '../../db/index.ts'
 import { AppError } from '../../errors.ts'
 import type { FileStore } from '../../files/index.ts'
+import { enqueueCrmDelivery } from '../crm/enqueue.ts'
 import { mayOperator } from '../status/index.ts'
 import { fileToSend } from './access.ts'
 import { messageKindOf } from './client.ts'
@@ -399,6 +400,8 @@ export async function completeChat(q: Queryable, v: Viewer, chatId: string): Pro
       )
       .returning()
     if (!after) throw new Error('chat changed under its lock')
+    // T13: the hand-off to the tenant's CRM exists iff the completion commits.
+    await enqueueCrmDelivery(tx, v.tenantId, chatId, 'chat.completed', v.employeeId)
     return (await publish(tx, before, after, [added.message.id])).chat
   })
 }

@@ -31,6 +31,8 @@ export function Composer(props: {
   names?: { operator: string; client: string | null }
   /** Told what is typed and not sent yet. */
   onDraft?: (text: string) => void
+  /** T12: "Send later" hands the text over (offered where the channel allows scheduling). */
+  onSendLater?: (text: string) => void
 }) {
   const [text, setTextSignal] = createSignal('')
   const setText = (v: string | ((x: string) => string)) => {
@@ -226,6 +228,20 @@ export function Composer(props: {
             onClick={() => setEmoji(!emoji())}
           >
             <ChatIcon name="emoji" />
+          </button>
+        </Show>
+        <Show when={props.caps.scheduled && props.onSendLater}>
+          <button
+            type="button"
+            class="icon-btn"
+            aria-label={t('scheduled.sendLater')}
+            title={t('scheduled.sendLater')}
+            onClick={() => {
+              props.onSendLater?.(text().trim())
+              setText('')
+            }}
+          >
+            <ChatIcon name="clock" />
           </button>
         </Show>
         <Show

@@ -23,6 +23,8 @@ import { type Composed, compose, discardMessage, retryMessage } from './send.ts'
 import { channelText } from './text.ts'
 import './requests.css'
 import { ChatIcon } from './ChatIcon.tsx'
+import { ChatMenu } from './ChatMenu.tsx'
+import { ScheduledPanel } from './ScheduledPanel.tsx'
 
 /** Route `/requests/:id`. */
 export default function ConversationPage() {
@@ -55,6 +57,8 @@ export default function ConversationPage() {
     {} as Record<string, Pending>,
   )
   const [replyTo, setReplyTo] = createSignal<MessageRow | null>(null)
+  /** T12: the text the composer handed to "Send later" (the form is open while it is not null). */
+  const [later, setLater] = createSignal<string | null>(null)
   const [forbidden, setForbidden] = createSignal(false)
   // A new status may allow it: Accept is offered again (the server checks once more).
   createEffect(
@@ -224,6 +228,9 @@ export default function ConversationPage() {
             {t('chat.complete')}
           </button>
         </Show>
+        <Show when={chat() && chat()?.state !== 'completed'}>
+          <ChatMenu chatId={params.id} />
+        </Show>
       </header>
       <Show when={offline()}>
         <p class="notice small" role="status">
@@ -302,7 +309,11 @@ export default function ConversationPage() {
           </div>
         </Match>
         <Match when={mine()}>
+          <Show when={CHANNEL_CAPABILITIES[chat()?.channel ?? 'webchat'].scheduled}>
+            <ScheduledPanel chatId={params.id} draft={later()} onDraftDone={() => setLater(null)} />
+          </Show>
           <Composer
+            onSendLater={setLater}
             caps={CHANNEL_CAPABILITIES[chat()?.channel ?? 'webchat']}
             replyTo={replyTo()}
             onCancelReply={() => setReplyTo(null)}

@@ -3,6 +3,7 @@
  * Completed, with counts and unread badges. Rows render from the Dexie mirror (offline first), are
  * refreshed from the server when the tab opens and follow the chat events through the mirror.
  */
+import { useSearchParams } from '@solidjs/router'
 import { createEffect, createMemo, createSignal, For, on, onCleanup, Show } from 'solid-js'
 import { ApiError } from '../../lib/api/index.ts'
 import { type MessageKey, t } from '../../lib/i18n/index.ts'
@@ -11,6 +12,8 @@ import { me } from '../../lib/session/index.ts'
 import { type ChatRow, createLiveQuery, db } from '../../lib/store/index.ts'
 import { VirtualList } from '../../lib/ui/VirtualList.tsx'
 import { ChatListRow } from './ChatListRow.tsx'
+import { LeadsList } from './LeadsList.tsx'
+import { localLeads, newLeadCount, refreshLeads } from './leads.ts'
 import { localChats, type RequestsTab, type TabCounts, tabCounts } from './mirror.ts'
 import { refreshTab } from './remote.ts'
 import './requests.css'
@@ -18,6 +21,8 @@ import './requests.css'
 const [tab, setTab] = createSignal<RequestsTab>('new')
 /** S1/S5: whether the operator's status lets him take chats (the server's answer for New). */
 const [newAllowed, setNewAllowed] = createSignal(true)
+/** T11: the Leads section instead of the chat tabs (UIS shows requests from the site apart from chats). */
+const [showLeads, setShowLeads] = createSignal(false)
 
 const TABS: { id: RequestsTab; label: MessageKey; empty: MessageKey }[] = [
   { id: 'new', label: 'requests.tab.new', empty: 'requests.noNew' },
@@ -30,6 +35,30 @@ const ZERO: TabCounts = { new: 0, active: 0, completed: 0, unreadNew: 0, unreadA
 /** Route `/requests`. */
 export default function RequestsPage() {
   const meId = () => me()?.id ?? null
+  const [search] = useSearchParams()
+  if (search.view === 'leads') setShowLeads(true)
+  const leads = createLiveQuery(
+    db,
+    () => true,
+    (d) => localLeads(d),
+    [],
+  )
+  const newLeads = createLiveQuery(
+    db,
+    () => true,
+    (d) => newLeadCount(d),
+    0,
+  )
+  createEffect(
+    on([db, offline], ([d, off]) => {
+      if (!d || off) return
+      const ctl = new AbortController()
+      refreshLeads(d, ctl.signal).catch((e: unknown) => {
+        if ((e as Error).name !== 'AbortError' && !(e instanceof ApiError)) console.error('leads refresh', e)
+      })
+      onCleanup(() => ctl.abort())
+    }),
+  )
   const read = createLiveQuery(
     db,
     () => ({ tab: tab(), me: meId() }),
@@ -93,9 +122,12 @@ export default function RequestsPage() {
                   : t(s.label)) +
                 (unread(s.id) > 0 ? `, ${t('requests.unreadBadge', { n: unread(s.id) })}` : '')
               }
-              class={tab() === s.id ? 'on' : ''}
-              aria-selected={tab() === s.id}
-              onClick={() => setTab(s.id)}
+              class={tab() === s.id && !showLeads() ? 'on' : ''}
+              aria-selected={tab() === s.id && !showLeads()}
+              onClick={() => {
+                setShowLeads(false)
+                setTab(s.id)
+              }}
             >
               {count(s.id) > 0 ? t('requests.tabCount', { label: t(s.label), n: count(s.id) }) : t(s.label)}
               <Show when={unread(s.id) > 0}>
@@ -106,29 +138,47 @@ export default function RequestsPage() {
             </button>
           )}
         </For>
+        <button
+          type="button"
+          role="tab"
+          class={showLeads() ? 'on' : ''}
+          aria-selected={showLeads()}
+          aria-label={
+            newLeads() > 0
+              ? t('requests.tabCount', { label: t('requests.tab.leads'), n: newLeads() })
+              : t('requests.tab.leads')
+          }
+          onClick={() => setShowLeads(true)}
+        >
+          {newLeads() > 0
+            ? t('requests.tabCount', { label: t('requests.tab.leads'), n: newLeads() })
+            : t('requests.tab.leads')}
+        </button>
       </div>
       <Show when={offline() || unreachable()}>
         <p class="notice small" role="status">
           {t('requests.offline')}
         </p>
       </Show>
-      <Show
-        when={rows().length > 0}
-        fallback={
-          <p class="empty-small" role={tab() === 'new' && !newAllowed() ? 'status' : undefined}>
-            {tab() === 'new' && !newAllowed()
-              ? t('requests.newForbidden')
-              : t(TABS.find((s) => s.id === tab())?.empty ?? 'requests.noNew')}
-          </p>
-        }
-      >
-        <VirtualList
-          items={rows()}
-          rowHeight={72}
-          label={t(TABS.find((s) => s.id === tab())?.label ?? 'requests.tab.new')}
+      <Show when={!showLeads()} fallback={<LeadsList leads={leads()} />}>
+        <Show
+          when={rows().length > 0}
+          fallback={
+            <p class="empty-small" role={tab() === 'new' && !newAllowed() ? 'status' : undefined}>
+              {tab() === 'new' && !newAllowed()
+                ? t('requests.newForbidden')
+                : t(TABS.find((s) => s.id === tab())?.empty ?? 'requests.noNew')}
+            </p>
+          }
         >
-          {(c) => <ChatListRow chat={c} />}
-        </VirtualList>
+          <VirtualList
+            items={rows()}
+            rowHeight={72}
+            label={t(TABS.find((s) => s.id === tab())?.label ?? 'requests.tab.new')}
+          >
+            {(c) => <ChatListRow chat={c} />}
+          </VirtualList>
+        </Show>
       </Show>
     </div>
   )

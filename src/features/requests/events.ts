@@ -5,12 +5,15 @@
  */
 import type { FrontlineDb } from '../../lib/store/index.ts'
 import type { FeatureEvents } from '../../lib/sync/index.ts'
+import { putLeads } from './leads.ts'
 import { putChats, putMessages } from './mirror.ts'
+import { scheduledChanged } from './scheduled.ts'
 
 /** On a reset (the mirror came from another feed) the server's copies go; unsent messages stay. */
 async function drop(db: FrontlineDb): Promise<void> {
   await db.chats.clear()
   await db.templates.clear()
+  await db.leads.clear()
   await db.messages.filter((m) => !m.local).delete()
 }
 
@@ -29,6 +32,10 @@ export const requestsEvents: FeatureEvents = {
     'message.updated': { tables: ['messages'], apply: (db, ev) => putMessages(db, [ev.payload.message]) },
     'template.updated': { tables: ['templates'], apply: (db, ev) => db.templates.put(ev.payload.template) },
     'template.deleted': { tables: ['templates'], apply: (db, ev) => db.templates.delete(ev.payload.id) },
+    // T11: every employee hears of every lead (no distribution); taken and completed update it.
+    'lead.updated': { tables: ['leads'], apply: (db, ev) => putLeads(db, [ev.payload.lead]) },
+    // T12: an open chat's list of scheduled messages reloads (not mirrored: see scheduled.ts).
+    'scheduled.updated': { after: (ev) => scheduledChanged(ev.payload.scheduled) },
   },
-  reset: { tables: ['chats', 'messages', 'templates'], drop },
+  reset: { tables: ['chats', 'messages', 'templates', 'leads'], drop },
 }

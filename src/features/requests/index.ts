@@ -13,6 +13,7 @@ export { RequestsBadge } from './RequestsBadge.tsx'
 
 export const RequestsPage = lazy(() => import('./RequestsPage.tsx'))
 export const ConversationPage = lazy(() => import('./ConversationPage.tsx'))
+export const LeadPage = lazy(() => import('./LeadPage.tsx'))
 
 // Server events: this feature's handlers join the one dispatcher of lib/sync (see ./events.ts).
 registerEvents(requestsEvents)

@@ -7,6 +7,7 @@ import Dexie, { type EntityTable, type Table } from 'dexie'
 import type { ClientView, EmployeeView, GroupView } from '../../../contract/api.ts'
 import type { CallView } from '../../../contract/calls.ts'
 import type { ChatView, MessageView, TemplateView } from '../../../contract/chats.ts'
+import type { LeadView } from '../../../contract/leads.ts'
 import type { StatusMatrix } from '../../../contract/status.ts'
 import type { OutboxState } from '../sync/outbox-state.ts'
 
@@ -33,11 +34,8 @@ export interface MessageRow extends MessageView {
   blob?: Blob
 }
 export type TemplateRow = TemplateView
-export interface LeadRow {
-  id: string
-  state: string
-  createdAt: string
-}
+/** A lead (T11) as the server sent it; the v1 index [state+createdAt] lists them. */
+export type LeadRow = LeadView
 /** What the outbox carries (src/lib/sync/outbox.ts). */
 export type OutboxKind = 'recording' | 'message' | 'file' | 'voice'
 

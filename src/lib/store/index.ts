@@ -5,6 +5,7 @@ import { type FrontlineDb, openDb } from './db.ts'
 export type {
   ChatRow,
   FrontlineDb,
+  LeadRow,
   LocalSendState,
   MessageRow,
   MetaKey,

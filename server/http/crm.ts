@@ -1,0 +1,58 @@
+/**
+ * The CRM hand-off (SPEC T13): the admin sets the webhook (/api/admin/crm-webhook: the secret is
+ * generated and shown once), an employee sends an open chat (POST /api/chats/:id/crm), and the job
+ * 'crm.deliver' POSTs each delivery (server/domain/crm: signature, retries).
+ */
+import type { FastifyInstance } from 'fastify'
+import { IdParam } from '../../contract/api.ts'
+import { type CrmSendResponse, CrmWebhookSchema, type CrmWebhookView } from '../../contract/leads.ts'
+import {
+  attemptCrmDelivery,
+  CRM_JOB,
+  type CrmPostOptions,
+  deleteCrmWebhook,
+  getCrmWebhook,
+  sendChatToCrm,
+  setCrmWebhook,
+} from '../domain/crm/index.ts'
+import { PermanentFailure, RetryAt } from '../jobs/index.ts'
+import { type AppDeps, validate } from './context.ts'
+import { registerScope } from './scope.ts'
+
+/** Registers the routes and the delivery job's handler. */
+export function crmRoutes(app: FastifyInstance, deps: AppDeps, opts: CrmPostOptions = {}): void {
+  const db = () => deps.db.orm
+  app.jobs.handle(CRM_JOB, async (job) => {
+    const id = job.payload.deliveryId
+    if (typeof id !== 'string' || !job.tenantId) throw new PermanentFailure('no delivery id')
+    const r = await attemptCrmDelivery(db(), job.tenantId, id, job.attempts >= job.maxAttempts, opts)
+    if (r.outcome === 'failed') throw new PermanentFailure(r.reason)
+    if (r.outcome === 'retry') {
+      if (r.retryAfterMs !== undefined) throw new RetryAt(new Date(Date.now() + r.retryAfterMs), r.reason)
+      throw new Error(r.reason)
+    }
+  })
+
+  registerScope(app, deps, { auth: 'admin' }, (r) => {
+    r.get(
+      '/api/admin/crm-webhook',
+      async (_req, p): Promise<CrmWebhookView> => getCrmWebhook(db(), p.tenantId),
+    )
+    r.delete('/api/admin/crm-webhook', async (_req, p, reply) => {
+      await deleteCrmWebhook(db(), p.tenantId)
+      return reply.code(204).send()
+    })
+    r.put('/api/admin/crm-webhook', async (req, p): Promise<Required<CrmWebhookView>> => {
+      const { url } = validate(CrmWebhookSchema, req.body)
+      return setCrmWebhook(db(), p.tenantId, url)
+    })
+  })
+
+  registerScope(app, deps, { auth: 'employee' }, (r) => {
+    r.post('/api/chats/:id/crm', async (req, p, reply): Promise<CrmSendResponse> => {
+      const { id } = validate(IdParam, req.params)
+      reply.code(202)
+      return { deliveryId: await sendChatToCrm(db(), p, id) }
+    })
+  })
+}

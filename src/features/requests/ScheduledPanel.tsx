@@ -1,0 +1,183 @@
+/**
+ * Above the composer of a chat whose channel allows it (T12): the messages scheduled in it, each
+ * editable (text, time) and cancellable until sent, and the "Send later" form the composer opens.
+ */
+import { createEffect, createResource, createSignal, For, on, Show } from 'solid-js'
+import type { ScheduledView } from '../../../contract/leads.ts'
+import { errorText } from '../../lib/api/index.ts'
+import { fmtDate, t } from '../../lib/i18n/index.ts'
+import { toast } from '../../lib/ui/index.ts'
+import { ChatIcon } from './ChatIcon.tsx'
+import {
+  cancelScheduled,
+  editScheduled,
+  listScheduled,
+  localInputValue,
+  scheduledTick,
+  scheduleMessage,
+} from './scheduled.ts'
+import { displayText } from './text.ts'
+
+const when = (iso: string) => fmtDate(new Date(iso), { dateStyle: 'short', timeStyle: 'short' })
+
+/** Text and time, for a new scheduled message or an edit. */
+function ScheduleForm(props: {
+  text: string
+  at: Date
+  submitLabel: string
+  onSubmit: (text: string, at: Date) => Promise<void>
+  onClose: () => void
+}) {
+  const [text, setText] = createSignal(props.text)
+  const [at, setAt] = createSignal(localInputValue(props.at))
+  const [error, setError] = createSignal<string | null>(null)
+  const [busy, setBusy] = createSignal(false)
+  const submit = async (e: Event) => {
+    e.preventDefault()
+    if (!text().trim()) return setError(t('scheduled.needText'))
+    setBusy(true)
+    try {
+      await props.onSubmit(text().trim(), new Date(at()))
+      props.onClose()
+    } catch (err) {
+      setError(errorText(err))
+    } finally {
+      setBusy(false)
+    }
+  }
+  return (
+    <form class="schedule-form" onSubmit={(e) => void submit(e)}>
+      <textarea
+        class="composer-input"
+        rows={2}
+        aria-label={t('scheduled.text')}
+        value={text()}
+        onInput={(e) => setText(e.currentTarget.value)}
+      />
+      <label class="small">
+        {t('scheduled.when')}{' '}
+        <input
+          type="datetime-local"
+          step={1}
+          required
+          min={localInputValue(new Date())}
+          value={at()}
+          onInput={(e) => setAt(e.currentTarget.value)}
+        />
+      </label>
+      <Show when={error()}>
+        <p class="error small" role="alert">
+          {error()}
+        </p>
+      </Show>
+      <div class="schedule-actions">
+        <button type="submit" class="btn btn-primary btn-small" disabled={busy()}>
+          {props.submitLabel}
+        </button>
+        <button
+          type="button"
+          class="icon-btn"
+          aria-label={t('scheduled.close')}
+          title={t('scheduled.close')}
+          onClick={props.onClose}
+        >
+          <ChatIcon name="close" />
+        </button>
+      </div>
+    </form>
+  )
+}
+
+function ScheduledItem(props: { s: ScheduledView }) {
+  const [editing, setEditing] = createSignal(false)
+  const cancel = async () => {
+    try {
+      await cancelScheduled(props.s.id)
+      toast(t('scheduled.cancelled'))
+    } catch (e) {
+      toast(errorText(e), 'error')
+    }
+  }
+  return (
+    <li class="scheduled-item">
+      <Show
+        when={!editing()}
+        fallback={
+          <ScheduleForm
+            text={props.s.text}
+            at={new Date(props.s.sendAt)}
+            submitLabel={t('scheduled.save')}
+            onSubmit={async (text, at) => {
+              await editScheduled(props.s.id, text, at)
+              toast(t('scheduled.saved'))
+            }}
+            onClose={() => setEditing(false)}
+          />
+        }
+      >
+        <ChatIcon name="clock" size={18} />
+        <span class="scheduled-text" dir="auto">
+          {displayText(props.s.text)}
+        </span>
+        <time class="small muted" dateTime={props.s.sendAt}>
+          {t('scheduled.at', { time: when(props.s.sendAt) })}
+        </time>
+        <button
+          type="button"
+          class="icon-btn"
+          aria-label={t('scheduled.edit', { time: when(props.s.sendAt) })}
+          title={t('scheduled.edit', { time: when(props.s.sendAt) })}
+          onClick={() => setEditing(true)}
+        >
+          <ChatIcon name="edit" size={18} />
+        </button>
+        <button
+          type="button"
+          class="icon-btn"
+          aria-label={t('scheduled.cancel', { time: when(props.s.sendAt) })}
+          title={t('scheduled.cancel', { time: when(props.s.sendAt) })}
+          onClick={() => void cancel()}
+        >
+          <ChatIcon name="delete" size={18} />
+        </button>
+      </Show>
+    </li>
+  )
+}
+
+/** The chat's scheduled messages and, when `draft` is set, the form that schedules one. */
+export function ScheduledPanel(props: { chatId: string; draft: string | null; onDraftDone: () => void }) {
+  const [list, { refetch }] = createResource(
+    () => props.chatId,
+    (id) => listScheduled(id).catch(() => [] as ScheduledView[]),
+    { initialValue: [] },
+  )
+  createEffect(
+    on(
+      () => scheduledTick(props.chatId),
+      () => void refetch(),
+      { defer: true },
+    ),
+  )
+  return (
+    <div class="scheduled-panel">
+      <Show when={list().length > 0}>
+        <ul class="scheduled-list" aria-label={t('scheduled.list')}>
+          <For each={list()}>{(s) => <ScheduledItem s={s} />}</For>
+        </ul>
+      </Show>
+      <Show when={props.draft !== null}>
+        <ScheduleForm
+          text={props.draft ?? ''}
+          at={new Date(Date.now() + 3600_000)}
+          submitLabel={t('scheduled.schedule')}
+          onSubmit={async (text, at) => {
+            await scheduleMessage(props.chatId, text, at)
+            toast(t('scheduled.done'))
+          }}
+          onClose={props.onDraftDone}
+        />
+      </Show>
+    </div>
+  )
+}

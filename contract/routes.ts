@@ -39,15 +39,28 @@ import type {
   TransferTargetView,
 } from './calls.ts'
 import type {
+  ChannelAdminView,
+  ChannelSecretResponse,
+  ChatInfoResponse,
+  ConnectChannelSchema,
+  FeaturesResponse,
+  FeaturesSchema,
+  WriteFirstFindResponse,
+  WriteFirstFindSchema,
+  WriteFirstSchema,
+} from './channels.ts'
+import type {
   AcceptResponse,
   ChatListQuerySchema,
   ChatsResponse,
   ChatUploadQuerySchema,
+  ChatView,
   EmployeeChatSettingsSchema,
   FileUploadQuerySchema,
   FileView,
   MessagesQuerySchema,
   MessagesResponse,
+  MessageView,
   ReadSchema,
   SendMessageSchema,
   SendResponse,
@@ -162,6 +175,20 @@ export interface ApiRoutes {
   /** The file's bytes (200/206/416), not JSON. */
   'GET /api/visitor/files/:id': { reply: unknown }
   'POST /internal/sip/registration': { body: In<typeof SipRegistrationBody>; reply: undefined }
+  // A5/T1 channels and the omnichannel option (server/http/admin-channels.ts).
+  'GET /api/admin/channels': { reply: { channels: ChannelAdminView[] } }
+  'POST /api/admin/channels': { body: In<typeof ConnectChannelSchema>; reply: ChannelSecretResponse }
+  'POST /api/admin/channels/:id/secret': { reply: ChannelSecretResponse }
+  'POST /api/admin/channels/:id/disconnect': { reply: { channel: ChannelAdminView } }
+  'GET /api/admin/features': { reply: FeaturesResponse }
+  'PATCH /api/admin/features': { body: In<typeof FeaturesSchema>; reply: FeaturesResponse }
+  // T10 write first, T6 request info (server/http/write-first.ts).
+  'GET /api/chats/write-first': { query: In<typeof WriteFirstFindSchema>; reply: WriteFirstFindResponse }
+  'POST /api/chats/write-first': {
+    body: In<typeof WriteFirstSchema>
+    reply: { chat: ChatView; message: MessageView | null; created: boolean }
+  }
+  'GET /api/chats/:id/info': { reply: ChatInfoResponse }
 }
 
 export type ApiRouteKey = keyof ApiRoutes

@@ -77,6 +77,15 @@ const CONTRACT_ROUTES: Record<ApiRouteKey, true> = {
   'POST /api/visitor/files': true,
   'GET /api/visitor/files/:id': true,
   'POST /internal/sip/registration': true,
+  'GET /api/admin/channels': true,
+  'POST /api/admin/channels': true,
+  'POST /api/admin/channels/:id/secret': true,
+  'POST /api/admin/channels/:id/disconnect': true,
+  'GET /api/admin/features': true,
+  'PATCH /api/admin/features': true,
+  'GET /api/chats/write-first': true,
+  'POST /api/chats/write-first': true,
+  'GET /api/chats/:id/info': true,
 }
 
 /** Registered routes that are not JSON API calls of the app or the widget (sockets, script, preflight). */

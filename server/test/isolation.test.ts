@@ -166,6 +166,32 @@ const RULES: Record<string, Rule> = {
     access: 'tenant',
     body: (own) => ({ connected: true, groupIds: own.t.ids.group }),
   },
+  'GET /api/admin/channels': { access: 'tenant' },
+  'POST /api/admin/channels': {
+    access: 'tenant',
+    body: (own) => ({
+      kind: 'sms',
+      name: 'SMS',
+      address: '+74950000000',
+      config: { groupIds: own.t.ids.group, baseUrl: 'http://127.0.0.1:9/sms' },
+    }),
+  },
+  'POST /api/admin/channels/:id/secret': { access: 'tenant', params: { id: ['channel'] } },
+  'POST /api/admin/channels/:id/disconnect': { access: 'tenant', params: { id: ['channel'] } },
+  'GET /api/admin/features': { access: 'tenant' },
+  // On stays on: the matrix's other chat routes need the option.
+  'PATCH /api/admin/features': { access: 'tenant', body: () => ({ omni: true }) },
+  'GET /api/chats/write-first': { access: 'tenant', query: () => 'address=%2B79123456789' },
+  'POST /api/chats/write-first': {
+    access: 'tenant',
+    body: (own) => ({
+      channelId: own.t.ids.channel[0],
+      address: '+7 912 345-67-89',
+      clientMsgId: randomUUID(),
+      text: 'Здравствуйте',
+    }),
+  },
+  'GET /api/chats/:id/info': { access: 'tenant', params: { id: ['chat'] } },
   'GET /widget.js': { access: 'public', why: 'the chat widget script' },
   'OPTIONS /api/visitor/*': { access: 'public', why: 'CORS preflight of the visitor API' },
   'POST /api/visitor/session': {

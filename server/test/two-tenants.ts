@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto'
 import { and, eq } from 'drizzle-orm'
 import { schema } from '../db/index.ts'
+import { connectChannel } from '../domain/channels/index.ts'
 import {
   acceptChat,
   addClientMessage,
@@ -92,6 +93,8 @@ export interface TenantIds {
   /** The admin's personal template. */
   personalTemplate: string[]
   sharedTemplate: string[]
+  /** A connected WhatsApp channel (A5; write first, T10). */
+  channel: string[]
 }
 
 export interface SeededTenant {
@@ -251,6 +254,12 @@ async function collect(f: Fixture, slug: string, admin: string, operator: string
     slug,
   )
   const chatRows = await orm.select().from(schema.chats).where(eq(schema.chats.tenantId, tenantId))
+  const channel = await connectChannel(orm, tenantId, {
+    kind: 'whatsapp',
+    name: `WhatsApp ${slug}`,
+    address: slug === 'demo' ? '+74951110001' : '+74951110002',
+    config: { phoneNumberId: slug === 'demo' ? '1110001' : '1110002', accessToken: `wa-token-${slug}` },
+  })
   const ids: TenantIds = {
     tenant: [tenantId],
     employee: emps.map((e) => e.id),
@@ -265,6 +274,7 @@ async function collect(f: Fixture, slug: string, admin: string, operator: string
     visitorFile: [visitor.fileId],
     visitor: [visitor.visitorId],
     ...chatIds,
+    channel: [channel.channel.id],
   }
   const secrets = [
     ...Object.values(ids).flat(),
@@ -277,6 +287,10 @@ async function collect(f: Fixture, slug: string, admin: string, operator: string
     `прайс-${slug}.png`,
     `Мой шаблон ${slug}`,
     `Общий шаблон ${slug}`,
+    `WhatsApp ${slug}`,
+    channel.secret,
+    channel.webhookKey,
+    `wa-token-${slug}`,
   ]
   return { slug, tenantId, admin, operator, visitor: visitor.token, ids, secrets }
 }

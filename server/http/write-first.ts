@@ -1,0 +1,65 @@
+/**
+ * /api/chats/write-first (T10: find the channels that may write first to an address; send) and
+ * /api/chats/:id/info (T6: where the client came from). Part of the omnichannel option (A5).
+ */
+import { and, eq } from 'drizzle-orm'
+import type { FastifyInstance } from 'fastify'
+import { IdParam } from '../../contract/api.ts'
+import {
+  type ChatInfoResponse,
+  type WriteFirstFindResponse,
+  WriteFirstFindSchema,
+  WriteFirstSchema,
+} from '../../contract/channels.ts'
+import type { ChannelKind } from '../../contract/chats.ts'
+import { schema } from '../db/index.ts'
+import { findWriteFirst, getChat, type WriteFirstResult, writeFirst } from '../domain/chats/index.ts'
+import { type AppDeps, validate } from './context.ts'
+import { registerScope } from './scope.ts'
+
+/** Registers the write-first and request-info routes. */
+export function writeFirstRoutes(app: FastifyInstance, deps: AppDeps): void {
+  const db = () => deps.db.orm
+
+  registerScope(app, deps, { auth: 'employee', omni: true }, (r) => {
+    r.get('/api/chats/write-first', async (req, p): Promise<WriteFirstFindResponse> => {
+      const { address } = validate(WriteFirstFindSchema, req.query)
+      return findWriteFirst(db(), p.tenantId, address)
+    })
+
+    r.post('/api/chats/write-first', async (req, p, reply): Promise<WriteFirstResult> => {
+      const out = await writeFirst(db(), p, validate(WriteFirstSchema, req.body))
+      if (out.created) reply.code(201)
+      return out
+    })
+
+    r.get('/api/chats/:id/info', async (req, p): Promise<ChatInfoResponse> => {
+      const { id } = validate(IdParam, req.params)
+      // Whoever may see the chat may see where it came from.
+      const chat = await getChat(db(), p, id)
+      const [row] = await db()
+        .select({
+          clientAddress: schema.chats.clientAddress,
+          kind: schema.channels.kind,
+          name: schema.channels.name,
+          address: schema.channels.address,
+        })
+        .from(schema.chats)
+        .leftJoin(
+          schema.channels,
+          and(
+            eq(schema.channels.tenantId, schema.chats.tenantId),
+            eq(schema.channels.id, schema.chats.channelId),
+          ),
+        )
+        .where(and(eq(schema.chats.tenantId, p.tenantId), eq(schema.chats.id, id)))
+      return {
+        requestInfo: chat.requestInfo,
+        channel: row?.kind
+          ? { kind: row.kind as ChannelKind, name: row.name ?? '', address: row.address ?? null }
+          : null,
+        clientAddress: row?.clientAddress ?? null,
+      }
+    })
+  })
+}

@@ -164,6 +164,15 @@ describe.each(targets)('write first on $name', (target) => {
     const b = (await send(op, { channelId: ch.sms, address: '+79165556677', clientMsgId })).json()
     expect(b.message.id).toBe(a.message.id)
     expect(b.chat.messageCount).toBe(1)
+    // The same id with another channel or address is not a retry: refused, not answered with the old send.
+    for (const other of [
+      { channelId: ch.whatsapp, address: '+79165556677' },
+      { channelId: ch.sms, address: '+79165556678' },
+    ]) {
+      const r = await send(op, { ...other, clientMsgId })
+      expect(r.statusCode).toBe(400)
+      expect(r.json().error.code).toBe('E_VALIDATION')
+    }
   })
 
   it('E_CHANNEL_CAPABILITY for a channel that cannot write first to that address', async () => {

@@ -229,7 +229,10 @@ function idLeaves(body: unknown, path: string[] = []): string[][] {
   if (Array.isArray(body)) return body.flatMap((x, i) => idLeaves(x, [...path, String(i)]))
   if (body && typeof body === 'object')
     return Object.entries(body).flatMap(([k, x]) =>
-      typeof x === 'string' && /(^id$|Id$|Ids$)/.test(k) ? [[...path, k]] : idLeaves(x, [...path, k]),
+      // clientMsgId is made by the device (N3) and names nothing of any tenant: not a reference.
+      typeof x === 'string' && /(^id$|Id$|Ids$)/.test(k) && k !== 'clientMsgId'
+        ? [[...path, k]]
+        : idLeaves(x, [...path, k]),
     )
   return []
 }

@@ -105,7 +105,17 @@ export async function writeFirst(q: Queryable, v: Viewer, input: WriteFirst): Pr
     // A retry of the same send (N3): the stored message and its chat.
     const again = await messageByClientId(tx, v.tenantId, input.clientMsgId)
     if (again) {
-      if (again.authorId !== v.employeeId) throw new AppError('E_VALIDATION', ['clientMsgId: already used'])
+      // Only the same send again: my message in a chat on that channel with that address.
+      const [at] = await tx
+        .select({ channelId: chats.channelId, clientAddress: chats.clientAddress })
+        .from(chats)
+        .where(and(eq(chats.tenantId, v.tenantId), eq(chats.id, again.chatId)))
+      if (
+        again.authorId !== v.employeeId ||
+        at?.channelId !== input.channelId ||
+        at?.clientAddress !== a.value
+      )
+        throw new AppError('E_VALIDATION', ['clientMsgId: already used'])
       const [message] = await messageViewsByIds(tx, v.tenantId, [again.id])
       const chat = await chatViewById(tx, v.tenantId, again.chatId)
       if (!chat || !message) throw new Error('stored message vanished')

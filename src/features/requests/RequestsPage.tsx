@@ -10,6 +10,8 @@ import { offline } from '../../lib/net/index.ts'
 import { me } from '../../lib/session/index.ts'
 import { type ChatRow, createLiveQuery, db } from '../../lib/store/index.ts'
 import { VirtualList } from '../../lib/ui/VirtualList.tsx'
+import { openWriteFirst } from '../../lib/writefirst/index.ts'
+import { ChatIcon } from './ChatIcon.tsx'
 import { ChatListRow } from './ChatListRow.tsx'
 import { localChats, type RequestsTab, type TabCounts, tabCounts } from './mirror.ts'
 import { refreshTab } from './remote.ts'
@@ -107,6 +109,16 @@ export default function RequestsPage() {
           )}
         </For>
       </div>
+      {/* T10: write first — a pencil that opens the sheet (the shell shows it, lib/writefirst). */}
+      <button
+        type="button"
+        class="icon-btn wf-open"
+        aria-label={t('wf.open')}
+        title={t('wf.open')}
+        onClick={() => openWriteFirst()}
+      >
+        <ChatIcon name="edit" />
+      </button>
       <Show when={offline() || unreachable()}>
         <p class="notice small" role="status">
           {t('requests.offline')}

@@ -4,6 +4,7 @@
  * visitor's history, as the Ringostat article has; disabled until Insider exists) — SPEC T10.
  */
 import { createSignal, Show } from 'solid-js'
+import { Portal } from 'solid-js/web'
 import { t } from '../../lib/i18n/index.ts'
 import { me } from '../../lib/session/index.ts'
 import { Icon, toast } from '../../lib/ui/index.ts'
@@ -38,48 +39,51 @@ export function NumberButton(props: { number: string; label?: string }) {
       >
         {props.label ?? props.number}
       </button>
+      {/* In a portal: rows of the virtual list are transformed and clipped, a fixed sheet inside one is not. */}
       <Show when={open()}>
-        <div class="num-backdrop" aria-hidden="true" />
-        <div
-          class="sheet num-sheet"
-          role="dialog"
-          aria-label={t('number.menu', { number: props.number })}
-          onKeyDown={(e) => e.key === 'Escape' && close()}
-        >
-          <p class="row-title">{props.number}</p>
-          <button
-            type="button"
-            class="btn"
-            onClick={() => {
-              close()
-              void placeCall(props.number)
-            }}
+        <Portal>
+          <div class="num-backdrop" aria-hidden="true" />
+          <div
+            class="sheet num-sheet"
+            role="dialog"
+            aria-label={t('number.menu', { number: props.number })}
+            onKeyDown={(e) => e.key === 'Escape' && close()}
           >
-            <Icon name="phone" size={18} /> {t('number.call')}
-          </button>
-          <Show when={me()?.features.omni}>
+            <p class="row-title">{props.number}</p>
             <button
               type="button"
               class="btn"
               onClick={() => {
                 close()
-                openWriteFirst(props.number)
+                void placeCall(props.number)
               }}
             >
-              <Icon name="chat" size={18} /> {t('number.write')}
+              <Icon name="phone" size={18} /> {t('number.call')}
             </button>
-          </Show>
-          <button type="button" class="btn btn-secondary" onClick={() => void copy()}>
-            {t('number.copy')}
-          </button>
-          {/* Insider (visitor history) comes with its own issue: shown, so the menu keeps its shape. */}
-          <button type="button" class="btn btn-secondary" disabled title={t('number.insiderSoon')}>
-            {t('number.insider')}
-          </button>
-          <button type="button" class="btn btn-secondary" onClick={close}>
-            {t('common.close')}
-          </button>
-        </div>
+            <Show when={me()?.features.omni}>
+              <button
+                type="button"
+                class="btn"
+                onClick={() => {
+                  close()
+                  openWriteFirst(props.number)
+                }}
+              >
+                <Icon name="chat" size={18} /> {t('number.write')}
+              </button>
+            </Show>
+            <button type="button" class="btn btn-secondary" onClick={() => void copy()}>
+              {t('number.copy')}
+            </button>
+            {/* Insider (visitor history) comes with its own issue: shown, so the menu keeps its shape. */}
+            <button type="button" class="btn btn-secondary" disabled title={t('number.insiderSoon')}>
+              {t('number.insider')}
+            </button>
+            <button type="button" class="btn btn-secondary" onClick={close}>
+              {t('common.close')}
+            </button>
+          </div>
+        </Portal>
       </Show>
     </>
   )

@@ -5,7 +5,7 @@
  * E_OMNI_OFF, the softphone's routes do not.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { channelByWebhookKey } from '../channels/index.ts'
+import { CONNECT_HOOKS, channelByWebhookKey } from '../channels/index.ts'
 import { targets } from '../test/dbs.ts'
 import { auth, type Fixture, makeFixture } from '../test/fixture.ts'
 
@@ -200,5 +200,64 @@ describe.each(targets)('admin channel routes on $name', (target) => {
       expect((await patch(true)).json().features).toEqual({ softphone: true, omni: true })
     }
     expect((await f.app.inject({ url: '/api/chats?tab=new', headers: auth(op) })).statusCode).toBe(200)
+  })
+})
+
+describe.each(targets)("a kind's connect hook (Telegram's setWebhook) on $name", (target) => {
+  let f: Fixture
+  let admin: string
+  beforeAll(async () => {
+    f = await makeFixture(target)
+    admin = (await f.login('admin@demo')).token
+  })
+  afterAll(() => {
+    delete CONNECT_HOOKS.viber
+    return f.close()
+  })
+  const connect = () =>
+    f.app.inject({
+      method: 'POST',
+      url: '/api/admin/channels',
+      headers: auth(admin),
+      payload: { kind: 'viber', name: 'Viber', config: { authToken: 'viber-token' } },
+    })
+
+  it('gets the stored channel and the webhook URL at connection and at rotation', async () => {
+    const seen: { key: string | null; secret: string | null; url: string; token: unknown }[] = []
+    CONNECT_HOOKS.viber = async ({ channel, webhookUrl }) => {
+      seen.push({
+        key: channel.webhookKey,
+        secret: channel.secret,
+        url: webhookUrl,
+        token: channel.config.authToken,
+      })
+    }
+    const s = (await connect()).json()
+    expect(seen).toEqual([{ key: s.webhookKey, secret: s.secret, url: s.webhookUrl, token: 'viber-token' }])
+    const r = (
+      await f.app.inject({
+        method: 'POST',
+        url: `/api/admin/channels/${s.channel.id}/secret`,
+        headers: auth(admin),
+      })
+    ).json()
+    expect(seen[1]).toMatchObject({ key: r.webhookKey, secret: r.secret, url: r.webhookUrl })
+  })
+
+  it('a provider that refuses: E_PROVIDER, and the channel stays disconnected', async () => {
+    CONNECT_HOOKS.viber = async () => {
+      throw new Error('401 from the provider')
+    }
+    const r = await connect()
+    expect(r.statusCode).toBe(502)
+    expect(r.json().error.code).toBe('E_PROVIDER')
+    expect(r.body).not.toContain('viber-token')
+    const list = (await f.app.inject({ url: '/api/admin/channels', headers: auth(admin) })).json()
+      .channels as {
+      kind: string
+      connected: boolean
+    }[]
+    const vibers = list.filter((c) => c.kind === 'viber')
+    expect(vibers.at(-1)?.connected).toBe(false)
   })
 })

@@ -12,6 +12,7 @@ import {
   type FeaturesResponse,
   FeaturesSchema,
 } from '../../contract/channels.ts'
+import { announceConnected } from '../channels/index.ts'
 import {
   type ChannelSecret,
   connectChannel,
@@ -43,15 +44,18 @@ export function adminChannelRoutes(app: FastifyInstance, deps: AppDeps): void {
     )
 
     r.post('/api/admin/channels', async (req, p, reply): Promise<ChannelSecretResponse> => {
-      const s = await connectChannel(db(), p.tenantId, validate(ConnectChannelSchema, req.body))
+      const s = withUrl(req, await connectChannel(db(), p.tenantId, validate(ConnectChannelSchema, req.body)))
+      await announceConnected(deps.db, p.tenantId, s.channel.id, s.webhookUrl)
       reply.code(201).header('cache-control', 'no-store')
-      return withUrl(req, s)
+      return s
     })
 
     r.post('/api/admin/channels/:id/secret', async (req, p, reply): Promise<ChannelSecretResponse> => {
       const { id } = validate(IdParam, req.params)
+      const s = withUrl(req, await rotateSecret(db(), p.tenantId, id))
+      if (s.channel.connected) await announceConnected(deps.db, p.tenantId, id, s.webhookUrl)
       reply.header('cache-control', 'no-store')
-      return withUrl(req, await rotateSecret(db(), p.tenantId, id))
+      return s
     })
 
     r.post('/api/admin/channels/:id/disconnect', async (req, p): Promise<{ channel: ChannelAdminView }> => {

@@ -15,8 +15,16 @@ test('A5 omnichannel off hides Requests and the chat API refuses; the softphone 
   request,
   server,
 }) => {
+  // Open in Requests while the admin switches it off: the next refresh of the list is refused, the app
+  // re-reads the session and leaves Requests without a reload.
+  const open = await operatorPhone(browser, server, 'op2@demo')
+  await tabs(open.page).getByRole('link', { name: 'Requests' }).click()
   await setOmni(request, server, false)
   try {
+    await open.page.getByRole('tab', { name: /^In work/ }).click()
+    await expect(open.page).toHaveURL(/\/calls$/)
+    await expect(tabs(open.page).getByRole('link', { name: 'Requests' })).toHaveCount(0)
+    await open.context.close()
     const op = await operatorPhone(browser, server, 'op1@demo')
     await expect(tabs(op.page).getByRole('link', { name: 'Calls' })).toBeVisible()
     await expect(tabs(op.page).getByRole('link', { name: 'Requests' })).toHaveCount(0)

@@ -9,18 +9,12 @@ import type { ChannelKind } from '../../../contract/chats.ts'
 import { api, errorText } from '../../lib/api/index.ts'
 import { type MessageKey, t } from '../../lib/i18n/index.ts'
 import { ChatIcon } from './ChatIcon.tsx'
+import { safeHref } from './links.ts'
 import { displayText } from './text.ts'
 
 /** An http(s) URL as a safe link; anything else (javascript:, data:, junk) as inert text. */
 export function SafeLink(props: { href: string | null | undefined }): JSX.Element {
-  const url = () => {
-    try {
-      const u = new URL(props.href ?? '')
-      return u.protocol === 'http:' || u.protocol === 'https:' ? u.href : null
-    } catch {
-      return null
-    }
-  }
+  const url = () => safeHref(props.href)
   return (
     <Show when={url()} fallback={<span dir="auto">{displayText(props.href ?? '')}</span>}>
       {(h) => (

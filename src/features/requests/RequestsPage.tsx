@@ -7,7 +7,7 @@ import { createEffect, createMemo, createSignal, For, on, onCleanup, Show } from
 import { ApiError } from '../../lib/api/index.ts'
 import { type MessageKey, t } from '../../lib/i18n/index.ts'
 import { offline } from '../../lib/net/index.ts'
-import { me } from '../../lib/session/index.ts'
+import { me, refreshMe } from '../../lib/session/index.ts'
 import { type ChatRow, createLiveQuery, db } from '../../lib/store/index.ts'
 import { VirtualList } from '../../lib/ui/VirtualList.tsx'
 import { openWriteFirst } from '../../lib/writefirst/index.ts'
@@ -70,6 +70,9 @@ export default function RequestsPage() {
         .then(() => setUnreachable(false))
         .catch((e: unknown) => {
           if (e instanceof ApiError && e.code === 'E_NETWORK') setUnreachable(true)
+          // A5: the admin switched the option off while the app was open: re-read the session (the
+          // route guard then leaves Requests).
+          else if (e instanceof ApiError && e.code === 'E_OMNI_OFF') void refreshMe().catch(() => undefined)
           else if ((e as Error).name !== 'AbortError') console.error('requests refresh', e)
         })
       onCleanup(() => ctl.abort())

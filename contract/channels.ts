@@ -114,6 +114,21 @@ export const ConnectChannelSchema = v.strictObject({
 })
 export type ConnectChannel = v.InferOutput<typeof ConnectChannelSchema>
 
+/**
+ * PATCH /api/admin/channels/:id: change a channel's name, address, provider settings (merged into the
+ * stored ones: a secret left out keeps its value, so the masked hint never has to be sent back) and
+ * the minutes after which its quiet chats complete by themselves (null = never).
+ */
+export const ChannelSettingsSchema = v.strictObject({
+  name: v.optional(v.pipe(text, v.trim(), v.minLength(1), v.maxLength(100))),
+  address: v.optional(v.nullable(address)),
+  config: v.optional(v.record(v.pipe(text, v.maxLength(50)), v.unknown())),
+  autoCompleteMinutes: v.optional(
+    v.nullable(v.pipe(v.number(), v.safeInteger(), v.minValue(1), v.maxValue(7 * 24 * 60))),
+  ),
+})
+export type ChannelSettings = v.InferOutput<typeof ChannelSettingsSchema>
+
 /** A channel as admins see it later: secrets only as a masked hint. */
 export interface ChannelAdminView {
   id: string
@@ -127,6 +142,8 @@ export interface ChannelAdminView {
   secretHint: string | null
   /** The provider settings, secret ones masked the same way. */
   config: Record<string, unknown>
+  /** Quiet chats complete by themselves after this many minutes (null = never). */
+  autoCompleteMinutes: number | null
   createdAt: string
 }
 

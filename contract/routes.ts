@@ -41,6 +41,7 @@ import type {
 import type {
   ChannelAdminView,
   ChannelSecretResponse,
+  ChannelSettingsSchema,
   ChatInfoResponse,
   ConnectChannelSchema,
   FeaturesResponse,
@@ -180,6 +181,10 @@ export interface ApiRoutes {
   'POST /api/admin/channels': { body: In<typeof ConnectChannelSchema>; reply: ChannelSecretResponse }
   'POST /api/admin/channels/:id/secret': { reply: ChannelSecretResponse }
   'POST /api/admin/channels/:id/disconnect': { reply: { channel: ChannelAdminView } }
+  'PATCH /api/admin/channels/:id': {
+    body: In<typeof ChannelSettingsSchema>
+    reply: { channel: ChannelAdminView }
+  }
   'GET /api/admin/features': { reply: FeaturesResponse }
   'PATCH /api/admin/features': { body: In<typeof FeaturesSchema>; reply: FeaturesResponse }
   // T10 write first, T6 request info (server/http/write-first.ts).

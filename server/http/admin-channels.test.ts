@@ -261,3 +261,64 @@ describe.each(targets)("a kind's connect hook (Telegram's setWebhook) on $name",
     expect(vibers.at(-1)?.connected).toBe(false)
   })
 })
+
+describe.each(targets)('changing a channel on $name', (target) => {
+  let f: Fixture
+  let admin: string
+  beforeAll(async () => {
+    f = await makeFixture(target)
+    admin = (await f.login('admin@demo')).token
+  })
+  afterAll(() => f.close())
+  const patch = (token: string, id: string, payload: unknown) =>
+    f.app.inject({
+      method: 'PATCH',
+      url: `/api/admin/channels/${id}`,
+      headers: auth(token),
+      payload: payload as object,
+    })
+
+  it('name, address, auto-complete minutes; provider settings merge (a secret left out keeps its value)', async () => {
+    const s = (
+      await f.app.inject({ method: 'POST', url: '/api/admin/channels', headers: auth(admin), payload: WA })
+    ).json()
+    const r = await patch(admin, s.channel.id, {
+      name: 'WhatsApp поддержка',
+      autoCompleteMinutes: 45,
+      config: { phoneNumberId: '999' },
+    })
+    expect(r.statusCode).toBe(200)
+    expect(r.json().channel).toMatchObject({
+      name: 'WhatsApp поддержка',
+      autoCompleteMinutes: 45,
+      config: { phoneNumberId: '999', accessToken: '••••1234' },
+    })
+    const row = await channelByWebhookKey(f.db.orm, 'whatsapp', s.webhookKey)
+    expect(row.config).toMatchObject({ phoneNumberId: '999', accessToken: WA.config.accessToken })
+    expect(
+      (await patch(admin, s.channel.id, { autoCompleteMinutes: null })).json().channel.autoCompleteMinutes,
+    ).toBeNull()
+    for (const bad of [
+      { autoCompleteMinutes: 0 },
+      { config: { phoneNumberId: 'x' } },
+      { config: { nope: 1 } },
+      { name: '' },
+      { kind: 'sms' },
+    ]) {
+      const b = await patch(admin, s.channel.id, bad)
+      expect(b.statusCode, JSON.stringify(bad)).toBe(400)
+    }
+    // Website chat: its auto-complete here, its settings at its own route.
+    const web = (await f.app.inject({ url: '/api/admin/channels', headers: auth(admin) }))
+      .json()
+      .channels.find((c: { kind: string }) => c.kind === 'webchat')
+    expect((await patch(admin, web.id, { autoCompleteMinutes: 20 })).json().channel.autoCompleteMinutes).toBe(
+      20,
+    )
+    expect((await patch(admin, web.id, { config: { groupIds: [] } })).statusCode).toBe(400)
+    const op = (await f.login('op1@demo')).token
+    expect((await patch(op, s.channel.id, { name: 'x' })).statusCode).toBe(403)
+    const other = (await f.login('op1@other')).token
+    expect((await patch(other, s.channel.id, { name: 'x' })).statusCode).toBe(404)
+  })
+})

@@ -8,6 +8,7 @@ import { IdParam } from '../../contract/api.ts'
 import {
   type ChannelAdminView,
   type ChannelSecretResponse,
+  ChannelSettingsSchema,
   ConnectChannelSchema,
   type FeaturesResponse,
   FeaturesSchema,
@@ -21,6 +22,7 @@ import {
   rotateSecret,
   setOmni,
   tenantFeatures,
+  updateChannel,
 } from '../domain/channels/index.ts'
 import { type AppDeps, validate } from './context.ts'
 import { registerScope } from './scope.ts'
@@ -56,6 +58,11 @@ export function adminChannelRoutes(app: FastifyInstance, deps: AppDeps): void {
       if (s.channel.connected) await announceConnected(deps.db, p.tenantId, id, s.webhookUrl)
       reply.header('cache-control', 'no-store')
       return s
+    })
+
+    r.patch('/api/admin/channels/:id', async (req, p): Promise<{ channel: ChannelAdminView }> => {
+      const { id } = validate(IdParam, req.params)
+      return { channel: await updateChannel(db(), p.tenantId, id, validate(ChannelSettingsSchema, req.body)) }
     })
 
     r.post('/api/admin/channels/:id/disconnect', async (req, p): Promise<{ channel: ChannelAdminView }> => {

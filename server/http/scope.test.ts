@@ -81,6 +81,7 @@ const CONTRACT_ROUTES: Record<ApiRouteKey, true> = {
   'POST /api/admin/channels': true,
   'POST /api/admin/channels/:id/secret': true,
   'POST /api/admin/channels/:id/disconnect': true,
+  'PATCH /api/admin/channels/:id': true,
   'GET /api/admin/features': true,
   'PATCH /api/admin/features': true,
   'GET /api/chats/write-first': true,

@@ -178,6 +178,11 @@ const RULES: Record<string, Rule> = {
   },
   'POST /api/admin/channels/:id/secret': { access: 'tenant', params: { id: ['channel'] } },
   'POST /api/admin/channels/:id/disconnect': { access: 'tenant', params: { id: ['channel'] } },
+  'PATCH /api/admin/channels/:id': {
+    access: 'tenant',
+    params: { id: ['channel'] },
+    body: (own) => ({ autoCompleteMinutes: 30, config: { groupIds: own.t.ids.group } }),
+  },
   'GET /api/admin/features': { access: 'tenant' },
   // On stays on: the matrix's other chat routes need the option.
   'PATCH /api/admin/features': { access: 'tenant', body: () => ({ omni: true }) },

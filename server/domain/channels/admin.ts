@@ -10,6 +10,7 @@ import * as v from 'valibot'
 import {
   CHANNEL_CONFIG,
   type ChannelAdminView,
+  type ChannelSettings,
   type ConnectableKind,
   type ConnectChannel,
   channelConfigSchema,
@@ -50,6 +51,7 @@ export function adminView(row: ChannelRow): ChannelAdminView {
     webhookPath: webhookPathOf(row.kind, row.webhookKey),
     secretHint: maskSecret(row.secret),
     config,
+    autoCompleteMinutes: row.autoCompleteMinutes,
     createdAt: row.createdAt.toISOString(),
   }
 }
@@ -117,12 +119,18 @@ export async function connectChannel(
   return { channel: adminView(row), secret, webhookKey }
 }
 
-/** The tenant's channel connected here (not webchat), or E_NOT_FOUND. */
-async function ownChannel(q: Queryable, tenantId: string, id: string): Promise<ChannelRow> {
+/** The tenant's channel connected here (not webchat, unless `webchat`), or E_NOT_FOUND. */
+async function ownChannel(q: Queryable, tenantId: string, id: string, webchat = false): Promise<ChannelRow> {
   const [row] = await q
     .select()
     .from(channels)
-    .where(and(eq(channels.tenantId, tenantId), eq(channels.id, id), ne(channels.kind, 'webchat')))
+    .where(
+      and(
+        eq(channels.tenantId, tenantId),
+        eq(channels.id, id),
+        webchat ? undefined : ne(channels.kind, 'webchat'),
+      ),
+    )
   if (!row) throw new AppError('E_NOT_FOUND')
   return row
 }
@@ -142,6 +150,36 @@ export async function rotateSecret(q: Queryable, tenantId: string, id: string): 
     .returning()
   if (!row) throw new AppError('E_NOT_FOUND')
   return { channel: adminView(row), secret, webhookKey }
+}
+
+/** Changes a channel's settings (webchat keeps its own route); provider settings merge into the stored ones. */
+export async function updateChannel(
+  q: Queryable,
+  tenantId: string,
+  id: string,
+  patch: ChannelSettings,
+): Promise<ChannelAdminView> {
+  // Website chat too (its name, its auto-complete); its distribution keeps /api/admin/channels/webchat.
+  const row = await ownChannel(q, tenantId, id, true)
+  if (row.kind === 'webchat' && (patch.config !== undefined || patch.address !== undefined))
+    throw new AppError('E_VALIDATION', ['config: website chat is set at /api/admin/channels/webchat'])
+  const set: Partial<ChannelRow> = {}
+  if (patch.name !== undefined) set.name = patch.name
+  if (patch.address !== undefined) set.address = patch.address
+  if (patch.autoCompleteMinutes !== undefined) set.autoCompleteMinutes = patch.autoCompleteMinutes
+  if (patch.config !== undefined)
+    set.config = await checkedConfig(q, tenantId, row.kind as ConnectableKind, {
+      ...row.config,
+      ...patch.config,
+    })
+  if (!Object.keys(set).length) return adminView(row)
+  const [after] = await q
+    .update(channels)
+    .set(set)
+    .where(and(eq(channels.tenantId, tenantId), eq(channels.id, id)))
+    .returning()
+  if (!after) throw new AppError('E_NOT_FOUND')
+  return adminView(after)
 }
 
 /** Disconnects (connected = false): its webhooks answer 404 and nothing is sent through it. */

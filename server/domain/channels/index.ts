@@ -13,5 +13,6 @@ export {
   rotateSecret,
   setOmni,
   tenantFeatures,
+  updateChannel,
   webhookPathOf,
 } from './admin.ts'

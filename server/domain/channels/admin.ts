@@ -167,11 +167,15 @@ export async function updateChannel(
   if (patch.name !== undefined) set.name = patch.name
   if (patch.address !== undefined) set.address = patch.address
   if (patch.autoCompleteMinutes !== undefined) set.autoCompleteMinutes = patch.autoCompleteMinutes
-  if (patch.config !== undefined)
-    set.config = await checkedConfig(q, tenantId, row.kind as ConnectableKind, {
-      ...row.config,
-      ...patch.config,
-    })
+  if (patch.config !== undefined) {
+    // Settings stored before CHANNEL_CONFIG knew them (the demo seed's) ride along unchecked; what is
+    // sent, and every known setting, is checked as a whole.
+    const kind = row.kind as ConnectableKind
+    const known = new Set(['groupIds', ...Object.keys(CHANNEL_CONFIG[kind])])
+    const stored = Object.fromEntries(Object.entries(row.config).filter(([k]) => known.has(k)))
+    const checked = await checkedConfig(q, tenantId, kind, { ...stored, ...patch.config })
+    set.config = { ...row.config, ...checked }
+  }
   if (!Object.keys(set).length) return adminView(row)
   const [after] = await q
     .update(channels)

@@ -2,7 +2,6 @@
  * /api/chats/write-first (T10: find the channels that may write first to an address; send) and
  * /api/chats/:id/info (T6: where the client came from). Part of the omnichannel option (A5).
  */
-import { and, eq } from 'drizzle-orm'
 import type { FastifyInstance } from 'fastify'
 import { IdParam } from '../../contract/api.ts'
 import {
@@ -11,9 +10,7 @@ import {
   WriteFirstFindSchema,
   WriteFirstSchema,
 } from '../../contract/channels.ts'
-import type { ChannelKind } from '../../contract/chats.ts'
-import { schema } from '../db/index.ts'
-import { findWriteFirst, getChat, type WriteFirstResult, writeFirst } from '../domain/chats/index.ts'
+import { chatInfo, findWriteFirst, type WriteFirstResult, writeFirst } from '../domain/chats/index.ts'
 import { type AppDeps, validate } from './context.ts'
 import { registerScope } from './scope.ts'
 
@@ -35,31 +32,7 @@ export function writeFirstRoutes(app: FastifyInstance, deps: AppDeps): void {
 
     r.get('/api/chats/:id/info', async (req, p): Promise<ChatInfoResponse> => {
       const { id } = validate(IdParam, req.params)
-      // Whoever may see the chat may see where it came from.
-      const chat = await getChat(db(), p, id)
-      const [row] = await db()
-        .select({
-          clientAddress: schema.chats.clientAddress,
-          kind: schema.channels.kind,
-          name: schema.channels.name,
-          address: schema.channels.address,
-        })
-        .from(schema.chats)
-        .leftJoin(
-          schema.channels,
-          and(
-            eq(schema.channels.tenantId, schema.chats.tenantId),
-            eq(schema.channels.id, schema.chats.channelId),
-          ),
-        )
-        .where(and(eq(schema.chats.tenantId, p.tenantId), eq(schema.chats.id, id)))
-      return {
-        requestInfo: chat.requestInfo,
-        channel: row?.kind
-          ? { kind: row.kind as ChannelKind, name: row.name ?? '', address: row.address ?? null }
-          : null,
-        clientAddress: row?.clientAddress ?? null,
-      }
+      return chatInfo(db(), p, id)
     })
   })
 }

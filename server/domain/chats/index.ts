@@ -32,6 +32,7 @@ export {
   receiveInbound,
   recordDelivery,
 } from './inbound.ts'
+export { chatInfo } from './info.ts'
 export {
   acceptChat,
   COMPLETED_PAGE,

@@ -192,6 +192,14 @@ describe.each(targets)('admin channel routes on $name', (target) => {
       expect(send.json().error.code).toBe('E_OMNI_OFF')
       const shared = await post(admin, '/api/admin/templates', { name: 'x', text: 'y' })
       expect(shared.json().error.code).toBe('E_OMNI_OFF')
+      // The website chat is off to its visitors (nobody would see their chats).
+      const visit = await f.app.inject({
+        method: 'POST',
+        url: '/api/visitor/session',
+        payload: { tenant: 'demo', page: { url: 'https://demo.example/', referrer: null } },
+      })
+      expect(visit.statusCode).toBe(409)
+      expect(visit.json().error.code).toBe('E_CHANNEL_OFF')
       // The softphone stays; the session says the option is off.
       expect((await f.app.inject({ url: '/api/calls', headers: auth(op) })).statusCode).toBe(200)
       const me = await f.app.inject({ url: '/api/me', headers: auth(op) })

@@ -63,6 +63,10 @@ export interface RequestInfo {
   landingPage: string | null
   referrer: string | null
   utm: Partial<Record<'source' | 'medium' | 'campaign' | 'term' | 'content', string>>
+  /** Avito: the listing the client wrote about (an http(s) URL; the gateway adapter records it). */
+  listing?: string | null
+  /** E-mail: the address the client wrote to (the e-mail adapter records it). */
+  to?: string | null
 }
 
 /** One chat as the Requests tab shows it. Times are ISO strings. */

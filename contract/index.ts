@@ -1,5 +1,6 @@
 export * from './api.ts'
 export * from './calls.ts'
+export * from './channels.ts'
 export * from './chats.ts'
 export * from './errors.ts'
 export * from './events.ts'

@@ -39,15 +39,29 @@ import type {
   TransferTargetView,
 } from './calls.ts'
 import type {
+  ChannelAdminView,
+  ChannelSecretResponse,
+  ChannelSettingsSchema,
+  ChatInfoResponse,
+  ConnectChannelSchema,
+  FeaturesResponse,
+  FeaturesSchema,
+  WriteFirstFindResponse,
+  WriteFirstFindSchema,
+  WriteFirstSchema,
+} from './channels.ts'
+import type {
   AcceptResponse,
   ChatListQuerySchema,
   ChatsResponse,
   ChatUploadQuerySchema,
+  ChatView,
   EmployeeChatSettingsSchema,
   FileUploadQuerySchema,
   FileView,
   MessagesQuerySchema,
   MessagesResponse,
+  MessageView,
   ReadSchema,
   SendMessageSchema,
   SendResponse,
@@ -188,6 +202,24 @@ export interface ApiRoutes {
   'PUT /api/admin/crm-webhook': { body: In<typeof CrmWebhookSchema>; reply: Required<CrmWebhookView> }
   'DELETE /api/admin/crm-webhook': { reply: undefined }
   'POST /api/chats/:id/crm': { reply: CrmSendResponse }
+  // A5/T1 channels and the omnichannel option (server/http/admin-channels.ts).
+  'GET /api/admin/channels': { reply: { channels: ChannelAdminView[] } }
+  'POST /api/admin/channels': { body: In<typeof ConnectChannelSchema>; reply: ChannelSecretResponse }
+  'POST /api/admin/channels/:id/secret': { reply: ChannelSecretResponse }
+  'POST /api/admin/channels/:id/disconnect': { reply: { channel: ChannelAdminView } }
+  'PATCH /api/admin/channels/:id': {
+    body: In<typeof ChannelSettingsSchema>
+    reply: { channel: ChannelAdminView }
+  }
+  'GET /api/admin/features': { reply: FeaturesResponse }
+  'PATCH /api/admin/features': { body: In<typeof FeaturesSchema>; reply: FeaturesResponse }
+  // T10 write first, T6 request info (server/http/write-first.ts).
+  'GET /api/chats/write-first': { query: In<typeof WriteFirstFindSchema>; reply: WriteFirstFindResponse }
+  'POST /api/chats/write-first': {
+    body: In<typeof WriteFirstSchema>
+    reply: { chat: ChatView; message: MessageView | null; created: boolean }
+  }
+  'GET /api/chats/:id/info': { reply: ChatInfoResponse }
 }
 
 export type ApiRouteKey = keyof ApiRoutes

@@ -10,6 +10,7 @@ import { channelRoutes, type VisitorLimits } from './channels/index.ts'
 import { logSerializers } from './db/index.ts'
 import { sweepUnsentFiles, UNSENT_SWEEP_MS } from './domain/chats/index.ts'
 import { closeUnreadOnRefusal, FileStore } from './files/index.ts'
+import { adminChannelRoutes } from './http/admin-channels.ts'
 import { adminSipRoutes } from './http/admin-sip.ts'
 import { authRoutes } from './http/auth.ts'
 import { callRoutes } from './http/calls.ts'
@@ -27,6 +28,7 @@ import { staticRoutes } from './http/static.ts'
 import { statusRoutes } from './http/statuses.ts'
 import { templateRoutes } from './http/templates.ts'
 import { testHookRoutes } from './http/test-hooks.ts'
+import { writeFirstRoutes } from './http/write-first.ts'
 import { wsErrorHandler, wsRoutes } from './http/ws.ts'
 import { createJobRunner, type JobRunner, type JobRunnerOptions } from './jobs/index.ts'
 import { type Scheduler, startPeriodic } from './schedule.ts'
@@ -195,6 +197,8 @@ export async function buildApp(
   callRoutes(app, deps, { files, recordingMaxBytes: deps.recordingMaxBytes })
   chatRoutes(app, deps, { files, attachmentMaxBytes: deps.attachmentMaxBytes })
   templateRoutes(app, deps)
+  writeFirstRoutes(app, deps)
+  adminChannelRoutes(app, deps)
   internalSipRoutes(app, deps)
   adminSipRoutes(app, deps)
   siteRoutes(app, deps)

@@ -15,17 +15,19 @@ export interface ConnectedChannel {
   config: Record<string, unknown>
 }
 
-/** The tenant (by slug) and its connected channel of `kind`; E_NOT_FOUND / E_CHANNEL_OFF otherwise. */
+/** The tenant (by slug) and its connected channel of `kind`; E_NOT_FOUND / E_CHANNEL_OFF otherwise (also with the omnichannel option off). */
 export async function connectedChannel(
   q: Queryable,
   tenant: { slug: string } | { id: string },
   kind: ChannelKind,
 ): Promise<ConnectedChannel> {
   const [t] = await q
-    .select({ id: tenants.id, name: tenants.name })
+    .select({ id: tenants.id, name: tenants.name, features: tenants.features })
     .from(tenants)
     .where('slug' in tenant ? eq(tenants.slug, tenant.slug) : eq(tenants.id, tenant.id))
   if (!t) throw new AppError('E_NOT_FOUND')
+  // A5: without the omnichannel option nobody would see the chat — to the client it is off.
+  if (!t.features.omni) throw new AppError('E_CHANNEL_OFF')
   const [c] = await q
     .select()
     .from(channels)

@@ -15,6 +15,7 @@ import { WebchatAdapter } from './webchat/sockets.ts'
 import { visitorWsRoutes } from './webchat/ws.ts'
 
 export { type ChannelAdapter, capabilitiesOf, type Outbound } from './adapter.ts'
+export { announceConnected, CONNECT_HOOKS, type ConnectContext, type ConnectHook } from './connect.ts'
 export { connectedChannel } from './connected.ts'
 export {
   type ExternalAdapter,

@@ -47,7 +47,7 @@ const INLINE = /^(image\/(png|jpeg|gif|webp)|audio\/[a-z0-9.+-]+|video\/mp4)$/
 export function chatRoutes(app: FastifyInstance, deps: AppDeps, opts: ChatRoutesOptions): void {
   const db = () => deps.db.orm
 
-  registerScope(app, deps, { auth: 'employee' }, (r) => {
+  registerScope(app, deps, { auth: 'employee', omni: true }, (r) => {
     r.get('/api/chats', async (req, p): Promise<ChatsResponse> => {
       const q = validate(ChatListQuerySchema, req.query)
       return listChats(db(), p, q.tab, q.before, q.q)
@@ -113,7 +113,7 @@ export function chatRoutes(app: FastifyInstance, deps: AppDeps, opts: ChatRoutes
 
   // Raw uploads: who is calling is settled in onRequest, before any of the body is read; the domain
   // checks the chat, the name's extension and the size before reading, the bytes' type while reading.
-  registerScope(app, deps, { auth: 'employee', beforeBody: true }, (r) => {
+  registerScope(app, deps, { auth: 'employee', beforeBody: true, omni: true }, (r) => {
     acceptRawUploads(r.app)
     const body = (req: FastifyRequest) => {
       const b = req.body as Readable | undefined

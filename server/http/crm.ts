@@ -48,7 +48,7 @@ export function crmRoutes(app: FastifyInstance, deps: AppDeps, opts: CrmPostOpti
     })
   })
 
-  registerScope(app, deps, { auth: 'employee' }, (r) => {
+  registerScope(app, deps, { auth: 'employee', omni: true }, (r) => {
     r.post('/api/chats/:id/crm', async (req, p, reply): Promise<CrmSendResponse> => {
       const { id } = validate(IdParam, req.params)
       reply.code(202)

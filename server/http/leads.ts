@@ -56,7 +56,7 @@ export function leadRoutes(app: FastifyInstance, deps: AppDeps, opts: { perAddre
     })
   })
 
-  registerScope(app, deps, { auth: 'employee' }, (r) => {
+  registerScope(app, deps, { auth: 'employee', omni: true }, (r) => {
     r.get(
       '/api/leads',
       async (_req, p): Promise<{ leads: LeadView[] }> => ({ leads: await listLeads(db(), p) }),

@@ -29,7 +29,7 @@ export function scheduledRoutes(app: FastifyInstance, deps: AppDeps): void {
     if (typeof id === 'string' && job.tenantId) await runScheduled(db(), job.tenantId, id)
   })
 
-  registerScope(app, deps, { auth: 'employee' }, (r) => {
+  registerScope(app, deps, { auth: 'employee', omni: true }, (r) => {
     r.get('/api/chats/:id/scheduled', async (req, p): Promise<ScheduledListResponse> => {
       const { id } = validate(IdParam, req.params)
       return { scheduled: await listScheduled(db(), p, id) }

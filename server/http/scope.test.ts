@@ -95,6 +95,16 @@ const CONTRACT_ROUTES: Record<ApiRouteKey, true> = {
   'PUT /api/admin/crm-webhook': true,
   'DELETE /api/admin/crm-webhook': true,
   'POST /api/chats/:id/crm': true,
+  'GET /api/admin/channels': true,
+  'POST /api/admin/channels': true,
+  'POST /api/admin/channels/:id/secret': true,
+  'POST /api/admin/channels/:id/disconnect': true,
+  'PATCH /api/admin/channels/:id': true,
+  'GET /api/admin/features': true,
+  'PATCH /api/admin/features': true,
+  'GET /api/chats/write-first': true,
+  'POST /api/chats/write-first': true,
+  'GET /api/chats/:id/info': true,
 }
 
 /** Registered routes that are not JSON API calls of the app or the widget (sockets, script, preflight). */

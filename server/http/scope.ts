@@ -17,8 +17,10 @@
  * a handler did), or — `beforeBody: true`, for raw uploads — in onRequest, while the body is unread.
  * `internal` always runs in onRequest (the door is not advertised: others get 404 before anything).
  */
+import { eq } from 'drizzle-orm'
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import type { ApiReply, ApiRouteKey } from '../../contract/routes.ts'
+import { schema } from '../db/index.ts'
 import { authenticate, type Principal } from '../domain/auth/index.ts'
 import { AppError } from '../errors.ts'
 import { internalAllowed } from '../sip/index.ts'
@@ -106,6 +108,22 @@ export interface ScopeOptions<L extends AuthLevel> {
   beforeBody?: boolean
   /** Fastify's per-scope log level (the internal routes log warnings only). */
   logLevel?: string
+  /**
+   * A5: the routes belong to the omnichannel part (chats, templates, leads): a tenant with the option
+   * off gets E_OMNI_OFF from every one of them, checked here once, after the caller.
+   */
+  omni?: boolean
+}
+
+/** E_OMNI_OFF unless the tenant has the omnichannel option on (A5). */
+async function requireOmni(deps: AppDeps, caller: unknown): Promise<void> {
+  const tenantId = (caller as { tenantId?: string } | null)?.tenantId
+  if (!tenantId) throw new AppError('E_OMNI_OFF')
+  const [t] = await deps.db.orm
+    .select({ features: schema.tenants.features })
+    .from(schema.tenants)
+    .where(eq(schema.tenants.id, tenantId))
+  if (!t?.features.omni) throw new AppError('E_OMNI_OFF')
 }
 
 /** The level a route was registered with (route options `config.auth`; read by route-table.ts). */
@@ -124,7 +142,9 @@ export function scope<L extends AuthLevel>(
     const check = CHECKS[opts.auth] as Check<L>
     const hook = opts.auth === 'internal' || opts.beforeBody ? 'onRequest' : 'preHandler'
     app.addHook(hook, async (req) => {
-      callers.set(req, await check(deps, req))
+      const caller = await check(deps, req)
+      if (opts.omni) await requireOmni(deps, caller)
+      callers.set(req, caller)
     })
     const add =
       (method: Method) =>

@@ -32,7 +32,7 @@ import { registerScope } from './scope.ts'
 export function templateRoutes(app: FastifyInstance, deps: AppDeps): void {
   const db = () => deps.db.orm
 
-  registerScope(app, deps, { auth: 'employee' }, (r) => {
+  registerScope(app, deps, { auth: 'employee', omni: true }, (r) => {
     r.get(
       '/api/templates',
       async (_req, p): Promise<{ templates: TemplateView[] }> => ({
@@ -60,7 +60,7 @@ export function templateRoutes(app: FastifyInstance, deps: AppDeps): void {
     })
   })
 
-  registerScope(app, deps, { auth: 'admin' }, (r) => {
+  registerScope(app, deps, { auth: 'admin', omni: true }, (r) => {
     r.post('/api/admin/templates', async (req, p, reply): Promise<{ template: TemplateView }> => {
       const template = await createSharedTemplate(db(), p, validate(SharedTemplateSchema, req.body))
       reply.code(201)

@@ -54,7 +54,8 @@ export async function makeFixture(
     slug: 'other',
     sipDomain: 'other.frontline.local',
     seats: 1,
-    features: { softphone: false, omni: false },
+    // Its chats are the isolation matrices' other side: the chat API needs the option (A5).
+    features: { softphone: false, omni: true },
   })
   const otherEmployeeId = await createEmployee(db.orm, otherTenantId, {
     login: 'op1@other',

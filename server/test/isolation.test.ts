@@ -166,6 +166,37 @@ const RULES: Record<string, Rule> = {
     access: 'tenant',
     body: (own) => ({ connected: true, groupIds: own.t.ids.group }),
   },
+  'GET /api/admin/channels': { access: 'tenant' },
+  'POST /api/admin/channels': {
+    access: 'tenant',
+    body: (own) => ({
+      kind: 'sms',
+      name: 'SMS',
+      address: '+74950000000',
+      config: { groupIds: own.t.ids.group, baseUrl: 'http://127.0.0.1:9/sms' },
+    }),
+  },
+  'POST /api/admin/channels/:id/secret': { access: 'tenant', params: { id: ['channel'] } },
+  'POST /api/admin/channels/:id/disconnect': { access: 'tenant', params: { id: ['channel'] } },
+  'PATCH /api/admin/channels/:id': {
+    access: 'tenant',
+    params: { id: ['channel'] },
+    body: (own) => ({ autoCompleteMinutes: 30, config: { groupIds: own.t.ids.group } }),
+  },
+  'GET /api/admin/features': { access: 'tenant' },
+  // On stays on: the matrix's other chat routes need the option.
+  'PATCH /api/admin/features': { access: 'tenant', body: () => ({ omni: true }) },
+  'GET /api/chats/write-first': { access: 'tenant', query: () => 'address=%2B79123456789' },
+  'POST /api/chats/write-first': {
+    access: 'tenant',
+    body: (own) => ({
+      channelId: own.t.ids.channel[0],
+      address: '+7 912 345-67-89',
+      clientMsgId: randomUUID(),
+      text: 'Здравствуйте',
+    }),
+  },
+  'GET /api/chats/:id/info': { access: 'tenant', params: { id: ['chat'] } },
   'GET /widget.js': { access: 'public', why: 'the chat widget script' },
   'OPTIONS /api/visitor/*': { access: 'public', why: 'CORS preflight of the visitor API' },
   'POST /api/visitor/session': {
@@ -232,7 +263,10 @@ function idLeaves(body: unknown, path: string[] = []): string[][] {
   if (Array.isArray(body)) return body.flatMap((x, i) => idLeaves(x, [...path, String(i)]))
   if (body && typeof body === 'object')
     return Object.entries(body).flatMap(([k, x]) =>
-      typeof x === 'string' && /(^id$|Id$|Ids$)/.test(k) ? [[...path, k]] : idLeaves(x, [...path, k]),
+      // clientMsgId is made by the device (N3) and names nothing of any tenant: not a reference.
+      typeof x === 'string' && /(^id$|Id$|Ids$)/.test(k) && k !== 'clientMsgId'
+        ? [[...path, k]]
+        : idLeaves(x, [...path, k]),
     )
   return []
 }

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto'
 import { and, eq } from 'drizzle-orm'
 import { schema } from '../db/index.ts'
+import { connectChannel } from '../domain/channels/index.ts'
 import {
   acceptChat,
   addClientMessage,
@@ -97,6 +98,8 @@ export interface TenantIds {
   lead: string[]
   scheduledChat: string[]
   scheduled: string[]
+  /** A connected WhatsApp channel (A5; write first, T10). */
+  channel: string[]
 }
 
 export interface SeededTenant {
@@ -256,6 +259,12 @@ async function collect(f: Fixture, slug: string, admin: string, operator: string
     slug,
   )
   const chatRows = await orm.select().from(schema.chats).where(eq(schema.chats.tenantId, tenantId))
+  const channel = await connectChannel(orm, tenantId, {
+    kind: 'whatsapp',
+    name: `WhatsApp ${slug}`,
+    address: slug === 'demo' ? '+74951110001' : '+74951110002',
+    config: { phoneNumberId: slug === 'demo' ? '1110001' : '1110002', accessToken: `wa-token-${slug}` },
+  })
   const ids: TenantIds = {
     tenant: [tenantId],
     employee: emps.map((e) => e.id),
@@ -271,6 +280,7 @@ async function collect(f: Fixture, slug: string, admin: string, operator: string
     visitor: [visitor.visitorId],
     ...chatIds,
     ...(await seedLeads(f, tenantId, caller.id, slug)),
+    channel: [channel.channel.id],
   }
   const secrets = [
     ...Object.values(ids).flat(),
@@ -283,6 +293,10 @@ async function collect(f: Fixture, slug: string, admin: string, operator: string
     `прайс-${slug}.png`,
     `Мой шаблон ${slug}`,
     `Общий шаблон ${slug}`,
+    `WhatsApp ${slug}`,
+    channel.secret,
+    channel.webhookKey,
+    `wa-token-${slug}`,
   ]
   return { slug, tenantId, admin, operator, visitor: visitor.token, ids, secrets }
 }

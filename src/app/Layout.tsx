@@ -2,10 +2,12 @@
 import { Navigate, type RouteSectionProps, useLocation } from '@solidjs/router'
 import { type JSX, Match, Show, Suspense, Switch } from 'solid-js'
 import { CallOverlay, calls, LineIndicator } from '../features/calls/index.ts'
+import { WriteFirstSheet } from '../features/requests/index.ts'
 import { StatusButton } from '../features/status/index.ts'
 import { type MessageKey, t } from '../lib/i18n/index.ts'
 import { offline } from '../lib/net/index.ts'
 import { me } from '../lib/session/index.ts'
+import { closeWriteFirst, writeFirstAddress } from '../lib/writefirst/index.ts'
 import { connection } from './runtime.ts'
 import { TabBar } from './TabBar.tsx'
 import './phone.css'
@@ -48,6 +50,14 @@ export function Layout(props: RouteSectionProps): JSX.Element {
         </main>
         <TabBar />
       </div>
+      {/* T10: write first, asked for from any screen that shows a number (lib/writefirst). */}
+      <Show when={writeFirstAddress() !== null && me()?.features.omni}>
+        <Suspense>
+          <div class="wf-layer">
+            <WriteFirstSheet address={writeFirstAddress() ?? ''} onClose={closeWriteFirst} />
+          </div>
+        </Suspense>
+      </Show>
       {/* C1/C4: the call screens load with the first call, never with the shell. */}
       <Show when={calls().length > 0}>
         <Suspense>

@@ -3,6 +3,7 @@ import { A } from '@solidjs/router'
 import { For } from 'solid-js'
 import { RequestsBadge } from '../features/requests/index.ts'
 import { type MessageKey, t } from '../lib/i18n/index.ts'
+import { me } from '../lib/session/index.ts'
 import { Icon, type IconName } from '../lib/ui/index.ts'
 
 const TABS: { href: string; label: MessageKey; icon: IconName }[] = [
@@ -17,7 +18,8 @@ const TABS: { href: string; label: MessageKey; icon: IconName }[] = [
 export function TabBar() {
   return (
     <nav class="tabbar" aria-label={t('nav.main')}>
-      <For each={TABS}>
+      {/* A5: without the omnichannel option there is no Requests tab (the softphone stays). */}
+      <For each={TABS.filter((x) => x.href !== '/requests' || me()?.features.omni !== false)}>
         {(tab) => (
           <A href={tab.href} class="tab" activeClass="on">
             <Icon name={tab.icon} />

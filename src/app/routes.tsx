@@ -1,5 +1,6 @@
 /** The one route table. Screens are lazy components exported by their feature doors. */
 import { Navigate, type RouteDefinition } from '@solidjs/router'
+import { type Component, Show } from 'solid-js'
 import { AccountPage, LoginPage, settings, WelcomePage } from '../features/account/index.ts'
 import { CallDetailsPage, CallsPage } from '../features/calls/index.ts'
 import {
@@ -11,12 +12,22 @@ import {
 } from '../features/contacts/index.ts'
 import { OnsitePage } from '../features/onsite/index.ts'
 import { ConversationPage, LeadPage, RequestsPage } from '../features/requests/index.ts'
+import { me } from '../lib/session/index.ts'
 import { Layout } from './Layout.tsx'
 
-/** SPEC A4: "/" opens the start page chosen in Settings. */
+/** SPEC A4: "/" opens the start page chosen in Settings (Calls when Requests is off, A5). */
 function StartPage() {
-  return <Navigate href={`/${settings().startPage}`} />
+  const page = () => (settings().startPage === 'requests' && !omni() ? 'calls' : settings().startPage)
+  return <Navigate href={`/${page()}`} />
 }
+
+/** A5: the tenant's omnichannel option; off, no route leads into Requests. */
+const omni = () => me()?.features.omni !== false
+const omniOnly = (Page: Component) => () => (
+  <Show when={omni()} fallback={<Navigate href="/calls" />}>
+    <Page />
+  </Show>
+)
 
 export const routes: RouteDefinition[] = [
   { path: '/login', component: LoginPage },
@@ -28,9 +39,9 @@ export const routes: RouteDefinition[] = [
       { path: '/', component: StartPage },
       { path: '/calls', component: CallsPage },
       { path: '/calls/:id', component: CallDetailsPage },
-      { path: '/requests', component: RequestsPage },
-      { path: '/requests/:id', component: ConversationPage },
-      { path: '/requests/leads/:id', component: LeadPage },
+      { path: '/requests', component: omniOnly(RequestsPage) },
+      { path: '/requests/:id', component: omniOnly(ConversationPage) },
+      { path: '/requests/leads/:id', component: omniOnly(LeadPage) },
       {
         path: '/contacts',
         component: ContactsPage,

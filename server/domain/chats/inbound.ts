@@ -8,7 +8,7 @@
  * write's own transaction by rows.ts), which the channel's adapter runs; receipts come back here.
  */
 import { createHash } from 'node:crypto'
-import { and, eq, ne, sql } from 'drizzle-orm'
+import { and, eq, inArray, ne, sql } from 'drizzle-orm'
 import type { ChatView, DeliveryState, MessageView, RequestInfo } from '../../../contract/chats.ts'
 import { appendEvent, type Queryable, schema } from '../../db/index.ts'
 import { AppError } from '../../errors.ts'
@@ -89,7 +89,7 @@ export async function openChannelChat(
         await tx
           .select({ id: groups.id })
           .from(groups)
-          .where(and(eq(groups.tenantId, tenantId), sql`${groups.id} = ANY(${wanted}::uuid[])`))
+          .where(and(eq(groups.tenantId, tenantId), inArray(groups.id, wanted)))
       ).map((g) => g.id)
     : []
   const [row] = await tx

@@ -32,6 +32,7 @@ export {
   receiveInbound,
   recordDelivery,
 } from './inbound.ts'
+export { chatInfo } from './info.ts'
 export {
   acceptChat,
   COMPLETED_PAGE,
@@ -63,3 +64,4 @@ export {
 } from './templates.ts'
 export { sweepUnsentFiles, UNSENT_MAX_BYTES, UNSENT_SWEEP_MS, unsentBytes } from './unsent.ts'
 export { audienceOf, canSee, type FileRow, type Viewer } from './views.ts'
+export { findWriteFirst, type WriteFirstResult, writeFirst } from './write-first.ts'

@@ -9,6 +9,7 @@ import { Icon, toast } from '../../lib/ui/index.ts'
 import { placeCall } from './actions.ts'
 import { CallIcon, type CallIconName } from './CallIcon.tsx'
 import { givenNumber, markHandled } from './data.ts'
+import { NumberButton } from './NumberButton.tsx'
 
 type Kind = 'in' | 'out' | 'internal' | 'missed' | 'failed'
 
@@ -62,7 +63,17 @@ export function CallRow(props: {
       </span>
       <span class="row-main">
         <span class="row-title">
-          <Show when={c().contactName && c().contactId} fallback={props.party.name ?? shown()}>
+          <Show
+            when={c().contactName && c().contactId}
+            fallback={
+              <Show
+                when={!props.party.name && c().direction !== 'internal'}
+                fallback={props.party.name ?? shown()}
+              >
+                <NumberButton number={num()} label={shown()} />
+              </Show>
+            }
+          >
             <A href={`/contacts/clients/${encodeURIComponent(c().contactId ?? '')}`}>{c().contactName}</A>
           </Show>
         </span>
@@ -70,7 +81,12 @@ export function CallRow(props: {
           <span class="call-kind">{t(`calls.dir.${kind()}`)}</span>
           {' · '}
           <time dateTime={c().startedAt}>{when(c().startedAt)}</time>
-          <Show when={props.party.name}>{` · ${num()}`}</Show>
+          <Show when={props.party.name}>
+            {' · '}
+            <Show when={c().direction !== 'internal'} fallback={num()}>
+              <NumberButton number={num()} />
+            </Show>
+          </Show>
           <Show when={c().virtualNumber}>{(v) => ` · ${t('calls.via', { number: v() })}`}</Show>
         </span>
         <Show when={handled()}>{(h) => <span class="row-sub handled">{h()}</span>}</Show>

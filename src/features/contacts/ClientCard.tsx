@@ -4,7 +4,7 @@ import { createEffect, createSignal, For, Show } from 'solid-js'
 import type { ClientView } from '../../../contract/api.ts'
 import { t } from '../../lib/i18n/index.ts'
 import { createLiveQuery, db } from '../../lib/store/index.ts'
-import { CallButton } from '../calls/index.ts'
+import { CallButton, NumberButton } from '../calls/index.ts'
 import { fetchClient } from './data.ts'
 
 /** Client card route `/contacts/clients/:id`. */
@@ -54,7 +54,7 @@ export default function ClientCard() {
                   <For each={c().phones} fallback={none}>
                     {(p) => (
                       <span class="phone-line">
-                        <a href={`tel:${p.replace(/[^\d+]/g, '')}`}>{p}</a>
+                        <NumberButton number={p} />
                         <CallButton number={p} label={t('calls.callNumber', { number: p })} />
                       </span>
                     )}

@@ -23,6 +23,7 @@ const paths = {
   redo: 'M12 5V1L7 6l5 5V7a6 6 0 1 1-6 6H4a8 8 0 1 0 8-8z',
   stop: 'M6 6h12v12H6z',
   send: 'M2.01 21 23 12 2.01 3 2 10l15 2-15 2z',
+  info: 'M11 7h2v2h-2zm0 4h2v6h-2zm1-9a10 10 0 1 0 0 20 10 10 0 0 0 0-20zm0 18a8 8 0 1 1 0-16 8 8 0 0 1 0 16z',
 } as const
 
 export type ChatIconName = keyof typeof paths

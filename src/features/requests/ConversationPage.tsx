@@ -23,6 +23,7 @@ import { type Composed, compose, discardMessage, retryMessage } from './send.ts'
 import { channelText } from './text.ts'
 import './requests.css'
 import { ChatIcon } from './ChatIcon.tsx'
+import ChatInfoSheet from './ChatInfoSheet.tsx'
 import { ChatMenu } from './ChatMenu.tsx'
 import { ScheduledPanel } from './ScheduledPanel.tsx'
 
@@ -59,6 +60,8 @@ export default function ConversationPage() {
   const [replyTo, setReplyTo] = createSignal<MessageRow | null>(null)
   /** T12: the text the composer handed to "Send later" (the form is open while it is not null). */
   const [later, setLater] = createSignal<string | null>(null)
+  // T6: where the client came from, on demand.
+  const [showInfo, setShowInfo] = createSignal(false)
   const [forbidden, setForbidden] = createSignal(false)
   // A new status may allow it: Accept is offered again (the server checks once more).
   createEffect(
@@ -220,6 +223,18 @@ export default function ConversationPage() {
           <h1 class="row-title">{name()}</h1>
           <span class="row-sub">{chat() ? channelText(chat()?.channel ?? 'webchat') : ''}</span>
         </div>
+        <Show when={chat()}>
+          <button
+            type="button"
+            class="icon-btn"
+            aria-label={t('info.open')}
+            title={t('info.open')}
+            aria-expanded={showInfo()}
+            onClick={() => setShowInfo(!showInfo())}
+          >
+            <ChatIcon name="info" />
+          </button>
+        </Show>
         <Show when={chat()?.clientPhone}>
           {(p) => <CallButton number={p()} label={t('chat.call', { name: name() })} />}
         </Show>
@@ -232,6 +247,9 @@ export default function ConversationPage() {
           <ChatMenu chatId={params.id} />
         </Show>
       </header>
+      <Show when={showInfo() && chat()}>
+        {(c) => <ChatInfoSheet chatId={c().id} kind={c().channel} onClose={() => setShowInfo(false)} />}
+      </Show>
       <Show when={offline()}>
         <p class="notice small" role="status">
           {t('requests.offline')}

@@ -8,9 +8,11 @@ import { createEffect, createMemo, createSignal, For, on, onCleanup, Show } from
 import { ApiError } from '../../lib/api/index.ts'
 import { type MessageKey, t } from '../../lib/i18n/index.ts'
 import { offline } from '../../lib/net/index.ts'
-import { me } from '../../lib/session/index.ts'
+import { me, refreshMe } from '../../lib/session/index.ts'
 import { type ChatRow, createLiveQuery, db } from '../../lib/store/index.ts'
 import { VirtualList } from '../../lib/ui/VirtualList.tsx'
+import { openWriteFirst } from '../../lib/writefirst/index.ts'
+import { ChatIcon } from './ChatIcon.tsx'
 import { ChatListRow } from './ChatListRow.tsx'
 import { LeadsList } from './LeadsList.tsx'
 import { localLeads, newLeadCount, refreshLeads } from './leads.ts'
@@ -97,6 +99,9 @@ export default function RequestsPage() {
         .then(() => setUnreachable(false))
         .catch((e: unknown) => {
           if (e instanceof ApiError && e.code === 'E_NETWORK') setUnreachable(true)
+          // A5: the admin switched the option off while the app was open: re-read the session (the
+          // route guard then leaves Requests).
+          else if (e instanceof ApiError && e.code === 'E_OMNI_OFF') void refreshMe().catch(() => undefined)
           else if ((e as Error).name !== 'AbortError') console.error('requests refresh', e)
         })
       onCleanup(() => ctl.abort())
@@ -155,6 +160,16 @@ export default function RequestsPage() {
             : t('requests.tab.leads')}
         </button>
       </div>
+      {/* T10: write first — a pencil that opens the sheet (the shell shows it, lib/writefirst). */}
+      <button
+        type="button"
+        class="icon-btn wf-open"
+        aria-label={t('wf.open')}
+        title={t('wf.open')}
+        onClick={() => openWriteFirst()}
+      >
+        <ChatIcon name="edit" />
+      </button>
       <Show when={offline() || unreachable()}>
         <p class="notice small" role="status">
           {t('requests.offline')}

@@ -14,6 +14,8 @@ export { RequestsBadge } from './RequestsBadge.tsx'
 export const RequestsPage = lazy(() => import('./RequestsPage.tsx'))
 export const ConversationPage = lazy(() => import('./ConversationPage.tsx'))
 export const LeadPage = lazy(() => import('./LeadPage.tsx'))
+/** T10: the write-first sheet (the shell shows it when lib/writefirst asks). */
+export const WriteFirstSheet = lazy(() => import('./WriteFirstSheet.tsx'))
 
 // Server events: this feature's handlers join the one dispatcher of lib/sync (see ./events.ts).
 registerEvents(requestsEvents)

@@ -1,0 +1,85 @@
+/**
+ * /api/admin/channels (A5, T1): the tenant's channels — list, connect (the webhook key and secret
+ * answered once), rotate the secret, disconnect — and /api/admin/features (the omnichannel option).
+ * Website chat keeps /api/admin/channels/webchat (templates.ts).
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { IdParam } from '../../contract/api.ts'
+import {
+  type ChannelAdminView,
+  type ChannelSecretResponse,
+  ChannelSettingsSchema,
+  ConnectChannelSchema,
+  type FeaturesResponse,
+  FeaturesSchema,
+} from '../../contract/channels.ts'
+import { announceConnected } from '../channels/index.ts'
+import {
+  type ChannelSecret,
+  connectChannel,
+  disconnectChannel,
+  listChannels,
+  rotateSecret,
+  setOmni,
+  tenantFeatures,
+  updateChannel,
+} from '../domain/channels/index.ts'
+import { type AppDeps, validate } from './context.ts'
+import { registerScope } from './scope.ts'
+
+/** The answer that shows the secret, with the absolute URL the provider is to call. */
+function withUrl(req: FastifyRequest, s: ChannelSecret): ChannelSecretResponse {
+  const path = s.channel.webhookPath ?? `/api/hooks/${s.channel.kind}/${s.webhookKey}`
+  return { ...s, webhookUrl: `${req.protocol}://${req.host}${path}` }
+}
+
+/** Registers the admin channel and feature routes. */
+export function adminChannelRoutes(app: FastifyInstance, deps: AppDeps): void {
+  const db = () => deps.db.orm
+
+  registerScope(app, deps, { auth: 'admin' }, (r) => {
+    r.get(
+      '/api/admin/channels',
+      async (_req, p): Promise<{ channels: ChannelAdminView[] }> => ({
+        channels: await listChannels(db(), p.tenantId),
+      }),
+    )
+
+    r.post('/api/admin/channels', async (req, p, reply): Promise<ChannelSecretResponse> => {
+      const s = withUrl(req, await connectChannel(db(), p.tenantId, validate(ConnectChannelSchema, req.body)))
+      await announceConnected(deps.db, p.tenantId, s.channel.id, s.webhookUrl)
+      reply.code(201).header('cache-control', 'no-store')
+      return s
+    })
+
+    r.post('/api/admin/channels/:id/secret', async (req, p, reply): Promise<ChannelSecretResponse> => {
+      const { id } = validate(IdParam, req.params)
+      const s = withUrl(req, await rotateSecret(db(), p.tenantId, id))
+      if (s.channel.connected) await announceConnected(deps.db, p.tenantId, id, s.webhookUrl)
+      reply.header('cache-control', 'no-store')
+      return s
+    })
+
+    r.patch('/api/admin/channels/:id', async (req, p): Promise<{ channel: ChannelAdminView }> => {
+      const { id } = validate(IdParam, req.params)
+      return { channel: await updateChannel(db(), p.tenantId, id, validate(ChannelSettingsSchema, req.body)) }
+    })
+
+    r.post('/api/admin/channels/:id/disconnect', async (req, p): Promise<{ channel: ChannelAdminView }> => {
+      const { id } = validate(IdParam, req.params)
+      return { channel: await disconnectChannel(db(), p.tenantId, id) }
+    })
+
+    r.get(
+      '/api/admin/features',
+      async (_req, p): Promise<FeaturesResponse> => ({
+        features: await tenantFeatures(db(), p.tenantId),
+      }),
+    )
+
+    r.patch('/api/admin/features', async (req, p): Promise<FeaturesResponse> => {
+      const { omni } = validate(FeaturesSchema, req.body)
+      return { features: await setOmni(db(), p.tenantId, omni) }
+    })
+  })
+}

@@ -1,0 +1,90 @@
+/**
+ * A client's number wherever it shows (call history, a client card; later the clients on site): tapping
+ * it opens a menu — Call, Write (the channels that may write first, T10), Copy, and Insider (the
+ * visitor's history, as the Ringostat article has; disabled until Insider exists) — SPEC T10.
+ */
+import { createSignal, Show } from 'solid-js'
+import { Portal } from 'solid-js/web'
+import { t } from '../../lib/i18n/index.ts'
+import { me } from '../../lib/session/index.ts'
+import { Icon, toast } from '../../lib/ui/index.ts'
+import { openWriteFirst } from '../../lib/writefirst/index.ts'
+import { placeCall } from './actions.ts'
+
+export function NumberButton(props: { number: string; label?: string }) {
+  const [open, setOpen] = createSignal(false)
+  const close = () => setOpen(false)
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(props.number)
+      toast(t('number.copied'))
+    } catch {
+      toast(t('number.copyFailed'), 'error')
+    }
+    close()
+  }
+  return (
+    <>
+      <button
+        type="button"
+        class="num-btn"
+        aria-haspopup="dialog"
+        aria-label={t('number.menu', { number: props.number })}
+        onClick={(e) => {
+          // Rows may be links: the number's menu must not navigate.
+          e.preventDefault()
+          e.stopPropagation()
+          setOpen(true)
+        }}
+      >
+        {props.label ?? props.number}
+      </button>
+      {/* In a portal: rows of the virtual list are transformed and clipped, a fixed sheet inside one is not. */}
+      <Show when={open()}>
+        <Portal>
+          <div class="num-backdrop" aria-hidden="true" />
+          <div
+            class="sheet num-sheet"
+            role="dialog"
+            aria-label={t('number.menu', { number: props.number })}
+            onKeyDown={(e) => e.key === 'Escape' && close()}
+          >
+            <p class="row-title">{props.number}</p>
+            <button
+              type="button"
+              class="btn"
+              onClick={() => {
+                close()
+                void placeCall(props.number)
+              }}
+            >
+              <Icon name="phone" size={18} /> {t('number.call')}
+            </button>
+            <Show when={me()?.features.omni}>
+              <button
+                type="button"
+                class="btn"
+                onClick={() => {
+                  close()
+                  openWriteFirst(props.number)
+                }}
+              >
+                <Icon name="chat" size={18} /> {t('number.write')}
+              </button>
+            </Show>
+            <button type="button" class="btn btn-secondary" onClick={() => void copy()}>
+              {t('number.copy')}
+            </button>
+            {/* Insider (visitor history) comes with its own issue: shown, so the menu keeps its shape. */}
+            <button type="button" class="btn btn-secondary" disabled title={t('number.insiderSoon')}>
+              {t('number.insider')}
+            </button>
+            <button type="button" class="btn btn-secondary" onClick={close}>
+              {t('common.close')}
+            </button>
+          </div>
+        </Portal>
+      </Show>
+    </>
+  )
+}

@@ -90,6 +90,7 @@ async function main(): Promise<void> {
     version,
     logLevel: config.logLevel,
     trustProxy: config.trustedProxy,
+    email: { port: config.smtpPort, host: config.host, relayUrl: config.smtpRelayUrl },
   })
   logFailure = (err, msg) => app.log.error({ err }, msg)
   await app.listen({ port: config.port, host: config.host })
@@ -168,6 +169,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void shutdown('SIGTERM'))
 
   console.log(`Frontline ready at ${url}`)
+  if (app.smtp?.port) console.log(`E-mail in (SMTP) at ${config.host}:${app.smtp.port}`)
 }
 
 main().catch((e: unknown) => {

@@ -142,7 +142,10 @@ async function main(): Promise<void> {
         (name, e) => app.log.warn({ err: e }, `${name} failed`),
       )
     : null
-  if (demo) writeDemoLogins(config.dataDir, url, demo.password)
+  const smtpAt = app.smtp?.port
+    ? `${config.host.includes(':') ? `[${config.host}]` : config.host}:${app.smtp.port}`
+    : null
+  if (demo) writeDemoLogins(config.dataDir, url, demo.password, smtpAt ? { smtp: smtpAt } : {})
 
   let stopping = false
   const shutdown = async (signal: string) => {
@@ -169,7 +172,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void shutdown('SIGTERM'))
 
   console.log(`Frontline ready at ${url}`)
-  if (app.smtp?.port) console.log(`E-mail in (SMTP) at ${config.host}:${app.smtp.port}`)
+  if (smtpAt) console.log(`E-mail in (SMTP) at ${smtpAt}`)
 }
 
 main().catch((e: unknown) => {

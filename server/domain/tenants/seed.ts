@@ -27,6 +27,8 @@ export interface DemoLogins {
   accounts: { login: string; role: string; name: string; extension: string }[]
   /** The demo tenant's e-mail address (mail to it over SMTP lands in Requests). */
   email?: string
+  /** host:port of the inbound SMTP server, when it listens. */
+  smtp?: string
 }
 
 /** The password demo-logins.json holds, or null. */
@@ -169,13 +171,20 @@ async function seedDemoChats(q: Queryable, tenantId: string): Promise<void> {
 }
 
 /** Writes demo-logins.json (mode 0600: it holds a password). */
-export function writeDemoLogins(dataDir: string, url: string, password: string): string {
+export function writeDemoLogins(
+  dataDir: string,
+  url: string,
+  password: string,
+  /** Where the inbound SMTP server listens (host:port), when it does (issue 8 §1). */
+  extra: { smtp?: string } = {},
+): string {
   const file = path.join(dataDir, DEMO_LOGINS_FILE)
   const body: DemoLogins = {
     url,
     password,
     accounts: DEMO_ACCOUNTS.map(({ login, role, name, extension }) => ({ login, role, name, extension })),
     email: DEMO_EMAIL_ADDRESS,
+    ...extra,
   }
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 })
   // Written aside and renamed: `npm start` and the e2e fixtures read it while the server starts, and

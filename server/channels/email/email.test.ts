@@ -10,12 +10,14 @@ import path from 'node:path'
 import { and, asc, eq } from 'drizzle-orm'
 import type { FastifyInstance } from 'fastify'
 import nodemailer, { type SendMailOptions } from 'nodemailer'
+import { SMTPServer } from 'smtp-server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildApp } from '../../app.ts'
 import { type Db, loadSecrets, schema } from '../../db/index.ts'
-import { acceptChat, sendOperatorMessage, type Viewer } from '../../domain/chats/index.ts'
+import { acceptChat, sendOperatorMessage, storeFile, type Viewer } from '../../domain/chats/index.ts'
 import { setStatus } from '../../domain/status/index.ts'
 import { createTenant, seedDemo } from '../../domain/tenants/index.ts'
+import { FileStore } from '../../files/index.ts'
 import { Hub } from '../../realtime/hub.ts'
 import { type TestDb, targets } from '../../test/dbs.ts'
 import { captureRelay, rawSmtp } from '../../test/smtp.ts'
@@ -359,5 +361,62 @@ describe.each(targets)('e-mail channel on $name', (target) => {
     })
     expect((await chatsOf(demoId, 'both@client.example')).map((c) => c.messages.length)).toEqual([1])
     expect((await chatsOf(otherId, 'both@client.example')).map((c) => c.messages.length)).toEqual([1])
+  })
+
+  it("an operator's file goes as an attachment of the reply; a relay refusing with 5xx marks the message failed, not retried", async () => {
+    await send({ from: 'att@client.example', subject: 'Фото', text: 'Пришлите фото', messageId: mid() })
+    const [c] = await chatsOf(demoId, 'att@client.example')
+    await acceptChat(db.orm, op1, c!.chat.id)
+    const store = new FileStore(path.join(dir, 'files'))
+    const f = await storeFile(db.orm, store, {
+      tenantId: demoId,
+      name: 'photo.png',
+      kind: 'file',
+      body: (await import('node:stream')).Readable.from([PNG]),
+      uploadedBy: { employeeId: op1.employeeId },
+    })
+    await sendOperatorMessage(db.orm, op1, c!.chat.id, {
+      clientMsgId: crypto.randomUUID(),
+      text: 'Вот',
+      fileId: f.id,
+    })
+    const got = await relay.next()
+    expect(got.parsed.attachments.map((a) => [a.filename, a.contentType, a.content.equals(PNG)])).toEqual([
+      ['photo.png', 'image/png', true],
+    ])
+    // The tenant's own relay (channel config) refuses the recipient for good.
+    let tries = 0
+    const refusing = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onRcptTo: (_a, _s, cb) => {
+        tries++
+        cb(Object.assign(new Error('5.1.1 no such user'), { responseCode: 550 }))
+      },
+    })
+    await new Promise<void>((r) => refusing.listen(0, '127.0.0.1', () => r()))
+    const port = (refusing.server.address() as { port: number }).port
+    const [ch] = await db.orm
+      .select()
+      .from(channels)
+      .where(and(eq(channels.tenantId, demoId), eq(channels.kind, 'email')))
+    await db.orm
+      .update(channels)
+      .set({ config: { ...ch!.config, smtp: { host: '127.0.0.1', port, secure: false } } })
+      .where(eq(channels.id, ch!.id))
+    try {
+      const m = await sendOperatorMessage(db.orm, op1, c!.chat.id, {
+        clientMsgId: crypto.randomUUID(),
+        text: 'Ещё',
+      })
+      await app.jobs.drain()
+      const [row] = await db.orm.select().from(messages).where(eq(messages.id, m.message.id))
+      expect(row!.delivery).toBe('failed')
+      expect(tries).toBe(1)
+    } finally {
+      await db.orm.update(channels).set({ config: ch!.config }).where(eq(channels.id, ch!.id))
+      await new Promise<void>((r) => refusing.close(() => r()))
+    }
   })
 })

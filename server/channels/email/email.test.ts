@@ -363,6 +363,22 @@ describe.each(targets)('e-mail channel on $name', (target) => {
     expect((await chatsOf(otherId, 'both@client.example')).map((c) => c.messages.length)).toEqual([1])
   })
 
+  it('a recipient of a transaction abandoned with RSET is not a recipient of the next one on the same connection', async () => {
+    const s = await rawSmtp(smtpPort())
+    await s.send('EHLO test')
+    await s.send('MAIL FROM:<rset@client.example>')
+    expect(await s.send(`RCPT TO:<${DEMO}>`)).toMatch(/^250 /)
+    expect(await s.send('RSET')).toMatch(/^250 /)
+    await s.send('MAIL FROM:<rset@client.example>')
+    expect(await s.send(`RCPT TO:<${OTHER}>`)).toMatch(/^250 /)
+    expect(await s.send('DATA')).toMatch(/^354 /)
+    await s.write(`From: rset@client.example\r\nTo: ${OTHER}\r\nSubject: rset\r\n\r\nonly other\r\n.\r\n`)
+    expect(await s.reply()).toMatch(/^250 /)
+    s.close()
+    expect(await chatsOf(demoId, 'rset@client.example')).toEqual([])
+    expect(await chatsOf(otherId, 'rset@client.example')).toHaveLength(1)
+  })
+
   it("an operator's file goes as an attachment of the reply; a relay refusing with 5xx marks the message failed, not retried", async () => {
     await send({ from: 'att@client.example', subject: 'Фото', text: 'Пришлите фото', messageId: mid() })
     const [c] = await chatsOf(demoId, 'att@client.example')

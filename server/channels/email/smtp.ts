@@ -92,6 +92,11 @@ export function inboundSmtp(db: Db, files: FileStore, opts: SmtpOptions): Inboun
     maxRecipients: 50,
     socketTimeout: 60_000,
     closeTimeout: 5_000,
+    // A new transaction (MAIL FROM after RSET or a finished mail) starts with no recipients.
+    onMailFrom(_address, session, callback) {
+      recipients.delete(session)
+      callback()
+    },
     onRcptTo(address, session, callback) {
       const a = normalAddress(address.address)
       if (!a) return callback(reply(550, '5.1.3 Bad recipient address syntax'))
@@ -113,7 +118,6 @@ export function inboundSmtp(db: Db, files: FileStore, opts: SmtpOptions): Inboun
       readAll(stream)
         .then(async (raw) => {
           const chosen = [...(recipients.get(session)?.values() ?? [])]
-          // A new transaction on the same connection (RSET, MAIL FROM) starts its recipients anew.
           recipients.delete(session)
           if (!raw) return callback(reply(552, '5.3.4 Message exceeds fixed maximum message size'))
           let mail: Awaited<ReturnType<typeof parseMail>>

@@ -295,6 +295,27 @@ describe.each(targets)('e-mail channel on $name', (target) => {
     expect(f).toMatchObject({ name: 'photo.png', type: 'image/png', size: PNG.length })
   })
 
+  it('at most 20 attachments of one mail become files; the rest are named in a note', async () => {
+    await send({
+      from: 'many@client.example',
+      subject: 'Много',
+      text: 'файлы',
+      messageId: mid(),
+      attachments: Array.from({ length: 22 }, (_, i) => ({
+        filename: `n${i + 1}.txt`,
+        content: `файл ${i + 1}`,
+      })),
+    })
+    const [c] = await chatsOf(demoId, 'many@client.example')
+    const [text, ...rest] = c!.messages
+    expect(rest.map((m) => m.kind)).toEqual(Array(20).fill('file'))
+    expect(text!.text).toContain(
+      'n21.txt — больше 20 вложений в письме / more than 20 attachments in one mail',
+    )
+    expect(text!.text).toContain('n22.txt')
+    expect(text!.text).not.toContain('n20.txt')
+  })
+
   it('malformed MIME (a multipart without its boundary, broken encodings) is taken as far as it parses; the server keeps serving', async () => {
     const raw = [
       'From: broken@client.example',

@@ -34,7 +34,12 @@ const EXTENSION_OF_TYPE = new Map(
 const REFUSED: Record<string, string> = {
   E_FILE_TYPE: 'тип файла не разрешён / file type not allowed',
   E_FILE_TOO_LARGE: 'файл слишком большой / file too large',
+  E_TOO_MANY: 'больше 20 вложений в письме / more than 20 attachments in one mail',
 }
+/** Attachments kept per mail: each is a chat message; a mail of a thousand tiny parts is not a chat. */
+const MAX_ATTACHMENTS = 20
+const refused = (name: string, reason: string) =>
+  `[Вложение не принято / attachment refused: ${name} — ${reason}]`
 
 /** The open chat on this channel that one of the mail's parent ids belongs to, or null. */
 async function threadOf(db: Db, channel: ChannelRow, parents: string[]) {
@@ -107,7 +112,7 @@ export async function receiveMail(
 
   const kept: { fileId: string; name: string }[] = []
   const notes: string[] = []
-  for (const a of mail.attachments) {
+  for (const a of mail.attachments.slice(0, MAX_ATTACHMENTS)) {
     const ext = extensionOf(a.name)
     const typed = ATTACHMENT_BY_EXTENSION[ext]
       ? a.name
@@ -127,9 +132,10 @@ export async function receiveMail(
     } catch (e) {
       const reason = e instanceof AppError ? REFUSED[e.code] : undefined
       if (!reason) throw e
-      notes.push(`[Вложение не принято / attachment refused: ${a.name} — ${reason}]`)
+      notes.push(refused(a.name, reason))
     }
   }
+  for (const a of mail.attachments.slice(MAX_ATTACHMENTS)) notes.push(refused(a.name, REFUSED.E_TOO_MANY!))
 
   const subject = mail.subject
   let chatId: string | null = null

@@ -400,6 +400,24 @@ describe.each(targets)('e-mail channel on $name', (target) => {
     expect(await chatsOf(otherId, 'rset@client.example')).toHaveLength(1)
   })
 
+  it('a channel disconnected between RCPT and the end of DATA refuses the mail with 550 (not a retry-later 451)', async () => {
+    const s = await rawSmtp(smtpPort())
+    await s.send('EHLO test')
+    await s.send('MAIL FROM:<late@client.example>')
+    expect(await s.send(`RCPT TO:<${OTHER}>`)).toMatch(/^250 /)
+    const other = and(eq(channels.tenantId, otherId), eq(channels.kind, 'email'))
+    await db.orm.update(channels).set({ connected: false }).where(other)
+    try {
+      expect(await s.send('DATA')).toMatch(/^354 /)
+      await s.write(`From: late@client.example\r\nTo: ${OTHER}\r\nSubject: late\r\n\r\nhi\r\n.\r\n`)
+      expect(await s.reply()).toMatch(/^550 /)
+    } finally {
+      s.close()
+      await db.orm.update(channels).set({ connected: true }).where(other)
+    }
+    expect(await chatsOf(otherId, 'late@client.example')).toEqual([])
+  })
+
   it("an operator's file goes as an attachment of the reply; a relay refusing with 5xx marks the message failed, not retried", async () => {
     await send({ from: 'att@client.example', subject: 'Фото', text: 'Пришлите фото', messageId: mid() })
     const [c] = await chatsOf(demoId, 'att@client.example')

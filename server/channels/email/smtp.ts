@@ -13,6 +13,7 @@ import type { AddressInfo } from 'node:net'
 import { and, eq, sql } from 'drizzle-orm'
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server'
 import { type Db, schema } from '../../db/index.ts'
+import { AppError } from '../../errors.ts'
 import type { FileStore } from '../../files/index.ts'
 import type { ChannelRow } from '../webhooks.ts'
 import { normalAddress, parseMail } from './mail.ts'
@@ -134,6 +135,9 @@ export function inboundSmtp(db: Db, files: FileStore, opts: SmtpOptions): Inboun
           try {
             for (const channel of chosen) await receiveMail(db, files, channel, mail, envelopeFrom)
           } catch (e) {
+            // Disconnected between RCPT and the end of DATA: the mailbox is gone, as RCPT would now say.
+            if (e instanceof AppError && e.code === 'E_CHANNEL_OFF')
+              return callback(reply(550, '5.1.1 No such mailbox here'))
             onError(e, 'smtp: storing a mail failed')
             return callback(reply(451, '4.3.0 Try again later'))
           }

@@ -295,6 +295,27 @@ describe.each(targets)('e-mail channel on $name', (target) => {
     expect(f).toMatchObject({ name: 'photo.png', type: 'image/png', size: PNG.length })
   })
 
+  it('a mail cut short by a failure (its thread row never written) is stored whole on redelivery, each message once; an empty mail still shows', async () => {
+    const id = mid()
+    const mail = {
+      from: 'again@client.example',
+      subject: 'Снова',
+      text: 'текст',
+      messageId: id,
+      attachments: [{ filename: 'photo.png', content: PNG, contentType: 'image/png' }],
+    }
+    await send(mail)
+    const { emailMails } = await import('./schema.ts')
+    await db.orm.delete(emailMails).where(eq(emailMails.messageId, id))
+    await send(mail)
+    const [c] = await chatsOf(demoId, 'again@client.example')
+    expect(c!.messages.map((m) => m.kind)).toEqual(['text', 'file'])
+    expect(await db.orm.select().from(emailMails).where(eq(emailMails.messageId, id))).toHaveLength(1)
+    await send({ from: 'empty@client.example', messageId: mid(), text: '' })
+    const [e] = await chatsOf(demoId, 'empty@client.example')
+    expect(e!.messages.map((m) => m.text)).toEqual(['(пустое письмо / empty mail)'])
+  })
+
   it('at most 20 attachments of one mail become files; the rest are named in a note', async () => {
     await send({
       from: 'many@client.example',

@@ -14,7 +14,7 @@
 import { Readable } from 'node:stream'
 import { and, desc, eq, inArray, ne } from 'drizzle-orm'
 import { type Db, schema } from '../../db/index.ts'
-import { inboundMsgId, receiveInbound, storeFile } from '../../domain/chats/index.ts'
+import { receiveInbound, storeFile } from '../../domain/chats/index.ts'
 import { AppError } from '../../errors.ts'
 import { ATTACHMENT_BY_EXTENSION, extensionOf, type FileStore } from '../../files/index.ts'
 import type { ChannelRow } from '../webhooks.ts'
@@ -36,6 +36,7 @@ const REFUSED: Record<string, string> = {
   E_FILE_TOO_LARGE: 'файл слишком большой / file too large',
   E_TOO_MANY: 'больше 20 вложений в письме / more than 20 attachments in one mail',
 }
+const EMPTY_MAIL = '(пустое письмо / empty mail)'
 /** Attachments kept per mail: each is a chat message; a mail of a thousand tiny parts is not a chat. */
 const MAX_ATTACHMENTS = 20
 const refused = (name: string, reason: string) =>
@@ -65,7 +66,7 @@ async function threadOf(db: Db, channel: ChannelRow, parents: string[]) {
 }
 
 /** The subject the chat is named by (its first client mail's), or null for a chat without one. */
-async function chatSubject(db: Db, tenantId: string, chatId: string): Promise<string | null> {
+export async function chatSubject(db: Db, tenantId: string, chatId: string): Promise<string | null> {
   const [first] = await db.orm
     .select({ subject: emailMails.subject })
     .from(emailMails)
@@ -86,8 +87,6 @@ export async function lastClientMail(db: Db, tenantId: string, chatId: string) {
   return last ?? null
 }
 
-export { chatSubject }
-
 /** Stores one parsed mail for one channel (one tenant); returns the chat it went to. */
 export async function receiveMail(
   db: Db,
@@ -100,12 +99,19 @@ export async function receiveMail(
   if (!sender) throw new AppError('E_VALIDATION', ['from: no sender address'])
   const clientAddress = (await threadOf(db, channel, mail.parents)) ?? sender
   const tenantId = channel.tenantId
-  // A redelivered mail (same Message-ID): stored already, attachments included.
-  const ids = [inboundMsgId(channel.id, mail.messageId), inboundMsgId(channel.id, `${mail.messageId}#1`)]
+  // A redelivered mail (same Message-ID) stored whole already: its thread row is written last, so a
+  // mail cut short by a failure is stored again (each message of it once, by its provider id).
   const [seen] = await db.orm
-    .select({ chatId: messages.chatId })
-    .from(messages)
-    .where(and(eq(messages.tenantId, tenantId), inArray(messages.clientMsgId, ids)))
+    .select({ chatId: emailMails.chatId })
+    .from(emailMails)
+    .innerJoin(chats, and(eq(chats.tenantId, emailMails.tenantId), eq(chats.id, emailMails.chatId)))
+    .where(
+      and(
+        eq(emailMails.tenantId, tenantId),
+        eq(emailMails.messageId, mail.messageId),
+        eq(chats.channelId, channel.id),
+      ),
+    )
     .limit(1)
   if (seen) return { chatId: seen.chatId, created: false }
   const who = { channelId: channel.id, clientAddress, clientName: mail.fromName, clientEmail: sender }
@@ -155,7 +161,12 @@ export async function receiveMail(
   const showSubject = subject && (named === null || baseSubject(named) !== baseSubject(subject))
   const text = fitText([showSubject ? subject : '', mail.text, ...notes].filter(Boolean).join('\n\n'))
   if (text || !kept.length) {
-    const r = await receiveInbound(db.orm, tenantId, { ...who, providerMsgId: mail.messageId, text })
+    const r = await receiveInbound(db.orm, tenantId, {
+      ...who,
+      providerMsgId: mail.messageId,
+      // A mail with nothing in it still arrived: the operator sees that it did.
+      text: text || EMPTY_MAIL,
+    })
     chatId = r.chat.id
     created = r.created
   }

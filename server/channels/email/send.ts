@@ -9,8 +9,7 @@
  * program shows a duplicate once) and the client's reply to it finds the chat (receive.ts).
  */
 import nodemailer from 'nodemailer'
-import type { Deliverable } from '../../domain/chats/index.ts'
-import { fileForRead } from '../../domain/chats/index.ts'
+import { type Deliverable, fileForRead } from '../../domain/chats/index.ts'
 import { PermanentFailure } from '../../jobs/index.ts'
 import type { ExternalAdapter, SendContext, Sent } from '../external.ts'
 import { baseSubject, msgId, normalAddress, oneLine } from './mail.ts'

@@ -28,7 +28,7 @@ export interface SmtpOptions {
   port: number
   host?: string | undefined
   maxBytes?: number | undefined
-  /** Called for each mail stored (the bench and tests watch it); errors are logged by the caller. */
+  /** Where failures go (the app's log): look-ups, unparseable mail, storing. */
   onError?: (err: unknown, what: string) => void
 }
 

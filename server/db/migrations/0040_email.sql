@@ -12,5 +12,7 @@ CREATE TABLE email_mails (
   PRIMARY KEY (tenant_id, chat_id, message_id),
   FOREIGN KEY (tenant_id, chat_id) REFERENCES chats(tenant_id, id) ON DELETE CASCADE
 );
+-- Written last for a mail: its presence says the mail was stored whole (a redelivery stops there).
+CREATE INDEX email_mails_message ON email_mails (tenant_id, message_id);
 -- The e-mail channel is found by the address a mail is written to (RCPT TO), case-insensitively.
 CREATE INDEX channels_email_address ON channels (lower(address)) WHERE kind = 'email' AND connected;

@@ -85,7 +85,10 @@ export async function rawSmtp(port: number) {
       if (x !== undefined) r(x)
       else waiting.push(r)
     })
-  await new Promise<void>((r) => socket.once('connect', () => r()))
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve())
+    socket.once('error', reject)
+  })
   const greeting = await reply()
   return {
     greeting,

@@ -439,6 +439,20 @@ describe.each(targets)('e-mail channel on $name', (target) => {
     expect(await chatsOf(otherId, 'late@client.example')).toEqual([])
   })
 
+  it('a second tenant cannot connect an e-mail channel at an address already connected (any case): the mail cannot be routed to it', async () => {
+    await expect(
+      db.orm
+        .insert(channels)
+        .values({
+          tenantId: otherId,
+          kind: 'email',
+          name: 'Stolen',
+          connected: true,
+          address: DEMO.toUpperCase(),
+        }),
+    ).rejects.toThrow()
+  })
+
   it("an operator's file goes as an attachment of the reply; a relay refusing with 5xx marks the message failed, not retried", async () => {
     await send({ from: 'att@client.example', subject: 'Фото', text: 'Пришлите фото', messageId: mid() })
     const [c] = await chatsOf(demoId, 'att@client.example')
@@ -494,5 +508,12 @@ describe.each(targets)('e-mail channel on $name', (target) => {
       await db.orm.update(channels).set({ config: ch!.config }).where(eq(channels.id, ch!.id))
       await new Promise<void>((r) => refusing.close(() => r()))
     }
+  })
+
+  it('closing the app stops its SMTP server', async () => {
+    const port = smtpPort()
+    await app.close()
+    expect(app.smtp?.port).toBeNull()
+    await expect(rawSmtp(port)).rejects.toThrow(/ECONNREFUSED/)
   })
 })

@@ -14,5 +14,6 @@ CREATE TABLE email_mails (
 );
 -- Written last for a mail: its presence says the mail was stored whole (a redelivery stops there).
 CREATE INDEX email_mails_message ON email_mails (tenant_id, message_id);
--- The e-mail channel is found by the address a mail is written to (RCPT TO), case-insensitively.
-CREATE INDEX channels_email_address ON channels (lower(address)) WHERE kind = 'email' AND connected;
+-- The e-mail channel is found by the address a mail is written to (RCPT TO), case-insensitively; one
+-- connected channel per address, so a mail can never be routed to a tenant that merely claims it.
+CREATE UNIQUE INDEX channels_email_address ON channels (lower(address)) WHERE kind = 'email' AND connected;

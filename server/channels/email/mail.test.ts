@@ -65,4 +65,25 @@ describe('e-mail parts', () => {
     expect(two.messageId).toBe(one.messageId)
     expect(one).toMatchObject({ fromAddress: 'a@b.c', subject: 's', text: 'hi', parents: [] })
   })
+
+  it('any bytes parse to a mail whose every field is safe text (or the parser refuses; the SMTP server then answers 554)', async () => {
+    const head = fc.constantFrom(
+      '',
+      'Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n',
+      'Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n',
+      'Subject: =?utf-8?B?',
+    )
+    await fc.assert(
+      fc.asyncProperty(head, fc.uint8Array({ maxLength: 400 }), async (h, bytes) => {
+        const raw = Buffer.concat([Buffer.from(`From: a@b.c\r\n${h}`), Buffer.from(bytes)])
+        const m = await parseMail(raw).catch(() => null)
+        if (!m) return
+        for (const v of [m.subject, m.fromName ?? '', ...m.attachments.map((a) => a.name)])
+          expect(v).not.toMatch(/[\p{Cc}\u202e]/u)
+        expect(m.text).not.toMatch(/[^\P{Cc}\t\n]/u)
+        expect(m.messageId).toMatch(/^<[^\s<>]+>$/)
+      }),
+      { numRuns: 200 },
+    )
+  })
 })

@@ -14,7 +14,13 @@ import { SMTPServer } from 'smtp-server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildApp } from '../../app.ts'
 import { type Db, loadSecrets, schema } from '../../db/index.ts'
-import { acceptChat, sendOperatorMessage, storeFile, type Viewer } from '../../domain/chats/index.ts'
+import {
+  acceptChat,
+  openChannelChat,
+  sendOperatorMessage,
+  storeFile,
+  type Viewer,
+} from '../../domain/chats/index.ts'
 import { setStatus } from '../../domain/status/index.ts'
 import { createTenant, seedDemo } from '../../domain/tenants/index.ts'
 import { FileStore } from '../../files/index.ts'
@@ -441,16 +447,34 @@ describe.each(targets)('e-mail channel on $name', (target) => {
 
   it('a second tenant cannot connect an e-mail channel at an address already connected (any case): the mail cannot be routed to it', async () => {
     await expect(
-      db.orm
-        .insert(channels)
-        .values({
-          tenantId: otherId,
-          kind: 'email',
-          name: 'Stolen',
-          connected: true,
-          address: DEMO.toUpperCase(),
-        }),
+      db.orm.insert(channels).values({
+        tenantId: otherId,
+        kind: 'email',
+        name: 'Stolen',
+        connected: true,
+        address: DEMO.toUpperCase(),
+      }),
     ).rejects.toThrow()
+  })
+
+  it('a chat we began (T10 write first) goes out named by its first line, not "Re:", with no In-Reply-To', async () => {
+    const [ch] = await db.orm
+      .select()
+      .from(channels)
+      .where(and(eq(channels.tenantId, demoId), eq(channels.kind, 'email')))
+    const { chat } = await db.orm.transaction((tx) =>
+      openChannelChat(tx, demoId, { channelId: ch!.id, clientAddress: 'first@client.example' }),
+    )
+    await acceptChat(db.orm, op1, chat.id)
+    await sendOperatorMessage(db.orm, op1, chat.id, {
+      clientMsgId: crypto.randomUUID(),
+      text: 'Ваш заказ готов\nЗаберите в любой день.',
+    })
+    const got = await relay.next()
+    expect(got.envelope.to).toEqual(['first@client.example'])
+    expect(got.parsed.subject).toBe('Ваш заказ готов')
+    expect(got.parsed.inReplyTo).toBeUndefined()
+    expect(got.parsed.references).toBeUndefined()
   })
 
   it("an operator's file goes as an attachment of the reply; a relay refusing with 5xx marks the message failed, not retried", async () => {

@@ -49,7 +49,10 @@ export class EmailAdapter implements ExternalAdapter {
     // The operator answered a particular mail (reply-to in the app): thread under that one.
     const parent = msgId(d.replyToExternalId) ?? last?.messageId ?? null
     const refs = parent ? [...(last?.refs ?? []).filter((r) => r !== parent), parent].slice(-20) : []
-    const subject = (await chatSubject(ctx.db, tenantId, d.chat.id)) || firstLine(d.message.text)
+    // A chat the client began has his subject (answered "Re: …"); one we began (T10 write first) is
+    // named by the first line of what we write.
+    const theirs = await chatSubject(ctx.db, tenantId, d.chat.id)
+    const subject = theirs !== null ? `Re: ${baseSubject(theirs) || '…'}` : firstLine(d.message.text) || '…'
     const attachments = []
     if (d.message.file) {
       const row = await fileForRead(ctx.db.orm, tenantId, d.message.file.id)
@@ -64,7 +67,7 @@ export class EmailAdapter implements ExternalAdapter {
       await transport.sendMail({
         from,
         to,
-        subject: `Re: ${baseSubject(subject) || '…'}`,
+        subject,
         text: d.message.text,
         messageId,
         ...(parent && { inReplyTo: parent, references: refs }),

@@ -1,127 +1,28 @@
 /**
- * Issue 8 §1, T1 e-mail: a real SMTP exchange — nodemailer (or a raw socket) → our inbound server →
- * the tenant's Requests; an operator's reply → nodemailer → a capturing relay (a second smtp-server),
- * threaded to the client's mail. Bad input: malformed MIME, a 40 MB mail, hostile HTML, header
- * injection, unknown and other tenants' addresses, mislabelled attachments.
+ * Issue 8 §1, T1 e-mail in: a real SMTP exchange — nodemailer (or a raw socket) → our inbound server →
+ * the tenant's Requests. Threading, HTML as text, attachments, and bad input: malformed MIME, a 40 MB
+ * mail, hostile HTML, unknown and other tenants' addresses, a RSET, a channel gone mid-mail.
  */
-import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
-import { and, asc, eq } from 'drizzle-orm'
+import { and, eq } from 'drizzle-orm'
 import type { FastifyInstance } from 'fastify'
-import nodemailer, { type SendMailOptions } from 'nodemailer'
-import { SMTPServer } from 'smtp-server'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildApp } from '../../app.ts'
-import { type Db, loadSecrets, schema } from '../../db/index.ts'
-import {
-  acceptChat,
-  openChannelChat,
-  sendOperatorMessage,
-  storeFile,
-  type Viewer,
-} from '../../domain/chats/index.ts'
-import { setStatus } from '../../domain/status/index.ts'
-import { createTenant, seedDemo } from '../../domain/tenants/index.ts'
-import { FileStore } from '../../files/index.ts'
-import { Hub } from '../../realtime/hub.ts'
-import { type TestDb, targets } from '../../test/dbs.ts'
-import { captureRelay, rawSmtp } from '../../test/smtp.ts'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { type Db, schema } from '../../db/index.ts'
+import { targets } from '../../test/dbs.ts'
+import { rawSmtp } from '../../test/smtp.ts'
+import { DEMO, OTHER, PNG, useEmailApp } from './test-app.ts'
 
-const { channels, chats, employees, messages, files, tenants } = schema
-const DEMO = 'support@demo.frontline.local'
-const OTHER = 'help@other.example'
-const PNG = Buffer.from(
-  '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082',
-  'hex',
-)
+const { channels, files } = schema
 
-describe.each(targets)('e-mail channel on $name', (target) => {
-  let t: TestDb
+describe.each(targets)('e-mail in on $name', (target) => {
+  const e = useEmailApp(target)
+  const { smtpPort, client, mid, send, chatsOf } = e
   let db: Db
-  let hub: Hub
   let app: FastifyInstance
-  let relay: Awaited<ReturnType<typeof captureRelay>>
-  let dir: string
   let demoId: string
   let otherId: string
-  let op1: Viewer
-  let seq = 0
-
-  beforeAll(async () => {
-    t = await target.open()
-    db = t.db
-    await seedDemo(db, { password: 'demo-pass-1' })
-    const [tenant] = await db.orm.select().from(tenants).where(eq(tenants.slug, 'demo'))
-    demoId = tenant!.id
-    otherId = await createTenant(db.orm, {
-      name: 'Other',
-      slug: 'other',
-      sipDomain: 'other.frontline.local',
-      seats: 1,
-      features: { softphone: false, omni: true },
-    })
-    await db.orm
-      .insert(channels)
-      .values({ tenantId: otherId, kind: 'email', name: 'Mail', connected: true, address: OTHER })
-    const [e] = await db.orm.select().from(employees).where(eq(employees.login, 'op1@demo'))
-    op1 = { tenantId: demoId, employeeId: e!.id, role: e!.role }
-    await setStatus(db, demoId, op1.employeeId, 'available')
-    relay = await captureRelay()
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'frontline-email-'))
-    hub = new Hub(db)
-    await hub.start()
-    app = await buildApp({
-      db,
-      secrets: await loadSecrets(db.orm, dir),
-      hub,
-      sipWsUrl: 'ws://127.0.0.1:8088',
-      sipStatus: () => 'unavailable',
-      distDir: path.join(dir, 'dist'),
-      siteDir: path.join(dir, 'site'),
-      filesDir: path.join(dir, 'files'),
-      version: '0.0.0-test',
-      logLevel: 'silent',
-      jobOptions: { backoffMs: () => 0, pollMs: 50 },
-      email: { port: 0, relayUrl: relay.url },
-    })
-    await app.ready()
+  beforeAll(() => {
+    ;({ db, app, demoId, otherId } = e.x)
   })
-  afterAll(async () => {
-    await hub?.stop()
-    await app?.close()
-    await relay?.close()
-    await t?.dispose()
-    if (dir) fs.rmSync(dir, { recursive: true, force: true })
-  })
-
-  const smtpPort = () => {
-    const p = app.smtp?.port
-    if (!p) throw new Error('the inbound SMTP server is not listening')
-    return p
-  }
-  const client = () =>
-    nodemailer.createTransport({ host: '127.0.0.1', port: smtpPort(), secure: false, ignoreTLS: true })
-  const mid = () => `<t${++seq}.${Date.now()}@client.example>`
-  const send = (m: SendMailOptions) => client().sendMail({ to: DEMO, ...m })
-
-  /** The tenant's chats of a client address, with their messages in order. */
-  async function chatsOf(tenantId: string, address: string) {
-    const rows = await db.orm
-      .select()
-      .from(chats)
-      .where(and(eq(chats.tenantId, tenantId), eq(chats.clientAddress, address)))
-    return Promise.all(
-      rows.map(async (c) => ({
-        chat: c,
-        messages: await db.orm
-          .select()
-          .from(messages)
-          .where(and(eq(messages.tenantId, tenantId), eq(messages.chatId, c.id)))
-          .orderBy(asc(messages.n)),
-      })),
-    )
-  }
 
   it('a mail to the demo address opens a chat in New with the subject and body; its Message-ID is kept; a redelivery stores nothing twice', async () => {
     const id = mid()
@@ -170,52 +71,6 @@ describe.each(targets)('e-mail channel on $name', (target) => {
     ])
   })
 
-  it("the operator's reply leaves through the relay threaded to the client's mail (From, To, Re: subject, In-Reply-To, References), and the client's answer to it joins the chat", async () => {
-    const first = mid()
-    await send({
-      from: 'olga@client.example',
-      subject: 'Возврат',
-      text: 'Хочу вернуть товар',
-      messageId: first,
-    })
-    const second = mid()
-    await send({
-      from: 'olga@client.example',
-      subject: 'Re: Возврат',
-      text: 'Номер заказа 77',
-      messageId: second,
-      inReplyTo: first,
-      references: [first],
-    })
-    const [c] = await chatsOf(demoId, 'olga@client.example')
-    await acceptChat(db.orm, op1, c!.chat.id)
-    const sent = await sendOperatorMessage(db.orm, op1, c!.chat.id, {
-      clientMsgId: crypto.randomUUID(),
-      text: 'Оформили возврат.\nBcc: evil@example.com',
-    })
-    const got = await relay.next()
-    expect(got.envelope).toEqual({ from: DEMO, to: ['olga@client.example'] })
-    expect(got.parsed.subject).toBe('Re: Возврат')
-    expect(got.parsed.inReplyTo).toBe(second)
-    expect(got.parsed.references).toEqual([first, second])
-    expect(got.parsed.text?.trim()).toBe('Оформили возврат.\nBcc: evil@example.com')
-    expect(got.parsed.headers.has('bcc')).toBe(false)
-    await app.jobs.drain()
-    const [stored] = await db.orm.select().from(messages).where(eq(messages.id, sent.message.id))
-    expect(stored!.externalId).toBe(got.parsed.messageId)
-    // The client answers our mail from another address: it still joins the chat.
-    await send({
-      from: 'olga.work@client.example',
-      subject: 'Re: Возврат',
-      text: 'Спасибо!',
-      messageId: mid(),
-      inReplyTo: got.parsed.messageId,
-      references: [first, second, got.parsed.messageId!],
-    })
-    const [after] = await chatsOf(demoId, 'olga@client.example')
-    expect(after!.messages.map((m) => [m.author, m.text])).toContainEqual(['client', 'Спасибо!'])
-  })
-
   it('HTML mail is shown as text: scripts, styles, forms, tracking pixels and remote images are dropped, nothing is fetched', async () => {
     await send({
       from: 'html@client.example',
@@ -244,30 +99,6 @@ describe.each(targets)('e-mail channel on $name', (target) => {
       'background',
     ])
       expect(text).not.toContain(bad)
-  })
-
-  it('header injection: CR/LF and NUL in an encoded subject and sender name are cleaned, and our reply carries no injected header', async () => {
-    const raw = [
-      // The name decodes to "Mallory\r\nBcc: victim@example.com".
-      'From: =?utf-8?B?TWFsbG9yeQ0KQmNjOiB2aWN0aW1AZXhhbXBsZS5jb20=?= <mallory@client.example>',
-      `To: ${DEMO}`,
-      'Subject: =?utf-8?Q?Hello=0D=0ABcc:_victim@example.com=00?=',
-      `Message-ID: ${mid()}`,
-      'Content-Type: text/plain; charset=utf-8',
-      '',
-      'body',
-      '',
-    ].join('\r\n')
-    await client().sendMail({ envelope: { from: 'mallory@client.example', to: [DEMO] }, raw })
-    const [c] = await chatsOf(demoId, 'mallory@client.example')
-    expect(c!.chat.clientName).toBe('Mallory Bcc: victim@example.com')
-    expect(c!.messages[0]!.text).toBe('Hello Bcc: victim@example.com\n\nbody')
-    await acceptChat(db.orm, op1, c!.chat.id)
-    await sendOperatorMessage(db.orm, op1, c!.chat.id, { clientMsgId: crypto.randomUUID(), text: 'ok' })
-    const got = await relay.next()
-    expect(got.parsed.subject).toBe('Re: Hello Bcc: victim@example.com')
-    expect(got.parsed.headers.has('bcc')).toBe(false)
-    expect(got.envelope.to).toEqual(['mallory@client.example'])
   })
 
   it('attachments become chat files when their bytes are what their name says; an .exe or a mislabelled file is refused with a note in the chat, never silently', async () => {
@@ -455,83 +286,6 @@ describe.each(targets)('e-mail channel on $name', (target) => {
         address: DEMO.toUpperCase(),
       }),
     ).rejects.toThrow()
-  })
-
-  it('a chat we began (T10 write first) goes out named by its first line, not "Re:", with no In-Reply-To', async () => {
-    const [ch] = await db.orm
-      .select()
-      .from(channels)
-      .where(and(eq(channels.tenantId, demoId), eq(channels.kind, 'email')))
-    const { chat } = await db.orm.transaction((tx) =>
-      openChannelChat(tx, demoId, { channelId: ch!.id, clientAddress: 'first@client.example' }),
-    )
-    await acceptChat(db.orm, op1, chat.id)
-    await sendOperatorMessage(db.orm, op1, chat.id, {
-      clientMsgId: crypto.randomUUID(),
-      text: 'Ваш заказ готов\nЗаберите в любой день.',
-    })
-    const got = await relay.next()
-    expect(got.envelope.to).toEqual(['first@client.example'])
-    expect(got.parsed.subject).toBe('Ваш заказ готов')
-    expect(got.parsed.inReplyTo).toBeUndefined()
-    expect(got.parsed.references).toBeUndefined()
-  })
-
-  it("an operator's file goes as an attachment of the reply; a relay refusing with 5xx marks the message failed, not retried", async () => {
-    await send({ from: 'att@client.example', subject: 'Фото', text: 'Пришлите фото', messageId: mid() })
-    const [c] = await chatsOf(demoId, 'att@client.example')
-    await acceptChat(db.orm, op1, c!.chat.id)
-    const store = new FileStore(path.join(dir, 'files'))
-    const f = await storeFile(db.orm, store, {
-      tenantId: demoId,
-      name: 'photo.png',
-      kind: 'file',
-      body: (await import('node:stream')).Readable.from([PNG]),
-      uploadedBy: { employeeId: op1.employeeId },
-    })
-    await sendOperatorMessage(db.orm, op1, c!.chat.id, {
-      clientMsgId: crypto.randomUUID(),
-      text: 'Вот',
-      fileId: f.id,
-    })
-    const got = await relay.next()
-    expect(got.parsed.attachments.map((a) => [a.filename, a.contentType, a.content.equals(PNG)])).toEqual([
-      ['photo.png', 'image/png', true],
-    ])
-    // The tenant's own relay (channel config) refuses the recipient for good.
-    let tries = 0
-    const refusing = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      logger: false,
-      onRcptTo: (_a, _s, cb) => {
-        tries++
-        cb(Object.assign(new Error('5.1.1 no such user'), { responseCode: 550 }))
-      },
-    })
-    await new Promise<void>((r) => refusing.listen(0, '127.0.0.1', () => r()))
-    const port = (refusing.server.address() as { port: number }).port
-    const [ch] = await db.orm
-      .select()
-      .from(channels)
-      .where(and(eq(channels.tenantId, demoId), eq(channels.kind, 'email')))
-    await db.orm
-      .update(channels)
-      .set({ config: { ...ch!.config, smtp: { host: '127.0.0.1', port, secure: false } } })
-      .where(eq(channels.id, ch!.id))
-    try {
-      const m = await sendOperatorMessage(db.orm, op1, c!.chat.id, {
-        clientMsgId: crypto.randomUUID(),
-        text: 'Ещё',
-      })
-      await app.jobs.drain()
-      const [row] = await db.orm.select().from(messages).where(eq(messages.id, m.message.id))
-      expect(row!.delivery).toBe('failed')
-      expect(tries).toBe(1)
-    } finally {
-      await db.orm.update(channels).set({ config: ch!.config }).where(eq(channels.id, ch!.id))
-      await new Promise<void>((r) => refusing.close(() => r()))
-    }
   })
 
   it('closing the app stops its SMTP server', async () => {

@@ -242,6 +242,23 @@ describe.each(targets)('e-mail in on $name', (target) => {
     expect((await chatsOf(otherId, 'both@client.example')).map((c) => c.messages.length)).toEqual([1])
   })
 
+  it('a mail to another tenant naming a Message-ID of ours in In-Reply-To stays in that tenant: threading never crosses tenants or channels', async () => {
+    const ours = mid()
+    await send({ from: 'victim@client.example', subject: 'Секрет', text: 'наш разговор', messageId: ours })
+    await client().sendMail({
+      from: 'intruder@client.example',
+      to: OTHER,
+      subject: 'Re: Секрет',
+      text: 'подслушать',
+      messageId: mid(),
+      inReplyTo: ours,
+      references: [ours],
+    })
+    const [mine] = await chatsOf(demoId, 'victim@client.example')
+    expect(mine!.messages.map((m) => m.text)).toEqual(['Секрет\n\nнаш разговор'])
+    expect((await chatsOf(otherId, 'intruder@client.example')).map((c) => c.messages.length)).toEqual([1])
+  })
+
   it('a recipient of a transaction abandoned with RSET is not a recipient of the next one on the same connection', async () => {
     const s = await rawSmtp(smtpPort())
     await s.send('EHLO test')

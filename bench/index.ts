@@ -4,6 +4,7 @@ import { formatBundle, measureBundle } from './bundle.ts'
 import { formatCalls, measureCalls } from './calls.ts'
 import { formatColdStart, measureColdStart } from './cold-start.ts'
 import { formatDexie, measureDexie } from './dexie.ts'
+import { type EmailBenchOptions, formatEmail, measureEmail } from './email.ts'
 import { type FanoutOptions, formatFanout, measureFanout } from './fanout.ts'
 import { table } from './lib/common.ts'
 import { formatLoginBurst, measureLoginBurst } from './login-burst.ts'
@@ -56,5 +57,12 @@ if (!only || only === 'dexie') {
   await section(
     'dexie: the Requests mirror in Chromium (open a chat of 10,000 messages, lists of 5,000 chats)',
     async () => formatDexie(await measureDexie()),
+  )
+}
+if (!only || only === 'email') {
+  // EMAIL_BENCH='{"mails":50}' shrinks the run; the defaults are a few hundred mails per phase.
+  const opts = JSON.parse(process.env.EMAIL_BENCH || '{}') as Partial<EmailBenchOptions>
+  await section("e-mail: mail accepted by SMTP → on the operator's screen (WebSocket event)", async () =>
+    formatEmail(await measureEmail(opts), table),
   )
 }

@@ -28,6 +28,10 @@ export interface FrontlineServer {
   dataDir: string
   /** SIP WebSocket URL when the worker runs Kamailio (test.use({ pbx: true })), else null. */
   sipWsUrl: string | null
+  /** The inbound SMTP port of the e-mail channel (issue 8 §1), and the port its replies are relayed to
+   * (`smtp://127.0.0.1:<relayPort>`: a test that wants them runs a capturing relay there). */
+  smtpPort?: number
+  relayPort?: number
   /** Stops and starts the server on the same port and data directory. */
   restart(): Promise<void>
   stop(): Promise<void>
@@ -62,7 +66,10 @@ export const test = base.extend<{ server: FrontlineServer }, { pbx: boolean; wor
       await cp(template, dataDir, { recursive: true })
       const port = await freePort()
       const sipWsPort = await freePort()
-      let current = await launchServer({ port, dataDir, pbx, sipWsPort })
+      const smtpPort = await freePort()
+      const relayPort = await freePort()
+      const env = { SMTP_PORT: String(smtpPort), SMTP_RELAY_URL: `smtp://127.0.0.1:${relayPort}` }
+      let current = await launchServer({ port, dataDir, pbx, sipWsPort, env })
       // A worker whose set-up fails must not leave its server running (one did, after a bad read).
       const demo = await readDemoLogins(dataDir).catch(async (e: unknown) => {
         await stopServer(current.child)
@@ -74,9 +81,11 @@ export const test = base.extend<{ server: FrontlineServer }, { pbx: boolean; wor
         accounts: demo.accounts,
         dataDir,
         sipWsUrl: pbx ? `ws://127.0.0.1:${sipWsPort}` : null,
+        smtpPort,
+        relayPort,
         async restart() {
           await stopServer(current.child)
-          current = await launchServer({ port, dataDir, pbx, sipWsPort })
+          current = await launchServer({ port, dataDir, pbx, sipWsPort, env })
         },
         stop: () => stopServer(current.child),
       }

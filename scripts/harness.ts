@@ -56,6 +56,8 @@ export async function launchServer(o: LaunchOptions): Promise<{ child: ChildProc
       SIP_WS_PORT: String(o.sipWsPort),
       SIP_WS_URL: `ws://127.0.0.1:${o.sipWsPort}`,
       LOG_LEVEL: o.logLevel ?? 'warn',
+      // Many servers at once (e2e workers, benches): none takes the default SMTP port unless told.
+      SMTP_PORT: '0',
       ...o.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

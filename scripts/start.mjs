@@ -75,6 +75,9 @@ async function banner(url, health) {
   try {
     const demo = JSON.parse(await readFile(path.join(dataDir, 'demo-logins.json'), 'utf8'))
     lines.push('', `Demo logins (password for all: ${demo.password})`)
+    // The e-mail channel (issue 8 §1): mail to the demo address over SMTP lands in Requests.
+    if (demo.smtp && demo.email)
+      lines.splice(4, 0, `E-mail in:      smtp://${demo.smtp}  (write to ${demo.email})`)
     const accounts = demo.accounts ?? []
     const w = Math.max(0, ...accounts.map((a) => String(a.login).length))
     for (const a of accounts) {

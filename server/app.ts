@@ -6,7 +6,7 @@ import helmet from '@fastify/helmet'
 import websocket from '@fastify/websocket'
 import Fastify, { type FastifyInstance, type FastifyLoggerOptions, type FastifyRequest } from 'fastify'
 import type { HealthResponse } from '../contract/api.ts'
-import { channelRoutes, type VisitorLimits } from './channels/index.ts'
+import { channelRoutes, type EmailOptions, type VisitorLimits } from './channels/index.ts'
 import { logSerializers } from './db/index.ts'
 import { sweepUnsentFiles, UNSENT_SWEEP_MS } from './domain/chats/index.ts'
 import { closeUnreadOnRefusal, FileStore } from './files/index.ts'
@@ -87,6 +87,8 @@ export async function buildApp(
     httpTimeouts?: Partial<HttpTimeouts>
     /** The durable job worker's options (tests shorten backoff and polls). */
     jobOptions?: JobRunnerOptions
+    /** The e-mail channel: inbound SMTP port (null/absent: none) and default relay. */
+    email?: EmailOptions
   },
 ): Promise<FastifyInstance> {
   const timeouts = { ...HTTP_TIMEOUTS, ...deps.httpTimeouts }
@@ -206,7 +208,7 @@ export async function buildApp(
   scheduledRoutes(app, deps)
   crmRoutes(app, deps)
   testHookRoutes(app, deps)
-  await channelRoutes(app, deps, { files, visitorLimits: deps.visitorLimits })
+  await channelRoutes(app, deps, { files, visitorLimits: deps.visitorLimits, email: deps.email })
   wsRoutes(app, deps)
   await staticRoutes(app, deps)
   return app

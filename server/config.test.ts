@@ -17,7 +17,19 @@ describe('config', () => {
       demoPassword: null,
       logLevel: 'info',
       trustedProxy: [],
+      smtpPort: 2525,
+      smtpRelayUrl: null,
     })
+  })
+
+  it('SMTP_PORT and SMTP_RELAY_URL (the e-mail channel): a port (0 = any free one) and an smtp(s):// URL', () => {
+    expect(loadConfig({ SMTP_PORT: '0', SMTP_RELAY_URL: 'smtp://relay.example:587' })).toMatchObject({
+      smtpPort: 0,
+      smtpRelayUrl: 'smtp://relay.example:587',
+    })
+    expect(() => loadConfig({ SMTP_PORT: '70000' })).toThrow(/SMTP_PORT/)
+    for (const bad of ['http://relay.example', 'smtp://a b', 'relay.example:25'])
+      expect(() => loadConfig({ SMTP_RELAY_URL: bad }), bad).toThrow(/SMTP_RELAY_URL/)
   })
 
   it('TRUSTED_PROXY: addresses and CIDRs, anything else refused', () => {

@@ -20,6 +20,9 @@ export interface Config {
    * `request.ip` and Kamailio's bans use the real client address only for connections from these.
    */
   trustedProxy: string[]
+  /** The e-mail channel (issue 8 §1): inbound SMTP port (0: any free one) and the default relay. */
+  smtpPort: number
+  smtpRelayUrl: string | null
 }
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
@@ -91,6 +94,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push('DEMO_PASSWORD must be 4–256 characters')
   }
   const trustedProxy = attempt(() => parseTrustedProxy(env.TRUSTED_PROXY), [])
+  const smtpPort = attempt(() => port('SMTP_PORT', env.SMTP_PORT, 2525), 2525)
+  const smtpRelayUrl = env.SMTP_RELAY_URL || null
+  if (smtpRelayUrl && !/^smtps?:\/\/[^\s]+$/.test(smtpRelayUrl))
+    problems.push('SMTP_RELAY_URL must be an smtp:// or smtps:// URL')
   const logLevel = (env.LOG_LEVEL || 'info') as Config['logLevel']
   if (!LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LEVELS.join(', ')}`)
   if (problems.length) throw new ConfigError(`Bad configuration:\n  - ${problems.join('\n  - ')}`)
@@ -107,5 +114,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoPassword,
     logLevel,
     trustedProxy,
+    smtpPort,
+    smtpRelayUrl,
   }
 }

@@ -91,6 +91,7 @@ async function main(): Promise<void> {
     version,
     logLevel: config.logLevel,
     trustProxy: config.trustedProxy,
+    email: { port: config.smtpPort, host: config.host, relayUrl: config.smtpRelayUrl },
   })
   logFailure = (err, msg) => app.log.error({ err }, msg)
   await app.listen({ port: config.port, host: config.host })
@@ -147,7 +148,10 @@ async function main(): Promise<void> {
     await connectDemoTelegramBot(db.orm, url).catch((e: unknown) =>
       app.log.error({ err: e }, 'the demo Telegram bot did not connect'),
     )
-  if (demo) writeDemoLogins(config.dataDir, url, demo.password)
+  const smtpAt = app.smtp?.port
+    ? `${config.host.includes(':') ? `[${config.host}]` : config.host}:${app.smtp.port}`
+    : null
+  if (demo) writeDemoLogins(config.dataDir, url, demo.password, smtpAt ? { smtp: smtpAt } : {})
 
   let stopping = false
   const shutdown = async (signal: string) => {
@@ -174,6 +178,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void shutdown('SIGTERM'))
 
   console.log(`Frontline ready at ${url}`)
+  if (smtpAt) console.log(`E-mail in (SMTP) at ${smtpAt}`)
 }
 
 main().catch((e: unknown) => {

@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify'
 import { schema } from '../db/index.ts'
 import type { FileStore } from '../files/index.ts'
 import type { AppDeps } from '../http/context.ts'
+import { type EmailOptions, emailChannel } from './email/index.ts'
 import { type ExternalAdapter, startExternalDelivery } from './external.ts'
 import { OutboundDispatcher } from './outbound.ts'
 import { telegramBotAdapter, telegramRoutes } from './telegram/index.ts'
@@ -17,6 +18,7 @@ import { visitorWsRoutes } from './webchat/ws.ts'
 export { type ChannelAdapter, capabilitiesOf, type Outbound } from './adapter.ts'
 export { announceConnected, CONNECT_HOOKS, type ConnectContext, type ConnectHook } from './connect.ts'
 export { connectedChannel } from './connected.ts'
+export { type EmailOptions, SMTP_MAX_BYTES } from './email/index.ts'
 export {
   type ExternalAdapter,
   type SendContext,
@@ -46,6 +48,8 @@ export async function channelRoutes(
     files: FileStore
     visitorLimits?: Partial<VisitorLimits> | undefined
     maxBytes?: number | undefined
+    /** The e-mail channel's inbound SMTP server and default relay (issue 8 §1). */
+    email?: EmailOptions | undefined
   },
 ): Promise<{ webchat: WebchatAdapter }> {
   const webchat = new WebchatAdapter()
@@ -65,6 +69,7 @@ export async function channelRoutes(
   // External channels: each kind's sender runs the durable delivery job (external.ts); each kind's
   // webhook routes take its provider's calls in. One line per channel kind below.
   const external: ExternalAdapter[] = []
+  external.push(emailChannel(app, deps.db, opts.files, opts.email))
   external.push(telegramBotAdapter)
   telegramRoutes(app, deps, { files: opts.files })
   startExternalDelivery(app.jobs, { db: deps.db, files: opts.files }, external)

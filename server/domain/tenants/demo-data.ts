@@ -168,6 +168,9 @@ export const DEMO_CLIENTS: DemoClient[] = CLIENT_NAMES.map((name, i) => {
   }
 })
 
+/** The demo tenant's e-mail channel: mail to it over SMTP (SMTP_PORT) lands in Requests (issue 8 §1). */
+export const DEMO_EMAIL_ADDRESS = 'support@demo.frontline.local'
+
 export const DEMO_CHANNELS = [
   { kind: 'webchat', name: 'Чат на сайте', connected: true, autoCompleteMinutes: 30, config: {} },
   {
@@ -176,6 +179,7 @@ export const DEMO_CHANNELS = [
     connected: true,
     autoCompleteMinutes: null,
     config: { address: 'support@demo.frontline.local' },
+    address: DEMO_EMAIL_ADDRESS,
   },
   {
     kind: 'telegram_bot',

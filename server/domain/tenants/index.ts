@@ -1,5 +1,5 @@
 /** Tenants, their employees and groups, and the demo seed. */
-export { DEMO_ACCOUNTS, DEMO_CLIENTS, DEMO_NO_ACCEPT_BUTTON } from './demo-data.ts'
+export { DEMO_ACCOUNTS, DEMO_CLIENTS, DEMO_EMAIL_ADDRESS, DEMO_NO_ACCEPT_BUTTON } from './demo-data.ts'
 export { type DemoLogins, seedDemo, writeDemoLogins } from './seed.ts'
 export {
   createEmployee,

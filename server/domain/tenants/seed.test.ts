@@ -6,7 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { queryRows, schema } from '../../db/index.ts'
 import { type TestDb, targets } from '../../test/dbs.ts'
 import { hashPassword, verifyPassword } from '../auth/index.ts'
-import { DEMO_ACCOUNTS, DEMO_NO_ACCEPT_BUTTON, seedDemo, writeDemoLogins } from './index.ts'
+import {
+  DEMO_ACCOUNTS,
+  DEMO_EMAIL_ADDRESS,
+  DEMO_NO_ACCEPT_BUTTON,
+  seedDemo,
+  writeDemoLogins,
+} from './index.ts'
 
 describe.each(targets)('demo seed on $name', (target) => {
   let t: TestDb
@@ -73,6 +79,15 @@ describe.each(targets)('demo seed on $name', (target) => {
     await seedDemo(t.db, { password: null, dataDir })
     const on = await t.db.orm.select().from(schema.employees).where(eq(schema.employees.acceptButton, false))
     expect(on).toEqual([])
+  })
+
+  it('T1 e-mail: the demo e-mail channel is connected at its address (an older demo gets the address at its next start)', async () => {
+    await seedDemo(t.db, { password: null, dataDir })
+    const email = () => t.db.orm.select().from(schema.channels).where(eq(schema.channels.kind, 'email'))
+    expect((await email()).map((c) => [c.connected, c.address])).toEqual([[true, DEMO_EMAIL_ADDRESS]])
+    await t.db.orm.update(schema.channels).set({ address: null }).where(eq(schema.channels.kind, 'email'))
+    await seedDemo(t.db, { password: null, dataDir })
+    expect((await email()).map((c) => c.address)).toEqual([DEMO_EMAIL_ADDRESS])
   })
 
   it('the generated password is kept in demo-logins.json (0600), never in the database', async () => {

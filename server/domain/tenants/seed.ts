@@ -2,13 +2,14 @@
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
-import { and, eq, inArray } from 'drizzle-orm'
+import { and, eq, inArray, isNull } from 'drizzle-orm'
 import { type Db, getSetting, type Queryable, schema } from '../../db/index.ts'
 import { hashPassword, verifyPassword } from '../auth/index.ts'
 import {
   DEMO_ACCOUNTS,
   DEMO_CHANNELS,
   DEMO_CLIENTS,
+  DEMO_EMAIL_ADDRESS,
   DEMO_NO_ACCEPT_BUTTON,
   DEMO_NUMBERS,
   DEMO_TEMPLATES,
@@ -24,6 +25,10 @@ export interface DemoLogins {
   url: string
   password: string
   accounts: { login: string; role: string; name: string; extension: string }[]
+  /** The demo tenant's e-mail address (mail to it over SMTP lands in Requests). */
+  email?: string
+  /** host:port of the inbound SMTP server, when it listens. */
+  smtp?: string
 }
 
 /** The password demo-logins.json holds, or null. */
@@ -75,6 +80,11 @@ export async function seedDemo(
       .from(channels)
       .where(and(eq(channels.tenantId, existing.id), eq(channels.kind, 'webchat')))
     if (webchat && !('groupIds' in webchat.config)) await seedDemoChats(db.orm, existing.id)
+    // A demo made before the e-mail channel (issue 8 §1) gets its address once.
+    await db.orm
+      .update(channels)
+      .set({ address: DEMO_EMAIL_ADDRESS })
+      .where(and(eq(channels.tenantId, existing.id), eq(channels.kind, 'email'), isNull(channels.address)))
     return { created: false, password }
   }
   await db.orm.transaction(async (tx) => {
@@ -161,12 +171,20 @@ async function seedDemoChats(q: Queryable, tenantId: string): Promise<void> {
 }
 
 /** Writes demo-logins.json (mode 0600: it holds a password). */
-export function writeDemoLogins(dataDir: string, url: string, password: string): string {
+export function writeDemoLogins(
+  dataDir: string,
+  url: string,
+  password: string,
+  /** Where the inbound SMTP server listens (host:port), when it does (issue 8 §1). */
+  extra: { smtp?: string } = {},
+): string {
   const file = path.join(dataDir, DEMO_LOGINS_FILE)
   const body: DemoLogins = {
     url,
     password,
     accounts: DEMO_ACCOUNTS.map(({ login, role, name, extension }) => ({ login, role, name, extension })),
+    email: DEMO_EMAIL_ADDRESS,
+    ...extra,
   }
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 })
   // Written aside and renamed: `npm start` and the e2e fixtures read it while the server starts, and

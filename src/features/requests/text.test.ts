@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { displayText, fillTemplate, shownText } from './text.ts'
+import { t } from '../../lib/i18n/index.ts'
+import { channelText, displayText, fillTemplate, shownText } from './text.ts'
 
 describe('shown text drops bidi controls (spoofing "txt.exe" as "exe.txt")', () => {
   it('strips U+202A–U+202E and U+2066–U+2069, keeps the rest', () => {
@@ -25,5 +26,14 @@ describe('fillTemplate (T5: a picked template names the operator and the client)
     expect(fillTemplate('Hello {client}! I am {operator}.', { operator: 'Anna', client: null })).toBe(
       'Hello! I am Anna.',
     )
+  })
+})
+
+describe('channelText (T1: the channel a chat came through, by name)', () => {
+  it('names website chat and e-mail; a channel without a name of its own reads as a messenger', () => {
+    expect(channelText('webchat')).toBe(t('requests.channel.webchat'))
+    expect(channelText('email')).toBe(t('requests.channel.email'))
+    expect(channelText('email')).not.toBe(channelText('telegram_bot'))
+    expect(channelText('telegram_bot')).toBe(t('requests.channel.other'))
   })
 })

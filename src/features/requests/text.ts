@@ -15,7 +15,13 @@ export function displayText(s: string): string {
 
 /** The channel's name for people. */
 export function channelText(channel: ChatView['channel']): string {
-  return channel === 'webchat' ? t('requests.channel.webchat') : t('requests.channel.other')
+  return t(CHANNEL_NAMES[channel] ?? 'requests.channel.other')
+}
+
+/** Channels with a name of their own; the rest read as "Messenger". One line per channel kind. */
+const CHANNEL_NAMES: Partial<Record<ChatView['channel'], MessageKey>> = {
+  webchat: 'requests.channel.webchat',
+  email: 'requests.channel.email',
 }
 
 /** A chat's last message as one line of text. */

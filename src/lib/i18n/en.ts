@@ -280,6 +280,7 @@ export const en = {
   'requests.open': 'Open chat with {name}',
   'requests.channel.webchat': 'Website chat',
   'requests.channel.other': 'Messenger',
+  'requests.channel.email': 'E-mail',
   'requests.preview.file': 'File: {name}',
   'requests.preview.voice': 'Voice message',
   'requests.preview.none': 'No messages yet',

@@ -281,6 +281,7 @@ export const ru: Record<MessageKey, string> = {
   'requests.open': 'Открыть чат с {name}',
   'requests.channel.webchat': 'Чат на сайте',
   'requests.channel.other': 'Мессенджер',
+  'requests.channel.email': 'E-mail',
   'requests.preview.file': 'Файл: {name}',
   'requests.preview.voice': 'Голосовое сообщение',
   'requests.preview.none': 'Сообщений пока нет',

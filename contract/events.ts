@@ -5,7 +5,7 @@
  */
 import * as v from 'valibot'
 import type { CallView } from './calls.ts'
-import type { ChatView, MessageView, TemplateView } from './chats.ts'
+import type { ChatView, MessageView, TemplateView, TransferOfferView } from './chats.ts'
 import type { StatusMatrix } from './status.ts'
 import { text } from './text.ts'
 
@@ -42,6 +42,8 @@ export type EventPayloads = {
   /** T5: a template the receiver may use was created or changed; `deleted` removes it. */
   'template.updated': { template: TemplateView }
   'template.deleted': { id: string }
+  /** T7: a transfer offer was made or changed state (to its sender and the members offered it). */
+  'transfer.updated': { offer: TransferOfferView }
 }
 export type EventType = keyof EventPayloads
 

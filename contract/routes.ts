@@ -40,8 +40,12 @@ import type {
 } from './calls.ts'
 import type {
   AcceptResponse,
+  AutoCompleteSchema,
   ChatListQuerySchema,
+  ChatSettings,
+  ChatSettingsSchema,
   ChatsResponse,
+  ChatTransferTarget,
   ChatUploadQuerySchema,
   EmployeeChatSettingsSchema,
   FileUploadQuerySchema,
@@ -55,6 +59,9 @@ import type {
   SharedTemplateSchema,
   TemplateSchema,
   TemplateView,
+  TransferOfferView,
+  TransferResponse,
+  TransferSchema,
   WebchatSettings,
   WebchatSettingsSchema,
 } from './chats.ts'
@@ -162,6 +169,18 @@ export interface ApiRoutes {
   /** The file's bytes (200/206/416), not JSON. */
   'GET /api/visitor/files/:id': { reply: unknown }
   'POST /internal/sip/registration': { body: In<typeof SipRegistrationBody>; reply: undefined }
+  // The chat lifecycle (issue 9: T7 transfer, T8 settings).
+  'GET /api/chats/transfer-targets': { reply: ChatTransferTarget[] }
+  'POST /api/chats/:id/transfer': { body: In<typeof TransferSchema>; reply: TransferResponse }
+  'GET /api/transfers': { reply: { offers: TransferOfferView[] } }
+  'POST /api/transfers/:id/accept': { reply: { offer: TransferOfferView } }
+  'POST /api/transfers/:id/decline': { reply: { offer: TransferOfferView } }
+  'GET /api/admin/chat-settings': { reply: ChatSettings }
+  'PUT /api/admin/chat-settings': { body: In<typeof ChatSettingsSchema>; reply: ChatSettings }
+  'PUT /api/admin/channels/:id/auto-complete': {
+    body: In<typeof AutoCompleteSchema>
+    reply: { channelId: string; minutes: number | null }
+  }
 }
 
 export type ApiRouteKey = keyof ApiRoutes

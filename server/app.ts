@@ -13,6 +13,7 @@ import { closeUnreadOnRefusal, FileStore } from './files/index.ts'
 import { adminSipRoutes } from './http/admin-sip.ts'
 import { authRoutes } from './http/auth.ts'
 import { callRoutes } from './http/calls.ts'
+import { chatLifecycleRoutes } from './http/chat-lifecycle.ts'
 import { chatRoutes } from './http/chats.ts'
 import { contactRoutes } from './http/contacts.ts'
 import type { AppDeps } from './http/context.ts'
@@ -190,6 +191,7 @@ export async function buildApp(
   app.addHook('onClose', () => jobs.stop())
   callRoutes(app, deps, { files, recordingMaxBytes: deps.recordingMaxBytes })
   chatRoutes(app, deps, { files, attachmentMaxBytes: deps.attachmentMaxBytes })
+  chatLifecycleRoutes(app, deps)
   templateRoutes(app, deps)
   internalSipRoutes(app, deps)
   adminSipRoutes(app, deps)

@@ -77,6 +77,14 @@ const CONTRACT_ROUTES: Record<ApiRouteKey, true> = {
   'POST /api/visitor/files': true,
   'GET /api/visitor/files/:id': true,
   'POST /internal/sip/registration': true,
+  'GET /api/chats/transfer-targets': true,
+  'POST /api/chats/:id/transfer': true,
+  'GET /api/transfers': true,
+  'POST /api/transfers/:id/accept': true,
+  'POST /api/transfers/:id/decline': true,
+  'GET /api/admin/chat-settings': true,
+  'PUT /api/admin/chat-settings': true,
+  'PUT /api/admin/channels/:id/auto-complete': true,
 }
 
 /** Registered routes that are not JSON API calls of the app or the widget (sockets, script, preflight). */

@@ -18,6 +18,7 @@ import {
 import { setStatus } from '../domain/status/index.ts'
 import type { Target } from './dbs.ts'
 import { auth, type Fixture, makeFixture } from './fixture.ts'
+import { type LifecycleIds, seedLifecycle } from './two-tenants-lifecycle.ts'
 
 /** A WebM header (EBML magic) with some bytes: what the recording upload accepts. */
 export const WEBM = Buffer.concat([Buffer.from([0x1a, 0x45, 0xdf, 0xa3]), Buffer.alloc(512, 7)])
@@ -66,7 +67,7 @@ async function seedVisitor(f: Fixture, slug: string, tenantId: string) {
 }
 
 /** Ids of one tenant's rows, by kind (the kinds a route parameter can name). */
-export interface TenantIds {
+export interface TenantIds extends LifecycleIds {
   tenant: string[]
   employee: string[]
   group: string[]
@@ -250,6 +251,7 @@ async function collect(f: Fixture, slug: string, admin: string, operator: string
     groups.map((g) => g.id),
     slug,
   )
+  const lifecycle = await seedLifecycle(f, tenantId, caller.id, slug)
   const chatRows = await orm.select().from(schema.chats).where(eq(schema.chats.tenantId, tenantId))
   const ids: TenantIds = {
     tenant: [tenantId],
@@ -265,6 +267,7 @@ async function collect(f: Fixture, slug: string, admin: string, operator: string
     visitorFile: [visitor.fileId],
     visitor: [visitor.visitorId],
     ...chatIds,
+    ...lifecycle,
   }
   const secrets = [
     ...Object.values(ids).flat(),

@@ -6,6 +6,9 @@
 import type { FrontlineDb } from '../../lib/store/index.ts'
 import type { FeatureEvents } from '../../lib/sync/index.ts'
 import { putChats, putMessages } from './mirror.ts'
+import { bumpPresence, onTransferEvent } from './transfers.ts'
+
+const reread = { after: () => bumpPresence() }
 
 /** On a reset (the mirror came from another feed) the server's copies go; unsent messages stay. */
 async function drop(db: FrontlineDb): Promise<void> {
@@ -29,6 +32,10 @@ export const requestsEvents: FeatureEvents = {
     'message.updated': { tables: ['messages'], apply: (db, ev) => putMessages(db, [ev.payload.message]) },
     'template.updated': { tables: ['templates'], apply: (db, ev) => db.templates.put(ev.payload.template) },
     'template.deleted': { tables: ['templates'], apply: (db, ev) => db.templates.delete(ev.payload.id) },
+    // T7: offers are not mirrored (they live seconds); the picker's live counts follow presence.
+    'transfer.updated': { after: (ev) => onTransferEvent(ev) },
+    'status.changed': reread,
+    'presence.changed': reread,
   },
   reset: { tables: ['chats', 'messages', 'templates'], drop },
 }

@@ -217,3 +217,61 @@ test('T7 offline colleague disabled (and one whose status forbids chats)', async
   await expect(dialog.getByRole('button', { name: `Transfer the chat to ${op2name}` })).toBeDisabled()
   await closeAll(op1, op2)
 })
+
+/** The idle minutes of the tenant's website chat (T8; null = never). */
+async function webchatIdle(request: APIRequestContext, server: FrontlineServer, minutes: number | null) {
+  const token = await tokenOf(request, server, 'admin@demo')
+  const r = await request.put(`${server.baseURL}/api/admin/channels/webchat/auto-complete`, {
+    headers: { authorization: `Bearer ${token}` },
+    data: { minutes },
+  })
+  expect(r.ok(), await r.text()).toBe(true)
+}
+
+/** A visitor on the demo site with the real widget open, who writes once. */
+async function widgetWrites(browser: Parameters<typeof openPhone>[0], server: FrontlineServer) {
+  const site = await browser.newContext({ baseURL: server.baseURL, locale: 'en-US' })
+  const page = await site.newPage()
+  await page.goto('/site/')
+  await page.getByRole('button', { name: 'Chat with us' }).click()
+  const name = `Guest ${randomUUID().slice(0, 6)}`
+  await page.getByRole('textbox', { name: 'Your name (optional)' }).fill(name)
+  await page.getByRole('textbox', { name: 'Message' }).fill('Здравствуйте')
+  await page.getByRole('button', { name: 'Send', exact: true }).click()
+  return { context: site, page, name, log: page.getByRole('list', { name: 'Chat' }) }
+}
+
+test('T8 complete by hand and auto-complete after idle time: the widget shows the conversation ended', async ({
+  browser,
+  request,
+  server,
+}) => {
+  // One minute is the shortest idle time a channel takes: the second half waits for the server's job.
+  test.setTimeout(240_000)
+  const op1 = await openPhone(browser, server, 'op1@demo')
+  op1.page.on('dialog', (d) => void d.accept())
+  const byHand = await widgetWrites(browser, server)
+  await take(op1.page, byHand.name)
+  await op1.page.getByRole('button', { name: 'Complete chat' }).click()
+  await expect(byHand.log.getByText('The conversation has ended.')).toBeVisible()
+  await expect(op1.page.getByText('This chat is completed.')).toBeVisible()
+
+  await webchatIdle(request, server, 1)
+  try {
+    const idle = await widgetWrites(browser, server)
+    await take(op1.page, idle.name)
+    await op1.page.getByRole('textbox', { name: 'Message' }).fill('Чем могу помочь?')
+    await op1.page.getByRole('button', { name: 'Send', exact: true }).click()
+    await expect(idle.log.getByText('Чем могу помочь?')).toBeVisible()
+    // Nobody writes: the idle job completes it (a minute after the last message).
+    await expect(idle.log.getByText('The conversation has ended.')).toBeVisible({ timeout: 100_000 })
+    await expect(op1.page.getByText('This chat is completed.')).toBeVisible()
+    await op1.page.getByRole('link', { name: 'Back to requests' }).click()
+    await tab(op1.page, /^Completed/).click()
+    await expect(chatLink(op1.page, idle.name)).toBeVisible()
+    await closeAll(idle)
+  } finally {
+    await webchatIdle(request, server, null)
+  }
+  await closeAll(op1, byHand)
+})

@@ -9,6 +9,7 @@ import { type FanoutOptions, formatFanout, measureFanout } from './fanout.ts'
 import { table } from './lib/common.ts'
 import { formatLoginBurst, measureLoginBurst } from './login-burst.ts'
 import { formatRegisterStorm, measureRegisterStorm } from './register-storm.ts'
+import { formatTransfer, measureTransfer, type TransferOptions } from './transfer.ts'
 
 const root = path.resolve(import.meta.dirname, '..')
 const only = process.argv[2]
@@ -64,5 +65,12 @@ if (!only || only === 'email') {
   const opts = JSON.parse(process.env.EMAIL_BENCH || '{}') as Partial<EmailBenchOptions>
   await section("e-mail: mail accepted by SMTP → on the operator's screen (WebSocket event)", async () =>
     formatEmail(await measureEmail(opts), table),
+  )
+}
+if (!only || only === 'transfer') {
+  // TRANSFER='{"offers":50,"openOffers":200}' shrinks the run; the defaults are the budget's.
+  const opts = JSON.parse(process.env.TRANSFER || '{}') as Partial<TransferOptions>
+  await section('transfer: offer → colleague socket; expiry lateness at 1,000 open offers', async () =>
+    formatTransfer(await measureTransfer(opts)),
   )
 }

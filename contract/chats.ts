@@ -105,6 +105,8 @@ export interface ChatView {
   /** The last message `n` the visitor read (the widget open with it on screen). */
   clientReadN: number
   requestInfo: RequestInfo | null
+  /** T7: the sender's view of the chat's latest transfer (absent on events stored before it existed). */
+  transfer?: ChatTransferMark | null
 }
 
 export type MessageAuthor = 'client' | 'operator' | 'system'
@@ -261,3 +263,103 @@ export type SendStoredFile = v.InferOutput<typeof SendStoredFileSchema>
 export type ChatUploadQuery = v.InferInput<typeof ChatUploadQuerySchema>
 export type TemplateBody = v.InferOutput<typeof TemplateSchema>
 export type SharedTemplateBody = v.InferOutput<typeof SharedTemplateSchema>
+
+// ── chat lifecycle (issue 9: T7 transfer, T8 auto-complete, T9 resume) ────
+
+/**
+ * T7: a transfer offer's life (server/domain/chats/transfer-state.ts has the diagram):
+ * offered → accepted | declined | expired | cancelled; the last four are final.
+ */
+export type TransferState = 'offered' | 'accepted' | 'declined' | 'expired' | 'cancelled'
+/** Why an offer ended without a handover (the sender's "Transfer failed" says which). */
+export type TransferEndReason = 'declined' | 'expired' | 'unavailable' | 'completed'
+
+/**
+ * What the sender's chat row shows of its latest transfer: an open offer (countdown to `deadline`,
+ * the server's clock), "Transferred" until the handover at `handoverAt`, or "Transfer failed" until he
+ * opens the chat. Null otherwise.
+ */
+export interface ChatTransferMark {
+  id: string
+  state: 'offered' | 'accepted' | 'failed'
+  toKind: 'employee' | 'group'
+  toName: string
+  deadline: string
+  handoverAt: string | null
+  reason: TransferEndReason | null
+}
+
+/** T7: an offer as its target(s) and sender see it. */
+export interface TransferOfferView {
+  id: string
+  chatId: string
+  state: TransferState
+  reason: TransferEndReason | null
+  fromId: string
+  fromName: string
+  toKind: 'employee' | 'group'
+  toId: string
+  toName: string
+  /** The members it is offered to (a group: its available members when sent). */
+  offeredTo: string[]
+  /** Members of a group who declined it (it stays open for the others). */
+  declinedBy: string[]
+  comment: string
+  createdAt: string
+  /** Accept before this (server time); the app counts down to it. */
+  deadline: string
+  decidedById: string | null
+  clientName: string | null
+  channel: ChannelKind
+  /** The chat's last messages, oldest first (the target reads them before accepting). */
+  lastMessages: MessageView[]
+}
+
+/** Messages an offer carries. */
+export const TRANSFER_LAST_MESSAGES = 5
+
+/** POST /api/chats/:id/transfer. `confirm: false` = "send without confirmation" (handed over at once). */
+export const TransferSchema = v.strictObject({
+  toKind: v.picklist(['employee', 'group']),
+  toId: uuid,
+  comment: v.optional(v.pipe(text, v.maxLength(1000)), ''),
+  confirm: v.optional(v.boolean(), true),
+})
+export type TransferBody = v.InferOutput<typeof TransferSchema>
+
+export interface TransferResponse {
+  offer: TransferOfferView
+  chat: ChatView
+}
+
+/** GET /api/chats/:id/transfer-targets: everyone is shown; `selectable: false` says why not (live). */
+export type ChatTransferTarget =
+  | {
+      kind: 'employee'
+      id: string
+      name: string
+      status: string
+      selectable: boolean
+      reason: 'offline' | 'status' | null
+    }
+  | {
+      kind: 'group'
+      id: string
+      name: string
+      selectable: boolean
+      reason: 'no_available_member' | null
+      available: number
+      total: number
+    }
+
+/** GET/PUT /api/admin/chat-settings: the transfer timeout (T7) and the closing text (T8). */
+export const ChatSettingsSchema = v.strictObject({
+  transferTimeoutSec: v.pipe(v.number(), v.safeInteger(), v.minValue(1), v.maxValue(600)),
+  closingText: v.pipe(text, v.maxLength(MESSAGE_MAX_CHARS)),
+})
+export type ChatSettings = v.InferOutput<typeof ChatSettingsSchema>
+
+/** PUT /api/admin/channels/:id/auto-complete (T8): idle minutes, null = never. */
+export const AutoCompleteSchema = v.strictObject({
+  minutes: v.nullable(v.pipe(v.number(), v.safeInteger(), v.minValue(1), v.maxValue(10_080))),
+})

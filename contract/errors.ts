@@ -121,6 +121,26 @@ export const ERRORS = {
     en: 'No CRM webhook is set for your company.',
     ru: 'Для вашей компании не настроен вебхук CRM.',
   },
+  E_TRANSFER_TARGET: {
+    status: 422,
+    en: 'This colleague or group cannot take the chat now.',
+    ru: 'Этот сотрудник или группа сейчас не может принять чат.',
+  },
+  E_TRANSFER_OPEN: {
+    status: 409,
+    en: 'A transfer of this chat is already waiting for an answer.',
+    ru: 'Передача этого чата уже ожидает ответа.',
+  },
+  E_TRANSFER_CLOSED: {
+    status: 409,
+    en: 'This transfer is no longer open.',
+    ru: 'Эта передача уже неактуальна.',
+  },
+  E_CHAT_CONFLICT: {
+    status: 409,
+    en: 'The client already has another active chat on this channel. Send it there.',
+    ru: 'У клиента уже есть другой активный чат в этом канале. Отправьте сообщение туда.',
+  },
   E_NOT_FOUND: { status: 404, en: 'Not found.', ru: 'Не найдено.' },
   E_INTERNAL: {
     status: 500,

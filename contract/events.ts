@@ -5,7 +5,7 @@
  */
 import * as v from 'valibot'
 import type { CallView } from './calls.ts'
-import type { ChatView, MessageView, TemplateView } from './chats.ts'
+import type { ChatView, MessageView, TemplateView, TransferOfferView } from './chats.ts'
 import type { LeadView, ScheduledView } from './leads.ts'
 import type { StatusMatrix } from './status.ts'
 import { text } from './text.ts'
@@ -47,6 +47,8 @@ export type EventPayloads = {
   'lead.updated': { lead: LeadView }
   /** T12: a scheduled message was made, edited, cancelled, sent or failed: to its author. */
   'scheduled.updated': { scheduled: ScheduledView }
+  /** T7: a transfer offer was made or changed state (to its sender and the members offered it). */
+  'transfer.updated': { offer: TransferOfferView }
 }
 export type EventType = keyof EventPayloads
 

@@ -52,8 +52,12 @@ import type {
 } from './channels.ts'
 import type {
   AcceptResponse,
+  AutoCompleteSchema,
   ChatListQuerySchema,
+  ChatSettings,
+  ChatSettingsSchema,
   ChatsResponse,
+  ChatTransferTarget,
   ChatUploadQuerySchema,
   ChatView,
   EmployeeChatSettingsSchema,
@@ -69,6 +73,9 @@ import type {
   SharedTemplateSchema,
   TemplateSchema,
   TemplateView,
+  TransferOfferView,
+  TransferResponse,
+  TransferSchema,
   WebchatSettings,
   WebchatSettingsSchema,
 } from './chats.ts'
@@ -220,6 +227,18 @@ export interface ApiRoutes {
     reply: { chat: ChatView; message: MessageView | null; created: boolean }
   }
   'GET /api/chats/:id/info': { reply: ChatInfoResponse }
+  // The chat lifecycle (issue 9: T7 transfer, T8 settings).
+  'GET /api/chats/transfer-targets': { reply: ChatTransferTarget[] }
+  'POST /api/chats/:id/transfer': { body: In<typeof TransferSchema>; reply: TransferResponse }
+  'GET /api/transfers': { reply: { offers: TransferOfferView[] } }
+  'POST /api/transfers/:id/accept': { reply: { offer: TransferOfferView } }
+  'POST /api/transfers/:id/decline': { reply: { offer: TransferOfferView } }
+  'GET /api/admin/chat-settings': { reply: ChatSettings }
+  'PUT /api/admin/chat-settings': { body: In<typeof ChatSettingsSchema>; reply: ChatSettings }
+  'PUT /api/admin/channels/:id/auto-complete': {
+    body: In<typeof AutoCompleteSchema>
+    reply: { channelId: string; minutes: number | null }
+  }
 }
 
 export type ApiRouteKey = keyof ApiRoutes

@@ -14,6 +14,7 @@ import { adminChannelRoutes } from './http/admin-channels.ts'
 import { adminSipRoutes } from './http/admin-sip.ts'
 import { authRoutes } from './http/auth.ts'
 import { callRoutes } from './http/calls.ts'
+import { chatLifecycleRoutes } from './http/chat-lifecycle.ts'
 import { chatRoutes } from './http/chats.ts'
 import { contactRoutes } from './http/contacts.ts'
 import type { AppDeps } from './http/context.ts'
@@ -198,6 +199,7 @@ export async function buildApp(
   app.addHook('onClose', () => jobs.stop())
   callRoutes(app, deps, { files, recordingMaxBytes: deps.recordingMaxBytes })
   chatRoutes(app, deps, { files, attachmentMaxBytes: deps.attachmentMaxBytes })
+  chatLifecycleRoutes(app, deps)
   templateRoutes(app, deps)
   writeFirstRoutes(app, deps)
   adminChannelRoutes(app, deps)

@@ -19,10 +19,13 @@ import type { ClientChannel, Role } from '../../contract/api.ts'
 import type {
   ChannelKind,
   ChatState,
+  ChatTransferMark,
   DeliveryState,
   MessageAuthor,
   MessageKind,
   RequestInfo,
+  TransferEndReason,
+  TransferState,
 } from '../../contract/chats.ts'
 import type { StatusMatrix } from '../../contract/status.ts'
 
@@ -195,6 +198,8 @@ export const chats = pgTable('chats', {
   /** The connected channel it came through (null: website chat) and the client's address there (0031). */
   channelId: uuid('channel_id'),
   clientAddress: text('client_address'),
+  /** T7: the sender's mark of the latest transfer (0065). */
+  transfer: jsonb('transfer').$type<ChatTransferMark | null>(),
 })
 
 /** A chat's messages (0023): `n` gap-free per chat, `client_msg_id` unique per tenant. */
@@ -357,4 +362,31 @@ export const jobs = pgTable('jobs', {
   lastError: text('last_error'),
   createdAt: ts('created_at').notNull().defaultNow(),
   doneAt: ts('done_at'),
+})
+
+/** Chat transfer offers (0065, T7): server/domain/chats/transfer-state.ts. */
+export const chatTransfers = pgTable('chat_transfers', {
+  id: id(),
+  tenantId: tenantId(),
+  chatId: uuid('chat_id').notNull(),
+  fromId: uuid('from_id').notNull(),
+  toKind: text('to_kind').$type<'employee' | 'group'>().notNull(),
+  toId: uuid('to_id').notNull(),
+  offeredTo: uuid('offered_to').array().notNull(),
+  declinedBy: uuid('declined_by').array().notNull().default(sql`'{}'`),
+  comment: text('comment').notNull().default(''),
+  state: text('state').$type<TransferState>().notNull().default('offered'),
+  reason: text('reason').$type<TransferEndReason | null>(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  deadline: ts('deadline').notNull(),
+  decidedAt: ts('decided_at'),
+  decidedBy: uuid('decided_by'),
+  handoverAt: ts('handover_at'),
+})
+
+/** The chat lifecycle's tenant settings (0065): transfer timeout (T7), closing text (T8). */
+export const chatSettings = pgTable('chat_settings', {
+  tenantId: uuid('tenant_id').primaryKey(),
+  transferTimeoutSec: integer('transfer_timeout_sec').notNull().default(30),
+  closingText: text('closing_text').notNull().default(''),
 })

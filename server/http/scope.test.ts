@@ -105,6 +105,14 @@ const CONTRACT_ROUTES: Record<ApiRouteKey, true> = {
   'GET /api/chats/write-first': true,
   'POST /api/chats/write-first': true,
   'GET /api/chats/:id/info': true,
+  'GET /api/chats/transfer-targets': true,
+  'POST /api/chats/:id/transfer': true,
+  'GET /api/transfers': true,
+  'POST /api/transfers/:id/accept': true,
+  'POST /api/transfers/:id/decline': true,
+  'GET /api/admin/chat-settings': true,
+  'PUT /api/admin/chat-settings': true,
+  'PUT /api/admin/channels/:id/auto-complete': true,
 }
 
 /** Registered routes that are not JSON API calls of the app or the widget (sockets, script, preflight). */

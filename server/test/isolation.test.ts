@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type WebSocket from 'ws'
 import type { ServerMessage } from '../../contract/events.ts'
 import { schema } from '../db/index.ts'
+import { handOverTransfer } from '../domain/chats/index.ts'
 import { type RouteEntry, routeTable } from '../http/route-table.ts'
 import { targets } from './dbs.ts'
 import { auth } from './fixture.ts'
@@ -197,6 +198,25 @@ const RULES: Record<string, Rule> = {
     }),
   },
   'GET /api/chats/:id/info': { access: 'tenant', params: { id: ['chat'] } },
+  'GET /api/chats/transfer-targets': { access: 'tenant' },
+  'POST /api/chats/:id/transfer': {
+    access: 'tenant',
+    params: { id: ['activeChat'] },
+    body: (own) => ({ toKind: 'employee', toId: own.t.ids.transferTarget[0], comment: 'isolation' }),
+  },
+  'GET /api/transfers': { access: 'tenant' },
+  'POST /api/transfers/:id/accept': { access: 'tenant', params: { id: ['offerToAccept'] } },
+  'POST /api/transfers/:id/decline': { access: 'tenant', params: { id: ['offerToDecline'] } },
+  'GET /api/admin/chat-settings': { access: 'tenant' },
+  'PUT /api/admin/chat-settings': {
+    access: 'tenant',
+    body: () => ({ transferTimeoutSec: 30, closingText: '' }),
+  },
+  'PUT /api/admin/channels/:id/auto-complete': {
+    access: 'tenant',
+    params: { id: ['channel'] },
+    body: () => ({ minutes: 5 }),
+  },
   'GET /widget.js': { access: 'public', why: 'the chat widget script' },
   'OPTIONS /api/visitor/*': { access: 'public', why: 'CORS preflight of the visitor API' },
   'POST /api/visitor/session': {
@@ -494,6 +514,9 @@ describe.each(targets)('tenant isolation matrix on $name', (target) => {
         }
         await send(r, rule, token, url, rule.body?.(own), 'ok', 'my own id')
       }
+      // The accepted offer's 5 s handover (a durable job) settles now, not inside the next direction's
+      // before/after snapshot of this tenant (the job then finds nothing left to do).
+      await handOverTransfer(tt.f.db.orm, mine.tenantId, mine.ids.offerToAccept[0] as string)
 
       expect(problems).toEqual([])
       expect(await snapshot(tt, theirs)).toBe(before)

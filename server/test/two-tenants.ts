@@ -20,6 +20,7 @@ import { setStatus } from '../domain/status/index.ts'
 import type { Target } from './dbs.ts'
 import { auth, type Fixture, makeFixture } from './fixture.ts'
 import { seedLeads } from './seed-leads.ts'
+import { type LifecycleIds, seedLifecycle } from './two-tenants-lifecycle.ts'
 
 /** A WebM header (EBML magic) with some bytes: what the recording upload accepts. */
 export const WEBM = Buffer.concat([Buffer.from([0x1a, 0x45, 0xdf, 0xa3]), Buffer.alloc(512, 7)])
@@ -68,7 +69,7 @@ async function seedVisitor(f: Fixture, slug: string, tenantId: string) {
 }
 
 /** Ids of one tenant's rows, by kind (the kinds a route parameter can name). */
-export interface TenantIds {
+export interface TenantIds extends LifecycleIds {
   tenant: string[]
   employee: string[]
   group: string[]
@@ -258,6 +259,7 @@ async function collect(f: Fixture, slug: string, admin: string, operator: string
     groups.map((g) => g.id),
     slug,
   )
+  const lifecycle = await seedLifecycle(f, tenantId, caller.id, slug)
   const chatRows = await orm.select().from(schema.chats).where(eq(schema.chats.tenantId, tenantId))
   const channel = await connectChannel(orm, tenantId, {
     kind: 'whatsapp',
@@ -280,7 +282,9 @@ async function collect(f: Fixture, slug: string, admin: string, operator: string
     visitor: [visitor.visitorId],
     ...chatIds,
     ...(await seedLeads(f, tenantId, caller.id, slug)),
-    channel: [channel.channel.id],
+    ...lifecycle,
+    // The WhatsApp channel (write first) and the lifecycle's Telegram channel (auto-complete).
+    channel: [channel.channel.id, ...lifecycle.channel],
   }
   const secrets = [
     ...Object.values(ids).flat(),

@@ -1,6 +1,7 @@
 /** The application root: router, toasts, update prompt. */
 import { Router } from '@solidjs/router'
 import type { JSX } from 'solid-js'
+import { TransferOffers } from '../features/requests/index.ts'
 import { Toasts } from '../lib/ui/index.ts'
 import { routes } from './routes.tsx'
 import { UpdatePrompt } from './UpdatePrompt.tsx'
@@ -9,6 +10,7 @@ function Root(props: { children?: JSX.Element }) {
   return (
     <>
       {props.children}
+      <TransferOffers />
       <UpdatePrompt />
       <Toasts />
     </>

@@ -23,6 +23,7 @@ export {
   uploadRule,
   VOICE_TYPES,
 } from './files.ts'
+export { AUTO_COMPLETE_JOB, armAutoComplete } from './idle.ts'
 export {
   type Deliverable,
   deliverable,
@@ -33,6 +34,15 @@ export {
   recordDelivery,
 } from './inbound.ts'
 export { chatInfo } from './info.ts'
+export { appendClosingText, idleVerdict, resumeChat } from './lifecycle.ts'
+export {
+  chatSettingsOf,
+  chatTransferTargets,
+  DEFAULT_CHAT_SETTINGS,
+  mayTakeChat,
+  setAutoComplete,
+  setChatSettings,
+} from './lifecycle-settings.ts'
 export {
   acceptChat,
   COMPLETED_PAGE,
@@ -62,6 +72,21 @@ export {
   updatePersonalTemplate,
   updateSharedTemplate,
 } from './templates.ts'
+export {
+  acceptTransfer,
+  declineTransfer,
+  expireTransfer,
+  HANDOVER_DELAY_MS,
+  handOverTransfer,
+  myOffers,
+  TRANSFER_EXPIRE_JOB,
+  TRANSFER_HANDOVER_JOB,
+  type TransferRow,
+  transferChat,
+  transfersByIds,
+  withdrawUnavailable,
+} from './transfer.ts'
+export { isFinal, nextTransferState, TRANSFER_TRANSITIONS, type TransferEvent } from './transfer-state.ts'
 export { sweepUnsentFiles, UNSENT_MAX_BYTES, UNSENT_SWEEP_MS, unsentBytes } from './unsent.ts'
 export { audienceOf, canSee, type FileRow, type Viewer } from './views.ts'
 export { findWriteFirst, type WriteFirstResult, writeFirst } from './write-first.ts'

@@ -20,8 +20,11 @@ import { mayOperator } from '../status/index.ts'
 import { fileToSend } from './access.ts'
 import { messageKindOf } from './client.ts'
 import { storeFile, uploadRule } from './files.ts'
+import { armAutoComplete } from './idle.ts'
+import { appendClosingText, resumeChat, stillIdle } from './lifecycle.ts'
 import { appendMessage, lockChat, messageByClientId, publish, systemMsgId } from './rows.ts'
 import { statesAllowing } from './state.ts'
+import { cancelOpenTransfer, clearFailedMark } from './transfer.ts'
 import {
   type ChatRow,
   canSee,
@@ -198,7 +201,10 @@ export async function acceptChat(q: Queryable, v: Viewer, chatId: string): Promi
           ),
         )
         .returning()
-      if (taken) return (await publish(tx, before, taken)).chat
+      if (taken) {
+        await armAutoComplete(tx, taken)
+        return (await publish(tx, before, taken)).chat
+      }
     }
     // Not New (any more): taken by someone — maybe by me a moment ago — or completed.
     const [now] = await tx
@@ -225,6 +231,8 @@ export async function openChat(q: Queryable, v: Viewer, chatId: string): Promise
       .where(and(eq(employees.tenantId, v.tenantId), eq(employees.id, v.employeeId)))
     if (me && !me.acceptButton) return acceptChat(q, v, chatId)
   }
+  // T7: the sender has now seen his "Transfer failed".
+  if (chat.transfer?.state === 'failed') await clearFailedMark(q, v, chatId)
   return (await chatViewById(q, v.tenantId, chatId)) as ChatView
 }
 
@@ -275,10 +283,12 @@ export async function sendOperatorMessage(
     // Under the chat's lock: a concurrent retry has committed or not started.
     const again = await storedReply(tx, v, chatId, input.clientMsgId)
     if (again) return again
-    assertMayWrite(v, chat)
+    // T9: writing in a completed chat resumes it (or says why it cannot: E_CHAT_CONFLICT …).
+    const writable = chat.state === 'completed' ? await resumeChat(tx, v, chat) : chat
+    assertMayWrite(v, writable)
     // Only his own upload or a template attachment he may use (not another visitor's upload).
     const file = input.fileId ? await fileToSend(tx, v, input.fileId) : null
-    const added = await appendMessage(tx, chat, {
+    const added = await appendMessage(tx, writable, {
       clientMsgId: input.clientMsgId,
       author: 'operator',
       authorId: v.employeeId,
@@ -323,7 +333,9 @@ export async function sendOperatorFile(
 ): Promise<{ message: MessageView; chat: ChatView; created: boolean }> {
   const again = await storedReply(q, v, chatId, input.clientMsgId)
   if (again) return again
-  assertMayWrite(v, await visibleChat(q, v, chatId))
+  const target = await visibleChat(q, v, chatId)
+  // A completed chat of an external channel is resumed by the send itself (T9), which checks it.
+  if (!(target.state === 'completed' && target.channelId)) assertMayWrite(v, target)
   uploadRule(input.name, input.kind, input.durationMs)
   const file = await storeFile(q, store, {
     tenantId: v.tenantId,
@@ -374,13 +386,24 @@ export async function markOperatorRead(
  * message `chat.completed` tells the client the conversation ended. Completing a completed chat
  * answers with it unchanged.
  */
-export async function completeChat(q: Queryable, v: Viewer, chatId: string): Promise<ChatView> {
+export async function completeChat(
+  q: Queryable,
+  v: Viewer,
+  chatId: string,
+  opts: { ifIdleMs?: number } = {},
+): Promise<ChatView> {
   return q.transaction(async (tx) => {
     const before = await visibleChat(tx, v, chatId, true)
     if (before.state === 'completed') return (await chatViewById(tx, v.tenantId, chatId)) as ChatView
     if (!isStaff(v) && !(before.state === 'active' && before.assigneeId === v.employeeId))
       throw new AppError('E_FORBIDDEN')
-    const added = await appendMessage(tx, before, {
+    // T8's idle job: someone wrote since it decided — nothing (the job waits again).
+    if (opts.ifIdleMs !== undefined && !stillIdle(before, opts.ifIdleMs))
+      return (await chatViewById(tx, v.tenantId, chatId)) as ChatView
+    // T7: an open offer ends with the chat; T8: messenger clients get the tenant's closing text.
+    await cancelOpenTransfer(tx, before, 'completed')
+    const closing = await appendClosingText(tx, before)
+    const added = await appendMessage(tx, closing?.chat ?? before, {
       clientMsgId: systemMsgId(),
       author: 'system',
       authorId: null,
@@ -390,7 +413,13 @@ export async function completeChat(q: Queryable, v: Viewer, chatId: string): Pro
     if (!added) throw new Error('system message id clash')
     const [after] = await tx
       .update(chats)
-      .set({ state: 'completed', completedAt: new Date(), completedBy: v.employeeId, waitingSince: null })
+      .set({
+        state: 'completed',
+        completedAt: new Date(),
+        completedBy: v.employeeId,
+        waitingSince: null,
+        transfer: null,
+      })
       .where(
         and(
           eq(chats.tenantId, v.tenantId),
@@ -402,6 +431,7 @@ export async function completeChat(q: Queryable, v: Viewer, chatId: string): Pro
     if (!after) throw new Error('chat changed under its lock')
     // T13: the hand-off to the tenant's CRM exists iff the completion commits.
     await enqueueCrmDelivery(tx, v.tenantId, chatId, 'chat.completed', v.employeeId)
-    return (await publish(tx, before, after, [added.message.id])).chat
+    const ids = closing ? [closing.message.id, added.message.id] : [added.message.id]
+    return (await publish(tx, before, after, ids)).chat
   })
 }

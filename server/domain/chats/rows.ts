@@ -12,6 +12,7 @@ import type {
 } from '../../../contract/chats.ts'
 import { appendEvent, enqueueJob, type Queryable, schema } from '../../db/index.ts'
 import { AppError } from '../../errors.ts'
+import { armAutoComplete } from './idle.ts'
 import { audienceOf, type ChatRow, chatViewById, type MessageRow, messageViewsByIds } from './views.ts'
 
 const { channels, chats, messages } = schema
@@ -110,6 +111,8 @@ export async function appendMessage(
       tenantId: chat.tenantId,
       payload: { messageId: message.id, chatId: chat.id },
     })
+  // T8: every message moves the chat's idle deadline.
+  await armAutoComplete(tx, after)
   return { message, chat: after }
 }
 

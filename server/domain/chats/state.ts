@@ -2,25 +2,27 @@
  * A chat's lifecycle (SPEC T2, T3, T8, T9), as a table so an illegal move cannot be written:
  *
  * ```
- *            accept / open (Accept button off)            complete
+ *            accept / open (Accept button off)            complete (by hand, or idle: T8)
  *   new ─────────────────────────────────────▶ active ─────────────────▶ completed
- *    │                                                                     ▲
+ *    │                                           ▲                         │ ▲
+ *    │                                           └── resume (T9: an operator writes; not webchat)
  *    └──────────────────────── complete (staff) ───────────────────────────┘
  * ```
  *
- * A completed chat stays completed: a client who writes again opens a new chat in New (T9). The
+ * A client who writes again after completion opens a new chat in New (T9); an operator who writes in
+ * a completed chat of an external channel resumes it, unless the client has another open chat there. The
  * database enforces the moves that can race: accepting is `UPDATE … WHERE state = 'new'`, so of
  * two operators accepting at once exactly one row update happens (the other sees none).
  */
 import type { ChatState } from '../../../contract/chats.ts'
 
-export type ChatEvent = 'accept' | 'complete'
+export type ChatEvent = 'accept' | 'complete' | 'resume'
 
 /** Where each event leads from each state; a missing entry is an illegal move. */
 export const CHAT_TRANSITIONS: { readonly [S in ChatState]: Partial<Record<ChatEvent, ChatState>> } = {
   new: { accept: 'active', complete: 'completed' },
   active: { complete: 'completed' },
-  completed: {},
+  completed: { resume: 'active' },
 }
 
 /** The state after `event`, or null when the move is illegal from `state`. */

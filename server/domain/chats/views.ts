@@ -136,6 +136,7 @@ function chatView(
     operatorReadN: c.operatorReadN,
     clientReadN: c.clientReadN,
     requestInfo: c.requestInfo,
+    transfer: c.transfer ?? null,
   }
 }
 

@@ -20,13 +20,21 @@ export function ChatListRow(props: { chat: ChatRow }) {
   const now = useNow()
   const name = () => displayText(c().clientName?.trim() ?? '') || t('requests.visitor')
   const unread = () => unreadOf(c())
+  // T7: the sender's mark of the latest transfer (offer open, Transferred, or Transfer failed until opened).
+  const mark = () => {
+    const x = c().transfer
+    if (!x) return null
+    if (x.state === 'offered') return t('chatTransfer.mark.offered', { name: x.toName })
+    return x.state === 'accepted' ? t('chatTransfer.mark.accepted') : t('chatTransfer.mark.failed')
+  }
   return (
     <A
       href={`/requests/${encodeURIComponent(c().id)}`}
       class="row row-link chat-row"
       aria-label={
         t('requests.open', { name: name() }) +
-        (unread() > 0 ? `, ${t('requests.unreadBadge', { n: unread() })}` : '')
+        (unread() > 0 ? `, ${t('requests.unreadBadge', { n: unread() })}` : '') +
+        (mark() ? `, ${mark()}` : '')
       }
     >
       <span class="initial" aria-hidden="true">
@@ -39,6 +47,13 @@ export function ChatListRow(props: { chat: ChatRow }) {
         <span class="row-sub" dir="auto">
           {channelText(c().channel)} · {previewText(c().lastMessage)}
         </span>
+        <Show when={mark()}>
+          {(m) => (
+            <span class={`small transfer-mark tm-${c().transfer?.state ?? ''}`} role="status">
+              {m()}
+            </span>
+          )}
+        </Show>
       </span>
       <span class="chat-row-end">
         <Show

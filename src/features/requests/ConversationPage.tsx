@@ -11,7 +11,7 @@ import { ApiError, errorText } from '../../lib/api/index.ts'
 import { t } from '../../lib/i18n/index.ts'
 import { offline } from '../../lib/net/index.ts'
 import { me } from '../../lib/session/index.ts'
-import { createLiveQuery, db, type MessageRow } from '../../lib/store/index.ts'
+import { createLiveQuery, db, type MessageRow, type OutboxItem } from '../../lib/store/index.ts'
 import { toast } from '../../lib/ui/index.ts'
 import { CallButton } from '../calls/index.ts'
 import { Composer, type Outgoing } from './Composer.tsx'
@@ -19,7 +19,8 @@ import type { Pending } from './MessageBubble.tsx'
 import { type ListControl, MessageList } from './MessageList.tsx'
 import { localMessages, oldestN } from './mirror.ts'
 import { acceptChat, completeChat, loadMessages, markRead, openChat, refreshChat } from './remote.ts'
-import { type Composed, compose, discardMessage, retryMessage } from './send.ts'
+import { type Composed, compose, conflictTarget, discardMessage, resendInto, retryMessage } from './send.ts'
+import { TransferDialog } from './TransferDialog.tsx'
 import { channelText } from './text.ts'
 import './requests.css'
 import { ChatIcon } from './ChatIcon.tsx'
@@ -115,6 +116,36 @@ export default function ConversationPage() {
   )
 
   const mine = () => chat()?.state === 'active' && chat()?.assigneeId === meId()
+  // T9: a completed chat of an external channel is resumed by writing in it (website chat is not).
+  const resumable = () => chat()?.state === 'completed' && chat()?.channel !== 'webchat'
+  const [transferring, setTransferring] = createSignal(false)
+  // T9: messages a resume refused because the client has another active chat (kept in the outbox).
+  const conflicted = createLiveQuery(
+    db,
+    () => params.id,
+    (d, id) =>
+      d.outbox
+        .where('[key+seq]')
+        .between([id, -Infinity], [id, Infinity])
+        .filter((r) => r.state === 'refused' && conflictTarget(r.lastError) !== null)
+        .toArray(),
+    [] as OutboxItem[],
+  )
+  const resend = async () => {
+    const d = db()
+    const items = conflicted()
+    const target = conflictTarget(items[0]?.lastError)
+    if (!d || !target) return
+    try {
+      // The active chat may still wait in New (the client wrote again): take it first (a no-op if mine).
+      await acceptChat(d, target)
+      const n = await resendInto(d, author(), items, target)
+      toast(t('chatResume.resent', { n }))
+      navigate(`/requests/${encodeURIComponent(target)}`)
+    } catch (e) {
+      toast(errorText(e), 'error')
+    }
+  }
   const takenBy = () => {
     const c = chat()
     return c?.state === 'active' && c.assigneeId !== meId() ? c.assigneeName : null
@@ -239,6 +270,9 @@ export default function ConversationPage() {
           {(p) => <CallButton number={p()} label={t('chat.call', { name: name() })} />}
         </Show>
         <Show when={mine()}>
+          <button type="button" class="btn btn-small" onClick={() => setTransferring(true)}>
+            {t('chatTransfer.open')}
+          </button>
           <button type="button" class="btn btn-small" onClick={() => void complete()}>
             {t('chat.complete')}
           </button>
@@ -249,6 +283,17 @@ export default function ConversationPage() {
       </header>
       <Show when={showInfo() && chat()}>
         {(c) => <ChatInfoSheet chatId={c().id} kind={c().channel} onClose={() => setShowInfo(false)} />}
+      </Show>
+      <Show when={transferring()}>
+        <TransferDialog chatId={params.id} onClose={() => setTransferring(false)} />
+      </Show>
+      <Show when={conflicted().length > 0}>
+        <div class="notice small conflict" role="alert">
+          <span>{t('chatResume.conflict', { n: conflicted().length })}</span>
+          <button type="button" class="btn btn-small btn-primary" onClick={() => void resend()}>
+            {t('chatResume.resend')}
+          </button>
+        </div>
       </Show>
       <Show when={offline()}>
         <p class="notice small" role="status">
@@ -308,6 +353,19 @@ export default function ConversationPage() {
           <p class="convo-foot notice small" role="status">
             {takenBy() ? t('chat.takenBy', { name: takenBy() ?? '' }) : t('chat.takenSomeone')}
           </p>
+        </Match>
+        <Match when={resumable()}>
+          <p class="muted small convo-note" role="status">
+            {t('chatResume.note')}
+          </p>
+          <Composer
+            caps={CHANNEL_CAPABILITIES[chat()?.channel ?? 'webchat']}
+            replyTo={replyTo()}
+            onCancelReply={() => setReplyTo(null)}
+            send={send}
+            names={{ operator: me()?.name ?? '', client: chat()?.clientName?.trim() || null }}
+            onDraft={setDraft}
+          />
         </Match>
         <Match when={chat()?.state === 'completed'}>
           <div class="convo-foot">

@@ -23,7 +23,8 @@ type Shown = 'queued' | 'sending' | 'sent' | 'delivered' | 'read' | 'failed' | '
 
 /** Why the server refused a message: its error code's text (E_FILE_TYPE…), else the plain fact. */
 function refusalText(error: string | null): string {
-  return error?.startsWith('E_') ? tError(error) : t('chat.state.failed')
+  // `E_CHAT_CONFLICT|<chat id>`: the code, then where the message may go instead (T9).
+  return error?.startsWith('E_') ? tError(error.split('|')[0] as string) : t('chat.state.failed')
 }
 
 const GLYPH: Record<Shown, string> = {

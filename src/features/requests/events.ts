@@ -8,6 +8,9 @@ import type { FeatureEvents } from '../../lib/sync/index.ts'
 import { putLeads } from './leads.ts'
 import { putChats, putMessages } from './mirror.ts'
 import { scheduledChanged } from './scheduled.ts'
+import { bumpPresence, onTransferEvent } from './transfers.ts'
+
+const reread = { after: () => bumpPresence() }
 
 /** On a reset (the mirror came from another feed) the server's copies go; unsent messages stay. */
 async function drop(db: FrontlineDb): Promise<void> {
@@ -36,6 +39,10 @@ export const requestsEvents: FeatureEvents = {
     'lead.updated': { tables: ['leads'], apply: (db, ev) => putLeads(db, [ev.payload.lead]) },
     // T12: an open chat's list of scheduled messages reloads (not mirrored: see scheduled.ts).
     'scheduled.updated': { after: (ev) => scheduledChanged(ev.payload.scheduled) },
+    // T7: offers are not mirrored (they live seconds); the picker's live counts follow presence.
+    'transfer.updated': { after: (ev) => onTransferEvent(ev) },
+    'status.changed': reread,
+    'presence.changed': reread,
   },
   reset: { tables: ['chats', 'messages', 'templates', 'leads'], drop },
 }

@@ -10,6 +10,7 @@ import { httpTransport } from './remote.ts'
 import { chatSender } from './send.ts'
 
 export { RequestsBadge } from './RequestsBadge.tsx'
+export { TransferOffers } from './TransferOffers.tsx'
 
 export const RequestsPage = lazy(() => import('./RequestsPage.tsx'))
 export const ConversationPage = lazy(() => import('./ConversationPage.tsx'))

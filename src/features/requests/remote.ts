@@ -153,6 +153,12 @@ export async function httpTransport(item: ItemOf<ChatKind>): Promise<Answer> {
   }
   noteNetwork('reached')
   const data: unknown = await res.json().catch(() => null)
-  const code = (data as { error?: { code?: string } } | null)?.error?.code
+  const error = (data as { error?: { code?: string; details?: string[] } } | null)?.error
+  // T9: a resume refused because the client has another open chat names that chat; it is kept with
+  // the refusal so the operator can send the message there in one tap.
+  const code =
+    error?.code === 'E_CHAT_CONFLICT' && error.details?.[0]
+      ? `${error.code}|${error.details[0]}`
+      : error?.code
   return { status: res.status, message: res.ok ? messageOf(data) : undefined, code }
 }

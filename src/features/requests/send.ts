@@ -164,3 +164,30 @@ export function retryMessage(db: FrontlineDb, clientMsgId: string): Promise<void
 export async function discardMessage(db: FrontlineDb, clientMsgId: string): Promise<void> {
   if (await discardRefused(db, clientMsgId)) await db.messages.delete(clientMsgId)
 }
+
+/** The chat a refusal names as where the message may go instead (T9: `E_CHAT_CONFLICT|<chat id>`). */
+export function conflictTarget(lastError: string | null | undefined): string | null {
+  const [code, id] = (lastError ?? '').split('|')
+  return code === 'E_CHAT_CONFLICT' && id ? id : null
+}
+
+/**
+ * T9: the messages a resume refused (the client has another active chat) go into that chat, in the
+ * order they were written: each as a new message there (a new client id: the refused one stays
+ * spent), and the refused copy goes. Nothing is dropped before its copy is kept.
+ */
+export async function resendInto(
+  db: FrontlineDb,
+  author: Author,
+  items: OutboxItem[],
+  chatId: string,
+): Promise<number> {
+  let n = 0
+  for (const item of [...items].sort((a, b) => a.seq - b.seq)) {
+    const payload = { ...(item.payload as ChatPayload), chatId }
+    await compose(db, author, { kind: item.kind as ChatKind, payload } as Composed)
+    await discardMessage(db, item.id)
+    n++
+  }
+  return n
+}

@@ -63,6 +63,8 @@ export interface RequestInfo {
   landingPage: string | null
   referrer: string | null
   utm: Partial<Record<'source' | 'medium' | 'campaign' | 'term' | 'content', string>>
+  /** Avito: the listing the client wrote about (its public link). */
+  listing?: string
 }
 
 /** One chat as the Requests tab shows it. Times are ISO strings. */

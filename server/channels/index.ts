@@ -8,6 +8,7 @@ import { schema } from '../db/index.ts'
 import type { FileStore } from '../files/index.ts'
 import type { AppDeps } from '../http/context.ts'
 import { type ExternalAdapter, startExternalDelivery } from './external.ts'
+import { GATEWAY_ADAPTERS, gatewayRoutes } from './gateway/index.ts'
 import { OutboundDispatcher } from './outbound.ts'
 import { type VisitorLimits, webchatRoutes } from './webchat/http.ts'
 import { WebchatAdapter } from './webchat/sockets.ts'
@@ -62,7 +63,9 @@ export async function channelRoutes(
   // External channels: each kind's sender runs the durable delivery job (external.ts); each kind's
   // webhook routes take its provider's calls in. One line per channel kind below.
   const external: ExternalAdapter[] = []
+  external.push(...GATEWAY_ADAPTERS)
   startExternalDelivery(app.jobs, { db: deps.db, files: opts.files }, external)
+  gatewayRoutes(app, deps, { db: deps.db, files: opts.files })
   await webchatRoutes(app, deps, {
     files: opts.files,
     limits: opts.visitorLimits,

@@ -18,6 +18,15 @@ const PUBLIC = new Set([
   // The website widget: a session of a named tenant (it issues the visitor token), and CORS preflights.
   'POST /api/visitor/session',
   'OPTIONS /api/visitor/*',
+  // Messenger and SMS webhooks: found by the path key, each checks its provider's signature.
+  'GET /api/hooks/whatsapp/:key',
+  'POST /api/hooks/whatsapp/:key',
+  'POST /api/hooks/viber/:key',
+  'GET /api/hooks/messenger/:key',
+  'POST /api/hooks/messenger/:key',
+  'POST /api/hooks/vk/:key',
+  'POST /api/hooks/avito/:key',
+  'POST /api/hooks/gateway/:key',
 ])
 
 /**
@@ -77,6 +86,14 @@ const CONTRACT_ROUTES: Record<ApiRouteKey, true> = {
   'POST /api/visitor/files': true,
   'GET /api/visitor/files/:id': true,
   'POST /internal/sip/registration': true,
+  'GET /api/hooks/whatsapp/:key': true,
+  'POST /api/hooks/whatsapp/:key': true,
+  'POST /api/hooks/viber/:key': true,
+  'GET /api/hooks/messenger/:key': true,
+  'POST /api/hooks/messenger/:key': true,
+  'POST /api/hooks/vk/:key': true,
+  'POST /api/hooks/avito/:key': true,
+  'POST /api/hooks/gateway/:key': true,
 }
 
 /** Registered routes that are not JSON API calls of the app or the widget (sockets, script, preflight). */

@@ -189,6 +189,38 @@ const RULES: Record<string, Rule> = {
     raw: { type: 'image/png', payload: PNG },
   },
   'GET /api/visitor/files/:id': { access: 'visitor', params: { id: ['visitorFile'] } },
+  'GET /api/hooks/whatsapp/:key': {
+    access: 'public',
+    why: 'a provider webhook: the channel by its unguessable path key, the provider signature checked',
+  },
+  'POST /api/hooks/whatsapp/:key': {
+    access: 'public',
+    why: 'a provider webhook: the channel by its unguessable path key, the provider signature checked',
+  },
+  'POST /api/hooks/viber/:key': {
+    access: 'public',
+    why: 'a provider webhook: the channel by its unguessable path key, the provider signature checked',
+  },
+  'GET /api/hooks/messenger/:key': {
+    access: 'public',
+    why: 'a provider webhook: the channel by its unguessable path key, the provider signature checked',
+  },
+  'POST /api/hooks/messenger/:key': {
+    access: 'public',
+    why: 'a provider webhook: the channel by its unguessable path key, the provider signature checked',
+  },
+  'POST /api/hooks/vk/:key': {
+    access: 'public',
+    why: 'a provider webhook: the channel by its unguessable path key, the provider signature checked',
+  },
+  'POST /api/hooks/avito/:key': {
+    access: 'public',
+    why: 'a provider webhook: the channel by its unguessable path key, the provider signature checked',
+  },
+  'POST /api/hooks/gateway/:key': {
+    access: 'public',
+    why: 'a provider webhook: the channel by its unguessable path key, the provider signature checked',
+  },
 }
 
 const ruleFor = (r: RouteEntry): Rule | undefined =>

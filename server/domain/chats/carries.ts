@@ -6,7 +6,7 @@
  */
 import { and, eq } from 'drizzle-orm'
 import { channelRefusal } from '../../../contract/capabilities.ts'
-import type { ChannelKind } from '../../../contract/chats.ts'
+import { CHANNEL_CAPABILITIES, type ChannelKind } from '../../../contract/chats.ts'
 import { type Queryable, schema } from '../../db/index.ts'
 import { AppError } from '../../errors.ts'
 
@@ -15,7 +15,7 @@ export function assertChannelCarries(
   channel: ChannelKind,
   f: { kind: 'file' | 'voice'; name: string; size?: number | null | undefined },
 ): void {
-  const why = channelRefusal(channel, f)
+  const why = channelRefusal(CHANNEL_CAPABILITIES[channel], f)
   if (why) throw new AppError('E_CHANNEL_CAPABILITY', [why])
 }
 

@@ -362,6 +362,8 @@ export const en = {
   'onsite.emptyHint': 'Clients who are on your website right now appear here with the Insider update.',
   'lang.ru': 'Русский',
   'lang.en': 'English',
+  'composer.channelFiles': '“{name}” cannot be sent: this channel takes no files, only images ({types}).',
+  'composer.channelImageSize': '“{name}” cannot be sent: this channel takes images up to {mb} MB.',
 } as const
 
 export type MessageKey = keyof typeof en

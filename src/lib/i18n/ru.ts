@@ -363,4 +363,7 @@ export const ru: Record<MessageKey, string> = {
   'onsite.emptyHint': 'Клиенты, которые сейчас на вашем сайте, появятся здесь с обновлением Insider.',
   'lang.ru': 'Русский',
   'lang.en': 'English',
+  'composer.channelFiles':
+    '«{name}» нельзя отправить: этот канал принимает не файлы, а только изображения ({types}).',
+  'composer.channelImageSize': '«{name}» нельзя отправить: этот канал принимает изображения до {mb} МБ.',
 }

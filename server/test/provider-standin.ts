@@ -21,6 +21,8 @@ export interface Captured {
   body: Buffer
   /** The body as JSON, or form fields as an object, when it is one of those. */
   json: Record<string, unknown> | null
+  /** What the stand-in answered (the provider's ids of what was sent). */
+  answer?: unknown
 }
 
 export interface ProviderStandin {
@@ -78,6 +80,10 @@ export async function startProviderStandin(): Promise<ProviderStandin> {
           messaging_product: 'whatsapp',
         })
       }
+      const reply = (status: number, body: unknown) => {
+        call.answer = body
+        json(res, status, body)
+      }
       calls.push(call)
       for (const w of waiters.splice(0)) {
         if (w.pred(call)) w.done(call)
@@ -85,27 +91,26 @@ export async function startProviderStandin(): Promise<ProviderStandin> {
       }
       if (failing && failing.n > 0) {
         failing.n--
-        return json(res, failing.status, { error: { message: 'stand-in failure', code: failing.status } })
+        return reply(failing.status, { error: { message: 'stand-in failure', code: failing.status } })
       }
       const n = ++seq
       if (/^\/[\w-]+\/messages$/.test(path) && !path.startsWith('/me/'))
-        return json(res, 200, {
+        return reply(200, {
           messaging_product: 'whatsapp',
           contacts: [{ input: (parsed as { to?: string })?.to, wa_id: (parsed as { to?: string })?.to }],
           messages: [{ id: `wamid.standin${n}` }],
         })
-      if (/^\/[\w-]+\/media$/.test(path)) return json(res, 200, { id: `wa-upload-${n}` })
+      if (/^\/[\w-]+\/media$/.test(path)) return reply(200, { id: `wa-upload-${n}` })
       if (path === '/pa/send_message')
-        return json(res, 200, { status: 0, status_message: 'ok', message_token: 5000000000000000000 + n })
-      if (path === '/me/messages')
-        return json(res, 200, { recipient_id: 'psid', message_id: `m_standin${n}` })
-      if (path === '/method/messages.send') return json(res, 200, { response: 100 + n })
+        return reply(200, { status: 0, status_message: 'ok', message_token: 5000000000000000000 + n })
+      if (path === '/me/messages') return reply(200, { recipient_id: 'psid', message_id: `m_standin${n}` })
+      if (path === '/method/messages.send') return reply(200, { response: 100 + n })
       if (/^\/messenger\/v1\/accounts\/[\w-]+\/uploadImages$/.test(path))
-        return json(res, 200, { [`img-${n}`]: { '1280x960': `${url}/media/img-${n}` } })
+        return reply(200, { [`img-${n}`]: { '1280x960': `${url}/media/img-${n}` } })
       if (/^\/messenger\/v1\/accounts\/[\w-]+\/chats\/[\w~:-]+\/messages(\/image)?$/.test(path))
-        return json(res, 200, { id: `av-${n}`, created: Math.floor(Date.now() / 1000), direction: 'out' })
-      if (path === '/gateway') return json(res, 200, { id: `gw-${n}` })
-      json(res, 404, { error: 'unknown endpoint' })
+        return reply(200, { id: `av-${n}`, created: Math.floor(Date.now() / 1000), direction: 'out' })
+      if (path === '/gateway') return reply(200, { id: `gw-${n}` })
+      reply(404, { error: 'unknown endpoint' })
     })
   })
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))

@@ -5,6 +5,7 @@ import { formatCalls, measureCalls } from './calls.ts'
 import { formatColdStart, measureColdStart } from './cold-start.ts'
 import { formatDexie, measureDexie } from './dexie.ts'
 import { type FanoutOptions, formatFanout, measureFanout } from './fanout.ts'
+import { formatGateway, type GatewayOptions, measureGateway } from './gateway.ts'
 import { table } from './lib/common.ts'
 import { formatLoginBurst, measureLoginBurst } from './login-burst.ts'
 import { formatRegisterStorm, measureRegisterStorm } from './register-storm.ts'
@@ -56,5 +57,12 @@ if (!only || only === 'dexie') {
   await section(
     'dexie: the Requests mirror in Chromium (open a chat of 10,000 messages, lists of 5,000 chats)',
     async () => formatDexie(await measureDexie()),
+  )
+}
+if (!only || only === 'gateway') {
+  // GATEWAY='{"webhooks":1000}' shrinks the run; GATEWAY_DB=postgres under scripts/with-postgres.mjs.
+  const opts = JSON.parse(process.env.GATEWAY || '{}') as Partial<GatewayOptions>
+  await section('gateway: provider webhooks ingested (dedupe on) → operator socket', async () =>
+    formatGateway(await measureGateway(opts), table),
   )
 }

@@ -9,7 +9,7 @@
  *   already-sent message id (dedupe on: a repeat must be stored once — checked after the run);
  * - the same over the gateway protocol (each call also writes its signature to the replay window);
  * - webhook → the operator socket's `chat.message`, p50/p99: the send time is in the message text
- *   (`gw#<n>@<ms>`), compared on arrival in the same process — under the burst, and paced (50/s).
+ *   (`gw#<n>@<ms>`), compared on arrival in the same process — under the burst, and paced (10/s, below what one process ingests here, so it shows the path, not a queue).
  */
 import type { ChildProcess } from 'node:child_process'
 import { createHmac, randomUUID } from 'node:crypto'
@@ -37,8 +37,8 @@ export const GATEWAY_DEFAULTS: GatewayOptions = {
   concurrency: 32,
   clients: 200,
   duplicateShare: 0.1,
-  pacedPerSecond: 50,
-  pacedSeconds: 5,
+  pacedPerSecond: 10,
+  pacedSeconds: 10,
 }
 
 interface Phase {

@@ -154,6 +154,20 @@ describe.each(targets)('messenger and SMS gateways on $name', (target) => {
       expect(chat).toMatchObject({ clientName: 'Sheena Nelson', clientPhone: `+${wa}`, state: 'new' })
     })
 
+    it('hostile input: NUL and a lone surrogate are stored as inert text; broken JSON with a good signature is 400', async () => {
+      const wa = `1650999${Math.floor(Math.random() * 1e4)}`
+      const path = `/api/hooks/whatsapp/${ch.whatsapp!.webhookKey}`
+      const raw = textFrom(wa, `wamid.${randomUUID()}`, 'a\u0000b\ud800c<script>alert(1)</script>')
+      expect((await post(path, raw, hub(ch.whatsapp!.secret, raw))).statusCode).toBe(200)
+      expect((await chatAt(ch.whatsapp!, wa)).messages.map((m) => m.text)).toEqual([
+        'a\uFFFDb\uFFFDc<script>alert(1)</script>',
+      ])
+      const broken = '{"entry": ['
+      expect((await post(path, broken, hub(ch.whatsapp!.secret, broken))).statusCode).toBe(400)
+      const huge = JSON.stringify({ entry: [], pad: 'x'.repeat(1024 * 1024) })
+      expect((await post(path, huge, hub(ch.whatsapp!.secret, huge))).statusCode).toBe(413)
+    })
+
     it('an image is fetched by media id (url, then bytes) and kept as a file; a document that lies is refused as text', async () => {
       const wa = `1650666${Math.floor(Math.random() * 1e4)}`
       stand.serve('wa-media-img', PNG, 'image/png')

@@ -4,8 +4,8 @@
  * media by `message.media` URL), `delivered`, `seen`, `failed` (by `message_token`), and the
  * set-up events (`webhook`, `subscribed`, `conversation_started` …) answered 200 and ignored.
  * Sending: `POST {base}/pa/send_message` with `X-Viber-Auth-Token`; `status` 0 is success, and
- * `message_token` is its id. Viber takes media only by public URL, so an operator's file is sent when
- * the channel has `config.publicFileBase` … not in this version: a file message fails permanently.
+ * `message_token` is its id. Viber takes media only by a public URL, which this server does not hand
+ * out yet: an operator's file in a Viber chat fails (the operator sees "Not delivered").
  * Config: optional `senderName`, `baseUrl` (env VIBER_API_BASE).
  */
 import type { DeliveryState } from '../../../contract/chats.ts'

@@ -231,6 +231,34 @@ describe.each(targets)('messenger and SMS gateways on $name', (target) => {
       expect((await messageById(id))!.delivery).toBe('read')
     })
 
+    it('a file reply is uploaded to /{phone-number-id}/media, then sent as a document by its media id', async () => {
+      const wa = `1650444${Math.floor(Math.random() * 1e4)}`
+      const raw = textFrom(wa, `wamid.${randomUUID()}`, 'пришлите прайс')
+      await post(`/api/hooks/whatsapp/${ch.whatsapp!.webhookKey}`, raw, hub(ch.whatsapp!.secret, raw))
+      const { chat } = await chatAt(ch.whatsapp!, wa)
+      await f.app.inject({ method: 'POST', url: `/api/chats/${chat!.id}/accept`, headers: auth(token) })
+      const up = await f.app.inject({
+        method: 'POST',
+        url: `/api/chats/${chat!.id}/files?clientMsgId=${randomUUID()}&name=prices.pdf&text=${encodeURIComponent('прайс')}`,
+        headers: { ...auth(token), 'content-type': 'application/octet-stream' },
+        payload: Buffer.from('%PDF-1.4 price list'),
+      })
+      expect(up.statusCode, up.body).toBe(200)
+      await f.app.jobs.drain()
+      const send = await stand.waitFor(
+        (c) => c.path === '/106540352242922/messages' && (c.json as { to?: string })?.to === wa,
+      )
+      const upload = stand.calls[stand.calls.indexOf(send) - 1]!
+      expect(upload.path).toBe('/106540352242922/media')
+      expect(upload.headers.authorization).toBe('Bearer wa-token')
+      expect(upload.body.toString('latin1')).toContain('%PDF-1.4 price list')
+      expect(upload.body.toString('latin1')).toContain('name="messaging_product"')
+      expect(send.json).toMatchObject({
+        type: 'document',
+        document: { id: (upload.answer as { id: string }).id, filename: 'prices.pdf', caption: 'прайс' },
+      })
+    })
+
     it('a provider refusal (4xx) marks the reply failed', async () => {
       const wa = `1650888${Math.floor(Math.random() * 1e4)}`
       const raw = textFrom(wa, `wamid.${randomUUID()}`, 'hi')

@@ -8,7 +8,7 @@
  *   Viber     POST /pa/send_message
  *   Messenger POST /me/messages
  *   VK        POST /method/messages.send
- *   Avito     POST /messenger/v1/accounts/{u}/chats/{c}/messages[/image], POST …/uploadImages
+ *   Avito     POST /token, POST /messenger/v1/accounts/{u}/chats/{c}/messages[/image], POST …/uploadImages
  *   gateway   POST /gateway (the Frontline gateway protocol's outbound URL)
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http'
@@ -110,6 +110,8 @@ export async function startProviderStandin(): Promise<ProviderStandin> {
       if (/^\/messenger\/v1\/accounts\/[\w-]+\/chats\/[\w~:-]+\/messages(\/image)?$/.test(path))
         return reply(200, { id: `av-${n}`, created: Math.floor(Date.now() / 1000), direction: 'out' })
       if (path === '/gateway') return reply(200, { id: `gw-${n}` })
+      if (path === '/token')
+        return reply(200, { access_token: `avito-oauth-${n}`, expires_in: 86400, token_type: 'Bearer' })
       reply(404, { error: 'unknown endpoint' })
     })
   })

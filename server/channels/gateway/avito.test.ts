@@ -9,7 +9,7 @@ import { gatewayKit, PNG } from './test-kit.ts'
 
 describe.each(targets)('Avito Messenger API on $name', (target) => {
   const k = gatewayKit(target, {
-    avito: (url) => ({ baseUrl: url, userId: '94235311', accessToken: 'avito-token' }),
+    avito: (url) => ({ baseUrl: url, userId: '94235311', clientId: 'cid', clientSecret: 'csecret' }),
   })
   const webhook = (chatId: string, id: string, content: Record<string, unknown>, author = 555) =>
     JSON.stringify({
@@ -49,7 +49,15 @@ describe.each(targets)('Avito Messenger API on $name', (target) => {
     const call = await k.stand.waitFor(
       (c) => c.path === `/messenger/v1/accounts/94235311/chats/${chatId}/messages`,
     )
-    expect(call.headers.authorization).toBe('Bearer avito-token')
+    const grant = k.stand.calls.find((c) => c.path === '/token')
+    expect(grant?.json).toEqual({
+      grant_type: 'client_credentials',
+      client_id: 'cid',
+      client_secret: 'csecret',
+    })
+    expect(call.headers.authorization).toBe(
+      `Bearer ${(grant!.answer as { access_token: string }).access_token}`,
+    )
     expect(call.json).toEqual({ message: { text: 'Да, продаём' }, type: 'text' })
     expect((await k.messageById(id))!.externalId).toMatch(/^av-/)
     const pdf = await k.f.app.inject({

@@ -6,7 +6,9 @@
  * listing (`item_id`) is kept on a new chat as `requestInfo.listing` (T6). Sending:
  * `POST {base}/messenger/v1/accounts/{user_id}/chats/{chat_id}/messages` (text), and an image by
  * `uploadImages` then `…/messages/image` — single images only (contract/capabilities.ts).
- * Config: `userId`, `accessToken`, optional `baseUrl` (env AVITO_API_BASE).
+ * Auth: OAuth 2 client credentials (`POST {base}/token`, `grant_type=client_credentials`) with
+ * `config.clientId` / `clientSecret`, the token kept until shortly before it expires — or a fixed
+ * `config.accessToken`. Config: `userId`, those, optional `baseUrl` (env AVITO_API_BASE).
  */
 import type { RequestInfo } from '../../../contract/chats.ts'
 import { PermanentFailure } from '../../jobs/index.ts'
@@ -34,7 +36,30 @@ import {
 
 type Channel = Awaited<ReturnType<typeof channelByWebhookKey>>
 const api = (c: Channel) => baseUrl(c, 'AVITO_API_BASE', 'https://api.avito.ru')
-const bearer = (c: Channel) => ({ authorization: `Bearer ${cfg(c, 'accessToken') ?? ''}` })
+
+/** Access tokens by channel (and its client id), until a minute before they expire. */
+const tokens = new Map<string, { token: string; until: number }>()
+
+/** The channel's bearer header: its fixed token, or one from the client-credentials grant. */
+async function bearer(c: Channel): Promise<Record<string, string>> {
+  const fixed = cfg(c, 'accessToken')
+  if (fixed) return { authorization: `Bearer ${fixed}` }
+  const id = cfg(c, 'clientId')
+  const secret = cfg(c, 'clientSecret')
+  if (!id || !secret) throw new PermanentFailure('avito: no accessToken, nor clientId and clientSecret')
+  const key = `${c.id}:${id}`
+  const held = tokens.get(key)
+  if (held && held.until > Date.now()) return { authorization: `Bearer ${held.token}` }
+  const res = (await callProvider(`${api(c)}/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: id, client_secret: secret }),
+  })) as { access_token?: unknown; expires_in?: unknown }
+  const token = answerId(res?.access_token, 'access_token')
+  const ttl = Number(res?.expires_in)
+  tokens.set(key, { token, until: Date.now() + (Number.isFinite(ttl) ? ttl : 3600) * 1000 - 60_000 })
+  return { authorization: `Bearer ${token}` }
+}
 
 /** The public link of a listing. */
 export const avitoListing = (itemId: string) => `https://www.avito.ru/${itemId}`
@@ -87,14 +112,15 @@ export const avitoAdapter: ExternalAdapter = {
   async send(d, ctx) {
     const c = d.channel
     const user = cfg(c, 'userId')
-    if (!user || !cfg(c, 'accessToken')) throw new PermanentFailure('avito: userId or accessToken missing')
+    if (!user) throw new PermanentFailure('avito: no userId')
+    const auth = await bearer(c)
     const chat = `${api(c)}/messenger/v1/accounts/${encodeURIComponent(user)}/chats/${encodeURIComponent(recipientOf(d))}`
     const file = await fileOf(ctx, d)
     if (!file) {
       const res = (await postJson(
         `${chat}/messages`,
         { message: { text: d.message.text }, type: 'text' },
-        bearer(c),
+        auth,
       )) as {
         id?: unknown
       }
@@ -106,7 +132,7 @@ export const avitoAdapter: ExternalAdapter = {
       `${api(c)}/messenger/v1/accounts/${encodeURIComponent(user)}/uploadImages`,
       {
         method: 'POST',
-        headers: bearer(c),
+        headers: auth,
         body: form,
       },
     )) as Record<string, unknown> | null
@@ -114,7 +140,7 @@ export const avitoAdapter: ExternalAdapter = {
     const res = (await postJson(
       `${chat}/messages/image`,
       { image_id: answerId(imageId, 'image id') },
-      bearer(c),
+      auth,
     )) as {
       id?: unknown
     }

@@ -1,8 +1,11 @@
 /** Avito Messenger API (issue 8 §3): webhooks shaped like the provider's documented samples; sends captured by the stand-in. */
 import { randomUUID } from 'node:crypto'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { schema } from '../../db/index.ts'
+import { connectTestChannel } from '../../test/channels.ts'
 import { targets } from '../../test/dbs.ts'
 import { auth } from '../../test/fixture.ts'
 import { gatewayKit, PNG } from './test-kit.ts'
@@ -87,5 +90,78 @@ describe.each(targets)('Avito Messenger API on $name', (target) => {
     await k.f.app.jobs.drain()
     await k.stand.waitFor((c) => c.path === `/messenger/v1/accounts/94235311/chats/${chatId}/messages/image`)
     expect(k.stand.calls.some((c) => c.path === '/messenger/v1/accounts/94235311/uploadImages')).toBe(true)
+  })
+
+  it('an image URL outside Avito’s hosts and the channel’s own origin is not fetched (no SSRF); the message says so in both languages', async () => {
+    const hits: string[] = []
+    const internal = createServer((req, res) => {
+      hits.push(req.url ?? '')
+      res.end('internal-secret')
+    })
+    await new Promise<void>((r) => internal.listen(0, '127.0.0.1', r))
+    try {
+      const secret = `http://127.0.0.1:${(internal.address() as AddressInfo).port}/internal-secret`
+      const chatId = `u2i-${randomUUID().slice(0, 12)}`
+      const path = `/api/hooks/avito/${k.ch.avito!.webhookKey}`
+      for (const url of [secret, 'http://169.254.169.254/latest/meta-data/', 'file:///etc/passwd'])
+        expect(
+          (
+            await k.post(
+              path,
+              webhook(chatId, `av-${randomUUID()}`, { image: { sizes: { '640x480': url } } }),
+            )
+          ).statusCode,
+        ).toBe(200)
+      expect(hits).toEqual([])
+      const { messages: ms } = await k.chatAt(k.ch.avito!, chatId)
+      expect(ms.map((m) => [m.kind, m.text])).toEqual(
+        Array(3).fill([
+          'text',
+          '[Вложение не принято / attachment refused: не удалось получить файл у провайдера / could not fetch the file from the provider]',
+        ]),
+      )
+    } finally {
+      internal.closeAllConnections()
+      await new Promise((r) => internal.close(r))
+    }
+  })
+
+  it('an Avito PNG is named by its bytes (image.png) and kept; 20 parallel copies of one message fetch its image once', async () => {
+    let fetches = 0
+    const cdn = createServer((_req, res) => {
+      fetches++
+      res.writeHead(200, { 'content-type': 'image/png' })
+      res.end(PNG)
+    })
+    await new Promise<void>((r) => cdn.listen(0, '127.0.0.1', r))
+    try {
+      const origin = `http://127.0.0.1:${(cdn.address() as AddressInfo).port}`
+      const [own] = await k.f.db.orm
+        .select()
+        .from(schema.channels)
+        .where(eq(schema.channels.id, k.ch.avito!.id))
+      const c = await connectTestChannel(k.f.db.orm, own!.tenantId, 'avito', {
+        baseUrl: origin,
+        userId: '94235311',
+        accessToken: 't',
+      })
+      const chatId = `u2i-${randomUUID().slice(0, 12)}`
+      const raw = webhook(chatId, `av-${randomUUID()}`, {
+        image: { sizes: { '1280x960': `${origin}/img/1` } },
+      })
+      const codes = await Promise.all(
+        Array.from({ length: 20 }, () => k.post(`/api/hooks/avito/${c.webhookKey}`, raw)),
+      )
+      expect(codes.map((r) => r.statusCode)).toEqual(Array(20).fill(200))
+      expect(fetches).toBe(1)
+      const { messages: ms } = await k.chatAt(c, chatId)
+      expect(ms).toHaveLength(1)
+      expect(ms[0]).toMatchObject({ kind: 'file', text: '' })
+      const [file] = await k.f.db.orm.select().from(schema.files).where(eq(schema.files.id, ms[0]!.fileId!))
+      expect(file).toMatchObject({ name: 'image.png', type: 'image/png' })
+    } finally {
+      cdn.closeAllConnections()
+      await new Promise((r) => cdn.close(r))
+    }
   })
 })

@@ -20,7 +20,6 @@ import {
   blobOf,
   callProvider,
   cfg,
-  fetchBytes,
   fileOf,
   type GatewayContext,
   type Incoming,
@@ -88,9 +87,10 @@ export function readAvito(c: Channel, body: unknown): Incoming[] {
       requestInfo,
       media:
         typeof url === 'string'
-          ? async () => {
-              const got = await fetchBytes(url)
-              return got && { bytes: got.bytes, name: 'image.jpg', mime: got.mime }
+          ? async (get) => {
+              // Named by its bytes (core.ts): Avito sends JPEG, PNG and GIF alike.
+              const got = await get(url)
+              return got && { bytes: got.bytes, name: 'image', mime: got.mime }
             }
           : null,
     },

@@ -22,10 +22,12 @@ import {
 } from '../../domain/chats/index.ts'
 import { AppError } from '../../errors.ts'
 import { ATTACHMENT_BY_EXTENSION, cleanFileName, extensionOf, type FileStore } from '../../files/index.ts'
+import { ATTACHMENT_TYPES, type FileType, SNIFF_BYTES, sniff, TEXT_TYPE } from '../../files/types.ts'
 import type { AppDeps } from '../../http/context.ts'
 import { type Router, registerScope } from '../../http/scope.ts'
 import { PermanentFailure } from '../../jobs/index.ts'
 import { hmacHex, keepRawJson, sameSecret } from '../webhooks.ts'
+import { type Fetched, fetchMedia, mediaPolicy } from './media-fetch.ts'
 
 export type { Router }
 
@@ -41,6 +43,9 @@ export interface GatewayContext {
   db: Db
   files: FileStore
 }
+
+/** Fetches a media URL under the channel's policy (media-fetch.ts); null when refused or failed. */
+export type MediaGetter = (url: string, headers?: Record<string, string>) => Promise<Fetched | null>
 
 /** A provider's media, fetched only when the message is new. */
 export interface Media {
@@ -60,7 +65,10 @@ export interface Incoming {
   clientName?: string | null
   clientPhone?: string | null
   text: string
-  media?: (() => Promise<Media | null>) | null
+  /** The media, fetched through `get` (the only fetcher: allow-listed hosts, capped, timed). */
+  media?: ((get: MediaGetter) => Promise<Media | null>) | null
+  /** The media's name when the payload says it before the fetch (for a note when it is not fetched). */
+  mediaName?: string | null
   requestInfo?: RequestInfo | null
 }
 
@@ -128,12 +136,32 @@ export function baseUrl(channel: { config: Record<string, unknown> }, env: strin
 }
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
+/**
+ * Controls a client's text may not carry: C0 and C1 controls (Cc; tab and line feed are kept), the bidi
+ * marks, embeddings, overrides and isolates (U+061C, U+200E/F, U+202A–202E, U+2066–2069) and the BOM —
+ * an RLO in a name or text would show `evil\u202Egpj.exe` as `evilexe.jpg` (the file names' rule, names.ts).
+ */
+const UNSAFE_CONTROLS = /[\p{Cc}\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/gu
 
-/** A provider's text made storable and bounded: NUL and lone surrogates shown as U+FFFD, capped. */
+/**
+ * A provider's text made storable, inert and bounded: NUL and lone surrogates shown as U+FFFD, CRLF as
+ * LF, other controls and every bidi control removed, capped at a message's length. Every provider's
+ * client text and name goes through here (the one cleaner of the gateway's channels).
+ */
 export function inertText(s: unknown): string {
   if (typeof s !== 'string') return ''
-  const clean = s.replace(LONE_SURROGATE, '\uFFFD').replaceAll('\u0000', '\uFFFD')
+  const clean = s
+    .replace(LONE_SURROGATE, '\uFFFD')
+    .replaceAll('\u0000', '\uFFFD')
+    .replace(/\r\n?/g, '\n')
+    .replace(UNSAFE_CONTROLS, (c) => (c === '\n' || c === '\t' ? c : ''))
   return clean.length > MESSAGE_MAX_CHARS ? `${clean.slice(0, MESSAGE_MAX_CHARS - 1)}…` : clean
+}
+
+/** A client's display name: `inertText` on one line (any run of spaces, tabs, newlines is one space), trimmed, at most 200. */
+export function inertName(s: unknown): string | null {
+  const name = [...inertText(s).replace(/\s+/g, ' ').trim()].slice(0, 200).join('')
+  return name || null
 }
 
 /** A short identifier from a payload (ids, addresses), or null when missing or not plausible. */
@@ -155,6 +183,9 @@ const MIME_EXTENSION: Record<string, string> = {
   'text/plain': 'txt',
 }
 
+/** Types a name-less media may be named by (the bytes decide: an Avito image may be PNG or GIF). */
+const NAMED_BY_BYTES: readonly FileType[] = ATTACHMENT_TYPES.filter((t) => t !== TEXT_TYPE)
+
 /**
  * Keeps a provider's media as a chat file of the tenant (the same checks as an upload: an allowed
  * type by name or content type, the bytes must be that type, 30 MB). Returns its id, or the reason
@@ -168,8 +199,12 @@ async function storeMedia(
   const voice = m.voiceMs != null
   const mime = m.mime?.split(';')[0]?.trim().toLowerCase() ?? ''
   let name = cleanFileName(m.name, 'file')
-  if (!ATTACHMENT_BY_EXTENSION[extensionOf(name)] && MIME_EXTENSION[mime])
-    name = `${name}.${MIME_EXTENSION[mime]}`
+  if (!ATTACHMENT_BY_EXTENSION[extensionOf(name)]) {
+    // No usable extension: the bytes name it, else the provider's content type.
+    const sniffed = sniff(m.bytes.subarray(0, SNIFF_BYTES), NAMED_BY_BYTES)
+    const ext = (sniffed && MIME_EXTENSION[sniffed]) || MIME_EXTENSION[mime]
+    if (ext) name = `${name}.${ext}`
+  }
   const rule = ATTACHMENT_BY_EXTENSION[extensionOf(name)]
   const types = voice ? VOICE_TYPES : rule?.bytes
   if (!types) return { refused: 'E_FILE_TYPE' }
@@ -198,6 +233,27 @@ async function storeMedia(
   }
 }
 
+/** Media fetched per webhook call at most; the rest are stored with a note naming them. */
+export const MEDIA_PER_WEBHOOK = 10
+
+/** Why a client's file was not kept, in both languages (what an operator reads in the chat). */
+const REFUSAL_REASONS: Record<string, string> = {
+  E_FILE_TYPE: 'тип файла не разрешён / file type not allowed',
+  E_FILE_TOO_LARGE: 'файл слишком большой / file too large',
+  E_PROVIDER: 'не удалось получить файл у провайдера / could not fetch the file from the provider',
+  TOO_MANY: `больше ${MEDIA_PER_WEBHOOK} вложений в одном запросе / more than ${MEDIA_PER_WEBHOOK} attachments in one webhook`,
+}
+
+/** The note a message carries for a file not kept: `[Вложение не принято / attachment refused: name — reason]`. */
+export function refusalNote(name: string | null | undefined, code: string): string {
+  const reason = REFUSAL_REASONS[code] ?? 'файл не принят / file refused'
+  const shown = name ? `${cleanFileName(inertName(name) ?? '', 'file')} — ` : ''
+  return `[Вложение не принято / attachment refused: ${shown}${reason}]`
+}
+
+/** What a message with neither text nor a kept file says (it is not stored empty). */
+export const EMPTY_NOTE = '(пустое сообщение / empty message)'
+
 /** Whether this provider message is already stored (a repeat delivery: no media fetched again). */
 async function alreadyStored(q: Db['orm'], tenantId: string, channelId: string, providerMsgId: string) {
   const [row] = await q
@@ -212,35 +268,83 @@ async function alreadyStored(q: Db['orm'], tenantId: string, channelId: string, 
   return !!row
 }
 
-/** Stores the client messages of one webhook call, each once by the provider's id. Returns how many were new. */
+/**
+ * Messages of this process being stored now, by channel and provider id: a parallel copy of a webhook
+ * waits for the first instead of fetching the media again (20 copies at once: one fetch). Across
+ * several server processes each may fetch once; the message is still stored once (by its id).
+ */
+const inFlight = new Map<string, Promise<boolean>>()
+
+/** Stores one client message (its media fetched and kept first), once by its provider id; true when new. */
+async function storeOne(
+  ctx: GatewayContext,
+  channel: GatewayChannel,
+  m: Incoming,
+  mediaAllowed: boolean,
+): Promise<boolean> {
+  let fileId: string | null = null
+  let text = m.text
+  if (m.media) {
+    if (await alreadyStored(ctx.db.orm, channel.tenantId, channel.id, m.providerMsgId)) return false
+    let note: string | null = null
+    if (!mediaAllowed) note = refusalNote(m.mediaName, 'TOO_MANY')
+    else {
+      const policy = mediaPolicy(channel)
+      const media = await m.media((url, headers) => fetchMedia(policy, url, headers)).catch(() => null)
+      const kept = media ? await storeMedia(ctx, channel.tenantId, media) : { refused: 'E_PROVIDER' }
+      if ('fileId' in kept) fileId = kept.fileId
+      else note = refusalNote(media?.name ?? m.mediaName, kept.refused)
+    }
+    if (note) text = `${text}${text ? '\n' : ''}${note}`
+  }
+  if (!fileId && !text.trim()) text = EMPTY_NOTE
+  const r = await receiveInbound(ctx.db.orm, channel.tenantId, {
+    channelId: channel.id,
+    clientAddress: m.clientAddress,
+    providerMsgId: m.providerMsgId,
+    clientName: m.clientName ? inertName(m.clientName) : null,
+    clientPhone: m.clientPhone ?? null,
+    text,
+    fileId,
+    requestInfo: m.requestInfo ?? null,
+  })
+  return r.created
+}
+
+/** The channel a webhook came in on: its ids, and kind and config (the media policy's data). */
+export interface GatewayChannel {
+  id: string
+  tenantId: string
+  kind: string
+  config: Record<string, unknown>
+}
+
+/**
+ * Stores the client messages of one webhook call, each once by the provider's id; at most
+ * MEDIA_PER_WEBHOOK of them have their media fetched. Returns how many were new.
+ */
 export async function ingest(
   ctx: GatewayContext,
-  channel: { id: string; tenantId: string },
+  channel: GatewayChannel,
   items: readonly Incoming[],
 ): Promise<number> {
   let created = 0
+  let mediaLeft = MEDIA_PER_WEBHOOK
   for (const m of items) {
-    let fileId: string | null = null
-    let text = m.text
-    if (m.media) {
-      if (await alreadyStored(ctx.db.orm, channel.tenantId, channel.id, m.providerMsgId)) continue
-      const media = await m.media().catch(() => null)
-      const kept = media ? await storeMedia(ctx, channel.tenantId, media) : { refused: 'E_PROVIDER' }
-      if ('fileId' in kept) fileId = kept.fileId
-      else
-        text = `${text}${text ? '\n' : ''}[${media?.name ? `${cleanFileName(media.name)}: ` : ''}${kept.refused}]`
+    const mediaAllowed = !m.media || mediaLeft-- > 0
+    const key = `${channel.id}\u0000${m.providerMsgId}`
+    const running = inFlight.get(key)
+    if (running) {
+      await running.catch(() => false)
+      continue
     }
-    const r = await receiveInbound(ctx.db.orm, channel.tenantId, {
-      channelId: channel.id,
-      clientAddress: m.clientAddress,
-      providerMsgId: m.providerMsgId,
-      clientName: m.clientName ?? null,
-      clientPhone: m.clientPhone ?? null,
-      text,
-      fileId,
-      requestInfo: m.requestInfo ?? null,
-    })
-    if (r.created) created++
+    const work = storeOne(ctx, channel, m, mediaAllowed)
+    inFlight.set(key, work)
+    try {
+      if (await work) created++
+    } finally {
+      inFlight.delete(key)
+    }
   }
   return created
 }
@@ -258,21 +362,6 @@ export async function applyReceipts(
       { channelId: channel.id, externalId: r.externalId },
       { state: r.state },
     )
-}
-
-/** Fetches bytes from a provider (media), at most 30 MB; null when it cannot. */
-export async function fetchBytes(
-  url: string,
-  headers: Record<string, string> = {},
-): Promise<{ bytes: Buffer; mime: string | null } | null> {
-  if (!/^https?:\/\//i.test(url)) return null
-  const res = await fetch(url, { headers, signal: AbortSignal.timeout(30_000), redirect: 'follow' })
-  if (!res.ok) return null
-  const declared = Number(res.headers.get('content-length') ?? Number.NaN)
-  if (declared > ATTACHMENT_MAX_BYTES) return null
-  const bytes = Buffer.from(await res.arrayBuffer())
-  if (bytes.length > ATTACHMENT_MAX_BYTES) return null
-  return { bytes, mime: res.headers.get('content-type') }
 }
 
 /**

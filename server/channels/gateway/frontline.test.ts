@@ -47,4 +47,43 @@ describe.each(targets)('Frontline gateway protocol (SMS) on $name', (target) => 
     expect((await k.post(path(), status, signed(status))).statusCode).toBe(200)
     expect((await k.messageById(id))!.delivery).toBe('delivered')
   })
+
+  it('a seen signature sent again with its hex in upper case is still E_REPLAYED', async () => {
+    const phone = `+7915${Math.floor(1e6 + Math.random() * 8e6)}`
+    const raw = JSON.stringify({
+      type: 'message',
+      id: `sms-${randomUUID()}`,
+      from: { address: phone },
+      text: 'x',
+    })
+    const h = signed(raw)
+    expect((await k.post(path(), raw, h)).statusCode).toBe(200)
+    const upper = {
+      ...h,
+      'x-frontline-signature': `sha256=${h['x-frontline-signature']!.slice(7).toUpperCase()}`,
+    }
+    const again = await k.post(path(), raw, upper)
+    expect([again.statusCode, again.json().error?.code]).toEqual([409, 'E_REPLAYED'])
+  })
+
+  it('bidi and other controls are removed from the client’s name and text; a message with neither text nor file is a note, not ""', async () => {
+    const phone = `+7917${Math.floor(1e6 + Math.random() * 8e6)}`
+    const send = (body: Record<string, unknown>) => {
+      const raw = JSON.stringify({ type: 'message', id: `sms-${randomUUID()}`, ...body })
+      return k.post(path(), raw, signed(raw))
+    }
+    const name = 'Ив\u202Eан\u2066 \u200FПетров\u0007\nmal'
+    expect(
+      (await send({ from: { address: phone, name }, text: 'счёт\u202Efdp.exe\u200E ok\r\nдва' })).statusCode,
+    ).toBe(200)
+    expect((await send({ from: { address: phone }, text: '' })).statusCode).toBe(200)
+    expect((await send({ from: { address: phone }, text: '\u202E\u2066 ' })).statusCode).toBe(200)
+    const { chat, messages: ms } = await k.chatAt(k.ch.sms!, phone)
+    expect(chat!.clientName).toBe('Иван Петров mal')
+    expect(ms.map((m) => m.text)).toEqual([
+      'счётfdp.exe ok\nдва',
+      '(пустое сообщение / empty message)',
+      '(пустое сообщение / empty message)',
+    ])
+  })
 })

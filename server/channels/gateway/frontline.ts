@@ -27,6 +27,7 @@ import {
   type GatewayContext,
   type Incoming,
   idOf,
+  inertName,
   inertText,
   ingest,
   type Payload,
@@ -88,12 +89,14 @@ export async function checkFrontlineCall(
   const sig = headers['x-frontline-signature']
   if (!channel.secret || typeof ts !== 'string' || !/^\d{1,12}$/.test(ts) || typeof sig !== 'string')
     throw new AppError('E_BAD_SIGNATURE')
-  if (!sameSecret(sig.toLowerCase(), frontlineSignature(channel.secret, ts, raw)))
-    throw new AppError('E_BAD_SIGNATURE')
+  // The hex is compared and remembered in one form (lower case): recorded as sent, an upper-cased
+  // copy of a seen signature would pass as new (probe 8, finding 2).
+  const expected = frontlineSignature(channel.secret, ts, raw)
+  if (!sameSecret(sig.toLowerCase(), expected)) throw new AppError('E_BAD_SIGNATURE')
   if (Math.abs(now / 1000 - Number(ts)) > REPLAY_WINDOW_S) throw new AppError('E_REPLAYED')
   const fresh = await queryRows<{ ok: number }>(
     ctx.db.orm,
-    sql`INSERT INTO webhook_replays (channel_id, signature) VALUES (${channel.id}, ${sig.slice(7, 71)})
+    sql`INSERT INTO webhook_replays (channel_id, signature) VALUES (${channel.id}, ${expected.slice(7)})
         ON CONFLICT DO NOTHING RETURNING 1 AS ok`,
   )
   if (!fresh.length) throw new AppError('E_REPLAYED')
@@ -128,7 +131,7 @@ export function readFrontline(body: unknown): {
       {
         providerMsgId: id,
         clientAddress: address,
-        clientName: typeof b.from.name === 'string' ? inertText(b.from.name).slice(0, 200) : null,
+        clientName: inertName(b.from.name),
         clientPhone:
           typeof b.from.phone === 'string' && /^\+\d{6,15}$/.test(b.from.phone) ? b.from.phone : null,
         text: inertText(b.text ?? ''),

@@ -52,4 +52,23 @@ describe.each(targets)('Messenger Platform on $name', (target) => {
     await k.post(path, read, k.hub(k.ch.messenger!.secret, read))
     expect((await k.messageById(id))!.delivery).toBe('read')
   })
+
+  it('at most 10 attachments of one webhook are fetched; the rest are stored with a note naming them', async () => {
+    const psid = `${Date.now()}${Math.floor(Math.random() * 1000)}`
+    const path = `/api/hooks/messenger/${k.ch.messenger!.webhookKey}`
+    const attachments = Array.from({ length: 12 }, (_, i) => ({
+      type: 'image',
+      payload: { url: k.stand.serve(`many-${psid}-${i}.png`, PNG, 'image/png') },
+    }))
+    const raw = event(psid, { message: { mid: `m_${psid}`, text: 'много', attachments } })
+    expect((await k.post(path, raw, k.hub(k.ch.messenger!.secret, raw))).statusCode).toBe(200)
+    const { messages: ms } = await k.chatAt(k.ch.messenger!, psid)
+    expect(ms.filter((m) => m.kind === 'file')).toHaveLength(10)
+    expect(ms.slice(10).map((m) => m.text)).toEqual(
+      [10, 11].map(
+        (i) =>
+          `[Вложение не принято / attachment refused: many-${psid}-${i}.png — больше 10 вложений в одном запросе / more than 10 attachments in one webhook]`,
+      ),
+    )
+  })
 })

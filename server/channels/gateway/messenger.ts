@@ -19,7 +19,6 @@ import {
   callProvider,
   cfg,
   checkHubSignature,
-  fetchBytes,
   fileOf,
   type GatewayContext,
   hubChallenge,
@@ -67,15 +66,19 @@ export function readMessenger(body: unknown): {
         // One stored message per attachment (each a file of its own), the text with the first.
         const parts = atts.length ? atts : [null]
         parts.forEach((a: Payload, i: number) => {
+          let name: string | null = null
+          try {
+            name = a ? new URL(a.payload.url).pathname.split('/').pop() || a.type : null
+          } catch {}
           incoming.push({
             providerMsgId: i === 0 ? mid : `${mid}#${i}`,
             clientAddress: psid,
             text: i === 0 ? inertText(m.text ?? '') : '',
+            mediaName: name,
             media: a
-              ? async () => {
-                  const got = await fetchBytes(a.payload.url)
-                  const name = new URL(a.payload.url).pathname.split('/').pop() || a.type
-                  return got && { bytes: got.bytes, name, mime: got.mime, voiceMs: null }
+              ? async (get) => {
+                  const got = await get(a.payload.url)
+                  return got && { bytes: got.bytes, name: name ?? a.type, mime: got.mime, voiceMs: null }
                 }
               : null,
           })

@@ -19,10 +19,10 @@ import {
   baseUrl,
   callProviderRaw,
   cfg,
-  fetchBytes,
   type GatewayContext,
   type Incoming,
   idOf,
+  inertName,
   inertText,
   ingest,
   type Payload,
@@ -59,11 +59,12 @@ export function readViber(raw: Buffer): { incoming: Incoming[]; receipts: Receip
         {
           providerMsgId: token,
           clientAddress: from,
-          clientName: typeof b.sender?.name === 'string' ? inertText(b.sender.name).slice(0, 200) : null,
+          clientName: inertName(b.sender?.name),
           text: inertText(m.text ?? ''),
+          mediaName: typeof m.file_name === 'string' ? m.file_name : null,
           media: media
-            ? async () => {
-                const got = await fetchBytes(media)
+            ? async (get) => {
+                const got = await get(media)
                 return (
                   got && {
                     bytes: got.bytes,

@@ -16,13 +16,13 @@ import {
   baseUrl,
   callProvider,
   cfg,
-  fetchBytes,
   type GatewayContext,
   type Incoming,
   idOf,
   inertText,
   ingest,
   type Media,
+  type MediaGetter,
   type Payload,
   type Router,
   rawBody,
@@ -38,26 +38,26 @@ export const vkRandomId = (messageId: string) =>
   createHash('sha256').update(messageId).digest().readInt32BE(0)
 
 /** The first attachment's media, when it has one we keep. */
-function mediaOf(a: Payload): (() => Promise<Media | null>) | null {
+function mediaOf(a: Payload): ((get: MediaGetter) => Promise<Media | null>) | null {
   if (a?.type === 'photo' && Array.isArray(a.photo?.sizes) && a.photo.sizes.length) {
     const best = [...a.photo.sizes].sort(
       (x: Payload, y: Payload) => (y.width ?? 0) * (y.height ?? 0) - (x.width ?? 0) * (x.height ?? 0),
     )[0]
     if (typeof best?.url !== 'string') return null
-    return async () => {
-      const got = await fetchBytes(best.url)
-      return got && { bytes: got.bytes, name: 'photo.jpg', mime: got.mime }
+    return async (get) => {
+      const got = await get(best.url)
+      return got && { bytes: got.bytes, name: 'photo', mime: got.mime }
     }
   }
   if (a?.type === 'doc' && typeof a.doc?.url === 'string')
-    return async () => {
-      const got = await fetchBytes(a.doc.url)
+    return async (get) => {
+      const got = await get(a.doc.url)
       const name = typeof a.doc.title === 'string' ? a.doc.title : `file.${a.doc.ext ?? ''}`
       return got && { bytes: got.bytes, name, mime: got.mime }
     }
   if (a?.type === 'audio_message' && typeof a.audio_message?.link_ogg === 'string')
-    return async () => {
-      const got = await fetchBytes(a.audio_message.link_ogg)
+    return async (get) => {
+      const got = await get(a.audio_message.link_ogg)
       const s = Number(a.audio_message.duration)
       return (
         got && {
@@ -80,7 +80,10 @@ export function readVk(body: unknown): Incoming[] {
   const providerMsgId = id ?? (idOf(m.conversation_message_id) ? `c${m.conversation_message_id}` : null)
   if (!providerMsgId) return []
   const first = Array.isArray(m.attachments) ? m.attachments[0] : null
-  return [{ providerMsgId, clientAddress: peer, text: inertText(m.text ?? ''), media: mediaOf(first) }]
+  const mediaName = first?.type === 'doc' && typeof first.doc?.title === 'string' ? first.doc.title : null
+  return [
+    { providerMsgId, clientAddress: peer, text: inertText(m.text ?? ''), media: mediaOf(first), mediaName },
+  ]
 }
 
 /** POST /api/hooks/vk/:key — answers are plain text, as VK reads them. */

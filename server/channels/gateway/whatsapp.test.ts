@@ -107,7 +107,10 @@ describe.each(targets)('WhatsApp Cloud API on $name', (target) => {
     const { messages: ms } = await k.chatAt(k.ch.whatsapp!, wa)
     expect(ms[0]).toMatchObject({ kind: 'file', text: 'фото' })
     expect(ms[0]!.fileId).toBeTruthy()
-    expect(ms[1]).toMatchObject({ kind: 'text', text: '[invoice.pdf: E_FILE_TYPE]' })
+    expect(ms[1]).toMatchObject({
+      kind: 'text',
+      text: '[Вложение не принято / attachment refused: invoice.pdf — тип файла не разрешён / file type not allowed]',
+    })
   })
 
   it('a reply goes to /{phone-number-id}/messages with the bearer token; statuses move it to delivered and read', async () => {
@@ -180,5 +183,24 @@ describe.each(targets)('WhatsApp Cloud API on $name', (target) => {
     k.stand.failNext(400)
     const id = await k.reply((await k.chatAt(k.ch.whatsapp!, wa)).chat!.id, 'will fail')
     expect((await k.messageById(id))!.delivery).toBe('failed')
+  })
+
+  it('a change for another phone number id is ignored (messages and statuses); the profile name loses its bidi controls', async () => {
+    const wa = `1650333${Math.floor(Math.random() * 1e4)}`
+    const path = `/api/hooks/whatsapp/${k.ch.whatsapp!.webhookKey}`
+    const other = textFrom(wa, `wamid.${randomUUID()}`, 'not for us').replace(
+      '"106540352242922"',
+      '"999999999999"',
+    )
+    expect((await k.post(path, other, k.hub(k.ch.whatsapp!.secret, other))).statusCode).toBe(200)
+    expect((await k.chatAt(k.ch.whatsapp!, wa)).chat).toBeUndefined()
+    const raw = textFrom(wa, `wamid.${randomUUID()}`, 'ours').replace(
+      'Sheena Nelson',
+      'Sheena\u202E\u2067 Nelson',
+    )
+    expect((await k.post(path, raw, k.hub(k.ch.whatsapp!.secret, raw))).statusCode).toBe(200)
+    const { chat, messages: ms } = await k.chatAt(k.ch.whatsapp!, wa)
+    expect(ms.map((m) => m.text)).toEqual(['ours'])
+    expect(chat!.clientName).toBe('Sheena Nelson')
   })
 })

@@ -20,12 +20,12 @@ import {
   callProvider,
   cfg,
   checkHubSignature,
-  fetchBytes,
   fileOf,
   type GatewayContext,
   hubChallenge,
   type Incoming,
   idOf,
+  inertName,
   inertText,
   ingest,
   postJson,
@@ -56,11 +56,15 @@ export function readWhatsApp(c: Channel, body: unknown): { incoming: Incoming[];
   for (const entry of Array.isArray(entries) ? entries : []) {
     for (const change of Array.isArray(entry?.changes) ? entry.changes : []) {
       const value = change?.value ?? {}
+      // A change for another business number (another channel's, or forged with this app's secret)
+      // is not this channel's: its messages and statuses are ignored.
+      const own = cfg(c, 'phoneNumberId')
+      if (!own || idOf(value.metadata?.phone_number_id) !== own) continue
       const names = new Map<string, string>()
       for (const ct of Array.isArray(value.contacts) ? value.contacts : []) {
         const wa = idOf(ct?.wa_id)
-        if (wa && typeof ct?.profile?.name === 'string')
-          names.set(wa, inertText(ct.profile.name).slice(0, 200))
+        const name = inertName(ct?.profile?.name)
+        if (wa && name) names.set(wa, name)
       }
       for (const m of Array.isArray(value.messages) ? value.messages : []) {
         const id = idOf(m?.id, 300)
@@ -74,13 +78,14 @@ export function readWhatsApp(c: Channel, body: unknown): { incoming: Incoming[];
           clientName: names.get(from) ?? null,
           clientPhone: /^\d{6,15}$/.test(from) ? `+${from}` : null,
           text: inertText(m.type === 'text' ? m.text?.body : (media?.caption ?? '')),
+          mediaName: typeof media?.filename === 'string' ? media.filename : null,
           media: media
-            ? async () => {
+            ? async (get) => {
                 const meta = (await callProvider(`${api(c)}/${encodeURIComponent(String(media.id))}`, {
                   headers: bearer(c),
                 })) as { url?: unknown; mime_type?: unknown }
                 if (typeof meta?.url !== 'string') return null
-                const got = await fetchBytes(meta.url, bearer(c))
+                const got = await get(meta.url, bearer(c))
                 if (!got) return null
                 const mime = typeof meta.mime_type === 'string' ? meta.mime_type : got.mime
                 const voice = kind === 'voice' || (kind === 'audio' && media.voice === true)

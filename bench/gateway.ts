@@ -111,7 +111,7 @@ export async function measureGateway(opts: Partial<GatewayOptions> = {}): Promis
   try {
     await seedDemo(db0, { password, dataDir: dir })
     const [tenant] = await db0.orm.select().from(schema.tenants).where(eq(schema.tenants.slug, 'demo'))
-    wa = await connectTestChannel(db0.orm, tenant!.id, 'whatsapp', {})
+    wa = await connectTestChannel(db0.orm, tenant!.id, 'whatsapp', { phoneNumberId: '1' })
     sms = await connectTestChannel(db0.orm, tenant!.id, 'sms', { url: 'http://127.0.0.1:9/unused' })
   } finally {
     await db0.close()

@@ -107,6 +107,7 @@ describe('fetchMedia', () => {
 
   it('a listed provider host that resolves to a private or mixed set of addresses is refused before connecting', async () => {
     const port = new URL(internal.url).port
+    const asked: string[] = []
     for (const addrs of [
       [{ address: '127.0.0.1', family: 4 }],
       [
@@ -115,9 +116,16 @@ describe('fetchMedia', () => {
       ],
       [{ address: '::ffff:127.0.0.1', family: 6 }],
     ]) {
-      const p = policy({ resolve: async () => addrs })
+      const p = policy({
+        resolve: async (host) => {
+          asked.push(host)
+          return addrs
+        },
+      })
       expect(await fetchMedia(p, `http://00.img.avito.st:${port}/internal-secret`)).toBeNull()
     }
+    // The connection's own lookup was asked (so the socket can only use what it checked), and refused.
+    expect(asked).toEqual(Array(3).fill('00.img.avito.st'))
     expect(internal.hits).toEqual([])
   })
 

@@ -2,7 +2,8 @@
  * Avito Messenger API: webhook v3 (`{id, version, timestamp, payload: {type: 'message', value:
  * {id, chat_id, user_id, author_id, type, content: {text} | {image: {sizes}}, item_id, …}}}`),
  * registered with `POST /messenger/v3/webhook`. Avito signs nothing, so the unguessable webhook key in
- * the path is the whole check; the account's own messages (author_id = user_id) are ignored. The
+ * the path is the whole check — so an image URL is fetched only from Avito's own hosts (media-fetch.ts),
+ * never from wherever the payload points; the account's own messages (author_id = user_id) are ignored. The
  * listing (`item_id`) is kept on a new chat as `requestInfo.listing` (T6). Sending:
  * `POST {base}/messenger/v1/accounts/{user_id}/chats/{chat_id}/messages` (text), and an image by
  * `uploadImages` then `…/messages/image` — single images only (contract/capabilities.ts).

@@ -18,6 +18,7 @@ import type { FileStore } from '../../files/index.ts'
 import { enqueueCrmDelivery } from '../crm/enqueue.ts'
 import { mayOperator } from '../status/index.ts'
 import { fileToSend } from './access.ts'
+import { assertChannelCarries, assertChannelCarriesStored } from './carries.ts'
 import { messageKindOf } from './client.ts'
 import { storeFile, uploadRule } from './files.ts'
 import { armAutoComplete } from './idle.ts'
@@ -288,6 +289,7 @@ export async function sendOperatorMessage(
     assertMayWrite(v, writable)
     // Only his own upload or a template attachment he may use (not another visitor's upload).
     const file = input.fileId ? await fileToSend(tx, v, input.fileId) : null
+    if (file) await assertChannelCarriesStored(tx, v.tenantId, writable.channel, file.id)
     const added = await appendMessage(tx, writable, {
       clientMsgId: input.clientMsgId,
       author: 'operator',
@@ -337,6 +339,8 @@ export async function sendOperatorFile(
   // A completed chat of an external channel is resumed by the send itself (T9), which checks it.
   if (!(target.state === 'completed' && target.channelId)) assertMayWrite(v, target)
   uploadRule(input.name, input.kind, input.durationMs)
+  const declared = input.contentLength === undefined ? null : Number(input.contentLength)
+  assertChannelCarries(target.channel, { kind: input.kind, name: input.name, size: declared })
   const file = await storeFile(q, store, {
     tenantId: v.tenantId,
     name: input.name,

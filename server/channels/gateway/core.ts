@@ -1,0 +1,430 @@
+/**
+ * What every messenger and SMS adapter shares (issue 8 §3), so each provider's file is only its
+ * protocol: reading the provider's payload into `Incoming` messages and receipts, and the shape of its
+ * send call. Here: the webhook scope (raw bodies, since signatures are over the exact bytes), the
+ * signature checks, inbound messages stored once by the provider's id (a repeat is noticed before its
+ * media is fetched again), media kept as chat files, receipts, and the provider calls of the delivery
+ * job (a 4xx no retry mends is a PermanentFailure, a 5xx/429 or a dead connection is retried).
+ */
+import { readFile } from 'node:fs/promises'
+import { Readable } from 'node:stream'
+import { and, eq } from 'drizzle-orm'
+import type { RequestInfo } from '../../../contract/chats.ts'
+import { ATTACHMENT_MAX_BYTES, type DeliveryState, MESSAGE_MAX_CHARS } from '../../../contract/chats.ts'
+import { type Db, schema } from '../../db/index.ts'
+import {
+  type Deliverable,
+  fileForRead,
+  inboundMsgId,
+  receiveInbound,
+  recordDelivery,
+  VOICE_TYPES,
+} from '../../domain/chats/index.ts'
+import { AppError } from '../../errors.ts'
+import { ATTACHMENT_BY_EXTENSION, cleanFileName, extensionOf, type FileStore } from '../../files/index.ts'
+import { ATTACHMENT_TYPES, type FileType, SNIFF_BYTES, sniff, TEXT_TYPE } from '../../files/types.ts'
+import type { AppDeps } from '../../http/context.ts'
+import { type Router, registerScope } from '../../http/scope.ts'
+import { PermanentFailure } from '../../jobs/index.ts'
+import { hmacHex, keepRawJson, sameSecret } from '../webhooks.ts'
+import { type Fetched, fetchMedia, mediaPolicy } from './media-fetch.ts'
+
+export type { Router }
+
+/**
+ * A provider's parsed JSON, read field by field: every value taken from it is checked where it is
+ * read (`idOf`, `inertText`, typeof), so a loose type here is narrower than a schema per provider.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: see above — each read is checked
+export type Payload = any
+
+/** What a webhook handler and a sender may use. */
+export interface GatewayContext {
+  db: Db
+  files: FileStore
+}
+
+/** Fetches a media URL under the channel's policy (media-fetch.ts); null when refused or failed. */
+export type MediaGetter = (url: string, headers?: Record<string, string>) => Promise<Fetched | null>
+
+/** A provider's media, fetched only when the message is new. */
+export interface Media {
+  bytes: Buffer
+  /** The name as the provider gives it (or one made from the type). */
+  name: string
+  /** The provider's content type (a hint; the bytes decide). */
+  mime: string | null
+  /** A voice message: its length when the provider says it (0 when unknown). */
+  voiceMs?: number | null
+}
+
+/** One client message read from a provider's payload. */
+export interface Incoming {
+  providerMsgId: string
+  clientAddress: string
+  clientName?: string | null
+  clientPhone?: string | null
+  text: string
+  /** The media, fetched through `get` (the only fetcher: allow-listed hosts, capped, timed). */
+  media?: ((get: MediaGetter) => Promise<Media | null>) | null
+  /** The media's name when the payload says it before the fetch (for a note when it is not fetched). */
+  mediaName?: string | null
+  requestInfo?: RequestInfo | null
+}
+
+/** One receipt read from a provider's payload: our message's id at the provider and its new state. */
+export interface Receipt {
+  externalId: string
+  state: DeliveryState
+}
+
+/** Registers public webhook routes whose JSON bodies arrive raw (the handler checks the signature). */
+export function webhookScope(
+  app: Parameters<typeof registerScope>[0],
+  deps: AppDeps,
+  routes: (r: Router<'public'>) => void,
+) {
+  registerScope(app, deps, { auth: 'public' }, (r) => {
+    keepRawJson(r.app)
+    routes(r)
+  })
+}
+
+/** The raw body of a webhook (a Buffer from `keepRawJson`); E_BAD_REQUEST otherwise. */
+export function rawBody(body: unknown): Buffer {
+  if (!Buffer.isBuffer(body)) throw new AppError('E_BAD_REQUEST')
+  return body
+}
+
+/**
+ * Meta's `X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw body with the app secret>`
+ * (WhatsApp Cloud API, Messenger Platform); E_BAD_SIGNATURE when missing or wrong.
+ */
+export function checkHubSignature(header: unknown, appSecret: string | null, raw: Buffer): void {
+  if (!appSecret || typeof header !== 'string' || !header.startsWith('sha256='))
+    throw new AppError('E_BAD_SIGNATURE')
+  if (!sameSecret(header.slice(7).toLowerCase(), hmacHex(appSecret, raw)))
+    throw new AppError('E_BAD_SIGNATURE')
+}
+
+/** Meta's webhook verification (GET, hub.mode=subscribe): the challenge when the verify token matches. */
+export function hubChallenge(query: unknown, verifyToken: string | null): string {
+  const q = (query ?? {}) as Record<string, unknown>
+  const token = q['hub.verify_token']
+  const challenge = q['hub.challenge']
+  if (
+    q['hub.mode'] !== 'subscribe' ||
+    !verifyToken ||
+    typeof token !== 'string' ||
+    !sameSecret(token, verifyToken) ||
+    typeof challenge !== 'string' ||
+    !/^[A-Za-z0-9_-]{1,200}$/.test(challenge)
+  )
+    throw new AppError('E_FORBIDDEN')
+  return challenge
+}
+
+/** A string field of a channel's config (tokens, ids, base URLs), or null. */
+export function cfg(channel: { config: Record<string, unknown> }, key: string): string | null {
+  const v = channel.config[key]
+  return typeof v === 'string' && v.length > 0 ? v : typeof v === 'number' ? String(v) : null
+}
+
+/** The provider's base URL: the channel's `config.baseUrl`, else the env (the demo), else the provider's. */
+export function baseUrl(channel: { config: Record<string, unknown> }, env: string, fallback: string): string {
+  return (cfg(channel, 'baseUrl') ?? process.env[env] ?? fallback).replace(/\/+$/, '')
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
+/**
+ * Controls a client's text may not carry: C0 and C1 controls (Cc; tab and line feed are kept), the bidi
+ * marks, embeddings, overrides and isolates (U+061C, U+200E/F, U+202A–202E, U+2066–2069) and the BOM —
+ * an RLO in a name or text would show `evil\u202Egpj.exe` as `evilexe.jpg` (the file names' rule, names.ts).
+ */
+const UNSAFE_CONTROLS = /[\p{Cc}\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/gu
+
+/**
+ * A provider's text made storable, inert and bounded: NUL and lone surrogates shown as U+FFFD, CRLF as
+ * LF, other controls and every bidi control removed, capped at a message's length. Every provider's
+ * client text and name goes through here (the one cleaner of the gateway's channels).
+ */
+export function inertText(s: unknown): string {
+  if (typeof s !== 'string') return ''
+  const clean = s
+    .replace(LONE_SURROGATE, '\uFFFD')
+    .replaceAll('\u0000', '\uFFFD')
+    .replace(/\r\n?/g, '\n')
+    .replace(UNSAFE_CONTROLS, (c) => (c === '\n' || c === '\t' ? c : ''))
+  return clean.length > MESSAGE_MAX_CHARS ? `${clean.slice(0, MESSAGE_MAX_CHARS - 1)}…` : clean
+}
+
+/** A client's display name: `inertText` on one line (any run of spaces, tabs, newlines is one space), trimmed, at most 200. */
+export function inertName(s: unknown): string | null {
+  const name = [...inertText(s).replace(/\s+/g, ' ').trim()].slice(0, 200).join('')
+  return name || null
+}
+
+/** A short identifier from a payload (ids, addresses), or null when missing or not plausible. */
+export function idOf(x: unknown, max = 200): string | null {
+  const s = typeof x === 'number' && Number.isSafeInteger(x) ? String(x) : x
+  return typeof s === 'string' && s.length > 0 && s.length <= max && /^[\x21-\x7e]+$/.test(s) ? s : null
+}
+
+const MIME_EXTENSION: Record<string, string> = {
+  'image/jpeg': 'jpg',
+  'image/png': 'png',
+  'image/gif': 'gif',
+  'image/webp': 'webp',
+  'application/pdf': 'pdf',
+  'audio/ogg': 'ogg',
+  'audio/mpeg': 'mp3',
+  'audio/wav': 'wav',
+  'video/mp4': 'mp4',
+  'text/plain': 'txt',
+}
+
+/** Types a name-less media may be named by (the bytes decide: an Avito image may be PNG or GIF). */
+const NAMED_BY_BYTES: readonly FileType[] = ATTACHMENT_TYPES.filter((t) => t !== TEXT_TYPE)
+
+/**
+ * Keeps a provider's media as a chat file of the tenant (the same checks as an upload: an allowed
+ * type by name or content type, the bytes must be that type, 30 MB). Returns its id, or the reason
+ * it was refused (the message is still stored, saying so).
+ */
+async function storeMedia(
+  ctx: GatewayContext,
+  tenantId: string,
+  m: Media,
+): Promise<{ fileId: string } | { refused: string }> {
+  const voice = m.voiceMs != null
+  const mime = m.mime?.split(';')[0]?.trim().toLowerCase() ?? ''
+  let name = cleanFileName(m.name, 'file')
+  if (!ATTACHMENT_BY_EXTENSION[extensionOf(name)]) {
+    // No usable extension: the bytes name it, else the provider's content type.
+    const sniffed = sniff(m.bytes.subarray(0, SNIFF_BYTES), NAMED_BY_BYTES)
+    const ext = (sniffed && MIME_EXTENSION[sniffed]) || MIME_EXTENSION[mime]
+    if (ext) name = `${name}.${ext}`
+  }
+  const rule = ATTACHMENT_BY_EXTENSION[extensionOf(name)]
+  const types = voice ? VOICE_TYPES : rule?.bytes
+  if (!types) return { refused: 'E_FILE_TYPE' }
+  try {
+    const got = await ctx.files.put(tenantId, Readable.from([m.bytes]), {
+      types,
+      maxBytes: ATTACHMENT_MAX_BYTES,
+      declaredLength: m.bytes.length,
+    })
+    const [row] = await ctx.db.orm
+      .insert(schema.files)
+      .values({
+        tenantId,
+        sha256: got.sha256,
+        name,
+        type: voice ? got.type : (rule?.mime ?? got.type),
+        size: got.size,
+        durationMs: voice ? Math.max(0, Math.round(m.voiceMs ?? 0)) : null,
+      })
+      .returning({ id: schema.files.id })
+    if (!row) throw new Error('file insert returned nothing')
+    return { fileId: row.id }
+  } catch (e) {
+    if (e instanceof AppError) return { refused: e.code }
+    throw e
+  }
+}
+
+/** Media fetched per webhook call at most; the rest are stored with a note naming them. */
+export const MEDIA_PER_WEBHOOK = 10
+
+/** Why a client's file was not kept, in both languages (what an operator reads in the chat). */
+const REFUSAL_REASONS: Record<string, string> = {
+  E_FILE_TYPE: 'тип файла не разрешён / file type not allowed',
+  E_FILE_TOO_LARGE: 'файл слишком большой / file too large',
+  E_PROVIDER: 'не удалось получить файл у провайдера / could not fetch the file from the provider',
+  TOO_MANY: `больше ${MEDIA_PER_WEBHOOK} вложений в одном запросе / more than ${MEDIA_PER_WEBHOOK} attachments in one webhook`,
+}
+
+/** The note a message carries for a file not kept: `[Вложение не принято / attachment refused: name — reason]`. */
+export function refusalNote(name: string | null | undefined, code: string): string {
+  const reason = REFUSAL_REASONS[code] ?? 'файл не принят / file refused'
+  const shown = name ? `${cleanFileName(inertName(name) ?? '', 'file')} — ` : ''
+  return `[Вложение не принято / attachment refused: ${shown}${reason}]`
+}
+
+/** What a message with neither text nor a kept file says (it is not stored empty). */
+export const EMPTY_NOTE = '(пустое сообщение / empty message)'
+
+/** Whether this provider message is already stored (a repeat delivery: no media fetched again). */
+async function alreadyStored(q: Db['orm'], tenantId: string, channelId: string, providerMsgId: string) {
+  const [row] = await q
+    .select({ id: schema.messages.id })
+    .from(schema.messages)
+    .where(
+      and(
+        eq(schema.messages.tenantId, tenantId),
+        eq(schema.messages.clientMsgId, inboundMsgId(channelId, providerMsgId)),
+      ),
+    )
+  return !!row
+}
+
+/**
+ * Messages of this process being stored now, by channel and provider id: a parallel copy of a webhook
+ * waits for the first instead of fetching the media again (20 copies at once: one fetch). Across
+ * several server processes each may fetch once; the message is still stored once (by its id).
+ */
+const inFlight = new Map<string, Promise<boolean>>()
+
+/** Stores one client message (its media fetched and kept first), once by its provider id; true when new. */
+async function storeOne(
+  ctx: GatewayContext,
+  channel: GatewayChannel,
+  m: Incoming,
+  mediaAllowed: boolean,
+): Promise<boolean> {
+  let fileId: string | null = null
+  let text = m.text
+  if (m.media) {
+    if (await alreadyStored(ctx.db.orm, channel.tenantId, channel.id, m.providerMsgId)) return false
+    let note: string | null = null
+    if (!mediaAllowed) note = refusalNote(m.mediaName, 'TOO_MANY')
+    else {
+      const policy = mediaPolicy(channel)
+      const media = await m.media((url, headers) => fetchMedia(policy, url, headers)).catch(() => null)
+      const kept = media ? await storeMedia(ctx, channel.tenantId, media) : { refused: 'E_PROVIDER' }
+      if ('fileId' in kept) fileId = kept.fileId
+      else note = refusalNote(media?.name ?? m.mediaName, kept.refused)
+    }
+    if (note) text = `${text}${text ? '\n' : ''}${note}`
+  }
+  if (!fileId && !text.trim()) text = EMPTY_NOTE
+  const r = await receiveInbound(ctx.db.orm, channel.tenantId, {
+    channelId: channel.id,
+    clientAddress: m.clientAddress,
+    providerMsgId: m.providerMsgId,
+    clientName: m.clientName ? inertName(m.clientName) : null,
+    clientPhone: m.clientPhone ?? null,
+    text,
+    fileId,
+    requestInfo: m.requestInfo ?? null,
+  })
+  return r.created
+}
+
+/** The channel a webhook came in on: its ids, and kind and config (the media policy's data). */
+export interface GatewayChannel {
+  id: string
+  tenantId: string
+  kind: string
+  config: Record<string, unknown>
+}
+
+/**
+ * Stores the client messages of one webhook call, each once by the provider's id; at most
+ * MEDIA_PER_WEBHOOK of them have their media fetched. Returns how many were new.
+ */
+export async function ingest(
+  ctx: GatewayContext,
+  channel: GatewayChannel,
+  items: readonly Incoming[],
+): Promise<number> {
+  let created = 0
+  let mediaLeft = MEDIA_PER_WEBHOOK
+  for (const m of items) {
+    const mediaAllowed = !m.media || mediaLeft-- > 0
+    const key = `${channel.id}\u0000${m.providerMsgId}`
+    const running = inFlight.get(key)
+    if (running) {
+      await running.catch(() => false)
+      continue
+    }
+    const work = storeOne(ctx, channel, m, mediaAllowed)
+    inFlight.set(key, work)
+    try {
+      if (await work) created++
+    } finally {
+      inFlight.delete(key)
+    }
+  }
+  return created
+}
+
+/** Applies a provider's receipts to our messages (forward only: sent → delivered → read; failed). */
+export async function applyReceipts(
+  ctx: GatewayContext,
+  channel: { id: string; tenantId: string },
+  rs: readonly Receipt[],
+) {
+  for (const r of rs)
+    await recordDelivery(
+      ctx.db.orm,
+      channel.tenantId,
+      { channelId: channel.id, externalId: r.externalId },
+      { state: r.state },
+    )
+}
+
+/**
+ * A call to a provider's send API, its answer's text. A dead connection, 429 or 5xx is thrown as a plain error (the
+ * delivery job retries with backoff); any other 4xx is a PermanentFailure (the message is `failed`).
+ */
+export async function callProviderRaw(url: string, init: RequestInit): Promise<string> {
+  let res: Response
+  try {
+    res = await fetch(url, { ...init, signal: AbortSignal.timeout(15_000) })
+  } catch (e) {
+    throw new Error(`provider unreachable: ${(e as Error).message}`)
+  }
+  const text = await res.text()
+  if (res.status === 429 || res.status >= 500) throw new Error(`provider answered ${res.status}`)
+  if (!res.ok) throw new PermanentFailure(`provider refused (${res.status}): ${text.slice(0, 300)}`)
+  return text
+}
+
+/** `callProviderRaw`, the answer parsed as JSON (the text itself when it is not JSON). */
+export async function callProvider(url: string, init: RequestInit): Promise<unknown> {
+  const text = await callProviderRaw(url, init)
+  try {
+    return text ? JSON.parse(text) : null
+  } catch {
+    return text
+  }
+}
+
+/** A JSON POST to a provider. */
+export const postJson = (url: string, body: unknown, headers: Record<string, string> = {}) =>
+  callProvider(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  })
+
+/** The file of an operator's message (bytes, name, type), or null for a text message. */
+export async function fileOf(
+  ctx: GatewayContext,
+  d: Deliverable,
+): Promise<{ bytes: Buffer; name: string; type: string; voice: boolean } | null> {
+  const f = d.message.file
+  if (!f) return null
+  const row = await fileForRead(ctx.db.orm, d.chat.tenantId, f.id)
+  const at = row ? await ctx.files.stat(d.chat.tenantId, row.sha256) : null
+  if (!row || !at) throw new PermanentFailure('the file is gone')
+  return { bytes: await readFile(at.path), name: row.name, type: row.type, voice: d.message.kind === 'voice' }
+}
+
+/** A file's bytes as a multipart part. */
+export const blobOf = (f: { bytes: Buffer; type: string }) =>
+  new Blob([new Uint8Array(f.bytes)], { type: f.type })
+
+/** The client's address of the chat a message goes to; a chat without one cannot be sent to. */
+export function recipientOf(d: Deliverable): string {
+  if (!d.chat.clientAddress) throw new PermanentFailure('the chat has no client address')
+  return d.chat.clientAddress
+}
+
+/** A non-empty string field of a provider's answer, or a PermanentFailure naming what is missing. */
+export function answerId(x: unknown, what: string): string {
+  const id = idOf(x, 300)
+  if (!id) throw new Error(`the provider's answer has no ${what}`)
+  return id
+}

@@ -175,6 +175,11 @@ export async function runScheduled(q: Queryable, tenantId: string, id: string): 
     try {
       if (!author) throw new AppError('E_NOT_FOUND')
       const v: Viewer = { tenantId, employeeId: row.authorId, role: author.role }
+      // Only into the author's active chat: a scheduled message never resumes a chat completed
+      // meanwhile (T9's resume is an operator's own act) nor writes in one passed to a colleague.
+      const chat = await getChat(tx, v, row.chatId)
+      if (chat.state === 'completed') throw new AppError('E_CHAT_CLOSED')
+      if (chat.state !== 'active' || chat.assigneeId !== v.employeeId) throw new AppError('E_FORBIDDEN')
       const sent = await sendOperatorMessage(tx, v, row.chatId, { clientMsgId: row.id, text: row.text })
       ;[after] = await tx
         .update(scheduledMessages)

@@ -1,9 +1,8 @@
 /**
- * A client's mail into the tenant's inbox (issue 8 §1, T1). Threading: a mail whose In-Reply-To or
- * References names a message of an open chat on this channel (a client mail we stored, or a reply we
- * sent — both keep their Message-ID in `messages.external_id`) joins that chat, whoever sent it;
- * otherwise the sender's address finds their open chat (one per channel and address, the base's rule
- * — so a new subject while a chat is open joins it too) or opens one.
+ * A client's mail into the tenant's inbox (issue 8 §1, T1). A mail joins its sender's open chat on
+ * this channel (one per channel and address, the base's rule — so a reply, or a new subject while a
+ * chat is open, joins it) or opens one. Its In-Reply-To/References never move it into another
+ * client's chat (probe 8 #5: anyone can name a Message-ID); who the sender is: `senderOf`.
  *
  * One mail becomes: a text message (the subject when it names a new thread, the body, and a note for
  * every attachment refused), then one file message per attachment kept. Attachments go through the
@@ -12,7 +11,7 @@
  * Redelivery of the same mail (same Message-ID) stores nothing twice.
  */
 import { Readable } from 'node:stream'
-import { and, desc, eq, inArray, ne } from 'drizzle-orm'
+import { and, desc, eq, ne } from 'drizzle-orm'
 import { type Db, schema } from '../../db/index.ts'
 import { receiveInbound, storeFile } from '../../domain/chats/index.ts'
 import { AppError } from '../../errors.ts'
@@ -21,7 +20,7 @@ import type { ChannelRow } from '../webhooks.ts'
 import { baseSubject, fitText, type ParsedMail } from './mail.ts'
 import { emailMails } from './schema.ts'
 
-const { chats, messages } = schema
+const { chats } = schema
 
 /** A file type's usual extension (a mail part without a usable name is named by its type). */
 const EXTENSION_OF_TYPE = new Map(
@@ -39,29 +38,39 @@ const REFUSED: Record<string, string> = {
 const EMPTY_MAIL = '(пустое письмо / empty mail)'
 /** Attachments kept per mail: each is a chat message; a mail of a thousand tiny parts is not a chat. */
 const MAX_ATTACHMENTS = 20
+const unverifiedNote = (address: string) =>
+  `[Отправитель в заголовке From не подтверждён / header From not verified: ${address}]`
 const refused = (name: string, reason: string) =>
   `[Вложение не принято / attachment refused: ${name} — ${reason}]`
 
-/** The open chat on this channel that one of the mail's parent ids belongs to, or null. */
-async function threadOf(db: Db, channel: ChannelRow, parents: string[]) {
-  if (!parents.length) return null
-  const rows = await db.orm
-    .select({ address: chats.clientAddress, externalId: messages.externalId })
-    .from(messages)
-    .innerJoin(chats, and(eq(chats.tenantId, messages.tenantId), eq(chats.id, messages.chatId)))
-    .where(
-      and(
-        eq(messages.tenantId, channel.tenantId),
-        inArray(messages.externalId, parents),
-        eq(chats.channelId, channel.id),
-        ne(chats.state, 'completed'),
-      ),
-    )
-  // The nearest parent wins (In-Reply-To before References, newest reference first).
-  for (const p of parents) {
-    const hit = rows.find((r) => r.externalId === p)
-    if (hit?.address) return hit.address
-  }
+/** Whose chat a mail joins, as far as anything checked it (docs/api.md, "Who a mail is from"). */
+export interface Sender {
+  /** The chat's client address: the header From when the envelope sender's domain agrees, else the envelope sender. */
+  address: string
+  /** The header From's name, when the address is the header's. */
+  name: string | null
+  /** The header From that was not taken (the envelope sender disagrees), for the note. */
+  unverified: string | null
+}
+
+/** The envelope sender's domain is the header's, or a subdomain of it (a bounce address). */
+const aligned = (header: string, envelope: string) => {
+  const h = header.slice(header.lastIndexOf('@') + 1)
+  const e = envelope.slice(envelope.lastIndexOf('@') + 1)
+  return e === h || e.endsWith(`.${h}`)
+}
+
+/**
+ * The mail's sender. The header From is what the client wrote from and what a reply goes to; the
+ * envelope sender (MAIL FROM) is what the MX in front checked with SPF. When both are there and the
+ * envelope's domain is not the header's, the header is anyone's claim: the mail is the envelope
+ * sender's, and the header is named in a note. A null envelope sender (a bounce) takes the header.
+ */
+export function senderOf(mail: ParsedMail, envelopeFrom: string | null): Sender | null {
+  const header = mail.fromAddress
+  if (header && (!envelopeFrom || aligned(header, envelopeFrom)))
+    return { address: header, name: mail.fromName, unverified: null }
+  if (envelopeFrom) return { address: envelopeFrom, name: null, unverified: header }
   return null
 }
 
@@ -95,9 +104,10 @@ export async function receiveMail(
   mail: ParsedMail,
   envelopeFrom: string | null,
 ): Promise<{ chatId: string; created: boolean }> {
-  const sender = mail.fromAddress ?? envelopeFrom
-  if (!sender) throw new AppError('E_VALIDATION', ['from: no sender address'])
-  const clientAddress = (await threadOf(db, channel, mail.parents)) ?? sender
+  const from = senderOf(mail, envelopeFrom)
+  if (!from) throw new AppError('E_VALIDATION', ['from: no sender address'])
+  // A mail joins only its sender's chat: an In-Reply-To naming another client's mail threads nothing.
+  const clientAddress = from.address
   const tenantId = channel.tenantId
   // A redelivered mail (same Message-ID) stored whole already: its thread row is written last, so a
   // mail cut short by a failure is stored again (each message of it once, by its provider id).
@@ -114,10 +124,10 @@ export async function receiveMail(
     )
     .limit(1)
   if (seen) return { chatId: seen.chatId, created: false }
-  const who = { channelId: channel.id, clientAddress, clientName: mail.fromName, clientEmail: sender }
+  const who = { channelId: channel.id, clientAddress, clientName: from.name, clientEmail: clientAddress }
 
   const kept: { fileId: string; name: string }[] = []
-  const notes: string[] = []
+  const notes: string[] = from.unverified ? [unverifiedNote(from.unverified)] : []
   for (const a of mail.attachments.slice(0, MAX_ATTACHMENTS)) {
     const ext = extensionOf(a.name)
     const typed = ATTACHMENT_BY_EXTENSION[ext]

@@ -161,6 +161,43 @@ describe.each(targets)('e-mail in on $name', (target) => {
     expect(e!.messages.map((m) => m.text)).toEqual(['(пустое письмо / empty mail)'])
   })
 
+  it('nothing of a long mail is lost: the refusal notes come first, the body goes on in further messages, and a body longer than five is also kept whole as mail.txt', async () => {
+    const para = (i: number) => `Абзац ${i}: ${'текст письма '.repeat(40)}`
+    const body18k = Array.from({ length: 36 }, (_, i) => para(i)).join('\n\n')
+    expect(body18k.length).toBeGreaterThan(18_000)
+    await send({
+      from: 'long@client.example',
+      subject: 'Длинное письмо',
+      text: body18k,
+      messageId: mid(),
+      attachments: [
+        {
+          filename: 'invoice.exe',
+          content: Buffer.from('MZ\x90\x00'),
+          contentType: 'application/octet-stream',
+        },
+      ],
+    })
+    const [c] = await chatsOf(demoId, 'long@client.example')
+    const texts = c!.messages.map((m) => m.text)
+    expect(texts.length).toBe(2)
+    expect(texts[0]).toContain('invoice.exe — тип файла не разрешён / file type not allowed')
+    expect(texts.every((t) => t.length <= 10_000)).toBe(true)
+    // Every paragraph arrived, the last one too (it was cut before, with the note after it).
+    for (let i = 0; i < 36; i++) expect(texts.join('\n\n')).toContain(`Абзац ${i}:`)
+
+    const body60k = Array.from({ length: 120 }, (_, i) => para(i)).join('\n\n')
+    await send({ from: 'longer@client.example', subject: 'Очень длинное', text: body60k, messageId: mid() })
+    const [d] = await chatsOf(demoId, 'longer@client.example')
+    const kinds = d!.messages.map((m) => m.kind)
+    expect(kinds).toEqual(['text', 'text', 'text', 'text', 'text', 'file'])
+    expect(d!.messages[0]!.text).toContain('all of it is in mail.txt')
+    const [f] = await db.orm.select().from(files).where(eq(files.id, d!.messages[5]!.fileId!))
+    // The whole body (as the parser gives it: line ends may differ from what was sent).
+    expect(f?.name).toBe('mail.txt')
+    expect(Math.abs(f!.size - Buffer.byteLength(body60k, 'utf8'))).toBeLessThan(2000)
+  })
+
   it('at most 20 attachments of one mail become files; the rest are named in a note', async () => {
     await send({
       from: 'many@client.example',

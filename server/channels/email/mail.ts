@@ -122,6 +122,26 @@ const addressOf = (a: AddressObject | AddressObject[] | undefined) =>
 
 const list = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v])
 
+/**
+ * A text in chat-message-sized parts (each at most MESSAGE_MAX_CHARS), cut at a paragraph or line break
+ * or a space when one is near the end, never inside a surrogate pair. '' gives no parts.
+ */
+export function splitText(s: string): string[] {
+  const out: string[] = []
+  let rest = s.trim()
+  while (rest.length > MESSAGE_MAX_CHARS) {
+    const window = rest.slice(0, MESSAGE_MAX_CHARS)
+    let cut = Math.max(window.lastIndexOf('\n\n'), window.lastIndexOf('\n'), window.lastIndexOf(' '))
+    if (cut < MESSAGE_MAX_CHARS * 0.8) cut = MESSAGE_MAX_CHARS
+    const code = rest.charCodeAt(cut - 1)
+    if (code >= 0xd800 && code <= 0xdbff) cut--
+    out.push(rest.slice(0, cut).trimEnd())
+    rest = rest.slice(cut).trimStart()
+  }
+  if (rest) out.push(rest)
+  return out
+}
+
 /** The text a chat message carries: at most MESSAGE_MAX_CHARS, cut with an ellipsis. */
 export function fitText(s: string): string {
   return s.length <= MESSAGE_MAX_CHARS ? s : `${s.slice(0, MESSAGE_MAX_CHARS - 1)}…`

@@ -17,7 +17,7 @@ import { receiveInbound, storeFile } from '../../domain/chats/index.ts'
 import { AppError } from '../../errors.ts'
 import { ATTACHMENT_BY_EXTENSION, extensionOf, type FileStore } from '../../files/index.ts'
 import type { ChannelRow } from '../webhooks.ts'
-import { baseSubject, fitText, type ParsedMail } from './mail.ts'
+import { baseSubject, fitText, type ParsedMail, splitText } from './mail.ts'
 import { emailMails } from './schema.ts'
 
 const { chats } = schema
@@ -36,6 +36,10 @@ const REFUSED: Record<string, string> = {
   E_TOO_MANY: 'больше 20 вложений в письме / more than 20 attachments in one mail',
 }
 const EMPTY_MAIL = '(пустое письмо / empty mail)'
+/** A long mail's body shows in at most this many messages; longer, it is also kept whole as mail.txt. */
+const TEXT_PARTS = 5
+const MAIL_AS_FILE =
+  '[Письмо длиннее — целиком во вложении mail.txt / the mail goes on — all of it is in mail.txt]'
 /** Attachments kept per mail: each is a chat message; a mail of a thousand tiny parts is not a chat. */
 const MAX_ATTACHMENTS = 20
 const unverifiedNote = (address: string) =>
@@ -169,16 +173,46 @@ export async function receiveMail(
     )
   const named = known[0] ? await chatSubject(db, tenantId, known[0].chatId) : null
   const showSubject = subject && (named === null || baseSubject(named) !== baseSubject(subject))
-  const text = fitText([showSubject ? subject : '', mail.text, ...notes].filter(Boolean).join('\n\n'))
-  if (text || !kept.length) {
-    const r = await receiveInbound(db.orm, tenantId, {
-      ...who,
-      providerMsgId: mail.messageId,
-      // A mail with nothing in it still arrived: the operator sees that it did.
-      text: text || EMPTY_MAIL,
-    })
-    chatId = r.chat.id
-    created = r.created
+  // Nothing of a mail is lost (probe: a long mail's end and its refusal notes were cut): the subject and
+  // the notes come first, then the body in messages of at most MESSAGE_MAX_CHARS; a body longer than
+  // TEXT_PARTS of them is shown in part and kept whole as a text file below.
+  const head = (extra: string[] = []) => [showSubject ? subject : '', ...notes, ...extra].filter(Boolean)
+  const body = mail.text
+  let parts = splitText([...head(), body].filter(Boolean).join('\n\n'))
+  const asFile = parts.length > TEXT_PARTS
+  if (asFile) parts = splitText([...head([MAIL_AS_FILE]), body].join('\n\n')).slice(0, TEXT_PARTS)
+  const shown = parts
+  if (asFile) {
+    try {
+      const f = await storeFile(db.orm, files, {
+        tenantId,
+        name: 'mail.txt',
+        kind: 'file',
+        body: Readable.from([Buffer.from(body, 'utf8')]),
+        contentLength: Buffer.byteLength(body, 'utf8'),
+        uploadedBy: { visitorId: `email:${channel.id}` },
+        unsentMaxBytes: Number.MAX_SAFE_INTEGER,
+      })
+      kept.unshift({ fileId: f.id, name: 'mail.txt' })
+    } catch (e) {
+      if (!(e instanceof AppError)) throw e
+      shown[shown.length - 1] = fitText(
+        `${shown[shown.length - 1]}\n\n${refused('mail.txt', REFUSED[e.code] ?? e.code)}`,
+      )
+    }
+  }
+  if (shown.length || !kept.length) {
+    for (const [i, text] of (shown.length ? shown : [EMPTY_MAIL]).entries()) {
+      const r = await receiveInbound(db.orm, tenantId, {
+        ...who,
+        // The first part keeps the mail's own id (threading finds it); the rest are numbered.
+        providerMsgId: i === 0 ? mail.messageId : `${mail.messageId}#text${i + 1}`,
+        // A mail with nothing in it still arrived: the operator sees that it did.
+        text,
+      })
+      chatId ??= r.chat.id
+      created ||= r.created
+    }
   }
   for (const [i, f] of kept.entries()) {
     const r = await receiveInbound(db.orm, tenantId, {

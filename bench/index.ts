@@ -5,6 +5,7 @@ import { formatCalls, measureCalls } from './calls.ts'
 import { formatColdStart, measureColdStart } from './cold-start.ts'
 import { formatDexie, measureDexie } from './dexie.ts'
 import { type EmailBenchOptions, formatEmail, measureEmail } from './email.ts'
+import { type EmailMemoryOptions, formatEmailMemory, measureEmailMemory } from './email-memory.ts'
 import { type FanoutOptions, formatFanout, measureFanout } from './fanout.ts'
 import { formatGateway, type GatewayOptions, measureGateway } from './gateway.ts'
 import { table } from './lib/common.ts'
@@ -80,5 +81,12 @@ if (!only || only === 'gateway') {
   const opts = JSON.parse(process.env.GATEWAY || '{}') as Partial<GatewayOptions>
   await section('gateway: provider webhooks ingested (dedupe on) → operator socket', async () =>
     formatGateway(await measureGateway(opts), table),
+  )
+}
+if (!only || only === 'email-memory') {
+  // EMAIL_MEMORY='{"parallel":4,"mb":10}' shrinks the run; the default is probe 8's 16 × 34 MB.
+  const opts = JSON.parse(process.env.EMAIL_MEMORY || '{}') as Partial<EmailMemoryOptions>
+  await section('e-mail: server memory with large mails at once (SMTP)', async () =>
+    formatEmailMemory(await measureEmailMemory(opts)),
   )
 }

@@ -26,7 +26,7 @@ export {
   type NewJob,
   pendingJobs,
 } from './jobs.ts'
-export { logSerializers, redactQueryError } from './log.ts'
+export { logSerializers, redactQueryError, redactUrl } from './log.ts'
 export { loadMigrations, type Migration, migrate } from './migrate.ts'
 export * as schema from './schema.ts'
 export { loadSecrets, SECRETS_FILE, type Secrets, SecretsError } from './secrets.ts'

@@ -62,5 +62,34 @@ export function serializeError(err: unknown, depth = 0): SerializedError {
   return out
 }
 
+/** A webhook's key: the path segment after `/api/hooks/<kind>/` (any case, doubled slashes). */
+const HOOK_KEY = /^(\/+api\/+hooks\/+[^/?#]+\/+)[^/?#]+/i
+
+/**
+ * A URL as the log keeps it: a webhook's key segment (`/api/hooks/<kind>/<key>`, the credential
+ * providers call with — for a provider that signs nothing, the only one) becomes `…`.
+ */
+export const redactUrl = (url: string): string => url.replace(HOOK_KEY, '$1…')
+
+/** The request as logged: Fastify's own fields (fastify/lib/logger-pino.js), its URL redacted. */
+interface LoggedRequest {
+  method: string
+  url: string
+  headers?: Record<string, unknown>
+  host?: string
+  ip?: string
+  socket?: { remotePort?: number } | null
+}
+
 /** Logger serializers for Fastify (server/app.ts). */
-export const logSerializers = { err: (e: unknown): SerializedError => serializeError(e) }
+export const logSerializers = {
+  err: (e: unknown): SerializedError => serializeError(e),
+  req: (req: LoggedRequest) => ({
+    method: req.method,
+    url: redactUrl(String(req.url ?? '')),
+    version: req.headers?.['accept-version'] as string | undefined,
+    host: req.host,
+    remoteAddress: req.ip,
+    remotePort: req.socket?.remotePort,
+  }),
+}

@@ -60,8 +60,8 @@ export async function captureRelay(port = 0) {
 }
 
 /** A raw SMTP conversation: `send(line)` answers the server's reply (its code and text). */
-export async function rawSmtp(port: number) {
-  const socket = net.connect(port, '127.0.0.1')
+export async function rawSmtp(port: number, localAddress?: string) {
+  const socket = net.connect({ port, host: '127.0.0.1', ...(localAddress && { localAddress }) })
   let buf = ''
   const replies: string[] = []
   const waiting: ((r: string) => void)[] = []

@@ -43,13 +43,21 @@ describe.each(targets)('e-mail in on $name', (target) => {
     ])
   })
 
-  it('threading: a reply (In-Reply-To) joins its chat even from another address; a new subject from the same client while the chat is open joins it too', async () => {
+  it('threading: a reply (In-Reply-To) from the client joins his chat, one from another address opens its own; a new subject from the same client while the chat is open joins it too', async () => {
     const first = mid()
     await send({ from: 'anna@client.example', subject: 'Счёт', text: 'Пришлите счёт', messageId: first })
     await send({
-      from: 'buh@client.example',
+      from: 'anna@client.example',
       subject: 'Re: Счёт',
       text: 'И акт тоже, пожалуйста.\n\nOn Mon, Anna wrote:\n> Пришлите счёт',
+      inReplyTo: first,
+      references: [first],
+      messageId: mid(),
+    })
+    await send({
+      from: 'buh@client.example',
+      subject: 'Re: Счёт',
+      text: 'Я из бухгалтерии.',
       inReplyTo: first,
       references: [first],
       messageId: mid(),
@@ -62,7 +70,7 @@ describe.each(targets)('e-mail in on $name', (target) => {
     })
     const [c, ...more] = await chatsOf(demoId, 'anna@client.example')
     expect(more).toEqual([])
-    expect(await chatsOf(demoId, 'buh@client.example')).toEqual([])
+    expect((await chatsOf(demoId, 'buh@client.example')).map((b) => b.messages.length)).toEqual([1])
     // The reply's quoted history is cut, its "Re:" subject is not repeated; a new subject is shown.
     expect(c!.messages.map((m) => m.text)).toEqual([
       'Счёт\n\nПришлите счёт',
@@ -151,6 +159,43 @@ describe.each(targets)('e-mail in on $name', (target) => {
     await send({ from: 'empty@client.example', messageId: mid(), text: '' })
     const [e] = await chatsOf(demoId, 'empty@client.example')
     expect(e!.messages.map((m) => m.text)).toEqual(['(пустое письмо / empty mail)'])
+  })
+
+  it('nothing of a long mail is lost: the refusal notes come first, the body goes on in further messages, and a body longer than five is also kept whole as mail.txt', async () => {
+    const para = (i: number) => `Абзац ${i}: ${'текст письма '.repeat(40)}`
+    const body18k = Array.from({ length: 36 }, (_, i) => para(i)).join('\n\n')
+    expect(body18k.length).toBeGreaterThan(18_000)
+    await send({
+      from: 'long@client.example',
+      subject: 'Длинное письмо',
+      text: body18k,
+      messageId: mid(),
+      attachments: [
+        {
+          filename: 'invoice.exe',
+          content: Buffer.from('MZ\x90\x00'),
+          contentType: 'application/octet-stream',
+        },
+      ],
+    })
+    const [c] = await chatsOf(demoId, 'long@client.example')
+    const texts = c!.messages.map((m) => m.text)
+    expect(texts.length).toBe(2)
+    expect(texts[0]).toContain('invoice.exe — тип файла не разрешён / file type not allowed')
+    expect(texts.every((t) => t.length <= 10_000)).toBe(true)
+    // Every paragraph arrived, the last one too (it was cut before, with the note after it).
+    for (let i = 0; i < 36; i++) expect(texts.join('\n\n')).toContain(`Абзац ${i}:`)
+
+    const body60k = Array.from({ length: 120 }, (_, i) => para(i)).join('\n\n')
+    await send({ from: 'longer@client.example', subject: 'Очень длинное', text: body60k, messageId: mid() })
+    const [d] = await chatsOf(demoId, 'longer@client.example')
+    const kinds = d!.messages.map((m) => m.kind)
+    expect(kinds).toEqual(['text', 'text', 'text', 'text', 'text', 'file'])
+    expect(d!.messages[0]!.text).toContain('all of it is in mail.txt')
+    const [f] = await db.orm.select().from(files).where(eq(files.id, d!.messages[5]!.fileId!))
+    // The whole body (as the parser gives it: line ends may differ from what was sent).
+    expect(f?.name).toBe('mail.txt')
+    expect(Math.abs(f!.size - Buffer.byteLength(body60k, 'utf8'))).toBeLessThan(2000)
   })
 
   it('at most 20 attachments of one mail become files; the rest are named in a note', async () => {

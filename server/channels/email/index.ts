@@ -7,10 +7,16 @@ import type { FastifyInstance } from 'fastify'
 import type { Db } from '../../db/index.ts'
 import type { FileStore } from '../../files/index.ts'
 import { EmailAdapter } from './send.ts'
-import { type InboundSmtp, inboundSmtp } from './smtp.ts'
+import { type InboundSmtp, inboundSmtp, type SmtpLimits } from './smtp.ts'
 
 export { EmailAdapter, relayOf } from './send.ts'
-export { emailChannelByAddress, type InboundSmtp, SMTP_MAX_BYTES } from './smtp.ts'
+export {
+  emailChannelByAddress,
+  type InboundSmtp,
+  SMTP_LIMITS,
+  SMTP_MAX_BYTES,
+  type SmtpLimits,
+} from './smtp.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -27,6 +33,10 @@ export interface EmailOptions {
   /** The relay replies go through when a channel names none (smtp://host:port). */
   relayUrl?: string | null | undefined
   maxBytes?: number | undefined
+  /** Concurrency, per-IP and transaction limits of the inbound server (tests lower them). */
+  limits?: Partial<SmtpLimits> | undefined
+  /** Where mails are spooled while they come in (default: a fresh temp directory). */
+  spoolDir?: string | undefined
 }
 
 /** Starts the inbound server with the app and returns the outbound adapter. */
@@ -42,6 +52,8 @@ export function emailChannel(
           port: opts.port,
           host: opts.host,
           maxBytes: opts.maxBytes,
+          limits: opts.limits,
+          spoolDir: opts.spoolDir,
           onError: (err, what) => app.log.warn({ err }, what),
         })
       : null

@@ -86,4 +86,63 @@ describe('e-mail parts', () => {
       { numRuns: 200 },
     )
   })
+
+  it('a multipart without its boundary keeps its body as text, with a note saying why it is not split (probe 8 #11)', async () => {
+    const raw = Buffer.from(
+      'From: a@b.c\r\nSubject: s\r\nContent-Type: multipart/mixed\r\n\r\nhello body text\r\nmore\r\n',
+    )
+    const m = await parseMail(raw)
+    expect(m.text).toBe(
+      'hello body text\nmore\n\n[Письмо без границы частей (boundary), показано как текст / multipart mail without a boundary, shown as text]',
+    )
+  })
+
+  it("a forwarded mail (message/rfc822 part) is kept as text: its From, Date, Subject and body; its attachments join the mail's (probe 8 #11)", async () => {
+    const raw = Buffer.from(
+      [
+        'From: a@b.c',
+        'Subject: fwd',
+        'Content-Type: multipart/mixed; boundary="XX"',
+        '',
+        '--XX',
+        'Content-Type: text/plain',
+        '',
+        'see below',
+        '--XX',
+        'Content-Type: message/rfc822',
+        '',
+        'From: "Orig" <orig@o.example>',
+        'Subject: original\r\nBcc: x@y',
+        'Date: Mon, 1 Jan 2024 10:00:00 +0000',
+        'Content-Type: multipart/mixed; boundary="YY"',
+        '',
+        '--YY',
+        'Content-Type: text/html',
+        '',
+        '<p>original <b>body</b></p><script>x()</script>',
+        '--YY',
+        'Content-Type: text/plain; name="inner.txt"',
+        'Content-Disposition: attachment; filename="inner.txt"',
+        '',
+        'inner file',
+        '--YY--',
+        '--XX--',
+        '',
+      ].join('\r\n'),
+    )
+    const m = await parseMail(raw)
+    expect(m.text).toBe(
+      [
+        'see below',
+        '',
+        '---------- Пересланное письмо / Forwarded message ----------',
+        'От / From: Orig <orig@o.example>',
+        'Дата / Date: 2024-01-01T10:00:00.000Z',
+        'Тема / Subject: original',
+        '',
+        'original body',
+      ].join('\n'),
+    )
+    expect(m.attachments.map((a) => [a.name, a.content.toString()])).toEqual([['inner.txt', 'inner file']])
+  })
 })

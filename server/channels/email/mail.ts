@@ -6,6 +6,8 @@
  * nothing is fetched — and the quoted history under a reply is cut.
  */
 import { createHash } from 'node:crypto'
+import { createReadStream } from 'node:fs'
+import fs from 'node:fs/promises'
 import { convert } from 'html-to-text'
 import { type AddressObject, type Attachment, simpleParser } from 'mailparser'
 import { MESSAGE_MAX_CHARS } from '../../../contract/chats.ts'
@@ -120,20 +122,124 @@ const addressOf = (a: AddressObject | AddressObject[] | undefined) =>
 
 const list = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v])
 
+/**
+ * A text in chat-message-sized parts (each at most MESSAGE_MAX_CHARS), cut at a paragraph or line break
+ * or a space when one is near the end, never inside a surrogate pair. '' gives no parts.
+ */
+export function splitText(s: string): string[] {
+  const out: string[] = []
+  let rest = s.trim()
+  while (rest.length > MESSAGE_MAX_CHARS) {
+    const window = rest.slice(0, MESSAGE_MAX_CHARS)
+    let cut = Math.max(window.lastIndexOf('\n\n'), window.lastIndexOf('\n'), window.lastIndexOf(' '))
+    if (cut < MESSAGE_MAX_CHARS * 0.8) cut = MESSAGE_MAX_CHARS
+    const code = rest.charCodeAt(cut - 1)
+    if (code >= 0xd800 && code <= 0xdbff) cut--
+    out.push(rest.slice(0, cut).trimEnd())
+    rest = rest.slice(cut).trimStart()
+  }
+  if (rest) out.push(rest)
+  return out
+}
+
 /** The text a chat message carries: at most MESSAGE_MAX_CHARS, cut with an ellipsis. */
 export function fitText(s: string): string {
   return s.length <= MESSAGE_MAX_CHARS ? s : `${s.slice(0, MESSAGE_MAX_CHARS - 1)}…`
 }
 
-/** Parses a raw mail. Malformed MIME is parsed as far as it goes (mailparser is lenient). */
-export async function parseMail(raw: Buffer): Promise<ParsedMail> {
-  const m = await simpleParser(raw, {
-    // Our own conversion below (no images, no forms); mailparser's would keep them.
-    skipHtmlToText: true,
-    skipTextToHtml: true,
-    skipTextLinks: true,
-    skipImageLinks: true,
-  })
+/** A mail's bytes: in memory, or a file the SMTP server spooled it to (with the hash of its bytes). */
+export type MailSource = Buffer | { path: string; sha256: string }
+
+const PARSER_OPTIONS = {
+  // Our own conversion below (no images, no forms); mailparser's would keep them.
+  skipHtmlToText: true,
+  skipTextToHtml: true,
+  skipTextLinks: true,
+  skipImageLinks: true,
+} as const
+/** Forwarded mails inside forwarded mails are shown this deep; deeper ones are attachments. */
+const FORWARD_DEPTH = 3
+/** The most of a boundary-less multipart's body read back as text (the chat message is cut anyway). */
+const RAW_BODY_BYTES = 256 * 1024
+const NO_BOUNDARY =
+  '[Письмо без границы частей (boundary), показано как текст / multipart mail without a boundary, shown as text]'
+const FORWARDED = '---------- Пересланное письмо / Forwarded message ----------'
+
+/** The first bytes of a mail's body (after its header), as text. */
+async function rawBody(src: MailSource): Promise<string> {
+  let head: Buffer
+  if (Buffer.isBuffer(src)) head = src.subarray(0, RAW_BODY_BYTES + 64 * 1024)
+  else {
+    const f = await fs.open(src.path, 'r')
+    try {
+      const b = Buffer.alloc(RAW_BODY_BYTES + 64 * 1024)
+      const { bytesRead } = await f.read(b, 0, b.length, 0)
+      head = b.subarray(0, bytesRead)
+    } finally {
+      await f.close()
+    }
+  }
+  const crlf = head.indexOf('\r\n\r\n')
+  const lf = head.indexOf('\n\n')
+  const end = crlf >= 0 && (lf < 0 || crlf < lf) ? crlf + 4 : lf >= 0 ? lf + 2 : head.length
+  return head.subarray(end, end + RAW_BODY_BYTES).toString('utf8')
+}
+
+/** A parsed mail's own body as text: its text/plain part, else its HTML as text. */
+function ownBody(m: ParsedMailparser): string {
+  const plain = typeof m.text === 'string' && m.text.trim() ? m.text : ''
+  const html = typeof m.html === 'string' ? m.html : ''
+  return bodyText(plain || (html ? htmlToText(html) : ''))
+}
+
+type ParsedMailparser = Awaited<ReturnType<typeof simpleParser>>
+
+/**
+ * What a mail shows: its body (a multipart whose boundary is missing — mailparser would drop it — is
+ * read back as text, with a note), then each forwarded mail (message/rfc822 part) as text with its
+ * From, Date and Subject; the forwarded mails' attachments join the mail's.
+ */
+async function contentOf(
+  m: ParsedMailparser,
+  src: MailSource,
+  depth: number,
+): Promise<{ body: string; forwarded: string[]; attachments: Attachment[] }> {
+  let body = ownBody(m)
+  const type = m.headers.get('content-type') as
+    | { value?: string; params?: Record<string, string> }
+    | undefined
+  if (!body && type?.value?.toLowerCase().startsWith('multipart/') && !type.params?.boundary)
+    body = [bodyText(await rawBody(src)), NO_BOUNDARY].filter(Boolean).join('\n\n')
+  const forwarded: string[] = []
+  const attachments: Attachment[] = []
+  for (const a of m.attachments) {
+    if (a.related) continue
+    if (a.contentType.toLowerCase() !== 'message/rfc822' || depth >= FORWARD_DEPTH) {
+      attachments.push(a)
+      continue
+    }
+    const inner = await simpleParser(a.content, PARSER_OPTIONS)
+    const c = await contentOf(inner, a.content, depth + 1)
+    const from = addressOf(inner.from)
+    const name = oneLine(from?.name, 200)
+    const address = oneLine(from?.address, 320)
+    const date = inner.date && !Number.isNaN(inner.date.getTime()) ? inner.date.toISOString() : ''
+    const head = [
+      FORWARDED,
+      ...(address ? [`От / From: ${name ? `${name} <${address}>` : address}`] : []),
+      ...(date ? [`Дата / Date: ${date}`] : []),
+      `Тема / Subject: ${oneLine(inner.subject)}`,
+    ]
+    const text = [c.body, ...c.forwarded].filter(Boolean).join('\n\n')
+    forwarded.push([...head, ...(text ? ['', text] : [])].join('\n'))
+    attachments.push(...c.attachments)
+  }
+  return { body, forwarded, attachments }
+}
+
+/** Parses a mail (from memory or its spooled file). Malformed MIME is parsed as far as it goes (mailparser is lenient). */
+export async function parseMail(src: MailSource): Promise<ParsedMail> {
+  const m = await simpleParser(Buffer.isBuffer(src) ? src : createReadStream(src.path), PARSER_OPTIONS)
   const from = addressOf(m.from)
   const own = msgId(m.messageId)
   const references = list(m.references)
@@ -145,18 +251,18 @@ export async function parseMail(raw: Buffer): Promise<ParsedMail> {
     .flatMap((r) => r.split(/\s+/))
     .map(msgId)
     .filter((r): r is string => r !== null)
-  const plain = typeof m.text === 'string' && m.text.trim() ? m.text : ''
-  const html = typeof m.html === 'string' ? m.html : ''
-  const body = bodyText(plain || (html ? htmlToText(html) : ''))
+  const { body, forwarded, attachments } = await contentOf(m, src, 0)
+  const hash = Buffer.isBuffer(src) ? createHash('sha256').update(src).digest('hex') : src.sha256
   return {
-    messageId: own ?? `<${createHash('sha256').update(raw).digest('hex').slice(0, 40)}@frontline.invalid>`,
+    messageId: own ?? `<${hash.slice(0, 40)}@frontline.invalid>`,
     parents: [...new Set([...inReplyTo, ...references.toReversed()])],
     references,
     fromAddress: normalAddress(from?.address),
     fromName: oneLine(from?.name, 200) || null,
     subject: oneLine(m.subject),
-    text: stripQuoted(body),
-    attachments: m.attachments.filter((a) => !a.related).map(attachmentOf),
+    // The quoted history is cut from the client's own words only; a forwarded mail is shown whole.
+    text: [stripQuoted(body), ...forwarded].filter(Boolean).join('\n\n'),
+    attachments: attachments.map(attachmentOf),
   }
 }
 

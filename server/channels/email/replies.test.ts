@@ -69,17 +69,19 @@ describe.each(targets)('e-mail out on $name', (target) => {
     await app.jobs.drain()
     const [stored] = await db.orm.select().from(messages).where(eq(messages.id, sent.message.id))
     expect(stored!.externalId).toBe(got.parsed.messageId)
-    // The client answers our mail from another address: it still joins the chat.
-    await send({
-      from: 'olga.work@client.example',
+    // The client answers our mail: it joins the chat. From another address it is that address's own
+    // chat (probe 8 #5: anyone can name our Message-ID).
+    const answer = {
       subject: 'Re: Возврат',
-      text: 'Спасибо!',
-      messageId: mid(),
       inReplyTo: got.parsed.messageId,
       references: [first, second, got.parsed.messageId!],
-    })
+    }
+    await send({ from: 'olga@client.example', text: 'Спасибо!', messageId: mid(), ...answer })
+    await send({ from: 'olga.work@client.example', text: 'И ещё', messageId: mid(), ...answer })
     const [after] = await chatsOf(demoId, 'olga@client.example')
     expect(after!.messages.map((m) => [m.author, m.text])).toContainEqual(['client', 'Спасибо!'])
+    expect(after!.messages.map((m) => m.text)).not.toContain('И ещё')
+    expect(await chatsOf(demoId, 'olga.work@client.example')).toHaveLength(1)
   })
 
   it('header injection: CR/LF and NUL in an encoded subject and sender name are cleaned, and our reply carries no injected header', async () => {

@@ -19,6 +19,7 @@ import { createTenant, seedDemo } from '../../domain/tenants/index.ts'
 import { Hub } from '../../realtime/hub.ts'
 import type { Target, TestDb } from '../../test/dbs.ts'
 import { captureRelay } from '../../test/smtp.ts'
+import type { EmailOptions } from '../index.ts'
 
 const { channels, chats, employees, messages, tenants } = schema
 export const DEMO = 'support@demo.frontline.local'
@@ -40,7 +41,7 @@ export interface EmailApp {
 }
 
 /** Set-up and tear-down for a describe block; the returned object is filled before its tests run. */
-export function useEmailApp(target: Target) {
+export function useEmailApp(target: Target, email: Partial<EmailOptions> = {}) {
   const x = {} as EmailApp
   let t: TestDb | undefined
   let hub: Hub | undefined
@@ -81,7 +82,7 @@ export function useEmailApp(target: Target) {
       version: '0.0.0-test',
       logLevel: 'silent',
       jobOptions: { backoffMs: () => 0, pollMs: 50 },
-      email: { port: 0, relayUrl: x.relay.url },
+      email: { port: 0, relayUrl: x.relay.url, ...email },
     })
     await x.app.ready()
   })

@@ -6,6 +6,7 @@ import { formatColdStart, measureColdStart } from './cold-start.ts'
 import { formatDexie, measureDexie } from './dexie.ts'
 import { type EmailBenchOptions, formatEmail, measureEmail } from './email.ts'
 import { type FanoutOptions, formatFanout, measureFanout } from './fanout.ts'
+import { formatGateway, type GatewayOptions, measureGateway } from './gateway.ts'
 import { table } from './lib/common.ts'
 import { formatLoginBurst, measureLoginBurst } from './login-burst.ts'
 import { formatRegisterStorm, measureRegisterStorm } from './register-storm.ts'
@@ -64,5 +65,12 @@ if (!only || only === 'email') {
   const opts = JSON.parse(process.env.EMAIL_BENCH || '{}') as Partial<EmailBenchOptions>
   await section("e-mail: mail accepted by SMTP → on the operator's screen (WebSocket event)", async () =>
     formatEmail(await measureEmail(opts), table),
+  )
+}
+if (!only || only === 'gateway') {
+  // GATEWAY='{"webhooks":1000}' shrinks the run; GATEWAY_DB=postgres under scripts/with-postgres.mjs.
+  const opts = JSON.parse(process.env.GATEWAY || '{}') as Partial<GatewayOptions>
+  await section('gateway: provider webhooks ingested (dedupe on) → operator socket', async () =>
+    formatGateway(await measureGateway(opts), table),
   )
 }

@@ -36,6 +36,14 @@ export interface ChannelCapabilities {
   voice: boolean
   images: boolean
   scheduled: boolean
+  /** Images only of these types and sizes, when the channel restricts them (contract/capabilities.ts). */
+  imageRule?: ImageRule
+}
+
+/** Which images a channel takes: file name extensions (lower case) and the largest size. */
+export interface ImageRule {
+  extensions: readonly string[]
+  maxBytes: number
 }
 
 /** SPEC T1's channel table, as data: what each channel allows. */
@@ -47,7 +55,15 @@ export const CHANNEL_CAPABILITIES: Record<ChannelKind, ChannelCapabilities> = {
   viber: { writeFirst: false, files: true, voice: true, images: true, scheduled: true },
   messenger: { writeFirst: false, files: true, voice: true, images: true, scheduled: true },
   vk: { writeFirst: false, files: true, voice: true, images: true, scheduled: true },
-  avito: { writeFirst: false, files: false, voice: false, images: true, scheduled: true },
+  avito: {
+    writeFirst: false,
+    files: false,
+    voice: false,
+    images: true,
+    scheduled: true,
+    // Avito Messenger API: single images only, JPEG/HEIC/GIF/BMP/PNG up to 24 MB.
+    imageRule: { extensions: ['jpg', 'jpeg', 'heic', 'gif', 'bmp', 'png'], maxBytes: 24 * 1024 * 1024 },
+  },
   autoru: { writeFirst: false, files: true, voice: true, images: true, scheduled: true },
   email: { writeFirst: true, files: true, voice: true, images: true, scheduled: false },
   sms: { writeFirst: true, files: true, voice: true, images: true, scheduled: true },

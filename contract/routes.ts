@@ -220,6 +220,17 @@ export interface ApiRoutes {
     reply: { chat: ChatView; message: MessageView | null; created: boolean }
   }
   'GET /api/chats/:id/info': { reply: ChatInfoResponse }
+  // Messenger and SMS webhooks (server/channels/gateway/): raw provider payloads, signatures checked there.
+  /** Meta's webhook verification: the hub.challenge as text. */
+  'GET /api/hooks/whatsapp/:key': { reply: unknown }
+  'POST /api/hooks/whatsapp/:key': { reply: { ok: boolean } }
+  'POST /api/hooks/viber/:key': { reply: { ok: boolean } }
+  'GET /api/hooks/messenger/:key': { reply: unknown }
+  'POST /api/hooks/messenger/:key': { reply: { ok: boolean } }
+  /** Text: the confirmation string, or ok. */
+  'POST /api/hooks/vk/:key': { reply: unknown }
+  'POST /api/hooks/avito/:key': { reply: { ok: boolean } }
+  'POST /api/hooks/gateway/:key': { reply: { ok: boolean } }
 }
 
 export type ApiRouteKey = keyof ApiRoutes

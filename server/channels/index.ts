@@ -9,6 +9,7 @@ import type { FileStore } from '../files/index.ts'
 import type { AppDeps } from '../http/context.ts'
 import { type EmailOptions, emailChannel } from './email/index.ts'
 import { type ExternalAdapter, startExternalDelivery } from './external.ts'
+import { GATEWAY_ADAPTERS, gatewayRoutes } from './gateway/index.ts'
 import { OutboundDispatcher } from './outbound.ts'
 import { telegramBotAdapter, telegramRoutes } from './telegram/index.ts'
 import { type VisitorLimits, webchatRoutes } from './webchat/http.ts'
@@ -72,7 +73,9 @@ export async function channelRoutes(
   external.push(emailChannel(app, deps.db, opts.files, opts.email))
   external.push(telegramBotAdapter)
   telegramRoutes(app, deps, { files: opts.files })
+  external.push(...GATEWAY_ADAPTERS)
   startExternalDelivery(app.jobs, { db: deps.db, files: opts.files }, external)
+  gatewayRoutes(app, deps, { db: deps.db, files: opts.files })
   await webchatRoutes(app, deps, {
     files: opts.files,
     limits: opts.visitorLimits,

@@ -23,6 +23,15 @@ const PUBLIC = new Set([
   // The site's lead form (T11) and its CORS preflight.
   'POST /api/site/leads',
   'OPTIONS /api/site/leads',
+  // Messenger and SMS webhooks: found by the path key, each checks its provider's signature.
+  'GET /api/hooks/whatsapp/:key',
+  'POST /api/hooks/whatsapp/:key',
+  'POST /api/hooks/viber/:key',
+  'GET /api/hooks/messenger/:key',
+  'POST /api/hooks/messenger/:key',
+  'POST /api/hooks/vk/:key',
+  'POST /api/hooks/avito/:key',
+  'POST /api/hooks/gateway/:key',
 ])
 
 /**
@@ -105,6 +114,14 @@ const CONTRACT_ROUTES: Record<ApiRouteKey, true> = {
   'GET /api/chats/write-first': true,
   'POST /api/chats/write-first': true,
   'GET /api/chats/:id/info': true,
+  'GET /api/hooks/whatsapp/:key': true,
+  'POST /api/hooks/whatsapp/:key': true,
+  'POST /api/hooks/viber/:key': true,
+  'GET /api/hooks/messenger/:key': true,
+  'POST /api/hooks/messenger/:key': true,
+  'POST /api/hooks/vk/:key': true,
+  'POST /api/hooks/avito/:key': true,
+  'POST /api/hooks/gateway/:key': true,
 }
 
 /** Registered routes that are not JSON API calls of the app or the widget (sockets, script, preflight). */

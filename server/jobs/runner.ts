@@ -244,7 +244,8 @@ export function createJobRunner(db: Db, opts: JobRunnerOptions = {}): JobRunner 
       for (;;) {
         if (pumping) await pumping
         const claimed = await claim(concurrency)
-        if (!claimed.length && !inFlight.size) return
+        // A pump woken while we claimed may hold a job it has not put in flight yet: wait for it.
+        if (!claimed.length && !inFlight.size && !pumping) return
         await Promise.all([...claimed.map(run), ...inFlight])
       }
     },

@@ -249,6 +249,38 @@ const RULES: Record<string, Rule> = {
   'DELETE /api/admin/crm-webhook': { access: 'tenant' },
   'PUT /api/admin/crm-webhook': { access: 'tenant', body: () => ({ url: 'http://127.0.0.1:9/crm' }) },
   'POST /api/chats/:id/crm': { access: 'tenant', params: { id: ['chat'] } },
+  'GET /api/hooks/whatsapp/:key': {
+    access: 'public',
+    why: 'a provider webhook: the channel by its unguessable path key, the provider signature checked',
+  },
+  'POST /api/hooks/whatsapp/:key': {
+    access: 'public',
+    why: 'a provider webhook: the channel by its unguessable path key, the provider signature checked',
+  },
+  'POST /api/hooks/viber/:key': {
+    access: 'public',
+    why: 'a provider webhook: the channel by its unguessable path key, the provider signature checked',
+  },
+  'GET /api/hooks/messenger/:key': {
+    access: 'public',
+    why: 'a provider webhook: the channel by its unguessable path key, the provider signature checked',
+  },
+  'POST /api/hooks/messenger/:key': {
+    access: 'public',
+    why: 'a provider webhook: the channel by its unguessable path key, the provider signature checked',
+  },
+  'POST /api/hooks/vk/:key': {
+    access: 'public',
+    why: 'a provider webhook: the channel by its unguessable path key, the provider signature checked',
+  },
+  'POST /api/hooks/avito/:key': {
+    access: 'public',
+    why: 'a provider webhook: the channel by its unguessable path key, the provider signature checked',
+  },
+  'POST /api/hooks/gateway/:key': {
+    access: 'public',
+    why: 'a provider webhook: the channel by its unguessable path key, the provider signature checked',
+  },
 }
 
 const ruleFor = (r: RouteEntry): Rule | undefined =>

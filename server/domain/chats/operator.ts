@@ -18,6 +18,7 @@ import type { FileStore } from '../../files/index.ts'
 import { enqueueCrmDelivery } from '../crm/enqueue.ts'
 import { mayOperator } from '../status/index.ts'
 import { fileToSend } from './access.ts'
+import { assertChannelCarries, assertChannelCarriesStored } from './carries.ts'
 import { messageKindOf } from './client.ts'
 import { storeFile, uploadRule } from './files.ts'
 import { appendMessage, lockChat, messageByClientId, publish, systemMsgId } from './rows.ts'
@@ -278,6 +279,7 @@ export async function sendOperatorMessage(
     assertMayWrite(v, chat)
     // Only his own upload or a template attachment he may use (not another visitor's upload).
     const file = input.fileId ? await fileToSend(tx, v, input.fileId) : null
+    if (file) await assertChannelCarriesStored(tx, v.tenantId, chat.channel, file.id)
     const added = await appendMessage(tx, chat, {
       clientMsgId: input.clientMsgId,
       author: 'operator',
@@ -323,8 +325,11 @@ export async function sendOperatorFile(
 ): Promise<{ message: MessageView; chat: ChatView; created: boolean }> {
   const again = await storedReply(q, v, chatId, input.clientMsgId)
   if (again) return again
-  assertMayWrite(v, await visibleChat(q, v, chatId))
+  const chat = await visibleChat(q, v, chatId)
+  assertMayWrite(v, chat)
   uploadRule(input.name, input.kind, input.durationMs)
+  const declared = input.contentLength === undefined ? null : Number(input.contentLength)
+  assertChannelCarries(chat.channel, { kind: input.kind, name: input.name, size: declared })
   const file = await storeFile(q, store, {
     tenantId: v.tenantId,
     name: input.name,

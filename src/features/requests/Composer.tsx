@@ -9,7 +9,7 @@ import { MESSAGE_MAX_CHARS } from '../../../contract/chats.ts'
 import { t } from '../../lib/i18n/index.ts'
 import type { MessageRow } from '../../lib/store/index.ts'
 import { ChatIcon } from './ChatIcon.tsx'
-import { fileProblem, fileProblemDeep } from './files.ts'
+import { channelFileProblem, fileProblem, fileProblemDeep } from './files.ts'
 import { TemplatesSheet } from './TemplatesSheet.tsx'
 import { fillTemplate, messageLine } from './text.ts'
 import { VoiceRecorder } from './VoiceRecorder.tsx'
@@ -76,6 +76,12 @@ export function Composer(props: {
     const bad: string[] = []
     let reply = props.replyTo?.id ?? null
     for (const f of all) {
+      // What the channel cannot carry (Avito: images only) is refused here, before any upload.
+      const refused = channelFileProblem(props.caps, f)
+      if (refused) {
+        bad.push(t(refused.key, refused.vars))
+        continue
+      }
       const why = await fileProblemDeep(f).catch(() => fileProblem(f))
       if (why) {
         bad.push(t(why, { name: f.name }))

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { ATTACHMENT_MAX_BYTES } from '../../../contract/chats.ts'
-import { bytesFitName, durationText, extensionOf, fileProblem, fileShape } from './files.ts'
+import { ATTACHMENT_MAX_BYTES, CHANNEL_CAPABILITIES } from '../../../contract/chats.ts'
+import {
+  bytesFitName,
+  channelFileProblem,
+  durationText,
+  extensionOf,
+  fileProblem,
+  fileShape,
+} from './files.ts'
 
 describe('client file checks (T4)', () => {
   it('allows the SPEC types up to 30 MB and names the reason otherwise', () => {
@@ -32,5 +39,17 @@ describe('bytesFitName (a program renamed to .jpg is caught before it is queued)
     expect(bytesFitName('evil.exe.jpg', new Uint8Array([0x4d, 0x5a, 0x90, 0]))).toBe(false)
     expect(bytesFitName('photo.JPG', new Uint8Array([0xff, 0xd8, 0xff, 0xe0]))).toBe(true)
     expect(bytesFitName('notes.txt', new Uint8Array([0x4d, 0x5a]))).toBe(true)
+  })
+  it("refuses what the chat's channel cannot carry before upload (T1: Avito takes images only)", () => {
+    const avito = CHANNEL_CAPABILITIES.avito
+    expect(channelFileProblem(avito, { name: 'price.pdf', size: 10 })).toMatchObject({
+      key: 'composer.channelFiles',
+      vars: { types: 'JPG, JPEG, HEIC, GIF, BMP, PNG' },
+    })
+    expect(channelFileProblem(avito, { name: 'photo.png', size: 25 * 1024 * 1024 })?.key).toBe(
+      'composer.channelImageSize',
+    )
+    expect(channelFileProblem(avito, { name: 'photo.png', size: 10 })).toBeNull()
+    expect(channelFileProblem(CHANNEL_CAPABILITIES.whatsapp, { name: 'price.pdf', size: 10 })).toBeNull()
   })
 })

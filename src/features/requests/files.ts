@@ -1,5 +1,10 @@
 /** T4: what the client checks before a file is queued (the server checks again, by the bytes). */
-import { ATTACHMENT_EXTENSIONS, ATTACHMENT_MAX_BYTES } from '../../../contract/chats.ts'
+import { channelRefusal, IMAGE_EXTENSIONS } from '../../../contract/capabilities.ts'
+import {
+  ATTACHMENT_EXTENSIONS,
+  ATTACHMENT_MAX_BYTES,
+  type ChannelCapabilities,
+} from '../../../contract/chats.ts'
 import type { MessageKey } from '../../lib/i18n/index.ts'
 
 const ALLOWED = new Set<string>(ATTACHMENT_EXTENSIONS)
@@ -16,6 +21,27 @@ export function fileProblem(f: { name: string; size: number }): MessageKey | nul
   if (f.size > ATTACHMENT_MAX_BYTES) return 'composer.fileSize'
   if (f.size === 0) return 'composer.fileEmpty'
   return null
+}
+
+/**
+ * Why the chat's channel cannot carry a file (SPEC T1's table, the same rule the server applies), as
+ * a message key and its values; null when it may go. Avito takes a PDF nowhere: said before upload.
+ */
+export function channelFileProblem(
+  caps: ChannelCapabilities,
+  f: { name: string; size: number },
+): { key: MessageKey; vars: Record<string, string | number> } | null {
+  const why = channelRefusal(caps, { kind: 'file', name: f.name, size: f.size })
+  if (!why) return null
+  const types = (caps.imageRule?.extensions ?? (caps.images ? IMAGE_EXTENSIONS : []))
+    .map((e) => e.toUpperCase())
+    .join(', ')
+  if (why === 'imageSize')
+    return {
+      key: 'composer.channelImageSize',
+      vars: { name: f.name, mb: Math.floor((caps.imageRule?.maxBytes ?? 0) / 1024 / 1024) },
+    }
+  return { key: caps.images ? 'composer.channelFiles' : 'composer.noFiles', vars: { name: f.name, types } }
 }
 
 /** The first bytes of the types whose bytes are easy to tell (the server checks every type). */

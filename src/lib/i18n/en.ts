@@ -439,6 +439,8 @@ export const en = {
   'channels.kind.autoru': 'Auto.ru',
   'channels.kind.email': 'E-mail',
   'channels.kind.sms': 'SMS',
+  'composer.channelFiles': '“{name}” cannot be sent: this channel takes no files, only images ({types}).',
+  'composer.channelImageSize': '“{name}” cannot be sent: this channel takes images up to {mb} MB.',
 } as const
 
 export type MessageKey = keyof typeof en

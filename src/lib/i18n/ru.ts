@@ -440,4 +440,7 @@ export const ru: Record<MessageKey, string> = {
   'channels.kind.autoru': 'Авто.ру',
   'channels.kind.email': 'E-mail',
   'channels.kind.sms': 'SMS',
+  'composer.channelFiles':
+    '«{name}» нельзя отправить: этот канал принимает не файлы, а только изображения ({types}).',
+  'composer.channelImageSize': '«{name}» нельзя отправить: этот канал принимает изображения до {mb} МБ.',
 }

@@ -1,0 +1,341 @@
+/**
+ * What every messenger and SMS adapter shares (issue 8 §3), so each provider's file is only its
+ * protocol: reading the provider's payload into `Incoming` messages and receipts, and the shape of its
+ * send call. Here: the webhook scope (raw bodies, since signatures are over the exact bytes), the
+ * signature checks, inbound messages stored once by the provider's id (a repeat is noticed before its
+ * media is fetched again), media kept as chat files, receipts, and the provider calls of the delivery
+ * job (a 4xx no retry mends is a PermanentFailure, a 5xx/429 or a dead connection is retried).
+ */
+import { readFile } from 'node:fs/promises'
+import { Readable } from 'node:stream'
+import { and, eq } from 'drizzle-orm'
+import type { RequestInfo } from '../../../contract/chats.ts'
+import { ATTACHMENT_MAX_BYTES, type DeliveryState, MESSAGE_MAX_CHARS } from '../../../contract/chats.ts'
+import { type Db, schema } from '../../db/index.ts'
+import {
+  type Deliverable,
+  fileForRead,
+  inboundMsgId,
+  receiveInbound,
+  recordDelivery,
+  VOICE_TYPES,
+} from '../../domain/chats/index.ts'
+import { AppError } from '../../errors.ts'
+import { ATTACHMENT_BY_EXTENSION, cleanFileName, extensionOf, type FileStore } from '../../files/index.ts'
+import type { AppDeps } from '../../http/context.ts'
+import { type Router, registerScope } from '../../http/scope.ts'
+import { PermanentFailure } from '../../jobs/index.ts'
+import { hmacHex, keepRawJson, sameSecret } from '../webhooks.ts'
+
+export type { Router }
+
+/**
+ * A provider's parsed JSON, read field by field: every value taken from it is checked where it is
+ * read (`idOf`, `inertText`, typeof), so a loose type here is narrower than a schema per provider.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: see above — each read is checked
+export type Payload = any
+
+/** What a webhook handler and a sender may use. */
+export interface GatewayContext {
+  db: Db
+  files: FileStore
+}
+
+/** A provider's media, fetched only when the message is new. */
+export interface Media {
+  bytes: Buffer
+  /** The name as the provider gives it (or one made from the type). */
+  name: string
+  /** The provider's content type (a hint; the bytes decide). */
+  mime: string | null
+  /** A voice message: its length when the provider says it (0 when unknown). */
+  voiceMs?: number | null
+}
+
+/** One client message read from a provider's payload. */
+export interface Incoming {
+  providerMsgId: string
+  clientAddress: string
+  clientName?: string | null
+  clientPhone?: string | null
+  text: string
+  media?: (() => Promise<Media | null>) | null
+  requestInfo?: RequestInfo | null
+}
+
+/** One receipt read from a provider's payload: our message's id at the provider and its new state. */
+export interface Receipt {
+  externalId: string
+  state: DeliveryState
+}
+
+/** Registers public webhook routes whose JSON bodies arrive raw (the handler checks the signature). */
+export function webhookScope(
+  app: Parameters<typeof registerScope>[0],
+  deps: AppDeps,
+  routes: (r: Router<'public'>) => void,
+) {
+  registerScope(app, deps, { auth: 'public' }, (r) => {
+    keepRawJson(r.app)
+    routes(r)
+  })
+}
+
+/** The raw body of a webhook (a Buffer from `keepRawJson`); E_BAD_REQUEST otherwise. */
+export function rawBody(body: unknown): Buffer {
+  if (!Buffer.isBuffer(body)) throw new AppError('E_BAD_REQUEST')
+  return body
+}
+
+/**
+ * Meta's `X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw body with the app secret>`
+ * (WhatsApp Cloud API, Messenger Platform); E_BAD_SIGNATURE when missing or wrong.
+ */
+export function checkHubSignature(header: unknown, appSecret: string | null, raw: Buffer): void {
+  if (!appSecret || typeof header !== 'string' || !header.startsWith('sha256='))
+    throw new AppError('E_BAD_SIGNATURE')
+  if (!sameSecret(header.slice(7).toLowerCase(), hmacHex(appSecret, raw)))
+    throw new AppError('E_BAD_SIGNATURE')
+}
+
+/** Meta's webhook verification (GET, hub.mode=subscribe): the challenge when the verify token matches. */
+export function hubChallenge(query: unknown, verifyToken: string | null): string {
+  const q = (query ?? {}) as Record<string, unknown>
+  const token = q['hub.verify_token']
+  const challenge = q['hub.challenge']
+  if (
+    q['hub.mode'] !== 'subscribe' ||
+    !verifyToken ||
+    typeof token !== 'string' ||
+    !sameSecret(token, verifyToken) ||
+    typeof challenge !== 'string' ||
+    !/^[A-Za-z0-9_-]{1,200}$/.test(challenge)
+  )
+    throw new AppError('E_FORBIDDEN')
+  return challenge
+}
+
+/** A string field of a channel's config (tokens, ids, base URLs), or null. */
+export function cfg(channel: { config: Record<string, unknown> }, key: string): string | null {
+  const v = channel.config[key]
+  return typeof v === 'string' && v.length > 0 ? v : typeof v === 'number' ? String(v) : null
+}
+
+/** The provider's base URL: the channel's `config.baseUrl`, else the env (the demo), else the provider's. */
+export function baseUrl(channel: { config: Record<string, unknown> }, env: string, fallback: string): string {
+  return (cfg(channel, 'baseUrl') ?? process.env[env] ?? fallback).replace(/\/+$/, '')
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
+
+/** A provider's text made storable and bounded: NUL and lone surrogates shown as U+FFFD, capped. */
+export function inertText(s: unknown): string {
+  if (typeof s !== 'string') return ''
+  const clean = s.replace(LONE_SURROGATE, '\uFFFD').replaceAll('\u0000', '\uFFFD')
+  return clean.length > MESSAGE_MAX_CHARS ? `${clean.slice(0, MESSAGE_MAX_CHARS - 1)}…` : clean
+}
+
+/** A short identifier from a payload (ids, addresses), or null when missing or not plausible. */
+export function idOf(x: unknown, max = 200): string | null {
+  const s = typeof x === 'number' && Number.isSafeInteger(x) ? String(x) : x
+  return typeof s === 'string' && s.length > 0 && s.length <= max && /^[\x21-\x7e]+$/.test(s) ? s : null
+}
+
+const MIME_EXTENSION: Record<string, string> = {
+  'image/jpeg': 'jpg',
+  'image/png': 'png',
+  'image/gif': 'gif',
+  'image/webp': 'webp',
+  'application/pdf': 'pdf',
+  'audio/ogg': 'ogg',
+  'audio/mpeg': 'mp3',
+  'audio/wav': 'wav',
+  'video/mp4': 'mp4',
+  'text/plain': 'txt',
+}
+
+/**
+ * Keeps a provider's media as a chat file of the tenant (the same checks as an upload: an allowed
+ * type by name or content type, the bytes must be that type, 30 MB). Returns its id, or the reason
+ * it was refused (the message is still stored, saying so).
+ */
+async function storeMedia(
+  ctx: GatewayContext,
+  tenantId: string,
+  m: Media,
+): Promise<{ fileId: string } | { refused: string }> {
+  const voice = m.voiceMs != null
+  const mime = m.mime?.split(';')[0]?.trim().toLowerCase() ?? ''
+  let name = cleanFileName(m.name, 'file')
+  if (!ATTACHMENT_BY_EXTENSION[extensionOf(name)] && MIME_EXTENSION[mime])
+    name = `${name}.${MIME_EXTENSION[mime]}`
+  const rule = ATTACHMENT_BY_EXTENSION[extensionOf(name)]
+  const types = voice ? VOICE_TYPES : rule?.bytes
+  if (!types) return { refused: 'E_FILE_TYPE' }
+  try {
+    const got = await ctx.files.put(tenantId, Readable.from([m.bytes]), {
+      types,
+      maxBytes: ATTACHMENT_MAX_BYTES,
+      declaredLength: m.bytes.length,
+    })
+    const [row] = await ctx.db.orm
+      .insert(schema.files)
+      .values({
+        tenantId,
+        sha256: got.sha256,
+        name,
+        type: voice ? got.type : (rule?.mime ?? got.type),
+        size: got.size,
+        durationMs: voice ? Math.max(0, Math.round(m.voiceMs ?? 0)) : null,
+      })
+      .returning({ id: schema.files.id })
+    if (!row) throw new Error('file insert returned nothing')
+    return { fileId: row.id }
+  } catch (e) {
+    if (e instanceof AppError) return { refused: e.code }
+    throw e
+  }
+}
+
+/** Whether this provider message is already stored (a repeat delivery: no media fetched again). */
+async function alreadyStored(q: Db['orm'], tenantId: string, channelId: string, providerMsgId: string) {
+  const [row] = await q
+    .select({ id: schema.messages.id })
+    .from(schema.messages)
+    .where(
+      and(
+        eq(schema.messages.tenantId, tenantId),
+        eq(schema.messages.clientMsgId, inboundMsgId(channelId, providerMsgId)),
+      ),
+    )
+  return !!row
+}
+
+/** Stores the client messages of one webhook call, each once by the provider's id. Returns how many were new. */
+export async function ingest(
+  ctx: GatewayContext,
+  channel: { id: string; tenantId: string },
+  items: readonly Incoming[],
+): Promise<number> {
+  let created = 0
+  for (const m of items) {
+    let fileId: string | null = null
+    let text = m.text
+    if (m.media) {
+      if (await alreadyStored(ctx.db.orm, channel.tenantId, channel.id, m.providerMsgId)) continue
+      const media = await m.media().catch(() => null)
+      const kept = media ? await storeMedia(ctx, channel.tenantId, media) : { refused: 'E_PROVIDER' }
+      if ('fileId' in kept) fileId = kept.fileId
+      else
+        text = `${text}${text ? '\n' : ''}[${media?.name ? `${cleanFileName(media.name)}: ` : ''}${kept.refused}]`
+    }
+    const r = await receiveInbound(ctx.db.orm, channel.tenantId, {
+      channelId: channel.id,
+      clientAddress: m.clientAddress,
+      providerMsgId: m.providerMsgId,
+      clientName: m.clientName ?? null,
+      clientPhone: m.clientPhone ?? null,
+      text,
+      fileId,
+      requestInfo: m.requestInfo ?? null,
+    })
+    if (r.created) created++
+  }
+  return created
+}
+
+/** Applies a provider's receipts to our messages (forward only: sent → delivered → read; failed). */
+export async function applyReceipts(
+  ctx: GatewayContext,
+  channel: { id: string; tenantId: string },
+  rs: readonly Receipt[],
+) {
+  for (const r of rs)
+    await recordDelivery(
+      ctx.db.orm,
+      channel.tenantId,
+      { channelId: channel.id, externalId: r.externalId },
+      { state: r.state },
+    )
+}
+
+/** Fetches bytes from a provider (media), at most 30 MB; null when it cannot. */
+export async function fetchBytes(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ bytes: Buffer; mime: string | null } | null> {
+  if (!/^https?:\/\//i.test(url)) return null
+  const res = await fetch(url, { headers, signal: AbortSignal.timeout(30_000), redirect: 'follow' })
+  if (!res.ok) return null
+  const declared = Number(res.headers.get('content-length') ?? Number.NaN)
+  if (declared > ATTACHMENT_MAX_BYTES) return null
+  const bytes = Buffer.from(await res.arrayBuffer())
+  if (bytes.length > ATTACHMENT_MAX_BYTES) return null
+  return { bytes, mime: res.headers.get('content-type') }
+}
+
+/**
+ * A call to a provider's send API, its answer's text. A dead connection, 429 or 5xx is thrown as a plain error (the
+ * delivery job retries with backoff); any other 4xx is a PermanentFailure (the message is `failed`).
+ */
+export async function callProviderRaw(url: string, init: RequestInit): Promise<string> {
+  let res: Response
+  try {
+    res = await fetch(url, { ...init, signal: AbortSignal.timeout(15_000) })
+  } catch (e) {
+    throw new Error(`provider unreachable: ${(e as Error).message}`)
+  }
+  const text = await res.text()
+  if (res.status === 429 || res.status >= 500) throw new Error(`provider answered ${res.status}`)
+  if (!res.ok) throw new PermanentFailure(`provider refused (${res.status}): ${text.slice(0, 300)}`)
+  return text
+}
+
+/** `callProviderRaw`, the answer parsed as JSON (the text itself when it is not JSON). */
+export async function callProvider(url: string, init: RequestInit): Promise<unknown> {
+  const text = await callProviderRaw(url, init)
+  try {
+    return text ? JSON.parse(text) : null
+  } catch {
+    return text
+  }
+}
+
+/** A JSON POST to a provider. */
+export const postJson = (url: string, body: unknown, headers: Record<string, string> = {}) =>
+  callProvider(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  })
+
+/** The file of an operator's message (bytes, name, type), or null for a text message. */
+export async function fileOf(
+  ctx: GatewayContext,
+  d: Deliverable,
+): Promise<{ bytes: Buffer; name: string; type: string; voice: boolean } | null> {
+  const f = d.message.file
+  if (!f) return null
+  const row = await fileForRead(ctx.db.orm, d.chat.tenantId, f.id)
+  const at = row ? await ctx.files.stat(d.chat.tenantId, row.sha256) : null
+  if (!row || !at) throw new PermanentFailure('the file is gone')
+  return { bytes: await readFile(at.path), name: row.name, type: row.type, voice: d.message.kind === 'voice' }
+}
+
+/** A file's bytes as a multipart part. */
+export const blobOf = (f: { bytes: Buffer; type: string }) =>
+  new Blob([new Uint8Array(f.bytes)], { type: f.type })
+
+/** The client's address of the chat a message goes to; a chat without one cannot be sent to. */
+export function recipientOf(d: Deliverable): string {
+  if (!d.chat.clientAddress) throw new PermanentFailure('the chat has no client address')
+  return d.chat.clientAddress
+}
+
+/** A non-empty string field of a provider's answer, or a PermanentFailure naming what is missing. */
+export function answerId(x: unknown, what: string): string {
+  const id = idOf(x, 300)
+  if (!id) throw new Error(`the provider's answer has no ${what}`)
+  return id
+}

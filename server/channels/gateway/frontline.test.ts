@@ -1,0 +1,50 @@
+/** Frontline gateway protocol (SMS) (issue 8 §3): webhooks shaped like the provider's documented samples; sends captured by the stand-in. */
+import { randomUUID } from 'node:crypto'
+import { describe, expect, it } from 'vitest'
+import { targets } from '../../test/dbs.ts'
+import { hmacHex } from '../webhooks.ts'
+import { frontlineHeaders } from './index.ts'
+import { gatewayKit } from './test-kit.ts'
+
+describe.each(targets)('Frontline gateway protocol (SMS) on $name', (target) => {
+  const k = gatewayKit(target, { sms: (url) => ({ url: `${url}/gateway` }) })
+  const path = () => `/api/hooks/gateway/${k.ch.sms!.webhookKey}`
+  const signed = (raw: string, now = Date.now(), secret = k.ch.sms!.secret) =>
+    frontlineHeaders(secret, raw, now)
+
+  it('takes a signed event once; a bad signature is 401; a replay or a stale timestamp is E_REPLAYED', async () => {
+    const phone = `+7916${Math.floor(1e6 + Math.random() * 8e6)}`
+    const raw = JSON.stringify({
+      type: 'message',
+      id: `sms-${randomUUID()}`,
+      from: { address: phone, phone },
+      text: 'SMS in',
+    })
+    expect((await k.post(path(), raw, signed(raw, Date.now(), 'wrong'))).statusCode).toBe(401)
+    expect((await k.post(path(), raw)).statusCode).toBe(401)
+    const stale = await k.post(path(), raw, signed(raw, Date.now() - 6 * 60_000))
+    expect([stale.statusCode, stale.json().error.code]).toEqual([409, 'E_REPLAYED'])
+    expect((await k.chatAt(k.ch.sms!, phone)).chat).toBeUndefined()
+    const h = signed(raw)
+    expect((await k.post(path(), raw, h)).statusCode).toBe(200)
+    const again = await k.post(path(), raw, h)
+    expect([again.statusCode, again.json().error.code]).toEqual([409, 'E_REPLAYED'])
+    // The gateway's own retry (signed anew) of the same message id is stored once.
+    expect((await k.post(path(), raw, signed(raw, Date.now() + 1000))).statusCode).toBe(200)
+    const { chat, messages: ms } = await k.chatAt(k.ch.sms!, phone)
+    expect(ms.map((m) => m.text)).toEqual(['SMS in'])
+    const id = await k.reply(chat!.id, 'SMS out')
+    const call = await k.stand.waitFor(
+      (c) => c.path === '/gateway' && (c.json as { to?: string })?.to === phone,
+    )
+    const ts = call.headers['x-frontline-timestamp'] as string
+    expect(call.headers['x-frontline-signature']).toBe(
+      `sha256=${hmacHex(k.ch.sms!.secret, `${ts}.${call.body.toString('utf8')}`)}`,
+    )
+    expect(call.json).toMatchObject({ type: 'message', id, channel: 'sms', to: phone, text: 'SMS out' })
+    const ext = (await k.messageById(id))!.externalId!
+    const status = JSON.stringify({ type: 'status', id: ext, state: 'delivered' })
+    expect((await k.post(path(), status, signed(status))).statusCode).toBe(200)
+    expect((await k.messageById(id))!.delivery).toBe('delivered')
+  })
+})

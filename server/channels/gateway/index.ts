@@ -1,0 +1,44 @@
+/**
+ * Messengers and SMS (issue 8 §3, SPEC T1): one adapter per provider on a shared core (core.ts) —
+ * WhatsApp Cloud API, Viber REST bot API, Messenger Platform, VK Callback API, Avito Messenger API —
+ * and the Frontline gateway protocol (frontline.ts) for Telegram personal accounts, Auto.ru and SMS.
+ * Webhooks in at /api/hooks/<provider>/:key; out through the delivery job (../external.ts).
+ */
+import type { FastifyInstance } from 'fastify'
+import type { AppDeps } from '../../http/context.ts'
+import type { ExternalAdapter } from '../external.ts'
+import { avitoAdapter, avitoRoutes } from './avito.ts'
+import { type GatewayContext, webhookScope } from './core.ts'
+import { frontlineAdapters, frontlineRoutes } from './frontline.ts'
+import { messengerAdapter, messengerRoutes } from './messenger.ts'
+import { viberAdapter, viberRoutes } from './viber.ts'
+import { vkAdapter, vkRoutes } from './vk.ts'
+import { whatsappAdapter, whatsappRoutes } from './whatsapp.ts'
+
+export { frontlineHeaders, frontlineSignature, REPLAY_WINDOW_S } from './frontline.ts'
+export { vkRandomId } from './vk.ts'
+
+/** The senders of every messenger and gateway kind. */
+export const GATEWAY_ADAPTERS: readonly ExternalAdapter[] = [
+  whatsappAdapter,
+  viberAdapter,
+  messengerAdapter,
+  vkAdapter,
+  avitoAdapter,
+  ...frontlineAdapters,
+]
+
+/** Registers every provider's webhook routes. */
+export function gatewayRoutes(app: FastifyInstance, deps: AppDeps, ctx: GatewayContext): void {
+  webhookScope(app, deps, (r) => {
+    for (const routes of [
+      whatsappRoutes,
+      viberRoutes,
+      messengerRoutes,
+      vkRoutes,
+      avitoRoutes,
+      frontlineRoutes,
+    ])
+      routes(r, ctx)
+  })
+}

@@ -1,0 +1,141 @@
+/**
+ * One local stand-in for every messenger provider's send side (tests, e2e, the gateway bench): it
+ * answers each provider's send endpoints with the shapes their docs show, serves media the webhooks
+ * point at, and records every call so tests can check what went out. No network: base URLs of the
+ * test channels point here.
+ *
+ *   WhatsApp  POST /{phone}/messages, POST /{phone}/media, GET /{media-id} → {url}, GET /media/{id}
+ *   Viber     POST /pa/send_message
+ *   Messenger POST /me/messages
+ *   VK        POST /method/messages.send
+ *   Avito     POST /token, POST /messenger/v1/accounts/{u}/chats/{c}/messages[/image], POST …/uploadImages
+ *   gateway   POST /gateway (the Frontline gateway protocol's outbound URL)
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+
+export interface Captured {
+  method: string
+  path: string
+  headers: IncomingMessage['headers']
+  body: Buffer
+  /** The body as JSON, or form fields as an object, when it is one of those. */
+  json: Record<string, unknown> | null
+  /** What the stand-in answered (the provider's ids of what was sent). */
+  answer?: unknown
+}
+
+export interface ProviderStandin {
+  url: string
+  calls: Captured[]
+  /** Bytes served at `${url}/media/${id}` (what a webhook's media URL points at). */
+  serve(id: string, bytes: Buffer, type: string): string
+  /** The next `n` send calls answer `status` (a provider outage or refusal). */
+  failNext(status: number, n?: number): void
+  /** Resolves when a call matching `pred` has arrived (or is already recorded). */
+  waitFor(pred: (c: Captured) => boolean): Promise<Captured>
+  close(): Promise<void>
+}
+
+/** Starts the stand-in on a free loopback port. */
+export async function startProviderStandin(): Promise<ProviderStandin> {
+  const calls: Captured[] = []
+  const media = new Map<string, { bytes: Buffer; type: string }>()
+  const waiters: { pred: (c: Captured) => boolean; done: (c: Captured) => void }[] = []
+  let failing: { status: number; n: number } | null = null
+  let seq = 0
+  let url = ''
+  const json = (res: import('node:http').ServerResponse, status: number, body: unknown) => {
+    res.writeHead(status, { 'content-type': 'application/json' })
+    res.end(JSON.stringify(body))
+  }
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = []
+    req.on('data', (c: Buffer) => chunks.push(c))
+    req.on('end', () => {
+      const body = Buffer.concat(chunks)
+      const path = (req.url ?? '/').split('?')[0] ?? '/'
+      const type = req.headers['content-type'] ?? ''
+      let parsed: Record<string, unknown> | null = null
+      if (type.startsWith('application/json')) parsed = JSON.parse(body.toString('utf8') || 'null')
+      else if (type.startsWith('application/x-www-form-urlencoded'))
+        parsed = Object.fromEntries(new URLSearchParams(body.toString('utf8')))
+      const call: Captured = { method: req.method ?? 'GET', path, headers: req.headers, body, json: parsed }
+      const m = /^\/media\/([\w.-]+)$/.exec(path)
+      if (req.method === 'GET' && m) {
+        const f = media.get(m[1] as string)
+        if (!f) return json(res, 404, { error: 'no such media' })
+        res.writeHead(200, { 'content-type': f.type, 'content-length': f.bytes.length })
+        return res.end(f.bytes)
+      }
+      const wa = /^\/(wa-media-[\w-]+)$/.exec(path)
+      if (req.method === 'GET' && wa) {
+        const id = wa[1] as string
+        const f = media.get(id)
+        if (!f) return json(res, 404, { error: { message: 'Unsupported get request' } })
+        return json(res, 200, {
+          url: `${url}/media/${id}`,
+          mime_type: f.type,
+          id,
+          messaging_product: 'whatsapp',
+        })
+      }
+      const reply = (status: number, body: unknown) => {
+        call.answer = body
+        json(res, status, body)
+      }
+      calls.push(call)
+      for (const w of waiters.splice(0)) {
+        if (w.pred(call)) w.done(call)
+        else waiters.push(w)
+      }
+      if (failing && failing.n > 0) {
+        failing.n--
+        return reply(failing.status, { error: { message: 'stand-in failure', code: failing.status } })
+      }
+      const n = ++seq
+      if (/^\/[\w-]+\/messages$/.test(path) && !path.startsWith('/me/'))
+        return reply(200, {
+          messaging_product: 'whatsapp',
+          contacts: [{ input: (parsed as { to?: string })?.to, wa_id: (parsed as { to?: string })?.to }],
+          messages: [{ id: `wamid.standin${n}` }],
+        })
+      if (/^\/[\w-]+\/media$/.test(path)) return reply(200, { id: `wa-upload-${n}` })
+      if (path === '/pa/send_message')
+        return reply(200, { status: 0, status_message: 'ok', message_token: 5000000000000000000 + n })
+      if (path === '/me/messages') return reply(200, { recipient_id: 'psid', message_id: `m_standin${n}` })
+      if (path === '/method/messages.send') return reply(200, { response: 100 + n })
+      if (/^\/messenger\/v1\/accounts\/[\w-]+\/uploadImages$/.test(path))
+        return reply(200, { [`img-${n}`]: { '1280x960': `${url}/media/img-${n}` } })
+      if (/^\/messenger\/v1\/accounts\/[\w-]+\/chats\/[\w~:-]+\/messages(\/image)?$/.test(path))
+        return reply(200, { id: `av-${n}`, created: Math.floor(Date.now() / 1000), direction: 'out' })
+      if (path === '/gateway') return reply(200, { id: `gw-${n}` })
+      if (path === '/token')
+        return reply(200, { access_token: `avito-oauth-${n}`, expires_in: 86400, token_type: 'Bearer' })
+      reply(404, { error: 'unknown endpoint' })
+    })
+  })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  return {
+    url,
+    calls,
+    serve(id, bytes, type) {
+      media.set(id, { bytes, type })
+      return `${url}/media/${id}`
+    },
+    failNext(status, n = 1) {
+      failing = { status, n }
+    },
+    waitFor(pred) {
+      const got = calls.find(pred)
+      if (got) return Promise.resolve(got)
+      return new Promise((done) => waiters.push({ pred, done }))
+    },
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections()
+        server.close(() => r())
+      }),
+  }
+}

@@ -306,6 +306,14 @@ describe.each(targets)('channels connected by the admin API, end to end, on $nam
     })
     await roundTrip('avito', s.channel.id, chatId, () => post(`/api/hooks/avito/${s.webhookKey}`, raw))
     await stand.waitFor((c) => c.path === `/messenger/v1/accounts/94235311/chats/${chatId}/messages`)
+    // T6: what the info sheet reads — the listing the client wrote about.
+    const chat = await chatAt(s.channel.id, chatId)
+    const info = await api('GET', `/api/chats/${chat!.id}/info`, undefined, op)
+    expect(info.body).toMatchObject({
+      requestInfo: { listing: 'https://www.avito.ru/3124567890' },
+      channel: { kind: 'avito', name: 'Admin avito' },
+      clientAddress: chatId,
+    })
   })
 
   it('gateway kinds (Telegram personal, Auto.ru, SMS): config.url, signed with the secret answered once, one path /api/hooks/gateway/<key>', async () => {
@@ -382,6 +390,14 @@ describe.each(targets)('channels connected by the admin API, end to end, on $nam
     const mail = await relay.next()
     expect(mail.envelope).toMatchObject({ from: address, to: ['client@mail.example'] })
     expect(mail.parsed.text).toContain('Ответ email')
+    // T6: what the info sheet reads — the address the client wrote to.
+    const chat = await chatAt(s.channel.id, 'client@mail.example')
+    const info = await api('GET', `/api/chats/${chat!.id}/info`, undefined, op)
+    expect(info.body).toMatchObject({
+      requestInfo: { to: address },
+      channel: { kind: 'email', address },
+      clientAddress: 'client@mail.example',
+    })
   })
 
   it('every connectable kind was connected by the API and carried a message each way', () => {

@@ -400,6 +400,61 @@ describe.each(targets)('channels connected by the admin API, end to end, on $nam
     })
   })
 
+  it('A5: with the omnichannel option off, provider webhooks and mail are still stored (nothing is lost) while the chat API refuses; on again, the chats are there', async () => {
+    const sms = await connect('sms', { url: `${stand.url}/gateway` })
+    const address = 'off@connected.example'
+    await connect('email', {}, address)
+    expect((await api('PATCH', '/api/admin/features', { omni: false })).status).toBe(200)
+    const phone = '+79160009999'
+    try {
+      const raw = JSON.stringify({
+        type: 'message',
+        id: `off-${randomUUID()}`,
+        from: { address: phone },
+        text: 'omni off',
+      })
+      expect(
+        (await post(new URL(sms.webhookUrl).pathname, raw, frontlineHeaders(sms.secret, raw))).status,
+      ).toBe(200)
+      const smtp = nodemailer.createTransport({
+        host: '127.0.0.1',
+        port: app.smtp!.port!,
+        secure: false,
+        ignoreTLS: true,
+      })
+      await smtp.sendMail({
+        from: 'off-client@mail.example',
+        to: address,
+        subject: 'Off',
+        text: 'omni off mail',
+      })
+      const refused = await api('GET', '/api/chats?tab=new', undefined, op)
+      expect([refused.status, (refused.body as unknown as { error: { code: string } }).error.code]).toEqual([
+        403,
+        'E_OMNI_OFF',
+      ])
+    } finally {
+      expect((await api('PATCH', '/api/admin/features', { omni: true })).status).toBe(200)
+    }
+    const list = await api('GET', '/api/chats?tab=new', undefined, op)
+    const ids = (list.body as unknown as { chats: { id: string }[] }).chats.map((c) => c.id)
+    for (const [channelId, who] of [
+      [sms.channel.id, phone],
+      [undefined, 'off-client@mail.example'],
+    ] as const) {
+      const [chat] = await db.orm
+        .select()
+        .from(chats)
+        .where(
+          channelId
+            ? and(eq(chats.channelId, channelId), eq(chats.clientAddress, who))
+            : eq(chats.clientAddress, who),
+        )
+      expect(chat, who).toBeDefined()
+      expect(ids, who).toContain(chat!.id)
+    }
+  })
+
   it('every connectable kind was connected by the API and carried a message each way', () => {
     expect([...tested].sort()).toEqual([...CONNECTABLE_KINDS].sort())
   })

@@ -22,6 +22,10 @@ import { launchServer, stopServer } from '../scripts/harness.ts'
 import { openDatabase, schema } from '../server/db/index.ts'
 import { seedDemo } from '../server/domain/tenants/index.ts'
 import { connectTestChannel, type TestChannel } from '../server/test/channels.ts'
+
+/** Meta's app secret of the bench's WhatsApp channel (config.appSecret signs its webhooks). */
+const WA_APP_SECRET = 'bench-app-secret'
+
 import { freePort, percentile, sleep } from './lib/common.ts'
 
 export interface GatewayOptions {
@@ -111,7 +115,10 @@ export async function measureGateway(opts: Partial<GatewayOptions> = {}): Promis
   try {
     await seedDemo(db0, { password, dataDir: dir })
     const [tenant] = await db0.orm.select().from(schema.tenants).where(eq(schema.tenants.slug, 'demo'))
-    wa = await connectTestChannel(db0.orm, tenant!.id, 'whatsapp', { phoneNumberId: '1' })
+    wa = await connectTestChannel(db0.orm, tenant!.id, 'whatsapp', {
+      phoneNumberId: '1',
+      appSecret: WA_APP_SECRET,
+    })
     sms = await connectTestChannel(db0.orm, tenant!.id, 'sms', { url: 'http://127.0.0.1:9/unused' })
   } finally {
     await db0.close()
@@ -179,7 +186,7 @@ export async function measureGateway(opts: Partial<GatewayOptions> = {}): Promis
         method: 'POST',
         headers: {
           'content-type': 'application/json',
-          'x-hub-signature-256': `sha256=${hmac(wa.secret, raw)}`,
+          'x-hub-signature-256': `sha256=${hmac(WA_APP_SECRET, raw)}`,
         },
         body: raw,
       })

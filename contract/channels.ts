@@ -37,60 +37,76 @@ interface ConfigField {
   optional?: boolean
 }
 
-/** Per kind, the provider settings it takes (besides groupIds, the chat distribution). */
+/**
+ * Per kind, the provider settings it takes (besides groupIds, the chat distribution) — the names the
+ * adapters read (server/channels/*), one name per setting. Secrets the provider gives us (tokens, app
+ * secrets) are settings here; the secret the server generates (`channel.secret`, shown once) is the one
+ * we hand the provider: Meta's verify token, VK's secret, Telegram's secret_token, the gateway's HMAC key.
+ */
 export const CHANNEL_CONFIG: Record<ConnectableKind, Record<string, ConfigField>> = {
   whatsapp: {
     phoneNumberId: { schema: digits },
     accessToken: { schema: token, secret: true },
-    appSecret: { schema: token, secret: true, optional: true },
+    /** Meta's app secret: X-Hub-Signature-256 of every webhook is made with it. */
+    appSecret: { schema: token, secret: true },
     baseUrl: { schema: baseUrl, optional: true },
   },
-  telegram: {
-    baseUrl: { schema: baseUrl, optional: true },
-    token: { schema: token, secret: true, optional: true },
-  },
+  /** Telegram personal accounts: through a gateway speaking our protocol (gateway/frontline.ts). */
+  telegram: { url: { schema: baseUrl } },
   telegram_bot: {
-    botToken: {
+    token: {
       schema: v.pipe(token, v.regex(/^\d{1,20}:[A-Za-z0-9_-]{20,100}$/, 'a bot token')),
       secret: true,
     },
+    /** A local Bot API server (TELEGRAM_API_BASE overrides it). */
+    apiBase: { schema: baseUrl, optional: true },
+  },
+  viber: {
+    /** The bot's auth token: sent as X-Viber-Auth-Token, and Viber signs its callbacks with it. */
+    authToken: { schema: token, secret: true },
+    senderName: { schema: v.pipe(text, v.minLength(1), v.maxLength(28)), optional: true },
     baseUrl: { schema: baseUrl, optional: true },
   },
-  viber: { authToken: { schema: token, secret: true }, baseUrl: { schema: baseUrl, optional: true } },
   messenger: {
     pageId: { schema: digits, optional: true },
     pageAccessToken: { schema: token, secret: true },
-    appSecret: { schema: token, secret: true, optional: true },
+    appSecret: { schema: token, secret: true },
     baseUrl: { schema: baseUrl, optional: true },
   },
   vk: {
-    groupId: { schema: digits },
+    groupId: { schema: digits, optional: true },
     accessToken: { schema: token, secret: true },
-    confirmation: { schema: shortText, optional: true },
+    /** The string VK's `confirmation` call must be answered with (community → Callback API). */
+    confirmation: { schema: shortText },
     baseUrl: { schema: baseUrl, optional: true },
   },
   avito: {
-    clientId: { schema: token },
-    clientSecret: { schema: token, secret: true },
-    userId: { schema: digits, optional: true },
+    /** The account whose chats these are (its own messages are not the client's). */
+    userId: { schema: digits },
+    /** OAuth client credentials (the token is fetched and kept) — or a fixed accessToken. */
+    clientId: { schema: token, optional: true },
+    clientSecret: { schema: token, secret: true, optional: true },
+    accessToken: { schema: token, secret: true, optional: true },
     baseUrl: { schema: baseUrl, optional: true },
   },
-  autoru: {
-    baseUrl: { schema: baseUrl, optional: true },
-    token: { schema: token, secret: true, optional: true },
-  },
+  autoru: { url: { schema: baseUrl } },
   email: {
+    /** The tenant's SMTP relay for replies (the server's SMTP_RELAY_URL when none). */
     relayHost: { schema: v.pipe(text, v.regex(/^[A-Za-z0-9.-]{1,253}$/, 'a host name')), optional: true },
     relayPort: { schema: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(65535)), optional: true },
     relayUser: { schema: shortText, optional: true },
     relayPassword: { schema: token, secret: true, optional: true },
     relaySecure: { schema: v.boolean(), optional: true },
   },
-  sms: {
-    baseUrl: { schema: baseUrl, optional: true },
-    token: { schema: token, secret: true, optional: true },
-  },
+  /** SMS: through a gateway speaking our protocol (gateway/frontline.ts) — no aggregator claimed. */
+  sms: { url: { schema: baseUrl } },
 }
+
+/**
+ * Kinds reached through a gateway speaking our documented protocol (no public provider API): they
+ * share one webhook path, `/api/hooks/gateway/<key>`, and take only the gateway's `url`.
+ */
+export const GATEWAY_PROTOCOL_KINDS: readonly ConnectableKind[] = ['telegram', 'autoru', 'sms']
 
 /** The valibot schema of a kind's config, built from CHANNEL_CONFIG (unknown keys refused). */
 export function channelConfigSchema(kind: ConnectableKind) {

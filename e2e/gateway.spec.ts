@@ -12,6 +12,10 @@ import { chooseStatus, operatorPhone } from './helpers.ts'
 
 const hmac = (key: string, body: string) => createHmac('sha256', key).update(body).digest('hex')
 const PHONE_ID = '106540352242922'
+/** The secrets the providers give (config): Meta's app secrets sign, Viber's auth token signs and sends. */
+const WA_APP_SECRET = 'wa-app-secret'
+const FB_APP_SECRET = 'fb-app-secret'
+const VIBER_TOKEN = 'viber-auth-token'
 
 let stand: ProviderStandin
 const ch: Partial<Record<'whatsapp' | 'viber' | 'messenger' | 'vk' | 'avito' | 'sms', TestChannel>> = {}
@@ -22,10 +26,10 @@ test.beforeAll(async ({ worker }) => {
   const [whatsapp, viber, messenger, vk, avito, sms] = await connectChannels(worker, [
     {
       kind: 'whatsapp',
-      config: { ...base, phoneNumberId: PHONE_ID, accessToken: 'wa-token', verifyToken: 'v' },
+      config: { ...base, phoneNumberId: PHONE_ID, accessToken: 'wa-token', appSecret: WA_APP_SECRET },
     },
-    { kind: 'viber', config: base },
-    { kind: 'messenger', config: { ...base, pageAccessToken: 'page-token', verifyToken: 'v' } },
+    { kind: 'viber', config: { ...base, authToken: VIBER_TOKEN } },
+    { kind: 'messenger', config: { ...base, pageAccessToken: 'page-token', appSecret: FB_APP_SECRET } },
     { kind: 'vk', config: { ...base, accessToken: 'vk-token', confirmation: 'c0nf1rm' } },
     { kind: 'avito', config: { ...base, userId: '94235311', accessToken: 'avito-token' } },
     { kind: 'sms', config: { url: `${stand.url}/gateway` } },
@@ -119,7 +123,7 @@ test('T1 gateway WhatsApp in/out, a bad signature and a replayed webhook refused
     ],
   })
   const hook = `/api/hooks/whatsapp/${ch.whatsapp!.webhookKey}`
-  const signed = (body: string) => ({ 'x-hub-signature-256': `sha256=${hmac(ch.whatsapp!.secret, body)}` })
+  const signed = (body: string) => ({ 'x-hub-signature-256': `sha256=${hmac(WA_APP_SECRET, body)}` })
   // Forged: signed with another secret, or not at all → 401, nothing reaches the operator.
   const forged = await request.post(
     hook,
@@ -200,17 +204,14 @@ test('T1 Viber, Messenger and VK stand-ins in/out with their signatures checked'
   ).toBe(401)
   expect(
     (
-      await request.post(
-        viberHook,
-        json(viber, { 'x-viber-content-signature': hmac(ch.viber!.secret, viber) }),
-      )
+      await request.post(viberHook, json(viber, { 'x-viber-content-signature': hmac(VIBER_TOKEN, viber) }))
     ).status(),
   ).toBe(200)
   await api.reply(await api.chatWith(`viber ${tag}`), `viber reply ${tag}`)
   const v = await stand.waitFor(
     (c) => c.path === '/pa/send_message' && (c.json as { text?: string }).text === `viber reply ${tag}`,
   )
-  expect(v.headers['x-viber-auth-token']).toBe(ch.viber!.secret)
+  expect(v.headers['x-viber-auth-token']).toBe(VIBER_TOKEN)
   expect(v.json).toMatchObject({ receiver: sender, type: 'text', min_api_version: 1 })
   // Messenger: X-Hub-Signature-256 with the app secret; entry[].messaging[].
   const psid = `${Date.now()}`
@@ -237,10 +238,7 @@ test('T1 Viber, Messenger and VK stand-ins in/out with their signatures checked'
   ).toBe(401)
   expect(
     (
-      await request.post(
-        fbHook,
-        json(fb, { 'x-hub-signature-256': `sha256=${hmac(ch.messenger!.secret, fb)}` }),
-      )
+      await request.post(fbHook, json(fb, { 'x-hub-signature-256': `sha256=${hmac(FB_APP_SECRET, fb)}` }))
     ).status(),
   ).toBe(200)
   await api.reply(await api.chatWith(`fb ${tag}`), `fb reply ${tag}`)

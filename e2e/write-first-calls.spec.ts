@@ -3,7 +3,14 @@
  * in the call history opens Call, Write, Copy and Insider; Write offers the channels that may write
  * first to it, and the chat opens in In work. The call comes from the demo phone network (`gateway`).
  */
-import { apiAs, deliveryAfterJob, freshMobile } from './channels-helpers.ts'
+import {
+  apiAs,
+  DEMO_WA_PHONE_ID,
+  deliveryAfterJob,
+  demoProviders,
+  freshMobile,
+  shownState,
+} from './channels-helpers.ts'
 import { expect, test } from './fixtures.ts'
 import { closeAll, everyoneOff, gateway, incoming, openPhone, SALES_VN } from './phone-helpers.ts'
 
@@ -17,6 +24,7 @@ test('T10 write from a number in call history: the number offers Call, Write, Co
   server,
 }) => {
   const phone = freshMobile()
+  const providers = await demoProviders(request, server)
   const net = await gateway(browser, request, server)
   const op1 = await openPhone(browser, server, 'op1@demo')
   // A client nobody knows calls Sales and gives up while it rings: a missed call with his number.
@@ -63,5 +71,12 @@ test('T10 write from a number in call history: the number offers Call, Write, Co
     channel: 'whatsapp',
   })
   await deliveryAfterJob(request, server, me.headers, chatId, text)
+  // It reached WhatsApp (the stand-in), and the app shows it sent.
+  const wa = await providers.stand.waitFor(
+    (c) => c.path === `/${DEMO_WA_PHONE_ID}/messages` && (c.json as { to?: string })?.to === phone,
+  )
+  expect(wa.json).toMatchObject({ type: 'text', text: { body: text } })
+  await expect(shownState(op1.page, text)).toHaveAttribute('aria-label', /^(Sent|Delivered|Read)$/)
   await closeAll(op1, net)
+  await providers.close()
 })

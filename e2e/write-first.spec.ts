@@ -1,10 +1,20 @@
 /**
  * SPEC A5 (the omnichannel option), T10 (write first) and T6 (request info), issue 8 §4, §5, §8.
- * Write first goes through the demo tenant's connected WhatsApp, SMS and e-mail channels; the message
- * leaves through the channel's delivery job (channels-helpers.ts says how that is proved).
+ * Write first goes through the demo tenant's connected WhatsApp, SMS and e-mail channels, pointed by
+ * the admin API at a provider stand-in and a capturing SMTP relay: the message reaches them, and the
+ * app shows it sent.
  */
+import { createHmac } from 'node:crypto'
 import type { Page } from '@playwright/test'
-import { apiAs, deliveryAfterJob, freshMobile, setOmni } from './channels-helpers.ts'
+import {
+  apiAs,
+  DEMO_WA_PHONE_ID,
+  deliveryAfterJob,
+  demoProviders,
+  freshMobile,
+  setOmni,
+  shownState,
+} from './channels-helpers.ts'
 import { expect, test } from './fixtures.ts'
 import { operatorPhone } from './helpers.ts'
 
@@ -68,14 +78,19 @@ async function writeFirst(page: Page, address: string, channel: RegExp, text: st
   // The conversation is mine to write in (In work), with the first message in it.
   await expect(page.getByRole('textbox', { name: 'Message' })).toBeVisible()
   await expect(page.getByText(text)).toBeVisible()
+  // The provider took it: the app shows it sent (not "Not delivered").
+  await expect(shownState(page, text)).toHaveAttribute('aria-label', /^(Sent|Delivered|Read)$/, {
+    timeout: 15_000,
+  })
   return page.url().split('/').pop() as string
 }
 
-test('T10 write first over WhatsApp, SMS and e-mail: only the channels that may write first are offered; each chat opens in In work and its message leaves through the channel', async ({
+test('T10 write first over WhatsApp, SMS and e-mail: only the channels that may write first are offered; each chat opens in In work and its message reaches the provider (stand-in, relay) and shows Sent', async ({
   browser,
   request,
   server,
 }) => {
+  const providers = await demoProviders(request, server)
   const op = await operatorPhone(browser, server, 'op1@demo', { locale: 'en-US' })
   const phone = freshMobile()
   const email = `client-${Date.now()}@example.com`
@@ -123,13 +138,33 @@ test('T10 write first over WhatsApp, SMS and e-mail: only the channels that may 
   await tabs(op.page).getByRole('link', { name: 'Requests' }).click()
   await op.page.getByRole('tab', { name: /^In work/ }).click()
   await expect(op.page.getByRole('link', { name: new RegExp(`^Open chat with ${email}`) })).toBeVisible()
-  // Each first message went to its channel's delivery job, which ran.
+  // Each first message reached its provider, and is sent (not failed) in the app.
   for (const [i, id] of chatIds.entries())
     await deliveryAfterJob(request, server, me.headers, id, sent[i]?.text ?? '')
+  const wa = await providers.stand.waitFor(
+    (c) => c.path === `/${DEMO_WA_PHONE_ID}/messages` && (c.json as { to?: string })?.to === phone,
+  )
+  expect(wa.headers.authorization).toBe('Bearer demo-wa-token')
+  expect(wa.json).toMatchObject({
+    messaging_product: 'whatsapp',
+    type: 'text',
+    text: { body: sent[0]?.text },
+  })
+  const sms = await providers.stand.waitFor(
+    (c) => c.path === '/gateway' && (c.json as { to?: string })?.to === phone,
+  )
+  expect(sms.json).toMatchObject({ type: 'message', channel: 'sms', to: phone, text: sent[1]?.text })
+  const ts = sms.headers['x-frontline-timestamp'] as string
+  const mac = createHmac('sha256', providers.smsSecret).update(`${ts}.${sms.body.toString('utf8')}`)
+  expect(sms.headers['x-frontline-signature']).toBe(`sha256=${mac.digest('hex')}`)
+  const mail = await providers.relay.next()
+  expect(mail.envelope.to).toEqual([email])
+  expect(mail.parsed.text).toContain(sent[2]?.text)
   // Writing first again to the same client on the same channel opens the same chat, not a second one.
   const again = await writeFirst(op.page, phone, /^WhatsApp/, 'Ещё одно сообщение')
   expect(again).toBe(chatIds[0])
   await op.context.close()
+  await providers.close()
 })
 
 test("T6 UTM of the widget's landing page shown in the request info, as text and a safe link", async ({

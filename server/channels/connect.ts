@@ -9,6 +9,7 @@ import { and, eq } from 'drizzle-orm'
 import type { ChannelKind } from '../../contract/chats.ts'
 import { type Db, schema } from '../db/index.ts'
 import { AppError } from '../errors.ts'
+import { announceTelegramBot, disconnectTelegramBot } from './telegram/connect.ts'
 import type { ChannelRow } from './webhooks.ts'
 
 export interface ConnectContext {
@@ -22,7 +23,21 @@ export interface ConnectContext {
 export type ConnectHook = (ctx: ConnectContext) => Promise<void>
 
 /** Per kind, what connecting does at the provider. */
-export const CONNECT_HOOKS: Partial<Record<ChannelKind, ConnectHook>> = {}
+export const CONNECT_HOOKS: Partial<Record<ChannelKind, ConnectHook>> = {
+  telegram_bot: ({ db, channel, webhookUrl }) => announceTelegramBot(db.orm, channel, webhookUrl),
+}
+
+/** Per kind, what disconnecting tells the provider (best effort: the channel is off here either way). */
+export const DISCONNECT_HOOKS: Partial<
+  Record<ChannelKind, (db: Db, tenantId: string, id: string) => Promise<void>>
+> = {
+  telegram_bot: (db, tenantId, id) => disconnectTelegramBot(db.orm, tenantId, id),
+}
+
+/** Runs the kind's disconnect hook; a provider that fails is logged by the caller, never undoes it. */
+export async function announceDisconnected(db: Db, tenantId: string, kind: ChannelKind, id: string) {
+  await DISCONNECT_HOOKS[kind]?.(db, tenantId, id)
+}
 
 /** Runs the kind's hook for a just connected (or rotated) channel; on failure disconnects it, E_PROVIDER. */
 export async function announceConnected(

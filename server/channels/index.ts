@@ -17,7 +17,14 @@ import { WebchatAdapter } from './webchat/sockets.ts'
 import { visitorWsRoutes } from './webchat/ws.ts'
 
 export { type ChannelAdapter, capabilitiesOf, type Outbound } from './adapter.ts'
-export { announceConnected, CONNECT_HOOKS, type ConnectContext, type ConnectHook } from './connect.ts'
+export {
+  announceConnected,
+  announceDisconnected,
+  CONNECT_HOOKS,
+  type ConnectContext,
+  type ConnectHook,
+  DISCONNECT_HOOKS,
+} from './connect.ts'
 export { connectedChannel } from './connected.ts'
 export { type EmailOptions, SMTP_MAX_BYTES } from './email/index.ts'
 export {

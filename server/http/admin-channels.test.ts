@@ -18,6 +18,7 @@ const WA = {
   config: {
     phoneNumberId: '1234567890',
     accessToken: 'EAAG-secret-token-1234',
+    appSecret: 'meta-app-secret-5678',
     baseUrl: 'http://127.0.0.1:9/wa',
   },
 }
@@ -104,7 +105,9 @@ describe.each(targets)('admin channel routes on $name', (target) => {
       { ...WA, config: { ...WA.config, phoneNumberId: 'abc' } },
       { ...WA, config: { ...WA.config, baseUrl: 'javascript:alert(1)' } },
       { ...WA, config: { ...WA.config, baseUrl: 'file:///etc/passwd' } },
-      { kind: 'telegram_bot', name: 'Bot', config: { botToken: 'not-a-token' } },
+      { kind: 'telegram_bot', name: 'Bot', config: { token: 'not-a-token' } },
+      { kind: 'telegram_bot', name: 'Bot', config: { botToken: '123456:ABCdefGHIjklMNOpqrSTUvwxYZ012345' } },
+      { kind: 'sms', name: 'SMS', config: {} },
       { kind: 'webchat', name: 'Site' },
       { kind: 'pigeon', name: 'X' },
       { ...WA, name: 'a\u0000b' },
@@ -119,15 +122,14 @@ describe.each(targets)('admin channel routes on $name', (target) => {
       expect(r.json().error.code).toBe('E_VALIDATION')
     }
     const ok = await post(admin, '/api/admin/channels', {
-      kind: 'telegram_bot',
-      name: 'Bot',
-      address: '@acme_bot',
-      config: { botToken: '123456:ABCdefGHIjklMNOpqrSTUvwxYZ012345' },
+      kind: 'viber',
+      name: 'Viber',
+      config: { authToken: '4453b6ac12345678-e02c5f12174805f9-daec9cbb5448c51f' },
     })
     expect(ok.statusCode).toBe(201)
     // The admin typed the provider's token: no answer echoes it, this one included.
-    expect(ok.body).not.toContain('ABCdefGHIjklMNOpqrSTUvwxYZ012345')
-    expect(ok.json().channel.config.botToken).toBe('••••2345')
+    expect(ok.body).not.toContain('daec9cbb5448c51f')
+    expect(ok.json().channel.config.authToken).toBe('••••c51f')
   })
 
   it('only admins: operators and supervisors E_FORBIDDEN, no session E_AUTH_REQUIRED', async () => {

@@ -13,7 +13,7 @@ import {
   type FeaturesResponse,
   FeaturesSchema,
 } from '../../contract/channels.ts'
-import { announceConnected } from '../channels/index.ts'
+import { announceConnected, announceDisconnected } from '../channels/index.ts'
 import {
   type ChannelSecret,
   connectChannel,
@@ -49,7 +49,9 @@ export function adminChannelRoutes(app: FastifyInstance, deps: AppDeps): void {
       const s = withUrl(req, await connectChannel(db(), p.tenantId, validate(ConnectChannelSchema, req.body)))
       await announceConnected(deps.db, p.tenantId, s.channel.id, s.webhookUrl)
       reply.code(201).header('cache-control', 'no-store')
-      return s
+      // The hook may have named the channel's address (a Telegram bot's @username).
+      const after = (await listChannels(db(), p.tenantId)).find((c) => c.id === s.channel.id)
+      return { ...s, channel: after ?? s.channel }
     })
 
     r.post('/api/admin/channels/:id/secret', async (req, p, reply): Promise<ChannelSecretResponse> => {
@@ -67,7 +69,11 @@ export function adminChannelRoutes(app: FastifyInstance, deps: AppDeps): void {
 
     r.post('/api/admin/channels/:id/disconnect', async (req, p): Promise<{ channel: ChannelAdminView }> => {
       const { id } = validate(IdParam, req.params)
-      return { channel: await disconnectChannel(db(), p.tenantId, id) }
+      const channel = await disconnectChannel(db(), p.tenantId, id)
+      await announceDisconnected(deps.db, p.tenantId, channel.kind, id).catch((err: unknown) =>
+        req.log.warn({ err }, 'channels: the provider was not told of the disconnection'),
+      )
+      return { channel }
     })
 
     r.get(

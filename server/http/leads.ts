@@ -8,7 +8,7 @@ import { IdParam } from '../../contract/api.ts'
 import { LeadFormSchema, type LeadView } from '../../contract/leads.ts'
 import { requestInfoOf, visitorByToken } from '../channels/visitors.ts'
 import { WindowCounter } from '../channels/webchat/limits.ts'
-import { completeLead, createLead, listLeads, openLead, tenantBySlug } from '../domain/leads/index.ts'
+import { completeLead, createLead, leadTenant, listLeads, openLead } from '../domain/leads/index.ts'
 import { AppError } from '../errors.ts'
 import { type AppDeps, validate } from './context.ts'
 import { registerScope } from './scope.ts'
@@ -36,7 +36,7 @@ export function leadRoutes(app: FastifyInstance, deps: AppDeps, opts: { perAddre
       reply.headers(CORS)
       if (!perAddress.hit(req.ip)) throw new AppError('E_RATE_LIMITED')
       const form = validate(LeadFormSchema, req.body)
-      const tenantId = await tenantBySlug(db(), form.tenant)
+      const tenantId = await leadTenant(db(), form.tenant)
       // The widget's visitor on the same site (his request info from his first contact); a bad or
       // another tenant's token links nothing, and the form still goes through.
       const visitor = form.visitorToken

@@ -28,11 +28,14 @@ describe.each(targets)('write first on $name', (target) => {
     const groups = await f.db.orm.select().from(schema.groups).where(eq(schema.groups.tenantId, demoId))
     // Channels of our own (the seed's may change): a distribution of one group on WhatsApp.
     for (const [kind, config] of [
-      ['whatsapp', { phoneNumberId: '555', accessToken: 'tok-wa', groupIds: [groups[0]?.id] }],
-      ['sms', {}],
+      [
+        'whatsapp',
+        { phoneNumberId: '555', accessToken: 'tok-wa', appSecret: 'app', groupIds: [groups[0]?.id] },
+      ],
+      ['sms', { url: 'http://127.0.0.1:9/sms' }],
       ['email', {}],
-      ['telegram_bot', { botToken: '123456:ABCdefGHIjklMNOpqrSTUvwxYZ012345' }],
-      ['telegram', {}],
+      ['telegram_bot', { token: '123456:ABCdefGHIjklMNOpqrSTUvwxYZ012345' }],
+      ['telegram', { url: 'http://127.0.0.1:9/tg' }],
     ] as const)
       ch[kind] = (
         await connectChannel(f.db.orm, demoId, { kind, name: `Мой ${kind}`, address: `addr-${kind}`, config })
@@ -189,7 +192,11 @@ describe.each(targets)('write first on $name', (target) => {
   })
 
   it("a disconnected channel is E_CHANNEL_OFF; another tenant's channel E_NOT_FOUND", async () => {
-    const gone = await connectChannel(f.db.orm, demoId, { kind: 'sms', name: 'Старый SMS', config: {} })
+    const gone = await connectChannel(f.db.orm, demoId, {
+      kind: 'sms',
+      name: 'Старый SMS',
+      config: { url: 'http://127.0.0.1:9/sms' },
+    })
     await f.app.inject({
       method: 'POST',
       url: `/api/admin/channels/${gone.channel.id}/disconnect`,
@@ -203,7 +210,7 @@ describe.each(targets)('write first on $name', (target) => {
     const theirs = await connectChannel(f.db.orm, f.otherTenantId, {
       kind: 'sms',
       name: 'Чужой SMS',
-      config: {},
+      config: { url: 'http://127.0.0.1:9/sms' },
     })
     const r = await send(op, { channelId: theirs.channel.id, address: '+79161234567' })
     expect(r.statusCode).toBe(404)

@@ -174,7 +174,7 @@ const RULES: Record<string, Rule> = {
       kind: 'sms',
       name: 'SMS',
       address: '+74950000000',
-      config: { groupIds: own.t.ids.group, baseUrl: 'http://127.0.0.1:9/sms' },
+      config: { groupIds: own.t.ids.group, url: 'http://127.0.0.1:9/sms' },
     }),
   },
   'POST /api/admin/channels/:id/secret': { access: 'tenant', params: { id: ['channel'] } },

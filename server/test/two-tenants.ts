@@ -265,7 +265,11 @@ async function collect(f: Fixture, slug: string, admin: string, operator: string
     kind: 'whatsapp',
     name: `WhatsApp ${slug}`,
     address: slug === 'demo' ? '+74951110001' : '+74951110002',
-    config: { phoneNumberId: slug === 'demo' ? '1110001' : '1110002', accessToken: `wa-token-${slug}` },
+    config: {
+      phoneNumberId: slug === 'demo' ? '1110001' : '1110002',
+      accessToken: `wa-token-${slug}`,
+      appSecret: `wa-app-${slug}`,
+    },
   })
   const ids: TenantIds = {
     tenant: [tenantId],

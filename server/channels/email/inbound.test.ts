@@ -43,6 +43,12 @@ describe.each(targets)('e-mail in on $name', (target) => {
     ])
   })
 
+  it('T6: a new chat records the address the client wrote to (requestInfo.to), as the channel knows it', async () => {
+    await send({ from: 'to-test@client.example', to: DEMO.toUpperCase(), subject: 'Кому', text: 'Проверка' })
+    const [c] = await chatsOf(demoId, 'to-test@client.example')
+    expect(c!.chat.requestInfo).toMatchObject({ to: DEMO })
+  })
+
   it('threading: a reply (In-Reply-To) from the client joins his chat, one from another address opens its own; a new subject from the same client while the chat is open joins it too', async () => {
     const first = mid()
     await send({ from: 'anna@client.example', subject: 'Счёт', text: 'Пришлите счёт', messageId: first })

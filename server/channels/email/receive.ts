@@ -17,7 +17,7 @@ import { receiveInbound, storeFile } from '../../domain/chats/index.ts'
 import { AppError } from '../../errors.ts'
 import { ATTACHMENT_BY_EXTENSION, extensionOf, type FileStore } from '../../files/index.ts'
 import type { ChannelRow } from '../webhooks.ts'
-import { baseSubject, fitText, type ParsedMail, splitText } from './mail.ts'
+import { baseSubject, fitText, normalAddress, type ParsedMail, splitText } from './mail.ts'
 import { emailMails } from './schema.ts'
 
 const { chats } = schema
@@ -128,7 +128,16 @@ export async function receiveMail(
     )
     .limit(1)
   if (seen) return { chatId: seen.chatId, created: false }
-  const who = { channelId: channel.id, clientAddress, clientName: from.name, clientEmail: clientAddress }
+  // T6: the address the client wrote to (the channel's, as RCPT found it), kept on a new chat.
+  const to = normalAddress(channel.address)
+  const requestInfo = to ? { landingPage: null, referrer: null, utm: {}, to } : null
+  const who = {
+    channelId: channel.id,
+    clientAddress,
+    clientName: from.name,
+    clientEmail: clientAddress,
+    requestInfo,
+  }
 
   const kept: { fileId: string; name: string }[] = []
   const notes: string[] = from.unverified ? [unverifiedNote(from.unverified)] : []

@@ -168,7 +168,7 @@ describe.each(targets)('e-mail out on $name', (target) => {
       .where(and(eq(channels.tenantId, demoId), eq(channels.kind, 'email')))
     await db.orm
       .update(channels)
-      .set({ config: { ...ch!.config, smtp: { host: '127.0.0.1', port, secure: false } } })
+      .set({ config: { ...ch!.config, relayHost: '127.0.0.1', relayPort: port, relaySecure: false } })
       .where(eq(channels.id, ch!.id))
     try {
       const m = await sendOperatorMessage(db.orm, op1, c!.chat.id, {

@@ -1,6 +1,6 @@
 /**
  * An operator's reply out by e-mail (issue 8 §1): through the tenant's SMTP relay (the channel's
- * `config.smtp`: host, port, secure, user, pass), or the server's default relay (SMTP_RELAY_URL) when
+ * config `relayHost`, `relayPort`, `relaySecure`, `relayUser`, `relayPassword` — contract CHANNEL_CONFIG), or the server's default relay (SMTP_RELAY_URL) when
  * the channel names none. From is the channel's address, To the client's; Subject `Re: <the chat's
  * subject>`; In-Reply-To the client's last Message-ID and References its chain plus that id (RFC 5322
  * §3.6.4), so the client's mail program threads the reply under the mail it answers.
@@ -20,17 +20,11 @@ type Relay = string | { host: string; port: number; secure: boolean; auth?: { us
 
 /** The channel's relay from its config, else the default; null when there is none. */
 export function relayOf(config: Record<string, unknown>, fallback: string | null): Relay | null {
-  const s = config.smtp
-  if (s && typeof s === 'object') {
-    const c = s as Record<string, unknown>
-    if (typeof c.host === 'string' && c.host) {
-      const port = typeof c.port === 'number' && Number.isInteger(c.port) ? c.port : 587
-      const auth =
-        typeof c.user === 'string' && typeof c.pass === 'string' ? { user: c.user, pass: c.pass } : undefined
-      return { host: c.host, port, secure: c.secure === true, ...(auth && { auth }) }
-    }
-  }
-  return fallback
+  const { relayHost: host, relayPort: p, relaySecure, relayUser: user, relayPassword: pass } = config
+  if (typeof host !== 'string' || !host) return fallback
+  const port = typeof p === 'number' && Number.isInteger(p) ? p : 587
+  const auth = typeof user === 'string' && typeof pass === 'string' ? { user, pass } : undefined
+  return { host, port, secure: relaySecure === true, ...(auth && { auth }) }
 }
 
 /** The e-mail channel's sender. */

@@ -11,7 +11,9 @@
  * Out: `POST config.url` with a `message` event; the gateway answers `{id}` (its id of the message,
  * which its `status` events name) and should treat our `id` as an idempotency key.
  */
+
 import { and, eq, inArray, sql } from 'drizzle-orm'
+import { GATEWAY_PROTOCOL_KINDS } from '../../../contract/channels.ts'
 import type { ChannelKind, DeliveryState } from '../../../contract/chats.ts'
 import { queryRows, schema } from '../../db/index.ts'
 import { AppError } from '../../errors.ts'
@@ -36,8 +38,8 @@ import {
   recipientOf,
 } from './core.ts'
 
-/** The channel kinds that speak the gateway protocol. */
-export const GATEWAY_KINDS: readonly ChannelKind[] = ['telegram', 'autoru', 'sms']
+/** The channel kinds that speak the gateway protocol (contract: their one webhook path and settings). */
+export const GATEWAY_KINDS: readonly ChannelKind[] = GATEWAY_PROTOCOL_KINDS
 /** How far a timestamp may be from our clock, and how long a seen signature is remembered. */
 export const REPLAY_WINDOW_S = 5 * 60
 

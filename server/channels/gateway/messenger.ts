@@ -1,10 +1,10 @@
 /**
  * Facebook Messenger Platform: the same verification GET and `X-Hub-Signature-256` (app secret,
- * `channel.secret`) as WhatsApp; `entry[].messaging[]` items carry `message` (`mid`, `text`,
+ * `config.appSecret`; verify token: the channel's generated secret) as WhatsApp; `entry[].messaging[]` items carry `message` (`mid`, `text`,
  * `attachments[]` with `payload.url`; echoes of our own messages ignored), `delivery` (`mids`) and
  * `read` (`watermark`: everything sent up to that time is read). Sending: `POST {base}/me/messages`
  * with the page access token; a file goes as a multipart `filedata` attachment.
- * Config: `pageAccessToken`, `verifyToken`, optional `baseUrl` (env MESSENGER_API_BASE).
+ * Config: `pageAccessToken`, `appSecret`, optional `baseUrl` (env MESSENGER_API_BASE).
  */
 import { and, eq, inArray, lte } from 'drizzle-orm'
 import { schema } from '../../db/index.ts'
@@ -120,12 +120,12 @@ async function sentUpTo(ctx: GatewayContext, c: Channel, psid: string, upTo: Dat
 export function messengerRoutes(r: Router<'public'>, ctx: GatewayContext): void {
   r.get('/api/hooks/messenger/:key', async (req, _who, reply) => {
     const c = await channelByWebhookKey(ctx.db.orm, 'messenger', (req.params as { key?: string }).key)
-    return reply.type('text/plain').send(hubChallenge(req.query, cfg(c, 'verifyToken')))
+    return reply.type('text/plain').send(hubChallenge(req.query, c.secret))
   })
   r.post('/api/hooks/messenger/:key', async (req) => {
     const c = await channelByWebhookKey(ctx.db.orm, 'messenger', (req.params as { key?: string }).key)
     const raw = rawBody(req.body)
-    checkHubSignature(req.headers['x-hub-signature-256'], c.secret, raw)
+    checkHubSignature(req.headers['x-hub-signature-256'], cfg(c, 'appSecret'), raw)
     const { incoming, receipts, reads } = readMessenger(parseJson(raw))
     await ingest(ctx, c, incoming)
     await applyReceipts(ctx, c, receipts)

@@ -1,12 +1,12 @@
 /**
  * Viber REST bot API: callbacks signed `X-Viber-Content-Signature` (hex HMAC-SHA256 of the raw body
- * with the bot's auth token, `channel.secret`); events `message` (text, picture, file, video —
+ * with the bot's auth token, `config.authToken`); events `message` (text, picture, file, video —
  * media by `message.media` URL), `delivered`, `seen`, `failed` (by `message_token`), and the
  * set-up events (`webhook`, `subscribed`, `conversation_started` …) answered 200 and ignored.
  * Sending: `POST {base}/pa/send_message` with `X-Viber-Auth-Token`; `status` 0 is success, and
  * `message_token` is its id. Viber takes media only by a public URL, which this server does not hand
  * out yet: an operator's file in a Viber chat fails (the operator sees "Not delivered").
- * Config: optional `senderName`, `baseUrl` (env VIBER_API_BASE).
+ * Config: `authToken`, optional `senderName`, `baseUrl` (env VIBER_API_BASE).
  */
 import type { DeliveryState } from '../../../contract/chats.ts'
 import { AppError } from '../../errors.ts'
@@ -89,7 +89,8 @@ export function viberRoutes(r: Router<'public'>, ctx: GatewayContext): void {
     const c = await channelByWebhookKey(ctx.db.orm, 'viber', (req.params as { key?: string }).key)
     const raw = rawBody(req.body)
     const sig = req.headers['x-viber-content-signature']
-    if (!c.secret || typeof sig !== 'string' || !sameSecret(sig.toLowerCase(), hmacHex(c.secret, raw)))
+    const authToken = cfg(c, 'authToken')
+    if (!authToken || typeof sig !== 'string' || !sameSecret(sig.toLowerCase(), hmacHex(authToken, raw)))
       throw new AppError('E_BAD_SIGNATURE')
     const { incoming, receipts } = readViber(raw)
     await ingest(ctx, c, incoming)
@@ -103,11 +104,12 @@ export const viberAdapter: ExternalAdapter = {
   kind: 'viber',
   async send(d) {
     const c = d.channel
-    if (!c.secret) throw new PermanentFailure('viber: no auth token')
+    const authToken = cfg(c, 'authToken')
+    if (!authToken) throw new PermanentFailure('viber: no auth token')
     if (d.message.file) throw new PermanentFailure('viber: files need a public URL, not supported yet')
     const raw = await callProviderRaw(`${api(c)}/pa/send_message`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-viber-auth-token': c.secret },
+      headers: { 'content-type': 'application/json', 'x-viber-auth-token': authToken },
       body: JSON.stringify({
         receiver: recipientOf(d),
         min_api_version: 1,

@@ -5,13 +5,16 @@ import { targets } from '../../test/dbs.ts'
 import { auth } from '../../test/fixture.ts'
 import { gatewayKit, PNG } from './test-kit.ts'
 
+/** Meta's app secret (config.appSecret): the key of X-Hub-Signature-256. */
+const APP_SECRET = 'wa-app-secret'
+
 describe.each(targets)('WhatsApp Cloud API on $name', (target) => {
   const k = gatewayKit(target, {
     whatsapp: (url) => ({
       baseUrl: url,
       phoneNumberId: '106540352242922',
       accessToken: 'wa-token',
-      verifyToken: 'wa-verify',
+      appSecret: APP_SECRET,
     }),
   })
   const notification = (value: Record<string, unknown>) =>
@@ -39,9 +42,9 @@ describe.each(targets)('WhatsApp Cloud API on $name', (target) => {
       messages: [{ from: wa, id, timestamp: '1749416383', type: 'text', text: { body } }],
     })
 
-  it('answers the verification GET with the challenge only for the right verify token', async () => {
+  it('answers the verification GET with the challenge only for the right verify token (the channel secret)', async () => {
     const url = `/api/hooks/whatsapp/${k.ch.whatsapp!.webhookKey}?hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token=`
-    const ok = await k.f.app.inject({ method: 'GET', url: `${url}wa-verify` })
+    const ok = await k.f.app.inject({ method: 'GET', url: `${url}${k.ch.whatsapp!.secret}` })
     expect([ok.statusCode, ok.body]).toEqual([200, '1158201444'])
     expect((await k.f.app.inject({ method: 'GET', url: `${url}nope` })).statusCode).toBe(403)
   })
@@ -56,9 +59,9 @@ describe.each(targets)('WhatsApp Cloud API on $name', (target) => {
     expect((await k.post(path, raw)).statusCode).toBe(401)
     expect((await k.post(path, raw, k.hub('another-secret', raw))).statusCode).toBe(401)
     expect((await k.chatAt(k.ch.whatsapp!, wa)).chat).toBeUndefined()
-    const good = await k.post(path, raw, k.hub(k.ch.whatsapp!.secret, raw))
+    const good = await k.post(path, raw, k.hub(APP_SECRET, raw))
     expect(good.statusCode, good.body).toBe(200)
-    expect((await k.post(path, raw, k.hub(k.ch.whatsapp!.secret, raw))).statusCode).toBe(200)
+    expect((await k.post(path, raw, k.hub(APP_SECRET, raw))).statusCode).toBe(200)
     const { chat, messages: ms } = await k.chatAt(k.ch.whatsapp!, wa)
     expect(ms.map((m) => m.text)).toEqual(['Привет из WhatsApp'])
     expect(chat).toMatchObject({ clientName: 'Sheena Nelson', clientPhone: `+${wa}`, state: 'new' })
@@ -68,14 +71,14 @@ describe.each(targets)('WhatsApp Cloud API on $name', (target) => {
     const wa = `1650999${Math.floor(Math.random() * 1e4)}`
     const path = `/api/hooks/whatsapp/${k.ch.whatsapp!.webhookKey}`
     const raw = textFrom(wa, `wamid.${randomUUID()}`, 'a\u0000b\ud800c<script>alert(1)</script>')
-    expect((await k.post(path, raw, k.hub(k.ch.whatsapp!.secret, raw))).statusCode).toBe(200)
+    expect((await k.post(path, raw, k.hub(APP_SECRET, raw))).statusCode).toBe(200)
     expect((await k.chatAt(k.ch.whatsapp!, wa)).messages.map((m) => m.text)).toEqual([
       'a\uFFFDb\uFFFDc<script>alert(1)</script>',
     ])
     const broken = '{"entry": ['
-    expect((await k.post(path, broken, k.hub(k.ch.whatsapp!.secret, broken))).statusCode).toBe(400)
+    expect((await k.post(path, broken, k.hub(APP_SECRET, broken))).statusCode).toBe(400)
     const huge = JSON.stringify({ entry: [], pad: 'x'.repeat(1024 * 1024) })
-    expect((await k.post(path, huge, k.hub(k.ch.whatsapp!.secret, huge))).statusCode).toBe(413)
+    expect((await k.post(path, huge, k.hub(APP_SECRET, huge))).statusCode).toBe(413)
   })
 
   it('an image is fetched by media id (url, then bytes) and kept as a file; a document that lies is refused as text', async () => {
@@ -98,11 +101,7 @@ describe.each(targets)('WhatsApp Cloud API on $name', (target) => {
         },
       ],
     })
-    const r = await k.post(
-      `/api/hooks/whatsapp/${k.ch.whatsapp!.webhookKey}`,
-      raw,
-      k.hub(k.ch.whatsapp!.secret, raw),
-    )
+    const r = await k.post(`/api/hooks/whatsapp/${k.ch.whatsapp!.webhookKey}`, raw, k.hub(APP_SECRET, raw))
     expect(r.statusCode, r.body).toBe(200)
     const { messages: ms } = await k.chatAt(k.ch.whatsapp!, wa)
     expect(ms[0]).toMatchObject({ kind: 'file', text: 'фото' })
@@ -116,7 +115,7 @@ describe.each(targets)('WhatsApp Cloud API on $name', (target) => {
   it('a reply goes to /{phone-number-id}/messages with the bearer token; statuses move it to delivered and read', async () => {
     const wa = `1650777${Math.floor(Math.random() * 1e4)}`
     const raw = textFrom(wa, `wamid.${randomUUID()}`, 'нужна помощь')
-    await k.post(`/api/hooks/whatsapp/${k.ch.whatsapp!.webhookKey}`, raw, k.hub(k.ch.whatsapp!.secret, raw))
+    await k.post(`/api/hooks/whatsapp/${k.ch.whatsapp!.webhookKey}`, raw, k.hub(APP_SECRET, raw))
     const { chat } = await k.chatAt(k.ch.whatsapp!, wa)
     const id = await k.reply(chat!.id, 'Здравствуйте!')
     const call = await k.stand.waitFor(
@@ -139,11 +138,7 @@ describe.each(targets)('WhatsApp Cloud API on $name', (target) => {
       })
     for (const s of ['delivered', 'read', 'delivered']) {
       const body = status(s)
-      await k.post(
-        `/api/hooks/whatsapp/${k.ch.whatsapp!.webhookKey}`,
-        body,
-        k.hub(k.ch.whatsapp!.secret, body),
-      )
+      await k.post(`/api/hooks/whatsapp/${k.ch.whatsapp!.webhookKey}`, body, k.hub(APP_SECRET, body))
     }
     expect((await k.messageById(id))!.delivery).toBe('read')
   })
@@ -151,7 +146,7 @@ describe.each(targets)('WhatsApp Cloud API on $name', (target) => {
   it('a file reply is uploaded to /{phone-number-id}/media, then sent as a document by its media id', async () => {
     const wa = `1650444${Math.floor(Math.random() * 1e4)}`
     const raw = textFrom(wa, `wamid.${randomUUID()}`, 'пришлите прайс')
-    await k.post(`/api/hooks/whatsapp/${k.ch.whatsapp!.webhookKey}`, raw, k.hub(k.ch.whatsapp!.secret, raw))
+    await k.post(`/api/hooks/whatsapp/${k.ch.whatsapp!.webhookKey}`, raw, k.hub(APP_SECRET, raw))
     const { chat } = await k.chatAt(k.ch.whatsapp!, wa)
     await k.f.app.inject({ method: 'POST', url: `/api/chats/${chat!.id}/accept`, headers: auth(k.token) })
     const up = await k.f.app.inject({
@@ -179,7 +174,7 @@ describe.each(targets)('WhatsApp Cloud API on $name', (target) => {
   it('a provider refusal (4xx) marks the reply failed', async () => {
     const wa = `1650888${Math.floor(Math.random() * 1e4)}`
     const raw = textFrom(wa, `wamid.${randomUUID()}`, 'hi')
-    await k.post(`/api/hooks/whatsapp/${k.ch.whatsapp!.webhookKey}`, raw, k.hub(k.ch.whatsapp!.secret, raw))
+    await k.post(`/api/hooks/whatsapp/${k.ch.whatsapp!.webhookKey}`, raw, k.hub(APP_SECRET, raw))
     k.stand.failNext(400)
     const id = await k.reply((await k.chatAt(k.ch.whatsapp!, wa)).chat!.id, 'will fail')
     expect((await k.messageById(id))!.delivery).toBe('failed')

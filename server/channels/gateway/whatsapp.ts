@@ -1,11 +1,11 @@
 /**
  * WhatsApp Cloud API (Meta): webhook verification by GET (hub.mode / hub.verify_token /
- * hub.challenge), notifications by POST signed `X-Hub-Signature-256` with the app secret
- * (`channel.secret`); `entry[].changes[].value` carries `messages` (text, image, document, audio —
+ * hub.challenge; the verify token is the channel's generated secret), notifications by POST signed
+ * `X-Hub-Signature-256` with Meta's app secret (`config.appSecret`); `entry[].changes[].value` carries `messages` (text, image, document, audio —
  * voice when `audio.voice`) and `statuses` (sent / delivered / read / failed). Media by id:
  * `GET {base}/{media-id}` → `{url}` → the bytes, both with the bearer token. Sending:
  * `POST {base}/{phone-number-id}/messages`; files are uploaded first (`POST {base}/{phone-number-id}/media`).
- * Config: `phoneNumberId`, `accessToken`, `verifyToken`, optional `baseUrl` (env WHATSAPP_API_BASE).
+ * Config: `phoneNumberId`, `accessToken`, `appSecret`, optional `baseUrl` (env WHATSAPP_API_BASE).
  */
 import type { DeliveryState } from '../../../contract/chats.ts'
 import type { Deliverable } from '../../domain/chats/index.ts'
@@ -113,12 +113,12 @@ export function readWhatsApp(c: Channel, body: unknown): { incoming: Incoming[];
 export function whatsappRoutes(r: Router<'public'>, ctx: GatewayContext): void {
   r.get('/api/hooks/whatsapp/:key', async (req, _who, reply) => {
     const c = await channelByWebhookKey(ctx.db.orm, 'whatsapp', (req.params as { key?: string }).key)
-    return reply.type('text/plain').send(hubChallenge(req.query, cfg(c, 'verifyToken')))
+    return reply.type('text/plain').send(hubChallenge(req.query, c.secret))
   })
   r.post('/api/hooks/whatsapp/:key', async (req) => {
     const c = await channelByWebhookKey(ctx.db.orm, 'whatsapp', (req.params as { key?: string }).key)
     const raw = rawBody(req.body)
-    checkHubSignature(req.headers['x-hub-signature-256'], c.secret, raw)
+    checkHubSignature(req.headers['x-hub-signature-256'], cfg(c, 'appSecret'), raw)
     const { incoming, receipts } = readWhatsApp(c, parseJson(raw))
     await ingest(ctx, c, incoming)
     await applyReceipts(ctx, c, receipts)

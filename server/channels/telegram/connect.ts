@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto'
 import { and, eq } from 'drizzle-orm'
 import { type Queryable, schema } from '../../db/index.ts'
 import { AppError } from '../../errors.ts'
+import type { ChannelRow } from '../webhooks.ts'
 import { apiBaseOf, type Bot, BotApiError, callBot, tokenOf } from './botapi.ts'
 
 const { channels } = schema
@@ -36,6 +37,42 @@ export interface ConnectedTelegramBot {
 
 const key = () => randomBytes(24).toString('base64url') // 32 characters of [A-Za-z0-9_-]
 
+const refused = (e: unknown) => {
+  if (e instanceof BotApiError) return new AppError('E_PROVIDER', [`telegram: ${e.status} ${e.description}`])
+  return e
+}
+
+/**
+ * The admin connect API's hook (CONNECT_HOOKS.telegram_bot, A5): the channel row is already stored
+ * with the token in its config and the webhook key and secret the admin was shown — those, not a
+ * second pair, go to Telegram. getMe checks the token and names the bot (@username as the channel's
+ * address); setWebhook points the bot at `webhookUrl` with the secret as secret_token.
+ */
+export async function announceTelegramBot(
+  q: Queryable,
+  channel: Pick<ChannelRow, 'id' | 'tenantId' | 'config' | 'secret' | 'address'>,
+  webhookUrl: string,
+): Promise<void> {
+  const token = tokenOf(channel.config)
+  if (!token || !channel.secret)
+    throw new AppError('E_VALIDATION', ['config.token: not a Telegram bot token'])
+  const bot: Bot = { base: apiBaseOf(channel.config), token }
+  const me = await callBot(bot, 'getMe', {}).catch((e: unknown) => {
+    throw refused(e)
+  })
+  await callBot(bot, 'setWebhook', {
+    url: webhookUrl,
+    secret_token: channel.secret,
+    allowed_updates: ['message'],
+  }).catch((e: unknown) => {
+    throw refused(e)
+  })
+  await q
+    .update(channels)
+    .set({ connected: true, address: channel.address ?? (me.username ? `@${me.username}` : null) })
+    .where(and(eq(channels.tenantId, channel.tenantId), eq(channels.id, channel.id)))
+}
+
 /** Connects (or reconnects) a tenant's Telegram bot; E_VALIDATION for a malformed token, E_PROVIDER when Telegram refuses. */
 export async function connectTelegramBot(q: Queryable, o: ConnectTelegramBot): Promise<ConnectedTelegramBot> {
   const token = tokenOf({ token: o.token })
@@ -44,11 +81,6 @@ export async function connectTelegramBot(q: Queryable, o: ConnectTelegramBot): P
   const config: Record<string, unknown> = { token, groupIds: o.groupIds ?? [] }
   if (o.apiBase) config.apiBase = o.apiBase
   const bot: Bot = { base: apiBaseOf(config), token }
-  const refused = (e: unknown) => {
-    if (e instanceof BotApiError)
-      return new AppError('E_PROVIDER', [`telegram: ${e.status} ${e.description}`])
-    return e
-  }
   const me = await callBot(bot, 'getMe', {}).catch((e: unknown) => {
     throw refused(e)
   })

@@ -14,6 +14,7 @@ import {
   type ConnectableKind,
   type ConnectChannel,
   channelConfigSchema,
+  GATEWAY_PROTOCOL_KINDS,
 } from '../../../contract/channels.ts'
 import type { ChannelKind } from '../../../contract/chats.ts'
 import { type Queryable, schema } from '../../db/index.ts'
@@ -33,8 +34,13 @@ export const maskSecret = (s: string | null | undefined): string | null =>
 export const newWebhookKey = () => randomBytes(24).toString('base64url')
 export const newSecret = () => randomBytes(32).toString('base64url')
 
+/** Kinds whose provider is a gateway speaking our protocol: one path for them all (gateway/frontline.ts). */
+const GATEWAY_PROTOCOL: ReadonlySet<ChannelKind> = new Set(GATEWAY_PROTOCOL_KINDS)
+
 export const webhookPathOf = (kind: string, key: string | null) =>
-  key && !NO_WEBHOOK.has(kind as ChannelKind) ? `/api/hooks/${kind}/${key}` : null
+  !key || NO_WEBHOOK.has(kind as ChannelKind)
+    ? null
+    : `/api/hooks/${GATEWAY_PROTOCOL.has(kind as ChannelKind) ? 'gateway' : kind}/${key}`
 
 /** A channel as admins see it: secrets masked. */
 export function adminView(row: ChannelRow): ChannelAdminView {

@@ -23,7 +23,7 @@ describe.each(targets)('channel distribution on $name', (target) => {
     const c = await connectChannel(f.db.orm, f.otherTenantId, {
       kind: 'sms',
       name: 'SMS',
-      config: { groupIds: [g!.id] },
+      config: { groupIds: [g!.id], url: 'http://127.0.0.1:9/sms' },
     })
     const { chat } = await receiveInbound(f.db.orm, f.otherTenantId, {
       channelId: c.channel.id,

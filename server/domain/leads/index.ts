@@ -80,6 +80,21 @@ export async function tenantBySlug(q: Queryable, slug: string): Promise<string> 
   return t.id
 }
 
+/**
+ * The tenant whose site form this is, taking leads: E_NOT_FOUND for no such tenant, E_OMNI_OFF when
+ * its omnichannel option is off (A5: leads are text requests, and nobody would see one — the form
+ * says so at once rather than the lead waiting unseen).
+ */
+export async function leadTenant(q: Queryable, slug: string): Promise<string> {
+  const [t] = await q
+    .select({ id: tenants.id, features: tenants.features })
+    .from(tenants)
+    .where(eq(tenants.slug, slug))
+  if (!t) throw new AppError('E_NOT_FOUND')
+  if (!t.features.omni) throw new AppError('E_OMNI_OFF')
+  return t.id
+}
+
 /** A lead from the site form (validated by LeadFormSchema); every employee hears of it. */
 export async function createLead(
   q: Queryable,

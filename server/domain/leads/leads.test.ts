@@ -7,6 +7,7 @@ import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { LeadView } from '../../../contract/leads.ts'
 import { schema } from '../../db/index.ts'
+import { leads } from '../../db/schema-leads.ts'
 import { targets } from '../../test/dbs.ts'
 import { auth, type Fixture, makeFixture } from '../../test/fixture.ts'
 
@@ -144,6 +145,27 @@ describe.each(targets)('leads on $name', (target) => {
         takenByName: names[winner],
       })
     }
+  })
+
+  it('A5: a tenant with the omnichannel option off refuses the site form with 403 E_OMNI_OFF and stores nothing; on again, it takes it', async () => {
+    const features = (omni: boolean) =>
+      f.app.inject({
+        method: 'PATCH',
+        url: '/api/admin/features',
+        headers: auth(tok.admin as string),
+        payload: { omni },
+      })
+    const before = (await f.db.orm.select().from(leads)).length
+    expect((await features(false)).statusCode).toBe(200)
+    try {
+      const r = await post(form({ comment: 'omni off' }))
+      expect([r.statusCode, r.json().error.code]).toEqual([403, 'E_OMNI_OFF'])
+      expect(r.headers['access-control-allow-origin']).toBe('*')
+      expect((await f.db.orm.select().from(leads)).length).toBe(before)
+    } finally {
+      expect((await features(true)).statusCode).toBe(200)
+    }
+    expect((await post(form({ comment: 'omni on' }))).statusCode).toBe(201)
   })
 
   it("another tenant's lead id is 404 for open and complete", async () => {

@@ -167,41 +167,52 @@ test('T9 conflict (!) mark and re-send into the active chat: the client wrote ag
     await tab(op.page, /^New/).click()
     await expect(chatLink(op.page, name)).toBeVisible()
 
-    // The operator writes in the old, completed chat: refused with the (!) mark and the reason.
+    // The operator writes twice in the old, completed chat: both refused, with the (!) mark and the reason.
     await openCompleted(op.page, name)
-    await sendText(op.page, 'Уточнение к первому вопросу')
-    const bubble = messages(op.page).getByRole('listitem').filter({ hasText: 'Уточнение к первому вопросу' })
-    await expect(
-      bubble.getByRole('img', { name: /^Not sent: The client already has another active chat/ }),
-    ).toHaveText('!')
-    await expect(bubble.getByRole('alert')).toHaveText(
-      'The client already has another active chat on this channel. Send it there.',
-    )
+    const first = 'Уточнение к первому вопросу'
+    const second = 'И ещё одно уточнение'
+    await sendText(op.page, first)
+    await sendText(op.page, second)
+    const bubble = (text: string) => messages(op.page).getByRole('listitem').filter({ hasText: text })
     const notice = op.page
       .getByRole('alert')
-      .filter({ hasText: 'Not sent (1): the client has another active chat.' })
+      .filter({ hasText: 'Not sent (2): the client has another active chat.' })
+    await expect(notice).toBeVisible()
+    // Nothing is lost: after a reload the refused messages are still there, marked.
+    await op.page.reload()
+    for (const text of [first, second]) {
+      await expect(
+        bubble(text).getByRole('img', { name: /^Not sent: The client already has another active chat/ }),
+      ).toHaveText('!')
+      await expect(bubble(text).getByRole('alert')).toHaveText(
+        'The client already has another active chat on this channel. Send it there.',
+      )
+    }
     await expect(notice).toBeVisible()
     expect(tg.sentTo(from)).toEqual(['Ответ на первый вопрос'])
 
-    // One tap: he takes the active chat and the message goes there, after the client's.
+    // One tap: he takes the active chat and both go there, after the client's message, in order.
     await notice.getByRole('button', { name: 'Send to the active chat' }).click()
-    await expect(op.page.getByText('Sent to the active chat: 1')).toBeVisible()
+    await expect(op.page.getByText('Sent to the active chat: 2')).toBeVisible()
     await expect(op.page.getByRole('button', { name: 'Complete chat' })).toBeVisible()
     const log = messages(op.page)
     await expect(log.getByText('Ещё вопрос')).toBeVisible()
-    const resent = log.getByRole('listitem').filter({ hasText: 'Уточнение к первому вопросу' })
-    await expect(resent.getByRole('img', { name: /^(Sent|Delivered|Read)$/ })).toBeVisible()
-    await expect(log.getByRole('listitem').filter({ hasText: /вопрос|Уточнение/ })).toHaveText([
+    for (const text of [first, second])
+      await expect(bubble(text).getByRole('img', { name: /^(Sent|Delivered|Read)$/ })).toBeVisible()
+    await expect(log.getByRole('listitem').filter({ hasText: /вопрос|уточнение/i })).toHaveText([
       /Ещё вопрос/,
-      /Уточнение к первому вопросу/,
+      new RegExp(first),
+      new RegExp(second),
     ])
-    await expect
-      .poll(() => tg.sentTo(from))
-      .toEqual(['Ответ на первый вопрос', 'Уточнение к первому вопросу'])
-    // Nothing is left behind in the old chat.
+    await expect.poll(() => tg.sentTo(from)).toEqual(['Ответ на первый вопрос', first, second])
+    // The new chat is his (In work); the old one keeps no unsent message.
     await op.page.getByRole('link', { name: 'Back to requests' }).click()
     await tab(op.page, /^In work/).click()
     await expect(chatLink(op.page, name)).toHaveCount(1)
+    await openCompleted(op.page, name)
+    await expect(messages(op.page).getByText('Ответ на первый вопрос')).toBeVisible()
+    await expect(messages(op.page).getByText(first)).toHaveCount(0)
+    await expect(op.page.getByRole('alert')).toHaveCount(0)
     await op.context.close()
   } finally {
     await tg.dispose()

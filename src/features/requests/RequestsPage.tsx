@@ -16,8 +16,8 @@ import { ChatIcon } from './ChatIcon.tsx'
 import { ChatListRow } from './ChatListRow.tsx'
 import { LeadsList } from './LeadsList.tsx'
 import { localLeads, newLeadCount, refreshLeads } from './leads.ts'
-import { localChats, type RequestsTab, type TabCounts, tabCounts } from './mirror.ts'
-import { refreshTab } from './remote.ts'
+import { localChats, matchesSearch, type RequestsTab, type TabCounts, tabCounts } from './mirror.ts'
+import { refreshTab, searchCompleted } from './remote.ts'
 import './requests.css'
 
 const [tab, setTab] = createSignal<RequestsTab>('new')
@@ -67,13 +67,39 @@ export default function RequestsPage() {
     (d, k) => localChats(d, k.tab, k.me),
     [] as ChatRow[],
   )
+  // T9: Completed is searched on the server (name, phone, e-mail); until it answers (or offline) the
+  // mirror's completed chats are filtered here, then the server's ids are what the list shows.
+  const [query, setQuery] = createSignal('')
+  const [found, setFound] = createSignal<Set<string> | null>(null)
+  createEffect(
+    on([tab, query, db, offline], ([x, q, d, off]) => {
+      setFound(null)
+      const term = q.trim()
+      if (x !== 'completed' || !term || !d || off) return
+      const ctl = new AbortController()
+      const timer = setTimeout(() => {
+        searchCompleted(d, term, ctl.signal)
+          .then((ids) => setFound(new Set(ids)))
+          .catch((e: unknown) => {
+            if ((e as Error).name !== 'AbortError' && !(e instanceof ApiError)) console.error('search', e)
+          })
+      }, 250)
+      onCleanup(() => {
+        clearTimeout(timer)
+        ctl.abort()
+      })
+    }),
+  )
+  const searching = () => tab() === 'completed' && query().trim() !== ''
   // The virtual list re-creates its rows when the array changes: a re-read that changed nothing (a
   // snapshot equal to what the events already wrote) keeps the array, so a tap is never lost.
   let last: ChatRow[] = []
   let lastJson = '[]'
   const rows = createMemo(() => {
     // The mirror may still hold New chats (events) that a status without chats must not offer.
-    const next = tab() === 'new' && !newAllowed() ? [] : read()
+    const all = tab() === 'new' && !newAllowed() ? [] : read()
+    const ids = found()
+    const next = !searching() ? all : all.filter((c) => (ids ? ids.has(c.id) : matchesSearch(c, query())))
     const json = JSON.stringify(next)
     if (json === lastJson) return last
     lastJson = json
@@ -175,6 +201,17 @@ export default function RequestsPage() {
           {t('requests.offline')}
         </p>
       </Show>
+      <Show when={tab() === 'completed' && !showLeads()}>
+        <div class="search">
+          <input
+            type="search"
+            aria-label={t('requests.search')}
+            placeholder={t('requests.searchPlaceholder')}
+            value={query()}
+            onInput={(e) => setQuery(e.currentTarget.value)}
+          />
+        </div>
+      </Show>
       <Show when={!showLeads()} fallback={<LeadsList leads={leads()} />}>
         <Show
           when={rows().length > 0}
@@ -182,7 +219,9 @@ export default function RequestsPage() {
             <p class="empty-small" role={tab() === 'new' && !newAllowed() ? 'status' : undefined}>
               {tab() === 'new' && !newAllowed()
                 ? t('requests.newForbidden')
-                : t(TABS.find((s) => s.id === tab())?.empty ?? 'requests.noNew')}
+                : searching()
+                  ? t('requests.noMatch')
+                  : t(TABS.find((s) => s.id === tab())?.empty ?? 'requests.noNew')}
             </p>
           }
         >

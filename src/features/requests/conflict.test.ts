@@ -2,7 +2,7 @@
 import 'fake-indexeddb/auto'
 import { afterEach, describe, expect, it } from 'vitest'
 import { type FrontlineDb, openDb } from '../../lib/store/db.ts'
-import { localMessages } from './mirror.ts'
+import { localMessages, matchesSearch } from './mirror.ts'
 import { compose, conflictTarget, outcomeOf, resendInto } from './send.ts'
 import { msLeft } from './transfers.ts'
 
@@ -46,6 +46,18 @@ describe('T9 conflict (!) and re-send', () => {
     expect(await d.outbox.where('key').equals('old-chat').count()).toBe(0)
     expect((await localMessages(d, 'old-chat', 50)).length).toBe(0)
     expect((await localMessages(d, 'active-chat', 50)).map((m) => m.text)).toEqual(['первое', 'второе'])
+  })
+
+  it('the Completed search matches the client’s name, e-mail or phone digits (what shows before the server answers)', () => {
+    const c = { clientName: 'Олег Петров', clientPhone: '+79161234567', clientEmail: 'oleg@example.com' }
+    expect(matchesSearch(c, 'петров')).toBe(true)
+    expect(matchesSearch(c, ' OLEG@ ')).toBe(true)
+    expect(matchesSearch(c, '+7 916 123')).toBe(true)
+    expect(matchesSearch(c, '916-12')).toBe(true)
+    expect(matchesSearch(c, 'Иван')).toBe(false)
+    expect(matchesSearch(c, '555')).toBe(false)
+    expect(matchesSearch({ clientName: null, clientPhone: null, clientEmail: null }, 'x')).toBe(false)
+    expect(matchesSearch(c, '   ')).toBe(true)
   })
 
   it('T7 countdown reads the deadline as given (no skew known yet)', () => {

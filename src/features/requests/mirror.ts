@@ -60,6 +60,20 @@ export async function localChats(db: FrontlineDb, tab: RequestsTab, meId: string
   return tab === 'active' ? rows.filter((r) => r.assigneeId === meId) : rows
 }
 
+/** T9: whether a chat's client name, phone or e-mail holds `term` (the Completed search, while the server's answer is on its way or offline). */
+export function matchesSearch(c: Pick<ChatView, 'clientName' | 'clientPhone' | 'clientEmail'>, term: string) {
+  const t = term.trim().toLocaleLowerCase()
+  if (!t) return true
+  const digits = t.replace(/\D/g, '')
+  return (
+    (c.clientName ?? '').toLocaleLowerCase().includes(t) ||
+    (c.clientEmail ?? '').toLocaleLowerCase().includes(t) ||
+    (digits.length > 0 &&
+      digits.length === t.replace(/[\s()+-]/g, '').length &&
+      (c.clientPhone ?? '').replace(/\D/g, '').includes(digits))
+  )
+}
+
 export interface TabCounts {
   new: number
   active: number

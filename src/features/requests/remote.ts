@@ -23,6 +23,13 @@ export async function refreshTab(
   return r
 }
 
+/** T9: Completed chats whose client's name, phone or e-mail holds `q` (the server's search) into the mirror; their ids. */
+export async function searchCompleted(db: FrontlineDb, q: string, signal?: AbortSignal): Promise<string[]> {
+  const r = await api('GET /api/chats', { query: { tab: 'completed', q }, signal })
+  await putChats(db, r.chats)
+  return r.chats.map((c) => c.id)
+}
+
 /** One chat into the mirror (a link or a notification may open a chat no list has shown). */
 export async function refreshChat(db: FrontlineDb, id: string): Promise<ChatView> {
   const { chat } = await api('GET /api/chats/:id', { params: { id } })

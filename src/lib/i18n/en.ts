@@ -466,6 +466,10 @@ export const en = {
   'channels.kind.autoru': 'Auto.ru',
   'channels.kind.email': 'E-mail',
   'channels.kind.sms': 'SMS',
+  // UI fixes after the phone probe
+  'common.cancel': 'Cancel',
+  'chat.completeTitle': 'Complete the chat?',
+  'wf.badAddress': 'Not a phone number, e-mail or @username',
 } as const
 
 export type MessageKey = keyof typeof en

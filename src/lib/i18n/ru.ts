@@ -467,4 +467,8 @@ export const ru: Record<MessageKey, string> = {
   'channels.kind.autoru': 'Авто.ру',
   'channels.kind.email': 'E-mail',
   'channels.kind.sms': 'SMS',
+  // UI fixes after the phone probe
+  'common.cancel': 'Отмена',
+  'chat.completeTitle': 'Завершить чат?',
+  'wf.badAddress': 'Это не номер телефона, e-mail или @username',
 }

@@ -178,10 +178,15 @@ test('T11 lead from the demo site reaches two operators, one opens it (taken)', 
     'mailto:maria@example.com',
   )
   await expect(row(two.page)).toHaveAccessibleName(new RegExp(`Taken by ${oneName}`))
-  // op2 opening it only reads it: taken by op1, no Complete for him.
+  // On a phone the row shows the whole number (the state is on a line of its own, not beside it).
+  const phone = row(two.page).getByText('+7 916 555-12-34', { exact: false })
+  await expect(phone).toBeVisible()
+  expect(await phone.evaluate((e) => e.scrollWidth <= e.clientWidth)).toBe(true)
+  // op2 opening it only reads it: taken by op1, no Complete and no Call for him (op1 calls).
   await row(two.page).click()
   await expect(two.page.getByRole('status').filter({ hasText: `Taken by ${oneName}` })).toBeVisible()
   await expect(two.page.getByRole('button', { name: 'Complete lead' })).toHaveCount(0)
+  await expect(two.page.getByRole('button', { name: `Call ${name}` })).toHaveCount(0)
   // op1 completes it; op2 sees it completed, live.
   await one.page.getByRole('button', { name: 'Complete lead' }).click()
   await expect(two.page.getByRole('status').filter({ hasText: 'Completed' })).toBeVisible()

@@ -7,7 +7,7 @@
 import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CONNECT_HOOKS, channelByWebhookKey } from '../channels/index.ts'
-import { schema } from '../db/index.ts'
+import { eventsSince, schema } from '../db/index.ts'
 import { targets } from '../test/dbs.ts'
 import { auth, type Fixture, makeFixture } from '../test/fixture.ts'
 
@@ -175,6 +175,12 @@ describe.each(targets)('admin channel routes on $name', (target) => {
     const off = await patch(false)
     expect(off.statusCode).toBe(200)
     expect(off.json().features).toEqual({ softphone: true, omni: false })
+    // Every open app of the tenant is told (its tab bar follows without a reload).
+    const [demo] = await f.db.orm.select().from(schema.tenants).where(eq(schema.tenants.slug, 'demo'))
+    const told = (await eventsSince(f.db.orm, demo?.id ?? '', 0, 100_000)).filter(
+      (e) => e.type === 'tenant.features',
+    )
+    expect(told.at(-1)?.payload).toEqual({ features: { softphone: true, omni: false } })
     try {
       for (const url of [
         '/api/chats?tab=new',

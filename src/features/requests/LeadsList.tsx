@@ -37,14 +37,15 @@ function LeadListRow(props: { lead: LeadRow }) {
           {[l().phone, l().email].filter(Boolean).join(' · ')}
           <Show when={l().comment}> · {displayText(l().comment)}</Show>
         </span>
+        {/* The state on a line of its own: the phone above keeps the row's width. */}
+        <span class={`small lead-state ${l().state === 'new' ? 'unread-text' : 'muted'}`}>
+          {leadStateText(l())}
+        </span>
       </span>
       <span class="chat-row-end">
         <time class="small muted" dateTime={l().createdAt}>
           {fmtDate(new Date(l().createdAt), { dateStyle: 'short', timeStyle: 'short' })}
         </time>
-        <span class={`small lead-state ${l().state === 'new' ? 'unread-text' : 'muted'}`}>
-          {leadStateText(l())}
-        </span>
       </span>
     </A>
   )

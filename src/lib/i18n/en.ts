@@ -115,7 +115,7 @@ export const en = {
   'client.manager': 'Personal manager',
   'client.notFound': 'This client was not found',
   'client.history': 'History of calls and chats',
-  'client.historyLater': 'Call and chat history appears here once calls and chats arrive in their updates.',
+  'client.historyLater': 'Calls and chats with this client will be listed here.',
   'calls.title': 'Calls',
   'line.label': 'Phone line: {state}',
   'line.registered': 'connected',
@@ -469,6 +469,7 @@ export const en = {
   // UI fixes after the phone probe
   'common.cancel': 'Cancel',
   'chat.completeTitle': 'Complete the chat?',
+  'scheduled.needTime': 'Pick the date and time to send at',
   'wf.badAddress': 'Not a phone number, e-mail or @username',
 } as const
 

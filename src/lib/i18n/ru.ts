@@ -117,7 +117,7 @@ export const ru: Record<MessageKey, string> = {
   'client.manager': 'Персональный менеджер',
   'client.notFound': 'Клиент не найден',
   'client.history': 'История звонков и чатов',
-  'client.historyLater': 'История звонков и чатов появится здесь вместе с обновлениями звонков и чатов.',
+  'client.historyLater': 'Здесь будут звонки и чаты с этим клиентом.',
   'calls.title': 'Звонки',
   'line.label': 'Линия: {state}',
   'line.registered': 'подключена',
@@ -470,5 +470,6 @@ export const ru: Record<MessageKey, string> = {
   // UI fixes after the phone probe
   'common.cancel': 'Отмена',
   'chat.completeTitle': 'Завершить чат?',
+  'scheduled.needTime': 'Выберите дату и время отправки',
   'wf.badAddress': 'Это не номер телефона, e-mail или @username',
 }

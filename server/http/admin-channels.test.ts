@@ -206,6 +206,10 @@ describe.each(targets)('admin channel routes on $name', (target) => {
       })
       expect(visit.statusCode).toBe(409)
       expect(visit.json().error.code).toBe('E_CHANNEL_OFF')
+      // The widget asks at start and shows no launcher.
+      const open = await f.app.inject({ url: '/api/visitor/open?tenant=demo' })
+      expect(open.statusCode).toBe(200)
+      expect(open.json()).toEqual({ open: false })
       // The softphone stays; the session says the option is off.
       expect((await f.app.inject({ url: '/api/calls', headers: auth(op) })).statusCode).toBe(200)
       const me = await f.app.inject({ url: '/api/me', headers: auth(op) })
@@ -216,6 +220,9 @@ describe.each(targets)('admin channel routes on $name', (target) => {
       expect((await patch(true)).json().features).toEqual({ softphone: true, omni: true })
     }
     expect((await f.app.inject({ url: '/api/chats?tab=new', headers: auth(op) })).statusCode).toBe(200)
+    expect((await f.app.inject({ url: '/api/visitor/open?tenant=demo' })).json()).toEqual({ open: true })
+    expect((await f.app.inject({ url: '/api/visitor/open?tenant=no-such-tenant' })).statusCode).toBe(404)
+    expect((await f.app.inject({ url: '/api/visitor/open?tenant=%00' })).statusCode).toBe(400)
   })
 })
 

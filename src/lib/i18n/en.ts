@@ -470,6 +470,9 @@ export const en = {
   'common.cancel': 'Cancel',
   'chat.completeTitle': 'Complete the chat?',
   'scheduled.needTime': 'Pick the date and time to send at',
+  'chat.failReason.setup': 'Not sent: the channel is not set up to send (ask your admin)',
+  'chat.failReason.rejected': 'Not delivered: the provider refused it',
+  'chat.failReason.unreachable': 'Not delivered: the provider could not be reached',
   'wf.badAddress': 'Not a phone number, e-mail or @username',
 } as const
 

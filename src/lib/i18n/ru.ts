@@ -471,5 +471,8 @@ export const ru: Record<MessageKey, string> = {
   'common.cancel': 'Отмена',
   'chat.completeTitle': 'Завершить чат?',
   'scheduled.needTime': 'Выберите дату и время отправки',
+  'chat.failReason.setup': 'Не отправлено: канал не настроен для отправки (обратитесь к администратору)',
+  'chat.failReason.rejected': 'Не доставлено: провайдер отказал',
+  'chat.failReason.unreachable': 'Не доставлено: провайдер недоступен',
   'wf.badAddress': 'Это не номер телефона, e-mail или @username',
 }

@@ -40,7 +40,8 @@ test('T10 write from a number in call history: the number offers Call, Write, Co
 
   const sheet = op1.page.getByRole('dialog', { name: 'Write to a client' })
   await expect(sheet.getByRole('textbox', { name: 'Phone, e-mail or Telegram @username' })).toHaveValue(phone)
-  await sheet.getByRole('button', { name: 'Find' }).click()
+  // Find ran at once: the channels show without another tap.
+  await expect(sheet.getByRole('radio', { name: /^WhatsApp/ })).toBeVisible()
   await expect(sheet.getByRole('radio', { name: /^E-mail/ })).toHaveCount(0)
   await sheet.getByRole('radio', { name: /^WhatsApp/ }).check()
   const text = `Вы звонили нам, ${phone} — чем помочь?`

@@ -79,7 +79,7 @@ export function useOverlay(
           root.querySelector<HTMLElement>(FOCUSABLE) ??
           root)
     if (target === root && !root.hasAttribute('tabindex')) root.tabIndex = -1
-    target.focus()
+    target.focus({ preventScroll: true })
   })
   onCleanup(() => {
     document.removeEventListener('keydown', onKey, true)
@@ -90,7 +90,7 @@ export function useOverlay(
       const root = el()
       const active = document.activeElement
       if (trigger?.isConnected && (!active || active === document.body || root?.contains(active)))
-        trigger.focus()
+        trigger.focus({ preventScroll: true })
     }
   })
 }

@@ -294,7 +294,7 @@ export const en = {
   'chat.takenSomeone': 'A colleague took this chat',
   'chat.statusForbids': 'Your current status does not allow taking chats. Change the status to take it.',
   'chat.complete': 'Complete chat',
-  'chat.completeConfirm': 'Complete this chat? The client will see that the conversation ended.',
+  'chat.completeConfirm': 'The client will see that the conversation ended.',
   'chat.completed': 'Chat completed',
   'chat.completedNote': 'This chat is completed.',
   'chat.loadingOlder': 'Loading earlier messages…',

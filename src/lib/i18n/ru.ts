@@ -295,7 +295,7 @@ export const ru: Record<MessageKey, string> = {
   'chat.takenSomeone': 'Чат принял коллега',
   'chat.statusForbids': 'Текущий статус не позволяет брать чаты. Смените статус, чтобы принять чат.',
   'chat.complete': 'Завершить чат',
-  'chat.completeConfirm': 'Завершить этот чат? Клиент увидит, что разговор окончен.',
+  'chat.completeConfirm': 'Клиент увидит, что разговор окончен.',
   'chat.completed': 'Чат завершён',
   'chat.completedNote': 'Этот чат завершён.',
   'chat.loadingOlder': 'Загрузка ранних сообщений…',

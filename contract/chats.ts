@@ -130,6 +130,12 @@ export type MessageKind = 'text' | 'file' | 'voice' | 'system'
 
 /** sent: stored by the server; delivered: the client's side (the widget) got it; read: seen there. */
 export type DeliveryState = 'sent' | 'delivered' | 'read' | 'failed'
+/**
+ * Why a message could not be delivered (shown under its "!"): the channel is not set up to send
+ * (no adapter, disconnected, no SMTP relay or credentials), the provider refused it, or it stayed
+ * unreachable through every retry.
+ */
+export type DeliveryFailReason = 'setup' | 'rejected' | 'unreachable'
 
 export interface FileView {
   id: string
@@ -160,6 +166,8 @@ export interface MessageView {
   file: FileView | null
   at: string
   delivery: DeliveryState
+  /** With `delivery: 'failed'`: why (external channels' delivery job). */
+  failReason?: DeliveryFailReason | null
 }
 
 export interface TemplateView {

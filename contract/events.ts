@@ -49,6 +49,8 @@ export type EventPayloads = {
   'scheduled.updated': { scheduled: ScheduledView }
   /** T7: a transfer offer was made or changed state (to its sender and the members offered it). */
   'transfer.updated': { offer: TransferOfferView }
+  /** A5: the admin switched a tenant option (omnichannel): every open app follows it live. */
+  'tenant.features': { features: { softphone: boolean; omni: boolean } }
 }
 export type EventType = keyof EventPayloads
 

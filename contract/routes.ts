@@ -92,6 +92,8 @@ import type {
 } from './leads.ts'
 import type { StatusMatrixSchema } from './status.ts'
 import type {
+  VisitorOpenQuery,
+  VisitorOpenResponse,
   VisitorReadSchema,
   VisitorSendResponse,
   VisitorSendSchema,
@@ -193,6 +195,8 @@ export interface ApiRoutes {
   'POST /api/visitor/files': { query: In<typeof VisitorUploadQuery>; reply: VisitorUploadResponse }
   /** The file's bytes (200/206/416), not JSON. */
   'GET /api/visitor/files/:id': { reply: unknown }
+  /** A5: may the widget show its launcher (website chat connected, omnichannel on)? */
+  'GET /api/visitor/open': { query: In<typeof VisitorOpenQuery>; reply: VisitorOpenResponse }
   'POST /internal/sip/registration': { body: In<typeof SipRegistrationBody>; reply: undefined }
   /** Telegram's webhook (server/channels/telegram/http.ts): a raw Update, the secret in a header. */
   'POST /api/hooks/telegram_bot/:key': { reply: { ok: boolean } }

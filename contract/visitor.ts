@@ -131,3 +131,12 @@ export type VisitorServerFrame =
   | { kind: 'chat'; chat: VisitorChat }
   | { kind: 'error'; code: string; message: string }
   | { kind: 'pong' }
+
+/**
+ * GET /api/visitor/open?tenant=… (A5): whether the tenant's website chat takes visitors now (connected,
+ * omnichannel on). The widget asks at start and shows no launcher when it does not.
+ */
+export const VisitorOpenQuery = v.strictObject({ tenant: v.pipe(text, v.regex(/^[a-z0-9][a-z0-9-]{0,62}$/)) })
+export interface VisitorOpenResponse {
+  open: boolean
+}

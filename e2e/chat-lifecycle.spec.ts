@@ -55,7 +55,8 @@ async function take(page: Page, name: string) {
 
 /** Opens the transfer picker of the open conversation. */
 async function picker(page: Page) {
-  await page.getByRole('button', { name: 'Transfer', exact: true }).click()
+  await page.getByRole('button', { name: 'More actions' }).click()
+  await page.getByRole('menuitem', { name: 'Transfer', exact: true }).click()
   const dialog = page.getByRole('dialog', { name: 'Transfer the chat' })
   await expect(dialog).toBeVisible()
   return dialog
@@ -249,10 +250,14 @@ test('T8 complete by hand and auto-complete after idle time: the widget shows th
   // One minute is the shortest idle time a channel takes: the second half waits for the server's job.
   test.setTimeout(240_000)
   const op1 = await openPhone(browser, server, 'op1@demo')
-  op1.page.on('dialog', (d) => void d.accept())
   const byHand = await widgetWrites(browser, server)
   await take(op1.page, byHand.name)
-  await op1.page.getByRole('button', { name: 'Complete chat' }).click()
+  // Complete is in the header's ⋮ menu (as UIS has it) and asks in the app's own dialog.
+  await op1.page.getByRole('button', { name: 'More actions' }).click()
+  await op1.page.getByRole('menuitem', { name: 'Complete chat' }).click()
+  const ask = op1.page.getByRole('alertdialog', { name: 'Complete the chat?' })
+  await expect(ask.getByRole('button', { name: 'Cancel' })).toBeFocused()
+  await ask.getByRole('button', { name: 'Complete chat' }).click()
   await expect(byHand.log.getByText('The conversation has ended.')).toBeVisible()
   await expect(op1.page.getByText('This chat is completed.')).toBeVisible()
 

@@ -27,7 +27,8 @@ test('K2 client search by name, phone and e-mail opens the client card', async (
     await request.get('/api/contacts/clients?limit=50', { headers: { authorization: `Bearer ${token}` } })
   ).json()
   const client = clients.find(
-    (c: { phones: string[]; emails: string[] }) => c.phones.length && c.emails.length,
+    (c: { phones: string[]; emails: string[]; channels: unknown[] }) =>
+      c.phones.length && c.emails.length && c.channels.length,
   )
   expect(client).toBeTruthy()
 
@@ -49,4 +50,18 @@ test('K2 client search by name, phone and e-mail opens the client card', async (
   await expect(page.getByRole('heading', { name: client.name })).toBeVisible()
   await expect(page.getByText(client.phones[0]).first()).toBeVisible()
   await expect(page.getByText(client.emails[0]).first()).toBeVisible()
+  // Its channels by name for people ("WhatsApp: …"), never the raw kind id ("whatsapp: …").
+  const names: Record<string, string> = {
+    sms: 'SMS',
+    whatsapp: 'WhatsApp',
+    email: 'E-mail',
+    telegram: 'Telegram',
+  }
+  for (const ch of (client as { channels: { kind: string; address: string }[] }).channels) {
+    const chip = page.getByText(`${names[ch.kind] ?? ch.kind}: ${ch.address}`, { exact: true })
+    await expect(chip).toBeVisible()
+    await expect(page.getByText(`${ch.kind}: ${ch.address}`, { exact: true })).toHaveCount(
+      names[ch.kind] ? 0 : 1,
+    )
+  }
 })

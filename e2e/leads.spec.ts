@@ -178,10 +178,20 @@ test('T11 lead from the demo site reaches two operators, one opens it (taken)', 
     'mailto:maria@example.com',
   )
   await expect(row(two.page)).toHaveAccessibleName(new RegExp(`Taken by ${oneName}`))
-  // op2 opening it only reads it: taken by op1, no Complete for him.
+  // On a phone the row shows the whole number (the state is on a line of its own, not beside it).
+  const phone = row(two.page).getByText('+7 916 555-12-34', { exact: true })
+  await expect(phone).toBeVisible()
+  // Its right edge is inside the line that clips (nothing of it cut by the ellipsis).
+  const cut = await phone.evaluate((e) => {
+    const line = e.parentElement?.getBoundingClientRect()
+    return !line || e.getBoundingClientRect().right > line.right + 0.5
+  })
+  expect(cut).toBe(false)
+  // op2 opening it only reads it: taken by op1, no Complete and no Call for him (op1 calls).
   await row(two.page).click()
   await expect(two.page.getByRole('status').filter({ hasText: `Taken by ${oneName}` })).toBeVisible()
   await expect(two.page.getByRole('button', { name: 'Complete lead' })).toHaveCount(0)
+  await expect(two.page.getByRole('button', { name: `Call ${name}` })).toHaveCount(0)
   // op1 completes it; op2 sees it completed, live.
   await one.page.getByRole('button', { name: 'Complete lead' }).click()
   await expect(two.page.getByRole('status').filter({ hasText: 'Completed' })).toBeVisible()

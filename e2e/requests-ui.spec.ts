@@ -111,3 +111,92 @@ test('S1/S5 Off work sees no New (and is told why); on Break the chat is there a
   await shot(page, 'composer')
   await context.close()
 })
+
+test('T3 on a 360 px phone the header shows who the client is (name cleaned of bidi spoofing), its actions are in ⋮, sheets and menus behave as dialogs, the four lists fit one row', async ({
+  browser,
+  server,
+  request,
+}) => {
+  const SMALL = { ...PHONE, viewport: { width: 360, height: 640 } }
+  const { page, context } = await operatorPhone(browser, server, 'op3@demo', SMALL)
+  const id = randomUUID().slice(0, 6)
+  // U+202E would show "evil" reversed and the rest after it ("live Пётр…") if it reached the screen.
+  await visitorChat(request, server, `Пётр Иванов ${id}\u202Eevil`)
+  await chooseStatus(page, /Available/)
+  await openRequests(page)
+  const tabs = page.getByRole('tablist', { name: 'Request lists' }).getByRole('tab')
+  await expect(tabs).toHaveCount(4)
+  const ys = await tabs.evaluateAll((els) => els.map((e) => Math.round(e.getBoundingClientRect().top)))
+  expect(new Set(ys).size, `tabs on one row: ${ys}`).toBe(1)
+  await shot(page, '360-requests')
+
+  await chatLink(page, `Пётр Иванов ${id}evil`).click()
+  await expect(page.getByRole('textbox', { name: 'Message' })).toBeVisible()
+  const name = page.getByRole('heading', { level: 1, name: `Пётр Иванов ${id}evil` })
+  await expect(name).toBeVisible()
+  expect(await name.textContent()).not.toContain('\u202E')
+  const box = await name.boundingBox()
+  expect(box).not.toBeNull()
+  if (box) {
+    expect(box.x).toBeGreaterThanOrEqual(0)
+    expect(box.x + box.width).toBeLessThanOrEqual(360)
+    // The name gets the room: at 360 px it is not squeezed to a few letters by header buttons.
+    expect(box.width).toBeGreaterThan(150)
+  }
+  // The whole name shows at this width (no ellipsis).
+  expect(await name.evaluate((e) => e.scrollWidth <= e.clientWidth)).toBe(true)
+  await expect(page.getByText('Website chat', { exact: true })).toBeVisible()
+  // Complete and Transfer are not header buttons any more: they live in ⋮ (as UIS has it).
+  await expect(page.getByRole('button', { name: 'Complete chat' })).toHaveCount(0)
+  await shot(page, '360-conversation')
+
+  const more = page.getByRole('button', { name: 'More actions' })
+  await more.click()
+  const menu = page.getByRole('menu', { name: 'More actions' })
+  const items = menu.getByRole('menuitem')
+  await expect(items).toHaveText(['Request info', 'Transfer', 'Complete chat', 'Send to CRM'])
+  await expect(items.nth(0)).toBeFocused()
+  await page.keyboard.press('ArrowDown')
+  await expect(items.nth(1)).toBeFocused()
+  await page.keyboard.press('ArrowUp')
+  await page.keyboard.press('ArrowUp')
+  await expect(items.nth(3)).toBeFocused()
+  await shot(page, '360-menu')
+  await page.keyboard.press('Escape')
+  await expect(menu).toHaveCount(0)
+  await expect(more).toBeFocused()
+  // A tap outside closes it too.
+  await more.click()
+  await expect(menu).toBeVisible()
+  await page.getByRole('textbox', { name: 'Message' }).click()
+  await expect(menu).toHaveCount(0)
+
+  // Request info: a labelled modal sheet that takes focus, closes on Escape and gives focus back.
+  await more.click()
+  await menu.getByRole('menuitem', { name: 'Request info' }).click()
+  const info = page.getByRole('dialog', { name: 'Where the client came from' })
+  await expect(info).toHaveAttribute('aria-modal', 'true')
+  await expect(info.getByRole('button', { name: 'Close' })).toBeFocused()
+  await shot(page, '360-info')
+  await page.keyboard.press('Escape')
+  await expect(info).toHaveCount(0)
+  await expect(more).toBeFocused()
+  // One at a time: the menu opened over the sheet closes the sheet.
+  await more.click()
+  await menu.getByRole('menuitem', { name: 'Request info' }).click()
+  await expect(info).toBeVisible()
+  await more.click()
+  await expect(menu).toBeVisible()
+  await expect(info).toHaveCount(0)
+
+  // Complete asks in the app (no browser confirm): Cancel keeps the chat, focus back on ⋮.
+  await menu.getByRole('menuitem', { name: 'Complete chat' }).click()
+  const ask = page.getByRole('alertdialog', { name: 'Complete the chat?' })
+  await expect(ask).toBeVisible()
+  await shot(page, '360-complete-ask')
+  await ask.getByRole('button', { name: 'Cancel' }).click()
+  await expect(ask).toHaveCount(0)
+  await expect(more).toBeFocused()
+  await expect(page.getByRole('textbox', { name: 'Message' })).toBeVisible()
+  await context.close()
+})

@@ -43,12 +43,27 @@ test('T10 write from a number in call history: the number offers Call, Write, Co
     await expect(menu.getByRole('button', { name, exact: true })).toBeVisible()
   // Insider comes with its own issue: shown (the article's menu), not yet usable.
   await expect(menu.getByRole('button', { name: 'Insider', exact: true })).toBeDisabled()
+  // Copy, then Write: the "Number copied" toast must not cover the write sheet's header.
+  await op1.context.grantPermissions(['clipboard-read', 'clipboard-write'])
+  await menu.getByRole('button', { name: 'Copy', exact: true }).click()
+  const copied = op1.page.getByRole('status').filter({ hasText: 'Number copied' })
+  await expect(copied).toBeVisible()
+  await expect(menu).toBeHidden()
+  await op1.page
+    .getByRole('button', { name: `Actions for ${phone}` })
+    .first()
+    .click()
   await menu.getByRole('button', { name: 'Write', exact: true }).click()
   await expect(menu).toBeHidden()
 
   const sheet = op1.page.getByRole('dialog', { name: 'Write to a client' })
+  const head = sheet.getByRole('heading', { name: 'Write to a client' })
+  await expect(head).toBeVisible()
+  const [a, b] = [await copied.boundingBox(), await head.boundingBox()]
+  if (a && b) expect(a.y + a.height <= b.y || b.y + b.height <= a.y, 'toast over the sheet header').toBe(true)
   await expect(sheet.getByRole('textbox', { name: 'Phone, e-mail or Telegram @username' })).toHaveValue(phone)
-  await sheet.getByRole('button', { name: 'Find' }).click()
+  // Find ran at once: the channels show without another tap.
+  await expect(sheet.getByRole('radio', { name: /^WhatsApp/ })).toBeVisible()
   await expect(sheet.getByRole('radio', { name: /^E-mail/ })).toHaveCount(0)
   await sheet.getByRole('radio', { name: /^WhatsApp/ }).check()
   const text = `Вы звонили нам, ${phone} — чем помочь?`

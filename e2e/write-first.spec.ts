@@ -25,13 +25,13 @@ test('A5 omnichannel off hides Requests and the chat API refuses; the softphone 
   request,
   server,
 }) => {
-  // Open in Requests while the admin switches it off: the next refresh of the list is refused, the app
-  // re-reads the session and leaves Requests without a reload.
+  // Open in Requests while the admin switches it off: the server's tenant.features event reaches the
+  // app, which leaves Requests and drops its tab at once — no tap, no reload.
   const open = await operatorPhone(browser, server, 'op2@demo')
   await tabs(open.page).getByRole('link', { name: 'Requests' }).click()
+  await expect(open.page.getByRole('tab', { name: /^In work/ })).toBeVisible()
   await setOmni(request, server, false)
   try {
-    await open.page.getByRole('tab', { name: /^In work/ }).click()
     await expect(open.page).toHaveURL(/\/calls$/)
     await expect(tabs(open.page).getByRole('link', { name: 'Requests' })).toHaveCount(0)
     await open.context.close()
@@ -53,9 +53,18 @@ test('A5 omnichannel off hides Requests and the chat API refuses; the softphone 
       expect(((await r.json()) as { error: { code: string } }).error.code).toBe('E_OMNI_OFF')
     }
     expect((await request.get(`${server.baseURL}/api/calls`, { headers: me.headers })).status()).toBe(200)
+    // The site's widget asks at start and shows no launcher (no dead chat to type into).
+    const site = await browser.newPage({ baseURL: server.baseURL })
+    const asked = site.waitForResponse((r) => r.url().includes('/api/visitor/open'))
+    await site.goto('/site/')
+    expect(await (await asked).json()).toEqual({ open: false })
+    await expect(site.locator('#frontline-widget')).toHaveCount(0)
+    await expect(site.getByRole('button', { name: 'Chat with us' })).toHaveCount(0)
     await setOmni(request, server, true)
-    // The app reads the option from the session: at the next load Requests is there.
-    await op.page.reload()
+    await site.reload()
+    await expect(site.getByRole('button', { name: 'Chat with us' })).toBeVisible()
+    await site.close()
+    // On again: the open app gets Requests back live (no reload).
     await expect(tabs(op.page).getByRole('link', { name: 'Requests' })).toBeVisible()
     await op.context.close()
   } finally {
@@ -184,7 +193,8 @@ test("T6 UTM of the widget's landing page shown in the request info, as text and
   const op = await operatorPhone(browser, server, 'supervisor@demo', { locale: 'en-US' })
   await tabs(op.page).getByRole('link', { name: 'Requests' }).click()
   await op.page.getByRole('link', { name: new RegExp(`^Open chat with ${name}`) }).click()
-  await op.page.getByRole('button', { name: 'Request info' }).click()
+  await op.page.getByRole('button', { name: 'More actions' }).click()
+  await op.page.getByRole('menuitem', { name: 'Request info' }).click()
   const info = op.page.getByRole('dialog', { name: 'Where the client came from' })
   await expect(info.getByText('Website chat')).toBeVisible()
   await expect(info.getByText('e2e-newsletter', { exact: true })).toBeVisible()

@@ -414,7 +414,16 @@ sendVoiceBtn.onclick = () => {
 }
 
 // ——— start ———
-function mount(): void {
+/**
+ * A5: the launcher shows only while the tenant's website chat takes visitors (omnichannel on, channel
+ * connected) — no dead chat to type into. Unreachable server: shown (the outbox waits for it).
+ */
+async function mount(): Promise<void> {
+  const open = await api.open(tenant).then(
+    (r) => r.open,
+    () => true,
+  )
+  if (!open) return
   document.body.append(host)
   void outbox.load().then(() => {
     render()
@@ -424,5 +433,5 @@ function mount(): void {
   if (saved.open) setOpen(true)
   render()
 }
-if (document.body) mount()
-else addEventListener('DOMContentLoaded', mount)
+if (document.body) void mount()
+else addEventListener('DOMContentLoaded', () => void mount())

@@ -64,6 +64,11 @@ export class Api {
     })
   }
 
+  /** A5: does the tenant's website chat take visitors now (else the widget shows no launcher)? */
+  open(tenant: string): Promise<ApiReply<'GET /api/visitor/open'>> {
+    return this.call(`/api/visitor/open?${new URLSearchParams({ tenant })}`, { method: 'GET' })
+  }
+
   send(m: VisitorSend) {
     return this.json('/api/visitor/messages', m)
   }

@@ -8,7 +8,7 @@
  * A job runs at least once (server/jobs/): an adapter that can, passes the message id to the provider
  * as an idempotency key; all of them are called at most once per successful claim.
  */
-import type { ChannelKind } from '../../contract/chats.ts'
+import type { ChannelKind, DeliveryFailReason } from '../../contract/chats.ts'
 import type { Db } from '../db/index.ts'
 import { DELIVER_JOB, type Deliverable, deliverable, recordDelivery } from '../domain/chats/index.ts'
 import type { FileStore } from '../files/index.ts'
@@ -33,6 +33,18 @@ export interface ExternalAdapter {
   send(d: Deliverable, ctx: SendContext): Promise<Sent>
 }
 
+/**
+ * Why a delivery failed, for the operator (short and translated in the app): the channel is not set up
+ * to send (its adapter says what is missing: relay, credentials, token), the provider refused it (a
+ * final 4xx), or it stayed unreachable through every retry.
+ */
+export function failReasonOf(e: unknown): DeliveryFailReason {
+  if (!(e instanceof PermanentFailure)) return 'unreachable'
+  return /not configured|no smtp|credential|token|not set|disconnected|no adapter/i.test(e.message)
+    ? 'setup'
+    : 'rejected'
+}
+
 /** Registers the delivery job's handler for the given adapters (one per channel kind). */
 export function startExternalDelivery(
   jobs: JobRunner,
@@ -48,7 +60,7 @@ export function startExternalDelivery(
     if (!d) return // The message, chat or channel is gone: nothing to send.
     if (d.message.delivery !== 'sent' || d.message.author !== 'operator') return
     const fail = async (reason: string) => {
-      await recordDelivery(ctx.db.orm, tenantId, { messageId }, { state: 'failed' })
+      await recordDelivery(ctx.db.orm, tenantId, { messageId }, { state: 'failed', failReason: 'setup' })
       throw new PermanentFailure(reason)
     }
     const adapter = byKind.get(d.channel.kind as ChannelKind)
@@ -67,7 +79,12 @@ export function startExternalDelivery(
       )
     } catch (e) {
       if (e instanceof PermanentFailure || job.attempts >= job.maxAttempts)
-        await recordDelivery(ctx.db.orm, tenantId, { messageId }, { state: 'failed' })
+        await recordDelivery(
+          ctx.db.orm,
+          tenantId,
+          { messageId },
+          { state: 'failed', failReason: failReasonOf(e) },
+        )
       throw e
     }
   })

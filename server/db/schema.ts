@@ -20,6 +20,7 @@ import type {
   ChannelKind,
   ChatState,
   ChatTransferMark,
+  DeliveryFailReason,
   DeliveryState,
   MessageAuthor,
   MessageKind,
@@ -219,6 +220,8 @@ export const messages = pgTable('messages', {
   delivery: text('delivery').$type<DeliveryState>().notNull().default('sent'),
   /** The provider's id of a message we sent (delivery receipts find it) or received (0031). */
   externalId: text('external_id'),
+  /** Why its delivery failed, for the operator (0070). */
+  failReason: text('fail_reason').$type<DeliveryFailReason>(),
 })
 
 /** Server-wide secrets (SIP ephemeral secret, internal secret): not tenant data, so no tenant_id. */

@@ -7,7 +7,7 @@
 import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CONNECT_HOOKS, channelByWebhookKey } from '../channels/index.ts'
-import { schema } from '../db/index.ts'
+import { eventsSince, schema } from '../db/index.ts'
 import { targets } from '../test/dbs.ts'
 import { auth, type Fixture, makeFixture } from '../test/fixture.ts'
 
@@ -177,6 +177,12 @@ describe.each(targets)('admin channel routes on $name', (target) => {
     const off = await patch(false)
     expect(off.statusCode).toBe(200)
     expect(off.json().features).toEqual({ softphone: true, omni: false })
+    // Every open app of the tenant is told (its tab bar follows without a reload).
+    const [demo] = await f.db.orm.select().from(schema.tenants).where(eq(schema.tenants.slug, 'demo'))
+    const told = (await eventsSince(f.db.orm, demo?.id ?? '', 0, 100_000)).filter(
+      (e) => e.type === 'tenant.features',
+    )
+    expect(told.at(-1)?.payload).toEqual({ features: { softphone: true, omni: false } })
     try {
       for (const url of [
         '/api/chats?tab=new',
@@ -202,6 +208,10 @@ describe.each(targets)('admin channel routes on $name', (target) => {
       })
       expect(visit.statusCode).toBe(409)
       expect(visit.json().error.code).toBe('E_CHANNEL_OFF')
+      // The widget asks at start and shows no launcher.
+      const open = await f.app.inject({ url: '/api/visitor/open?tenant=demo' })
+      expect(open.statusCode).toBe(200)
+      expect(open.json()).toEqual({ open: false })
       // The softphone stays; the session says the option is off.
       expect((await f.app.inject({ url: '/api/calls', headers: auth(op) })).statusCode).toBe(200)
       const me = await f.app.inject({ url: '/api/me', headers: auth(op) })
@@ -212,6 +222,9 @@ describe.each(targets)('admin channel routes on $name', (target) => {
       expect((await patch(true)).json().features).toEqual({ softphone: true, omni: true })
     }
     expect((await f.app.inject({ url: '/api/chats?tab=new', headers: auth(op) })).statusCode).toBe(200)
+    expect((await f.app.inject({ url: '/api/visitor/open?tenant=demo' })).json()).toEqual({ open: true })
+    expect((await f.app.inject({ url: '/api/visitor/open?tenant=no-such-tenant' })).statusCode).toBe(404)
+    expect((await f.app.inject({ url: '/api/visitor/open?tenant=%00' })).statusCode).toBe(400)
   })
 })
 

@@ -18,6 +18,8 @@ const PUBLIC = new Set([
   // The website widget: a session of a named tenant (it issues the visitor token), and CORS preflights.
   'POST /api/visitor/session',
   'OPTIONS /api/visitor/*',
+  // A5: whether a named tenant's website chat takes visitors (the widget's launcher).
+  'GET /api/visitor/open',
   // Provider webhooks: found by the path key, checked by the provider's signature in the handler.
   'POST /api/hooks/telegram_bot/:key',
   // The site's lead form (T11) and its CORS preflight.
@@ -90,6 +92,7 @@ const CONTRACT_ROUTES: Record<ApiRouteKey, true> = {
   'POST /api/visitor/read': true,
   'POST /api/visitor/files': true,
   'GET /api/visitor/files/:id': true,
+  'GET /api/visitor/open': true,
   'POST /internal/sip/registration': true,
   'POST /api/hooks/telegram_bot/:key': true,
   'POST /api/site/leads': true,

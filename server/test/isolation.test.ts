@@ -224,6 +224,10 @@ const RULES: Record<string, Rule> = {
     why: "opens a visitor session of a named tenant; another tenant's visitor token is refused (visitor matrix)",
   },
   'GET /api/visitor/ws': { access: 'visitor' },
+  'GET /api/visitor/open': {
+    access: 'public',
+    why: "whether a named tenant's website chat takes visitors (a boolean; nothing of the tenant's data)",
+  },
   'POST /api/visitor/messages': {
     access: 'visitor',
     // His own file: the matrix puts the other tenant's ids of every kind in its place.

@@ -17,6 +17,7 @@ import {
   storeFile,
   type Viewer,
 } from '../../domain/chats/index.ts'
+import { messageViewsByIds } from '../../domain/chats/views.ts'
 import { FileStore } from '../../files/index.ts'
 import { targets } from '../../test/dbs.ts'
 import { DEMO, type EmailApp, PNG, useEmailApp } from './test-app.ts'
@@ -178,6 +179,10 @@ describe.each(targets)('e-mail out on $name', (target) => {
       await app.jobs.drain()
       const [row] = await db.orm.select().from(messages).where(eq(messages.id, m.message.id))
       expect(row!.delivery).toBe('failed')
+      // The reason reaches the app's message view (shown under the "!").
+      expect(row!.failReason).toBe('rejected')
+      const [view] = await messageViewsByIds(db.orm, demoId, [m.message.id])
+      expect(view?.failReason).toBe('rejected')
       expect(tries).toBe(1)
     } finally {
       await db.orm.update(channels).set({ config: ch!.config }).where(eq(channels.id, ch!.id))

@@ -18,6 +18,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import {
   type VisitorChat,
   VisitorFileParam,
+  VisitorOpenQuery,
+  type VisitorOpenResponse,
   VisitorReadSchema,
   type VisitorSendResponse,
   VisitorSendSchema,
@@ -149,6 +151,17 @@ export async function webchatRoutes(
       r.app.options('/api/visitor/*', { config: { auth: 'public' } }, async (_req, reply) =>
         reply.code(204).send(),
       )
+      // A5: the widget asks at start; website chat off (or omnichannel off): no launcher, no dead chat.
+      r.get('/api/visitor/open', async (req): Promise<VisitorOpenResponse> => {
+        const { tenant } = validate(VisitorOpenQuery, req.query)
+        try {
+          await connectedChannel(q, { slug: tenant }, 'webchat')
+          return { open: true }
+        } catch (e) {
+          if (e instanceof AppError && e.code === 'E_CHANNEL_OFF') return { open: false }
+          throw e
+        }
+      })
       r.post('/api/visitor/session', async (req): Promise<VisitorSessionResponse> => {
         const body = validate(VisitorSessionSchema, req.body)
         // A returning visitor counts for himself; a new one (a visitor row made) for his address.

@@ -17,7 +17,7 @@ import {
   GATEWAY_PROTOCOL_KINDS,
 } from '../../../contract/channels.ts'
 import type { ChannelKind } from '../../../contract/chats.ts'
-import { type Queryable, schema } from '../../db/index.ts'
+import { appendEvent, type Queryable, schema } from '../../db/index.ts'
 import { AppError } from '../../errors.ts'
 
 const { channels, groups, tenants } = schema
@@ -215,13 +215,19 @@ export async function tenantFeatures(q: Queryable, tenantId: string) {
   return t.features
 }
 
-/** Switches the omnichannel option (A5); the softphone is untouched. */
+/**
+ * Switches the omnichannel option (A5); the softphone is untouched. Every open app of the tenant is
+ * told (`tenant.features`) so its tab bar follows without a reload.
+ */
 export async function setOmni(q: Queryable, tenantId: string, omni: boolean) {
-  const [t] = await q
-    .update(tenants)
-    .set({ features: sql`${tenants.features} || jsonb_build_object('omni', ${omni}::boolean)` })
-    .where(eq(tenants.id, tenantId))
-    .returning({ features: tenants.features })
-  if (!t) throw new AppError('E_AUTH_REQUIRED')
-  return t.features
+  return q.transaction(async (tx) => {
+    const [t] = await tx
+      .update(tenants)
+      .set({ features: sql`${tenants.features} || jsonb_build_object('omni', ${omni}::boolean)` })
+      .where(eq(tenants.id, tenantId))
+      .returning({ features: tenants.features })
+    if (!t) throw new AppError('E_AUTH_REQUIRED')
+    await appendEvent(tx, tenantId, 'tenant.features', { features: t.features })
+    return t.features
+  })
 }

@@ -9,7 +9,13 @@
  */
 import { createHash } from 'node:crypto'
 import { and, eq, inArray, ne, sql } from 'drizzle-orm'
-import type { ChatView, DeliveryState, MessageView, RequestInfo } from '../../../contract/chats.ts'
+import type {
+  ChatView,
+  DeliveryFailReason,
+  DeliveryState,
+  MessageView,
+  RequestInfo,
+} from '../../../contract/chats.ts'
 import { appendEvent, type Queryable, schema } from '../../db/index.ts'
 import { AppError } from '../../errors.ts'
 import { messageKindOf, ownFile } from './client.ts'
@@ -225,7 +231,7 @@ export async function recordDelivery(
   q: Queryable,
   tenantId: string,
   target: { messageId: string } | { channelId: string; externalId: string },
-  update: { state?: DeliveryState; externalId?: string },
+  update: { state?: DeliveryState; externalId?: string; failReason?: DeliveryFailReason },
 ): Promise<MessageView | null> {
   return q.transaction(async (tx) => {
     let where = and(eq(messages.tenantId, tenantId), eq(messages.author, 'operator'))
@@ -242,11 +248,12 @@ export async function recordDelivery(
     }
     const [row] = await tx.select().from(messages).where(where).for('update').limit(1)
     if (!row) return null
-    const set: { delivery?: DeliveryState; externalId?: string } = {}
+    const set: { delivery?: DeliveryState; externalId?: string; failReason?: DeliveryFailReason } = {}
     if (update.externalId && update.externalId !== row.externalId)
       set.externalId = update.externalId.slice(0, 300)
     if (update.state && row.delivery !== 'failed' && RANK[update.state] > RANK[row.delivery])
       set.delivery = update.state
+    if (set.delivery === 'failed' && update.failReason) set.failReason = update.failReason
     if (!Object.keys(set).length) return null
     await tx
       .update(messages)

@@ -190,5 +190,7 @@ function messageView(m: MessageRow, authorName: string | null, f: FileRow | null
     file: f ? fileView(f) : null,
     at: m.at.toISOString(),
     delivery: m.delivery,
+    // Only on a failed delivery (an unchanged shape for every other message).
+    ...(m.failReason ? { failReason: m.failReason } : {}),
   }
 }

@@ -7,7 +7,7 @@ import { createSignal, Show } from 'solid-js'
 import { Portal } from 'solid-js/web'
 import { t } from '../../lib/i18n/index.ts'
 import { me } from '../../lib/session/index.ts'
-import { Icon, toast } from '../../lib/ui/index.ts'
+import { Icon, toast, useOverlay } from '../../lib/ui/index.ts'
 import { openWriteFirst } from '../../lib/writefirst/index.ts'
 import { placeCall } from './actions.ts'
 
@@ -42,49 +42,61 @@ export function NumberButton(props: { number: string; label?: string }) {
       {/* In a portal: rows of the virtual list are transformed and clipped, a fixed sheet inside one is not. */}
       <Show when={open()}>
         <Portal>
-          <div class="num-backdrop" aria-hidden="true" />
-          <div
-            class="sheet num-sheet"
-            role="dialog"
-            aria-label={t('number.menu', { number: props.number })}
-            onKeyDown={(e) => e.key === 'Escape' && close()}
-          >
-            <p class="row-title">{props.number}</p>
-            <button
-              type="button"
-              class="btn"
-              onClick={() => {
-                close()
-                void placeCall(props.number)
-              }}
-            >
-              <Icon name="phone" size={18} /> {t('number.call')}
-            </button>
-            <Show when={me()?.features.omni}>
-              <button
-                type="button"
-                class="btn"
-                onClick={() => {
-                  close()
-                  openWriteFirst(props.number)
-                }}
-              >
-                <Icon name="chat" size={18} /> {t('number.write')}
-              </button>
-            </Show>
-            <button type="button" class="btn btn-secondary" onClick={() => void copy()}>
-              {t('number.copy')}
-            </button>
-            {/* Insider (visitor history) comes with its own issue: shown, so the menu keeps its shape. */}
-            <button type="button" class="btn btn-secondary" disabled title={t('number.insiderSoon')}>
-              {t('number.insider')}
-            </button>
-            <button type="button" class="btn btn-secondary" onClick={close}>
-              {t('common.close')}
-            </button>
-          </div>
+          <NumberSheet number={props.number} close={close} copy={() => void copy()} />
         </Portal>
       </Show>
+    </>
+  )
+}
+
+/** The number's menu: one sheet at a time, focus inside while open and back on the number after. */
+function NumberSheet(props: { number: string; close: () => void; copy: () => void }) {
+  let sheet: HTMLDivElement | undefined
+  useOverlay(() => sheet, props.close, { trap: true })
+  return (
+    <>
+      <div class="num-backdrop" aria-hidden="true" onClick={() => props.close()} />
+      <div
+        class="sheet num-sheet"
+        role="dialog"
+        aria-modal="true"
+        aria-label={t('number.menu', { number: props.number })}
+        ref={sheet}
+      >
+        <p class="row-title">{props.number}</p>
+        <button
+          type="button"
+          class="btn"
+          onClick={() => {
+            props.close()
+            void placeCall(props.number)
+          }}
+        >
+          <Icon name="phone" size={18} /> {t('number.call')}
+        </button>
+        <Show when={me()?.features.omni}>
+          <button
+            type="button"
+            class="btn"
+            onClick={() => {
+              props.close()
+              openWriteFirst(props.number)
+            }}
+          >
+            <Icon name="chat" size={18} /> {t('number.write')}
+          </button>
+        </Show>
+        <button type="button" class="btn btn-secondary" onClick={() => props.copy()}>
+          {t('number.copy')}
+        </button>
+        {/* Insider (visitor history) comes with its own issue: shown, so the menu keeps its shape. */}
+        <button type="button" class="btn btn-secondary" disabled title={t('number.insiderSoon')}>
+          {t('number.insider')}
+        </button>
+        <button type="button" class="btn btn-secondary" onClick={() => props.close()}>
+          {t('common.close')}
+        </button>
+      </div>
     </>
   )
 }

@@ -6,6 +6,7 @@ import { t } from '../../lib/i18n/index.ts'
 import { createLiveQuery, db } from '../../lib/store/index.ts'
 import { CallButton, NumberButton } from '../calls/index.ts'
 import { fetchClient } from './data.ts'
+import { BIDI, channelKindName } from './names.ts'
 
 /** Client card route `/contacts/clients/:id`. */
 export default function ClientCard() {
@@ -70,8 +71,8 @@ export default function ClientCard() {
                 <dd>
                   <For each={c().channels} fallback={none}>
                     {(ch) => (
-                      <span class="chip">
-                        {ch.kind}: {ch.address}
+                      <span class="chip" dir="auto">
+                        {channelKindName(ch.kind)}: {ch.address.replace(BIDI, '')}
                       </span>
                     )}
                   </For>

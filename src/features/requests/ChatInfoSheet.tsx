@@ -3,14 +3,15 @@
  * recorded at first contact, the channel and its account, the Avito listing, the address an e-mail
  * was written to. Text only; links are plain anchors to http(s) URLs (anything else shows as text).
  */
-import { createResource, For, type JSX, Show } from 'solid-js'
+import { createResource, createUniqueId, For, type JSX, Show } from 'solid-js'
 import type { ChatInfoResponse } from '../../../contract/channels.ts'
 import type { ChannelKind } from '../../../contract/chats.ts'
 import { api, errorText } from '../../lib/api/index.ts'
 import { type MessageKey, t } from '../../lib/i18n/index.ts'
+import { useOverlay } from '../../lib/ui/index.ts'
 import { ChatIcon } from './ChatIcon.tsx'
 import { safeHref } from './links.ts'
-import { displayText } from './text.ts'
+import { channelLine, channelText, displayText } from './text.ts'
 
 /** An http(s) URL as a safe link; anything else (javascript:, data:, junk) as inert text. */
 export function SafeLink(props: { href: string | null | undefined }): JSX.Element {
@@ -39,10 +40,13 @@ export default function ChatInfoSheet(props: { chatId: string; kind: ChannelKind
       <dd>{value}</dd>
     </>
   )
+  let sheet: HTMLDivElement | undefined
+  const id = createUniqueId()
+  useOverlay(() => sheet, props.onClose)
   return (
-    <div class="sheet info-sheet" role="dialog" aria-label={t('info.title')}>
+    <div class="sheet info-sheet" role="dialog" aria-modal="true" aria-labelledby={id} ref={sheet}>
       <div class="sheet-head">
-        <h2>{t('info.title')}</h2>
+        <h2 id={id}>{t('info.title')}</h2>
         <button type="button" class="icon-btn" aria-label={t('common.close')} onClick={() => props.onClose()}>
           <ChatIcon name="close" />
         </button>
@@ -51,19 +55,8 @@ export default function ChatInfoSheet(props: { chatId: string; kind: ChannelKind
         <Show when={info()}>
           {(i) => (
             <dl class="info-list">
-              <Show
-                when={i().channel}
-                fallback={row('info.channel', <span>{t(`channels.kind.${props.kind}` as MessageKey)}</span>)}
-              >
-                {(c) =>
-                  row(
-                    'info.channel',
-                    <span dir="auto">
-                      {t(`channels.kind.${c().kind}` as MessageKey)} · {displayText(c().name)}
-                      {c().address ? ` (${displayText(c().address ?? '')})` : ''}
-                    </span>,
-                  )
-                }
+              <Show when={i().channel} fallback={row('info.channel', <span>{channelText(props.kind)}</span>)}>
+                {(c) => row('info.channel', <span dir="auto">{channelLine(c())}</span>)}
               </Show>
               <Show when={i().clientAddress}>
                 {(a) => row('info.clientAddress', <span dir="auto">{displayText(a())}</span>)}

@@ -1,5 +1,6 @@
 /**
- * A conversation (T3, T4): header with the client, channel, Call (C3) and Complete; the messages; and
+ * A conversation (T3, T4): header with the client and channel (the name gets the room), Call (C3) and
+ * the ⋮ menu (request info, transfer, Complete, Send to CRM); the messages; and
  * below them what the operator may do now — Accept a New chat, write in his own chat, or read a
  * chat a colleague took or that is completed. Opening a New chat asks the server (`open`): with the
  * employee's Accept button off, opening takes it.
@@ -12,7 +13,7 @@ import { t } from '../../lib/i18n/index.ts'
 import { offline } from '../../lib/net/index.ts'
 import { me } from '../../lib/session/index.ts'
 import { createLiveQuery, db, type MessageRow, type OutboxItem } from '../../lib/store/index.ts'
-import { toast } from '../../lib/ui/index.ts'
+import { ConfirmDialog, toast } from '../../lib/ui/index.ts'
 import { CallButton } from '../calls/index.ts'
 import { Composer, type Outgoing } from './Composer.tsx'
 import type { Pending } from './MessageBubble.tsx'
@@ -21,11 +22,11 @@ import { localMessages, oldestN } from './mirror.ts'
 import { acceptChat, completeChat, loadMessages, markRead, openChat, refreshChat } from './remote.ts'
 import { type Composed, compose, conflictTarget, discardMessage, resendInto, retryMessage } from './send.ts'
 import { TransferDialog } from './TransferDialog.tsx'
-import { channelText } from './text.ts'
+import { channelText, clientNameText } from './text.ts'
 import './requests.css'
 import { ChatIcon } from './ChatIcon.tsx'
 import ChatInfoSheet from './ChatInfoSheet.tsx'
-import { ChatMenu } from './ChatMenu.tsx'
+import { ChatMenu, type ChatMenuItem } from './ChatMenu.tsx'
 import { ScheduledPanel } from './ScheduledPanel.tsx'
 
 /** Route `/requests/:id`. */
@@ -152,7 +153,18 @@ export default function ConversationPage() {
   }
   /** What the composer holds unsent (kept on screen if the chat is completed meanwhile). */
   const [draft, setDraft] = createSignal('')
-  const name = () => chat()?.clientName?.trim() || t('requests.visitor')
+  const name = () => clientNameText(chat()?.clientName)
+  const clientName = () => (chat()?.clientName ? clientNameText(chat()?.clientName) : null)
+  /** The header's ⋮ menu (as UIS has it): request info, and for my chat transfer and complete. */
+  const menuItems = (): ChatMenuItem[] => [
+    { label: t('info.open'), run: () => setShowInfo(true) },
+    ...(mine()
+      ? [
+          { label: t('chatTransfer.open'), run: () => setTransferring(true) },
+          { label: t('chat.complete'), run: () => setConfirming(true) },
+        ]
+      : []),
+  ]
 
   const accept = async () => {
     const d = db()
@@ -177,10 +189,13 @@ export default function ConversationPage() {
       setBusy(false)
     }
   }
+  /** Complete asks first, in the app's own dialog (translated, keyboard-usable). */
+  const [confirming, setConfirming] = createSignal(false)
   const complete = async () => {
+    setConfirming(false)
     const d = db()
     const c = chat()
-    if (!d || !c || !confirm(t('chat.completeConfirm'))) return
+    if (!d || !c) return
     try {
       await completeChat(d, c.id)
       toast(t('chat.completed'))
@@ -251,34 +266,16 @@ export default function ConversationPage() {
           <ChatIcon name="back" />
         </A>
         <div class="convo-title">
-          <h1 class="row-title">{name()}</h1>
-          <span class="row-sub">{chat() ? channelText(chat()?.channel ?? 'webchat') : ''}</span>
+          <h1 class="row-title convo-name" dir="auto">
+            {name()}
+          </h1>
+          <span class="row-sub convo-channel">{chat() ? channelText(chat()?.channel ?? 'webchat') : ''}</span>
         </div>
-        <Show when={chat()}>
-          <button
-            type="button"
-            class="icon-btn"
-            aria-label={t('info.open')}
-            title={t('info.open')}
-            aria-expanded={showInfo()}
-            onClick={() => setShowInfo(!showInfo())}
-          >
-            <ChatIcon name="info" />
-          </button>
-        </Show>
         <Show when={chat()?.clientPhone}>
           {(p) => <CallButton number={p()} label={t('chat.call', { name: name() })} />}
         </Show>
-        <Show when={mine()}>
-          <button type="button" class="btn btn-small" onClick={() => setTransferring(true)}>
-            {t('chatTransfer.open')}
-          </button>
-          <button type="button" class="btn btn-small" onClick={() => void complete()}>
-            {t('chat.complete')}
-          </button>
-        </Show>
-        <Show when={chat() && chat()?.state !== 'completed'}>
-          <ChatMenu chatId={params.id} />
+        <Show when={chat()}>
+          <ChatMenu chatId={params.id} items={menuItems()} crm={chat()?.state !== 'completed'} />
         </Show>
       </header>
       <Show when={showInfo() && chat()}>
@@ -286,6 +283,15 @@ export default function ConversationPage() {
       </Show>
       <Show when={transferring()}>
         <TransferDialog chatId={params.id} onClose={() => setTransferring(false)} />
+      </Show>
+      <Show when={confirming()}>
+        <ConfirmDialog
+          title={t('chat.completeTitle')}
+          text={t('chat.completeConfirm')}
+          ok={t('chat.complete')}
+          onOk={() => void complete()}
+          onCancel={() => setConfirming(false)}
+        />
       </Show>
       <Show when={conflicted().length > 0}>
         <div class="notice small conflict" role="alert">
@@ -363,7 +369,7 @@ export default function ConversationPage() {
             replyTo={replyTo()}
             onCancelReply={() => setReplyTo(null)}
             send={send}
-            names={{ operator: me()?.name ?? '', client: chat()?.clientName?.trim() || null }}
+            names={{ operator: me()?.name ?? '', client: clientName() }}
             onDraft={setDraft}
           />
         </Match>
@@ -394,7 +400,7 @@ export default function ConversationPage() {
             replyTo={replyTo()}
             onCancelReply={() => setReplyTo(null)}
             send={send}
-            names={{ operator: me()?.name ?? '', client: chat()?.clientName?.trim() || null }}
+            names={{ operator: me()?.name ?? '', client: clientName() }}
             onDraft={setDraft}
           />
         </Match>

@@ -38,6 +38,7 @@ export default function LeadPage() {
     }),
   )
   const mine = () => lead()?.state === 'taken' && lead()?.takenBy === me()?.id
+  const takenByOther = () => lead()?.state === 'taken' && !mine()
   const name = () => displayText(lead()?.name ?? '')
   const complete = async () => {
     const d = db()
@@ -65,7 +66,8 @@ export default function LeadPage() {
           </h1>
           <span class="row-sub">{t('leads.title')}</span>
         </div>
-        <Show when={lead()?.phone}>
+        {/* A lead a colleague took is his to call: others see it, without Call. */}
+        <Show when={!takenByOther() && lead()?.phone}>
           {(p) => <CallButton number={p()} label={t('leads.call', { name: name() })} />}
         </Show>
       </header>

@@ -34,17 +34,25 @@ function LeadListRow(props: { lead: LeadRow }) {
           {name()}
         </span>
         <span class="row-sub" dir="auto">
-          {[l().phone, l().email].filter(Boolean).join(' · ')}
+          {/* The phone first and whole; the e-mail and comment after it are cut when the row is short. */}
+          <Show when={l().phone}>
+            <span class="lead-phone">{l().phone}</span>
+          </Show>
+          <Show when={l().email}>
+            {l().phone ? ' · ' : ''}
+            {l().email}
+          </Show>
           <Show when={l().comment}> · {displayText(l().comment)}</Show>
+        </span>
+        {/* The state on a line of its own: the phone above keeps the row's width. */}
+        <span class={`small lead-state ${l().state === 'new' ? 'unread-text' : 'muted'}`}>
+          {leadStateText(l())}
         </span>
       </span>
       <span class="chat-row-end">
         <time class="small muted" dateTime={l().createdAt}>
           {fmtDate(new Date(l().createdAt), { dateStyle: 'short', timeStyle: 'short' })}
         </time>
-        <span class={`small lead-state ${l().state === 'new' ? 'unread-text' : 'muted'}`}>
-          {leadStateText(l())}
-        </span>
       </span>
     </A>
   )

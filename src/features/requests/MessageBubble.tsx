@@ -164,6 +164,10 @@ export function MessageBubble(props: {
         </Match>
         <Match when={state() === 'failed'}>
           <span class="msg-fail">
+            {/* Why (the delivery job's reason, short and translated): e.g. no SMTP relay set up. */}
+            <Show when={!m().local && m().failReason}>
+              {(r) => <span class="msg-fail-why small">{t(`chat.failReason.${r()}`)}</span>}
+            </Show>
             <button type="button" class="btn btn-small" onClick={() => props.actions.retry(m())}>
               {t('chat.retry')}
             </button>

@@ -35,6 +35,7 @@ function ScheduleForm(props: {
   const submit = async (e: Event) => {
     e.preventDefault()
     if (!text().trim()) return setError(t('scheduled.needText'))
+    if (Number.isNaN(new Date(at()).getTime())) return setError(t('scheduled.needTime'))
     setBusy(true)
     try {
       await props.onSubmit(text().trim(), new Date(at()))
@@ -46,19 +47,23 @@ function ScheduleForm(props: {
     }
   }
   return (
-    <form class="schedule-form" onSubmit={(e) => void submit(e)}>
-      <textarea
-        class="composer-input"
-        rows={2}
-        aria-label={t('scheduled.text')}
-        value={text()}
-        onInput={(e) => setText(e.currentTarget.value)}
-      />
-      <label class="small">
-        {t('scheduled.when')}{' '}
+    // noValidate: a time typed with seconds must not be refused by the minute step; the server checks
+    // the time is in the future (E_SCHEDULE_PAST, said in the form).
+    <form class="schedule-form" noValidate onSubmit={(e) => void submit(e)}>
+      <label class="small schedule-field">
+        <span>{t('scheduled.text')}</span>
+        <textarea
+          class="composer-input"
+          rows={2}
+          value={text()}
+          onInput={(e) => setText(e.currentTarget.value)}
+        />
+      </label>
+      <label class="small schedule-field">
+        <span>{t('scheduled.when')}</span>
         <input
           type="datetime-local"
-          step={1}
+          step={60}
           required
           min={localInputValue(new Date())}
           value={at()}

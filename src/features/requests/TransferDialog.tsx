@@ -3,12 +3,12 @@
  * cannot take a chat now (offline, a status without chats, a group with nobody available) are
  * shown disabled with the reason. The counts are live: re-read whenever presence may have moved.
  */
-import { createResource, createSignal, For, onMount, Show } from 'solid-js'
+import { createResource, createSignal, For, Show } from 'solid-js'
 import type { ChatTransferTarget } from '../../../contract/chats.ts'
 import { api, errorText } from '../../lib/api/index.ts'
 import { t } from '../../lib/i18n/index.ts'
 import { db } from '../../lib/store/index.ts'
-import { toast } from '../../lib/ui/index.ts'
+import { toast, useOverlay } from '../../lib/ui/index.ts'
 import { statusName } from '../status/index.ts'
 import { presenceTick, transferChat } from './transfers.ts'
 
@@ -19,7 +19,7 @@ export function TransferDialog(props: { chatId: string; onClose: () => void }) {
   const [direct, setDirect] = createSignal(false)
   const [busy, setBusy] = createSignal(false)
   let dialog: HTMLDivElement | undefined
-  onMount(() => dialog?.focus())
+  useOverlay(() => dialog, props.onClose, { initial: 'textarea' })
   const list = () => targets.latest ?? []
   const ordered = (kind: ChatTransferTarget['kind']) =>
     list()
@@ -81,7 +81,6 @@ export function TransferDialog(props: { chatId: string; onClose: () => void }) {
       aria-labelledby="chat-transfer-title"
       tabindex="-1"
       ref={dialog}
-      onKeyDown={(e) => e.key === 'Escape' && props.onClose()}
     >
       <div class="sheet-head">
         <h2 id="chat-transfer-title">{t('chatTransfer.title')}</h2>

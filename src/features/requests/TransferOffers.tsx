@@ -9,6 +9,7 @@ import { ApiError, errorText } from '../../lib/api/index.ts'
 import { t } from '../../lib/i18n/index.ts'
 import { me } from '../../lib/session/index.ts'
 import { toast } from '../../lib/ui/index.ts'
+import { clientNameText, displayText } from './text.ts'
 import {
   acceptedMine,
   acceptOffer,
@@ -26,7 +27,7 @@ function Offer(props: { offer: TransferOfferView }) {
   onCleanup(() => clearInterval(timer))
   const o = () => props.offer
   const left = () => Math.ceil(msLeft(o(), now()) / 1000)
-  const client = () => o().clientName?.trim() || t('requests.visitor')
+  const client = () => clientNameText(o().clientName)
   const answer = async (yes: boolean) => {
     try {
       if (yes) {
@@ -46,9 +47,9 @@ function Offer(props: { offer: TransferOfferView }) {
       aria-label={t('chatTransfer.offerFrom', { name: o().fromName, client: client() })}
     >
       <p class="row-title">{t('chatTransfer.offerFrom', { name: o().fromName, client: client() })}</p>
-      <Show when={o().comment}>
+      <Show when={displayText(o().comment ?? '')}>
         <p class="small offer-comment" dir="auto">
-          {o().comment}
+          {displayText(o().comment ?? '')}
         </p>
       </Show>
       <ul class="offer-last small" aria-label={t('chatTransfer.lastMessages')}>
@@ -56,7 +57,7 @@ function Offer(props: { offer: TransferOfferView }) {
           {(m) => (
             <li dir="auto">
               {m.author === 'client' ? t('chat.client') : (m.authorName ?? t('chat.system'))}:{' '}
-              {m.text || m.file?.name}
+              {displayText(m.text || m.file?.name || '')}
             </li>
           )}
         </For>

@@ -4,12 +4,13 @@
  * In work (assigned to me) and the first message leaves through the channel's delivery job.
  */
 import { useNavigate } from '@solidjs/router'
-import { createSignal, For, Show } from 'solid-js'
+import { createSignal, createUniqueId, For, onMount, Show } from 'solid-js'
 import type { WriteFirstFindResponse } from '../../../contract/channels.ts'
-import { api, errorText } from '../../lib/api/index.ts'
+import { api } from '../../lib/api/index.ts'
 import { type MessageKey, t } from '../../lib/i18n/index.ts'
-import { toast } from '../../lib/ui/index.ts'
+import { toast, useOverlay } from '../../lib/ui/index.ts'
 import { ChatIcon } from './ChatIcon.tsx'
+import { writeFirstErrorText } from './writefirst.ts'
 
 export default function WriteFirstSheet(props: { address: string; onClose: () => void }) {
   const navigate = useNavigate()
@@ -32,7 +33,7 @@ export default function WriteFirstSheet(props: { address: string; onClose: () =>
       setFound(r)
       setChannelId(r.channels[0]?.id ?? null)
     } catch (err) {
-      setError(errorText(err))
+      setError(writeFirstErrorText(err))
     } finally {
       setBusy(false)
     }
@@ -53,16 +54,24 @@ export default function WriteFirstSheet(props: { address: string; onClose: () =>
       props.onClose()
       navigate(`/requests/${encodeURIComponent(r.chat.id)}`)
     } catch (err) {
-      setError(errorText(err))
+      setError(writeFirstErrorText(err))
     } finally {
       setBusy(false)
     }
   }
 
+  // Opened with an address (a number's menu): Find runs at once, the channels show without another tap.
+  onMount(() => {
+    if (props.address.trim()) void find()
+  })
+  let sheet: HTMLDivElement | undefined
+  const id = createUniqueId()
+  useOverlay(() => sheet, props.onClose, { initial: 'input' })
+
   return (
-    <div class="sheet wf-sheet" role="dialog" aria-label={t('wf.title')}>
+    <div class="sheet wf-sheet" role="dialog" aria-modal="true" aria-labelledby={id} ref={sheet}>
       <div class="sheet-head">
-        <h2>{t('wf.title')}</h2>
+        <h2 id={id}>{t('wf.title')}</h2>
         <button type="button" class="icon-btn" aria-label={t('common.close')} onClick={() => props.onClose()}>
           <ChatIcon name="close" />
         </button>

@@ -46,8 +46,11 @@ export async function cancelScheduled(id: string): Promise<ScheduledView> {
   return r.scheduled
 }
 
-/** `YYYY-MM-DDTHH:mm:ss` in local time, what <input type="datetime-local" step="1"> holds. */
+/**
+ * `YYYY-MM-DDTHH:mm` in local time, what <input type="datetime-local" step="60"> holds: people pick a
+ * minute, not a second (the picker shows no seconds field).
+ */
 export function localInputValue(d: Date): string {
   const p = (n: number) => String(n).padStart(2, '0')
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`
 }

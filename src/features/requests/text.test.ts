@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
+import { CHANNEL_KINDS } from '../../../contract/chats.ts'
 import { t } from '../../lib/i18n/index.ts'
-import { channelText, displayText, fillTemplate, shownText } from './text.ts'
+import { channelLine, channelText, clientNameText, displayText, fillTemplate, shownText } from './text.ts'
 
 describe('shown text drops bidi controls (spoofing "txt.exe" as "exe.txt")', () => {
   it('strips U+202A–U+202E and U+2066–U+2069, keeps the rest', () => {
@@ -30,10 +31,34 @@ describe('fillTemplate (T5: a picked template names the operator and the client)
 })
 
 describe('channelText (T1: the channel a chat came through, by name)', () => {
-  it('names website chat and e-mail; a channel without a name of its own reads as a messenger', () => {
+  it('names every channel kind by its own name (WhatsApp, SMS, Telegram bot are not "Messenger")', () => {
     expect(channelText('webchat')).toBe(t('requests.channel.webchat'))
     expect(channelText('email')).toBe(t('requests.channel.email'))
-    expect(channelText('email')).not.toBe(channelText('telegram_bot'))
-    expect(channelText('telegram_bot')).toBe(t('requests.channel.other'))
+    expect(channelText('whatsapp')).toBe('WhatsApp')
+    expect(channelText('sms')).toBe('SMS')
+    expect(channelText('telegram_bot')).toBe(t('channels.kind.telegram_bot'))
+    const names = CHANNEL_KINDS.map(channelText)
+    expect(new Set(names).size).toBe(CHANNEL_KINDS.length)
+    expect(names.filter((n) => n === t('requests.channel.other'))).toEqual([t('channels.kind.messenger')])
+  })
+})
+
+describe('clientNameText (a name cannot spoof the header: "Иван\u202Eevil" must not read "live Иван")', () => {
+  it('drops bidi controls and falls back to "Visitor"', () => {
+    expect(clientNameText('Иван \u202Elive')).toBe('Иван live')
+    expect(clientNameText('  \u202E ')).toBe(t('requests.visitor'))
+    expect(clientNameText(null)).toBe(t('requests.visitor'))
+  })
+})
+
+describe('channelLine (the info sheet names the channel once)', () => {
+  it('says kind, name and address once each', () => {
+    expect(channelLine({ kind: 'email', name: 'E-mail support@x.ru', address: 'support@x.ru' })).toBe(
+      'E-mail support@x.ru',
+    )
+    expect(channelLine({ kind: 'sms', name: 'Shop', address: '+79990000000' })).toBe(
+      'SMS · Shop (+79990000000)',
+    )
+    expect(channelLine({ kind: 'whatsapp', name: '', address: null })).toBe('WhatsApp')
   })
 })

@@ -1,5 +1,5 @@
 /** How chats and messages read as text in lists and quotes (client content is always plain text). */
-import type { ChatView, MessageView } from '../../../contract/chats.ts'
+import type { ChannelKind, ChatView, MessageView } from '../../../contract/chats.ts'
 import { type MessageKey, t } from '../../lib/i18n/index.ts'
 
 /**
@@ -18,10 +18,38 @@ export function channelText(channel: ChatView['channel']): string {
   return t(CHANNEL_NAMES[channel] ?? 'requests.channel.other')
 }
 
-/** Channels with a name of their own; the rest read as "Messenger". One line per channel kind. */
-const CHANNEL_NAMES: Partial<Record<ChatView['channel'], MessageKey>> = {
-  webchat: 'requests.channel.webchat',
-  email: 'requests.channel.email',
+/** Every channel kind by its own name (the compiler keeps this table complete). */
+export const CHANNEL_NAMES: Record<ChannelKind, MessageKey> = {
+  webchat: 'channels.kind.webchat',
+  whatsapp: 'channels.kind.whatsapp',
+  telegram: 'channels.kind.telegram',
+  telegram_bot: 'channels.kind.telegram_bot',
+  viber: 'channels.kind.viber',
+  messenger: 'channels.kind.messenger',
+  vk: 'channels.kind.vk',
+  avito: 'channels.kind.avito',
+  autoru: 'channels.kind.autoru',
+  email: 'channels.kind.email',
+  sms: 'channels.kind.sms',
+}
+
+/**
+ * A channel as one line: kind, name and address, each once ("E-mail support@x.ru", not
+ * "E-mail · E-mail support@x.ru (support@x.ru)"): a name that already says the kind or the address
+ * is not repeated.
+ */
+export function channelLine(c: { kind: ChannelKind; name: string; address?: string | null }): string {
+  const kind = channelText(c.kind)
+  const name = displayText(c.name).trim()
+  const addr = displayText(c.address ?? '').trim()
+  let out = !name ? kind : name.toLowerCase().includes(kind.toLowerCase()) ? name : `${kind} · ${name}`
+  if (addr && !out.toLowerCase().includes(addr.toLowerCase())) out += ` (${addr})`
+  return out
+}
+
+/** A client's name (or a chat's subject) as shown anywhere: cleaned like any client text, else "Visitor". */
+export function clientNameText(name: string | null | undefined): string {
+  return displayText(name ?? '').trim() || t('requests.visitor')
 }
 
 /** A chat's last message as one line of text. */

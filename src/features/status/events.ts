@@ -1,4 +1,7 @@
-/** What the status feature does with server events (S1/S2): the tenant's matrix, and my own status. */
+/**
+ * What the status feature does with server events (S1/S2): the tenant's matrix, my own status, and
+ * the tenant's options on my session (A5).
+ */
 import { me, patchMe } from '../../lib/session/index.ts'
 import { setMeta } from '../../lib/store/index.ts'
 import type { FeatureEvents } from '../../lib/sync/index.ts'
@@ -16,6 +19,12 @@ export const statusEvents: FeatureEvents = {
       tables: ['meta'],
       apply: (db, ev) => setMeta(db, 'statuses', ev.payload.matrix),
       after: (ev) => showMatrix(ev.payload.matrix),
+    },
+    // A5: the admin switched omnichannel: the tab bar (and Requests) follow without a reload.
+    'tenant.features': {
+      after: (ev) => {
+        if (me()) void patchMe({ features: ev.payload.features })
+      },
     },
   },
   reset: { tables: ['meta'], drop: (db) => db.meta.delete('statuses') },

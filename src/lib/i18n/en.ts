@@ -115,7 +115,7 @@ export const en = {
   'client.manager': 'Personal manager',
   'client.notFound': 'This client was not found',
   'client.history': 'History of calls and chats',
-  'client.historyLater': 'Call and chat history appears here once calls and chats arrive in their updates.',
+  'client.historyLater': 'Calls and chats with this client will be listed here.',
   'calls.title': 'Calls',
   'line.label': 'Phone line: {state}',
   'line.registered': 'connected',
@@ -294,7 +294,7 @@ export const en = {
   'chat.takenSomeone': 'A colleague took this chat',
   'chat.statusForbids': 'Your current status does not allow taking chats. Change the status to take it.',
   'chat.complete': 'Complete chat',
-  'chat.completeConfirm': 'Complete this chat? The client will see that the conversation ended.',
+  'chat.completeConfirm': 'The client will see that the conversation ended.',
   'chat.completed': 'Chat completed',
   'chat.completedNote': 'This chat is completed.',
   'chat.loadingOlder': 'Loading earlier messages…',
@@ -471,6 +471,14 @@ export const en = {
   'channels.kind.sms': 'SMS',
   'composer.channelFiles': '“{name}” cannot be sent: this channel takes no files, only images ({types}).',
   'composer.channelImageSize': '“{name}” cannot be sent: this channel takes images up to {mb} MB.',
+  // UI fixes after the phone probe
+  'common.cancel': 'Cancel',
+  'chat.completeTitle': 'Complete the chat?',
+  'scheduled.needTime': 'Pick the date and time to send at',
+  'chat.failReason.setup': 'Not sent: the channel is not set up to send (ask your admin)',
+  'chat.failReason.rejected': 'Not delivered: the provider refused it',
+  'chat.failReason.unreachable': 'Not delivered: the provider could not be reached',
+  'wf.badAddress': 'Not a phone number, e-mail or @username',
 } as const
 
 export type MessageKey = keyof typeof en

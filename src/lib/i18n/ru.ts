@@ -117,7 +117,7 @@ export const ru: Record<MessageKey, string> = {
   'client.manager': 'Персональный менеджер',
   'client.notFound': 'Клиент не найден',
   'client.history': 'История звонков и чатов',
-  'client.historyLater': 'История звонков и чатов появится здесь вместе с обновлениями звонков и чатов.',
+  'client.historyLater': 'Здесь будут звонки и чаты с этим клиентом.',
   'calls.title': 'Звонки',
   'line.label': 'Линия: {state}',
   'line.registered': 'подключена',
@@ -295,7 +295,7 @@ export const ru: Record<MessageKey, string> = {
   'chat.takenSomeone': 'Чат принял коллега',
   'chat.statusForbids': 'Текущий статус не позволяет брать чаты. Смените статус, чтобы принять чат.',
   'chat.complete': 'Завершить чат',
-  'chat.completeConfirm': 'Завершить этот чат? Клиент увидит, что разговор окончен.',
+  'chat.completeConfirm': 'Клиент увидит, что разговор окончен.',
   'chat.completed': 'Чат завершён',
   'chat.completedNote': 'Этот чат завершён.',
   'chat.loadingOlder': 'Загрузка ранних сообщений…',
@@ -473,4 +473,12 @@ export const ru: Record<MessageKey, string> = {
   'composer.channelFiles':
     '«{name}» нельзя отправить: этот канал принимает не файлы, а только изображения ({types}).',
   'composer.channelImageSize': '«{name}» нельзя отправить: этот канал принимает изображения до {mb} МБ.',
+  // UI fixes after the phone probe
+  'common.cancel': 'Отмена',
+  'chat.completeTitle': 'Завершить чат?',
+  'scheduled.needTime': 'Выберите дату и время отправки',
+  'chat.failReason.setup': 'Не отправлено: канал не настроен для отправки (обратитесь к администратору)',
+  'chat.failReason.rejected': 'Не доставлено: провайдер отказал',
+  'chat.failReason.unreachable': 'Не доставлено: провайдер недоступен',
+  'wf.badAddress': 'Это не номер телефона, e-mail или @username',
 }

@@ -1,6 +1,8 @@
 /** Shared UI pieces (no feature logic): icons, empty states, toasts, the virtual list. */
 
+export { ConfirmDialog } from './ConfirmDialog.tsx'
 export { EmptyState } from './EmptyState.tsx'
 export { Icon, type IconName } from './icons.tsx'
+export { menuKeys, type OverlayOptions, useOverlay } from './overlay.ts'
 export { PathIcon } from './PathIcon.tsx'
 export { Toasts, toast } from './toasts.tsx'

@@ -5,22 +5,11 @@
  * one-tap re-send into the active chat. Each test runs a server of its own, connected to its stand-in
  * at start (DEMO_TELEGRAM_BOT_TOKEN, TELEGRAM_API_BASE), as e2e/telegram.spec.ts does.
  */
-import { cp, mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
 import type { User } from '@grammyjs/types'
 import type { Page } from '@playwright/test'
 import { client, messageUpdate } from '../server/channels/telegram/samples.ts'
 import { BotApiStandIn } from '../server/channels/telegram/stand-in.ts'
-import {
-  expect,
-  type FrontlineServer,
-  freePort,
-  launchServer,
-  readDemoLogins,
-  stopServer,
-  test,
-} from './fixtures.ts'
+import { expect, ownServer, test } from './fixtures.ts'
 import { chooseStatus, operatorPhone } from './helpers.ts'
 
 test.describe.configure({ timeout: 120_000 })
@@ -28,28 +17,8 @@ test.describe.configure({ timeout: 120_000 })
 /** A server of the test's own whose demo bot talks to a fresh Bot API stand-in. */
 async function telegramServer() {
   const api = await new BotApiStandIn().start()
-  const template = process.env.FRONTLINE_E2E_TEMPLATE
-  if (!template) throw new Error('FRONTLINE_E2E_TEMPLATE is unset')
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'frontline-e2e-t9-'))
-  await cp(template, dataDir, { recursive: true })
-  const port = await freePort()
-  const { child } = await launchServer({
-    port,
-    dataDir,
-    pbx: false,
-    sipWsPort: await freePort(),
-    env: { TELEGRAM_API_BASE: api.base, DEMO_TELEGRAM_BOT_TOKEN: api.token },
-  })
-  const demo = await readDemoLogins(dataDir)
-  const server: FrontlineServer = {
-    baseURL: `http://127.0.0.1:${port}`,
-    password: demo.password,
-    accounts: demo.accounts,
-    dataDir,
-    sipWsUrl: null,
-    restart: () => Promise.reject(new Error('not in this test')),
-    stop: () => stopServer(child),
-  }
+  const own = await ownServer({ TELEGRAM_API_BASE: api.base, DEMO_TELEGRAM_BOT_TOKEN: api.token })
+  const { server } = own
   await expect.poll(() => api.webhook?.url).toMatch(new RegExp(`^${server.baseURL}/api/hooks/telegram_bot/`))
   return {
     api,
@@ -65,9 +34,8 @@ async function telegramServer() {
         .filter((c) => String(c.params.chat_id) === String(from.id))
         .map((c) => c.params.text),
     async dispose() {
-      await stopServer(child)
+      await own.dispose()
       await api.stop()
-      await rm(dataDir, { recursive: true, force: true })
     },
   }
 }
@@ -101,11 +69,23 @@ async function takeAndReply(page: Page, name: string, reply: string) {
   await expect(messages(page).getByText(reply)).toBeVisible()
 }
 
-/** Completes the open chat by hand (the confirm() is accepted). */
+/** Completes the open chat by hand: ⋮ → Complete chat → confirmed in the app's dialog. */
 async function completeOpen(page: Page) {
-  page.once('dialog', (d) => void d.accept())
-  await page.getByRole('button', { name: 'Complete chat' }).click()
+  await page.getByRole('button', { name: 'More actions' }).click()
+  await page.getByRole('menuitem', { name: 'Complete chat' }).click()
+  await page
+    .getByRole('alertdialog', { name: 'Complete the chat?' })
+    .getByRole('button', { name: 'Complete chat' })
+    .click()
   await expect(page.getByText('This chat is completed. Writing resumes it.')).toBeVisible()
+}
+
+/** The open chat is the operator's own and active: ⋮ offers Complete chat (then the menu is closed again). */
+async function expectMine(page: Page) {
+  await page.getByRole('button', { name: 'More actions' }).click()
+  await expect(page.getByRole('menuitem', { name: 'Complete chat' })).toBeVisible()
+  await page.keyboard.press('Escape')
+  await expect(page.getByRole('menuitem', { name: 'Complete chat' })).toHaveCount(0)
 }
 
 /** Finds the client's chat in Completed through the search and opens it. */
@@ -133,7 +113,7 @@ test('T9 resume a completed chat: found in Completed by the client’s name, the
     await openCompleted(op.page, name)
     await sendText(op.page, 'Забыл уточнить: заказ уже в пути.')
     // Resumed: his again, the composer of an active chat (Complete is back), and in his In work.
-    await expect(op.page.getByRole('button', { name: 'Complete chat' })).toBeVisible()
+    await expectMine(op.page)
     await expect(messages(op.page).getByText('Забыл уточнить: заказ уже в пути.')).toBeVisible()
     await expect
       .poll(() => tg.sentTo(from))
@@ -194,7 +174,7 @@ test('T9 conflict (!) mark and re-send into the active chat: the client wrote ag
     // One tap: he takes the active chat and both go there, after the client's message, in order.
     await notice.getByRole('button', { name: 'Send to the active chat' }).click()
     await expect(op.page.getByText('Sent to the active chat: 2')).toBeVisible()
-    await expect(op.page.getByRole('button', { name: 'Complete chat' })).toBeVisible()
+    await expectMine(op.page)
     const log = messages(op.page)
     await expect(log.getByText('Ещё вопрос')).toBeVisible()
     for (const text of [first, second])

@@ -49,6 +49,55 @@ export function launchServer(o: {
   return launch({ ...o, password: E2E_PASSWORD, logLevel: process.env.E2E_LOG_LEVEL })
 }
 
+/** A server of the test's own: a copy of the template data dir, its own ports and env. */
+export interface OwnServer {
+  server: FrontlineServer
+  /** What the server printed (for a failure's message). */
+  output(): string
+  /** SIGKILL (no shutdown hook runs, jobs in flight are cut), then a start on the same data dir. */
+  kill9(): Promise<void>
+  /** Stops it and removes its data dir. */
+  dispose(): Promise<void>
+}
+
+/** Starts a server of the test's own (`env`: a stand-in's base URL, test doors …); `restart` keeps its data. */
+export async function ownServer(env: Record<string, string> = {}): Promise<OwnServer> {
+  const template = process.env.FRONTLINE_E2E_TEMPLATE
+  if (!template) throw new Error('FRONTLINE_E2E_TEMPLATE is unset: e2e/global-setup.ts did not run')
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'frontline-e2e-own-'))
+  await cp(template, dataDir, { recursive: true })
+  const port = await freePort()
+  const sipWsPort = await freePort()
+  const start = () => launchServer({ port, dataDir, pbx: false, sipWsPort, env })
+  let current = await start()
+  const demo = await readDemoLogins(dataDir)
+  return {
+    server: {
+      baseURL: `http://127.0.0.1:${port}`,
+      password: demo.password,
+      accounts: demo.accounts,
+      dataDir,
+      sipWsUrl: null,
+      async restart() {
+        await stopServer(current.child)
+        current = await start()
+      },
+      stop: () => stopServer(current.child),
+    },
+    output: () => current.output(),
+    async kill9() {
+      const exited = new Promise((r) => current.child.once('exit', r))
+      current.child.kill('SIGKILL')
+      await exited
+      current = await start()
+    },
+    async dispose() {
+      await stopServer(current.child)
+      await rm(dataDir, { recursive: true, force: true })
+    },
+  }
+}
+
 /** Reads DATA_DIR/demo-logins.json (written by the server's demo seed). */
 export async function readDemoLogins(
   dataDir: string,

@@ -4,72 +4,23 @@
  * the chat of a channel that allows scheduling) so they can restart one, or kill it with SIGKILL.
  */
 import { createHmac, randomUUID } from 'node:crypto'
-import { cp, mkdtemp, readFile, rm } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { APIRequestContext, Page } from '@playwright/test'
-import { launchServer as launch } from '../scripts/harness.ts'
-import {
-  E2E_PASSWORD,
-  expect,
-  type FrontlineServer,
-  freePort,
-  readDemoLogins,
-  stopServer,
-  test,
-} from './fixtures.ts'
+import { expect, type FrontlineServer, ownServer as ownTestServer, test } from './fixtures.ts'
 import { chooseStatus, operatorPhone } from './helpers.ts'
 
 /** A server of this test's own, with the test doors open; `kill9` and `restart` keep its data dir. */
 async function ownServer() {
-  const template = process.env.FRONTLINE_E2E_TEMPLATE
-  if (!template) throw new Error('FRONTLINE_E2E_TEMPLATE is unset')
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'frontline-e2e-own-'))
-  await cp(template, dataDir, { recursive: true })
-  const port = await freePort()
-  const sipWsPort = await freePort()
-  const start = () =>
-    launch({
-      port,
-      dataDir,
-      pbx: false,
-      sipWsPort,
-      password: E2E_PASSWORD,
-      env: { FRONTLINE_TEST_HOOKS: '1' },
-    })
-  let current = await start()
-  const demo = await readDemoLogins(dataDir)
-  const server: FrontlineServer = {
-    baseURL: `http://127.0.0.1:${port}`,
-    password: demo.password,
-    accounts: demo.accounts,
-    dataDir,
-    sipWsUrl: null,
-    async restart() {
-      await stopServer(current.child)
-      current = await start()
-    },
-    stop: () => stopServer(current.child),
-  }
-  const secrets = JSON.parse(await readFile(path.join(dataDir, 'secrets.json'), 'utf8')) as {
+  const own = await ownTestServer({ FRONTLINE_TEST_HOOKS: '1' })
+  const { server } = own
+  const secrets = JSON.parse(await readFile(path.join(server.dataDir, 'secrets.json'), 'utf8')) as {
     internalSecret: string
   }
   return {
-    server,
-    output: () => current.output(),
-    /** SIGKILL: no shutdown hook runs, jobs in flight are cut. Then the server starts again. */
-    async kill9() {
-      const exited = new Promise((r) => current.child.once('exit', r))
-      current.child.kill('SIGKILL')
-      await exited
-      current = await start()
-    },
-    async dispose() {
-      await stopServer(current.child)
-      await rm(dataDir, { recursive: true, force: true })
-    },
+    ...own,
     /** A client's message through a connected channel of `kind` (the test door), its chat id. */
     async inbound(request: APIRequestContext, kind: string, clientName: string, text: string) {
       const res = await request.post(`${server.baseURL}/internal/test/inbound`, {

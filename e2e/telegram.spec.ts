@@ -4,22 +4,11 @@
  * the demo bot to it at start (DEMO_TELEGRAM_BOT_TOKEN, TELEGRAM_API_BASE), learning our webhook URL and
  * secret from setWebhook exactly as Telegram would; the stand-in then pushes the client's updates there.
  */
-import { cp, mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
 import type { Page } from '@playwright/test'
 import sharp from 'sharp'
 import { client, messageUpdate, silentOggOpus } from '../server/channels/telegram/samples.ts'
 import { BotApiStandIn } from '../server/channels/telegram/stand-in.ts'
-import {
-  expect,
-  type FrontlineServer,
-  freePort,
-  launchServer,
-  readDemoLogins,
-  stopServer,
-  test,
-} from './fixtures.ts'
+import { expect, ownServer, test } from './fixtures.ts'
 import { chooseStatus, operatorPhone } from './helpers.ts'
 
 const openRequests = (page: Page) =>
@@ -30,29 +19,9 @@ test('T1 Telegram in/out with a photo and a voice message: the client’s text, 
 }) => {
   test.setTimeout(120_000)
   const api = await new BotApiStandIn().start()
-  const template = process.env.FRONTLINE_E2E_TEMPLATE
-  if (!template) throw new Error('FRONTLINE_E2E_TEMPLATE is unset')
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'frontline-e2e-tg-'))
-  await cp(template, dataDir, { recursive: true })
-  const port = await freePort()
-  const { child } = await launchServer({
-    port,
-    dataDir,
-    pbx: false,
-    sipWsPort: await freePort(),
-    env: { TELEGRAM_API_BASE: api.base, DEMO_TELEGRAM_BOT_TOKEN: api.token },
-  })
+  const own = await ownServer({ TELEGRAM_API_BASE: api.base, DEMO_TELEGRAM_BOT_TOKEN: api.token })
   try {
-    const demo = await readDemoLogins(dataDir)
-    const server: FrontlineServer = {
-      baseURL: `http://127.0.0.1:${port}`,
-      password: demo.password,
-      accounts: demo.accounts,
-      dataDir,
-      sipWsUrl: null,
-      restart: () => Promise.reject(new Error('not in this test')),
-      stop: () => stopServer(child),
-    }
+    const { server } = own
     // The server set its webhook on the Bot API with a secret token, as Telegram requires.
     await expect
       .poll(() => api.webhook?.url)
@@ -130,8 +99,7 @@ test('T1 Telegram in/out with a photo and a voice message: the client’s text, 
     expect(sent?.file?.name).toBe('схема.png')
     expect(sent?.file?.bytes.equals(reply)).toBe(true)
   } finally {
-    await stopServer(child)
+    await own.dispose()
     await api.stop()
-    await rm(dataDir, { recursive: true, force: true })
   }
 })

@@ -7,11 +7,17 @@ import { and, asc, desc, eq, gt, inArray, lt, lte, ne, sql } from 'drizzle-orm'
 import type { ChannelKind, ChatView, MessageView, RequestInfo } from '../../../contract/chats.ts'
 import { appendEvent, type Queryable, schema } from '../../db/index.ts'
 import { AppError } from '../../errors.ts'
-import { appendMessage, channelSettings, lockChat, messageByClientId, publish } from './rows.ts'
+import {
+  appendMessage,
+  channelSettings,
+  distributionOf,
+  lockChat,
+  messageByClientId,
+  publish,
+} from './rows.ts'
 import { audienceOf, type ChatRow, chatViewById, messageViewsWhere } from './views.ts'
 
 const { chats, messages } = schema
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 export interface OpenClientChat {
   channel: ChannelKind
@@ -52,16 +58,7 @@ async function createChat(
   const settings = await channelSettings(tx, tenantId, input.channel)
   if (!settings?.connected) throw new AppError('E_CHANNEL_OFF')
   const visitorId = input.visitorId ?? null
-  // The distribution: the channel's groups that exist in this tenant (ids checked, never cast blindly).
-  const wanted = settings.groupIds.filter((g) => UUID.test(g))
-  const groupIds = wanted.length
-    ? (
-        await tx
-          .select({ id: schema.groups.id })
-          .from(schema.groups)
-          .where(and(eq(schema.groups.tenantId, tenantId), inArray(schema.groups.id, wanted)))
-      ).map((g) => g.id)
-    : []
+  const groupIds = await distributionOf(tx, tenantId, settings.groupIds)
   const [row] = await tx
     .insert(chats)
     .values({

@@ -8,7 +8,7 @@
  * write's own transaction by rows.ts), which the channel's adapter runs; receipts come back here.
  */
 import { createHash } from 'node:crypto'
-import { and, eq, inArray, ne, sql } from 'drizzle-orm'
+import { and, eq, ne, sql } from 'drizzle-orm'
 import type {
   ChatView,
   DeliveryFailReason,
@@ -19,10 +19,10 @@ import type {
 import { appendEvent, type Queryable, schema } from '../../db/index.ts'
 import { AppError } from '../../errors.ts'
 import { messageKindOf, ownFile } from './client.ts'
-import { appendMessage, lockChat, messageByClientId, publish } from './rows.ts'
+import { appendMessage, distributionOf, lockChat, messageByClientId, publish } from './rows.ts'
 import { audienceOf, type ChatRow, chatViewById, messageViewsWhere } from './views.ts'
 
-const { chats, channels, messages, groups } = schema
+const { chats, channels, messages } = schema
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 export interface InboundMessage {
@@ -86,18 +86,7 @@ export async function openChannelChat(
   const channel = await connected(tx, tenantId, input.channelId)
   const open = await openChatAt(tx, tenantId, channel.id, input.clientAddress)
   if (open) return { chat: open, created: false }
-  const ids = channel.config.groupIds
-  const wanted = Array.isArray(ids)
-    ? ids.filter((g): g is string => typeof g === 'string' && UUID.test(g))
-    : []
-  const groupIds = wanted.length
-    ? (
-        await tx
-          .select({ id: groups.id })
-          .from(groups)
-          .where(and(eq(groups.tenantId, tenantId), inArray(groups.id, wanted)))
-      ).map((g) => g.id)
-    : []
+  const groupIds = await distributionOf(tx, tenantId, channel.config.groupIds)
   const [row] = await tx
     .insert(chats)
     .values({

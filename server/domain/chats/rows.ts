@@ -2,7 +2,7 @@
  * The writes every chat operation shares: the chat row's lock, appending a message with the next
  * gap-free `n` under it, and the events that end the transaction.
  */
-import { and, eq } from 'drizzle-orm'
+import { and, eq, inArray } from 'drizzle-orm'
 import type {
   ChannelKind,
   ChatView,
@@ -157,6 +157,23 @@ export async function channelSettings(
   const groupIds = Array.isArray(ids) ? ids.filter((g): g is string => typeof g === 'string') : []
   return { id: row.id, connected: row.connected, groupIds }
 }
+
+/**
+ * A new chat's distribution from a channel's `config.groupIds`: the ids that are this tenant's groups
+ * (checked, never cast blindly; anything else in the config is dropped). Empty: every operator.
+ */
+export async function distributionOf(q: Queryable, tenantId: string, ids: unknown): Promise<string[]> {
+  const wanted = Array.isArray(ids)
+    ? ids.filter((g): g is string => typeof g === 'string' && UUID_RE.test(g))
+    : []
+  if (!wanted.length) return []
+  const rows = await q
+    .select({ id: schema.groups.id })
+    .from(schema.groups)
+    .where(and(eq(schema.groups.tenantId, tenantId), inArray(schema.groups.id, wanted)))
+  return rows.map((g) => g.id)
+}
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /** A fresh id for a message no device composed (system messages). */
 export const systemMsgId = () => `system:${crypto.randomUUID()}`

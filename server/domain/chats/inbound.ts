@@ -138,16 +138,13 @@ export async function receiveInbound(
       kind: messageKindOf(file),
       text: m.text,
       fileId: m.fileId,
+      externalId: m.providerMsgId.slice(0, 300),
     })
     if (!added) {
       const again2 = await messageByClientId(tx, tenantId, clientMsgId)
       if (!again2) throw new Error('client id conflict without a message')
       return storedInbound(tx, tenantId, again2.id, again2.chatId)
     }
-    await tx
-      .update(messages)
-      .set({ externalId: m.providerMsgId.slice(0, 300) })
-      .where(and(eq(messages.tenantId, tenantId), eq(messages.id, added.message.id)))
     const out = await publish(tx, created ? null : chat, added.chat, [added.message.id])
     return { message: out.messages[0] as MessageView, chat: out.chat, created: true }
   })

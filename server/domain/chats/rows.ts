@@ -51,6 +51,8 @@ export interface NewMessage {
   text: string
   replyToId?: string | null | undefined
   fileId?: string | null | undefined
+  /** The provider's id of a message that came in through an external channel. */
+  externalId?: string | null | undefined
 }
 
 /**
@@ -88,6 +90,7 @@ export async function appendMessage(
       text: m.text,
       replyToId: m.replyToId ?? null,
       fileId: m.fileId ?? null,
+      externalId: m.externalId ?? null,
       at,
     })
     .onConflictDoNothing({ target: [messages.tenantId, messages.clientMsgId] })

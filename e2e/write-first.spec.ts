@@ -120,9 +120,9 @@ test('T10 write first over WhatsApp, SMS and e-mail: only the channels that may 
   await sheet.getByRole('button', { name: 'Close' }).click()
 
   const sent = [
-    { address: phone, channel: /^WhatsApp/, text: `Здравствуйте! WhatsApp ${phone}` },
-    { address: phone, channel: /^SMS/, text: `Здравствуйте! SMS ${phone}` },
-    { address: email, channel: /^E-mail/, text: `Здравствуйте! E-mail ${email}` },
+    { address: phone, channel: /^WhatsApp · WhatsApp \+7/, text: `Здравствуйте! WhatsApp ${phone}` },
+    { address: phone, channel: /^SMS · SMS \+7/, text: `Здравствуйте! SMS ${phone}` },
+    { address: email, channel: /^E-mail · E-mail support@/, text: `Здравствуйте! E-mail ${email}` },
   ]
   const chatIds: string[] = []
   for (const s of sent) chatIds.push(await writeFirst(op.page, s.address, s.channel, s.text))
@@ -170,7 +170,7 @@ test('T10 write first over WhatsApp, SMS and e-mail: only the channels that may 
   expect(mail.envelope.to).toEqual([email])
   expect(mail.parsed.text).toContain(sent[2]?.text)
   // Writing first again to the same client on the same channel opens the same chat, not a second one.
-  const again = await writeFirst(op.page, phone, /^WhatsApp/, 'Ещё одно сообщение')
+  const again = await writeFirst(op.page, phone, /^WhatsApp · WhatsApp \+7/, 'Ещё одно сообщение')
   expect(again).toBe(chatIds[0])
   await op.context.close()
   await providers.close()

@@ -12,7 +12,15 @@ import {
   shownState,
 } from './channels-helpers.ts'
 import { expect, test } from './fixtures.ts'
-import { closeAll, everyoneOff, gateway, incoming, openPhone, SALES_VN } from './phone-helpers.ts'
+import {
+  closeAll,
+  everyoneOff,
+  gateway,
+  incoming,
+  openPhone,
+  SALES_VN,
+  setStatuses,
+} from './phone-helpers.ts'
 
 test.use({ pbx: true })
 test.describe.configure({ timeout: 120_000 })
@@ -94,4 +102,41 @@ test('T10 write from a number in call history: the number offers Call, Write, Co
   await expect(shownState(op1.page, text)).toHaveAttribute('aria-label', /^(Sent|Delivered|Read)$/)
   await closeAll(op1, net)
   await providers.close()
+})
+
+test('C9 a live change to the missed list keeps the rows: the number menu a user opened stays open', async ({
+  browser,
+  request,
+  server,
+}) => {
+  const [phone, other] = [freshMobile(), freshMobile()]
+  const net = await gateway(browser, request, server)
+  const op1 = await openPhone(browser, server, 'op1@demo')
+  await net.call(SALES_VN, phone)
+  await expect(incoming(op1.page)).toBeVisible({ timeout: 15_000 })
+  await net.hangUp()
+  await expect(incoming(op1.page)).toBeHidden()
+  await op1.page.getByRole('link', { name: 'Calls', exact: true }).click()
+  await op1.page.getByRole('tab', { name: /^Missed/ }).click()
+  const number = op1.page.getByRole('button', { name: `Actions for ${phone}` }).first()
+  await expect(number).toBeVisible()
+  // Mark the row's node: a rebuilt row is a new node without the mark.
+  await number.evaluate((el) => {
+    el.closest('li')?.setAttribute('data-probe', 'kept')
+  })
+  await number.click()
+  const menu = op1.page.getByRole('dialog', { name: `Actions for ${phone}` })
+  await expect(menu).toBeVisible()
+  // Another client calls Sales while nobody can take it (op1 on a break): a second missed call lands
+  // in the list live, above the open row.
+  await setStatuses(request, server, { 'op1@demo': 'break' })
+  await net.call(SALES_VN, other)
+  await expect(op1.page.getByRole('button', { name: `Actions for ${other}` }).first()).toBeVisible({
+    timeout: 15_000,
+  })
+  await expect(op1.page.locator('li[data-probe="kept"]')).toContainText(phone)
+  await expect(menu).toBeVisible()
+  await menu.getByRole('button', { name: 'Close', exact: true }).click()
+  await expect(menu).toBeHidden()
+  await closeAll(op1, net)
 })

@@ -1,8 +1,17 @@
-/** A virtualized list (CONVENTIONS: lists that can grow) on @tanstack/solid-virtual. */
+/**
+ * A virtualized list (CONVENTIONS: lists that can grow) on @tanstack/solid-virtual.
+ *
+ * Rows are keyed by the item's id, not by the virtualizer's row objects: those are new on every
+ * measure or scroll and the lists' live queries hand over new objects on every change, and keying by
+ * either rebuilt every visible row — a menu or button the operator was pressing was detached under the
+ * tap. The items are reconciled into a store by id, so an updated call or chat keeps its row (and its
+ * DOM) and only the changed fields re-render.
+ */
 import { createVirtualizer } from '@tanstack/solid-virtual'
-import { For, type JSX } from 'solid-js'
+import { createComputed, createMemo, For, type JSX } from 'solid-js'
+import { createStore, reconcile } from 'solid-js/store'
 
-interface Props<T> {
+interface Props<T extends { id: string }> {
   items: readonly T[]
   rowHeight: number
   label: string
@@ -10,16 +19,31 @@ interface Props<T> {
 }
 
 /** Renders only the rows in view; the container scrolls (fills its flex parent). */
-export function VirtualList<T>(props: Props<T>) {
+export function VirtualList<T extends { id: string }>(props: Props<T>) {
   let scroller: HTMLDivElement | undefined
+  const [rows, setRows] = createStore<{ list: T[] }>({ list: [] })
+  createComputed(() => setRows('list', reconcile([...props.items], { key: 'id', merge: true })))
   const v = createVirtualizer({
     get count() {
-      return props.items.length
+      return rows.list.length
     },
     getScrollElement: () => scroller ?? null,
     estimateSize: () => props.rowHeight,
     overscan: 8,
   })
+  /** The rows in view, as the store's items (stable per id) with their place in the list. */
+  const inView = createMemo(() => v.getVirtualItems())
+  // The items change before the virtualizer has counted them: for that moment its rows in view are
+  // the old ones, and mapping them onto the new items would unmount a row that only moved (a new
+  // call on top pushes the rest down). Keep the last rows until it has caught up; its total size
+  // changes with the count, so this runs again then.
+  const visible = createMemo<T[]>((last) => {
+    v.getTotalSize()
+    const rowsInView = inView()
+    if (v.options.count !== rows.list.length) return last
+    return rowsInView.flatMap((r) => rows.list[r.index] ?? [])
+  }, [])
+  const place = createMemo(() => new Map(inView().map((r) => [rows.list[r.index]?.id, r])))
   return (
     <div class="vlist" ref={scroller}>
       <ul
@@ -27,17 +51,20 @@ export function VirtualList<T>(props: Props<T>) {
         aria-label={props.label}
         style={{ height: `${v.getTotalSize()}px`, position: 'relative' }}
       >
-        <For each={v.getVirtualItems()}>
-          {(row) => {
-            const item = () => props.items[row.index]
+        <For each={visible()}>
+          {(item) => {
+            const row = () => place().get(item.id)
             return (
               <li
                 class="vrow"
-                aria-setsize={props.items.length}
-                aria-posinset={row.index + 1}
-                style={{ height: `${row.size}px`, transform: `translateY(${row.start}px)` }}
+                aria-setsize={rows.list.length}
+                aria-posinset={(row()?.index ?? 0) + 1}
+                style={{
+                  height: `${row()?.size ?? props.rowHeight}px`,
+                  transform: `translateY(${row()?.start ?? 0}px)`,
+                }}
               >
-                {item() !== undefined ? props.children(item() as T) : null}
+                {props.children(item)}
               </li>
             )
           }}

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import { and, asc, eq, sql } from 'drizzle-orm'
+import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { MESSAGE_MAX_CHARS } from '../../../contract/chats.ts'
 import { queryRows, schema } from '../../db/index.ts'
@@ -81,6 +82,34 @@ describe.each(targets)('gateway inbound queue on $name', (target) => {
     expect((await chatTexts(wa, a)).texts).toEqual(['one', 'two', 'three'])
     for (const m of ms) expect((await rowState(m.providerMsgId))?.state).toBe('stored')
   })
+
+  // A real crash needs a second connection to kill: PostgreSQL only (PGlite has one, in this process).
+  if (target.name === 'postgres')
+    it('a worker process killed holding a batch (its connection gone) does not keep it: another stores it', async () => {
+      const a = addr()
+      const ms = [msg(a, 'k1'), msg(a, 'k2')]
+      await enqueueInbound(f.db.orm, tenantId, ms)
+      const [{ db: name } = { db: '' }] = await queryRows<{ db: string }>(
+        f.db.orm,
+        sql`SELECT current_database() AS db`,
+      )
+      const url = new URL(process.env.TEST_DATABASE_URL as string)
+      url.pathname = `/${name}`
+      const dead = new pg.Client({ connectionString: url.toString() })
+      await dead.connect()
+      dead.on('error', () => undefined)
+      await dead.query('BEGIN')
+      await dead.query(`SELECT pg_advisory_xact_lock(hashtext('frontline:inbound'))`)
+      const held = await dead.query(`SELECT id FROM inbound WHERE state = 'pending' FOR UPDATE`)
+      expect(held.rowCount).toBeGreaterThanOrEqual(2)
+      const [{ pid } = { pid: 0 }] = (await dead.query('SELECT pg_backend_pid() AS pid')).rows
+      const waiting = worker.runBatch() // blocks behind the dead worker's batch
+      await f.db.orm.execute(sql`SELECT pg_terminate_backend(${pid})`)
+      await waiting
+      await worker.drain()
+      await dead.end().catch(() => undefined)
+      expect((await chatTexts(wa, a)).texts).toEqual(['k1', 'k2'])
+    })
 
   it('a media message whose webhook died fetching is stored with its note once the lease runs out', async () => {
     const a = addr()

@@ -2,8 +2,8 @@
  * What every messenger and SMS adapter shares (issue 8 §3), so each provider's file is only its
  * protocol: reading the provider's payload into `Incoming` messages and receipts, and the shape of its
  * send call. Here: the webhook scope (raw bodies, since signatures are over the exact bytes), the
- * signature checks, inbound messages stored once by the provider's id (a repeat is noticed before its
- * media is fetched again), media kept as chat files, receipts, and the provider calls of the delivery
+ * signature checks, inbound messages queued once by the provider's id for the ingest worker (ingest.ts;
+ * a media message's id claimed before its media is fetched), media kept as chat files, receipts, and the provider calls of the delivery
  * job (a 4xx no retry mends is a PermanentFailure, a 5xx/429 or a dead connection is retried).
  */
 import { readFile } from 'node:fs/promises'

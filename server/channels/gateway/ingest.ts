@@ -120,6 +120,8 @@ export async function mediaDone(
 /** How long a webhook may take to fetch a media before the worker stores its message without it. */
 export const MEDIA_LEASE_MS = 120_000
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
 /** Rows stored per batch at most. */
 const BATCH = 500
 
@@ -140,6 +142,8 @@ export interface InboundQueueOptions {
   /** Done rows are deleted after this long (default 3 days: providers' retries are over by then). */
   keepMs?: number
   batch?: number
+  /** The pause after a batch, for the next one to gather (default 20 ms). */
+  lingerMs?: number
   onError?: (e: unknown) => void
   /** Tests: runs inside a batch's transaction after the messages are stored (a crash injected there). */
   afterStore?: () => Promise<void>
@@ -150,6 +154,7 @@ export function createInboundQueue(db: Db, opts: InboundQueueOptions = {}): Inbo
   const pollMs = opts.pollMs ?? 1000
   const keepMs = opts.keepMs ?? 3 * 24 * 3600_000
   const size = opts.batch ?? BATCH
+  const lingerMs = opts.lingerMs ?? 20
   let stopped = false
   let timer: ReturnType<typeof setTimeout> | undefined
   let pumping: Promise<void> | null = null
@@ -223,7 +228,17 @@ export function createInboundQueue(db: Db, opts: InboundQueueOptions = {}): Inbo
   const pump = async () => {
     do {
       again = false
-      while (!stopped && (await runBatch()) > 0);
+      // After a batch, a pause before the next: the webhooks queue meanwhile (on PGlite they cannot
+      // while a batch holds its one connection), so under load batches grow instead of the worker
+      // storing one message per transaction; when idle, a webhook's message is stored at once.
+      // The pause is as long as the batch took (at least lingerMs): the worker takes at most about
+      // half of the database's time from the webhooks, and a batch's fixed cost is spread wider.
+      for (;;) {
+        if (stopped) break
+        const t0 = performance.now()
+        if ((await runBatch()) === 0) break
+        await sleep(Math.max(lingerMs, performance.now() - t0))
+      }
     } while (again && !stopped)
     await purge().catch(() => undefined)
     arm()

@@ -171,7 +171,12 @@ export function createInboundQueue(db: Db, opts: InboundQueueOptions = {}): Inbo
           sql`SELECT id, tenant_id, channel_id, provider_msg_id, client_address, client_name, client_phone,
                 text, file_id, request_info
               FROM inbound
-              WHERE state = 'pending' OR (state = 'fetching' AND lease_until < now())
+              -- Two partial-index scans (an OR of the two would scan the whole table, done rows too).
+              WHERE id IN (
+                (SELECT id FROM inbound WHERE state = 'pending' ORDER BY seq LIMIT ${size})
+                UNION ALL
+                (SELECT id FROM inbound WHERE state = 'fetching' AND lease_until < now()
+                 ORDER BY lease_until LIMIT ${size}))
               ORDER BY seq
               LIMIT ${size}
               FOR UPDATE SKIP LOCKED`,

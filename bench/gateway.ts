@@ -4,10 +4,13 @@
  * WhatsApp channel and an SMS channel on the Frontline gateway protocol, and one operator socket on
  * /api/ws (auth → resume → live). Measured:
  *
- * - webhooks/s: signed WhatsApp notifications (one text message each, from 200 clients, so chats are
+ * - accepted webhooks/s: signed WhatsApp notifications (one text message each, from 200 clients, so chats are
  *   both opened and reused) posted by C concurrent senders back to back, with 10% repeats of an
  *   already-sent message id (dedupe on: a repeat must be stored once — checked after the run);
  * - the same over the gateway protocol (each call also writes its signature to the replay window);
+ * - stored msgs/s: the messages the ingest worker stored (seen on the operator socket) per second, from
+ *   the phase's start to the last one seen — a webhook's 200 says its messages are queued
+ *   (server/channels/gateway/ingest.ts), so accepted and stored rates are told apart;
  * - webhook → the operator socket's `chat.message`, p50/p99: the send time is in the message text
  *   (`gw#<n>@<ms>`), compared on arrival in the same process — under the burst, and paced (10/s, below what one process ingests here, so it shows the path, not a queue).
  */

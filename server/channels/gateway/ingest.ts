@@ -236,13 +236,14 @@ export function createInboundQueue(db: Db, opts: InboundQueueOptions = {}): Inbo
       // After a batch, a pause before the next: the webhooks queue meanwhile (on PGlite they cannot
       // while a batch holds its one connection), so under load batches grow instead of the worker
       // storing one message per transaction; when idle, a webhook's message is stored at once.
-      // The pause is as long as the batch took (at least lingerMs): the worker takes at most about
-      // half of the database's time from the webhooks, and a batch's fixed cost is spread wider.
+      // On PGlite the pause is as long as the batch took (at least lingerMs): the worker takes at most
+      // about half of its one connection from the webhooks, and a batch's fixed cost is spread wider.
+      // PostgreSQL serves the webhooks on other connections meanwhile: lingerMs is enough there.
       for (;;) {
         if (stopped) break
         const t0 = performance.now()
         if ((await runBatch()) === 0) break
-        await sleep(Math.max(lingerMs, performance.now() - t0))
+        await sleep(db.kind === 'pglite' ? Math.max(lingerMs, performance.now() - t0) : lingerMs)
       }
     } while (again && !stopped)
     await purge().catch(() => undefined)

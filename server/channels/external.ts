@@ -12,12 +12,15 @@ import type { ChannelKind, DeliveryFailReason } from '../../contract/chats.ts'
 import type { Db } from '../db/index.ts'
 import { DELIVER_JOB, type Deliverable, deliverable, recordDelivery } from '../domain/chats/index.ts'
 import type { FileStore } from '../files/index.ts'
+import type { PublicLinks } from '../files/public-links.ts'
 import { type JobRunner, PermanentFailure } from '../jobs/index.ts'
 
 /** What an adapter's send may use. */
 export interface SendContext {
   db: Db
   files: FileStore
+  /** Signs public links to chat files, for providers that fetch media by URL (Viber). */
+  publicLinks?: PublicLinks
 }
 
 /** The result of a send: the provider's id of the message, when it gives one (receipts use it). */

@@ -1,7 +1,7 @@
 /**
  * Signed public links to one chat file (issue 8: Viber takes media only by a public URL). A link is
  * `{PUBLIC_BASE_URL}/api/public-files/{token}/{name}`: the token names the tenant, the file and an
- * expiry, and carries an HMAC-SHA256 of them with a key derived from the server's internal secret
+ * expiry, and carries an HMAC-SHA256 (128 bits kept) of them with a key derived from the server's internal secret
  * (generated at first start, DATA_DIR/secrets.json) — so it opens that one file of that tenant until
  * it expires, and nothing else; a changed byte is a forged token. The name at the end is for the
  * provider (Viber reads the type from the last path segment) and is not trusted.
@@ -15,7 +15,7 @@ import { cleanFileName } from './names.ts'
 export const PUBLIC_LINK_TTL_S = 7 * 24 * 3600
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
-const B64 = /^[A-Za-z0-9_-]{1,300}$/
+const B64 = /^[A-Za-z0-9_-]{1,100}$/
 
 /** What a verified token names. */
 export interface LinkedFile {
@@ -31,10 +31,27 @@ export interface PublicLinks {
   verify(token: string, nowS?: number): LinkedFile | 'forged' | 'expired'
 }
 
-/** The link signer for this server (its key derived from `serverSecret`, never the secret itself). */
+const uuidBytes = (u: string) => Buffer.from(u.replaceAll('-', ''), 'hex')
+const uuidOf = (b: Buffer) => {
+  const h = b.toString('hex')
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`
+}
+/** tenant (16 bytes) | file (16) | expiry, Unix seconds (4) | HMAC-SHA256 of those, first 16 bytes. */
+const BODY = 36
+const TOKEN = BODY + 16
+
+/**
+ * The link signer for this server (its key derived from `serverSecret`, never the secret itself).
+ * A token is 70 URL-safe characters: Fastify refuses path parameters longer than 100.
+ */
 export function publicLinks(serverSecret: string, ttlS = PUBLIC_LINK_TTL_S): PublicLinks {
   const key = crypto.createHmac('sha256', serverSecret).update('frontline public file links v1').digest()
-  const mac = (payload: string) => crypto.createHmac('sha256', key).update(payload).digest()
+  const mac = (body: Buffer) =>
+    crypto
+      .createHmac('sha256', key)
+      .update(body)
+      .digest()
+      .subarray(0, TOKEN - BODY)
   return {
     async sign(q, f, nowS = Math.floor(Date.now() / 1000)) {
       if (!UUID.test(f.tenantId) || !UUID.test(f.fileId)) return null
@@ -43,20 +60,19 @@ export function publicLinks(serverSecret: string, ttlS = PUBLIC_LINK_TTL_S): Pub
         .from(schema.files)
         .where(and(eq(schema.files.tenantId, f.tenantId), eq(schema.files.id, f.fileId)))
       if (!row) return null
-      const payload = `${f.tenantId}.${f.fileId}.${nowS + ttlS}`
-      return `${Buffer.from(payload).toString('base64url')}.${mac(payload).toString('base64url')}`
+      const exp = Buffer.alloc(4)
+      exp.writeUInt32BE(Math.min(0xffffffff, nowS + ttlS))
+      const body = Buffer.concat([uuidBytes(f.tenantId), uuidBytes(f.fileId), exp])
+      return Buffer.concat([body, mac(body)]).toString('base64url')
     },
     verify(token, nowS = Math.floor(Date.now() / 1000)) {
-      const [p, m, ...rest] = token.split('.')
-      if (!p || !m || rest.length || !B64.test(p) || !B64.test(m)) return 'forged'
-      const payload = Buffer.from(p, 'base64url').toString('utf8')
-      const want = mac(payload)
-      const got = Buffer.from(m, 'base64url')
-      if (got.length !== want.length || !crypto.timingSafeEqual(got, want)) return 'forged'
-      const [tenantId = '', fileId = '', exp = ''] = payload.split('.')
-      if (!UUID.test(tenantId) || !UUID.test(fileId) || !/^\d{1,12}$/.test(exp)) return 'forged'
-      if (Number(exp) < nowS) return 'expired'
-      return { tenantId, fileId }
+      if (!B64.test(token)) return 'forged'
+      const raw = Buffer.from(token, 'base64url')
+      if (raw.length !== TOKEN || raw.toString('base64url') !== token) return 'forged'
+      const body = raw.subarray(0, BODY)
+      if (!crypto.timingSafeEqual(raw.subarray(BODY), mac(body))) return 'forged'
+      if (body.readUInt32BE(32) < nowS) return 'expired'
+      return { tenantId: uuidOf(body.subarray(0, 16)), fileId: uuidOf(body.subarray(16, 32)) }
     },
   }
 }

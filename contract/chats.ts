@@ -221,6 +221,8 @@ export interface MessageView {
   delivery: DeliveryState
   /** With `delivery: 'failed'`: why (external channels' delivery job). */
   failReason?: DeliveryFailReason | null
+  /** With it, when the provider gave a readable reason: `ru / en` text (shown as text). */
+  failDetail?: string | null
 }
 
 export interface TemplateView {

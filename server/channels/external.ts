@@ -37,6 +37,19 @@ export interface ExternalAdapter {
 }
 
 /**
+ * A final failure whose reason the operator may read (`reason`: `ru / en` text, no provider's raw
+ * answer): recorded on the message as its `failDetail` beside the reason's class.
+ */
+export class ReadableFailure extends PermanentFailure {
+  constructor(
+    message: string,
+    readonly reason: string,
+  ) {
+    super(message)
+  }
+}
+
+/**
  * Why a delivery failed, for the operator (short and translated in the app): the channel is not set up
  * to send (its adapter says what is missing: relay, credentials, token), the provider refused it (a
  * final 4xx), or it stayed unreachable through every retry.
@@ -86,7 +99,11 @@ export function startExternalDelivery(
           ctx.db.orm,
           tenantId,
           { messageId },
-          { state: 'failed', failReason: failReasonOf(e) },
+          {
+            state: 'failed',
+            failReason: failReasonOf(e),
+            ...(e instanceof ReadableFailure ? { failDetail: e.reason } : {}),
+          },
         )
       throw e
     }

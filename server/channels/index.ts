@@ -30,6 +30,7 @@ export { connectedChannel } from './connected.ts'
 export { type EmailOptions, SMTP_MAX_BYTES } from './email/index.ts'
 export {
   type ExternalAdapter,
+  ReadableFailure,
   type SendContext,
   type Sent,
   startExternalDelivery,

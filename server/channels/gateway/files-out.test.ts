@@ -111,6 +111,7 @@ describe.each(targets)('operator files to Viber and VK on $name', (target) => {
       const id = idOf(r)
       const m = (await k.messageById(id))!
       expect([m.delivery, m.failReason]).toEqual(['failed', 'setup'])
+      expect(m.failDetail).toMatch(/PUBLIC_BASE_URL\) is not set: files go only by a link$/)
       expect((await jobByKey(k.f.db.orm, DELIVER_JOB, id))?.lastError).toMatch(/PUBLIC_BASE_URL is not set/)
       expect(k.stand.calls.some((c) => c.json?.receiver === sender)).toBe(false)
     } finally {
@@ -202,10 +203,28 @@ describe.each(targets)('operator files to Viber and VK on $name', (target) => {
     const { chatId } = await vkChat()
     k.stand.vkError('messages.send', 901)
     const refused = idOf(await sendFile(chatId, 'photo.png', PNG))
-    expect(await k.messageById(refused)).toMatchObject({ delivery: 'failed', failReason: 'rejected' })
+    expect(await k.messageById(refused)).toMatchObject({
+      delivery: 'failed',
+      failReason: 'rejected',
+      failDetail:
+        'ВКонтакте / VK 901: клиент не разрешил сообществу писать ему / the client has not allowed the community to message them',
+    })
     expect((await jobByKey(k.f.db.orm, DELIVER_JOB, refused))?.lastError).toMatch(
-      /901 the client has not allowed the community to message them/,
+      /901 клиент не разрешил сообществу писать ему/,
     )
+    // The operator reads it: the message's view carries the reason beside its class.
+    const list = await k.f.app.inject({
+      method: 'GET',
+      url: `/api/chats/${chatId}/messages`,
+      headers: auth(k.token),
+    })
+    const view = (
+      list.json() as { messages: { id: string; failReason?: string; failDetail?: string }[] }
+    ).messages.find((x) => x.id === refused)
+    expect(view).toMatchObject({
+      failReason: 'rejected',
+      failDetail: expect.stringMatching(/^ВКонтакте \/ VK 901: /),
+    })
     k.stand.vkError('photos.getMessagesUploadServer', 6)
     const later = idOf(await sendFile(chatId, 'photo.png', PNG))
     const job = await jobByKey(k.f.db.orm, DELIVER_JOB, later)

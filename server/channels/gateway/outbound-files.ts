@@ -8,7 +8,7 @@ import type { Deliverable } from '../../domain/chats/index.ts'
 import { fileForRead } from '../../domain/chats/index.ts'
 import { linkName } from '../../files/public-links.ts'
 import { PermanentFailure } from '../../jobs/index.ts'
-import type { SendContext } from '../external.ts'
+import { ReadableFailure, type SendContext } from '../external.ts'
 import { cfg } from './core.ts'
 
 /** A stored file of an operator's message. */
@@ -62,8 +62,10 @@ export async function publicFileUrl(
 ): Promise<string> {
   const base = publicBaseUrl(d.channel)
   if (!base || !ctx.publicLinks)
-    throw new PermanentFailure(
+    throw new ReadableFailure(
       `${provider}: PUBLIC_BASE_URL is not set — ${provider} takes files only by a public link to this server`,
+      'не задан публичный адрес сервера (PUBLIC_BASE_URL): файлы уходят только по ссылке / ' +
+        "the server's public address (PUBLIC_BASE_URL) is not set: files go only by a link",
     )
   const token = await ctx.publicLinks.sign(ctx.db.orm, { tenantId: d.chat.tenantId, fileId: file.id })
   if (!token) throw new PermanentFailure('the file is gone')

@@ -8,6 +8,7 @@
  * The multipart body streams the file from the file store (outbound-files.ts).
  */
 import { PermanentFailure } from '../../jobs/index.ts'
+import { ReadableFailure } from '../external.ts'
 import { callProvider, idOf } from './core.ts'
 import type { OutgoingFile } from './outbound-files.ts'
 
@@ -21,16 +22,16 @@ const PHOTO_TYPES = new Set(['image/jpeg', 'image/png', 'image/gif'])
  */
 const RETRIED = new Set([1, 6, 9, 10, 603])
 const REASONS: Record<number, string> = {
-  5: 'the community token is invalid or revoked',
-  7: 'the token lacks the right (messages, photos or docs)',
-  15: 'access denied',
-  27: 'a community token cannot call this method',
-  100: 'a parameter is invalid',
-  901: 'the client has not allowed the community to message them',
-  902: "the client's privacy settings forbid messages",
-  914: 'the message is too long',
-  917: 'the community has no access to this chat',
-  936: 'the contact was not found',
+  5: 'ключ доступа сообщества недействителен / the community token is invalid or revoked',
+  7: 'у ключа нет прав на сообщения, фото или документы / the token lacks the right (messages, photos or docs)',
+  15: 'доступ запрещён / access denied',
+  27: 'ключ сообщества не может вызвать этот метод / a community token cannot call this method',
+  100: 'неверный параметр / a parameter is invalid',
+  901: 'клиент не разрешил сообществу писать ему / the client has not allowed the community to message them',
+  902: 'настройки приватности клиента запрещают сообщения / the client’s privacy settings forbid messages',
+  914: 'сообщение слишком длинное / the message is too long',
+  917: 'у сообщества нет доступа к этому чату / the community has no access to this chat',
+  936: 'контакт не найден / the contact was not found',
 }
 
 /** A VK API method's `response`; PermanentFailure or a retried Error for VK's `error`. */
@@ -44,7 +45,8 @@ export async function vkCall(url: string, form: Record<string, string>): Promise
     const code = Number(res.error.error_code)
     const msg = String(res.error.error_msg ?? '').slice(0, 200)
     if (RETRIED.has(code)) throw new Error(`vk: ${code} ${msg}`)
-    throw new PermanentFailure(`vk refused: ${code} ${REASONS[code] ?? msg}`)
+    const reason = `ВКонтакте / VK ${code}: ${REASONS[code] ?? msg}`
+    throw new ReadableFailure(`vk refused: ${code} ${REASONS[code] ?? msg}`, reason)
   }
   return res?.response
 }

@@ -96,10 +96,14 @@ describe.each(targets)('operator files to Viber and VK on $name', (target) => {
     expect(file.fetched?.bytes.equals(PDF)).toBe(true)
     expect(file.fetched?.type).toBe('application/pdf')
     expect(file.fetched?.disposition).toMatch(/^attachment; .*filename\*=UTF-8''%D0%9F/)
-    // The text goes after the file, as its own message (Viber's file message has no text).
+    // The text goes after the file, as its own message (Viber's file message has no text); so does a
+    // picture's text longer than its 768-character description.
+    const long = 'д'.repeat(769)
+    await sendFile(chatId, 'big-caption.png', PNG, long)
     const after = k.stand.calls.filter((c) => c.path === '/pa/send_message' && c.json?.receiver === sender)
-    expect(after.map((c) => c.json?.type)).toEqual(['picture', 'file', 'text'])
+    expect(after.map((c) => c.json?.type)).toEqual(['picture', 'file', 'text', 'picture', 'text'])
     expect(after[2]?.json?.text).toBe('Прайс во вложении')
+    expect([after[3]?.json?.text, after[4]?.json?.text]).toEqual(['', long])
     expect((await k.messageById(idOf(pdf)))!.delivery).toBe('sent')
   })
 

@@ -111,13 +111,11 @@ const PICTURE_TYPES = new Set(['image/jpeg', 'image/png', 'image/gif'])
 
 /** The send_message fields of a file: picture, video or file, by its type and size. */
 function mediaMessage(file: OutgoingFile, url: string, text: string): { body: object; textAfter: boolean } {
-  if (
-    !file.voice &&
-    PICTURE_TYPES.has(file.type) &&
-    file.size <= VIBER_PICTURE_MAX &&
-    text.length <= PICTURE_TEXT_MAX
-  )
-    return { body: { type: 'picture', media: url, text }, textAfter: false }
+  if (!file.voice && PICTURE_TYPES.has(file.type) && file.size <= VIBER_PICTURE_MAX) {
+    // A picture's description holds 768 characters: a longer text goes after it, whole.
+    const fits = text.length <= PICTURE_TEXT_MAX
+    return { body: { type: 'picture', media: url, text: fits ? text : '' }, textAfter: !fits }
+  }
   if (!file.voice && file.type === 'video/mp4' && file.size <= VIBER_VIDEO_MAX)
     return { body: { type: 'video', media: url, size: file.size }, textAfter: !!text }
   return {

@@ -71,7 +71,14 @@ const VK_FORBIDDEN = ['mp3', 'exe', 'apk', 'bat', 'cmd', 'com', 'msi', 'scr', 'v
 /** SPEC T1's channel table, as data: what each channel allows. */
 export const CHANNEL_CAPABILITIES: Record<ChannelKind, ChannelCapabilities> = {
   webchat: { writeFirst: false, files: true, voice: true, images: true, scheduled: false },
-  whatsapp: { writeFirst: true, files: true, voice: true, images: true, scheduled: true },
+  whatsapp: {
+    writeFirst: true,
+    files: true,
+    voice: true,
+    images: true,
+    scheduled: true,
+    sends: 'uploaded to /media: image ≤ 5 MB (jpg, png), video and audio ≤ 16 MB, else a document',
+  },
   telegram: { writeFirst: true, files: true, voice: true, images: true, scheduled: true },
   telegram_bot: { writeFirst: false, files: true, voice: true, images: true, scheduled: true },
   viber: {
@@ -116,6 +123,7 @@ export const CHANNEL_CAPABILITIES: Record<ChannelKind, ChannelCapabilities> = {
     scheduled: true,
     // Avito Messenger API: single images only, JPEG/HEIC/GIF/BMP/PNG up to 24 MB.
     imageRule: { extensions: ['jpg', 'jpeg', 'heic', 'gif', 'bmp', 'png'], maxBytes: 24 * 1024 * 1024 },
+    sends: 'one image: uploadImages, then messages/image',
   },
   autoru: { writeFirst: false, files: true, voice: true, images: true, scheduled: true },
   email: { writeFirst: true, files: true, voice: true, images: true, scheduled: false },

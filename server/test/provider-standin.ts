@@ -55,7 +55,7 @@ export async function startProviderStandin(): Promise<ProviderStandin> {
   const vkErrors = new Map<string, { code: number; n: number }>()
   const vkUploads = new Map<string, NonNullable<Captured['upload']>>()
   /** VK's saved files by the stand-in's upload id. */
-  const vkFiles = new Map<string, NonNullable<Captured['upload']>>()
+  const vkFiles = new Map<string, NonNullable<Captured['upload']> & { docType?: string }>()
   let seq = 0
   let url = ''
   const json = (res: import('node:http').ServerResponse, status: number, body: unknown) => {
@@ -116,7 +116,8 @@ export async function startProviderStandin(): Promise<ProviderStandin> {
             type: part.type,
             bytes: Buffer.from(await part.arrayBuffer()),
           }
-          vkFiles.set(uploadId, call.upload)
+          const docType = new URL(req.url ?? '/', 'http://x').searchParams.get('type') ?? 'doc'
+          vkFiles.set(uploadId, { ...call.upload, docType })
         }
       }
       if (path === '/pa/send_message' && ['picture', 'video', 'file'].includes(String(parsed?.type))) {
@@ -178,7 +179,11 @@ export async function startProviderStandin(): Promise<ProviderStandin> {
       if (vk === 'photos.getMessagesUploadServer')
         return reply(200, { response: { upload_url: `${url}/vk-upload/photo`, album_id: -64, group_id: 1 } })
       if (vk === 'docs.getMessagesUploadServer')
-        return reply(200, { response: { upload_url: `${url}/vk-upload/doc` } })
+        return reply(200, {
+          response: {
+            upload_url: `${url}/vk-upload/doc?type=${encodeURIComponent(String(parsed?.type ?? 'doc'))}`,
+          },
+        })
       if (vk === 'photos.saveMessagesPhoto') {
         const id = (JSON.parse(String(parsed?.photo ?? '[]')) as { id?: string }[])[0]?.id ?? ''
         const f = vkFiles.get(id)
@@ -207,7 +212,8 @@ export async function startProviderStandin(): Promise<ProviderStandin> {
             },
           })
         vkUploads.set(`doc-1_${id}`, f)
-        const kind = f.type.startsWith('audio/ogg') && /^voice/.test(f.name) ? 'audio_message' : 'doc'
+        // docs.save answers with the type the upload server was asked for.
+        const kind = f.docType === 'audio_message' ? 'audio_message' : 'doc'
         return reply(200, {
           response: {
             type: kind,

@@ -14,6 +14,7 @@ import { DELIVER_JOB } from '../../domain/chats/index.ts'
 import { PUBLIC_LINK_TTL_S, publicLinks } from '../../files/public-links.ts'
 import { targets } from '../../test/dbs.ts'
 import { auth } from '../../test/fixture.ts'
+import { silentOggOpus } from '../telegram/samples.ts'
 import { hmacHex } from '../webhooks.ts'
 import { gatewayKit, PNG } from './test-kit.ts'
 
@@ -201,6 +202,39 @@ describe.each(targets)('operator files to Viber and VK on $name', (target) => {
     expect(
       k.stand.calls.find((c) => c.path === '/method/docs.save' && c.json?.title === 'price.pdf'),
     ).toBeTruthy()
+  })
+
+  it('a voice message: Viber gets it as a `file` (no voice type in its bot API), VK an Ogg one as an audio_message document', async () => {
+    const ogg = silentOggOpus(2000)
+    const voice = (chatId: string) =>
+      k.f.app.inject({
+        method: 'POST',
+        url: `/api/chats/${chatId}/files?clientMsgId=${randomUUID()}&kind=voice&durationMs=2000`,
+        headers: { ...auth(k.token), 'content-type': 'audio/ogg' },
+        payload: ogg,
+      })
+    const vb = await viberChat()
+    expect((await voice(vb.chatId)).statusCode).toBe(200)
+    await k.f.app.jobs.drain()
+    const file = await k.stand.waitFor((c) => c.path === '/pa/send_message' && c.json?.receiver === vb.sender)
+    expect(file.json).toMatchObject({
+      type: 'file',
+      size: ogg.length,
+      file_name: expect.stringMatching(/\.ogg$/),
+    })
+    expect(file.fetched?.bytes.equals(ogg)).toBe(true)
+    const vk = await vkChat()
+    expect((await voice(vk.chatId)).statusCode).toBe(200)
+    await k.f.app.jobs.drain()
+    const server = await k.stand.waitFor(
+      (c) => c.path === '/method/docs.getMessagesUploadServer' && c.json?.peer_id === vk.sender,
+    )
+    expect(server.json?.type).toBe('audio_message')
+    const sent = await k.stand.waitFor(
+      (c) => c.path === '/method/messages.send' && c.json?.peer_id === vk.sender,
+    )
+    const up = k.stand.vkUploads.get(String(sent.json?.attachment))
+    expect(up?.bytes.equals(ogg)).toBe(true)
   })
 
   it('VK errors: a final code (901) fails the message as refused; a rate limit (6) is retried, not failed', async () => {

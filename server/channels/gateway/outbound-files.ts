@@ -22,6 +22,15 @@ export interface OutgoingFile {
   blob(): Promise<Blob>
 }
 
+/**
+ * A voice message is stored as "voice": the client's app (Viber's file message, a VK document) wants
+ * an extension to open it.
+ */
+function withExtension(name: string, type: string): string {
+  const ext = /^audio\/(webm|ogg)$/.exec(type)?.[1]
+  return ext && !/\.[A-Za-z0-9]{1,5}$/.test(name) ? `${name}.${ext}` : name
+}
+
 /** The file of an operator's message, or null for a text message; PermanentFailure when it is gone. */
 export async function outgoingFile(ctx: SendContext, d: Deliverable): Promise<OutgoingFile | null> {
   const f = d.message.file
@@ -32,7 +41,7 @@ export async function outgoingFile(ctx: SendContext, d: Deliverable): Promise<Ou
   if (!row || !at) throw new PermanentFailure('the file is gone')
   return {
     id: row.id,
-    name: row.name,
+    name: withExtension(row.name, row.type),
     type: row.type,
     size: at.size,
     voice: d.message.kind === 'voice',

@@ -3,7 +3,7 @@
  * what it never will, and the three-step upload of an operator's file (VK API "Uploading files"):
  *   photo: photos.getMessagesUploadServer → POST the file as `photo` → photos.saveMessagesPhoto
  *          → `photo{owner_id}_{id}[_{access_key}]`
- *   other: docs.getMessagesUploadServer (type doc, or audio_message for a voice message) → POST the
+ *   other: docs.getMessagesUploadServer (type doc, or audio_message for an Ogg voice message) → POST the
  *          file as `file` → docs.save → `doc{owner_id}_{id}[_{access_key}]`
  * The multipart body streams the file from the file store (outbound-files.ts).
  */
@@ -100,7 +100,8 @@ export async function uploadAttachment(call: Call, peer: string, file: OutgoingF
     })) as { owner_id?: unknown; id?: unknown }[] | null
     return attachmentOf('photo', Array.isArray(saved) ? (saved[0] ?? null) : null)
   }
-  const type = file.voice ? 'audio_message' : 'doc'
+  // VK plays Ogg Opus as a voice message; a WebM recording (Chromium's) goes as a document.
+  const type = file.voice && file.type === 'audio/ogg' ? 'audio_message' : 'doc'
   const server = (await call('docs.getMessagesUploadServer', { type, peer_id: peer })) as {
     upload_url?: unknown
   }

@@ -37,6 +37,8 @@ export interface ProviderStandin {
   serve(id: string, bytes: Buffer, type: string): string
   /** The next `n` send calls answer `status` (a provider outage or refusal). */
   failNext(status: number, n?: number): void
+  /** The next `n` Viber send_message calls answer HTTP 200 with this `status` (a Viber refusal). */
+  viberStatus(status: number, n?: number): void
   /** The next `n` calls of VK `method` answer VK's `error` with this code. */
   vkError(method: string, code: number, n?: number): void
   /** The VK attachment (`photo…` / `doc…`) of an upload, by the id the stand-in gave it. */
@@ -53,6 +55,7 @@ export async function startProviderStandin(): Promise<ProviderStandin> {
   const waiters: { pred: (c: Captured) => boolean; done: (c: Captured) => void }[] = []
   let failing: { status: number; n: number } | null = null
   const vkErrors = new Map<string, { code: number; n: number }>()
+  let viberStatus: { status: number; n: number } | null = null
   const vkUploads = new Map<string, NonNullable<Captured['upload']>>()
   /** VK's saved files by the stand-in's upload id. */
   const vkFiles = new Map<string, NonNullable<Captured['upload']> & { docType?: string }>()
@@ -162,6 +165,10 @@ export async function startProviderStandin(): Promise<ProviderStandin> {
         })
       if (/^\/[\w-]+\/media$/.test(path)) return reply(200, { id: `wa-upload-${n}` })
       if (path === '/pa/send_message') {
+        if (viberStatus && viberStatus.n > 0) {
+          viberStatus.n--
+          return reply(200, { status: viberStatus.status, status_message: 'stand-in refusal' })
+        }
         if (call.fetched && call.fetched.status !== 200)
           return reply(200, { status: 3, status_message: 'badData: media could not be fetched' })
         if (parsed?.type === 'file' && (parsed.size !== call.fetched?.bytes.length || !parsed.file_name))
@@ -244,6 +251,9 @@ export async function startProviderStandin(): Promise<ProviderStandin> {
     },
     failNext(status, n = 1) {
       failing = { status, n }
+    },
+    viberStatus(status, n = 1) {
+      viberStatus = { status, n }
     },
     vkError(method, code, n = 1) {
       vkErrors.set(method, { code, n })

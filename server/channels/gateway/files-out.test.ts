@@ -124,6 +124,21 @@ describe.each(targets)('operator files to Viber and VK on $name', (target) => {
     }
   })
 
+  it('Viber refusals: status 6 (unsubscribed) fails the message with its reason; 12 (too many requests) is retried', async () => {
+    const { chatId } = await viberChat()
+    k.stand.viberStatus(6)
+    const refused = idOf(await sendFile(chatId, 'photo.png', PNG))
+    expect(await k.messageById(refused)).toMatchObject({
+      delivery: 'failed',
+      failReason: 'rejected',
+      failDetail: 'Viber 6: клиент отписался от бота / the client has unsubscribed from the bot',
+    })
+    k.stand.viberStatus(12)
+    const later = idOf(await sendFile(chatId, 'photo.png', PNG))
+    const job = await jobByKey(k.f.db.orm, DELIVER_JOB, later)
+    expect([job?.state, job?.attempts, (await k.messageById(later))!.delivery]).toEqual(['queued', 1, 'sent'])
+  })
+
   it('public links: a forged token is 404, an expired one 403, the name at the end changes nothing, and another tenant cannot sign this file', async () => {
     const { chatId } = await viberChat()
     const id = idOf(await sendFile(chatId, 'doc.pdf', PDF))

@@ -14,7 +14,7 @@
 import type { DeliveryState } from '../../../contract/chats.ts'
 import { AppError } from '../../errors.ts'
 import { PermanentFailure } from '../../jobs/index.ts'
-import type { ExternalAdapter, SendContext } from '../external.ts'
+import { type ExternalAdapter, ReadableFailure, type SendContext } from '../external.ts'
 import { channelByWebhookKey, hmacHex, parseJson, sameSecret } from '../webhooks.ts'
 import {
   answerId,
@@ -124,6 +124,18 @@ function mediaMessage(file: OutgoingFile, url: string, text: string): { body: ob
   }
 }
 
+/** Viber's `status` 12 (tooManyRequests) mends with time: retried. Every other non-zero status is final. */
+const VIBER_TOO_MANY_REQUESTS = 12
+/** Readable reasons of the final statuses an operator can act on (REST bot API "Error codes"). */
+const VIBER_REASONS: Record<number, string> = {
+  1: 'ссылка на файл недоступна Viber — проверьте PUBLIC_BASE_URL / the file link is not reachable for Viber — check PUBLIC_BASE_URL',
+  2: 'токен бота недействителен / the bot token is invalid',
+  5: 'клиент не зарегистрирован в Viber / the client is not registered in Viber',
+  6: 'клиент отписался от бота / the client has unsubscribed from the bot',
+  7: 'бот заблокирован / the bot is blocked',
+  11: 'у клиента нет подходящего устройства / the client has no suitable device',
+}
+
 /** One send_message call; Viber's status 0 is success (its message_token), anything else a refusal. */
 async function sendMessage(c: Channel, authToken: string, body: object): Promise<string> {
   const raw = await callProviderRaw(`${api(c)}/pa/send_message`, {
@@ -136,8 +148,14 @@ async function sendMessage(c: Channel, authToken: string, body: object): Promise
     }),
   })
   const res = JSON.parse(raw) as { status?: unknown; status_message?: unknown }
-  if (res?.status !== 0)
-    throw new PermanentFailure(`viber refused: ${String(res?.status_message ?? res?.status)}`)
+  if (res?.status !== 0) {
+    const status = Number(res?.status)
+    const said = `viber refused: ${status} ${String(res?.status_message ?? '').slice(0, 200)}`
+    if (status === VIBER_TOO_MANY_REQUESTS) throw new Error(said)
+    const reason = VIBER_REASONS[status]
+    if (reason) throw new ReadableFailure(said, `Viber ${status}: ${reason}`)
+    throw new PermanentFailure(said)
+  }
   return answerId(viberToken(raw), 'message_token')
 }
 

@@ -285,8 +285,14 @@ test('N4 the app icon badge is set to New chats + open missed calls', async ({ c
     })
   })
   const op = await apiAs(request, server, 'op4@demo')
+  const st = await request.put(`${server.baseURL}/api/me/status`, {
+    headers: op.headers,
+    data: { status: 'available' },
+  })
+  expect(st.ok(), await st.text()).toBe(true)
+  // A chat that was waiting before the app opened counts too (the mirror has not seen it yet).
+  await visitorWrites(request, 'Waiting before the app opened', 'Вера Push')
   await operatorPage(context, page, 'op4@demo')
-  await chooseStatus(page, /Available/)
   await visitorWrites(request, 'Badge check', 'Борис Push')
   const expected = async () => {
     const chats = await request.get(`${server.baseURL}/api/chats?tab=new`, { headers: op.headers })
@@ -297,7 +303,7 @@ test('N4 the app icon badge is set to New chats + open missed calls', async ({ c
     )
   }
   const want = await expected()
-  expect(want).toBeGreaterThan(0)
+  expect(want).toBeGreaterThan(1)
   await expect
     .poll(() => page.evaluate(() => (window as unknown as { __badges: number[] }).__badges.at(-1)))
     .toBe(want)

@@ -9,6 +9,7 @@ import type { Me, SipSettings } from '../../../contract/api.ts'
 import { ApiError, api } from '../api/index.ts'
 import { deleteAccountDb } from '../store/index.ts'
 import {
+  ACCOUNTS_KEY,
   type AccountsState,
   activate,
   activeAccount,
@@ -20,7 +21,7 @@ import {
   upsertAccount,
 } from './accounts.ts'
 
-const KEY = 'accounts'
+const KEY = ACCOUNTS_KEY
 
 const [accounts, setAccounts] = createSignal<AccountsState>(EMPTY_ACCOUNTS)
 

@@ -11,6 +11,7 @@ import { chatSender } from './send.ts'
 
 export { RequestsBadge } from './RequestsBadge.tsx'
 export { TransferOffers } from './TransferOffers.tsx'
+export { warmRequests } from './warm.ts'
 
 export const RequestsPage = lazy(() => import('./RequestsPage.tsx'))
 export const ConversationPage = lazy(() => import('./ConversationPage.tsx'))

@@ -194,3 +194,82 @@ test('N3 offline after a reload: the last chats with their messages, leads, call
     await own.dispose()
   }
 })
+
+test('N3 Background Sync: messages queued offline by a page that was then closed leave from the service worker, once each, in order', async ({
+  browser,
+  request,
+  server,
+}) => {
+  test.setTimeout(90_000)
+  const { baseURL } = server
+  const { page, context } = await operatorPhone(browser, server, 'op4@demo')
+  await chooseStatus(page, /Available/)
+  const guest = `Guest ${randomUUID().slice(0, 6)}`
+  await visitorWrites(request, baseURL, guest, 'Hello there')
+  await section(page, 'Requests')
+  // The New list re-renders as the chat's waiting time ticks: click until the conversation opens.
+  await expect(async () => {
+    await page.getByRole('link', { name: new RegExp(`^Open chat with ${guest}`) }).click({ timeout: 2000 })
+    await expect(page).toHaveURL(/\/requests\/[0-9a-f-]{36}$/, { timeout: 2000 })
+  }).toPass()
+  const accept = page.getByRole('button', { name: 'Accept chat' })
+  const box = page.getByRole('textbox', { name: 'Message' })
+  await expect(accept.or(box)).toBeVisible()
+  if (await accept.isVisible()) await accept.click()
+  await expect(box).toBeVisible()
+  const chatId = new URL(page.url()).pathname.split('/').pop() ?? ''
+  await page.waitForFunction(async () => (await navigator.serviceWorker.ready).active !== null)
+  const cdp = await context.newCDPSession(page)
+  const registrations = new Map<string, string>()
+  cdp.on('ServiceWorker.workerRegistrationUpdated', ({ registrations: rs }) => {
+    for (const r of rs) registrations.set(r.scopeURL, r.registrationId)
+  })
+  await cdp.send('ServiceWorker.enable')
+
+  // The operator's view of the chat, through the API (the test's own connection is online all along).
+  const login = await request.post(`${baseURL}/api/auth/login`, {
+    data: { login: 'op4@demo', password: server.password },
+  })
+  const { token } = (await login.json()) as { token: string }
+  const delivered = async () => {
+    const r = await request.get(`${baseURL}/api/chats/${chatId}/messages`, {
+      headers: { authorization: `Bearer ${token}` },
+    })
+    const { messages } = (await r.json()) as { messages: { text: string }[] }
+    return messages.map((m) => m.text).filter((t) => t.startsWith('from a closed app '))
+  }
+
+  await context.setOffline(true)
+  const texts = Array.from({ length: 6 }, (_, i) => `from a closed app ${i + 1}`)
+  for (const text of texts) {
+    await box.fill(text)
+    await page.getByRole('button', { name: 'Send' }).click()
+  }
+  await expect(page.getByRole('img', { name: 'Waiting for the network' })).toHaveCount(texts.length)
+  // The page is closed before anything left.
+  await page.close()
+  expect(await delivered()).toEqual([])
+  await context.setOffline(false)
+  // No page of the app is open: the worker's sync event sends what the page queued.
+  const registrationId = registrations.get(`${baseURL}/`)
+  expect(registrationId).toBeTruthy()
+  const other = await context.newPage()
+  const cdp2 = await context.newCDPSession(other)
+  await cdp2.send('ServiceWorker.enable')
+  await cdp2.send('ServiceWorker.dispatchSyncEvent', {
+    origin: baseURL,
+    registrationId: registrationId as string,
+    tag: 'outbox',
+    lastChance: false,
+  })
+  await expect.poll(delivered, { timeout: 20_000 }).toEqual(texts)
+  // A replayed sync is harmless: nothing is sent twice.
+  await cdp2.send('ServiceWorker.dispatchSyncEvent', {
+    origin: baseURL,
+    registrationId: registrationId as string,
+    tag: 'outbox',
+    lastChance: true,
+  })
+  expect(await delivered()).toEqual(texts)
+  await context.close()
+})

@@ -12,6 +12,8 @@ import { table } from './lib/common.ts'
 import { formatLoginBurst, measureLoginBurst } from './login-burst.ts'
 import { formatRegisterStorm, measureRegisterStorm } from './register-storm.ts'
 import { formatTransfer, measureTransfer, type TransferOptions } from './transfer.ts'
+import { formatWarmStart, measureWarmStart, type WarmStartOptions } from './warm-start.ts'
+import { formatWarmData, measureWarmData, type WarmDataOptions } from './warm-start-data.ts'
 
 const root = path.resolve(import.meta.dirname, '..')
 const only = process.argv[2]
@@ -88,5 +90,15 @@ if (!only || only === 'email-memory') {
   const opts = JSON.parse(process.env.EMAIL_MEMORY || '{}') as Partial<EmailMemoryOptions>
   await section('e-mail: server memory with large mails at once (SMTP)', async () =>
     formatEmailMemory(await measureEmailMemory(opts)),
+  )
+}
+if (!only || only === 'warm-start') {
+  // WARM_START='{"runs":3}' changes the run; the mirror's defaults are the budget's (100k messages, 10k calls).
+  const opts = JSON.parse(process.env.WARM_START || '{}') as Partial<WarmStartOptions & WarmDataOptions>
+  await section('warm start: PWA + Dexie mirror, Pixel 7, CPU 4× throttled, offline', async () =>
+    formatWarmStart(await measureWarmStart(opts)),
+  )
+  await section('warm start reads: open a chat, history search (unthrottled)', async () =>
+    formatWarmData(await measureWarmData(opts)),
   )
 }

@@ -37,8 +37,26 @@ export async function localCalls(
   meId: string | null,
   q: string,
 ): Promise<CallView[]> {
-  const all = await db.calls.orderBy('startedAt').reverse().toArray()
-  return all.filter((c) => inScope(c, scope, meId) && callMatches(c, q))
+  const rows =
+    scope === 'mine' ? await mineByIndex(db, meId) : await db.calls.orderBy('startedAt').reverse().toArray()
+  return rows.filter((c) => inScope(c, scope, meId) && callMatches(c, q))
+}
+
+/**
+ * C10 My calls by the `answeredById` and `callerEmployeeId` indexes, newest first: an operator's own
+ * calls are a small part of a device's history (the warm-start bench holds 10,000), so reading them
+ * all to keep a few is the slow path on a phone.
+ */
+async function mineByIndex(db: FrontlineDb, meId: string | null): Promise<CallView[]> {
+  if (!meId) return []
+  const [taken, made] = await Promise.all([
+    db.calls.where('answeredById').equals(meId).toArray(),
+    db.calls.where('callerEmployeeId').equals(meId).toArray(),
+  ])
+  const byId = new Map([...taken, ...made].map((c) => [c.id, c]))
+  return [...byId.values()].sort((a, b) =>
+    a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : 0,
+  )
 }
 
 /** Fetch a page from the server into Dexie; returns the cursor for more. */

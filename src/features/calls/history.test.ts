@@ -1,0 +1,64 @@
+import 'fake-indexeddb/auto'
+import { afterEach, describe, expect, it } from 'vitest'
+import type { CallView } from '../../../contract/calls.ts'
+import { type FrontlineDb, openDb } from '../../lib/store/db.ts'
+import { inScope, localCalls } from './data.ts'
+
+let db: FrontlineDb
+afterEach(async () => {
+  db.close()
+  await db.delete()
+})
+
+const call = (i: number, p: Partial<CallView>): CallView =>
+  ({
+    id: `c${i}`,
+    sipCallId: `s${i}`,
+    direction: 'inbound',
+    state: 'ended',
+    fromNumber: `+7916000${String(i).padStart(4, '0')}`,
+    toNumber: '+74950000000',
+    peerNumber: `+7916000${String(i).padStart(4, '0')}`,
+    peerGiven: false,
+    virtualNumber: null,
+    callerEmployeeId: null,
+    answeredById: null,
+    answeredByName: null,
+    groupId: null,
+    groupName: null,
+    contactId: null,
+    contactName: null,
+    transferOfId: null,
+    startedAt: new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString(),
+    answeredAt: null,
+    endedAt: null,
+    durationSec: null,
+    failureCode: null,
+    failureReason: null,
+    missed: false,
+    handledById: null,
+    handledByName: null,
+    handledAt: null,
+    handledHow: null,
+    hasRecording: false,
+    ...p,
+  }) as CallView
+
+describe('C10 My calls from the mirror (N3 warm start)', () => {
+  it('read by index: what the scope filter keeps, newest first, a call I made and took once, searchable', async () => {
+    db = openDb(`hist-${Math.random()}`)
+    const rows = Array.from({ length: 60 }, (_, i) =>
+      call(i, {
+        answeredById: i % 3 === 0 ? 'me' : i % 3 === 1 ? 'other' : null,
+        callerEmployeeId: i % 5 === 0 ? 'me' : null,
+      }),
+    )
+    await db.calls.bulkPut(rows)
+    const expected = [...rows].reverse().filter((c) => inScope(c, 'mine', 'me'))
+    const mine = await localCalls(db, 'mine', 'me', '')
+    expect(mine.map((c) => c.id)).toEqual(expected.map((c) => c.id))
+    expect(new Set(mine.map((c) => c.id)).size).toBe(mine.length)
+    expect((await localCalls(db, 'mine', 'me', '0030')).map((c) => c.id)).toEqual(['c30'])
+    expect(await localCalls(db, 'mine', null, '')).toEqual([])
+  })
+})

@@ -5,7 +5,7 @@
 import type { CallDetails, CallView } from '../../../contract/calls.ts'
 import { api } from '../../lib/api/index.ts'
 import { t } from '../../lib/i18n/index.ts'
-import type { FrontlineDb } from '../../lib/store/index.ts'
+import { type FrontlineDb, queryTerm } from '../../lib/store/index.ts'
 
 export type HistoryScope = 'mine' | 'all' | 'missed'
 
@@ -37,9 +37,22 @@ export async function localCalls(
   meId: string | null,
   q: string,
 ): Promise<CallView[]> {
-  const rows =
-    scope === 'mine' ? await mineByIndex(db, meId) : await db.calls.orderBy('startedAt').reverse().toArray()
+  const term = queryTerm(q)
+  const rows = term
+    ? await byTerm(db, term)
+    : scope === 'mine'
+      ? await mineByIndex(db, meId)
+      : await db.calls.orderBy('startedAt').reverse().toArray()
   return rows.filter((c) => inScope(c, scope, meId) && callMatches(c, q))
+}
+
+const newestFirst = (a: CallView, b: CallView) =>
+  a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : 0
+
+/** C8 search: only the calls one of whose keys starts with the query's (lib/store call-terms). */
+async function byTerm(db: FrontlineDb, term: string): Promise<CallView[]> {
+  const rows = await db.calls.where('terms').startsWith(term).distinct().toArray()
+  return rows.sort(newestFirst)
 }
 
 /**
@@ -54,9 +67,7 @@ async function mineByIndex(db: FrontlineDb, meId: string | null): Promise<CallVi
     db.calls.where('callerEmployeeId').equals(meId).toArray(),
   ])
   const byId = new Map([...taken, ...made].map((c) => [c.id, c]))
-  return [...byId.values()].sort((a, b) =>
-    a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : 0,
-  )
+  return [...byId.values()].sort(newestFirst)
 }
 
 /** Fetch a page from the server into Dexie; returns the cursor for more. */

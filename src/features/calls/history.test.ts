@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { CallView } from '../../../contract/calls.ts'
 import { type FrontlineDb, openDb } from '../../lib/store/db.ts'
-import { inScope, localCalls } from './data.ts'
+import { callMatches, inScope, localCalls } from './data.ts'
 
 let db: FrontlineDb
 afterEach(async () => {
@@ -60,5 +60,40 @@ describe('C10 My calls from the mirror (N3 warm start)', () => {
     expect(new Set(mine.map((c) => c.id)).size).toBe(mine.length)
     expect((await localCalls(db, 'mine', 'me', '0030')).map((c) => c.id)).toEqual(['c30'])
     expect(await localCalls(db, 'mine', null, '')).toEqual([])
+  })
+
+  it('C8 search by the terms index finds exactly what a scan of every call keeps, also after an update re-keys a call', async () => {
+    db = openDb(`hist-${Math.random()}`)
+    const names = ['Елена Соколова', 'Ivan Petrov', null, 'Мария Кузнецова']
+    const rows = Array.from({ length: 80 }, (_, i) =>
+      call(i, {
+        contactName: names[i % 4] ?? null,
+        groupName: i % 2 ? 'Sales' : null,
+        answeredByName: 'Anna',
+      }),
+    )
+    await db.calls.bulkPut(rows)
+    await db.calls.update('c7', { contactName: 'Олег Смирнов' })
+    const all = (await db.calls.toArray()).sort((a, b) => (a.startedAt < b.startedAt ? 1 : -1))
+    for (const q of [
+      '0012',
+      '+7 916 000-00',
+      '79',
+      'колова',
+      'елена сок',
+      'SALES',
+      'ann',
+      'смирнов',
+      'petrov',
+      'zzz',
+      '',
+    ]) {
+      const want = all.filter((c) => callMatches(c, q)).map((c) => c.id)
+      expect(
+        (await localCalls(db, 'all', 'me', q)).map((c) => c.id),
+        q,
+      ).toEqual(want)
+    }
+    expect((await localCalls(db, 'all', 'me', 'смирнов')).map((c) => c.id)).toEqual(['c7'])
   })
 })

@@ -10,6 +10,7 @@ import type { ChatView, MessageView, TemplateView } from '../../../contract/chat
 import type { LeadView } from '../../../contract/leads.ts'
 import type { StatusMatrix } from '../../../contract/status.ts'
 import type { OutboxState } from '../sync/outbox-state.ts'
+import { callTerms, TERM_FIELDS } from './call-terms.ts'
 
 /**
  * A chat (T2) as the server sent it, plus `lastAt` (last activity, for In work/Completed order) and
@@ -142,6 +143,26 @@ export function openDb(accountKey: string): FrontlineDb {
     chats: 'id, [state+waitingOrd], [state+lastAt], assigneeId',
     messages: 'id, [chatId+ord], &clientMsgId',
     templates: 'id, scope, name',
+  })
+  // v6: C8 history search by index — `terms` (./call-terms.ts) made by hooks on every write.
+  db.version(6)
+    .stores({
+      calls: 'id, sipCallId, startedAt, peerNumber, contactId, answeredById, callerEmployeeId, *terms',
+    })
+    .upgrade((tx) =>
+      tx
+        .table('calls')
+        .toCollection()
+        .modify((c: CallView & { terms?: string[] }) => {
+          c.terms = callTerms(c)
+        }),
+    )
+  db.calls.hook('creating', (_key, c) => {
+    ;(c as CallView & { terms?: string[] }).terms = callTerms(c)
+  })
+  db.calls.hook('updating', (mods, _key, c) => {
+    if (!TERM_FIELDS.some((f) => f in mods)) return undefined
+    return { terms: callTerms({ ...c, ...(mods as Partial<CallView>) }) }
   })
   return db
 }

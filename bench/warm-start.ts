@@ -225,6 +225,8 @@ export async function measureWarmStart(opts: Partial<WarmStartOptions> = {}): Pr
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null)
     // The start-up snapshots have landed before the mirror is filled (they replace the tabs' chats).
     await page.waitForLoadState('networkidle')
+    // tsx (esbuild keepNames) wraps named inner functions in __name(): give the page a no-op one.
+    await page.evaluate('globalThis.__name = (f) => f')
     const fillMs = await page.evaluate(fill, { ...o, dbName: `frontline-${key}` })
 
     await context.setOffline(true)

@@ -28,18 +28,19 @@ export const WARM_START_DEFAULTS: WarmStartOptions = {
   cpuRate: 4,
 }
 
-/** Runs in the app's page: fills the account's database with plain IndexedDB, in the app's row shapes. */
-async function fill(o: WarmStartOptions & { dbName: string }) {
-  const uuid = (prefix: string, i: number) => `${prefix}-0000-4000-8000-${String(i).padStart(12, '0')}`
-  const iso = (ms: number) => new Date(ms).toISOString()
+/** Runs in the app's page (plain JS: the bench's TypeScript has no DOM): fills the account's database
+ * with plain IndexedDB, in the app's row shapes. */
+const FILL_SOURCE = `async function fill(o) {
+  const uuid = (prefix, i) => \`\${prefix}-0000-4000-8000-\${String(i).padStart(12, '0')}\`
+  const iso = (ms) => new Date(ms).toISOString()
   const T0 = Date.now() - 30 * 24 * 3600_000
-  const db = await new Promise<IDBDatabase>((ok, ko) => {
+  const db = await new Promise((ok, ko) => {
     const r = indexedDB.open(o.dbName)
     r.onsuccess = () => ok(r.result)
     r.onerror = () => ko(r.error)
   })
-  const put = (store: string, rows: unknown[]) =>
-    new Promise<void>((ok, ko) => {
+  const put = (store, rows) =>
+    new Promise((ok, ko) => {
       const tx = db.transaction(store, 'readwrite')
       const s = tx.objectStore(store)
       for (const row of rows) s.put(row)
@@ -48,8 +49,8 @@ async function fill(o: WarmStartOptions & { dbName: string }) {
     })
   const t0 = performance.now()
   for (let c = 0; c < o.chats; c += 50) {
-    const chats: unknown[] = []
-    const messages: unknown[] = []
+    const chats = []
+    const messages = []
     for (let i = c; i < Math.min(o.chats, c + 50); i++) {
       const created = T0 + i * 37_000
       const id = uuid('c0000000', i)
@@ -58,7 +59,7 @@ async function fill(o: WarmStartOptions & { dbName: string }) {
         id,
         channel: 'webchat',
         state: 'new',
-        clientName: `Visitor ${i}`,
+        clientName: \`Visitor \${i}\`,
         clientPhone: null,
         clientEmail: null,
         contactId: null,
@@ -75,7 +76,7 @@ async function fill(o: WarmStartOptions & { dbName: string }) {
           id: uuid('d0000000', i),
           author: 'client',
           kind: 'text',
-          preview: `Вопрос ${i}`,
+          preview: \`Вопрос \${i}\`,
           at: last,
         },
         messageCount: o.messagesPerChat,
@@ -87,16 +88,16 @@ async function fill(o: WarmStartOptions & { dbName: string }) {
       })
       for (let n = 1; n <= o.messagesPerChat; n++)
         messages.push({
-          id: `${uuid('e0000000', i)}-${n}`,
+          id: \`\${uuid('e0000000', i)}-\${n}\`,
           chatId: id,
           n,
           ord: n,
-          clientMsgId: `${uuid('a0000000', i)}-${n}`,
+          clientMsgId: \`\${uuid('a0000000', i)}-\${n}\`,
           author: 'client',
           authorId: null,
           authorName: null,
           kind: 'text',
-          text: `Сообщение ${n}: подскажите, пожалуйста, где мой заказ?`,
+          text: \`Сообщение \${n}: подскажите, пожалуйста, где мой заказ?\`,
           replyToId: null,
           file: null,
           at: iso(created + n * 1000),
@@ -107,13 +108,13 @@ async function fill(o: WarmStartOptions & { dbName: string }) {
     await put('messages', messages)
   }
   for (let c = 0; c < o.calls; c += 2000) {
-    const calls: unknown[] = []
+    const calls = []
     for (let i = c; i < Math.min(o.calls, c + 2000); i++) {
       const at = T0 + i * 60_000
-      const phone = `+7916${String(1000000 + i * 7).slice(-7)}`
+      const phone = \`+7916\${String(1000000 + i * 7).slice(-7)}\`
       calls.push({
         id: uuid('a1000000', i),
-        sipCallId: `bench-${i}`,
+        sipCallId: \`bench-\${i}\`,
         direction: 'inbound',
         state: 'ended',
         fromNumber: phone,
@@ -147,7 +148,7 @@ async function fill(o: WarmStartOptions & { dbName: string }) {
   }
   db.close()
   return performance.now() - t0
-}
+}`
 
 export interface WarmStartReport {
   options: WarmStartOptions
@@ -192,42 +193,35 @@ export async function measureWarmStart(opts: Partial<WarmStartOptions> = {}): Pr
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({ status: 'available' }),
     })
-    const context = await browser.newContext({ ...devices['Pixel 7'], baseURL, serviceWorkers: 'allow' })
+    // The page scripts below are strings (this project's TypeScript has no DOM): the app's CSP would refuse them.
+    const context = await browser.newContext({
+      ...devices['Pixel 7'],
+      baseURL,
+      serviceWorkers: 'allow',
+      bypassCSP: true,
+    })
     const page = await context.newPage()
     // A saved session, as lib/session keeps it (idb-keyval), so the app starts signed in.
     await page.goto('/login')
-    await page.evaluate(
-      async (a) =>
-        new Promise<void>((ok, ko) => {
-          const r = indexedDB.open('keyval-store')
-          r.onupgradeneeded = () => r.result.createObjectStore('keyval')
-          r.onsuccess = () => {
-            const tx = r.result.transaction('keyval', 'readwrite')
-            tx.objectStore('keyval').put(
-              {
-                list: [{ key: a.key, token: a.token, me: a.me, savedAt: new Date().toISOString() }],
-                activeKey: a.key,
-              },
-              'accounts',
-            )
-            tx.oncomplete = () => {
-              r.result.close()
-              ok()
-            }
-            tx.onerror = () => ko(tx.error)
-          }
-        }),
-      { key, token, me },
-    )
+    await page.evaluate(`new Promise((ok, ko) => {
+      const r = indexedDB.open('keyval-store')
+      r.onupgradeneeded = () => r.result.createObjectStore('keyval')
+      r.onsuccess = () => {
+        const tx = r.result.transaction('keyval', 'readwrite')
+        tx.objectStore('keyval').put(${JSON.stringify({ list: [{ key, token, me, savedAt: new Date().toISOString() }], activeKey: key })}, 'accounts')
+        tx.oncomplete = () => { r.result.close(); ok() }
+        tx.onerror = () => ko(tx.error)
+      }
+    })`)
     await page.goto('/requests')
-    await page.waitForFunction(async () => (await navigator.serviceWorker.ready).active !== null)
+    await page.waitForFunction('navigator.serviceWorker.ready.then((r) => r.active !== null)')
     await page.reload()
-    await page.waitForFunction(() => navigator.serviceWorker.controller !== null)
+    await page.waitForFunction('navigator.serviceWorker.controller !== null')
     // The start-up snapshots have landed before the mirror is filled (they replace the tabs' chats).
     await page.waitForLoadState('networkidle')
-    // tsx (esbuild keepNames) wraps named inner functions in __name(): give the page a no-op one.
-    await page.evaluate('globalThis.__name = (f) => f')
-    const fillMs = await page.evaluate(fill, { ...o, dbName: `frontline-${key}` })
+    const fillMs = (await page.evaluate(
+      `(${FILL_SOURCE})(${JSON.stringify({ ...o, dbName: `frontline-${key}` })})`,
+    )) as number
 
     await context.setOffline(true)
     const cdp = await context.newCDPSession(page)
@@ -235,7 +229,7 @@ export async function measureWarmStart(opts: Partial<WarmStartOptions> = {}): Pr
     const listed = () =>
       page
         .waitForFunction(
-          () => (document.querySelector('main a[href^="/requests/"]') ? performance.now() : null),
+          `document.querySelector('main a[href^="/requests/"]') ? performance.now() : null`,
           null,
           {
             polling: 'raf',
@@ -258,11 +252,8 @@ export async function measureWarmStart(opts: Partial<WarmStartOptions> = {}): Pr
       const t0 = await page.evaluate(() => performance.now())
       await links.nth(r).click()
       const h = await page.waitForFunction(
-        (last) =>
-          [...document.querySelectorAll('main li')].some((li) => li.textContent?.includes(last))
-            ? performance.now()
-            : null,
-        `Сообщение ${o.messagesPerChat}:`,
+        `[...document.querySelectorAll('main li')].some((li) => li.textContent?.includes(${JSON.stringify(`Сообщение ${o.messagesPerChat}:`)})) ? performance.now() : null`,
+        null,
         { polling: 'raf' },
       )
       openChat.push(((await h.jsonValue()) as number) - t0)

@@ -42,7 +42,9 @@ export async function localCalls(
     ? await byTerm(db, term)
     : scope === 'mine'
       ? await mineByIndex(db, meId)
-      : await db.calls.orderBy('startedAt').reverse().toArray()
+      : scope === 'missed'
+        ? await db.calls.where('missedOpenAt').above('').reverse().toArray()
+        : await db.calls.orderBy('startedAt').reverse().toArray()
   return rows.filter((c) => inScope(c, scope, meId) && callMatches(c, q))
 }
 

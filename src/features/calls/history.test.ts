@@ -96,4 +96,31 @@ describe('C10 My calls from the mirror (N3 warm start)', () => {
     }
     expect((await localCalls(db, 'all', 'me', 'смирнов')).map((c) => c.id)).toEqual(['c7'])
   })
+
+  it('C9 Missed by the missedOpenAt index: what the scope filter keeps; a call handled (update) or replaced (put) leaves it', async () => {
+    db = openDb(`hist-${Math.random()}`)
+    const rows = Array.from({ length: 50 }, (_, i) =>
+      call(i, {
+        missed: i % 3 === 0,
+        handledAt: i % 9 === 0 ? '2026-01-02T00:00:00Z' : null,
+        transferOfId: i === 3 ? 'c0' : null,
+      }),
+    )
+    await db.calls.bulkPut(rows)
+    const scan = () =>
+      db.calls.toArray().then((all) =>
+        all
+          .filter((c) => inScope(c, 'missed', 'me'))
+          .sort((a, b) => (a.startedAt < b.startedAt ? 1 : -1))
+          .map((c) => c.id),
+      )
+    expect((await localCalls(db, 'missed', 'me', '')).map((c) => c.id)).toEqual(await scan())
+    await db.calls.update('c6', { handledAt: '2026-01-03T00:00:00Z', handledById: 'me' })
+    await db.calls.put({ ...rows[12]!, handledAt: '2026-01-03T00:00:00Z' })
+    const after = (await localCalls(db, 'missed', 'me', '')).map((c) => c.id)
+    expect(after).toEqual(await scan())
+    expect(after).not.toContain('c6')
+    expect(after).not.toContain('c12')
+    expect(after).toContain('c15')
+  })
 })

@@ -39,3 +39,14 @@ export function queryTerm(q: string): string {
   if (d && d.length === query.replace(/[\s()+-]/g, '').length) return d
   return query.split(/\s+/)[0] ?? ''
 }
+
+/** The fields that decide whether a call is an open missed call (C9). */
+export const MISSED_FIELDS = ['missed', 'handledAt', 'transferOfId', 'startedAt'] as const
+
+/**
+ * C9: the key of the `missedOpenAt` index — the call's start while it is a missed call nobody has
+ * handled (and not a transfer's leg), else none — so the Missed list and its count read those only.
+ */
+export function missedOpenAt(c: Partial<Pick<CallView, (typeof MISSED_FIELDS)[number]>>): string | undefined {
+  return c.missed && !c.handledAt && !c.transferOfId && c.startedAt ? c.startedAt : undefined
+}

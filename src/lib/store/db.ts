@@ -10,7 +10,7 @@ import type { ChatView, MessageView, TemplateView } from '../../../contract/chat
 import type { LeadView } from '../../../contract/leads.ts'
 import type { StatusMatrix } from '../../../contract/status.ts'
 import type { OutboxState } from '../sync/outbox-state.ts'
-import { callTerms, TERM_FIELDS } from './call-terms.ts'
+import { callTerms, MISSED_FIELDS, missedOpenAt, TERM_FIELDS } from './call-terms.ts'
 
 /**
  * A chat (T2) as the server sent it, plus `lastAt` (last activity, for In work/Completed order) and
@@ -77,6 +77,8 @@ interface LegacyRecordingRow {
   state: 'pending' | 'rejected'
   lastError: string | null
 }
+/** The index keys the calls hooks add to a stored call (./call-terms.ts). */
+type CallRowKeys = CallView & { terms?: string[]; missedOpenAt?: string }
 export interface MetaRow {
   key: string
   value: unknown
@@ -144,25 +146,32 @@ export function openDb(accountKey: string): FrontlineDb {
     messages: 'id, [chatId+ord], &clientMsgId',
     templates: 'id, scope, name',
   })
-  // v6: C8 history search by index — `terms` (./call-terms.ts) made by hooks on every write.
+  // v6: C8 history search by index — `terms` (./call-terms.ts) — and C9 open missed calls by
+  // `missedOpenAt`, both made by hooks on every write.
   db.version(6)
     .stores({
-      calls: 'id, sipCallId, startedAt, peerNumber, contactId, answeredById, callerEmployeeId, *terms',
+      calls: 'id, sipCallId, startedAt, peerNumber, contactId, answeredById, callerEmployeeId, *terms, missedOpenAt',
     })
     .upgrade((tx) =>
       tx
         .table('calls')
         .toCollection()
-        .modify((c: CallView & { terms?: string[] }) => {
+        .modify((c: CallRowKeys) => {
           c.terms = callTerms(c)
+          c.missedOpenAt = missedOpenAt(c)
         }),
     )
   db.calls.hook('creating', (_key, c) => {
-    ;(c as CallView & { terms?: string[] }).terms = callTerms(c)
+    const row = c as CallRowKeys
+    row.terms = callTerms(c)
+    row.missedOpenAt = missedOpenAt(c)
   })
   db.calls.hook('updating', (mods, _key, c) => {
-    if (!TERM_FIELDS.some((f) => f in mods)) return undefined
-    return { terms: callTerms({ ...c, ...(mods as Partial<CallView>) }) }
+    const next = { ...c, ...(mods as Partial<CallView>) }
+    const keys: Partial<CallRowKeys> = {}
+    if (TERM_FIELDS.some((f) => f in mods)) keys.terms = callTerms(next)
+    if (MISSED_FIELDS.some((f) => f in mods)) keys.missedOpenAt = missedOpenAt(next)
+    return Object.keys(keys).length ? keys : undefined
   })
   return db
 }

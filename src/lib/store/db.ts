@@ -150,7 +150,8 @@ export function openDb(accountKey: string): FrontlineDb {
   // `missedOpenAt`, both made by hooks on every write.
   db.version(6)
     .stores({
-      calls: 'id, sipCallId, startedAt, peerNumber, contactId, answeredById, callerEmployeeId, *terms, missedOpenAt',
+      calls:
+        'id, sipCallId, startedAt, peerNumber, contactId, answeredById, callerEmployeeId, *terms, missedOpenAt',
     })
     .upgrade((tx) =>
       tx

@@ -122,5 +122,9 @@ describe('C10 My calls from the mirror (N3 warm start)', () => {
     expect(after).not.toContain('c6')
     expect(after).not.toContain('c12')
     expect(after).toContain('c15')
+    // The same call put again (a snapshot page, an event) keeps its keys: it stays listed and found.
+    await db.calls.put(call(15, { missed: true }))
+    expect((await localCalls(db, 'missed', 'me', '')).map((c) => c.id)).toContain('c15')
+    expect((await localCalls(db, 'all', 'me', '0015')).map((c) => c.id)).toEqual(['c15'])
   })
 })

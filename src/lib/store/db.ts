@@ -10,7 +10,7 @@ import type { ChatView, MessageView, TemplateView } from '../../../contract/chat
 import type { LeadView } from '../../../contract/leads.ts'
 import type { StatusMatrix } from '../../../contract/status.ts'
 import type { OutboxState } from '../sync/outbox-state.ts'
-import { callTerms, MISSED_FIELDS, missedOpenAt, TERM_FIELDS } from './call-terms.ts'
+import { callTerms, missedOpenAt } from './call-terms.ts'
 
 /**
  * A chat (T2) as the server sent it, plus `lastAt` (last activity, for In work/Completed order) and
@@ -167,12 +167,11 @@ export function openDb(accountKey: string): FrontlineDb {
     row.terms = callTerms(c)
     row.missedOpenAt = missedOpenAt(c)
   })
+  // A put over a stored call arrives here with the stored keys missing from the new object (the
+  // diff would delete them): they are made again on every update, never left to the diff.
   db.calls.hook('updating', (mods, _key, c) => {
     const next = { ...c, ...(mods as Partial<CallView>) }
-    const keys: Partial<CallRowKeys> = {}
-    if (TERM_FIELDS.some((f) => f in mods)) keys.terms = callTerms(next)
-    if (MISSED_FIELDS.some((f) => f in mods)) keys.missedOpenAt = missedOpenAt(next)
-    return Object.keys(keys).length ? keys : undefined
+    return { terms: callTerms(next), missedOpenAt: missedOpenAt(next) }
   })
   return db
 }

@@ -207,9 +207,9 @@ export type SipRouteAnswer =
       next: boolean
       dial: string
       /**
-       * N1 §3 (RFC 8599 pattern): targets whose app is closed and was just sent a call push; Kamailio
-       * parks the INVITE (none of the targets has a contact) or stores it for them (others ring) until
-       * they register, for at most `wakeSec`.
+       * N1 §3 (RFC 8599 pattern): AORs whose app is closed and was just sent a call push (not in
+       * `targets`, which may then be empty); Kamailio parks the INVITE (no target has a contact) or
+       * stores it for them (others ring) until they register, for at most `wakeSec`.
        */
       wake?: string[]
       wakeSec?: number

@@ -346,6 +346,8 @@ function relay(l: Loaded, targets: Target[], plan: CallPlan): SipRouteAnswer {
   const dial: string[] = []
   const ownGateway = l.tenant.sipGateway === null
   for (const t of targets) {
+    // A closed app has no contact to look up yet: Kamailio rings it (`wake`) once it registers.
+    if (t.wake) continue
     if (t.via === 'softphone' || !ownGateway) {
       uris.push(t.uri)
       continue

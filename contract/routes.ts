@@ -90,6 +90,12 @@ import type {
   ScheduleEditSchema,
   ScheduleSchema,
 } from './leads.ts'
+import type {
+  PushSubscriptionBody,
+  PushSubscriptionView,
+  PushUnsubscribeSchema,
+  VapidKeyResponse,
+} from './push.ts'
 import type { StatusMatrixSchema } from './status.ts'
 import type {
   VisitorOpenQuery,
@@ -254,6 +260,10 @@ export interface ApiRoutes {
   'POST /api/hooks/vk/:key': { reply: unknown }
   'POST /api/hooks/avito/:key': { reply: { ok: boolean } }
   'POST /api/hooks/gateway/:key': { reply: { ok: boolean } }
+  // Web Push (issue 10 §1, server/push/).
+  'GET /api/push/vapid-key': { reply: VapidKeyResponse }
+  'POST /api/push/subscriptions': { body: PushSubscriptionBody; reply: PushSubscriptionView }
+  'DELETE /api/push/subscriptions': { body: In<typeof PushUnsubscribeSchema>; reply: undefined }
 }
 
 export type ApiRouteKey = keyof ApiRoutes

@@ -305,6 +305,21 @@ const RULES: Record<string, Rule> = {
     access: 'public',
     why: 'a provider webhook: the channel by its unguessable path key, the provider signature checked',
   },
+  'GET /api/push/vapid-key': { access: 'tenant' },
+  'POST /api/push/subscriptions': {
+    access: 'tenant',
+    body: () => ({
+      endpoint: `https://push.example.com/send/${randomUUID()}`,
+      keys: {
+        p256dh: 'BBZCJMs7aOlvYT2Rk4IyQTDP6933r9Xwj-a8CzN8MtFIbNWs0TZD6MI1za5WMRhE0GRs1Coravqcg_O_cn6yXkc',
+        auth: 'E0encGCgihJDbkcvrhz-4g',
+      },
+    }),
+  },
+  'DELETE /api/push/subscriptions': {
+    access: 'tenant',
+    body: () => ({ endpoint: 'https://push.example.com/send/none' }),
+  },
 }
 
 const ruleFor = (r: RouteEntry): Rule | undefined =>

@@ -18,6 +18,11 @@ export interface CallPush {
   fromName: string | null
   /** The call stops ringing at this time (server clock): a notification shown later is stale. */
   ringUntil: string
+  /** SIP Call-ID: Answer opens the app, which answers the INVITE carrying it once it registers. */
+  sipCallId?: string
+  /** The company number the client dialled (C8) and its group, when there is one. */
+  virtualNumber?: string | null
+  groupName?: string | null
 }
 
 /** A call nobody answered: replaces the incoming-call notification (same tag). */

@@ -121,6 +121,15 @@ export function pushPath(p: PushPayload): string {
   }
 }
 
+/**
+ * N1 §3: where Answer in an incoming-call notification leads — the call's path with the SIP Call-ID
+ * the woken app answers as soon as its INVITE arrives (src/features/calls/wake.ts).
+ */
+export function answerPath(p: CallPush): string {
+  const base = pushPath(p)
+  return p.sipCallId ? `${base}&answer=${encodeURIComponent(p.sipCallId)}` : base
+}
+
 /** base64url without padding (RFC 4648 §5). */
 const b64url = (chars: number) => v.pipe(text, v.length(chars), v.regex(/^[A-Za-z0-9_-]+$/))
 

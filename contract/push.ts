@@ -112,7 +112,7 @@ export function pushPath(p: PushPayload): string {
     case 'call':
       return `/calls?call=${encodeURIComponent(p.callId)}`
     case 'missed_call':
-      return '/calls/missed'
+      return '/calls?scope=missed'
     case 'chat':
     case 'transfer':
       return `/requests/${encodeURIComponent(p.chatId)}`
@@ -162,4 +162,36 @@ export interface PushSubscriptionView {
   endpoint: string
   createdAt: string
   lastSeenAt: string
+}
+
+/**
+ * The app icon's badge (SPEC N4): new chats + open missed calls. The app writes what its mirror
+ * holds; the service worker adds what a push brings while the app is closed. Ids, not counts, so a
+ * chat pushed twice or already known counts once.
+ */
+export interface BadgeState {
+  newChats: readonly string[]
+  missedCalls: readonly string[]
+}
+export const EMPTY_BADGE: BadgeState = { newChats: [], missedCalls: [] }
+
+/** The number on the icon. */
+export function badgeCount(s: BadgeState): number {
+  return new Set(s.newChats).size + new Set(s.missedCalls).size
+}
+
+/** The badge after a push arrived (a new chat or a missed call adds one; others change nothing). */
+export function badgeAfterPush(s: BadgeState, p: PushPayload): BadgeState {
+  const add = (list: readonly string[], id: string) => (list.includes(id) ? list : [...list, id])
+  if (p.kind === 'chat') return { ...s, newChats: add(s.newChats, p.chatId) }
+  if (p.kind === 'missed_call') return { ...s, missedCalls: add(s.missedCalls, p.callId) }
+  return s
+}
+
+/** Accepts only a well-formed stored badge state (IndexedDB may hold anything). */
+export function parseBadge(raw: unknown): BadgeState {
+  const r = (raw ?? {}) as Partial<Record<keyof BadgeState, unknown>>
+  const ids = (x: unknown) =>
+    Array.isArray(x) ? x.filter((v): v is string => typeof v === 'string').slice(0, 1000) : []
+  return { newChats: ids(r.newChats), missedCalls: ids(r.missedCalls) }
 }

@@ -91,16 +91,23 @@ describe.each(targets)('calls reach a closed app, through Kamailio ($name)', (ta
   const wake = async (login: string, sipCallId: string) => {
     const { sip } = await f.login(login)
     const got: string[] = []
+    let answering = sipCallId
     const ua = agent(sip!, {
       onInvite: (inv) => {
         got.push(inv.request.callId)
-        if (inv.request.callId === sipCallId) void inv.accept()
+        if (inv.request.callId === answering) void inv.accept()
         else void inv.reject({ statusCode: 486 })
       },
     })
     await ua.start()
     await new Registerer(ua).register()
-    return { ua, got }
+    return {
+      ua,
+      got,
+      answer: (id: string) => {
+        answering = id
+      },
+    }
   }
 
   beforeAll(async () => {
@@ -172,11 +179,77 @@ describe.each(targets)('calls reach a closed app, through Kamailio ($name)', (ta
       expect(await call.code).toBe(480)
       const missed = await settled(call.callId)
       expect(missed).toMatchObject({ state: 'failed', missed: true })
+      // The missed-call push replaces the incoming-call notification: same call, same tag and topic.
+      const callId = push.payload?.kind === 'call' ? push.payload.callId : ''
+      const later = await svc.waitFor(
+        (r) => r.id === sub.id && r.payload?.kind === 'missed_call' && r.payload.callId === callId,
+      )
+      expect(later.payload && pushTag(later.payload)).toBe(push.payload && pushTag(push.payload))
+      expect(later.topic).toBe(push.topic)
       await guest.stop()
     } finally {
       await f.db.orm.update(schema.groups).set({ ringTimeoutSec: 20 }).where(sales)
     }
   }, 30_000)
+
+  it('N1 a sequential hunt: the closed first member does not wake, the next member rings and answers', async () => {
+    await setStatus('op1@demo', 'available')
+    await setStatus('op2@demo', 'off_work')
+    await setStatus('op3@demo', 'available')
+    await setStatus('op4@demo', 'available')
+    const sub1 = subs.get('op1@demo') ?? (await subscribe('op1@demo'))
+    const sales = eq(schema.groups.extension, '200')
+    await f.db.orm.update(schema.groups).set({ strategy: 'sequential', ringTimeoutSec: 5 }).where(sales)
+    try {
+      const { sip: sip4 } = await f.login('op4@demo')
+      const caller = agent(sip4!)
+      await caller.start()
+      // op3's app is open (registered): it gets the INVITE once op1's wait is over.
+      const op3 = await wake('op3@demo', '')
+      const call = dial(caller, sip4!.domain, '200')
+      op3.answer(call.callId)
+      await svc.waitFor(
+        (r) => r.id === sub1.id && r.payload?.kind === 'call' && r.payload.sipCallId === call.callId,
+      )
+      expect(await call.code).toBe(200)
+      expect(op3.got).toEqual([call.callId])
+      expect(await settled(call.callId)).toMatchObject({ state: 'answered', answeredByName: 'Мария Попова' })
+      await call.inviter.bye()
+      await op3.ua.stop()
+      await caller.stop()
+    } finally {
+      await f.db.orm.update(schema.groups).set({ strategy: 'parallel', ringTimeoutSec: 20 }).where(sales)
+    }
+  }, 40_000)
+
+  it('N1 a parallel group whose other member already rings: the woken app is added to the ringing call (ts_append) and answers', async () => {
+    await setStatus('op1@demo', 'available')
+    await setStatus('op2@demo', 'available')
+    await setStatus('op3@demo', 'off_work')
+    await setStatus('op4@demo', 'available')
+    const sub2 = subs.get('op2@demo') ?? (await subscribe('op2@demo'))
+    const { sip: sip1 } = await f.login('op1@demo')
+    const rung: string[] = []
+    const op1 = agent(sip1!, { onInvite: (inv) => void rung.push(inv.request.callId) })
+    await op1.start()
+    await new Registerer(op1).register()
+    const { sip: sip4 } = await f.login('op4@demo')
+    const caller = agent(sip4!)
+    await caller.start()
+    const call = dial(caller, sip4!.domain, '200')
+    await svc.waitFor(
+      (r) => r.id === sub2.id && r.payload?.kind === 'call' && r.payload.sipCallId === call.callId,
+    )
+    await expect.poll(() => rung).toEqual([call.callId])
+    const app = await wake('op2@demo', call.callId)
+    expect(await call.code).toBe(200)
+    expect(app.got).toEqual([call.callId])
+    expect(await settled(call.callId)).toMatchObject({ state: 'answered', answeredByName: 'Иван Кузнецов' })
+    await call.inviter.bye()
+    await app.ua.stop()
+    await op1.stop()
+    await caller.stop()
+  }, 40_000)
 
   it('N1 an operator in Off work, or with no subscription, is not waited for: 480 at once, no push', async () => {
     await setStatus('op1@demo', 'available')

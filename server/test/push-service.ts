@@ -1,3 +1,4 @@
+/// <reference path="./http_ece.d.ts" />
 /**
  * A local push service (RFC 8030) for tests, e2e and the push bench: TLS with a self-signed
  * certificate (web-push always speaks https), checks each request's VAPID JWT (RFC 8292: ES256

@@ -20,7 +20,7 @@ describe('N1 §3 Answer from an incoming-call notification', () => {
     expect(answerFromClick(m, 0)).toEqual({ sipCallId: 'sip-1', until: Date.parse(ringUntil) })
   })
 
-  it('other clicks answer nothing; a path with answer= is enough without data', () => {
+  it('Decline and plain opens answer nothing; a path with answer= is enough without data', () => {
     expect(
       answerFromClick(
         { kind: 'notification-click', action: 'decline', data: { kind: 'call', sipCallId: 's' } },
@@ -28,8 +28,12 @@ describe('N1 §3 Answer from an incoming-call notification', () => {
       ),
     ).toBeNull()
     expect(
-      answerFromClick({ kind: 'notification-click', action: 'default', path: '/calls?answer=s' }, 0),
+      answerFromClick({ kind: 'notification-click', action: 'default', path: '/calls?call=c1' }, 0),
     ).toBeNull()
+    // The body where it does the main thing: the worker's plan put answer= in the path.
+    expect(
+      answerFromClick({ kind: 'notification-click', action: 'default', path: '/calls?answer=s' }, 0),
+    ).toEqual({ sipCallId: 's', until: 60_000 })
     expect(
       answerFromClick({ kind: 'notification-click', action: 'answer', path: '/calls?answer=s' }, 5),
     ).toEqual({

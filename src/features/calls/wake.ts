@@ -27,9 +27,11 @@ export function answerFromClick(
   m: ClickMessage | null,
   now: number,
 ): { sipCallId: string; until: number } | null {
-  if (m?.kind !== 'notification-click' || m.action !== 'answer') return null
+  if (m?.kind !== 'notification-click') return null
   const d = m.data
   const fromPath = typeof m.path === 'string' ? answerParam(m.path.split('?')[1] ?? '') : null
+  // Answer, or the body where it does the main thing (the worker's plan put answer= in the path).
+  if (m.action !== 'answer' && !fromPath) return null
   const sipCallId = d?.kind === 'call' && typeof d.sipCallId === 'string' ? d.sipCallId : fromPath
   if (!sipCallId) return null
   const until = typeof d?.ringUntil === 'string' ? Date.parse(d.ringUntil) : Number.NaN

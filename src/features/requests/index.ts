@@ -9,6 +9,7 @@ import { requestsEvents } from './events.ts'
 import { httpTransport } from './remote.ts'
 import { chatSender } from './send.ts'
 
+export { newChatIds } from './mirror.ts'
 export { RequestsBadge } from './RequestsBadge.tsx'
 export { TransferOffers } from './TransferOffers.tsx'
 

@@ -139,9 +139,10 @@ async function check(token: string | null): Promise<PushState> {
         reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key }),
         SUBSCRIBE_TIMEOUT_MS,
       )
-    } catch (e) {
-      if ((e as Error).name === 'NotAllowedError') return 'denied'
-      return 'unreachable'
+    } catch {
+      // A refusal while notifications are allowed (a private window, a browser without a push
+      // service) or no answer at all: either way the push service cannot be used from here.
+      return Notification.permission === 'denied' ? 'denied' : 'unreachable'
     }
   }
   const json = sub.toJSON() as { endpoint?: string; keys?: { p256dh?: string; auth?: string } }

@@ -251,6 +251,32 @@ describe.each(targets)('calls reach a closed app, through Kamailio ($name)', (ta
     await caller.stop()
   }, 40_000)
 
+  it('N1 the caller hangs up while the call waits for the app: 487, the record ends, the late app is not rung', async () => {
+    await setStatus('op1@demo', 'off_work')
+    await setStatus('op2@demo', 'available')
+    await setStatus('op4@demo', 'available')
+    const sub2 = subs.get('op2@demo') ?? (await subscribe('op2@demo'))
+    const { sip: sip4 } = await f.login('op4@demo')
+    const caller = agent(sip4!)
+    await caller.start()
+    const call = dial(caller, sip4!.domain, '102')
+    await svc.waitFor(
+      (r) => r.id === sub2.id && r.payload?.kind === 'call' && r.payload.sipCallId === call.callId,
+    )
+    await call.inviter.cancel()
+    expect(await call.code).toBe(487)
+    expect(await settled(call.callId)).toMatchObject({ state: 'failed', failureCode: 487 })
+    const app = await wake('op2@demo', call.callId)
+    // A call to the app now rings it at once (it is registered): the cancelled one never came.
+    const next = dial(caller, sip4!.domain, '102')
+    app.answer(next.callId)
+    expect(await next.code).toBe(200)
+    expect(app.got).toEqual([next.callId])
+    await next.inviter.bye()
+    await app.ua.stop()
+    await caller.stop()
+  }, 40_000)
+
   it('N1 an operator in Off work, or with no subscription, is not waited for: 480 at once, no push', async () => {
     await setStatus('op1@demo', 'available')
     await setStatus('op3@demo', 'off_work')

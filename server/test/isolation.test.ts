@@ -305,6 +305,30 @@ const RULES: Record<string, Rule> = {
     access: 'public',
     why: 'a provider webhook: the channel by its unguessable path key, the provider signature checked',
   },
+  // Issue 13, administration.
+  'GET /api/admin/audit': { access: 'tenant' },
+  'POST /internal/tenants': { access: 'internal' },
+  'GET /api/admin/employees': { access: 'tenant' },
+  'POST /api/admin/employees': {
+    access: 'tenant',
+    body: () => ({ name: 'Матрица', login: `matrix-${randomUUID().slice(0, 8)}@x`, role: 'operator' }),
+  },
+  'POST /api/admin/employees/:id/password': {
+    access: 'tenant',
+    params: { id: ['spareEmployee', 'employee'] },
+  },
+  'POST /api/admin/employees/:id/deactivate': {
+    access: 'tenant',
+    params: { id: ['spareEmployee', 'employee'] },
+  },
+  'POST /api/admin/employees/:id/reactivate': {
+    access: 'tenant',
+    params: { id: ['spareEmployee', 'employee'] },
+  },
+  'PUT /api/me/password': {
+    access: 'tenant',
+    body: () => ({ current: 'wrong-on-purpose', next: 'a-new-password' }),
+  },
 }
 
 const ruleFor = (r: RouteEntry): Rule | undefined =>

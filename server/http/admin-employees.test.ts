@@ -16,6 +16,7 @@ import { schema } from '../db/index.ts'
 import { auditLog } from '../db/schema-people.ts'
 import { targets } from '../test/dbs.ts'
 import { auth, type Fixture, makeFixture } from '../test/fixture.ts'
+import { routeTable } from './route-table.ts'
 
 describe.each(targets)('admin employees and tenants on $name', (target) => {
   let f: Fixture
@@ -119,6 +120,20 @@ describe.each(targets)('admin employees and tenants on $name', (target) => {
       (await call(op, 'POST', '/api/admin/employees', { name: 'x', login: 'y@z', role: 'admin' })).statusCode,
     ).toBe(403)
     expect((await call(op, 'GET', '/api/admin/audit')).statusCode).toBe(403)
+  })
+
+  it('an operator gets 403 on every admin route (generated from the route table)', async () => {
+    const op = (await f.login('op2@demo')).token
+    const admin = routeTable(f.app).filter((r) => r.auth === 'admin' && r.method !== 'HEAD')
+    // Every section's routes: employees, audit, channels, features, templates, statuses…
+    expect(admin.length).toBeGreaterThan(15)
+    const id = f.otherEmployeeId
+    for (const r of admin) {
+      const url = r.url.replace(/:[A-Za-z]+/g, id)
+      const res = await f.app.inject({ method: r.method as 'GET', url, headers: auth(op), payload: {} })
+      expect(res.statusCode, `${r.method} ${r.url}`).toBe(403)
+      expect(res.json().error.code).toBe('E_FORBIDDEN')
+    }
   })
 
   it('A1 the seat limit refuses one more account; deactivating frees the seat, re-activating takes it', async () => {

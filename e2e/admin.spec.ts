@@ -54,7 +54,7 @@ test('A1 the admin creates an operator and issues a password → the operator si
   await login(phone, 'maria.new@demo', password)
   await finishWalkthrough(phone)
   await phone.getByRole('link', { name: /^account$|^аккаунт$/i }).click()
-  await expect(phone.getByText('Мария Новая')).toBeVisible()
+  await expect(phone.locator('.profile').getByText('Мария Новая')).toBeVisible()
   await expect(phone.getByTestId('admin-link')).toHaveCount(0)
   // The admin area is not there for an operator: the route falls back to Calls.
   await phone.goto('/admin/employees')
@@ -95,13 +95,14 @@ test('A1 a deactivated operator is signed out live and cannot sign in', async ({
   await page.goto('/')
   await signIn(page, server, 'admin@demo')
   await page.goto('/admin/employees')
-  await page.getByRole('button', { name: /Сергей Уходящий/ }).click()
+  const row = page.getByRole('button', { name: /^Сергей Уходящий leaving@demo/ })
+  await row.click()
   await page.getByRole('button', { name: /deactivate сергей|отключить: сергей/i }).click()
   await page
     .getByRole('alertdialog')
     .getByRole('button', { name: /^deactivate$|^отключить$/i })
     .click()
-  await expect(page.getByRole('button', { name: /Сергей Уходящий/ })).toContainText(/deactivated|отключён/)
+  await expect(row).toContainText(/deactivated|отключён/)
 
   // Live: his open app is signed out without a reload, and the password no longer works.
   await expect(opPage.getByText(/session of сергей уходящий has ended|сеанс .*завершён/i)).toBeVisible()
@@ -188,7 +189,7 @@ test('the tenant CLI creates a company whose admin signs in', async ({ page, ser
   await page.goto('/admin')
   await expect(page.getByRole('heading', { name: /administration|администрирование/i })).toBeVisible()
   await page.getByRole('link', { name: /employees|сотрудники/i }).click()
-  await expect(page.getByRole('button', { name: /Начальник Ромашки/ })).toBeVisible()
+  await expect(page.getByRole('button', { name: /^Начальник Ромашки boss@romashka/ })).toBeVisible()
   await expect(page.getByTestId('seats')).toHaveText(/1 .*5/)
 })
 

@@ -219,6 +219,30 @@ describe.each(targets)('admin employees and tenants on $name', (target) => {
     expect((await login('op6@demo', 'long-enough-1')).statusCode).toBe(200)
   })
 
+  it('the audit log pages newest first without gaps or repeats, and filters by actor and period', async () => {
+    const all = (await call(admin, 'GET', '/api/admin/audit?limit=200')).json() as AuditPage
+    expect(all.entries.length).toBeGreaterThan(8)
+    const seen: string[] = []
+    let before: string | null = null
+    do {
+      const q: string = before ? `&before=${encodeURIComponent(before)}` : ''
+      const page = (await call(admin, 'GET', `/api/admin/audit?limit=3${q}`)).json() as AuditPage
+      seen.push(...page.entries.map((e) => e.id))
+      before = page.next
+    } while (before)
+    expect(seen).toEqual(all.entries.map((e) => e.id))
+    const adminId = (await list()).employees.find((e) => e.login === 'admin@demo')!.id
+    const mine = (
+      await call(admin, 'GET', `/api/admin/audit?limit=200&actorId=${adminId}`)
+    ).json() as AuditPage
+    expect(mine.entries.length).toBeGreaterThan(0)
+    expect(mine.entries.every((e) => e.actorId === adminId)).toBe(true)
+    const future = new Date(Date.now() + 3600_000).toISOString()
+    const none = (await call(admin, 'GET', `/api/admin/audit?from=${future}`)).json() as AuditPage
+    expect(none.entries).toEqual([])
+    expect((await call(admin, 'GET', '/api/admin/audit?from=yesterday')).statusCode).toBe(400)
+  })
+
   it('the tenant commands: create (its admin signs in), list, suspend (old tokens refused), reactivate', async () => {
     const cmd = async (body: unknown) => {
       const r = await f.app.inject({

@@ -160,6 +160,24 @@ describe.each(targets)('admin employees and tenants on $name', (target) => {
     expect((await call(admin, 'POST', `/api/admin/employees/${op3.id}/reactivate`)).statusCode).toBe(200)
   })
 
+  it('two creates at once for the last seat: exactly one gets it, the other E_SEAT_LIMIT', async () => {
+    const { used } = (await list()).seats
+    await f.db.orm
+      .update(schema.tenants)
+      .set({ seats: used + 1 })
+      .where(eq(schema.tenants.slug, 'demo'))
+    const both = await Promise.all(
+      ['race1@demo', 'race2@demo'].map((l) =>
+        call(admin, 'POST', '/api/admin/employees', { name: 'Гонка', login: l, role: 'operator' }),
+      ),
+    )
+    expect(both.map((r) => r.statusCode).sort()).toEqual([201, 403])
+    expect((await list()).seats).toEqual({ total: used + 1, used: used + 1 })
+    const won = (both.find((r) => r.statusCode === 201)!.json() as EmployeePasswordResponse).employee
+    await call(admin, 'POST', `/api/admin/employees/${won.id}/deactivate`)
+    await f.db.orm.update(schema.tenants).set({ seats: 10 }).where(eq(schema.tenants.slug, 'demo'))
+  })
+
   it('A1 a deactivated operator is signed out at once and cannot sign in; his history stays; the audit has before/after', async () => {
     const op = await f.login('op4@demo')
     expect((await call(op.token, 'GET', '/api/me')).statusCode).toBe(200)

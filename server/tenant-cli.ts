@@ -154,6 +154,8 @@ export function describeAnswer(cmd: Command, a: TenantCommandAnswer): string {
 }
 
 async function main(): Promise<void> {
+  // Like the server (server/main.ts): a database the CLI creates is for the server's user only.
+  process.umask(0o077)
   let cmd: Command
   try {
     cmd = parseCommand(process.argv.slice(2))

@@ -8,6 +8,14 @@
  */
 import type * as v from 'valibot'
 import type {
+  CrmCards,
+  CrmCardsSchema,
+  GroupAdminView,
+  GroupInputSchema,
+  VirtualNumberInputSchema,
+  VirtualNumberView,
+} from './admin-setup.ts'
+import type {
   ClientSearchQuery,
   ClientView,
   EmployeeView,
@@ -254,6 +262,23 @@ export interface ApiRoutes {
   'POST /api/hooks/vk/:key': { reply: unknown }
   'POST /api/hooks/avito/:key': { reply: { ok: boolean } }
   'POST /api/hooks/gateway/:key': { reply: { ok: boolean } }
+  // Issue 13 §2: groups, virtual numbers, CRM card templates (server/http/admin-setup.ts).
+  'GET /api/admin/groups': { reply: { groups: GroupAdminView[] } }
+  'POST /api/admin/groups': { body: In<typeof GroupInputSchema>; reply: { group: GroupAdminView } }
+  'PUT /api/admin/groups/:id': { body: In<typeof GroupInputSchema>; reply: { group: GroupAdminView } }
+  'DELETE /api/admin/groups/:id': { reply: undefined }
+  'GET /api/admin/numbers': { reply: { numbers: VirtualNumberView[] } }
+  'POST /api/admin/numbers': {
+    body: In<typeof VirtualNumberInputSchema>
+    reply: { number: VirtualNumberView }
+  }
+  'PUT /api/admin/numbers/:id': {
+    body: In<typeof VirtualNumberInputSchema>
+    reply: { number: VirtualNumberView }
+  }
+  'DELETE /api/admin/numbers/:id': { reply: undefined }
+  'GET /api/admin/crm-cards': { reply: CrmCards }
+  'PUT /api/admin/crm-cards': { body: In<typeof CrmCardsSchema>; reply: CrmCards }
 }
 
 export type ApiRouteKey = keyof ApiRoutes

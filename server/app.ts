@@ -11,6 +11,7 @@ import { logSerializers } from './db/index.ts'
 import { sweepUnsentFiles, UNSENT_SWEEP_MS } from './domain/chats/index.ts'
 import { closeUnreadOnRefusal, FileStore } from './files/index.ts'
 import { adminChannelRoutes } from './http/admin-channels.ts'
+import { adminSetupRoutes } from './http/admin-setup.ts'
 import { adminSipRoutes } from './http/admin-sip.ts'
 import { authRoutes } from './http/auth.ts'
 import { callRoutes } from './http/calls.ts'
@@ -203,6 +204,7 @@ export async function buildApp(
   templateRoutes(app, deps)
   writeFirstRoutes(app, deps)
   adminChannelRoutes(app, deps)
+  adminSetupRoutes(app, deps)
   internalSipRoutes(app, deps)
   adminSipRoutes(app, deps)
   siteRoutes(app, deps)

@@ -133,6 +133,16 @@ const CONTRACT_ROUTES: Record<ApiRouteKey, true> = {
   'POST /api/hooks/vk/:key': true,
   'POST /api/hooks/avito/:key': true,
   'POST /api/hooks/gateway/:key': true,
+  'GET /api/admin/groups': true,
+  'POST /api/admin/groups': true,
+  'PUT /api/admin/groups/:id': true,
+  'DELETE /api/admin/groups/:id': true,
+  'GET /api/admin/numbers': true,
+  'POST /api/admin/numbers': true,
+  'PUT /api/admin/numbers/:id': true,
+  'DELETE /api/admin/numbers/:id': true,
+  'GET /api/admin/crm-cards': true,
+  'PUT /api/admin/crm-cards': true,
 }
 
 /** Registered routes that are not JSON API calls of the app or the widget (sockets, script, preflight). */

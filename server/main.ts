@@ -11,7 +11,7 @@ import { reconcileOnce } from './domain/calls/index.ts'
 import { seedDemo, writeDemoLogins } from './domain/tenants/index.ts'
 import { Spine } from './events/spine.ts'
 import { Hub } from './realtime/hub.ts'
-import { LINE_SWEEP_MS, sweepLines } from './realtime/lines.ts'
+import { LINE_SWEEP_MS, sweepLines, watchLines } from './realtime/lines.ts'
 import { startPeriodic } from './schedule.ts'
 import { fetchLiveCallIds, kamailioRpc } from './sip/index.ts'
 
@@ -121,6 +121,15 @@ async function main(): Promise<void> {
   }
   pbxStarting = false
   const kamailio = kamailioRpc({ port: config.sipWsPort, secret: secrets.internalSecret })
+  // Issue 13: suspended tenants' and deactivated employees' lines refused and unregistered.
+  const unwatchLines = pbx
+    ? await watchLines({
+        db,
+        rpc: kamailio,
+        spine,
+        onError: (e) => app.log.warn({ err: e }, 'line bans: Kamailio not updated'),
+      })
+    : null
   // One scheduler polls Kamailio, one pass at a time, each on its own cadence (server/schedule.ts):
   // S1 presence — lines of devices that vanished without un-registering (server/realtime/lines.ts);
   // issue 6 §5 — records whose dialog Kamailio no longer has are ended (lost reports).
@@ -162,6 +171,7 @@ async function main(): Promise<void> {
     hard.unref()
     try {
       await polls?.stop()
+      unwatchLines?.()
       for (const c of app.websocketServer.clients) c.close(1001, 'server shutting down')
       await hub.stop()
       await spine.stop()

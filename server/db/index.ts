@@ -8,11 +8,13 @@ export { openPglite, openPostgres, queryRows } from './client.ts'
 export {
   type Audience,
   announceGroupsChanged,
+  announceLinesChanged,
   appendEvent,
   EVENTS_CHANNEL,
   eventBySeq,
   eventsSince,
   GROUPS_CHANGED_PREFIX,
+  LINES_CHANGED_PREFIX,
   lastSeq,
   type SpineEvent,
   spineEvents,

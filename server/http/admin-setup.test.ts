@@ -8,6 +8,9 @@ import { distributionOf } from '../domain/chats/rows.ts'
 import { targets } from '../test/dbs.ts'
 import { auth, type Fixture, makeFixture } from '../test/fixture.ts'
 
+/** An audit snapshot; the matrix is kept as `value`. */
+type Snap = { value: { id: string; allows: Record<string, boolean> }[] } & Record<string, unknown>
+
 describe.each(targets)('admin setup (issue 13 §2) on $name', (target) => {
   let f: Fixture
   let k: Awaited<ReturnType<typeof kamailio>>
@@ -61,6 +64,13 @@ describe.each(targets)('admin setup (issue 13 §2) on $name', (target) => {
     const { id: _id, ...rest } = { ...g, ...change }
     return rest
   }
+  /** The newest audit entry of `entity` (GET /api/admin/audit). */
+  const lastAudit = async (entity: string) => {
+    const r = await req('GET', `/api/admin/audit?entity=${entity}`)
+    expect(r.statusCode).toBe(200)
+    return (r.json() as { entries: { action: string; before: Snap; after: Snap; actorId: string }[] })
+      .entries[0]
+  }
   const rung = (a: unknown) => (a as { targets?: string[] }).targets ?? []
 
   it('an operator gets 403 on every setup route; another tenant sees none of ours', async () => {
@@ -88,6 +98,12 @@ describe.each(targets)('admin setup (issue 13 §2) on $name', (target) => {
       memberIds: ops(3, 1, 2),
       ringTimeoutSec: 15,
     })
+    expect(await lastAudit('group')).toMatchObject({
+      action: 'group.update',
+      actorId: ids.get('admin@demo'),
+      before: { strategy: 'parallel', memberIds: ops(1, 2, 3) },
+      after: { strategy: 'sequential', memberIds: ops(3, 1, 2) },
+    })
     const next = (await k.route('104', '200')).answer
     expect(next).toMatchObject({ action: 'relay', targets: [aor('103')], timeoutSec: 15, next: true })
     // back as it was
@@ -111,6 +127,11 @@ describe.each(targets)('admin setup (issue 13 §2) on $name', (target) => {
       number: SALES_VN,
       target: { kind: 'group', id: support.id },
     })
+    expect(await lastAudit('virtual_number')).toMatchObject({
+      action: 'number.update',
+      before: { target: { kind: 'group', id: (await group('200')).id } },
+      after: { target: { kind: 'group', id: support.id } },
+    })
     const supportRung = rung((await k.route('gateway', SALES_VN)).answer)
     expect(supportRung.length).toBeGreaterThan(0)
     expect(supportRung.every((t) => [aor('104'), aor('105'), aor('106')].includes(t))).toBe(true)
@@ -130,13 +151,18 @@ describe.each(targets)('admin setup (issue 13 §2) on $name', (target) => {
     )
     expect((await req('PUT', '/api/statuses', admin, { matrix: on })).statusCode).toBe(200)
     expect((await k.route('102', '101')).answer).toMatchObject({ action: 'relay', targets: [aor('101')] })
-    // no status takes calls: refused, nothing changed
+    const entry = await lastAudit('statuses')
+    expect(entry?.action).toBe('statuses.update')
+    expect(entry?.before.value.find((s) => s.id === 'break')?.allows.softphoneIn).toBe(false)
+    expect(entry?.after.value.find((s) => s.id === 'break')?.allows.softphoneIn).toBe(true)
+    // no status takes calls: refused, nothing changed (no audit entry either)
     const none = on.map((s) => ({ ...s, allows: { ...s.allows, softphoneIn: false, mobileIn: false } }))
     const r = await req('PUT', '/api/statuses', admin, { matrix: none })
     expect(r.statusCode).toBe(400)
     expect(r.json().error.code).toBe('E_MATRIX_NO_CALLS')
     expect(r.json().error.message).toBeTruthy()
     expect((await req('GET', '/api/statuses')).json().matrix).toEqual(on)
+    expect(await lastAudit('statuses')).toEqual(entry)
     // a status in use cannot be removed
     const dropBreak = await req('PUT', '/api/statuses', admin, { matrix: on.filter((s) => s.id !== 'break') })
     expect(dropBreak.json().error).toMatchObject({ code: 'E_STATUS_IN_USE', details: ['break'] })
@@ -212,6 +238,11 @@ describe.each(targets)('admin setup (issue 13 §2) on $name', (target) => {
     expect(await group('200')).toEqual(sales)
 
     expect((await req('DELETE', `/api/admin/groups/${g.id}`)).statusCode).toBe(204)
+    expect(await lastAudit('group')).toMatchObject({
+      action: 'group.delete',
+      before: { name: 'Night shift' },
+      after: null,
+    })
     expect((await groups()).find((x) => x.id === g.id)).toBeUndefined()
     expect((await k.route('104', '250')).answer).toMatchObject({ action: 'reject' })
   })
@@ -265,6 +296,27 @@ describe.each(targets)('admin setup (issue 13 §2) on $name', (target) => {
     expect((await numbers()).find((n) => n.id === vn.id)).toBeUndefined()
   })
 
+  it('A5 the omnichannel switch is audited with before and after', async () => {
+    const off = await f.app.inject({
+      method: 'PATCH',
+      url: '/api/admin/features',
+      headers: auth(admin),
+      payload: { omni: false },
+    })
+    expect(off.statusCode).toBe(200)
+    expect(await lastAudit('settings')).toMatchObject({
+      action: 'features.update',
+      before: { omni: true },
+      after: { omni: false },
+    })
+    await f.app.inject({
+      method: 'PATCH',
+      url: '/api/admin/features',
+      headers: auth(admin),
+      payload: { omni: true },
+    })
+  })
+
   it('CRM card templates: https with known placeholders only', async () => {
     expect((await req('GET', '/api/admin/crm-cards')).json()).toEqual({ templates: [] })
     const ok = {
@@ -284,5 +336,10 @@ describe.each(targets)('admin setup (issue 13 §2) on $name', (target) => {
         url,
       ).toBe(400)
     expect((await req('GET', '/api/admin/crm-cards')).json()).toEqual(ok)
+    expect(await lastAudit('settings')).toMatchObject({
+      action: 'crm_cards.update',
+      before: { templates: [] },
+      after: ok,
+    })
   })
 })

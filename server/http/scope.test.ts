@@ -143,6 +143,15 @@ const CONTRACT_ROUTES: Record<ApiRouteKey, true> = {
   'DELETE /api/admin/numbers/:id': true,
   'GET /api/admin/crm-cards': true,
   'PUT /api/admin/crm-cards': true,
+  // Issue 13, administration.
+  'GET /api/admin/audit': true,
+  'GET /api/admin/employees': true,
+  'POST /api/admin/employees': true,
+  'POST /api/admin/employees/:id/password': true,
+  'POST /api/admin/employees/:id/deactivate': true,
+  'POST /api/admin/employees/:id/reactivate': true,
+  'PUT /api/me/password': true,
+  'POST /internal/tenants': true,
 }
 
 /** Registered routes that are not JSON API calls of the app or the widget (sockets, script, preflight). */

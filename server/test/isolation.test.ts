@@ -333,6 +333,30 @@ const RULES: Record<string, Rule> = {
     access: 'tenant',
     body: () => ({ templates: [{ name: 'CRM', url: 'https://crm.example.com/find?phone={phone}' }] }),
   },
+  // Issue 13, administration.
+  'GET /api/admin/audit': { access: 'tenant' },
+  'POST /internal/tenants': { access: 'internal' },
+  'GET /api/admin/employees': { access: 'tenant' },
+  'POST /api/admin/employees': {
+    access: 'tenant',
+    body: () => ({ name: 'Матрица', login: `matrix-${randomUUID().slice(0, 8)}@x`, role: 'operator' }),
+  },
+  'POST /api/admin/employees/:id/password': {
+    access: 'tenant',
+    params: { id: ['spareEmployee', 'employee'] },
+  },
+  'POST /api/admin/employees/:id/deactivate': {
+    access: 'tenant',
+    params: { id: ['spareEmployee', 'employee'] },
+  },
+  'POST /api/admin/employees/:id/reactivate': {
+    access: 'tenant',
+    params: { id: ['spareEmployee', 'employee'] },
+  },
+  'PUT /api/me/password': {
+    access: 'tenant',
+    body: () => ({ current: 'wrong-on-purpose', next: 'a-new-password' }),
+  },
 }
 
 function groupBody(extension: string) {

@@ -17,6 +17,7 @@ import {
   setWebchat,
 } from '../domain/chats/index.ts'
 import { setStatus } from '../domain/status/index.ts'
+import { createEmployee } from '../domain/tenants/index.ts'
 import type { Target } from './dbs.ts'
 import { auth, type Fixture, makeFixture } from './fixture.ts'
 import { seedLeads } from './seed-leads.ts'
@@ -104,6 +105,8 @@ export interface TenantIds extends LifecycleIds {
   /** Issue 13 §2: a group no virtual number rings (edit, delete) and a virtual number. */
   spareGroup: string[]
   virtualNumber: string[]
+  /** Issue 13: an operator no test token belongs to (deactivated and re-activated by the matrix). */
+  spareEmployee: string[]
 }
 
 export interface SeededTenant {
@@ -231,6 +234,9 @@ async function seedChats(
   }
 }
 
+/** Operators no token of the matrix belongs to (issue 13: deactivated and re-activated there). */
+const SPARE_LOGINS = ['op6@demo', 'op3@other']
+
 async function collect(f: Fixture, slug: string, admin: string, operator: string): Promise<SeededTenant> {
   const { orm } = f.db
   const [t] = await orm.select().from(schema.tenants).where(eq(schema.tenants.slug, slug))
@@ -311,6 +317,7 @@ async function collect(f: Fixture, slug: string, admin: string, operator: string
     channel: [channel.channel.id, ...lifecycle.channel],
     spareGroup: spare ? [spare.id] : [],
     virtualNumber: vn ? [vn.id] : [],
+    spareEmployee: emps.filter((e) => SPARE_LOGINS.includes(e.login)).map((e) => e.id),
   }
   const secrets = [
     ...Object.values(ids).flat(),
@@ -342,6 +349,14 @@ export async function makeTwoTenants(target: Target, opts: { dist?: boolean } = 
     visitorLimits: { perToken: 1e9, perAddress: 1e9, sessionsPerAddress: 1e9 },
   })
   await f.db.orm.update(schema.tenants).set({ seats: 5 }).where(eq(schema.tenants.slug, 'other'))
+  const [other] = await f.db.orm.select().from(schema.tenants).where(eq(schema.tenants.slug, 'other'))
+  await createEmployee(f.db.orm, other?.id as string, {
+    login: 'op3@other',
+    password: 'spare-password-1',
+    name: 'Запасной Чужой',
+    role: 'operator',
+    extension: '103',
+  })
   const aAdmin = (await f.login('admin@demo')).token
   const aOp = (await f.login('op1@demo')).token
   const bAdmin = (await f.login('op1@other')).token

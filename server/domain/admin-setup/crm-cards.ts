@@ -26,7 +26,7 @@ export async function setCrmCardTemplates(db: Db, tenantId: string, actorId: str
     await audit(tx, tenantId, {
       actorId,
       action: 'crm_cards.update',
-      entity: 'crm_cards',
+      entity: 'settings',
       entityId: null,
       before,
       after: input,

@@ -13,7 +13,9 @@ const { employees, groups, tenants, virtualNumbers } = schema
  * so two admins adding the same extension at once cannot both pass.
  */
 export async function lockNumberSpace(tx: Queryable, tenantId: string): Promise<void> {
-  const [t] = await tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, tenantId)).for('update')
+  // The same lock the employees' seat and extension decisions take (domain/employees lockTenant).
+  await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`seats:${tenantId}`}))`)
+  const [t] = await tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, tenantId))
   if (!t) throw new AppError('E_NOT_FOUND')
 }
 

@@ -238,7 +238,7 @@ export async function setOmni(q: Queryable, tenantId: string, omni: boolean, act
       await audit(tx, tenantId, {
         actorId,
         action: 'features.update',
-        entity: 'tenant_features',
+        entity: 'settings',
         entityId: null,
         before: was?.features ?? null,
         after: t.features,

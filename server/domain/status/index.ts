@@ -124,7 +124,7 @@ export async function setMatrix(
       await audit(tx, tenantId, {
         actorId,
         action: 'statuses.update',
-        entity: 'status_matrix',
+        entity: 'statuses',
         entityId: null,
         before: t.before,
         after: matrix,

@@ -9,6 +9,7 @@ import {
   type GroupInput,
   type GroupStrategyName,
 } from '../../../../contract/admin-setup.ts'
+import './setup.css'
 import { api, errorText } from '../../../lib/api/index.ts'
 import { type MessageKey, t } from '../../../lib/i18n/index.ts'
 import { ConfirmDialog, toast } from '../../../lib/ui/index.ts'
@@ -139,7 +140,7 @@ function GroupEditor(props: {
   const outside = () => props.staff.filter((s) => !input().memberIds.includes(s.id))
 
   return (
-    <form class="setup-form" aria-label={t('setup.groups.editor')} onSubmit={(e) => void save(e)}>
+    <form class="admin-form" aria-label={t('setup.groups.editor')} onSubmit={(e) => void save(e)}>
       <label class="field">
         <span>{t('setup.name')}</span>
         <input
@@ -246,11 +247,11 @@ function GroupEditor(props: {
           </label>
         </Show>
       </fieldset>
-      <div class="setup-actions">
+      <div class="admin-actions">
         <button type="submit" class="btn">
           {t('setup.save')}
         </button>
-        <button type="button" class="btn btn-secondary" onClick={() => props.onDone()}>
+        <button type="button" class="btn btn-ghost" onClick={() => props.onDone()}>
           {t('common.cancel')}
         </button>
         <Show when={props.id}>

@@ -4,6 +4,7 @@
  */
 import { createResource, createSignal, For, Show } from 'solid-js'
 import type { VirtualNumberInput, VirtualNumberView } from '../../../../contract/admin-setup.ts'
+import './setup.css'
 import { api, errorText } from '../../../lib/api/index.ts'
 import { t } from '../../../lib/i18n/index.ts'
 import { ConfirmDialog, toast } from '../../../lib/ui/index.ts'
@@ -129,7 +130,7 @@ function NumberEditor(props: {
   const targetValue = () => `${input().target.kind}:${input().target.id}`
 
   return (
-    <form class="setup-form" aria-label={t('setup.numbers.editor')} onSubmit={(e) => void save(e)}>
+    <form class="admin-form" aria-label={t('setup.numbers.editor')} onSubmit={(e) => void save(e)}>
       <label class="field">
         <span>{t('setup.numbers.number')}</span>
         <input
@@ -180,11 +181,11 @@ function NumberEditor(props: {
           </optgroup>
         </select>
       </label>
-      <div class="setup-actions">
+      <div class="admin-actions">
         <button type="submit" class="btn">
           {t('setup.save')}
         </button>
-        <button type="button" class="btn btn-secondary" onClick={() => props.onDone()}>
+        <button type="button" class="btn btn-ghost" onClick={() => props.onDone()}>
           {t('common.cancel')}
         </button>
         <Show when={props.id}>

@@ -5,6 +5,7 @@
  */
 import { createResource, createSignal, For, Show } from 'solid-js'
 import type { CrmCards } from '../../../../contract/admin-setup.ts'
+import './setup.css'
 import { api, errorText } from '../../../lib/api/index.ts'
 import { t } from '../../../lib/i18n/index.ts'
 import { toast } from '../../../lib/ui/index.ts'
@@ -85,7 +86,7 @@ function ChatCard() {
   return (
     <section class="card" aria-labelledby="setup-chats">
       <h2 id="setup-chats">{t('setup.chats.title')}</h2>
-      <form class="setup-form" onSubmit={(e) => void saveTimeout(e)}>
+      <form class="admin-form" onSubmit={(e) => void saveTimeout(e)}>
         <label class="field">
           <span>{t('setup.chats.transferTimeout')}</span>
           <input
@@ -157,7 +158,7 @@ function CrmCard() {
   return (
     <section class="card" aria-labelledby="setup-crm">
       <h2 id="setup-crm">{t('setup.crm.title')}</h2>
-      <form class="setup-form" onSubmit={(e) => void saveHook(e)}>
+      <form class="admin-form" onSubmit={(e) => void saveHook(e)}>
         <label class="field">
           <span>{t('setup.crm.webhook')}</span>
           <input
@@ -172,7 +173,7 @@ function CrmCard() {
         </button>
         <Show when={secret()}>
           {(s) => (
-            <p class="setup-secret">
+            <p class="admin-secret">
               {t('setup.crm.secret')} <code>{s()}</code>
             </p>
           )}
@@ -190,7 +191,7 @@ function CrmCard() {
               </span>
               <button
                 type="button"
-                class="btn btn-small btn-secondary"
+                class="btn btn-small btn-ghost"
                 aria-label={t('setup.deleteNamed', { name: c.name })}
                 onClick={() => void saveCards(list().filter((_, j) => j !== i()))}
               >
@@ -201,7 +202,7 @@ function CrmCard() {
         </For>
       </ul>
       <form
-        class="setup-form"
+        class="admin-form"
         onSubmit={(e) => {
           e.preventDefault()
           void saveCards([...list(), { name: name(), url: tpl() }]).then((ok) => {
@@ -259,7 +260,7 @@ function TemplatesCard() {
               </span>
               <button
                 type="button"
-                class="btn btn-small btn-secondary"
+                class="btn btn-small btn-ghost"
                 aria-label={t('setup.deleteNamed', { name: x.name })}
                 onClick={() =>
                   void run(() => api('DELETE /api/admin/templates/:id', { params: { id: x.id } })).then(() =>
@@ -273,7 +274,7 @@ function TemplatesCard() {
           )}
         </For>
       </ul>
-      <form class="setup-form" onSubmit={(e) => void add(e)}>
+      <form class="admin-form" onSubmit={(e) => void add(e)}>
         <label class="field">
           <span>{t('setup.name')}</span>
           <input value={name()} maxLength={100} required onInput={(e) => setName(e.currentTarget.value)} />

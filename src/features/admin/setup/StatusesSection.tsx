@@ -5,6 +5,7 @@
  */
 import { createResource, createSignal, For, Show } from 'solid-js'
 import { STATUS_ABILITIES, type StatusAbility, type StatusDef } from '../../../../contract/status.ts'
+import './setup.css'
 import { api, errorText } from '../../../lib/api/index.ts'
 import { lang, type MessageKey, t } from '../../../lib/i18n/index.ts'
 import { toast } from '../../../lib/ui/index.ts'
@@ -112,7 +113,7 @@ export function StatusesSection() {
               </For>
               <button
                 type="button"
-                class="btn btn-small btn-secondary"
+                class="btn btn-small btn-ghost"
                 aria-label={t('setup.statuses.remove', { status: label(s) })}
                 onClick={() => setDraft(matrix().filter((_, j) => j !== i()))}
               >
@@ -122,15 +123,15 @@ export function StatusesSection() {
           )}
         </For>
       </Show>
-      <div class="setup-actions">
-        <button type="button" class="btn btn-secondary" onClick={add}>
+      <div class="admin-actions">
+        <button type="button" class="btn btn-ghost" onClick={add}>
           {t('setup.statuses.add')}
         </button>
         <button type="button" class="btn" disabled={draft() === null} onClick={() => void save()}>
           {t('setup.statuses.save')}
         </button>
         <Show when={draft()}>
-          <button type="button" class="btn btn-secondary" onClick={() => setDraft(null)}>
+          <button type="button" class="btn btn-ghost" onClick={() => setDraft(null)}>
             {t('common.cancel')}
           </button>
         </Show>

@@ -14,6 +14,7 @@ import { Hub } from './realtime/hub.ts'
 import { LINE_SWEEP_MS, sweepLines, watchLines } from './realtime/lines.ts'
 import { startPeriodic } from './schedule.ts'
 import { fetchLiveCallIds, kamailioRpc } from './sip/index.ts'
+import { SERVER_FILE } from './tenant-cli.ts'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -178,6 +179,7 @@ async function main(): Promise<void> {
       await app.close()
       await pbx?.stop()
       await db.close()
+      fs.rmSync(path.join(config.dataDir, SERVER_FILE), { force: true })
     } catch (e) {
       console.error('shutdown:', e)
       process.exit(1)
@@ -187,6 +189,16 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void shutdown('SIGINT'))
   process.once('SIGTERM', () => void shutdown('SIGTERM'))
 
+  // The tenant CLI (server/tenant-cli.ts) finds the running server here.
+  const serverFile = path.join(config.dataDir, SERVER_FILE)
+  fs.mkdirSync(path.dirname(serverFile), { recursive: true })
+  fs.writeFileSync(
+    serverFile,
+    JSON.stringify({ pid: process.pid, internalUrl: `http://127.0.0.1:${port}` }),
+    {
+      mode: 0o600,
+    },
+  )
   console.log(`Frontline ready at ${url}`)
   if (smtpAt) console.log(`E-mail in (SMTP) at ${smtpAt}`)
 }

@@ -16,6 +16,7 @@ import { schema } from '../db/index.ts'
 import { auditLog } from '../db/schema-people.ts'
 import { targets } from '../test/dbs.ts'
 import { auth, type Fixture, makeFixture } from '../test/fixture.ts'
+import { routeTable } from './route-table.ts'
 
 describe.each(targets)('admin employees and tenants on $name', (target) => {
   let f: Fixture
@@ -121,6 +122,20 @@ describe.each(targets)('admin employees and tenants on $name', (target) => {
     expect((await call(op, 'GET', '/api/admin/audit')).statusCode).toBe(403)
   })
 
+  it('an operator gets 403 on every admin route (generated from the route table)', async () => {
+    const op = (await f.login('op2@demo')).token
+    const admin = routeTable(f.app).filter((r) => r.auth === 'admin' && r.method !== 'HEAD')
+    // Every section's routes: employees, audit, channels, features, templates, statuses…
+    expect(admin.length).toBeGreaterThan(15)
+    const id = f.otherEmployeeId
+    for (const r of admin) {
+      const url = r.url.replace(/:[A-Za-z]+/g, id)
+      const res = await f.app.inject({ method: r.method as 'GET', url, headers: auth(op), payload: {} })
+      expect(res.statusCode, `${r.method} ${r.url}`).toBe(403)
+      expect(res.json().error.code).toBe('E_FORBIDDEN')
+    }
+  })
+
   it('A1 the seat limit refuses one more account; deactivating frees the seat, re-activating takes it', async () => {
     await f.db.orm.update(schema.tenants).set({ seats: 9 }).where(eq(schema.tenants.slug, 'demo'))
     expect((await list()).seats).toEqual({ total: 9, used: 9 })
@@ -202,6 +217,30 @@ describe.each(targets)('admin employees and tenants on $name', (target) => {
     expect((await call(a.token, 'GET', '/api/me')).statusCode).toBe(200)
     expect((await call(b.token, 'GET', '/api/me')).statusCode).toBe(401)
     expect((await login('op6@demo', 'long-enough-1')).statusCode).toBe(200)
+  })
+
+  it('the audit log pages newest first without gaps or repeats, and filters by actor and period', async () => {
+    const all = (await call(admin, 'GET', '/api/admin/audit?limit=200')).json() as AuditPage
+    expect(all.entries.length).toBeGreaterThan(8)
+    const seen: string[] = []
+    let before: string | null = null
+    do {
+      const q: string = before ? `&before=${encodeURIComponent(before)}` : ''
+      const page = (await call(admin, 'GET', `/api/admin/audit?limit=3${q}`)).json() as AuditPage
+      seen.push(...page.entries.map((e) => e.id))
+      before = page.next
+    } while (before)
+    expect(seen).toEqual(all.entries.map((e) => e.id))
+    const adminId = (await list()).employees.find((e) => e.login === 'admin@demo')!.id
+    const mine = (
+      await call(admin, 'GET', `/api/admin/audit?limit=200&actorId=${adminId}`)
+    ).json() as AuditPage
+    expect(mine.entries.length).toBeGreaterThan(0)
+    expect(mine.entries.every((e) => e.actorId === adminId)).toBe(true)
+    const future = new Date(Date.now() + 3600_000).toISOString()
+    const none = (await call(admin, 'GET', `/api/admin/audit?from=${future}`)).json() as AuditPage
+    expect(none.entries).toEqual([])
+    expect((await call(admin, 'GET', '/api/admin/audit?from=yesterday')).statusCode).toBe(400)
   })
 
   it('the tenant commands: create (its admin signs in), list, suspend (old tokens refused), reactivate', async () => {

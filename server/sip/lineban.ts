@@ -58,10 +58,13 @@ export async function lineBans(
   }
 }
 
-/** `ul.rm` of a line nobody holds is a JSON-RPC fault ("not found"): nothing to remove. */
-async function unregister(rpc: RpcCall, aor: string): Promise<void> {
-  await rpc('ul.rm', ['location', aor]).catch((e: unknown) => {
-    if (!(e instanceof RpcError && e.kind === 'fault')) throw e
+/**
+ * Removing what is not there (`htable.delete` of a key never set, `ul.rm` of a line nobody holds)
+ * is Kamailio's "not found" — HTTP 404 or a JSON-RPC fault: nothing to do, not a failure.
+ */
+async function removing(rpc: RpcCall, method: string, params: unknown[]): Promise<void> {
+  await rpc(method, params).catch((e: unknown) => {
+    if (!(e instanceof RpcError && (e.kind === 'fault' || (e.kind === 'http' && e.status === 404)))) throw e
   })
 }
 
@@ -70,11 +73,11 @@ export async function syncTenantLines(q: Queryable, rpc: RpcCall, tenantId: stri
   const s = await lineBans(q, tenantId)
   if (!s) return 0
   if (s.suspended) await rpc('htable.seti', [LINEBAN_TABLE, s.domain, 1])
-  else await rpc('htable.delete', [LINEBAN_TABLE, s.domain])
+  else await removing(rpc, 'htable.delete', [LINEBAN_TABLE, s.domain])
   for (const u of s.banned) await rpc('htable.seti', [LINEBAN_TABLE, `${u}@${s.domain}`, 1])
-  for (const u of s.free) await rpc('htable.delete', [LINEBAN_TABLE, `${u}@${s.domain}`])
+  for (const u of s.free) await removing(rpc, 'htable.delete', [LINEBAN_TABLE, `${u}@${s.domain}`])
   const cut = s.suspended ? s.registered : s.registered.filter((u) => s.banned.includes(u))
-  for (const u of cut) await unregister(rpc, `${u}@${s.domain}`)
+  for (const u of cut) await removing(rpc, 'ul.rm', ['location', `${u}@${s.domain}`])
   return cut.length
 }
 

@@ -298,8 +298,10 @@ export default function EmployeesPage() {
             ok={t('admin.deactivate')}
             onCancel={() => setConfirm(null)}
             onOk={() => {
+              // Read before closing: the <Show> accessor is stale once `confirm` is cleared.
+              const who = e()
               setConfirm(null)
-              void toggleActive(e())
+              void toggleActive(who)
             }}
           />
         )}

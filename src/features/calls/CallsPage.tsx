@@ -3,7 +3,8 @@
  * shared "Missed" list. Rows render from Dexie first (offline), refresh from /api/calls, and follow
  * realtime events through the mirror.
  */
-import { createEffect, createSignal, For, on, onCleanup, Show } from 'solid-js'
+import { useSearchParams } from '@solidjs/router'
+import { createEffect, createSignal, For, on, onCleanup, onMount, Show } from 'solid-js'
 import { t } from '../../lib/i18n/index.ts'
 import { me } from '../../lib/session/index.ts'
 import { createLiveQuery, db } from '../../lib/store/index.ts'
@@ -29,6 +30,14 @@ const SECTIONS: { id: HistoryScope; label: 'calls.mine' | 'calls.all' | 'calls.m
 /** Calls screen. */
 export default function CallsPage() {
   const meId = () => me()?.id ?? null
+  // The manifest's "New call" shortcut (issue 13) opens /calls?dial=1: the keypad, the number focused.
+  const [params] = useSearchParams()
+  let dialInput: HTMLInputElement | undefined
+  onMount(() => {
+    if (params.dial !== '1') return
+    setKeypadOpen(true)
+    dialInput?.focus()
+  })
   const rows = createLiveQuery(
     db,
     () => ({ scope: scope(), q: query(), me: meId() }),
@@ -97,6 +106,7 @@ export default function CallsPage() {
         }}
       >
         <input
+          ref={dialInput}
           class="dial-input"
           type="tel"
           inputmode="tel"

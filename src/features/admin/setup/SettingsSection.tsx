@@ -105,14 +105,12 @@ function ChatCard() {
       <ul class="list">
         <For each={channels()?.channels ?? []}>
           {(c) => (
-            <li class="row row-wrap">
-              <span class="row-main">
-                <span class="row-title">{c.name}</span>
-                <span class="row-sub">
-                  {[c.address, c.connected ? t('setup.channels.connected') : t('setup.channels.off')]
-                    .filter(Boolean)
-                    .join(' · ')}
-                </span>
+            <li class="setup-channel">
+              <span class="row-title">{c.name}</span>
+              <span class="row-sub">
+                {[c.address, c.connected ? t('setup.channels.connected') : t('setup.channels.off')]
+                  .filter(Boolean)
+                  .join(' · ')}
               </span>
               <label class="field field-inline">
                 <span>{t('setup.chats.idle')}</span>

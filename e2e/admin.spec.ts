@@ -12,6 +12,9 @@ import { finishWalkthrough, operatorPhone, signIn } from './helpers.ts'
 
 const run = promisify(execFile)
 
+// Two devices, a server of its own, the CLI in a child process: more than the default 30 s on a busy machine.
+test.describe.configure({ timeout: 120_000 })
+
 /** An admin's token through the API (for set-up steps the test is not about). */
 async function adminToken(request: APIRequestContext, baseURL: string, password: string): Promise<string> {
   const r = await request.post(`${baseURL}/api/auth/login`, { data: { login: 'admin@demo', password } })
@@ -224,4 +227,47 @@ test('the manifest is the file at the top level with shortcuts', async ({ page, 
     'aria-expanded',
     'true',
   )
+})
+
+test('A1 an operator changes his own password in Account: the current one is required, other sessions end on request', async ({
+  page,
+  server,
+  browser,
+  request,
+}) => {
+  const token = await adminToken(request, server.baseURL, server.password)
+  const made = await request.post(`${server.baseURL}/api/admin/employees`, {
+    headers: { authorization: `Bearer ${token}` },
+    data: { name: 'Ольга Меняющая', login: 'changer@demo', role: 'operator' },
+  })
+  const { password } = (await made.json()) as { password: string }
+  const other = await browser.newContext({ baseURL: server.baseURL })
+  const otherPage = await other.newPage()
+  await otherPage.goto('/')
+  await login(otherPage, 'changer@demo', password)
+  await finishWalkthrough(otherPage)
+
+  await page.goto('/')
+  await login(page, 'changer@demo', password)
+  await finishWalkthrough(page)
+  await page.getByRole('link', { name: /^account$|^аккаунт$/i }).click()
+  await page.getByRole('button', { name: /^change password$|^сменить пароль$/i }).click()
+  const form = page.getByRole('form', { name: /^password$|^пароль$/i })
+  await form.getByLabel(/current password|текущий пароль/i).fill('not-my-password')
+  await form.getByLabel(/new password|новый пароль/i).fill('my-own-secret-1')
+  await form.getByRole('button', { name: /^change password$|^сменить пароль$/i }).click()
+  await expect(page.getByText(/current password is wrong|текущий пароль указан неверно/i)).toBeVisible()
+  await form.getByLabel(/current password|текущий пароль/i).fill(password)
+  await form.getByRole('switch', { name: /sign out my other sessions|завершить другие мои сеансы/i }).check()
+  await form.getByRole('button', { name: /^change password$|^сменить пароль$/i }).click()
+  await expect(
+    page.getByText(/password changed; 1 other|пароль изменён; завершено других сеансов: 1/i),
+  ).toBeVisible()
+  // The other device is signed out live; this one stays; the new password signs in.
+  await expect(otherPage.getByText(/session of ольга меняющая has ended|сеанс .*завершён/i)).toBeVisible()
+  await login(otherPage, 'changer@demo', 'my-own-secret-1')
+  await finishWalkthrough(otherPage)
+  await other.close()
+  await page.reload()
+  await expect(page.getByRole('navigation', { name: /sections|разделы/i })).toBeVisible()
 })

@@ -147,6 +147,11 @@ export const ERRORS = {
     en: 'Something went wrong on the server.',
     ru: 'На сервере произошла ошибка.',
   },
+  E_BUSY: {
+    status: 503,
+    en: 'The server is busy. Try again in a moment.',
+    ru: 'Сервер перегружен. Повторите чуть позже.',
+  },
 } as const
 
 export type ErrorCode = keyof typeof ERRORS

@@ -26,6 +26,7 @@ import type { AppDeps } from '../../http/context.ts'
 import { type Router, registerScope } from '../../http/scope.ts'
 import { PermanentFailure } from '../../jobs/index.ts'
 import { hmacHex, keepRawJson, sameSecret } from '../webhooks.ts'
+import type { GroupCommit } from './group-commit.ts'
 import { claimMedia, enqueueInbound, type InboundQueue, mediaDone, type QueuedMessage } from './ingest.ts'
 import { type Fetched, fetchMedia, mediaPolicy } from './media-fetch.ts'
 
@@ -44,6 +45,8 @@ export interface GatewayContext {
   files: FileStore
   /** The inbound queue's worker (ingest.ts), woken when a webhook has queued messages. */
   inbound?: Pick<InboundQueue, 'kick'> | undefined
+  /** Stage 1's group commit (group-commit.ts): a webhook's text messages go in one statement with others'. */
+  stage1?: Pick<GroupCommit, 'add'> | undefined
 }
 
 /** Fetches a media URL under the channel's policy (media-fetch.ts); null when refused or failed. */
@@ -88,6 +91,10 @@ export function webhookScope(
 ) {
   registerScope(app, deps, { auth: 'public' }, (r) => {
     keepRawJson(r.app)
+    // A webhook refused for load (E_BUSY, group-commit.ts) tells the provider when to come back.
+    r.app.addHook('onSend', async (_req, reply) => {
+      if (reply.statusCode === 503) reply.header('retry-after', '1')
+    })
     routes(r)
   })
 }
@@ -341,7 +348,9 @@ export async function ingest(
   let mediaLeft = MEDIA_PER_WEBHOOK
   let plain: QueuedMessage[] = []
   const flush = async () => {
-    created += await enqueueInbound(ctx.db.orm, channel.tenantId, plain)
+    created += await (ctx.stage1
+      ? ctx.stage1.add(channel.tenantId, plain)
+      : enqueueInbound(ctx.db.orm, channel.tenantId, plain))
     plain = []
   }
   for (const m of items) {

@@ -9,7 +9,7 @@
 import { readFile } from 'node:fs/promises'
 import { Readable } from 'node:stream'
 import { and, eq } from 'drizzle-orm'
-import type { RequestInfo } from '../../../contract/chats.ts'
+import type { ChannelKind, RequestInfo } from '../../../contract/chats.ts'
 import { ATTACHMENT_MAX_BYTES, type DeliveryState, MESSAGE_MAX_CHARS } from '../../../contract/chats.ts'
 import { type Db, schema } from '../../db/index.ts'
 import {
@@ -25,7 +25,8 @@ import { ATTACHMENT_TYPES, type FileType, SNIFF_BYTES, sniff, TEXT_TYPE } from '
 import type { AppDeps } from '../../http/context.ts'
 import { type Router, registerScope } from '../../http/scope.ts'
 import { PermanentFailure } from '../../jobs/index.ts'
-import { hmacHex, keepRawJson, sameSecret } from '../webhooks.ts'
+import { channelByWebhookKey, hmacHex, keepRawJson, sameSecret } from '../webhooks.ts'
+import { cachedChannel } from './channel-cache.ts'
 import type { GroupCommit } from './group-commit.ts'
 import { claimMedia, enqueueInbound, type InboundQueue, mediaDone, type QueuedMessage } from './ingest.ts'
 import { type Fetched, fetchMedia, mediaPolicy } from './media-fetch.ts'
@@ -98,6 +99,10 @@ export function webhookScope(
     routes(r)
   })
 }
+
+/** The connected channel of a provider's webhook key (channel-cache.ts: remembered for a second). */
+export const webhookChannel = (ctx: GatewayContext, kind: ChannelKind, key: unknown) =>
+  cachedChannel(kind, key, () => channelByWebhookKey(ctx.db.orm, kind, key))
 
 /** The raw body of a webhook (a Buffer from `keepRawJson`); E_BAD_REQUEST otherwise. */
 export function rawBody(body: unknown): Buffer {

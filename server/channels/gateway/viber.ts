@@ -12,7 +12,7 @@ import type { DeliveryState } from '../../../contract/chats.ts'
 import { AppError } from '../../errors.ts'
 import { PermanentFailure } from '../../jobs/index.ts'
 import type { ExternalAdapter } from '../external.ts'
-import { channelByWebhookKey, hmacHex, parseJson, sameSecret } from '../webhooks.ts'
+import { type channelByWebhookKey, hmacHex, parseJson, sameSecret } from '../webhooks.ts'
 import {
   answerId,
   applyReceipts,
@@ -30,6 +30,7 @@ import {
   type Router,
   rawBody,
   recipientOf,
+  webhookChannel,
 } from './core.ts'
 
 type Channel = Awaited<ReturnType<typeof channelByWebhookKey>>
@@ -86,7 +87,7 @@ export function readViber(raw: Buffer): { incoming: Incoming[]; receipts: Receip
 /** POST /api/hooks/viber/:key */
 export function viberRoutes(r: Router<'public'>, ctx: GatewayContext): void {
   r.post('/api/hooks/viber/:key', async (req) => {
-    const c = await channelByWebhookKey(ctx.db.orm, 'viber', (req.params as { key?: string }).key)
+    const c = await webhookChannel(ctx, 'viber', (req.params as { key?: string }).key)
     const raw = rawBody(req.body)
     const sig = req.headers['x-viber-content-signature']
     const authToken = cfg(c, 'authToken')

@@ -90,7 +90,9 @@ export function webhookScope(
   deps: AppDeps,
   routes: (r: Router<'public'>) => void,
 ) {
-  registerScope(app, deps, { auth: 'public' }, (r) => {
+  // Warnings only: at info Fastify writes two lines a request, a real cost at a thousand webhooks a
+  // second (a 5xx is still logged, as an error).
+  registerScope(app, deps, { auth: 'public', logLevel: 'warn' }, (r) => {
     keepRawJson(r.app)
     // A webhook refused for load (E_BUSY, group-commit.ts) tells the provider when to come back.
     r.app.addHook('onSend', async (_req, reply) => {

@@ -9,6 +9,7 @@ import { type EmailBenchOptions, formatEmail, measureEmail } from './email.ts'
 import { type EmailMemoryOptions, formatEmailMemory, measureEmailMemory } from './email-memory.ts'
 import { type FanoutOptions, formatFanout, measureFanout } from './fanout.ts'
 import { formatGateway, type GatewayOptions, measureGateway } from './gateway.ts'
+import { measureStage1, type Stage1Options } from './gateway-stage1.ts'
 import { table } from './lib/common.ts'
 import { formatLoginBurst, measureLoginBurst } from './login-burst.ts'
 import { formatPush, measurePush, type PushBenchOptions } from './push.ts'
@@ -85,6 +86,13 @@ if (!only || only === 'gateway') {
   const opts = JSON.parse(process.env.GATEWAY || '{}') as Partial<GatewayOptions>
   await section('gateway: provider webhooks ingested (dedupe on) → operator socket', async () =>
     formatGateway(await measureGateway(opts), table),
+  )
+}
+if (!only || only === 'gateway-stage1') {
+  // STAGE1='{"webhooks":500}'; GATEWAY_DB=postgres under scripts/with-postgres.mjs.
+  const opts = JSON.parse(process.env.STAGE1 || '{}') as Partial<Stage1Options>
+  await section('gateway stage 1: the write before the 200, one INSERT per webhook vs group commit', () =>
+    measureStage1(opts),
   )
 }
 if (!only || only === 'email-memory') {

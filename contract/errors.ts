@@ -219,6 +219,11 @@ export const ERRORS = {
     en: 'At least one status must take incoming calls.',
     ru: 'Хотя бы один статус должен принимать входящие звонки.',
   },
+  E_BUSY: {
+    status: 503,
+    en: 'The server is busy. Try again in a moment.',
+    ru: 'Сервер перегружен. Повторите чуть позже.',
+  },
 } as const
 
 export type ErrorCode = keyof typeof ERRORS

@@ -35,6 +35,7 @@ export {
   type Sent,
   startExternalDelivery,
 } from './external.ts'
+export { forgetWebhookChannels } from './gateway/channel-cache.ts'
 export { OutboundDispatcher } from './outbound.ts'
 export { connectDemoTelegramBot, connectTelegramBot, disconnectTelegramBot } from './telegram/index.ts'
 export { signVisitorToken, VISITOR_TOKEN_TTL_S, verifyVisitorToken } from './visitor-token.ts'

@@ -13,7 +13,7 @@ import {
   type FeaturesResponse,
   FeaturesSchema,
 } from '../../contract/channels.ts'
-import { announceConnected, announceDisconnected } from '../channels/index.ts'
+import { announceConnected, announceDisconnected, forgetWebhookChannels } from '../channels/index.ts'
 import {
   type ChannelSecret,
   connectChannel,
@@ -38,6 +38,10 @@ export function adminChannelRoutes(app: FastifyInstance, deps: AppDeps): void {
   const db = () => deps.db.orm
 
   registerScope(app, deps, { auth: 'admin' }, (r) => {
+    // A change to channels is seen by this process's webhooks before the admin has the answer.
+    r.app.addHook('onSend', async (req) => {
+      if (req.method !== 'GET') forgetWebhookChannels()
+    })
     r.get(
       '/api/admin/channels',
       async (_req, p): Promise<{ channels: ChannelAdminView[] }> => ({

@@ -14,7 +14,7 @@
 import type { RequestInfo } from '../../../contract/chats.ts'
 import { PermanentFailure } from '../../jobs/index.ts'
 import type { ExternalAdapter } from '../external.ts'
-import { channelByWebhookKey, parseJson } from '../webhooks.ts'
+import { type channelByWebhookKey, parseJson } from '../webhooks.ts'
 import {
   answerId,
   baseUrl,
@@ -32,6 +32,7 @@ import {
   type Router,
   rawBody,
   recipientOf,
+  webhookChannel,
 } from './core.ts'
 
 type Channel = Awaited<ReturnType<typeof channelByWebhookKey>>
@@ -101,7 +102,7 @@ export function readAvito(c: Channel, body: unknown): Incoming[] {
 /** POST /api/hooks/avito/:key */
 export function avitoRoutes(r: Router<'public'>, ctx: GatewayContext): void {
   r.post('/api/hooks/avito/:key', async (req) => {
-    const c = await channelByWebhookKey(ctx.db.orm, 'avito', (req.params as { key?: string }).key)
+    const c = await webhookChannel(ctx, 'avito', (req.params as { key?: string }).key)
     await ingest(ctx, c, readAvito(c, parseJson(rawBody(req.body))))
     return { ok: true }
   })

@@ -9,7 +9,7 @@
 import { readFile } from 'node:fs/promises'
 import { Readable } from 'node:stream'
 import { and, eq } from 'drizzle-orm'
-import type { RequestInfo } from '../../../contract/chats.ts'
+import type { ChannelKind, RequestInfo } from '../../../contract/chats.ts'
 import { ATTACHMENT_MAX_BYTES, type DeliveryState, MESSAGE_MAX_CHARS } from '../../../contract/chats.ts'
 import { type Db, schema } from '../../db/index.ts'
 import {
@@ -25,7 +25,9 @@ import { ATTACHMENT_TYPES, type FileType, SNIFF_BYTES, sniff, TEXT_TYPE } from '
 import type { AppDeps } from '../../http/context.ts'
 import { type Router, registerScope } from '../../http/scope.ts'
 import { PermanentFailure } from '../../jobs/index.ts'
-import { hmacHex, keepRawJson, sameSecret } from '../webhooks.ts'
+import { channelByWebhookKey, hmacHex, keepRawJson, sameSecret } from '../webhooks.ts'
+import { cachedChannel } from './channel-cache.ts'
+import type { GroupCommit } from './group-commit.ts'
 import { claimMedia, enqueueInbound, type InboundQueue, mediaDone, type QueuedMessage } from './ingest.ts'
 import { type Fetched, fetchMedia, mediaPolicy } from './media-fetch.ts'
 
@@ -44,6 +46,8 @@ export interface GatewayContext {
   files: FileStore
   /** The inbound queue's worker (ingest.ts), woken when a webhook has queued messages. */
   inbound?: Pick<InboundQueue, 'kick'> | undefined
+  /** Stage 1's group commit (group-commit.ts): a webhook's text messages go in one statement with others'. */
+  stage1?: Pick<GroupCommit, 'add'> | undefined
 }
 
 /** Fetches a media URL under the channel's policy (media-fetch.ts); null when refused or failed. */
@@ -86,11 +90,21 @@ export function webhookScope(
   deps: AppDeps,
   routes: (r: Router<'public'>) => void,
 ) {
-  registerScope(app, deps, { auth: 'public' }, (r) => {
+  // Warnings only: at info Fastify writes two lines a request, a real cost at a thousand webhooks a
+  // second (a 5xx is still logged, as an error).
+  registerScope(app, deps, { auth: 'public', logLevel: 'warn' }, (r) => {
     keepRawJson(r.app)
+    // A webhook refused for load (E_BUSY, group-commit.ts) tells the provider when to come back.
+    r.app.addHook('onSend', async (_req, reply) => {
+      if (reply.statusCode === 503) reply.header('retry-after', '1')
+    })
     routes(r)
   })
 }
+
+/** The connected channel of a provider's webhook key (channel-cache.ts: remembered for a second). */
+export const webhookChannel = (ctx: GatewayContext, kind: ChannelKind, key: unknown) =>
+  cachedChannel(kind, key, () => channelByWebhookKey(ctx.db.orm, kind, key))
 
 /** The raw body of a webhook (a Buffer from `keepRawJson`); E_BAD_REQUEST otherwise. */
 export function rawBody(body: unknown): Buffer {
@@ -341,7 +355,9 @@ export async function ingest(
   let mediaLeft = MEDIA_PER_WEBHOOK
   let plain: QueuedMessage[] = []
   const flush = async () => {
-    created += await enqueueInbound(ctx.db.orm, channel.tenantId, plain)
+    created += await (ctx.stage1
+      ? ctx.stage1.add(channel.tenantId, plain)
+      : enqueueInbound(ctx.db.orm, channel.tenantId, plain))
     plain = []
   }
   for (const m of items) {

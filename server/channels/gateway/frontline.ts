@@ -20,6 +20,7 @@ import { AppError } from '../../errors.ts'
 import { PermanentFailure } from '../../jobs/index.ts'
 import type { ExternalAdapter } from '../external.ts'
 import { hmacHex, parseJson, sameSecret } from '../webhooks.ts'
+import { cachedChannel } from './channel-cache.ts'
 import {
   answerId,
   applyReceipts,
@@ -60,7 +61,10 @@ const STATES: Record<string, DeliveryState> = {
   sent: 'sent',
 }
 
-async function gatewayChannel(ctx: GatewayContext, key: unknown) {
+const gatewayChannel = (ctx: GatewayContext, key: unknown) =>
+  cachedChannel('gateway', key, () => lookUpGatewayChannel(ctx, key))
+
+async function lookUpGatewayChannel(ctx: GatewayContext, key: unknown) {
   if (typeof key !== 'string' || !/^[A-Za-z0-9_-]{16,64}$/.test(key)) throw new AppError('E_NOT_FOUND')
   const [c] = await ctx.db.orm
     .select()

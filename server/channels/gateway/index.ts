@@ -10,6 +10,7 @@ import type { ExternalAdapter } from '../external.ts'
 import { avitoAdapter, avitoRoutes } from './avito.ts'
 import { type GatewayContext, webhookScope } from './core.ts'
 import { frontlineAdapters, frontlineRoutes } from './frontline.ts'
+import { createGroupCommit, type GroupCommitOptions } from './group-commit.ts'
 import { createInboundQueue, type InboundQueue, type InboundQueueOptions } from './ingest.ts'
 import { messengerAdapter, messengerRoutes } from './messenger.ts'
 import { viberAdapter, viberRoutes } from './viber.ts'
@@ -42,6 +43,7 @@ export function gatewayRoutes(
   deps: AppDeps,
   base: GatewayContext,
   queue: InboundQueueOptions = {},
+  groupCommit: GroupCommitOptions = {},
 ): void {
   const inbound = createInboundQueue(base.db, {
     onError: (err) => app.log.warn({ err }, 'gateway ingest: a batch was stored one by one'),
@@ -50,7 +52,8 @@ export function gatewayRoutes(
   app.decorate('ingest', inbound)
   app.addHook('onReady', () => inbound.start())
   app.addHook('onClose', () => inbound.stop())
-  const ctx: GatewayContext = { ...base, inbound }
+  const stage1 = createGroupCommit(() => base.db.orm, groupCommit)
+  const ctx: GatewayContext = { ...base, inbound, stage1 }
   webhookScope(app, deps, (r) => {
     for (const routes of [
       whatsappRoutes,

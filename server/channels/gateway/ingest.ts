@@ -73,13 +73,29 @@ export async function enqueueInbound(
   tenantId: string,
   ms: readonly QueuedMessage[],
 ): Promise<number> {
-  if (!ms.length) return 0
-  const rows = await q
+  return (
+    await enqueueRows(
+      q,
+      ms.map((m) => ({ tenantId, m })),
+    )
+  ).size
+}
+
+/**
+ * Queues rows of any webhooks (and tenants) in one statement — one commit (group-commit.ts); a
+ * provider id already queued, or twice in the rows, is skipped. The `channel NUL provider id` of the new ones.
+ */
+export async function enqueueRows(
+  q: Queryable,
+  rows: readonly { tenantId: string; m: QueuedMessage }[],
+): Promise<Set<string>> {
+  if (!rows.length) return new Set()
+  const got = await q
     .insert(inbound)
-    .values(ms.map((m) => ({ ...rowOf(tenantId, m), state: 'pending' as const })))
+    .values(rows.map(({ tenantId, m }) => ({ ...rowOf(tenantId, m), state: 'pending' as const })))
     .onConflictDoNothing({ target: [inbound.channelId, inbound.providerMsgId] })
-    .returning({ id: inbound.id })
-  return rows.length
+    .returning({ channelId: inbound.channelId, providerMsgId: inbound.providerMsgId })
+  return new Set(got.map((r) => `${r.channelId}\u0000${r.providerMsgId}`))
 }
 
 /**

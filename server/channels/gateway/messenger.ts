@@ -10,7 +10,7 @@ import { and, eq, inArray, lte } from 'drizzle-orm'
 import { schema } from '../../db/index.ts'
 import { PermanentFailure } from '../../jobs/index.ts'
 import type { ExternalAdapter } from '../external.ts'
-import { channelByWebhookKey, parseJson } from '../webhooks.ts'
+import { type channelByWebhookKey, parseJson } from '../webhooks.ts'
 import {
   answerId,
   applyReceipts,
@@ -31,6 +31,7 @@ import {
   type Router,
   rawBody,
   recipientOf,
+  webhookChannel,
 } from './core.ts'
 
 type Channel = Awaited<ReturnType<typeof channelByWebhookKey>>
@@ -119,11 +120,11 @@ async function sentUpTo(ctx: GatewayContext, c: Channel, psid: string, upTo: Dat
 /** GET (verification) and POST (notifications) at /api/hooks/messenger/:key. */
 export function messengerRoutes(r: Router<'public'>, ctx: GatewayContext): void {
   r.get('/api/hooks/messenger/:key', async (req, _who, reply) => {
-    const c = await channelByWebhookKey(ctx.db.orm, 'messenger', (req.params as { key?: string }).key)
+    const c = await webhookChannel(ctx, 'messenger', (req.params as { key?: string }).key)
     return reply.type('text/plain').send(hubChallenge(req.query, c.secret))
   })
   r.post('/api/hooks/messenger/:key', async (req) => {
-    const c = await channelByWebhookKey(ctx.db.orm, 'messenger', (req.params as { key?: string }).key)
+    const c = await webhookChannel(ctx, 'messenger', (req.params as { key?: string }).key)
     const raw = rawBody(req.body)
     checkHubSignature(req.headers['x-hub-signature-256'], cfg(c, 'appSecret'), raw)
     const { incoming, receipts, reads } = readMessenger(parseJson(raw))

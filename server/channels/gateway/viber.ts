@@ -15,7 +15,7 @@ import type { DeliveryState } from '../../../contract/chats.ts'
 import { AppError } from '../../errors.ts'
 import { PermanentFailure } from '../../jobs/index.ts'
 import { type ExternalAdapter, ReadableFailure, type SendContext } from '../external.ts'
-import { channelByWebhookKey, hmacHex, parseJson, sameSecret } from '../webhooks.ts'
+import { type channelByWebhookKey, hmacHex, parseJson, sameSecret } from '../webhooks.ts'
 import {
   answerId,
   applyReceipts,
@@ -33,6 +33,7 @@ import {
   type Router,
   rawBody,
   recipientOf,
+  webhookChannel,
 } from './core.ts'
 import { type OutgoingFile, outgoingFile, publicFileUrl } from './outbound-files.ts'
 
@@ -90,7 +91,7 @@ export function readViber(raw: Buffer): { incoming: Incoming[]; receipts: Receip
 /** POST /api/hooks/viber/:key */
 export function viberRoutes(r: Router<'public'>, ctx: GatewayContext): void {
   r.post('/api/hooks/viber/:key', async (req) => {
-    const c = await channelByWebhookKey(ctx.db.orm, 'viber', (req.params as { key?: string }).key)
+    const c = await webhookChannel(ctx, 'viber', (req.params as { key?: string }).key)
     const raw = rawBody(req.body)
     const sig = req.headers['x-viber-content-signature']
     const authToken = cfg(c, 'authToken')

@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto'
 import { AppError } from '../../errors.ts'
 import { PermanentFailure } from '../../jobs/index.ts'
 import type { ExternalAdapter } from '../external.ts'
-import { channelByWebhookKey, parseJson, sameSecret } from '../webhooks.ts'
+import { type channelByWebhookKey, parseJson, sameSecret } from '../webhooks.ts'
 import {
   baseUrl,
   cfg,
@@ -30,6 +30,7 @@ import {
   type Router,
   rawBody,
   recipientOf,
+  webhookChannel,
 } from './core.ts'
 import { outgoingFile } from './outbound-files.ts'
 import { uploadAttachment, vkCall } from './vk-upload.ts'
@@ -94,7 +95,7 @@ export function readVk(body: unknown): Incoming[] {
 /** POST /api/hooks/vk/:key — answers are plain text, as VK reads them. */
 export function vkRoutes(r: Router<'public'>, ctx: GatewayContext): void {
   r.post('/api/hooks/vk/:key', async (req, _who, reply) => {
-    const c = await channelByWebhookKey(ctx.db.orm, 'vk', (req.params as { key?: string }).key)
+    const c = await webhookChannel(ctx, 'vk', (req.params as { key?: string }).key)
     const body = parseJson(rawBody(req.body)) as { type?: unknown; secret?: unknown }
     if (!c.secret || typeof body?.secret !== 'string' || !sameSecret(body.secret, c.secret))
       throw new AppError('E_BAD_SIGNATURE')

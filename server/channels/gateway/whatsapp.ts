@@ -11,7 +11,7 @@ import type { DeliveryState } from '../../../contract/chats.ts'
 import type { Deliverable } from '../../domain/chats/index.ts'
 import { PermanentFailure } from '../../jobs/index.ts'
 import type { ExternalAdapter } from '../external.ts'
-import { channelByWebhookKey, parseJson } from '../webhooks.ts'
+import { type channelByWebhookKey, parseJson } from '../webhooks.ts'
 import {
   answerId,
   applyReceipts,
@@ -33,6 +33,7 @@ import {
   type Router,
   rawBody,
   recipientOf,
+  webhookChannel,
 } from './core.ts'
 
 type Channel = Awaited<ReturnType<typeof channelByWebhookKey>>
@@ -112,11 +113,11 @@ export function readWhatsApp(c: Channel, body: unknown): { incoming: Incoming[];
 /** GET (verification) and POST (notifications) at /api/hooks/whatsapp/:key. */
 export function whatsappRoutes(r: Router<'public'>, ctx: GatewayContext): void {
   r.get('/api/hooks/whatsapp/:key', async (req, _who, reply) => {
-    const c = await channelByWebhookKey(ctx.db.orm, 'whatsapp', (req.params as { key?: string }).key)
+    const c = await webhookChannel(ctx, 'whatsapp', (req.params as { key?: string }).key)
     return reply.type('text/plain').send(hubChallenge(req.query, c.secret))
   })
   r.post('/api/hooks/whatsapp/:key', async (req) => {
-    const c = await channelByWebhookKey(ctx.db.orm, 'whatsapp', (req.params as { key?: string }).key)
+    const c = await webhookChannel(ctx, 'whatsapp', (req.params as { key?: string }).key)
     const raw = rawBody(req.body)
     checkHubSignature(req.headers['x-hub-signature-256'], cfg(c, 'appSecret'), raw)
     const { incoming, receipts } = readWhatsApp(c, parseJson(raw))

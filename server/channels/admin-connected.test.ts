@@ -147,6 +147,8 @@ describe.each(targets)('channels connected by the admin API, end to end, on $nam
   ) {
     const r = await deliver()
     if (r instanceof Response) expect(r.status, await r.clone().text()).toBe(200)
+    // A gateway's 200 means "queued" (gateway/ingest.ts): its worker stores the message a moment later.
+    await app.ingest.drain()
     const chat = await chatAt(channelId, address)
     expect(chat, `${kind}: the client's chat`).toBeDefined()
     const m = await reply(chat!.id, `Ответ ${kind}`)

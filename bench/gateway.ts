@@ -4,10 +4,13 @@
  * WhatsApp channel and an SMS channel on the Frontline gateway protocol, and one operator socket on
  * /api/ws (auth → resume → live). Measured:
  *
- * - webhooks/s: signed WhatsApp notifications (one text message each, from 200 clients, so chats are
+ * - accepted webhooks/s: signed WhatsApp notifications (one text message each, from 200 clients, so chats are
  *   both opened and reused) posted by C concurrent senders back to back, with 10% repeats of an
  *   already-sent message id (dedupe on: a repeat must be stored once — checked after the run);
  * - the same over the gateway protocol (each call also writes its signature to the replay window);
+ * - stored msgs/s: the messages the ingest worker stored (seen on the operator socket) per second, from
+ *   the phase's start to the last one seen — a webhook's 200 says its messages are queued
+ *   (server/channels/gateway/ingest.ts), so accepted and stored rates are told apart;
  * - webhook → the operator socket's `chat.message`, p50/p99: the send time is in the message text
  *   (`gw#<n>@<ms>`), compared on arrival in the same process — under the burst, and paced (10/s, below what one process ingests here, so it shows the path, not a queue).
  */
@@ -50,6 +53,8 @@ interface Phase {
   sent: number
   failed: number
   perSecond: number
+  /** Messages on the operator's socket per second, from the phase's start to the last one seen. */
+  storedPerSecond: number
   p50: number
   p99: number
   received: number
@@ -67,6 +72,8 @@ const hmac = (k: string, b: string) => createHmac('sha256', k).update(b).digest(
 /** One operator socket counting benchmark messages and their latency. */
 function operatorSocket(url: string, token: string) {
   const seen = new Map<number, number>()
+  /** When the last benchmark message arrived (performance.now()). */
+  const last = { at: 0 }
   const ws = new WebSocket(url, { perMessageDeflate: false })
   const live = new Promise<void>((resolve, reject) => {
     ws.on('error', reject)
@@ -77,6 +84,7 @@ function operatorSocket(url: string, token: string) {
         for (const m of s.matchAll(new RegExp(MARK.source, 'g'))) {
           const n = Number(m[1])
           if (!seen.has(n)) seen.set(n, now() - Number(m[2]))
+          last.at = performance.now()
         }
         return
       }
@@ -85,7 +93,7 @@ function operatorSocket(url: string, token: string) {
       else if (msg.kind === 'live') resolve()
     })
   })
-  return { live, seen, close: () => ws.close() }
+  return { live, seen, last, close: () => ws.close() }
 }
 
 /** Runs `count` sends with `concurrency` in flight; returns the wall time and failures. */
@@ -200,6 +208,7 @@ export async function measureGateway(opts: Partial<GatewayOptions> = {}): Promis
     const phase = async (name: string, run: () => Promise<{ ms: number; failed: number; sent: number }>) => {
       sock.seen.clear()
       const from = fresh
+      const t0 = performance.now()
       const r = await run()
       const expected = fresh - from
       // Give the last events a moment to arrive (the socket is in this process).
@@ -210,6 +219,7 @@ export async function measureGateway(opts: Partial<GatewayOptions> = {}): Promis
         sent: r.sent,
         failed: r.failed,
         perSecond: (r.sent / r.ms) * 1000,
+        storedPerSecond: (lat.length / Math.max(1, sock.last.at - t0)) * 1000,
         p50: percentile(lat, 50),
         p99: percentile(lat, 99),
         received: lat.length,
@@ -288,12 +298,22 @@ export function formatGateway(
   return [
     `database: ${r.db}; every repeated provider id stored once: ${r.storedOnce ? 'yes' : 'NO'}`,
     ...table(
-      ['phase', 'webhooks', 'failed', 'webhooks/s', 'events seen', 'p50 → socket', 'p99 → socket'],
+      [
+        'phase',
+        'webhooks',
+        'failed',
+        'accepted webhooks/s',
+        'stored msgs/s',
+        'events seen',
+        'p50 → socket',
+        'p99 → socket',
+      ],
       r.phases.map((p) => [
         p.name,
         String(p.sent),
         String(p.failed),
         p.perSecond.toFixed(0),
+        p.storedPerSecond.toFixed(0),
         String(p.received),
         `${p.p50.toFixed(1)} ms`,
         `${p.p99.toFixed(1)} ms`,

@@ -52,16 +52,25 @@ async function apiOperator(request: APIRequestContext, server: FrontlineServer, 
   return {
     headers,
     /** The chat whose last message is `text` (New or In work), by its id. */
+    /** The chat whose last message is `text` (a webhook's 200 says it is queued: the worker stores it a moment later). */
     async chatWith(text: string): Promise<string> {
-      for (const tab of ['new', 'active']) {
-        const r = await request.get(`/api/chats?tab=${tab}`, { headers })
-        const { chats } = (await r.json()) as {
-          chats: { id: string; lastMessage: { preview: string } | null }[]
-        }
-        const c = chats.find((x) => x.lastMessage?.preview === text)
-        if (c) return c.id
-      }
-      throw new Error(`no chat ending with ${text}`)
+      let id = ''
+      await expect
+        .poll(
+          async () => {
+            for (const tab of ['new', 'active']) {
+              const r = await request.get(`/api/chats?tab=${tab}`, { headers })
+              const { chats } = (await r.json()) as {
+                chats: { id: string; lastMessage: { preview: string } | null }[]
+              }
+              id = chats.find((x) => x.lastMessage?.preview === text)?.id ?? id
+            }
+            return id
+          },
+          { message: `a chat ending with ${text}` },
+        )
+        .not.toBe('')
+      return id
     },
     async messages(chatId: string) {
       const r = await request.get(`/api/chats/${chatId}/messages`, { headers })

@@ -47,6 +47,26 @@ export async function appendEvent<K extends EventType>(
   return toServerEvent(row)
 }
 
+/**
+ * `appendEvent` for many events of one tenant in one statement (the gateway's batched ingest): one
+ * advisory lock, one insert (seqs in the list's order), one NOTIFY of the last seq — the spine reads a
+ * tenant's events up to the seq notified, so the ones before it are delivered with it, in order.
+ */
+export async function appendEvents<K extends EventType>(
+  tx: Queryable,
+  tenantId: string,
+  list: readonly { type: K; payload: EventPayloads[K]; audience: Audience | null }[],
+): Promise<void> {
+  if (!list.length) return
+  await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`events:${tenantId}`}))`)
+  const rows = await tx
+    .insert(events)
+    .values(list.map((e) => ({ tenantId, type: e.type, payload: e.payload, audience: e.audience })))
+    .returning({ seq: events.seq })
+  const last = Math.max(...rows.map((r) => Number(r.seq)))
+  await tx.execute(sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${`${last}:${tenantId}`})`)
+}
+
 type Row = typeof events.$inferSelect
 
 /** Row → wire shape. */

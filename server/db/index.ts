@@ -9,6 +9,7 @@ export {
   type Audience,
   announceGroupsChanged,
   appendEvent,
+  appendEvents,
   EVENTS_CHANNEL,
   eventBySeq,
   eventsSince,

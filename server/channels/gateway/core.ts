@@ -2,8 +2,8 @@
  * What every messenger and SMS adapter shares (issue 8 §3), so each provider's file is only its
  * protocol: reading the provider's payload into `Incoming` messages and receipts, and the shape of its
  * send call. Here: the webhook scope (raw bodies, since signatures are over the exact bytes), the
- * signature checks, inbound messages stored once by the provider's id (a repeat is noticed before its
- * media is fetched again), media kept as chat files, receipts, and the provider calls of the delivery
+ * signature checks, inbound messages queued once by the provider's id for the ingest worker (ingest.ts;
+ * a media message's id claimed before its media is fetched), media kept as chat files, receipts, and the provider calls of the delivery
  * job (a 4xx no retry mends is a PermanentFailure, a 5xx/429 or a dead connection is retried).
  */
 import { readFile } from 'node:fs/promises'
@@ -16,7 +16,6 @@ import {
   type Deliverable,
   fileForRead,
   inboundMsgId,
-  receiveInbound,
   recordDelivery,
   VOICE_TYPES,
 } from '../../domain/chats/index.ts'
@@ -27,6 +26,7 @@ import type { AppDeps } from '../../http/context.ts'
 import { type Router, registerScope } from '../../http/scope.ts'
 import { PermanentFailure } from '../../jobs/index.ts'
 import { hmacHex, keepRawJson, sameSecret } from '../webhooks.ts'
+import { claimMedia, enqueueInbound, type InboundQueue, mediaDone, type QueuedMessage } from './ingest.ts'
 import { type Fetched, fetchMedia, mediaPolicy } from './media-fetch.ts'
 
 export type { Router }
@@ -42,6 +42,8 @@ export type Payload = any
 export interface GatewayContext {
   db: Db
   files: FileStore
+  /** The inbound queue's worker (ingest.ts), woken when a webhook has queued messages. */
+  inbound?: Pick<InboundQueue, 'kick'> | undefined
 }
 
 /** Fetches a media URL under the channel's policy (media-fetch.ts); null when refused or failed. */
@@ -254,7 +256,7 @@ export function refusalNote(name: string | null | undefined, code: string): stri
 /** What a message with neither text nor a kept file says (it is not stored empty). */
 export const EMPTY_NOTE = '(пустое сообщение / empty message)'
 
-/** Whether this provider message is already stored (a repeat delivery: no media fetched again). */
+/** Whether this provider message is already stored (a repeat after its queue row was purged: no fetch). */
 async function alreadyStored(q: Db['orm'], tenantId: string, channelId: string, providerMsgId: string) {
   const [row] = await q
     .select({ id: schema.messages.id })
@@ -268,47 +270,52 @@ async function alreadyStored(q: Db['orm'], tenantId: string, channelId: string, 
   return !!row
 }
 
-/**
- * Messages of this process being stored now, by channel and provider id: a parallel copy of a webhook
- * waits for the first instead of fetching the media again (20 copies at once: one fetch). Across
- * several server processes each may fetch once; the message is still stored once (by its id).
- */
-const inFlight = new Map<string, Promise<boolean>>()
-
-/** Stores one client message (its media fetched and kept first), once by its provider id; true when new. */
-async function storeOne(
-  ctx: GatewayContext,
-  channel: GatewayChannel,
-  m: Incoming,
-  mediaAllowed: boolean,
-): Promise<boolean> {
-  let fileId: string | null = null
-  let text = m.text
-  if (m.media) {
-    if (await alreadyStored(ctx.db.orm, channel.tenantId, channel.id, m.providerMsgId)) return false
-    let note: string | null = null
-    if (!mediaAllowed) note = refusalNote(m.mediaName, 'TOO_MANY')
-    else {
-      const policy = mediaPolicy(channel)
-      const media = await m.media((url, headers) => fetchMedia(policy, url, headers)).catch(() => null)
-      const kept = media ? await storeMedia(ctx, channel.tenantId, media) : { refused: 'E_PROVIDER' }
-      if ('fileId' in kept) fileId = kept.fileId
-      else note = refusalNote(media?.name ?? m.mediaName, kept.refused)
-    }
-    if (note) text = `${text}${text ? '\n' : ''}${note}`
-  }
-  if (!fileId && !text.trim()) text = EMPTY_NOTE
-  const r = await receiveInbound(ctx.db.orm, channel.tenantId, {
+/** A client message as the inbound queue keeps it (its text never empty: a note says what it was). */
+function queued(channel: GatewayChannel, m: Incoming, text: string, fileId: string | null): QueuedMessage {
+  return {
     channelId: channel.id,
     clientAddress: m.clientAddress,
     providerMsgId: m.providerMsgId,
     clientName: m.clientName ? inertName(m.clientName) : null,
     clientPhone: m.clientPhone ?? null,
-    text,
+    text: !fileId && !text.trim() ? EMPTY_NOTE : text,
     fileId,
     requestInfo: m.requestInfo ?? null,
-  })
-  return r.created
+  }
+}
+
+const withNote = (text: string, note: string) => `${text}${text ? '\n' : ''}${note}`
+
+/**
+ * A media message: its provider id claimed in the queue first (a repeat on any instance fetches
+ * nothing), then its media fetched and kept as a chat file, then queued with it. True when new.
+ */
+async function queueMedia(
+  ctx: GatewayContext,
+  channel: GatewayChannel,
+  m: Incoming,
+  mediaAllowed: boolean,
+): Promise<boolean> {
+  if (!m.media) return false
+  // Stored with this if the fetch never finishes (the webhook's process died).
+  const fallback = queued(channel, m, withNote(m.text, refusalNote(m.mediaName, 'E_PROVIDER')), null)
+  const id = await claimMedia(ctx.db.orm, channel.tenantId, fallback)
+  if (id === null) return false
+  let fileId: string | null = null
+  let note: string | null = null
+  if (await alreadyStored(ctx.db.orm, channel.tenantId, channel.id, m.providerMsgId))
+    note = null // stored long ago: the queue settles the row as a duplicate
+  else if (!mediaAllowed) note = refusalNote(m.mediaName, 'TOO_MANY')
+  else {
+    const policy = mediaPolicy(channel)
+    const media = await m.media((url, headers) => fetchMedia(policy, url, headers)).catch(() => null)
+    const kept = media ? await storeMedia(ctx, channel.tenantId, media) : { refused: 'E_PROVIDER' }
+    if ('fileId' in kept) fileId = kept.fileId
+    else note = refusalNote(media?.name ?? m.mediaName, kept.refused)
+  }
+  const q = queued(channel, m, note ? withNote(m.text, note) : m.text, fileId)
+  await mediaDone(ctx.db.orm, id, { text: q.text, fileId })
+  return true
 }
 
 /** The channel a webhook came in on: its ids, and kind and config (the media policy's data). */
@@ -320,8 +327,10 @@ export interface GatewayChannel {
 }
 
 /**
- * Stores the client messages of one webhook call, each once by the provider's id; at most
- * MEDIA_PER_WEBHOOK of them have their media fetched. Returns how many were new.
+ * Stage 1 of the ingest (ingest.ts): queues the client messages of one webhook call, each once by the
+ * provider's id, in their order — text in one insert, a media message once its media is kept (at most
+ * MEDIA_PER_WEBHOOK are fetched) — and wakes the worker that stores them in the chats. Once this
+ * returns the messages are durable and the webhook may answer 200. Returns how many were new.
  */
 export async function ingest(
   ctx: GatewayContext,
@@ -330,22 +339,21 @@ export async function ingest(
 ): Promise<number> {
   let created = 0
   let mediaLeft = MEDIA_PER_WEBHOOK
+  let plain: QueuedMessage[] = []
+  const flush = async () => {
+    created += await enqueueInbound(ctx.db.orm, channel.tenantId, plain)
+    plain = []
+  }
   for (const m of items) {
-    const mediaAllowed = !m.media || mediaLeft-- > 0
-    const key = `${channel.id}\u0000${m.providerMsgId}`
-    const running = inFlight.get(key)
-    if (running) {
-      await running.catch(() => false)
+    if (!m.media) {
+      plain.push(queued(channel, m, m.text, null))
       continue
     }
-    const work = storeOne(ctx, channel, m, mediaAllowed)
-    inFlight.set(key, work)
-    try {
-      if (await work) created++
-    } finally {
-      inFlight.delete(key)
-    }
+    await flush()
+    if (await queueMedia(ctx, channel, m, mediaLeft-- > 0)) created++
   }
+  await flush()
+  ctx.inbound?.kick()
   return created
 }
 

@@ -10,6 +10,7 @@ import type { ExternalAdapter } from '../external.ts'
 import { avitoAdapter, avitoRoutes } from './avito.ts'
 import { type GatewayContext, webhookScope } from './core.ts'
 import { frontlineAdapters, frontlineRoutes } from './frontline.ts'
+import { createInboundQueue, type InboundQueue, type InboundQueueOptions } from './ingest.ts'
 import { messengerAdapter, messengerRoutes } from './messenger.ts'
 import { viberAdapter, viberRoutes } from './viber.ts'
 import { vkAdapter, vkRoutes } from './vk.ts'
@@ -28,8 +29,28 @@ export const GATEWAY_ADAPTERS: readonly ExternalAdapter[] = [
   ...frontlineAdapters,
 ]
 
-/** Registers every provider's webhook routes. */
-export function gatewayRoutes(app: FastifyInstance, deps: AppDeps, ctx: GatewayContext): void {
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The gateway's inbound queue (ingest.ts): webhooks queue, its worker stores; tests `drain()` it. */
+    ingest: InboundQueue
+  }
+}
+
+/** Registers every provider's webhook routes and the inbound queue's worker that stores what they take in. */
+export function gatewayRoutes(
+  app: FastifyInstance,
+  deps: AppDeps,
+  base: GatewayContext,
+  queue: InboundQueueOptions = {},
+): void {
+  const inbound = createInboundQueue(base.db, {
+    onError: (err) => app.log.warn({ err }, 'gateway ingest: a batch was stored one by one'),
+    ...queue,
+  })
+  app.decorate('ingest', inbound)
+  app.addHook('onReady', () => inbound.start())
+  app.addHook('onClose', () => inbound.stop())
+  const ctx: GatewayContext = { ...base, inbound }
   webhookScope(app, deps, (r) => {
     for (const routes of [
       whatsappRoutes,

@@ -67,14 +67,20 @@ export function gatewayKit(
     get token() {
       return token
     },
-    /** A provider's POST of a raw JSON body. */
-    post: (path: string, body: string, headers: Record<string, string> = {}) =>
-      f.app.inject({
+    /**
+     * A provider's POST of a raw JSON body; then the inbound queue's worker stores what it queued (the
+     * 200 comes once the messages are queued, before they are in the chats: ingest.ts).
+     */
+    async post(path: string, body: string, headers: Record<string, string> = {}) {
+      const res = await f.app.inject({
         method: 'POST',
         url: path,
         payload: body,
         headers: { 'content-type': 'application/json', ...headers },
-      }),
+      })
+      await f.app.ingest.drain()
+      return res
+    },
     /** Meta's X-Hub-Signature-256 of a body. */
     hub: (secret: string, raw: string) => ({ 'x-hub-signature-256': `sha256=${hmacHex(secret, raw)}` }),
     /** The client's open chat on a channel and its messages, oldest first. */

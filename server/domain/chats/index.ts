@@ -33,6 +33,7 @@ export {
   receiveInbound,
   recordDelivery,
 } from './inbound.ts'
+export { type BatchOutcome, receiveInboundBatch } from './inbound-batch.ts'
 export { chatInfo } from './info.ts'
 export { appendClosingText, idleVerdict, resumeChat } from './lifecycle.ts'
 export {

@@ -66,6 +66,8 @@ export const CHANNEL_CONFIG: Record<ConnectableKind, Record<string, ConfigField>
     authToken: { schema: token, secret: true },
     senderName: { schema: v.pipe(text, v.minLength(1), v.maxLength(28)), optional: true },
     baseUrl: { schema: baseUrl, optional: true },
+    /** This server's public address for the file links Viber fetches (else env PUBLIC_BASE_URL). */
+    publicBaseUrl: { schema: baseUrl, optional: true },
   },
   messenger: {
     pageId: { schema: digits, optional: true },

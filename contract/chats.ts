@@ -38,6 +38,16 @@ export interface ChannelCapabilities {
   scheduled: boolean
   /** Images only of these types and sizes, when the channel restricts them (contract/capabilities.ts). */
   imageRule?: ImageRule
+  /** Files (and voice) up to a size and never of some extensions, when the provider says so. */
+  fileRule?: FileRule
+  /** How the adapter sends an operator's file, for the people reading this table (docs/architecture.md). */
+  sends?: string
+}
+
+/** Which files a channel takes: the largest size, and the extensions (lower case) its provider refuses. */
+export interface FileRule {
+  maxBytes: number
+  forbiddenExtensions: readonly string[]
 }
 
 /** Which images a channel takes: file name extensions (lower case) and the largest size. */
@@ -46,15 +56,65 @@ export interface ImageRule {
   maxBytes: number
 }
 
+/** Viber's forbidden file types (REST bot API, "File message"): programs and scripts. */
+// biome-ignore format: a list of extensions
+const VIBER_FORBIDDEN = [
+  'apk', 'app', 'bat', 'bin', 'cmd', 'com', 'command', 'cpl', 'csh', 'exe', 'gadget', 'inf1', 'ins',
+  'inx', 'ipa', 'isu', 'job', 'jse', 'ksh', 'lnk', 'msc', 'msi', 'msp', 'mst', 'osx', 'out', 'paf',
+  'pif', 'prg', 'ps1', 'reg', 'rgs', 'run', 'sct', 'shb', 'shs', 'u3p', 'vb', 'vbe', 'vbs', 'vbscript',
+  'workflow', 'ws', 'wsf',
+] as const
+/** VK documents (docs.getMessagesUploadServer): any type but mp3 and programs. */
+// biome-ignore format: a list of extensions
+const VK_FORBIDDEN = ['mp3', 'exe', 'apk', 'bat', 'cmd', 'com', 'msi', 'scr', 'vbs', 'js', 'jar', 'sh'] as const
+
 /** SPEC T1's channel table, as data: what each channel allows. */
 export const CHANNEL_CAPABILITIES: Record<ChannelKind, ChannelCapabilities> = {
   webchat: { writeFirst: false, files: true, voice: true, images: true, scheduled: false },
-  whatsapp: { writeFirst: true, files: true, voice: true, images: true, scheduled: true },
+  whatsapp: {
+    writeFirst: true,
+    files: true,
+    voice: true,
+    images: true,
+    scheduled: true,
+    sends: 'uploaded to /media: image ≤ 5 MB (jpg, png), video and audio ≤ 16 MB, else a document',
+  },
   telegram: { writeFirst: true, files: true, voice: true, images: true, scheduled: true },
   telegram_bot: { writeFirst: false, files: true, voice: true, images: true, scheduled: true },
-  viber: { writeFirst: false, files: true, voice: true, images: true, scheduled: true },
-  messenger: { writeFirst: false, files: true, voice: true, images: true, scheduled: true },
-  vk: { writeFirst: false, files: true, voice: true, images: true, scheduled: true },
+  viber: {
+    writeFirst: false,
+    files: true,
+    voice: true,
+    images: true,
+    scheduled: true,
+    // Viber REST bot API send_message: media only by a public URL (our signed link). JPEG/PNG/GIF up to
+    // 1 MB as `picture` (the text as its description), MP4 up to 26 MB as `video`, the rest (voice too)
+    // as `file` with size and file_name, up to 50 MB and never of the types Viber forbids.
+    fileRule: { maxBytes: 50 * 1024 * 1024, forbiddenExtensions: VIBER_FORBIDDEN },
+    sends: 'picture ≤ 1 MB (jpg, png, gif) | video ≤ 26 MB (mp4) | file ≤ 50 MB, by a signed public link',
+  },
+  messenger: {
+    writeFirst: false,
+    files: true,
+    voice: true,
+    images: true,
+    scheduled: true,
+    // Send API attachment upload (multipart `filedata`): up to 25 MB.
+    fileRule: { maxBytes: 25 * 1024 * 1024, forbiddenExtensions: [] },
+    sends: 'image | audio | video | file, uploaded with the message (≤ 25 MB)',
+  },
+  vk: {
+    writeFirst: false,
+    files: true,
+    voice: true,
+    images: true,
+    scheduled: true,
+    // VK API: JPEG/PNG/GIF photos up to 50 MB by photos.getMessagesUploadServer → saveMessagesPhoto, the
+    // rest as documents by docs.getMessagesUploadServer → docs.save (up to 200 MB, no mp3 or programs),
+    // voice as an audio_message document; then messages.send with the attachment.
+    fileRule: { maxBytes: 200 * 1024 * 1024, forbiddenExtensions: VK_FORBIDDEN },
+    sends: 'photo ≤ 50 MB (jpg, png, gif) | doc ≤ 200 MB | audio_message (voice), uploaded',
+  },
   avito: {
     writeFirst: false,
     files: false,
@@ -63,6 +123,7 @@ export const CHANNEL_CAPABILITIES: Record<ChannelKind, ChannelCapabilities> = {
     scheduled: true,
     // Avito Messenger API: single images only, JPEG/HEIC/GIF/BMP/PNG up to 24 MB.
     imageRule: { extensions: ['jpg', 'jpeg', 'heic', 'gif', 'bmp', 'png'], maxBytes: 24 * 1024 * 1024 },
+    sends: 'one image: uploadImages, then messages/image',
   },
   autoru: { writeFirst: false, files: true, voice: true, images: true, scheduled: true },
   email: { writeFirst: true, files: true, voice: true, images: true, scheduled: false },
@@ -168,6 +229,8 @@ export interface MessageView {
   delivery: DeliveryState
   /** With `delivery: 'failed'`: why (external channels' delivery job). */
   failReason?: DeliveryFailReason | null
+  /** With it, when the provider gave a readable reason: `ru / en` text (shown as text). */
+  failDetail?: string | null
 }
 
 export interface TemplateView {

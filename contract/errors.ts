@@ -147,6 +147,11 @@ export const ERRORS = {
     en: 'Something went wrong on the server.',
     ru: 'На сервере произошла ошибка.',
   },
+  E_LINK_EXPIRED: {
+    status: 403,
+    en: 'This file link has expired.',
+    ru: 'Срок действия ссылки на файл истёк.',
+  },
 } as const
 
 export type ErrorCode = keyof typeof ERRORS

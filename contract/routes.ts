@@ -254,6 +254,8 @@ export interface ApiRoutes {
   'POST /api/hooks/vk/:key': { reply: unknown }
   'POST /api/hooks/avito/:key': { reply: { ok: boolean } }
   'POST /api/hooks/gateway/:key': { reply: { ok: boolean } }
+  /** A chat file by a signed, expiring link (for providers that fetch media by URL: Viber). */
+  'GET /api/public-files/:token/:name': { reply: unknown }
 }
 
 export type ApiRouteKey = keyof ApiRoutes

@@ -28,7 +28,8 @@ test.beforeAll(async ({ worker }) => {
       kind: 'whatsapp',
       config: { ...base, phoneNumberId: PHONE_ID, accessToken: 'wa-token', appSecret: WA_APP_SECRET },
     },
-    { kind: 'viber', config: { ...base, authToken: VIBER_TOKEN } },
+    // Viber fetches an operator's file by a public link to this server (publicBaseUrl).
+    { kind: 'viber', config: { ...base, authToken: VIBER_TOKEN, publicBaseUrl: worker.baseURL } },
     { kind: 'messenger', config: { ...base, pageAccessToken: 'page-token', appSecret: FB_APP_SECRET } },
     { kind: 'vk', config: { ...base, accessToken: 'vk-token', confirmation: 'c0nf1rm' } },
     { kind: 'avito', config: { ...base, userId: '94235311', accessToken: 'avito-token' } },
@@ -335,5 +336,48 @@ test('T1 Avito refuses a PDF in the client and on the server', async ({ browser,
   expect(r.status()).toBe(422)
   expect(((await r.json()) as { error: { code: string } }).error.code).toBe('E_CHANNEL_CAPABILITY')
   expect((await api.messages(chatId)).map((m) => m.text)).toEqual([text])
+  await op.context.close()
+})
+
+test('T1 Viber: the operator attaches an image and the stand-in fetches it by its signed public link', async ({
+  browser,
+  server,
+  request,
+}) => {
+  const api = await apiOperator(request, server, 'op1@demo')
+  const tag = randomUUID().slice(0, 8)
+  const sender = `vbf${tag}==`
+  const text = `viber file ${tag}`
+  const body = `{"event":"message","timestamp":1457764197627,"message_token":${4912661846655000000 + Math.floor(Math.random() * 1e5)},"sender":{"id":"${sender}","name":"Client ${tag}"},"message":{"type":"text","text":"${text}"}}`
+  const hook = await request.post(
+    `/api/hooks/viber/${ch.viber!.webhookKey}`,
+    json(body, { 'x-viber-content-signature': hmac(VIBER_TOKEN, body) }),
+  )
+  expect(hook.status()).toBe(200)
+  const chatId = await api.chatWith(text)
+  await request.post(`/api/chats/${chatId}/accept`, { headers: api.headers })
+  const op = await operatorPhone(browser, server, 'op1@demo')
+  await op.page.goto(`/requests/${chatId}`)
+  await expect(op.page.getByText(text)).toBeVisible()
+  const png = Buffer.from(
+    'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+    'base64',
+  )
+  await op.page
+    .locator('input[type=file][multiple]')
+    .setInputFiles([{ name: 'схема.png', mimeType: 'image/png', buffer: png }])
+  await expect(op.page.getByRole('img', { name: 'схема.png' })).toBeVisible()
+  // Viber got a picture message whose media URL is ours, and fetching it gave the exact bytes.
+  const sent = await stand.waitFor(
+    (c) => c.path === '/pa/send_message' && c.json?.receiver === sender && c.json?.type === 'picture',
+  )
+  expect(String(sent.json?.media)).toMatch(
+    new RegExp(`^${server.baseURL.replace(/\/$/, '')}/api/public-files/[\\w-]{70}/`),
+  )
+  expect(sent.fetched?.status).toBe(200)
+  expect(sent.fetched?.type).toBe('image/png')
+  expect(sent.fetched?.bytes.equals(png)).toBe(true)
+  // The operator's message is not marked failed.
+  await expect(op.page.getByRole('button', { name: 'Retry sending' })).toHaveCount(0)
   await op.context.close()
 })

@@ -22,6 +22,7 @@ import { crmRoutes } from './http/crm.ts'
 import { clientErrorHandler, installErrorHandler } from './http/errors.ts'
 import { internalSipRoutes } from './http/internal-sip.ts'
 import { leadRoutes } from './http/leads.ts'
+import { publicFileRoutes } from './http/public-files.ts'
 import { recordRoutes } from './http/route-table.ts'
 import { scheduledRoutes } from './http/scheduled.ts'
 import { siteRoutes } from './http/site.ts'
@@ -199,6 +200,7 @@ export async function buildApp(
   app.addHook('onClose', () => jobs.stop())
   callRoutes(app, deps, { files, recordingMaxBytes: deps.recordingMaxBytes })
   chatRoutes(app, deps, { files, attachmentMaxBytes: deps.attachmentMaxBytes })
+  publicFileRoutes(app, deps, { files })
   chatLifecycleRoutes(app, deps)
   templateRoutes(app, deps)
   writeFirstRoutes(app, deps)

@@ -12,12 +12,15 @@ import type { ChannelKind, DeliveryFailReason } from '../../contract/chats.ts'
 import type { Db } from '../db/index.ts'
 import { DELIVER_JOB, type Deliverable, deliverable, recordDelivery } from '../domain/chats/index.ts'
 import type { FileStore } from '../files/index.ts'
+import type { PublicLinks } from '../files/public-links.ts'
 import { type JobRunner, PermanentFailure } from '../jobs/index.ts'
 
 /** What an adapter's send may use. */
 export interface SendContext {
   db: Db
   files: FileStore
+  /** Signs public links to chat files, for providers that fetch media by URL (Viber). */
+  publicLinks?: PublicLinks
 }
 
 /** The result of a send: the provider's id of the message, when it gives one (receipts use it). */
@@ -31,6 +34,19 @@ export interface Sent {
 export interface ExternalAdapter {
   readonly kind: ChannelKind
   send(d: Deliverable, ctx: SendContext): Promise<Sent>
+}
+
+/**
+ * A final failure whose reason the operator may read (`reason`: `ru / en` text, no provider's raw
+ * answer): recorded on the message as its `failDetail` beside the reason's class.
+ */
+export class ReadableFailure extends PermanentFailure {
+  constructor(
+    message: string,
+    readonly reason: string,
+  ) {
+    super(message)
+  }
 }
 
 /**
@@ -83,7 +99,11 @@ export function startExternalDelivery(
           ctx.db.orm,
           tenantId,
           { messageId },
-          { state: 'failed', failReason: failReasonOf(e) },
+          {
+            state: 'failed',
+            failReason: failReasonOf(e),
+            ...(e instanceof ReadableFailure ? { failDetail: e.reason } : {}),
+          },
         )
       throw e
     }

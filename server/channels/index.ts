@@ -6,6 +6,7 @@ import { and, eq } from 'drizzle-orm'
 import type { FastifyInstance } from 'fastify'
 import { schema } from '../db/index.ts'
 import type { FileStore } from '../files/index.ts'
+import { publicLinks } from '../files/public-links.ts'
 import type { AppDeps } from '../http/context.ts'
 import { type EmailOptions, emailChannel } from './email/index.ts'
 import { type ExternalAdapter, startExternalDelivery } from './external.ts'
@@ -29,6 +30,7 @@ export { connectedChannel } from './connected.ts'
 export { type EmailOptions, SMTP_MAX_BYTES } from './email/index.ts'
 export {
   type ExternalAdapter,
+  ReadableFailure,
   type SendContext,
   type Sent,
   startExternalDelivery,
@@ -81,7 +83,8 @@ export async function channelRoutes(
   external.push(telegramBotAdapter)
   telegramRoutes(app, deps, { files: opts.files })
   external.push(...GATEWAY_ADAPTERS)
-  startExternalDelivery(app.jobs, { db: deps.db, files: opts.files }, external)
+  const links = publicLinks(deps.secrets.internalSecret)
+  startExternalDelivery(app.jobs, { db: deps.db, files: opts.files, publicLinks: links }, external)
   gatewayRoutes(app, deps, { db: deps.db, files: opts.files })
   await webchatRoutes(app, deps, {
     files: opts.files,

@@ -222,6 +222,8 @@ export const messages = pgTable('messages', {
   externalId: text('external_id'),
   /** Why its delivery failed, for the operator (0070). */
   failReason: text('fail_reason').$type<DeliveryFailReason>(),
+  /** The provider's readable reason for it, in both languages, when the adapter has one (0085). */
+  failDetail: text('fail_detail'),
 })
 
 /** Server-wide secrets (SIP ephemeral secret, internal secret): not tenant data, so no tenant_id. */

@@ -34,6 +34,8 @@ const PUBLIC = new Set([
   'POST /api/hooks/vk/:key',
   'POST /api/hooks/avito/:key',
   'POST /api/hooks/gateway/:key',
+  // A chat file by its signed, expiring link (Viber fetches media by URL).
+  'GET /api/public-files/:token/:name',
 ])
 
 /**
@@ -133,6 +135,7 @@ const CONTRACT_ROUTES: Record<ApiRouteKey, true> = {
   'POST /api/hooks/vk/:key': true,
   'POST /api/hooks/avito/:key': true,
   'POST /api/hooks/gateway/:key': true,
+  'GET /api/public-files/:token/:name': true,
 }
 
 /** Registered routes that are not JSON API calls of the app or the widget (sockets, script, preflight). */

@@ -305,6 +305,10 @@ const RULES: Record<string, Rule> = {
     access: 'public',
     why: 'a provider webhook: the channel by its unguessable path key, the provider signature checked',
   },
+  'GET /api/public-files/:token/:name': {
+    access: 'public',
+    why: 'one file by a signed, expiring token naming its tenant (files/public-links.ts); forged: 404',
+  },
 }
 
 const ruleFor = (r: RouteEntry): Rule | undefined =>

@@ -4,14 +4,17 @@
  * media by `message.media` URL), `delivered`, `seen`, `failed` (by `message_token`), and the
  * set-up events (`webhook`, `subscribed`, `conversation_started` …) answered 200 and ignored.
  * Sending: `POST {base}/pa/send_message` with `X-Viber-Auth-Token`; `status` 0 is success, and
- * `message_token` is its id. Viber takes media only by a public URL, which this server does not hand
- * out yet: an operator's file in a Viber chat fails (the operator sees "Not delivered").
- * Config: `authToken`, optional `senderName`, `baseUrl` (env VIBER_API_BASE).
+ * `message_token` is its id. Viber takes media only by a public URL: an operator's file goes as a
+ * signed, expiring link to this server (outbound-files.ts; PUBLIC_BASE_URL must be set) — a JPEG, PNG
+ * or GIF up to 1 MB as `picture` (the text as its description), an MP4 up to 26 MB as `video`, any
+ * other file (and a voice message) as `file` with `size` and `file_name` (contract/chats.ts: 50 MB,
+ * no forbidden types); a video's or file's text goes after it as a text message.
+ * Config: `authToken`, optional `senderName`, `publicBaseUrl`, `baseUrl` (env VIBER_API_BASE).
  */
 import type { DeliveryState } from '../../../contract/chats.ts'
 import { AppError } from '../../errors.ts'
 import { PermanentFailure } from '../../jobs/index.ts'
-import type { ExternalAdapter } from '../external.ts'
+import { type ExternalAdapter, ReadableFailure, type SendContext } from '../external.ts'
 import { channelByWebhookKey, hmacHex, parseJson, sameSecret } from '../webhooks.ts'
 import {
   answerId,
@@ -31,6 +34,7 @@ import {
   rawBody,
   recipientOf,
 } from './core.ts'
+import { type OutgoingFile, outgoingFile, publicFileUrl } from './outbound-files.ts'
 
 type Channel = Awaited<ReturnType<typeof channelByWebhookKey>>
 const api = (c: Channel) => baseUrl(c, 'VIBER_API_BASE', 'https://chatapi.viber.com')
@@ -99,28 +103,77 @@ export function viberRoutes(r: Router<'public'>, ctx: GatewayContext): void {
   })
 }
 
-/** Sends an operator's text; Viber's status 0 is success, anything else a refusal. */
+/** Viber's media limits (REST bot API, send_message): picture and video sizes, a picture's text. */
+export const VIBER_PICTURE_MAX = 1024 * 1024
+export const VIBER_VIDEO_MAX = 26 * 1024 * 1024
+const PICTURE_TEXT_MAX = 768
+const PICTURE_TYPES = new Set(['image/jpeg', 'image/png', 'image/gif'])
+
+/** The send_message fields of a file: picture, video or file, by its type and size. */
+function mediaMessage(file: OutgoingFile, url: string, text: string): { body: object; textAfter: boolean } {
+  if (!file.voice && PICTURE_TYPES.has(file.type) && file.size <= VIBER_PICTURE_MAX) {
+    // A picture's description holds 768 characters: a longer text goes after it, whole.
+    const fits = text.length <= PICTURE_TEXT_MAX
+    return { body: { type: 'picture', media: url, text: fits ? text : '' }, textAfter: !fits }
+  }
+  if (!file.voice && file.type === 'video/mp4' && file.size <= VIBER_VIDEO_MAX)
+    return { body: { type: 'video', media: url, size: file.size }, textAfter: !!text }
+  return {
+    body: { type: 'file', media: url, size: file.size, file_name: file.name.slice(0, 256) },
+    textAfter: !!text,
+  }
+}
+
+/** Viber's `status` 12 (tooManyRequests) mends with time: retried. Every other non-zero status is final. */
+const VIBER_TOO_MANY_REQUESTS = 12
+/** Readable reasons of the final statuses an operator can act on (REST bot API "Error codes"). */
+const VIBER_REASONS: Record<number, string> = {
+  1: 'ссылка на файл недоступна Viber — проверьте PUBLIC_BASE_URL / the file link is not reachable for Viber — check PUBLIC_BASE_URL',
+  2: 'токен бота недействителен / the bot token is invalid',
+  5: 'клиент не зарегистрирован в Viber / the client is not registered in Viber',
+  6: 'клиент отписался от бота / the client has unsubscribed from the bot',
+  7: 'бот заблокирован / the bot is blocked',
+  11: 'у клиента нет подходящего устройства / the client has no suitable device',
+}
+
+/** One send_message call; Viber's status 0 is success (its message_token), anything else a refusal. */
+async function sendMessage(c: Channel, authToken: string, body: object): Promise<string> {
+  const raw = await callProviderRaw(`${api(c)}/pa/send_message`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-viber-auth-token': authToken },
+    body: JSON.stringify({
+      min_api_version: 1,
+      sender: { name: (cfg(c, 'senderName') ?? c.name).slice(0, 28) },
+      ...body,
+    }),
+  })
+  const res = JSON.parse(raw) as { status?: unknown; status_message?: unknown }
+  if (res?.status !== 0) {
+    const status = Number(res?.status)
+    const said = `viber refused: ${status} ${String(res?.status_message ?? '').slice(0, 200)}`
+    if (status === VIBER_TOO_MANY_REQUESTS) throw new Error(said)
+    const reason = VIBER_REASONS[status]
+    if (reason) throw new ReadableFailure(said, `Viber ${status}: ${reason}`)
+    throw new PermanentFailure(said)
+  }
+  return answerId(viberToken(raw), 'message_token')
+}
+
+/** Sends an operator's text, or a file by its public link (and its text). */
 export const viberAdapter: ExternalAdapter = {
   kind: 'viber',
-  async send(d) {
+  async send(d, ctx: SendContext) {
     const c = d.channel
     const authToken = cfg(c, 'authToken')
     if (!authToken) throw new PermanentFailure('viber: no auth token')
-    if (d.message.file) throw new PermanentFailure('viber: files need a public URL, not supported yet')
-    const raw = await callProviderRaw(`${api(c)}/pa/send_message`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-viber-auth-token': authToken },
-      body: JSON.stringify({
-        receiver: recipientOf(d),
-        min_api_version: 1,
-        sender: { name: (cfg(c, 'senderName') ?? c.name).slice(0, 28) },
-        type: 'text',
-        text: d.message.text,
-      }),
-    })
-    const res = JSON.parse(raw) as { status?: unknown; status_message?: unknown }
-    if (res?.status !== 0)
-      throw new PermanentFailure(`viber refused: ${String(res?.status_message ?? res?.status)}`)
-    return { externalId: answerId(viberToken(raw), 'message_token') }
+    const receiver = recipientOf(d)
+    const file = await outgoingFile(ctx, d)
+    if (!file)
+      return { externalId: await sendMessage(c, authToken, { receiver, type: 'text', text: d.message.text }) }
+    const url = await publicFileUrl(ctx, d, file, 'viber')
+    const m = mediaMessage(file, url, d.message.text)
+    const externalId = await sendMessage(c, authToken, { receiver, ...m.body })
+    if (m.textAfter) await sendMessage(c, authToken, { receiver, type: 'text', text: d.message.text })
+    return { externalId }
   },
 }

@@ -5,7 +5,11 @@
  * a call until it reads `ok`). Attachments: `photo` (the largest size's url), `doc`, `audio_message`
  * (`link_ogg`, a voice message). Sending: `messages.send` (`{base}/method/messages.send`, form
  * fields, API version 5.199) with `random_id` = a hash of our message id, so a retried job is not a
- * second message. Config: `accessToken`, `confirmation`, optional `baseUrl` (env VK_API_BASE).
+ * second message. An operator's file is uploaded first (vk-upload.ts): a JPEG, PNG or GIF as a message
+ * photo, a voice message as an audio_message document, anything else as a document, and sent as the
+ * message's `attachment`. VK's error codes that no retry mends are a PermanentFailure naming the
+ * reason; rate limits and VK's internal errors are retried.
+ * Config: `accessToken`, `confirmation`, optional `baseUrl` (env VK_API_BASE).
  */
 import { createHash } from 'node:crypto'
 import { AppError } from '../../errors.ts'
@@ -14,7 +18,6 @@ import type { ExternalAdapter } from '../external.ts'
 import { channelByWebhookKey, parseJson, sameSecret } from '../webhooks.ts'
 import {
   baseUrl,
-  callProvider,
   cfg,
   type GatewayContext,
   type Incoming,
@@ -28,6 +31,8 @@ import {
   rawBody,
   recipientOf,
 } from './core.ts'
+import { outgoingFile } from './outbound-files.ts'
+import { uploadAttachment, vkCall } from './vk-upload.ts'
 
 type Channel = Awaited<ReturnType<typeof channelByWebhookKey>>
 const api = (c: Channel) => baseUrl(c, 'VK_API_BASE', 'https://api.vk.com')
@@ -104,34 +109,25 @@ export function vkRoutes(r: Router<'public'>, ctx: GatewayContext): void {
   })
 }
 
-/** Sends an operator's text by messages.send; VK's `error` object is a refusal. */
+/** Sends an operator's text, with a file uploaded first as its attachment, by messages.send. */
 export const vkAdapter: ExternalAdapter = {
   kind: 'vk',
-  async send(d) {
+  async send(d, ctx) {
     const c = d.channel
     const token = cfg(c, 'accessToken')
     if (!token) throw new PermanentFailure('vk: no access token')
-    if (d.message.file) throw new PermanentFailure('vk: files need the upload server, not supported yet')
-    const form = new URLSearchParams({
-      access_token: token,
-      v: VK_API_VERSION,
-      peer_id: recipientOf(d),
+    const call = (method: string, params: Record<string, string>) =>
+      vkCall(`${api(c)}/method/${method}`, { access_token: token, v: VK_API_VERSION, ...params })
+    const peer = recipientOf(d)
+    const file = await outgoingFile(ctx, d)
+    const params: Record<string, string> = {
+      peer_id: peer,
       random_id: String(vkRandomId(d.message.id)),
       message: d.message.text,
-    })
-    if (d.replyToExternalId) form.set('reply_to', d.replyToExternalId)
-    const res = (await callProvider(`${api(c)}/method/messages.send`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: form,
-    })) as { response?: unknown; error?: { error_code?: unknown; error_msg?: unknown } }
-    if (res?.error) {
-      // 6 (too many requests per second) and 10 (internal server error) mend with time.
-      if (res.error.error_code === 6 || res.error.error_code === 10)
-        throw new Error(`vk: ${String(res.error.error_msg)}`)
-      throw new PermanentFailure(`vk refused: ${String(res.error.error_code)} ${String(res.error.error_msg)}`)
     }
-    const id = idOf(res?.response)
+    if (file) params.attachment = await uploadAttachment(call, peer, file)
+    if (d.replyToExternalId) params.reply_to = d.replyToExternalId
+    const id = idOf(await call('messages.send', params))
     if (!id) throw new Error('vk: no message id in the answer')
     return { externalId: id }
   },

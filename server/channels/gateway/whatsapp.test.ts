@@ -171,6 +171,27 @@ describe.each(targets)('WhatsApp Cloud API on $name', (target) => {
     })
   })
 
+  it('an image over the Cloud API’s 5 MB image limit goes as a document (as an image the provider refuses it)', async () => {
+    const wa = `1650555${Math.floor(Math.random() * 1e4)}`
+    const raw = textFrom(wa, `wamid.${randomUUID()}`, 'фото покрупнее')
+    await k.post(`/api/hooks/whatsapp/${k.ch.whatsapp!.webhookKey}`, raw, k.hub(APP_SECRET, raw))
+    const { chat } = await k.chatAt(k.ch.whatsapp!, wa)
+    await k.f.app.inject({ method: 'POST', url: `/api/chats/${chat!.id}/accept`, headers: auth(k.token) })
+    const big = Buffer.concat([PNG, Buffer.alloc(5 * 1024 * 1024 + 1 - PNG.length)])
+    const up = await k.f.app.inject({
+      method: 'POST',
+      url: `/api/chats/${chat!.id}/files?clientMsgId=${randomUUID()}&name=big.png`,
+      headers: { ...auth(k.token), 'content-type': 'application/octet-stream' },
+      payload: big,
+    })
+    expect(up.statusCode, up.body).toBe(200)
+    await k.f.app.jobs.drain()
+    const send = await k.stand.waitFor(
+      (c) => c.path === '/106540352242922/messages' && (c.json as { to?: string })?.to === wa,
+    )
+    expect(send.json).toMatchObject({ type: 'document', document: { filename: 'big.png' } })
+  })
+
   it('a provider refusal (4xx) marks the reply failed', async () => {
     const wa = `1650888${Math.floor(Math.random() * 1e4)}`
     const raw = textFrom(wa, `wamid.${randomUUID()}`, 'hi')

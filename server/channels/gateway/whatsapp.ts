@@ -134,6 +134,10 @@ const KIND_OF: Record<string, 'image' | 'audio' | 'document' | 'video'> = {
   'audio/mpeg': 'audio',
 }
 
+const MB = 1024 * 1024
+/** The Cloud API's largest image, video and audio (documents: 100 MB, above our 30 MB cap). */
+const MEDIA_MAX: Record<string, number> = { image: 5 * MB, video: 16 * MB, audio: 16 * MB }
+
 /** Sends an operator's message: text, or an uploaded file as image / audio / video / document. */
 export const whatsappAdapter: ExternalAdapter = {
   kind: 'whatsapp',
@@ -161,7 +165,9 @@ export const whatsappAdapter: ExternalAdapter = {
         headers: bearer(c),
         body: form,
       })) as { id?: unknown }
-      const type = file.voice ? 'audio' : (KIND_OF[file.type] ?? 'document')
+      let type = file.voice ? 'audio' : (KIND_OF[file.type] ?? 'document')
+      // Cloud API media limits: an image over 5 MB, a video or audio over 16 MB goes as a document.
+      if (!file.voice && file.bytes.length > (MEDIA_MAX[type] ?? Number.POSITIVE_INFINITY)) type = 'document'
       const media: Record<string, unknown> = { id: answerId(up?.id, 'media id') }
       if (type !== 'audio' && d.message.text) media.caption = d.message.text
       if (type === 'document') media.filename = file.name

@@ -5,18 +5,24 @@
  * attachment) by its row — so nothing is queued that the provider would refuse.
  */
 import { and, eq } from 'drizzle-orm'
-import { channelRefusal } from '../../../contract/capabilities.ts'
+import { channelRefusal, refusalText } from '../../../contract/capabilities.ts'
 import { CHANNEL_CAPABILITIES, type ChannelKind } from '../../../contract/chats.ts'
 import { type Queryable, schema } from '../../db/index.ts'
 import { AppError } from '../../errors.ts'
 
-/** E_CHANNEL_CAPABILITY (details: the refusal) when `channel` cannot carry the file. */
+/**
+ * E_CHANNEL_CAPABILITY when `channel` cannot carry the file; details: the refusal's code, then the
+ * reason in Russian and in English.
+ */
 export function assertChannelCarries(
   channel: ChannelKind,
   f: { kind: 'file' | 'voice'; name: string; size?: number | null | undefined },
 ): void {
-  const why = channelRefusal(CHANNEL_CAPABILITIES[channel], f)
-  if (why) throw new AppError('E_CHANNEL_CAPABILITY', [why])
+  const caps = CHANNEL_CAPABILITIES[channel]
+  const why = channelRefusal(caps, f)
+  if (!why) return
+  const text = refusalText(caps, why, f.name)
+  throw new AppError('E_CHANNEL_CAPABILITY', [why, text.ru, text.en])
 }
 
 /** The same for a stored file of the tenant by id (a missing one is left to the caller's check). */

@@ -217,7 +217,12 @@ export async function recordDelivery(
   q: Queryable,
   tenantId: string,
   target: { messageId: string } | { channelId: string; externalId: string },
-  update: { state?: DeliveryState; externalId?: string; failReason?: DeliveryFailReason },
+  update: {
+    state?: DeliveryState
+    externalId?: string
+    failReason?: DeliveryFailReason
+    failDetail?: string
+  },
 ): Promise<MessageView | null> {
   return q.transaction(async (tx) => {
     let where = and(eq(messages.tenantId, tenantId), eq(messages.author, 'operator'))
@@ -234,12 +239,18 @@ export async function recordDelivery(
     }
     const [row] = await tx.select().from(messages).where(where).for('update').limit(1)
     if (!row) return null
-    const set: { delivery?: DeliveryState; externalId?: string; failReason?: DeliveryFailReason } = {}
+    const set: {
+      delivery?: DeliveryState
+      externalId?: string
+      failReason?: DeliveryFailReason
+      failDetail?: string
+    } = {}
     if (update.externalId && update.externalId !== row.externalId)
       set.externalId = update.externalId.slice(0, 300)
     if (update.state && row.delivery !== 'failed' && RANK[update.state] > RANK[row.delivery])
       set.delivery = update.state
     if (set.delivery === 'failed' && update.failReason) set.failReason = update.failReason
+    if (set.failReason && update.failDetail) set.failDetail = [...update.failDetail].slice(0, 300).join('')
     if (!Object.keys(set).length) return null
     await tx
       .update(messages)

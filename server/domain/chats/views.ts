@@ -192,5 +192,6 @@ function messageView(m: MessageRow, authorName: string | null, f: FileRow | null
     delivery: m.delivery,
     // Only on a failed delivery (an unchanged shape for every other message).
     ...(m.failReason ? { failReason: m.failReason } : {}),
+    ...(m.failReason && m.failDetail ? { failDetail: m.failDetail } : {}),
   }
 }

@@ -168,6 +168,10 @@ export function MessageBubble(props: {
             <Show when={!m().local && m().failReason}>
               {(r) => <span class="msg-fail-why small">{t(`chat.failReason.${r()}`)}</span>}
             </Show>
+            {/* The provider's readable reason (`ru / en`, server-made), shown as text. */}
+            <Show when={!m().local && m().failReason && m().failDetail}>
+              {(d) => <span class="msg-fail-detail small">{d()}</span>}
+            </Show>
             <button type="button" class="btn btn-small" onClick={() => props.actions.retry(m())}>
               {t('chat.retry')}
             </button>

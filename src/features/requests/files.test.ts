@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { ATTACHMENT_MAX_BYTES, CHANNEL_CAPABILITIES } from '../../../contract/chats.ts'
+import { en } from '../../lib/i18n/en.ts'
+import { ru } from '../../lib/i18n/ru.ts'
 import {
   bytesFitName,
   channelFileProblem,
@@ -51,5 +53,23 @@ describe('bytesFitName (a program renamed to .jpg is caught before it is queued)
     )
     expect(channelFileProblem(avito, { name: 'photo.png', size: 10 })).toBeNull()
     expect(channelFileProblem(CHANNEL_CAPABILITIES.whatsapp, { name: 'price.pdf', size: 10 })).toBeNull()
+  })
+  it("refuses what the channel's provider refuses (VK: no mp3 documents; Messenger: 25 MB), said in both languages", () => {
+    expect(channelFileProblem(CHANNEL_CAPABILITIES.vk, { name: 'song.mp3', size: 10 })).toEqual({
+      key: 'composer.channelFileType',
+      vars: { name: 'song.mp3', ext: 'mp3' },
+    })
+    expect(
+      channelFileProblem(CHANNEL_CAPABILITIES.messenger, { name: 'a.pdf', size: 26 * 1024 * 1024 }),
+    ).toEqual({
+      key: 'composer.channelFileSize',
+      vars: { name: 'a.pdf', mb: 25 },
+    })
+    expect(
+      channelFileProblem(CHANNEL_CAPABILITIES.viber, { name: 'a.pdf', size: 29 * 1024 * 1024 }),
+    ).toBeNull()
+    for (const dict of [en, ru])
+      for (const key of ['composer.channelFileType', 'composer.channelFileSize'] as const)
+        expect(dict[key]).toMatch(/\{name\}/)
   })
 })

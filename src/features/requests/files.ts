@@ -36,6 +36,13 @@ export function channelFileProblem(
   const types = (caps.imageRule?.extensions ?? (caps.images ? IMAGE_EXTENSIONS : []))
     .map((e) => e.toUpperCase())
     .join(', ')
+  if (why === 'fileSize')
+    return {
+      key: 'composer.channelFileSize',
+      vars: { name: f.name, mb: Math.floor((caps.fileRule?.maxBytes ?? 0) / 1024 / 1024) },
+    }
+  if (why === 'fileType')
+    return { key: 'composer.channelFileType', vars: { name: f.name, ext: extensionOf(f.name) } }
   if (why === 'imageSize')
     return {
       key: 'composer.channelImageSize',

@@ -479,6 +479,8 @@ export const en = {
   'chat.failReason.rejected': 'Not delivered: the provider refused it',
   'chat.failReason.unreachable': 'Not delivered: the provider could not be reached',
   'wf.badAddress': 'Not a phone number, e-mail or @username',
+  'composer.channelFileSize': '“{name}” cannot be sent: this channel takes files up to {mb} MB.',
+  'composer.channelFileType': "“{name}” cannot be sent: this channel's provider forbids .{ext} files.",
 } as const
 
 export type MessageKey = keyof typeof en

@@ -481,4 +481,6 @@ export const ru: Record<MessageKey, string> = {
   'chat.failReason.rejected': 'Не доставлено: провайдер отказал',
   'chat.failReason.unreachable': 'Не доставлено: провайдер недоступен',
   'wf.badAddress': 'Это не номер телефона, e-mail или @username',
+  'composer.channelFileSize': '«{name}» нельзя отправить: этот канал принимает файлы до {mb} МБ.',
+  'composer.channelFileType': '«{name}» нельзя отправить: провайдер этого канала запрещает файлы .{ext}.',
 }

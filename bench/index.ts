@@ -10,6 +10,7 @@ import { type FanoutOptions, formatFanout, measureFanout } from './fanout.ts'
 import { formatGateway, type GatewayOptions, measureGateway } from './gateway.ts'
 import { table } from './lib/common.ts'
 import { formatLoginBurst, measureLoginBurst } from './login-burst.ts'
+import { formatPush, measurePush, type PushBenchOptions } from './push.ts'
 import { formatRegisterStorm, measureRegisterStorm } from './register-storm.ts'
 import { formatTransfer, measureTransfer, type TransferOptions } from './transfer.ts'
 
@@ -88,5 +89,12 @@ if (!only || only === 'email-memory') {
   const opts = JSON.parse(process.env.EMAIL_MEMORY || '{}') as Partial<EmailMemoryOptions>
   await section('e-mail: server memory with large mails at once (SMTP)', async () =>
     formatEmailMemory(await measureEmailMemory(opts)),
+  )
+}
+if (!only || only === 'push') {
+  // PUSH_BENCH='{"chats":50,"direct":50}' shrinks the run.
+  const opts = JSON.parse(process.env.PUSH_BENCH || '{}') as Partial<PushBenchOptions>
+  await section('web push: server event → push request at the push-service stand-in', async () =>
+    formatPush(await measurePush(opts)),
   )
 }

@@ -141,6 +141,16 @@ export const ERRORS = {
     en: 'The client already has another active chat on this channel. Send it there.',
     ru: 'У клиента уже есть другой активный чат в этом канале. Отправьте сообщение туда.',
   },
+  E_PUSH_ENDPOINT: {
+    status: 400,
+    en: 'This push subscription cannot be used: its address is not a public https push service.',
+    ru: 'Эту push-подписку нельзя использовать: её адрес — не публичный https-сервис уведомлений.',
+  },
+  E_PUSH_TOO_LARGE: {
+    status: 413,
+    en: 'The notification is too large to push.',
+    ru: 'Уведомление слишком большое для отправки.',
+  },
   E_NOT_FOUND: { status: 404, en: 'Not found.', ru: 'Не найдено.' },
   E_INTERNAL: {
     status: 500,

@@ -90,6 +90,12 @@ import type {
   ScheduleEditSchema,
   ScheduleSchema,
 } from './leads.ts'
+import type {
+  PushSubscriptionBody,
+  PushSubscriptionView,
+  PushUnsubscribeSchema,
+  VapidKeyResponse,
+} from './push.ts'
 import type { StatusMatrixSchema } from './status.ts'
 import type {
   VisitorOpenQuery,
@@ -256,6 +262,10 @@ export interface ApiRoutes {
   'POST /api/hooks/gateway/:key': { reply: { ok: boolean } }
   /** A chat file by a signed, expiring link (for providers that fetch media by URL: Viber). */
   'GET /api/public-files/:token/:name': { reply: unknown }
+  // Web Push (issue 10 §1, server/push/).
+  'GET /api/push/vapid-key': { reply: VapidKeyResponse }
+  'POST /api/push/subscriptions': { body: PushSubscriptionBody; reply: PushSubscriptionView }
+  'DELETE /api/push/subscriptions': { body: In<typeof PushUnsubscribeSchema>; reply: undefined }
 }
 
 export type ApiRouteKey = keyof ApiRoutes

@@ -33,6 +33,7 @@ import { testHookRoutes } from './http/test-hooks.ts'
 import { writeFirstRoutes } from './http/write-first.ts'
 import { wsErrorHandler, wsRoutes } from './http/ws.ts'
 import { createJobRunner, type JobRunner, type JobRunnerOptions } from './jobs/index.ts'
+import { pushRoutes } from './push/index.ts'
 import { type Scheduler, startPeriodic } from './schedule.ts'
 
 export type { AppDeps } from './http/context.ts'
@@ -211,6 +212,7 @@ export async function buildApp(
   leadRoutes(app, deps)
   scheduledRoutes(app, deps)
   crmRoutes(app, deps)
+  pushRoutes(app, deps)
   testHookRoutes(app, deps)
   await channelRoutes(app, deps, { files, visitorLimits: deps.visitorLimits, email: deps.email })
   wsRoutes(app, deps)

@@ -10,6 +10,7 @@ import { loadSecrets, openDatabase, redactQueryError, SecretsError } from './db/
 import { reconcileOnce } from './domain/calls/index.ts'
 import { seedDemo, writeDemoLogins } from './domain/tenants/index.ts'
 import { Spine } from './events/spine.ts'
+import { pushOptionsFromEnv } from './push/index.ts'
 import { Hub } from './realtime/hub.ts'
 import { LINE_SWEEP_MS, sweepLines } from './realtime/lines.ts'
 import { startPeriodic } from './schedule.ts'
@@ -92,6 +93,7 @@ async function main(): Promise<void> {
     logLevel: config.logLevel,
     trustProxy: config.trustedProxy,
     email: { port: config.smtpPort, host: config.host, relayUrl: config.smtpRelayUrl },
+    push: pushOptionsFromEnv(process.env),
   })
   logFailure = (err, msg) => app.log.error({ err }, msg)
   await app.listen({ port: config.port, host: config.host })

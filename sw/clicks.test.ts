@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { type ClientsLike, handleNotificationClick, targetPath, type WindowLike } from './clicks.ts'
+import {
+  type ClientsLike,
+  clickPlan,
+  handleNotificationClick,
+  targetPath,
+  type WindowLike,
+} from './clicks.ts'
+import { activeToken } from './session.ts'
 
 function fakeWindow(url: string) {
   const posted: unknown[] = []
@@ -92,5 +99,129 @@ describe('handleNotificationClick', () => {
     const got = await handleNotificationClick('', { type: 'chat', chatId: 'z' }, clients)
     expect(clients.opened).toEqual(['/requests/z'])
     expect((got as ReturnType<typeof fakeWindow>).posted[0]).toMatchObject({ action: 'default' })
+  })
+})
+
+describe('typed pushes (N2)', () => {
+  const chat = {
+    kind: 'chat',
+    seq: 9,
+    chatId: 'h/1',
+    channel: 'webchat',
+    clientName: null,
+    preview: '',
+    acceptButton: true,
+  } as const
+  const transfer = {
+    kind: 'transfer',
+    seq: 10,
+    offerId: 'o1',
+    chatId: 'h1',
+    fromName: 'Иван',
+    clientName: null,
+    comment: '',
+    deadline: '',
+  } as const
+  const call = { kind: 'call', seq: 11, callId: 'c1', from: '101', fromName: null, ringUntil: '' } as const
+  function fakeApi(status = 200, token: string | null = 'tok-123') {
+    const calls: { url: string; init: RequestInit }[] = []
+    return {
+      calls,
+      async token() {
+        return token
+      },
+      async fetch(url: string, init: RequestInit) {
+        calls.push({ url, init })
+        return { ok: status < 300, status }
+      },
+    }
+  }
+
+  it('the body of each kind does the main thing (platforms without actions)', () => {
+    expect(clickPlan('', chat)).toMatchObject({ path: '/requests/h%2F1', call: null, seq: 9 })
+    expect(clickPlan('', transfer)).toMatchObject({ path: '/requests/h1', call: null })
+    expect(clickPlan('', call)).toMatchObject({ path: '/calls?call=c1&answer=1' })
+    expect(clickPlan('', { kind: 'lead', seq: 1, leadId: 'l1', name: 'x', comment: '' }).path).toBe(
+      '/requests/leads/l1',
+    )
+    expect(clickPlan('', { kind: 'missed_call', seq: 1, callId: 'c1', from: '1', fromName: null }).path).toBe(
+      '/calls?scope=missed',
+    )
+  })
+
+  it('Take calls the API from the worker with the session token and opens nothing', async () => {
+    const w = fakeWindow('http://x/')
+    const clients = fakeClients([w])
+    const api = fakeApi()
+    const got = await handleNotificationClick('take', chat, clients, api)
+    expect(got).toBeNull()
+    expect(api.calls).toEqual([
+      {
+        url: '/api/chats/h%2F1/accept',
+        init: { method: 'POST', headers: { authorization: 'Bearer tok-123' } },
+      },
+    ])
+    expect(w.focused).toBe(0)
+    expect(clients.opened).toEqual([])
+    expect(w.posted).toEqual([{ kind: 'notification-click', action: 'take', path: null, seq: 9, data: chat }])
+  })
+
+  it('a refused Take (taken by someone else) opens the chat in the app instead', async () => {
+    const clients = fakeClients([])
+    await handleNotificationClick('take', chat, clients, fakeApi(409))
+    expect(clients.opened).toEqual(['/requests/h%2F1?seq=9'])
+  })
+
+  it('without a saved session nothing is called; the app opens', async () => {
+    const clients = fakeClients([])
+    const api = fakeApi(200, null)
+    await handleNotificationClick('decline', transfer, clients, api)
+    expect(api.calls).toEqual([])
+    expect(clients.opened).toEqual(['/requests/h1?seq=10'])
+  })
+
+  it('transfer Accept calls the API then opens the chat; Decline stays in the background', async () => {
+    const api = fakeApi()
+    const clients = fakeClients([])
+    await handleNotificationClick('accept', transfer, clients, api)
+    expect(api.calls.map((c) => c.url)).toEqual(['/api/transfers/o1/accept'])
+    expect(clients.opened).toEqual(['/requests/h1?seq=10'])
+    const c2 = fakeClients([])
+    await handleNotificationClick('decline', transfer, c2, api)
+    expect(api.calls.map((c) => c.url)).toContain('/api/transfers/o1/decline')
+    expect(c2.opened).toEqual([])
+  })
+
+  it('a call Decline tells the open app, opens nothing', async () => {
+    const w = fakeWindow('http://x/')
+    const clients = fakeClients([w])
+    await handleNotificationClick('decline', call, clients, fakeApi())
+    expect(clients.opened).toEqual([])
+    expect(w.posted[0]).toMatchObject({ action: 'decline', path: null, data: call })
+  })
+
+  it('ids from a push cannot leave our origin or path', () => {
+    const evil = { ...chat, chatId: '../../evil.com/x?' }
+    const plan = clickPlan('', evil, 'https://app.example')
+    expect(plan.path).toBe('/requests/..%2F..%2Fevil.com%2Fx%3F')
+    expect(new URL(plan.path as string, 'https://app.example').origin).toBe('https://app.example')
+    const take = clickPlan('take', { ...chat, chatId: '../../auth/logout' })
+    expect(take.call?.url).toBe('/api/chats/..%2F..%2Fauth%2Flogout/accept')
+  })
+})
+
+describe('activeToken', () => {
+  it("reads the active account's token and nothing else", () => {
+    const s = {
+      list: [
+        { key: 'a', token: 't-a' },
+        { key: 'b', token: 't-b' },
+      ],
+      activeKey: 'b',
+    }
+    expect(activeToken(s)).toBe('t-b')
+    expect(activeToken({ ...s, activeKey: 'z' })).toBeNull()
+    expect(activeToken(null)).toBeNull()
+    expect(activeToken({ list: 'x', activeKey: 'a' })).toBeNull()
   })
 })

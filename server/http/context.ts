@@ -6,6 +6,7 @@ import type { HealthResponse } from '../../contract/api.ts'
 import type { Db, Secrets } from '../db/index.ts'
 import { authenticate, type LoginLimits, type Principal } from '../domain/auth/index.ts'
 import { AppError } from '../errors.ts'
+import type { PushOptions } from '../push/send.ts'
 import type { Hub } from '../realtime/hub.ts'
 
 /** The website visitor behind a signed visitor token (`AppDeps.visitorAuth`, the webchat channel). */
@@ -43,6 +44,8 @@ export interface AppDeps {
   visitorAuth?: (req: FastifyRequest) => Promise<VisitorPrincipal>
   /** Checks a provider callback's signature (routes at level `webhook`); without it they answer 404. */
   webhookAuth?: (req: FastifyRequest) => Promise<WebhookCaller>
+  /** How Web Push reaches push services (server/push/; env PUSH_* in main.ts). */
+  push?: PushOptions
 }
 
 /** Parses input with a contract schema or throws E_VALIDATION listing each problem. */

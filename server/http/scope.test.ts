@@ -136,6 +136,9 @@ const CONTRACT_ROUTES: Record<ApiRouteKey, true> = {
   'POST /api/hooks/avito/:key': true,
   'POST /api/hooks/gateway/:key': true,
   'GET /api/public-files/:token/:name': true,
+  'GET /api/push/vapid-key': true,
+  'POST /api/push/subscriptions': true,
+  'DELETE /api/push/subscriptions': true,
 }
 
 /** Registered routes that are not JSON API calls of the app or the widget (sockets, script, preflight). */

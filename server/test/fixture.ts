@@ -44,6 +44,9 @@ export async function makeFixture(
     loginLimits?: Partial<LoginLimits>
     recordingMaxBytes?: number
     visitorLimits?: Partial<VisitorLimits>
+    /** Web Push options (the push-service stand-in: allowPrivate and its certificate). */
+    push?: AppOptions['push']
+    jobOptions?: AppOptions['jobOptions']
   } = {},
 ): Promise<Fixture> {
   const t = await target.open()
@@ -111,6 +114,8 @@ export async function makeFixture(
     filesDir: path.join(dir, 'files'),
     ...(opts.recordingMaxBytes ? { recordingMaxBytes: opts.recordingMaxBytes } : {}),
     ...(opts.visitorLimits ? { visitorLimits: opts.visitorLimits } : {}),
+    ...(opts.push ? { push: opts.push } : {}),
+    ...(opts.jobOptions ? { jobOptions: opts.jobOptions } : {}),
     version: '0.0.0-test',
     logLevel: 'silent',
   }

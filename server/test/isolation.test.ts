@@ -308,6 +308,20 @@ const RULES: Record<string, Rule> = {
   'GET /api/public-files/:token/:name': {
     access: 'public',
     why: 'one file by a signed, expiring token naming its tenant (files/public-links.ts); forged: 404',
+  'GET /api/push/vapid-key': { access: 'tenant' },
+  'POST /api/push/subscriptions': {
+    access: 'tenant',
+    body: () => ({
+      endpoint: `https://push.example.com/send/${randomUUID()}`,
+      keys: {
+        p256dh: 'BBZCJMs7aOlvYT2Rk4IyQTDP6933r9Xwj-a8CzN8MtFIbNWs0TZD6MI1za5WMRhE0GRs1Coravqcg_O_cn6yXkc',
+        auth: 'E0encGCgihJDbkcvrhz-4g',
+      },
+    }),
+  },
+  'DELETE /api/push/subscriptions': {
+    access: 'tenant',
+    body: () => ({ endpoint: 'https://push.example.com/send/none' }),
   },
 }
 

@@ -2,5 +2,6 @@
 
 export { toast } from '../lib/ui/index.ts'
 export { App } from './App.tsx'
-export { registerServiceWorker } from './pwa.ts'
+export { freshStart, openFromNotification } from './notification-click.ts'
+export { type NotificationClick, registerServiceWorker } from './pwa.ts'
 export { startRuntime } from './runtime.ts'

@@ -9,14 +9,37 @@ export { updateReady }
 
 let wb: Workbox | null = null
 
+/** What the worker posts when a notification is tapped (sw/clicks.ts ClickMessage). */
+export interface NotificationClick {
+  action: string
+  /** The screen to show; null: the action was done in the background (Take, Decline). */
+  path: string | null
+  /** Render the screen once events up to this seq are applied (N2). */
+  seq: number | null
+  data: unknown
+}
+
 /** Register /sw.js (production builds only; the dev server has no worker). */
-export function registerServiceWorker(onNotificationClick: (path: string) => void): void {
+export function registerServiceWorker(onNotificationClick: (click: NotificationClick) => void): void {
   if (!import.meta.env.PROD || !('serviceWorker' in navigator)) return
   wb = new Workbox('/sw.js')
   wb.addEventListener('waiting', () => setUpdateReady(true))
   navigator.serviceWorker.addEventListener('message', (e: MessageEvent) => {
-    const d = e.data as { kind?: string; path?: unknown } | null
-    if (d?.kind === 'notification-click' && typeof d.path === 'string') onNotificationClick(d.path)
+    const d = e.data as {
+      kind?: string
+      path?: unknown
+      seq?: unknown
+      action?: unknown
+      data?: unknown
+    } | null
+    if (d?.kind !== 'notification-click') return
+    onNotificationClick({
+      action: typeof d.action === 'string' ? d.action : 'default',
+      // Only an in-app path (the worker checks it too).
+      path: typeof d.path === 'string' && /^\/(?![/\\])/.test(d.path) ? d.path : null,
+      seq: typeof d.seq === 'number' && Number.isSafeInteger(d.seq) ? d.seq : null,
+      data: d.data,
+    })
   })
   void wb.register()
 }

@@ -8,9 +8,11 @@ import { followAccount, phoneAvailability, startCallEffects } from '../features/
 import { refreshContacts, stale } from '../features/contacts/index.ts'
 import { loadStatuses } from '../features/status/index.ts'
 import { offline } from '../lib/net/index.ts'
+import { ensurePush } from '../lib/push/index.ts'
 import { active, markRevoked, refreshMe, sip } from '../lib/session/index.ts'
 import { useAccountDb } from '../lib/store/index.ts'
 import { type Link, type LinkState, type OutboxRun, startLink, startOutbox } from '../lib/sync/index.ts'
+import { followBadge } from './badge.ts'
 
 const [linkState, setLinkAccessor] = createSignal<() => LinkState>(() => ({ kind: 'idle' }))
 /** The realtime link's state (for the connection indicator). */
@@ -20,6 +22,14 @@ export const connection = (): LinkState => linkState()()
 export function startRuntime(): void {
   startCallEffects()
   createRoot(() => {
+    followBadge()
+    // N1: the notification permission granted later (Welcome, Settings) subscribes this device.
+    void navigator.permissions
+      ?.query({ name: 'notifications' })
+      .then((st) => {
+        st.addEventListener('change', () => void ensurePush(active()?.token ?? null))
+      })
+      .catch(() => undefined)
     let link: Link | null = null
     let outbox: OutboxRun | null = null
     // A memo, not a bare accessor: `on` re-runs on every notification, and the profile object
@@ -39,6 +49,8 @@ export function startRuntime(): void {
         }
         void loadStatuses(db)
         void refreshContacts(db)
+        // N1: this device's push subscription, re-checked against the server at every start.
+        void ensurePush(acc.token)
         // The phone starts once /api/me gave this device fresh SIP credentials (A4, C1); offline it waits.
         const startPhone = () =>
           refreshMe().then(

@@ -3,6 +3,7 @@ import { Show } from 'solid-js'
 import { t } from '../../lib/i18n/index.ts'
 import { me } from '../../lib/session/index.ts'
 import { AccountsSection } from './AccountsSection.tsx'
+import { DeviceSection } from './DeviceSection.tsx'
 import { PermissionsSection } from './PermissionsSection.tsx'
 import { SessionsSection } from './SessionsSection.tsx'
 import { SettingsSection } from './SettingsSection.tsx'
@@ -30,6 +31,7 @@ export default function AccountPage() {
       <AccountsSection />
       <SettingsSection />
       <PermissionsSection />
+      <DeviceSection />
       <SessionsSection />
     </div>
   )

@@ -3,6 +3,7 @@
  * shared "Missed" list. Rows render from Dexie first (offline), refresh from /api/calls, and follow
  * realtime events through the mirror.
  */
+import { useSearchParams } from '@solidjs/router'
 import { createEffect, createSignal, For, on, onCleanup, Show } from 'solid-js'
 import { t } from '../../lib/i18n/index.ts'
 import { me } from '../../lib/session/index.ts'
@@ -29,6 +30,16 @@ const SECTIONS: { id: HistoryScope; label: 'calls.mine' | 'calls.all' | 'calls.m
 /** Calls screen. */
 export default function CallsPage() {
   const meId = () => me()?.id ?? null
+  // N2: a missed-call notification opens the Missed list (/calls?scope=missed).
+  const [search] = useSearchParams()
+  createEffect(
+    on(
+      () => search.scope,
+      (s) => {
+        if (s === 'missed' || s === 'all' || s === 'mine') setScope(s)
+      },
+    ),
+  )
   const rows = createLiveQuery(
     db,
     () => ({ scope: scope(), q: query(), me: meId() }),

@@ -158,3 +158,8 @@ export function callParty(
 export function givenNumber(c: CallView, number: string): string {
   return c.peerGiven && number === c.peerNumber ? t('calls.givenByVisitor', { number }) : number
 }
+
+/** N4: the open missed calls the mirror holds (the icon's badge counts them). */
+export async function missedCallIds(db: FrontlineDb): Promise<string[]> {
+  return (await localCalls(db, 'missed', null, '')).map((c) => c.id)
+}

@@ -9,7 +9,9 @@ import { requestsEvents } from './events.ts'
 import { httpTransport } from './remote.ts'
 import { chatSender } from './send.ts'
 
+export { newChatIds } from './mirror.ts'
 export { RequestsBadge } from './RequestsBadge.tsx'
+export { refreshTab } from './remote.ts'
 export { TransferOffers } from './TransferOffers.tsx'
 
 export const RequestsPage = lazy(() => import('./RequestsPage.tsx'))

@@ -95,6 +95,11 @@ export async function tabCounts(db: FrontlineDb, meId: string | null): Promise<T
 
 const DELIVERY_RANK: Record<MessageView['delivery'], number> = { sent: 0, failed: 1, delivered: 2, read: 3 }
 
+/** N4: the New chats the mirror holds (the icon's badge counts them). */
+export async function newChatIds(db: FrontlineDb): Promise<string[]> {
+  return (await localChats(db, 'new', null)).map((c) => c.id)
+}
+
 /** The row a server message is stored as. */
 export function messageRow(m: MessageView): MessageRow {
   return { ...m, ord: m.n }

@@ -481,6 +481,35 @@ export const en = {
   'wf.badAddress': 'Not a phone number, e-mail or @username',
   'composer.channelFileSize': '“{name}” cannot be sent: this channel takes files up to {mb} MB.',
   'composer.channelFileType': "“{name}” cannot be sent: this channel's provider forbids .{ext} files.",
+  'device.title': 'This device (when the app is closed)',
+  'device.push': 'Push notifications',
+  'device.push.on': 'On: chats, leads, transfers and missed calls reach this device',
+  'device.push.checking': 'Checking…',
+  'device.push.permission': 'Off: notifications not allowed yet',
+  'device.push.permission.todo': 'Allow notifications above; the app subscribes this device at once.',
+  'device.push.denied': 'Off: notifications are blocked',
+  'device.push.unsupported': 'Not available in this browser',
+  'device.push.unsupported.todo':
+    'On iPhone, add the app to the Home Screen and open it from there; elsewhere use Chrome, Edge, Firefox or Safari.',
+  'device.push.unreachable': "Off: the browser's push service is unreachable",
+  'device.push.unreachable.todo':
+    'The browser could not reach its push service (a network that blocks it, or a browser build without one). Try another network or browser, then press Check again.',
+  'device.push.refused': 'Off: the server did not accept this device',
+  'device.push.refused.todo': 'Ask your administrator; the push service of this browser is not allowed.',
+  'device.push.offline': 'Not checked: no connection to the server',
+  'device.push.offline.todo': 'It is checked again when the app starts online.',
+  'device.sync': 'Sending after the app is closed (Background Sync)',
+  'device.sync.todo': 'Messages written offline leave when you open the app again.',
+  'device.badge': 'Counter on the app icon',
+  'device.badge.todo': 'This browser shows no counter on the icon; notifications still arrive.',
+  'device.installed': 'Installed',
+  'device.installed.app': 'Installed app',
+  'device.installed.tab': 'Browser tab',
+  'device.installed.todo':
+    'Install the app (browser menu → Install, or Share → Add to Home Screen on iPhone) so it can be woken while closed.',
+  'device.yes': 'Supported',
+  'device.no': 'Not supported',
+  'device.recheck': 'Check again',
 } as const
 
 export type MessageKey = keyof typeof en

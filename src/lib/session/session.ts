@@ -7,6 +7,7 @@ import { del, get, set } from 'idb-keyval'
 import { createMemo, createSignal } from 'solid-js'
 import type { Me, SipSettings } from '../../../contract/api.ts'
 import { ApiError, api } from '../api/index.ts'
+import { forgetPush } from '../push/index.ts'
 import { deleteAccountDb } from '../store/index.ts'
 import {
   type AccountsState,
@@ -120,6 +121,8 @@ export function clearRevoked(): void {
 export async function signOut(key: string): Promise<void> {
   const acc = accounts().list.find((a) => a.key === key)
   if (!acc) return
+  // N1: this device stops getting that account's pushes (before the token is revoked).
+  await forgetPush(acc.token).catch(() => {})
   await api('POST /api/auth/logout', { token: acc.token }).catch(() => {})
   const next = removeAccount(accounts(), key)
   await commit(next)

@@ -1,0 +1,85 @@
+/**
+ * The pushes the event spine causes (SPEC N1). Every instance's spine sees every event; the listener
+ * only records what to push as a durable job keyed by what it is about (PUSH_EVENT_JOB, key
+ * `chat:<id>:<waitingSince>`, `lead:<id>`, …) — one job per key ever, so two instances, a replayed
+ * event or a chat's second message never push twice — and the job finds the recipients and sends.
+ */
+import { and, eq } from 'drizzle-orm'
+import type { FastifyInstance } from 'fastify'
+import { type Db, enqueueJob, eventBySeq, type Queryable, schema } from '../db/index.ts'
+import { getMatrix } from '../domain/status/index.ts'
+import type { AppDeps } from '../http/context.ts'
+import { type PushDeps, sendPush } from './send.ts'
+import { type Candidate, deliveryOf, type Plan, payloadOf, planOf, recipients } from './targets.ts'
+
+export const PUSH_EVENT_JOB = 'push.event'
+
+/** The tenant's employees with their groups (a tenant has tens, at most a few hundred). */
+async function candidates(q: Queryable, tenantId: string): Promise<Candidate[]> {
+  const { employees, groupMembers } = schema
+  const people = await q
+    .select({
+      id: employees.id,
+      status: employees.status,
+      extension: employees.extension,
+      acceptButton: employees.acceptButton,
+    })
+    .from(employees)
+    .where(eq(employees.tenantId, tenantId))
+  const members = await q
+    .select({ employeeId: groupMembers.employeeId, groupId: groupMembers.groupId })
+    .from(groupMembers)
+    .where(and(eq(groupMembers.tenantId, tenantId)))
+  const groups = new Map<string, string[]>()
+  for (const m of members) groups.set(m.employeeId, [...(groups.get(m.employeeId) ?? []), m.groupId])
+  return people.map((p) => ({ ...p, groupIds: groups.get(p.id) ?? [] }))
+}
+
+/** Sends a plan's pushes: one sendPush per distinct payload (chats differ by the Accept button). */
+export async function pushPlan(deps: PushDeps & { db: Db }, tenantId: string, seq: number, plan: Plan) {
+  const q = deps.db.orm
+  const to = recipients(plan, await candidates(q, tenantId), await getMatrix(q, tenantId))
+  const opts = deliveryOf(plan)
+  if (!to.length || opts.ttl <= 0) return
+  const byButton = [true, false].map((b) => to.filter((p) => p.acceptButton === b))
+  await Promise.all(
+    byButton
+      .filter((list) => list.length)
+      .map((list) =>
+        sendPush(
+          deps,
+          tenantId,
+          list.map((p) => p.id),
+          payloadOf(plan, seq, list[0] as Candidate),
+          opts,
+        ),
+      ),
+  )
+}
+
+/** Wires the listener and its job. */
+export function pushListeners(app: FastifyInstance, deps: AppDeps): void {
+  app.jobs.handle(PUSH_EVENT_JOB, async (job) => {
+    const found = await eventBySeq(deps.db.orm, Number(job.payload.seq))
+    if (!found || found.tenantId !== job.tenantId) return
+    const planned = planOf(found.event)
+    if (planned) await pushPlan(deps, found.tenantId, found.event.seq, planned.plan)
+  })
+  const off = deps.hub.spine.on(async (ev, tenantId) => {
+    const planned = planOf(ev)
+    if (!planned) return
+    try {
+      await enqueueJob(deps.db.orm, {
+        kind: PUSH_EVENT_JOB,
+        key: `${tenantId}:${planned.key}`,
+        tenantId,
+        payload: { seq: ev.seq },
+        // A push is worth little late: a few quick tries (its TTL bounds the retries of each send).
+        maxAttempts: 3,
+      })
+    } catch (err) {
+      app.log.warn({ err }, 'push: queueing a push failed')
+    }
+  })
+  app.addHook('onClose', async () => off())
+}

@@ -1,0 +1,36 @@
+/**
+ * SPEC N4: the app icon's badge = New chats + open missed calls, from the account's mirror, kept
+ * live while the app runs (the service worker keeps it while the app is closed: sw/push.ts).
+ */
+import { createEffect, on } from 'solid-js'
+import { missedCallIds, refreshCalls } from '../features/calls/index.ts'
+import { newChatIds, refreshTab } from '../features/requests/index.ts'
+import { offline } from '../lib/net/index.ts'
+import { applyBadge } from '../lib/push/index.ts'
+import { me } from '../lib/session/index.ts'
+import { createLiveQuery, db } from '../lib/store/index.ts'
+
+/** Call inside a reactive root: follows the active account's mirror. */
+export function followBadge(): void {
+  const state = createLiveQuery(
+    db,
+    () => undefined,
+    async (d) => ({ newChats: await newChatIds(d), missedCalls: await missedCallIds(d) }),
+    null as { newChats: string[]; missedCalls: string[] } | null,
+  )
+  // The mirror holds New chats and missed calls only once their lists were loaded: load both at the
+  // account's start, so the badge is right before the Requests or Calls tab is ever opened.
+  createEffect(
+    on(db, (d) => {
+      if (!d || offline()) return
+      const omni = me()?.features.omni !== false
+      if (omni) void refreshTab(d, 'new', me()?.id ?? null).catch(() => undefined)
+      void refreshCalls(d, 'missed', '', null).catch(() => undefined)
+    }),
+  )
+  createEffect(
+    on(state, (s) => {
+      if (s) void applyBadge(s)
+    }),
+  )
+}

@@ -13,6 +13,8 @@ import { formatLoginBurst, measureLoginBurst } from './login-burst.ts'
 import { formatPush, measurePush, type PushBenchOptions } from './push.ts'
 import { formatRegisterStorm, measureRegisterStorm } from './register-storm.ts'
 import { formatTransfer, measureTransfer, type TransferOptions } from './transfer.ts'
+import { formatWarmStart, measureWarmStart, type WarmStartOptions } from './warm-start.ts'
+import { formatWarmData, measureWarmData, type WarmDataOptions } from './warm-start-data.ts'
 
 const root = path.resolve(import.meta.dirname, '..')
 const only = process.argv[2]
@@ -96,5 +98,15 @@ if (!only || only === 'push') {
   const opts = JSON.parse(process.env.PUSH_BENCH || '{}') as Partial<PushBenchOptions>
   await section('web push: server event → push request at the push-service stand-in', async () =>
     formatPush(await measurePush(opts)),
+  )
+}
+if (!only || only === 'warm-start') {
+  // WARM_START='{"runs":3}' changes the run; the mirror's defaults are the budget's (100k messages, 10k calls).
+  const opts = JSON.parse(process.env.WARM_START || '{}') as Partial<WarmStartOptions & WarmDataOptions>
+  await section('warm start: PWA + Dexie mirror, Pixel 7, CPU 4× throttled, offline', async () =>
+    formatWarmStart(await measureWarmStart(opts)),
+  )
+  await section('warm start reads: open a chat, history search (unthrottled)', async () =>
+    formatWarmData(await measureWarmData(opts)),
   )
 }

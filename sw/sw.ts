@@ -1,5 +1,6 @@
 /// <reference lib="webworker" />
 /** The service worker entry: each concern lives in its own module (CONVENTIONS: small SW). */
+import { setupOutbox } from './outbox.ts'
 import { setupPrecache } from './precache.ts'
 import { setupPush } from './push.ts'
 import { setupUpdate } from './update.ts'
@@ -11,3 +12,4 @@ declare const self: ServiceWorkerGlobalScope & {
 setupPrecache(self.__WB_MANIFEST)
 setupUpdate(self)
 setupPush(self)
+setupOutbox(self)

@@ -4,8 +4,9 @@
  * the handlers each feature registers (`features/<area>/events.ts`), not through here.
  */
 import { createEffect, createMemo, createRoot, createSignal, on } from 'solid-js'
-import { followAccount, phoneAvailability, startCallEffects } from '../features/calls/index.ts'
+import { followAccount, phoneAvailability, startCallEffects, warmCalls } from '../features/calls/index.ts'
 import { refreshContacts, stale } from '../features/contacts/index.ts'
+import { warmRequests } from '../features/requests/index.ts'
 import { loadStatuses } from '../features/status/index.ts'
 import { offline } from '../lib/net/index.ts'
 import { ensurePush } from '../lib/push/index.ts'
@@ -73,11 +74,19 @@ export function startRuntime(): void {
         // N3, C8: what the device must deliver leaves while online with the link live.
         const run = startOutbox(db, { ready: () => !offline() && state().kind === 'live' })
         outbox = run
+        // N3: once per account and run, with the link live, the mirror gets what an operator needs
+        // offline (chats and their latest messages, leads, templates, call history, missed calls).
+        let warmed = false
         // Back from offline: the contacts shown are a saved copy; refresh them once the link is live.
         createEffect(
           on(
             () => state().kind === 'live',
             (live) => {
+              if (live && !warmed) {
+                warmed = true
+                void warmRequests(db, acc.me.id)
+                void warmCalls(db)
+              }
               if (live && stale()) void refreshContacts(db)
               if (live && phoneAvailability().kind === 'waiting') void startPhone()
               if (live) run.kick()

@@ -5,7 +5,7 @@
 import type { CallDetails, CallView } from '../../../contract/calls.ts'
 import { api } from '../../lib/api/index.ts'
 import { t } from '../../lib/i18n/index.ts'
-import type { FrontlineDb } from '../../lib/store/index.ts'
+import { type FrontlineDb, queryTerm } from '../../lib/store/index.ts'
 
 export type HistoryScope = 'mine' | 'all' | 'missed'
 
@@ -37,8 +37,39 @@ export async function localCalls(
   meId: string | null,
   q: string,
 ): Promise<CallView[]> {
-  const all = await db.calls.orderBy('startedAt').reverse().toArray()
-  return all.filter((c) => inScope(c, scope, meId) && callMatches(c, q))
+  const term = queryTerm(q)
+  const rows = term
+    ? await byTerm(db, term)
+    : scope === 'mine'
+      ? await mineByIndex(db, meId)
+      : scope === 'missed'
+        ? await db.calls.where('missedOpenAt').above('').reverse().toArray()
+        : await db.calls.orderBy('startedAt').reverse().toArray()
+  return rows.filter((c) => inScope(c, scope, meId) && callMatches(c, q))
+}
+
+const newestFirst = (a: CallView, b: CallView) =>
+  a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : 0
+
+/** C8 search: only the calls one of whose keys starts with the query's (lib/store call-terms). */
+async function byTerm(db: FrontlineDb, term: string): Promise<CallView[]> {
+  const rows = await db.calls.where('terms').startsWith(term).distinct().toArray()
+  return rows.sort(newestFirst)
+}
+
+/**
+ * C10 My calls by the `answeredById` and `callerEmployeeId` indexes, newest first: an operator's own
+ * calls are a small part of a device's history (the warm-start bench holds 10,000), so reading them
+ * all to keep a few is the slow path on a phone.
+ */
+async function mineByIndex(db: FrontlineDb, meId: string | null): Promise<CallView[]> {
+  if (!meId) return []
+  const [taken, made] = await Promise.all([
+    db.calls.where('answeredById').equals(meId).toArray(),
+    db.calls.where('callerEmployeeId').equals(meId).toArray(),
+  ])
+  const byId = new Map([...taken, ...made].map((c) => [c.id, c]))
+  return [...byId.values()].sort(newestFirst)
 }
 
 /** Fetch a page from the server into Dexie; returns the cursor for more. */

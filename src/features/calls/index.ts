@@ -16,6 +16,7 @@ export { missedCallIds, refreshCalls } from './data.ts'
 export { LineIndicator, LineSettings } from './LineStatus.tsx'
 export { NumberButton } from './NumberButton.tsx'
 export { calls, followAccount, line, phoneAvailability } from './phone.ts'
+export { warmCalls } from './warm.ts'
 
 export const CallsPage = lazy(() => import('./CallsPage.tsx'))
 export const CallDetailsPage = lazy(() => import('./CallDetails.tsx'))

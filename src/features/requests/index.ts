@@ -13,6 +13,7 @@ export { newChatIds } from './mirror.ts'
 export { RequestsBadge } from './RequestsBadge.tsx'
 export { refreshTab } from './remote.ts'
 export { TransferOffers } from './TransferOffers.tsx'
+export { warmRequests } from './warm.ts'
 
 export const RequestsPage = lazy(() => import('./RequestsPage.tsx'))
 export const ConversationPage = lazy(() => import('./ConversationPage.tsx'))

@@ -2,14 +2,13 @@
  * The Requests REST calls (docs/api.md "Chats"): snapshots into the mirror, the chat actions, the
  * outbox's transport, files fetched as blobs with the token.
  */
-import type { ChatsResponse, ChatView, MessageView, TemplateView } from '../../../contract/chats.ts'
+import type { ChatsResponse, ChatView, TemplateView } from '../../../contract/chats.ts'
 import { ApiError, api, apiUrl } from '../../lib/api/index.ts'
 import { noteNetwork } from '../../lib/net/index.ts'
 import { token } from '../../lib/session/index.ts'
 import type { FrontlineDb } from '../../lib/store/index.ts'
-import type { ItemOf } from '../../lib/sync/index.ts'
+import { type Answer, type ChatKind, deliverChatItem, type ItemOf } from '../../lib/sync/index.ts'
 import { putChats, putMessages, type RequestsTab, replaceTab, replaceTemplates } from './mirror.ts'
-import type { Answer, ChatKind, ChatPayload, FilePayload, TextPayload, VoicePayload } from './send.ts'
 
 /** Load a tab from the server into the mirror; returns the server's counts. */
 export async function refreshTab(
@@ -115,57 +114,7 @@ export async function fetchFile(id: string): Promise<Blob> {
   return res.blob()
 }
 
-/** The answer's message: the server may wrap it ({ message }) or not. */
-function messageOf(data: unknown): MessageView | undefined {
-  if (!data || typeof data !== 'object') return undefined
-  const m = 'message' in data ? (data as { message: MessageView }).message : (data as MessageView)
-  return m && typeof m === 'object' && 'clientMsgId' in m ? m : undefined
-}
-
-/** The outbox's transport: text as JSON; files and voice as the raw bytes with their facts in the query. */
-export async function httpTransport(item: ItemOf<ChatKind>): Promise<Answer> {
-  const tok = token()
-  if (!tok) return { status: 401 }
-  const headers: Record<string, string> = { authorization: `Bearer ${tok}`, accept: 'application/json' }
-  const chatId = (item.payload as ChatPayload).chatId
-  let url: string
-  let body: BodyInit
-  if (item.kind === 'message') {
-    const p = item.payload as TextPayload
-    url = apiUrl('POST /api/chats/:id/messages', { params: { id: chatId } })
-    headers['content-type'] = 'application/json'
-    body = JSON.stringify({ clientMsgId: item.id, text: p.text, replyToId: p.replyToId })
-  } else {
-    const file = item.kind === 'file' ? (item.payload as FilePayload) : null
-    url = apiUrl('POST /api/chats/:id/files', {
-      params: { id: chatId },
-      query: {
-        clientMsgId: item.id,
-        kind: item.kind,
-        name: file?.name,
-        replyToId: file?.replyToId ?? undefined,
-        durationMs: file ? undefined : String(Math.round((item.payload as VoicePayload).durationMs)),
-      },
-    })
-    const p = item.payload as FilePayload | VoicePayload
-    headers['content-type'] = p.type || 'application/octet-stream'
-    body = p.blob
-  }
-  let res: Response
-  try {
-    res = await fetch(url, { method: 'POST', headers, body })
-  } catch {
-    noteNetwork('failed')
-    return { status: 0, code: 'E_NETWORK' }
-  }
-  noteNetwork('reached')
-  const data: unknown = await res.json().catch(() => null)
-  const error = (data as { error?: { code?: string; details?: string[] } } | null)?.error
-  // T9: a resume refused because the client has another open chat names that chat; it is kept with
-  // the refusal so the operator can send the message there in one tap.
-  const code =
-    error?.code === 'E_CHAT_CONFLICT' && error.details?.[0]
-      ? `${error.code}|${error.details[0]}`
-      : error?.code
-  return { status: res.status, message: res.ok ? messageOf(data) : undefined, code }
+/** The outbox's transport: lib/sync's chat delivery with the active session's token (N3). */
+export function httpTransport(item: ItemOf<ChatKind>): Promise<Answer> {
+  return deliverChatItem(item, token(), { network: (reached) => noteNetwork(reached ? 'reached' : 'failed') })
 }

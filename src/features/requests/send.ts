@@ -6,42 +6,36 @@
  * conversation shows the message at once from its local copy in `messages`; the server's copy
  * (same clientMsgId) replaces it when the send succeeds or its event arrives first.
  */
-import type { MessageView } from '../../../contract/chats.ts'
 import type { FrontlineDb, MessageRow, OutboxItem } from '../../lib/store/index.ts'
 import {
+  type Answer,
+  type ChatKind,
+  type ChatPayload,
   discardRefused,
   enqueue,
+  type FilePayload,
   type ItemOf,
-  outcomeOfStatus,
+  outcomeOf,
   retryItem,
   type SendOutcome,
+  type TextPayload,
+  type VoicePayload,
 } from '../../lib/sync/index.ts'
 import { LOCAL_ORD_BASE, putMessages } from './mirror.ts'
 
-export interface TextPayload {
-  chatId: string
-  text: string
-  replyToId: string | null
-}
-export interface FilePayload {
-  chatId: string
-  blob: Blob
-  name: string
-  type: string
-  replyToId: string | null
-}
-export interface VoicePayload {
-  chatId: string
-  blob: Blob
-  type: string
-  durationMs: number
-}
-
 // The payloads are not declared into lib/sync's OutboxPayloads: its own tests use these kinds with
-// other payloads. They are checked here, where they are made (compose) and read (the transport).
-export type ChatPayload = TextPayload | FilePayload | VoicePayload
+// other payloads. They are checked here, where they are made (compose), and by lib/sync's chat
+// delivery, which the page and the service worker share (N3).
+export type {
+  Answer,
+  ChatKind,
+  ChatPayload,
+  FilePayload,
+  TextPayload,
+  VoicePayload,
+} from '../../lib/sync/index.ts'
+export { outcomeOf } from '../../lib/sync/index.ts'
 
-export type ChatKind = 'message' | 'file' | 'voice'
 export type Composed =
   | { kind: 'message'; payload: TextPayload }
   | { kind: 'file'; payload: FilePayload }
@@ -108,26 +102,6 @@ export async function compose(
       await db.messages.put(localRow(id, author, c, ord))
   })
   return id
-}
-
-/** One attempt's answer: its HTTP status (0 = the network failed), the stored message, the error code. */
-export interface Answer {
-  status: number
-  message?: MessageView
-  code?: string
-}
-
-/**
- * What an answer comes to, by lib/sync's one policy — except 401 (a session being renewed: the same
- * message may go with the next token) and a 2xx without a message (try again: the retry is free).
- * A refusal keeps the server's error code for the operator.
- */
-export function outcomeOf(a: Answer): SendOutcome {
-  if (a.status === 401) return { kind: 'retry', error: 'HTTP 401' }
-  const o = outcomeOfStatus(a.status)
-  if (o.kind === 'sent' && !a.message) return { kind: 'retry', error: 'no message in the answer' }
-  if (o.kind === 'refused' && a.code) return { kind: 'refused', error: a.code }
-  return o
 }
 
 /** A sender for the chat kinds over a transport; a sent message's server copy goes into the mirror. */

@@ -17,6 +17,9 @@ export interface AccountsState {
   activeKey: string | null
 }
 
+/** The idb-keyval key the saved accounts live under (the service worker reads them too: sw/outbox.ts). */
+export const ACCOUNTS_KEY = 'accounts'
+
 export const EMPTY_ACCOUNTS: AccountsState = { list: [], activeKey: null }
 
 /** The key of an account: one per employee of a tenant. */

@@ -10,6 +10,7 @@ import { ApiError, api } from '../api/index.ts'
 import { forgetPush } from '../push/index.ts'
 import { deleteAccountDb } from '../store/index.ts'
 import {
+  ACCOUNTS_KEY,
   type AccountsState,
   activate,
   activeAccount,
@@ -21,7 +22,7 @@ import {
   upsertAccount,
 } from './accounts.ts'
 
-const KEY = 'accounts'
+const KEY = ACCOUNTS_KEY
 
 const [accounts, setAccounts] = createSignal<AccountsState>(EMPTY_ACCOUNTS)
 

@@ -10,6 +10,7 @@ import type { ChatView, MessageView, TemplateView } from '../../../contract/chat
 import type { LeadView } from '../../../contract/leads.ts'
 import type { StatusMatrix } from '../../../contract/status.ts'
 import type { OutboxState } from '../sync/outbox-state.ts'
+import { callTerms, missedOpenAt } from './call-terms.ts'
 
 /**
  * A chat (T2) as the server sent it, plus `lastAt` (last activity, for In work/Completed order) and
@@ -76,6 +77,8 @@ interface LegacyRecordingRow {
   state: 'pending' | 'rejected'
   lastError: string | null
 }
+/** The index keys the calls hooks add to a stored call (./call-terms.ts). */
+type CallRowKeys = CallView & { terms?: string[]; missedOpenAt?: string }
 export interface MetaRow {
   key: string
   value: unknown
@@ -142,6 +145,33 @@ export function openDb(accountKey: string): FrontlineDb {
     chats: 'id, [state+waitingOrd], [state+lastAt], assigneeId',
     messages: 'id, [chatId+ord], &clientMsgId',
     templates: 'id, scope, name',
+  })
+  // v6: C8 history search by index — `terms` (./call-terms.ts) — and C9 open missed calls by
+  // `missedOpenAt`, both made by hooks on every write.
+  db.version(6)
+    .stores({
+      calls:
+        'id, sipCallId, startedAt, peerNumber, contactId, answeredById, callerEmployeeId, *terms, missedOpenAt',
+    })
+    .upgrade((tx) =>
+      tx
+        .table('calls')
+        .toCollection()
+        .modify((c: CallRowKeys) => {
+          c.terms = callTerms(c)
+          c.missedOpenAt = missedOpenAt(c)
+        }),
+    )
+  db.calls.hook('creating', (_key, c) => {
+    const row = c as CallRowKeys
+    row.terms = callTerms(c)
+    row.missedOpenAt = missedOpenAt(c)
+  })
+  // A put over a stored call arrives here with the stored keys missing from the new object (the
+  // diff would delete them): they are made again on every update, never left to the diff.
+  db.calls.hook('updating', (mods, _key, c) => {
+    const next = { ...c, ...(mods as Partial<CallView>) }
+    return { terms: callTerms(next), missedOpenAt: missedOpenAt(next) }
   })
   return db
 }

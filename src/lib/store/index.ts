@@ -2,6 +2,7 @@
 import { createSignal } from 'solid-js'
 import { type FrontlineDb, openDb } from './db.ts'
 
+export { callTerms, queryTerm } from './call-terms.ts'
 export type {
   ChatRow,
   FrontlineDb,

@@ -1,5 +1,17 @@
 /** The sync door: realtime link and its pure lifecycle, the event dispatcher, the durable outbox. */
 export {
+  type Answer,
+  CHAT_KINDS,
+  type ChatKind,
+  type ChatPayload,
+  chatRequest,
+  deliverChatItem,
+  type FilePayload,
+  outcomeOf,
+  type TextPayload,
+  type VoicePayload,
+} from './chat-delivery.ts'
+export {
   createDispatcher,
   type Dispatcher,
   dispatcher,

@@ -13,9 +13,12 @@
  *   a claim only expires when its run died mid-send. A run holds the Web Lock `outbox-run-<runId>`
  *   while it lives, so a claim whose lock nobody holds (the page was reloaded or closed mid-send) is
  *   taken over at once; without Web Locks, after `CLAIM_LEASE_MS`.
+ * - The service worker runs the same outbox by Background Sync (./background.ts, sw/outbox.ts): it is
+ *   one more run with its own lock, so the claims keep it and a page from sending one item twice.
  */
 import Dexie from 'dexie'
-import type { FrontlineDb, OutboxItem, OutboxKind } from '../store/index.ts'
+// From the store's schema file, not its door: the service worker runs this too (no Solid there).
+import type { FrontlineDb, OutboxItem, OutboxKind } from '../store/db.ts'
 import { backoffMs, nextState, type OutboxEvent, type SendOutcome } from './outbox-state.ts'
 
 export { backoffMs, type OutboxState, outcomeOfStatus, type SendOutcome } from './outbox-state.ts'
@@ -104,7 +107,27 @@ export async function enqueue<K extends OutboxKind>(db: FrontlineDb, item: NewIt
     return row
   })
   for (const r of runs) if (r.db === db) r.kick()
+  requestBackgroundSync()
   return stored
+}
+
+/** The Background Sync tag the service worker drains the outbox on (sw/outbox.ts). */
+export const OUTBOX_SYNC_TAG = 'outbox'
+
+type SyncRegistration = { sync?: { register(tag: string): Promise<void> } }
+
+/**
+ * Ask the service worker to run the outbox by Background Sync where the browser has it (N3): if this
+ * page is closed before its items leave, the worker sends them once the device is online. Harmless
+ * when the page sends them first (the worker finds nothing) — the tag is one registration however often asked.
+ */
+export function requestBackgroundSync(): void {
+  const container = (globalThis as { navigator?: { serviceWorker?: { ready: Promise<unknown> } } }).navigator
+    ?.serviceWorker
+  if (!container || !('SyncManager' in globalThis)) return
+  void container.ready
+    .then((r) => (r as unknown as SyncRegistration).sync?.register(OUTBOX_SYNC_TAG))
+    .catch(() => {})
 }
 
 /** The items of one key still in the outbox, in the order they were composed (for a screen's live query). */

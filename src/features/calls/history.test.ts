@@ -1,0 +1,130 @@
+import 'fake-indexeddb/auto'
+import { afterEach, describe, expect, it } from 'vitest'
+import type { CallView } from '../../../contract/calls.ts'
+import { type FrontlineDb, openDb } from '../../lib/store/db.ts'
+import { callMatches, inScope, localCalls } from './data.ts'
+
+let db: FrontlineDb
+afterEach(async () => {
+  db.close()
+  await db.delete()
+})
+
+const call = (i: number, p: Partial<CallView>): CallView =>
+  ({
+    id: `c${i}`,
+    sipCallId: `s${i}`,
+    direction: 'inbound',
+    state: 'ended',
+    fromNumber: `+7916000${String(i).padStart(4, '0')}`,
+    toNumber: '+74950000000',
+    peerNumber: `+7916000${String(i).padStart(4, '0')}`,
+    peerGiven: false,
+    virtualNumber: null,
+    callerEmployeeId: null,
+    answeredById: null,
+    answeredByName: null,
+    groupId: null,
+    groupName: null,
+    contactId: null,
+    contactName: null,
+    transferOfId: null,
+    startedAt: new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString(),
+    answeredAt: null,
+    endedAt: null,
+    durationSec: null,
+    failureCode: null,
+    failureReason: null,
+    missed: false,
+    handledById: null,
+    handledByName: null,
+    handledAt: null,
+    handledHow: null,
+    hasRecording: false,
+    ...p,
+  }) as CallView
+
+describe('C10 My calls from the mirror (N3 warm start)', () => {
+  it('read by index: what the scope filter keeps, newest first, a call I made and took once, searchable', async () => {
+    db = openDb(`hist-${Math.random()}`)
+    const rows = Array.from({ length: 60 }, (_, i) =>
+      call(i, {
+        answeredById: i % 3 === 0 ? 'me' : i % 3 === 1 ? 'other' : null,
+        callerEmployeeId: i % 5 === 0 ? 'me' : null,
+      }),
+    )
+    await db.calls.bulkPut(rows)
+    const expected = [...rows].reverse().filter((c) => inScope(c, 'mine', 'me'))
+    const mine = await localCalls(db, 'mine', 'me', '')
+    expect(mine.map((c) => c.id)).toEqual(expected.map((c) => c.id))
+    expect(new Set(mine.map((c) => c.id)).size).toBe(mine.length)
+    expect((await localCalls(db, 'mine', 'me', '0030')).map((c) => c.id)).toEqual(['c30'])
+    expect(await localCalls(db, 'mine', null, '')).toEqual([])
+  })
+
+  it('C8 search by the terms index finds exactly what a scan of every call keeps, also after an update re-keys a call', async () => {
+    db = openDb(`hist-${Math.random()}`)
+    const names = ['Елена Соколова', 'Ivan Petrov', null, 'Мария Кузнецова']
+    const rows = Array.from({ length: 80 }, (_, i) =>
+      call(i, {
+        contactName: names[i % 4] ?? null,
+        groupName: i % 2 ? 'Sales' : null,
+        answeredByName: 'Anna',
+      }),
+    )
+    await db.calls.bulkPut(rows)
+    await db.calls.update('c7', { contactName: 'Олег Смирнов' })
+    const all = (await db.calls.toArray()).sort((a, b) => (a.startedAt < b.startedAt ? 1 : -1))
+    for (const q of [
+      '0012',
+      '+7 916 000-00',
+      '79',
+      'колова',
+      'елена сок',
+      'SALES',
+      'ann',
+      'смирнов',
+      'petrov',
+      'zzz',
+      '',
+    ]) {
+      const want = all.filter((c) => callMatches(c, q)).map((c) => c.id)
+      expect(
+        (await localCalls(db, 'all', 'me', q)).map((c) => c.id),
+        q,
+      ).toEqual(want)
+    }
+    expect((await localCalls(db, 'all', 'me', 'смирнов')).map((c) => c.id)).toEqual(['c7'])
+  })
+
+  it('C9 Missed by the missedOpenAt index: what the scope filter keeps; a call handled (update) or replaced (put) leaves it', async () => {
+    db = openDb(`hist-${Math.random()}`)
+    const rows = Array.from({ length: 50 }, (_, i) =>
+      call(i, {
+        missed: i % 3 === 0,
+        handledAt: i % 9 === 0 ? '2026-01-02T00:00:00Z' : null,
+        transferOfId: i === 3 ? 'c0' : null,
+      }),
+    )
+    await db.calls.bulkPut(rows)
+    const scan = () =>
+      db.calls.toArray().then((all) =>
+        all
+          .filter((c) => inScope(c, 'missed', 'me'))
+          .sort((a, b) => (a.startedAt < b.startedAt ? 1 : -1))
+          .map((c) => c.id),
+      )
+    expect((await localCalls(db, 'missed', 'me', '')).map((c) => c.id)).toEqual(await scan())
+    await db.calls.update('c6', { handledAt: '2026-01-03T00:00:00Z', handledById: 'me' })
+    await db.calls.put({ ...rows[12]!, handledAt: '2026-01-03T00:00:00Z' })
+    const after = (await localCalls(db, 'missed', 'me', '')).map((c) => c.id)
+    expect(after).toEqual(await scan())
+    expect(after).not.toContain('c6')
+    expect(after).not.toContain('c12')
+    expect(after).toContain('c15')
+    // The same call put again (a snapshot page, an event) keeps its keys: it stays listed and found.
+    await db.calls.put(call(15, { missed: true }))
+    expect((await localCalls(db, 'missed', 'me', '')).map((c) => c.id)).toContain('c15')
+    expect((await localCalls(db, 'all', 'me', '0015')).map((c) => c.id)).toEqual(['c15'])
+  })
+})

@@ -1,6 +1,7 @@
 /** `npm run bench`: prints figures, asserts nothing. Run through scripts/bench.mjs (builds first). */
 import path from 'node:path'
 import { formatBundle, measureBundle } from './bundle.ts'
+import { type CallWakeOptions, formatCallWake, measureCallWake } from './call-wake.ts'
 import { formatCalls, measureCalls } from './calls.ts'
 import { formatColdStart, measureColdStart } from './cold-start.ts'
 import { formatDexie, measureDexie } from './dexie.ts'
@@ -91,6 +92,13 @@ if (!only || only === 'email-memory') {
   const opts = JSON.parse(process.env.EMAIL_MEMORY || '{}') as Partial<EmailMemoryOptions>
   await section('e-mail: server memory with large mails at once (SMTP)', async () =>
     formatEmailMemory(await measureEmailMemory(opts)),
+  )
+}
+if (!only || only === 'call-wake') {
+  // CALL_WAKE='{"calls":5}' shrinks the run.
+  const opts = JSON.parse(process.env.CALL_WAKE || '{}') as Partial<CallWakeOptions>
+  await section('call-wake: incoming call to a closed app → ringing after the app registers', async () =>
+    formatCallWake(await measureCallWake(opts)),
   )
 }
 if (!only || only === 'push') {

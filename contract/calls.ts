@@ -197,9 +197,23 @@ export type SipRouteBody = v.InferOutput<typeof SipRouteBody>
  * (0 = tm's default), `next: true` when the failure_route should ask again; `dial` is put into an
  * `X-Frontline-Dial` header for the gateway (numbers the phone network should ring). `direct`: relay
  * the R-URI as it is (an attended-transfer INVITE to a contact, RFC 3891). `reject`: reply as is.
+ * `wake` / `wakeSec`: see pbx/README.md "Waking a closed app".
  */
 export type SipRouteAnswer =
-  | { action: 'relay'; targets: string[]; timeoutSec: number; next: boolean; dial: string }
+  | {
+      action: 'relay'
+      targets: string[]
+      timeoutSec: number
+      next: boolean
+      dial: string
+      /**
+       * N1 §3 (RFC 8599 pattern): AORs whose app is closed and was just sent a call push (not in
+       * `targets`, which may then be empty); Kamailio parks the INVITE (no target has a contact) or
+       * stores it for them (others ring) until they register, for at most `wakeSec`.
+       */
+      wake?: string[]
+      wakeSec?: number
+    }
   | { action: 'direct' }
   | { action: 'reject'; code: number; reason: string }
 

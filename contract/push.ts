@@ -18,6 +18,11 @@ export interface CallPush {
   fromName: string | null
   /** The call stops ringing at this time (server clock): a notification shown later is stale. */
   ringUntil: string
+  /** SIP Call-ID: Answer opens the app, which answers the INVITE carrying it once it registers. */
+  sipCallId?: string
+  /** The company number the client dialled (C8) and its group, when there is one. */
+  virtualNumber?: string | null
+  groupName?: string | null
 }
 
 /** A call nobody answered: replaces the incoming-call notification (same tag). */
@@ -114,6 +119,15 @@ export function pushPath(p: PushPayload): string {
     case 'lead':
       return `/requests/leads/${encodeURIComponent(p.leadId)}`
   }
+}
+
+/**
+ * N1 §3: where Answer in an incoming-call notification leads — the call's path with the SIP Call-ID
+ * the woken app answers as soon as its INVITE arrives (src/features/calls/wake.ts).
+ */
+export function answerPath(p: CallPush): string {
+  const base = pushPath(p)
+  return p.sipCallId ? `${base}&answer=${encodeURIComponent(p.sipCallId)}` : base
 }
 
 /** base64url without padding (RFC 4648 §5). */

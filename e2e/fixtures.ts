@@ -61,14 +61,18 @@ export interface OwnServer {
 }
 
 /** Starts a server of the test's own (`env`: a stand-in's base URL, test doors …); `restart` keeps its data. */
-export async function ownServer(env: Record<string, string> = {}): Promise<OwnServer> {
+export async function ownServer(
+  env: Record<string, string> = {},
+  opts: { pbx?: boolean } = {},
+): Promise<OwnServer> {
   const template = process.env.FRONTLINE_E2E_TEMPLATE
   if (!template) throw new Error('FRONTLINE_E2E_TEMPLATE is unset: e2e/global-setup.ts did not run')
   const dataDir = await mkdtemp(path.join(tmpdir(), 'frontline-e2e-own-'))
   await cp(template, dataDir, { recursive: true })
   const port = await freePort()
   const sipWsPort = await freePort()
-  const start = () => launchServer({ port, dataDir, pbx: false, sipWsPort, env })
+  const pbx = opts.pbx ?? false
+  const start = () => launchServer({ port, dataDir, pbx, sipWsPort, env })
   let current = await start()
   const demo = await readDemoLogins(dataDir)
   return {
@@ -77,7 +81,7 @@ export async function ownServer(env: Record<string, string> = {}): Promise<OwnSe
       password: demo.password,
       accounts: demo.accounts,
       dataDir,
-      sipWsUrl: null,
+      sipWsUrl: pbx ? `ws://127.0.0.1:${sipWsPort}` : null,
       async restart() {
         await stopServer(current.child)
         current = await start()

@@ -24,11 +24,11 @@ export interface ServerWithPbx {
 /** Starts the fixture's server and a Kamailio that asks it; `log` gets Kamailio's output lines. */
 export async function startServerWithPbx(
   target: Target,
-  opts: { log?: (line: string) => void } = {},
+  opts: { log?: (line: string) => void; fixture?: Parameters<typeof makeFixture>[1] } = {},
 ): Promise<ServerWithPbx> {
   const binary = findKamailio(process.env.KAMAILIO === 'off' ? 'kamailio' : undefined)
   if (!binary) throw new Error('kamailio is not installed: run `node scripts/bootstrap.mjs --test` as root')
-  const f = await makeFixture(target)
+  const f = await makeFixture(target, opts.fixture)
   const runDir = await mkdtemp(path.join(tmpdir(), 'frontline-pbx-'))
   try {
     await f.app.listen({ port: 0, host: '127.0.0.1' })

@@ -13,6 +13,7 @@ import { closeUnreadOnRefusal, FileStore } from './files/index.ts'
 import { adminChannelRoutes } from './http/admin-channels.ts'
 import { adminSipRoutes } from './http/admin-sip.ts'
 import { authRoutes } from './http/auth.ts'
+import { callWakeJobs } from './http/call-wake.ts'
 import { callRoutes } from './http/calls.ts'
 import { chatLifecycleRoutes } from './http/chat-lifecycle.ts'
 import { chatRoutes } from './http/chats.ts'
@@ -213,6 +214,7 @@ export async function buildApp(
   scheduledRoutes(app, deps)
   crmRoutes(app, deps)
   pushRoutes(app, deps)
+  callWakeJobs(app, deps)
   testHookRoutes(app, deps)
   await channelRoutes(app, deps, { files, visitorLimits: deps.visitorLimits, email: deps.email })
   wsRoutes(app, deps)

@@ -141,6 +141,10 @@ describe('typed pushes (N2)', () => {
     expect(clickPlan('', chat)).toMatchObject({ path: '/requests/h%2F1', call: null, seq: 9 })
     expect(clickPlan('', transfer)).toMatchObject({ path: '/requests/h1', call: null })
     expect(clickPlan('', call)).toMatchObject({ path: '/calls?call=c1&answer=1' })
+    // N1 §3: with the SIP Call-ID the woken app answers that INVITE when it arrives.
+    expect(clickPlan('answer', { ...call, sipCallId: 'a b@h' })).toMatchObject({
+      path: '/calls?call=c1&answer=a%20b%40h',
+    })
     expect(clickPlan('', { kind: 'lead', seq: 1, leadId: 'l1', name: 'x', comment: '' }).path).toBe(
       '/requests/leads/l1',
     )

@@ -2,7 +2,7 @@
  * SPEC N2: a tap on a notification opens the app at the right screen. Pure logic, unit-tested:
  * a real `notificationclick` cannot be fired from a test (recipes/README.md).
  */
-import { pushPath } from '../contract/push.ts'
+import { answerPath, pushPath } from '../contract/push.ts'
 import { isPushPayload } from './notify.ts'
 
 /** The data the server's push payloads carry (contract grows with issue N1). */
@@ -88,7 +88,8 @@ export function clickPlan(action: string, data: unknown, origin: string = selfOr
     case 'call':
       // Decline: the open app (if any) rejects the ringing call; a closed one lets it ring out.
       if (action === 'decline') return plan(null)
-      return plan(`/calls?call=${enc(p.callId)}&answer=1`)
+      // The woken app answers the INVITE carrying this SIP Call-ID once it registers (N1 §3).
+      return plan(p.sipCallId ? answerPath(p) : `/calls?call=${enc(p.callId)}&answer=1`)
     case 'missed_call':
       return plan(open)
     case 'chat':

@@ -22,6 +22,7 @@ import { guestHit } from './guest-limits.ts'
 import { callBySipId, contactByDigits, digitsOf, publishCall, publishRinging, reasonFor } from './records.ts'
 import { type Loaded, loadRouting } from './snapshot.ts'
 import { type CallRow, viewOf } from './views.ts'
+import { queueCallWake, wakeIds, wakeSecFor } from './wake.ts'
 
 const { calls, groups } = schema
 type CallPlan = schema.CallPlan
@@ -281,6 +282,14 @@ async function firstSet(tx: Tx, l: Loaded, body: RouteRequest, input: FirstSetIn
   })
   await publishRouted(tx, l, row, contact)
   await publishRinging(tx, l.tenant.id, [], ringing)
+  await queueCallWake(tx, row, {
+    employeeIds: wakeIds(first),
+    attempt: 1,
+    ttlSec: wakeSecFor(plan.timeoutSec),
+    fromName: contact?.name ?? null,
+    groupName: group ? (l.groupNames.get(group) ?? null) : null,
+    now,
+  })
   return relay(l, first, plan)
 }
 
@@ -337,6 +346,8 @@ function relay(l: Loaded, targets: Target[], plan: CallPlan): SipRouteAnswer {
   const dial: string[] = []
   const ownGateway = l.tenant.sipGateway === null
   for (const t of targets) {
+    // A closed app has no contact to look up yet: Kamailio rings it (`wake`) once it registers.
+    if (t.wake) continue
     if (t.via === 'softphone' || !ownGateway) {
       uris.push(t.uri)
       continue
@@ -344,12 +355,14 @@ function relay(l: Loaded, targets: Target[], plan: CallPlan): SipRouteAnswer {
     if (t.number) dial.push(t.number)
     uris.push(l.snapshot.gatewayUri)
   }
+  const wake = [...new Set(targets.flatMap((t) => (t.wake ? [t.uri] : [])))]
   return {
     action: 'relay',
     targets: [...new Set(uris)],
     timeoutSec: plan.timeoutSec,
     next: plan.used < plan.sets.length,
     dial: [...new Set(dial)].join(','),
+    ...(wake.length ? { wake, wakeSec: wakeSecFor(plan.timeoutSec) } : {}),
   }
 }
 
@@ -359,7 +372,7 @@ function ringingIds(targets: Target[]): string[] {
 }
 
 /** failure_route: the set timed out or declined — ring the next members still able to take it (C2, S1). */
-async function nextSet(tx: Tx, l: Loaded, body: RouteRequest, _now: Date): Promise<SipRouteAnswer> {
+async function nextSet(tx: Tx, l: Loaded, body: RouteRequest, now: Date): Promise<SipRouteAnswer> {
   const row = await callBySipId(tx, l.tenant.id, body.callId)
   if (row?.state !== 'ringing' || !row.plan) return reject(480, 'No answer')
   const plan = { ...row.plan }
@@ -385,6 +398,14 @@ async function nextSet(tx: Tx, l: Loaded, body: RouteRequest, _now: Date): Promi
       .returning()
     if (updated) await publishCall(tx, updated)
     await publishRinging(tx, l.tenant.id, row.ringingIds, ringing)
+    await queueCallWake(tx, updated ?? row, {
+      employeeIds: wakeIds(targets),
+      attempt: plan.used,
+      ttlSec: wakeSecFor(plan.timeoutSec),
+      fromName: null,
+      groupName: row.groupId ? (l.groupNames.get(row.groupId) ?? null) : null,
+      now,
+    })
     return relay(l, targets, plan)
   }
   // The hunt is over: Kamailio replies 480 and reports the dialog as failed; that report marks it missed.

@@ -98,6 +98,8 @@ interface SnapshotDoc {
     mobile: string | null
     status: string
     registered: boolean
+    /** N1 §3: a push subscription of theirs can wake a closed app for a call. */
+    wakeable: boolean
   }[]
   busy: string[]
   ringing: string[]
@@ -150,6 +152,9 @@ export async function loadRouting(
           'registered', EXISTS (
             SELECT 1 FROM sip_registrations r
             WHERE r.tenant_id = t.id AND r.username = e.extension AND r.contacts > 0 AND r.expires_at > ${nowTs}
+          ),
+          'wakeable', EXISTS (
+            SELECT 1 FROM push_subscriptions p WHERE p.tenant_id = t.id AND p.employee_id = e.id
           )
         ) ORDER BY e.extension)
         FROM employees e WHERE e.tenant_id = t.id), '[]'::json),
@@ -221,6 +226,7 @@ export async function loadRouting(
     inCall: busy.has(e.id),
     ringing: ringingNow.has(e.id),
     lastCallEndedAt: ended.get(e.id) ?? null,
+    wakeable: e.wakeable,
   }))
   const groupsOut: RoutingGroup[] = d.groups.map((g) => ({
     id: g.id,

@@ -18,11 +18,14 @@ export function reachEmployee(snapshot: RoutingSnapshot, e: RoutingEmployee): Re
   // Ringing for another call counts as busy (C2 no call waiting): a direct call gets 486.
   if (p.state === 'on_call' || p.state === 'ringing') return { ok: false, why: 'busy' }
   if (p.state === 'unavailable') return { ok: false, why: 'status' }
-  if (!p.mayCall) return { ok: false, why: 'offline' }
+  const uri = `sip:${e.extension}@${snapshot.domain}`
+  // N1 §3: the status wants the app, which is closed (no line) but can be woken by a push.
+  const wake =
+    !e.registered && !!e.wakeable && !!snapshot.matrix.find((d) => d.id === e.status)?.allows.softphoneIn
   const targets: Target[] = []
-  if (p.via.softphone) {
-    targets.push({ uri: `sip:${e.extension}@${snapshot.domain}`, employeeId: e.id, via: 'softphone' })
-  }
+  if (wake) targets.push({ uri, employeeId: e.id, via: 'softphone', wake: true })
+  if (!p.mayCall) return targets.length > 0 ? { ok: true, targets } : { ok: false, why: 'offline' }
+  if (p.via.softphone) targets.push({ uri, employeeId: e.id, via: 'softphone' })
   if (p.via.mobile && mobile) {
     targets.push({
       uri: gatewayTarget(snapshot.gatewayUri, mobile),

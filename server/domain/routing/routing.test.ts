@@ -359,3 +359,58 @@ describe('C7 transfer targets', () => {
     expect(list.find((t) => t.id === 'bob')).toMatchObject({ selectable: true, reason: null })
   })
 })
+
+describe('N1 §3 calls reach a closed app (wake targets)', () => {
+  const wakeOf = (d: ReturnType<typeof routeCall>) =>
+    d.action === 'relay'
+      ? d.sets.map((s) => s.targets.map((t) => `${t.employeeId}:${t.wake ? 'wake' : 'live'}`))
+      : d
+
+  it('N1 a direct call to an operator with no line but a push subscription wakes their app', () => {
+    const d = routeCall(snap(team({ bob: { registered: false, wakeable: true } })), {
+      from: '101',
+      fromIsEmployee: true,
+      to: '102',
+    })
+    expect(wakeOf(d)).toEqual([['bob:wake']])
+  })
+
+  it('N1 without a push subscription the closed app is not rung (480 Not registered)', () => {
+    const d = routeCall(snap(team({ bob: { registered: false } })), {
+      from: '101',
+      fromIsEmployee: true,
+      to: '102',
+    })
+    expect(d).toMatchObject({ action: 'reject', code: 480, reason: 'Not registered' })
+  })
+
+  it('N1 Off work (no incoming calls) is never woken', () => {
+    const d = routeCall(snap(team({ bob: { registered: false, wakeable: true, status: 'off_work' } })), {
+      from: '101',
+      fromIsEmployee: true,
+      to: '102',
+    })
+    expect(d).toMatchObject({ action: 'reject', code: 480, reason: 'Status forbids incoming calls' })
+  })
+
+  it('N1 a parallel group rings live members and wakes the closed one in the same set', () => {
+    const d = routeCall(snap(team({ bob: { registered: false, wakeable: true } })), client('500'))
+    expect(wakeOf(d)).toEqual([['ann:live', 'bob:wake', 'cat:live']])
+  })
+
+  it('N1 a sequential hunt keeps the closed member in their turn', () => {
+    const d = routeCall(
+      snap(team({ ann: { registered: false, wakeable: true } }), [group({ strategy: 'sequential' })]),
+      client('500'),
+    )
+    expect(wakeOf(d)).toEqual([['ann:wake'], ['bob:live'], ['cat:live']])
+  })
+
+  it('N1 a member ringing for another call or busy is not woken (C2)', () => {
+    const d = routeCall(
+      snap(team({ ann: { registered: false, wakeable: true, ringing: true }, bob: { inCall: true } })),
+      client('500'),
+    )
+    expect(wakeOf(d)).toEqual([['cat:live']])
+  })
+})

@@ -20,6 +20,8 @@ export interface RoutingEmployee {
   ringing?: boolean
   /** Epoch ms when their last call ended; null = never called (longest_idle rings them first). */
   lastCallEndedAt: number | null
+  /** A device of theirs can be woken by a push for a call (N1 §3: a push subscription of the account). */
+  wakeable?: boolean
 }
 
 export interface RoutingGroup {
@@ -69,6 +71,8 @@ export interface Target {
   via: TargetVia
   /** `mobile` and `external`: the number (E.164) the phone network is to dial. */
   number?: string
+  /** A softphone with no live line whose app a push wakes (RFC 8599 pattern): it rings once it registers. */
+  wake?: boolean
 }
 
 /** Targets rung together; the next set starts when this one times out (null = no own timeout). */

@@ -5,7 +5,8 @@
 import { createSignal, For, onMount, Show } from 'solid-js'
 import { type MessageKey, t } from '../../lib/i18n/index.ts'
 import { deviceCapabilities, ensurePush, type PushState, pushState } from '../../lib/push/index.ts'
-import { token } from '../../lib/session/index.ts'
+import { sip, token } from '../../lib/session/index.ts'
+import { callWakeRow } from './callWake.ts'
 
 type Tone = 'granted' | 'denied' | 'available'
 
@@ -72,7 +73,7 @@ export function DeviceSection() {
           ? { state: 'device.installed.app', tone: 'granted' }
           : { state: 'device.installed.tab', tone: 'available', todo: 'device.installed.todo' }),
       } as Row,
-      // issue 10 §3 (callwake): the row "calls can wake this app" joins this list.
+      { id: 'calls', label: 'device.calls', ...callWakeRow(pushState(), !!sip()) },
     ]
   }
   return (

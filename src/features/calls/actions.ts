@@ -8,6 +8,7 @@ import { me } from '../../lib/session/index.ts'
 import { toast } from '../../lib/ui/index.ts'
 import { statusDef, statusName } from '../status/index.ts'
 import { type CallState, calls, line, phoneAvailability, phoneLib, requirePhone } from './phone.ts'
+import { startCallWake } from './wake.ts'
 
 /** The call screen can shrink to a bar so the operator can look things up during a call. */
 const [minimized, setMinimized] = createSignal(false)
@@ -67,6 +68,7 @@ const live = (c: CallState) => c.status !== 'ended' && c.status !== 'idle'
 
 /** Start the call side effects for the app's life (the shell calls it once). */
 export function startCallEffects(): void {
+  startCallWake()
   createRoot(() => {
     // An offered call that ends before it is answered leaves at once with a toast (missed, or taken
     // by a colleague); a call that did connect shows how it ended briefly, then closes by itself.

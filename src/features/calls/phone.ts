@@ -109,6 +109,8 @@ export async function followAccount(key: string | null, settings: SipSettings | 
       },
     })
     phone = p
+    if (answerPending) p.answerOnArrival(answerPending.sipCallId, answerPending.until)
+    answerPending = null
     setStore(l.createPhoneStore(p))
     setAvailability({ kind: 'ready' })
     exposeDebug(p)
@@ -142,6 +144,17 @@ export function requirePhone(): PhoneLib.Phone {
 /** True when the phone can place or take calls right now. */
 export function lineReady(): boolean {
   return line()?.status === 'registered'
+}
+
+let answerPending: { sipCallId: string; until: number } | null = null
+
+/**
+ * N1 §3: Answer was tapped in an incoming-call notification — answer that call (SIP Call-ID) when its
+ * INVITE reaches the line this start registers, or now if it already rings.
+ */
+export function answerOnArrival(sipCallId: string, untilMs: number): void {
+  if (phone) phone.answerOnArrival(sipCallId, untilMs)
+  else answerPending = { sipCallId, until: untilMs }
 }
 
 /** A4 "Re-register line". */

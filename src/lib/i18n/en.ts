@@ -510,6 +510,14 @@ export const en = {
   'device.yes': 'Supported',
   'device.no': 'Not supported',
   'device.recheck': 'Check again',
+  'device.calls': 'Calls can wake this app',
+  'device.calls.yes': 'Yes: a call rings here even when the app is closed (in statuses that take calls)',
+  'device.calls.no': 'No: a call reaches this device only while the app is open',
+  'device.calls.allow.todo': 'Allow notifications above; a call then wakes the app and rings it.',
+  'device.calls.keepOpen.todo':
+    'This browser cannot be woken for calls: keep the app open (installed, in the background) to take calls.',
+  'device.calls.noLine': 'No phone line on this account',
+  'device.calls.noLine.todo': 'Calls need the softphone; your administrator turns it on for the company.',
 } as const
 
 export type MessageKey = keyof typeof en

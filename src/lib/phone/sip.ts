@@ -103,6 +103,8 @@ export class Phone {
   private readonly now: () => number
   private readonly onOnline = () => void this.reregister()
   private readonly onOffline = () => this.lineEvent({ type: 'lost', reason: 'offline' })
+  /** N1 §3: the call the operator already answered in a notification (SIP Call-ID, until when). */
+  private answerPending: { sipCallId: string; until: number } | null = null
 
   constructor(private readonly opts: PhoneOptions) {
     this.creds = opts.credentials
@@ -302,7 +304,31 @@ export class Phone {
     // C2 no call waiting; RFC 3891: an INVITE with Replaces takes over an existing call instead.
     const verdict = admitIncoming(calls, inv.replacee !== undefined)
     if (!verdict.ok) void handle.reject(verdict.code)
-    else if (inv.replacee) void handle.accept()
+    else if (inv.replacee || this.takeAnswerPending(inv.request.callId)) void handle.accept()
+  }
+
+  /**
+   * N1 §3: "Answer" was tapped in the incoming-call notification of a closed app — the call whose
+   * SIP Call-ID is `sipCallId` is answered as soon as its INVITE reaches this (just registered) line,
+   * or at once if it is already ringing here. Good until `untilMs` (the push's ring time).
+   */
+  answerOnArrival(sipCallId: string, untilMs: number): void {
+    const ringing = [...this.handles.values()].find(
+      (h) =>
+        h.state.sipCallId === sipCallId && h.state.direction === 'incoming' && h.state.status === 'incoming',
+    )
+    if (ringing) {
+      void ringing.accept()
+      return
+    }
+    this.answerPending = { sipCallId, until: untilMs }
+  }
+
+  private takeAnswerPending(sipCallId: string): boolean {
+    const p = this.answerPending
+    if (!p || p.sipCallId !== sipCallId) return false
+    this.answerPending = null
+    return this.now() <= p.until
   }
 
   private callDeps() {

@@ -1,38 +1,50 @@
-import { defineConfig } from 'vite'
+import { readFileSync } from 'node:fs'
+import { defineConfig, type Plugin } from 'vite'
 import { VitePWA } from 'vite-plugin-pwa'
 import solid from 'vite-plugin-solid'
+
+/**
+ * The top-level manifest.webmanifest as a build asset at /manifest.webmanifest (the dev server serves
+ * it from the project root as it is). Checked as JSON here, so a broken edit fails the build.
+ */
+function topLevelManifest(): Plugin {
+  return {
+    name: 'frontline-top-level-manifest',
+    apply: 'build',
+    generateBundle() {
+      const source = readFileSync(new URL('./manifest.webmanifest', import.meta.url), 'utf8')
+      JSON.parse(source)
+      this.emitFile({ type: 'asset', fileName: 'manifest.webmanifest', source })
+    },
+  }
+}
 
 // SPEC A6: our own service worker (sw/) built by injectManifest; the app registers it itself
 // with workbox-window so it can show the update prompt.
 export default defineConfig({
   plugins: [
     solid(),
+    topLevelManifest(),
     VitePWA({
       strategies: 'injectManifest',
       srcDir: 'sw',
       filename: 'sw.ts',
       injectRegister: false,
       registerType: 'prompt',
-      includeAssets: ['icon.svg', 'apple-touch-icon.png'],
-      manifest: {
-        name: 'Frontline',
-        short_name: 'Frontline',
-        description: 'Calls and client requests in one window',
-        start_url: '/',
-        scope: '/',
-        display: 'standalone',
-        orientation: 'portrait',
-        theme_color: '#0f5bd8',
-        background_color: '#f4f6fa',
-        icons: [
-          { src: '/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
-          { src: '/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
-          { src: '/icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
-        ],
-      },
+      includeAssets: [
+        'icon.svg',
+        'apple-touch-icon.png',
+        'icon-192.png',
+        'icon-512.png',
+        'icon-maskable-512.png',
+      ],
+      // Issue 13: the manifest is the top-level file manifest.webmanifest (linked from index.html,
+      // emitted into the build by `topLevelManifest` above); the plugin generates none, so the
+      // manifest's icons are listed here for the precache.
+      manifest: false,
       injectManifest: {
-        // The plugin adds the manifest and its icons itself (recipes/README.md).
-        globPatterns: ['**/*.{js,css,html,svg,woff2}'],
+        // Icons come through includeAssets; screenshots (PNG) are not precached.
+        globPatterns: ['**/*.{js,css,html,svg,woff2,webmanifest}'],
         maximumFileSizeToCacheInBytes: 5 * 1024 * 1024,
       },
       devOptions: { enabled: false, type: 'module' },

@@ -23,6 +23,42 @@ export const ERRORS = {
     en: 'All seats of your plan are in use. Ask your administrator.',
     ru: 'Все места по тарифу заняты. Обратитесь к администратору.',
   },
+  // Issue 13, administration: employees, passwords, tenants.
+  E_LOGIN_TAKEN: {
+    status: 409,
+    en: 'This login is already taken.',
+    ru: 'Этот логин уже занят.',
+  },
+  E_EXTENSION_TAKEN: {
+    status: 409,
+    en: 'This internal number is already taken by an employee, a group or a virtual number.',
+    ru: 'Этот внутренний номер уже занят сотрудником, группой или виртуальным номером.',
+  },
+  E_WRONG_PASSWORD: {
+    status: 403,
+    en: 'The current password is wrong.',
+    ru: 'Текущий пароль указан неверно.',
+  },
+  E_SELF: {
+    status: 409,
+    en: 'You cannot do this to your own account.',
+    ru: 'Это нельзя сделать со своей учётной записью.',
+  },
+  E_LAST_ADMIN: {
+    status: 409,
+    en: 'The company must keep at least one active administrator.',
+    ru: 'В компании должен остаться хотя бы один активный администратор.',
+  },
+  E_TENANT_SUSPENDED: {
+    status: 403,
+    en: 'This company is suspended.',
+    ru: 'Работа компании приостановлена.',
+  },
+  E_SLUG_TAKEN: {
+    status: 409,
+    en: 'This company name (slug) is already taken.',
+    ru: 'Это короткое имя компании уже занято.',
+  },
   E_FORBIDDEN: { status: 403, en: 'You may not do this.', ru: 'У вас нет прав на это действие.' },
   E_STATUS_FORBIDS: {
     status: 409,

@@ -8,6 +8,19 @@
  */
 import type * as v from 'valibot'
 import type {
+  AuditPage,
+  AuditQuerySchema,
+  ChangePasswordResponse,
+  ChangePasswordSchema,
+  CreateEmployeeSchema,
+  EditEmployeeSchema,
+  EmployeeAdminView,
+  EmployeePasswordResponse,
+  EmployeesAdminResponse,
+  TenantCommandAnswer,
+  TenantCommandSchema,
+} from './admin.ts'
+import type {
   ClientSearchQuery,
   ClientView,
   EmployeeView,
@@ -185,9 +198,10 @@ export interface ApiRoutes {
     reply: { template: TemplateView }
   }
   'DELETE /api/admin/templates/:id': { reply: undefined }
+  /** T3's Accept button, and (issue 13) name, role, extension, mobile. */
   'PATCH /api/admin/employees/:id': {
-    body: In<typeof EmployeeChatSettingsSchema>
-    reply: { id: string; acceptButton: boolean }
+    body: In<typeof EmployeeChatSettingsSchema> | In<typeof EditEmployeeSchema>
+    reply: { employee: EmployeeAdminView; id: string; acceptButton: boolean }
   }
   'GET /api/admin/channels/webchat': { reply: WebchatSettings }
   'PUT /api/admin/channels/webchat': { body: In<typeof WebchatSettingsSchema>; reply: WebchatSettings }
@@ -266,6 +280,16 @@ export interface ApiRoutes {
   'GET /api/push/vapid-key': { reply: VapidKeyResponse }
   'POST /api/push/subscriptions': { body: PushSubscriptionBody; reply: PushSubscriptionView }
   'DELETE /api/push/subscriptions': { body: In<typeof PushUnsubscribeSchema>; reply: undefined }
+  // Issue 13, administration (server/http/admin-*.ts).
+  'GET /api/admin/audit': { query: In<typeof AuditQuerySchema>; reply: AuditPage }
+  'GET /api/admin/employees': { reply: EmployeesAdminResponse }
+  'POST /api/admin/employees': { body: In<typeof CreateEmployeeSchema>; reply: EmployeePasswordResponse }
+  'POST /api/admin/employees/:id/password': { reply: EmployeePasswordResponse }
+  'POST /api/admin/employees/:id/deactivate': { reply: { employee: EmployeeAdminView } }
+  'POST /api/admin/employees/:id/reactivate': { reply: { employee: EmployeeAdminView } }
+  'PUT /api/me/password': { body: In<typeof ChangePasswordSchema>; reply: ChangePasswordResponse }
+  /** The tenant CLI (scripts/tenant.ts) through the running server. */
+  'POST /internal/tenants': { body: In<typeof TenantCommandSchema>; reply: TenantCommandAnswer }
 }
 
 export type ApiRouteKey = keyof ApiRoutes

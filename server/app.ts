@@ -10,7 +10,9 @@ import { channelRoutes, type EmailOptions, type VisitorLimits } from './channels
 import { logSerializers } from './db/index.ts'
 import { sweepUnsentFiles, UNSENT_SWEEP_MS } from './domain/chats/index.ts'
 import { closeUnreadOnRefusal, FileStore } from './files/index.ts'
+import { adminAuditRoutes } from './http/admin-audit.ts'
 import { adminChannelRoutes } from './http/admin-channels.ts'
+import { adminEmployeeRoutes } from './http/admin-employees.ts'
 import { adminSipRoutes } from './http/admin-sip.ts'
 import { authRoutes } from './http/auth.ts'
 import { callWakeJobs } from './http/call-wake.ts'
@@ -22,6 +24,7 @@ import type { AppDeps } from './http/context.ts'
 import { crmRoutes } from './http/crm.ts'
 import { clientErrorHandler, installErrorHandler } from './http/errors.ts'
 import { internalSipRoutes } from './http/internal-sip.ts'
+import { internalTenantRoutes } from './http/internal-tenants.ts'
 import { leadRoutes } from './http/leads.ts'
 import { publicFileRoutes } from './http/public-files.ts'
 import { recordRoutes } from './http/route-table.ts'
@@ -215,6 +218,9 @@ export async function buildApp(
   crmRoutes(app, deps)
   pushRoutes(app, deps)
   callWakeJobs(app, deps)
+  adminAuditRoutes(app, deps)
+  adminEmployeeRoutes(app, deps)
+  internalTenantRoutes(app, deps)
   testHookRoutes(app, deps)
   await channelRoutes(app, deps, { files, visitorLimits: deps.visitorLimits, email: deps.email })
   wsRoutes(app, deps)

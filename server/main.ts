@@ -12,9 +12,10 @@ import { seedDemo, writeDemoLogins } from './domain/tenants/index.ts'
 import { Spine } from './events/spine.ts'
 import { pushOptionsFromEnv } from './push/index.ts'
 import { Hub } from './realtime/hub.ts'
-import { LINE_SWEEP_MS, sweepLines } from './realtime/lines.ts'
+import { LINE_SWEEP_MS, sweepLines, watchLines } from './realtime/lines.ts'
 import { startPeriodic } from './schedule.ts'
 import { fetchLiveCallIds, kamailioRpc } from './sip/index.ts'
+import { SERVER_FILE } from './tenant-cli.ts'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -123,6 +124,15 @@ async function main(): Promise<void> {
   }
   pbxStarting = false
   const kamailio = kamailioRpc({ port: config.sipWsPort, secret: secrets.internalSecret })
+  // Issue 13: suspended tenants' and deactivated employees' lines refused and unregistered.
+  const unwatchLines = pbx
+    ? await watchLines({
+        db,
+        rpc: kamailio,
+        spine,
+        onError: (e) => app.log.warn({ err: e }, 'line bans: Kamailio not updated'),
+      })
+    : null
   // One scheduler polls Kamailio, one pass at a time, each on its own cadence (server/schedule.ts):
   // S1 presence — lines of devices that vanished without un-registering (server/realtime/lines.ts);
   // issue 6 §5 — records whose dialog Kamailio no longer has are ended (lost reports).
@@ -164,12 +174,14 @@ async function main(): Promise<void> {
     hard.unref()
     try {
       await polls?.stop()
+      unwatchLines?.()
       for (const c of app.websocketServer.clients) c.close(1001, 'server shutting down')
       await hub.stop()
       await spine.stop()
       await app.close()
       await pbx?.stop()
       await db.close()
+      fs.rmSync(path.join(config.dataDir, SERVER_FILE), { force: true })
     } catch (e) {
       console.error('shutdown:', e)
       process.exit(1)
@@ -179,6 +191,16 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void shutdown('SIGINT'))
   process.once('SIGTERM', () => void shutdown('SIGTERM'))
 
+  // The tenant CLI (server/tenant-cli.ts) finds the running server here.
+  const serverFile = path.join(config.dataDir, SERVER_FILE)
+  fs.mkdirSync(path.dirname(serverFile), { recursive: true })
+  fs.writeFileSync(
+    serverFile,
+    JSON.stringify({ pid: process.pid, internalUrl: `http://127.0.0.1:${port}` }),
+    {
+      mode: 0o600,
+    },
+  )
   console.log(`Frontline ready at ${url}`)
   if (smtpAt) console.log(`E-mail in (SMTP) at ${smtpAt}`)
 }

@@ -21,6 +21,18 @@ export async function announceGroupsChanged(q: Queryable, tenantId: string): Pro
   await q.execute(sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${GROUPS_CHANGED_PREFIX + tenantId})`)
 }
 
+/**
+ * Notice: the tenant's SIP lines must be re-checked (an employee deactivated, re-activated or given
+ * another extension; the tenant suspended or re-activated). The server that runs Kamailio bans or
+ * frees the lines and unregisters the banned ones (server/sip/lineban.ts).
+ */
+export const LINES_CHANGED_PREFIX = 'lines:'
+
+/** Announces that the tenant's lines changed; inside a transaction it goes out at commit. */
+export async function announceLinesChanged(q: Queryable, tenantId: string): Promise<void> {
+  await q.execute(sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${LINES_CHANGED_PREFIX + tenantId})`)
+}
+
 /** An event as the spine hands it to listeners: the wire shape, its tenant and who may see it. */
 export interface SpineEvent {
   tenantId: string

@@ -51,6 +51,8 @@ export const tenants = pgTable('tenants', {
   /** Where mobile and external calls go; null = the tenant's registered `gateway` account (0002). */
   sipGateway: text('sip_gateway'),
   createdAt: ts('created_at').notNull().defaultNow(),
+  /** Issue 13: a suspended tenant's sessions and lines are cut and its logins refused (0105). */
+  suspendedAt: ts('suspended_at'),
 })
 
 export const employees = pgTable('employees', {
@@ -67,6 +69,8 @@ export const employees = pgTable('employees', {
   statusSince: ts('status_since').notNull().defaultNow(),
   acceptButton: boolean('accept_button').notNull().default(true),
   createdAt: ts('created_at').notNull().defaultNow(),
+  /** Issue 13: deactivated — no seat, no sign-in, history kept (0105). */
+  deactivatedAt: ts('deactivated_at'),
 })
 
 export const groups = pgTable('groups', {

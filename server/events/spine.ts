@@ -30,6 +30,7 @@ import {
   EVENTS_CHANNEL,
   eventBySeq,
   GROUPS_CHANGED_PREFIX,
+  LINES_CHANGED_PREFIX,
   type SpineEvent,
   spineEvents,
 } from '../db/index.ts'
@@ -50,6 +51,7 @@ export type SpineListener = (
 export type SpineNotice =
   | { kind: 'session.revoked'; sessionId: string }
   | { kind: 'groups.changed'; tenantId: string }
+  | { kind: 'lines.changed'; tenantId: string }
 
 export interface ListenOptions {
   /**
@@ -247,5 +249,7 @@ function parseNotice(payload: string): SpineNotice | null {
     return { kind: 'session.revoked', sessionId: payload.slice(SESSION_REVOKED_PREFIX.length) }
   if (payload.startsWith(GROUPS_CHANGED_PREFIX))
     return { kind: 'groups.changed', tenantId: payload.slice(GROUPS_CHANGED_PREFIX.length) }
+  if (payload.startsWith(LINES_CHANGED_PREFIX))
+    return { kind: 'lines.changed', tenantId: payload.slice(LINES_CHANGED_PREFIX.length) }
   return null
 }

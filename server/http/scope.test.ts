@@ -139,6 +139,15 @@ const CONTRACT_ROUTES: Record<ApiRouteKey, true> = {
   'GET /api/push/vapid-key': true,
   'POST /api/push/subscriptions': true,
   'DELETE /api/push/subscriptions': true,
+  // Issue 13, administration.
+  'GET /api/admin/audit': true,
+  'GET /api/admin/employees': true,
+  'POST /api/admin/employees': true,
+  'POST /api/admin/employees/:id/password': true,
+  'POST /api/admin/employees/:id/deactivate': true,
+  'POST /api/admin/employees/:id/reactivate': true,
+  'PUT /api/me/password': true,
+  'POST /internal/tenants': true,
 }
 
 /** Registered routes that are not JSON API calls of the app or the widget (sockets, script, preflight). */

@@ -1,12 +1,11 @@
 /**
  * /api/templates (T5: the operator's usable templates and his personal ones) and the admin's
- * /api/admin/templates (shared ones), /api/admin/employees/:id (the Accept button, T3) and
+ * /api/admin/templates (shared ones) and
  * /api/admin/channels/webchat (connected, distribution).
  */
 import type { FastifyInstance } from 'fastify'
 import { IdParam } from '../../contract/api.ts'
 import {
-  EmployeeChatSettingsSchema,
   SharedTemplateSchema,
   TemplateSchema,
   type TemplateView,
@@ -19,7 +18,6 @@ import {
   deletePersonalTemplate,
   deleteSharedTemplate,
   listTemplates,
-  setAcceptButton,
   setWebchat,
   updatePersonalTemplate,
   updateSharedTemplate,
@@ -76,12 +74,6 @@ export function templateRoutes(app: FastifyInstance, deps: AppDeps): void {
       const { id } = validate(IdParam, req.params)
       await deleteSharedTemplate(db(), p, id)
       return reply.code(204).send()
-    })
-
-    r.patch('/api/admin/employees/:id', async (req, p) => {
-      const { id } = validate(IdParam, req.params)
-      const { acceptButton } = validate(EmployeeChatSettingsSchema, req.body)
-      return setAcceptButton(db(), p, id, acceptButton)
     })
 
     r.get(

@@ -67,7 +67,9 @@ export class Hub {
         onNotice: (n) =>
           n.kind === 'session.revoked'
             ? this.revoke(n.sessionId)
-            : this.reloadGroups(n.tenantId, { fresh: true }),
+            : n.kind === 'groups.changed'
+              ? this.reloadGroups(n.tenantId, { fresh: true })
+              : undefined,
       }),
     ]
     await this.spine.start()

@@ -6,7 +6,15 @@
  */
 import type { Db } from '../db/index.ts'
 import { announcePresence } from '../domain/contacts/index.ts'
-import { aorsInDump, dropVanished, dumpUsrloc, type RpcCall } from '../sip/index.ts'
+import type { Spine } from '../events/spine.ts'
+import {
+  aorsInDump,
+  dropVanished,
+  dumpUsrloc,
+  type RpcCall,
+  syncAllLines,
+  syncTenantLines,
+} from '../sip/index.ts'
 
 export interface LineSweepOptions {
   db: Db
@@ -27,3 +35,22 @@ export async function sweepLines(o: LineSweepOptions): Promise<number> {
 
 /** How often the server sweeps (server/schedule.ts runs it beside the call reconciliation). */
 export const LINE_SWEEP_MS = 3000
+
+/**
+ * Issue 13: keeps Kamailio's line bans (server/sip/lineban.ts) in step with the database — all
+ * tenants now, then each tenant whose lines a `lines:` notice says changed (a deactivation, a
+ * suspension…). Returns the unsubscribe. Failures are reported to `onError`; the next notice or the
+ * next start writes the whole state again.
+ */
+export async function watchLines(
+  o: LineSweepOptions & { spine: Spine; onError: (e: unknown) => void },
+): Promise<() => void> {
+  await syncAllLines(o.db.orm, o.rpc).catch(o.onError)
+  return o.spine.onNotice(async (n) => {
+    if (n.kind !== 'lines.changed') return
+    // The sweep marks the lines just unregistered as gone at once (presence), not at the next pass.
+    await syncTenantLines(o.db.orm, o.rpc, n.tenantId)
+      .then(() => sweepLines(o))
+      .catch(o.onError)
+  })
+}

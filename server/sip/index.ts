@@ -9,6 +9,7 @@ export {
 export { fetchLiveCallIds, liveCallIds } from './dialogs.ts'
 export { isGuestOf, issueGuest } from './guests.ts'
 export { internalAllowed } from './internal-auth.ts'
+export { LINEBAN_TABLE, lineBans, syncAllLines, syncTenantLines } from './lineban.ts'
 export { dropVanished, recordRegistration, registeredUsers } from './registrations.ts'
 export { lineAddress, readDialogReport, readRouteRequest, sourceAddress } from './reports.ts'
 export { kamailioRpc, type RpcCall, RpcError, type RpcFailure } from './rpc.ts'

@@ -308,6 +308,7 @@ const RULES: Record<string, Rule> = {
   'GET /api/public-files/:token/:name': {
     access: 'public',
     why: 'one file by a signed, expiring token naming its tenant (files/public-links.ts); forged: 404',
+  },
   'GET /api/push/vapid-key': { access: 'tenant' },
   'POST /api/push/subscriptions': {
     access: 'tenant',
@@ -322,6 +323,30 @@ const RULES: Record<string, Rule> = {
   'DELETE /api/push/subscriptions': {
     access: 'tenant',
     body: () => ({ endpoint: 'https://push.example.com/send/none' }),
+  },
+  // Issue 13, administration.
+  'GET /api/admin/audit': { access: 'tenant' },
+  'POST /internal/tenants': { access: 'internal' },
+  'GET /api/admin/employees': { access: 'tenant' },
+  'POST /api/admin/employees': {
+    access: 'tenant',
+    body: () => ({ name: 'Матрица', login: `matrix-${randomUUID().slice(0, 8)}@x`, role: 'operator' }),
+  },
+  'POST /api/admin/employees/:id/password': {
+    access: 'tenant',
+    params: { id: ['spareEmployee', 'employee'] },
+  },
+  'POST /api/admin/employees/:id/deactivate': {
+    access: 'tenant',
+    params: { id: ['spareEmployee', 'employee'] },
+  },
+  'POST /api/admin/employees/:id/reactivate': {
+    access: 'tenant',
+    params: { id: ['spareEmployee', 'employee'] },
+  },
+  'PUT /api/me/password': {
+    access: 'tenant',
+    body: () => ({ current: 'wrong-on-purpose', next: 'a-new-password' }),
   },
 }
 

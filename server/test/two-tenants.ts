@@ -17,6 +17,7 @@ import {
   setWebchat,
 } from '../domain/chats/index.ts'
 import { setStatus } from '../domain/status/index.ts'
+import { createEmployee } from '../domain/tenants/index.ts'
 import type { Target } from './dbs.ts'
 import { auth, type Fixture, makeFixture } from './fixture.ts'
 import { seedLeads } from './seed-leads.ts'
@@ -101,6 +102,8 @@ export interface TenantIds extends LifecycleIds {
   scheduled: string[]
   /** A connected WhatsApp channel (A5; write first, T10). */
   channel: string[]
+  /** Issue 13: an operator no test token belongs to (deactivated and re-activated by the matrix). */
+  spareEmployee: string[]
 }
 
 export interface SeededTenant {
@@ -228,6 +231,9 @@ async function seedChats(
   }
 }
 
+/** Operators no token of the matrix belongs to (issue 13: deactivated and re-activated there). */
+const SPARE_LOGINS = ['op6@demo', 'op3@other']
+
 async function collect(f: Fixture, slug: string, admin: string, operator: string): Promise<SeededTenant> {
   const { orm } = f.db
   const [t] = await orm.select().from(schema.tenants).where(eq(schema.tenants.slug, slug))
@@ -289,6 +295,7 @@ async function collect(f: Fixture, slug: string, admin: string, operator: string
     ...lifecycle,
     // The WhatsApp channel (write first) and the lifecycle's Telegram channel (auto-complete).
     channel: [channel.channel.id, ...lifecycle.channel],
+    spareEmployee: emps.filter((e) => SPARE_LOGINS.includes(e.login)).map((e) => e.id),
   }
   const secrets = [
     ...Object.values(ids).flat(),
@@ -320,6 +327,14 @@ export async function makeTwoTenants(target: Target, opts: { dist?: boolean } = 
     visitorLimits: { perToken: 1e9, perAddress: 1e9, sessionsPerAddress: 1e9 },
   })
   await f.db.orm.update(schema.tenants).set({ seats: 5 }).where(eq(schema.tenants.slug, 'other'))
+  const [other] = await f.db.orm.select().from(schema.tenants).where(eq(schema.tenants.slug, 'other'))
+  await createEmployee(f.db.orm, other?.id as string, {
+    login: 'op3@other',
+    password: 'spare-password-1',
+    name: 'Запасной Чужой',
+    role: 'operator',
+    extension: '103',
+  })
   const aAdmin = (await f.login('admin@demo')).token
   const aOp = (await f.login('op1@demo')).token
   const bAdmin = (await f.login('op1@other')).token

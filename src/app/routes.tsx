@@ -2,6 +2,7 @@
 import { Navigate, type RouteDefinition } from '@solidjs/router'
 import { type Component, Show } from 'solid-js'
 import { AccountPage, LoginPage, settings, WelcomePage } from '../features/account/index.ts'
+import { AdminPage, AdminSectionPage, isAdmin } from '../features/admin/index.ts'
 import { CallDetailsPage, CallsPage } from '../features/calls/index.ts'
 import {
   ClientCard,
@@ -25,6 +26,13 @@ function StartPage() {
 const omni = () => me()?.features.omni !== false
 const omniOnly = (Page: Component) => () => (
   <Show when={omni()} fallback={<Navigate href="/calls" />}>
+    <Page />
+  </Show>
+)
+
+/** Issue 13: the admin area is for admins only (the API answers 403 to anyone else). */
+const adminOnly = (Page: Component) => () => (
+  <Show when={isAdmin()} fallback={<Navigate href="/calls" />}>
     <Page />
   </Show>
 )
@@ -55,6 +63,8 @@ export const routes: RouteDefinition[] = [
       { path: '/contacts/clients/:id', component: ClientCard },
       { path: '/onsite', component: OnsitePage },
       { path: '/account', component: AccountPage },
+      { path: '/admin', component: adminOnly(AdminPage) },
+      { path: '/admin/:section', component: adminOnly(AdminSectionPage) },
       { path: '*', component: StartPage },
     ],
   },

@@ -4,10 +4,12 @@ export { hashPassword, passwordVerifications, verifyPassword } from './password.
 export { FailureLimiter } from './rate-limit.ts'
 export {
   authenticate,
+  changeOwnPassword,
   type LoginInput,
   listSessions,
   login,
   type Principal,
+  revokeAllSessions,
   revokeSession,
   SESSION_REVOKED_PREFIX,
   sessionLive,

@@ -1,10 +1,15 @@
-/** SPEC A1: login with seat limit, bearer sessions with sliding expiry, logout, session list. */
+/**
+ * SPEC A1: login, bearer sessions with sliding expiry, logout, session list. Seats are accounts
+ * (issue 13: server/domain/employees), not sessions: an active employee may sign in on any number of
+ * devices; a deactivated one, or anyone of a suspended tenant, may not.
+ */
 import { and, desc, eq, gt, isNull, ne, sql } from 'drizzle-orm'
+import type { ChangePasswordResponse } from '../../../contract/admin.ts'
 import type { LoginResponse, Role, SessionInfo } from '../../../contract/api.ts'
 import { type Db, EVENTS_CHANNEL, type Queryable, schema } from '../../db/index.ts'
 import { AppError } from '../../errors.ts'
 import { loadMe, type MintSip } from './me.ts'
-import { dummyHash, verifyPassword } from './password.ts'
+import { dummyHash, hashPassword, verifyPassword } from './password.ts'
 import type { LoginThrottle } from './throttle.ts'
 import { hashToken, newToken, SESSION_TTL_MS } from './tokens.ts'
 
@@ -33,8 +38,8 @@ export interface LoginInput {
 
 /**
  * Counts the attempt first (throttle.ts: refused over the limits before any hashing), checks the
- * password (the same answer and similar time for an unknown login and a wrong password), applies the
- * seat limit, and opens a session.
+ * password (the same answer and similar time for an unknown login, a deactivated account and a wrong
+ * password), refuses a suspended tenant, and opens a session.
  */
 export async function login(
   db: Db,
@@ -46,37 +51,20 @@ export async function login(
   if (!attempt.admitted) throw new AppError('E_RATE_LIMITED')
   const [emp] = await db.orm.select().from(employees).where(eq(employees.login, loginName))
   const ok = await verifyPassword(input.password, emp?.passwordHash ?? (await dummyHash()))
-  if (!emp || !ok) throw new AppError('E_BAD_CREDENTIALS')
+  if (!emp || !ok || emp.deactivatedAt) throw new AppError('E_BAD_CREDENTIALS')
   await deps.throttle.succeeded(db.orm, attempt)
   const token = newToken()
-  await db.orm.transaction(async (tx) => {
-    // Serialize logins of one tenant so two at once cannot both take the last seat.
-    await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`seats:${emp.tenantId}`}))`)
-    const [t] = await tx.select({ seats: tenants.seats }).from(tenants).where(eq(tenants.id, emp.tenantId))
-    const live = and(
-      eq(sessions.tenantId, emp.tenantId),
-      isNull(sessions.revokedAt),
-      gt(sessions.expiresAt, sql`now()`),
-    )
-    const [mine] = await tx
-      .select({ id: sessions.id })
-      .from(sessions)
-      .where(and(live, eq(sessions.employeeId, emp.id)))
-      .limit(1)
-    if (!mine) {
-      const [c] = await tx
-        .select({ n: sql<number>`count(DISTINCT ${sessions.employeeId})::int` })
-        .from(sessions)
-        .where(and(live, ne(sessions.employeeId, emp.id)))
-      if ((c?.n ?? 0) >= (t?.seats ?? 0)) throw new AppError('E_SEAT_LIMIT')
-    }
-    await tx.insert(sessions).values({
-      tenantId: emp.tenantId,
-      employeeId: emp.id,
-      tokenHash: hashToken(token),
-      userAgent: input.userAgent.slice(0, 300),
-      expiresAt: new Date(Date.now() + SESSION_TTL_MS),
-    })
+  const [t] = await db.orm
+    .select({ suspendedAt: tenants.suspendedAt })
+    .from(tenants)
+    .where(eq(tenants.id, emp.tenantId))
+  if (t?.suspendedAt) throw new AppError('E_TENANT_SUSPENDED')
+  await db.orm.insert(sessions).values({
+    tenantId: emp.tenantId,
+    employeeId: emp.id,
+    tokenHash: hashToken(token),
+    userAgent: input.userAgent.slice(0, 300),
+    expiresAt: new Date(Date.now() + SESSION_TTL_MS),
   })
   const { me, sipDomain } = await loadMe(db.orm, emp.tenantId, emp.id)
   return { token, me, sip: deps.mintSip(me, sipDomain) }
@@ -92,11 +80,15 @@ export async function authenticate(q: Queryable, token: string): Promise<Princip
       employees,
       and(eq(employees.id, sessions.employeeId), eq(employees.tenantId, sessions.tenantId)),
     )
+    .innerJoin(tenants, eq(tenants.id, sessions.tenantId))
     .where(
       and(
         eq(sessions.tokenHash, hashToken(token)),
         isNull(sessions.revokedAt),
         gt(sessions.expiresAt, sql`now()`),
+        // Issue 13: revoking is the live cut; these make an old token useless even if one were missed.
+        isNull(employees.deactivatedAt),
+        isNull(tenants.suspendedAt),
       ),
     )
   if (!row) throw new AppError('E_AUTH_REQUIRED')
@@ -166,4 +158,57 @@ export async function listSessions(q: Queryable, p: Principal): Promise<SessionI
     userAgent: s.userAgent,
     current: s.id === p.sessionId,
   }))
+}
+
+/**
+ * Revokes the live sessions of a tenant (or of one employee in it), but `except`; each revocation is
+ * NOTIFYed so every instance closes those sockets (at commit inside a transaction). Returns how many.
+ */
+export async function revokeAllSessions(
+  q: Queryable,
+  tenantId: string,
+  opts: { employeeId?: string; except: string | null },
+): Promise<number> {
+  const done = await q
+    .update(sessions)
+    .set({ revokedAt: new Date() })
+    .where(
+      and(
+        eq(sessions.tenantId, tenantId),
+        isNull(sessions.revokedAt),
+        ...(opts.employeeId ? [eq(sessions.employeeId, opts.employeeId)] : []),
+        ...(opts.except ? [ne(sessions.id, opts.except)] : []),
+      ),
+    )
+    .returning({ id: sessions.id })
+  for (const s of done)
+    await q.execute(sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${SESSION_REVOKED_PREFIX + s.id})`)
+  return done.length
+}
+
+/**
+ * SPEC A1 / issue 13: the employee changes his own password; the current one is required
+ * (E_WRONG_PASSWORD), and on request his other sessions end (this one stays).
+ */
+export async function changeOwnPassword(
+  db: Db,
+  p: Principal,
+  input: { current: string; next: string; signOutOthers: boolean },
+): Promise<ChangePasswordResponse> {
+  const [emp] = await db.orm
+    .select({ hash: employees.passwordHash })
+    .from(employees)
+    .where(and(eq(employees.tenantId, p.tenantId), eq(employees.id, p.employeeId)))
+  if (!emp || !(await verifyPassword(input.current, emp.hash))) throw new AppError('E_WRONG_PASSWORD')
+  const hash = await hashPassword(input.next)
+  return db.orm.transaction(async (tx) => {
+    await tx
+      .update(employees)
+      .set({ passwordHash: hash })
+      .where(and(eq(employees.tenantId, p.tenantId), eq(employees.id, p.employeeId)))
+    const endedSessions = input.signOutOthers
+      ? await revokeAllSessions(tx, p.tenantId, { employeeId: p.employeeId, except: p.sessionId })
+      : 0
+    return { endedSessions }
+  })
 }

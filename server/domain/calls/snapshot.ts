@@ -140,7 +140,10 @@ export async function loadRouting(
   // Longest idle only compares recent work: a day bounds the scan (idle longer = "never called").
   const dayAgo = at(24 * 3600 * 1000)
   const where =
-    'domain' in by ? sql`t.sip_domain = ${by.domain.toLowerCase()}` : sql`t.id = ${by.tenantId}::uuid`
+    // Issue 13: a suspended tenant's domain routes nothing (Kamailio refuses its lines as well).
+    'domain' in by
+      ? sql`t.sip_domain = ${by.domain.toLowerCase()} AND t.suspended_at IS NULL`
+      : sql`t.id = ${by.tenantId}::uuid`
   const [row] = await queryRows<{ doc: SnapshotDoc }>(
     q,
     sql`SELECT json_build_object(
@@ -157,7 +160,7 @@ export async function loadRouting(
             SELECT 1 FROM push_subscriptions p WHERE p.tenant_id = t.id AND p.employee_id = e.id
           )
         ) ORDER BY e.extension)
-        FROM employees e WHERE e.tenant_id = t.id), '[]'::json),
+        FROM employees e WHERE e.tenant_id = t.id AND e.deactivated_at IS NULL), '[]'::json),
       'busy', COALESCE((
         SELECT json_agg(DISTINCT b.who) FROM (
           SELECT c.caller_employee_id AS who FROM calls c

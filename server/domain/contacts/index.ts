@@ -1,5 +1,5 @@
 /** SPEC K1, K2 (read side): the tenant's address book — employees, groups, clients. */
-import { and, asc, eq, inArray, type SQL, sql } from 'drizzle-orm'
+import { and, asc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm'
 import type { ClientView, EmployeeView, GroupView } from '../../../contract/api.ts'
 import { type Presence, presenceOf } from '../../../contract/presence.ts'
 import { isOnlineStatus } from '../../../contract/status.ts'
@@ -30,7 +30,8 @@ export async function listEmployees(q: Queryable, tenantId: string): Promise<Emp
   const rows = await q
     .select()
     .from(employees)
-    .where(eq(employees.tenantId, tenantId))
+    // Issue 13: a deactivated colleague is no longer in the phone book (his history keeps his name).
+    .where(and(eq(employees.tenantId, tenantId), isNull(employees.deactivatedAt)))
     .orderBy(asc(employees.extension))
   return rows.map((e) => {
     const p = now.get(e.id)

@@ -5,6 +5,8 @@ import path from 'node:path'
 import { and, eq, inArray, isNull } from 'drizzle-orm'
 import { type Db, getSetting, type Queryable, schema } from '../../db/index.ts'
 import { hashPassword, verifyPassword } from '../auth/index.ts'
+import { addEmployee } from '../employees/index.ts'
+import { createCompanyIn } from './companies.ts'
 import {
   DEMO_ACCOUNTS,
   DEMO_CHANNELS,
@@ -14,7 +16,7 @@ import {
   DEMO_NUMBERS,
   DEMO_TEMPLATES,
 } from './demo-data.ts'
-import { createEmployee, createGroup, createTenant, tenantBySlug } from './tenants.ts'
+import { createGroup, tenantBySlug } from './tenants.ts'
 
 const { channels, contacts, employees, groups, settings, templates, virtualNumbers } = schema
 
@@ -88,15 +90,43 @@ export async function seedDemo(
     return { created: false, password }
   }
   await db.orm.transaction(async (tx) => {
-    const tenantId = await createTenant(tx, {
+    // The same code as `npm run tenant -- create` (issue 13), with the demo's known password.
+    const [first, ...rest] = DEMO_ACCOUNTS
+    if (!first) throw new Error('no demo accounts')
+    const made = await createCompanyIn(tx, {
       name: 'Demo',
       slug: 'demo',
-      sipDomain: 'demo.frontline.local',
       seats: 10,
+      adminLogin: first.login,
+      adminName: first.name,
+      adminPassword: password,
+      adminExtension: first.extension,
       features: { softphone: true, omni: true },
     })
-    const ids = new Map<string, string>()
-    for (const a of DEMO_ACCOUNTS) ids.set(a.login, await createEmployee(tx, tenantId, { ...a, password }))
+    const tenantId = made.tenant.id
+    const ids = new Map<string, string>([[first.login, made.adminId]])
+    for (const a of rest) {
+      const e = await addEmployee(
+        tx,
+        tenantId,
+        null,
+        {
+          name: a.name,
+          login: a.login,
+          role: a.role,
+          extension: a.extension,
+          mobile: a.mobile ?? null,
+          acceptButton: true,
+        },
+        password,
+      )
+      ids.set(a.login, e.employee.id)
+    }
+    for (const a of DEMO_ACCOUNTS)
+      await tx
+        .update(employees)
+        .set({ mobile: a.mobile ?? null, email: a.email ?? null })
+        .where(and(eq(employees.tenantId, tenantId), eq(employees.login, a.login)))
     const ops = (n: number[]) => n.map((i) => ids.get(`op${i}@demo`)!)
     const groupIds = new Map<string, string>([
       [

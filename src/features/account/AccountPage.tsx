@@ -1,9 +1,11 @@
 /** The Account tab: profile, saved accounts, sessions, settings, permissions. */
+import { A } from '@solidjs/router'
 import { Show } from 'solid-js'
 import { t } from '../../lib/i18n/index.ts'
 import { me } from '../../lib/session/index.ts'
 import { AccountsSection } from './AccountsSection.tsx'
 import { DeviceSection } from './DeviceSection.tsx'
+import { PasswordSection } from './PasswordSection.tsx'
 import { PermissionsSection } from './PermissionsSection.tsx'
 import { SessionsSection } from './SessionsSection.tsx'
 import { SettingsSection } from './SettingsSection.tsx'
@@ -28,7 +30,17 @@ export default function AccountPage() {
           </section>
         )}
       </Show>
+      {/* Issue 13: the admin area's entry, for admins only. */}
+      <Show when={me()?.role === 'admin'}>
+        <A href="/admin" class="card row row-button" data-testid="admin-link">
+          <span class="row-main">
+            <span class="row-title">{t('admin.open')}</span>
+            <span class="row-sub">{t('admin.sections')}</span>
+          </span>
+        </A>
+      </Show>
       <AccountsSection />
+      <PasswordSection />
       <SettingsSection />
       <PermissionsSection />
       <DeviceSection />

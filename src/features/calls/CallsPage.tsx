@@ -4,7 +4,7 @@
  * realtime events through the mirror.
  */
 import { useSearchParams } from '@solidjs/router'
-import { createEffect, createSignal, For, on, onCleanup, Show } from 'solid-js'
+import { createEffect, createSignal, For, on, onCleanup, onMount, Show } from 'solid-js'
 import { t } from '../../lib/i18n/index.ts'
 import { me } from '../../lib/session/index.ts'
 import { createLiveQuery, db } from '../../lib/store/index.ts'
@@ -40,6 +40,14 @@ export default function CallsPage() {
       },
     ),
   )
+  // The manifest's "New call" shortcut (issue 13) opens /calls?dial=1: the keypad, the number focused.
+  const params = search
+  let dialInput: HTMLInputElement | undefined
+  onMount(() => {
+    if (params.dial !== '1') return
+    setKeypadOpen(true)
+    dialInput?.focus()
+  })
   const rows = createLiveQuery(
     db,
     () => ({ scope: scope(), q: query(), me: meId() }),
@@ -108,6 +116,7 @@ export default function CallsPage() {
         }}
       >
         <input
+          ref={dialInput}
           class="dial-input"
           type="tel"
           inputmode="tel"

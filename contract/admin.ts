@@ -1,0 +1,186 @@
+/**
+ * The administration (issue 13): the audit log, employees and seats, one's own password, tenants
+ * (the platform's CLI). Request schemas are valibot (the server validates with them); answers are
+ * plain types.
+ */
+import * as v from 'valibot'
+import type { Role } from './api.ts'
+import { text } from './text.ts'
+
+// ---- Audit log ----------------------------------------------------------------------------------
+
+/** What an audit entry is about (the admin area's sections write their own). */
+export type AuditEntity =
+  | 'tenant'
+  | 'employee'
+  | 'group'
+  | 'virtual_number'
+  | 'statuses'
+  | 'settings'
+  | (string & {})
+
+/** One admin change: who, what, before and after (never a password or its hash). */
+export interface AuditEntryView {
+  id: string
+  /** Null for the platform's own tools (the tenant CLI). */
+  actorId: string | null
+  actorName: string
+  action: string
+  entity: AuditEntity
+  entityId: string
+  before: Record<string, unknown> | null
+  after: Record<string, unknown> | null
+  at: string
+}
+
+/** GET /api/admin/audit: newest first, 50 a page; `before` = the last row's `at|id`. */
+export const AuditQuerySchema = v.strictObject({
+  entity: v.optional(v.pipe(text, v.regex(/^[a-z_]{1,32}$/))),
+  action: v.optional(v.pipe(text, v.regex(/^[a-z_.]{1,48}$/))),
+  actorId: v.optional(v.pipe(text, v.uuid())),
+  entityId: v.optional(v.pipe(text, v.maxLength(64))),
+  /** ISO date-times bounding the period (from inclusive, to exclusive). */
+  from: v.optional(v.pipe(text, v.isoTimestamp())),
+  to: v.optional(v.pipe(text, v.isoTimestamp())),
+  before: v.optional(v.pipe(text, v.regex(/^[0-9T:.+Z-]{10,40}\|[0-9a-f-]{36}$/))),
+  limit: v.optional(
+    v.pipe(text, v.regex(/^\d{1,3}$/), v.transform(Number), v.minValue(1), v.maxValue(200)),
+    '50',
+  ),
+})
+export type AuditQuery = v.InferOutput<typeof AuditQuerySchema>
+
+export interface AuditPage {
+  entries: AuditEntryView[]
+  /** The cursor of the next page, or null at the end. */
+  next: string | null
+}
+
+// ---- Employees ----------------------------------------------------------------------------------
+
+/** Logins are e-mail-like names, stored lower-case (`op1@demo`). */
+export const loginField = v.pipe(
+  text,
+  v.trim(),
+  v.toLowerCase(),
+  v.regex(/^[a-z0-9][a-z0-9._@+-]{1,63}$/, 'letters, digits and . _ @ + - (2–64)'),
+)
+/** Internal numbers: 2–6 digits. */
+export const extensionField = v.pipe(text, v.trim(), v.regex(/^\d{2,6}$/, '2–6 digits'))
+const nameField = v.pipe(text, v.trim(), v.minLength(1), v.maxLength(100))
+/** "To mobile": a phone number, digits with an optional leading +; empty clears it. */
+const mobileField = v.nullable(
+  v.pipe(
+    text,
+    v.trim(),
+    v.regex(/^(\+?[0-9]{5,16})?$/, 'a phone number: + and 5–16 digits'),
+    v.transform((s) => (s === '' ? null : s)),
+  ),
+)
+const roleField = v.picklist(['operator', 'supervisor', 'admin'])
+
+/** POST /api/admin/employees. The password is made by the server and answered once. */
+export const CreateEmployeeSchema = v.strictObject({
+  name: nameField,
+  login: loginField,
+  role: roleField,
+  /** Absent: the next free number is taken (GET /api/admin/employees/next-extension offers it). */
+  extension: v.optional(extensionField),
+  mobile: v.optional(mobileField, null),
+  acceptButton: v.optional(v.boolean(), true),
+})
+export type CreateEmployeeBody = v.InferOutput<typeof CreateEmployeeSchema>
+
+/** PATCH /api/admin/employees/:id: any of these (T3's Accept button included). */
+export const EditEmployeeSchema = v.strictObject({
+  name: v.optional(nameField),
+  role: v.optional(roleField),
+  extension: v.optional(extensionField),
+  mobile: v.optional(mobileField),
+  acceptButton: v.optional(v.boolean()),
+})
+export type EditEmployeeBody = v.InferOutput<typeof EditEmployeeSchema>
+
+/** An employee as the admin area lists him. */
+export interface EmployeeAdminView {
+  id: string
+  name: string
+  login: string
+  role: Role
+  extension: string
+  mobile: string | null
+  acceptButton: boolean
+  active: boolean
+  deactivatedAt: string | null
+  createdAt: string
+}
+
+export interface EmployeesAdminResponse {
+  employees: EmployeeAdminView[]
+  /** The plan's number of accounts and how many active accounts hold one. */
+  seats: { total: number; used: number }
+  /** The extension a new employee would get. */
+  nextExtension: string
+}
+
+/** An answer that carries a new password: shown once, never stored in clear. */
+export interface EmployeePasswordResponse {
+  employee: EmployeeAdminView
+  password: string
+}
+
+// ---- Own password -------------------------------------------------------------------------------
+
+/** PUT /api/me/password (SPEC A1: the employee's own password). */
+export const ChangePasswordSchema = v.strictObject({
+  current: v.pipe(text, v.minLength(1), v.maxLength(256)),
+  next: v.pipe(text, v.minLength(8, 'at least 8 characters'), v.maxLength(256)),
+  /** End every other session of mine (the one changing it stays). */
+  signOutOthers: v.optional(v.boolean(), false),
+})
+
+export interface ChangePasswordResponse {
+  /** How many other sessions were ended. */
+  endedSessions: number
+}
+
+// ---- Tenants (the platform's CLI, through the internal route) -------------------------------------
+
+export const slugField = v.pipe(text, v.trim(), v.toLowerCase(), v.regex(/^[a-z][a-z0-9-]{1,30}$/))
+
+export const CreateTenantSchema = v.strictObject({
+  name: nameField,
+  slug: slugField,
+  seats: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(10_000)),
+  adminLogin: loginField,
+  adminName: v.optional(nameField),
+})
+export type CreateTenantBody = v.InferOutput<typeof CreateTenantSchema>
+
+export const TenantCommandSchema = v.variant('command', [
+  v.strictObject({ command: v.literal('create'), tenant: CreateTenantSchema }),
+  v.strictObject({ command: v.literal('list') }),
+  v.strictObject({ command: v.literal('suspend'), slug: slugField }),
+  v.strictObject({ command: v.literal('reactivate'), slug: slugField }),
+])
+
+export interface TenantView {
+  id: string
+  name: string
+  slug: string
+  sipDomain: string
+  seats: number
+  employees: number
+  suspended: boolean
+  createdAt: string
+}
+
+/** POST /internal/tenants: what each command answers. */
+export interface TenantCommandAnswer {
+  tenants?: TenantView[]
+  tenant?: TenantView
+  /** create: the first admin's login and one-time password. */
+  admin?: { login: string; password: string }
+  /** suspend: how many sessions and lines were cut. */
+  cut?: { sessions: number; lines: number }
+}

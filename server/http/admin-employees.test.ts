@@ -1,0 +1,320 @@
+/**
+ * Issue 13, SPEC A1: the admin's employees — create with a one-time password, seats as accounts,
+ * deactivate (sessions cut, sign-in refused, history kept), re-activate, the bad-input rules, the
+ * audit log with before and after, the own password; and the tenant commands (suspend cuts every
+ * session; old tokens stay refused).
+ */
+import { eq } from 'drizzle-orm'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type {
+  AuditPage,
+  EmployeePasswordResponse,
+  EmployeesAdminResponse,
+  TenantCommandAnswer,
+} from '../../contract/admin.ts'
+import { schema } from '../db/index.ts'
+import { auditLog } from '../db/schema-people.ts'
+import { targets } from '../test/dbs.ts'
+import { auth, type Fixture, makeFixture } from '../test/fixture.ts'
+import { routeTable } from './route-table.ts'
+
+describe.each(targets)('admin employees and tenants on $name', (target) => {
+  let f: Fixture
+  let admin = ''
+  beforeAll(async () => {
+    f = await makeFixture(target)
+    admin = (await f.login('admin@demo')).token
+  })
+  afterAll(() => f.close())
+
+  const call = (token: string, method: string, url: string, payload?: unknown) =>
+    f.app.inject({
+      method: method as 'GET',
+      url,
+      headers: auth(token),
+      ...(payload === undefined ? {} : { payload: payload as object }),
+    })
+  const list = async () => (await call(admin, 'GET', '/api/admin/employees')).json() as EmployeesAdminResponse
+  const login = (l: string, password: string) =>
+    f.app.inject({ method: 'POST', url: '/api/auth/login', payload: { login: l, password } })
+
+  it('A1 the admin creates an operator with the offered extension; the one-time password signs him in', async () => {
+    const before = await list()
+    expect(before.seats).toEqual({ total: 10, used: 8 })
+    const r = await call(admin, 'POST', '/api/admin/employees', {
+      name: 'Пётр Новиков',
+      login: 'Novikov@Demo',
+      role: 'operator',
+      mobile: '+79160001122',
+      acceptButton: false,
+    })
+    expect(r.statusCode).toBe(201)
+    expect(r.headers['cache-control']).toBe('no-store')
+    const made = r.json() as EmployeePasswordResponse
+    expect(made.employee).toMatchObject({
+      login: 'novikov@demo',
+      extension: before.nextExtension,
+      mobile: '+79160001122',
+      acceptButton: false,
+      active: true,
+    })
+    expect(made.password).toMatch(/^[A-Za-z0-9]{12}$/)
+    expect((await login('novikov@demo', made.password)).statusCode).toBe(200)
+    expect((await list()).seats.used).toBe(9)
+    // The audit entry: created by the admin, after = the new employee, no password anywhere.
+    const page = (
+      await call(admin, 'GET', `/api/admin/audit?entityId=${made.employee.id}`)
+    ).json() as AuditPage
+    expect(page.entries[0]).toMatchObject({ action: 'employee.create', entity: 'employee', before: null })
+    expect(page.entries[0]?.after).toMatchObject({ name: 'Пётр Новиков', extension: made.employee.extension })
+    expect(JSON.stringify(page)).not.toContain(made.password)
+    const rows = await f.db.orm.select().from(auditLog)
+    expect(JSON.stringify(rows)).not.toMatch(/scrypt|password/i)
+  })
+
+  it('bad input: a duplicate login, an extension of an employee, a group or a virtual number — coded, nothing made', async () => {
+    const used = (await list()).seats.used
+    const cases: [unknown, string][] = [
+      [{ name: 'X', login: 'op1@demo', role: 'operator' }, 'E_LOGIN_TAKEN'],
+      [{ name: 'X', login: 'op1@other', role: 'operator' }, 'E_LOGIN_TAKEN'],
+      [{ name: 'X', login: 'x1@demo', role: 'operator', extension: '101' }, 'E_EXTENSION_TAKEN'],
+      [{ name: 'X', login: 'x2@demo', role: 'operator', extension: '200' }, 'E_EXTENSION_TAKEN'],
+      [{ name: 'X', login: 'x3@demo', role: 'chief' }, 'E_VALIDATION'],
+      [{ name: 'X\u0000', login: 'x4@demo', role: 'operator' }, 'E_VALIDATION'],
+      [{ name: 'X', login: 'x5@demo', role: 'operator', extension: '1a' }, 'E_VALIDATION'],
+    ]
+    for (const [body, code] of cases) {
+      const r = await call(admin, 'POST', '/api/admin/employees', body)
+      expect(r.json().error.code, JSON.stringify(body)).toBe(code)
+      expect(r.json().error.message).toBeTruthy()
+    }
+    const [demo] = await f.db.orm.select().from(schema.tenants).where(eq(schema.tenants.slug, 'demo'))
+    await f.db.orm.insert(schema.virtualNumbers).values({ tenantId: demo!.id, number: '555' })
+    const r = await call(admin, 'POST', '/api/admin/employees', {
+      name: 'X',
+      login: 'x6@demo',
+      role: 'operator',
+      extension: '555',
+    })
+    expect(r.json().error.code).toBe('E_EXTENSION_TAKEN')
+    expect(r.statusCode).toBe(409)
+    expect((await list()).seats.used).toBe(used)
+    // An edit that would take a colleague's number is refused the same way, and changes nothing.
+    const me = (await list()).employees.find((e) => e.login === 'op2@demo')!
+    const e = await call(admin, 'PATCH', `/api/admin/employees/${me.id}`, {
+      name: 'Новое имя',
+      extension: '101',
+    })
+    expect(e.json().error.code).toBe('E_EXTENSION_TAKEN')
+    expect((await list()).employees.find((x) => x.id === me.id)?.name).toBe(me.name)
+  })
+
+  it("another tenant's ids are 404, an operator is 403 on every employee route", async () => {
+    const op = (await f.login('op1@demo')).token
+    const other = f.otherEmployeeId
+    for (const path of ['password', 'deactivate', 'reactivate'])
+      expect((await call(admin, 'POST', `/api/admin/employees/${other}/${path}`)).statusCode).toBe(404)
+    expect((await call(admin, 'PATCH', `/api/admin/employees/${other}`, { name: 'x' })).statusCode).toBe(404)
+    expect((await call(op, 'GET', '/api/admin/employees')).statusCode).toBe(403)
+    expect(
+      (await call(op, 'POST', '/api/admin/employees', { name: 'x', login: 'y@z', role: 'admin' })).statusCode,
+    ).toBe(403)
+    expect((await call(op, 'GET', '/api/admin/audit')).statusCode).toBe(403)
+  })
+
+  it('an operator gets 403 on every admin route (generated from the route table)', async () => {
+    const op = (await f.login('op2@demo')).token
+    const admin = routeTable(f.app).filter((r) => r.auth === 'admin' && r.method !== 'HEAD')
+    // Every section's routes: employees, audit, channels, features, templates, statuses…
+    expect(admin.length).toBeGreaterThan(15)
+    const id = f.otherEmployeeId
+    for (const r of admin) {
+      const url = r.url.replace(/:[A-Za-z]+/g, id)
+      const res = await f.app.inject({ method: r.method as 'GET', url, headers: auth(op), payload: {} })
+      expect(res.statusCode, `${r.method} ${r.url}`).toBe(403)
+      expect(res.json().error.code).toBe('E_FORBIDDEN')
+    }
+  })
+
+  it('A1 the seat limit refuses one more account; deactivating frees the seat, re-activating takes it', async () => {
+    await f.db.orm.update(schema.tenants).set({ seats: 9 }).where(eq(schema.tenants.slug, 'demo'))
+    expect((await list()).seats).toEqual({ total: 9, used: 9 })
+    const over = await call(admin, 'POST', '/api/admin/employees', {
+      name: 'Z',
+      login: 'z@demo',
+      role: 'operator',
+    })
+    expect(over.statusCode).toBe(403)
+    expect(over.json().error.code).toBe('E_SEAT_LIMIT')
+    const op3 = (await list()).employees.find((e) => e.login === 'op3@demo')!
+    expect((await call(admin, 'POST', `/api/admin/employees/${op3.id}/deactivate`)).statusCode).toBe(200)
+    const ok = await call(admin, 'POST', '/api/admin/employees', {
+      name: 'Z',
+      login: 'z@demo',
+      role: 'operator',
+    })
+    expect(ok.statusCode).toBe(201)
+    const back = await call(admin, 'POST', `/api/admin/employees/${op3.id}/reactivate`)
+    expect(back.json().error.code).toBe('E_SEAT_LIMIT')
+    await f.db.orm.update(schema.tenants).set({ seats: 10 }).where(eq(schema.tenants.slug, 'demo'))
+    expect((await call(admin, 'POST', `/api/admin/employees/${op3.id}/reactivate`)).statusCode).toBe(200)
+  })
+
+  it('two creates at once for the last seat: exactly one gets it, the other E_SEAT_LIMIT', async () => {
+    const { used } = (await list()).seats
+    await f.db.orm
+      .update(schema.tenants)
+      .set({ seats: used + 1 })
+      .where(eq(schema.tenants.slug, 'demo'))
+    const both = await Promise.all(
+      ['race1@demo', 'race2@demo'].map((l) =>
+        call(admin, 'POST', '/api/admin/employees', { name: 'Гонка', login: l, role: 'operator' }),
+      ),
+    )
+    expect(both.map((r) => r.statusCode).sort()).toEqual([201, 403])
+    expect((await list()).seats).toEqual({ total: used + 1, used: used + 1 })
+    const won = (both.find((r) => r.statusCode === 201)!.json() as EmployeePasswordResponse).employee
+    await call(admin, 'POST', `/api/admin/employees/${won.id}/deactivate`)
+    await f.db.orm.update(schema.tenants).set({ seats: 10 }).where(eq(schema.tenants.slug, 'demo'))
+  })
+
+  it('A1 a deactivated operator is signed out at once and cannot sign in; his history stays; the audit has before/after', async () => {
+    const op = await f.login('op4@demo')
+    expect((await call(op.token, 'GET', '/api/me')).statusCode).toBe(200)
+    const r = await call(admin, 'POST', `/api/admin/employees/${op.me.id}/deactivate`)
+    expect(r.json().employee).toMatchObject({ active: false })
+    expect((await call(op.token, 'GET', '/api/me')).statusCode).toBe(401)
+    expect((await login('op4@demo', 'demo-pass-1')).json().error.code).toBe('E_BAD_CREDENTIALS')
+    const [row] = await f.db.orm.select().from(schema.employees).where(eq(schema.employees.id, op.me.id))
+    expect(row?.name).toBe(op.me.name)
+    const colleagues = (await call(admin, 'GET', '/api/contacts/employees')).json() as { id: string }[]
+    expect(colleagues.map((c) => c.id)).not.toContain(op.me.id)
+    const page = (
+      await call(admin, 'GET', `/api/admin/audit?action=employee.deactivate&entityId=${op.me.id}`)
+    ).json() as AuditPage
+    expect(page.entries[0]).toMatchObject({ actorName: 'Ольга Сергеевна Белова' })
+    expect(page.entries[0]?.before).toMatchObject({ active: true })
+    expect(page.entries[0]?.after).toMatchObject({ active: false })
+    // Nobody deactivates himself or the last admin.
+    expect(
+      (
+        await call(
+          admin,
+          'POST',
+          `/api/admin/employees/${(await list()).employees.find((e) => e.login === 'admin@demo')!.id}/deactivate`,
+        )
+      ).json().error.code,
+    ).toBe('E_SELF')
+    expect((await call(admin, 'POST', `/api/admin/employees/${op.me.id}/reactivate`)).statusCode).toBe(200)
+    expect((await login('op4@demo', 'demo-pass-1')).statusCode).toBe(200)
+  })
+
+  it('a reset password works once issued; the old one and his sessions end', async () => {
+    const op = await f.login('op5@demo')
+    const r = (
+      await call(admin, 'POST', `/api/admin/employees/${op.me.id}/password`)
+    ).json() as EmployeePasswordResponse
+    expect((await call(op.token, 'GET', '/api/me')).statusCode).toBe(401)
+    expect((await login('op5@demo', 'demo-pass-1')).statusCode).toBe(401)
+    expect((await login('op5@demo', r.password)).statusCode).toBe(200)
+  })
+
+  it('A1 own password: the current one is required; other sessions end on request, this one stays', async () => {
+    const a = await f.login('op6@demo')
+    const b = await f.login('op6@demo')
+    const wrong = await call(a.token, 'PUT', '/api/me/password', { current: 'nope', next: 'long-enough-1' })
+    expect(wrong.json().error.code).toBe('E_WRONG_PASSWORD')
+    const short = await call(a.token, 'PUT', '/api/me/password', { current: 'demo-pass-1', next: 'short' })
+    expect(short.json().error.code).toBe('E_VALIDATION')
+    const ok = await call(a.token, 'PUT', '/api/me/password', {
+      current: 'demo-pass-1',
+      next: 'long-enough-1',
+      signOutOthers: true,
+    })
+    expect(ok.json()).toEqual({ endedSessions: 1 })
+    expect((await call(a.token, 'GET', '/api/me')).statusCode).toBe(200)
+    expect((await call(b.token, 'GET', '/api/me')).statusCode).toBe(401)
+    expect((await login('op6@demo', 'long-enough-1')).statusCode).toBe(200)
+  })
+
+  it('the audit log pages newest first without gaps or repeats, and filters by actor and period', async () => {
+    const all = (await call(admin, 'GET', '/api/admin/audit?limit=200')).json() as AuditPage
+    expect(all.entries.length).toBeGreaterThan(8)
+    const seen: string[] = []
+    let before: string | null = null
+    do {
+      const q: string = before ? `&before=${encodeURIComponent(before)}` : ''
+      const page = (await call(admin, 'GET', `/api/admin/audit?limit=3${q}`)).json() as AuditPage
+      seen.push(...page.entries.map((e) => e.id))
+      before = page.next
+    } while (before)
+    expect(seen).toEqual(all.entries.map((e) => e.id))
+    const adminId = (await list()).employees.find((e) => e.login === 'admin@demo')!.id
+    const mine = (
+      await call(admin, 'GET', `/api/admin/audit?limit=200&actorId=${adminId}`)
+    ).json() as AuditPage
+    expect(mine.entries.length).toBeGreaterThan(0)
+    expect(mine.entries.every((e) => e.actorId === adminId)).toBe(true)
+    const future = new Date(Date.now() + 3600_000).toISOString()
+    const none = (await call(admin, 'GET', `/api/admin/audit?from=${future}`)).json() as AuditPage
+    expect(none.entries).toEqual([])
+    expect((await call(admin, 'GET', '/api/admin/audit?from=yesterday')).statusCode).toBe(400)
+  })
+
+  it('the tenant commands: create (its admin signs in), list, suspend (old tokens refused), reactivate', async () => {
+    const cmd = async (body: unknown) => {
+      const r = await f.app.inject({
+        method: 'POST',
+        url: '/internal/tenants',
+        headers: { 'x-internal-secret': f.secrets.internalSecret },
+        remoteAddress: '127.0.0.1',
+        payload: body as object,
+      })
+      return { status: r.statusCode, body: r.json() as TenantCommandAnswer & { error?: { code: string } } }
+    }
+    const made = await cmd({
+      command: 'create',
+      tenant: { name: 'ООО Ромашка', slug: 'romashka', seats: 3, adminLogin: 'boss@romashka' },
+    })
+    expect(made.status).toBe(200)
+    expect(made.body.tenant).toMatchObject({
+      slug: 'romashka',
+      sipDomain: 'romashka.frontline.local',
+      seats: 3,
+    })
+    const boss = await login('boss@romashka', made.body.admin!.password)
+    expect(boss.statusCode).toBe(200)
+    const token = (boss.json() as { token: string }).token
+    expect(
+      (await cmd({ command: 'create', tenant: { name: 'X', slug: 'romashka', seats: 1, adminLogin: 'x@x' } }))
+        .body.error?.code,
+    ).toBe('E_SLUG_TAKEN')
+    expect((await cmd({ command: 'list' })).body.tenants?.map((t) => t.slug)).toContain('romashka')
+    const cut = await cmd({ command: 'suspend', slug: 'romashka' })
+    expect(cut.body.cut?.sessions).toBe(1)
+    expect((await call(token, 'GET', '/api/me')).statusCode).toBe(401)
+    expect((await login('boss@romashka', made.body.admin!.password)).json().error.code).toBe(
+      'E_TENANT_SUSPENDED',
+    )
+    // An old token whose revocation were lost is refused by the suspension itself.
+    await f.db.orm.update(schema.sessions).set({ revokedAt: null })
+    expect((await call(token, 'GET', '/api/me')).statusCode).toBe(401)
+    await cmd({ command: 'reactivate', slug: 'romashka' })
+    expect((await call(token, 'GET', '/api/me')).statusCode).toBe(200)
+    const audit = (await call(token, 'GET', '/api/admin/audit?entity=tenant')).json() as AuditPage
+    expect(audit.entries.map((e) => e.action)).toEqual([
+      'tenant.reactivate',
+      'tenant.suspend',
+      'tenant.create',
+    ])
+    expect(audit.entries[1]?.after).toMatchObject({ suspended: true })
+    // Without the secret, or from elsewhere, nothing.
+    const stranger = await f.app.inject({
+      method: 'POST',
+      url: '/internal/tenants',
+      remoteAddress: '127.0.0.1',
+      payload: { command: 'list' },
+    })
+    expect(stranger.statusCode).toBe(403)
+  })
+})

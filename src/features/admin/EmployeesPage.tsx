@@ -1,0 +1,311 @@
+/**
+ * Employees (issue 13, SPEC A1): the accounts of the plan, create one (the extension offered), issue
+ * or reset a password (shown once, copyable), edit, deactivate and re-activate.
+ */
+import { createResource, createSignal, For, Show } from 'solid-js'
+import type { EmployeeAdminView, EmployeePasswordResponse } from '../../../contract/admin.ts'
+import type { Role } from '../../../contract/api.ts'
+import { api, errorText } from '../../lib/api/index.ts'
+import { t } from '../../lib/i18n/index.ts'
+import { ConfirmDialog, toast } from '../../lib/ui/index.ts'
+import './admin.css'
+
+const ROLES: Role[] = ['operator', 'supervisor', 'admin']
+
+interface Draft {
+  name: string
+  login: string
+  role: Role
+  extension: string
+  mobile: string
+  acceptButton: boolean
+}
+
+/** The one-time password box: shown until dismissed, with Copy. */
+function PasswordBox(props: { issued: EmployeePasswordResponse; onDone: () => void }) {
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(props.issued.password)
+      toast(t('admin.passwordCopied'))
+    } catch {
+      toast(t('admin.copyFailed'), 'error')
+    }
+  }
+  return (
+    <section class="card notice" role="status" aria-labelledby="admin-pw-title">
+      <h2 id="admin-pw-title">{t('admin.passwordFor', { name: props.issued.employee.name })}</h2>
+      <p class="muted small">{t('admin.passwordOnce')}</p>
+      <p class="row-sub">
+        {t('login.login')}: <strong data-testid="issued-login">{props.issued.employee.login}</strong>
+      </p>
+      <div class="admin-secret">
+        <code data-testid="issued-password">{props.issued.password}</code>
+        <button type="button" class="btn btn-small" onClick={() => void copy()}>
+          {t('admin.copy')}
+        </button>
+        <button type="button" class="btn btn-small btn-ghost" onClick={() => props.onDone()}>
+          {t('admin.done')}
+        </button>
+      </div>
+    </section>
+  )
+}
+
+/** Create or edit form. */
+function EmployeeForm(props: {
+  initial: Draft
+  editing: boolean
+  onSave: (d: Draft) => Promise<void>
+  onCancel: () => void
+}) {
+  const [d, setD] = createSignal<Draft>({ ...props.initial })
+  const [busy, setBusy] = createSignal(false)
+  const set = <K extends keyof Draft>(k: K, val: Draft[K]) => setD({ ...d(), [k]: val })
+  const submit = async (e: Event) => {
+    e.preventDefault()
+    setBusy(true)
+    try {
+      await props.onSave(d())
+    } catch (err) {
+      toast(errorText(err), 'error')
+    } finally {
+      setBusy(false)
+    }
+  }
+  return (
+    <form class="card admin-form" onSubmit={(e) => void submit(e)} aria-labelledby="admin-emp-form">
+      <h2 id="admin-emp-form">{props.editing ? t('admin.editEmployee') : t('admin.newEmployee')}</h2>
+      <label class="field">
+        <span>{t('admin.name')}</span>
+        <input required value={d().name} onInput={(e) => set('name', e.currentTarget.value)} />
+      </label>
+      <Show when={!props.editing}>
+        <label class="field">
+          <span>{t('login.login')}</span>
+          <input
+            required
+            autocomplete="off"
+            value={d().login}
+            onInput={(e) => set('login', e.currentTarget.value)}
+          />
+        </label>
+      </Show>
+      <label class="field">
+        <span>{t('admin.role')}</span>
+        <select onChange={(e) => set('role', e.currentTarget.value as Role)}>
+          <For each={ROLES}>
+            {(r) => (
+              <option value={r} selected={d().role === r}>
+                {t(`admin.role.${r}`)}
+              </option>
+            )}
+          </For>
+        </select>
+      </label>
+      <label class="field">
+        <span>{t('admin.extension')}</span>
+        <input
+          required
+          inputmode="numeric"
+          value={d().extension}
+          onInput={(e) => set('extension', e.currentTarget.value)}
+        />
+      </label>
+      <label class="field">
+        <span>{t('admin.mobile')}</span>
+        <input
+          type="tel"
+          inputmode="tel"
+          value={d().mobile}
+          onInput={(e) => set('mobile', e.currentTarget.value)}
+        />
+      </label>
+      <label class="switch">
+        <input
+          type="checkbox"
+          role="switch"
+          checked={d().acceptButton}
+          aria-checked={d().acceptButton}
+          onChange={(e) => set('acceptButton', e.currentTarget.checked)}
+        />
+        <span class="switch-text">{t('admin.acceptButton')}</span>
+      </label>
+      <div class="confirm-actions">
+        <button type="button" class="btn btn-secondary" onClick={() => props.onCancel()}>
+          {t('common.cancel')}
+        </button>
+        <button type="submit" class="btn btn-primary" disabled={busy()}>
+          {props.editing ? t('admin.save') : t('admin.create')}
+        </button>
+      </div>
+    </form>
+  )
+}
+
+/** The Employees section. */
+export default function EmployeesPage() {
+  const [data, { refetch }] = createResource(() => api('GET /api/admin/employees'))
+  const [form, setForm] = createSignal<{ editing: EmployeeAdminView | null } | null>(null)
+  const [issued, setIssued] = createSignal<EmployeePasswordResponse | null>(null)
+  const [open, setOpen] = createSignal<string | null>(null)
+  const [confirm, setConfirm] = createSignal<EmployeeAdminView | null>(null)
+
+  const blank = (): Draft => ({
+    name: '',
+    login: '',
+    role: 'operator',
+    extension: data()?.nextExtension ?? '',
+    mobile: '',
+    acceptButton: true,
+  })
+  const draftOf = (e: EmployeeAdminView): Draft => ({
+    name: e.name,
+    login: e.login,
+    role: e.role,
+    extension: e.extension,
+    mobile: e.mobile ?? '',
+    acceptButton: e.acceptButton,
+  })
+
+  const save = async (d: Draft) => {
+    const editing = form()?.editing
+    if (editing) {
+      await api('PATCH /api/admin/employees/:id', {
+        params: { id: editing.id },
+        body: {
+          name: d.name,
+          role: d.role,
+          extension: d.extension,
+          mobile: d.mobile,
+          acceptButton: d.acceptButton,
+        },
+      })
+      toast(t('admin.saved'))
+    } else {
+      setIssued(await api('POST /api/admin/employees', { body: { ...d, mobile: d.mobile || null } }))
+    }
+    setForm(null)
+    await refetch()
+  }
+  const act = async (fn: () => Promise<unknown>) => {
+    try {
+      await fn()
+      await refetch()
+    } catch (err) {
+      toast(errorText(err), 'error')
+    }
+  }
+  const resetPassword = (e: EmployeeAdminView) =>
+    act(async () => setIssued(await api('POST /api/admin/employees/:id/password', { params: { id: e.id } })))
+  const toggleActive = (e: EmployeeAdminView) =>
+    act(() =>
+      e.active
+        ? api('POST /api/admin/employees/:id/deactivate', { params: { id: e.id } })
+        : api('POST /api/admin/employees/:id/reactivate', { params: { id: e.id } }),
+    )
+
+  return (
+    <>
+      <Show when={data.error}>
+        <p class="error">{errorText(data.error)}</p>
+      </Show>
+      <Show when={data()}>
+        {(d) => (
+          <p class="muted admin-seats" data-testid="seats">
+            {t('admin.seats', { used: d().seats.used, total: d().seats.total })}
+          </p>
+        )}
+      </Show>
+      <Show when={issued()}>{(i) => <PasswordBox issued={i()} onDone={() => setIssued(null)} />}</Show>
+      <Show
+        when={form()}
+        fallback={
+          <button type="button" class="btn btn-primary" onClick={() => setForm({ editing: null })}>
+            {t('admin.addEmployee')}
+          </button>
+        }
+      >
+        {(f) => (
+          <EmployeeForm
+            initial={f().editing ? draftOf(f().editing as EmployeeAdminView) : blank()}
+            editing={!!f().editing}
+            onSave={save}
+            onCancel={() => setForm(null)}
+          />
+        )}
+      </Show>
+      <section class="card" aria-label={t('admin.employees')}>
+        <ul class="list">
+          <For each={data()?.employees ?? []}>
+            {(e) => (
+              <li classList={{ 'admin-inactive': !e.active }}>
+                <button
+                  type="button"
+                  class="row row-button"
+                  aria-expanded={open() === e.id}
+                  onClick={() => setOpen(open() === e.id ? null : e.id)}
+                >
+                  <span class="row-main">
+                    <span class="row-title">{e.name}</span>
+                    <span class="row-sub">
+                      {e.login} · {e.extension} · {t(`admin.role.${e.role}`)}
+                      {e.active ? '' : ` · ${t('admin.inactive')}`}
+                    </span>
+                  </span>
+                </button>
+                <Show when={open() === e.id}>
+                  <div class="admin-actions">
+                    <button
+                      type="button"
+                      class="btn btn-small"
+                      onClick={() => setForm({ editing: e })}
+                      aria-label={t('admin.editNamed', { name: e.name })}
+                    >
+                      {t('admin.edit')}
+                    </button>
+                    <Show when={e.active}>
+                      <button
+                        type="button"
+                        class="btn btn-small"
+                        onClick={() => void resetPassword(e)}
+                        aria-label={t('admin.resetNamed', { name: e.name })}
+                      >
+                        {t('admin.resetPassword')}
+                      </button>
+                    </Show>
+                    <button
+                      type="button"
+                      class={e.active ? 'btn btn-small btn-danger' : 'btn btn-small'}
+                      onClick={() => (e.active ? setConfirm(e) : void toggleActive(e))}
+                      aria-label={t(e.active ? 'admin.deactivateNamed' : 'admin.reactivateNamed', {
+                        name: e.name,
+                      })}
+                    >
+                      {e.active ? t('admin.deactivate') : t('admin.reactivate')}
+                    </button>
+                  </div>
+                </Show>
+              </li>
+            )}
+          </For>
+        </ul>
+      </section>
+      <Show when={confirm()}>
+        {(e) => (
+          <ConfirmDialog
+            title={t('admin.deactivateTitle', { name: e().name })}
+            text={t('admin.deactivateText')}
+            ok={t('admin.deactivate')}
+            onCancel={() => setConfirm(null)}
+            onOk={() => {
+              // Read before closing: the <Show> accessor is stale once `confirm` is cleared.
+              const who = e()
+              setConfirm(null)
+              void toggleActive(who)
+            }}
+          />
+        )}
+      </Show>
+    </>
+  )
+}

@@ -1,0 +1,46 @@
+/**
+ * The admin area's sections as data (issue 13): one entry per section, in the order the admin sees
+ * them. A section's screen is its `page` (lazy); a section not built yet points at `Pending`, which
+ * says so honestly. To add a screen, change its entry's `page` — nothing else needs to know.
+ */
+import { type Component, lazy } from 'solid-js'
+import type { MessageKey } from '../../lib/i18n/index.ts'
+import type { IconName } from '../../lib/ui/index.ts'
+
+export interface AdminSection {
+  /** The path segment: /admin/<id>. */
+  id: string
+  label: MessageKey
+  /** One line under the label in the section list. */
+  hint: MessageKey
+  icon: IconName
+  page: Component
+}
+
+const Pending = lazy(() => import('./Pending.tsx'))
+
+export const ADMIN_SECTIONS: readonly AdminSection[] = [
+  {
+    id: 'employees',
+    label: 'admin.employees',
+    hint: 'admin.employeesHint',
+    icon: 'user',
+    page: lazy(() => import('./EmployeesPage.tsx')),
+  },
+  { id: 'groups', label: 'admin.groups', hint: 'admin.groupsHint', icon: 'people', page: Pending },
+  { id: 'numbers', label: 'admin.numbers', hint: 'admin.numbersHint', icon: 'phone', page: Pending },
+  { id: 'statuses', label: 'admin.statuses', hint: 'admin.statusesHint', icon: 'people', page: Pending },
+  { id: 'settings', label: 'admin.settings', hint: 'admin.settingsHint', icon: 'chat', page: Pending },
+  {
+    id: 'audit',
+    label: 'admin.audit',
+    hint: 'admin.auditHint',
+    icon: 'globe',
+    page: lazy(() => import('./AuditPage.tsx')),
+  },
+]
+
+/** The section with this id, or undefined. */
+export function sectionById(id: string): AdminSection | undefined {
+  return ADMIN_SECTIONS.find((s) => s.id === id)
+}

@@ -198,6 +198,27 @@ export const ERRORS = {
     en: 'This file link has expired.',
     ru: 'Срок действия ссылки на файл истёк.',
   },
+  // Issue 13 §2: groups, virtual numbers, the status matrix (setup); E_EXTENSION_TAKEN is above.
+  E_NUMBER_TAKEN: {
+    status: 409,
+    en: 'This virtual number is already in use.',
+    ru: 'Этот виртуальный номер уже используется.',
+  },
+  E_NUMBER_INVALID: {
+    status: 400,
+    en: 'This is not a valid phone number.',
+    ru: 'Это не корректный номер телефона.',
+  },
+  E_GROUP_IN_USE: {
+    status: 409,
+    en: 'A virtual number rings this group. Point it elsewhere first.',
+    ru: 'На эту группу направлен виртуальный номер. Сначала перенаправьте его.',
+  },
+  E_MATRIX_NO_CALLS: {
+    status: 400,
+    en: 'At least one status must take incoming calls.',
+    ru: 'Хотя бы один статус должен принимать входящие звонки.',
+  },
 } as const
 
 export type ErrorCode = keyof typeof ERRORS

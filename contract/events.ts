@@ -51,6 +51,8 @@ export type EventPayloads = {
   'transfer.updated': { offer: TransferOfferView }
   /** A5: the admin switched a tenant option (omnichannel): every open app follows it live. */
   'tenant.features': { features: { softphone: boolean; omni: boolean } }
+  /** Issue 13 §2: the admin created, edited or removed a group: re-read groups (Contacts, pickers). */
+  'groups.updated': Record<string, never>
 }
 export type EventType = keyof EventPayloads
 

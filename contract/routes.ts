@@ -21,6 +21,14 @@ import type {
   TenantCommandSchema,
 } from './admin.ts'
 import type {
+  CrmCards,
+  CrmCardsSchema,
+  GroupAdminView,
+  GroupInputSchema,
+  VirtualNumberInputSchema,
+  VirtualNumberView,
+} from './admin-setup.ts'
+import type {
   ClientSearchQuery,
   ClientView,
   EmployeeView,
@@ -280,6 +288,23 @@ export interface ApiRoutes {
   'GET /api/push/vapid-key': { reply: VapidKeyResponse }
   'POST /api/push/subscriptions': { body: PushSubscriptionBody; reply: PushSubscriptionView }
   'DELETE /api/push/subscriptions': { body: In<typeof PushUnsubscribeSchema>; reply: undefined }
+  // Issue 13 §2: groups, virtual numbers, CRM card templates (server/http/admin-setup.ts).
+  'GET /api/admin/groups': { reply: { groups: GroupAdminView[] } }
+  'POST /api/admin/groups': { body: In<typeof GroupInputSchema>; reply: { group: GroupAdminView } }
+  'PUT /api/admin/groups/:id': { body: In<typeof GroupInputSchema>; reply: { group: GroupAdminView } }
+  'DELETE /api/admin/groups/:id': { reply: undefined }
+  'GET /api/admin/numbers': { reply: { numbers: VirtualNumberView[] } }
+  'POST /api/admin/numbers': {
+    body: In<typeof VirtualNumberInputSchema>
+    reply: { number: VirtualNumberView }
+  }
+  'PUT /api/admin/numbers/:id': {
+    body: In<typeof VirtualNumberInputSchema>
+    reply: { number: VirtualNumberView }
+  }
+  'DELETE /api/admin/numbers/:id': { reply: undefined }
+  'GET /api/admin/crm-cards': { reply: CrmCards }
+  'PUT /api/admin/crm-cards': { body: In<typeof CrmCardsSchema>; reply: CrmCards }
   // Issue 13, administration (server/http/admin-*.ts).
   'GET /api/admin/audit': { query: In<typeof AuditQuerySchema>; reply: AuditPage }
   'GET /api/admin/employees': { reply: EmployeesAdminResponse }

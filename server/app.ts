@@ -13,6 +13,7 @@ import { closeUnreadOnRefusal, FileStore } from './files/index.ts'
 import { adminAuditRoutes } from './http/admin-audit.ts'
 import { adminChannelRoutes } from './http/admin-channels.ts'
 import { adminEmployeeRoutes } from './http/admin-employees.ts'
+import { adminSetupRoutes } from './http/admin-setup.ts'
 import { adminSipRoutes } from './http/admin-sip.ts'
 import { authRoutes } from './http/auth.ts'
 import { callWakeJobs } from './http/call-wake.ts'
@@ -210,6 +211,7 @@ export async function buildApp(
   templateRoutes(app, deps)
   writeFirstRoutes(app, deps)
   adminChannelRoutes(app, deps)
+  adminSetupRoutes(app, deps)
   internalSipRoutes(app, deps)
   adminSipRoutes(app, deps)
   siteRoutes(app, deps)

@@ -81,6 +81,8 @@ export const groups = pgTable('groups', {
   strategy: text('strategy').$type<Strategy>().notNull(),
   ringTimeoutSec: integer('ring_timeout_sec').notNull().default(20),
   rrCursor: uuid('rr_cursor'),
+  /** A chat distribution target while on (0110). */
+  takesChats: boolean('takes_chats').notNull().default(true),
 })
 
 export const groupMembers = pgTable(
@@ -149,6 +151,17 @@ export const virtualNumbers = pgTable('virtual_numbers', {
   tenantId: tenantId(),
   number: text('number').notNull().unique(),
   groupId: uuid('group_id'),
+  /** "Sales", "website": what the number is for (0110). */
+  name: text('name').notNull().default(''),
+  source: text('source').notNull().default(''),
+  /** Rings one employee instead of a group (0110; never both). */
+  employeeId: uuid('employee_id'),
+})
+
+/** CRM card URL templates (0110). */
+export const crmCards = pgTable('crm_cards', {
+  tenantId: uuid('tenant_id').primaryKey(),
+  templates: jsonb('templates').$type<{ name: string; url: string }[]>().notNull().default(sql`'[]'::jsonb`),
 })
 
 export const templates = pgTable('templates', {

@@ -85,7 +85,7 @@ export function adminChannelRoutes(app: FastifyInstance, deps: AppDeps): void {
 
     r.patch('/api/admin/features', async (req, p): Promise<FeaturesResponse> => {
       const { omni } = validate(FeaturesSchema, req.body)
-      return { features: await setOmni(db(), p.tenantId, omni) }
+      return { features: await setOmni(db(), p.tenantId, omni, p.employeeId) }
     })
   })
 }

@@ -17,7 +17,7 @@ export function statusRoutes(app: FastifyInstance, deps: AppDeps): void {
   registerScope(app, deps, { auth: 'admin' }, (r) => {
     r.put('/api/statuses', async (req, p) => {
       const { matrix } = validate(PutStatusesBody, req.body)
-      return { matrix: await setMatrix(deps.db, p.tenantId, matrix) }
+      return { matrix: await setMatrix(deps.db, p.tenantId, matrix, p.employeeId) }
     })
   })
 }

@@ -4,7 +4,7 @@
  * tenant's virtual numbers, a few times (server/domain/calls/guest-limits.ts).
  */
 import crypto from 'node:crypto'
-import { and, eq, gt, lt, sql } from 'drizzle-orm'
+import { and, eq, gt, isNotNull, lt, or, sql } from 'drizzle-orm'
 import type { SiteCallCredentials } from '../../contract/calls.ts'
 import { type Queryable, schema } from '../db/index.ts'
 import { dropOldGuestHits, GUEST_PREFIX, GUEST_TTL_S } from '../domain/calls/index.ts'
@@ -25,15 +25,22 @@ export async function issueGuest(
   const [t] = await q.select().from(tenants).where(eq(tenants.slug, slug))
   if (!t) throw new AppError('E_NOT_FOUND')
   if (!t.features.softphone) throw new AppError('E_NO_SOFTPHONE')
-  const numbers = await q
-    .select({ number: virtualNumbers.number, label: groups.name })
+  // The number's own name (issue 13 §2, "Sales"), else its group's: a retarget keeps the site's label.
+  const rows = await q
+    .select({ number: virtualNumbers.number, name: virtualNumbers.name, group: groups.name })
     .from(virtualNumbers)
-    .innerJoin(
+    .leftJoin(
       groups,
       and(eq(groups.id, virtualNumbers.groupId), eq(groups.tenantId, virtualNumbers.tenantId)),
     )
-    .where(eq(virtualNumbers.tenantId, t.id))
+    .where(
+      and(
+        eq(virtualNumbers.tenantId, t.id),
+        or(isNotNull(virtualNumbers.groupId), isNotNull(virtualNumbers.employeeId)),
+      ),
+    )
     .orderBy(virtualNumbers.number)
+  const numbers = rows.map((r) => ({ number: r.number, label: r.name || r.group || r.number }))
   const user = `${GUEST_PREFIX}${crypto.randomBytes(6).toString('hex')}`
   const expiresAtS = Math.floor(now / 1000) + GUEST_TTL_S
   await q.insert(sipGuests).values({

@@ -324,6 +324,34 @@ const RULES: Record<string, Rule> = {
     access: 'tenant',
     body: () => ({ endpoint: 'https://push.example.com/send/none' }),
   },
+  // Issue 13 §2 (server/http/admin-setup.ts).
+  'GET /api/admin/groups': { access: 'tenant' },
+  'POST /api/admin/groups': {
+    access: 'tenant',
+    body: (own) => groupBody(own.t.slug === 'demo' ? '7811' : '7812'),
+  },
+  'PUT /api/admin/groups/:id': {
+    access: 'tenant',
+    params: { id: ['spareGroup'] },
+    body: (own) => groupBody(own.t.slug === 'demo' ? '7801' : '7802'),
+  },
+  'DELETE /api/admin/groups/:id': { access: 'tenant', params: { id: ['spareGroup'] } },
+  'GET /api/admin/numbers': { access: 'tenant' },
+  'POST /api/admin/numbers': {
+    access: 'tenant',
+    body: (own) => numberBody(own, own.t.slug === 'demo' ? '+74951119101' : '+74951119102'),
+  },
+  'PUT /api/admin/numbers/:id': {
+    access: 'tenant',
+    params: { id: ['virtualNumber'] },
+    body: (own) => numberBody(own, own.t.slug === 'demo' ? '+74951119001' : '+74951119002'),
+  },
+  'DELETE /api/admin/numbers/:id': { access: 'tenant', params: { id: ['virtualNumber'] } },
+  'GET /api/admin/crm-cards': { access: 'tenant' },
+  'PUT /api/admin/crm-cards': {
+    access: 'tenant',
+    body: () => ({ templates: [{ name: 'CRM', url: 'https://crm.example.com/find?phone={phone}' }] }),
+  },
   // Issue 13, administration.
   'GET /api/admin/audit': { access: 'tenant' },
   'POST /internal/tenants': { access: 'internal' },
@@ -348,6 +376,20 @@ const RULES: Record<string, Rule> = {
     access: 'tenant',
     body: () => ({ current: 'wrong-on-purpose', next: 'a-new-password' }),
   },
+}
+
+function groupBody(extension: string) {
+  return {
+    name: 'Spare',
+    extension,
+    strategy: 'sequential',
+    ringTimeoutSec: 20,
+    takesChats: true,
+    memberIds: [],
+  }
+}
+function numberBody(own: Own, number: string) {
+  return { number, name: 'Sales', source: 'website', target: { kind: 'group', id: own.t.ids.group[0] } }
 }
 
 const ruleFor = (r: RouteEntry): Rule | undefined =>

@@ -102,6 +102,9 @@ export interface TenantIds extends LifecycleIds {
   scheduled: string[]
   /** A connected WhatsApp channel (A5; write first, T10). */
   channel: string[]
+  /** Issue 13 §2: a group no virtual number rings (edit, delete) and a virtual number. */
+  spareGroup: string[]
+  virtualNumber: string[]
   /** Issue 13: an operator no test token belongs to (deactivated and re-activated by the matrix). */
   spareEmployee: string[]
 }
@@ -277,6 +280,23 @@ async function collect(f: Fixture, slug: string, admin: string, operator: string
       appSecret: `wa-app-${slug}`,
     },
   })
+  const [spare] = await orm
+    .insert(schema.groups)
+    .values({
+      tenantId,
+      name: `Spare ${slug}`,
+      extension: slug === 'demo' ? '7801' : '7802',
+      strategy: 'parallel',
+    })
+    .returning({ id: schema.groups.id })
+  const [vn] = await orm
+    .insert(schema.virtualNumbers)
+    .values({
+      tenantId,
+      number: slug === 'demo' ? '+74951119001' : '+74951119002',
+      groupId: groups[0]?.id ?? null,
+    })
+    .returning({ id: schema.virtualNumbers.id })
   const ids: TenantIds = {
     tenant: [tenantId],
     employee: emps.map((e) => e.id),
@@ -295,6 +315,8 @@ async function collect(f: Fixture, slug: string, admin: string, operator: string
     ...lifecycle,
     // The WhatsApp channel (write first) and the lifecycle's Telegram channel (auto-complete).
     channel: [channel.channel.id, ...lifecycle.channel],
+    spareGroup: spare ? [spare.id] : [],
+    virtualNumber: vn ? [vn.id] : [],
     spareEmployee: emps.filter((e) => SPARE_LOGINS.includes(e.login)).map((e) => e.id),
   }
   const secrets = [

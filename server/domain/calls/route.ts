@@ -236,8 +236,8 @@ async function firstSet(tx: Tx, l: Loaded, body: RouteRequest, input: FirstSetIn
     peerDigits,
     peerGiven: given,
     virtualNumber:
-      decision.dialled.kind === 'group'
-        ? decision.dialled.virtualNumber
+      decision.dialled.kind === 'group' || decision.dialled.kind === 'employee'
+        ? (decision.dialled.virtualNumber ?? original?.row.virtualNumber ?? null)
         : (original?.row.virtualNumber ?? null),
     callerEmployeeId: caller.kind === 'employee' ? caller.id : null,
     groupId: group,
@@ -330,6 +330,7 @@ async function claimCursor(
 
 function dialledNumber(l: Loaded, d: Dialled, raw: string): string {
   if (d.kind === 'external') return d.number
+  if (d.kind === 'employee' && d.virtualNumber) return d.virtualNumber
   if (d.kind === 'group')
     return d.virtualNumber ?? l.snapshot.groups.find((g) => g.id === d.groupId)?.extension ?? raw
   return raw

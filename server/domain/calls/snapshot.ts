@@ -5,7 +5,7 @@
  */
 import { and, eq, gt, or, sql } from 'drizzle-orm'
 import { type Queryable, queryRows, schema } from '../../db/index.ts'
-import type { RoutingEmployee, RoutingGroup, RoutingSnapshot } from '../routing/index.ts'
+import type { RoutingEmployee, RoutingGroup, RoutingSnapshot, VirtualNumber } from '../routing/index.ts'
 import { GATEWAY_USER } from './callers.ts'
 
 const { calls, tenants } = schema
@@ -113,7 +113,7 @@ interface SnapshotDoc {
     rrCursor: string | null
     memberIds: string[]
   }[]
-  virtualNumbers: { number: string; groupId: string | null }[]
+  virtualNumbers: { number: string; groupId: string | null; employeeId: string | null }[]
   guest: boolean
   gatewayRegistered: boolean
 }
@@ -196,7 +196,7 @@ export async function loadRouting(
         ) ORDER BY g.extension)
         FROM groups g WHERE g.tenant_id = t.id), '[]'::json),
       'virtualNumbers', COALESCE((
-        SELECT json_agg(json_build_object('number', v.number, 'groupId', v.group_id))
+        SELECT json_agg(json_build_object('number', v.number, 'groupId', v.group_id, 'employeeId', v.employee_id))
         FROM virtual_numbers v WHERE v.tenant_id = t.id), '[]'::json),
       'gatewayRegistered', EXISTS (
         SELECT 1 FROM sip_registrations r
@@ -246,8 +246,12 @@ export async function loadRouting(
         matrix: d.matrix,
         employees: employeesOut,
         groups: groupsOut,
-        virtualNumbers: d.virtualNumbers.flatMap((v) =>
-          v.groupId ? [{ number: v.number, groupId: v.groupId }] : [],
+        virtualNumbers: d.virtualNumbers.flatMap((v): VirtualNumber[] =>
+          v.groupId
+            ? [{ number: v.number, groupId: v.groupId }]
+            : v.employeeId
+              ? [{ number: v.number, employeeId: v.employeeId }]
+              : [],
         ),
         gatewayUri: gatewayUri(tenant),
         domain: tenant.sipDomain,

@@ -19,6 +19,7 @@ import {
 import type { ChannelKind } from '../../../contract/chats.ts'
 import { appendEvent, type Queryable, schema } from '../../db/index.ts'
 import { AppError } from '../../errors.ts'
+import { audit } from '../admin-setup/audit.ts'
 
 const { channels, groups, tenants } = schema
 type ChannelRow = typeof channels.$inferSelect
@@ -219,8 +220,13 @@ export async function tenantFeatures(q: Queryable, tenantId: string) {
  * Switches the omnichannel option (A5); the softphone is untouched. Every open app of the tenant is
  * told (`tenant.features`) so its tab bar follows without a reload.
  */
-export async function setOmni(q: Queryable, tenantId: string, omni: boolean) {
+export async function setOmni(q: Queryable, tenantId: string, omni: boolean, actorId: string | null = null) {
   return q.transaction(async (tx) => {
+    const [was] = await tx
+      .select({ features: tenants.features })
+      .from(tenants)
+      .where(eq(tenants.id, tenantId))
+      .for('update')
     const [t] = await tx
       .update(tenants)
       .set({ features: sql`${tenants.features} || jsonb_build_object('omni', ${omni}::boolean)` })
@@ -228,6 +234,15 @@ export async function setOmni(q: Queryable, tenantId: string, omni: boolean) {
       .returning({ features: tenants.features })
     if (!t) throw new AppError('E_AUTH_REQUIRED')
     await appendEvent(tx, tenantId, 'tenant.features', { features: t.features })
+    if (actorId)
+      await audit(tx, tenantId, {
+        actorId,
+        action: 'features.update',
+        entity: 'settings',
+        entityId: null,
+        before: was?.features ?? null,
+        after: t.features,
+      })
     return t.features
   })
 }

@@ -163,7 +163,8 @@ export async function channelSettings(
 
 /**
  * A new chat's distribution from a channel's `config.groupIds`: the ids that are this tenant's groups
- * (checked, never cast blindly; anything else in the config is dropped). Empty: every operator.
+ * (checked, never cast blindly; anything else in the config is dropped) that take chats (issue 13).
+ * Empty: every operator.
  */
 export async function distributionOf(q: Queryable, tenantId: string, ids: unknown): Promise<string[]> {
   const wanted = Array.isArray(ids)
@@ -173,7 +174,14 @@ export async function distributionOf(q: Queryable, tenantId: string, ids: unknow
   const rows = await q
     .select({ id: schema.groups.id })
     .from(schema.groups)
-    .where(and(eq(schema.groups.tenantId, tenantId), inArray(schema.groups.id, wanted)))
+    .where(
+      and(
+        eq(schema.groups.tenantId, tenantId),
+        inArray(schema.groups.id, wanted),
+        // Issue 13 §2: a group the admin set not to take chats is no distribution target.
+        eq(schema.groups.takesChats, true),
+      ),
+    )
   return rows.map((g) => g.id)
 }
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i

@@ -9,7 +9,7 @@ import { statusAllows } from '../../../contract/status.ts'
 import { reachEmployee } from './eligibility.ts'
 import { gatewayTarget, isPublicNumber, normalizeNumber } from './numbers.ts'
 import { type EligibleMember, planGroup } from './strategy.ts'
-import type { RouteDecision, RouteRequest, RoutingGroup, RoutingSnapshot } from './types.ts'
+import type { RouteDecision, RouteRequest, RoutingEmployee, RoutingGroup, RoutingSnapshot } from './types.ts'
 
 /** Decide how to route one call; pure, so the server can log and replay every decision. */
 export function routeCall(snapshot: RoutingSnapshot, request: RouteRequest): RouteDecision {
@@ -26,23 +26,7 @@ export function routeCall(snapshot: RoutingSnapshot, request: RouteRequest): Rou
   }
 
   const callee = snapshot.employees.find((e) => e.extension === to)
-  if (callee) {
-    const dialled = { kind: 'employee', employeeId: callee.id } as const
-    const reach = reachEmployee(snapshot, callee)
-    if (reach.ok) return { action: 'relay', dialled, sets: [{ targets: reach.targets, timeoutSec: null }] }
-    if (reach.why === 'busy') return { action: 'reject', dialled, code: 486, reason: 'Busy Here' }
-    return {
-      action: 'reject',
-      dialled,
-      code: 480,
-      reason:
-        reach.why === 'offline'
-          ? 'Not registered'
-          : statusAllows(snapshot.matrix, callee.status, 'mobileIn')
-            ? 'Mobile unreachable'
-            : 'Status forbids incoming calls',
-    }
-  }
+  if (callee) return routeEmployee(snapshot, callee, null)
 
   const group = snapshot.groups.find((g) => g.extension === to)
   if (group) return routeGroup(snapshot, group, null, caller?.id ?? null)
@@ -50,8 +34,12 @@ export function routeCall(snapshot: RoutingSnapshot, request: RouteRequest): Rou
   const number = normalizeNumber(to)
   if (number !== null) {
     const vn = snapshot.virtualNumbers.find((v) => normalizeNumber(v.number) === number)
-    const vnGroup = vn && snapshot.groups.find((g) => g.id === vn.groupId)
-    if (vn && vnGroup) return routeGroup(snapshot, vnGroup, vn.number, caller?.id ?? null)
+    if (vn && 'groupId' in vn) {
+      const vnGroup = snapshot.groups.find((g) => g.id === vn.groupId)
+      if (vnGroup) return routeGroup(snapshot, vnGroup, vn.number, caller?.id ?? null)
+    }
+    const vnEmployee = vn && 'employeeId' in vn && snapshot.employees.find((e) => e.id === vn.employeeId)
+    if (vn && vnEmployee) return routeEmployee(snapshot, vnEmployee, vn.number)
     if (caller && isPublicNumber(number)) {
       // Nothing would ring: Kamailio would answer 480 itself; decided here, the record ends at once.
       if (snapshot.gatewayReachable === false) {
@@ -72,6 +60,31 @@ export function routeCall(snapshot: RoutingSnapshot, request: RouteRequest): Rou
     }
   }
   return reject(404, 'Not Found')
+}
+
+/** A call to one employee: their softphone/mobile, 486 when busy (C2), else 480 with why. */
+function routeEmployee(
+  snapshot: RoutingSnapshot,
+  callee: RoutingEmployee,
+  virtualNumber: string | null,
+): RouteDecision {
+  const dialled = virtualNumber
+    ? ({ kind: 'employee', employeeId: callee.id, virtualNumber } as const)
+    : ({ kind: 'employee', employeeId: callee.id } as const)
+  const reach = reachEmployee(snapshot, callee)
+  if (reach.ok) return { action: 'relay', dialled, sets: [{ targets: reach.targets, timeoutSec: null }] }
+  if (reach.why === 'busy') return { action: 'reject', dialled, code: 486, reason: 'Busy Here' }
+  return {
+    action: 'reject',
+    dialled,
+    code: 480,
+    reason:
+      reach.why === 'offline'
+        ? 'Not registered'
+        : statusAllows(snapshot.matrix, callee.status, 'mobileIn')
+          ? 'Mobile unreachable'
+          : 'Status forbids incoming calls',
+  }
 }
 
 function reject(code: 403 | 404, reason: string): RouteDecision {

@@ -414,3 +414,25 @@ describe('N1 §3 calls reach a closed app (wake targets)', () => {
     expect(wakeOf(d)).toEqual([['cat:live']])
   })
 })
+
+describe('issue 13 §2: a virtual number rings one employee', () => {
+  const withVn = (employees: RoutingEmployee[]): RoutingSnapshot => ({
+    ...snap(employees),
+    virtualNumbers: [{ number: '+74951234500', employeeId: 'bob' }],
+  })
+  it('rings that employee, and the record keeps the number dialled', () => {
+    const d = routeCall(withVn(team()), client('8 495 123-45-00'))
+    expect(ringOrder(d)).toEqual([['bob:softphone']])
+    expect(d.dialled).toEqual({ kind: 'employee', employeeId: 'bob', virtualNumber: '+74951234500' })
+  })
+  it('busy or in a status without calls: 486 / 480 like a direct call (C2, S1)', () => {
+    expect(routeCall(withVn(team({ bob: { inCall: true } })), client('+74951234500'))).toMatchObject({
+      action: 'reject',
+      code: 486,
+    })
+    expect(routeCall(withVn(team({ bob: { status: 'break' } })), client('+74951234500'))).toMatchObject({
+      action: 'reject',
+      code: 480,
+    })
+  })
+})

@@ -35,10 +35,8 @@ export interface RoutingGroup {
   rrCursor: string | null
 }
 
-export interface VirtualNumber {
-  number: string
-  groupId: string
-}
+/** A virtual number rings a group or one employee (issue 13 §2). */
+export type VirtualNumber = { number: string } & ({ groupId: string } | { employeeId: string })
 
 export interface RoutingSnapshot {
   matrix: StatusMatrix
@@ -85,7 +83,7 @@ export type RejectCode = 404 | 486 | 403 | 480
 
 /** What was dialled, for the call record (C8: virtual number dialled; C9: missed call of a group). */
 export type Dialled =
-  | { kind: 'employee'; employeeId: string }
+  | { kind: 'employee'; employeeId: string; virtualNumber?: string | null }
   | { kind: 'group'; groupId: string; virtualNumber: string | null }
   | { kind: 'external'; number: string }
   | { kind: 'unknown' }

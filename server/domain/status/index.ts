@@ -11,6 +11,7 @@ import {
 } from '../../../contract/status.ts'
 import { appendEvent, type Db, type Queryable, schema } from '../../db/index.ts'
 import { AppError } from '../../errors.ts'
+import { audit } from '../admin-setup/audit.ts'
 
 const { employees, statusLog, tenants } = schema
 
@@ -91,13 +92,21 @@ export async function setStatus(
  * people to off_work — an admin's edit must not change an operator's readiness mid-call. The
  * initial status (off_work) must stay, since new employees and the seed start in it.
  */
-export async function setMatrix(db: Db, tenantId: string, matrix: StatusMatrix): Promise<StatusMatrix> {
+export async function setMatrix(
+  db: Db,
+  tenantId: string,
+  matrix: StatusMatrix,
+  /** The admin making the change, for the audit log (issue 13). */
+  actorId: string | null = null,
+): Promise<StatusMatrix> {
   if (!matrix.some((s) => s.id === INITIAL_STATUS)) {
     throw new AppError('E_VALIDATION', [`matrix: the status "${INITIAL_STATUS}" must stay`])
   }
+  // A company where no status takes calls cannot be called at all (issue 13 §2 "keep it sane").
+  if (!matrix.some((s) => s.allows.softphoneIn || s.allows.mobileIn)) throw new AppError('E_MATRIX_NO_CALLS')
   return db.orm.transaction(async (tx) => {
     const [t] = await tx
-      .select({ id: tenants.id })
+      .select({ id: tenants.id, before: tenants.statusMatrix })
       .from(tenants)
       .where(eq(tenants.id, tenantId))
       .for('update')
@@ -111,6 +120,15 @@ export async function setMatrix(db: Db, tenantId: string, matrix: StatusMatrix):
     if (dropped.length) throw new AppError('E_STATUS_IN_USE', dropped.sort())
     await tx.update(tenants).set({ statusMatrix: matrix }).where(eq(tenants.id, tenantId))
     await appendEvent(tx, tenantId, 'statuses.updated', { matrix })
+    if (actorId)
+      await audit(tx, tenantId, {
+        actorId,
+        action: 'statuses.update',
+        entity: 'statuses',
+        entityId: null,
+        before: t.before,
+        after: matrix,
+      })
     return matrix
   })
 }

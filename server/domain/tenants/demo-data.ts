@@ -215,6 +215,6 @@ export const DEMO_TEMPLATES = [
 ]
 
 export const DEMO_NUMBERS = [
-  { number: '+74951204560', group: 'Sales' },
-  { number: '+74951204561', group: 'Support' },
+  { number: '+74951204560', group: 'Sales', name: 'Sales', source: 'website' },
+  { number: '+74951204561', group: 'Support', name: 'Support', source: 'Yandex Direct' },
 ]

@@ -170,11 +170,15 @@ export async function seedDemo(
     await tx.insert(channels).values(DEMO_CHANNELS.map((c) => ({ tenantId, ...c })))
     await seedDemoChats(tx, tenantId)
     await tx.insert(templates).values(DEMO_TEMPLATES.map((t) => ({ tenantId, ownerId: null, ...t })))
-    await tx
-      .insert(virtualNumbers)
-      .values(
-        DEMO_NUMBERS.map((n) => ({ tenantId, number: n.number, groupId: groupIds.get(n.group) ?? null })),
-      )
+    await tx.insert(virtualNumbers).values(
+      DEMO_NUMBERS.map((n) => ({
+        tenantId,
+        number: n.number,
+        name: n.name,
+        source: n.source,
+        groupId: groupIds.get(n.group) ?? null,
+      })),
+    )
   })
   return { created: true, password }
 }

@@ -17,7 +17,8 @@ export interface AdminSection {
   page: Component
 }
 
-const Pending = lazy(() => import('./Pending.tsx'))
+/** A setup screen (issue 13 §2), lazy like the rest. */
+const setup = (load: () => Promise<Component>) => lazy(async () => ({ default: await load() }))
 
 export const ADMIN_SECTIONS: readonly AdminSection[] = [
   {
@@ -27,10 +28,34 @@ export const ADMIN_SECTIONS: readonly AdminSection[] = [
     icon: 'user',
     page: lazy(() => import('./EmployeesPage.tsx')),
   },
-  { id: 'groups', label: 'admin.groups', hint: 'admin.groupsHint', icon: 'people', page: Pending },
-  { id: 'numbers', label: 'admin.numbers', hint: 'admin.numbersHint', icon: 'phone', page: Pending },
-  { id: 'statuses', label: 'admin.statuses', hint: 'admin.statusesHint', icon: 'people', page: Pending },
-  { id: 'settings', label: 'admin.settings', hint: 'admin.settingsHint', icon: 'chat', page: Pending },
+  {
+    id: 'groups',
+    label: 'admin.groups',
+    hint: 'admin.groupsHint',
+    icon: 'people',
+    page: setup(() => import('./setup/index.ts').then((m) => m.GroupsSection)),
+  },
+  {
+    id: 'numbers',
+    label: 'admin.numbers',
+    hint: 'admin.numbersHint',
+    icon: 'phone',
+    page: setup(() => import('./setup/index.ts').then((m) => m.NumbersSection)),
+  },
+  {
+    id: 'statuses',
+    label: 'admin.statuses',
+    hint: 'admin.statusesHint',
+    icon: 'people',
+    page: setup(() => import('./setup/index.ts').then((m) => m.StatusesSection)),
+  },
+  {
+    id: 'settings',
+    label: 'admin.settings',
+    hint: 'admin.settingsHint',
+    icon: 'chat',
+    page: setup(() => import('./setup/index.ts').then((m) => m.SettingsSection)),
+  },
   {
     id: 'audit',
     label: 'admin.audit',

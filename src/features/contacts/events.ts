@@ -21,5 +21,7 @@ export const contactEvents: FeatureEvents = {
     'statuses.updated': reread,
     'line.busy': reread,
     'presence.changed': reread,
+    // Issue 13 §2: the admin edited a group (members, name, extension).
+    'groups.updated': reread,
   },
 }

@@ -4,7 +4,7 @@
  * `chat:<id>:<waitingSince>`, `lead:<id>`, …) — one job per key ever, so two instances, a replayed
  * event or a chat's second message never push twice — and the job finds the recipients and sends.
  */
-import { and, eq } from 'drizzle-orm'
+import { and, eq, isNull } from 'drizzle-orm'
 import type { FastifyInstance } from 'fastify'
 import { type Db, enqueueJob, eventBySeq, type Queryable, schema } from '../db/index.ts'
 import { getMatrix } from '../domain/status/index.ts'
@@ -14,7 +14,7 @@ import { type Candidate, deliveryOf, type Plan, payloadOf, planOf, recipients } 
 
 export const PUSH_EVENT_JOB = 'push.event'
 
-/** The tenant's employees with their groups (a tenant has tens, at most a few hundred). */
+/** The tenant's active employees with their groups (a tenant has tens, at most a few hundred). */
 async function candidates(q: Queryable, tenantId: string): Promise<Candidate[]> {
   const { employees, groupMembers } = schema
   const people = await q
@@ -25,7 +25,7 @@ async function candidates(q: Queryable, tenantId: string): Promise<Candidate[]> 
       acceptButton: employees.acceptButton,
     })
     .from(employees)
-    .where(eq(employees.tenantId, tenantId))
+    .where(and(eq(employees.tenantId, tenantId), isNull(employees.deactivatedAt)))
   const members = await q
     .select({ employeeId: groupMembers.employeeId, groupId: groupMembers.groupId })
     .from(groupMembers)

@@ -71,6 +71,17 @@ describe.each(targets)('chat pushes coalesced per operator on $name', (target) =
       })
       await settle()
     }
+    // Every chat's push job has run (on PostgreSQL the spine hears events through LISTEN/NOTIFY).
+    await expect
+      .poll(async () => {
+        await settle()
+        const r = await f.db.orm.execute(
+          sql`SELECT count(*)::int AS n FROM jobs WHERE kind = 'push.event' AND state = 'done'`,
+        )
+        const rows = (Array.isArray(r) ? r : (r as { rows: { n: number }[] }).rows) as { n: number }[]
+        return Number(rows[0]?.n)
+      })
+      .toBe(10)
     const mine = () => svc.requests.filter((q) => q.id === device.id)
     expect(mine().map((q) => q.payload?.kind)).toEqual(['chat'])
     expect(mine()[0]?.payload).toMatchObject({ kind: 'chat', preview: 'hello 0' })

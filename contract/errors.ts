@@ -187,6 +187,11 @@ export const ERRORS = {
     en: 'The notification is too large to push.',
     ru: 'Уведомление слишком большое для отправки.',
   },
+  E_PUSH_TAKEN: {
+    status: 409,
+    en: 'This push subscription belongs to another account: subscribe this device again.',
+    ru: 'Эта push-подписка принадлежит другой учётной записи: подпишите устройство заново.',
+  },
   E_NOT_FOUND: { status: 404, en: 'Not found.', ru: 'Не найдено.' },
   E_INTERNAL: {
     status: 500,

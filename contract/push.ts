@@ -47,6 +47,20 @@ export interface ChatPush {
   acceptButton: boolean
 }
 
+/**
+ * Several new chats folded into one notification (probe 10 finding 5): an operator gets at most one
+ * chat push per CHAT_PUSH_WINDOW_MS; the chats that arrive meanwhile come as one "N new chats" push
+ * at the window's end (one tag: a newer one replaces it).
+ */
+export interface ChatsPush {
+  kind: 'chats'
+  seq: number
+  count: number
+}
+
+/** At most one chat push per operator in this time (the rest fold into a ChatsPush). */
+export const CHAT_PUSH_WINDOW_MS = 10_000
+
 /** A new lead from the site (T11): to every operator. */
 export interface LeadPush {
   kind: 'lead'
@@ -69,7 +83,7 @@ export interface TransferPush {
   deadline: string
 }
 
-export type PushPayload = CallPush | MissedCallPush | ChatPush | LeadPush | TransferPush
+export type PushPayload = CallPush | MissedCallPush | ChatPush | ChatsPush | LeadPush | TransferPush
 export type PushKind = PushPayload['kind']
 
 /**
@@ -99,6 +113,8 @@ export function pushTag(p: PushPayload): string {
       return `call:${p.callId}`
     case 'chat':
       return `chat:${p.chatId}`
+    case 'chats':
+      return 'chats'
     case 'lead':
       return `lead:${p.leadId}`
     case 'transfer':
@@ -116,6 +132,8 @@ export function pushPath(p: PushPayload): string {
     case 'chat':
     case 'transfer':
       return `/requests/${encodeURIComponent(p.chatId)}`
+    case 'chats':
+      return '/requests'
     case 'lead':
       return `/requests/leads/${encodeURIComponent(p.leadId)}`
   }

@@ -95,6 +95,7 @@ export function clickPlan(action: string, data: unknown, origin: string = selfOr
     case 'chat':
       if (action === 'take') return plan(null, { method: 'POST', url: `/api/chats/${enc(p.chatId)}/accept` })
       return plan(open)
+    case 'chats':
     case 'lead':
       return plan(open)
     case 'transfer':

@@ -65,6 +65,15 @@ describe('notificationFor', () => {
     expect(actions(P.transfer)).toEqual(['accept', 'decline'])
     expect(actions(P.lead)).toEqual(['open'])
   })
+  it('folded chats: one "N new chats" notification with its own tag (a newer one replaces it)', () => {
+    const p: PushPayload = { kind: 'chats', seq: 9, count: 7 }
+    expect(isPushPayload(p)).toBe(true)
+    const en = notificationFor(p, 'en')
+    expect(en.title).toBe('New chats: 7')
+    expect(en.options.tag).toBe('chats')
+    expect(en.options.actions?.map((a) => a.action)).toEqual(['open'])
+    expect(notificationFor(p, 'ru').title).toBe('Новых чатов: 7')
+  })
   it('shows client text as text (a notification has no markup)', () => {
     const n = notificationFor({ ...P.chatOn, preview: '<img src=x onerror=alert(1)>' }, 'en', now)
     expect(n.options.body).toBe('<img src=x onerror=alert(1)>')

@@ -15,6 +15,7 @@ const T = {
     call: 'Incoming call',
     missed: 'Missed call',
     chat: 'New chat',
+    chats: (n: number) => `New chats: ${n}`,
     lead: 'New lead',
     transfer: 'Chat transfer',
     transferFrom: (n: string) => `${n} offers you a chat`,
@@ -29,6 +30,7 @@ const T = {
     call: 'Входящий звонок',
     missed: 'Пропущенный звонок',
     chat: 'Новый чат',
+    chats: (n: number) => `Новых чатов: ${n}`,
     lead: 'Новая заявка',
     transfer: 'Передача чата',
     transferFrom: (n: string) => `${n} передаёт вам чат`,
@@ -94,6 +96,8 @@ export function notificationFor(p: PushPayload, lang: Lang, now: number = Date.n
             : [{ action: 'open', title: t.open }],
         },
       }
+    case 'chats':
+      return { title: t.chats(p.count), options: { ...base, actions: [{ action: 'open', title: t.open }] } }
     case 'lead':
       return {
         title: `${t.lead}: ${p.name}`,
@@ -128,6 +132,8 @@ export function isPushPayload(v: unknown): v is PushPayload {
       return str('callId') && str('from')
     case 'chat':
       return str('chatId') && str('preview') && typeof p.acceptButton === 'boolean'
+    case 'chats':
+      return typeof p.count === 'number'
     case 'lead':
       return str('leadId') && str('name')
     case 'transfer':

@@ -8,7 +8,7 @@
  */
 import dns from 'node:dns'
 import https from 'node:https'
-import net from 'node:net'
+import ipaddr from 'ipaddr.js'
 
 /** Why an endpoint is refused, or null when it is acceptable. */
 export function endpointProblem(endpoint: string, allowPrivate: boolean): string | null {
@@ -21,45 +21,33 @@ export function endpointProblem(endpoint: string, allowPrivate: boolean): string
   if (u.protocol !== 'https:') return 'endpoint: must be https'
   if (u.username || u.password) return 'endpoint: must not carry credentials'
   if (allowPrivate) return null
-  const host = u.hostname.replace(/^\[|\]$/g, '').toLowerCase()
-  if (!host.includes('.') && !net.isIP(host)) return 'endpoint: not a public host'
-  if (host === 'localhost' || /\.(localhost|local|internal|lan|home\.arpa)\.?$/.test(host))
+  // Push services listen on 443: another port makes the server a scanner of third parties' services.
+  if (u.port !== '') return 'endpoint: must use the default https port'
+  const host = u.hostname
+    .replace(/^\[|\]$/g, '')
+    .toLowerCase()
+    .replace(/\.+$/, '')
+  if (ipaddr.isValid(host)) return isPrivateAddress(host) ? 'endpoint: not a public host' : null
+  if (!host.includes('.')) return 'endpoint: not a public host'
+  if (host === 'localhost' || /\.(localhost|local|internal|lan|home\.arpa)$/.test(host))
     return 'endpoint: not a public host'
-  if (net.isIP(host) && isPrivateAddress(host)) return 'endpoint: not a public host'
   return null
 }
 
-/** Loopback, private, link-local, CGNAT, unspecified, multicast, documentation or mapped-private. */
+/**
+ * Anything but a plain public unicast address (ipaddr.js's ranges): loopback, private, link-local,
+ * CGNAT, multicast, reserved, 6to4/Teredo/NAT64 wrappers, IPv4-mapped or -compatible IPv6, site-local.
+ */
 export function isPrivateAddress(ip: string): boolean {
-  if (net.isIPv4(ip)) {
-    const [a = 0, b = 0] = ip.split('.').map(Number)
-    return (
-      a === 0 ||
-      a === 10 ||
-      a === 127 ||
-      (a === 100 && b >= 64 && b <= 127) ||
-      (a === 169 && b === 254) ||
-      (a === 172 && b >= 16 && b <= 31) ||
-      (a === 192 && b === 168) ||
-      (a === 192 && b === 0) ||
-      (a === 198 && (b === 18 || b === 19)) ||
-      a >= 224
-    )
+  if (!ipaddr.isValid(ip)) return true
+  try {
+    const a = ipaddr.parse(ip)
+    if (a.range() !== 'unicast') return true
+    // IPv6: only global unicast (2000::/3) — not IPv4-compatible ::a.b.c.d or unassigned space.
+    return a.kind() === 'ipv6' && !a.match(ipaddr.parse('2000::'), 3)
+  } catch {
+    return true
   }
-  if (!net.isIPv6(ip)) return true
-  const x = ip.toLowerCase()
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(x)
-  if (mapped?.[1]) return isPrivateAddress(mapped[1])
-  return (
-    x === '::' ||
-    x === '::1' ||
-    /^f[cd]/.test(x) ||
-    /^fe[89ab]/.test(x) ||
-    /^ff/.test(x) ||
-    /^2001:db8:/.test(x) ||
-    /^::ffff:/.test(x) ||
-    /^64:ff9b:/.test(x)
-  )
 }
 
 type LookupCb = (
@@ -90,7 +78,7 @@ export function publicOnlyLookup(hostname: string, options: dns.LookupOptions, c
 export function pushAgent(o: { allowPrivate: boolean; ca?: string | undefined }): https.Agent {
   return new https.Agent({
     keepAlive: true,
-    maxSockets: 64,
+    maxSockets: 16,
     ...(o.ca ? { ca: o.ca } : {}),
     ...(o.allowPrivate ? {} : { lookup: publicOnlyLookup as never }),
   })

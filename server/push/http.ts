@@ -16,16 +16,9 @@ import { AppError } from '../errors.ts'
 import { type AppDeps, validate } from '../http/context.ts'
 import { registerScope } from '../http/scope.ts'
 import { endpointProblem } from './endpoint.ts'
+import { keysProblem } from './keys.ts'
 import { deleteSubscription, saveSubscription, viewOf } from './subscriptions.ts'
 import { vapidKeys } from './vapid.ts'
-
-/** Checks the keys decode to what RFC 8291 needs: a P-256 point and a 16-octet secret. */
-function keysProblem(p256dh: string, auth: string): string | null {
-  const point = Buffer.from(p256dh, 'base64url')
-  if (point.length !== 65 || point[0] !== 4) return 'keys.p256dh: not an uncompressed P-256 point'
-  if (Buffer.from(auth, 'base64url').length !== 16) return 'keys.auth: must be 16 octets'
-  return null
-}
 
 export function pushHttpRoutes(app: FastifyInstance, deps: AppDeps): void {
   const db = () => deps.db.orm

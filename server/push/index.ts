@@ -43,7 +43,7 @@ export { vapidKeys } from './vapid.ts'
 export function pushRoutes(app: FastifyInstance, deps: AppDeps): void {
   pushHttpRoutes(app, deps)
   pushListeners(app, deps)
-  app.jobs.handle(PUSH_RETRY_JOB, (job) => retryPush(deps, job.payload))
+  app.jobs.handle(PUSH_RETRY_JOB, (job) => retryPush(deps, job.tenantId ?? '', job.payload))
   // The keys exist from the first start on (not at the first subscription: every instance agrees).
   app.addHook('onReady', async () => {
     await vapidKeys(deps.db.orm)

@@ -4,17 +4,18 @@
  * `chat:<id>:<waitingSince>`, `lead:<id>`, …) — one job per key ever, so two instances, a replayed
  * event or a chat's second message never push twice — and the job finds the recipients and sends.
  */
-import { and, eq } from 'drizzle-orm'
+import { and, eq, isNull } from 'drizzle-orm'
 import type { FastifyInstance } from 'fastify'
 import { type Db, enqueueJob, eventBySeq, type Queryable, schema } from '../db/index.ts'
 import { getMatrix } from '../domain/status/index.ts'
 import type { AppDeps } from '../http/context.ts'
+import { admitChatPush, PUSH_CHATS_JOB, pushFoldedChats } from './coalesce.ts'
 import { type PushDeps, sendPush } from './send.ts'
 import { type Candidate, deliveryOf, type Plan, payloadOf, planOf, recipients } from './targets.ts'
 
 export const PUSH_EVENT_JOB = 'push.event'
 
-/** The tenant's employees with their groups (a tenant has tens, at most a few hundred). */
+/** The tenant's active employees with their groups (a tenant has tens, at most a few hundred). */
 async function candidates(q: Queryable, tenantId: string): Promise<Candidate[]> {
   const { employees, groupMembers } = schema
   const people = await q
@@ -25,7 +26,7 @@ async function candidates(q: Queryable, tenantId: string): Promise<Candidate[]> 
       acceptButton: employees.acceptButton,
     })
     .from(employees)
-    .where(eq(employees.tenantId, tenantId))
+    .where(and(eq(employees.tenantId, tenantId), isNull(employees.deactivatedAt)))
   const members = await q
     .select({ employeeId: groupMembers.employeeId, groupId: groupMembers.groupId })
     .from(groupMembers)
@@ -38,9 +39,20 @@ async function candidates(q: Queryable, tenantId: string): Promise<Candidate[]> 
 /** Sends a plan's pushes: one sendPush per distinct payload (chats differ by the Accept button). */
 export async function pushPlan(deps: PushDeps & { db: Db }, tenantId: string, seq: number, plan: Plan) {
   const q = deps.db.orm
-  const to = recipients(plan, await candidates(q, tenantId), await getMatrix(q, tenantId))
+  let to = recipients(plan, await candidates(q, tenantId), await getMatrix(q, tenantId))
   const opts = deliveryOf(plan)
   if (!to.length || opts.ttl <= 0) return
+  if (plan.kind === 'chat') {
+    // One chat push per operator per window; the rest fold into "N new chats" (coalesce.ts).
+    const admitted = await admitChatPush(
+      q,
+      tenantId,
+      to.map((p) => p.id),
+      seq,
+    )
+    to = to.filter((p) => admitted.has(p.id))
+    if (!to.length) return
+  }
   const byButton = [true, false].map((b) => to.filter((p) => p.acceptButton === b))
   await Promise.all(
     byButton
@@ -59,6 +71,7 @@ export async function pushPlan(deps: PushDeps & { db: Db }, tenantId: string, se
 
 /** Wires the listener and its job. */
 export function pushListeners(app: FastifyInstance, deps: AppDeps): void {
+  app.jobs.handle(PUSH_CHATS_JOB, (job) => pushFoldedChats(deps, job.tenantId ?? '', job.payload))
   app.jobs.handle(PUSH_EVENT_JOB, async (job) => {
     const found = await eventBySeq(deps.db.orm, Number(job.payload.seq))
     if (!found || found.tenantId !== job.tenantId) return

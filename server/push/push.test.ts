@@ -34,6 +34,7 @@ const PAYLOADS: Record<PushPayload['kind'], PushPayload> = {
     preview: 'Здравствуйте',
     acceptButton: true,
   },
+  chats: { kind: 'chats', seq, count: 3 },
   lead: { kind: 'lead', seq, leadId: 'l1', name: 'Анна', comment: 'Перезвоните' },
   transfer: {
     kind: 'transfer',

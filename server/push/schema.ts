@@ -1,6 +1,6 @@
 /** The drizzle mirror of 0090 (issue 10 §1): one Web Push subscription per device and account. */
 import { sql } from 'drizzle-orm'
-import { pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import { integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' })
 
@@ -14,5 +14,7 @@ export const pushSubscriptions = pgTable('push_subscriptions', {
   userAgent: text('user_agent').notNull().default(''),
   createdAt: ts('created_at').notNull().defaultNow(),
   lastSeenAt: ts('last_seen_at').notNull().defaultNow(),
+  failures: integer('failures').notNull().default(0),
+  failingSince: ts('failing_since'),
 })
 export type PushSubscriptionRow = typeof pushSubscriptions.$inferSelect

@@ -59,6 +59,7 @@ export function statusTakes(matrix: StatusMatrix, status: string, kind: PushPayl
     case 'lead':
       return true
     case 'chat':
+    case 'chats':
     case 'transfer':
       return statusAllows(matrix, status, 'chats')
     case 'call':

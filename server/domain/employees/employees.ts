@@ -326,6 +326,10 @@ export function deactivateEmployee(db: Db, a: Actor, id: string): Promise<Employ
       .returning()
     if (!after) throw new AppError('E_NOT_FOUND')
     await revokeAllSessions(tx, a.tenantId, { employeeId: id, except: null })
+    // Their devices get no more pushes (client names and comments): the subscriptions go too.
+    await tx.execute(
+      sql`DELETE FROM push_subscriptions WHERE tenant_id = ${a.tenantId} AND employee_id = ${id}`,
+    )
     await recordAudit(tx, a.tenantId, {
       actorId: a.employeeId,
       action: 'employee.deactivate',

@@ -7,6 +7,7 @@
 import { eq } from 'drizzle-orm'
 import { Inviter, Registerer, SessionState, UserAgent } from 'sip.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import WebSocket from 'ws'
 import type { SipSettings } from '../contract/api.ts'
 import type { CallView, SiteCallCredentials } from '../contract/calls.ts'
 import { pushTag } from '../contract/push.ts'
@@ -276,6 +277,84 @@ describe.each(targets)('calls reach a closed app, through Kamailio ($name)', (ta
     await app.ua.stop()
     await caller.stop()
   }, 40_000)
+
+  /**
+   * Sends `msg` over a fresh WebSocket of its own (no registration, no credentials) and resolves with
+   * the status line of the first reply, or null when none came within 5 s.
+   */
+  const rawSend = (msg: string) =>
+    new Promise<string | null>((resolve, reject) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${wsPort}`, 'sip')
+      const done = (v: string | null) => {
+        clearTimeout(timer)
+        ws.close()
+        resolve(v)
+      }
+      const timer = setTimeout(() => done(null), 5000)
+      ws.on('open', () => ws.send(msg))
+      ws.on('message', (d) => done(String(d).split('\r\n')[0] ?? ''))
+      ws.on('error', reject)
+    })
+
+  it('N1 a forged CANCEL of a waiting call (its Call-ID, another Via branch, From tag or connection) gets 481 and the call still rings the woken app', async () => {
+    await setStatus('op1@demo', 'off_work')
+    await setStatus('op2@demo', 'available')
+    await setStatus('op4@demo', 'available')
+    const sub2 = subs.get('op2@demo') ?? (await subscribe('op2@demo'))
+    const { sip: sip4 } = await f.login('op4@demo')
+    const caller = agent(sip4!)
+    await caller.start()
+    const call = dial(caller, sip4!.domain, '102')
+    await svc.waitFor(
+      (r) => r.id === sub2.id && r.payload?.kind === 'call' && r.payload.sipCallId === call.callId,
+    )
+    const invite = call.inviter.request.toString()
+    const line = (name: string) => invite.split('\r\n').find((l) => l.startsWith(`${name}: `))!
+    const cancel = (via: string, from: string, cseq: string) =>
+      [
+        `CANCEL sip:102@${sip4!.domain} SIP/2.0`,
+        via,
+        'Max-Forwards: 70',
+        `To: <sip:102@${sip4!.domain}>`,
+        from,
+        `Call-ID: ${call.callId}`,
+        `CSeq: ${cseq} CANCEL`,
+        'Content-Length: 0',
+        '',
+        '',
+      ].join('\r\n')
+    const cseq = line('CSeq').split(' ')[1]!
+    // Someone who saw only the Call-ID (it is in every employee's call list and in the push).
+    expect(
+      await rawSend(
+        cancel(
+          'Via: SIP/2.0/WS forged.invalid;branch=z9hG4bKforged1',
+          `From: <sip:nobody@${sip4!.domain}>;tag=evil`,
+          cseq,
+        ),
+      ),
+    ).toBe('SIP/2.0 481 Call/Transaction Does Not Exist')
+    // The INVITE's own Via branch but another From tag, or another CSeq number.
+    expect(await rawSend(cancel(line('Via'), `From: <sip:104@${sip4!.domain}>;tag=evil`, cseq))).toBe(
+      'SIP/2.0 481 Call/Transaction Does Not Exist',
+    )
+    expect(await rawSend(cancel(line('Via'), line('From'), String(Number(cseq) + 1)))).toBe(
+      'SIP/2.0 481 Call/Transaction Does Not Exist',
+    )
+    // Even the caller's exact CANCEL, replayed from another connection.
+    expect(await rawSend(cancel(line('Via'), line('From'), cseq))).toBe(
+      'SIP/2.0 481 Call/Transaction Does Not Exist',
+    )
+    // The call waited on: the woken app gets it and answers.
+    expect(await record(call.callId)).toMatchObject({ state: 'ringing' })
+    const app = await wake('op2@demo', call.callId)
+    expect(await call.code).toBe(200)
+    expect(app.got).toEqual([call.callId])
+    expect(await settled(call.callId)).toMatchObject({ state: 'answered' })
+    await call.inviter.bye()
+    await app.ua.stop()
+    await caller.stop()
+  }, 60_000)
 
   it('N1 an operator in Off work, or with no subscription, is not waited for: 480 at once, no push', async () => {
     await setStatus('op1@demo', 'available')

@@ -826,4 +826,71 @@ describe('pbx: Kamailio rendered from the template', () => {
     expect(inviter.state).toBe(SessionState.Terminated)
     agents[0]!.delegate = {}
   })
+
+  it('a CANCEL that is not the caller’s own gets 481 and the call rings on: another branch, From tag, CSeq, or a replay from another connection', async () => {
+    const cancels: string[] = []
+    let ringingCall: Invitation | null = null
+    await registered('117', {
+      onInvite: (inv) => {
+        ringingCall = inv
+        inv.delegate = { onCancel: (c) => void cancels.push(c.request.callId) }
+        void inv.progress()
+      },
+    })
+    routeAnswer = { action: 'relay', targets: [`sip:117@${DOMAIN}`] }
+    const caller = await registered('116')
+    const inviter = new Inviter(caller, UserAgent.makeURI(`sip:117@${DOMAIN}`)!)
+    let rang = () => {}
+    const ringing = new Promise<void>((r) => {
+      rang = r
+    })
+    const final = new Promise<number>((r) => {
+      void inviter.invite({
+        requestDelegate: { onProgress: () => rang(), onReject: (res) => r(res.message.statusCode ?? 0) },
+      })
+    })
+    await ringing
+    // The callee (and so any operator rung in a fork) sees the caller's Via, From and CSeq.
+    const invite = inviter.request.toString().split('\r\n')
+    const line = (name: string) => invite.find((l) => l.startsWith(`${name}: `))!
+    const cseq = Number(line('CSeq').split(' ')[1])
+    const cancel = (via: string, from: string, n: number) =>
+      [
+        `CANCEL sip:117@${DOMAIN} SIP/2.0`,
+        via,
+        'Max-Forwards: 70',
+        `To: <sip:117@${DOMAIN}>`,
+        from,
+        `Call-ID: ${inviter.request.callId}`,
+        `CSeq: ${n} CANCEL`,
+        'Content-Length: 0',
+        '',
+        '',
+      ].join('\r\n')
+    const probe = await rawSip(`ws://127.0.0.1:${wsPort}`)
+    try {
+      const forged = {
+        'another branch': cancel('Via: SIP/2.0/WS x.invalid;branch=z9hG4bKforged', line('From'), cseq),
+        'another From tag': cancel(line('Via'), `From: <sip:116@${DOMAIN}>;tag=forged`, cseq),
+        'another CSeq': cancel(line('Via'), line('From'), cseq + 1),
+        'a replay from another connection': cancel(line('Via'), line('From'), cseq),
+      }
+      const codes: Record<string, number | undefined> = {}
+      for (const [k, text] of Object.entries(forged)) codes[k] = (await probe.request(text))?.status
+      expect(codes).toEqual({
+        'another branch': 481,
+        'another From tag': 481,
+        'another CSeq': 481,
+        'a replay from another connection': 481,
+      })
+    } finally {
+      probe.close()
+    }
+    expect(cancels).toEqual([])
+    expect(ringingCall!.state).not.toBe(SessionState.Terminated)
+    // The caller's own CANCEL still ends it.
+    await inviter.cancel()
+    expect(await final).toBe(487)
+    expect(cancels).toEqual([inviter.request.callId])
+  })
 })

@@ -6,7 +6,7 @@
  * showing chats. Then, unthrottled: a chat opened from the list until its messages show. The data
  * reads alone (last 50 messages, history search) are timed by ./warm-start-data.ts.
  */
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { chromium, devices } from '@playwright/test'
@@ -19,6 +19,8 @@ export interface WarmStartOptions {
   calls: number
   runs: number
   cpuRate: number
+  /** Where to write a CPU profile (.cpuprofile, Chrome DevTools) of the last throttled start. */
+  profile?: string
 }
 export const WARM_START_DEFAULTS: WarmStartOptions = {
   chats: 1_000,
@@ -239,8 +241,18 @@ export async function measureWarmStart(opts: Partial<WarmStartOptions> = {}): Pr
         .then((h) => h.jsonValue() as Promise<number>)
     for (let r = 0; r < o.runs + 1; r++) {
       await cdp.send('Emulation.setCPUThrottlingRate', { rate: o.cpuRate })
+      const profiling = o.profile && r === o.runs
+      if (profiling) {
+        await cdp.send('Profiler.enable')
+        await cdp.send('Profiler.setSamplingInterval', { interval: 200 })
+        await cdp.send('Profiler.start')
+      }
       await page.goto('/requests', { waitUntil: 'commit' })
       const t = await listed()
+      if (profiling) {
+        const { profile } = (await cdp.send('Profiler.stop')) as { profile: unknown }
+        await writeFile(o.profile as string, JSON.stringify(profile))
+      }
       await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 })
       if (r > 0) toList.push(t) // the first start after filling warms the disk cache
     }

@@ -46,3 +46,24 @@ test('A6 manifest is valid and linked, the service worker controls the page, off
   await context.setOffline(false)
   await expect(page.getByRole('status').filter({ hasText: /offline/i })).toHaveCount(0)
 })
+
+test('N3 warm start: the landing screen starts loading before the session check (issue 10 budget)', async ({
+  page,
+  server,
+}) => {
+  await signIn(page, server, 'op5@demo')
+  await page.waitForFunction(async () => (await navigator.serviceWorker.ready).active !== null)
+  // Requests of the next start, in the order the page makes them.
+  const order: string[] = []
+  page.on('request', (r) => {
+    const path = new URL(r.url()).pathname
+    if (/\/assets\/RequestsPage-[^/]+\.js$/.test(path)) order.push('screen')
+    else if (path === '/api/me') order.push('me')
+  })
+  await page.goto('/requests')
+  await expect(page.getByRole('tab', { name: /^New/ })).toBeVisible()
+  // The screen's chunk is asked for while the saved session is read, not after the shell rendered
+  // (which comes after the runtime asked the server who is signed in).
+  expect(order.indexOf('screen')).toBeGreaterThanOrEqual(0)
+  expect(order.slice(0, 2)).toEqual(['screen', 'me'])
+})

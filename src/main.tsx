@@ -1,12 +1,21 @@
 /** Entry: load saved accounts and settings, wire the API client, start the runtime, render. */
 import { render } from 'solid-js/web'
-import { App, freshStart, openFromNotification, registerServiceWorker, startRuntime } from './app/index.ts'
+import {
+  App,
+  freshStart,
+  openFromNotification,
+  preloadScreen,
+  registerServiceWorker,
+  startRuntime,
+} from './app/index.ts'
 import { loadSettings } from './features/account/index.ts'
 import { configureApi } from './lib/api/index.ts'
 import { lang } from './lib/i18n/index.ts'
 import { loadAccounts, markRevoked, token } from './lib/session/index.ts'
 import './styles.css'
 
+// Issue 10 (warm start): the landing screen's chunk downloads while the saved session is read.
+preloadScreen(location.pathname)
 document.documentElement.lang = lang()
 configureApi({ token, unauthorized: (tok) => void markRevoked(tok) })
 

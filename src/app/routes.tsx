@@ -37,6 +37,26 @@ const adminOnly = (Page: Component) => () => (
   </Show>
 )
 
+/**
+ * Issue 10 (warm start): the screen a start lands on begins loading while the entry still reads the
+ * saved session; a lazy screen would otherwise start its download only once the shell has rendered.
+ */
+const FIRST_SCREENS: [RegExp, { preload: () => Promise<unknown> }][] = [
+  [/^\/requests\/?$/, RequestsPage],
+  [/^\/requests\/leads\/[^/]+$/, LeadPage],
+  [/^\/requests\/[^/]+$/, ConversationPage],
+  [/^\/calls\/?$/, CallsPage],
+  [/^\/calls\/[^/]+$/, CallDetailsPage],
+]
+
+/** Starts loading the lazy screen of `pathname`, if it is one of the start screens; returns whether it did. */
+export function preloadScreen(pathname: string): boolean {
+  const hit = FIRST_SCREENS.find(([re]) => re.test(pathname))
+  // A failed download surfaces when the route renders, as it would have without this.
+  hit?.[1].preload().catch(() => undefined)
+  return hit !== undefined
+}
+
 export const routes: RouteDefinition[] = [
   { path: '/login', component: LoginPage },
   { path: '/welcome', component: WelcomePage },

@@ -5,7 +5,15 @@ import { type FrontlineDb, openDb } from '../../lib/store/db.ts'
 import { createDispatcher } from '../../lib/sync/dispatch.ts'
 import { type ItemOf, type OutboxRun, type SenderRegistry, startOutbox } from '../../lib/sync/outbox.ts'
 import { requestsEvents } from './events.ts'
-import { localChats, localMessages, oldestN, putMessages, replaceTab, tabCounts } from './mirror.ts'
+import {
+  localChats,
+  localMessages,
+  newChatIds,
+  oldestN,
+  putMessages,
+  replaceTab,
+  tabCounts,
+} from './mirror.ts'
 import {
   type Answer,
   type ChatKind,
@@ -114,6 +122,28 @@ describe('Requests tabs (T2)', () => {
       unreadNew: 3,
       unreadActive: 2,
     })
+  })
+
+  it('N4 the badge takes the New chat ids from the index alone, in the list order (issue 10: warm start)', async () => {
+    const d = open()
+    await replaceTab(
+      d,
+      'new',
+      [
+        chat('b', { waitingSince: '2026-11-29T10:05:00.000Z' }),
+        chat('a', { waitingSince: '2026-11-29T10:01:00.000Z' }),
+      ],
+      ME.id,
+    )
+    let read = 0
+    const count = (row: ChatView) => {
+      read++
+      return row
+    }
+    d.chats.hook('reading', count)
+    expect(await newChatIds(d)).toEqual(['a', 'b'])
+    d.chats.hook('reading').unsubscribe(count)
+    expect(read).toBe(0)
   })
 
   it('a chat a colleague took leaves my New live, and a fresh New snapshot drops what the server no longer lists', async () => {

@@ -54,6 +54,11 @@ export const ERRORS = {
     en: 'This company is suspended.',
     ru: 'Работа компании приостановлена.',
   },
+  E_LOGIN_DOMAIN: {
+    status: 400,
+    en: 'A login must end with @ and your company name (or give only the part before @).',
+    ru: 'Логин должен оканчиваться на @ и имя вашей компании (или укажите только часть до @).',
+  },
   E_SLUG_TAKEN: {
     status: 409,
     en: 'This company name (slug) is already taken.',

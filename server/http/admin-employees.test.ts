@@ -76,7 +76,7 @@ describe.each(targets)('admin employees and tenants on $name', (target) => {
     const used = (await list()).seats.used
     const cases: [unknown, string][] = [
       [{ name: 'X', login: 'op1@demo', role: 'operator' }, 'E_LOGIN_TAKEN'],
-      [{ name: 'X', login: 'op1@other', role: 'operator' }, 'E_LOGIN_TAKEN'],
+      [{ name: 'X', login: 'op1@other', role: 'operator' }, 'E_LOGIN_DOMAIN'],
       [{ name: 'X', login: 'x1@demo', role: 'operator', extension: '101' }, 'E_EXTENSION_TAKEN'],
       [{ name: 'X', login: 'x2@demo', role: 'operator', extension: '200' }, 'E_EXTENSION_TAKEN'],
       [{ name: 'X', login: 'x3@demo', role: 'chief' }, 'E_VALIDATION'],
@@ -107,6 +107,41 @@ describe.each(targets)('admin employees and tenants on $name', (target) => {
     })
     expect(e.json().error.code).toBe('E_EXTENSION_TAKEN')
     expect((await list()).employees.find((x) => x.id === me.id)?.name).toBe(me.name)
+  })
+
+  it('probe 10 #7: logins end with @<own slug> — a local part gets it, another suffix is refused the same whether it exists or not', async () => {
+    const used = (await list()).seats.used
+    expect((await list()).loginDomain).toBe('demo')
+    for (const l of ['op1@other', 'nobody@other', 'op7@demo.evil', 'a@b@demo', 'x@demo-x']) {
+      const r = await call(admin, 'POST', '/api/admin/employees', { name: 'X', login: l, role: 'operator' })
+      expect(r.statusCode, l).toBe(400)
+      expect(r.json().error.code, l).toBe('E_LOGIN_DOMAIN')
+    }
+    expect((await list()).seats.used).toBe(used)
+    const r = await call(admin, 'POST', '/api/admin/employees', {
+      name: 'Анна',
+      login: 'Anna.K',
+      role: 'operator',
+    })
+    expect(r.statusCode).toBe(201)
+    const made = r.json() as EmployeePasswordResponse
+    expect(made.employee.login).toBe('anna.k@demo')
+    expect((await login('anna.k@demo', made.password)).statusCode).toBe(200)
+    // Her seat back for the seat-limit test below.
+    await call(admin, 'POST', `/api/admin/employees/${made.employee.id}/deactivate`)
+    // The tenant CLI's first admin: the same rule.
+    const cmd = (tenant: unknown) =>
+      f.app.inject({
+        method: 'POST',
+        url: '/internal/tenants',
+        headers: { 'x-internal-secret': f.secrets.internalSecret },
+        remoteAddress: '127.0.0.1',
+        payload: { command: 'create', tenant } as object,
+      })
+    const bad = await cmd({ name: 'Л', slug: 'lilac', seats: 2, adminLogin: 'admin@demo2' })
+    expect(bad.json().error.code).toBe('E_LOGIN_DOMAIN')
+    const good = await cmd({ name: 'Л', slug: 'lilac', seats: 2, adminLogin: 'boss' })
+    expect((good.json() as TenantCommandAnswer).admin?.login).toBe('boss@lilac')
   })
 
   it("another tenant's ids are 404, an operator is 403 on every employee route", async () => {
@@ -235,6 +270,20 @@ describe.each(targets)('admin employees and tenants on $name', (target) => {
     expect((await call(a.token, 'GET', '/api/me')).statusCode).toBe(200)
     expect((await call(b.token, 'GET', '/api/me')).statusCode).toBe(401)
     expect((await login('op6@demo', 'long-enough-1')).statusCode).toBe(200)
+  })
+
+  it('probe 10 #6: wrong current passwords are throttled (429 after 5); a change with the right one resets the count', async () => {
+    const a = await f.login('supervisor@demo')
+    const put = (current: string, next = 'long-enough-2') =>
+      call(a.token, 'PUT', '/api/me/password', { current, next })
+    for (let i = 0; i < 4; i++) expect((await put(`guess${i}`)).json().error.code).toBe('E_WRONG_PASSWORD')
+    expect((await put('demo-pass-1')).statusCode).toBe(200)
+    // The count started again: five more wrong ones are answered, the sixth is refused unchecked.
+    for (let i = 0; i < 5; i++) expect((await put(`guess${i}`)).json().error.code).toBe('E_WRONG_PASSWORD')
+    const limited = await put('long-enough-2', 'long-enough-3')
+    expect(limited.statusCode).toBe(429)
+    expect(limited.json().error.code).toBe('E_RATE_LIMITED')
+    expect((await login('supervisor@demo', 'long-enough-2')).statusCode).toBe(200)
   })
 
   it('the audit log pages newest first without gaps or repeats, and filters by actor and period', async () => {

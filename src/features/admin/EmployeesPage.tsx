@@ -55,6 +55,8 @@ function PasswordBox(props: { issued: EmployeePasswordResponse; onDone: () => vo
 function EmployeeForm(props: {
   initial: Draft
   editing: boolean
+  /** The tenant's slug: logins end with `@<it>` (the server appends it to a bare name). */
+  loginDomain: string
   onSave: (d: Draft) => Promise<void>
   onCancel: () => void
 }) {
@@ -82,12 +84,19 @@ function EmployeeForm(props: {
       <Show when={!props.editing}>
         <label class="field">
           <span>{t('login.login')}</span>
-          <input
-            required
-            autocomplete="off"
-            value={d().login}
-            onInput={(e) => set('login', e.currentTarget.value)}
-          />
+          <span class="admin-login">
+            <input
+              required
+              autocomplete="off"
+              aria-describedby="admin-login-domain"
+              value={d().login}
+              onInput={(e) => set('login', e.currentTarget.value)}
+            />
+            {/* Outside the name (aria-hidden), read as the description: the label stays "Login". */}
+            <span id="admin-login-domain" class="muted" aria-hidden="true" title={t('admin.loginDomain')}>
+              @{props.loginDomain}
+            </span>
+          </span>
         </label>
       </Show>
       <label class="field">
@@ -229,6 +238,7 @@ export default function EmployeesPage() {
           <EmployeeForm
             initial={f().editing ? draftOf(f().editing as EmployeeAdminView) : blank()}
             editing={!!f().editing}
+            loginDomain={data()?.loginDomain ?? ''}
             onSave={save}
             onCancel={() => setForm(null)}
           />

@@ -17,6 +17,7 @@ import { auditLog } from '../db/schema-people.ts'
 import { targets } from '../test/dbs.ts'
 import { auth, type Fixture, makeFixture } from '../test/fixture.ts'
 import { routeTable } from './route-table.ts'
+import { SIGNATURE_HEADER, signInternal } from './signed-internal.ts'
 
 describe.each(targets)('admin employees and tenants on $name', (target) => {
   let f: Fixture
@@ -35,6 +36,20 @@ describe.each(targets)('admin employees and tenants on $name', (target) => {
       ...(payload === undefined ? {} : { payload: payload as object }),
     })
   const list = async () => (await call(admin, 'GET', '/api/admin/employees')).json() as EmployeesAdminResponse
+  /** POST /internal/tenants as the CLI sends it: signed, the secret itself never sent (probe 10 #9). */
+  const signedCommand = (
+    body: unknown,
+    sign = (raw: string) => signInternal(f.secrets.internalSecret, 'POST', '/internal/tenants', raw),
+  ) => {
+    const raw = JSON.stringify(body)
+    return f.app.inject({
+      method: 'POST',
+      url: '/internal/tenants',
+      headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: sign(raw) },
+      remoteAddress: '127.0.0.1',
+      payload: raw,
+    })
+  }
   const login = (l: string, password: string) =>
     f.app.inject({ method: 'POST', url: '/api/auth/login', payload: { login: l, password } })
 
@@ -130,14 +145,7 @@ describe.each(targets)('admin employees and tenants on $name', (target) => {
     // Her seat back for the seat-limit test below.
     await call(admin, 'POST', `/api/admin/employees/${made.employee.id}/deactivate`)
     // The tenant CLI's first admin: the same rule.
-    const cmd = (tenant: unknown) =>
-      f.app.inject({
-        method: 'POST',
-        url: '/internal/tenants',
-        headers: { 'x-internal-secret': f.secrets.internalSecret },
-        remoteAddress: '127.0.0.1',
-        payload: { command: 'create', tenant } as object,
-      })
+    const cmd = (tenant: unknown) => signedCommand({ command: 'create', tenant })
     const bad = await cmd({ name: 'Л', slug: 'lilac', seats: 2, adminLogin: 'admin@demo2' })
     expect(bad.json().error.code).toBe('E_LOGIN_DOMAIN')
     const good = await cmd({ name: 'Л', slug: 'lilac', seats: 2, adminLogin: 'boss' })
@@ -312,13 +320,7 @@ describe.each(targets)('admin employees and tenants on $name', (target) => {
 
   it('the tenant commands: create (its admin signs in), list, suspend (old tokens refused), reactivate', async () => {
     const cmd = async (body: unknown) => {
-      const r = await f.app.inject({
-        method: 'POST',
-        url: '/internal/tenants',
-        headers: { 'x-internal-secret': f.secrets.internalSecret },
-        remoteAddress: '127.0.0.1',
-        payload: body as object,
-      })
+      const r = await signedCommand(body)
       return { status: r.statusCode, body: r.json() as TenantCommandAnswer & { error?: { code: string } } }
     }
     const made = await cmd({
@@ -365,5 +367,45 @@ describe.each(targets)('admin employees and tenants on $name', (target) => {
       payload: { command: 'list' },
     })
     expect(stranger.statusCode).toBe(403)
+  })
+
+  it('probe 10 #9: /internal/tenants takes a fresh signature, not the secret; a replay, a changed body, an old time or a wrong key are 403', async () => {
+    const secret = f.secrets.internalSecret
+    // The secret itself, as the CLI sent it before, opens nothing any more.
+    const plain = await f.app.inject({
+      method: 'POST',
+      url: '/internal/tenants',
+      headers: { 'x-internal-secret': secret },
+      remoteAddress: '127.0.0.1',
+      payload: { command: 'list' },
+    })
+    expect(plain.statusCode).toBe(403)
+    const list = JSON.stringify({ command: 'list' })
+    const header = signInternal(secret, 'POST', '/internal/tenants', list)
+    const send = (h: string, raw = list, remoteAddress = '127.0.0.1') =>
+      f.app.inject({
+        method: 'POST',
+        url: '/internal/tenants',
+        headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: h },
+        remoteAddress,
+        payload: raw,
+      })
+    expect((await send(header, list, '10.0.0.5')).statusCode).toBe(404)
+    expect((await send(header)).statusCode).toBe(200)
+    expect((await send(header)).statusCode).toBe(403) // the same nonce again
+    const suspend = JSON.stringify({ command: 'suspend', slug: 'demo' })
+    expect((await send(signInternal(secret, 'POST', '/internal/tenants', list), suspend)).statusCode).toBe(
+      403,
+    )
+    expect(
+      (await send(signInternal(secret, 'POST', '/internal/tenants', list, Date.now() - 60_000))).statusCode,
+    ).toBe(403)
+    expect((await send(signInternal('not-the-secret', 'POST', '/internal/tenants', list))).statusCode).toBe(
+      403,
+    )
+    expect((await send(signInternal(secret, 'POST', '/internal/sip/route', list))).statusCode).toBe(403)
+    expect((await send('v1 t=1 n=zz')).statusCode).toBe(403)
+    const [demo] = await f.db.orm.select().from(schema.tenants).where(eq(schema.tenants.slug, 'demo'))
+    expect(demo?.suspendedAt).toBeNull()
   })
 })

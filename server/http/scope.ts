@@ -154,6 +154,39 @@ async function requireOmni(deps: AppDeps, caller: unknown): Promise<void> {
   if (!t?.features.omni) throw new AppError('E_OMNI_OFF')
 }
 
+/**
+ * Probe 10 #4: a suspended company takes nothing in. Checked here once for the doors of outsiders —
+ * the visitor's and the provider's (the tenant of their token or signature) and the public forms
+ * (the `tenant` slug of the body) — so no route can forget it. Employees are cut off at suspension
+ * (their sessions end), so their doors need no check. A provider gets 503 E_TENANT_SUSPENDED_RETRY with
+ * Retry-After (it keeps the message and retries after re-activation: nothing is lost; the webhook
+ * routes that find their channel by key check it in channels/webhooks.ts); a visitor or a form
+ * E_TENANT_SUSPENDED.
+ */
+async function requireActiveTenant(
+  deps: AppDeps,
+  level: AuthLevel,
+  req: FastifyRequest,
+  caller: unknown,
+): Promise<void> {
+  if (level !== 'public' && level !== 'visitor' && level !== 'webhook') return
+  const tenantId = (caller as { tenantId?: unknown } | null)?.tenantId
+  const slug = (req.body as { tenant?: unknown } | undefined | null)?.tenant
+  const where =
+    typeof tenantId === 'string'
+      ? eq(schema.tenants.id, tenantId)
+      : typeof slug === 'string' && slug.length <= 64
+        ? eq(schema.tenants.slug, slug)
+        : null
+  if (!where) return
+  const [t] = await deps.db.orm
+    .select({ suspendedAt: schema.tenants.suspendedAt })
+    .from(schema.tenants)
+    .where(where)
+  if (!t?.suspendedAt) return
+  throw new AppError(level === 'webhook' ? 'E_TENANT_SUSPENDED_RETRY' : 'E_TENANT_SUSPENDED')
+}
+
 /** The level a route was registered with (route options `config.auth`; read by route-table.ts). */
 export function authOf(config: unknown): AuthLevel | undefined {
   return (config as { auth?: AuthLevel } | undefined)?.auth
@@ -173,6 +206,7 @@ export function scope<L extends AuthLevel>(
     const hook = opts.auth === 'internal' || opts.beforeBody ? 'onRequest' : 'preHandler'
     app.addHook(hook, async (req) => {
       const caller = await check(deps, req)
+      await requireActiveTenant(deps, opts.auth, req, caller)
       if (opts.omni) await requireOmni(deps, caller)
       callers.set(req, caller)
     })

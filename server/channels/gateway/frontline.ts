@@ -19,7 +19,7 @@ import { queryRows, schema } from '../../db/index.ts'
 import { AppError } from '../../errors.ts'
 import { PermanentFailure } from '../../jobs/index.ts'
 import type { ExternalAdapter } from '../external.ts'
-import { hmacHex, parseJson, sameSecret } from '../webhooks.ts'
+import { hmacHex, parseJson, refuseIfSuspended, sameSecret } from '../webhooks.ts'
 import {
   answerId,
   applyReceipts,
@@ -73,6 +73,7 @@ async function gatewayChannel(ctx: GatewayContext, key: unknown) {
       ),
     )
   if (!c) throw new AppError('E_NOT_FOUND')
+  await refuseIfSuspended(ctx.db.orm, c.tenantId)
   return c
 }
 

@@ -82,9 +82,10 @@ function EmployeeForm(props: {
         <input required value={d().name} onInput={(e) => set('name', e.currentTarget.value)} />
       </label>
       <Show when={!props.editing}>
-        <label class="field">
-          <span>{t('login.login')}</span>
-          <span class="admin-login">
+        {/* The company's @slug beside the field, outside its label: the label stays "Login". */}
+        <div class="admin-login">
+          <label class="field">
+            <span>{t('login.login')}</span>
             <input
               required
               autocomplete="off"
@@ -92,12 +93,11 @@ function EmployeeForm(props: {
               value={d().login}
               onInput={(e) => set('login', e.currentTarget.value)}
             />
-            {/* Outside the name (aria-hidden), read as the description: the label stays "Login". */}
-            <span id="admin-login-domain" class="muted" aria-hidden="true" title={t('admin.loginDomain')}>
-              @{props.loginDomain}
-            </span>
+          </label>
+          <span id="admin-login-domain" class="muted" title={t('admin.loginDomain')}>
+            @{props.loginDomain}
           </span>
-        </label>
+        </div>
       </Show>
       <label class="field">
         <span>{t('admin.role')}</span>

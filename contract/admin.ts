@@ -58,7 +58,10 @@ export interface AuditPage {
 
 // ---- Employees ----------------------------------------------------------------------------------
 
-/** Logins are e-mail-like names, stored lower-case (`op1@demo`). */
+/**
+ * Logins are e-mail-like names, stored lower-case (`op1@demo`). The server binds the part after `@`
+ * to the tenant's slug: without `@` it appends `@<slug>`, another suffix is E_LOGIN_DOMAIN.
+ */
 export const loginField = v.pipe(
   text,
   v.trim(),
@@ -121,6 +124,8 @@ export interface EmployeesAdminResponse {
   seats: { total: number; used: number }
   /** The extension a new employee would get. */
   nextExtension: string
+  /** The tenant's slug: every login of the tenant ends with `@<loginDomain>` (probe 10 #7). */
+  loginDomain: string
 }
 
 /** An answer that carries a new password: shown once, never stored in clear. */

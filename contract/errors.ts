@@ -54,6 +54,18 @@ export const ERRORS = {
     en: 'This company is suspended.',
     ru: 'Работа компании приостановлена.',
   },
+  E_LOGIN_DOMAIN: {
+    status: 400,
+    en: 'A login must end with @ and your company name (or give only the part before @).',
+    ru: 'Логин должен оканчиваться на @ и имя вашей компании (или укажите только часть до @).',
+  },
+  // Probe 10 #4: a provider's callback for a suspended company — 503 with Retry-After, so the provider
+  // keeps the message and delivers it after re-activation rather than it being lost.
+  E_TENANT_SUSPENDED_RETRY: {
+    status: 503,
+    en: 'This company is suspended for now. Try again later.',
+    ru: 'Работа компании временно приостановлена. Повторите позже.',
+  },
   E_SLUG_TAKEN: {
     status: 409,
     en: 'This company name (slug) is already taken.',

@@ -22,11 +22,13 @@ async function adminToken(request: APIRequestContext, baseURL: string, password:
 }
 
 /** Creates an employee through the admin screen; returns the one-time password shown. */
-async function createInUi(page: Page, name: string, loginName: string): Promise<string> {
+async function createInUi(page: Page, name: string, localPart: string, loginName: string): Promise<string> {
   await page.getByRole('button', { name: /add employee|добавить сотрудника/i }).click()
   const form = page.getByRole('form', { name: /new employee|новый сотрудник/i })
   await form.getByLabel(/^name$|^имя$/i).fill(name)
-  await form.getByLabel(/^login$|^логин$/i).fill(loginName)
+  // Probe 10 #7: the admin types the part before @; the screen shows the company's @slug after it.
+  await expect(form.getByText(`@${loginName.split('@')[1]}`)).toBeVisible()
+  await form.getByLabel(/^login$|^логин$/i).fill(localPart)
   // The extension is offered already.
   await expect(form.getByLabel(/internal number|внутренний номер/i)).toHaveValue(/^\d{3}$/)
   await form.getByRole('button', { name: /^create$|^создать$/i }).click()
@@ -47,7 +49,7 @@ test('A1 the admin creates an operator and issues a password → the operator si
   await page.getByTestId('admin-link').click()
   await page.getByRole('link', { name: /employees|сотрудники/i }).click()
   await expect(page.getByTestId('seats')).toBeVisible()
-  const password = await createInUi(page, 'Мария Новая', 'maria.new@demo')
+  const password = await createInUi(page, 'Мария Новая', 'maria.new', 'maria.new@demo')
   expect(password).toMatch(/^[A-Za-z0-9]{12}$/)
 
   // Another device: a fresh context signs in with the issued login and password.

@@ -7,8 +7,8 @@
  *   reactivate <slug>
  *
  * It works against the server's data (DATA_DIR, DATABASE_URL — the same environment as `npm start`).
- * When the server runs, the command goes to it (POST /internal/tenants on loopback with the internal
- * secret from DATA_DIR/secrets.json): PGlite's directory cannot be opened by two processes, and only
+ * When the server runs, the command goes to it (POST /internal/tenants on loopback only, signed with the
+ * internal secret from DATA_DIR/secrets.json, which is never sent: server/http/signed-internal.ts): PGlite's directory cannot be opened by two processes, and only
  * the running server holds the sockets and Kamailio that a suspension must cut at once. When no server
  * answers, the CLI opens the database itself; a suspension then takes effect in Kamailio at the next
  * start (the server writes every tenant's line bans when Kamailio has started).
@@ -24,6 +24,7 @@ import { loadConfig } from './config.ts'
 import { openDatabase, SECRETS_FILE } from './db/index.ts'
 import { createCompany, listCompanies, reactivateCompany, suspendCompany } from './domain/tenants/index.ts'
 import { AppError } from './errors.ts'
+import { SIGNATURE_HEADER, signInternal } from './http/signed-internal.ts'
 
 /** Where the running server says it listens (server/main.ts writes it; removed at shutdown). */
 export const SERVER_FILE = path.join('run', 'server.json')
@@ -73,6 +74,8 @@ export function parseCommand(argv: string[]): Command {
 
 class UsageError extends Error {}
 
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost'])
+
 /** The running server's internal URL and secret, or null when none answers. */
 async function runningServer(dataDir: string, port: number): Promise<{ url: string; secret: string } | null> {
   let secret: string
@@ -88,6 +91,9 @@ async function runningServer(dataDir: string, port: number): Promise<{ url: stri
     const s = JSON.parse(fs.readFileSync(path.join(dataDir, SERVER_FILE), 'utf8')) as { internalUrl?: string }
     if (s.internalUrl) url = s.internalUrl
   } catch {}
+  // Only loopback: a URL elsewhere (an edited server.json) is refused, not asked.
+  if (!LOOPBACK_HOSTS.has(new URL(url).hostname))
+    throw new Error(`${SERVER_FILE}: ${url} is not a loopback URL`)
   try {
     const r = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(2000) })
     return r.ok ? { url, secret } : null
@@ -104,14 +110,19 @@ export async function runCommand(
   const config = loadConfig(env)
   const server = await runningServer(config.dataDir, config.port)
   if (server) {
+    // Signed, never the secret: whatever answers at the URL may not be our server (probe 10 #9).
+    const body = JSON.stringify(cmd)
     const r = await fetch(`${server.url}/internal/tenants`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-internal-secret': server.secret },
-      body: JSON.stringify(cmd),
+      headers: {
+        'content-type': 'application/json',
+        [SIGNATURE_HEADER]: signInternal(server.secret, 'POST', '/internal/tenants', body),
+      },
+      body,
     })
-    const body = (await r.json()) as TenantCommandAnswer & { error?: { code: string; message: string } }
-    if (!r.ok) throw new AppError((body.error?.code ?? 'E_INTERNAL') as ErrorCode)
-    return { via: 'server', answer: body }
+    const answer = (await r.json()) as TenantCommandAnswer & { error?: { code: string; message: string } }
+    if (!r.ok) throw new AppError((answer.error?.code ?? 'E_INTERNAL') as ErrorCode)
+    return { via: 'server', answer }
   }
   const db = await openDatabase(config)
   try {

@@ -16,6 +16,23 @@ const KEY = /^[A-Za-z0-9_-]{16,64}$/
 
 export type ChannelRow = typeof channels.$inferSelect
 
+/** Whether the tenant is suspended (probe 10 #4: a suspended company takes nothing in). */
+export async function tenantSuspended(q: Queryable, tenantId: string): Promise<boolean> {
+  const [t] = await q
+    .select({ at: schema.tenants.suspendedAt })
+    .from(schema.tenants)
+    .where(eq(schema.tenants.id, tenantId))
+  return !!t?.at
+}
+
+/**
+ * A provider's callback for a suspended company: 503 E_TENANT_SUSPENDED_RETRY with Retry-After (the
+ * error handler adds it), so the provider keeps the message and delivers it after re-activation.
+ */
+export async function refuseIfSuspended(q: Queryable, tenantId: string): Promise<void> {
+  if (await tenantSuspended(q, tenantId)) throw new AppError('E_TENANT_SUSPENDED_RETRY')
+}
+
 /** The connected channel of this kind whose webhook key this is; E_NOT_FOUND otherwise (no oracle). */
 export async function channelByWebhookKey(
   q: Queryable,
@@ -28,6 +45,7 @@ export async function channelByWebhookKey(
     .from(channels)
     .where(and(eq(channels.webhookKey, key), eq(channels.kind, kind), eq(channels.connected, true)))
   if (!c) throw new AppError('E_NOT_FOUND')
+  await refuseIfSuspended(q, c.tenantId)
   return c
 }
 

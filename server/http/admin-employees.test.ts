@@ -17,6 +17,7 @@ import { auditLog } from '../db/schema-people.ts'
 import { targets } from '../test/dbs.ts'
 import { auth, type Fixture, makeFixture } from '../test/fixture.ts'
 import { routeTable } from './route-table.ts'
+import { SIGNATURE_HEADER, signInternal } from './signed-internal.ts'
 
 describe.each(targets)('admin employees and tenants on $name', (target) => {
   let f: Fixture
@@ -35,6 +36,20 @@ describe.each(targets)('admin employees and tenants on $name', (target) => {
       ...(payload === undefined ? {} : { payload: payload as object }),
     })
   const list = async () => (await call(admin, 'GET', '/api/admin/employees')).json() as EmployeesAdminResponse
+  /** POST /internal/tenants as the CLI sends it: signed, the secret itself never sent (probe 10 #9). */
+  const signedCommand = (
+    body: unknown,
+    sign = (raw: string) => signInternal(f.secrets.internalSecret, 'POST', '/internal/tenants', raw),
+  ) => {
+    const raw = JSON.stringify(body)
+    return f.app.inject({
+      method: 'POST',
+      url: '/internal/tenants',
+      headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: sign(raw) },
+      remoteAddress: '127.0.0.1',
+      payload: raw,
+    })
+  }
   const login = (l: string, password: string) =>
     f.app.inject({ method: 'POST', url: '/api/auth/login', payload: { login: l, password } })
 
@@ -76,7 +91,7 @@ describe.each(targets)('admin employees and tenants on $name', (target) => {
     const used = (await list()).seats.used
     const cases: [unknown, string][] = [
       [{ name: 'X', login: 'op1@demo', role: 'operator' }, 'E_LOGIN_TAKEN'],
-      [{ name: 'X', login: 'op1@other', role: 'operator' }, 'E_LOGIN_TAKEN'],
+      [{ name: 'X', login: 'op1@other', role: 'operator' }, 'E_LOGIN_DOMAIN'],
       [{ name: 'X', login: 'x1@demo', role: 'operator', extension: '101' }, 'E_EXTENSION_TAKEN'],
       [{ name: 'X', login: 'x2@demo', role: 'operator', extension: '200' }, 'E_EXTENSION_TAKEN'],
       [{ name: 'X', login: 'x3@demo', role: 'chief' }, 'E_VALIDATION'],
@@ -107,6 +122,34 @@ describe.each(targets)('admin employees and tenants on $name', (target) => {
     })
     expect(e.json().error.code).toBe('E_EXTENSION_TAKEN')
     expect((await list()).employees.find((x) => x.id === me.id)?.name).toBe(me.name)
+  })
+
+  it('probe 10 #7: logins end with @<own slug> — a local part gets it, another suffix is refused the same whether it exists or not', async () => {
+    const used = (await list()).seats.used
+    expect((await list()).loginDomain).toBe('demo')
+    for (const l of ['op1@other', 'nobody@other', 'op7@demo.evil', 'a@b@demo', 'x@demo-x']) {
+      const r = await call(admin, 'POST', '/api/admin/employees', { name: 'X', login: l, role: 'operator' })
+      expect(r.statusCode, l).toBe(400)
+      expect(r.json().error.code, l).toBe('E_LOGIN_DOMAIN')
+    }
+    expect((await list()).seats.used).toBe(used)
+    const r = await call(admin, 'POST', '/api/admin/employees', {
+      name: 'Анна',
+      login: 'Anna.K',
+      role: 'operator',
+    })
+    expect(r.statusCode).toBe(201)
+    const made = r.json() as EmployeePasswordResponse
+    expect(made.employee.login).toBe('anna.k@demo')
+    expect((await login('anna.k@demo', made.password)).statusCode).toBe(200)
+    // Her seat back for the seat-limit test below.
+    await call(admin, 'POST', `/api/admin/employees/${made.employee.id}/deactivate`)
+    // The tenant CLI's first admin: the same rule.
+    const cmd = (tenant: unknown) => signedCommand({ command: 'create', tenant })
+    const bad = await cmd({ name: 'Л', slug: 'lilac', seats: 2, adminLogin: 'admin@demo2' })
+    expect(bad.json().error.code).toBe('E_LOGIN_DOMAIN')
+    const good = await cmd({ name: 'Л', slug: 'lilac', seats: 2, adminLogin: 'boss' })
+    expect((good.json() as TenantCommandAnswer).admin?.login).toBe('boss@lilac')
   })
 
   it("another tenant's ids are 404, an operator is 403 on every employee route", async () => {
@@ -237,6 +280,20 @@ describe.each(targets)('admin employees and tenants on $name', (target) => {
     expect((await login('op6@demo', 'long-enough-1')).statusCode).toBe(200)
   })
 
+  it('probe 10 #6: wrong current passwords are throttled (429 after 5); a change with the right one resets the count', async () => {
+    const a = await f.login('supervisor@demo')
+    const put = (current: string, next = 'long-enough-2') =>
+      call(a.token, 'PUT', '/api/me/password', { current, next })
+    for (let i = 0; i < 4; i++) expect((await put(`guess${i}`)).json().error.code).toBe('E_WRONG_PASSWORD')
+    expect((await put('demo-pass-1')).statusCode).toBe(200)
+    // The count started again: five more wrong ones are answered, the sixth is refused unchecked.
+    for (let i = 0; i < 5; i++) expect((await put(`guess${i}`)).json().error.code).toBe('E_WRONG_PASSWORD')
+    const limited = await put('long-enough-2', 'long-enough-3')
+    expect(limited.statusCode).toBe(429)
+    expect(limited.json().error.code).toBe('E_RATE_LIMITED')
+    expect((await login('supervisor@demo', 'long-enough-2')).statusCode).toBe(200)
+  })
+
   it('the audit log pages newest first without gaps or repeats, and filters by actor and period', async () => {
     const all = (await call(admin, 'GET', '/api/admin/audit?limit=200')).json() as AuditPage
     expect(all.entries.length).toBeGreaterThan(8)
@@ -263,13 +320,7 @@ describe.each(targets)('admin employees and tenants on $name', (target) => {
 
   it('the tenant commands: create (its admin signs in), list, suspend (old tokens refused), reactivate', async () => {
     const cmd = async (body: unknown) => {
-      const r = await f.app.inject({
-        method: 'POST',
-        url: '/internal/tenants',
-        headers: { 'x-internal-secret': f.secrets.internalSecret },
-        remoteAddress: '127.0.0.1',
-        payload: body as object,
-      })
+      const r = await signedCommand(body)
       return { status: r.statusCode, body: r.json() as TenantCommandAnswer & { error?: { code: string } } }
     }
     const made = await cmd({
@@ -316,5 +367,45 @@ describe.each(targets)('admin employees and tenants on $name', (target) => {
       payload: { command: 'list' },
     })
     expect(stranger.statusCode).toBe(403)
+  })
+
+  it('probe 10 #9: /internal/tenants takes a fresh signature, not the secret; a replay, a changed body, an old time or a wrong key are 403', async () => {
+    const secret = f.secrets.internalSecret
+    // The secret itself, as the CLI sent it before, opens nothing any more.
+    const plain = await f.app.inject({
+      method: 'POST',
+      url: '/internal/tenants',
+      headers: { 'x-internal-secret': secret },
+      remoteAddress: '127.0.0.1',
+      payload: { command: 'list' },
+    })
+    expect(plain.statusCode).toBe(403)
+    const list = JSON.stringify({ command: 'list' })
+    const header = signInternal(secret, 'POST', '/internal/tenants', list)
+    const send = (h: string, raw = list, remoteAddress = '127.0.0.1') =>
+      f.app.inject({
+        method: 'POST',
+        url: '/internal/tenants',
+        headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: h },
+        remoteAddress,
+        payload: raw,
+      })
+    expect((await send(header, list, '10.0.0.5')).statusCode).toBe(404)
+    expect((await send(header)).statusCode).toBe(200)
+    expect((await send(header)).statusCode).toBe(403) // the same nonce again
+    const suspend = JSON.stringify({ command: 'suspend', slug: 'demo' })
+    expect((await send(signInternal(secret, 'POST', '/internal/tenants', list), suspend)).statusCode).toBe(
+      403,
+    )
+    expect(
+      (await send(signInternal(secret, 'POST', '/internal/tenants', list, Date.now() - 60_000))).statusCode,
+    ).toBe(403)
+    expect((await send(signInternal('not-the-secret', 'POST', '/internal/tenants', list))).statusCode).toBe(
+      403,
+    )
+    expect((await send(signInternal(secret, 'POST', '/internal/sip/route', list))).statusCode).toBe(403)
+    expect((await send('v1 t=1 n=zz')).statusCode).toBe(403)
+    const [demo] = await f.db.orm.select().from(schema.tenants).where(eq(schema.tenants.slug, 'demo'))
+    expect(demo?.suspendedAt).toBeNull()
   })
 })

@@ -10,7 +10,7 @@ import {
   type EmployeeAdminView,
 } from '../../contract/admin.ts'
 import { IdParam } from '../../contract/api.ts'
-import { changeOwnPassword } from '../domain/auth/index.ts'
+import { changeOwnPassword, LoginThrottle, PASSWORD_CHANGE_LIMITS } from '../domain/auth/index.ts'
 import {
   createEmployeeByAdmin,
   deactivateEmployee,
@@ -68,9 +68,10 @@ export function adminEmployeeRoutes(app: FastifyInstance, deps: AppDeps): void {
     })
   })
 
+  const pwThrottle = new LoginThrottle(PASSWORD_CHANGE_LIMITS)
   registerScope(app, deps, { auth: 'employee' }, (r) => {
     r.put('/api/me/password', async (req, p) =>
-      changeOwnPassword(deps.db, p, validate(ChangePasswordSchema, req.body)),
+      changeOwnPassword(deps.db, pwThrottle, { ...p, ip: req.ip }, validate(ChangePasswordSchema, req.body)),
     )
   })
 }

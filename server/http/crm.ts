@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify'
 import { IdParam } from '../../contract/api.ts'
 import { type CrmSendResponse, CrmWebhookSchema, type CrmWebhookView } from '../../contract/leads.ts'
+import { tenantSuspended } from '../channels/webhooks.ts'
 import {
   attemptCrmDelivery,
   CRM_JOB,
@@ -15,7 +16,7 @@ import {
   sendChatToCrm,
   setCrmWebhook,
 } from '../domain/crm/index.ts'
-import { PermanentFailure, RetryAt } from '../jobs/index.ts'
+import { PermanentFailure, Postpone, RetryAt } from '../jobs/index.ts'
 import { type AppDeps, validate } from './context.ts'
 import { registerScope } from './scope.ts'
 
@@ -25,6 +26,9 @@ export function crmRoutes(app: FastifyInstance, deps: AppDeps, opts: CrmPostOpti
   app.jobs.handle(CRM_JOB, async (job) => {
     const id = job.payload.deliveryId
     if (typeof id !== 'string' || !job.tenantId) throw new PermanentFailure('no delivery id')
+    // Probe 10 #4: a suspended company's deliveries wait for re-activation (no attempt spent).
+    if (await tenantSuspended(db(), job.tenantId))
+      throw new Postpone(new Date(Date.now() + 3600_000), 'tenant suspended')
     const r = await attemptCrmDelivery(db(), job.tenantId, id, job.attempts >= job.maxAttempts, opts)
     if (r.outcome === 'failed') throw new PermanentFailure(r.reason)
     if (r.outcome === 'retry') {

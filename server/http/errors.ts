@@ -8,6 +8,8 @@ import { AppError, errorBody, pickLang } from '../errors.ts'
 
 /** Sends a coded error. */
 export function sendError(req: FastifyRequest, reply: FastifyReply, err: AppError): FastifyReply {
+  // Probe 10 #4: a provider retries a suspended company's callback after re-activation, not at once.
+  if (err.code === 'E_TENANT_SUSPENDED_RETRY') reply.header('retry-after', '3600')
   return reply
     .code(err.status)
     .header('cache-control', 'no-store')

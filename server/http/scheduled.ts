@@ -10,6 +10,7 @@ import {
   ScheduleEditSchema,
   ScheduleSchema,
 } from '../../contract/leads.ts'
+import { tenantSuspended } from '../channels/webhooks.ts'
 import {
   cancelScheduled,
   editScheduled,
@@ -18,6 +19,7 @@ import {
   SCHEDULED_JOB,
   scheduleMessage,
 } from '../domain/scheduled/index.ts'
+import { Postpone } from '../jobs/index.ts'
 import { type AppDeps, validate } from './context.ts'
 import { registerScope } from './scope.ts'
 
@@ -26,6 +28,9 @@ export function scheduledRoutes(app: FastifyInstance, deps: AppDeps): void {
   const db = () => deps.db.orm
   app.jobs.handle(SCHEDULED_JOB, async (job) => {
     const id = job.payload.scheduledId
+    // Probe 10 #4: a suspended company sends nothing; the send waits for re-activation, not lost.
+    if (job.tenantId && (await tenantSuspended(db(), job.tenantId)))
+      throw new Postpone(new Date(Date.now() + 3600_000), 'tenant suspended')
     if (typeof id === 'string' && job.tenantId) await runScheduled(db(), job.tenantId, id)
   })
 

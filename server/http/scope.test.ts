@@ -219,7 +219,9 @@ describe('scope levels on a bare app', () => {
     const app = Fastify()
     recordRoutes(app)
     installErrorHandler(app)
-    const d = { secrets: { sipSecret: 's', internalSecret: 'inside' }, ...deps } as AppDeps
+    // The tenant-suspension check (probe 10 #4) finds no row: an active tenant.
+    const db = { orm: { select: () => ({ from: () => ({ where: async () => [] }) }) } }
+    const d = { secrets: { sipSecret: 's', internalSecret: 'inside' }, db, ...deps } as unknown as AppDeps
     registerScope(app, d, { auth: 'visitor' }, (r) => {
       r.get('/v', async (_req, who) => ({ visitor: who.visitorId }))
     })

@@ -25,6 +25,7 @@ import { authenticate, type Principal } from '../domain/auth/index.ts'
 import { AppError } from '../errors.ts'
 import { internalAllowed } from '../sip/index.ts'
 import { type AppDeps, bearer, type VisitorPrincipal, type WebhookCaller } from './context.ts'
+import { bodyMatches, InternalSignatures, SIGNATURE_HEADER } from './signed-internal.ts'
 
 export type { VisitorPrincipal, WebhookCaller }
 
@@ -113,6 +114,33 @@ export interface ScopeOptions<L extends AuthLevel> {
    * off gets E_OMNI_OFF from every one of them, checked here once, after the caller.
    */
   omni?: boolean
+  /**
+   * `internal` only: the caller signs each request (signed-internal.ts) instead of sending the
+   * secret — the tenant CLI, which cannot be sure who answers at its URL (probe 10 #9).
+   */
+  signed?: boolean
+}
+
+/** The signed internal check: loopback, a fresh signature, and (when the JSON body is read) its hash. */
+function signedInternal(deps: AppDeps, app: FastifyInstance): Check<'internal'> {
+  const sigs = new InternalSignatures(deps.secrets.internalSecret)
+  const bodies = new WeakMap<FastifyRequest, string>()
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, raw, done) => {
+    const signed = bodies.get(req)
+    if (!signed || !bodyMatches(String(raw), signed)) return done(new AppError('E_FORBIDDEN'), undefined)
+    try {
+      done(null, JSON.parse(String(raw)))
+    } catch {
+      done(new AppError('E_BAD_REQUEST'), undefined)
+    }
+  })
+  return async (_deps, req) => {
+    if (!LOOPBACK.has(req.ip)) throw new AppError('E_NOT_FOUND')
+    const b = sigs.verify(req.headers[SIGNATURE_HEADER], req.method, req.url)
+    if (!b) throw new AppError('E_FORBIDDEN')
+    bodies.set(req, b)
+    return { ip: req.ip }
+  }
 }
 
 /** E_OMNI_OFF unless the tenant has the omnichannel option on (A5). */
@@ -124,6 +152,39 @@ async function requireOmni(deps: AppDeps, caller: unknown): Promise<void> {
     .from(schema.tenants)
     .where(eq(schema.tenants.id, tenantId))
   if (!t?.features.omni) throw new AppError('E_OMNI_OFF')
+}
+
+/**
+ * Probe 10 #4: a suspended company takes nothing in. Checked here once for the doors of outsiders —
+ * the visitor's and the provider's (the tenant of their token or signature) and the public forms
+ * (the `tenant` slug of the body) — so no route can forget it. Employees are cut off at suspension
+ * (their sessions end), so their doors need no check. A provider gets 503 E_TENANT_SUSPENDED_RETRY with
+ * Retry-After (it keeps the message and retries after re-activation: nothing is lost; the webhook
+ * routes that find their channel by key check it in channels/webhooks.ts); a visitor or a form
+ * E_TENANT_SUSPENDED.
+ */
+async function requireActiveTenant(
+  deps: AppDeps,
+  level: AuthLevel,
+  req: FastifyRequest,
+  caller: unknown,
+): Promise<void> {
+  if (level !== 'public' && level !== 'visitor' && level !== 'webhook') return
+  const tenantId = (caller as { tenantId?: unknown } | null)?.tenantId
+  const slug = (req.body as { tenant?: unknown } | undefined | null)?.tenant
+  const where =
+    typeof tenantId === 'string'
+      ? eq(schema.tenants.id, tenantId)
+      : typeof slug === 'string' && slug.length <= 64
+        ? eq(schema.tenants.slug, slug)
+        : null
+  if (!where) return
+  const [t] = await deps.db.orm
+    .select({ suspendedAt: schema.tenants.suspendedAt })
+    .from(schema.tenants)
+    .where(where)
+  if (!t?.suspendedAt) return
+  throw new AppError(level === 'webhook' ? 'E_TENANT_SUSPENDED_RETRY' : 'E_TENANT_SUSPENDED')
 }
 
 /** The level a route was registered with (route options `config.auth`; read by route-table.ts). */
@@ -139,10 +200,13 @@ export function scope<L extends AuthLevel>(
 ): FastifyPluginAsync {
   const plugin: FastifyPluginAsync = async (app) => {
     const callers = new WeakMap<FastifyRequest, Callers[L]>()
-    const check = CHECKS[opts.auth] as Check<L>
+    const check = (
+      opts.signed && opts.auth === 'internal' ? signedInternal(deps, app) : CHECKS[opts.auth]
+    ) as Check<L>
     const hook = opts.auth === 'internal' || opts.beforeBody ? 'onRequest' : 'preHandler'
     app.addHook(hook, async (req) => {
       const caller = await check(deps, req)
+      await requireActiveTenant(deps, opts.auth, req, caller)
       if (opts.omni) await requireOmni(deps, caller)
       callers.set(req, caller)
     })

@@ -7,5 +7,6 @@ export {
   type JobRunner,
   type JobRunnerOptions,
   PermanentFailure,
+  Postpone,
   RetryAt,
 } from './runner.ts'

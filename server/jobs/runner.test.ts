@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cancelJob, type Db, enqueueJob, jobByKey, queryRows } from '../db/index.ts'
 import { type TestDb, targets } from '../test/dbs.ts'
-import { createJobRunner, type Job, PermanentFailure, RetryAt } from './runner.ts'
+import { createJobRunner, type Job, PermanentFailure, Postpone, RetryAt } from './runner.ts'
 
 describe.each(targets)('durable jobs on $name', (target) => {
   let t: TestDb
@@ -101,6 +101,23 @@ describe.each(targets)('durable jobs on $name', (target) => {
     const y = await jobByKey(db.orm, kind, 'y')
     expect(y?.state).toBe('queued')
     expect(y?.runAt.getTime()).toBe(at.getTime())
+  })
+
+  it('Postpone (a suspended company, probe 10 #4) puts the job back without spending an attempt', async () => {
+    const kind = `postpone-${uniq()}`
+    await enqueueJob(db.orm, { kind, key: 'p', maxAttempts: 1 })
+    const r = createJobRunner(db, { backoffMs: () => 0 })
+    let postponed = 0
+    r.handle(kind, async () => {
+      if (postponed < 3) {
+        postponed++
+        throw new Postpone(new Date(Date.now() - 1), 'tenant suspended')
+      }
+    })
+    for (let i = 0; i < 5; i++) await r.drain()
+    expect(postponed).toBe(3)
+    const p = await jobByKey(db.orm, kind, 'p')
+    expect(p?.state).toBe('done')
   })
 
   it('a job whose worker died (lease ran out) is claimed again; the dead claim cannot record an outcome', async () => {

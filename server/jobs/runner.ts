@@ -29,6 +29,12 @@ export class RetryAt extends Error {
   }
 }
 
+/**
+ * Throw from a handler to wait without spending an attempt: the job cannot run yet for a reason that
+ * is no fault of its own (its company is suspended, probe 10 #4) and must not end `failed` meanwhile.
+ */
+export class Postpone extends RetryAt {}
+
 /** Throw from a handler for a failure no retry can mend (the job ends `failed` at once). */
 export class PermanentFailure extends Error {}
 
@@ -123,6 +129,19 @@ export function createJobRunner(db: Db, opts: JobRunnerOptions = {}): JobRunner 
       return
     }
     const reason = (e instanceof Error ? e.message : String(e)).slice(0, 1000)
+    if (e instanceof Postpone) {
+      await db.orm
+        .update(jobs)
+        .set({
+          state: 'queued',
+          runAt: e.at,
+          lockedUntil: null,
+          lastError: reason,
+          attempts: job.attempts - 1,
+        })
+        .where(mine)
+      return
+    }
     const last = e instanceof PermanentFailure || job.attempts >= job.maxAttempts
     if (last) {
       await db.orm

@@ -358,7 +358,7 @@ const RULES: Record<string, Rule> = {
   'GET /api/admin/employees': { access: 'tenant' },
   'POST /api/admin/employees': {
     access: 'tenant',
-    body: () => ({ name: 'Матрица', login: `matrix-${randomUUID().slice(0, 8)}@x`, role: 'operator' }),
+    body: () => ({ name: 'Матрица', login: `matrix-${randomUUID().slice(0, 8)}`, role: 'operator' }),
   },
   'POST /api/admin/employees/:id/password': {
     access: 'tenant',

@@ -326,6 +326,26 @@ describe.each(targets)('e-mail in on $name', (target) => {
     expect(await chatsOf(otherId, 'rset@client.example')).toHaveLength(1)
   })
 
+  it("probe 10 #4: a suspended tenant's address is refused at RCPT with a 5xx (a bounce, not silence); re-activated, it takes mail again", async () => {
+    const other = eq(schema.tenants.id, otherId)
+    await db.orm.update(schema.tenants).set({ suspendedAt: new Date() }).where(other)
+    const s = await rawSmtp(smtpPort())
+    try {
+      await s.send('EHLO test')
+      await s.send('MAIL FROM:<paused@client.example>')
+      expect(await s.send(`RCPT TO:<${OTHER}>`)).toMatch(/^550 5\.2\.1 /)
+      expect(await s.send(`RCPT TO:<${DEMO}>`)).toMatch(/^250 /)
+    } finally {
+      s.close()
+      await db.orm.update(schema.tenants).set({ suspendedAt: null }).where(other)
+    }
+    const again = await rawSmtp(smtpPort())
+    await again.send('EHLO test')
+    await again.send('MAIL FROM:<paused@client.example>')
+    expect(await again.send(`RCPT TO:<${OTHER}>`)).toMatch(/^250 /)
+    again.close()
+  })
+
   it('a channel disconnected between RCPT and the end of DATA refuses the mail with 550 (not a retry-later 451)', async () => {
     const s = await rawSmtp(smtpPort())
     await s.send('EHLO test')

@@ -24,7 +24,7 @@ import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 's
 import { type Db, schema } from '../../db/index.ts'
 import { AppError } from '../../errors.ts'
 import type { FileStore } from '../../files/index.ts'
-import type { ChannelRow } from '../webhooks.ts'
+import { type ChannelRow, tenantSuspended } from '../webhooks.ts'
 import { type MailSource, normalAddress, parseMail } from './mail.ts'
 import { receiveMail } from './receive.ts'
 
@@ -217,19 +217,26 @@ export function inboundSmtp(db: Db, files: FileStore, opts: SmtpOptions): Inboun
     onRcptTo(address, session, callback) {
       const a = normalAddress(address.address)
       if (!a) return callback(reply(550, '5.1.3 Bad recipient address syntax'))
-      emailChannelByAddress(db, a).then(
-        (channel) => {
-          if (!channel) return callback(reply(550, '5.1.1 No such mailbox here'))
-          const seen = recipients.get(session) ?? new Map<string, ChannelRow>()
-          seen.set(channel.id, channel)
-          recipients.set(session, seen)
-          callback()
-        },
-        (e: unknown) => {
-          onError(e, 'smtp: recipient look-up failed')
-          callback(reply(451, '4.3.0 Try again later'))
-        },
-      )
+      emailChannelByAddress(db, a)
+        .then(async (channel) => ({
+          channel,
+          off: !!channel && (await tenantSuspended(db.orm, channel.tenantId)),
+        }))
+        .then(
+          ({ channel, off }) => {
+            if (!channel) return callback(reply(550, '5.1.1 No such mailbox here'))
+            // Probe 10 #4: a suspended company takes no mail; the sender gets a bounce, never silence.
+            if (off) return callback(reply(550, '5.2.1 Mailbox disabled: this company is suspended'))
+            const seen = recipients.get(session) ?? new Map<string, ChannelRow>()
+            seen.set(channel.id, channel)
+            recipients.set(session, seen)
+            callback()
+          },
+          (e: unknown) => {
+            onError(e, 'smtp: recipient look-up failed')
+            callback(reply(451, '4.3.0 Try again later'))
+          },
+        )
     },
     onData(stream, session, callback) {
       const chosen = [...(recipients.get(session)?.values() ?? [])]

@@ -19,7 +19,7 @@ import { queryRows, schema } from '../../db/index.ts'
 import { AppError } from '../../errors.ts'
 import { PermanentFailure } from '../../jobs/index.ts'
 import type { ExternalAdapter } from '../external.ts'
-import { hmacHex, parseJson, sameSecret } from '../webhooks.ts'
+import { hmacHex, parseJson, refuseIfSuspended, sameSecret } from '../webhooks.ts'
 import { cachedChannel } from './channel-cache.ts'
 import {
   answerId,
@@ -77,6 +77,7 @@ async function lookUpGatewayChannel(ctx: GatewayContext, key: unknown) {
       ),
     )
   if (!c) throw new AppError('E_NOT_FOUND')
+  await refuseIfSuspended(ctx.db.orm, c.tenantId)
   return c
 }
 

@@ -14,5 +14,11 @@ export {
   SESSION_REVOKED_PREFIX,
   sessionLive,
 } from './sessions.ts'
-export { type Attempt, LOGIN_LIMITS, type LoginLimits, LoginThrottle } from './throttle.ts'
+export {
+  type Attempt,
+  LOGIN_LIMITS,
+  type LoginLimits,
+  LoginThrottle,
+  PASSWORD_CHANGE_LIMITS,
+} from './throttle.ts'
 export { hashToken, newToken, SESSION_TTL_MS } from './tokens.ts'

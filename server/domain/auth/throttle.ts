@@ -27,6 +27,12 @@ export interface LoginLimits {
 /** docs/api.md "Login throttle". */
 export const LOGIN_LIMITS: LoginLimits = { perAddress: 10, perAccount: 30, windowSec: 300 }
 
+/**
+ * Probe 10 #6: wrong current passwords at PUT /api/me/password, counted like logins under a key of
+ * their own (per employee, and per employee + address): a held session is not an unthrottled oracle.
+ */
+export const PASSWORD_CHANGE_LIMITS: LoginLimits = { perAddress: 5, perAccount: 5, windowSec: 900 }
+
 /** The counted attempt: whether it may check the password, and what to give back on success. */
 export interface Attempt {
   admitted: boolean
@@ -65,6 +71,14 @@ export class LoginThrottle {
             WHERE key = ${w.key} AND window_start = ${w.windowStart}::timestamptz AND count > 0`,
       )
     }
+  }
+
+  /**
+   * Forgets the attempts counted in `a`'s windows. Only for a door whose success proves the password
+   * was known already (the own-password change): there a reset gives an attacker nothing.
+   */
+  async reset(q: Queryable, a: Attempt): Promise<void> {
+    for (const w of a.windows) await q.execute(sql`DELETE FROM login_attempts WHERE key = ${w.key}`)
   }
 
   /** Deletes rows of past windows, at most once a minute per instance. */

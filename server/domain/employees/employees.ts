@@ -148,6 +148,8 @@ export async function listEmployeesAdmin(q: Queryable, tenantId: string): Promis
     employees: rows.map(adminView),
     seats: await seatsOf(q, tenantId),
     nextExtension: await nextExtension(q, tenantId),
+    loginDomain:
+      (await q.select({ slug: tenants.slug }).from(tenants).where(eq(tenants.id, tenantId)))[0]?.slug ?? '',
   }
 }
 
@@ -196,6 +198,22 @@ async function assertNotLastAdmin(tx: Queryable, tenantId: string, row: Row): Pr
 }
 
 /**
+ * Probe 10 #7: logins are one namespace across tenants, so a tenant's logins end with `@<its slug>`:
+ * a login without `@` gets the suffix, a login with another suffix is E_LOGIN_DOMAIN. One tenant can
+ * then neither take another's logins nor learn from E_LOGIN_TAKEN whether they exist.
+ */
+export async function loginInTenant(q: Queryable, tenantId: string, login: string): Promise<string> {
+  const [t] = await q.select({ slug: tenants.slug }).from(tenants).where(eq(tenants.id, tenantId))
+  if (!t) throw new AppError('E_NOT_FOUND')
+  const at = login.indexOf('@')
+  const full = at < 0 ? `${login}@${t.slug}` : login
+  const local = full.slice(0, full.indexOf('@'))
+  if (full !== `${local}@${t.slug}` || local.length === 0) throw new AppError('E_LOGIN_DOMAIN')
+  if (full.length > 64) throw new AppError('E_VALIDATION')
+  return full
+}
+
+/**
  * Creates an employee with a new password (answered once). `actorId` null = the platform (the tenant
  * CLI creating the first admin). Runs in `tx` when given (tenant creation), else its own transaction.
  */
@@ -206,12 +224,13 @@ export async function addEmployee(
   body: CreateEmployeeBody,
   password = newPassword(),
 ): Promise<EmployeePasswordResponse> {
+  const login = await loginInTenant(q, tenantId, body.login)
   await lockTenant(q, tenantId)
   await assertSeatFree(q, tenantId)
   const [taken] = await q
     .select({ id: employees.id })
     .from(employees)
-    .where(eq(employees.login, body.login))
+    .where(eq(employees.login, login))
     .limit(1)
   if (taken) throw new AppError('E_LOGIN_TAKEN')
   const extension = body.extension ?? (await nextExtension(q, tenantId))
@@ -220,7 +239,7 @@ export async function addEmployee(
     .insert(employees)
     .values({
       tenantId,
-      login: body.login,
+      login,
       passwordHash: await hashPassword(password),
       name: body.name,
       role: body.role,

@@ -55,6 +55,8 @@ function PasswordBox(props: { issued: EmployeePasswordResponse; onDone: () => vo
 function EmployeeForm(props: {
   initial: Draft
   editing: boolean
+  /** The tenant's slug: logins end with `@<it>` (the server appends it to a bare name). */
+  loginDomain: string
   onSave: (d: Draft) => Promise<void>
   onCancel: () => void
 }) {
@@ -80,15 +82,22 @@ function EmployeeForm(props: {
         <input required value={d().name} onInput={(e) => set('name', e.currentTarget.value)} />
       </label>
       <Show when={!props.editing}>
-        <label class="field">
-          <span>{t('login.login')}</span>
-          <input
-            required
-            autocomplete="off"
-            value={d().login}
-            onInput={(e) => set('login', e.currentTarget.value)}
-          />
-        </label>
+        {/* The company's @slug beside the field, outside its label: the label stays "Login". */}
+        <div class="admin-login">
+          <label class="field">
+            <span>{t('login.login')}</span>
+            <input
+              required
+              autocomplete="off"
+              aria-describedby="admin-login-domain"
+              value={d().login}
+              onInput={(e) => set('login', e.currentTarget.value)}
+            />
+          </label>
+          <span id="admin-login-domain" class="muted" title={t('admin.loginDomain')}>
+            @{props.loginDomain}
+          </span>
+        </div>
       </Show>
       <label class="field">
         <span>{t('admin.role')}</span>
@@ -229,6 +238,7 @@ export default function EmployeesPage() {
           <EmployeeForm
             initial={f().editing ? draftOf(f().editing as EmployeeAdminView) : blank()}
             editing={!!f().editing}
+            loginDomain={data()?.loginDomain ?? ''}
             onSave={save}
             onCancel={() => setForm(null)}
           />

@@ -614,6 +614,7 @@ export const en = {
   'admin.newEmployee': 'New employee',
   'admin.editEmployee': 'Edit employee',
   'admin.name': 'Name',
+  'admin.loginDomain': 'Every login of the company ends with this; type the part before @',
   'admin.role': 'Role',
   'admin.extension': 'Internal number',
   'admin.mobile': 'Mobile number (for “to mobile”)',

@@ -617,6 +617,7 @@ export const ru: Record<MessageKey, string> = {
   'admin.newEmployee': 'Новый сотрудник',
   'admin.editEmployee': 'Изменить сотрудника',
   'admin.name': 'Имя',
+  'admin.loginDomain': 'Все логины компании оканчиваются так; введите часть до @',
   'admin.role': 'Роль',
   'admin.extension': 'Внутренний номер',
   'admin.mobile': 'Мобильный номер (для «на мобильный»)',

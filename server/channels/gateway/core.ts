@@ -96,7 +96,8 @@ export function webhookScope(
     keepRawJson(r.app)
     // A webhook refused for load (E_BUSY, group-commit.ts) tells the provider when to come back.
     r.app.addHook('onSend', async (_req, reply) => {
-      if (reply.statusCode === 503) reply.header('retry-after', '1')
+      // (A suspended company's 503 already says when: an hour — errors.ts.)
+      if (reply.statusCode === 503 && !reply.hasHeader('retry-after')) reply.header('retry-after', '1')
     })
     routes(r)
   })

@@ -8,7 +8,7 @@ import { loadAccounts, markRevoked, token } from './lib/session/index.ts'
 import './styles.css'
 
 document.documentElement.lang = lang()
-configureApi({ token, unauthorized: (tok) => void markRevoked(tok) })
+configureApi({ token, unauthorized: (tok, code) => void markRevoked(tok, code) })
 
 await Promise.all([loadAccounts(), loadSettings()])
 startRuntime()

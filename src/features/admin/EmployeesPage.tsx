@@ -296,6 +296,7 @@ export default function EmployeesPage() {
             title={t('admin.deactivateTitle', { name: e().name })}
             text={t('admin.deactivateText')}
             ok={t('admin.deactivate')}
+            danger
             onCancel={() => setConfirm(null)}
             onOk={() => {
               // Read before closing: the <Show> accessor is stale once `confirm` is cleared.

@@ -100,7 +100,7 @@ test('A1 a deactivated operator is signed out live and cannot sign in', async ({
   await page.goto('/')
   await signIn(page, server, 'admin@demo')
   await page.goto('/admin/employees')
-  const row = page.getByRole('button', { name: /^Сергей Уходящий leaving@demo/ })
+  const row = page.getByRole('button', { name: /^Сергей Уходящий .*leaving@demo/ })
   await row.click()
   await page.getByRole('button', { name: /deactivate сергей|отключить: сергей/i }).click()
   await page

@@ -95,6 +95,8 @@ export const en = {
   'contacts.onlineOnly': 'Online only',
   'contacts.noEmployees': 'No employees yet',
   'contacts.nobodyOnline': 'Nobody is online right now',
+  'contacts.presenceUnknownOffline':
+    'Offline: who is online is unknown until the connection returns, so everyone saved is shown.',
   'contacts.noGroups': 'No groups yet',
   'contacts.noClients': 'No clients found',
   'contacts.search': 'Search clients by name, phone or e-mail',
@@ -273,6 +275,8 @@ export const en = {
   'requests.visitor': 'Visitor',
   'requests.newForbidden': 'Your status does not allow taking chats. Change it to see new requests.',
   'requests.noNew': 'No new requests',
+  'requests.emptyOffline':
+    'Nothing here in the last known data (saved before the connection dropped). It refreshes when the connection returns.',
   'requests.noActive': 'No chats in work',
   'requests.noCompleted': 'No completed chats',
   'requests.offline': 'Offline — showing saved chats. Messages you write leave when the network returns.',
@@ -658,6 +662,7 @@ export const en = {
   'admin.all': 'All',
   'admin.auditEmpty': 'No changes recorded.',
   'admin.platform': 'Platform',
+  'admin.fieldRequired': 'Fill this in.',
   'admin.action.crm_cards.update': 'Changed the CRM cards',
   'admin.action.employee.create': 'Added an employee',
   'admin.action.employee.deactivate': 'Deactivated an employee',
@@ -708,6 +713,8 @@ export const en = {
   'password.submit': 'Change password',
   'password.changed': 'Password changed',
   'password.changedEnded': 'Password changed; {n} other sessions ended',
+  'password.currentRequired': 'Enter your current password.',
+  'password.tooShort': 'At least 8 characters.',
 } as const
 
 export type MessageKey = keyof typeof en

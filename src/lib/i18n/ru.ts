@@ -97,6 +97,8 @@ export const ru: Record<MessageKey, string> = {
   'contacts.onlineOnly': 'Только в сети',
   'contacts.noEmployees': 'Сотрудников пока нет',
   'contacts.nobodyOnline': 'Сейчас никого нет в сети',
+  'contacts.presenceUnknownOffline':
+    'Нет сети: кто сейчас в сети, неизвестно до восстановления связи, поэтому показаны все сохранённые.',
   'contacts.noGroups': 'Групп пока нет',
   'contacts.noClients': 'Клиенты не найдены',
   'contacts.search': 'Поиск клиентов по имени, телефону или e-mail',
@@ -274,6 +276,8 @@ export const ru: Record<MessageKey, string> = {
   'requests.visitor': 'Посетитель',
   'requests.newForbidden': 'Ваш статус не позволяет брать чаты. Смените его, чтобы видеть новые обращения.',
   'requests.noNew': 'Новых обращений нет',
+  'requests.emptyOffline':
+    'В последних известных данных (сохранённых до обрыва связи) здесь пусто. Список обновится, когда связь вернётся.',
   'requests.noActive': 'Чатов в работе нет',
   'requests.noCompleted': 'Завершённых чатов нет',
   'requests.offline': 'Нет сети — показаны сохранённые чаты. Написанное уйдёт, когда сеть вернётся.',
@@ -661,6 +665,7 @@ export const ru: Record<MessageKey, string> = {
   'admin.all': 'Все',
   'admin.auditEmpty': 'Изменений нет.',
   'admin.platform': 'Платформа',
+  'admin.fieldRequired': 'Заполните это поле.',
   'admin.action.crm_cards.update': 'Изменил(а) карточки CRM',
   'admin.action.employee.create': 'Добавил(а) сотрудника',
   'admin.action.employee.deactivate': 'Отключил(а) сотрудника',
@@ -711,4 +716,6 @@ export const ru: Record<MessageKey, string> = {
   'password.submit': 'Сменить пароль',
   'password.changed': 'Пароль изменён',
   'password.changedEnded': 'Пароль изменён; завершено других сеансов: {n}',
+  'password.currentRequired': 'Введите текущий пароль.',
+  'password.tooShort': 'Не короче 8 символов.',
 }

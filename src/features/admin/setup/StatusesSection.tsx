@@ -91,7 +91,7 @@ export function StatusesSection() {
       return
     }
     try {
-      await api('PUT /api/statuses', { body: { matrix: structuredClone([...rows]) } })
+      await api('PUT /api/statuses', { body: { matrix: JSON.parse(JSON.stringify(rows)) as StatusDef[] } })
       toast(t('setup.saved'))
       setDirty(false)
       await refetch()

@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import type { APIRequestContext, Page } from '@playwright/test'
+import { DEFAULT_STATUS_MATRIX } from '../contract/status.ts'
 import { expect, login, ownServer, test } from './fixtures.ts'
 import { finishWalkthrough, operatorPhone, signIn } from './helpers.ts'
 
@@ -325,7 +326,16 @@ test('S2 statuses editor at 360 px: typing keeps focus, new names per language, 
     await page.getByRole('button', { name: 'Cancel' }).click()
     await expect(page.getByRole('group', { name: 'Available' })).toBeVisible()
     await expect(page.getByText('No status takes calls to the app')).toHaveCount(0)
+    // A good edit saves (the draft goes to the server as plain data) and the button settles.
+    await page.getByRole('group', { name: 'Break' }).getByLabel('Name in English').fill('Short break')
+    await page.getByRole('button', { name: 'Save statuses' }).click()
+    await expect(page.getByRole('button', { name: 'Save statuses' })).toBeDisabled()
+    await expect(page.getByRole('group', { name: 'Short break' })).toBeVisible()
   } finally {
+    await page.request.put('/api/statuses', {
+      data: { matrix: DEFAULT_STATUS_MATRIX },
+      headers: { authorization: `Bearer ${await adminToken(page.request, server.baseURL, server.password)}` },
+    })
     await admin.context.close()
   }
 })

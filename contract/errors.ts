@@ -13,6 +13,11 @@ export const ERRORS = {
     en: 'Wrong login or password.',
     ru: 'Неверный логин или пароль.',
   },
+  E_ACCOUNT_DEACTIVATED: {
+    status: 401,
+    en: 'Your account was deactivated by the administrator. Contact them to get access again.',
+    ru: 'Ваша учётная запись отключена администратором. Обратитесь к нему, чтобы вернуть доступ.',
+  },
   E_RATE_LIMITED: {
     status: 429,
     en: 'Too many attempts. Try again in a minute.',

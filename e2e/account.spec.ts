@@ -96,3 +96,36 @@ test('A4 start page setting decides which section opens first', async ({ page, s
   await page.goto('/')
   await expect(page).toHaveURL(/\/contacts/)
 })
+
+test('A1 own password change at 360 px in Russian: each error at its field, replaced on the next try', async ({
+  page,
+  server,
+}) => {
+  await page.setViewportSize({ width: 360, height: 640 })
+  {
+    await page.goto('/')
+    await signIn(page, server, 'op3@demo')
+    // Russian from here on (signIn speaks English).
+    await page.evaluate(() => localStorage.setItem('frontline.lang', 'ru'))
+    await page.goto('/account')
+    await page.getByRole('button', { name: 'Сменить пароль' }).click()
+    const form = page.locator('form').filter({ has: page.getByRole('heading', { name: 'Пароль' }) })
+    const current = form.getByLabel('Текущий пароль')
+    const next = form.getByLabel('Новый пароль (от 8 символов)')
+    await current.fill('not-my-password')
+    await next.fill('abc')
+    await form.getByRole('button', { name: 'Сменить пароль' }).click()
+    await expect(next).toHaveAttribute('aria-invalid', 'true')
+    await expect(form.getByText('Не короче 8 символов.')).toBeVisible()
+    await expect(current).toHaveAttribute('aria-invalid', 'false')
+    // Long enough now, but the current password is wrong: that field is marked, the other cleared.
+    await next.fill('abcdefgh1')
+    await form.getByRole('button', { name: 'Сменить пароль' }).click()
+    await expect(current).toHaveAttribute('aria-invalid', 'true')
+    await expect(form.getByText('Текущий пароль указан неверно.')).toBeVisible()
+    await expect(next).toHaveAttribute('aria-invalid', 'false')
+    await expect(form.getByText('Не короче 8 символов.')).toHaveCount(0)
+    // No generic toasts piled up over the page.
+    await expect(page.locator('.toast')).toHaveCount(0)
+  }
+})

@@ -166,6 +166,11 @@ test('N3 offline after a reload: the last chats with their messages, leads, call
     await expect(page.getByRole('status').filter({ hasText: 'Offline' }).first()).toBeVisible()
     // Contacts.
     await expect(page.getByText(clientName).first()).toBeVisible()
+    // Offline, presence is unknown: Employees says so and lists everyone saved (not "Nobody is online").
+    await page.getByRole('link', { name: 'Employees' }).click()
+    await expect(page.getByText('who is online is unknown')).toBeVisible()
+    await expect(page.getByText('Nobody is online right now')).toHaveCount(0)
+    await expect(page.getByText(/Иван|Мария|Ольга|Пётр|Анна/).first()).toBeVisible()
     // Requests: the new chat with its message.
     await section(page, 'Requests')
     await page.getByRole('tab', { name: /^New/ }).click()

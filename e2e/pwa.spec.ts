@@ -13,6 +13,8 @@ test('A6 manifest is valid and linked, the service worker controls the page, off
   const manifest = await (await request.get(new URL(href!, server.baseURL).toString())).json()
   expect(manifest).toMatchObject({ name: 'Frontline', start_url: '/', display: 'standalone' })
   expect(manifest.theme_color).toMatch(/^#/)
+  // Its names, shortcuts and screenshot labels are English: so is its declared language.
+  expect(manifest.lang).toBe('en')
   for (const icon of manifest.icons as { src: string; sizes: string; purpose?: string }[]) {
     const res = await request.get(new URL(icon.src, server.baseURL).toString())
     expect(res.ok(), icon.src).toBe(true)

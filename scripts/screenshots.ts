@@ -70,7 +70,8 @@ async function main(): Promise<void> {
   const server = await launchServer({
     port,
     dataDir,
-    pbx: false,
+    // With the PBX, so the app's line registers: a listing shot shows it connected.
+    pbx: true,
     sipWsPort: await freePort(),
     password: PASSWORD,
     timeoutMs: 240_000,
@@ -88,7 +89,8 @@ async function main(): Promise<void> {
       const context = await browser.newContext({
         baseURL: `http://127.0.0.1:${port}`,
         viewport: { width: s.width, height: s.height },
-        locale: 'ru-RU',
+        // English, as the manifest's names and labels (`lang: "en"`).
+        locale: 'en-US',
         serviceWorkers: 'block',
       })
       const page = await context.newPage()
@@ -96,11 +98,25 @@ async function main(): Promise<void> {
       await page.goto(s.path)
       await page.getByRole('navigation', { name: /sections|разделы/i }).waitFor()
       await page.waitForLoadState('networkidle')
-      // Once the realtime link is live the header drops its "reconnecting" mark.
-      await page
-        .locator('.conn')
-        .waitFor({ state: 'hidden', timeout: 30_000 })
-        .catch(() => {})
+      // Once the realtime link is live the header drops its "reconnecting" mark: a listing shot must
+      // not advertise a connection problem, so no shot is taken until it has.
+      await page.locator('.conn').waitFor({ state: 'hidden', timeout: 60_000 })
+      await page.locator('.line-ind.line-ok').waitFor({ timeout: 60_000 })
+      // Nothing clipped: the section tabs fit (no ellipsis) before the shot.
+      // (Runs in the page; the tools project has no DOM types, so the elements are typed by hand.)
+      type El = {
+        offsetParent: unknown
+        scrollWidth: number
+        clientWidth: number
+        textContent: string | null
+      }
+      const clipped = await page.$$eval('nav a, [role="tab"]', (els) =>
+        (els as unknown as El[])
+          .filter((el) => el.offsetParent !== null && el.scrollWidth > el.clientWidth + 1)
+          .map((el) => (el.textContent ?? '').trim())
+          .filter(Boolean),
+      )
+      if (clipped.length > 0) console.warn(`${s.file}: clipped: ${clipped.join(' | ')}`)
       await page.screenshot({ path: path.join(OUT, s.file) })
       console.log(`${s.file}: ${s.width}×${s.height}`)
       await context.close()

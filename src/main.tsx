@@ -17,7 +17,7 @@ import './styles.css'
 // Issue 10 (warm start): the landing screen's chunk downloads while the saved session is read.
 preloadScreen(location.pathname)
 document.documentElement.lang = lang()
-configureApi({ token, unauthorized: (tok) => void markRevoked(tok) })
+configureApi({ token, unauthorized: (tok, code) => void markRevoked(tok, code) })
 
 await Promise.all([loadAccounts(), loadSettings()])
 startRuntime()

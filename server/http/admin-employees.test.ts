@@ -226,8 +226,13 @@ describe.each(targets)('admin employees and tenants on $name', (target) => {
     expect((await call(op.token, 'GET', '/api/me')).statusCode).toBe(200)
     const r = await call(admin, 'POST', `/api/admin/employees/${op.me.id}/deactivate`)
     expect(r.json().employee).toMatchObject({ active: false })
-    expect((await call(op.token, 'GET', '/api/me')).statusCode).toBe(401)
-    expect((await login('op4@demo', 'demo-pass-1')).json().error.code).toBe('E_BAD_CREDENTIALS')
+    const gone = await call(op.token, 'GET', '/api/me')
+    expect(gone.statusCode).toBe(401)
+    // The app says why: its old token and the right password both get E_ACCOUNT_DEACTIVATED;
+    // a wrong password still gets the usual answer (nothing told to someone who does not know it).
+    expect(gone.json().error.code).toBe('E_ACCOUNT_DEACTIVATED')
+    expect((await login('op4@demo', 'demo-pass-1')).json().error.code).toBe('E_ACCOUNT_DEACTIVATED')
+    expect((await login('op4@demo', 'wrong-pass-1')).json().error.code).toBe('E_BAD_CREDENTIALS')
     const [row] = await f.db.orm.select().from(schema.employees).where(eq(schema.employees.id, op.me.id))
     expect(row?.name).toBe(op.me.name)
     const colleagues = (await call(admin, 'GET', '/api/contacts/employees')).json() as { id: string }[]

@@ -51,7 +51,9 @@ export async function login(
   if (!attempt.admitted) throw new AppError('E_RATE_LIMITED')
   const [emp] = await db.orm.select().from(employees).where(eq(employees.login, loginName))
   const ok = await verifyPassword(input.password, emp?.passwordHash ?? (await dummyHash()))
-  if (!emp || !ok || emp.deactivatedAt) throw new AppError('E_BAD_CREDENTIALS')
+  if (!emp || !ok) throw new AppError('E_BAD_CREDENTIALS')
+  // Told only to someone who knows the password: the account exists, and the admin switched it off.
+  if (emp.deactivatedAt) throw new AppError('E_ACCOUNT_DEACTIVATED')
   await deps.throttle.succeeded(db.orm, attempt)
   const token = newToken()
   const [t] = await db.orm
@@ -91,7 +93,8 @@ export async function authenticate(q: Queryable, token: string): Promise<Princip
         isNull(tenants.suspendedAt),
       ),
     )
-  if (!row) throw new AppError('E_AUTH_REQUIRED')
+  if (!row)
+    throw new AppError((await deactivatedToken(q, token)) ? 'E_ACCOUNT_DEACTIVATED' : 'E_AUTH_REQUIRED')
   const { s } = row
   if (Date.now() - s.lastSeenAt.getTime() > 60_000) {
     await q
@@ -216,4 +219,17 @@ export async function changeOwnPassword(
       : 0
     return { endedSessions }
   })
+}
+
+/** Whether a refused token was an account's that the admin deactivated (the app then says so). */
+async function deactivatedToken(q: Queryable, token: string): Promise<boolean> {
+  const [row] = await q
+    .select({ at: employees.deactivatedAt })
+    .from(sessions)
+    .innerJoin(
+      employees,
+      and(eq(employees.id, sessions.employeeId), eq(employees.tenantId, sessions.tenantId)),
+    )
+    .where(eq(sessions.tokenHash, hashToken(token)))
+  return Boolean(row?.at)
 }

@@ -2,8 +2,16 @@
 import { useNavigate } from '@solidjs/router'
 import { createSignal, For, Show } from 'solid-js'
 import { errorText } from '../../lib/api/index.ts'
-import { t } from '../../lib/i18n/index.ts'
-import { accounts, active, clearRevoked, revoked, signOut, switchTo } from '../../lib/session/index.ts'
+import { t, tError } from '../../lib/i18n/index.ts'
+import {
+  accounts,
+  active,
+  clearRevoked,
+  revoked,
+  revokedWhy,
+  signOut,
+  switchTo,
+} from '../../lib/session/index.ts'
 import { toast } from '../../lib/ui/index.ts'
 import { settings } from './settings.ts'
 
@@ -47,7 +55,11 @@ export function AccountsSection() {
       <Show when={revoked()}>
         {(r) => (
           <div class="notice" role="alert">
-            <p>{t('account.revoked', { name: r().me.name })}</p>
+            <p>
+              {revokedWhy() === 'E_ACCOUNT_DEACTIVATED'
+                ? tError('E_ACCOUNT_DEACTIVATED')
+                : t('account.revoked', { name: r().me.name })}
+            </p>
             <button type="button" class="btn btn-small" onClick={again}>
               {t('account.signInAgain')}
             </button>

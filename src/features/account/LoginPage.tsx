@@ -2,8 +2,8 @@
 import { useNavigate, useSearchParams } from '@solidjs/router'
 import { createSignal, Show } from 'solid-js'
 import { errorText } from '../../lib/api/index.ts'
-import { t } from '../../lib/i18n/index.ts'
-import { active, revoked, signIn } from '../../lib/session/index.ts'
+import { t, tError } from '../../lib/i18n/index.ts'
+import { active, revoked, revokedWhy, signIn } from '../../lib/session/index.ts'
 import { settings } from './settings.ts'
 
 /** The login screen. */
@@ -41,7 +41,9 @@ export default function LoginPage() {
         <p class="muted">{t('login.subtitle')}</p>
         <Show when={revoked() && !error()}>
           <p class="notice" role="alert">
-            {t('account.revoked', { name: revoked()?.me.name ?? '' })}
+            {revokedWhy() === 'E_ACCOUNT_DEACTIVATED'
+              ? tError('E_ACCOUNT_DEACTIVATED')
+              : t('account.revoked', { name: revoked()?.me.name ?? '' })}
           </p>
         </Show>
         <form onSubmit={submit} novalidate>

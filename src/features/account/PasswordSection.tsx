@@ -1,6 +1,6 @@
 /** SPEC A1 / issue 13: change one's own password (the current one required; other sessions ended on request). */
 import { createSignal, Show } from 'solid-js'
-import { api, errorText } from '../../lib/api/index.ts'
+import { ApiError, api, errorText } from '../../lib/api/index.ts'
 import { t } from '../../lib/i18n/index.ts'
 import { toast } from '../../lib/ui/index.ts'
 
@@ -12,8 +12,16 @@ export function PasswordSection() {
   const [busy, setBusy] = createSignal(false)
   // Closed until asked for: the Account page asks for no password by itself (A2's switch shows none).
   const [open, setOpen] = createSignal(false)
+  // Errors at their field (and one for the rest), replaced on each try — never a pile of toasts.
+  const [currentErr, setCurrentErr] = createSignal('')
+  const [nextErr, setNextErr] = createSignal('')
+  const [formErr, setFormErr] = createSignal('')
   const submit = async (e: Event) => {
     e.preventDefault()
+    setCurrentErr(current() ? '' : t('password.currentRequired'))
+    setNextErr(next().length >= 8 ? '' : t('password.tooShort'))
+    setFormErr('')
+    if (currentErr() || nextErr()) return
     setBusy(true)
     try {
       const r = await api('PUT /api/me/password', {
@@ -24,7 +32,8 @@ export function PasswordSection() {
       setOpen(false)
       toast(others() ? t('password.changedEnded', { n: r.endedSessions }) : t('password.changed'))
     } catch (err) {
-      toast(errorText(err), 'error')
+      if (err instanceof ApiError && err.code === 'E_WRONG_PASSWORD') setCurrentErr(errorText(err))
+      else setFormErr(errorText(err))
     } finally {
       setBusy(false)
     }
@@ -41,7 +50,7 @@ export function PasswordSection() {
         </section>
       }
     >
-      <form class="card" aria-labelledby="acc-password" onSubmit={(e) => void submit(e)}>
+      <form class="card" aria-labelledby="acc-password" onSubmit={(e) => void submit(e)} novalidate>
         <h2 id="acc-password">{t('password.title')}</h2>
         <label class="field">
           <span>{t('password.current')}</span>
@@ -50,8 +59,15 @@ export function PasswordSection() {
             autocomplete="current-password"
             required
             value={current()}
+            aria-invalid={Boolean(currentErr())}
+            aria-describedby={currentErr() ? 'pw-current-err' : undefined}
             onInput={(e) => setCurrent(e.currentTarget.value)}
           />
+          <Show when={currentErr()}>
+            <span class="field-error" id="pw-current-err">
+              {currentErr()}
+            </span>
+          </Show>
         </label>
         <label class="field">
           <span>{t('password.next')}</span>
@@ -61,8 +77,15 @@ export function PasswordSection() {
             required
             minLength={8}
             value={next()}
+            aria-invalid={Boolean(nextErr())}
+            aria-describedby={nextErr() ? 'pw-next-err' : undefined}
             onInput={(e) => setNext(e.currentTarget.value)}
           />
+          <Show when={nextErr()}>
+            <span class="field-error" id="pw-next-err">
+              {nextErr()}
+            </span>
+          </Show>
         </label>
         <label class="switch">
           <input
@@ -74,6 +97,11 @@ export function PasswordSection() {
           />
           <span class="switch-text">{t('password.signOutOthers')}</span>
         </label>
+        <Show when={formErr()}>
+          <p class="field-error" role="alert">
+            {formErr()}
+          </p>
+        </Show>
         <div class="confirm-actions">
           <button type="button" class="btn btn-secondary" onClick={() => setOpen(false)}>
             {t('common.cancel')}

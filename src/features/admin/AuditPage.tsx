@@ -6,26 +6,10 @@ import { createResource, createSignal, For, Show } from 'solid-js'
 import type { AuditEntryView } from '../../../contract/admin.ts'
 import { api, errorText } from '../../lib/api/index.ts'
 import { fmtDate, t } from '../../lib/i18n/index.ts'
+import { actionText, changeItems, subjectName } from './audit-view.ts'
 import './admin.css'
 
 const ENTITIES = ['employee', 'group', 'virtual_number', 'statuses', 'settings', 'tenant'] as const
-
-const show = (x: unknown): string =>
-  x === null || x === undefined ? '—' : typeof x === 'string' ? x : JSON.stringify(x)
-
-/** "field: before → after" for each field that differs (or was set / cleared). */
-export function changeLines(e: Pick<AuditEntryView, 'before' | 'after'>): string[] {
-  const keys = [...new Set([...Object.keys(e.before ?? {}), ...Object.keys(e.after ?? {})])]
-  return keys
-    .filter((k) => show(e.before?.[k]) !== show(e.after?.[k]) || !e.before || !e.after)
-    .map((k) =>
-      !e.before
-        ? `${k}: ${show(e.after?.[k])}`
-        : !e.after
-          ? `${k}: ${show(e.before[k])} → —`
-          : `${k}: ${show(e.before[k])} → ${show(e.after[k])}`,
-    )
-}
 
 /** Period bounds from the date inputs (local days, the "to" day included). */
 const dayStart = (d: string) => (d ? new Date(`${d}T00:00:00`).toISOString() : undefined)
@@ -41,6 +25,7 @@ export default function AuditPage() {
   const [more, setMore] = createSignal<AuditEntryView[]>([])
   const [next, setNext] = createSignal<string | null>(null)
   const [people] = createResource(() => api('GET /api/admin/employees'))
+  const names = () => new Map((people()?.employees ?? []).map((p) => [p.id, p.name]))
   const filters = () => ({
     ...(entity() ? { entity: entity() } : {}),
     ...(actorId() ? { actorId: actorId() } : {}),
@@ -95,22 +80,31 @@ export default function AuditPage() {
         <Show when={page() && entries().length === 0}>
           <p class="muted">{t('admin.auditEmpty')}</p>
         </Show>
-        <ul class="list" data-testid="audit-list">
+        <ul class="admin-entries" data-testid="audit-list">
           <For each={entries()}>
             {(e) => (
               <li class="admin-entry">
-                <span class="row-title">
-                  {e.actorName || t('admin.platform')} · {e.action}
+                <span class="admin-entry-head">
+                  <span class="row-title">{actionText(e.action, t)}</span>
+                  <time class="row-sub" dateTime={e.at}>
+                    {fmtDate(e.at, { dateStyle: 'short', timeStyle: 'short' })}
+                  </time>
                 </span>
-                <span class="row-sub">
-                  {fmtDate(e.at, { dateStyle: 'short', timeStyle: 'medium' })} · {e.entity}
-                  {e.after && typeof e.after.name === 'string'
-                    ? ` · ${e.after.name}`
-                    : e.before && typeof e.before.name === 'string'
-                      ? ` · ${e.before.name}`
-                      : ''}
-                </span>
-                <pre class="admin-change">{changeLines(e).join('\n')}</pre>
+                <Show when={subjectName(e, names())}>
+                  <span class="admin-entry-subject">{subjectName(e, names())}</span>
+                </Show>
+                <span class="row-sub">{e.actorName || t('admin.platform')}</span>
+                <Show when={changeItems(e, t).length > 0}>
+                  <ul class="admin-change">
+                    <For each={changeItems(e, t)}>
+                      {(c) => (
+                        <li>
+                          <span class="admin-change-label">{c.label}:</span> {c.text}
+                        </li>
+                      )}
+                    </For>
+                  </ul>
+                </Show>
               </li>
             )}
           </For>

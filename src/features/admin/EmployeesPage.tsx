@@ -63,8 +63,29 @@ function EmployeeForm(props: {
   const [d, setD] = createSignal<Draft>({ ...props.initial })
   const [busy, setBusy] = createSignal(false)
   const set = <K extends keyof Draft>(k: K, val: Draft[K]) => setD({ ...d(), [k]: val })
+  // The app's own messages at the field (novalidate): the browser's bubble speaks the browser's language.
+  const [missing, setMissing] = createSignal<ReadonlySet<string>>(new Set())
+  const fieldErr = (k: 'name' | 'login' | 'extension') => (
+    <Show when={missing().has(k)}>
+      <span class="field-error" id={`emp-${k}-err`}>
+        {t('admin.fieldRequired')}
+      </span>
+    </Show>
+  )
+  const invalid = (k: string) => ({
+    'aria-invalid': missing().has(k),
+    'aria-describedby': missing().has(k) ? `emp-${k}-err` : undefined,
+  })
   const submit = async (e: Event) => {
     e.preventDefault()
+    const need: ('name' | 'login' | 'extension')[] = [
+      'name',
+      ...(props.editing ? [] : ['login' as const]),
+      'extension',
+    ]
+    const empty = new Set<string>(need.filter((k) => !d()[k].trim()))
+    setMissing(empty)
+    if (empty.size > 0) return
     setBusy(true)
     try {
       await props.onSave(d())
@@ -75,11 +96,22 @@ function EmployeeForm(props: {
     }
   }
   return (
-    <form class="card admin-form" onSubmit={(e) => void submit(e)} aria-labelledby="admin-emp-form">
+    <form
+      class="card admin-form"
+      onSubmit={(e) => void submit(e)}
+      aria-labelledby="admin-emp-form"
+      novalidate
+    >
       <h2 id="admin-emp-form">{props.editing ? t('admin.editEmployee') : t('admin.newEmployee')}</h2>
       <label class="field">
         <span>{t('admin.name')}</span>
-        <input required value={d().name} onInput={(e) => set('name', e.currentTarget.value)} />
+        <input
+          required
+          {...invalid('name')}
+          value={d().name}
+          onInput={(e) => set('name', e.currentTarget.value)}
+        />
+        {fieldErr('name')}
       </label>
       <Show when={!props.editing}>
         {/* The company's @slug beside the field, outside its label: the label stays "Login". */}
@@ -88,11 +120,13 @@ function EmployeeForm(props: {
             <span>{t('login.login')}</span>
             <input
               required
+              {...invalid('login')}
               autocomplete="off"
               aria-describedby="admin-login-domain"
               value={d().login}
               onInput={(e) => set('login', e.currentTarget.value)}
             />
+            {fieldErr('login')}
           </label>
           <span id="admin-login-domain" class="muted" title={t('admin.loginDomain')}>
             @{props.loginDomain}
@@ -115,10 +149,12 @@ function EmployeeForm(props: {
         <span>{t('admin.extension')}</span>
         <input
           required
+          {...invalid('extension')}
           inputmode="numeric"
           value={d().extension}
           onInput={(e) => set('extension', e.currentTarget.value)}
         />
+        {fieldErr('extension')}
       </label>
       <label class="field">
         <span>{t('admin.mobile')}</span>
@@ -258,8 +294,11 @@ export default function EmployeesPage() {
                   <span class="row-main">
                     <span class="row-title">{e.name}</span>
                     <span class="row-sub">
+                      {/* The state first, as a badge: at 360 px the end of this line is cut off. */}
+                      <Show when={!e.active}>
+                        <span class="admin-badge">{t('admin.inactive')}</span>{' '}
+                      </Show>
                       {e.login} · {e.extension} · {t(`admin.role.${e.role}`)}
-                      {e.active ? '' : ` · ${t('admin.inactive')}`}
                     </span>
                   </span>
                 </button>
@@ -306,6 +345,7 @@ export default function EmployeesPage() {
             title={t('admin.deactivateTitle', { name: e().name })}
             text={t('admin.deactivateText')}
             ok={t('admin.deactivate')}
+            danger
             onCancel={() => setConfirm(null)}
             onOk={() => {
               // Read before closing: the <Show> accessor is stale once `confirm` is cleared.

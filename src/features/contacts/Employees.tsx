@@ -2,6 +2,7 @@
 import { createSignal, Show } from 'solid-js'
 import type { EmployeeView } from '../../../contract/api.ts'
 import { t } from '../../lib/i18n/index.ts'
+import { offline } from '../../lib/net/index.ts'
 import { me } from '../../lib/session/index.ts'
 import { createLiveQuery, db } from '../../lib/store/index.ts'
 import { VirtualList } from '../../lib/ui/VirtualList.tsx'
@@ -14,7 +15,8 @@ const [onlineOnly, setOnlineOnly] = createSignal(true)
 export default function Employees() {
   const rows = createLiveQuery(
     db,
-    onlineOnly,
+    // Offline, presence is unknown: the filter would show stale "online" marks, so everyone saved shows.
+    () => onlineOnly() && !offline(),
     async (d, only) => {
       const all = await d.employees.orderBy('name').toArray()
       return only ? all.filter((e) => e.online && e.presence?.state !== 'offline') : all
@@ -33,10 +35,17 @@ export default function Employees() {
         />
         <span>{t('contacts.onlineOnly')}</span>
       </label>
+      <Show when={onlineOnly() && offline()}>
+        <p class="empty-small" role="status">
+          {t('contacts.presenceUnknownOffline')}
+        </p>
+      </Show>
       <Show
         when={rows().length > 0}
         fallback={
-          <p class="empty-small">{onlineOnly() ? t('contacts.nobodyOnline') : t('contacts.noEmployees')}</p>
+          <p class="empty-small">
+            {onlineOnly() && !offline() ? t('contacts.nobodyOnline') : t('contacts.noEmployees')}
+          </p>
         }
       >
         <VirtualList items={rows()} rowHeight={64} label={t('contacts.employees')}>

@@ -221,7 +221,9 @@ export default function RequestsPage() {
                 ? t('requests.newForbidden')
                 : searching()
                   ? t('requests.noMatch')
-                  : t(TABS.find((s) => s.id === tab())?.empty ?? 'requests.noNew')}
+                  : offline()
+                    ? t('requests.emptyOffline')
+                    : t(TABS.find((s) => s.id === tab())?.empty ?? 'requests.noNew')}
             </p>
           }
         >

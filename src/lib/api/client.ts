@@ -26,12 +26,12 @@ export class ApiError extends Error {
 }
 
 let tokenSource: () => string | null = () => null
-let onUnauthorized: (token: string) => void = () => {}
+let onUnauthorized: (token: string, code: string) => void = () => {}
 
 /** Tell the client where the active session token comes from and who hears about a revoked one. */
 export function configureApi(opts: {
   token: () => string | null
-  unauthorized: (token: string) => void
+  unauthorized: (token: string, code: string) => void
 }): void {
   tokenSource = opts.token
   onUnauthorized = opts.unauthorized
@@ -129,7 +129,7 @@ async function send(
   if (!res.ok) {
     const err = (data as ErrorBody | null)?.error
     const code = typeof err?.code === 'string' ? err.code : res.status >= 500 ? 'E_INTERNAL' : 'E_BAD_REQUEST'
-    if (res.status === 401 && token && opts.token === undefined) onUnauthorized(token)
+    if (res.status === 401 && token && opts.token === undefined) onUnauthorized(token, code)
     const details = Array.isArray(err?.details) ? err.details.filter((d) => typeof d === 'string') : []
     throw new ApiError(code, res.status, typeof err?.message === 'string' ? err.message : code, details)
   }

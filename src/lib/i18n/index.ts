@@ -42,3 +42,8 @@ export function tError(code: string): string {
 export function fmtDate(value: Date | string | number, options: Intl.DateTimeFormatOptions): string {
   return formatDate(value, lang(), options)
 }
+
+/** Translate a key in a given language (not the UI's): e.g. a new item's default name in each language. */
+export function tIn(l: Lang, key: MessageKey, vars?: Record<string, string | number>): string {
+  return format(dictionaries[l][key], vars)
+}

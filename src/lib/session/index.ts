@@ -14,6 +14,7 @@ export {
   patchMe,
   refreshMe,
   revoked,
+  revokedWhy,
   signIn,
   signOut,
   sip,

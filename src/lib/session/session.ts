@@ -46,6 +46,11 @@ const [revoked, setRevoked] = createSignal<SavedAccount | null>(null)
 
 export { revoked }
 
+/** Why the server refused it: the error code (E_ACCOUNT_DEACTIVATED: the admin switched it off). */
+const [revokedWhy, setRevokedWhy] = createSignal('')
+
+export { revokedWhy }
+
 async function commit(next: AccountsState): Promise<void> {
   setAccounts(next)
   await set(KEY, next)
@@ -106,9 +111,17 @@ export async function patchMe(patch: Partial<Me>): Promise<void> {
 }
 
 /** The server refused the active token: drop it from the active slot and remember why. */
-export async function markRevoked(tokenValue: string): Promise<void> {
+export async function markRevoked(tokenValue: string, code?: string): Promise<void> {
   const acc = accounts().list.find((a) => a.token === tokenValue)
   if (!acc) return
+  // The socket's close says only "unauthorized": ask once why (a deactivated account is told so).
+  const why =
+    code ??
+    (await api('GET /api/me', { token: tokenValue }).then(
+      () => '',
+      (e: unknown) => (e instanceof ApiError ? e.code : ''),
+    ))
+  setRevokedWhy(why)
   setRevoked(acc)
   await commit(removeAccount(accounts(), acc.key))
 }

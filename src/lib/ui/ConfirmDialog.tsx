@@ -9,6 +9,8 @@ export function ConfirmDialog(props: {
   ok: string
   onOk: () => void
   onCancel: () => void
+  /** A destructive action: the OK button is red. */
+  danger?: boolean
 }) {
   let box: HTMLDivElement | undefined
   const id = createUniqueId()
@@ -30,7 +32,11 @@ export function ConfirmDialog(props: {
           <button type="button" class="btn btn-secondary" onClick={() => props.onCancel()}>
             {t('common.cancel')}
           </button>
-          <button type="button" class="btn btn-primary" onClick={() => props.onOk()}>
+          <button
+            type="button"
+            class={props.danger ? 'btn btn-primary btn-destructive' : 'btn btn-primary'}
+            onClick={() => props.onOk()}
+          >
             {props.ok}
           </button>
         </div>

@@ -266,6 +266,7 @@ function GroupEditor(props: {
           text={t('setup.groups.deleteText')}
           ok={t('setup.delete')}
           onOk={() => void remove()}
+          danger
           onCancel={() => setConfirm(false)}
         />
       </Show>

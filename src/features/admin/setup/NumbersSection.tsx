@@ -200,6 +200,7 @@ function NumberEditor(props: {
           text={t('setup.numbers.deleteText')}
           ok={t('setup.delete')}
           onOk={() => void remove()}
+          danger
           onCancel={() => setConfirm(false)}
         />
       </Show>

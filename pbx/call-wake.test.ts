@@ -4,8 +4,8 @@
  * incoming-call push and waits; the woken app's REGISTER gets the INVITE. Nobody wakes → the normal
  * no-answer path (a client's call to a group: a missed call). Off work, or no subscription: no wait.
  */
-import { eq } from 'drizzle-orm'
-import { Inviter, Registerer, SessionState, UserAgent } from 'sip.js'
+import { and, eq, gt, gte } from 'drizzle-orm'
+import { Inviter, Registerer, RegistererState, SessionState, UserAgent } from 'sip.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import type { SipSettings } from '../contract/api.ts'
@@ -32,6 +32,35 @@ describe.each(targets)('calls reach a closed app, through Kamailio ($name)', (ta
     const a = sipAgent({ uri: sip.aor, wsPort, username: sip.username, password: sip.password, delegate })
     agents.push(a)
     return a
+  }
+
+  /**
+   * Registers `ua`'s line and returns once the server routes with it: after Kamailio's 200 OK (SIP.js's
+   * `register()` resolves when the REGISTER is only sent) and its registration report (posted after
+   * that 200 OK) is in the database. A call dialled before then finds the line closed at the server.
+   */
+  const online = async (ua: UserAgent, sip: SipSettings) => {
+    const since = new Date()
+    const reg = new Registerer(ua)
+    const done = new Promise<void>((r) =>
+      reg.stateChange.addListener((x) => x === RegistererState.Registered && r()),
+    )
+    await reg.register()
+    await done
+    const user = UserAgent.makeURI(sip.aor)!.user!
+    const { sipRegistrations: s } = schema
+    await expect
+      .poll(
+        async () =>
+          (
+            await f.db.orm
+              .select({ n: s.contacts })
+              .from(s)
+              .where(and(eq(s.username, user), gt(s.contacts, 0), gte(s.updatedAt, since)))
+          ).length,
+        { timeout: 15_000, interval: 50 },
+      )
+      .toBeGreaterThan(0)
   }
 
   const setStatus = async (login: string, status: string) => {
@@ -101,7 +130,7 @@ describe.each(targets)('calls reach a closed app, through Kamailio ($name)', (ta
       },
     })
     await ua.start()
-    await new Registerer(ua).register()
+    await online(ua, sip!)
     return {
       ua,
       got,
@@ -233,7 +262,7 @@ describe.each(targets)('calls reach a closed app, through Kamailio ($name)', (ta
     const rung: string[] = []
     const op1 = agent(sip1!, { onInvite: (inv) => void rung.push(inv.request.callId) })
     await op1.start()
-    await new Registerer(op1).register()
+    await online(op1, sip1!)
     const { sip: sip4 } = await f.login('op4@demo')
     const caller = agent(sip4!)
     await caller.start()

@@ -37,10 +37,15 @@ describe.each(targets)('operator files to Viber and VK on $name', (target) => {
     else process.env.PUBLIC_BASE_URL = saved
   })
 
+  /**
+   * A fresh 64-bit message_token, written as digits: a sum in JS numbers (4912661846655238000 + a
+   * random) lands on a few hundred doubles, and two tests' messages collided as one provider id.
+   */
+  const token = () => `49126618${String(Math.floor(Math.random() * 1e11)).padStart(11, '0')}`
   /** A client's first message on Viber; the chat, accepted by op1. */
   async function viberChat(): Promise<{ chatId: string; sender: string }> {
     const sender = `vb${randomUUID().slice(0, 12)}=`
-    const raw = `{"event":"message","timestamp":1457764197627,"message_token":${4912661846655238000 + Math.floor(Math.random() * 1e5)},"sender":{"id":"${sender}","name":"Client"},"message":{"type":"text","text":"hi"}}`
+    const raw = `{"event":"message","timestamp":1457764197627,"message_token":${token()},"sender":{"id":"${sender}","name":"Client"},"message":{"type":"text","text":"hi"}}`
     const r = await k.post(`/api/hooks/viber/${k.ch.viber!.webhookKey}`, raw, {
       'x-viber-content-signature': hmacHex('viber-auth-token', raw),
     })

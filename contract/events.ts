@@ -53,6 +53,11 @@ export type EventPayloads = {
   'tenant.features': { features: { softphone: boolean; omni: boolean } }
   /** Issue 13 §2: the admin created, edited or removed a group: re-read groups (Contacts, pickers). */
   'groups.updated': Record<string, never>
+  /**
+   * Issue 13: the admin changed this employee (role, name, extension, mobile, Accept button): his own
+   * open apps re-read `/api/me` (and the SIP line with a new extension). Audience: that employee.
+   */
+  'employee.updated': { employeeId: string }
 }
 export type EventType = keyof EventPayloads
 

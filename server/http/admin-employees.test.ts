@@ -4,7 +4,7 @@
  * audit log with before and after, the own password; and the tenant commands (suspend cuts every
  * session; old tokens stay refused).
  */
-import { eq } from 'drizzle-orm'
+import { and, eq, gt, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type {
   AuditPage,
@@ -122,6 +122,24 @@ describe.each(targets)('admin employees and tenants on $name', (target) => {
     })
     expect(e.json().error.code).toBe('E_EXTENSION_TAKEN')
     expect((await list()).employees.find((x) => x.id === me.id)?.name).toBe(me.name)
+  })
+
+  it('issue 13: an edit reaches the employee’s own apps live — an employee.updated event for him alone', async () => {
+    const op = (await list()).employees.find((e) => e.login === 'op3@demo')!
+    const [last] = await f.db.orm
+      .select({ seq: sql<number>`coalesce(max(${schema.events.seq}), 0)` })
+      .from(schema.events)
+    const seq = Number(last?.seq ?? 0)
+    const r = await call(admin, 'PATCH', `/api/admin/employees/${op.id}`, { acceptButton: !op.acceptButton })
+    expect(r.statusCode, r.body).toBe(200)
+    const evs = await f.db.orm
+      .select()
+      .from(schema.events)
+      .where(and(gt(schema.events.seq, seq), eq(schema.events.type, 'employee.updated')))
+    expect(evs.map((e) => [e.payload, e.audience])).toEqual([
+      [{ employeeId: op.id }, { employeeIds: [op.id] }],
+    ])
+    await call(admin, 'PATCH', `/api/admin/employees/${op.id}`, { acceptButton: op.acceptButton })
   })
 
   it('probe 10 #7: logins end with @<own slug> — a local part gets it, another suffix is refused the same whether it exists or not', async () => {

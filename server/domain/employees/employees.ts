@@ -16,7 +16,7 @@ import type {
   EmployeePasswordResponse,
   EmployeesAdminResponse,
 } from '../../../contract/admin.ts'
-import { announceLinesChanged, type Db, type Queryable, schema } from '../../db/index.ts'
+import { announceLinesChanged, appendEvent, type Db, type Queryable, schema } from '../../db/index.ts'
 import { AppError } from '../../errors.ts'
 import { recordAudit } from '../audit/index.ts'
 import { hashPassword, revokeAllSessions } from '../auth/index.ts'
@@ -302,6 +302,8 @@ export function editEmployee(
     })
     // A new extension is a new SIP user: the old line is unregistered (server/sip/lineban.ts).
     if (after.extension !== before.extension) await announceLinesChanged(tx, a.tenantId)
+    // His open apps follow at once (role, name, the new line's credentials): they re-read /api/me.
+    await appendEvent(tx, a.tenantId, 'employee.updated', { employeeId: id }, { employeeIds: [id] })
     return adminView(after)
   })
 }

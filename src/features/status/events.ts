@@ -2,7 +2,7 @@
  * What the status feature does with server events (S1/S2): the tenant's matrix, my own status, and
  * the tenant's options on my session (A5).
  */
-import { me, patchMe } from '../../lib/session/index.ts'
+import { me, patchMe, refreshMe } from '../../lib/session/index.ts'
 import { setMeta } from '../../lib/store/index.ts'
 import type { FeatureEvents } from '../../lib/sync/index.ts'
 import { showMatrix } from './statuses.ts'
@@ -24,6 +24,12 @@ export const statusEvents: FeatureEvents = {
     'tenant.features': {
       after: (ev) => {
         if (me()) void patchMe({ features: ev.payload.features })
+      },
+    },
+    // Issue 13: the admin changed me (role, name, extension): my profile and line follow at once.
+    'employee.updated': {
+      after: (ev) => {
+        if (ev.payload.employeeId === me()?.id) void refreshMe().catch(() => undefined)
       },
     },
   },

@@ -175,7 +175,9 @@ async function requireActiveTenant(
   const where =
     typeof tenantId === 'string'
       ? eq(schema.tenants.id, tenantId)
-      : typeof slug === 'string' && slug.length <= 64
+      : // Printable ASCII only: a NUL would make PostgreSQL refuse the query (a 500); anything else
+        // is no slug, and the route's own validation refuses it.
+        typeof slug === 'string' && /^[\x21-\x7e]{1,64}$/.test(slug)
         ? eq(schema.tenants.slug, slug)
         : null
   if (!where) return

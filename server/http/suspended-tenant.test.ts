@@ -22,6 +22,15 @@ describe.each(targets)('a suspended tenant takes nothing in on $name', (target) 
   const post = (url: string, payload: unknown, headers: Record<string, string> = {}) =>
     f.app.inject({ method: 'POST', url, payload: payload as object, headers })
 
+  it('the suspension check never queries with a hostile tenant: NUL or broken Unicode is a 400, not a 500', async () => {
+    for (const tenant of ['sip:\u0000@demo.frontline.local', 'demo\u0000', '\ud800demo', 'x'.repeat(65)]) {
+      for (const url of ['/api/visitor/session', '/api/site/leads', '/api/site/call-credentials']) {
+        const r = await post(url, { tenant, name: 'X', phone: '+79990001123', page: { url: 'x' } })
+        expect(r.statusCode, `${url} ${JSON.stringify(tenant)} ${r.body}`).toBeLessThan(500)
+      }
+    }
+  })
+
   it('probe 10 #4: form, call credentials and visitor session are E_TENANT_SUSPENDED, a webhook 503 + Retry-After; after re-activation the retry is taken', async () => {
     const tenantId = (await f.login('op1@demo')).me.tenantId
     const sms = await connectTestChannel(f.db.orm, tenantId, 'sms', { url: 'http://127.0.0.1:9/gateway' })

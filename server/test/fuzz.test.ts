@@ -65,6 +65,12 @@ interface Generated {
   remote: string
 }
 
+/** Admin routes that end an account's password or the account itself (see beforeAll). */
+const TAKES_ACCOUNTS = new Set([
+  'POST /api/admin/employees/:id/password',
+  'POST /api/admin/employees/:id/deactivate',
+])
+
 describe.each(targets)('fuzz on $name', (target) => {
   let tt: TwoTenants
   let routes: RouteEntry[]
@@ -100,7 +106,9 @@ describe.each(targets)('fuzz on $name', (target) => {
 
   beforeAll(async () => {
     tt = await makeTwoTenants(target, { dist: true })
-    routes = [...routeTable(tt.f.app)]
+    // Routes that take the suite's own accounts away (a new password, deactivation) would leave it
+    // unable to sign in again: their bad input is covered by server/http/admin-employees.test.ts.
+    routes = [...routeTable(tt.f.app)].filter((r) => !TAKES_ACCOUNTS.has(`${r.method} ${r.url}`))
     internalSecret = tt.f.secrets.internalSecret
     tokens.aAdmin = tt.a.admin
     tokens.aOp = tt.a.operator

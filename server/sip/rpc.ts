@@ -37,7 +37,8 @@ export interface RpcOptions {
 /**
  * Kamailio closes an idle keep-alive connection as it likes; a request that went out on one it had
  * just closed fails with "other side closed" (undici UND_ERR_SOCKET) or ECONNRESET, seen under load.
- * Every method we call is a read, so asking once more is safe.
+ * Every method we call is a read or an idempotent htable set/delete (line bans), so asking again is
+ * safe — up to three times: the pool may hold more than one connection Kamailio has just closed.
  */
 function closedUnderUs(e: unknown): boolean {
   const cause = (e as { cause?: { code?: unknown; message?: unknown } }).cause
@@ -67,9 +68,9 @@ export function kamailioRpc(o: RpcOptions): RpcCall {
         cause: e,
       })
     }
-    const res = await ask()
-      .catch((e: unknown) => (closedUnderUs(e) ? ask() : Promise.reject(e)))
-      .catch(failed)
+    const attempt = (left: number): Promise<Response> =>
+      ask().catch((e: unknown) => (left > 0 && closedUnderUs(e) ? attempt(left - 1) : Promise.reject(e)))
+    const res = await attempt(2).catch(failed)
     if (!res.ok) {
       await res.body?.cancel()
       throw new RpcError(method, 'http', `answered HTTP ${res.status}`, res.status)

@@ -50,6 +50,10 @@ test('A2 two saved accounts: switch between them without typing a password', asy
   await page.reload()
   await page.getByRole('link', { name: 'Account' }).click()
   await page.getByRole('button', { name: `Switch to ${op2.name} (Demo)` }).click()
+  // The same wait as above: the switch navigates to the start page; a tap on Account before that
+  // lands was overtaken by it (clean CI run of d729028).
+  await expect(page).not.toHaveURL(/\/account$/)
+  await expect(page.getByRole('button', { name: /^Status:/ })).toBeVisible()
   await page.getByRole('link', { name: 'Account' }).click()
   await expect(page.getByRole('button', { name: `${op2.name} (Demo), current account` })).toBeVisible()
   const stored = await page.evaluate(async () => {

@@ -43,25 +43,35 @@ export interface LaunchOptions {
 /** One server process; resolves once /api/health answers (and Kamailio runs, when asked for). */
 export async function launchServer(o: LaunchOptions): Promise<{ child: ChildProcess; output: () => string }> {
   const lines: string[] = []
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      HOST: '127.0.0.1',
-      PORT: String(o.port),
-      DATA_DIR: o.dataDir,
-      DEMO_PASSWORD: o.password,
-      SEED_DEMO: '1',
-      KAMAILIO: o.pbx ? process.env.KAMAILIO || 'kamailio' : 'off',
-      SIP_WS_PORT: String(o.sipWsPort),
-      SIP_WS_URL: `ws://127.0.0.1:${o.sipWsPort}`,
-      LOG_LEVEL: o.logLevel ?? 'warn',
-      // Many servers at once (e2e workers, benches): none takes the default SMTP port unless told.
-      SMTP_PORT: '0',
-      ...o.env,
+  const child = spawn(
+    process.execPath,
+    // SERVER_NODE_ARGS: extra node flags for the server only (e.g. --cpu-prof for a bench profile).
+    [
+      ...(process.env.SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+      '--import',
+      'tsx',
+      'server/main.ts',
+    ],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        HOST: '127.0.0.1',
+        PORT: String(o.port),
+        DATA_DIR: o.dataDir,
+        DEMO_PASSWORD: o.password,
+        SEED_DEMO: '1',
+        KAMAILIO: o.pbx ? process.env.KAMAILIO || 'kamailio' : 'off',
+        SIP_WS_PORT: String(o.sipWsPort),
+        SIP_WS_URL: `ws://127.0.0.1:${o.sipWsPort}`,
+        LOG_LEVEL: o.logLevel ?? 'warn',
+        // Many servers at once (e2e workers, benches): none takes the default SMTP port unless told.
+        SMTP_PORT: '0',
+        ...o.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+  )
   for (const s of [child.stdout, child.stderr]) {
     s?.setEncoding('utf8').on('data', (d: string) => {
       lines.push(d)

@@ -10,6 +10,7 @@ import { type Db, enqueueJob, eventBySeq, type Queryable, schema } from '../db/i
 import { getMatrix } from '../domain/status/index.ts'
 import type { AppDeps } from '../http/context.ts'
 import { admitChatPush, PUSH_CHATS_JOB, pushFoldedChats } from './coalesce.ts'
+import { recentKeys } from './recent-keys.ts'
 import { type PushDeps, sendPush } from './send.ts'
 import { type Candidate, deliveryOf, type Plan, payloadOf, planOf, recipients } from './targets.ts'
 
@@ -78,18 +79,23 @@ export function pushListeners(app: FastifyInstance, deps: AppDeps): void {
     const planned = planOf(found.event)
     if (planned) await pushPlan(deps, found.tenantId, found.event.seq, planned.plan)
   })
+  // A chat's second message has the same key as its first: skip the INSERT that could only conflict.
+  const queued = recentKeys()
   const off = deps.hub.spine.on(async (ev, tenantId) => {
     const planned = planOf(ev)
     if (!planned) return
+    const key = `${tenantId}:${planned.key}`
+    if (queued.has(key)) return
     try {
       await enqueueJob(deps.db.orm, {
         kind: PUSH_EVENT_JOB,
-        key: `${tenantId}:${planned.key}`,
+        key,
         tenantId,
         payload: { seq: ev.seq },
         // A push is worth little late: a few quick tries (its TTL bounds the retries of each send).
         maxAttempts: 3,
       })
+      queued.add(key)
     } catch (err) {
       app.log.warn({ err }, 'push: queueing a push failed')
     }

@@ -30,6 +30,7 @@ import { cachedChannel } from './channel-cache.ts'
 import type { GroupCommit } from './group-commit.ts'
 import { claimMedia, enqueueInbound, type InboundQueue, mediaDone, type QueuedMessage } from './ingest.ts'
 import { type Fetched, fetchMedia, mediaPolicy } from './media-fetch.ts'
+import type { ReplayBatch } from './replay-batch.ts'
 
 export type { Router }
 
@@ -48,6 +49,8 @@ export interface GatewayContext {
   inbound?: Pick<InboundQueue, 'kick'> | undefined
   /** Stage 1's group commit (group-commit.ts): a webhook's text messages go in one statement with others'. */
   stage1?: Pick<GroupCommit, 'add'> | undefined
+  /** The gateway protocol's replay check, batched (replay-batch.ts). */
+  replays?: ReplayBatch | undefined
 }
 
 /** Fetches a media URL under the channel's policy (media-fetch.ts); null when refused or failed. */

@@ -101,12 +101,17 @@ export async function checkFrontlineCall(
   const expected = frontlineSignature(channel.secret, ts, raw)
   if (!sameSecret(sig.toLowerCase(), expected)) throw new AppError('E_BAD_SIGNATURE')
   if (Math.abs(now / 1000 - Number(ts)) > REPLAY_WINDOW_S) throw new AppError('E_REPLAYED')
-  const fresh = await queryRows<{ ok: number }>(
-    ctx.db.orm,
-    sql`INSERT INTO webhook_replays (channel_id, signature) VALUES (${channel.id}, ${expected.slice(7)})
-        ON CONFLICT DO NOTHING RETURNING 1 AS ok`,
-  )
-  if (!fresh.length) throw new AppError('E_REPLAYED')
+  // Batched with the other webhooks of this moment (replay-batch.ts) where the app wired it.
+  const fresh = ctx.replays
+    ? await ctx.replays.fresh(channel.id, expected.slice(7))
+    : (
+        await queryRows<{ ok: number }>(
+          ctx.db.orm,
+          sql`INSERT INTO webhook_replays (channel_id, signature) VALUES (${channel.id}, ${expected.slice(7)})
+              ON CONFLICT DO NOTHING RETURNING 1 AS ok`,
+        )
+      ).length > 0
+  if (!fresh) throw new AppError('E_REPLAYED')
   // Now and then, forget what the window no longer needs (a call that old fails on its timestamp).
   if (Math.random() < 0.01)
     await queryRows(

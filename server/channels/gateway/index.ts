@@ -13,6 +13,7 @@ import { frontlineAdapters, frontlineRoutes } from './frontline.ts'
 import { createGroupCommit, type GroupCommitOptions } from './group-commit.ts'
 import { createInboundQueue, type InboundQueue, type InboundQueueOptions } from './ingest.ts'
 import { messengerAdapter, messengerRoutes } from './messenger.ts'
+import { createReplayBatch } from './replay-batch.ts'
 import { viberAdapter, viberRoutes } from './viber.ts'
 import { vkAdapter, vkRoutes } from './vk.ts'
 import { whatsappAdapter, whatsappRoutes } from './whatsapp.ts'
@@ -53,7 +54,8 @@ export function gatewayRoutes(
   app.addHook('onReady', () => inbound.start())
   app.addHook('onClose', () => inbound.stop())
   const stage1 = createGroupCommit(() => base.db.orm, groupCommit)
-  const ctx: GatewayContext = { ...base, inbound, stage1 }
+  const replays = createReplayBatch(() => base.db.orm)
+  const ctx: GatewayContext = { ...base, inbound, stage1, replays }
   webhookScope(app, deps, (r) => {
     for (const routes of [
       whatsappRoutes,

@@ -102,7 +102,6 @@ interface W {
   customerCall(n: string): void
   customerState(): string
 }
-const w = () => globalThis as unknown as W
 
 export interface BlindTransferSample {
   referToRinging: number
@@ -173,37 +172,49 @@ export async function measureBlindTransfer(
       [op4, transferor.sip],
     ] as const) {
       if (!s) throw new Error('login answered without SIP settings')
-      const line = await p.evaluate((c) => w().start(c), creds(s))
+      const line = await p.evaluate((c) => (globalThis as unknown as W).start(c), creds(s))
       if (line !== 'registered') throw new Error(`operator line: ${line}`)
     }
-    await customer.evaluate((s) => w().startCustomer(s), gatewaySip)
+    await customer.evaluate((s) => (globalThis as unknown as W).startCustomer(s), gatewaySip)
 
     const report: BlindTransferReport = { transfers, warmup, samples: [], failures: [] }
     for (let i = 0; i < warmup + transfers; i++) {
       try {
-        const offered = op4.evaluate(() => w().nextIncoming())
-        await customer.evaluate((n) => w().customerCall(n), SUPPORT_VN)
+        const offered = op4.evaluate(() => (globalThis as unknown as W).nextIncoming())
+        await customer.evaluate((n) => (globalThis as unknown as W).customerCall(n), SUPPORT_VN)
         await offered
-        await op4.evaluate(() => w().answer())
-        await waitFor(customer, () => w().customerState() === 'talking', 'customer connected to op4')
-        const ringing = op1.evaluate(() => w().nextIncoming())
-        const referAt = await op4.evaluate(() => w().transfer('101'))
+        await op4.evaluate(() => (globalThis as unknown as W).answer())
+        await waitFor(
+          customer,
+          () => (globalThis as unknown as W).customerState() === 'talking',
+          'customer connected to op4',
+        )
+        const ringing = op1.evaluate(() => (globalThis as unknown as W).nextIncoming())
+        const referAt = await op4.evaluate(() => (globalThis as unknown as W).transfer('101'))
         const ringAt = await Promise.race([
           ringing,
           sleep(10_000).then(() => Promise.reject(new Error('no ringing at the target within 10 s'))),
         ])
-        await op1.evaluate(() => w().answer())
-        const doneAt = await op4.evaluate(() => w().transferDone)
+        await op1.evaluate(() => (globalThis as unknown as W).answer())
+        const doneAt = await op4.evaluate(() => (globalThis as unknown as W).transferDone)
         if (doneAt < 0) throw new Error('the transfer failed')
-        await waitFor(customer, () => w().customerState() === 'talking', 'customer connected to op1')
-        await op1.evaluate(() => w().hangup())
-        await waitFor(customer, () => w().customerState() === 'ended', 'customer call ended')
+        await waitFor(
+          customer,
+          () => (globalThis as unknown as W).customerState() === 'talking',
+          'customer connected to op1',
+        )
+        await op1.evaluate(() => (globalThis as unknown as W).hangup())
+        await waitFor(
+          customer,
+          () => (globalThis as unknown as W).customerState() === 'ended',
+          'customer call ended',
+        )
         if (i >= warmup)
           report.samples.push({ referToRinging: ringAt - referAt, referToDone: doneAt - referAt })
       } catch (e) {
         report.failures.push((e as Error).message.split('\n')[0] ?? '')
-        await op1.evaluate(() => w().hangup()).catch(() => {})
-        await op4.evaluate(() => w().hangup()).catch(() => {})
+        await op1.evaluate(() => (globalThis as unknown as W).hangup()).catch(() => {})
+        await op4.evaluate(() => (globalThis as unknown as W).hangup()).catch(() => {})
       }
       // Let the dialogs' end reach the server: an operator still "in a call" would get 486 (C2).
       await sleep(400)

@@ -15,6 +15,7 @@ import { formatLoginBurst, measureLoginBurst } from './login-burst.ts'
 import { formatPush, measurePush, type PushBenchOptions } from './push.ts'
 import { formatRegisterStorm, measureRegisterStorm } from './register-storm.ts'
 import { formatTransfer, measureTransfer, type TransferOptions } from './transfer.ts'
+import { formatBlindTransfer, measureBlindTransfer } from './transfer-blind.ts'
 import { formatWarmStart, measureWarmStart, type WarmStartOptions } from './warm-start.ts'
 import { formatWarmData, measureWarmData, type WarmDataOptions } from './warm-start-data.ts'
 
@@ -124,5 +125,12 @@ if (!only || only === 'warm-start') {
   )
   await section('warm start reads: open a chat, history search (unthrottled)', async () =>
     formatWarmData(await measureWarmData(opts)),
+  )
+}
+if (!only || only === 'transfer-blind') {
+  // TRANSFER_BLIND='{"transfers":5}' shrinks the run.
+  const opts = JSON.parse(process.env.TRANSFER_BLIND || '{}') as { transfers?: number; warmup?: number }
+  await section('transfer-blind: REFER → target ringing with a JsSIP customer (no Referred-By)', async () =>
+    formatBlindTransfer(await measureBlindTransfer(root, opts)),
   )
 }

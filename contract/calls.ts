@@ -185,6 +185,8 @@ export const SipRouteBody = v.object({
   referredBy: v.optional(v.pipe(text, v.maxLength(512)), ''),
   /** Replaces header of an attended-transfer INVITE (RFC 3891). */
   replaces: v.optional(v.pipe(text, v.maxLength(512)), ''),
+  /** Kamailio's connection the INVITE came on (`c<conid>`): a transfer grant holds only on its own. */
+  conn: v.optional(v.pipe(text, v.regex(/^(c\d{1,12})?$/)), ''),
   /** failure_route: the number of the target set that just failed (1 = the first). */
   attempt: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100))),
   /** failure_route: the final code of that set (408 = ring timeout). */
@@ -251,3 +253,27 @@ export const GatewayCredentialsBody = v.strictObject({})
 export type GatewayCredentialsBody = v.InferOutput<typeof GatewayCredentialsBody>
 /** The answer: SIP settings for `sip:gateway@<tenant domain>`, valid for SIP_CREDENTIAL_TTL_S. */
 export type GatewayCredentials = SipSettings
+
+// ——— C5 blind transfer authorised on the server (issue 11 §1; pbx/README.md "Transfers") ———
+
+/**
+ * POST /internal/sip/refer: Kamailio reports a REFER inside a call it set up, before relaying it.
+ * `side`: which side of the call sent it; `transferee`: Kamailio's connection of the other side
+ * (`c<conid>`), the party referred; `dialogFrom`: the call's authenticated From (its tenant).
+ */
+export const SipReferBody = v.object({
+  callId: v.pipe(text, v.minLength(1), v.maxLength(255)),
+  dialogFrom: sipUri,
+  referTo: v.pipe(text, v.minLength(1), v.maxLength(1024)),
+  side: v.picklist(['caller', 'callee']),
+  transferee: v.pipe(text, v.regex(/^c\d{1,12}$/)),
+})
+export type SipReferBody = v.InferOutput<typeof SipReferBody>
+/** `accept`: relay the REFER (the leg is granted); `reject`: answer the REFER with this code. */
+export type SipReferAnswer = { action: 'accept' } | { action: 'reject'; code: number; reason: string }
+
+/** A tenant's call settings: how long a blind transfer may take before the app returns to the client. */
+export const CallSettingsSchema = v.strictObject({
+  transferTimeoutSec: v.pipe(v.number(), v.safeInteger(), v.minValue(2), v.maxValue(600)),
+})
+export type CallSettings = v.InferOutput<typeof CallSettingsSchema>

@@ -42,16 +42,21 @@ import type {
   SipSettings,
   StatusesResponse,
 } from './api.ts'
+// C5 transfer grants and call settings (issue 11 §1).
 import type {
   CallDetails,
   CallListQuery,
   CallPage,
+  CallSettings,
+  CallSettingsSchema,
   GatewayCredentials,
   GatewayCredentialsBody,
   HandleMissedResponse,
   MissedListQuery,
   RecordingUploaded,
   SipDialogBody,
+  SipReferAnswer,
+  SipReferBody,
   SipRegistrationBody,
   SipRouteAnswer,
   SipRouteBody,
@@ -226,6 +231,9 @@ export interface ApiRoutes {
   /** A5: may the widget show its launcher (website chat connected, omnichannel on)? */
   'GET /api/visitor/open': { query: In<typeof VisitorOpenQuery>; reply: VisitorOpenResponse }
   'POST /internal/sip/registration': { body: In<typeof SipRegistrationBody>; reply: undefined }
+  'POST /internal/sip/refer': { body: In<typeof SipReferBody>; reply: SipReferAnswer }
+  'GET /api/calls/transfer-settings': { reply: CallSettings }
+  'PUT /api/admin/call-settings': { body: In<typeof CallSettingsSchema>; reply: CallSettings }
   /** Telegram's webhook (server/channels/telegram/http.ts): a raw Update, the secret in a header. */
   'POST /api/hooks/telegram_bot/:key': { reply: { ok: boolean } }
   // Leads (T11), scheduled messages (T12), the CRM hand-off (T13): server/http/leads.ts, scheduled.ts, crm.ts.

@@ -32,7 +32,7 @@ export function account(server: FrontlineServer, login: string) {
 }
 
 /** Every RTCPeerConnection the page creates, kept for getStats (the site and gateway pages). */
-function trackPeerConnections(): void {
+export function trackPeerConnections(): void {
   const pcs: RTCPeerConnection[] = []
   ;(globalThis as unknown as { __pcs: RTCPeerConnection[] }).__pcs = pcs
   const Native = globalThis.RTCPeerConnection

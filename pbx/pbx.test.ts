@@ -46,6 +46,8 @@ describe('pbx: Kamailio rendered from the template', () => {
   const calls: Call[] = []
   let routeAnswer: unknown = { action: 'reject', code: 404, reason: 'Not Found' }
   let routeStatus = 200
+  /** What the stand-in answers a REFER report (C5 transfer grant). */
+  let referAnswer: unknown = { action: 'accept' }
   /** How long the stand-in takes to answer a dialog report (a slow or busy server). */
   /** While set, the stand-in answers no dialog report until it resolves (a server that hangs). */
   let dialogGate: Promise<void> | null = null
@@ -92,6 +94,7 @@ describe('pbx: Kamailio rendered from the template', () => {
           })
           return
         }
+        if (req.url === '/internal/sip/refer') return res.end(JSON.stringify(referAnswer))
         if (req.url !== '/internal/sip/route') return res.end(JSON.stringify({ ok: true }))
         res.statusCode = routeStatus
         res.end(JSON.stringify(typeof routeAnswer === 'function' ? routeAnswer(body) : routeAnswer))
@@ -624,6 +627,76 @@ describe('pbx: Kamailio rendered from the template', () => {
     expect(sessions).toHaveLength(1)
     await sessions[0]!.bye()
     await ended
+    calleeTap.restore()
+  })
+
+  it('C5: a REFER is reported before it is relayed (side, the party referred by connection, Refer-To); the transferee INVITE carries that connection; a refused REFER goes no further and the call stays up', async () => {
+    const caller = await registered('114')
+    await registered('115', { onInvite: (inv) => void inv.accept() })
+    let calleeSession: Invitation | null = null
+    const callee = await registered('116', {
+      onInvite: (inv) => {
+        calleeSession = inv
+        void inv.accept()
+      },
+    })
+    const calleeTap = tap(callee)
+    routeAnswer = (body: Record<string, unknown>) =>
+      String(body.to).includes('115')
+        ? { action: 'relay', targets: [`sip:115@${DOMAIN}`] }
+        : { action: 'relay', targets: [`sip:116@${DOMAIN}`] }
+    const refersSeen: string[] = []
+    let legUp: (() => void) | null = null
+    const leg = new Promise<void>((r) => {
+      legUp = r
+    })
+    const inviter = new Inviter(caller, UserAgent.makeURI(`sip:116@${DOMAIN}`)!)
+    inviter.delegate = {
+      onRefer: (referral) => {
+        refersSeen.push(String(referral.referTo.uri))
+        void referral.accept()
+        const t = referral.makeInviter()
+        t.stateChange.addListener((st) => st === SessionState.Established && legUp?.())
+        void t.invite()
+      },
+    }
+    const up = new Promise<void>((r) =>
+      inviter.stateChange.addListener((st) => st === SessionState.Established && r()),
+    )
+    const first = calls.length
+    await inviter.invite()
+    await up
+    for (let i = 0; i < 100 && !calleeTap.seen.some((m) => m.startsWith('ACK ')); i++) {
+      await new Promise((r) => setTimeout(r, 20))
+    }
+    const firstRoute = calls.slice(first).find((c) => c.path === '/internal/sip/route')
+    expect(firstRoute?.body.conn).toMatch(/^c\d+$/)
+    // The server refuses (a target of another tenant): 403 to the transferor, the transferee never hears of it.
+    referAnswer = { action: 'reject', code: 403, reason: 'Foreign target' }
+    const refused = await new Promise<number>((r) => {
+      void calleeSession!.refer(UserAgent.makeURI('sip:115@other.frontline.local')!, {
+        requestDelegate: { onReject: (res) => r(res.message.statusCode ?? 0), onAccept: () => r(202) },
+      })
+    })
+    expect(refused).toBe(403)
+    expect(refersSeen).toEqual([])
+    const report = calls.filter((c) => c.path === '/internal/sip/refer').at(-1)
+    expect(report?.body).toMatchObject({
+      callId: inviter.request.callId,
+      dialogFrom: `sip:114@${DOMAIN}`,
+      side: 'callee',
+      transferee: firstRoute?.body.conn,
+    })
+    expect(String(report?.body.referTo)).toContain('sip:115@other.frontline.local')
+    // Granted: relayed, and the transferee's INVITE comes on the connection the grant names.
+    referAnswer = { action: 'accept' }
+    await calleeSession!.refer(UserAgent.makeURI(`sip:115@${DOMAIN}`)!)
+    await leg
+    expect(refersSeen).toEqual([`sip:115@${DOMAIN}`])
+    const legRoute = calls.filter((c) => c.path === '/internal/sip/route').at(-1)
+    expect(legRoute?.body.to).toContain('115')
+    expect(legRoute?.body.conn).toBe(firstRoute?.body.conn)
+    await calleeSession!.bye()
     calleeTap.restore()
   })
 

@@ -16,6 +16,7 @@ import { adminEmployeeRoutes } from './http/admin-employees.ts'
 import { adminSetupRoutes } from './http/admin-setup.ts'
 import { adminSipRoutes } from './http/admin-sip.ts'
 import { authRoutes } from './http/auth.ts'
+import { callSettingsRoutes } from './http/call-settings.ts'
 import { callWakeJobs } from './http/call-wake.ts'
 import { callRoutes } from './http/calls.ts'
 import { chatLifecycleRoutes } from './http/chat-lifecycle.ts'
@@ -213,6 +214,7 @@ export async function buildApp(
   adminChannelRoutes(app, deps)
   adminSetupRoutes(app, deps)
   internalSipRoutes(app, deps)
+  callSettingsRoutes(app, deps)
   adminSipRoutes(app, deps)
   siteRoutes(app, deps)
   leadRoutes(app, deps)

@@ -347,12 +347,14 @@ describe.each(targets)('/internal/sip on $name', (target) => {
 
     it('a transfer leg: the client’s new INVITE after REFER follows C7 rules and links the original call', async () => {
       const guest = await k.guest()
-      const first = await k.route(guest, SALES_VN)
+      const first = await k.route(guest, SALES_VN, { conn: 'c8' })
       await k.dialog('answer', first.callId, { answeredBy: aor('101') })
       await k.status('op5@demo', 'break')
-      const refused = await k.route(guest, '105', { referredBy: `<${aor('101')}>` })
+      await k.refer(first.callId, `<${aor('105')}>`, { transferee: 'c8' })
+      const refused = await k.route(guest, '105', { conn: 'c8' })
       expect(refused.answer).toMatchObject({ action: 'reject', code: 480 })
-      const leg = await k.route(guest, '104', { referredBy: `<${aor('101')}>` })
+      await k.refer(first.callId, `<${aor('104')}>`, { transferee: 'c8' })
+      const leg = await k.route(guest, '104', { conn: 'c8' })
       expect(leg.answer).toMatchObject({ action: 'relay', targets: [aor('104')] })
       const original = await call(first.callId)
       expect(await call(leg.callId)).toMatchObject({
@@ -360,24 +362,28 @@ describe.each(targets)('/internal/sip on $name', (target) => {
         transferOfId: original.id,
         groupName: 'Sales',
       })
-      // Without a live call with the referrer it is just a guest dialling an extension.
+      // Without a grant of its own it is just a guest dialling an extension (Referred-By proves nothing).
       const stranger = await k.guest()
-      expect((await k.route(stranger, '104', { referredBy: `<${aor('101')}>` })).answer).toMatchObject({
+      expect(
+        (await k.route(stranger, '104', { referredBy: `<${aor('101')}>`, conn: 'c8' })).answer,
+      ).toMatchObject({
         code: 403,
       })
     })
 
     it('forged transfer: Referred-By never takes a guest or the gateway to the phone network (toll fraud)', async () => {
       const guest = await k.guest()
-      const first = await k.route(guest, SALES_VN)
+      const first = await k.route(guest, SALES_VN, { conn: 'c9' })
       await k.dialog('answer', first.callId, { answeredBy: aor('101') })
       const referredBy = `<${aor('101')}>`
-      // During the answered call: a transfer leg may reach a colleague, never an external number.
+      // During the answered call: a transfer leg may reach a colleague, never an external number —
+      // not even when the operator's REFER named one.
       for (const to of ['+79161234567', '89161234567']) {
-        const leg = await k.route(guest, to, { referredBy })
+        await k.refer(first.callId, `<sip:${to}@${DOMAIN}>`, { transferee: 'c9' })
+        const leg = await k.route(guest, to, { referredBy, conn: 'c9' })
         expect(leg.answer, to).toMatchObject({ action: 'reject', code: 403 })
       }
-      const gw = await k.route('gateway', '+79161234567', { referredBy })
+      const gw = await k.route('gateway', '+79161234567', { referredBy, conn: 'c9' })
       expect(gw.answer).toMatchObject({ action: 'reject', code: 403 })
       // The operator hangs up: the guest's forged "transfer leg" is just a guest dialling.
       await k.dialog('end', first.callId)

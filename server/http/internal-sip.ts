@@ -6,14 +6,22 @@
 import type { FastifyInstance } from 'fastify'
 import {
   SipDialogBody,
+  type SipReferAnswer,
+  SipReferBody,
   SipRegistrationBody,
   type SipRouteAnswer,
   SipRouteBody,
 } from '../../contract/calls.ts'
-import { applyDialog, routeInvite } from '../domain/calls/index.ts'
+import { applyDialog, grantTransfer, routeInvite } from '../domain/calls/index.ts'
 import { announcePresence } from '../domain/contacts/index.ts'
 import { AppError } from '../errors.ts'
-import { parseSipUri, readDialogReport, readRouteRequest, recordRegistration } from '../sip/index.ts'
+import {
+  parseSipUri,
+  readDialogReport,
+  readReferReport,
+  readRouteRequest,
+  recordRegistration,
+} from '../sip/index.ts'
 import { type AppDeps, validate } from './context.ts'
 import { registerScope } from './scope.ts'
 
@@ -26,6 +34,13 @@ export function internalSipRoutes(app: FastifyInstance, deps: AppDeps): void {
       const request = readRouteRequest(validate(SipRouteBody, req.body))
       if (!request) return { action: 'reject', code: 400, reason: 'Bad URI' }
       return routeInvite(deps.db, request)
+    })
+
+    // C5 (issue 11 §1): a REFER inside a call, before Kamailio relays it — the leg it asks for is granted.
+    r.post('/internal/sip/refer', async (req): Promise<SipReferAnswer> => {
+      const report = readReferReport(validate(SipReferBody, req.body))
+      if (!report) return { action: 'reject', code: 400, reason: 'Bad URI' }
+      return grantTransfer(deps.db, report)
     })
 
     r.post('/internal/sip/dialog', async (req) => {

@@ -1,7 +1,7 @@
 /** Kamailio's reports read at the edge: the calls domain gets plain values, never a SIP URI. */
 import { describe, expect, it } from 'vitest'
-import type { SipDialogBody, SipRouteBody } from '../../contract/calls.ts'
-import { readDialogReport, readRouteRequest, sourceAddress } from './reports.ts'
+import type { SipDialogBody, SipReferBody, SipRouteBody } from '../../contract/calls.ts'
+import { readDialogReport, readReferReport, readRouteRequest, sourceAddress } from './reports.ts'
 
 const invite = (over: Partial<SipRouteBody> = {}): SipRouteBody => ({
   callId: 'c1',
@@ -13,6 +13,7 @@ const invite = (over: Partial<SipRouteBody> = {}): SipRouteBody => ({
   source: '198.51.100.7:5060',
   referredBy: '',
   replaces: '',
+  conn: 'c7',
   ...over,
 })
 
@@ -29,6 +30,7 @@ describe('readRouteRequest', () => {
       referredBy: null,
       replaces: undefined,
       sourceAddress: '198.51.100.7',
+      conn: 'c7',
       attempt: undefined,
       lastCode: undefined,
     })
@@ -92,5 +94,40 @@ describe('sourceAddress', () => {
     expect(sourceAddress('[2001:db8::1]:5060')).toBe('2001:db8::1')
     expect(sourceAddress('2001:db8::1:5060')).toBe('2001:db8::1')
     expect(sourceAddress('')).toBe('')
+  })
+})
+
+describe('readReferReport', () => {
+  const refer = (over: Partial<SipReferBody> = {}): SipReferBody => ({
+    callId: 'c1',
+    dialogFrom: 'sip:guest-ab12@demo.frontline.local',
+    referTo: '<sip:102@demo.frontline.local>',
+    side: 'callee',
+    transferee: 'c5',
+    ...over,
+  })
+
+  it('a blind REFER: the tenant of the call, the target line, who is referred', () => {
+    expect(readReferReport(refer())).toEqual({
+      callId: 'c1',
+      domain: 'demo.frontline.local',
+      target: { user: '102', domain: 'demo.frontline.local' },
+      replaces: false,
+      side: 'callee',
+      transfereeConn: 'c5',
+    })
+    expect(readReferReport(refer({ referTo: 'sip:+79161234567@Other.Frontline.Local' }))?.target).toEqual({
+      user: '+79161234567',
+      domain: 'other.frontline.local',
+    })
+  })
+
+  it('an attended REFER (Replaces in the Refer-To URI, RFC 3891 §7); garbage has no target', () => {
+    const r = readReferReport(
+      refer({ referTo: '<sip:x@y.invalid;transport=ws?Replaces=abc%40h%3Bto-tag%3D1%3Bfrom-tag%3D2>' }),
+    )
+    expect(r?.replaces).toBe(true)
+    expect(readReferReport(refer({ referTo: 'garbage' }))?.target).toBeNull()
+    expect(readReferReport(refer({ dialogFrom: 'sip:nobody@' }))).toBeNull()
   })
 })

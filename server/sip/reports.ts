@@ -2,8 +2,8 @@
  * Kamailio's reports (pbx/README.md) read into the plain values the calls domain works with: SIP
  * URIs, `;alias=` contacts, Referred-By, Replaces, the `$fn` quoting and `$si:$sp` stay here.
  */
-import type { SipDialogBody, SipRouteBody } from '../../contract/calls.ts'
-import type { DialogReport, LineAddress, RouteRequest } from '../domain/calls/index.ts'
+import type { SipDialogBody, SipReferBody, SipRouteBody } from '../../contract/calls.ts'
+import type { DialogReport, LineAddress, ReferReport, RouteRequest } from '../domain/calls/index.ts'
 import { parseSipUri, replacesCallId } from './uri.ts'
 
 /** A SIP URI's user and domain; null when it is not a SIP URI. */
@@ -30,8 +30,28 @@ export function readRouteRequest(body: SipRouteBody): RouteRequest | null {
     referredBy: body.referredBy ? lineAddress(body.referredBy) : null,
     replaces: body.replaces ? { callId: replacesCallId(body.replaces) } : undefined,
     sourceAddress: sourceAddress(body.source),
+    conn: body.conn,
     attempt: body.attempt,
     lastCode: body.lastCode,
+  }
+}
+
+/**
+ * POST /internal/sip/refer. Refer-To is a name-addr or a bare URI (RFC 3515 §2.1); an embedded
+ * Replaces header (`?Replaces=…`, RFC 3891 §7) makes it an attended transfer.
+ */
+export function readReferReport(body: SipReferBody): ReferReport | null {
+  const caller = lineAddress(body.dialogFrom)
+  if (!caller) return null
+  const raw = body.referTo.trim()
+  const uri = /<([^>]*)>/.exec(raw)?.[1] ?? raw.split(';')[0] ?? ''
+  return {
+    callId: body.callId,
+    domain: caller.domain,
+    target: lineAddress(uri),
+    replaces: /[?&]replaces=/i.test(uri),
+    side: body.side,
+    transfereeConn: body.transferee,
   }
 }
 

@@ -59,21 +59,25 @@ describe.each(targets)('guest lines on $name', (target) => {
     expect(n).toBe(GUEST_LIMITS.callsPerLine.max + GUEST_LIMITS.callsPerAddress.max)
   })
 
-  it('a line that used up its calls may still be transferred by the operator who has it (a believable Referred-By)', async () => {
+  it('a line that used up its calls may still be transferred by the operator who has it (a granted REFER)', async () => {
     await k.status('op1@demo', 'available')
     await k.register('101')
     try {
       const guest = await k.guest()
-      const first = await k.route(guest, SALES_VN, { source: '192.0.2.9:5060' })
+      const first = await k.route(guest, SALES_VN, { source: '192.0.2.9:5060', conn: 'c3' })
       expect(first.answer).toMatchObject({ action: 'relay' })
       await k.dialog('answer', first.callId, { answeredBy: 'sip:101@demo.frontline.local' })
       for (let i = 1; i < GUEST_LIMITS.callsPerLine.max; i++) await k.route(guest, SALES_VN)
       expect((await k.route(guest, SALES_VN)).answer).toMatchObject({ code: 403, reason: 'Too many calls' })
-      // Blind transfer (RFC 5589 §6): op1 refers the guest to 102; the guest's new INVITE carries Referred-By.
-      const leg = await k.route(guest, '102', { referredBy: '<sip:101@demo.frontline.local>' })
+      // Blind transfer (RFC 5589 §6): op1 refers the guest to 102; Kamailio reported the REFER.
+      await k.refer(first.callId, '<sip:102@demo.frontline.local>', { transferee: 'c3' })
+      const leg = await k.route(guest, '102', { conn: 'c3' })
       expect(leg.answer).not.toMatchObject({ reason: 'Too many calls' })
-      // Forged: a Referred-By nobody believes (no call with 103) counts like any other call.
-      const forged = await k.route(guest, SALES_VN, { referredBy: '<sip:103@demo.frontline.local>' })
+      // Forged: a Referred-By with no REFER behind it counts like any other call.
+      const forged = await k.route(guest, SALES_VN, {
+        referredBy: '<sip:103@demo.frontline.local>',
+        conn: 'c3',
+      })
       expect(forged.answer).toMatchObject({ code: 403, reason: 'Too many calls' })
     } finally {
       await k.status('op1@demo', 'off_work')

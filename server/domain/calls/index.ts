@@ -9,4 +9,11 @@ export { digitsOf, reasonFor } from './records.ts'
 export { type LineAddress, type RouteRequest, routeInvite } from './route.ts'
 export { busyEmployees, gatewayUri, loadRouting, loadSnapshot, tenantByDomain } from './snapshot.ts'
 export { transferTargetsFor } from './transfer.ts'
+export {
+  callSettingsOf,
+  DEFAULT_CALL_SETTINGS,
+  grantTransfer,
+  type ReferReport,
+  setCallSettings,
+} from './transfer-grant.ts'
 export { CALL_WAKE_JOB, type CallWakeJob, WAKE_WAIT_SEC, wakeIds, wakeSecFor } from './wake.ts'

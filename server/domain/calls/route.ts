@@ -2,7 +2,7 @@
  * POST /internal/sip/route (pbx/README.md): where a new INVITE goes. server/sip reads Kamailio's
  * report (URIs, headers, source address) into plain values (RouteRequest); here the tenant is found
  * by its domain, the caller named (employee, demo-site guest, the gateway = phone network), transfer
- * legs recognised (Referred-By, RFC 3892; Replaces, RFC 3891), server/domain/routing asked, the hunt
+ * legs recognised (a REFER's grant, transfer-grant.ts; Replaces, RFC 3891), server/domain/routing asked, the hunt
  * plan kept for the failure_route, and the call record written. Every answer is a SIP reply or a relay.
  */
 import { and, desc, eq, getTableColumns, gt, isNull, or, sql } from 'drizzle-orm'
@@ -21,6 +21,7 @@ import { GATEWAY_USER, GUEST_PREFIX } from './callers.ts'
 import { guestHit } from './guest-limits.ts'
 import { callBySipId, contactByDigits, digitsOf, publishCall, publishRinging, reasonFor } from './records.ts'
 import { type Loaded, loadRouting } from './snapshot.ts'
+import { useGrant } from './transfer-grant.ts'
 import { type CallRow, viewOf } from './views.ts'
 import { queueCallWake, wakeIds, wakeSecFor } from './wake.ts'
 
@@ -57,12 +58,14 @@ export interface RouteRequest {
   toDevice: boolean
   /** The To header; null when it is not a SIP address. */
   to: LineAddress | null
-  /** The referrer of a transferee's INVITE (blind transfer); null without one or when unreadable. */
+  /** Referred-By of a transferee's INVITE: informative only, never trusted (a grant links the leg). */
   referredBy: LineAddress | null
   /** An attended transfer: the Call-ID of the call it replaces (null when unreadable); absent otherwise. */
   replaces?: { callId: string | null }
   /** The client address the INVITE came from (no port); '' when unknown. */
   sourceAddress: string
+  /** Kamailio's connection the INVITE came on (`c<conid>`); '' when not reported. */
+  conn?: string
   /** failure_route: the number of the target set that just failed (1 = the first). */
   attempt?: number
   /** failure_route: the final code of that set (408 = ring timeout). */
@@ -102,7 +105,14 @@ export async function routeInvite(db: Db, body: RouteRequest, now = new Date()):
       if (!to || to.domain !== loaded.tenant.sipDomain || !to.user) return reject(404, 'Not Found')
       dialled = to.user
     }
-    const original = body.referredBy ? await transferredFrom(tx, loaded, body.referredBy, caller, now) : null
+    // C5 (issue 11 §1): a blind transfer's leg is linked only through the grant its REFER earned
+    // (transfer-grant.ts); Referred-By, the transferee's own header, proves nothing.
+    const original = await useGrant(
+      tx,
+      loaded,
+      { callId: body.callId, user: caller.user, conn: body.conn ?? '', dialled },
+      now,
+    )
     return firstSet(tx, loaded, body, { caller, dialled, original }, now)
   })
 }
@@ -189,8 +199,7 @@ async function firstSet(tx: Tx, l: Loaded, body: RouteRequest, input: FirstSetIn
   }
   const first0 = decide(l.snapshot)
   if (original && caller.kind !== 'employee') {
-    // Referred-By is the transferee's own header: from a guest or the phone network a transfer leg may
-    // only reach the company itself (a colleague, a group, a virtual number), never the phone network
+    // Even a granted leg from a guest or the phone network may only reach the company itself (a colleague, a group, a virtual number), never the phone network
     // on the company's account (toll fraud).
     const k = first0.dialled.kind
     if (k !== 'employee' && k !== 'group') return reject(403, 'Only company numbers')

@@ -87,6 +87,25 @@ export async function kamailio(f: Fixture) {
       if (r.statusCode !== 200) throw new Error(`dialog ${event}: ${r.statusCode} ${r.body}`)
       return r.json() as { ok: true; outcome: string }
     },
+    /**
+     * C5: Kamailio's report of a REFER in call `callId` sent by its `side`; `transferee` is the other
+     * side's connection. Returns the answer (accept / reject).
+     */
+    async refer(
+      callId: string,
+      referTo: string,
+      more: { side?: 'caller' | 'callee'; transferee?: string; dialogFrom?: string } = {},
+    ) {
+      const r = await post('/internal/sip/refer', {
+        callId,
+        dialogFrom: more.dialogFrom ?? `sip:x@${DOMAIN}`,
+        referTo,
+        side: more.side ?? 'callee',
+        transferee: more.transferee ?? 'c1',
+      })
+      if (r.statusCode !== 200) throw new Error(`refer: ${r.statusCode} ${r.body}`)
+      return r.json() as { action: 'accept' } | { action: 'reject'; code: number; reason: string }
+    },
     /** A guest line of the demo tenant (as the site gets it). */
     async guest() {
       const r = await f.app.inject({

@@ -9,6 +9,7 @@ import type { TransferTargetView } from '../../../contract/calls.ts'
 import { api } from '../../lib/api/index.ts'
 import { t } from '../../lib/i18n/index.ts'
 import { me } from '../../lib/session/index.ts'
+import { toast } from '../../lib/ui/index.ts'
 import { statusColor, statusName } from '../status/index.ts'
 import { act, cleanNumber, setConsultFor } from './actions.ts'
 
@@ -23,10 +24,16 @@ export function TransferPicker(props: { callId: string; onClose: () => void }) {
   let dialog: HTMLDivElement | undefined
   onMount(() => dialog?.focus())
 
+  // C5: the tenant's transfer timeout (30 s unless an admin changed it), read when the picker opens.
+  const [settings] = createResource(() => api('GET /api/calls/transfer-settings').catch(() => null))
   const blind = (target: string) =>
     void act(async (p) => {
       props.onClose()
-      await p.blindTransfer(props.callId, target)
+      const timeoutMs = (settings()?.transferTimeoutSec ?? 30) * 1000
+      // No result in time, refused, or the target failed: the call is back to active — say so.
+      await p
+        .blindTransfer(props.callId, target, timeoutMs)
+        .catch(() => toast(t('incall.transferFailed'), 'error'))
     })
   const consult = (target: string) =>
     void act(async (p) => {

@@ -716,6 +716,9 @@ export const en = {
   'password.changedEnded': 'Password changed; {n} other sessions ended',
   'password.currentRequired': 'Enter your current password.',
   'password.tooShort': 'At least 8 characters.',
+  // C5 (issue 11 §1): a blind transfer with no result within the tenant's transfer timeout.
+  'incall.transferFailed': 'Transfer failed',
+  'admin.callTransferTimeout': 'Call transfer timeout, seconds',
 } as const
 
 export type MessageKey = keyof typeof en

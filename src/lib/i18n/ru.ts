@@ -719,4 +719,6 @@ export const ru: Record<MessageKey, string> = {
   'password.changedEnded': 'Пароль изменён; завершено других сеансов: {n}',
   'password.currentRequired': 'Введите текущий пароль.',
   'password.tooShort': 'Не короче 8 символов.',
+  'incall.transferFailed': 'Перевод не удался',
+  'admin.callTransferTimeout': 'Время на перевод звонка, секунд',
 }

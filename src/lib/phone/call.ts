@@ -253,9 +253,13 @@ export class CallHandle {
     this.music = null
   }
 
-  /** C5 blind transfer: REFER (RFC 3515); hang up once the NOTIFY sipfrag says 2xx. */
-  blindTransfer(target: URI): Promise<void> {
-    return this.refer(target)
+  /**
+   * C5 blind transfer: REFER (RFC 3515); hang up once the NOTIFY sipfrag says 2xx. No final result
+   * within `timeoutMs` (the tenant's transfer timeout; the server's grant lasts as long): it failed,
+   * and the call is ours again.
+   */
+  blindTransfer(target: URI, timeoutMs = 0): Promise<void> {
+    return this.refer(target, timeoutMs)
   }
 
   /** C6 attended transfer: REFER with Replaces naming the consultation call (RFC 3891). */
@@ -263,15 +267,23 @@ export class CallHandle {
     return this.refer(consult.session)
   }
 
-  private refer(to: URI | Session): Promise<void> {
+  private refer(to: URI | Session, timeoutMs = 0): Promise<void> {
     const wasHeld = this.state.status === 'held'
     this.apply({ type: 'transfer' })
+    // One outcome per REFER: a NOTIFY after the timeout (or a second final one) changes nothing.
+    let settled = false
+    let timer: ReturnType<typeof setTimeout> | undefined
     const failed = (why: string, reject: (e: Error) => void) => {
+      if (settled) return
+      settled = true
+      clearTimeout(timer)
+      if (this.state.status !== 'transferring') return reject(new Error(why))
       this.apply({ type: 'transferFailed' })
       if (wasHeld) this.apply({ type: 'hold' })
       reject(new Error(why))
     }
     return new Promise<void>((resolve, reject) => {
+      if (timeoutMs > 0) timer = setTimeout(() => failed('transfer timed out', reject), timeoutMs)
       this.session
         .refer(to, {
           requestDelegate: { onReject: (r) => failed(`REFER rejected: ${r.message.statusCode}`, reject) },
@@ -279,7 +291,10 @@ export class CallHandle {
             void n.accept()
             const frag = n.request.body ?? ''
             const code = Number(/^SIP\/2\.0 (\d{3})/.exec(frag)?.[1] ?? 0)
+            if (settled) return
             if (code >= 200 && code < 300) {
+              settled = true
+              clearTimeout(timer)
               this.pendingEnd = { kind: 'transferred', code, reason: 'Transferred' }
               void this.session.bye().catch(() => undefined)
               resolve()

@@ -403,9 +403,9 @@ export class Phone {
     return h
   }
 
-  /** C5 blind transfer of call `id` to an extension, group or number. */
-  blindTransfer(id: string, target: string): Promise<void> {
-    return this.call(id).blindTransfer(this.targetUri(target))
+  /** C5 blind transfer of call `id` to an extension, group or number; fails after `timeoutMs` (0: never). */
+  blindTransfer(id: string, target: string, timeoutMs = 0): Promise<void> {
+    return this.call(id).blindTransfer(this.targetUri(target), timeoutMs)
   }
 
   /** C6 connect the held call `id` to the consultation call `consultId`. */

@@ -1,0 +1,119 @@
+/**
+ * SPEC C5 with a phone of another SIP stack (issue 11 §1): the customer is JsSIP on the phone network
+ * line, which follows a REFER without Referred-By. The transfer leg is authorised by the server's grant
+ * (Kamailio reported the REFER); a transfer nobody completes fails after the tenant's transfer timeout.
+ */
+import type { APIRequestContext } from '@playwright/test'
+import { expect, type FrontlineServer, test } from './fixtures.ts'
+import { jssipCustomer } from './jssip-customer.ts'
+import {
+  accept,
+  account,
+  closeAll,
+  everyoneOff,
+  expectAudioBothWays,
+  expectCalls,
+  hangUp,
+  history,
+  inCall,
+  incoming,
+  openPhone,
+  pageRtp,
+  SUPPORT_VN,
+  tokenOf,
+} from './phone-helpers.ts'
+
+test.use({ pbx: true })
+test.describe.configure({ timeout: 120_000 })
+test.beforeEach(async ({ request, server }) => everyoneOff(request, server))
+
+async function transferTimeout(request: APIRequestContext, server: FrontlineServer, sec: number) {
+  const token = await tokenOf(request, server, 'admin@demo')
+  const r = await request.put(`${server.baseURL}/api/admin/call-settings`, {
+    data: { transferTimeoutSec: sec },
+    headers: { authorization: `Bearer ${token}` },
+  })
+  expect(r.ok(), 'call settings').toBe(true)
+}
+
+/** op4 (Support) talks to a JsSIP customer calling from the phone network; op1 is Available. */
+async function supportCall(
+  browser: Parameters<typeof openPhone>[0],
+  request: APIRequestContext,
+  server: FrontlineServer,
+  followRefer: boolean,
+  clientNumber: string,
+) {
+  const op1 = await openPhone(browser, server, 'op1@demo')
+  const op4 = await openPhone(browser, server, 'op4@demo')
+  const customer = await jssipCustomer(browser, request, server, { followRefer })
+  await customer.call(SUPPORT_VN, clientNumber)
+  await accept(op4.page)
+  await expect.poll(() => customer.state(), { timeout: 15_000 }).toBe('talking')
+  await expectAudioBothWays(op4.page)
+  await expectAudioBothWays(customer.page, pageRtp)
+  await inCall(op4.page).getByRole('button', { name: 'Transfer' }).click()
+  const picker = op4.page.getByRole('dialog', { name: 'Transfer the call' })
+  await expect(picker).toBeVisible()
+  return { op1, op4, customer, picker, anna: account(server, 'op1@demo').name }
+}
+
+test("C5 blind transfer where the customer's phone is JsSIP (a second SIP stack from npm, which sends no Referred-By) reaches the target with audio", async ({
+  browser,
+  request,
+  server,
+}) => {
+  const client = '+79165550311'
+  const { op1, op4, customer, picker, anna } = await supportCall(browser, request, server, true, client)
+  await picker.getByRole('button', { name: `Transfer to ${anna}` }).click()
+  await accept(op1.page)
+  await expectCalls(op4.page, [])
+  await expect.poll(() => customer.state(), { timeout: 15_000 }).toBe('talking')
+  expect(await customer.refers()).toHaveLength(1)
+  await expectAudioBothWays(op1.page)
+  await expectAudioBothWays(customer.page, pageRtp)
+  // The leg is linked to the call op4 took: the chain, the direction, "transferred by".
+  const calls = await history(request, server, 'admin@demo', client.slice(-7))
+  const original = calls.find(
+    (c) => c.transferOfId === null && c.answeredByName === account(server, 'op4@demo').name,
+  )
+  const leg = calls.find((c) => c.transferOfId !== null)
+  expect(original, JSON.stringify(calls)).toBeTruthy()
+  expect(leg).toMatchObject({ transferOfId: original?.id, direction: 'in' })
+  await hangUp(op1.page)
+  await closeAll(op1, op4, customer)
+})
+
+test('C5 a transfer nobody completes fails after the (lowered) timeout and returns to the client', async ({
+  browser,
+  request,
+  server,
+}) => {
+  await transferTimeout(request, server, 3)
+  try {
+    // The customer's phone takes the REFER (202) but never places the new call.
+    const { op1, op4, customer, picker, anna } = await supportCall(
+      browser,
+      request,
+      server,
+      false,
+      '+79165550312',
+    )
+    await picker.getByRole('button', { name: `Transfer to ${anna}` }).click()
+    await expect.poll(() => customer.refers(), { timeout: 10_000 }).toHaveLength(1)
+    await expect(op4.page.getByRole('alert').filter({ hasText: 'Transfer failed' })).toBeVisible({
+      timeout: 15_000,
+    })
+    await expectCalls(op4.page, ['active'])
+    await expect(inCall(op4.page).getByText('Transferring…')).toBeHidden()
+    await expect(incoming(op1.page)).toBeHidden()
+    // Back with the client: audio both ways, and the call ends normally.
+    await expectAudioBothWays(op4.page)
+    await expectAudioBothWays(customer.page, pageRtp)
+    expect(await customer.state()).toBe('talking')
+    await hangUp(op4.page)
+    await closeAll(op1, op4, customer)
+  } finally {
+    await transferTimeout(request, server, 30)
+  }
+})

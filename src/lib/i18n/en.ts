@@ -716,6 +716,18 @@ export const en = {
   'password.changedEnded': 'Password changed; {n} other sessions ended',
   'password.currentRequired': 'Enter your current password.',
   'password.tooShort': 'At least 8 characters.',
+  // C9 missed calls a team can work (issue 11 §4–5).
+  'missed.filter': 'Show missed calls of',
+  'missed.filterAll': 'All groups',
+  'missed.filterMine': 'My groups',
+  'missed.noGroup': 'Direct calls',
+  'missed.myGroup': 'my group',
+  'missed.noneMine': 'No missed calls in your groups',
+  'missed.markHandled': 'Mark handled',
+  'missed.markedWho': 'Marked handled: {name}',
+  'missed.undo': 'Undo',
+  'missed.countLabel': '{n} calls',
+  'missed.callbackRequest': 'Call-back request from the website',
 } as const
 
 export type MessageKey = keyof typeof en

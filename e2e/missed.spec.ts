@@ -115,9 +115,9 @@ test('C9 a site caller with nobody available leaves a call-back number', async (
   const state = page.locator('#state')
   await expect(state).toHaveText('Sorry, nobody can answer right now.', { timeout: 30_000 })
   await expect(state).not.toHaveText(/\d{3}/)
-  await page.getByRole('button', { name: 'RU' }).click()
+  await page.getByRole('button', { name: 'Русский' }).click()
   await expect(state).toHaveText('К сожалению, сейчас никто не может ответить.')
-  await page.getByRole('button', { name: 'EN' }).click()
+  await page.getByRole('button', { name: 'English' }).click()
 
   // A bad number: a clear error, nothing stored.
   const form = page.locator('#callback-form')
@@ -138,7 +138,7 @@ test('C9 a site caller with nobody available leaves a call-back number', async (
   await openMissed(op.page)
   const row = rowOf(op.page, phone)
   await expect(row).toBeVisible({ timeout: 10_000 })
-  await expect(row).toContainText('Call-back request from the website')
+  await expect(row).toContainText('Asked for a call back')
   await expect(row.getByText(name, { exact: true })).toBeVisible()
   await expect(row.locator('img')).toHaveCount(0)
   expect(await op.page.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined()

@@ -161,10 +161,12 @@ function MissedRow(props: {
           <Show
             when={c().contactName && c().contactId}
             fallback={
-              <>
-                <Show when={props.fold.givenName}>{(n) => <span class="missed-given">{n()}</span>}</Show>
-                <NumberButton number={num()} label={givenNumber(c(), num())} />
-              </>
+              <Show
+                when={props.fold.givenName}
+                fallback={<NumberButton number={num()} label={givenNumber(c(), num())} />}
+              >
+                {(n) => <span class="missed-given">{n()}</span>}
+              </Show>
             }
           >
             <A href={`/contacts/clients/${encodeURIComponent(c().contactId ?? '')}`}>{c().contactName}</A>
@@ -176,6 +178,11 @@ function MissedRow(props: {
             <span class="visually-hidden">{t('missed.countLabel', { n: count() })}</span>
           </Show>
         </span>
+        <Show when={props.fold.givenName && !c().contactId}>
+          <span class="row-sub">
+            <NumberButton number={num()} label={givenNumber(c(), num())} />
+          </span>
+        </Show>
         <span class="row-sub">
           <Show
             when={props.fold.callbackRequest}

@@ -727,7 +727,7 @@ export const en = {
   'missed.markedWho': 'Marked handled: {name}',
   'missed.undo': 'Undo',
   'missed.countLabel': '{n} calls',
-  'missed.callbackRequest': 'Call-back request from the website',
+  'missed.callbackRequest': 'Asked for a call back',
 } as const
 
 export type MessageKey = keyof typeof en

@@ -730,5 +730,5 @@ export const ru: Record<MessageKey, string> = {
   'missed.markedWho': 'Отмечен обработанным: {name}',
   'missed.undo': 'Отменить',
   'missed.countLabel': 'Звонков: {n}',
-  'missed.callbackRequest': 'Просьба перезвонить с сайта',
+  'missed.callbackRequest': 'Просит перезвонить',
 }

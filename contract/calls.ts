@@ -61,6 +61,12 @@ export interface CallView {
   /** How a missed call was handled: marked by an operator, or a successful call back (C9). */
   handledHow: 'mark' | 'callback' | null
   hasRecording: boolean
+  /** A website visitor's call-back request (C9, issue 11 §5): nobody could answer, he left `peerNumber`. */
+  callbackRequest?: boolean
+  /** The name he gave with it (untrusted text). */
+  callbackName?: string | null
+  /** The website visitor behind the call-back request (the inbox's visitor identity). */
+  visitorId?: string | null
 }
 
 /** GET /api/calls/:id — the details screen. `recordingUrl` needs the Bearer token (fetch, then blob). */

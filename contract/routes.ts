@@ -116,6 +116,7 @@ import type {
   ScheduleEditSchema,
   ScheduleSchema,
 } from './leads.ts'
+import type { SiteCallbackBody, SiteCallbackResponse } from './missed.ts'
 import type {
   PushSubscriptionBody,
   PushSubscriptionView,
@@ -323,6 +324,9 @@ export interface ApiRoutes {
   'PUT /api/me/password': { body: In<typeof ChangePasswordSchema>; reply: ChangePasswordResponse }
   /** The tenant CLI (scripts/tenant.ts) through the running server. */
   'POST /internal/tenants': { body: In<typeof TenantCommandSchema>; reply: TenantCommandAnswer }
+  // Issue 11 §4–5 (C9): Undo of a mark, and the site visitor's call-back request (server/http/missed.ts).
+  'POST /api/calls/missed/:id/undo': { reply: HandleMissedResponse }
+  'POST /api/site/callback': { body: In<typeof SiteCallbackBody>; reply: SiteCallbackResponse }
 }
 
 export type ApiRouteKey = keyof ApiRoutes

@@ -28,6 +28,7 @@ import { clientErrorHandler, installErrorHandler } from './http/errors.ts'
 import { internalSipRoutes } from './http/internal-sip.ts'
 import { internalTenantRoutes } from './http/internal-tenants.ts'
 import { leadRoutes } from './http/leads.ts'
+import { missedRoutes } from './http/missed.ts'
 import { publicFileRoutes } from './http/public-files.ts'
 import { recordRoutes } from './http/route-table.ts'
 import { scheduledRoutes } from './http/scheduled.ts'
@@ -218,6 +219,7 @@ export async function buildApp(
   adminSipRoutes(app, deps)
   siteRoutes(app, deps)
   leadRoutes(app, deps)
+  missedRoutes(app, deps)
   scheduledRoutes(app, deps)
   crmRoutes(app, deps)
   pushRoutes(app, deps)

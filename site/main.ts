@@ -10,6 +10,7 @@
  */
 import { Inviter, type Referral, type Session, SessionState, UserAgent, type Web } from 'sip.js'
 import type { SiteCallCredentials } from '../contract/calls.ts'
+import { failureKey, setupCallback } from './callback.ts'
 import { setupLeadForm } from './lead.ts'
 
 type CallState = 'idle' | 'connecting' | 'ringing' | 'talking' | 'ended' | 'failed'
@@ -65,6 +66,17 @@ const TEXT = {
     leadSent: 'Thank you! We will contact you soon.',
     leadNeedContact: 'Give a phone number or an e-mail.',
     leadFailed: 'The request was not sent. Try again.',
+    nobody: 'Sorry, nobody can answer right now.',
+    lineOff: 'This line does not take calls now.',
+    cbTitle: 'Leave your number and we will call you back',
+    cbPhone: 'Your phone number',
+    cbName: 'Your name (optional)',
+    cbSend: 'Call me back',
+    cbSent: 'Thank you! We will call you back soon.',
+    cbNeedPhone: 'Give your phone number.',
+    cbBadNumber: 'This is not a valid phone number. Check it and try again.',
+    cbTooMany: 'Too many requests from here. Try again later.',
+    cbFailed: 'The request was not sent. Try again.',
   },
   ru: {
     title: 'Demo Company — демо-сайт Frontline',
@@ -103,6 +115,17 @@ const TEXT = {
     leadSent: 'Спасибо! Мы скоро свяжемся с вами.',
     leadNeedContact: 'Укажите телефон или e-mail.',
     leadFailed: 'Заявка не отправлена. Попробуйте ещё раз.',
+    nobody: 'К сожалению, сейчас никто не может ответить.',
+    lineOff: 'Эта линия сейчас не принимает звонки.',
+    cbTitle: 'Оставьте номер — мы перезвоним',
+    cbPhone: 'Ваш номер телефона',
+    cbName: 'Ваше имя (необязательно)',
+    cbSend: 'Перезвоните мне',
+    cbSent: 'Спасибо! Мы скоро перезвоним.',
+    cbNeedPhone: 'Укажите номер телефона.',
+    cbBadNumber: 'Это не похоже на номер телефона. Проверьте и попробуйте ещё раз.',
+    cbTooMany: 'Слишком много запросов отсюда. Попробуйте позже.',
+    cbFailed: 'Запрос не отправлен. Попробуйте ещё раз.',
   },
 } satisfies Record<Lang, Record<string, string>>
 type Key = keyof (typeof TEXT)['en']
@@ -146,6 +169,13 @@ for (const b of document.querySelectorAll<HTMLButtonElement>('[data-lang]'))
 applyLang(lang)
 // T11: the lead form sends through its own module; its texts follow the language switch (data-i18n).
 setupLeadForm({ tenant: tenantSlug, visitorToken })
+// Issue 11 §5: nobody answered — words instead of a SIP code, and a call-back offer.
+const callback = setupCallback({
+  tenant: tenantSlug,
+  visitorToken,
+  number: () => (lines.querySelector('input[name=line]:checked') as HTMLInputElement | null)?.value ?? '',
+  phone: () => phoneInput.value.trim(),
+})
 
 let creds: SiteCallCredentials | null = null
 let ua: UserAgent | null = null
@@ -248,6 +278,7 @@ async function call(): Promise<void> {
   if (!creds) return
   const number = (lines.querySelector('input[name=line]:checked') as HTMLInputElement | null)?.value
   if (!number) return
+  callback.hide()
   show('connecting')
   try {
     if (!ua) {
@@ -277,11 +308,17 @@ async function call(): Promise<void> {
     await inviter.invite({
       requestDelegate: {
         onProgress: () => show('ringing'),
-        onReject: (r) => show('failed', `${r.message.statusCode} ${r.message.reasonPhrase}`),
+        onReject: (r) => {
+          show('failed')
+          status = { key: failureKey(r.message.statusCode ?? 0), detail: '' }
+          renderStatus()
+          callback.offer()
+        },
       },
     })
-  } catch (e) {
-    show('failed', (e as Error).message)
+  } catch {
+    show('failed')
+    callback.offer()
   }
 }
 

@@ -319,6 +319,10 @@ export const calls = pgTable('calls', {
   handledById: uuid('handled_by_id'),
   handledAt: ts('handled_at'),
   handledHow: text('handled_how').$type<'mark' | 'callback'>(),
+  /** A website visitor's call-back request (0125, C9), not a call that rang. */
+  callbackRequest: boolean('callback_request').notNull().default(false),
+  callbackName: text('callback_name'),
+  visitorId: uuid('visitor_id'),
 })
 
 export const callRecordings = pgTable(

@@ -36,6 +36,8 @@ const PUBLIC = new Set([
   'POST /api/hooks/gateway/:key',
   // A chat file by its signed, expiring link (Viber fetches media by URL).
   'GET /api/public-files/:token/:name',
+  // Issue 11 §5: a site caller nobody answered leaves a number (rate limited per address, visitor, number).
+  'POST /api/site/callback',
 ])
 
 /**
@@ -161,6 +163,8 @@ const CONTRACT_ROUTES: Record<ApiRouteKey, true> = {
   'POST /api/admin/employees/:id/reactivate': true,
   'PUT /api/me/password': true,
   'POST /internal/tenants': true,
+  'POST /api/calls/missed/:id/undo': true,
+  'POST /api/site/callback': true,
 }
 
 /** Registered routes that are not JSON API calls of the app or the widget (sockets, script, preflight). */

@@ -379,6 +379,9 @@ const RULES: Record<string, Rule> = {
     access: 'tenant',
     body: () => ({ current: 'wrong-on-purpose', next: 'a-new-password' }),
   },
+  // Issue 11 §4–5 (C9): Undo of a mark; a site visitor's call-back request (no tenant data comes back).
+  'POST /api/calls/missed/:id/undo': { access: 'tenant', params: { id: ['missedCall'] } },
+  'POST /api/site/callback': { access: 'public', why: 'a site visitor leaves a number; answers only its id' },
 }
 
 function groupBody(extension: string) {

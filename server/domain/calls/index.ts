@@ -1,4 +1,6 @@
 /** Calls (SPEC C1–C10): routing requests, dialog reports, history, missed calls, recordings. */
+
+export { CALLBACK_LIMITS, callbackHit, callbackNumber, requestCallback } from './callback.ts'
 export { GATEWAY_USER, GUEST_PREFIX, GUEST_TTL_S } from './callers.ts'
 export { applyDialog, type DialogOutcome, type DialogReport } from './dialog.ts'
 export { dropOldGuestHits, GUEST_LIMITS, type GuestLimit, guestHit } from './guest-limits.ts'
@@ -16,4 +18,5 @@ export {
   type ReferReport,
   setCallSettings,
 } from './transfer-grant.ts'
+export { undoHandled } from './undo.ts'
 export { CALL_WAKE_JOB, type CallWakeJob, WAKE_WAIT_SEC, wakeIds, wakeSecFor } from './wake.ts'

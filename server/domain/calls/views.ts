@@ -102,6 +102,9 @@ export function viewOf(r: CallRow, n: ViewNames): CallView {
     handledAt: iso(r.handledAt),
     handledHow: r.handledHow,
     hasRecording: n.recorded.has(r.id),
+    callbackRequest: r.callbackRequest,
+    callbackName: r.callbackName,
+    visitorId: r.visitorId,
   }
 }
 

@@ -14,6 +14,7 @@ import { CallIcon } from './CallIcon.tsx'
 import { CallRow } from './CallRow.tsx'
 import { callParty, type HistoryScope, localCalls, peopleOf, refreshCalls } from './data.ts'
 import { Keypad } from './Keypad.tsx'
+import { MissedList } from './MissedList.tsx'
 import './calls.css'
 
 const [scope, setScope] = createSignal<HistoryScope>('mine')
@@ -183,12 +184,15 @@ export default function CallsPage() {
       <Show when={offline()}>
         <p class="notice small">{t('contacts.offlineData')}</p>
       </Show>
+      <Show when={scope() === 'missed'}>
+        <MissedList calls={rows()} meId={meId()} party={(c) => callParty(c, meId(), people())} />
+      </Show>
       <Show
-        when={rows().length > 0}
+        when={scope() !== 'missed' && rows().length > 0}
         fallback={
-          <p class="empty-small">
-            {query() ? t('calls.noMatch') : scope() === 'missed' ? t('calls.noMissed') : t('calls.noCalls')}
-          </p>
+          <Show when={scope() !== 'missed'}>
+            <p class="empty-small">{query() ? t('calls.noMatch') : t('calls.noCalls')}</p>
+          </Show>
         }
       >
         <VirtualList

@@ -719,6 +719,18 @@ export const en = {
   // C5 (issue 11 §1): a blind transfer with no result within the tenant's transfer timeout.
   'incall.transferFailed': 'Transfer failed',
   'admin.callTransferTimeout': 'Call transfer timeout, seconds',
+  // C9 missed calls a team can work (issue 11 §4–5).
+  'missed.filter': 'Show missed calls of',
+  'missed.filterAll': 'All groups',
+  'missed.filterMine': 'My groups',
+  'missed.noGroup': 'Direct calls',
+  'missed.myGroup': 'my group',
+  'missed.noneMine': 'No missed calls in your groups',
+  'missed.markHandled': 'Mark handled',
+  'missed.markedWho': 'Marked handled: {name}',
+  'missed.undo': 'Undo',
+  'missed.countLabel': '{n} calls',
+  'missed.callbackRequest': 'Asked for a call back',
 } as const
 
 export type MessageKey = keyof typeof en

@@ -721,4 +721,16 @@ export const ru: Record<MessageKey, string> = {
   'password.tooShort': 'Не короче 8 символов.',
   'incall.transferFailed': 'Перевод не удался',
   'admin.callTransferTimeout': 'Время на перевод звонка, секунд',
+  // C9 missed calls a team can work (issue 11 §4–5).
+  'missed.filter': 'Показать пропущенные',
+  'missed.filterAll': 'Все группы',
+  'missed.filterMine': 'Мои группы',
+  'missed.noGroup': 'Прямые звонки',
+  'missed.myGroup': 'моя группа',
+  'missed.noneMine': 'В ваших группах нет пропущенных',
+  'missed.markHandled': 'Обработан',
+  'missed.markedWho': 'Отмечен обработанным: {name}',
+  'missed.undo': 'Отменить',
+  'missed.countLabel': 'Звонков: {n}',
+  'missed.callbackRequest': 'Просит перезвонить',
 }

@@ -1,0 +1,109 @@
+/**
+ * C9, issue 11 §5: a website visitor nobody could answer leaves a number for a call back. The request
+ * joins the shared missed list as a missed call of its own (`callbackRequest`), so it is worked like
+ * any other: folded with that number's calls, marked handled, or handled by a successful call back.
+ *
+ * The form has no session, so it is limited in the database (server/db/windows.ts, the guest
+ * limits' table): per client address before anything else is read, per visitor, and per number of a
+ * tenant — a flood of one number cannot fill the list. The number is read by libphonenumber-js; the
+ * name is kept as the visitor wrote it and shown as text.
+ */
+import { randomUUID } from 'node:crypto'
+import { and, eq } from 'drizzle-orm'
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max'
+import { countHits, type Db, type Queryable, schema } from '../../db/index.ts'
+import { AppError } from '../../errors.ts'
+import { publishCall } from './records.ts'
+
+const { calls, tenants, virtualNumbers } = schema
+
+/** Numbers typed without + are read as Russian ones (the product's market). */
+const DEFAULT_REGION = 'RU'
+
+/** The limits, as data: `max` requests per `windowS` seconds of the key. */
+export const CALLBACK_LIMITS = {
+  /** Per client address (an office behind one NAT fits). */
+  perAddress: { max: 10, windowS: 10 * 60 },
+  /** Per website visitor (his token). */
+  perVisitor: { max: 3, windowS: 10 * 60 },
+  /** Per number left, in one tenant: the list never fills with one number. */
+  perNumber: { max: 3, windowS: 60 * 60 },
+} as const
+
+export type CallbackLimit = keyof typeof CALLBACK_LIMITS
+
+/** Counts one hit of `key` under `limit`; E_RATE_LIMITED once the window's count is over it. */
+export async function callbackHit(q: Queryable, limit: CallbackLimit, key: string, now = new Date()) {
+  const { max, windowS } = CALLBACK_LIMITS[limit]
+  const [row] = await countHits(q, 'guest_rate_hits', [`callback:${limit}:${key}`], windowS, now)
+  if ((row?.count ?? Number.POSITIVE_INFINITY) > max) throw new AppError('E_RATE_LIMITED')
+}
+
+/** The number in E.164 when libphonenumber-js finds it a valid one; E_NUMBER_INVALID otherwise. */
+export function callbackNumber(raw: string): string {
+  const s = raw.trim()
+  if (!/^\+?[\d\s().-]{5,40}$/.test(s)) throw new AppError('E_NUMBER_INVALID')
+  const n = parsePhoneNumberFromString(s, DEFAULT_REGION)
+  if (!n?.isValid()) throw new AppError('E_NUMBER_INVALID')
+  return n.number
+}
+
+export interface CallbackInput {
+  tenant: string
+  phone: string
+  name: string
+  /** The virtual number the visitor tried (the group it rings is the group the request is for). */
+  number: string
+}
+
+/** Stores the request as an unhandled missed call and tells everyone (`missed.added`); its id. */
+export async function requestCallback(
+  db: Db,
+  input: CallbackInput,
+  visitorOf: (tenantId: string) => Promise<{ visitorId: string } | null>,
+  now = new Date(),
+): Promise<{ id: string }> {
+  const [t] = await db.orm.select({ id: tenants.id }).from(tenants).where(eq(tenants.slug, input.tenant))
+  if (!t) throw new AppError('E_NOT_FOUND')
+  const phone = callbackNumber(input.phone)
+  const visitor = await visitorOf(t.id)
+  if (visitor) await callbackHit(db.orm, 'perVisitor', visitor.visitorId, now)
+  await callbackHit(db.orm, 'perNumber', `${t.id}:${phone}`, now)
+  const dialled = input.number
+    ? ((
+        await db.orm
+          .select({ number: virtualNumbers.number, groupId: virtualNumbers.groupId })
+          .from(virtualNumbers)
+          .where(and(eq(virtualNumbers.tenantId, t.id), eq(virtualNumbers.number, input.number)))
+      )[0] ?? null)
+    : null
+  return db.orm.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(calls)
+      .values({
+        tenantId: t.id,
+        sipCallId: `callback-${randomUUID()}`,
+        direction: 'in',
+        state: 'failed',
+        callerUser: 'site-callback',
+        fromNumber: phone,
+        toNumber: dialled?.number ?? '',
+        peerNumber: phone,
+        peerDigits: phone.replace(/\D/g, ''),
+        virtualNumber: dialled?.number ?? null,
+        groupId: dialled?.groupId ?? null,
+        startedAt: now,
+        endedAt: now,
+        missed: true,
+        // Typed by the visitor, not known from the phone network: never linked to a contact.
+        peerGiven: true,
+        callbackRequest: true,
+        callbackName: input.name || null,
+        visitorId: visitor?.visitorId ?? null,
+      })
+      .returning()
+    if (!row) throw new Error('call-back insert returned nothing')
+    await publishCall(tx, row, { missedNow: true })
+    return { id: row.id }
+  })
+}

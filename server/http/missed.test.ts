@@ -1,0 +1,151 @@
+/**
+ * C9, issue 11 §4–5: Undo of "Mark handled", and a site visitor's call-back request — its number read
+ * by libphonenumber-js, its name kept as inert text, a flood refused per address, visitor and number.
+ */
+import { and, eq } from 'drizzle-orm'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { CallPage, CallView } from '../../contract/calls.ts'
+import { schema } from '../db/index.ts'
+import { CALLBACK_LIMITS } from '../domain/calls/index.ts'
+import { SALES_VN } from '../domain/calls/testkit.ts'
+import { targets } from '../test/dbs.ts'
+import { auth, type Fixture, makeFixture } from '../test/fixture.ts'
+
+const SCRIPT = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
+
+describe.each(targets)('missed calls a team can work on $name', (target) => {
+  let f: Fixture
+  let op1: string
+  let op2: string
+  let ip = 0
+  beforeAll(async () => {
+    f = await makeFixture(target)
+    op1 = (await f.login('op1@demo')).token
+    op2 = (await f.login('op2@demo')).token
+  })
+  afterAll(() => f.close())
+
+  /** Each test's requests come from an address of their own, so the address limit is its own too. */
+  const from = () => `198.51.100.${++ip}`
+  const callback = (payload: Record<string, unknown>, remoteAddress: string) =>
+    f.app.inject({
+      method: 'POST',
+      url: '/api/site/callback',
+      payload: { tenant: 'demo', ...payload },
+      remoteAddress,
+    })
+  const missed = async (token: string) =>
+    ((await f.app.inject({ url: '/api/calls/missed', headers: auth(token) })).json() as CallPage).items
+  const post = (url: string, token: string) => f.app.inject({ method: 'POST', url, headers: auth(token) })
+
+  it('a call-back request lands in the shared list: E.164, the group of the number tried, the visitor, the name as text', async () => {
+    const s = await f.app.inject({
+      method: 'POST',
+      url: '/api/visitor/session',
+      payload: { tenant: 'demo', page: { url: 'https://shop.example/' } },
+    })
+    const { token, visitorId } = s.json() as { token: string; visitorId: string }
+    const r = await callback(
+      { phone: '8 (916) 123-45-67', name: SCRIPT, number: SALES_VN, visitorToken: token },
+      from(),
+    )
+    expect(r.statusCode, r.body).toBe(201)
+    const { id } = r.json() as { id: string }
+    const row = (await missed(op1)).find((c) => c.id === id)
+    expect(row).toMatchObject({
+      callbackRequest: true,
+      callbackName: SCRIPT,
+      peerNumber: '+79161234567',
+      peerGiven: true,
+      contactId: null,
+      groupName: 'Sales',
+      virtualNumber: SALES_VN,
+      visitorId,
+      missed: true,
+      handledAt: null,
+    } satisfies Partial<CallView>)
+    const added = await f.db.orm
+      .select()
+      .from(schema.events)
+      .where(and(eq(schema.events.type, 'missed.added')))
+    expect(added.some((e) => (e.payload as { call: CallView }).call.id === id)).toBe(true)
+  })
+
+  it('a bad number is E_NUMBER_INVALID and nothing is stored; NUL and oversize are E_VALIDATION', async () => {
+    const before = (await missed(op1)).length
+    for (const phone of ['12', 'call me', '+7 916 123', '+1 000 000 0000', '<script>1</script>']) {
+      const r = await callback({ phone }, from())
+      expect(r.statusCode, phone).toBe(400)
+      expect(r.json().error.code, phone).toBe('E_NUMBER_INVALID')
+    }
+    for (const body of [
+      { phone: '+79161234567', name: 'a\u0000b' },
+      { phone: '+79161234567', name: 'x'.repeat(101) },
+      { phone: '\ud800' },
+    ]) {
+      const r = await callback(body, from())
+      expect(r.statusCode).toBe(400)
+      expect(r.json().error.code).toBe('E_VALIDATION')
+    }
+    expect(await missed(op1)).toHaveLength(before)
+  })
+
+  it('a flood is refused: per number, per visitor, per address (E_RATE_LIMITED, 429)', async () => {
+    const sameNumber = []
+    for (let i = 0; i < CALLBACK_LIMITS.perNumber.max + 1; i++)
+      sameNumber.push((await callback({ phone: '+79161110000' }, from())).statusCode)
+    expect(sameNumber).toEqual([...Array(CALLBACK_LIMITS.perNumber.max).fill(201), 429])
+
+    const { token } = (
+      await f.app.inject({
+        method: 'POST',
+        url: '/api/visitor/session',
+        payload: { tenant: 'demo', page: { url: 'x' } },
+      })
+    ).json() as { token: string }
+    const sameVisitor = []
+    for (let i = 0; i < CALLBACK_LIMITS.perVisitor.max + 1; i++)
+      sameVisitor.push((await callback({ phone: `+7916222000${i}`, visitorToken: token }, from())).statusCode)
+    expect(sameVisitor).toEqual([...Array(CALLBACK_LIMITS.perVisitor.max).fill(201), 429])
+
+    const addr = from()
+    const sameAddress = []
+    for (let i = 0; i < CALLBACK_LIMITS.perAddress.max + 1; i++)
+      sameAddress.push(
+        (await callback({ phone: `+791633300${String(i).padStart(2, '0')}` }, addr)).statusCode,
+      )
+    expect(sameAddress).toEqual([...Array(CALLBACK_LIMITS.perAddress.max).fill(201), 429])
+    const refused = await callback({ phone: '+79164440000' }, addr)
+    expect(refused.json().error.code).toBe('E_RATE_LIMITED')
+  })
+
+  it("Undo: only who marked it; the call is back in everyone's list with call.updated; another tenant gets 404", async () => {
+    const { id } = (await callback({ phone: '+79165550000' }, from())).json() as { id: string }
+    expect((await post(`/api/calls/missed/${id}/handle`, op1)).json()).toMatchObject({ handledHow: 'mark' })
+    expect((await missed(op2)).map((c) => c.id)).not.toContain(id)
+    const theirs = await post(`/api/calls/missed/${id}/undo`, op2)
+    expect(theirs.statusCode).toBe(403)
+    expect(theirs.json().error.code).toBe('E_FORBIDDEN')
+    const stranger = (await f.login('op1@other')).token
+    expect((await post(`/api/calls/missed/${id}/undo`, stranger)).statusCode).toBe(404)
+    const undone = await post(`/api/calls/missed/${id}/undo`, op1)
+    expect(undone.statusCode, undone.body).toBe(200)
+    expect(undone.json()).toMatchObject({ handledAt: null, handledById: null, handledHow: null })
+    expect((await missed(op2)).map((c) => c.id)).toContain(id)
+    const ev = await f.db.orm.select().from(schema.events).where(eq(schema.events.type, 'call.updated'))
+    const last = ev.filter((e) => (e.payload as { call: CallView }).call.id === id).at(-1)
+    expect((last?.payload as { call: CallView } | undefined)?.call.handledAt).toBeNull()
+    // Idempotent: undoing an open call answers it as it is.
+    expect((await post(`/api/calls/missed/${id}/undo`, op1)).statusCode).toBe(200)
+  })
+
+  it('a call handled by a successful call back stays handled: Undo is E_FORBIDDEN', async () => {
+    const { id } = (await callback({ phone: '+79166660000' }, from())).json() as { id: string }
+    const me = (await f.login('op1@demo')).me
+    await f.db.orm
+      .update(schema.calls)
+      .set({ handledAt: new Date(), handledById: me.id, handledHow: 'callback' })
+      .where(eq(schema.calls.id, id))
+    expect((await post(`/api/calls/missed/${id}/undo`, op1)).statusCode).toBe(403)
+  })
+})

@@ -1,0 +1,221 @@
+/**
+ * The shared Missed list (C9, issue 11 §4): sections per group called (mine first, or only mine with
+ * the filter), one row per caller with a count, "Mark handled" as a labelled button and Undo. The
+ * Undo/error line sits in the page's flow above the list, so it pushes the list down and never covers
+ * a row (the app's toasts float over the bottom of the screen).
+ */
+import { A } from '@solidjs/router'
+import { createSignal, For, onCleanup, Show } from 'solid-js'
+import type { CallView } from '../../../contract/calls.ts'
+import { errorText } from '../../lib/api/index.ts'
+import { t } from '../../lib/i18n/index.ts'
+import { createLiveQuery, db } from '../../lib/store/index.ts'
+import { Icon } from '../../lib/ui/index.ts'
+import { placeCall } from './actions.ts'
+import { CallIcon } from './CallIcon.tsx'
+import { when } from './CallRow.tsx'
+import { givenNumber } from './data.ts'
+import { groupsOf, type MissedFilter, type MissedFold, missedSections } from './missed.ts'
+import { markCalls, undoMarks } from './missed-data.ts'
+import { NumberButton } from './NumberButton.tsx'
+import './missed.css'
+
+const [filter, setFilter] = createSignal<MissedFilter>('all')
+/** How long Undo stays offered after a mark. */
+const UNDO_MS = 10_000
+
+type Notice = { kind: 'marked'; ids: string[]; who: string } | { kind: 'error'; text: string }
+
+/** The Missed tab's list; `calls` are the mirror's open missed calls, newest first. */
+export function MissedList(props: {
+  calls: readonly CallView[]
+  meId: string | null
+  party: (c: CallView) => { number: string; name: string | null }
+}) {
+  const groups = createLiveQuery(
+    db,
+    () => undefined,
+    (d) => d.groups.toArray(),
+    [],
+  )
+  const mine = () => groupsOf(groups(), props.meId)
+  const sections = () => missedSections(props.calls, mine(), filter())
+  const [notice, setNotice] = createSignal<Notice | null>(null)
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const say = (n: Notice | null) => {
+    clearTimeout(timer)
+    setNotice(n)
+    if (n) timer = setTimeout(() => setNotice(null), UNDO_MS)
+  }
+  onCleanup(() => clearTimeout(timer))
+  const marked = () => {
+    const n = notice()
+    return n?.kind === 'marked' ? n : null
+  }
+  const failed = () => {
+    const n = notice()
+    return n?.kind === 'error' ? n.text : null
+  }
+
+  const who = (f: MissedFold) => {
+    const p = props.party(f.latest)
+    return p.name ?? f.givenName ?? p.number
+  }
+  const mark = async (f: MissedFold) => {
+    try {
+      const ids = await markCalls(
+        db(),
+        f.calls.map((c) => c.id),
+        props.meId,
+      )
+      say({ kind: 'marked', ids, who: who(f) })
+    } catch (e) {
+      say({ kind: 'error', text: errorText(e) })
+    }
+  }
+  const undo = async (ids: string[]) => {
+    try {
+      await undoMarks(db(), ids)
+      say(null)
+    } catch (e) {
+      say({ kind: 'error', text: errorText(e) })
+    }
+  }
+
+  return (
+    <>
+      <fieldset class="missed-filter">
+        <legend class="visually-hidden">{t('missed.filter')}</legend>
+        <button type="button" aria-pressed={filter() === 'all'} onClick={() => setFilter('all')}>
+          {t('missed.filterAll')}
+        </button>
+        <button type="button" aria-pressed={filter() === 'mine'} onClick={() => setFilter('mine')}>
+          {t('missed.filterMine')}
+        </button>
+      </fieldset>
+      <Show when={marked()}>
+        {(m) => (
+          <div class="missed-notice" role="status">
+            <span class="missed-notice-text">{t('missed.markedWho', { name: m().who })}</span>
+            <Show when={m().ids.length > 0}>
+              <button type="button" class="btn btn-ghost missed-undo" onClick={() => void undo(m().ids)}>
+                {t('missed.undo')}
+              </button>
+            </Show>
+          </div>
+        )}
+      </Show>
+      <Show when={failed()}>
+        {(text) => (
+          <div class="missed-notice missed-notice-error" role="alert">
+            {text()}
+          </div>
+        )}
+      </Show>
+      <Show
+        when={sections().length > 0}
+        fallback={
+          <p class="empty-small">
+            {filter() === 'mine' && props.calls.length > 0 ? t('missed.noneMine') : t('calls.noMissed')}
+          </p>
+        }
+      >
+        <div class="missed-list">
+          <For each={sections()}>
+            {(s) => (
+              <section class="missed-section" aria-label={s.groupName ?? t('missed.noGroup')}>
+                <h2 class="missed-group">
+                  <span>{s.groupName ?? t('missed.noGroup')}</span>
+                  <Show when={s.mine}>
+                    <span class="missed-mine">{t('missed.myGroup')}</span>
+                  </Show>
+                </h2>
+                <For each={s.folds}>
+                  {(f) => <MissedRow fold={f} party={props.party(f.latest)} onMark={() => void mark(f)} />}
+                </For>
+              </section>
+            )}
+          </For>
+        </div>
+      </Show>
+    </>
+  )
+}
+
+/** One caller's row: name or number, the newest call's time, the count, and what can be done. */
+function MissedRow(props: {
+  fold: MissedFold
+  party: { number: string; name: string | null }
+  onMark: () => void
+}) {
+  const c = () => props.fold.latest
+  const num = () => props.party.number
+  const count = () => props.fold.calls.length
+  return (
+    <div class="row missed-row" classList={{ 'missed-callback': props.fold.callbackRequest }}>
+      <span class="call-dir">
+        <CallIcon name="missed" size={18} />
+      </span>
+      <span class="row-main">
+        <span class="row-title">
+          <Show
+            when={c().contactName && c().contactId}
+            fallback={
+              <Show
+                when={props.fold.givenName}
+                fallback={<NumberButton number={num()} label={givenNumber(c(), num())} />}
+              >
+                {(n) => <span class="missed-given">{n()}</span>}
+              </Show>
+            }
+          >
+            <A href={`/contacts/clients/${encodeURIComponent(c().contactId ?? '')}`}>{c().contactName}</A>
+          </Show>
+          <Show when={count() > 1}>
+            <span class="missed-count" aria-hidden="true">
+              ×{count()}
+            </span>
+            <span class="visually-hidden">{t('missed.countLabel', { n: count() })}</span>
+          </Show>
+        </span>
+        <Show when={props.fold.givenName && !c().contactId}>
+          <span class="row-sub">
+            <NumberButton number={num()} label={givenNumber(c(), num())} />
+          </span>
+        </Show>
+        <span class="row-sub">
+          <Show
+            when={props.fold.callbackRequest}
+            fallback={<span class="call-kind">{t('calls.dir.missed')}</span>}
+          >
+            <span class="call-kind">{t('missed.callbackRequest')}</span>
+          </Show>
+          {' · '}
+          <time dateTime={c().startedAt}>{when(c().startedAt)}</time>
+          <Show when={c().virtualNumber}>{(v) => ` · ${t('calls.via', { number: v() })}`}</Show>
+        </span>
+        <span class="missed-actions">
+          <button type="button" class="btn missed-mark" onClick={() => props.onMark()}>
+            <CallIcon name="check" size={18} />
+            <span>{t('missed.markHandled')}</span>
+          </button>
+        </span>
+      </span>
+      <button
+        type="button"
+        class="icon-btn call-back"
+        aria-label={t('calls.callBack', { number: num() })}
+        onClick={() => void placeCall(num())}
+      >
+        <Icon name="phone" size={20} />
+      </button>
+      <A
+        class="icon-btn info"
+        href={`/calls/${encodeURIComponent(c().id)}`}
+        aria-label={t('calls.details', { number: num() })}
+      >
+        <CallIcon name="info" size={24} />
+      </A>
+    </div>
+  )
+}

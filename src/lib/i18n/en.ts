@@ -719,6 +719,7 @@ export const en = {
   // C5 (issue 11 §1): a blind transfer with no result within the tenant's transfer timeout.
   'incall.transferFailed': 'Transfer failed',
   'admin.callTransferTimeout': 'Call transfer timeout, seconds',
+  'admin.callsTitle': 'Calls',
 } as const
 
 export type MessageKey = keyof typeof en

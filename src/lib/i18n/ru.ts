@@ -721,4 +721,5 @@ export const ru: Record<MessageKey, string> = {
   'password.tooShort': 'Не короче 8 символов.',
   'incall.transferFailed': 'Перевод не удался',
   'admin.callTransferTimeout': 'Время на перевод звонка, секунд',
+  'admin.callsTitle': 'Звонки',
 }

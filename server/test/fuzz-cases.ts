@@ -79,6 +79,16 @@ export const CORPUS: Record<string, unknown[]> = {
     },
   ],
   'POST /internal/sip/registration': [{ aor: 'sip:101@demo.frontline.local', contacts: 1, expires: 600 }],
+  'POST /internal/sip/refer': [
+    {
+      callId: 'fuzz-1@test',
+      dialogFrom: 'sip:101@demo.frontline.local',
+      referTo: '<sip:102@demo.frontline.local>',
+      side: 'callee',
+      transferee: 'c1',
+    },
+  ],
+  'PUT /api/admin/call-settings': [{ transferTimeoutSec: 30 }],
 }
 
 export type Frame =

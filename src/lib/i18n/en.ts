@@ -731,6 +731,7 @@ export const en = {
   'missed.undo': 'Undo',
   'missed.countLabel': '{n} calls',
   'missed.callbackRequest': 'Asked for a call back',
+  'admin.callsTitle': 'Calls',
 } as const
 
 export type MessageKey = keyof typeof en

@@ -733,4 +733,5 @@ export const ru: Record<MessageKey, string> = {
   'missed.undo': 'Отменить',
   'missed.countLabel': 'Звонков: {n}',
   'missed.callbackRequest': 'Просит перезвонить',
+  'admin.callsTitle': 'Звонки',
 }

@@ -9,6 +9,7 @@ import './setup.css'
 import { api, errorText } from '../../../lib/api/index.ts'
 import { t } from '../../../lib/i18n/index.ts'
 import { toast } from '../../../lib/ui/index.ts'
+import { CallSettingsCard } from './CallSettingsCard.tsx'
 
 async function run(what: () => Promise<unknown>): Promise<boolean> {
   try {
@@ -27,6 +28,7 @@ export function SettingsSection() {
     <>
       <OmniCard />
       <ChatCard />
+      <CallSettingsCard />
       <CrmCard />
       <TemplatesCard />
     </>

@@ -17,6 +17,16 @@ export const SiteCallbackBody = v.strictObject({
   number: v.optional(v.pipe(text, v.trim(), v.maxLength(40)), ''),
   /** The chat widget's visitor token (issue 7 §2): the request is then his. */
   visitorToken: v.optional(v.pipe(text, v.maxLength(400))),
+  /**
+   * The guest line he called on (the SIP credentials /api/site/call-credentials gave him): his missed
+   * calls on it without a number get this one, so they fold into one row with the request.
+   */
+  line: v.optional(
+    v.strictObject({
+      username: v.pipe(text, v.maxLength(300)),
+      password: v.pipe(text, v.maxLength(100)),
+    }),
+  ),
 })
 export type SiteCallbackBody = v.InferOutput<typeof SiteCallbackBody>
 

@@ -29,6 +29,8 @@ export function setupCallback(ctx: {
   number: () => string
   /** The number he typed by the call button, to start from. */
   phone: () => string
+  /** The guest line he called on: his missed call on it gets this number too (one row). */
+  line: () => { line?: { username: string; password: string } }
 }): { offer: () => void; hide: () => void } {
   const box = el<HTMLElement>('callback')
   const form = el<HTMLFormElement>('callback-form')
@@ -57,6 +59,7 @@ export function setupCallback(ctx: {
           name: input('name').value.trim(),
           number: ctx.number(),
           ...ctx.visitorToken(),
+          ...ctx.line(),
         }),
       })
       if (!r.ok) {

@@ -175,6 +175,7 @@ const callback = setupCallback({
   visitorToken,
   number: () => (lines.querySelector('input[name=line]:checked') as HTMLInputElement | null)?.value ?? '',
   phone: () => phoneInput.value.trim(),
+  line: () => (creds ? { line: { username: creds.sip.username, password: creds.sip.password } } : {}),
 })
 
 let creds: SiteCallCredentials | null = null

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CallPage, CallView } from '../../contract/calls.ts'
 import { schema } from '../db/index.ts'
 import { CALLBACK_LIMITS } from '../domain/calls/index.ts'
-import { SALES_VN } from '../domain/calls/testkit.ts'
+import { kamailio, SALES_VN } from '../domain/calls/testkit.ts'
 import { targets } from '../test/dbs.ts'
 import { auth, type Fixture, makeFixture } from '../test/fixture.ts'
 
@@ -147,5 +147,39 @@ describe.each(targets)('missed calls a team can work on $name', (target) => {
       .set({ handledAt: new Date(), handledById: me.id, handledHow: 'callback' })
       .where(eq(schema.calls.id, id))
     expect((await post(`/api/calls/missed/${id}/undo`, op1)).statusCode).toBe(403)
+  })
+
+  it('the guest line he called on: its missed call without a number gets his, and folds with the request; a forged password changes nothing', async () => {
+    const k = await kamailio(f)
+    const line = async () => {
+      const r = await f.app.inject({
+        method: 'POST',
+        url: '/api/site/call-credentials',
+        payload: { tenant: 'demo' },
+        remoteAddress: from(),
+      })
+      const { sip } = r.json() as { sip: { aor: string; username: string; password: string } }
+      const user = sip.aor.replace(/^sip:|@.*$/g, '')
+      const call = await k.route(user, SALES_VN)
+      await k.dialog('failed', call.callId, { code: 487 })
+      return { sip, user }
+    }
+    const rowOf = async (user: string) =>
+      (await f.db.orm.select().from(schema.calls).where(eq(schema.calls.callerUser, user)))[0]
+
+    const forged = await line()
+    expect((await rowOf(forged.user))?.peerNumber).toBe(forged.user)
+    const bad = { username: forged.sip.username, password: `${forged.sip.password.slice(0, -2)}x=` }
+    expect((await callback({ phone: '+79167770001', line: bad }, from())).statusCode).toBe(201)
+    expect((await rowOf(forged.user))?.peerNumber).toBe(forged.user)
+
+    const real = await line()
+    const creds = { username: real.sip.username, password: real.sip.password }
+    expect(
+      (await callback({ phone: '+79167770002', number: SALES_VN, line: creds }, from())).statusCode,
+    ).toBe(201)
+    expect(await rowOf(real.user)).toMatchObject({ peerNumber: '+79167770002', peerGiven: true })
+    const both = (await missed(op1)).filter((c) => c.peerNumber === '+79167770002')
+    expect(both.map((c) => !!c.callbackRequest).sort()).toEqual([false, true])
   })
 })

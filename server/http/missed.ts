@@ -3,12 +3,13 @@
  * visitor's call-back request when nobody could answer (public, limited per address first, then per
  * visitor and per number in the domain).
  */
+import { timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import { IdParam } from '../../contract/api.ts'
 import { SiteCallbackBody, type SiteCallbackResponse } from '../../contract/missed.ts'
 import { visitorByToken } from '../channels/visitors.ts'
-import { callbackHit } from '../domain/calls/callback.ts'
-import { requestCallback, undoHandled } from '../domain/calls/index.ts'
+import { callbackHit, requestCallback, undoHandled } from '../domain/calls/index.ts'
+import { domainCredentials } from '../sip/index.ts'
 import { type AppDeps, validate } from './context.ts'
 import { registerScope } from './scope.ts'
 
@@ -32,9 +33,24 @@ export function missedRoutes(app: FastifyInstance, deps: AppDeps): void {
               () => null,
             )
           : null
-      const made = await requestCallback(deps.db, body, visitorOf)
+      const guest = body.line ? guestOf(deps.secrets.sipSecret, body.line) : null
+      const made = await requestCallback(deps.db, { ...body, guest }, visitorOf)
       reply.code(201)
       return made
     })
   })
+}
+
+/**
+ * The guest line of live credentials (`<expiry>:<user>@<domain>` and its HMAC, server/sip), or null:
+ * only who holds the password may give that line's calls a number.
+ */
+function guestOf(secret: string, line: { username: string; password: string }, now = Date.now()) {
+  const m = /^(\d{1,12}):([^@:\s]{1,64})@([A-Za-z0-9.-]{1,255})$/.exec(line.username)
+  if (!m) return null
+  const [, exp = '0', user = '', domain = ''] = m
+  if (Number(exp) * 1000 < now) return null
+  const want = Buffer.from(domainCredentials(secret, user, domain, Number(exp)).password)
+  const got = Buffer.from(line.password)
+  return want.length === got.length && timingSafeEqual(want, got) ? { user, domain } : null
 }

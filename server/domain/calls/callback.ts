@@ -9,13 +9,14 @@
  * name is kept as the visitor wrote it and shown as text.
  */
 import { randomUUID } from 'node:crypto'
-import { and, eq } from 'drizzle-orm'
+import { and, eq, isNull, like } from 'drizzle-orm'
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max'
 import { countHits, type Db, type Queryable, schema } from '../../db/index.ts'
 import { AppError } from '../../errors.ts'
+import { GUEST_PREFIX } from './callers.ts'
 import { publishCall } from './records.ts'
 
-const { calls, tenants, virtualNumbers } = schema
+const { calls, sipGuests, tenants, virtualNumbers } = schema
 
 /** Numbers typed without + are read as Russian ones (the product's market). */
 const DEFAULT_REGION = 'RU'
@@ -54,6 +55,8 @@ export interface CallbackInput {
   name: string
   /** The virtual number the visitor tried (the group it rings is the group the request is for). */
   number: string
+  /** The guest line he called on, its credentials already checked (`user@domain`). */
+  guest?: { user: string; domain: string } | null
 }
 
 /** Stores the request as an unhandled missed call and tells everyone (`missed.added`); its id. */
@@ -63,10 +66,25 @@ export async function requestCallback(
   visitorOf: (tenantId: string) => Promise<{ visitorId: string } | null>,
   now = new Date(),
 ): Promise<{ id: string }> {
-  const [t] = await db.orm.select({ id: tenants.id }).from(tenants).where(eq(tenants.slug, input.tenant))
+  const [t] = await db.orm
+    .select({ id: tenants.id, sipDomain: tenants.sipDomain })
+    .from(tenants)
+    .where(eq(tenants.slug, input.tenant))
   if (!t) throw new AppError('E_NOT_FOUND')
   const phone = callbackNumber(input.phone)
-  const visitor = await visitorOf(t.id)
+  const guest =
+    input.guest?.domain === t.sipDomain && input.guest.user.startsWith(GUEST_PREFIX) ? input.guest.user : null
+  // The visitor of his token, else the one his guest line was issued to.
+  const visitor =
+    (await visitorOf(t.id)) ??
+    (guest
+      ? ((
+          await db.orm
+            .select({ visitorId: sipGuests.visitorId })
+            .from(sipGuests)
+            .where(and(eq(sipGuests.tenantId, t.id), eq(sipGuests.username, guest)))
+        ).flatMap((g) => (g.visitorId ? [{ visitorId: g.visitorId }] : []))[0] ?? null)
+      : null)
   if (visitor) await callbackHit(db.orm, 'perVisitor', visitor.visitorId, now)
   await callbackHit(db.orm, 'perNumber', `${t.id}:${phone}`, now)
   const dialled = input.number
@@ -104,6 +122,23 @@ export async function requestCallback(
       .returning()
     if (!row) throw new Error('call-back insert returned nothing')
     await publishCall(tx, row, { missedNow: true })
+    // His open missed calls on that line had no number (he typed none): now they have this one.
+    if (guest) {
+      const numbered = await tx
+        .update(calls)
+        .set({ peerNumber: phone, peerDigits: phone.replace(/\D/g, ''), peerGiven: true })
+        .where(
+          and(
+            eq(calls.tenantId, t.id),
+            eq(calls.callerUser, guest),
+            eq(calls.missed, true),
+            isNull(calls.handledAt),
+            like(calls.peerNumber, `${GUEST_PREFIX}%`),
+          ),
+        )
+        .returning()
+      for (const c of numbered) await publishCall(tx, c)
+    }
     return { id: row.id }
   })
 }

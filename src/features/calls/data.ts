@@ -6,6 +6,7 @@ import type { CallDetails, CallView } from '../../../contract/calls.ts'
 import { api } from '../../lib/api/index.ts'
 import { t } from '../../lib/i18n/index.ts'
 import { type FrontlineDb, queryTerm } from '../../lib/store/index.ts'
+import { searchQuery } from './phoneFormat.ts'
 
 export type HistoryScope = 'mine' | 'all' | 'missed'
 
@@ -35,8 +36,10 @@ export async function localCalls(
   db: FrontlineDb,
   scope: HistoryScope,
   meId: string | null,
-  q: string,
+  typed: string,
 ): Promise<CallView[]> {
+  // "8 916 400 00 00" is "+7 916 400-00-00": a whole number is looked up by its national digits.
+  const q = searchQuery(typed)
   const term = queryTerm(q)
   const rows = term
     ? await byTerm(db, term)
@@ -84,7 +87,10 @@ export async function refreshCalls(
   const page =
     scope === 'missed'
       ? await api('GET /api/calls/missed', { query: { before: cursor }, signal })
-      : await api('GET /api/calls', { query: { scope, q: q.trim() || undefined, before: cursor }, signal })
+      : await api('GET /api/calls', {
+          query: { scope, q: searchQuery(q).trim() || undefined, before: cursor },
+          signal,
+        })
   await db.calls.bulkPut(page.items)
   if (scope === 'missed' && !before) await settleStaleMissed(db, page.items)
   return page.nextBefore

@@ -128,3 +128,19 @@ describe('C10 My calls from the mirror (N3 warm start)', () => {
     expect((await localCalls(db, 'all', 'me', '0015')).map((c) => c.id)).toEqual(['c15'])
   })
 })
+
+describe('C8 search with an 8-prefixed number', () => {
+  it('finds "+7 916 400-00-00" when the operator types "8 916 400 00 00", in All and My calls', async () => {
+    db = openDb(`hist-${Math.random()}`)
+    await db.calls.bulkPut([
+      call(1, { peerNumber: '+79164000000', fromNumber: '+79164000000', answeredById: 'me' }),
+      call(2, { peerNumber: '+79164000001', fromNumber: '+79164000001', answeredById: 'me' }),
+    ])
+    for (const q of ['8 916 400 00 00', '8 (916) 400-00-00', '+7 916 400-00-00', '79164000000']) {
+      expect((await localCalls(db, 'all', 'me', q)).map((c) => c.id)).toEqual(['c1'])
+      expect((await localCalls(db, 'mine', 'me', q)).map((c) => c.id)).toEqual(['c1'])
+    }
+    // A part of a number still finds every call that has it.
+    expect((await localCalls(db, 'all', 'me', '400 00 0')).map((c) => c.id)).toEqual(['c2', 'c1'])
+  })
+})

@@ -61,6 +61,12 @@ export interface CallView {
   /** How a missed call was handled: marked by an operator, or a successful call back (C9). */
   handledHow: 'mark' | 'callback' | null
   hasRecording: boolean
+  /** C1: what the virtual number dialled is for — "Sales", "website" (admin's names; '' when unnamed). */
+  virtualNumberName?: string | null
+  virtualNumberSource?: string | null
+  /** C1/C5/C6: on a transfer leg, the colleague who handed the call over ("transferred by Anna"). */
+  transferredById?: string | null
+  transferredByName?: string | null
 }
 
 /** GET /api/calls/:id — the details screen. `recordingUrl` needs the Bearer token (fetch, then blob). */

@@ -210,7 +210,7 @@ export const en = {
   'incoming.dialled': 'Called {number}',
   'incoming.accept': 'Accept',
   'incoming.decline': 'Decline',
-  'incoming.swipe': 'Swipe the green button right to accept',
+  'incoming.swipe': 'Swipe right to accept',
   'incall.title': 'Call with {name}',
   'incall.calling': 'Calling…',
   'incall.ringing': 'Ringing…',
@@ -716,6 +716,8 @@ export const en = {
   'password.changedEnded': 'Password changed; {n} other sessions ended',
   'password.currentRequired': 'Enter your current password.',
   'password.tooShort': 'At least 8 characters.',
+  'incoming.transferredBy': 'Transferred by {name}',
+  'incoming.line': 'Line:',
 } as const
 
 export type MessageKey = keyof typeof en

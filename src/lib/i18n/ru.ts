@@ -212,7 +212,7 @@ export const ru: Record<MessageKey, string> = {
   'incoming.dialled': 'Звонок на {number}',
   'incoming.accept': 'Принять',
   'incoming.decline': 'Отклонить',
-  'incoming.swipe': 'Сдвиньте зелёную кнопку вправо — принять',
+  'incoming.swipe': 'Проведите вправо, чтобы принять',
   'incall.title': 'Разговор: {name}',
   'incall.calling': 'Вызов…',
   'incall.ringing': 'Идёт вызов…',
@@ -719,4 +719,6 @@ export const ru: Record<MessageKey, string> = {
   'password.changedEnded': 'Пароль изменён; завершено других сеансов: {n}',
   'password.currentRequired': 'Введите текущий пароль.',
   'password.tooShort': 'Не короче 8 символов.',
+  'incoming.transferredBy': 'Перевёл(а) {name}',
+  'incoming.line': 'Линия:',
 }

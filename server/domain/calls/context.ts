@@ -4,9 +4,10 @@
  */
 import { and, eq, inArray } from 'drizzle-orm'
 import { type Queryable, schema } from '../../db/index.ts'
-import type { CallRow } from './views.ts'
 
 const { calls, virtualNumbers } = schema
+
+type CallRow = typeof calls.$inferSelect
 
 export interface CallContext {
   /** Virtual number (as stored on the call) → its name and source. */

@@ -10,6 +10,7 @@ import { me } from '../../lib/session/index.ts'
 import { Icon, toast, useOverlay } from '../../lib/ui/index.ts'
 import { openWriteFirst } from '../../lib/writefirst/index.ts'
 import { placeCall } from './actions.ts'
+import { formatPhone } from './phoneFormat.ts'
 
 export function NumberButton(props: { number: string; label?: string }) {
   const [open, setOpen] = createSignal(false)
@@ -29,7 +30,7 @@ export function NumberButton(props: { number: string; label?: string }) {
         type="button"
         class="num-btn"
         aria-haspopup="dialog"
-        aria-label={t('number.menu', { number: props.number })}
+        aria-label={t('number.menu', { number: formatPhone(props.number) })}
         onClick={(e) => {
           // Rows may be links: the number's menu must not navigate.
           e.preventDefault()
@@ -37,7 +38,7 @@ export function NumberButton(props: { number: string; label?: string }) {
           setOpen(true)
         }}
       >
-        {props.label ?? props.number}
+        {props.label ?? formatPhone(props.number)}
       </button>
       {/* In a portal: rows of the virtual list are transformed and clipped, a fixed sheet inside one is not. */}
       <Show when={open()}>
@@ -60,7 +61,7 @@ function NumberSheet(props: { number: string; close: () => void; copy: () => voi
         class="sheet num-sheet"
         role="dialog"
         aria-modal="true"
-        aria-label={t('number.menu', { number: props.number })}
+        aria-label={t('number.menu', { number: formatPhone(props.number) })}
         ref={sheet}
       >
         <p class="row-title">{props.number}</p>

@@ -6,7 +6,7 @@ import type { CallDetails, CallView } from '../../../contract/calls.ts'
 import { api } from '../../lib/api/index.ts'
 import { t } from '../../lib/i18n/index.ts'
 import { type FrontlineDb, queryTerm } from '../../lib/store/index.ts'
-import { searchQuery } from './phoneFormat.ts'
+import { formatPhone, searchQuery } from './phoneFormat.ts'
 
 export type HistoryScope = 'mine' | 'all' | 'missed'
 
@@ -193,7 +193,9 @@ export function callParty(
 
 /** The number as the app shows it: one a demo-site visitor typed says so (issue 6 §4: not verified). */
 export function givenNumber(c: CallView, number: string): string {
-  return c.peerGiven && number === c.peerNumber ? t('calls.givenByVisitor', { number }) : number
+  // C8: every number shown one way (libphonenumber-js); an extension stays as it is.
+  const shown = formatPhone(number)
+  return c.peerGiven && number === c.peerNumber ? t('calls.givenByVisitor', { number: shown }) : shown
 }
 
 /** N4: the open missed calls the mirror holds (the icon's badge counts them). */

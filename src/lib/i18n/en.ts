@@ -718,6 +718,9 @@ export const en = {
   'password.tooShort': 'At least 8 characters.',
   'incoming.transferredBy': 'Transferred by {name}',
   'incoming.line': 'Line:',
+  'calls.chain': 'Transferred: {chain}',
+  'calls.today': 'Today',
+  'calls.yesterday': 'Yesterday',
 } as const
 
 export type MessageKey = keyof typeof en

@@ -721,4 +721,7 @@ export const ru: Record<MessageKey, string> = {
   'password.tooShort': 'Не короче 8 символов.',
   'incoming.transferredBy': 'Перевёл(а) {name}',
   'incoming.line': 'Линия:',
+  'calls.chain': 'Переводы: {chain}',
+  'calls.today': 'Сегодня',
+  'calls.yesterday': 'Вчера',
 }

@@ -8,10 +8,11 @@ import { db } from '../../lib/store/index.ts'
 import { Icon, toast } from '../../lib/ui/index.ts'
 import { placeCall } from './actions.ts'
 import { CallIcon, type CallIconName } from './CallIcon.tsx'
-import { givenNumber, markHandled } from './data.ts'
+import { markHandled } from './data.ts'
 import { durationText } from './historyList.ts'
 import { NumberButton } from './NumberButton.tsx'
 import { formatPhone } from './phoneFormat.ts'
+import { givenNumber } from './search.ts'
 
 type Kind = 'in' | 'out' | 'internal' | 'missed' | 'failed'
 

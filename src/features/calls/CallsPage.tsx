@@ -17,6 +17,8 @@ import { DAY_HEADER_PX, DayHeader } from './DayHeader.tsx'
 import { callParty, type HistoryScope, localCalls, peopleOf, refreshCalls } from './data.ts'
 import { transferChain, withDayHeaders } from './historyList.ts'
 import { Keypad } from './Keypad.tsx'
+import { searchQuery } from './phoneFormat.ts'
+import { searchCalls } from './search.ts'
 import './calls.css'
 
 const [scope, setScope] = createSignal<HistoryScope>('mine')
@@ -54,7 +56,7 @@ export default function CallsPage() {
   const rows = createLiveQuery(
     db,
     () => ({ scope: scope(), q: query(), me: meId() }),
-    (d, k) => localCalls(d, k.scope, k.me, k.q),
+    (d, k) => searchCalls(d, k.scope, k.me, k.q),
     [],
   )
   const missedCount = createLiveQuery(
@@ -91,7 +93,7 @@ export default function CallsPage() {
       if (!d) return
       const ctl = new AbortController()
       const timer = setTimeout(() => {
-        refreshCalls(d, s, q, null, ctl.signal)
+        refreshCalls(d, s, searchQuery(q), null, ctl.signal)
           .then((next) => {
             setCursor(next)
             setOffline(false)
@@ -114,7 +116,7 @@ export default function CallsPage() {
     const d = db()
     const c = cursor()
     if (d && c)
-      void refreshCalls(d, scope(), query(), c)
+      void refreshCalls(d, scope(), searchQuery(query()), c)
         .then(setCursor)
         .catch(() => setOffline(true))
   }

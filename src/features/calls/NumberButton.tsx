@@ -64,7 +64,7 @@ function NumberSheet(props: { number: string; close: () => void; copy: () => voi
         aria-label={t('number.menu', { number: formatPhone(props.number) })}
         ref={sheet}
       >
-        <p class="row-title">{props.number}</p>
+        <p class="row-title">{formatPhone(props.number)}</p>
         <button
           type="button"
           class="btn"

@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest'
 import type { CallView } from '../../../contract/calls.ts'
 import { callReducer, newCall } from '../../lib/phone/state.ts'
 import { clock } from './callerInfo.ts'
-import { callMatches, givenNumber, inScope } from './data.ts'
+import { callMatches, inScope } from './data.ts'
 import { pickCalls } from './pick.ts'
 import { uploadOutcome, uploadType } from './recordings.ts'
+import { givenNumber } from './search.ts'
 
 const view = (p: Partial<CallView>): CallView => ({
   id: 'c1',

@@ -4,9 +4,7 @@
  */
 import type { CallDetails, CallView } from '../../../contract/calls.ts'
 import { api } from '../../lib/api/index.ts'
-import { t } from '../../lib/i18n/index.ts'
 import { type FrontlineDb, queryTerm } from '../../lib/store/index.ts'
-import { formatPhone, searchQuery } from './phoneFormat.ts'
 
 export type HistoryScope = 'mine' | 'all' | 'missed'
 
@@ -36,10 +34,8 @@ export async function localCalls(
   db: FrontlineDb,
   scope: HistoryScope,
   meId: string | null,
-  typed: string,
+  q: string,
 ): Promise<CallView[]> {
-  // "8 916 400 00 00" is "+7 916 400-00-00": a whole number is looked up by its national digits.
-  const q = searchQuery(typed)
   const term = queryTerm(q)
   const rows = term
     ? await byTerm(db, term)
@@ -88,7 +84,7 @@ export async function refreshCalls(
     scope === 'missed'
       ? await api('GET /api/calls/missed', { query: { before: cursor }, signal })
       : await api('GET /api/calls', {
-          query: { scope, q: searchQuery(q).trim() || undefined, before: cursor },
+          query: { scope, q: q.trim() || undefined, before: cursor },
           signal,
         })
   await db.calls.bulkPut(page.items)
@@ -189,13 +185,6 @@ export function callParty(
     return { number: c.toNumber, name: people.byExt.get(c.toNumber) ?? c.groupName }
   }
   return { number: c.fromNumber, name: people.byExt.get(c.fromNumber) ?? null }
-}
-
-/** The number as the app shows it: one a demo-site visitor typed says so (issue 6 §4: not verified). */
-export function givenNumber(c: CallView, number: string): string {
-  // C8: every number shown one way (libphonenumber-js); an extension stays as it is.
-  const shown = formatPhone(number)
-  return c.peerGiven && number === c.peerNumber ? t('calls.givenByVisitor', { number: shown }) : shown
 }
 
 /** N4: the open missed calls the mirror holds (the icon's badge counts them). */

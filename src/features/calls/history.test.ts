@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { CallView } from '../../../contract/calls.ts'
 import { type FrontlineDb, openDb } from '../../lib/store/db.ts'
 import { callMatches, inScope, localCalls } from './data.ts'
+import { searchCalls } from './search.ts'
 
 let db: FrontlineDb
 afterEach(async () => {
@@ -137,10 +138,10 @@ describe('C8 search with an 8-prefixed number', () => {
       call(2, { peerNumber: '+79164000001', fromNumber: '+79164000001', answeredById: 'me' }),
     ])
     for (const q of ['8 916 400 00 00', '8 (916) 400-00-00', '+7 916 400-00-00', '79164000000']) {
-      expect((await localCalls(db, 'all', 'me', q)).map((c) => c.id)).toEqual(['c1'])
-      expect((await localCalls(db, 'mine', 'me', q)).map((c) => c.id)).toEqual(['c1'])
+      expect((await searchCalls(db, 'all', 'me', q)).map((c) => c.id)).toEqual(['c1'])
+      expect((await searchCalls(db, 'mine', 'me', q)).map((c) => c.id)).toEqual(['c1'])
     }
     // A part of a number still finds every call that has it.
-    expect((await localCalls(db, 'all', 'me', '400 00 0')).map((c) => c.id)).toEqual(['c2', 'c1'])
+    expect((await searchCalls(db, 'all', 'me', '400 00 0')).map((c) => c.id)).toEqual(['c2', 'c1'])
   })
 })

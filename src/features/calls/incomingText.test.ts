@@ -16,6 +16,12 @@ describe('incomingText', () => {
     expect(t.number).toBeNull()
     expect(t.initial).toBeNull()
   })
+  it('a caller ID passed on as the "name" is the number again: shown once, formatted', () => {
+    const t = incomingText({ ...base, name: '+79164000000', remoteName: '+79164000000' })
+    expect(t.title).toMatch(/^\+7 916 400/)
+    expect(t.number).toBeNull()
+    expect(t.initial).toBeNull()
+  })
   it('8-prefixed and +7 caller IDs are the same number, shown one way', () => {
     const a = incomingText({ ...base, number: '89164000000' })
     const b = incomingText({ ...base, number: '+7 (916) 400-00-00' })

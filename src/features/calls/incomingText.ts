@@ -34,7 +34,10 @@ const hasLetters = (s: string) => /\p{L}/u.test(s)
 
 /** The screen's text for one offered call. */
 export function incomingText(f: IncomingFacts): IncomingText {
-  const name = f.name?.trim() || (f.remoteName && hasLetters(f.remoteName) ? f.remoteName.trim() : '') || null
+  // A "name" without letters is the caller ID again (the display name of a call from the network or
+  // the site is its number): shown as the number, once.
+  const asName = (s: string | null | undefined) => (s && hasLetters(s) ? s.trim() : '')
+  const name = asName(f.name) || asName(f.remoteName) || null
   const number = f.number ? formatPhone(f.number) : ''
   const label = [f.virtualNumberName, f.virtualNumberSource].filter((s) => s?.trim()).join(' · ')
   return {

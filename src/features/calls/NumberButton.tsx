@@ -30,7 +30,7 @@ export function NumberButton(props: { number: string; label?: string }) {
         type="button"
         class="num-btn"
         aria-haspopup="dialog"
-        aria-label={t('number.menu', { number: formatPhone(props.number) })}
+        aria-label={t('number.menu', { number: props.number })}
         onClick={(e) => {
           // Rows may be links: the number's menu must not navigate.
           e.preventDefault()
@@ -61,7 +61,7 @@ function NumberSheet(props: { number: string; close: () => void; copy: () => voi
         class="sheet num-sheet"
         role="dialog"
         aria-modal="true"
-        aria-label={t('number.menu', { number: formatPhone(props.number) })}
+        aria-label={t('number.menu', { number: props.number })}
         ref={sheet}
       >
         <p class="row-title">{formatPhone(props.number)}</p>

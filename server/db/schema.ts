@@ -319,6 +319,8 @@ export const calls = pgTable('calls', {
   handledById: uuid('handled_by_id'),
   handledAt: ts('handled_at'),
   handledHow: text('handled_how').$type<'mark' | 'callback'>(),
+  /** Employees who declined this call when it was offered to them (0120; C10 My calls). */
+  declinedIds: uuid('declined_ids').array().notNull().default(sql`'{}'`),
 })
 
 export const callRecordings = pgTable(

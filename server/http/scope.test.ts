@@ -158,6 +158,7 @@ const CONTRACT_ROUTES: Record<ApiRouteKey, true> = {
   'POST /api/admin/employees/:id/reactivate': true,
   'PUT /api/me/password': true,
   'POST /internal/tenants': true,
+  'POST /api/calls/declined/:sipCallId': true,
 }
 
 /** Registered routes that are not JSON API calls of the app or the widget (sockets, script, preflight). */

@@ -376,6 +376,7 @@ const RULES: Record<string, Rule> = {
     access: 'tenant',
     body: () => ({ current: 'wrong-on-purpose', next: 'a-new-password' }),
   },
+  'POST /api/calls/declined/:sipCallId': { access: 'tenant', params: { sipCallId: ['sipCallId'] } },
 }
 
 function groupBody(extension: string) {

@@ -1,5 +1,6 @@
 /** Calls (SPEC C1–C10): routing requests, dialog reports, history, missed calls, recordings. */
 export { GATEWAY_USER, GUEST_PREFIX, GUEST_TTL_S } from './callers.ts'
+export { recordDeclined } from './declined.ts'
 export { applyDialog, type DialogOutcome, type DialogReport } from './dialog.ts'
 export { dropOldGuestHits, GUEST_LIMITS, type GuestLimit, guestHit } from './guest-limits.ts'
 export { getCall, listCalls, listMissed, markHandled, recordingFor } from './history.ts'

@@ -109,6 +109,7 @@ export function viewOf(r: CallRow, n: ViewNames): CallView {
     handledAt: iso(r.handledAt),
     handledHow: r.handledHow,
     hasRecording: n.recorded.has(r.id),
+    declinedIds: r.declinedIds ?? [],
     ...contextOf(r, n),
   }
 }

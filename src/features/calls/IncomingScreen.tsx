@@ -1,9 +1,11 @@
 /** C1: the full-screen incoming call — who calls, the number they dialled, Accept (tap or swipe), Decline. */
 import { createSignal, onMount, Show } from 'solid-js'
 import { t } from '../../lib/i18n/index.ts'
+import { db } from '../../lib/store/index.ts'
 import { Icon } from '../../lib/ui/index.ts'
 import { act } from './actions.ts'
 import { createCallerInfo } from './callerInfo.ts'
+import { reportDeclined } from './data.ts'
 import { incomingText } from './incomingText.ts'
 import type { CallState } from './phone.ts'
 
@@ -27,7 +29,12 @@ export function IncomingScreen(props: { call: CallState }) {
     setAccepting(true)
     void act((p) => p.call(props.call.id).accept())
   }
-  const decline = () => void act((p) => p.call(props.call.id).reject(603))
+  const decline = () => {
+    void act((p) => p.call(props.call.id).reject(603))
+    // C10: the call joins my My calls; the list can live without it if the report fails.
+    const sip = props.call.sipCallId
+    if (sip) void reportDeclined(db(), sip).catch(() => undefined)
+  }
 
   // Swipe the green button to the right (C1 "by swiping the green button").
   const maxDrag = () => Math.max(1, (track?.clientWidth ?? 280) - 72)

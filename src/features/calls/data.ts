@@ -25,7 +25,13 @@ export function callMatches(c: CallView, q: string): boolean {
 export function inScope(c: CallView, scope: HistoryScope, meId: string | null): boolean {
   if (c.transferOfId !== null && scope === 'missed') return false
   if (scope === 'missed') return c.missed && c.handledAt === null
-  if (scope === 'mine') return c.answeredById === meId || c.callerEmployeeId === meId
+  if (scope === 'mine')
+    return (
+      c.answeredById === meId ||
+      c.callerEmployeeId === meId ||
+      // C10: a call I declined is one of mine.
+      (meId !== null && (c.declinedIds ?? []).includes(meId))
+    )
   return true
 }
 
@@ -63,11 +69,12 @@ async function byTerm(db: FrontlineDb, term: string): Promise<CallView[]> {
  */
 async function mineByIndex(db: FrontlineDb, meId: string | null): Promise<CallView[]> {
   if (!meId) return []
-  const [taken, made] = await Promise.all([
+  const [taken, made, declined] = await Promise.all([
     db.calls.where('answeredById').equals(meId).toArray(),
     db.calls.where('callerEmployeeId').equals(meId).toArray(),
+    db.calls.where('declinedIds').equals(meId).toArray(),
   ])
-  const byId = new Map([...taken, ...made].map((c) => [c.id, c]))
+  const byId = new Map([...taken, ...made, ...declined].map((c) => [c.id, c]))
   return [...byId.values()].sort(newestFirst)
 }
 
@@ -119,6 +126,12 @@ export async function callDetails(db: FrontlineDb | null, id: string): Promise<C
   const d = await api('GET /api/calls/:id', { params: { id } })
   if (db) await db.calls.put(toView(d))
   return d
+}
+
+/** C10: tell the server I declined this call (it joins my My calls); mirror its answer. */
+export async function reportDeclined(db: FrontlineDb | null, sipCallId: string): Promise<void> {
+  const c = await api('POST /api/calls/declined/:sipCallId', { params: { sipCallId } })
+  if (db) await db.calls.put(c)
 }
 
 /** C9 "Mark handled": the server tells everyone (missed.handled); mirror the answer at once. */

@@ -145,3 +145,20 @@ describe('C8 search with an 8-prefixed number', () => {
     expect((await searchCalls(db, 'all', 'me', '400 00 0')).map((c) => c.id)).toEqual(['c2', 'c1'])
   })
 })
+
+describe('C10 a call I declined is in My calls', () => {
+  it('by the declinedIds index: mine, not a colleague’s who was not asked', async () => {
+    db = openDb(`hist-${Math.random()}`)
+    await db.calls.bulkPut([
+      call(1, { answeredById: 'other', declinedIds: ['me'] }),
+      call(2, { answeredById: 'other' }),
+      call(3, { missed: true, declinedIds: ['me', 'third'] }),
+      call(4, { answeredById: 'me' }),
+    ])
+    expect((await localCalls(db, 'mine', 'me', '')).map((c) => c.id)).toEqual(['c4', 'c3', 'c1'])
+    expect((await localCalls(db, 'mine', 'third', '')).map((c) => c.id)).toEqual(['c3'])
+    // Declined later (an event updates the stored call): it joins the list.
+    await db.calls.update('c2', { declinedIds: ['me'] })
+    expect((await localCalls(db, 'mine', 'me', '')).map((c) => c.id)).toEqual(['c4', 'c3', 'c2', 'c1'])
+  })
+})

@@ -67,6 +67,14 @@ export interface CallView {
   callbackName?: string | null
   /** The website visitor behind the call-back request (the inbox's visitor identity). */
   visitorId?: string | null
+  /** C1: what the virtual number dialled is for — "Sales", "website" (admin's names; '' when unnamed). */
+  virtualNumberName?: string | null
+  virtualNumberSource?: string | null
+  /** C1/C5/C6: on a transfer leg, the colleague who handed the call over ("transferred by Anna"). */
+  transferredById?: string | null
+  transferredByName?: string | null
+  /** C10: the employees who declined this call when it rang them — it is one of their "My calls". */
+  declinedIds?: string[]
 }
 
 /** GET /api/calls/:id — the details screen. `recordingUrl` needs the Bearer token (fetch, then blob). */

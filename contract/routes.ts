@@ -49,6 +49,7 @@ import type {
   CallPage,
   CallSettings,
   CallSettingsSchema,
+  CallView,
   GatewayCredentials,
   GatewayCredentialsBody,
   HandleMissedResponse,
@@ -322,6 +323,8 @@ export interface ApiRoutes {
   'POST /api/admin/employees/:id/deactivate': { reply: { employee: EmployeeAdminView } }
   'POST /api/admin/employees/:id/reactivate': { reply: { employee: EmployeeAdminView } }
   'PUT /api/me/password': { body: In<typeof ChangePasswordSchema>; reply: ChangePasswordResponse }
+  /** C10: the operator declined this call when it rang them (it joins their My calls). */
+  'POST /api/calls/declined/:sipCallId': { reply: CallView }
   /** The tenant CLI (scripts/tenant.ts) through the running server. */
   'POST /internal/tenants': { body: In<typeof TenantCommandSchema>; reply: TenantCommandAnswer }
   // Issue 11 §4–5 (C9): Undo of a mark, and the site visitor's call-back request (server/http/missed.ts).

@@ -17,6 +17,7 @@ import {
   everyoneOff,
   gateway,
   incoming,
+  num,
   openPhone,
   SALES_VN,
   setStatuses,
@@ -134,7 +135,7 @@ test('C9 a live change to the missed list keeps the rows: the number menu a user
   await expect(op1.page.getByRole('button', { name: `Actions for ${other}` }).first()).toBeVisible({
     timeout: 15_000,
   })
-  await expect(op1.page.locator('li[data-probe="kept"]')).toContainText(phone)
+  await expect(op1.page.locator('li[data-probe="kept"]')).toContainText(num(phone))
   await expect(menu).toBeVisible()
   await menu.getByRole('button', { name: 'Close', exact: true }).click()
   await expect(menu).toBeHidden()

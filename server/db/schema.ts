@@ -323,6 +323,8 @@ export const calls = pgTable('calls', {
   callbackRequest: boolean('callback_request').notNull().default(false),
   callbackName: text('callback_name'),
   visitorId: uuid('visitor_id'),
+  /** Employees who declined this call when it was offered to them (0120; C10 My calls). */
+  declinedIds: uuid('declined_ids').array().notNull().default(sql`'{}'`),
 })
 
 export const callRecordings = pgTable(

@@ -8,6 +8,7 @@ import {
   listCalls,
   listMissed,
   markHandled,
+  recordDeclined,
   recordingFor,
   saveRecording,
   transferTargetsFor,
@@ -47,6 +48,11 @@ export function callRoutes(app: FastifyInstance, deps: AppDeps, opts: CallRoutes
     r.post('/api/calls/missed/:id/handle', async (req, p) => {
       const { id } = validate(IdParam, req.params)
       return markHandled(deps.db, p.tenantId, p.employeeId, id)
+    })
+
+    r.post('/api/calls/declined/:sipCallId', async (req, p) => {
+      const { sipCallId } = validate(RecordingParam, req.params)
+      return recordDeclined(deps.db, p.tenantId, p.employeeId, sipCallId)
     })
 
     r.get('/api/calls/:id/recording', async (req, p, reply) => {

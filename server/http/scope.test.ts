@@ -165,6 +165,7 @@ const CONTRACT_ROUTES: Record<ApiRouteKey, true> = {
   'POST /internal/tenants': true,
   'POST /api/calls/missed/:id/undo': true,
   'POST /api/site/callback': true,
+  'POST /api/calls/declined/:sipCallId': true,
 }
 
 /** Registered routes that are not JSON API calls of the app or the widget (sockets, script, preflight). */

@@ -382,6 +382,7 @@ const RULES: Record<string, Rule> = {
   // Issue 11 §4–5 (C9): Undo of a mark; a site visitor's call-back request (no tenant data comes back).
   'POST /api/calls/missed/:id/undo': { access: 'tenant', params: { id: ['missedCall'] } },
   'POST /api/site/callback': { access: 'public', why: 'a site visitor leaves a number; answers only its id' },
+  'POST /api/calls/declined/:sipCallId': { access: 'tenant', params: { sipCallId: ['sipCallId'] } },
 }
 
 function groupBody(extension: string) {

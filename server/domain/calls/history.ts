@@ -72,7 +72,14 @@ export async function listCalls(
 ): Promise<CallPage> {
   const conds: SQL[] = []
   if (query.scope === 'mine') {
-    conds.push(or(eq(calls.callerEmployeeId, employeeId), eq(calls.answeredById, employeeId)) as SQL)
+    conds.push(
+      or(
+        eq(calls.callerEmployeeId, employeeId),
+        eq(calls.answeredById, employeeId),
+        // C10: a call I declined is one of mine too.
+        sql`${calls.declinedIds} @> ARRAY[${employeeId}]::uuid[]`,
+      ) as SQL,
+    )
   }
   const text = query.q.trim()
   if (text) {

@@ -2,6 +2,7 @@
 
 export { CALLBACK_LIMITS, callbackHit, callbackNumber, requestCallback } from './callback.ts'
 export { GATEWAY_USER, GUEST_PREFIX, GUEST_TTL_S } from './callers.ts'
+export { recordDeclined } from './declined.ts'
 export { applyDialog, type DialogOutcome, type DialogReport } from './dialog.ts'
 export { dropOldGuestHits, GUEST_LIMITS, type GuestLimit, guestHit } from './guest-limits.ts'
 export { getCall, listCalls, listMissed, markHandled, recordingFor } from './history.ts'

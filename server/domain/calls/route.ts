@@ -520,6 +520,8 @@ async function publishRouted(
 ): Promise<void> {
   const { hasRecording, ...plain } = row
   if (plain.contactId && plain.contactId !== contact?.id) return publishCall(tx, plain, opts)
+  // C1: the incoming screen shows the virtual number's name and who transferred: toView looks them up.
+  if (plain.virtualNumber || plain.transferOfId) return publishCall(tx, plain, opts)
   const view = viewOf(plain, {
     employees: l.names,
     groups: l.groupNames,

@@ -2,6 +2,7 @@
 import { and, eq, inArray } from 'drizzle-orm'
 import type { CallView } from '../../../contract/calls.ts'
 import { type Queryable, schema } from '../../db/index.ts'
+import { type CallContext, callContext } from './context.ts'
 
 const { callRecordings, calls, contacts, employees, groups } = schema
 
@@ -12,8 +13,12 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null)
 /** Views for rows of one tenant, in the rows' order. */
 export async function toViews(q: Queryable, tenantId: string, rows: CallRow[]): Promise<CallView[]> {
   if (!rows.length) return []
+  const context = await callContext(q, tenantId, rows)
   const empIds = [
-    ...new Set(rows.flatMap((r) => [r.answeredById, r.handledById].filter((x): x is string => !!x))),
+    ...new Set([
+      ...rows.flatMap((r) => [r.answeredById, r.handledById].filter((x): x is string => !!x)),
+      ...context.transferredBy.values(),
+    ]),
   ]
   const groupIds = [...new Set(rows.flatMap((r) => (r.groupId ? [r.groupId] : [])))]
   const contactIds = [...new Set(rows.flatMap((r) => (r.contactId ? [r.contactId] : [])))]
@@ -58,7 +63,7 @@ export async function toViews(q: Queryable, tenantId: string, rows: CallRow[]): 
     ).map((r) => r.id),
   )
   return rows.map((r) =>
-    viewOf(r, { employees: names, groups: groupNames, contacts: contactNames, recorded: withRec }),
+    viewOf(r, { employees: names, groups: groupNames, contacts: contactNames, recorded: withRec, context }),
   )
 }
 
@@ -68,6 +73,8 @@ export interface ViewNames {
   groups: ReadonlyMap<string, string>
   contacts: ReadonlyMap<string, string>
   recorded: ReadonlySet<string>
+  /** C1: virtual number names and transferrers (./context.ts); without it the view leaves them out. */
+  context?: CallContext
 }
 
 /** A row's view from names already at hand (the route request has the tenant's snapshot). */
@@ -105,6 +112,20 @@ export function viewOf(r: CallRow, n: ViewNames): CallView {
     callbackRequest: r.callbackRequest,
     callbackName: r.callbackName,
     visitorId: r.visitorId,
+    declinedIds: r.declinedIds ?? [],
+    ...contextOf(r, n),
+  }
+}
+
+function contextOf(r: CallRow, n: ViewNames): Partial<CallView> {
+  if (!n.context) return {}
+  const vn = r.virtualNumber ? n.context.virtualNumbers.get(r.virtualNumber) : undefined
+  const by = n.context.transferredBy.get(r.id) ?? null
+  return {
+    virtualNumberName: vn?.name || null,
+    virtualNumberSource: vn?.source || null,
+    transferredById: by,
+    transferredByName: by ? (n.employees.get(by) ?? null) : null,
   }
 }
 

@@ -9,8 +9,9 @@ import { Icon, toast } from '../../lib/ui/index.ts'
 import { placeCall } from './actions.ts'
 import { fixInfiniteDuration } from './audioDuration.ts'
 import { rowKind } from './CallRow.tsx'
-import { callDetails, callParty, fetchRecording, givenNumber, peopleOf } from './data.ts'
+import { callDetails, callParty, fetchRecording, peopleOf } from './data.ts'
 import { deleteRecordingCopy, refusalReasonKey, refusedRecording } from './recordings.ts'
+import { givenNumber } from './search.ts'
 import './calls.css'
 
 function duration(sec: number): string {

@@ -8,8 +8,11 @@ import { db } from '../../lib/store/index.ts'
 import { Icon, toast } from '../../lib/ui/index.ts'
 import { placeCall } from './actions.ts'
 import { CallIcon, type CallIconName } from './CallIcon.tsx'
-import { givenNumber, markHandled } from './data.ts'
+import { markHandled } from './data.ts'
+import { durationText } from './historyList.ts'
 import { NumberButton } from './NumberButton.tsx'
+import { formatPhone } from './phoneFormat.ts'
+import { givenNumber } from './search.ts'
 
 type Kind = 'in' | 'out' | 'internal' | 'missed' | 'failed'
 
@@ -23,7 +26,7 @@ export function rowKind(c: CallView): Kind {
 const ICON: Record<Kind, CallIconName> = {
   in: 'in',
   out: 'out',
-  internal: 'transfer',
+  internal: 'internal',
   missed: 'missed',
   failed: 'failed',
 }
@@ -40,6 +43,10 @@ export function CallRow(props: {
   call: CallView
   missedList: boolean
   party: { number: string; name: string | null }
+  /** C8 All calls: say who answered. */
+  showAnswerer?: boolean
+  /** C8: the people a transferred call went through ("Anna → Bob"); empty when never transferred. */
+  chain?: string[]
 }) {
   const c = () => props.call
   const kind = () => rowKind(c())
@@ -51,6 +58,14 @@ export function CallRow(props: {
     return x.handledHow === 'callback'
       ? t('calls.calledBackBy', { name: x.handledByName })
       : t('calls.handledBy', { name: x.handledByName })
+  }
+  const story = () => {
+    const chain = props.chain ?? []
+    if (chain.length > 1) return t('calls.chain', { chain: chain.join(' → ') })
+    const x = c()
+    if (props.showAnswerer && x.answeredByName && x.direction !== 'internal')
+      return t('calls.answeredBy', { name: x.answeredByName })
+    return null
   }
   const mark = () =>
     void markHandled(db(), c().id)
@@ -87,8 +102,22 @@ export function CallRow(props: {
               <NumberButton number={num()} />
             </Show>
           </Show>
-          <Show when={c().virtualNumber}>{(v) => ` · ${t('calls.via', { number: v() })}`}</Show>
+          <Show when={durationText(c())}>
+            {(d) => (
+              <>
+                {' · '}
+                <span class="call-duration">
+                  <span class="visually-hidden">{t('calls.duration')} </span>
+                  {d()}
+                </span>
+              </>
+            )}
+          </Show>
+          <Show when={c().virtualNumberName || (c().virtualNumber && formatPhone(c().virtualNumber ?? ''))}>
+            {(v) => ` · ${t('calls.via', { number: v() })}`}
+          </Show>
         </span>
+        <Show when={story()}>{(s) => <span class="row-sub call-story">{s()}</span>}</Show>
         <Show when={handled()}>{(h) => <span class="row-sub handled">{h()}</span>}</Show>
       </span>
       <Show when={props.missedList}>

@@ -4,7 +4,8 @@
  * realtime events through the mirror.
  */
 import { useSearchParams } from '@solidjs/router'
-import { createEffect, createSignal, For, on, onCleanup, onMount, Show } from 'solid-js'
+import { createEffect, createMemo, createSignal, For, on, onCleanup, onMount, Show } from 'solid-js'
+import type { CallView } from '../../../contract/calls.ts'
 import { t } from '../../lib/i18n/index.ts'
 import { me } from '../../lib/session/index.ts'
 import { createLiveQuery, db } from '../../lib/store/index.ts'
@@ -12,9 +13,13 @@ import { VirtualList } from '../../lib/ui/VirtualList.tsx'
 import { cleanNumber, placeCall } from './actions.ts'
 import { CallIcon } from './CallIcon.tsx'
 import { CallRow } from './CallRow.tsx'
+import { DAY_HEADER_PX, DayHeader } from './DayHeader.tsx'
 import { callParty, type HistoryScope, localCalls, peopleOf, refreshCalls } from './data.ts'
+import { transferChain, withDayHeaders } from './historyList.ts'
 import { Keypad } from './Keypad.tsx'
 import { MissedList } from './MissedList.tsx'
+import { searchQuery } from './phoneFormat.ts'
+import { searchCalls } from './search.ts'
 import './calls.css'
 
 const [scope, setScope] = createSignal<HistoryScope>('mine')
@@ -52,7 +57,7 @@ export default function CallsPage() {
   const rows = createLiveQuery(
     db,
     () => ({ scope: scope(), q: query(), me: meId() }),
-    (d, k) => localCalls(d, k.scope, k.me, k.q),
+    (d, k) => searchCalls(d, k.scope, k.me, k.q),
     [],
   )
   const missedCount = createLiveQuery(
@@ -67,6 +72,20 @@ export default function CallsPage() {
     async (d) => peopleOf(await d.employees.toArray()),
     peopleOf([]),
   )
+  // C8: day headers between the calls, and each transferred call's chain from the calls at hand.
+  const items = createMemo(() => withDayHeaders(rows(), new Date()))
+  const chains = createMemo(() => {
+    const list = rows()
+    const known = new Map(list.map((c) => [c.id, c]))
+    return new Map(
+      list.flatMap((c) =>
+        c.transferOfId || list.some((l) => l.transferOfId === c.id) ? [[c.id, transferChain(c, known)]] : [],
+      ),
+    )
+  })
+  const hasStory = (c: CallView) =>
+    (chains().get(c.id)?.length ?? 0) > 1 ||
+    (scope() === 'all' && c.answeredByName !== null && c.direction !== 'internal')
   const [cursor, setCursor] = createSignal<string | null>(null)
   const [offline, setOffline] = createSignal(false)
   // Refresh the section from the server (debounced while typing a search).
@@ -75,7 +94,7 @@ export default function CallsPage() {
       if (!d) return
       const ctl = new AbortController()
       const timer = setTimeout(() => {
-        refreshCalls(d, s, q, null, ctl.signal)
+        refreshCalls(d, s, searchQuery(q), null, ctl.signal)
           .then((next) => {
             setCursor(next)
             setOffline(false)
@@ -98,7 +117,7 @@ export default function CallsPage() {
     const d = db()
     const c = cursor()
     if (d && c)
-      void refreshCalls(d, scope(), query(), c)
+      void refreshCalls(d, scope(), searchQuery(query()), c)
         .then(setCursor)
         .catch(() => setOffline(true))
   }
@@ -196,12 +215,23 @@ export default function CallsPage() {
         }
       >
         <VirtualList
-          items={rows()}
+          items={items()}
           rowHeight={76}
+          sizeOf={(i) => (i.kind === 'day' ? DAY_HEADER_PX : hasStory(i.call) ? 94 : 76)}
           label={t(SECTIONS.find((s) => s.id === scope())?.label ?? 'calls.mine')}
         >
-          {(c) => (
-            <CallRow call={c} missedList={scope() === 'missed'} party={callParty(c, meId(), people())} />
+          {(i) => (
+            <Show when={i.kind === 'call' && i.call} fallback={<DayHeader item={i} />}>
+              {(c) => (
+                <CallRow
+                  call={c()}
+                  missedList={scope() === 'missed'}
+                  party={callParty(c(), meId(), people())}
+                  showAnswerer={scope() === 'all'}
+                  chain={chains().get(c().id)}
+                />
+              )}
+            </Show>
           )}
         </VirtualList>
         <Show when={cursor() && scope() !== 'missed'}>

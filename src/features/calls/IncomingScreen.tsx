@@ -1,15 +1,23 @@
 /** C1: the full-screen incoming call — who calls, the number they dialled, Accept (tap or swipe), Decline. */
 import { createSignal, onMount, Show } from 'solid-js'
 import { t } from '../../lib/i18n/index.ts'
+import { db } from '../../lib/store/index.ts'
 import { Icon } from '../../lib/ui/index.ts'
 import { act } from './actions.ts'
 import { createCallerInfo } from './callerInfo.ts'
+import { reportDeclined } from './data.ts'
+import { incomingText } from './incomingText.ts'
 import type { CallState } from './phone.ts'
 
 /** Incoming call dialog for one offered call. */
 export function IncomingScreen(props: { call: CallState }) {
   const info = createCallerInfo(() => props.call)
-  const name = () => info().name ?? props.call.remoteName ?? (info().number || props.call.remote)
+  const text = () =>
+    incomingText({
+      ...info(),
+      number: info().number || props.call.remote,
+      remoteName: props.call.remoteName ?? null,
+    })
   const [accepting, setAccepting] = createSignal(false)
   const [drag, setDrag] = createSignal(0)
   let track: HTMLDivElement | undefined
@@ -21,7 +29,12 @@ export function IncomingScreen(props: { call: CallState }) {
     setAccepting(true)
     void act((p) => p.call(props.call.id).accept())
   }
-  const decline = () => void act((p) => p.call(props.call.id).reject(603))
+  const decline = () => {
+    void act((p) => p.call(props.call.id).reject(603))
+    // C10: the call joins my My calls; the list can live without it if the report fails.
+    const sip = props.call.sipCallId
+    if (sip) void reportDeclined(db(), sip).catch(() => undefined)
+  }
 
   // Swipe the green button to the right (C1 "by swiping the green button").
   const maxDrag = () => Math.max(1, (track?.clientWidth ?? 280) - 72)
@@ -53,16 +66,36 @@ export function IncomingScreen(props: { call: CallState }) {
       </p>
       <div class="call-who">
         <span class="call-avatar" aria-hidden="true">
-          {name().charAt(0).toUpperCase()}
+          {/* An unknown number gets a neutral figure, not its "+" (which looked like a button). */}
+          <Show when={text().initial} fallback={<Icon name="user" size={56} />}>
+            {text().initial}
+          </Show>
         </span>
         <h1 class="call-name" id="incoming-name">
-          {name()}
+          {text().title}
         </h1>
-        <Show when={info().name && info().number && info().name !== info().number}>
-          <p class="call-number">{info().number}</p>
+        <Show when={text().number}>{(n) => <p class="call-number">{n()}</p>}</Show>
+        <Show when={text().via}>
+          {(v) => (
+            <p class="call-via" data-testid="incoming-via">
+              <span class="visually-hidden">{t('incoming.line')} </span>
+              {v()}
+            </p>
+          )}
         </Show>
-        <Show when={info().virtualNumber}>
-          {(v) => <p class="call-via">{t('incoming.dialled', { number: v() })}</p>}
+        <Show when={text().viaNumber}>
+          {(v) => (
+            <p class="call-via" data-testid="incoming-via">
+              {t('incoming.dialled', { number: v() })}
+            </p>
+          )}
+        </Show>
+        <Show when={text().transferredBy}>
+          {(n) => (
+            <p class="call-via call-transferred" data-testid="incoming-transferred">
+              {t('incoming.transferredBy', { name: n() })}
+            </p>
+          )}
         </Show>
       </div>
       <div class="incoming-actions">

@@ -10,6 +10,7 @@ import { me } from '../../lib/session/index.ts'
 import { Icon, toast, useOverlay } from '../../lib/ui/index.ts'
 import { openWriteFirst } from '../../lib/writefirst/index.ts'
 import { placeCall } from './actions.ts'
+import { formatPhone } from './phoneFormat.ts'
 
 export function NumberButton(props: { number: string; label?: string }) {
   const [open, setOpen] = createSignal(false)
@@ -37,7 +38,7 @@ export function NumberButton(props: { number: string; label?: string }) {
           setOpen(true)
         }}
       >
-        {props.label ?? props.number}
+        {props.label ?? formatPhone(props.number)}
       </button>
       {/* In a portal: rows of the virtual list are transformed and clipped, a fixed sheet inside one is not. */}
       <Show when={open()}>
@@ -63,7 +64,7 @@ function NumberSheet(props: { number: string; close: () => void; copy: () => voi
         aria-label={t('number.menu', { number: props.number })}
         ref={sheet}
       >
-        <p class="row-title">{props.number}</p>
+        <p class="row-title">{formatPhone(props.number)}</p>
         <button
           type="button"
           class="btn"

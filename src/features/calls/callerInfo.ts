@@ -13,6 +13,10 @@ export interface CallerInfo {
   number: string
   virtualNumber: string | null
   clientId: string | null
+  /** C1: what the virtual number is for, and who transferred the call (the server's record). */
+  virtualNumberName?: string | null
+  virtualNumberSource?: string | null
+  transferredByName?: string | null
 }
 
 /** Live caller info for a phone call (re-reads when Dexie learns the call record or the contact). */
@@ -46,6 +50,9 @@ export function createCallerInfo(call: Accessor<CallState | undefined>): Accesso
           answerer?.extension ?? (rec?.direction === 'in' && rec.peerNumber ? rec.peerNumber : k.remote),
         virtualNumber: rec?.virtualNumber ?? null,
         clientId: who?.clientId ?? rec?.contactId ?? peer?.clientId ?? null,
+        virtualNumberName: rec?.virtualNumberName ?? null,
+        virtualNumberSource: rec?.virtualNumberSource ?? null,
+        transferredByName: rec?.transferredByName ?? null,
       }
     },
     { name: null, number: '', virtualNumber: null, clientId: null } as CallerInfo,

@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest'
 import type { CallView } from '../../../contract/calls.ts'
 import { callReducer, newCall } from '../../lib/phone/state.ts'
 import { clock } from './callerInfo.ts'
-import { callMatches, givenNumber, inScope } from './data.ts'
+import { callMatches, inScope } from './data.ts'
 import { pickCalls } from './pick.ts'
 import { uploadOutcome, uploadType } from './recordings.ts'
+import { givenNumber } from './search.ts'
 
 const view = (p: Partial<CallView>): CallView => ({
   id: 'c1',
@@ -127,13 +128,15 @@ describe('C6 call screen', () => {
 })
 
 describe('issue 6 §4: a number a site visitor typed', () => {
-  it('is shown as given by the visitor; a number from the network as it is', () => {
+  it('is shown as given by the visitor; a number from the network as it is — both formatted one way (C8)', () => {
     const guest = view({ peerGiven: true, contactId: null, contactName: null })
     expect(givenNumber(guest, '+79161234567')).toMatch(
-      /^\+79161234567 \((given by visitor|со слов посетителя)\)$/,
+      /^\+7 916 123[ -]45[ -]67 \((given by visitor|со слов посетителя)\)$/,
     )
-    expect(givenNumber(view({}), '+79161234567')).toBe('+79161234567')
+    expect(givenNumber(view({}), '+79161234567')).toMatch(/^\+7 916 123[ -]45[ -]67$/)
     // Another number of the same call (the virtual number dialled) is not the visitor's word.
-    expect(givenNumber(guest, '+74950000000')).toBe('+74950000000')
+    expect(givenNumber(guest, '+74951204560')).toMatch(/^\+7 495 120[ -]45[ -]60$/)
+    // An extension stays as it is.
+    expect(givenNumber(view({}), '101')).toBe('101')
   })
 })

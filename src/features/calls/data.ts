@@ -4,7 +4,6 @@
  */
 import type { CallDetails, CallView } from '../../../contract/calls.ts'
 import { api } from '../../lib/api/index.ts'
-import { t } from '../../lib/i18n/index.ts'
 import { type FrontlineDb, queryTerm } from '../../lib/store/index.ts'
 
 export type HistoryScope = 'mine' | 'all' | 'missed'
@@ -26,7 +25,13 @@ export function callMatches(c: CallView, q: string): boolean {
 export function inScope(c: CallView, scope: HistoryScope, meId: string | null): boolean {
   if (c.transferOfId !== null && scope === 'missed') return false
   if (scope === 'missed') return c.missed && c.handledAt === null
-  if (scope === 'mine') return c.answeredById === meId || c.callerEmployeeId === meId
+  if (scope === 'mine')
+    return (
+      c.answeredById === meId ||
+      c.callerEmployeeId === meId ||
+      // C10: a call I declined is one of mine.
+      (meId !== null && (c.declinedIds ?? []).includes(meId))
+    )
   return true
 }
 
@@ -64,11 +69,12 @@ async function byTerm(db: FrontlineDb, term: string): Promise<CallView[]> {
  */
 async function mineByIndex(db: FrontlineDb, meId: string | null): Promise<CallView[]> {
   if (!meId) return []
-  const [taken, made] = await Promise.all([
+  const [taken, made, declined] = await Promise.all([
     db.calls.where('answeredById').equals(meId).toArray(),
     db.calls.where('callerEmployeeId').equals(meId).toArray(),
+    db.calls.where('declinedIds').equals(meId).toArray(),
   ])
-  const byId = new Map([...taken, ...made].map((c) => [c.id, c]))
+  const byId = new Map([...taken, ...made, ...declined].map((c) => [c.id, c]))
   return [...byId.values()].sort(newestFirst)
 }
 
@@ -84,7 +90,10 @@ export async function refreshCalls(
   const page =
     scope === 'missed'
       ? await api('GET /api/calls/missed', { query: { before: cursor }, signal })
-      : await api('GET /api/calls', { query: { scope, q: q.trim() || undefined, before: cursor }, signal })
+      : await api('GET /api/calls', {
+          query: { scope, q: q.trim() || undefined, before: cursor },
+          signal,
+        })
   await db.calls.bulkPut(page.items)
   if (scope === 'missed' && !before) await settleStaleMissed(db, page.items)
   return page.nextBefore
@@ -117,6 +126,12 @@ export async function callDetails(db: FrontlineDb | null, id: string): Promise<C
   const d = await api('GET /api/calls/:id', { params: { id } })
   if (db) await db.calls.put(toView(d))
   return d
+}
+
+/** C10: tell the server I declined this call (it joins my My calls); mirror its answer. */
+export async function reportDeclined(db: FrontlineDb | null, sipCallId: string): Promise<void> {
+  const c = await api('POST /api/calls/declined/:sipCallId', { params: { sipCallId } })
+  if (db) await db.calls.put(c)
 }
 
 /** C9 "Mark handled": the server tells everyone (missed.handled); mirror the answer at once. */
@@ -183,11 +198,6 @@ export function callParty(
     return { number: c.toNumber, name: people.byExt.get(c.toNumber) ?? c.groupName }
   }
   return { number: c.fromNumber, name: people.byExt.get(c.fromNumber) ?? null }
-}
-
-/** The number as the app shows it: one a demo-site visitor typed says so (issue 6 §4: not verified). */
-export function givenNumber(c: CallView, number: string): string {
-  return c.peerGiven && number === c.peerNumber ? t('calls.givenByVisitor', { number }) : number
 }
 
 /** N4: the open missed calls the mirror holds (the icon's badge counts them). */

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { CallView } from '../../../contract/calls.ts'
 import { type FrontlineDb, openDb } from '../../lib/store/db.ts'
 import { callMatches, inScope, localCalls } from './data.ts'
+import { searchCalls } from './search.ts'
 
 let db: FrontlineDb
 afterEach(async () => {
@@ -126,5 +127,38 @@ describe('C10 My calls from the mirror (N3 warm start)', () => {
     await db.calls.put(call(15, { missed: true }))
     expect((await localCalls(db, 'missed', 'me', '')).map((c) => c.id)).toContain('c15')
     expect((await localCalls(db, 'all', 'me', '0015')).map((c) => c.id)).toEqual(['c15'])
+  })
+})
+
+describe('C8 search with an 8-prefixed number', () => {
+  it('finds "+7 916 400-00-00" when the operator types "8 916 400 00 00", in All and My calls', async () => {
+    db = openDb(`hist-${Math.random()}`)
+    await db.calls.bulkPut([
+      call(1, { peerNumber: '+79164000000', fromNumber: '+79164000000', answeredById: 'me' }),
+      call(2, { peerNumber: '+79164000001', fromNumber: '+79164000001', answeredById: 'me' }),
+    ])
+    for (const q of ['8 916 400 00 00', '8 (916) 400-00-00', '+7 916 400-00-00', '79164000000']) {
+      expect((await searchCalls(db, 'all', 'me', q)).map((c) => c.id)).toEqual(['c1'])
+      expect((await searchCalls(db, 'mine', 'me', q)).map((c) => c.id)).toEqual(['c1'])
+    }
+    // A part of a number still finds every call that has it.
+    expect((await searchCalls(db, 'all', 'me', '400 00 0')).map((c) => c.id)).toEqual(['c2', 'c1'])
+  })
+})
+
+describe('C10 a call I declined is in My calls', () => {
+  it('by the declinedIds index: mine, not a colleague’s who was not asked', async () => {
+    db = openDb(`hist-${Math.random()}`)
+    await db.calls.bulkPut([
+      call(1, { answeredById: 'other', declinedIds: ['me'] }),
+      call(2, { answeredById: 'other' }),
+      call(3, { missed: true, declinedIds: ['me', 'third'] }),
+      call(4, { answeredById: 'me' }),
+    ])
+    expect((await localCalls(db, 'mine', 'me', '')).map((c) => c.id)).toEqual(['c4', 'c3', 'c1'])
+    expect((await localCalls(db, 'mine', 'third', '')).map((c) => c.id)).toEqual(['c3'])
+    // Declined later (an event updates the stored call): it joins the list.
+    await db.calls.update('c2', { declinedIds: ['me'] })
+    expect((await localCalls(db, 'mine', 'me', '')).map((c) => c.id)).toEqual(['c4', 'c3', 'c2', 'c1'])
   })
 })

@@ -14,12 +14,15 @@ export { placeCall, startCallEffects } from './actions.ts'
 export { CallButton } from './CallButton.tsx'
 export { missedCallIds, refreshCalls } from './data.ts'
 export { LineIndicator, LineSettings } from './LineStatus.tsx'
-export { NumberButton } from './NumberButton.tsx'
 export { calls, followAccount, line, phoneAvailability } from './phone.ts'
 export { warmCalls } from './warm.ts'
 
 export const CallsPage = lazy(() => import('./CallsPage.tsx'))
 export const CallDetailsPage = lazy(() => import('./CallDetails.tsx'))
+/** A client's number with its menu; lazy: it formats numbers with libphonenumber-js (not for the shell). */
+export const NumberButton = lazy(() =>
+  import('./NumberButton.tsx').then((m) => ({ default: m.NumberButton })),
+)
 /** The incoming-call dialog / in-call screen / minimized bar. */
 export const CallOverlay = lazy(() => import('./CallOverlay.tsx'))
 

@@ -210,7 +210,7 @@ export const en = {
   'incoming.dialled': 'Called {number}',
   'incoming.accept': 'Accept',
   'incoming.decline': 'Decline',
-  'incoming.swipe': 'Swipe the green button right to accept',
+  'incoming.swipe': 'Swipe right to accept',
   'incall.title': 'Call with {name}',
   'incall.calling': 'Calling…',
   'incall.ringing': 'Ringing…',
@@ -732,6 +732,11 @@ export const en = {
   'missed.countLabel': '{n} calls',
   'missed.callbackRequest': 'Asked for a call back',
   'admin.callsTitle': 'Calls',
+  'incoming.transferredBy': 'Transferred by {name}',
+  'incoming.line': 'Line:',
+  'calls.chain': 'Transferred: {chain}',
+  'calls.today': 'Today',
+  'calls.yesterday': 'Yesterday',
 } as const
 
 export type MessageKey = keyof typeof en

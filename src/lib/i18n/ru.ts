@@ -212,7 +212,7 @@ export const ru: Record<MessageKey, string> = {
   'incoming.dialled': 'Звонок на {number}',
   'incoming.accept': 'Принять',
   'incoming.decline': 'Отклонить',
-  'incoming.swipe': 'Сдвиньте зелёную кнопку вправо — принять',
+  'incoming.swipe': 'Проведите вправо, чтобы принять',
   'incall.title': 'Разговор: {name}',
   'incall.calling': 'Вызов…',
   'incall.ringing': 'Идёт вызов…',
@@ -734,4 +734,9 @@ export const ru: Record<MessageKey, string> = {
   'missed.countLabel': 'Звонков: {n}',
   'missed.callbackRequest': 'Просит перезвонить',
   'admin.callsTitle': 'Звонки',
+  'incoming.transferredBy': 'Перевёл(а) {name}',
+  'incoming.line': 'Линия:',
+  'calls.chain': 'Переводы: {chain}',
+  'calls.today': 'Сегодня',
+  'calls.yesterday': 'Вчера',
 }

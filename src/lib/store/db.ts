@@ -162,6 +162,11 @@ export function openDb(accountKey: string): FrontlineDb {
           c.missedOpenAt = missedOpenAt(c)
         }),
     )
+  // v7: C10 My calls holds the calls I declined — by `declinedIds` (multiEntry), no rewrite needed.
+  db.version(7).stores({
+    calls:
+      'id, sipCallId, startedAt, peerNumber, contactId, answeredById, callerEmployeeId, *terms, missedOpenAt, *declinedIds',
+  })
   db.calls.hook('creating', (_key, c) => {
     const row = c as CallRowKeys
     row.terms = callTerms(c)

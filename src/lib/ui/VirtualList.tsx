@@ -14,6 +14,8 @@ import { createStore, reconcile } from 'solid-js/store'
 interface Props<T extends { id: string }> {
   items: readonly T[]
   rowHeight: number
+  /** A row's height when rows differ (e.g. day headers between calls); else `rowHeight`. */
+  sizeOf?: (item: T) => number
   label: string
   children: (item: T) => JSX.Element
 }
@@ -28,7 +30,10 @@ export function VirtualList<T extends { id: string }>(props: Props<T>) {
       return rows.list.length
     },
     getScrollElement: () => scroller ?? null,
-    estimateSize: () => props.rowHeight,
+    estimateSize: (i) => {
+      const item = rows.list[i]
+      return item && props.sizeOf ? props.sizeOf(item) : props.rowHeight
+    },
     overscan: 8,
   })
   /** The rows in view, as the store's items (stable per id) with their place in the list. */

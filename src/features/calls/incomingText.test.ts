@@ -1,0 +1,48 @@
+/** C1: the incoming screen's text — context instead of raw numbers, the number once. */
+import { describe, expect, it } from 'vitest'
+import { incomingText } from './incomingText.ts'
+
+const base = { name: null, remoteName: null, number: '+79164000000', virtualNumber: null }
+
+describe('incomingText', () => {
+  it('a known client: the name, the number once under it, their initial', () => {
+    const t = incomingText({ ...base, name: 'Ivan Petrov', remoteName: '+7 916 400-00-00' })
+    expect(t).toMatchObject({ title: 'Ivan Petrov', initial: 'I' })
+    expect(t.number).toMatch(/^\+7 916 400/)
+  })
+  it('an unknown number: the formatted number as the title, not again below, and no initial ("+")', () => {
+    const t = incomingText({ ...base, remoteName: '+7 916 400-00-00' })
+    expect(t.title).toMatch(/^\+7 916 400/)
+    expect(t.number).toBeNull()
+    expect(t.initial).toBeNull()
+  })
+  it('a caller ID passed on as the "name" is the number again: shown once, formatted', () => {
+    const t = incomingText({ ...base, name: '+79164000000', remoteName: '+79164000000' })
+    expect(t.title).toMatch(/^\+7 916 400/)
+    expect(t.number).toBeNull()
+    expect(t.initial).toBeNull()
+  })
+  it('8-prefixed and +7 caller IDs are the same number, shown one way', () => {
+    const a = incomingText({ ...base, number: '89164000000' })
+    const b = incomingText({ ...base, number: '+7 (916) 400-00-00' })
+    expect(a.title).toBe(b.title)
+  })
+  it('the virtual number by its name and source, else formatted', () => {
+    const v = { ...base, virtualNumber: '+74951204560' }
+    expect(incomingText({ ...v, virtualNumberName: 'Sales', virtualNumberSource: 'website' }).via).toBe(
+      'Sales · website',
+    )
+    expect(incomingText({ ...v, virtualNumberName: 'Sales', virtualNumberSource: '' }).via).toBe('Sales')
+    expect(incomingText({ ...v, virtualNumberName: 'Sales' }).viaNumber).toBeNull()
+    expect(incomingText(v)).toMatchObject({ via: null, viaNumber: expect.stringMatching(/^\+7 495 120/) })
+    expect(incomingText(base)).toMatchObject({ via: null, viaNumber: null })
+  })
+  it('who transferred the call', () => {
+    expect(incomingText({ ...base, transferredByName: 'Anna' }).transferredBy).toBe('Anna')
+    expect(incomingText(base).transferredBy).toBeNull()
+  })
+  it('a colleague by extension keeps the extension as is', () => {
+    const t = incomingText({ ...base, name: 'Anna', number: '101' })
+    expect(t).toMatchObject({ title: 'Anna', number: '101', initial: 'A' })
+  })
+})

@@ -1,0 +1,51 @@
+/**
+ * C1: what the incoming screen says, as data — who calls (a name, or the number shown once), what the
+ * dialled virtual number is for ("Sales · website", not "+7495…"), and who transferred the call.
+ */
+import { formatPhone } from './phoneFormat.ts'
+
+export interface IncomingFacts {
+  /** A contact or colleague the number is known as. */
+  name: string | null
+  /** The SIP display name, when it is a name (a caller ID that is a number is not). */
+  remoteName: string | null
+  number: string
+  virtualNumber: string | null
+  virtualNumberName?: string | null
+  virtualNumberSource?: string | null
+  transferredByName?: string | null
+}
+
+export interface IncomingText {
+  /** The big line: the name, else the formatted number. */
+  title: string
+  /** The number under a name; null when the title is the number (shown once). */
+  number: string | null
+  /** An initial for a known name; null: a neutral avatar (an unknown number is nobody's initial). */
+  initial: string | null
+  /** What the dialled virtual number is for: "Sales · website"; null when it has no name. */
+  via: string | null
+  /** The dialled virtual number, formatted, when it has no name. */
+  viaNumber: string | null
+  transferredBy: string | null
+}
+
+const hasLetters = (s: string) => /\p{L}/u.test(s)
+
+/** The screen's text for one offered call. */
+export function incomingText(f: IncomingFacts): IncomingText {
+  // A "name" without letters is the caller ID again (the display name of a call from the network or
+  // the site is its number): shown as the number, once.
+  const asName = (s: string | null | undefined) => (s && hasLetters(s) ? s.trim() : '')
+  const name = asName(f.name) || asName(f.remoteName) || null
+  const number = f.number ? formatPhone(f.number) : ''
+  const label = [f.virtualNumberName, f.virtualNumberSource].filter((s) => s?.trim()).join(' · ')
+  return {
+    title: name ?? (number || f.remoteName || ''),
+    number: name && number && number !== name ? number : null,
+    initial: name ? name.charAt(0).toUpperCase() : null,
+    via: label || null,
+    viaNumber: !label && f.virtualNumber ? formatPhone(f.virtualNumber) : null,
+    transferredBy: f.transferredByName?.trim() || null,
+  }
+}

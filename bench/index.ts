@@ -14,6 +14,7 @@ import { table } from './lib/common.ts'
 import { formatLoginBurst, measureLoginBurst } from './login-burst.ts'
 import { formatPush, measurePush, type PushBenchOptions } from './push.ts'
 import { formatRegisterStorm, measureRegisterStorm } from './register-storm.ts'
+import { formatTracking, measureTracking } from './tracking.ts'
 import { formatTransfer, measureTransfer, type TransferOptions } from './transfer.ts'
 import { formatWarmStart, measureWarmStart, type WarmStartOptions } from './warm-start.ts'
 import { formatWarmData, measureWarmData, type WarmDataOptions } from './warm-start-data.ts'
@@ -124,5 +125,10 @@ if (!only || only === 'warm-start') {
   )
   await section('warm start reads: open a chat, history search (unthrottled)', async () =>
     formatWarmData(await measureWarmData(opts)),
+  )
+}
+if (only === 'tracking' || !only) {
+  await section('tracking: page views/s on one process, page view → Insider, /track.js size', async () =>
+    formatTracking(await measureTracking()),
   )
 }

@@ -35,6 +35,7 @@ import { staticRoutes } from './http/static.ts'
 import { statusRoutes } from './http/statuses.ts'
 import { templateRoutes } from './http/templates.ts'
 import { testHookRoutes } from './http/test-hooks.ts'
+import { type TrackingOptions, trackingRoutes } from './http/tracking.ts'
 import { writeFirstRoutes } from './http/write-first.ts'
 import { wsErrorHandler, wsRoutes } from './http/ws.ts'
 import { createJobRunner, type JobRunner, type JobRunnerOptions } from './jobs/index.ts'
@@ -97,6 +98,8 @@ export async function buildApp(
     jobOptions?: JobRunnerOptions
     /** The e-mail channel: inbound SMTP port (null/absent: none) and default relay. */
     email?: EmailOptions
+    /** Tracking snippet rate limits (tests and the bench raise them). */
+    trackLimits?: TrackingOptions['limits']
   },
 ): Promise<FastifyInstance> {
   const timeouts = { ...HTTP_TIMEOUTS, ...deps.httpTimeouts }
@@ -215,6 +218,7 @@ export async function buildApp(
   internalSipRoutes(app, deps)
   adminSipRoutes(app, deps)
   siteRoutes(app, deps)
+  trackingRoutes(app, deps, { limits: deps.trackLimits })
   leadRoutes(app, deps)
   scheduledRoutes(app, deps)
   crmRoutes(app, deps)

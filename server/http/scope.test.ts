@@ -36,6 +36,11 @@ const PUBLIC = new Set([
   'POST /api/hooks/gateway/:key',
   // A chat file by its signed, expiring link (Viber fetches media by URL).
   'GET /api/public-files/:token/:name',
+  // Issue 12 §1: the tracking snippet on the tenant's site (a visitor token in the body).
+  'POST /api/track/view',
+  'POST /api/track/ping',
+  'POST /api/track/leave',
+  'OPTIONS /api/track/*',
 ])
 
 /**
@@ -158,6 +163,13 @@ const CONTRACT_ROUTES: Record<ApiRouteKey, true> = {
   'POST /api/admin/employees/:id/reactivate': true,
   'PUT /api/me/password': true,
   'POST /internal/tenants': true,
+  'POST /api/track/view': true,
+  'POST /api/track/ping': true,
+  'POST /api/track/leave': true,
+  'GET /api/insider/visitors/:id': true,
+  'GET /api/insider/calls/:sipCallId': true,
+  'GET /api/insider/chats/:id': true,
+  'GET /api/onsite': true,
 }
 
 /** Registered routes that are not JSON API calls of the app or the widget (sockets, script, preflight). */
@@ -167,6 +179,7 @@ const OUTSIDE_CONTRACT = new Set([
   'GET /widget.js',
   'OPTIONS /api/visitor/*',
   'OPTIONS /api/site/leads',
+  'OPTIONS /api/track/*',
 ])
 
 describe('typed routes', () => {

@@ -82,6 +82,10 @@ if (!dnt) {
   })
   setInterval(() => doc.visibilityState === 'visible' && ping(false), 30_000)
   addEventListener('pagehide', () => ping(true))
+  // Back from the back-forward cache: the page is on screen again without a load.
+  addEventListener('pageshow', (e) => {
+    if (e.persisted) view().catch(() => {})
+  })
   // Single-page sites: a pushState/popstate page change is a page view too.
   let last = location.href
   const changed = () => {

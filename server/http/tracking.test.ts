@@ -125,6 +125,15 @@ describe.each(targets)('tracking, Insider, On site on $name', (target) => {
     expect(i.device).toBe('desktop')
   })
 
+  it('I1: UTM tags from a later page of the visit (it landed without them) still show', async () => {
+    const v = await view({ url: 'https://shop.example/', title: 'Главная' })
+    await view({ token: v.token, url: 'https://shop.example/sale?utm_source=vk&utm_campaign=autumn' })
+    await view({ token: v.token, url: 'https://shop.example/cart' })
+    const i = await insider((await visitorIdOf(v.token)).visitorId)
+    expect(i.visits).toBe(1)
+    expect(i.utm).toEqual({ source: 'vk', campaign: 'autumn' })
+  })
+
   it('I3: loopback and private addresses are said to be such, not located', async () => {
     const lo = await view({ url: 'https://shop.example/' })
     expect((await insider((await visitorIdOf(lo.token)).visitorId)).location).toEqual({ kind: 'loopback' })

@@ -208,10 +208,17 @@ export async function insiderOf(
     sql`SELECT url, title FROM site_page_views WHERE tenant_id = ${tenantId} AND visitor_id = ${visitorId}
         ORDER BY at DESC LIMIT 1`,
   )
-  const [first] = await queryRows<{ utm: Record<string, string>; referrer: string | null }>(
+  // The UTM tags of the latest page that carried any (a visit may land without them and get them on
+  // its next page); the referrer of the latest visit that came from somewhere.
+  const [tagged] = await queryRows<{ utm: Record<string, string> }>(
     q,
-    sql`SELECT utm, referrer FROM site_visits WHERE tenant_id = ${tenantId} AND visitor_id = ${visitorId}
-          AND utm <> '{}'::jsonb ORDER BY started_at DESC LIMIT 1`,
+    sql`SELECT utm FROM site_page_views WHERE tenant_id = ${tenantId} AND visitor_id = ${visitorId}
+          AND utm <> '{}'::jsonb ORDER BY at DESC LIMIT 1`,
+  )
+  const [came] = await queryRows<{ referrer: string | null }>(
+    q,
+    sql`SELECT referrer FROM site_visits WHERE tenant_id = ${tenantId} AND visitor_id = ${visitorId}
+          AND referrer IS NOT NULL ORDER BY started_at DESC LIMIT 1`,
   )
   const top = await queryRows<{ page: string; title: string; views: number }>(
     q,
@@ -247,8 +254,8 @@ export async function insiderOf(
     device: last?.device ?? '',
     currentPage: lastView ? { url: lastView.url, title: lastView.title } : null,
     fromPage: opts.fromPage ?? (lastView ? { url: lastView.url, title: lastView.title } : null),
-    utm: first?.utm ?? {},
-    referrer: first?.referrer ?? null,
+    utm: tagged?.utm ?? {},
+    referrer: came?.referrer ?? null,
     topPages: top.map((t): TopPage => ({ page: t.page, title: t.title, views: Number(t.views) })),
     visits: Number(counts?.visits ?? 0),
     calls: Number(counts?.calls ?? 0),

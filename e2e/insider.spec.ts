@@ -79,10 +79,12 @@ async function writingVisitor(
   const message = page.getByRole('textbox', { name: /^message$/i })
   await message.fill(text)
   await message.press('Enter')
-  await expect(page.getByRole('list', { name: /^chat$/i }).getByText(text)).toContainText('sent')
-  // One identity: the widget wrote with the snippet's token.
-  expect(await siteToken(page)).toBe(token)
+  await expect(page.getByRole('list', { name: /^chat$/i }).getByText(text)).toContainText('sent', {
+    timeout: 20_000,
+  })
+  // One identity: the widget wrote as the snippet's visitor (its token renewed, the visitor the same).
   const visitorId = await visitorIdOf(request, server, token)
+  expect(await visitorIdOf(request, server, await siteToken(page))).toBe(visitorId)
   const headers = { authorization: `Bearer ${await tokenOf(request, server, 'op1@demo')}` }
   // New chats are listed to an operator whose status takes them.
   expect(

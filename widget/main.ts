@@ -58,14 +58,15 @@ function storedToken(): string | undefined {
 }
 
 function persist(): void {
-  // Never write over a token the tracking snippet stored meanwhile (one visitor, not two).
-  saved.token ??= storedToken()
   saved.chat = chat
   // The newest 50 are enough to show at once; the rest comes back from the server.
   saved.messages = [...msgs.values()].sort((a, b) => a.n - b.n).slice(-50)
   saved.readN = readN
   try {
-    localStorage.setItem(KEY, JSON.stringify(saved))
+    // Never write over a token the tracking snippet stored meanwhile (one visitor, not two); the
+    // session adopts it when it starts.
+    const token = saved.token ?? storedToken()
+    localStorage.setItem(KEY, JSON.stringify(token ? { ...saved, token } : saved))
   } catch {
     // Storage full or blocked: the conversation still works, it just is not kept.
   }

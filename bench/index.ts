@@ -14,6 +14,7 @@ import { table } from './lib/common.ts'
 import { formatLoginBurst, measureLoginBurst } from './login-burst.ts'
 import { formatPush, measurePush, type PushBenchOptions } from './push.ts'
 import { formatRegisterStorm, measureRegisterStorm } from './register-storm.ts'
+import { formatTracking, measureTracking } from './tracking.ts'
 import { formatTransfer, measureTransfer, type TransferOptions } from './transfer.ts'
 import { formatBlindTransfer, measureBlindTransfer } from './transfer-blind.ts'
 import { formatWarmStart, measureWarmStart, type WarmStartOptions } from './warm-start.ts'
@@ -132,5 +133,10 @@ if (!only || only === 'transfer-blind') {
   const opts = JSON.parse(process.env.TRANSFER_BLIND || '{}') as { transfers?: number; warmup?: number }
   await section('transfer-blind: REFER → target ringing with a JsSIP customer (no Referred-By)', async () =>
     formatBlindTransfer(await measureBlindTransfer(root, opts)),
+  )
+}
+if (only === 'tracking' || !only) {
+  await section('tracking: page views/s on one process, page view → Insider, /track.js size', async () =>
+    formatTracking(await measureTracking()),
   )
 }

@@ -58,6 +58,11 @@ export type EventPayloads = {
    * open apps re-read `/api/me` (and the SIP line with a new extension). Audience: that employee.
    */
   'employee.updated': { employeeId: string }
+  /**
+   * I1/I2 (issue 12): a visitor who has contacted the tenant opened a page, or left the site: Insider
+   * and the On site tab re-read him. Anonymous visitors' browsing makes no event.
+   */
+  'visitor.activity': { visitorId: string; onSite: boolean; page: string; title: string }
 }
 export type EventType = keyof EventPayloads
 

@@ -126,6 +126,14 @@ import type {
 } from './push.ts'
 import type { StatusMatrixSchema } from './status.ts'
 import type {
+  InsiderQuery,
+  InsiderView,
+  OnsiteView,
+  TrackPingSchema,
+  TrackViewResponse,
+  TrackViewSchema,
+} from './tracking.ts'
+import type {
   VisitorOpenQuery,
   VisitorOpenResponse,
   VisitorReadSchema,
@@ -330,6 +338,17 @@ export interface ApiRoutes {
   // Issue 11 §4–5 (C9): Undo of a mark, and the site visitor's call-back request (server/http/missed.ts).
   'POST /api/calls/missed/:id/undo': { reply: HandleMissedResponse }
   'POST /api/site/callback': { body: In<typeof SiteCallbackBody>; reply: SiteCallbackResponse }
+  // Issue 12 §1–3: tracking snippet, Insider, clients on site (server/http/tracking.ts).
+  'POST /api/track/view': { body: In<typeof TrackViewSchema>; reply: TrackViewResponse }
+  'POST /api/track/ping': { body: In<typeof TrackPingSchema>; reply: { ok: true } }
+  'POST /api/track/leave': { body: In<typeof TrackPingSchema>; reply: { ok: true } }
+  'GET /api/insider/visitors/:id': { query: In<typeof InsiderQuery>; reply: { insider: InsiderView } }
+  'GET /api/insider/calls/:sipCallId': {
+    query: In<typeof InsiderQuery>
+    reply: { insider: InsiderView | null }
+  }
+  'GET /api/insider/chats/:id': { query: In<typeof InsiderQuery>; reply: { insider: InsiderView | null } }
+  'GET /api/onsite': { reply: { visitors: OnsiteView[] } }
 }
 
 export type ApiRouteKey = keyof ApiRoutes

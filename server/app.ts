@@ -37,6 +37,7 @@ import { staticRoutes } from './http/static.ts'
 import { statusRoutes } from './http/statuses.ts'
 import { templateRoutes } from './http/templates.ts'
 import { testHookRoutes } from './http/test-hooks.ts'
+import { type TrackingOptions, trackingRoutes } from './http/tracking.ts'
 import { writeFirstRoutes } from './http/write-first.ts'
 import { wsErrorHandler, wsRoutes } from './http/ws.ts'
 import { createJobRunner, type JobRunner, type JobRunnerOptions } from './jobs/index.ts'
@@ -99,6 +100,8 @@ export async function buildApp(
     jobOptions?: JobRunnerOptions
     /** The e-mail channel: inbound SMTP port (null/absent: none) and default relay. */
     email?: EmailOptions
+    /** Tracking snippet rate limits (tests and the bench raise them). */
+    trackLimits?: TrackingOptions['limits']
   },
 ): Promise<FastifyInstance> {
   const timeouts = { ...HTTP_TIMEOUTS, ...deps.httpTimeouts }
@@ -218,6 +221,7 @@ export async function buildApp(
   callSettingsRoutes(app, deps)
   adminSipRoutes(app, deps)
   siteRoutes(app, deps)
+  trackingRoutes(app, deps, { limits: deps.trackLimits })
   leadRoutes(app, deps)
   missedRoutes(app, deps)
   scheduledRoutes(app, deps)

@@ -212,17 +212,21 @@ function visitorToken(): { visitorToken?: string } {
   }
 }
 
+/** The visitor token the current line was issued with. */
+let credsToken: string | undefined
 async function loadCredentials(): Promise<void> {
+  const token = visitorToken()
   const r = await fetch('/api/site/call-credentials', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ tenant: tenantSlug(), ...visitorToken() }),
+    body: JSON.stringify({ tenant: tenantSlug(), ...token }),
   })
   if (!r.ok) {
     const body = (await r.json().catch(() => null)) as { error?: { message?: string } } | null
     throw new Error(body?.error?.message ?? `HTTP ${r.status}`)
   }
   creds = (await r.json()) as SiteCallCredentials
+  credsToken = token.visitorToken
   lines.replaceChildren(lines.querySelector('legend') as HTMLElement)
   creds.numbers.forEach((n, i) => {
     const label = document.createElement('label')
@@ -280,6 +284,9 @@ async function call(): Promise<void> {
   const number = (lines.querySelector('input[name=line]:checked') as HTMLInputElement | null)?.value
   if (!number) return
   callback.hide()
+  // The tracking snippet (or the widget) may have made the visitor's token after the line was issued:
+  // a line issued for him links the call to his visits (Insider on the operator's incoming screen).
+  if (!ua && visitorToken().visitorToken !== credsToken) await loadCredentials().catch(() => {})
   show('connecting')
   try {
     if (!ua) {

@@ -47,13 +47,26 @@ const msgs = new Map<number, VisitorMessage>((saved.messages ?? []).map((m) => [
 let readN = saved.readN ?? 0
 let online = false
 
+/** The token as stored now (another script of the page — track.js — may have written it). */
+function storedToken(): string | undefined {
+  try {
+    const t = (JSON.parse(localStorage.getItem(KEY) ?? '{}') as Saved).token
+    return typeof t === 'string' ? t : undefined
+  } catch {
+    return undefined
+  }
+}
+
 function persist(): void {
   saved.chat = chat
   // The newest 50 are enough to show at once; the rest comes back from the server.
   saved.messages = [...msgs.values()].sort((a, b) => a.n - b.n).slice(-50)
   saved.readN = readN
   try {
-    localStorage.setItem(KEY, JSON.stringify(saved))
+    // Never write over a token the tracking snippet stored meanwhile (one visitor, not two); the
+    // session adopts it when it starts.
+    const token = saved.token ?? storedToken()
+    localStorage.setItem(KEY, JSON.stringify(token ? { ...saved, token } : saved))
   } catch {
     // Storage full or blocked: the conversation still works, it just is not kept.
   }
@@ -261,6 +274,8 @@ function session(drop = false): Promise<void> {
     api.token = ''
   }
   starting ??= (async () => {
+    // The tracking snippet (track.js) may have made this visitor's token since the page loaded.
+    if (!drop && !saved.token) saved.token = storedToken()
     const page = saved.token ? { url: location.href, referrer: document.referrer || null } : saved.landing!
     let r: Awaited<ReturnType<Api['session']>>
     try {

@@ -38,6 +38,11 @@ const PUBLIC = new Set([
   'GET /api/public-files/:token/:name',
   // Issue 11 §5: a site caller nobody answered leaves a number (rate limited per address, visitor, number).
   'POST /api/site/callback',
+  // Issue 12 §1: the tracking snippet on the tenant's site (a visitor token in the body).
+  'POST /api/track/view',
+  'POST /api/track/ping',
+  'POST /api/track/leave',
+  'OPTIONS /api/track/*',
 ])
 
 /**
@@ -166,6 +171,13 @@ const CONTRACT_ROUTES: Record<ApiRouteKey, true> = {
   'POST /api/calls/missed/:id/undo': true,
   'POST /api/site/callback': true,
   'POST /api/calls/declined/:sipCallId': true,
+  'POST /api/track/view': true,
+  'POST /api/track/ping': true,
+  'POST /api/track/leave': true,
+  'GET /api/insider/visitors/:id': true,
+  'GET /api/insider/calls/:sipCallId': true,
+  'GET /api/insider/chats/:id': true,
+  'GET /api/onsite': true,
 }
 
 /** Registered routes that are not JSON API calls of the app or the widget (sockets, script, preflight). */
@@ -175,6 +187,7 @@ const OUTSIDE_CONTRACT = new Set([
   'GET /widget.js',
   'OPTIONS /api/visitor/*',
   'OPTIONS /api/site/leads',
+  'OPTIONS /api/track/*',
 ])
 
 describe('typed routes', () => {

@@ -383,6 +383,25 @@ const RULES: Record<string, Rule> = {
   'POST /api/calls/missed/:id/undo': { access: 'tenant', params: { id: ['missedCall'] } },
   'POST /api/site/callback': { access: 'public', why: 'a site visitor leaves a number; answers only its id' },
   'POST /api/calls/declined/:sipCallId': { access: 'tenant', params: { sipCallId: ['sipCallId'] } },
+  // Issue 12 §1–3: the tracking snippet (server/http/tracking.ts) and the operator's Insider / On site.
+  'GET /track.js': { access: 'public', why: 'the tracking snippet script' },
+  'OPTIONS /api/track/*': { access: 'public', why: 'CORS preflight of the tracking snippet' },
+  'POST /api/track/view': {
+    access: 'public',
+    why: "a page view of a named tenant's site; another tenant's visitor token is refused (tracking.test.ts)",
+  },
+  'POST /api/track/ping': {
+    access: 'public',
+    why: "a visitor token's own page view only (tracking.test.ts)",
+  },
+  'POST /api/track/leave': {
+    access: 'public',
+    why: "a visitor token's own page view only (tracking.test.ts)",
+  },
+  'GET /api/insider/visitors/:id': { access: 'tenant', params: { id: ['visitor'] } },
+  'GET /api/insider/calls/:sipCallId': { access: 'tenant', params: { sipCallId: ['sipCallId'] } },
+  'GET /api/insider/chats/:id': { access: 'tenant', params: { id: ['chat'] } },
+  'GET /api/onsite': { access: 'tenant' },
 }
 
 function groupBody(extension: string) {

@@ -3,6 +3,7 @@ import { createSignal, onMount, Show } from 'solid-js'
 import { t } from '../../lib/i18n/index.ts'
 import { db } from '../../lib/store/index.ts'
 import { Icon } from '../../lib/ui/index.ts'
+import { CallInsider } from '../insider/index.ts'
 import { act } from './actions.ts'
 import { createCallerInfo } from './callerInfo.ts'
 import { reportDeclined } from './data.ts'
@@ -98,6 +99,7 @@ export function IncomingScreen(props: { call: CallState }) {
           )}
         </Show>
       </div>
+      <CallInsider sipCallId={props.call.sipCallId} />
       <div class="incoming-actions">
         <button type="button" class="round-btn round-red" onClick={decline}>
           <span class="round-icon hangup-icon" aria-hidden="true">

@@ -14,10 +14,10 @@ import { Icon } from '../../lib/ui/index.ts'
 import { placeCall } from './actions.ts'
 import { CallIcon } from './CallIcon.tsx'
 import { when } from './CallRow.tsx'
-import { givenNumber } from './search.ts'
 import { groupsOf, type MissedFilter, type MissedFold, missedSections } from './missed.ts'
 import { markCalls, undoMarks } from './missed-data.ts'
 import { NumberButton } from './NumberButton.tsx'
+import { givenNumber } from './search.ts'
 import './missed.css'
 
 const [filter, setFilter] = createSignal<MissedFilter>('all')

@@ -15,6 +15,7 @@ import { me } from '../../lib/session/index.ts'
 import { createLiveQuery, db, type MessageRow, type OutboxItem } from '../../lib/store/index.ts'
 import { ConfirmDialog, toast } from '../../lib/ui/index.ts'
 import { CallButton } from '../calls/index.ts'
+import { ChatInsider } from '../insider/index.ts'
 import { Composer, type Outgoing } from './Composer.tsx'
 import type { Pending } from './MessageBubble.tsx'
 import { type ListControl, MessageList } from './MessageList.tsx'
@@ -278,6 +279,9 @@ export default function ConversationPage() {
           <ChatMenu chatId={params.id} items={menuItems()} crm={chat()?.state !== 'completed'} />
         </Show>
       </header>
+      <Show when={chat()?.channel === 'webchat'}>
+        <ChatInsider chatId={params.id} />
+      </Show>
       <Show when={showInfo() && chat()}>
         {(c) => <ChatInfoSheet chatId={c().id} kind={c().channel} onClose={() => setShowInfo(false)} />}
       </Show>

@@ -363,8 +363,9 @@ export const en = {
   'templates.saved': 'Template saved',
   'templates.deleted': 'Template deleted',
   'onsite.title': 'Clients on site',
-  'onsite.empty': 'Visitor tracking is not connected yet',
-  'onsite.emptyHint': 'Clients who are on your website right now appear here with the Insider update.',
+  'onsite.empty': 'Nobody who has contacted you is on the site now',
+  'onsite.emptyHint':
+    'Clients who wrote, called or left a request appear here while they are on your website (the /track.js snippet on its pages).',
   // Chat transfer (T7) and resume (T9)
   'chatTransfer.open': 'Transfer',
   'chatTransfer.title': 'Transfer the chat',
@@ -737,6 +738,29 @@ export const en = {
   'calls.chain': 'Transferred: {chain}',
   'calls.today': 'Today',
   'calls.yesterday': 'Yesterday',
+  // Issue 12 §1–3: Insider and clients on site
+  'insider.title': 'Insider',
+  'insider.name': 'Name',
+  'insider.number': 'Number',
+  'insider.location': 'Location',
+  'insider.loopback': 'This computer (loopback address)',
+  'insider.private': 'Private network (no location)',
+  'insider.unknown': 'Unknown',
+  'insider.device': 'Browser and device',
+  'insider.nowOn': 'On the page now',
+  'insider.lastPage': 'Last page',
+  'insider.referrer': 'Came from',
+  'insider.visits': 'Visits',
+  'insider.calls': 'Calls',
+  'insider.period': 'Calls period',
+  'insider.days': 'in {n} d',
+  'insider.topPages': 'Top pages',
+  'insider.crmOpen': 'Open in CRM: {name}',
+  'onsite.visitor': 'Visitor',
+  'onsite.onSiteFor': 'On site {time}',
+  'onsite.call': 'Call',
+  'onsite.write': 'Write',
+  'onsite.insider': 'Insider',
 } as const
 
 export type MessageKey = keyof typeof en

@@ -1,0 +1,232 @@
+/**
+ * Tracking (issue 12 budgets): one real server process (PGlite in its DATA_DIR — or PostgreSQL with
+ * TRACK_DB=postgres under scripts/with-postgres.mjs —, Kamailio off), TRUSTED_PROXY=127.0.0.1 so each
+ * visitor comes from an address of his own (X-Forwarded-For), as behind the nginx of a deployment.
+ *
+ * Measured:
+ * - `/track.js` size, raw and brotli (goal ≤ 3 KB brotli), as the server sends it;
+ * - ingest: page views a second the one process records (POST /api/track/view with a visitor token:
+ *   a visit moved on, a page view stored), CONCURRENCY requests in flight from this process, each
+ *   view for another of VISITORS visitors (the per-visitor limit, 120 a minute, is not what is
+ *   measured); the requests' p50/p99;
+ * - page view → the operator's Insider: CONTACTED of the visitors have written in the website chat;
+ *   while the ingest load runs, each of them opens a page, and the time until an operator's socket
+ *   receives the `visitor.activity` event, and until his GET /api/insider/visitors/:id (what the app
+ *   does on that event) answers with that page, p50/p99.
+ *
+ * Clocks: all in this process (performance.now()).
+ */
+import { randomUUID } from 'node:crypto'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { brotliCompressSync } from 'node:zlib'
+import WebSocket from 'ws'
+import type { LoginResponse } from '../contract/api.ts'
+import type { ServerMessage } from '../contract/events.ts'
+import type { InsiderView, TrackViewResponse } from '../contract/tracking.ts'
+import { launchServer, stopServer } from '../scripts/harness.ts'
+import { freePort, percentile, sleep } from './lib/common.ts'
+
+export interface TrackingOptions {
+  visitors: number
+  concurrency: number
+  seconds: number
+  contacted: number
+}
+export const TRACKING_DEFAULTS: TrackingOptions = {
+  visitors: 2000,
+  concurrency: 32,
+  seconds: 15,
+  contacted: 40,
+}
+
+export interface TrackingResult {
+  db: string
+  scriptBytes: number
+  scriptBrotli: number
+  views: number
+  seconds: number
+  perSecond: number
+  reqP50: number
+  reqP99: number
+  refused: number
+  eventP50: number
+  eventP99: number
+  insiderP50: number
+  insiderP99: number
+  samples: number
+}
+
+const CHROME =
+  'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36'
+const addr = (i: number) => `81.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255 || 1}`
+
+export async function measureTracking(o: TrackingOptions = TRACKING_DEFAULTS): Promise<TrackingResult> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'frontline-track-'))
+  const port = await freePort()
+  const password = 'bench-pass-1'
+  const databaseUrl = process.env.TRACK_DB === 'postgres' ? process.env.TEST_DATABASE_URL : undefined
+  const { child } = await launchServer({
+    port,
+    dataDir: dir,
+    pbx: false,
+    sipWsPort: await freePort(),
+    password,
+    logLevel: 'warn',
+    env: {
+      TRUSTED_PROXY: '127.0.0.1',
+      SEED_DEMO: '1',
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    },
+  })
+  const base = `http://127.0.0.1:${port}`
+  try {
+    const js = await fetch(`${base}/track.js`)
+    if (!js.ok)
+      throw new Error('/track.js not built (npm run build, or npx vite build --config vite.track.config.ts)')
+    const script = Buffer.from(await js.arrayBuffer())
+    const view = async (i: number, body: Record<string, unknown>) => {
+      const r = await fetch(`${base}/api/track/view`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain', 'user-agent': CHROME, 'x-forwarded-for': addr(i) },
+        body: JSON.stringify({ tenant: 'demo', title: 'Страница', ...body }),
+      })
+      if (!r.ok) return { status: r.status } as const
+      return { status: 200, ...((await r.json()) as TrackViewResponse) } as const
+    }
+    // The visitors, first views (a visit each).
+    const tokens: string[] = []
+    for (let i = 0; i < o.visitors; i += 50) {
+      const batch = await Promise.all(
+        Array.from({ length: Math.min(50, o.visitors - i) }, (_, k) =>
+          view(i + k, { url: 'https://shop.example/?utm_source=bench' }),
+        ),
+      )
+      for (const b of batch) if ('token' in b) tokens.push(b.token)
+    }
+    if (tokens.length < o.visitors) throw new Error(`only ${tokens.length} of ${o.visitors} visitors made`)
+
+    // The contacted ones write in the chat; the operator's socket listens.
+    const contacted = tokens.slice(0, o.contacted)
+    const ids: string[] = []
+    for (const token of contacted) {
+      const s = (await (
+        await fetch(`${base}/api/visitor/session`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            tenant: 'demo',
+            token,
+            page: { url: 'https://shop.example/', referrer: null },
+          }),
+        })
+      ).json()) as { visitorId: string }
+      ids.push(s.visitorId)
+      const m = await fetch(`${base}/api/visitor/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ clientMsgId: randomUUID(), text: 'bench' }),
+      })
+      if (!m.ok) throw new Error(`visitor message: HTTP ${m.status} ${await m.text()}`)
+    }
+    const login = (await (
+      await fetch(`${base}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ login: 'op1@demo', password }),
+      })
+    ).json()) as LoginResponse
+    const waiting = new Map<string, (at: number) => void>()
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/api/ws`)
+    await new Promise<void>((resolve, reject) => {
+      ws.on('error', reject)
+      ws.on('open', () => {
+        ws.send(JSON.stringify({ type: 'auth', token: login.token }))
+        ws.send(JSON.stringify({ type: 'resume', since: 1e12 }))
+      })
+      ws.on('message', (raw) => {
+        const m = JSON.parse(String(raw)) as ServerMessage
+        if (m.kind === 'live' || m.kind === 'reset') resolve()
+        if (m.kind === 'event' && m.type === 'visitor.activity')
+          waiting.get(m.payload.page)?.(performance.now())
+      })
+    })
+
+    // Ingest under load, with the contacted visitors' page views timed to the operator.
+    let views = 0
+    let refused = 0
+    const req: number[] = []
+    const events: number[] = []
+    const insider: number[] = []
+    let stop = false
+    const loops = Array.from({ length: o.concurrency }, async (_, w) => {
+      let n = w
+      while (!stop) {
+        const i = o.contacted + (n % (o.visitors - o.contacted))
+        n += o.concurrency
+        const t0 = performance.now()
+        const r = await view(i, { token: tokens[i], url: `https://shop.example/p/${n % 50}` })
+        req.push(performance.now() - t0)
+        if (r.status === 200) views++
+        else refused++
+      }
+    })
+    const started = performance.now()
+    const probe = (async () => {
+      let k = 0
+      while (!stop) {
+        const i = k % o.contacted
+        const url = `https://shop.example/now/${k++}`
+        const got = new Promise<number>((resolve) => waiting.set(url, resolve))
+        const t0 = performance.now()
+        const r = await view(i, { token: contacted[i], url })
+        if (r.status !== 200) continue
+        const at = await Promise.race([got, sleep(10_000).then(() => Number.NaN)])
+        waiting.delete(url)
+        if (Number.isNaN(at)) continue
+        events.push(at - t0)
+        const ins = (await (
+          await fetch(`${base}/api/insider/visitors/${ids[i]}`, {
+            headers: { authorization: `Bearer ${login.token}` },
+          })
+        ).json()) as { insider: InsiderView }
+        if (ins.insider.currentPage?.url === url) insider.push(performance.now() - t0)
+        await sleep(100)
+      }
+    })()
+    await sleep(o.seconds * 1000)
+    stop = true
+    await Promise.all([...loops, probe])
+    const seconds = (performance.now() - started) / 1000
+    ws.close()
+    return {
+      db: databaseUrl ? 'postgres' : 'pglite',
+      scriptBytes: script.length,
+      scriptBrotli: brotliCompressSync(script).length,
+      views,
+      seconds,
+      perSecond: views / seconds,
+      reqP50: percentile(req, 50),
+      reqP99: percentile(req, 99),
+      refused,
+      eventP50: percentile(events, 50),
+      eventP99: percentile(events, 99),
+      insiderP50: percentile(insider, 50),
+      insiderP99: percentile(insider, 99),
+      samples: insider.length,
+    }
+  } finally {
+    await stopServer(child)
+    await rm(dir, { recursive: true, force: true })
+  }
+}
+
+export function formatTracking(r: TrackingResult): string[] {
+  const f = (x: number) => (Number.isFinite(x) ? `${x.toFixed(0)} ms` : '—')
+  return [
+    `/track.js: ${r.scriptBytes} bytes, ${r.scriptBrotli} bytes brotli (goal ≤ 3072)`,
+    `ingest (${r.db}, one process): ${r.views} page views in ${r.seconds.toFixed(1)} s = ${r.perSecond.toFixed(0)}/s (goal ≥ 2,000/s); request p50 ${f(r.reqP50)}, p99 ${f(r.reqP99)}; refused ${r.refused}`,
+    `page view → operator's socket event: p50 ${f(r.eventP50)}, p99 ${f(r.eventP99)}; → Insider read back with the page: p50 ${f(r.insiderP50)}, p99 ${f(r.insiderP99)} (${r.samples} samples, under the ingest load)`,
+  ]
+}

@@ -1,0 +1,301 @@
+/**
+ * Issue 12 §1–3 on the server: the tracking snippet's API (I3) — visits, page views, UTM, device,
+ * location behind the trusted proxy, one visitor identity with the chat widget — Insider (I1) of a
+ * visitor and of his chat, the On site list (I2), and bad input: another tenant's site key, a huge
+ * title, script in titles and URLs, NUL bytes, a flood from one visitor.
+ */
+import { randomUUID } from 'node:crypto'
+import { sql } from 'drizzle-orm'
+import type { FastifyInstance } from 'fastify'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { InsiderView, OnsiteView, TrackViewResponse } from '../../contract/tracking.ts'
+import { eventsSince, lastSeq, queryRows } from '../db/index.ts'
+import { targets } from '../test/dbs.ts'
+import { auth, type Fixture, makeFixture } from '../test/fixture.ts'
+
+const CHROME_ANDROID =
+  'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36'
+const FIREFOX_LINUX = 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0'
+
+describe.each(targets)('tracking, Insider, On site on $name', (target) => {
+  let f: Fixture
+  let app: FastifyInstance
+  let op = ''
+  let admin = ''
+  beforeAll(async () => {
+    f = await makeFixture(target)
+    // Requests come from the trusted proxy (loopback here) with the client's address in X-Forwarded-For.
+    app = await f.buildAnother({ trustProxy: ['127.0.0.1'], trackLimits: { perVisitor: 30 } })
+    await app.ready()
+    op = (await f.login('op1@demo')).token
+    admin = (await f.login('admin@demo')).token
+  }, 60_000)
+  afterAll(async () => {
+    await app?.close()
+    await f?.close()
+  })
+
+  const track = (
+    kind: 'view' | 'ping' | 'leave',
+    body: Record<string, unknown>,
+    o: { ip?: string; ua?: string; json?: boolean } = {},
+  ) =>
+    app.inject({
+      method: 'POST',
+      url: `/api/track/${kind}`,
+      headers: {
+        'content-type': o.json ? 'application/json' : 'text/plain',
+        'user-agent': o.ua ?? CHROME_ANDROID,
+        ...(o.ip ? { 'x-forwarded-for': o.ip } : {}),
+      },
+      payload: JSON.stringify(body),
+    })
+  const view = async (body: Record<string, unknown>, o: { ip?: string; ua?: string } = {}) => {
+    const r = await track('view', { tenant: 'demo', ...body }, o)
+    expect(r.statusCode, r.body).toBe(200)
+    return r.json() as TrackViewResponse
+  }
+  const get = (url: string, token = op) => app.inject({ url, headers: auth(token) })
+  const insider = async (visitorId: string, q = '') => {
+    const r = await get(`/api/insider/visitors/${visitorId}${q}`)
+    expect(r.statusCode, r.body).toBe(200)
+    return (r.json() as { insider: InsiderView }).insider
+  }
+  const visitorIdOf = async (token: string) => {
+    const s = await app.inject({
+      method: 'POST',
+      url: '/api/visitor/session',
+      payload: { tenant: 'demo', token, page: { url: 'https://shop.example/', referrer: null } },
+    })
+    expect(s.statusCode, s.body).toBe(200)
+    return s.json() as { token: string; visitorId: string }
+  }
+  /** The visitor writes in the website chat (he has contacted the company). */
+  const write = async (token: string, text = 'Здравствуйте') => {
+    const r = await app.inject({
+      method: 'POST',
+      url: '/api/visitor/messages',
+      headers: auth(token),
+      payload: { clientMsgId: randomUUID(), text },
+    })
+    expect(r.statusCode, r.body).toBe(200)
+    return (r.json() as { chat: { id: string } }).chat.id
+  }
+
+  it('I3: views, UTM, referrer, device and browser, a public location; one visit until 30 minutes pass', async () => {
+    const first = await view(
+      {
+        url: 'https://shop.example/?utm_source=yandex&utm_medium=cpc&utm_campaign=winter',
+        title: 'Главная',
+        referrer: 'https://ya.ru/',
+      },
+      { ip: '77.88.8.8' },
+    )
+    expect(first.token.length).toBeGreaterThan(10)
+    const { visitorId } = await visitorIdOf(first.token)
+    await view({ token: first.token, url: 'https://shop.example/prices', title: 'Цены' })
+    await view({ token: first.token, url: 'https://shop.example/prices?x=1', title: 'Цены' })
+    const p = await track('ping', { token: first.token, viewId: first.viewId, ms: 12_000 })
+    expect(p.statusCode, p.body).toBe(200)
+    let i = await insider(visitorId)
+    expect(i.visits).toBe(1)
+    expect(i.utm).toEqual({ source: 'yandex', medium: 'cpc', campaign: 'winter' })
+    expect(i.referrer).toBe('https://ya.ru/')
+    expect(i.browser).toBe('Chrome 126')
+    expect(i.os).toBe('Android 14')
+    expect(i.device).toMatch(/^mobile/)
+    expect(i.location).toEqual({ kind: 'public', country: 'RU' })
+    expect(i.topPages[0]).toEqual({ page: 'https://shop.example/prices', title: 'Цены', views: 2 })
+    expect(i.topPages).toHaveLength(2)
+    expect(i.currentPage).toEqual({ url: 'https://shop.example/prices?x=1', title: 'Цены' })
+    const [d] = await queryRows<{ duration_ms: number }>(
+      f.db.orm,
+      sql`SELECT duration_ms FROM site_page_views WHERE id = ${first.viewId}`,
+    )
+    expect(d?.duration_ms).toBe(12_000)
+
+    // 31 minutes without a page view: the next view starts a second visit.
+    await f.db.orm.execute(
+      sql`UPDATE site_visits SET last_at = now() - interval '31 minutes' WHERE visitor_id = ${visitorId}`,
+    )
+    await view({ token: first.token, url: 'https://shop.example/', title: 'Главная' }, { ua: FIREFOX_LINUX })
+    i = await insider(visitorId)
+    expect(i.visits).toBe(2)
+    expect(i.browser).toBe('Firefox 128')
+    expect(i.device).toBe('desktop')
+  })
+
+  it('I1: UTM tags from a later page of the visit (it landed without them) still show', async () => {
+    const v = await view({ url: 'https://shop.example/', title: 'Главная' })
+    await view({ token: v.token, url: 'https://shop.example/sale?utm_source=vk&utm_campaign=autumn' })
+    await view({ token: v.token, url: 'https://shop.example/cart' })
+    const i = await insider((await visitorIdOf(v.token)).visitorId)
+    expect(i.visits).toBe(1)
+    expect(i.utm).toEqual({ source: 'vk', campaign: 'autumn' })
+  })
+
+  it('I3: loopback and private addresses are said to be such, not located', async () => {
+    const lo = await view({ url: 'https://shop.example/' })
+    expect((await insider((await visitorIdOf(lo.token)).visitorId)).location).toEqual({ kind: 'loopback' })
+    const lan = await view({ url: 'https://shop.example/' }, { ip: '192.168.1.20' })
+    expect((await insider((await visitorIdOf(lan.token)).visitorId)).location).toEqual({ kind: 'private' })
+  })
+
+  it('one identity: the chat widget session with the snippet token is the same visitor, and Insider of his chat shows his pages', async () => {
+    const v = await view({ url: 'https://shop.example/delivery', title: 'Доставка' }, { ip: '8.8.8.8' })
+    const s = await visitorIdOf(v.token)
+    const chatId = await write(s.token)
+    const r = await get(`/api/insider/chats/${chatId}`)
+    expect(r.statusCode, r.body).toBe(200)
+    const i = (r.json() as { insider: InsiderView }).insider
+    expect(i.visitorId).toBe(s.visitorId)
+    expect(i.topPages.map((t) => t.page)).toEqual(['https://shop.example/delivery'])
+    expect(i.location.kind).toBe('public')
+  })
+
+  it('I1 live / I2: a contacted visitor’s page change is an event; he is on the On site list until he leaves', async () => {
+    const v = await view({ url: 'https://shop.example/', title: 'Главная' })
+    const { visitorId } = await visitorIdOf(v.token)
+    const onsite = async () =>
+      ((await get('/api/onsite')).json() as { visitors: OnsiteView[] }).visitors.map((x) => x.visitorId)
+    // Not contacted yet: not listed, and his browsing makes no event.
+    expect(await onsite()).not.toContain(visitorId)
+    await write(v.token)
+    const before = await lastSeq(f.db.orm, await tenantOf())
+    const next = await view({ token: v.token, url: 'https://shop.example/contacts', title: 'Контакты' })
+    const evs = (await eventsSince(f.db.orm, await tenantOf(), before, 100)).filter(
+      (e) => e.type === 'visitor.activity',
+    )
+    expect(evs.map((e) => e.payload)).toEqual([
+      { visitorId, onSite: true, page: 'https://shop.example/contacts', title: 'Контакты' },
+    ])
+    const list = ((await get('/api/onsite')).json() as { visitors: OnsiteView[] }).visitors
+    expect(list.find((x) => x.visitorId === visitorId)).toMatchObject({
+      page: 'https://shop.example/contacts',
+    })
+    expect((await track('leave', { token: v.token, viewId: next.viewId, ms: 5000 })).statusCode).toBe(200)
+    expect(await onsite()).not.toContain(visitorId)
+    const after = (await eventsSince(f.db.orm, await tenantOf(), before, 100)).filter(
+      (e) => e.type === 'visitor.activity',
+    )
+    expect(after.at(-1)?.payload).toMatchObject({ visitorId, onSite: false })
+  })
+
+  it('I1 CRM buttons: the admin’s templates filled for the client', async () => {
+    const put = await app.inject({
+      method: 'PUT',
+      url: '/api/admin/crm-cards',
+      headers: auth(admin),
+      payload: {
+        templates: [
+          { name: 'Лид', url: 'https://crm.example.com/leads?phone={phone}&name={name}' },
+          { name: 'Контакт', url: 'https://crm.example.com/contacts/{clientId}' },
+        ],
+      },
+    })
+    expect(put.statusCode, put.body).toBe(200)
+    const v = await view({ url: 'https://shop.example/' })
+    const { visitorId } = await visitorIdOf(v.token)
+    const i = await insider(visitorId)
+    expect(i.crm).toEqual([
+      { name: 'Лид', url: 'https://crm.example.com/leads?phone=&name=' },
+      { name: 'Контакт', url: `https://crm.example.com/contacts/${visitorId}` },
+    ])
+    await app.inject({
+      method: 'PUT',
+      url: '/api/admin/crm-cards',
+      headers: auth(admin),
+      payload: { templates: [] },
+    })
+  })
+
+  it('calls in the period: the adjustable period is validated', async () => {
+    const v = await view({ url: 'https://shop.example/' })
+    const { visitorId } = await visitorIdOf(v.token)
+    expect((await insider(visitorId, '?days=30')).periodDays).toBe(30)
+    expect((await get(`/api/insider/visitors/${visitorId}?days=0`)).statusCode).toBe(400)
+    expect((await get(`/api/insider/visitors/${visitorId}?days=9999`)).statusCode).toBe(400)
+    expect((await get(`/api/insider/visitors/${randomUUID()}`)).statusCode).toBe(404)
+  })
+
+  it('bad input: another tenant’s site key, huge and scripted titles and URLs, NUL, a flood', async () => {
+    const mine = await view({ url: 'https://shop.example/' })
+    // The demo visitor's token on the other tenant's site: refused, nothing recorded there.
+    const forged = await track('view', { tenant: 'other', token: mine.token, url: 'https://other.example/' })
+    expect(forged.statusCode).toBe(401)
+    expect(forged.json()).toMatchObject({ error: { code: 'E_VISITOR_TOKEN' } })
+    const [n] = await queryRows<{ n: number }>(
+      f.db.orm,
+      sql`SELECT count(*)::int AS n FROM site_page_views WHERE tenant_id = ${f.otherTenantId}`,
+    )
+    expect(Number(n?.n)).toBe(0)
+    expect((await track('view', { tenant: 'no-such', url: 'https://x.example/' })).statusCode).toBe(404)
+
+    // A huge title is cut to the limit; past 20,000 characters the request is refused.
+    const script = '<script>alert(1)</script><img src=x onerror=alert(2)>'
+    const big = await view({
+      token: mine.token,
+      url: `https://shop.example/?q=${script}`,
+      title: script + 'я'.repeat(10_000),
+    })
+    const [row] = await queryRows<{ title: string; url: string }>(
+      f.db.orm,
+      sql`SELECT title, url FROM site_page_views WHERE id = ${big.viewId}`,
+    )
+    expect(row?.title.length).toBe(300)
+    expect(row?.title.startsWith(script)).toBe(true)
+    expect(row?.url).toBe(`https://shop.example/?q=${script}`)
+    expect(
+      (await track('view', { tenant: 'demo', url: 'https://x.example/', title: 'x'.repeat(20_001) }))
+        .statusCode,
+    ).toBe(400)
+    expect(
+      (await track('view', { tenant: 'demo', url: 'https://x.example/', title: 'a\u0000b' })).statusCode,
+    ).toBe(400)
+    expect(
+      (await track('view', { tenant: 'demo', url: 'https://x.example/', title: 'a\uD800b' })).statusCode,
+    ).toBe(400)
+    const garbage = await app.inject({
+      method: 'POST',
+      url: '/api/track/view',
+      headers: { 'content-type': 'text/plain' },
+      payload: '{not json',
+    })
+    expect(garbage.statusCode).toBe(400)
+    // Somebody else's view id with my token: not found, nothing changed.
+    const other = await view({ url: 'https://shop.example/' })
+    expect((await track('ping', { token: mine.token, viewId: other.viewId, ms: 1 })).statusCode).toBe(404)
+
+    // A flood from one visitor: refused for him past the per-minute limit (30 in this app).
+    const flood = await view({ url: 'https://shop.example/' })
+    const codes: number[] = []
+    for (let k = 0; k < 40; k++)
+      codes.push(
+        (await track('view', { tenant: 'demo', token: flood.token, url: `https://shop.example/${k}` }))
+          .statusCode,
+      )
+    expect(codes.filter((c) => c === 429).length).toBeGreaterThan(0)
+    expect(codes.filter((c) => c === 200).length).toBeLessThanOrEqual(30)
+    // …and only for him.
+    expect(
+      (await track('view', { tenant: 'demo', token: mine.token, url: 'https://shop.example/' })).statusCode,
+    ).toBe(200)
+  })
+
+  it('CORS: the snippet’s requests from another origin; /track.js may be loaded cross-origin', async () => {
+    const pre = await app.inject({
+      method: 'OPTIONS',
+      url: '/api/track/view',
+      headers: { origin: 'https://shop.example', 'access-control-request-method': 'POST' },
+    })
+    expect(pre.statusCode).toBe(204)
+    expect(pre.headers['access-control-allow-origin']).toBe('*')
+    const r = await track('view', { tenant: 'demo', url: 'https://shop.example/' })
+    expect(r.headers['access-control-allow-origin']).toBe('*')
+  })
+
+  async function tenantOf(): Promise<string> {
+    const [t] = await queryRows<{ id: string }>(f.db.orm, sql`SELECT id FROM tenants WHERE slug = 'demo'`)
+    return t?.id ?? ''
+  }
+})

@@ -1,0 +1,197 @@
+/**
+ * Tracking (I3), Insider (I1) and clients on site (I2) — issue 12 §1–3 (docs/api.md "Tracking").
+ *
+ * GET /track.js and POST /api/track/{view,ping,leave} are called from the tenant's website: CORS for
+ * any origin (no cookie is involved; the visitor token travels in the body), bodies as `text/plain`
+ * JSON so the browser sends them without a preflight and `sendBeacon` can carry the last one. The
+ * token is the chat widget's visitor token — one identity for his chats, calls, leads and visits; a
+ * token of another tenant (another site key) is refused, never linked. Floods are refused per visitor
+ * (429), new visitors per address.
+ *
+ * GET /api/insider/… and /api/onsite are the operator's: Insider of a visitor, of a call from the site,
+ * of a website chat; the visitors on the site now.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { and, eq, isNull, sql } from 'drizzle-orm'
+import type { FastifyInstance } from 'fastify'
+import {
+  InsiderCallParam,
+  InsiderParam,
+  InsiderQuery,
+  type InsiderView,
+  type OnsiteView,
+  TRACK_LIMITS,
+  TrackPingSchema,
+  type TrackViewResponse,
+  TrackViewSchema,
+} from '../../contract/tracking.ts'
+import { signVisitorToken } from '../channels/visitor-token.ts'
+import { createVisitor, requestInfoOf, visitorByToken } from '../channels/visitors.ts'
+import { WindowCounter } from '../channels/webchat/limits.ts'
+import { queryRows, schema } from '../db/index.ts'
+import {
+  insiderOf,
+  onsiteOf,
+  recordPing,
+  recordView,
+  visitorOfCall,
+  visitorOfChat,
+} from '../domain/tracking/index.ts'
+import { AppError } from '../errors.ts'
+import { type AppDeps, validate } from './context.ts'
+import { registerScope } from './scope.ts'
+
+const CORS = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'POST, OPTIONS',
+  'access-control-allow-headers': 'content-type',
+  'access-control-max-age': '600',
+}
+
+/** Insider's default period for "calls in the last N days". */
+const DEFAULT_DAYS = 7
+
+export interface TrackingOptions {
+  limits?: { perVisitor?: number; newPerAddress?: number }
+}
+
+/** Registers /track.js, the tracking API and the operator's Insider and On site routes. */
+export function trackingRoutes(app: FastifyInstance, deps: AppDeps, opts: TrackingOptions = {}): void {
+  const q = deps.db.orm
+  const secret = deps.secrets.visitorSecret
+
+  const file = path.join(deps.distDir, 'track', 'track.js')
+  let cached: Promise<Buffer | null> | null = null
+  app.get('/track.js', async (_req, reply) => {
+    cached ??= fs.promises.readFile(file).catch(() => null)
+    const code = await cached
+    if (!code) cached = null
+    if (!code) throw new AppError('E_NOT_FOUND')
+    return reply
+      .type('text/javascript; charset=utf-8')
+      .header('cache-control', 'public, max-age=300')
+      .header('cross-origin-resource-policy', 'cross-origin')
+      .send(code)
+  })
+
+  /** Tenant id by slug (active tenants; suspended ones are refused by the scope before this). */
+  const tenants = new Map<string, { id: string; until: number }>()
+  async function tenantBySlug(slug: string): Promise<string> {
+    const hit = tenants.get(slug)
+    if (hit && hit.until > Date.now()) return hit.id
+    const [t] = await q
+      .select({ id: schema.tenants.id })
+      .from(schema.tenants)
+      .where(and(eq(schema.tenants.slug, slug), isNull(schema.tenants.suspendedAt)))
+    if (!t) throw new AppError('E_NOT_FOUND')
+    if (tenants.size > 10_000) tenants.clear()
+    tenants.set(slug, { id: t.id, until: Date.now() + 30_000 })
+    return t.id
+  }
+
+  app.register(async (scope) => {
+    const perVisitor = new WindowCounter(opts.limits?.perVisitor ?? TRACK_LIMITS.perVisitor)
+    const newPerAddress = new WindowCounter(opts.limits?.newPerAddress ?? TRACK_LIMITS.newPerAddress)
+    scope.removeContentTypeParser('text/plain')
+    scope.addContentTypeParser(
+      'text/plain',
+      { parseAs: 'string', bodyLimit: 64 * 1024 },
+      (_req, raw, done) => {
+        try {
+          done(null, JSON.parse(String(raw)))
+        } catch {
+          done(new AppError('E_BAD_REQUEST'), undefined)
+        }
+      },
+    )
+    scope.addHook('onRequest', async (_req, reply) => {
+      reply.headers(CORS)
+    })
+    registerScope(scope, deps, { auth: 'public' }, (r) => {
+      r.app.options('/api/track/*', { config: { auth: 'public' } }, async (_req, reply) =>
+        reply.code(204).send(),
+      )
+
+      r.post('/api/track/view', async (req): Promise<TrackViewResponse> => {
+        const body = validate(TrackViewSchema, req.body)
+        const tenantId = await tenantBySlug(body.tenant)
+        // Another tenant's token (another site key) is refused: E_VISITOR_TOKEN, nothing linked.
+        const v = body.token
+          ? await visitorByToken(q, secret, body.token, { tenantId })
+          : newPerAddress.hit(req.ip)
+            ? await createVisitor(q, tenantId, requestInfoOf({ url: body.url, referrer: body.referrer }))
+            : null
+        if (!v || !perVisitor.hit(v.visitorId)) throw new AppError('E_RATE_LIMITED')
+        const { viewId } = await recordView(deps.db, {
+          tenantId,
+          visitorId: v.visitorId,
+          url: body.url,
+          title: body.title,
+          referrer: body.referrer,
+          userAgent: req.headers['user-agent'],
+          ip: req.ip,
+        })
+        const token = body.token ?? signVisitorToken(secret, { tenantId, visitorId: v.visitorId }).token
+        return { token, viewId }
+      })
+
+      for (const kind of ['ping', 'leave'] as const)
+        r.post(`/api/track/${kind}`, async (req) => {
+          const body = validate(TrackPingSchema, req.body)
+          const v = await visitorByToken(q, secret, body.token)
+          if (!perVisitor.hit(v.visitorId)) throw new AppError('E_RATE_LIMITED')
+          const ok = await recordPing(deps.db, {
+            tenantId: v.tenantId,
+            visitorId: v.visitorId,
+            viewId: body.viewId,
+            ms: body.ms,
+            leave: kind === 'leave',
+          })
+          if (!ok) throw new AppError('E_NOT_FOUND')
+          return { ok: true as const }
+        })
+    })
+  })
+
+  const daysOf = (query: unknown) => validate(InsiderQuery, query).days ?? DEFAULT_DAYS
+  registerScope(app, deps, { auth: 'employee' }, (r) => {
+    r.get('/api/insider/visitors/:id', async (req, who): Promise<{ insider: InsiderView }> => {
+      const { id } = validate(InsiderParam, req.params)
+      const insider = await insiderOf(q, who.tenantId, id, { days: daysOf(req.query) })
+      if (!insider) throw new AppError('E_NOT_FOUND')
+      return { insider }
+    })
+    r.get('/api/insider/calls/:sipCallId', async (req, who): Promise<{ insider: InsiderView | null }> => {
+      const { sipCallId } = validate(InsiderCallParam, req.params)
+      const [call] = await queryRows<{ id: string }>(
+        q,
+        sql`SELECT id FROM calls WHERE tenant_id = ${who.tenantId} AND sip_call_id = ${sipCallId}
+            ORDER BY started_at DESC LIMIT 1`,
+      )
+      if (!call) throw new AppError('E_NOT_FOUND')
+      const visitorId = await visitorOfCall(q, who.tenantId, call.id)
+      return {
+        insider: visitorId ? await insiderOf(q, who.tenantId, visitorId, { days: daysOf(req.query) }) : null,
+      }
+    })
+    r.get('/api/insider/chats/:id', async (req, who): Promise<{ insider: InsiderView | null }> => {
+      const { id } = validate(InsiderParam, req.params)
+      const [chat] = await queryRows<{ id: string }>(
+        q,
+        sql`SELECT id FROM chats WHERE tenant_id = ${who.tenantId} AND id = ${id}`,
+      )
+      if (!chat) throw new AppError('E_NOT_FOUND')
+      const visitorId = await visitorOfChat(q, who.tenantId, id)
+      return {
+        insider: visitorId ? await insiderOf(q, who.tenantId, visitorId, { days: daysOf(req.query) }) : null,
+      }
+    })
+    r.get(
+      '/api/onsite',
+      async (_req, who): Promise<{ visitors: OnsiteView[] }> => ({
+        visitors: await onsiteOf(q, who.tenantId),
+      }),
+    )
+  })
+}

@@ -121,14 +121,14 @@ test('C9 a site caller with nobody available leaves a call-back number', async (
 
   // A bad number: a clear error, nothing stored.
   const form = page.locator('#callback-form')
-  await form.getByLabel('Your phone number').fill('12345')
+  await form.getByLabel('Number to call you back on').fill('12345')
   await form.getByRole('button', { name: 'Call me back' }).click()
   await expect(page.locator('#callback-state')).toHaveText(/not a valid phone number/)
 
   // A good one, with script for a name: stored and shown as text.
   const phone = `+7916400${String(Date.now()).slice(-4)}`
   const name = '<img src=x onerror="window.__pwned=1">Анна'
-  await form.getByLabel('Your phone number').fill(phone)
+  await form.getByLabel('Number to call you back on').fill(phone)
   await form.getByLabel('Your name (optional)').fill(name)
   await form.getByRole('button', { name: 'Call me back' }).click()
   await expect(page.locator('#callback-state')).toHaveText('Thank you! We will call you back soon.')

@@ -5,7 +5,8 @@
  * a row (the app's toasts float over the bottom of the screen).
  */
 import { A } from '@solidjs/router'
-import { createSignal, For, onCleanup, Show } from 'solid-js'
+import { createComputed, createSignal, For, onCleanup, Show } from 'solid-js'
+import { createStore, reconcile } from 'solid-js/store'
 import type { CallView } from '../../../contract/calls.ts'
 import { errorText } from '../../lib/api/index.ts'
 import { t } from '../../lib/i18n/index.ts'
@@ -14,7 +15,7 @@ import { Icon } from '../../lib/ui/index.ts'
 import { placeCall } from './actions.ts'
 import { CallIcon } from './CallIcon.tsx'
 import { when } from './CallRow.tsx'
-import { groupsOf, type MissedFilter, type MissedFold, missedSections } from './missed.ts'
+import { groupsOf, type MissedFilter, type MissedFold, type MissedSection, missedSections } from './missed.ts'
 import { markCalls, undoMarks } from './missed-data.ts'
 import { NumberButton } from './NumberButton.tsx'
 import { givenNumber } from './search.ts'
@@ -39,7 +40,16 @@ export function MissedList(props: {
     [],
   )
   const mine = () => groupsOf(groups(), props.meId)
-  const sections = () => missedSections(props.calls, mine(), filter())
+  // Reconciled by key into a store: a row keeps its DOM when calls arrive or change (a menu or button
+  // the operator is pressing is never rebuilt under the tap — as VirtualList does for the other lists).
+  const [view, setView] = createStore<{ sections: MissedSection[] }>({ sections: [] })
+  createComputed(() =>
+    setView(
+      'sections',
+      reconcile(missedSections(props.calls, mine(), filter()), { key: 'key', merge: true }),
+    ),
+  )
+  const sections = () => view.sections
   const [notice, setNotice] = createSignal<Notice | null>(null)
   let timer: ReturnType<typeof setTimeout> | undefined
   const say = (n: Notice | null) => {
@@ -130,9 +140,15 @@ export function MissedList(props: {
                     <span class="missed-mine">{t('missed.myGroup')}</span>
                   </Show>
                 </h2>
-                <For each={s.folds}>
-                  {(f) => <MissedRow fold={f} party={props.party(f.latest)} onMark={() => void mark(f)} />}
-                </For>
+                <ul class="missed-rows">
+                  <For each={s.folds}>
+                    {(f) => (
+                      <li>
+                        <MissedRow fold={f} party={props.party(f.latest)} onMark={() => void mark(f)} />
+                      </li>
+                    )}
+                  </For>
+                </ul>
               </section>
             )}
           </For>
@@ -152,7 +168,10 @@ function MissedRow(props: {
   const num = () => props.party.number
   const count = () => props.fold.calls.length
   return (
-    <div class="row missed-row" classList={{ 'missed-callback': props.fold.callbackRequest }}>
+    <div
+      class="row call-row call-missed missed-row"
+      classList={{ 'missed-callback': props.fold.callbackRequest }}
+    >
       <span class="call-dir">
         <CallIcon name="missed" size={18} />
       </span>

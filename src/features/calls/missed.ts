@@ -23,6 +23,8 @@ export interface MissedFold {
 
 /** The missed calls of one group (or of none: calls to a person, not a group). */
 export interface MissedSection {
+  /** Stable per group: the screen keeps a section's (and a row's) DOM across updates by it. */
+  key: string
   /** The group's id; null for calls that rang no group. */
   groupId: string | null
   groupName: string | null
@@ -55,7 +57,14 @@ export function missedSections(
     const sk = c.groupId ?? ''
     let s = sections.get(sk)
     if (!s) {
-      s = { groupId: c.groupId, groupName: c.groupName, mine, folds: [], byCaller: new Map() }
+      s = {
+        key: `group:${sk}`,
+        groupId: c.groupId,
+        groupName: c.groupName,
+        mine,
+        folds: [],
+        byCaller: new Map(),
+      }
       sections.set(sk, s)
     }
     const fk = callerKey(c)

@@ -11,7 +11,15 @@ import type { StatusMatrix } from './status.ts'
 import { text } from './text.ts'
 
 export type EventPayloads = {
-  'status.changed': { employeeId: string; status: string; online: boolean; at: string }
+  /** `byId`/`byName`: a supervisor forced it (S3); absent when the employee set it himself. */
+  'status.changed': {
+    employeeId: string
+    status: string
+    online: boolean
+    at: string
+    byId?: string
+    byName?: string
+  }
   'statuses.updated': { matrix: StatusMatrix }
   /** A call was created or changed state (C8 history, C10 my calls). */
   'call.updated': { call: CallView }

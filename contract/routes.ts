@@ -119,6 +119,13 @@ import type {
 } from './push.ts'
 import type { StatusMatrixSchema } from './status.ts'
 import type {
+  ForceStatusSchema,
+  OperatorsQuerySchema,
+  OperatorsResponse,
+  WorkloadQuerySchema,
+  WorkloadReport,
+} from './supervisor.ts'
+import type {
   VisitorOpenQuery,
   VisitorOpenResponse,
   VisitorReadSchema,
@@ -315,6 +322,13 @@ export interface ApiRoutes {
   'PUT /api/me/password': { body: In<typeof ChangePasswordSchema>; reply: ChangePasswordResponse }
   /** The tenant CLI (scripts/tenant.ts) through the running server. */
   'POST /internal/tenants': { body: In<typeof TenantCommandSchema>; reply: TenantCommandAnswer }
+  // Issue 12 §4, the supervisor's screens S3/S4 (server/http/supervisor.ts).
+  'GET /api/supervisor/operators': { query: In<typeof OperatorsQuerySchema>; reply: OperatorsResponse }
+  'PUT /api/supervisor/operators/:id/status': {
+    body: In<typeof ForceStatusSchema>
+    reply: SetStatusResponse
+  }
+  'GET /api/supervisor/workload': { query: In<typeof WorkloadQuerySchema>; reply: WorkloadReport }
 }
 
 export type ApiRouteKey = keyof ApiRoutes

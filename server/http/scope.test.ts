@@ -158,6 +158,9 @@ const CONTRACT_ROUTES: Record<ApiRouteKey, true> = {
   'POST /api/admin/employees/:id/reactivate': true,
   'PUT /api/me/password': true,
   'POST /internal/tenants': true,
+  'GET /api/supervisor/operators': true,
+  'PUT /api/supervisor/operators/:id/status': true,
+  'GET /api/supervisor/workload': true,
 }
 
 /** Registered routes that are not JSON API calls of the app or the widget (sockets, script, preflight). */

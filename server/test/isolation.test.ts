@@ -376,6 +376,17 @@ const RULES: Record<string, Rule> = {
     access: 'tenant',
     body: () => ({ current: 'wrong-on-purpose', next: 'a-new-password' }),
   },
+  // Issue 12 §4 (S3, S4): a supervisor forcing a status in another tenant is refused.
+  'GET /api/supervisor/operators': { access: 'tenant' },
+  'PUT /api/supervisor/operators/:id/status': {
+    access: 'tenant',
+    params: { id: ['employee', 'spareEmployee'] },
+    body: () => ({ status: 'break' }),
+  },
+  'GET /api/supervisor/workload': {
+    access: 'tenant',
+    query: () => 'from=2026-11-01T00:00:00.000Z&to=2026-11-02T00:00:00.000Z',
+  },
 }
 
 function groupBody(extension: string) {

@@ -8,6 +8,7 @@ import { ForceStatusSchema, OperatorsQuerySchema, WorkloadQuerySchema } from '..
 import { forceStatus, listOperators, workloadReport } from '../domain/supervisor/index.ts'
 import { type AppDeps, validate } from './context.ts'
 import { registerScope } from './scope.ts'
+import { statusLogTestHook } from './test-hooks-status.ts'
 
 /** The start of today in UTC, when the screen did not say where its day starts. */
 const utcMidnight = () => {
@@ -36,4 +37,5 @@ export function supervisorRoutes(app: FastifyInstance, deps: AppDeps): void {
       return workloadReport(deps.db.orm, p.tenantId, new Date(from), new Date(to))
     })
   })
+  statusLogTestHook(app, deps)
 }

@@ -34,7 +34,7 @@ export async function workloadReport(
       since: employees.statusSince,
     })
     .from(employees)
-    .where(and(eq(employees.tenantId, tenantId), lt(employees.createdAt, to)))
+    .where(eq(employees.tenantId, tenantId))
     .orderBy(employees.name, employees.id)
   // Each employee's rows inside the period, and the last one before it (the status the period opens in).
   const rows = await q
@@ -54,7 +54,9 @@ export async function workloadReport(
     byEmployee.set(r.employeeId, marks)
   }
   const n = now.getTime()
-  const out = staff.map((e) => {
+  // Everyone who existed in the period, or whose log reaches into it (a log imported from before).
+  const present = staff.filter((e) => e.createdAt < to || byEmployee.has(e.id))
+  const out = present.map((e) => {
     const logged = byEmployee.get(e.id) ?? []
     // Before his first log row an employee was in the initial status since he was created; and the
     // current status stands from its start even if a row for it is missing (a seeded employee).

@@ -22,7 +22,11 @@ export function drawWorkload(el: HTMLElement, x: number[], series: ChartSeries[]
       title,
       width: Math.max(280, el.clientWidth || 320),
       height: 220,
-      scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
+      // Half a day either side, so a one-day period shows one bar rather than a span of years.
+      scales: {
+        x: { time: true, range: (_u, min, max) => [min - 43_200, max + 43_200] },
+        y: { range: (_u, _min, max) => [0, Math.max(1, max)] },
+      },
       series: [
         {},
         ...drawn.map((s) => ({ label: s.label, stroke: s.color, fill: s.color, width: 0, paths: bars })),

@@ -125,6 +125,7 @@ import type {
   WorkloadQuerySchema,
   WorkloadReport,
 } from './supervisor.ts'
+import type { TimelineResponse } from './timeline.ts'
 import type {
   VisitorOpenQuery,
   VisitorOpenResponse,
@@ -329,6 +330,8 @@ export interface ApiRoutes {
     reply: SetStatusResponse
   }
   'GET /api/supervisor/workload': { query: In<typeof WorkloadQuerySchema>; reply: WorkloadReport }
+  // Issue 12 §5, K2: the client card's timeline (server/http/contacts.ts).
+  'GET /api/contacts/clients/:id/timeline': { reply: TimelineResponse }
 }
 
 export type ApiRouteKey = keyof ApiRoutes

@@ -1,7 +1,13 @@
 /** /api/contacts/* (SPEC K1, K2 read side). */
 import type { FastifyInstance } from 'fastify'
 import { ClientSearchQuery, IdParam } from '../../contract/api.ts'
-import { getClient, listEmployees, listGroups, searchClients } from '../domain/contacts/index.ts'
+import {
+  clientTimeline,
+  getClient,
+  listEmployees,
+  listGroups,
+  searchClients,
+} from '../domain/contacts/index.ts'
 import { type AppDeps, validate } from './context.ts'
 import { registerScope } from './scope.ts'
 
@@ -20,6 +26,12 @@ export function contactRoutes(app: FastifyInstance, deps: AppDeps): void {
     r.get('/api/contacts/clients/:id', async (req, p) => {
       const { id } = validate(IdParam, req.params)
       return getClient(deps.db.orm, p.tenantId, id)
+    })
+
+    // SPEC K2: the client's calls and chats in one timeline.
+    r.get('/api/contacts/clients/:id/timeline', async (req, p) => {
+      const { id } = validate(IdParam, req.params)
+      return { items: await clientTimeline(deps.db.orm, p.tenantId, id) }
     })
   })
 }

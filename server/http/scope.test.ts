@@ -161,6 +161,7 @@ const CONTRACT_ROUTES: Record<ApiRouteKey, true> = {
   'GET /api/supervisor/operators': true,
   'PUT /api/supervisor/operators/:id/status': true,
   'GET /api/supervisor/workload': true,
+  'GET /api/contacts/clients/:id/timeline': true,
 }
 
 /** Registered routes that are not JSON API calls of the app or the widget (sockets, script, preflight). */

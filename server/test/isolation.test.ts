@@ -387,6 +387,8 @@ const RULES: Record<string, Rule> = {
     access: 'tenant',
     query: () => 'from=2026-11-01T00:00:00.000Z&to=2026-11-02T00:00:00.000Z',
   },
+  // Issue 12 §5, K2.
+  'GET /api/contacts/clients/:id/timeline': { access: 'tenant', params: { id: ['client'] } },
 }
 
 function groupBody(extension: string) {

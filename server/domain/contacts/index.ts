@@ -170,3 +170,5 @@ async function toViews(
     managerName: r.managerId ? (mNames.get(r.managerId) ?? null) : null,
   }))
 }
+
+export { clientTimeline, TIMELINE_LIMIT } from './timeline.ts'

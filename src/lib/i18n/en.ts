@@ -742,6 +742,14 @@ export const en = {
   'super.chart': 'Hours per day by status',
   'super.empty': 'No employees.',
   'admin.action.employee.status': 'Set an employee’s status',
+  // Issue 12 §5 (K2): the client card's timeline.
+  'client.timelineEmpty': 'No calls or chats with this client yet.',
+  'client.callIn': 'Incoming call',
+  'client.callOut': 'Outgoing call',
+  'client.callMissed': 'Missed call',
+  'client.chat': 'Chat · {channel}',
+  'client.chatOpen': 'open',
+  'client.chatDone': 'completed',
 } as const
 
 export type MessageKey = keyof typeof en

@@ -745,4 +745,12 @@ export const ru: Record<MessageKey, string> = {
   'super.chart': 'Часы по дням и статусам',
   'super.empty': 'Нет сотрудников.',
   'admin.action.employee.status': 'Установил(а) статус сотрудника',
+  // Issue 12 §5 (K2): the client card's timeline.
+  'client.timelineEmpty': 'Звонков и чатов с этим клиентом пока нет.',
+  'client.callIn': 'Входящий звонок',
+  'client.callOut': 'Исходящий звонок',
+  'client.callMissed': 'Пропущенный звонок',
+  'client.chat': 'Чат · {channel}',
+  'client.chatOpen': 'открыт',
+  'client.chatDone': 'завершён',
 }

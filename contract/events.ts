@@ -4,6 +4,7 @@
  * then `live`, then the live stream.
  */
 import * as v from 'valibot'
+import type { ClientView } from './api.ts'
 import type { CallView } from './calls.ts'
 import type { ChatView, MessageView, TemplateView, TransferOfferView } from './chats.ts'
 import type { LeadView, ScheduledView } from './leads.ts'
@@ -66,6 +67,8 @@ export type EventPayloads = {
    * open apps re-read `/api/me` (and the SIP line with a new extension). Audience: that employee.
    */
   'employee.updated': { employeeId: string }
+  /** K3: a client was added, or got a number or e-mail: every app's address book follows. */
+  'client.updated': { client: ClientView }
 }
 export type EventType = keyof EventPayloads
 

@@ -100,6 +100,7 @@ import type {
   WebchatSettings,
   WebchatSettingsSchema,
 } from './chats.ts'
+import type { AddClientContactSchema, NewClientSchema } from './client-contacts.ts'
 import type {
   CrmSendResponse,
   CrmWebhookSchema,
@@ -332,6 +333,9 @@ export interface ApiRoutes {
   'GET /api/supervisor/workload': { query: In<typeof WorkloadQuerySchema>; reply: WorkloadReport }
   // Issue 12 §5, K2: the client card's timeline (server/http/contacts.ts).
   'GET /api/contacts/clients/:id/timeline': { reply: TimelineResponse }
+  // K3: add a client contact (server/http/contacts.ts).
+  'POST /api/contacts/clients': { body: In<typeof NewClientSchema>; reply: ClientView }
+  'POST /api/contacts/clients/:id/contacts': { body: In<typeof AddClientContactSchema>; reply: ClientView }
 }
 
 export type ApiRouteKey = keyof ApiRoutes

@@ -1,8 +1,11 @@
 /** /api/contacts/* (SPEC K1, K2 read side). */
 import type { FastifyInstance } from 'fastify'
 import { ClientSearchQuery, IdParam } from '../../contract/api.ts'
+import { AddClientContactSchema, NewClientSchema } from '../../contract/client-contacts.ts'
 import {
+  addClientContact,
   clientTimeline,
+  createClient,
   getClient,
   listEmployees,
   listGroups,
@@ -32,6 +35,18 @@ export function contactRoutes(app: FastifyInstance, deps: AppDeps): void {
     r.get('/api/contacts/clients/:id/timeline', async (req, p) => {
       const { id } = validate(IdParam, req.params)
       return { items: await clientTimeline(deps.db.orm, p.tenantId, id) }
+    })
+
+    // SPEC K3: a new client, or a number / e-mail for an existing one (from a call or a chat).
+    r.post('/api/contacts/clients', async (req, p, reply) => {
+      const client = await createClient(deps.db, p.tenantId, validate(NewClientSchema, req.body))
+      reply.code(201)
+      return client
+    })
+
+    r.post('/api/contacts/clients/:id/contacts', async (req, p) => {
+      const { id } = validate(IdParam, req.params)
+      return addClientContact(deps.db, p.tenantId, id, validate(AddClientContactSchema, req.body))
     })
   })
 }

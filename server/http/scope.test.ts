@@ -162,6 +162,8 @@ const CONTRACT_ROUTES: Record<ApiRouteKey, true> = {
   'PUT /api/supervisor/operators/:id/status': true,
   'GET /api/supervisor/workload': true,
   'GET /api/contacts/clients/:id/timeline': true,
+  'POST /api/contacts/clients': true,
+  'POST /api/contacts/clients/:id/contacts': true,
 }
 
 /** Registered routes that are not JSON API calls of the app or the widget (sockets, script, preflight). */

@@ -389,6 +389,16 @@ const RULES: Record<string, Rule> = {
   },
   // Issue 12 §5, K2.
   'GET /api/contacts/clients/:id/timeline': { access: 'tenant', params: { id: ['client'] } },
+  // K3: a call or chat id of the other tenant is never linked (the snapshot below would show it).
+  'POST /api/contacts/clients': {
+    access: 'tenant',
+    body: () => ({ name: 'Matrix Client', phone: '+79990001122' }),
+  },
+  'POST /api/contacts/clients/:id/contacts': {
+    access: 'tenant',
+    params: { id: ['client'] },
+    body: () => ({ phone: '+79990001133' }),
+  },
 }
 
 function groupBody(extension: string) {

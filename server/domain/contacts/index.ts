@@ -171,4 +171,5 @@ async function toViews(
   }))
 }
 
+export { addClientContact, createClient } from './edit.ts'
 export { clientTimeline, TIMELINE_LIMIT } from './timeline.ts'

@@ -246,6 +246,12 @@ export const ERRORS = {
     en: 'The server is busy. Try again in a moment.',
     ru: 'Сервер перегружен. Повторите чуть позже.',
   },
+  // Issue 12 §4 (S4): the workload report's period.
+  E_REPORT_PERIOD: {
+    status: 400,
+    en: 'The period must start before it ends and span at most 92 days.',
+    ru: 'Период должен начинаться раньше, чем заканчивается, и быть не длиннее 92 дней.',
+  },
 } as const
 
 export type ErrorCode = keyof typeof ERRORS

@@ -4,6 +4,7 @@
  * then `live`, then the live stream.
  */
 import * as v from 'valibot'
+import type { ClientView } from './api.ts'
 import type { CallView } from './calls.ts'
 import type { ChatView, MessageView, TemplateView, TransferOfferView } from './chats.ts'
 import type { LeadView, ScheduledView } from './leads.ts'
@@ -11,7 +12,15 @@ import type { StatusMatrix } from './status.ts'
 import { text } from './text.ts'
 
 export type EventPayloads = {
-  'status.changed': { employeeId: string; status: string; online: boolean; at: string }
+  /** `byId`/`byName`: a supervisor forced it (S3); absent when the employee set it himself. */
+  'status.changed': {
+    employeeId: string
+    status: string
+    online: boolean
+    at: string
+    byId?: string
+    byName?: string
+  }
   'statuses.updated': { matrix: StatusMatrix }
   /** A call was created or changed state (C8 history, C10 my calls). */
   'call.updated': { call: CallView }
@@ -63,6 +72,8 @@ export type EventPayloads = {
    * and the On site tab re-read him. Anonymous visitors' browsing makes no event.
    */
   'visitor.activity': { visitorId: string; onSite: boolean; page: string; title: string }
+  /** K3: a client was added, or got a number or e-mail: every app's address book follows. */
+  'client.updated': { client: ClientView }
 }
 export type EventType = keyof EventPayloads
 

@@ -106,6 +106,7 @@ import type {
   WebchatSettings,
   WebchatSettingsSchema,
 } from './chats.ts'
+import type { AddClientContactSchema, NewClientSchema } from './client-contacts.ts'
 import type {
   CrmSendResponse,
   CrmWebhookSchema,
@@ -125,6 +126,14 @@ import type {
   VapidKeyResponse,
 } from './push.ts'
 import type { StatusMatrixSchema } from './status.ts'
+import type {
+  ForceStatusSchema,
+  OperatorsQuerySchema,
+  OperatorsResponse,
+  WorkloadQuerySchema,
+  WorkloadReport,
+} from './supervisor.ts'
+import type { TimelineResponse } from './timeline.ts'
 import type {
   InsiderQuery,
   InsiderView,
@@ -349,6 +358,18 @@ export interface ApiRoutes {
   }
   'GET /api/insider/chats/:id': { query: In<typeof InsiderQuery>; reply: { insider: InsiderView | null } }
   'GET /api/onsite': { reply: { visitors: OnsiteView[] } }
+  // Issue 12 §4, the supervisor's screens S3/S4 (server/http/supervisor.ts).
+  'GET /api/supervisor/operators': { query: In<typeof OperatorsQuerySchema>; reply: OperatorsResponse }
+  'PUT /api/supervisor/operators/:id/status': {
+    body: In<typeof ForceStatusSchema>
+    reply: SetStatusResponse
+  }
+  'GET /api/supervisor/workload': { query: In<typeof WorkloadQuerySchema>; reply: WorkloadReport }
+  // Issue 12 §5, K2: the client card's timeline (server/http/contacts.ts).
+  'GET /api/contacts/clients/:id/timeline': { reply: TimelineResponse }
+  // K3: add a client contact (server/http/contacts.ts).
+  'POST /api/contacts/clients': { body: In<typeof NewClientSchema>; reply: ClientView }
+  'POST /api/contacts/clients/:id/contacts': { body: In<typeof AddClientContactSchema>; reply: ClientView }
 }
 
 export type ApiRouteKey = keyof ApiRoutes

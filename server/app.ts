@@ -35,6 +35,7 @@ import { scheduledRoutes } from './http/scheduled.ts'
 import { siteRoutes } from './http/site.ts'
 import { staticRoutes } from './http/static.ts'
 import { statusRoutes } from './http/statuses.ts'
+import { supervisorRoutes } from './http/supervisor.ts'
 import { templateRoutes } from './http/templates.ts'
 import { testHookRoutes } from './http/test-hooks.ts'
 import { type TrackingOptions, trackingRoutes } from './http/tracking.ts'
@@ -230,6 +231,7 @@ export async function buildApp(
   callWakeJobs(app, deps)
   adminAuditRoutes(app, deps)
   adminEmployeeRoutes(app, deps)
+  supervisorRoutes(app, deps)
   internalTenantRoutes(app, deps)
   testHookRoutes(app, deps)
   await channelRoutes(app, deps, { files, visitorLimits: deps.visitorLimits, email: deps.email })

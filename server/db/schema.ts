@@ -102,6 +102,8 @@ export const statusLog = pgTable('status_log', {
   employeeId: uuid('employee_id').notNull(),
   status: text('status').notNull(),
   at: ts('at').notNull().defaultNow(),
+  /** Who set it when not the employee himself: a supervisor (S3, 0145). */
+  setBy: uuid('set_by'),
 })
 
 export const sessions = pgTable('sessions', {

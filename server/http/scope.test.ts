@@ -178,6 +178,12 @@ const CONTRACT_ROUTES: Record<ApiRouteKey, true> = {
   'GET /api/insider/calls/:sipCallId': true,
   'GET /api/insider/chats/:id': true,
   'GET /api/onsite': true,
+  'GET /api/supervisor/operators': true,
+  'PUT /api/supervisor/operators/:id/status': true,
+  'GET /api/supervisor/workload': true,
+  'GET /api/contacts/clients/:id/timeline': true,
+  'POST /api/contacts/clients': true,
+  'POST /api/contacts/clients/:id/contacts': true,
 }
 
 /** Registered routes that are not JSON API calls of the app or the widget (sockets, script, preflight). */

@@ -402,6 +402,29 @@ const RULES: Record<string, Rule> = {
   'GET /api/insider/calls/:sipCallId': { access: 'tenant', params: { sipCallId: ['sipCallId'] } },
   'GET /api/insider/chats/:id': { access: 'tenant', params: { id: ['chat'] } },
   'GET /api/onsite': { access: 'tenant' },
+  // Issue 12 §4 (S3, S4): a supervisor forcing a status in another tenant is refused.
+  'GET /api/supervisor/operators': { access: 'tenant' },
+  'PUT /api/supervisor/operators/:id/status': {
+    access: 'tenant',
+    params: { id: ['employee', 'spareEmployee'] },
+    body: () => ({ status: 'break' }),
+  },
+  'GET /api/supervisor/workload': {
+    access: 'tenant',
+    query: () => 'from=2026-11-01T00:00:00.000Z&to=2026-11-02T00:00:00.000Z',
+  },
+  // Issue 12 §5, K2.
+  'GET /api/contacts/clients/:id/timeline': { access: 'tenant', params: { id: ['client'] } },
+  // K3: a call or chat id of the other tenant is never linked (the snapshot below would show it).
+  'POST /api/contacts/clients': {
+    access: 'tenant',
+    body: () => ({ name: 'Matrix Client', phone: '+79990001122' }),
+  },
+  'POST /api/contacts/clients/:id/contacts': {
+    access: 'tenant',
+    params: { id: ['client'] },
+    body: () => ({ phone: '+79990001133' }),
+  },
 }
 
 function groupBody(extension: string) {

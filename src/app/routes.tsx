@@ -13,6 +13,7 @@ import {
 } from '../features/contacts/index.ts'
 import { OnsitePage } from '../features/onsite/index.ts'
 import { ConversationPage, LeadPage, RequestsPage } from '../features/requests/index.ts'
+import { isSupervisor, SupervisorPage, WorkloadPage } from '../features/supervisor/index.ts'
 import { me } from '../lib/session/index.ts'
 import { Layout } from './Layout.tsx'
 
@@ -33,6 +34,13 @@ const omniOnly = (Page: Component) => () => (
 /** Issue 13: the admin area is for admins only (the API answers 403 to anyone else). */
 const adminOnly = (Page: Component) => () => (
   <Show when={isAdmin()} fallback={<Navigate href="/calls" />}>
+    <Page />
+  </Show>
+)
+
+/** Issue 12 §4 (S3, S4): the supervisor's screens, for supervisors and admins. */
+const supervisorOnly = (Page: Component) => () => (
+  <Show when={isSupervisor()} fallback={<Navigate href="/calls" />}>
     <Page />
   </Show>
 )
@@ -85,6 +93,8 @@ export const routes: RouteDefinition[] = [
       { path: '/account', component: AccountPage },
       { path: '/admin', component: adminOnly(AdminPage) },
       { path: '/admin/:section', component: adminOnly(AdminSectionPage) },
+      { path: '/supervisor', component: supervisorOnly(SupervisorPage) },
+      { path: '/supervisor/report', component: supervisorOnly(WorkloadPage) },
       { path: '*', component: StartPage },
     ],
   },

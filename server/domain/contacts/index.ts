@@ -170,3 +170,6 @@ async function toViews(
     managerName: r.managerId ? (mNames.get(r.managerId) ?? null) : null,
   }))
 }
+
+export { addClientContact, createClient } from './edit.ts'
+export { clientTimeline, TIMELINE_LIMIT } from './timeline.ts'

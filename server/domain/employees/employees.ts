@@ -346,6 +346,11 @@ export function deactivateEmployee(db: Db, a: Actor, id: string): Promise<Employ
       .where(and(eq(employees.tenantId, a.tenantId), eq(employees.id, id)))
       .returning()
     if (!after) throw new AppError('E_NOT_FOUND')
+    // The workload report (S4) sums the status log: the move to off work belongs in it too.
+    if (before.status !== INITIAL_STATUS)
+      await tx
+        .insert(schema.statusLog)
+        .values({ tenantId: a.tenantId, employeeId: id, status: INITIAL_STATUS, at: after.statusSince })
     await revokeAllSessions(tx, a.tenantId, { employeeId: id, except: null })
     // Their devices get no more pushes (client names and comments): the subscriptions go too.
     await tx.execute(

@@ -12,6 +12,7 @@ import {
 import { appendEvent, type Db, type Queryable, schema } from '../../db/index.ts'
 import { AppError } from '../../errors.ts'
 import { audit } from '../admin-setup/audit.ts'
+import { recordAudit } from '../audit/index.ts'
 
 const { employees, statusLog, tenants } = schema
 
@@ -52,36 +53,65 @@ export async function assertMay(
 
 /**
  * Sets an employee's status: the row, the status_log entry and the `status.changed` event commit
- * together. Setting the current status again changes nothing and emits nothing.
+ * together. Setting the current status again changes nothing and emits nothing. `byId`: a supervisor
+ * forcing it (S3) — the log and the event name him, and the audit log records the change.
  */
 export async function setStatus(
   db: Db,
   tenantId: string,
   employeeId: string,
   status: string,
+  byId: string | null = null,
 ): Promise<{ status: string; at: string }> {
   return db.orm.transaction(async (tx) => {
     const [row] = await tx
-      .select({ status: employees.status, since: employees.statusSince, matrix: tenants.statusMatrix })
+      .select({
+        status: employees.status,
+        since: employees.statusSince,
+        matrix: tenants.statusMatrix,
+        deactivatedAt: employees.deactivatedAt,
+      })
       .from(employees)
       .innerJoin(tenants, eq(tenants.id, employees.tenantId))
       .where(and(eq(employees.tenantId, tenantId), eq(employees.id, employeeId)))
       .for('update')
     if (!row) throw new AppError('E_NOT_FOUND')
+    // A deactivated employee stays off work (issue 13): nobody may force him back into routing.
+    if (byId && row.deactivatedAt) throw new AppError('E_NOT_FOUND')
     if (!row.matrix.some((s) => s.id === status)) throw new AppError('E_UNKNOWN_STATUS')
     if (row.status === status) return { status, at: row.since.toISOString() }
     const at = new Date()
+    const forced = byId !== null && byId !== employeeId ? byId : null
+    let byName = ''
+    if (forced) {
+      const [by] = await tx
+        .select({ name: employees.name })
+        .from(employees)
+        .where(and(eq(employees.tenantId, tenantId), eq(employees.id, forced)))
+      if (!by) throw new AppError('E_NOT_FOUND')
+      byName = by.name
+    }
     await tx
       .update(employees)
       .set({ status, statusSince: at })
       .where(and(eq(employees.tenantId, tenantId), eq(employees.id, employeeId)))
-    await tx.insert(statusLog).values({ tenantId, employeeId, status, at })
+    await tx.insert(statusLog).values({ tenantId, employeeId, status, at, setBy: forced })
     await appendEvent(tx, tenantId, 'status.changed', {
       employeeId,
       status,
       online: isOnlineStatus(row.matrix, status),
       at: at.toISOString(),
+      ...(forced ? { byId: forced, byName } : {}),
     })
+    if (forced)
+      await recordAudit(tx, tenantId, {
+        actorId: forced,
+        action: 'employee.status',
+        entity: 'employee',
+        entityId: employeeId,
+        before: { status: row.status },
+        after: { status },
+      })
     return { status, at: at.toISOString() }
   })
 }

@@ -39,6 +39,15 @@ export default function AccountPage() {
           </span>
         </A>
       </Show>
+      {/* Issue 12 §4: the supervisor's screens, for supervisors and admins. */}
+      <Show when={me()?.role === 'supervisor' || me()?.role === 'admin'}>
+        <A href="/supervisor" class="card row row-button" data-testid="supervisor-link">
+          <span class="row-main">
+            <span class="row-title">{t('super.open')}</span>
+            <span class="row-sub">{t('super.openHint')}</span>
+          </span>
+        </A>
+      </Show>
       <AccountsSection />
       <PasswordSection />
       <SettingsSection />

@@ -13,6 +13,7 @@ const ACTIONS = new Set([
   'employee.deactivate',
   'employee.password',
   'employee.reactivate',
+  'employee.status',
   'employee.update',
   'features.update',
   'group.create',

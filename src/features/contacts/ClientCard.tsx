@@ -1,4 +1,4 @@
-/** SPEC K2: the client card — contacts, channels, group, personal manager. */
+/** SPEC K2: the client card — contacts, channels, group, personal manager, calls and chats. */
 import { A, useParams } from '@solidjs/router'
 import { createEffect, createSignal, For, Show } from 'solid-js'
 import type { ClientView } from '../../../contract/api.ts'
@@ -7,6 +7,7 @@ import { createLiveQuery, db } from '../../lib/store/index.ts'
 import { CallButton, NumberButton } from '../calls/index.ts'
 import { fetchClient } from './data.ts'
 import { BIDI, channelKindName } from './names.ts'
+import { ClientTimeline } from './Timeline.tsx'
 
 /** Client card route `/contacts/clients/:id`. */
 export default function ClientCard() {
@@ -83,10 +84,7 @@ export default function ClientCard() {
                 <dd>{c().managerName ?? none}</dd>
               </dl>
             </section>
-            <section class="card">
-              <h2>{t('client.history')}</h2>
-              <p class="muted small">{t('client.historyLater')}</p>
-            </section>
+            <ClientTimeline id={c().id} />
           </>
         )}
       </Show>

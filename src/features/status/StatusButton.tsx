@@ -1,10 +1,10 @@
 /** The account icon in the header: shows the status and opens the picker (SPEC S1). */
-import { createSignal, For, onCleanup, Show } from 'solid-js'
+import { createEffect, createSignal, For, on, onCleanup, Show } from 'solid-js'
 import { errorText } from '../../lib/api/index.ts'
 import { t } from '../../lib/i18n/index.ts'
 import { me } from '../../lib/session/index.ts'
 import { toast } from '../../lib/ui/index.ts'
-import { matrix, setMyStatus, statusColor, statusName } from './statuses.ts'
+import { forcedBy, matrix, setMyStatus, statusColor, statusName } from './statuses.ts'
 
 /** Header button + status picker. */
 export function StatusButton() {
@@ -24,6 +24,17 @@ export function StatusButton() {
     document.removeEventListener('click', onDocClick)
     document.removeEventListener('keydown', onKey)
   })
+
+  // S3: a supervisor changed my status — say so at once, with his name.
+  createEffect(
+    on(
+      forcedBy,
+      (f) => {
+        if (f) toast(t('status.forced', { name: statusName(f.status), by: f.by }))
+      },
+      { defer: true },
+    ),
+  )
 
   const choose = async (id: string) => {
     if (id === me()?.status) return setOpen(false)
@@ -50,7 +61,11 @@ export function StatusButton() {
           <button
             type="button"
             class="avatar"
-            aria-label={t('status.button', { name: statusName(m().status) })}
+            aria-label={
+              forcedBy() === null
+                ? t('status.button', { name: statusName(m().status) })
+                : t('status.buttonForced', { name: statusName(m().status), by: forcedBy()?.by ?? '' })
+            }
             aria-haspopup="dialog"
             aria-expanded={open()}
             onClick={() => setOpen(!open())}
@@ -60,6 +75,11 @@ export function StatusButton() {
           </button>
           <Show when={open()}>
             <div class="popover" role="dialog" aria-label={t('status.picker')}>
+              <Show when={forcedBy() !== null}>
+                <p class="row-sub" data-testid="status-forced-by">
+                  {t('status.setBy', { by: forcedBy()?.by ?? '' })}
+                </p>
+              </Show>
               <fieldset class="status-list" disabled={busy()}>
                 <legend>{t('status.picker')}</legend>
                 <For each={matrix()}>

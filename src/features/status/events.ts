@@ -5,14 +5,19 @@
 import { me, patchMe, refreshMe } from '../../lib/session/index.ts'
 import { setMeta } from '../../lib/store/index.ts'
 import type { FeatureEvents } from '../../lib/sync/index.ts'
-import { showMatrix } from './statuses.ts'
+import { setForcedBy, showMatrix } from './statuses.ts'
 
 export const statusEvents: FeatureEvents = {
   owner: 'status',
   on: {
     'status.changed': {
       after: (ev) => {
-        if (ev.payload.employeeId === me()?.id) void patchMe({ status: ev.payload.status })
+        const mine = me()
+        if (ev.payload.employeeId !== mine?.id) return
+        void patchMe({ status: ev.payload.status })
+        // S3: a supervisor set it — I see, live, who did (StatusButton shows it).
+        const forced = ev.payload.byId && ev.payload.byId !== mine.id
+        setForcedBy(forced ? { by: ev.payload.byName ?? '', status: ev.payload.status } : null)
       },
     },
     'statuses.updated': {

@@ -7,9 +7,11 @@ import { patchMe } from '../../lib/session/index.ts'
 import { type FrontlineDb, getMeta, setMeta } from '../../lib/store/index.ts'
 
 const [matrix, setMatrixSignal] = createSignal<StatusMatrix>([])
+/** S3: who forced my current status (a supervisor's name) and to what; null when I chose it myself. */
+const [forcedBy, setForcedBy] = createSignal<{ by: string; status: string } | null>(null)
 
 /** The tenant's statuses (reactive; from Dexie first, then the server). */
-export { matrix }
+export { forcedBy, matrix, setForcedBy }
 
 let currentDb: FrontlineDb | null = null
 
@@ -55,5 +57,6 @@ export function statusColor(id: string): string {
 /** PUT /api/me/status; the profile updates when the server agrees. Throws ApiError. */
 export async function setMyStatus(id: string): Promise<void> {
   const r = await api('PUT /api/me/status', { body: { status: id } })
+  setForcedBy(null)
   await patchMe({ status: r.status })
 }

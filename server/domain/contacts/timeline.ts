@@ -1,0 +1,68 @@
+/**
+ * SPEC K2: a client's calls and chats in one timeline, newest first. A call or chat belongs to the
+ * client when it was linked to him, or when its number (digits) or e-mail is one of his — a call from
+ * a number added to the card later still shows.
+ */
+import { and, desc, eq, inArray, or, type SQL, sql } from 'drizzle-orm'
+import type { TimelineItem } from '../../../contract/timeline.ts'
+import { type Queryable, schema } from '../../db/index.ts'
+import { AppError } from '../../errors.ts'
+
+const { calls, chats, contacts } = schema
+
+/** The newest items a timeline answers. */
+export const TIMELINE_LIMIT = 200
+
+const digits = (s: string) => s.replace(/\D/g, '')
+
+/** The client's timeline; E_NOT_FOUND for an unknown id or another tenant's client. */
+export async function clientTimeline(q: Queryable, tenantId: string, id: string): Promise<TimelineItem[]> {
+  const [c] = await q
+    .select({ phones: contacts.phones, emails: contacts.emails })
+    .from(contacts)
+    .where(and(eq(contacts.tenantId, tenantId), eq(contacts.id, id)))
+  if (!c) throw new AppError('E_NOT_FOUND')
+  const phoneDigits = c.phones.map(digits).filter((d) => d.length >= 5)
+  const emails = c.emails.map((e) => e.toLowerCase())
+  const callMatch: SQL[] = [eq(calls.contactId, id)]
+  if (phoneDigits.length) callMatch.push(inArray(calls.peerDigits, phoneDigits))
+  const chatMatch: SQL[] = [eq(chats.contactId, id)]
+  if (phoneDigits.length)
+    chatMatch.push(
+      inArray(sql`regexp_replace(coalesce(${chats.clientPhone}, ''), '\\D', '', 'g')`, phoneDigits),
+    )
+  if (emails.length) chatMatch.push(inArray(sql`lower(${chats.clientEmail})`, emails))
+  const callRows = await q
+    .select()
+    .from(calls)
+    .where(and(eq(calls.tenantId, tenantId), or(...callMatch)))
+    .orderBy(desc(calls.startedAt))
+    .limit(TIMELINE_LIMIT)
+  const chatRows = await q
+    .select()
+    .from(chats)
+    .where(and(eq(chats.tenantId, tenantId), or(...chatMatch)))
+    .orderBy(desc(chats.createdAt))
+    .limit(TIMELINE_LIMIT)
+  const items: TimelineItem[] = [
+    ...callRows.map((r) => ({
+      kind: 'call' as const,
+      id: r.id,
+      at: r.startedAt.toISOString(),
+      direction: r.direction,
+      state: r.state,
+      missed: r.missed,
+      number: r.peerNumber,
+      durationSec: r.durationSec,
+    })),
+    ...chatRows.map((r) => ({
+      kind: 'chat' as const,
+      id: r.id,
+      at: r.createdAt.toISOString(),
+      channel: r.channel,
+      state: r.state,
+      lastMessageAt: r.lastMessageAt?.toISOString() ?? null,
+    })),
+  ]
+  return items.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0)).slice(0, TIMELINE_LIMIT)
+}

@@ -1,0 +1,40 @@
+/**
+ * The workload chart (SPEC S4) drawn by uPlot: hours per day, one bar per day stacked by status. uPlot
+ * has no stacking of its own: the series are cumulative (report-view.ts `stackedDays`) and drawn
+ * biggest first, so each status shows as the band between its sum and the one before it.
+ */
+import uPlot from 'uplot'
+import 'uplot/dist/uPlot.min.css'
+
+export interface ChartSeries {
+  label: string
+  color: string
+  /** Cumulative hours per day. */
+  values: number[]
+}
+
+/** Draws (or redraws) the chart into `el`; returns a function that removes it. */
+export function drawWorkload(el: HTMLElement, x: number[], series: ChartSeries[], title: string): () => void {
+  const drawn = [...series].reverse()
+  const bars = uPlot.paths.bars?.({ size: [0.7, 60] })
+  const plot = new uPlot(
+    {
+      title,
+      width: Math.max(280, el.clientWidth || 320),
+      height: 220,
+      // Half a day either side, so a one-day period shows one bar rather than a span of years.
+      scales: {
+        x: { time: true, range: (_u, min, max) => [min - 43_200, max + 43_200] },
+        y: { range: (_u, _min, max) => [0, Math.max(1, max)] },
+      },
+      series: [
+        {},
+        ...drawn.map((s) => ({ label: s.label, stroke: s.color, fill: s.color, width: 0, paths: bars })),
+      ],
+      axes: [{}, { label: 'h' }],
+    },
+    [x, ...drawn.map((s) => s.values)],
+    el,
+  )
+  return () => plot.destroy()
+}

@@ -55,7 +55,7 @@ window.nextIncoming = () => new Promise((r) => incoming.push(r))
 window.answer = () => phone.call(current).accept()
 window.transfer = (target) => {
   const at = now()
-  window.transferDone = phone.blindTransfer(current, target, 30000).then(() => now(), (e) => -1)
+  window.transferDone = phone.blindTransfer(current, target, 30000).then(() => now(), (e) => String(e && e.message))
   return at
 }
 window.hangup = () => phone.call(current).hangup()
@@ -95,7 +95,8 @@ interface W {
   nextIncoming(): Promise<number>
   answer(): Promise<void>
   transfer(t: string): number
-  transferDone: Promise<number>
+  /** When the transfer finished, or why it failed. */
+  transferDone: Promise<number | string>
   hangup(): Promise<void>
   callStatus(): string
   startCustomer(s: unknown): Promise<string>
@@ -193,11 +194,18 @@ export async function measureBlindTransfer(
         const referAt = await op4.evaluate(() => (globalThis as unknown as W).transfer('101'))
         const ringAt = await Promise.race([
           ringing,
+          op4
+            .evaluate(() => (globalThis as unknown as W).transferDone)
+            .then((at) =>
+              Promise.reject(
+                new Error(typeof at === 'string' ? `before ringing: ${at}` : 'done before ringing'),
+              ),
+            ),
           sleep(10_000).then(() => Promise.reject(new Error('no ringing at the target within 10 s'))),
         ])
         await op1.evaluate(() => (globalThis as unknown as W).answer())
         const doneAt = await op4.evaluate(() => (globalThis as unknown as W).transferDone)
-        if (doneAt < 0) throw new Error('the transfer failed')
+        if (typeof doneAt === 'string') throw new Error(doneAt)
         await waitFor(
           customer,
           () => (globalThis as unknown as W).customerState() === 'talking',
@@ -212,12 +220,14 @@ export async function measureBlindTransfer(
         if (i >= warmup)
           report.samples.push({ referToRinging: ringAt - referAt, referToDone: doneAt - referAt })
       } catch (e) {
-        report.failures.push((e as Error).message.split('\n')[0] ?? '')
+        report.failures.push(
+          `#${i + 1}${i < warmup ? ' (warm-up)' : ''}: ${(e as Error).message.split('\n')[0] ?? ''}`,
+        )
         await op1.evaluate(() => (globalThis as unknown as W).hangup()).catch(() => {})
         await op4.evaluate(() => (globalThis as unknown as W).hangup()).catch(() => {})
       }
       // Let the dialogs' end reach the server: an operator still "in a call" would get 486 (C2).
-      await sleep(400)
+      await sleep(1000)
     }
     return report
   } finally {

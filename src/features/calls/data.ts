@@ -52,9 +52,12 @@ const newestFirst = (a: CallView, b: CallView) =>
   a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : 0
 
 /** C8 search: only the calls one of whose keys starts with the query's (lib/store call-terms). */
+// The index's primary keys come in one request (getAllKeys) and the rows in one bulk read: Dexie's
+// `distinct()` would walk a cursor, one IndexedDB request per index entry (issue 10's p95 tail).
 async function byTerm(db: FrontlineDb, term: string): Promise<CallView[]> {
-  const rows = await db.calls.where('terms').startsWith(term).distinct().toArray()
-  return rows.sort(newestFirst)
+  const ids = [...new Set(await db.calls.where('terms').startsWith(term).primaryKeys())]
+  const rows = await db.calls.bulkGet(ids)
+  return rows.filter((c): c is CallView => c !== undefined).sort(newestFirst)
 }
 
 /**

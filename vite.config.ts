@@ -19,12 +19,45 @@ function topLevelManifest(): Plugin {
   }
 }
 
+/**
+ * Issue 11 item 8 (first paint): the app's entry script and its module preloads leave index.html's
+ * head; public/boot.js adds them back once the static shell has painted, so nothing but the page,
+ * its CSS and boot.js stands between a phone and the first screen. The list travels in a meta tag.
+ */
+function startAfterFirstPaint(): Plugin {
+  return {
+    name: 'frontline-start-after-first-paint',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(html) {
+        const urls: string[] = []
+        const out = html
+          .replace(/\s*<link rel="modulepreload" crossorigin href="([^"]+)">/g, (_m, href: string) => {
+            urls.push(href)
+            return ''
+          })
+          .replace(/\s*<script type="module" crossorigin src="([^"]+)"><\/script>/, (_m, src: string) => {
+            urls.unshift(src)
+            return ''
+          })
+        if (urls.length === 0) throw new Error('startAfterFirstPaint: no entry script in index.html')
+        // Before boot.js, which reads it as it runs.
+        const boot = '<script src="/boot.js"></script>'
+        if (!out.includes(boot)) throw new Error('startAfterFirstPaint: index.html has no boot.js')
+        return out.replace(boot, `<meta name="frontline-app" content="${urls.join(' ')}" />\n    ${boot}`)
+      },
+    },
+  }
+}
+
 // SPEC A6: our own service worker (sw/) built by injectManifest; the app registers it itself
 // with workbox-window so it can show the update prompt.
 export default defineConfig({
   plugins: [
     solid(),
     topLevelManifest(),
+    startAfterFirstPaint(),
     VitePWA({
       strategies: 'injectManifest',
       srcDir: 'sw',
@@ -56,5 +89,15 @@ export default defineConfig({
       '/api': { target: process.env.API_TARGET ?? 'http://127.0.0.1:8080', ws: true, changeOrigin: false },
     },
   },
-  build: { target: 'es2022', sourcemap: false },
+  build: {
+    target: 'es2022',
+    sourcemap: false,
+    rolldownOptions: {
+      output: {
+        // Issue 10 warm start: what the entry imports statically is one chunk, not ~24 shared pieces
+        // each fetched through the service worker before the app's code runs. Lazy screens stay apart.
+        codeSplitting: { groups: [{ name: 'app', tags: ['$initial'] }] },
+      },
+    },
+  },
 })

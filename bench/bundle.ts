@@ -58,6 +58,9 @@ function firstLoadFiles(dist: string): string[] {
     ...html.matchAll(/<script[^>]+type="module"[^>]+src="([^"]+)"/g),
     ...html.matchAll(/<link[^>]+rel="modulepreload"[^>]+href="([^"]+)"/g),
   ].map((m) => m[1]!.replace(/^\//, ''))
+  // The built page lists the entry and its preloads in <meta name="frontline-app"> (public/boot.js adds them after the first paint).
+  const boot = html.match(/<meta name="frontline-app" content="([^"]+)"/)?.[1] ?? ''
+  for (const url of boot.split(' ').filter(Boolean)) refs.push(url.replace(/^\//, ''))
   return [...new Set(refs)]
 }
 

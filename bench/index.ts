@@ -11,6 +11,7 @@ import { type FanoutOptions, formatFanout, measureFanout } from './fanout.ts'
 import { formatGateway, type GatewayOptions, measureGateway } from './gateway.ts'
 import { measureStage1, type Stage1Options } from './gateway-stage1.ts'
 import { table } from './lib/common.ts'
+import { formatLighthouse, type LighthouseOptions, measureLighthouse } from './lighthouse.ts'
 import { formatLoginBurst, measureLoginBurst } from './login-burst.ts'
 import { formatPush, measurePush, type PushBenchOptions } from './push.ts'
 import { formatRegisterStorm, measureRegisterStorm } from './register-storm.ts'
@@ -138,5 +139,12 @@ if (!only || only === 'transfer-blind') {
 if (only === 'tracking' || !only) {
   await section('tracking: page views/s on one process, page view → Insider, /track.js size', async () =>
     formatTracking(await measureTracking()),
+  )
+}
+if (!only || only === 'lighthouse') {
+  // LIGHTHOUSE='{"runs":1}' shrinks the run; the built PWA (dist/) is what is measured.
+  const opts = JSON.parse(process.env.LIGHTHOUSE || '{}') as Partial<LighthouseOptions>
+  await section('first paint: Lighthouse mobile, login page and a signed-in screen', async () =>
+    formatLighthouse(await measureLighthouse(opts)),
   )
 }

@@ -24,5 +24,9 @@ startRuntime()
 // N2: a window opened by a tapped notification carries the push's seq: render with fresh data.
 await freshStart()
 const root = document.getElementById('root')
-if (root) render(() => <App />, root)
+if (root) {
+  // Issue 11 item 8: index.html's static shell (painted before this bundle loaded) gives way to the app.
+  root.replaceChildren()
+  render(() => <App />, root)
+}
 registerServiceWorker((click) => void openFromNotification(click))

@@ -1,5 +1,5 @@
 import 'fake-indexeddb/auto'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { CallView } from '../../../contract/calls.ts'
 import { type FrontlineDb, openDb } from '../../lib/store/db.ts'
 import { callMatches, inScope, localCalls } from './data.ts'
@@ -96,6 +96,27 @@ describe('C10 My calls from the mirror (N3 warm start)', () => {
       ).toEqual(want)
     }
     expect((await localCalls(db, 'all', 'me', 'смирнов')).map((c) => c.id)).toEqual(['c7'])
+  })
+
+  it('C8 search reads the terms index in one request, never a cursor walk over its entries (issue 10: the p95 tail)', async () => {
+    db = openDb(`hist-${Math.random()}`)
+    await db.calls.bulkPut(
+      Array.from({ length: 40 }, (_, i) => call(i, { contactName: i % 2 ? 'Елена Соколова' : null })),
+    )
+    const cursors = [
+      vi.spyOn(IDBIndex.prototype, 'openCursor'),
+      vi.spyOn(IDBIndex.prototype, 'openKeyCursor'),
+      vi.spyOn(IDBObjectStore.prototype, 'openCursor'),
+    ]
+    try {
+      const found = await localCalls(db, 'all', 'me', 'соколова')
+      expect(found.map((c) => c.id)).toEqual(Array.from({ length: 20 }, (_, k) => `c${39 - 2 * k}`))
+      // Each call has several keys starting with the query (every number's suffixes): still one row each.
+      expect(await localCalls(db, 'all', 'me', '0')).toHaveLength(40)
+      for (const spy of cursors) expect(spy).not.toHaveBeenCalled()
+    } finally {
+      for (const spy of cursors) spy.mockRestore()
+    }
   })
 
   it('C9 Missed by the missedOpenAt index: what the scope filter keeps; a call handled (update) or replaced (put) leaves it', async () => {

@@ -141,13 +141,11 @@ export async function measureTracking(o: TrackingOptions = TRACKING_DEFAULTS): P
     const ws = new WebSocket(`ws://127.0.0.1:${port}/api/ws`)
     await new Promise<void>((resolve, reject) => {
       ws.on('error', reject)
-      ws.on('open', () => {
-        ws.send(JSON.stringify({ type: 'auth', token: login.token }))
-        ws.send(JSON.stringify({ type: 'resume', since: 1e12 }))
-      })
+      ws.on('open', () => ws.send(JSON.stringify({ type: 'auth', token: login.token })))
       ws.on('message', (raw) => {
         const m = JSON.parse(String(raw)) as ServerMessage
-        if (m.kind === 'live' || m.kind === 'reset') resolve()
+        if (m.kind === 'ready') ws.send(JSON.stringify({ type: 'resume', since: m.lastSeq }))
+        if (m.kind === 'live') resolve()
         if (m.kind === 'event' && m.type === 'visitor.activity')
           waiting.get(m.payload.page)?.(performance.now())
       })

@@ -10,6 +10,7 @@ import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { InsiderView, OnsiteView, TrackViewResponse } from '../../contract/tracking.ts'
 import { eventsSince, lastSeq, queryRows } from '../db/index.ts'
+import { recordView } from '../domain/tracking/index.ts'
 import { targets } from '../test/dbs.ts'
 import { auth, type Fixture, makeFixture } from '../test/fixture.ts'
 
@@ -132,6 +133,44 @@ describe.each(targets)('tracking, Insider, On site on $name', (target) => {
     const i = await insider((await visitorIdOf(v.token)).visitorId)
     expect(i.visits).toBe(1)
     expect(i.utm).toEqual({ source: 'vk', campaign: 'autumn' })
+  })
+
+  it('ingest under load: concurrent views are written together; a bad one fails alone', async () => {
+    const v = await view({ url: 'https://shop.example/' })
+    const { visitorId } = await visitorIdOf(v.token)
+    const tenantId = await tenantOf()
+    const input = (k: number, who = visitorId) => ({
+      tenantId,
+      visitorId: who,
+      url: `https://shop.example/burst/${k}`,
+      title: `B${k}`,
+      referrer: null,
+      userAgent: CHROME_ANDROID,
+      ip: '127.0.0.1',
+    })
+    // A visitor that does not exist (a foreign key the database refuses) among 30 good views.
+    const results = await Promise.allSettled([
+      ...Array.from({ length: 15 }, (_, k) => recordView(f.db, input(k))),
+      recordView(f.db, input(99, randomUUID())),
+      ...Array.from({ length: 15 }, (_, k) => recordView(f.db, input(15 + k))),
+    ])
+    expect(results.map((r) => r.status)).toEqual([
+      ...Array(15).fill('fulfilled'),
+      'rejected',
+      ...Array(15).fill('fulfilled'),
+    ])
+    // Concurrent requests have no order of their own (on PostgreSQL the pool answers as it likes);
+    // every good view is stored, and the next view is the current page.
+    const [n] = await queryRows<{ n: number }>(
+      f.db.orm,
+      sql`SELECT count(*)::int AS n FROM site_page_views WHERE visitor_id = ${visitorId} AND page LIKE '%/burst/%'`,
+    )
+    expect(Number(n?.n)).toBe(30)
+    await view({ token: v.token, url: 'https://shop.example/after', title: 'После' })
+    const i = await insider(visitorId)
+    expect(i.topPages).toHaveLength(5)
+    expect(i.visits).toBe(1)
+    expect(i.currentPage?.url).toBe('https://shop.example/after')
   })
 
   it('I3: loopback and private addresses are said to be such, not located', async () => {

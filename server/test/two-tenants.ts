@@ -142,6 +142,8 @@ async function seedCalls(f: Fixture, tenantId: string, callerId: string, tag: st
         callerUser: tag,
         callerEmployeeId: callerId,
         answeredById: callerId,
+        // It rang them, so they may report declining it (C10, POST /api/calls/declined/:sipCallId).
+        offeredIds: [callerId],
         fromNumber: '101',
         toNumber: '102',
         peerNumber: '102',

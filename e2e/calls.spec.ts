@@ -212,7 +212,8 @@ test('C4 mute stops outbound audio; hold: the client keeps receiving audio (musi
   await expectCalls(op1.page, ['active'])
 
   await screen.getByRole('button', { name: 'Keypad' }).click()
-  for (const k of ['1', '2', '#']) await screen.getByRole('button', { name: k, exact: true }).click()
+  // A3: a key's name is what it shows ("2 ABC").
+  for (const k of ['1', '2 ABC', '#']) await screen.getByRole('button', { name: k, exact: true }).click()
   // RFC 4733 events left op1's RTP sender (the receiving WebRTC stack exposes no DTMF event to observe).
   await expect.poll(() => dtmfSent(op1.page)).toBe('12#')
   await hangUp(op1.page)

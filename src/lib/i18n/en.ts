@@ -716,6 +716,12 @@ export const en = {
   'password.changedEnded': 'Password changed; {n} other sessions ended',
   'password.currentRequired': 'Enter your current password.',
   'password.tooShort': 'At least 8 characters.',
+  // issue 11 (fit): screens that fit, accessibility
+  'login.showPassword': 'Show password',
+  'login.hidePassword': 'Hide password',
+  'login.saved': 'Accounts on this device',
+  'login.continueAs': 'Continue as {name}',
+  'account.switchPrefix': 'Switch to',
 } as const
 
 export type MessageKey = keyof typeof en

@@ -719,4 +719,10 @@ export const ru: Record<MessageKey, string> = {
   'password.changedEnded': 'Пароль изменён; завершено других сеансов: {n}',
   'password.currentRequired': 'Введите текущий пароль.',
   'password.tooShort': 'Не короче 8 символов.',
+  // issue 11 (fit): screens that fit, accessibility
+  'login.showPassword': 'Показать пароль',
+  'login.hidePassword': 'Скрыть пароль',
+  'login.saved': 'Аккаунты на этом устройстве',
+  'login.continueAs': 'Продолжить как {name}',
+  'account.switchPrefix': 'Переключиться на',
 }

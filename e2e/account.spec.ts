@@ -174,3 +174,29 @@ test('A1 the sign-in screen switches language and shows the password on request'
   await page.getByRole('button', { name: 'Hide password' }).click()
   await expect(page.getByLabel('Password', { exact: true })).toHaveAttribute('type', 'password')
 })
+
+test('A3 denied notifications explain the fix', async ({ browser, server }) => {
+  const context = await browser.newContext({ baseURL: server.baseURL })
+  // The browser's own answer once the operator has blocked notifications for the site.
+  await context.addInitScript(() => {
+    Object.defineProperty(Notification, 'permission', { get: () => 'denied' })
+    Notification.requestPermission = async () => 'denied'
+  })
+  const page = await context.newPage()
+  await page.goto('/')
+  await login(page, 'op1@demo', server.password)
+  // The walk-through's notifications step says it is blocked and how to allow it; "Next" moves on.
+  await expect(page.getByRole('heading', { name: 'Notifications' })).toBeVisible()
+  await expect(page.getByText(/Notifications are blocked for this site.*lock icon/)).toBeVisible()
+  await page.getByRole('button', { name: 'Next' }).click()
+  await finishWalkthrough(page)
+  // Later, the call screens still warn, and the warning leads to the fix.
+  await page.getByRole('link', { name: 'Calls', exact: true }).click()
+  await expect(
+    page.getByText('Notifications are blocked: calls and messages reach you only while the app is open.'),
+  ).toBeVisible()
+  await page.getByRole('link', { name: 'How to fix' }).click()
+  await expect(page).toHaveURL(/\/account/)
+  await expect(page.getByRole('heading', { name: 'Permissions' })).toBeVisible()
+  await context.close()
+})

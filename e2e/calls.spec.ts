@@ -183,9 +183,10 @@ test('C4 mute stops outbound audio; hold: the client keeps receiving audio (musi
   const heard = (await rtpDelta(op2.page, 2000)).inEnergy
   expect(heard).toBeGreaterThan(0)
 
-  const mute = screen.getByRole('button', { name: 'Mute microphone' })
-  await mute.click()
-  await expect(mute).toHaveAttribute('aria-pressed', 'true')
+  await screen.getByRole('button', { name: 'Mute microphone' }).click()
+  // The button now says what it will do (issue 11).
+  const unmute = screen.getByRole('button', { name: 'Unmute microphone' })
+  await expect(unmute).toBeVisible()
   await expect(
     op1.page.getByRole('alert').filter({ hasText: 'Microphone off: the other side hears nothing' }),
   ).toBeVisible()
@@ -198,8 +199,8 @@ test('C4 mute stops outbound audio; hold: the client keeps receiving audio (musi
       message: 'muted: op2 hears (near) silence',
     })
     .toBeLessThan(heard / 2 / 50)
-  await mute.click()
-  await expect(mute).toHaveAttribute('aria-pressed', 'false')
+  await unmute.click()
+  await expect(screen.getByRole('button', { name: 'Mute microphone' })).toBeVisible()
 
   const pause = screen.getByRole('button', { name: 'Pause' })
   await pause.click()

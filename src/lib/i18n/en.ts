@@ -215,7 +215,7 @@ export const en = {
   'incall.calling': 'Calling…',
   'incall.ringing': 'Ringing…',
   'incall.held': 'On pause — the other side hears music',
-  'incall.remoteHeld': 'The other side put you on hold',
+  'incall.remoteHeld': 'The other side paused the call',
   'incall.transferring': 'Transferring…',
   'incall.mute': 'Mute microphone',
   'incall.mutedWarning': 'Microphone off: the other side hears nothing',
@@ -722,6 +722,12 @@ export const en = {
   'login.saved': 'Accounts on this device',
   'login.continueAs': 'Continue as {name}',
   'account.switchPrefix': 'Switch to',
+  'incall.unmute': 'Unmute microphone',
+  'walk.next': 'Next',
+  'perm.notifications.fix':
+    'Notifications are blocked for this site, so calls and messages reach you only while Frontline is open. To fix it: tap the lock icon left of the address, open Permissions (Site settings), set Notifications to Allow, then come back.',
+  'perm.notifications.blocked': 'Notifications are blocked: calls and messages reach you only while the app is open.',
+  'perm.howToFix': 'How to fix',
 } as const
 
 export type MessageKey = keyof typeof en

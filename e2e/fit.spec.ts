@@ -4,6 +4,7 @@
  * no clipped text, every control's hit area at least 44 × 44 px — and scanned by axe with 0 serious or
  * critical violations. The call screens are reached with a real call from a colleague (Kamailio).
  */
+import { randomUUID } from 'node:crypto'
 import AxeBuilder from '@axe-core/playwright'
 import type { Browser, Page } from '@playwright/test'
 import { expect, type FrontlineServer, test } from './fixtures.ts'
@@ -182,6 +183,21 @@ async function everyScreen(
 ): Promise<void> {
   const l = L[lang]
   const me = 'op1@demo'
+  // A site visitor's chat waiting in New, for the conversation screen.
+  const session = await request.post(`${server.baseURL}/api/visitor/session`, {
+    data: { tenant: 'demo', page: { url: `${server.baseURL}/site/`, referrer: null } },
+  })
+  const { token } = (await session.json()) as { token: string }
+  const sent = await request.post(`${server.baseURL}/api/visitor/messages`, {
+    headers: { authorization: `Bearer ${token}` },
+    data: {
+      clientMsgId: randomUUID(),
+      text: 'Здравствуйте! Hello, a long question about delivery',
+      name: 'Посетитель',
+    },
+  })
+  expect(sent.ok(), await sent.text()).toBe(true)
+  await setStatuses(request, server, { [me]: 'available' })
   const context = await browser.newContext({
     baseURL: server.baseURL,
     permissions: ['microphone'],
@@ -197,20 +213,34 @@ async function everyScreen(
   await expect(page.locator('.walk, nav.tabbar, [role=navigation]').first()).toBeVisible()
   if (await page.locator('.walk').isVisible()) await at(page, tag('walkthrough'), check, found)
   await finishWalkthrough(page)
-  const nav = (name: string) => page.getByRole('navigation').getByRole('link', { name, exact: true })
+  // A tab's name may carry a count ("Requests, Unread: 1").
+  const nav = (name: string) =>
+    page
+      .getByRole('navigation', { name: /^(Sections|Разделы)$/ })
+      .getByRole('link', { name: new RegExp(`^${name}(\\s|,|$)`) })
 
   await nav(l.calls).click()
   await at(page, tag('calls tab'), check, found)
+  // The header never overflows: offline, the line's long states.
+  await context.setOffline(true)
+  await expect(page.locator('.topbar .conn')).toBeVisible({ timeout: 15_000 })
+  await at(page, tag('calls tab offline'), check, found)
+  await context.setOffline(false)
+  await expect(page.locator('.topbar .conn')).toBeHidden({ timeout: 15_000 })
   await nav(l.requests).click()
   await expect(page.locator('.content')).not.toBeEmpty()
   await at(page, tag('requests tab'), check, found)
-  const chat = page.locator('.content a[href^="/requests/"]').first()
-  if (await chat.isVisible()) {
-    await chat.click()
-    await expect(page).toHaveURL(/\/requests\/[^/]+$/)
-    await at(page, tag('chat'), check, found)
-    await nav(l.requests).click()
+  // A conversation: the first list (Mine, Queue, …) that has one.
+  const chat = page.locator('.content a[href^="/requests/"]:not([href*="/leads/"])').first()
+  const lists = page.locator('.requests-page .subtabs [role=tab]')
+  for (let i = 0; i < (await lists.count()) && !(await chat.isVisible()); i++) {
+    await lists.nth(i).click()
+    await page.waitForLoadState('networkidle').catch(() => undefined)
   }
+  await chat.click()
+  await expect(page).toHaveURL(/\/requests\/[^/]+$/)
+  await at(page, tag('chat'), check, found)
+  await nav(l.requests).click()
   await nav(l.contacts).click()
   for (const sub of [l.employees, l.groups, l.clients]) {
     await page.getByRole('link', { name: sub, exact: true }).click()
@@ -299,11 +329,22 @@ async function adminScreens(
   const sections = await page
     .locator('.content a[href^="/admin/"]')
     .evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''))
+  const sizes = new Set<string>()
   for (const href of sections) {
     await page.goto(href)
     await expect(page.locator('.content h1, .content h2').first()).toBeVisible()
+    sizes.add(await page.locator('.content h1').evaluate((h) => getComputedStyle(h).fontSize))
     await at(page, `[${lang}] ${href}`, check, found)
+    // The Groups and Numbers edit forms have a heading of their own.
+    if (/groups|numbers/.test(href)) {
+      await page.locator('.content .card .btn-small').first().click()
+      const form = page.locator('form.admin-form')
+      await expect(form.getByRole('heading')).toBeVisible()
+      await at(page, `[${lang}] ${href} edit form`, check, found)
+    }
   }
+  // Every admin section's heading has the same size, whichever section the app loaded first.
+  expect([...sizes]).toHaveLength(1)
   await context.close()
 }
 

@@ -289,6 +289,17 @@ async function everyScreen(
   await call.getByRole('button', { name: l.transfer }).click()
   await expect(page.locator('[role=dialog]').nth(1)).toBeVisible()
   await at(page, tag('transfer sheet'), check, found)
+  // Desktop: the call screen and its sheet fit the app's column.
+  await page.setViewportSize({ width: 1280, height: 800 })
+  const column = await page.locator('.shell').boundingBox()
+  for (const sel of ['.call-screen.in-call', '.sheet']) {
+    const box = await page.locator(sel).first().boundingBox()
+    expect(
+      box && column && box.x >= column.x - 0.5 && box.x + box.width <= column.x + column.width + 0.5,
+      `${sel} fits the app column on a desktop`,
+    ).toBe(true)
+  }
+  await page.setViewportSize({ width: WIDTH, height: 740 })
   await page.keyboard.press('Escape')
   await call.getByRole('button', { name: l.minimize }).click()
   await expect(page.locator('.call-bar')).toBeVisible()

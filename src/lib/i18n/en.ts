@@ -732,6 +732,7 @@ export const en = {
   'setup.groups.editTitle': 'Edit group {name}',
   'setup.numbers.newTitle': 'New virtual number',
   'setup.numbers.editTitle': 'Edit number {number}',
+  'requests.openPrefix': 'Open chat with',
 } as const
 
 export type MessageKey = keyof typeof en

@@ -735,4 +735,5 @@ export const ru: Record<MessageKey, string> = {
   'setup.groups.editTitle': 'Группа {name}: изменение',
   'setup.numbers.newTitle': 'Новый виртуальный номер',
   'setup.numbers.editTitle': 'Номер {number}: изменение',
+  'requests.openPrefix': 'Открыть чат с',
 }

@@ -726,7 +726,8 @@ export const en = {
   'walk.next': 'Next',
   'perm.notifications.fix':
     'Notifications are blocked for this site, so calls and messages reach you only while Frontline is open. To fix it: tap the lock icon left of the address, open Permissions (Site settings), set Notifications to Allow, then come back.',
-  'perm.notifications.blocked': 'Notifications are blocked: calls and messages reach you only while the app is open.',
+  'perm.notifications.blocked':
+    'Notifications are blocked: calls and messages reach you only while the app is open.',
   'perm.howToFix': 'How to fix',
   'setup.groups.newTitle': 'New group',
   'setup.groups.editTitle': 'Edit group {name}',

@@ -1,6 +1,12 @@
 /** SPEC A1–A4: sign-in, saved accounts, settings. */
+
+import type { Page } from '@playwright/test'
 import { expect, login, test } from './fixtures.ts'
 import { finishWalkthrough, signIn } from './helpers.ts'
+
+/** The saved-account row of the active account (A3: its name is what it shows, marked aria-current). */
+const currentAccount = (page: Page, name: string) =>
+  page.getByRole('button', { name: new RegExp(`^${name}`) }).and(page.locator('[aria-current="true"]'))
 
 test('A1 login with the issued login and password; a wrong password gets a clear error', async ({
   page,
@@ -35,27 +41,27 @@ test('A2 two saved accounts: switch between them without typing a password', asy
 
   const op2 = server.accounts.find((a) => a.login === 'op2@demo')!
   const op1 = server.accounts.find((a) => a.login === 'op1@demo')!
-  await expect(page.getByRole('button', { name: `${op2.name} (Demo), current account` })).toBeVisible()
-  await page.getByRole('button', { name: `Switch to ${op1.name} (Demo)` }).click()
+  await expect(currentAccount(page, op2.name)).toBeVisible()
+  await page.getByRole('button', { name: new RegExp(`^Switch to ${op1.name}`) }).click()
   // Switching opens the start page of the other account, signed in, with no password asked.
   // (Wait for that navigation: the status button shows on the Account page too, and a click on
   // Account before the switch has navigated was overtaken by it.)
   await expect(page).not.toHaveURL(/\/account$/)
   await expect(page.getByRole('button', { name: /^Status:/ })).toBeVisible()
   await page.getByRole('link', { name: 'Account' }).click()
-  await expect(page.getByRole('button', { name: `${op1.name} (Demo), current account` })).toBeVisible()
+  await expect(currentAccount(page, op1.name)).toBeVisible()
   await expect(page.getByLabel('Password')).toHaveCount(0)
 
   // The saved list survives a reload: it lives on the device (idb-keyval), tokens only.
   await page.reload()
   await page.getByRole('link', { name: 'Account' }).click()
-  await page.getByRole('button', { name: `Switch to ${op2.name} (Demo)` }).click()
+  await page.getByRole('button', { name: new RegExp(`^Switch to ${op2.name}`) }).click()
   // The same wait as above: the switch navigates to the start page; a tap on Account before that
   // lands was overtaken by it (clean CI run of d729028).
   await expect(page).not.toHaveURL(/\/account$/)
   await expect(page.getByRole('button', { name: /^Status:/ })).toBeVisible()
   await page.getByRole('link', { name: 'Account' }).click()
-  await expect(page.getByRole('button', { name: `${op2.name} (Demo), current account` })).toBeVisible()
+  await expect(currentAccount(page, op2.name)).toBeVisible()
   const stored = await page.evaluate(async () => {
     const open = indexedDB.open('keyval-store')
     const db: IDBDatabase = await new Promise((ok, fail) => {
@@ -132,4 +138,65 @@ test('A1 own password change at 360 px in Russian: each error at its field, repl
     // No generic toasts piled up over the page.
     await expect(page.locator('.toast')).toHaveCount(0)
   }
+})
+
+test("A2 logging out of one saved account opens nobody else's: the sign-in screen offers it", async ({
+  page,
+  server,
+}) => {
+  await page.goto('/')
+  await signIn(page, server, 'op1@demo')
+  await page.getByRole('link', { name: 'Account' }).click()
+  await page.getByRole('button', { name: 'Add account' }).click()
+  await login(page, 'op2@demo', server.password)
+  await page.getByRole('link', { name: 'Account' }).click()
+  const op1 = server.accounts.find((a) => a.login === 'op1@demo')!
+  await page.getByRole('button', { name: 'Log out' }).click()
+  await expect(page).toHaveURL(/\/login/)
+  await expect(page.getByRole('button', { name: /^Status:/ })).toHaveCount(0)
+  // A reload does not open the other account either.
+  await page.reload()
+  await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible()
+  await page.getByRole('button', { name: `Continue as ${op1.name}` }).click()
+  await expect(page.getByRole('button', { name: /^Status:/ })).toBeVisible()
+  await page.getByRole('link', { name: 'Account' }).click()
+  await expect(currentAccount(page, op1.name)).toBeVisible()
+})
+
+test('A1 the sign-in screen switches language and shows the password on request', async ({ page }) => {
+  await page.goto('/login')
+  await page.getByRole('button', { name: 'Русский' }).click()
+  await expect(page.getByRole('button', { name: 'Войти' })).toBeVisible()
+  await page.getByLabel('Пароль', { exact: true }).fill('secret-1')
+  await page.getByRole('button', { name: 'Показать пароль' }).click()
+  await expect(page.getByLabel('Пароль', { exact: true })).toHaveAttribute('type', 'text')
+  await page.getByRole('button', { name: 'English' }).click()
+  await page.getByRole('button', { name: 'Hide password' }).click()
+  await expect(page.getByLabel('Password', { exact: true })).toHaveAttribute('type', 'password')
+})
+
+test('A3 denied notifications explain the fix', async ({ browser, server }) => {
+  const context = await browser.newContext({ baseURL: server.baseURL })
+  // The browser's own answer once the operator has blocked notifications for the site.
+  await context.addInitScript(() => {
+    Object.defineProperty(Notification, 'permission', { get: () => 'denied' })
+    Notification.requestPermission = async () => 'denied'
+  })
+  const page = await context.newPage()
+  await page.goto('/')
+  await login(page, 'op1@demo', server.password)
+  // The walk-through's notifications step says it is blocked and how to allow it; "Next" moves on.
+  await expect(page.getByRole('heading', { name: 'Notifications' })).toBeVisible()
+  await expect(page.getByText(/Notifications are blocked for this site.*lock icon/)).toBeVisible()
+  await page.getByRole('button', { name: 'Next' }).click()
+  await finishWalkthrough(page)
+  // Later, the call screens still warn, and the warning leads to the fix.
+  await page.getByRole('link', { name: 'Calls', exact: true }).click()
+  await expect(
+    page.getByText('Notifications are blocked: calls and messages reach you only while the app is open.'),
+  ).toBeVisible()
+  await page.getByRole('link', { name: 'How to fix' }).click()
+  await expect(page).toHaveURL(/\/account/)
+  await expect(page.getByRole('heading', { name: 'Permissions' })).toBeVisible()
+  await context.close()
 })

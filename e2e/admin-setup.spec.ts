@@ -113,7 +113,7 @@ test('C3 a group switched to sequential rings its members in order at once', asy
   const before = (await groups()).find((g) => g.extension === '200')
   try {
     await admin.page.getByRole('button', { name: 'Edit Sales' }).click()
-    const form = admin.page.getByRole('form', { name: 'Group' })
+    const form = admin.page.getByRole('form', { name: 'Edit group Sales' })
     await form.getByLabel('How calls ring').selectOption({ label: 'One after another, in order' })
     // op2 first: one step up.
     await form.getByRole('button', { name: `Move ${account(server, 'op2@demo').name} up` }).click()
@@ -164,7 +164,7 @@ test('C1 a virtual number retargeted to another group rings that group at once',
   const before = (await numbers()).find((n) => n.number === SALES_VN)
   try {
     await admin.page.getByRole('button', { name: `Edit ${SALES_VN}` }).click()
-    const form = admin.page.getByRole('form', { name: 'Virtual number' })
+    const form = admin.page.getByRole('form', { name: `Edit number ${SALES_VN}` })
     await form.getByLabel('Rings').selectOption({ label: 'Support · 201' })
     await form.getByRole('button', { name: 'Save' }).click()
     await expect(form).toBeHidden()

@@ -184,9 +184,10 @@ test('C4 mute stops outbound audio; hold: the client keeps receiving audio (musi
   const heard = (await rtpDelta(op2.page, 2000)).inEnergy
   expect(heard).toBeGreaterThan(0)
 
-  const mute = screen.getByRole('button', { name: 'Mute microphone' })
-  await mute.click()
-  await expect(mute).toHaveAttribute('aria-pressed', 'true')
+  await screen.getByRole('button', { name: 'Mute microphone' }).click()
+  // The button now says what it will do (issue 11).
+  const unmute = screen.getByRole('button', { name: 'Unmute microphone' })
+  await expect(unmute).toBeVisible()
   await expect(
     op1.page.getByRole('alert').filter({ hasText: 'Microphone off: the other side hears nothing' }),
   ).toBeVisible()
@@ -199,8 +200,8 @@ test('C4 mute stops outbound audio; hold: the client keeps receiving audio (musi
       message: 'muted: op2 hears (near) silence',
     })
     .toBeLessThan(heard / 2 / 50)
-  await mute.click()
-  await expect(mute).toHaveAttribute('aria-pressed', 'false')
+  await unmute.click()
+  await expect(screen.getByRole('button', { name: 'Mute microphone' })).toBeVisible()
 
   const pause = screen.getByRole('button', { name: 'Pause' })
   await pause.click()
@@ -213,7 +214,8 @@ test('C4 mute stops outbound audio; hold: the client keeps receiving audio (musi
   await expectCalls(op1.page, ['active'])
 
   await screen.getByRole('button', { name: 'Keypad' }).click()
-  for (const k of ['1', '2', '#']) await screen.getByRole('button', { name: k, exact: true }).click()
+  // A3: a key's name is what it shows ("2 ABC").
+  for (const k of ['1', '2 ABC', '#']) await screen.getByRole('button', { name: k, exact: true }).click()
   // RFC 4733 events left op1's RTP sender (the receiving WebRTC stack exposes no DTMF event to observe).
   await expect.poll(() => dtmfSent(op1.page)).toBe('12#')
   await hangUp(op1.page)

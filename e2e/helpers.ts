@@ -13,7 +13,9 @@ export async function finishWalkthrough(page: Page): Promise<void> {
   const tabs = page.getByRole('navigation', { name: /sections|разделы/i })
   const heading = page.getByRole('heading', { name: /set up permissions|настройка разрешений/i })
   await expect(tabs.or(heading).first()).toBeVisible()
-  const step = page.getByRole('button', { name: /^(skip|done|finish|пропустить|готово|завершить)$/i })
+  const step = page.getByRole('button', {
+    name: /^(skip|next|done|finish|пропустить|далее|готово|завершить)$/i,
+  })
   // Each click moves one step; the last one navigates away, so never wait long for a button.
   for (let i = 0; i < 12 && !(await tabs.isVisible()); i++) {
     await step

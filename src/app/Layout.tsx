@@ -1,6 +1,7 @@
 /** The signed-in shell: header with section title and status button, content, bottom tab bar. */
 import { Navigate, type RouteSectionProps, useLocation } from '@solidjs/router'
 import { type JSX, Match, Show, Suspense, Switch } from 'solid-js'
+import { NotifyWarning } from '../features/account/index.ts'
 import { CallOverlay, calls, LineIndicator } from '../features/calls/index.ts'
 import { WriteFirstSheet } from '../features/requests/index.ts'
 import { StatusButton } from '../features/status/index.ts'
@@ -45,6 +46,12 @@ export function Layout(props: RouteSectionProps): JSX.Element {
           <LineIndicator />
           <StatusButton />
         </header>
+        {/* A3: blocked notifications keep a warning on the screens where calls and chats arrive. */}
+        <Show when={/^\/(calls|requests)/.test(loc.pathname)}>
+          <Suspense>
+            <NotifyWarning />
+          </Suspense>
+        </Show>
         <main class="content">
           <Suspense fallback={<p class="loading">{t('app.loading')}</p>}>{props.children}</Suspense>
         </main>

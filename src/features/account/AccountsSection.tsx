@@ -77,17 +77,16 @@ export function AccountsSection() {
                   class="row row-button"
                   disabled={busy()}
                   aria-current={current() ? 'true' : undefined}
-                  aria-label={
-                    current()
-                      ? t('account.current', { name: a.me.name, tenant: a.me.tenantName })
-                      : t('account.switchTo', { name: a.me.name, tenant: a.me.tenantName })
-                  }
                   onClick={() => void pick(a.key)}
                 >
                   <span class="initial" aria-hidden="true">
                     {a.me.name.charAt(0).toUpperCase()}
                   </span>
+                  {/* A3: the name is what the row shows (no aria-label that leaves the login out). */}
                   <span class="row-main">
+                    <Show when={!current()}>
+                      <span class="visually-hidden">{t('account.switchPrefix')} </span>
+                    </Show>
                     <span class="row-title">{a.me.name}</span>
                     <span class="row-sub">
                       {a.me.login} · {a.me.tenantName}

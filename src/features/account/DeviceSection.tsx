@@ -6,6 +6,7 @@ import { createSignal, For, onMount, Show } from 'solid-js'
 import { type MessageKey, t } from '../../lib/i18n/index.ts'
 import { deviceCapabilities, ensurePush, type PushState, pushState } from '../../lib/push/index.ts'
 import { sip, token } from '../../lib/session/index.ts'
+import { adviseOnce } from './advice.ts'
 import { callWakeRow } from './callWake.ts'
 
 type Tone = 'granted' | 'denied' | 'available'
@@ -39,7 +40,7 @@ export function DeviceSection() {
   const rows = (): Row[] => {
     const c = caps()
     const p = PUSH_ROW[pushState()]
-    return [
+    return adviseOnce([
       {
         id: 'notifications',
         label: 'perm.notifications',
@@ -74,7 +75,7 @@ export function DeviceSection() {
           : { state: 'device.installed.tab', tone: 'available', todo: 'device.installed.todo' }),
       } as Row,
       { id: 'calls', label: 'device.calls', ...callWakeRow(pushState(), !!sip()) },
-    ]
+    ])
   }
   return (
     <section class="card" aria-labelledby="acc-device">

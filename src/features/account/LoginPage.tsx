@@ -1,9 +1,10 @@
 /** SPEC A1/A2: sign in (also "Add account" while another account stays saved). */
 import { useNavigate, useSearchParams } from '@solidjs/router'
-import { createSignal, Show } from 'solid-js'
+import { createSignal, For, Show } from 'solid-js'
+import type { Lang } from '../../../contract/errors.ts'
 import { errorText } from '../../lib/api/index.ts'
-import { t, tError } from '../../lib/i18n/index.ts'
-import { active, revoked, revokedWhy, signIn } from '../../lib/session/index.ts'
+import { lang, setLang, t, tError } from '../../lib/i18n/index.ts'
+import { accounts, active, revoked, revokedWhy, signIn, switchTo } from '../../lib/session/index.ts'
 import { settings } from './settings.ts'
 
 /** The login screen. */
@@ -17,6 +18,17 @@ export default function LoginPage() {
   const [password, setPassword] = createSignal('')
   const [error, setError] = createSignal<string | null>(null)
   const [busy, setBusy] = createSignal(false)
+  const [shown, setShown] = createSignal(false)
+  /** A2: after a log-out the other saved accounts wait here, opened only when chosen. */
+  const others = () => (adding() ? [] : accounts().list)
+  const resume = async (key: string) => {
+    setError(null)
+    try {
+      if ((await switchTo(key)) !== 'revoked') navigate(`/${settings().startPage}`, { replace: true })
+    } catch (err) {
+      setError(errorText(err))
+    }
+  }
 
   const submit = async (e: SubmitEvent) => {
     e.preventDefault()
@@ -37,6 +49,21 @@ export default function LoginPage() {
     <main class="login">
       <div class="login-card">
         <img src="/icon.svg" alt="" width="64" height="64" class="login-logo" />
+        <fieldset class="login-lang">
+          <legend class="visually-hidden">{t('settings.language')}</legend>
+          <For each={['ru', 'en'] as Lang[]}>
+            {(l) => (
+              <button
+                type="button"
+                class="btn btn-ghost"
+                aria-pressed={lang() === l}
+                onClick={() => setLang(l)}
+              >
+                {t(l === 'ru' ? 'lang.ru' : 'lang.en')}
+              </button>
+            )}
+          </For>
+        </fieldset>
         <h1>{adding() ? t('login.addTitle') : t('login.title')}</h1>
         <p class="muted">{t('login.subtitle')}</p>
         <Show when={revoked() && !error()}>
@@ -45,6 +72,18 @@ export default function LoginPage() {
               ? tError('E_ACCOUNT_DEACTIVATED')
               : t('account.revoked', { name: revoked()?.me.name ?? '' })}
           </p>
+        </Show>
+        <Show when={others().length > 0}>
+          <section class="login-saved" aria-labelledby="login-saved">
+            <h2 id="login-saved">{t('login.saved')}</h2>
+            <For each={others()}>
+              {(a) => (
+                <button type="button" class="btn btn-block" onClick={() => void resume(a.key)}>
+                  {t('login.continueAs', { name: a.me.name })}
+                </button>
+              )}
+            </For>
+          </section>
         </Show>
         <form onSubmit={submit} novalidate>
           <label class="field">
@@ -59,17 +98,29 @@ export default function LoginPage() {
               onInput={(e) => setLogin(e.currentTarget.value)}
             />
           </label>
-          <label class="field">
-            <span>{t('login.password')}</span>
-            <input
-              name="password"
-              type="password"
-              autocomplete="current-password"
-              required
-              value={password()}
-              onInput={(e) => setPassword(e.currentTarget.value)}
-            />
-          </label>
+          <div class="field">
+            <label for="login-password">{t('login.password')}</label>
+            <div class="password-row">
+              <input
+                id="login-password"
+                name="password"
+                type={shown() ? 'text' : 'password'}
+                autocomplete="current-password"
+                required
+                value={password()}
+                onInput={(e) => setPassword(e.currentTarget.value)}
+              />
+              <button
+                type="button"
+                class="btn btn-ghost"
+                aria-pressed={shown()}
+                aria-controls="login-password"
+                onClick={() => setShown(!shown())}
+              >
+                {shown() ? t('login.hidePassword') : t('login.showPassword')}
+              </button>
+            </div>
+          </div>
           <Show when={error()}>
             <p class="error" role="alert">
               {error()}

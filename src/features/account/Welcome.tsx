@@ -54,12 +54,18 @@ export default function Welcome() {
                 <p>
                   <span class={`pill pill-${st()}`}>{t(stateLabel(st()))}</span>
                 </p>
+                {/* A3: a blocked permission says how to fix it (the app cannot ask again). */}
+                <Show when={st() === 'denied'}>
+                  <p class="notice">
+                    {t(s().name === 'notifications' ? 'perm.notifications.fix' : 'perm.deniedHow')}
+                  </p>
+                </Show>
                 <div class="actions">
                   <Show
                     when={askable()}
                     fallback={
                       <button type="button" class="btn btn-primary" onClick={() => next(i())}>
-                        {i() + 1 >= PERMISSIONS.length ? t('walk.finish') : t('walk.done')}
+                        {i() + 1 >= PERMISSIONS.length ? t('walk.done') : t('walk.next')}
                       </button>
                     }
                   >

@@ -7,3 +7,4 @@ import { lazy } from 'solid-js'
 export const LoginPage = lazy(() => import('./LoginPage.tsx'))
 export const AccountPage = lazy(() => import('./AccountPage.tsx'))
 export const WelcomePage = lazy(() => import('./Welcome.tsx'))
+export const NotifyWarning = lazy(() => import('./NotifyWarning.tsx'))

@@ -4,6 +4,8 @@ import { For } from 'solid-js'
 import { t } from '../../lib/i18n/index.ts'
 import { Icon } from '../../lib/ui/index.ts'
 import { ADMIN_SECTIONS } from './sections.ts'
+// Every admin screen gets the same heading sizes, whichever section loads first (issue 13 leftover).
+import './admin.css'
 
 /** Section list. */
 export default function AdminPage() {

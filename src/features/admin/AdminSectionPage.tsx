@@ -4,6 +4,8 @@ import { Show } from 'solid-js'
 import { Dynamic } from 'solid-js/web'
 import { t } from '../../lib/i18n/index.ts'
 import { sectionById } from './sections.ts'
+// Every admin screen gets the same heading sizes, whichever section loads first (issue 13 leftover).
+import './admin.css'
 
 /** Section screen by `:section`. */
 export default function AdminSectionPage() {

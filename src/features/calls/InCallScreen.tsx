@@ -25,11 +25,15 @@ function callStatusText(c: CallState, now: number): string {
     case 'ringing':
       return t('incall.ringing')
     case 'held':
-      return t('incall.held')
+      // C4: the timer stays on screen while the call is on pause.
+      return `${clock(c.answeredAt ?? now, now)} · ${t('incall.held')}`
     case 'transferring':
       return t('incall.transferring')
     case 'ended':
-      return endText(c.end)
+      // C4: the end screen says how long the talk lasted.
+      return c.answeredAt !== null && c.endedAt !== null
+        ? `${endText(c.end)} · ${clock(c.answeredAt, c.endedAt)}`
+        : endText(c.end)
     default:
       return c.remoteHeld ? t('incall.remoteHeld') : clock(c.answeredAt ?? now, now)
   }
@@ -142,17 +146,17 @@ export function InCallScreen(props: { main: CallState; consult: CallState | unde
         <Keypad dark label={t('incall.keypad')} onKey={sendKey} />
       </Show>
       <div class="call-controls">
+        {/* C4: the button says what it will do: Mute, then Unmute (no aria-pressed on a changing label). */}
         <button
           type="button"
           class="ctl"
-          aria-pressed={focus().muted}
           disabled={!talking()}
           onClick={() => void act((p) => p.call(focus().id).setMuted(!focus().muted))}
         >
           <span class="ctl-icon">
             <CallIcon name={focus().muted ? 'micOff' : 'mic'} />
           </span>
-          <span>{t('incall.mute')}</span>
+          <span>{focus().muted ? t('incall.unmute') : t('incall.mute')}</span>
         </button>
         <button
           type="button"

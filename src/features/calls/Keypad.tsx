@@ -1,4 +1,4 @@
-/** The 12-key pad (C3 dialling, C4 DTMF). Each key's accessible name is its symbol. */
+/** The 12-key pad (C3 dialling, C4 DTMF). Each key's accessible name is what it shows: "2 ABC" (A3). */
 import { For } from 'solid-js'
 
 const KEYS: [string, string][] = [
@@ -22,11 +22,8 @@ export function Keypad(props: { onKey: (key: string) => void; label: string; dar
     <fieldset class={`keypad${props.dark ? ' keypad-dark' : ''}`} aria-label={props.label}>
       <For each={KEYS}>
         {([key, letters]) => (
-          <button type="button" class="key" aria-label={key} onClick={() => props.onKey(key)}>
-            <span class="key-main">{key}</span>
-            <span class="key-sub" aria-hidden="true">
-              {letters}
-            </span>
+          <button type="button" class="key" onClick={() => props.onKey(key)}>
+            <span class="key-main">{key}</span> <span class="key-sub">{letters}</span>
           </button>
         )}
       </For>

@@ -28,21 +28,18 @@ export function ChatListRow(props: { chat: ChatRow }) {
     return x.state === 'accepted' ? t('chatTransfer.mark.accepted') : t('chatTransfer.mark.failed')
   }
   return (
-    <A
-      href={`/requests/${encodeURIComponent(c().id)}`}
-      class="row row-link chat-row"
-      aria-label={
-        t('requests.open', { name: name() }) +
-        (unread() > 0 ? `, ${t('requests.unreadBadge', { n: unread() })}` : '') +
-        (mark() ? `, ${mark()}` : '')
-      }
-    >
+    <A href={`/requests/${encodeURIComponent(c().id)}`} class="row row-link chat-row">
       <span class="initial" aria-hidden="true">
         {name().slice(0, 1).toUpperCase()}
       </span>
+      {/* A3: the link is named by what it shows (an aria-label left the preview and time out). */}
       <span class="row-main">
         <span class="row-title" dir="auto">
+          <span class="visually-hidden">{t('requests.openPrefix')} </span>
           {name()}
+          <Show when={unread() > 0}>
+            <span class="visually-hidden">, {t('requests.unreadBadge', { n: unread() })}</span>
+          </Show>
         </span>
         <span class="row-sub" dir="auto">
           {channelText(c().channel)} · {previewText(c().lastMessage)}

@@ -215,7 +215,7 @@ export const en = {
   'incall.calling': 'Calling…',
   'incall.ringing': 'Ringing…',
   'incall.held': 'On pause — the other side hears music',
-  'incall.remoteHeld': 'The other side put you on hold',
+  'incall.remoteHeld': 'The other side paused the call',
   'incall.transferring': 'Transferring…',
   'incall.mute': 'Mute microphone',
   'incall.mutedWarning': 'Microphone off: the other side hears nothing',
@@ -795,6 +795,24 @@ export const en = {
   'client.chat': 'Chat · {channel}',
   'client.chatOpen': 'open',
   'client.chatDone': 'completed',
+  // issue 11 (fit): screens that fit, accessibility
+  'login.showPassword': 'Show password',
+  'login.hidePassword': 'Hide password',
+  'login.saved': 'Accounts on this device',
+  'login.continueAs': 'Continue as {name}',
+  'account.switchPrefix': 'Switch to',
+  'incall.unmute': 'Unmute microphone',
+  'walk.next': 'Next',
+  'perm.notifications.fix':
+    'Notifications are blocked for this site, so calls and messages reach you only while Frontline is open. To fix it: tap the lock icon left of the address, open Permissions (Site settings), set Notifications to Allow, then come back.',
+  'perm.notifications.blocked':
+    'Notifications are blocked: calls and messages reach you only while the app is open.',
+  'perm.howToFix': 'How to fix',
+  'setup.groups.newTitle': 'New group',
+  'setup.groups.editTitle': 'Edit group {name}',
+  'setup.numbers.newTitle': 'New virtual number',
+  'setup.numbers.editTitle': 'Edit number {number}',
+  'requests.openPrefix': 'Open chat with',
 } as const
 
 export type MessageKey = keyof typeof en

@@ -217,7 +217,7 @@ export const ru: Record<MessageKey, string> = {
   'incall.calling': 'Вызов…',
   'incall.ringing': 'Идёт вызов…',
   'incall.held': 'Пауза — собеседник слышит мелодию',
-  'incall.remoteHeld': 'Собеседник поставил вас на удержание',
+  'incall.remoteHeld': 'Собеседник поставил вас на паузу',
   'incall.transferring': 'Переводим…',
   'incall.mute': 'Выключить микрофон',
   'incall.mutedWarning': 'Микрофон выключен: собеседник ничего не слышит',
@@ -797,4 +797,22 @@ export const ru: Record<MessageKey, string> = {
   'client.chat': 'Чат · {channel}',
   'client.chatOpen': 'открыт',
   'client.chatDone': 'завершён',
+  // issue 11 (fit): screens that fit, accessibility
+  'login.showPassword': 'Показать пароль',
+  'login.hidePassword': 'Скрыть пароль',
+  'login.saved': 'Аккаунты на этом устройстве',
+  'login.continueAs': 'Продолжить как {name}',
+  'account.switchPrefix': 'Переключиться на',
+  'incall.unmute': 'Включить микрофон',
+  'walk.next': 'Далее',
+  'perm.notifications.fix':
+    'Уведомления для этого сайта заблокированы: звонки и сообщения дойдут до вас, только пока Frontline открыт. Чтобы исправить: нажмите значок замка слева от адреса, откройте «Разрешения» («Настройки сайта»), включите «Уведомления» и вернитесь.',
+  'perm.notifications.blocked':
+    'Уведомления заблокированы: звонки и сообщения дойдут, только пока приложение открыто.',
+  'perm.howToFix': 'Как исправить',
+  'setup.groups.newTitle': 'Новая группа',
+  'setup.groups.editTitle': 'Группа {name}: изменение',
+  'setup.numbers.newTitle': 'Новый виртуальный номер',
+  'setup.numbers.editTitle': 'Номер {number}: изменение',
+  'requests.openPrefix': 'Открыть чат с',
 }

@@ -48,11 +48,14 @@ describe('saved accounts', () => {
     expect(activate(s, 't1.a').activeKey).toBe('t1.a')
     expect(activate(s, 'nope')).toBe(s)
   })
-  it('removing the active account falls back to another, or to none', () => {
+  it("removing the active account leaves none active: logging out never opens another person's", () => {
     let s = upsertAccount(EMPTY_ACCOUNTS, 'x', me('a'), now)
     s = upsertAccount(s, 'y', me('b'), now)
     s = removeAccount(s, 't1.b')
-    expect(s.activeKey).toBe('t1.a')
+    expect(s).toEqual({ list: [expect.objectContaining({ key: 't1.a' })], activeKey: null })
+    // …and a reload does not open the one left either (an older build's state without activeKey does).
+    expect(parseAccounts(JSON.parse(JSON.stringify(s))).activeKey).toBe(null)
+    expect(parseAccounts({ list: s.list }).activeKey).toBe('t1.a')
     s = removeAccount(s, 't1.a')
     expect(s).toEqual({ list: [], activeKey: null })
   })

@@ -39,7 +39,8 @@ export function upsertAccount(s: AccountsState, token: string, me: Me, now: Date
 /** Forget an account; if it was active, the next saved one (if any) becomes active. */
 export function removeAccount(s: AccountsState, key: string): AccountsState {
   const list = s.list.filter((a) => a.key !== key)
-  const activeKey = s.activeKey === key ? (list[0]?.key ?? null) : s.activeKey
+  // A2: logging out of the active account opens nobody else's; the sign-in screen offers the rest.
+  const activeKey = s.activeKey === key ? null : s.activeKey
   return { list, activeKey }
 }
 
@@ -73,6 +74,11 @@ export function parseAccounts(raw: unknown): AccountsState {
           !('password' in a),
       )
     : []
-  const activeKey = list.some((a) => a.key === r.activeKey) ? (r.activeKey as string) : (list[0]?.key ?? null)
+  // `null` is a choice (logged out, others kept); only an older build's state without it picks the first.
+  const activeKey = list.some((a) => a.key === r.activeKey)
+    ? (r.activeKey as string)
+    : r.activeKey === null
+      ? null
+      : (list[0]?.key ?? null)
   return { list, activeKey }
 }

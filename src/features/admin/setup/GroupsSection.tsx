@@ -140,7 +140,10 @@ function GroupEditor(props: {
   const outside = () => props.staff.filter((s) => !input().memberIds.includes(s.id))
 
   return (
-    <form class="admin-form" aria-label={t('setup.groups.editor')} onSubmit={(e) => void save(e)}>
+    <form class="admin-form" aria-labelledby="setup-group-form" onSubmit={(e) => void save(e)}>
+      <h3 id="setup-group-form">
+        {props.id ? t('setup.groups.editTitle', { name: props.input.name }) : t('setup.groups.newTitle')}
+      </h3>
       <label class="field">
         <span>{t('setup.name')}</span>
         <input

@@ -130,7 +130,12 @@ function NumberEditor(props: {
   const targetValue = () => `${input().target.kind}:${input().target.id}`
 
   return (
-    <form class="admin-form" aria-label={t('setup.numbers.editor')} onSubmit={(e) => void save(e)}>
+    <form class="admin-form" aria-labelledby="setup-number-form" onSubmit={(e) => void save(e)}>
+      <h3 id="setup-number-form">
+        {props.id
+          ? t('setup.numbers.editTitle', { number: props.input.number })
+          : t('setup.numbers.newTitle')}
+      </h3>
       <label class="field">
         <span>{t('setup.numbers.number')}</span>
         <input

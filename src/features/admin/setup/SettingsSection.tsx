@@ -164,7 +164,7 @@ function CrmCard() {
           <input
             type="url"
             value={url() ?? hook()?.url ?? ''}
-            placeholder="https://crm.example.com/hooks/frontline"
+            placeholder="https://crm.example/hook"
             onInput={(e) => setUrl(e.currentTarget.value)}
           />
         </label>
@@ -222,7 +222,7 @@ function CrmCard() {
           <input
             value={tpl()}
             required
-            placeholder="https://crm.example.com/contacts?phone={phone}"
+            placeholder="https://…?phone={phone}"
             onInput={(e) => setTpl(e.currentTarget.value)}
           />
         </label>

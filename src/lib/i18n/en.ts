@@ -750,6 +750,16 @@ export const en = {
   'client.chat': 'Chat · {channel}',
   'client.chatOpen': 'open',
   'client.chatDone': 'completed',
+  // Issue 12 §5 (K3): add a client contact.
+  'addContact.open': 'Add to contacts',
+  'addContact.title': 'Add to contacts',
+  'addContact.new': 'New client',
+  'addContact.existing': 'Add to an existing client',
+  'addContact.name': 'Client name',
+  'addContact.create': 'Create client',
+  'addContact.search': 'Find a client',
+  'addContact.addTo': 'Add to {name}',
+  'addContact.saved': 'Saved in the card of {name}',
 } as const
 
 export type MessageKey = keyof typeof en

@@ -753,4 +753,14 @@ export const ru: Record<MessageKey, string> = {
   'client.chat': 'Чат · {channel}',
   'client.chatOpen': 'открыт',
   'client.chatDone': 'завершён',
+  // Issue 12 §5 (K3): add a client contact.
+  'addContact.open': 'Добавить в контакты',
+  'addContact.title': 'Добавить в контакты',
+  'addContact.new': 'Новый клиент',
+  'addContact.existing': 'Добавить к существующему клиенту',
+  'addContact.name': 'Имя клиента',
+  'addContact.create': 'Создать клиента',
+  'addContact.search': 'Найти клиента',
+  'addContact.addTo': 'Добавить: {name}',
+  'addContact.saved': 'Сохранено в карточке: {name}',
 }

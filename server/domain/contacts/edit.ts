@@ -7,7 +7,6 @@ import type { ClientView } from '../../../contract/api.ts'
 import type { AddClientContact, NewClient } from '../../../contract/client-contacts.ts'
 import { appendEvent, type Db, type Queryable, schema } from '../../db/index.ts'
 import { AppError } from '../../errors.ts'
-import { getClient } from './index.ts'
 
 const { calls, chats, contacts } = schema
 const digits = (s: string) => s.replace(/\D/g, '')
@@ -26,14 +25,22 @@ async function link(tx: Queryable, tenantId: string, id: string, x: { callId?: s
       .where(and(eq(chats.tenantId, tenantId), eq(chats.id, x.chatId)))
 }
 
-async function announce(tx: Queryable, tenantId: string, id: string): Promise<ClientView> {
-  const client = await getClient(tx, tenantId, id)
+/** How the door reads a client as the apps see him (its `getClient`; passed in to keep imports one-way). */
+export type ReadClient = (q: Queryable, tenantId: string, id: string) => Promise<ClientView>
+
+async function announce(read: ReadClient, tx: Queryable, tenantId: string, id: string): Promise<ClientView> {
+  const client = await read(tx, tenantId, id)
   await appendEvent(tx, tenantId, 'client.updated', { client })
   return client
 }
 
 /** A new client of the tenant. */
-export function createClient(db: Db, tenantId: string, x: NewClient): Promise<ClientView> {
+export function createClientWith(
+  read: ReadClient,
+  db: Db,
+  tenantId: string,
+  x: NewClient,
+): Promise<ClientView> {
   return db.orm.transaction(async (tx) => {
     const [row] = await tx
       .insert(contacts)
@@ -46,12 +53,13 @@ export function createClient(db: Db, tenantId: string, x: NewClient): Promise<Cl
       .returning({ id: contacts.id })
     if (!row) throw new Error('contact insert returned nothing')
     await link(tx, tenantId, row.id, x)
-    return announce(tx, tenantId, row.id)
+    return announce(read, tx, tenantId, row.id)
   })
 }
 
 /** Adds a number and/or e-mail to a client (one he already has is not added twice). */
-export function addClientContact(
+export function addClientContactWith(
+  read: ReadClient,
   db: Db,
   tenantId: string,
   id: string,
@@ -76,6 +84,6 @@ export function addClientContact(
       .set({ phones, emails })
       .where(and(eq(contacts.tenantId, tenantId), eq(contacts.id, id)))
     await link(tx, tenantId, id, x)
-    return announce(tx, tenantId, id)
+    return announce(read, tx, tenantId, id)
   })
 }

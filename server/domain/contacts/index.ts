@@ -1,13 +1,15 @@
 /** SPEC K1, K2 (read side): the tenant's address book — employees, groups, clients. */
 import { and, asc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm'
 import type { ClientView, EmployeeView, GroupView } from '../../../contract/api.ts'
+import type { AddClientContact, NewClient } from '../../../contract/client-contacts.ts'
 import { type Presence, presenceOf } from '../../../contract/presence.ts'
 import { isOnlineStatus } from '../../../contract/status.ts'
-import { appendEvent, type Queryable, schema } from '../../db/index.ts'
+import { appendEvent, type Db, type Queryable, schema } from '../../db/index.ts'
 import { AppError } from '../../errors.ts'
 import { loadRouting } from '../calls/index.ts'
 import { presenceInput } from '../routing/index.ts'
 import { getMatrix } from '../status/index.ts'
+import { addClientContactWith, createClientWith } from './edit.ts'
 
 const { contacts, employees, groupMembers, groups } = schema
 
@@ -171,5 +173,10 @@ async function toViews(
   }))
 }
 
-export { addClientContact, createClient } from './edit.ts'
+/** K3: a new client (./edit.ts). */
+export const createClient = (db: Db, tenantId: string, x: NewClient) =>
+  createClientWith(getClient, db, tenantId, x)
+/** K3: a number / e-mail for an existing client (./edit.ts). */
+export const addClientContact = (db: Db, tenantId: string, id: string, x: AddClientContact) =>
+  addClientContactWith(getClient, db, tenantId, id, x)
 export { clientTimeline, TIMELINE_LIMIT } from './timeline.ts'

@@ -6,6 +6,7 @@ import { fmtDate, t } from '../../lib/i18n/index.ts'
 import { me, token } from '../../lib/session/index.ts'
 import { createLiveQuery, db } from '../../lib/store/index.ts'
 import { Icon, toast } from '../../lib/ui/index.ts'
+import { AddContactPanel } from '../addcontact/index.ts'
 import { placeCall } from './actions.ts'
 import { fixInfiniteDuration } from './audioDuration.ts'
 import { rowKind } from './CallRow.tsx'
@@ -177,6 +178,10 @@ export default function CallDetailsPage() {
                 </dd>
               </dl>
             </section>
+            {/* K3: an unknown number can become a client, or another number of one. */}
+            <Show when={!c().contactId}>
+              <AddContactPanel phone={party().number} callId={c().id} />
+            </Show>
             <section class="card">
               <h2>{t('calls.recording')}</h2>
               <Show

@@ -23,5 +23,10 @@ export const contactEvents: FeatureEvents = {
     'presence.changed': reread,
     // Issue 13 §2: the admin edited a group (members, name, extension).
     'groups.updated': reread,
+    // K3: a client was added or got a number / e-mail (here or in a colleague's app).
+    'client.updated': {
+      tables: ['clients'],
+      apply: (db, ev) => db.clients.put(ev.payload.client),
+    },
   },
 }

@@ -25,6 +25,7 @@ import { type Composed, compose, conflictTarget, discardMessage, resendInto, ret
 import { TransferDialog } from './TransferDialog.tsx'
 import { channelText, clientNameText } from './text.ts'
 import './requests.css'
+import { AddContactPanel } from '../addcontact/index.ts'
 import { ChatIcon } from './ChatIcon.tsx'
 import ChatInfoSheet from './ChatInfoSheet.tsx'
 import { ChatMenu, type ChatMenuItem } from './ChatMenu.tsx'
@@ -65,6 +66,8 @@ export default function ConversationPage() {
   const [later, setLater] = createSignal<string | null>(null)
   // T6: where the client came from, on demand.
   const [showInfo, setShowInfo] = createSignal(false)
+  /** K3: the Add to contacts panel, opened from the ⋮ menu. */
+  const [adding, setAdding] = createSignal(false)
   const [forbidden, setForbidden] = createSignal(false)
   // A new status may allow it: Accept is offered again (the server checks once more).
   createEffect(
@@ -159,6 +162,7 @@ export default function ConversationPage() {
   /** The header's ⋮ menu (as UIS has it): request info, and for my chat transfer and complete. */
   const menuItems = (): ChatMenuItem[] => [
     { label: t('info.open'), run: () => setShowInfo(true) },
+    ...(chat()?.contactId ? [] : [{ label: t('addContact.open'), run: () => setAdding(true) }]),
     ...(mine()
       ? [
           { label: t('chatTransfer.open'), run: () => setTransferring(true) },
@@ -281,6 +285,17 @@ export default function ConversationPage() {
       </header>
       <Show when={chat()?.channel === 'webchat'}>
         <ChatInsider chatId={params.id} />
+      </Show>
+      <Show when={adding() && chat()}>
+        {(c) => (
+          <AddContactPanel
+            phone={c().clientPhone}
+            email={c().clientEmail}
+            name={c().clientName}
+            chatId={c().id}
+            startOpen
+          />
+        )}
       </Show>
       <Show when={showInfo() && chat()}>
         {(c) => <ChatInfoSheet chatId={c().id} kind={c().channel} onClose={() => setShowInfo(false)} />}

@@ -813,6 +813,16 @@ export const en = {
   'setup.numbers.newTitle': 'New virtual number',
   'setup.numbers.editTitle': 'Edit number {number}',
   'requests.openPrefix': 'Open chat with',
+  // Issue 12 §5 (K3): add a client contact.
+  'addContact.open': 'Add to contacts',
+  'addContact.title': 'Add to contacts',
+  'addContact.new': 'New client',
+  'addContact.existing': 'Add to an existing client',
+  'addContact.name': 'Client name',
+  'addContact.create': 'Create client',
+  'addContact.search': 'Find a client',
+  'addContact.addTo': 'Add to {name}',
+  'addContact.saved': 'Saved in the card of {name}',
 } as const
 
 export type MessageKey = keyof typeof en

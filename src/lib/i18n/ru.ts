@@ -815,4 +815,14 @@ export const ru: Record<MessageKey, string> = {
   'setup.numbers.newTitle': 'Новый виртуальный номер',
   'setup.numbers.editTitle': 'Номер {number}: изменение',
   'requests.openPrefix': 'Открыть чат с',
+  // Issue 12 §5 (K3): add a client contact.
+  'addContact.open': 'Добавить в контакты',
+  'addContact.title': 'Добавить в контакты',
+  'addContact.new': 'Новый клиент',
+  'addContact.existing': 'Добавить к существующему клиенту',
+  'addContact.name': 'Имя клиента',
+  'addContact.create': 'Создать клиента',
+  'addContact.search': 'Найти клиента',
+  'addContact.addTo': 'Добавить: {name}',
+  'addContact.saved': 'Сохранено в карточке: {name}',
 }

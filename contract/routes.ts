@@ -107,6 +107,7 @@ import type {
   WebchatSettingsSchema,
 } from './chats.ts'
 import type { AddClientContactSchema, NewClientSchema } from './client-contacts.ts'
+import type { ContactImportSchema, ImportPreview, ImportResult } from './contact-import.ts'
 import type {
   CrmSendResponse,
   CrmWebhookSchema,
@@ -370,6 +371,9 @@ export interface ApiRoutes {
   // K3: add a client contact (server/http/contacts.ts).
   'POST /api/contacts/clients': { body: In<typeof NewClientSchema>; reply: ClientView }
   'POST /api/contacts/clients/:id/contacts': { body: In<typeof AddClientContactSchema>; reply: ClientView }
+  // Issue 12 §6, K3: the admin's CSV import of clients (server/http/contact-import.ts).
+  'POST /api/admin/contacts/import/preview': { body: In<typeof ContactImportSchema>; reply: ImportPreview }
+  'POST /api/admin/contacts/import': { body: In<typeof ContactImportSchema>; reply: ImportResult }
 }
 
 export type ApiRouteKey = keyof ApiRoutes

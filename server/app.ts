@@ -21,6 +21,7 @@ import { callWakeJobs } from './http/call-wake.ts'
 import { callRoutes } from './http/calls.ts'
 import { chatLifecycleRoutes } from './http/chat-lifecycle.ts'
 import { chatRoutes } from './http/chats.ts'
+import { contactImportRoutes } from './http/contact-import.ts'
 import { contactRoutes } from './http/contacts.ts'
 import type { AppDeps } from './http/context.ts'
 import { crmRoutes } from './http/crm.ts'
@@ -232,6 +233,7 @@ export async function buildApp(
   adminAuditRoutes(app, deps)
   adminEmployeeRoutes(app, deps)
   supervisorRoutes(app, deps)
+  contactImportRoutes(app, deps)
   internalTenantRoutes(app, deps)
   testHookRoutes(app, deps)
   await channelRoutes(app, deps, { files, visitorLimits: deps.visitorLimits, email: deps.email })

@@ -184,6 +184,8 @@ const CONTRACT_ROUTES: Record<ApiRouteKey, true> = {
   'GET /api/contacts/clients/:id/timeline': true,
   'POST /api/contacts/clients': true,
   'POST /api/contacts/clients/:id/contacts': true,
+  'POST /api/admin/contacts/import/preview': true,
+  'POST /api/admin/contacts/import': true,
 }
 
 /** Registered routes that are not JSON API calls of the app or the widget (sockets, script, preflight). */

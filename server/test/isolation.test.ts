@@ -425,6 +425,15 @@ const RULES: Record<string, Rule> = {
     params: { id: ['client'] },
     body: () => ({ phone: '+79990001133' }),
   },
+  // Issue 12 §6, K3: the CSV import writes only the caller's tenant (the snapshot below would show it).
+  'POST /api/admin/contacts/import/preview': {
+    access: 'tenant',
+    body: () => ({ csv: 'name,phone\nCsv Client,+79990001144\n' }),
+  },
+  'POST /api/admin/contacts/import': {
+    access: 'tenant',
+    body: () => ({ csv: 'name,phone\nCsv Client,+79990001155\n' }),
+  },
 }
 
 function groupBody(extension: string) {

@@ -1,0 +1,24 @@
+/**
+ * /api/admin/contacts/import[/preview] (issue 12 §6, SPEC K3): the admin's CSV import of clients.
+ * Thin: validate, call domain/contacts/import.
+ */
+import type { FastifyInstance } from 'fastify'
+import { ContactImportSchema, type ImportPreview, type ImportResult } from '../../contract/contact-import.ts'
+import { importCsv, previewCsv } from '../domain/contacts/import.ts'
+import { type AppDeps, validate } from './context.ts'
+import { registerScope } from './scope.ts'
+
+/** Registers the CSV import routes. */
+export function contactImportRoutes(app: FastifyInstance, deps: AppDeps): void {
+  registerScope(app, deps, { auth: 'admin' }, (r) => {
+    r.post(
+      '/api/admin/contacts/import/preview',
+      async (req): Promise<ImportPreview> => previewCsv(validate(ContactImportSchema, req.body).csv),
+    )
+    r.post(
+      '/api/admin/contacts/import',
+      async (req, p): Promise<ImportResult> =>
+        importCsv(deps.db, p.tenantId, validate(ContactImportSchema, req.body).csv),
+    )
+  })
+}

@@ -795,6 +795,32 @@ export const en = {
   'client.chat': 'Chat · {channel}',
   'client.chatOpen': 'open',
   'client.chatDone': 'completed',
+  // Issue 12 §6, K3: the admin's CSV import of clients.
+  'admin.import': 'Import clients',
+  'admin.importHint': 'Clients from a CSV file',
+  'import.title': 'Clients from a CSV file',
+  'import.help':
+    'The first row names the columns: name, phone, e-mail, external id. Several numbers in one cell are separated by ";". Nothing is written until you press Import.',
+  'import.file': 'CSV file',
+  'import.preview': 'Rows of the file',
+  'import.summary': '{good} rows can be imported, {bad} have errors',
+  'import.run': 'Import {n} rows',
+  'import.done': 'Imported: {created} new, {updated} updated; {bad} rows skipped',
+  'import.ok': 'OK',
+  'import.col.line': 'Line',
+  'import.col.name': 'Name',
+  'import.col.phones': 'Numbers',
+  'import.col.emails': 'E-mails',
+  'import.col.errors': 'Errors',
+  'import.err.name_missing': 'no name',
+  'import.err.name_too_long': 'name longer than 100 characters',
+  'import.err.phone_invalid': 'not a valid phone number',
+  'import.err.email_invalid': 'not a valid e-mail',
+  'import.err.no_contact': 'no number or e-mail',
+  'import.err.too_many': 'more than 20 numbers or e-mails',
+  'import.err.external_id_too_long': 'external id longer than 100 characters',
+  'import.err.duplicate_external_id': 'external id repeats an earlier row',
+  'import.err.duplicate_phone': 'number repeats an earlier row',
 } as const
 
 export type MessageKey = keyof typeof en

@@ -47,3 +47,34 @@ export interface ImportResult extends ImportPreview {
   created: number
   updated: number
 }
+
+/** One contact a CRM pushes (POST /api/hooks/crm-contacts/:key). */
+export const CrmContactSchema = v.strictObject({
+  externalId: v.pipe(text, v.trim(), v.minLength(1), v.maxLength(100)),
+  name: v.pipe(text, v.trim(), v.minLength(1), v.maxLength(100)),
+  phones: v.optional(v.pipe(v.array(v.pipe(text, v.maxLength(40))), v.maxLength(20)), []),
+  emails: v.optional(
+    v.pipe(v.array(v.pipe(text, v.trim(), v.maxLength(254), v.email(), v.toLowerCase())), v.maxLength(20)),
+    [],
+  ),
+})
+export const CrmPushSchema = v.strictObject({
+  contacts: v.pipe(v.array(CrmContactSchema), v.minLength(1), v.maxLength(500)),
+})
+export type CrmPush = v.InferOutput<typeof CrmPushSchema>
+
+/** PUT /api/admin/crm-contacts: whether the book is the CRM's (read-only in the app). */
+export const CrmContactsSettingsSchema = v.strictObject({ readOnly: v.boolean() })
+
+/** The admin's view: the hook's path once a secret exists; the secret only when just made. */
+export interface CrmContactsView {
+  path: string | null
+  readOnly: boolean
+  secret?: string
+}
+/** POST /api/admin/crm-contacts/secret: the new path and secret (shown this once). */
+export interface CrmContactsSecret {
+  path: string
+  readOnly: boolean
+  secret: string
+}

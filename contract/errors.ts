@@ -258,6 +258,11 @@ export const ERRORS = {
     en: 'The file is not a CSV of clients: it needs a header row with a name column.',
     ru: 'Файл не похож на CSV с клиентами: нужна строка заголовков с колонкой имени.',
   },
+  E_CONTACTS_READ_ONLY: {
+    status: 409,
+    en: 'Clients come from your CRM: change them there.',
+    ru: 'Клиенты приходят из вашей CRM: меняйте их там.',
+  },
   E_CSV_TOO_MANY_ROWS: {
     status: 413,
     en: 'The file has too many rows (at most 5000).',

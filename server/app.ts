@@ -25,6 +25,7 @@ import { contactImportRoutes } from './http/contact-import.ts'
 import { contactRoutes } from './http/contacts.ts'
 import type { AppDeps } from './http/context.ts'
 import { crmRoutes } from './http/crm.ts'
+import { crmContactRoutes } from './http/crm-contacts.ts'
 import { clientErrorHandler, installErrorHandler } from './http/errors.ts'
 import { internalSipRoutes } from './http/internal-sip.ts'
 import { internalTenantRoutes } from './http/internal-tenants.ts'
@@ -234,6 +235,7 @@ export async function buildApp(
   adminEmployeeRoutes(app, deps)
   supervisorRoutes(app, deps)
   contactImportRoutes(app, deps)
+  crmContactRoutes(app, deps)
   internalTenantRoutes(app, deps)
   testHookRoutes(app, deps)
   await channelRoutes(app, deps, { files, visitorLimits: deps.visitorLimits, email: deps.email })

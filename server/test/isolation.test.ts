@@ -434,6 +434,14 @@ const RULES: Record<string, Rule> = {
     access: 'tenant',
     body: () => ({ csv: 'name,phone\nCsv Client,+79990001155\n' }),
   },
+  'POST /api/hooks/crm-contacts/:key': {
+    access: 'public',
+    why: 'a CRM pushes contacts: the tenant by its unguessable path key, the HMAC signature checked',
+  },
+  'GET /api/admin/crm-contacts': { access: 'tenant' },
+  'POST /api/admin/crm-contacts/secret': { access: 'tenant' },
+  // readOnly stays false: the matrix's client edits above must still be taken.
+  'PUT /api/admin/crm-contacts': { access: 'tenant', body: () => ({ readOnly: false }) },
 }
 
 function groupBody(extension: string) {

@@ -47,3 +47,38 @@ test('K3 a CSV import with one bad row', async ({ browser, request, server }) =>
   ])
   await context.close()
 })
+
+test('K3 the admin makes the CRM secret and the book becomes read-only', async ({
+  browser,
+  request,
+  server,
+}) => {
+  const { context, page } = await operatorPhone(browser, server, 'admin@demo', { locale: 'en-US' })
+  await page.goto('/admin/import')
+  const card = page.getByRole('region', { name: 'Clients from your CRM' })
+  await card.getByRole('button', { name: /make a (new )?secret/i }).click()
+  await expect(card.getByRole('status')).toContainText('Secret')
+  await expect(card.getByText('/api/hooks/crm-contacts/')).toBeVisible()
+  const readOnly = card.getByRole('checkbox', { name: /only from the CRM/ })
+  await readOnly.check()
+  const headers = { authorization: `Bearer ${await tokenOf(request, server, 'admin@demo')}` }
+  await expect
+    .poll(
+      async () =>
+        (await (await request.get(`${server.baseURL}/api/admin/crm-contacts`, { headers })).json()).readOnly,
+    )
+    .toBe(true)
+  const refused = await request.post(`${server.baseURL}/api/contacts/clients`, {
+    headers,
+    data: { name: 'Hand Made', phone: '+79167770031' },
+  })
+  expect(refused.status()).toBe(409)
+  await readOnly.uncheck()
+  await expect
+    .poll(
+      async () =>
+        (await (await request.get(`${server.baseURL}/api/admin/crm-contacts`, { headers })).json()).readOnly,
+    )
+    .toBe(false)
+  await context.close()
+})

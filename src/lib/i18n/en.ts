@@ -821,6 +821,14 @@ export const en = {
   'import.err.external_id_too_long': 'external id longer than 100 characters',
   'import.err.duplicate_external_id': 'external id repeats an earlier row',
   'import.err.duplicate_phone': 'number repeats an earlier row',
+  'crmContacts.title': 'Clients from your CRM',
+  'crmContacts.help':
+    'Your CRM can send clients to Frontline: it signs each request with this secret (X-Frontline-Signature, as the gateway protocol).',
+  'crmContacts.path': 'Address',
+  'crmContacts.secret': 'Secret (shown once, copy it now)',
+  'crmContacts.makeSecret': 'Make a secret',
+  'crmContacts.newSecret': 'Make a new secret',
+  'crmContacts.readOnly': 'Clients come only from the CRM (the book is read-only in the app)',
 } as const
 
 export type MessageKey = keyof typeof en

@@ -823,4 +823,12 @@ export const ru: Record<MessageKey, string> = {
   'import.err.external_id_too_long': 'внешний id длиннее 100 символов',
   'import.err.duplicate_external_id': 'внешний id повторяет строку выше',
   'import.err.duplicate_phone': 'номер повторяет строку выше',
+  'crmContacts.title': 'Клиенты из вашей CRM',
+  'crmContacts.help':
+    'Ваша CRM может передавать клиентов во Frontline: каждый запрос она подписывает этим секретом (X-Frontline-Signature, как в протоколе шлюза).',
+  'crmContacts.path': 'Адрес',
+  'crmContacts.secret': 'Секрет (показан один раз, скопируйте его сейчас)',
+  'crmContacts.makeSecret': 'Создать секрет',
+  'crmContacts.newSecret': 'Создать новый секрет',
+  'crmContacts.readOnly': 'Клиенты приходят только из CRM (в приложении справочник только для чтения)',
 }

@@ -7,6 +7,7 @@ import { createSignal, For, Show } from 'solid-js'
 import type { ImportPreview, ImportRowError } from '../../../../contract/contact-import.ts'
 import { api, errorText } from '../../../lib/api/index.ts'
 import { type MessageKey, t } from '../../../lib/i18n/index.ts'
+import { CrmContactsCard } from './CrmContactsCard.tsx'
 
 const ROW_ERROR: Record<ImportRowError, MessageKey> = {
   name_missing: 'import.err.name_missing',
@@ -60,60 +61,68 @@ export function ImportSection() {
   }
 
   return (
-    <section class="card" aria-labelledby="import-title">
-      <h2 id="import-title">{t('import.title')}</h2>
-      <p class="muted">{t('import.help')}</p>
-      <label class="field">
-        <span>{t('import.file')}</span>
-        <input
-          type="file"
-          accept=".csv,text/csv"
-          disabled={busy()}
-          onChange={(e) => void choose(e.currentTarget.files?.[0])}
-        />
-      </label>
-      <Show when={error()}>
-        <p role="alert">{error()}</p>
-      </Show>
-      <Show when={done()}>
-        <p role="status">{done()}</p>
-      </Show>
-      <Show when={preview()}>
-        {(p) => (
-          <>
-            <p role="status">{t('import.summary', { good: p().good, bad: p().bad })}</p>
-            <table aria-label={t('import.preview')}>
-              <thead>
-                <tr>
-                  <th scope="col">{t('import.col.line')}</th>
-                  <th scope="col">{t('import.col.name')}</th>
-                  <th scope="col">{t('import.col.phones')}</th>
-                  <th scope="col">{t('import.col.emails')}</th>
-                  <th scope="col">{t('import.col.errors')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                <For each={p().rows}>
-                  {(r) => (
-                    <tr data-bad={r.errors.length > 0 ? 'true' : undefined}>
-                      <td>{r.line}</td>
-                      <td>{r.name}</td>
-                      <td>{r.phones.join(', ')}</td>
-                      <td>{r.emails.join(', ')}</td>
-                      <td>
-                        {r.errors.length ? r.errors.map((e) => t(ROW_ERROR[e])).join('; ') : t('import.ok')}
-                      </td>
-                    </tr>
-                  )}
-                </For>
-              </tbody>
-            </table>
-            <button type="button" class="btn" disabled={busy() || p().good === 0} onClick={() => void run()}>
-              {t('import.run', { n: p().good })}
-            </button>
-          </>
-        )}
-      </Show>
-    </section>
+    <>
+      <section class="card" aria-labelledby="import-title">
+        <h2 id="import-title">{t('import.title')}</h2>
+        <p class="muted">{t('import.help')}</p>
+        <label class="field">
+          <span>{t('import.file')}</span>
+          <input
+            type="file"
+            accept=".csv,text/csv"
+            disabled={busy()}
+            onChange={(e) => void choose(e.currentTarget.files?.[0])}
+          />
+        </label>
+        <Show when={error()}>
+          <p role="alert">{error()}</p>
+        </Show>
+        <Show when={done()}>
+          <p role="status">{done()}</p>
+        </Show>
+        <Show when={preview()}>
+          {(p) => (
+            <>
+              <p role="status">{t('import.summary', { good: p().good, bad: p().bad })}</p>
+              <table aria-label={t('import.preview')}>
+                <thead>
+                  <tr>
+                    <th scope="col">{t('import.col.line')}</th>
+                    <th scope="col">{t('import.col.name')}</th>
+                    <th scope="col">{t('import.col.phones')}</th>
+                    <th scope="col">{t('import.col.emails')}</th>
+                    <th scope="col">{t('import.col.errors')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  <For each={p().rows}>
+                    {(r) => (
+                      <tr data-bad={r.errors.length > 0 ? 'true' : undefined}>
+                        <td>{r.line}</td>
+                        <td>{r.name}</td>
+                        <td>{r.phones.join(', ')}</td>
+                        <td>{r.emails.join(', ')}</td>
+                        <td>
+                          {r.errors.length ? r.errors.map((e) => t(ROW_ERROR[e])).join('; ') : t('import.ok')}
+                        </td>
+                      </tr>
+                    )}
+                  </For>
+                </tbody>
+              </table>
+              <button
+                type="button"
+                class="btn"
+                disabled={busy() || p().good === 0}
+                onClick={() => void run()}
+              >
+                {t('import.run', { n: p().good })}
+              </button>
+            </>
+          )}
+        </Show>
+      </section>
+      <CrmContactsCard />
+    </>
   )
 }

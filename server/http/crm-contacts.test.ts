@@ -127,6 +127,13 @@ describe.each(targets)('K3 CRM push on $name', (target) => {
       payload: { phone: '+79167770002' },
     })
     expect(more.json().error.code).toBe('E_CONTACTS_READ_ONLY')
+    const csv = await f.app.inject({
+      method: 'POST',
+      url: '/api/admin/contacts/import',
+      headers: auth(admin),
+      payload: { csv: 'name,phone\nCsv Into Crm,+79167770003\n' },
+    })
+    expect(csv.json().error.code).toBe('E_CONTACTS_READ_ONLY')
     // The CRM itself still writes.
     const body = { contacts: [{ externalId: 'crm-78', name: 'Still Pushed' }] }
     expect((await push(mine.path, mine.secret, body)).statusCode).toBe(200)

@@ -252,6 +252,22 @@ export const ERRORS = {
     en: 'The period must start before it ends and span at most 92 days.',
     ru: 'Период должен начинаться раньше, чем заканчивается, и быть не длиннее 92 дней.',
   },
+  // Issue 12 §6: the admin's CSV import of clients.
+  E_CSV_INVALID: {
+    status: 400,
+    en: 'The file is not a CSV of clients: it needs a header row with a name column.',
+    ru: 'Файл не похож на CSV с клиентами: нужна строка заголовков с колонкой имени.',
+  },
+  E_CONTACTS_READ_ONLY: {
+    status: 409,
+    en: 'Clients come from your CRM: change them there.',
+    ru: 'Клиенты приходят из вашей CRM: меняйте их там.',
+  },
+  E_CSV_TOO_MANY_ROWS: {
+    status: 413,
+    en: 'The file has too many rows (at most 5000).',
+    ru: 'В файле слишком много строк (не больше 5000).',
+  },
 } as const
 
 export type ErrorCode = keyof typeof ERRORS

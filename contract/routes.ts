@@ -108,6 +108,15 @@ import type {
 } from './chats.ts'
 import type { AddClientContactSchema, NewClientSchema } from './client-contacts.ts'
 import type {
+  ContactImportSchema,
+  CrmContactsSecret,
+  CrmContactsSettingsSchema,
+  CrmContactsView,
+  CrmPushSchema,
+  ImportPreview,
+  ImportResult,
+} from './contact-import.ts'
+import type {
   CrmSendResponse,
   CrmWebhookSchema,
   CrmWebhookView,
@@ -370,6 +379,17 @@ export interface ApiRoutes {
   // K3: add a client contact (server/http/contacts.ts).
   'POST /api/contacts/clients': { body: In<typeof NewClientSchema>; reply: ClientView }
   'POST /api/contacts/clients/:id/contacts': { body: In<typeof AddClientContactSchema>; reply: ClientView }
+  // Issue 12 §6, K3: the admin's CSV import of clients (server/http/contact-import.ts).
+  'POST /api/admin/contacts/import/preview': { body: In<typeof ContactImportSchema>; reply: ImportPreview }
+  'POST /api/admin/contacts/import': { body: In<typeof ContactImportSchema>; reply: ImportResult }
+  // K3: contacts a CRM pushes, signed (server/http/crm-contacts.ts).
+  'POST /api/hooks/crm-contacts/:key': {
+    body: In<typeof CrmPushSchema>
+    reply: { created: number; updated: number }
+  }
+  'GET /api/admin/crm-contacts': { reply: CrmContactsView }
+  'POST /api/admin/crm-contacts/secret': { reply: CrmContactsSecret }
+  'PUT /api/admin/crm-contacts': { body: In<typeof CrmContactsSettingsSchema>; reply: CrmContactsView }
 }
 
 export type ApiRouteKey = keyof ApiRoutes

@@ -21,9 +21,11 @@ import { callWakeJobs } from './http/call-wake.ts'
 import { callRoutes } from './http/calls.ts'
 import { chatLifecycleRoutes } from './http/chat-lifecycle.ts'
 import { chatRoutes } from './http/chats.ts'
+import { contactImportRoutes } from './http/contact-import.ts'
 import { contactRoutes } from './http/contacts.ts'
 import type { AppDeps } from './http/context.ts'
 import { crmRoutes } from './http/crm.ts'
+import { crmContactRoutes } from './http/crm-contacts.ts'
 import { clientErrorHandler, installErrorHandler } from './http/errors.ts'
 import { internalSipRoutes } from './http/internal-sip.ts'
 import { internalTenantRoutes } from './http/internal-tenants.ts'
@@ -232,6 +234,8 @@ export async function buildApp(
   adminAuditRoutes(app, deps)
   adminEmployeeRoutes(app, deps)
   supervisorRoutes(app, deps)
+  contactImportRoutes(app, deps)
+  crmContactRoutes(app, deps)
   internalTenantRoutes(app, deps)
   testHookRoutes(app, deps)
   await channelRoutes(app, deps, { files, visitorLimits: deps.visitorLimits, email: deps.email })

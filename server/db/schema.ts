@@ -129,6 +129,8 @@ export const contacts = pgTable('contacts', {
   groupId: uuid('group_id'),
   managerId: uuid('manager_id'),
   createdAt: ts('created_at').notNull().defaultNow(),
+  /** Issue 12 §6: the client's id in a CSV book or a CRM (migration 0150). */
+  externalId: text('external_id'),
 })
 
 export const channels = pgTable('channels', {

@@ -43,6 +43,8 @@ const PUBLIC = new Set([
   'POST /api/track/ping',
   'POST /api/track/leave',
   'OPTIONS /api/track/*',
+  // Issue 12 §6: a CRM pushes contacts (the tenant by its path key, the HMAC signature checked).
+  'POST /api/hooks/crm-contacts/:key',
 ])
 
 /**
@@ -184,6 +186,12 @@ const CONTRACT_ROUTES: Record<ApiRouteKey, true> = {
   'GET /api/contacts/clients/:id/timeline': true,
   'POST /api/contacts/clients': true,
   'POST /api/contacts/clients/:id/contacts': true,
+  'POST /api/admin/contacts/import/preview': true,
+  'POST /api/admin/contacts/import': true,
+  'POST /api/hooks/crm-contacts/:key': true,
+  'GET /api/admin/crm-contacts': true,
+  'POST /api/admin/crm-contacts/secret': true,
+  'PUT /api/admin/crm-contacts': true,
 }
 
 /** Registered routes that are not JSON API calls of the app or the widget (sockets, script, preflight). */

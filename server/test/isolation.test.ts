@@ -425,6 +425,23 @@ const RULES: Record<string, Rule> = {
     params: { id: ['client'] },
     body: () => ({ phone: '+79990001133' }),
   },
+  // Issue 12 §6, K3: the CSV import writes only the caller's tenant (the snapshot below would show it).
+  'POST /api/admin/contacts/import/preview': {
+    access: 'tenant',
+    body: () => ({ csv: 'name,phone\nCsv Client,+79990001144\n' }),
+  },
+  'POST /api/admin/contacts/import': {
+    access: 'tenant',
+    body: () => ({ csv: 'name,phone\nCsv Client,+79990001155\n' }),
+  },
+  'POST /api/hooks/crm-contacts/:key': {
+    access: 'public',
+    why: 'a CRM pushes contacts: the tenant by its unguessable path key, the HMAC signature checked',
+  },
+  'GET /api/admin/crm-contacts': { access: 'tenant' },
+  'POST /api/admin/crm-contacts/secret': { access: 'tenant' },
+  // readOnly stays false: the matrix's client edits above must still be taken.
+  'PUT /api/admin/crm-contacts': { access: 'tenant', body: () => ({ readOnly: false }) },
 }
 
 function groupBody(extension: string) {

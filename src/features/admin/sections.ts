@@ -57,6 +57,13 @@ export const ADMIN_SECTIONS: readonly AdminSection[] = [
     page: setup(() => import('./setup/index.ts').then((m) => m.SettingsSection)),
   },
   {
+    id: 'import',
+    label: 'admin.import',
+    hint: 'admin.importHint',
+    icon: 'user',
+    page: setup(() => import('./contact-import/ImportSection.tsx').then((m) => m.ImportSection)),
+  },
+  {
     id: 'audit',
     label: 'admin.audit',
     hint: 'admin.auditHint',

@@ -6,6 +6,7 @@ import { fmtDate, t } from '../../lib/i18n/index.ts'
 import { me, token } from '../../lib/session/index.ts'
 import { createLiveQuery, db } from '../../lib/store/index.ts'
 import { Icon, toast } from '../../lib/ui/index.ts'
+import { CallInsider } from '../insider/index.ts'
 import { placeCall } from './actions.ts'
 import { fixInfiniteDuration } from './audioDuration.ts'
 import { rowKind } from './CallRow.tsx'
@@ -177,6 +178,8 @@ export default function CallDetailsPage() {
                 </dd>
               </dl>
             </section>
+            {/* I1: who called from the site, what he read — after the call too. */}
+            <CallInsider sipCallId={c().sipCallId} />
             <section class="card">
               <h2>{t('calls.recording')}</h2>
               <Show

@@ -172,12 +172,14 @@ export function CallInsider(props: { sipCallId: string | null | undefined }): JS
       keyOf={() => props.sipCallId ?? null}
       load={async (days) =>
         props.sipCallId
-          ? (
-              await api('GET /api/insider/calls/:sipCallId', {
-                params: { sipCallId: props.sipCallId },
-                query: { days: String(days) },
-              })
-            ).insider
+          ? // A call the server does not know (yet, or offline in history): no panel, not an error.
+            await api('GET /api/insider/calls/:sipCallId', {
+              params: { sipCallId: props.sipCallId },
+              query: { days: String(days) },
+            }).then(
+              (r) => r.insider,
+              () => null,
+            )
           : null
       }
     />

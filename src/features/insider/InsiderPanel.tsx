@@ -58,6 +58,8 @@ export function InsiderPanel(props: {
   load: (days: number) => Promise<InsiderView | null>
   /** What the load depends on (an id); the panel re-reads when it changes. */
   keyOf: () => string | null
+  /** False where the screen already shows the number (a call: shown once, formatted — C1). */
+  showNumber?: boolean
 }): JSX.Element {
   const [days, setDays] = createSignal(7)
   const [data] = createResource(
@@ -82,7 +84,9 @@ export function InsiderPanel(props: {
           <summary class="insider-title">{t('insider.title')}</summary>
           <dl class="insider-list">
             <Show when={i().name}>{(n) => row('insider.name', <span dir="auto">{n()}</span>)}</Show>
-            <Show when={i().number}>{(n) => row('insider.number', <span dir="ltr">{n()}</span>)}</Show>
+            <Show when={props.showNumber !== false && i().number}>
+              {(n) => row('insider.number', <span dir="ltr">{n()}</span>)}
+            </Show>
             {row('insider.location', <span data-testid="insider-location">{place(i())}</span>)}
             <Show when={i().browser || i().device}>
               {row(
@@ -169,6 +173,7 @@ export function InsiderPanel(props: {
 export function CallInsider(props: { sipCallId: string | null | undefined }): JSX.Element {
   return (
     <InsiderPanel
+      showNumber={false}
       keyOf={() => props.sipCallId ?? null}
       load={async (days) =>
         props.sipCallId

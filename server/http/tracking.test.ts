@@ -220,6 +220,31 @@ describe.each(targets)('tracking, Insider, On site on $name', (target) => {
     expect(after.at(-1)?.payload).toMatchObject({ visitorId, onSite: false })
   })
 
+  it('ingest caches: a "no, not contacted" is asked again — the first view after the first message is live; a seen token is still checked', async () => {
+    const v = await view({ url: 'https://shop.example/', title: 'Главная' })
+    const { visitorId } = await visitorIdOf(v.token)
+    const activity = async (since: number) =>
+      (await eventsSince(f.db.orm, await tenantOf(), since, 1000)).filter(
+        (e) => e.type === 'visitor.activity' && (e.payload as { visitorId: string }).visitorId === visitorId,
+      )
+    const before = await lastSeq(f.db.orm, await tenantOf())
+    // Not contacted: several views (one batch or more) with his token, the visitor now known to the process.
+    await Promise.all(
+      ['a', 'b', 'c'].map((p) => view({ token: v.token, url: `https://shop.example/${p}`, title: p })),
+    )
+    expect(await activity(before)).toEqual([])
+    // His token on another tenant's site: refused though the process has seen him.
+    const forged = await track('view', { tenant: 'other', token: v.token, url: 'https://other.example/' })
+    expect(forged.statusCode).toBe(401)
+    // He writes; the very next view is an event (the "no" was not remembered).
+    await write(v.token)
+    const mid = await lastSeq(f.db.orm, await tenantOf())
+    await view({ token: v.token, url: 'https://shop.example/after', title: 'После' })
+    expect((await activity(mid)).map((e) => (e.payload as { page: string }).page)).toEqual([
+      'https://shop.example/after',
+    ])
+  })
+
   it('I1 CRM buttons: the admin’s templates filled for the client', async () => {
     const put = await app.inject({
       method: 'PUT',

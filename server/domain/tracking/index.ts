@@ -48,28 +48,28 @@ export async function contactedAmong(
   vs: readonly { tenantId: string; visitorId: string }[],
 ): Promise<Set<string>> {
   const yes = new Set<string>()
-  const ask = new Set<string>()
+  const ask = new Map<string, Set<string>>() // tenant → visitors not known to have contacted it
   for (const v of vs) {
     const key = `${v.tenantId}:${v.visitorId}`
     if (contactedCache.has(key)) yes.add(key)
-    else ask.add(v.visitorId)
+    else ask.set(v.tenantId, (ask.get(v.tenantId) ?? new Set()).add(v.visitorId))
   }
-  if (!ask.size) return yes
-  const ids = JSON.stringify([...ask])
-  const rows = await queryRows<{ tenant_id: string; visitor_id: string }>(
-    q,
-    sql`WITH ids AS (SELECT jsonb_array_elements_text(${ids}::jsonb) AS id)
-      SELECT tenant_id::text, visitor_id::text FROM chats WHERE visitor_id IN (SELECT id FROM ids)
-      UNION SELECT tenant_id::text, visitor_id::text FROM leads WHERE visitor_id IN (SELECT id::uuid FROM ids)
-      UNION SELECT tenant_id::text, visitor_id::text FROM visitor_lines WHERE visitor_id IN (SELECT id::uuid FROM ids)`,
-  )
-  const asked = new Set(vs.map((v) => `${v.tenantId}:${v.visitorId}`))
-  for (const r of rows) {
-    const key = `${r.tenant_id}:${r.visitor_id}`
-    // Only a pair asked about counts (a visitor id is one tenant's; the tenant is checked all the same).
-    if (!asked.has(key)) continue
-    contactedCache.add(key)
-    yes.add(key)
+  // One query per tenant in the batch (almost always one), on the (tenant_id, visitor_id) indexes.
+  for (const [tenantId, visitors] of ask) {
+    const ids = JSON.stringify([...visitors])
+    const rows = await queryRows<{ visitor_id: string }>(
+      q,
+      sql`WITH ids AS (SELECT jsonb_array_elements_text(${ids}::jsonb) AS id)
+        SELECT visitor_id::text FROM chats WHERE tenant_id = ${tenantId} AND visitor_id IN (SELECT id FROM ids)
+        UNION SELECT visitor_id::text FROM leads WHERE tenant_id = ${tenantId} AND visitor_id IN (SELECT id::uuid FROM ids)
+        UNION SELECT visitor_id::text FROM visitor_lines WHERE tenant_id = ${tenantId} AND visitor_id IN (SELECT id::uuid FROM ids)`,
+    )
+    for (const r of rows) {
+      if (!visitors.has(r.visitor_id)) continue
+      const key = `${tenantId}:${r.visitor_id}`
+      contactedCache.add(key)
+      yes.add(key)
+    }
   }
   return yes
 }

@@ -245,6 +245,29 @@ describe.each(targets)('tracking, Insider, On site on $name', (target) => {
     ])
   })
 
+  it('I1 in the client card: Insider of the client’s website visitor, by his chat', async () => {
+    const v = await view({ url: 'https://shop.example/prices', title: 'Цены' })
+    const s = await visitorIdOf(v.token)
+    const chatId = await write(s.token)
+    const tenantId = await tenantOf()
+    const [a, b] = await queryRows<{ id: string }>(
+      f.db.orm,
+      sql`SELECT id FROM contacts WHERE tenant_id = ${tenantId} ORDER BY id LIMIT 2`,
+    )
+    if (!a || !b) throw new Error('the demo tenant has no two contacts')
+    await f.db.orm.execute(sql`UPDATE chats SET contact_id = ${a.id} WHERE id = ${chatId}`)
+    const r = await get(`/api/insider/clients/${a.id}`)
+    expect(r.statusCode, r.body).toBe(200)
+    const i = (r.json() as { insider: InsiderView | null }).insider
+    expect(i?.visitorId).toBe(s.visitorId)
+    expect(i?.topPages.map((t) => t.page)).toContain('https://shop.example/prices')
+    // A client with no visitor known: no Insider; no such client: 404.
+    const other = await get(`/api/insider/clients/${b.id}`)
+    expect(other.statusCode).toBe(200)
+    expect((other.json() as { insider: unknown }).insider).toBeNull()
+    expect((await get(`/api/insider/clients/${randomUUID()}`)).statusCode).toBe(404)
+  })
+
   it('I1 CRM buttons: the admin’s templates filled for the client', async () => {
     const put = await app.inject({
       method: 'PUT',

@@ -38,6 +38,7 @@ import {
   recordView,
   visitorOfCall,
   visitorOfChat,
+  visitorOfClient,
 } from '../domain/tracking/index.ts'
 import { AppError } from '../errors.ts'
 import { type AppDeps, validate } from './context.ts'
@@ -202,6 +203,18 @@ export function trackingRoutes(app: FastifyInstance, deps: AppDeps, opts: Tracki
       )
       if (!chat) throw new AppError('E_NOT_FOUND')
       const visitorId = await visitorOfChat(q, who.tenantId, id)
+      return {
+        insider: visitorId ? await insiderOf(q, who.tenantId, visitorId, { days: daysOf(req.query) }) : null,
+      }
+    })
+    r.get('/api/insider/clients/:id', async (req, who): Promise<{ insider: InsiderView | null }> => {
+      const { id } = validate(InsiderParam, req.params)
+      const [contact] = await queryRows<{ id: string }>(
+        q,
+        sql`SELECT id FROM contacts WHERE tenant_id = ${who.tenantId} AND id = ${id}`,
+      )
+      if (!contact) throw new AppError('E_NOT_FOUND')
+      const visitorId = await visitorOfClient(q, who.tenantId, id)
       return {
         insider: visitorId ? await insiderOf(q, who.tenantId, visitorId, { days: daysOf(req.query) }) : null,
       }

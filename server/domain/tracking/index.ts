@@ -258,6 +258,26 @@ export async function visitorOfChat(q: Queryable, tenantId: string, chatId: stri
 
 const digits = (s: string | null) => (s ?? '').replace(/\D/g, '')
 
+/** The website visitor of a client (contact), if known: of his latest chat or call from the site. */
+export async function visitorOfClient(
+  q: Queryable,
+  tenantId: string,
+  contactId: string,
+): Promise<string | null> {
+  const [row] = await queryRows<{ visitor_id: string }>(
+    q,
+    sql`SELECT x.visitor_id FROM (
+          SELECT c.visitor_id, c.created_at AS at FROM chats c
+            WHERE c.tenant_id = ${tenantId} AND c.contact_id = ${contactId} AND c.visitor_id IS NOT NULL
+          UNION ALL
+          SELECT c.visitor_id::text, c.started_at FROM calls c
+            WHERE c.tenant_id = ${tenantId} AND c.contact_id = ${contactId} AND c.visitor_id IS NOT NULL
+        ) x JOIN visitors v ON v.tenant_id = ${tenantId} AND v.id::text = x.visitor_id
+        ORDER BY x.at DESC LIMIT 1`,
+  )
+  return row?.visitor_id ?? null
+}
+
 /** Insider (I1) for one visitor of the tenant, or null when there is no such visitor. */
 export async function insiderOf(
   q: Queryable,

@@ -208,6 +208,24 @@ export function ChatInsider(props: { chatId: string }): JSX.Element {
   )
 }
 
+/** Insider of a client of the contact book, by his website visitor (if known); nothing otherwise. */
+export function ClientInsider(props: { clientId: string }): JSX.Element {
+  return (
+    <InsiderPanel
+      keyOf={() => props.clientId}
+      load={async (days) =>
+        api('GET /api/insider/clients/:id', {
+          params: { id: props.clientId },
+          query: { days: String(days) },
+        }).then(
+          (r) => r.insider,
+          () => null,
+        )
+      }
+    />
+  )
+}
+
 /** Insider of a visitor (On site). */
 export function VisitorInsider(props: { visitorId: string }): JSX.Element {
   return (

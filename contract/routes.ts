@@ -366,6 +366,7 @@ export interface ApiRoutes {
     reply: { insider: InsiderView | null }
   }
   'GET /api/insider/chats/:id': { query: In<typeof InsiderQuery>; reply: { insider: InsiderView | null } }
+  'GET /api/insider/clients/:id': { query: In<typeof InsiderQuery>; reply: { insider: InsiderView | null } }
   'GET /api/onsite': { reply: { visitors: OnsiteView[] } }
   // Issue 12 §4, the supervisor's screens S3/S4 (server/http/supervisor.ts).
   'GET /api/supervisor/operators': { query: In<typeof OperatorsQuerySchema>; reply: OperatorsResponse }

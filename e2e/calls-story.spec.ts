@@ -50,6 +50,11 @@ async function transferredCall(browser: Browser, server: FrontlineServer) {
   await expect(first.getByText('Swipe right to accept').first()).toBeAttached()
   await accept(op4.page)
   await expectAudioBothWays(op4.page)
+  // In the call the screen says the same: the line by its name, the number once.
+  const talking = inCall(op4.page)
+  await expect(talking.getByTestId('incall-via')).toHaveText(/Support · Yandex Direct/)
+  await expect(talking).not.toContainText('+7495')
+  expect(((await talking.textContent()) ?? '').match(/916\D?400\D?02\D?01/g) ?? []).toHaveLength(1)
   await inCall(op4.page).getByRole('button', { name: 'Transfer' }).click()
   const picker = op4.page.getByRole('dialog', { name: 'Transfer the call' })
   await picker.getByRole('button', { name: `Transfer to ${anna}` }).click()
@@ -62,6 +67,7 @@ async function transferredCall(browser: Browser, server: FrontlineServer) {
   await accept(op1.page)
   await expectCalls(op4.page, [])
   await expectAudioBothWays(op1.page)
+  await expect(inCall(op1.page).getByTestId('incall-transferred')).toHaveText(`Transferred by ${boris}`)
   await op1.page.waitForTimeout(1200) // some talk time: the list shows a duration
   await hangUp(op1.page)
   return { op1, op4, customer, anna, boris }

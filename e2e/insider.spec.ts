@@ -9,7 +9,15 @@ import type { APIRequestContext, BrowserContext, Page } from '@playwright/test'
 import type { InsiderView } from '../contract/tracking.ts'
 import { expect, type FrontlineServer, test } from './fixtures.ts'
 import { operatorPhone } from './helpers.ts'
-import { closeAll, everyoneOff, incoming, openPhone, siteCustomer, tokenOf } from './phone-helpers.ts'
+import {
+  closeAll,
+  everyoneOff,
+  history,
+  incoming,
+  openPhone,
+  siteCustomer,
+  tokenOf,
+} from './phone-helpers.ts'
 
 test.use({ pbx: true })
 test.describe.configure({ timeout: 150_000 })
@@ -178,6 +186,38 @@ test('I1 the visitor calls from the site → the operator’s incoming screen sh
     await expect(insider.getByTestId('insider-top')).toContainText('×3')
   } finally {
     await customer.hangUp().catch(() => {})
+    await closeAll(customer, op1)
+  }
+})
+
+test('I1 after the call, the call details screen still shows what the visitor read on the site', async ({
+  browser,
+  request,
+  server,
+}) => {
+  const op1 = await openPhone(browser, server, 'op1@demo')
+  const customer = await siteCustomer(browser, server, '+79165550143')
+  try {
+    await customer.page.goto('/site/?section=warranty')
+    await expect(customer.page.getByText('Ready to call.')).toBeVisible({ timeout: 10_000 })
+    await siteToken(customer.page)
+    await customer.page.getByLabel(/your phone number/i).fill('+79165550143')
+    await customer.call('Sales')
+    await expect(incoming(op1.page)).toBeVisible({ timeout: 15_000 })
+    await customer.hangUp()
+    await expect(incoming(op1.page)).toBeHidden()
+    let id = ''
+    await expect
+      .poll(async () => {
+        id = String((await history(request, server, 'op1@demo', '79165550143'))[0]?.id ?? '')
+        return id
+      })
+      .not.toBe('')
+    await op1.page.goto(`/calls/${id}`)
+    const insider = op1.page.getByTestId('insider')
+    await expect(insider.getByTestId('insider-page')).toContainText('section=warranty')
+    await expect(insider.getByTestId('insider-top')).toContainText('/site/')
+  } finally {
     await closeAll(customer, op1)
   }
 })

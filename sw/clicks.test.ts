@@ -204,6 +204,23 @@ describe('typed pushes (N2)', () => {
     expect(w.posted[0]).toMatchObject({ action: 'decline', path: null, data: call })
   })
 
+  it('C10 a call Decline reports the decline (it joins My calls) and still opens nothing', async () => {
+    const w = fakeWindow('http://x/')
+    const clients = fakeClients([w])
+    const api = fakeApi()
+    const rung = { ...call, sipCallId: 'a/b@pbx' }
+    await handleNotificationClick('decline', rung, clients, api)
+    expect(api.calls.map((c) => [c.url, c.init.method])).toEqual([
+      ['/api/calls/declined/a%2Fb%40pbx', 'POST'],
+    ])
+    expect(clients.opened).toEqual([])
+    expect(w.posted[0]).toMatchObject({ action: 'decline', path: null, data: rung })
+    // Refused or offline: the app is not opened over the declined call either.
+    const c2 = fakeClients([])
+    await handleNotificationClick('decline', rung, c2, fakeApi(500))
+    expect(c2.opened).toEqual([])
+  })
+
   it('ids from a push cannot leave our origin or path', () => {
     const evil = { ...chat, chatId: '../../evil.com/x?' }
     const plan = clickPlan('', evil, 'https://app.example')

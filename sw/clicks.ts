@@ -61,8 +61,8 @@ export interface ClickPlan {
   path: string | null
   /** Made by the worker with the session's token, before any window opens. */
   call: { method: 'POST'; url: string } | null
-  /** Where to go when the call fails (the operator then acts in the app). */
-  fallback: string
+  /** Where to go when the call fails (the operator then acts in the app); null: stay in the background. */
+  fallback: string | null
   /** The event seq the screen must have applied before it renders (N2). */
   seq: number | null
 }
@@ -86,8 +86,16 @@ export function clickPlan(action: string, data: unknown, origin: string = selfOr
   })
   switch (p.kind) {
     case 'call':
-      // Decline: the open app (if any) rejects the ringing call; a closed one lets it ring out.
-      if (action === 'decline') return plan(null)
+      // Decline: the open app (if any) rejects the ringing call; a closed one lets it ring out. The
+      // worker reports the decline as the in-app button does (C10: the call joins My calls); refused
+      // or offline, nothing opens over a call the operator declined.
+      if (action === 'decline')
+        return p.sipCallId
+          ? {
+              ...plan(null, { method: 'POST', url: `/api/calls/declined/${enc(p.sipCallId)}` }),
+              fallback: null,
+            }
+          : plan(null)
       // The woken app answers the INVITE carrying this SIP Call-ID once it registers (N1 §3).
       return plan(p.sipCallId ? answerPath(p) : `/calls?call=${enc(p.callId)}&answer=1`)
     case 'missed_call':

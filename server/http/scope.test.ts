@@ -179,6 +179,7 @@ const CONTRACT_ROUTES: Record<ApiRouteKey, true> = {
   'GET /api/insider/visitors/:id': true,
   'GET /api/insider/calls/:sipCallId': true,
   'GET /api/insider/chats/:id': true,
+  'GET /api/insider/clients/:id': true,
   'GET /api/onsite': true,
   'GET /api/supervisor/operators': true,
   'PUT /api/supervisor/operators/:id/status': true,

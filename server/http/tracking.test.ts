@@ -220,6 +220,54 @@ describe.each(targets)('tracking, Insider, On site on $name', (target) => {
     expect(after.at(-1)?.payload).toMatchObject({ visitorId, onSite: false })
   })
 
+  it('ingest caches: a "no, not contacted" is asked again — the first view after the first message is live; a seen token is still checked', async () => {
+    const v = await view({ url: 'https://shop.example/', title: 'Главная' })
+    const { visitorId } = await visitorIdOf(v.token)
+    const activity = async (since: number) =>
+      (await eventsSince(f.db.orm, await tenantOf(), since, 1000)).filter(
+        (e) => e.type === 'visitor.activity' && (e.payload as { visitorId: string }).visitorId === visitorId,
+      )
+    const before = await lastSeq(f.db.orm, await tenantOf())
+    // Not contacted: several views (one batch or more) with his token, the visitor now known to the process.
+    await Promise.all(
+      ['a', 'b', 'c'].map((p) => view({ token: v.token, url: `https://shop.example/${p}`, title: p })),
+    )
+    expect(await activity(before)).toEqual([])
+    // His token on another tenant's site: refused though the process has seen him.
+    const forged = await track('view', { tenant: 'other', token: v.token, url: 'https://other.example/' })
+    expect(forged.statusCode).toBe(401)
+    // He writes; the very next view is an event (the "no" was not remembered).
+    await write(v.token)
+    const mid = await lastSeq(f.db.orm, await tenantOf())
+    await view({ token: v.token, url: 'https://shop.example/after', title: 'После' })
+    expect((await activity(mid)).map((e) => (e.payload as { page: string }).page)).toEqual([
+      'https://shop.example/after',
+    ])
+  })
+
+  it('I1 in the client card: Insider of the client’s website visitor, by his chat', async () => {
+    const v = await view({ url: 'https://shop.example/prices', title: 'Цены' })
+    const s = await visitorIdOf(v.token)
+    const chatId = await write(s.token)
+    const tenantId = await tenantOf()
+    const [a, b] = await queryRows<{ id: string }>(
+      f.db.orm,
+      sql`SELECT id FROM contacts WHERE tenant_id = ${tenantId} ORDER BY id LIMIT 2`,
+    )
+    if (!a || !b) throw new Error('the demo tenant has no two contacts')
+    await f.db.orm.execute(sql`UPDATE chats SET contact_id = ${a.id} WHERE id = ${chatId}`)
+    const r = await get(`/api/insider/clients/${a.id}`)
+    expect(r.statusCode, r.body).toBe(200)
+    const i = (r.json() as { insider: InsiderView | null }).insider
+    expect(i?.visitorId).toBe(s.visitorId)
+    expect(i?.topPages.map((t) => t.page)).toContain('https://shop.example/prices')
+    // A client with no visitor known: no Insider; no such client: 404.
+    const other = await get(`/api/insider/clients/${b.id}`)
+    expect(other.statusCode).toBe(200)
+    expect((other.json() as { insider: unknown }).insider).toBeNull()
+    expect((await get(`/api/insider/clients/${randomUUID()}`)).statusCode).toBe(404)
+  })
+
   it('I1 CRM buttons: the admin’s templates filled for the client', async () => {
     const put = await app.inject({
       method: 'PUT',

@@ -26,10 +26,11 @@ import {
   type TrackViewResponse,
   TrackViewSchema,
 } from '../../contract/tracking.ts'
-import { signVisitorToken } from '../channels/visitor-token.ts'
+import { signVisitorToken, verifyVisitorToken } from '../channels/visitor-token.ts'
 import { createVisitor, requestInfoOf, visitorByToken } from '../channels/visitors.ts'
 import { WindowCounter } from '../channels/webchat/limits.ts'
 import { queryRows, schema } from '../db/index.ts'
+import { BoundedSet } from '../domain/tracking/bounded.ts'
 import {
   insiderOf,
   onsiteOf,
@@ -37,6 +38,7 @@ import {
   recordView,
   visitorOfCall,
   visitorOfChat,
+  visitorOfClient,
 } from '../domain/tracking/index.ts'
 import { AppError } from '../errors.ts'
 import { type AppDeps, validate } from './context.ts'
@@ -90,6 +92,24 @@ export function trackingRoutes(app: FastifyInstance, deps: AppDeps, opts: Tracki
     return t.id
   }
 
+  /**
+   * The visitor token check of every view and ping: the signature is checked each time (no I/O), the
+   * visitor's row once per process — a visitor once seen stays (bounded, oldest forgotten first).
+   * Another tenant's token fails the signature check's tenant claim before the cache is consulted.
+   */
+  const seen = new BoundedSet(50_000)
+  async function visitorOf(
+    token: string,
+    tenantId?: string,
+  ): Promise<{ tenantId: string; visitorId: string }> {
+    const claims = verifyVisitorToken(secret, token, tenantId ? { tenantId } : {})
+    const key = `${claims.tenantId}:${claims.visitorId}`
+    if (seen.has(key)) return { tenantId: claims.tenantId, visitorId: claims.visitorId }
+    const v = await visitorByToken(q, secret, token, tenantId ? { tenantId } : {})
+    seen.add(key)
+    return v
+  }
+
   app.register(async (scope) => {
     const perVisitor = new WindowCounter(opts.limits?.perVisitor ?? TRACK_LIMITS.perVisitor)
     const newPerAddress = new WindowCounter(opts.limits?.newPerAddress ?? TRACK_LIMITS.newPerAddress)
@@ -118,7 +138,7 @@ export function trackingRoutes(app: FastifyInstance, deps: AppDeps, opts: Tracki
         const tenantId = await tenantBySlug(body.tenant)
         // Another tenant's token (another site key) is refused: E_VISITOR_TOKEN, nothing linked.
         const v = body.token
-          ? await visitorByToken(q, secret, body.token, { tenantId })
+          ? await visitorOf(body.token, tenantId)
           : newPerAddress.hit(req.ip)
             ? await createVisitor(q, tenantId, requestInfoOf({ url: body.url, referrer: body.referrer }))
             : null
@@ -139,7 +159,7 @@ export function trackingRoutes(app: FastifyInstance, deps: AppDeps, opts: Tracki
       for (const kind of ['ping', 'leave'] as const)
         r.post(`/api/track/${kind}`, async (req) => {
           const body = validate(TrackPingSchema, req.body)
-          const v = await visitorByToken(q, secret, body.token)
+          const v = await visitorOf(body.token)
           if (!perVisitor.hit(v.visitorId)) throw new AppError('E_RATE_LIMITED')
           const ok = await recordPing(deps.db, {
             tenantId: v.tenantId,
@@ -183,6 +203,18 @@ export function trackingRoutes(app: FastifyInstance, deps: AppDeps, opts: Tracki
       )
       if (!chat) throw new AppError('E_NOT_FOUND')
       const visitorId = await visitorOfChat(q, who.tenantId, id)
+      return {
+        insider: visitorId ? await insiderOf(q, who.tenantId, visitorId, { days: daysOf(req.query) }) : null,
+      }
+    })
+    r.get('/api/insider/clients/:id', async (req, who): Promise<{ insider: InsiderView | null }> => {
+      const { id } = validate(InsiderParam, req.params)
+      const [contact] = await queryRows<{ id: string }>(
+        q,
+        sql`SELECT id FROM contacts WHERE tenant_id = ${who.tenantId} AND id = ${id}`,
+      )
+      if (!contact) throw new AppError('E_NOT_FOUND')
+      const visitorId = await visitorOfClient(q, who.tenantId, id)
       return {
         insider: visitorId ? await insiderOf(q, who.tenantId, visitorId, { days: daysOf(req.query) }) : null,
       }

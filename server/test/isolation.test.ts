@@ -383,6 +383,7 @@ const RULES: Record<string, Rule> = {
   'POST /api/calls/missed/:id/undo': { access: 'tenant', params: { id: ['missedCall'] } },
   'POST /api/site/callback': { access: 'public', why: 'a site visitor leaves a number; answers only its id' },
   'POST /api/calls/declined/:sipCallId': { access: 'tenant', params: { sipCallId: ['sipCallId'] } },
+  'GET /api/insider/clients/:id': { access: 'tenant', params: { id: ['client'] } },
   // Issue 12 §1–3: the tracking snippet (server/http/tracking.ts) and the operator's Insider / On site.
   'GET /track.js': { access: 'public', why: 'the tracking snippet script' },
   'OPTIONS /api/track/*': { access: 'public', why: 'CORS preflight of the tracking snippet' },

@@ -16,6 +16,7 @@ import { requestInfoOf } from '../../channels/visitors.ts'
 import { appendEvent, type Db, type Queryable, queryRows } from '../../db/index.ts'
 import { crmCardTemplates } from '../admin-setup/index.ts'
 import { type Agent, agentOf } from './agent.ts'
+import { BoundedSet } from './bounded.ts'
 import { locate } from './geo.ts'
 
 export { agentOf, locate }
@@ -31,24 +32,46 @@ export function pageOf(url: string): string {
 }
 
 /**
- * Whether a visitor has contacted the tenant. A "yes" is remembered (it stays yes); a "no" is asked
- * again on every view — the visitor may write any moment, and the page he writes from must reach
- * Insider live.
+ * Whether a visitor has contacted the tenant. A "yes" is remembered (it stays yes; bounded, oldest
+ * forgotten first); a "no" is never remembered — it is asked again with every batch of views, inside
+ * the batch's own transaction (one query for the batch, not one per view), so the first page after a
+ * first message reaches Insider live.
  */
-const contactedCache = new Map<string, true>()
+const contactedCache = new BoundedSet(100_000)
 export async function hasContacted(q: Queryable, tenantId: string, visitorId: string): Promise<boolean> {
-  const key = `${tenantId}:${visitorId}`
-  if (contactedCache.has(key)) return true
-  const [row] = await queryRows<{ yes: boolean }>(
-    q,
-    sql`SELECT (EXISTS (SELECT 1 FROM chats WHERE tenant_id = ${tenantId} AND visitor_id = ${visitorId})
-      OR EXISTS (SELECT 1 FROM leads WHERE tenant_id = ${tenantId} AND visitor_id = ${visitorId})
-      OR EXISTS (SELECT 1 FROM visitor_lines WHERE tenant_id = ${tenantId} AND visitor_id = ${visitorId})) AS yes`,
-  )
-  if (!row?.yes) return false
-  if (contactedCache.size > 100_000) contactedCache.clear()
-  contactedCache.set(key, true)
-  return true
+  return (await contactedAmong(q, [{ tenantId, visitorId }])).has(`${tenantId}:${visitorId}`)
+}
+
+/** Which of these visitors have contacted their tenant (keys `tenantId:visitorId`): one query for all. */
+export async function contactedAmong(
+  q: Queryable,
+  vs: readonly { tenantId: string; visitorId: string }[],
+): Promise<Set<string>> {
+  const yes = new Set<string>()
+  const ask = new Map<string, Set<string>>() // tenant → visitors not known to have contacted it
+  for (const v of vs) {
+    const key = `${v.tenantId}:${v.visitorId}`
+    if (contactedCache.has(key)) yes.add(key)
+    else ask.set(v.tenantId, (ask.get(v.tenantId) ?? new Set()).add(v.visitorId))
+  }
+  // One query per tenant in the batch (almost always one), on the (tenant_id, visitor_id) indexes.
+  for (const [tenantId, visitors] of ask) {
+    const ids = JSON.stringify([...visitors])
+    const rows = await queryRows<{ visitor_id: string }>(
+      q,
+      sql`WITH ids AS (SELECT jsonb_array_elements_text(${ids}::jsonb) AS id)
+        SELECT visitor_id::text FROM chats WHERE tenant_id = ${tenantId} AND visitor_id IN (SELECT id FROM ids)
+        UNION SELECT visitor_id::text FROM leads WHERE tenant_id = ${tenantId} AND visitor_id IN (SELECT id::uuid FROM ids)
+        UNION SELECT visitor_id::text FROM visitor_lines WHERE tenant_id = ${tenantId} AND visitor_id IN (SELECT id::uuid FROM ids)`,
+    )
+    for (const r of rows) {
+      if (!visitors.has(r.visitor_id)) continue
+      const key = `${tenantId}:${r.visitor_id}`
+      contactedCache.add(key)
+      yes.add(key)
+    }
+  }
+  return yes
 }
 
 export interface ViewInput {
@@ -70,16 +93,15 @@ export interface ViewInput {
  * one bad view fails only its own request.
  */
 export async function recordView(db: Db, v: ViewInput): Promise<{ viewId: string }> {
-  const contacted = await hasContacted(db.orm, v.tenantId, v.visitorId)
   let batcher = batchers.get(db)
   if (!batcher) {
     batcher = new ViewBatcher(db)
     batchers.set(db, batcher)
   }
-  return batcher.add({ ...v, contacted })
+  return batcher.add(v)
 }
 
-type Queued = ViewInput & { contacted: boolean }
+type Queued = ViewInput
 const BATCH = 200
 const batchers = new WeakMap<Db, ViewBatcher>()
 
@@ -102,8 +124,13 @@ class ViewBatcher {
     const batch = this.queue.splice(0, BATCH)
     try {
       const ids = await this.db.orm.transaction(async (tx) => {
+        const contacted = await contactedAmong(
+          tx,
+          batch.map((b) => b.view),
+        )
         const out: { viewId: string }[] = []
-        for (const b of batch) out.push(await writeView(tx, b.view))
+        for (const b of batch)
+          out.push(await writeView(tx, b.view, contacted.has(`${b.view.tenantId}:${b.view.visitorId}`)))
         return out
       })
       batch.forEach((b, i) => {
@@ -114,7 +141,11 @@ class ViewBatcher {
     } catch {
       for (const b of batch) {
         try {
-          b.resolve(await this.db.orm.transaction((tx) => writeView(tx, b.view)))
+          b.resolve(
+            await this.db.orm.transaction(async (tx) =>
+              writeView(tx, b.view, await hasContacted(tx, b.view.tenantId, b.view.visitorId)),
+            ),
+          )
         } catch (e) {
           b.reject(e)
         }
@@ -126,10 +157,9 @@ class ViewBatcher {
   }
 }
 
-async function writeView(tx: Queryable, v: Queued): Promise<{ viewId: string }> {
+async function writeView(tx: Queryable, v: Queued, contacted: boolean): Promise<{ viewId: string }> {
   const page = pageOf(v.url)
   const utm = requestInfoOf({ url: v.url }).utm
-  const contacted = v.contacted
   // clock_timestamp(), not now(): a batch is one transaction, and its views keep their order.
   {
     const gap = `${TRACK_LIMITS.visitGapMs} milliseconds`
@@ -227,6 +257,26 @@ export async function visitorOfChat(q: Queryable, tenantId: string, chatId: stri
 }
 
 const digits = (s: string | null) => (s ?? '').replace(/\D/g, '')
+
+/** The website visitor of a client (contact), if known: of his latest chat or call from the site. */
+export async function visitorOfClient(
+  q: Queryable,
+  tenantId: string,
+  contactId: string,
+): Promise<string | null> {
+  const [row] = await queryRows<{ visitor_id: string }>(
+    q,
+    sql`SELECT x.visitor_id FROM (
+          SELECT c.visitor_id, c.created_at AS at FROM chats c
+            WHERE c.tenant_id = ${tenantId} AND c.contact_id = ${contactId} AND c.visitor_id IS NOT NULL
+          UNION ALL
+          SELECT c.visitor_id::text, c.started_at FROM calls c
+            WHERE c.tenant_id = ${tenantId} AND c.contact_id = ${contactId} AND c.visitor_id IS NOT NULL
+        ) x JOIN visitors v ON v.tenant_id = ${tenantId} AND v.id::text = x.visitor_id
+        ORDER BY x.at DESC LIMIT 1`,
+  )
+  return row?.visitor_id ?? null
+}
 
 /** Insider (I1) for one visitor of the tenant, or null when there is no such visitor. */
 export async function insiderOf(

@@ -7,6 +7,7 @@ import { me, token } from '../../lib/session/index.ts'
 import { createLiveQuery, db } from '../../lib/store/index.ts'
 import { Icon, toast } from '../../lib/ui/index.ts'
 import { AddContactPanel } from '../addcontact/index.ts'
+import { CallInsider } from '../insider/index.ts'
 import { placeCall } from './actions.ts'
 import { fixInfiniteDuration } from './audioDuration.ts'
 import { rowKind } from './CallRow.tsx'
@@ -182,6 +183,8 @@ export default function CallDetailsPage() {
             <Show when={!c().contactId}>
               <AddContactPanel phone={party().number} callId={c().id} />
             </Show>
+            {/* I1: who called from the site, what he read — after the call too. */}
+            <CallInsider sipCallId={c().sipCallId} />
             <section class="card">
               <h2>{t('calls.recording')}</h2>
               <Show

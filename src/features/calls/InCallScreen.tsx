@@ -10,6 +10,7 @@ import { act, consultFor, setConsultFor, setMinimized } from './actions.ts'
 import { CallIcon } from './CallIcon.tsx'
 import { clock, createCallerInfo } from './callerInfo.ts'
 import { endText } from './endText.ts'
+import { callText } from './incomingText.ts'
 import { Keypad } from './Keypad.tsx'
 import { type CallState, phoneLib, requirePhone } from './phone.ts'
 import { TransferPicker } from './TransferPicker.tsx'
@@ -53,7 +54,9 @@ export function InCallScreen(props: { main: CallState; consult: CallState | unde
   // The call the controls act on: the colleague while consulting, otherwise the client.
   const focus = () => (consultLive() ? (props.consult as CallState) : props.main)
   const talking = () => focus().status === 'active' || focus().status === 'held'
-  const name = () => info().name ?? props.main.remoteName ?? (info().number || props.main.remote)
+  // C1/C4: the same words as the incoming screen — the number once, formatted; the line by its name.
+  const text = () => callText(info(), props.main)
+  const name = () => text().title
   let dialog: HTMLDivElement | undefined
   onMount(() => dialog?.focus())
 
@@ -99,14 +102,33 @@ export function InCallScreen(props: { main: CallState; consult: CallState | unde
       </Show>
       <div class="call-who">
         <span class="call-avatar" aria-hidden="true">
-          {name().charAt(0).toUpperCase()}
+          <Show when={text().initial} fallback={<Icon name="user" size={56} />}>
+            {text().initial}
+          </Show>
         </span>
         <h1 class="call-name">{name()}</h1>
-        <Show when={info().name && info().number && info().name !== info().number}>
-          <p class="call-number">{info().number}</p>
+        <Show when={text().number}>{(n) => <p class="call-number">{n()}</p>}</Show>
+        <Show when={text().via}>
+          {(v) => (
+            <p class="call-via" data-testid="incall-via">
+              <span class="visually-hidden">{t('incoming.line')} </span>
+              {v()}
+            </p>
+          )}
         </Show>
-        <Show when={info().virtualNumber}>
-          {(v) => <p class="call-via">{t('incoming.dialled', { number: v() })}</p>}
+        <Show when={text().viaNumber}>
+          {(v) => (
+            <p class="call-via" data-testid="incall-via">
+              {t('incoming.dialled', { number: v() })}
+            </p>
+          )}
+        </Show>
+        <Show when={text().transferredBy}>
+          {(n) => (
+            <p class="call-via call-transferred" data-testid="incall-transferred">
+              {t('incoming.transferredBy', { name: n() })}
+            </p>
+          )}
         </Show>
         <p class="call-status" role="status" aria-live="polite">
           {callStatusText(props.main, now())}

@@ -7,18 +7,13 @@ import { CallInsider } from '../insider/index.ts'
 import { act } from './actions.ts'
 import { createCallerInfo } from './callerInfo.ts'
 import { reportDeclined } from './data.ts'
-import { incomingText } from './incomingText.ts'
+import { callText } from './incomingText.ts'
 import type { CallState } from './phone.ts'
 
 /** Incoming call dialog for one offered call. */
 export function IncomingScreen(props: { call: CallState }) {
   const info = createCallerInfo(() => props.call)
-  const text = () =>
-    incomingText({
-      ...info(),
-      number: info().number || props.call.remote,
-      remoteName: props.call.remoteName ?? null,
-    })
+  const text = () => callText(info(), props.call)
   const [accepting, setAccepting] = createSignal(false)
   const [drag, setDrag] = createSignal(0)
   let track: HTMLDivElement | undefined

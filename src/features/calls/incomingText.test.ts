@@ -1,6 +1,6 @@
 /** C1: the incoming screen's text — context instead of raw numbers, the number once. */
 import { describe, expect, it } from 'vitest'
-import { incomingText } from './incomingText.ts'
+import { callText, incomingText } from './incomingText.ts'
 
 const base = { name: null, remoteName: null, number: '+79164000000', virtualNumber: null }
 
@@ -44,5 +44,34 @@ describe('incomingText', () => {
   it('a colleague by extension keeps the extension as is', () => {
     const t = incomingText({ ...base, name: 'Anna', number: '101' })
     expect(t).toMatchObject({ title: 'Anna', number: '101', initial: 'A' })
+  })
+})
+
+describe('callText (the in-call screen says what the incoming one said)', () => {
+  const info = { name: null, number: '', virtualNumber: '+74951204560', clientId: null }
+  it('a site call: the number once, formatted; the line by its name, not "Called +7495…"; who transferred it', () => {
+    const t = callText(
+      {
+        ...info,
+        number: '+79164000000',
+        virtualNumberName: 'Sales',
+        virtualNumberSource: 'website',
+        transferredByName: 'Anna',
+      },
+      { remote: 'guest-5f2a', remoteName: '+79164000000' },
+    )
+    expect(t.title).toMatch(/^\+7 916 400/)
+    expect(t).toMatchObject({ number: null, initial: null, via: 'Sales · website', viaNumber: null })
+    expect(t.transferredBy).toBe('Anna')
+  })
+  it('before the mirror knows the call: what SIP said, formatted', () => {
+    const t = callText(info, { remote: '89164000000', remoteName: null })
+    expect(t.title).toMatch(/^\+7 916 400/)
+    expect(t.viaNumber).toMatch(/^\+7 495 120/)
+  })
+  it('a known name keeps the formatted number under it', () => {
+    const t = callText({ ...info, name: 'Ivan Petrov', number: '+79164000000' }, { remote: 'x' })
+    expect(t).toMatchObject({ title: 'Ivan Petrov', initial: 'I' })
+    expect(t.number).toMatch(/^\+7 916 400/)
   })
 })

@@ -49,3 +49,20 @@ export function incomingText(f: IncomingFacts): IncomingText {
     transferredBy: f.transferredByName?.trim() || null,
   }
 }
+
+/** The slice of a ringing or live call the text needs (`CallState` of phone.ts). */
+export interface CallPeer {
+  remote: string
+  remoteName?: string | null
+}
+
+/**
+ * C1/C4: one text for the incoming and the in-call screen — the caller info the mirror knows, else
+ * what SIP said (the number once, formatted; the line's name; who transferred the call).
+ */
+export function callText(
+  info: Omit<IncomingFacts, 'remoteName'> & { number: string },
+  call: CallPeer,
+): IncomingText {
+  return incomingText({ ...info, number: info.number || call.remote, remoteName: call.remoteName ?? null })
+}

@@ -5,6 +5,7 @@ import type { ClientView } from '../../../contract/api.ts'
 import { t } from '../../lib/i18n/index.ts'
 import { createLiveQuery, db } from '../../lib/store/index.ts'
 import { CallButton, NumberButton } from '../calls/index.ts'
+import { ClientInsider } from '../insider/index.ts'
 import { fetchClient } from './data.ts'
 import { BIDI, channelKindName } from './names.ts'
 import { ClientTimeline } from './Timeline.tsx'
@@ -84,6 +85,7 @@ export default function ClientCard() {
                 <dd>{c().managerName ?? none}</dd>
               </dl>
             </section>
+            <ClientInsider clientId={c().id} />
             <ClientTimeline id={c().id} />
           </>
         )}

@@ -58,6 +58,8 @@ export function InsiderPanel(props: {
   load: (days: number) => Promise<InsiderView | null>
   /** What the load depends on (an id); the panel re-reads when it changes. */
   keyOf: () => string | null
+  /** False where the screen already shows the number (a call: shown once, formatted — C1). */
+  showNumber?: boolean
 }): JSX.Element {
   const [days, setDays] = createSignal(7)
   const [data] = createResource(
@@ -82,7 +84,9 @@ export function InsiderPanel(props: {
           <summary class="insider-title">{t('insider.title')}</summary>
           <dl class="insider-list">
             <Show when={i().name}>{(n) => row('insider.name', <span dir="auto">{n()}</span>)}</Show>
-            <Show when={i().number}>{(n) => row('insider.number', <span dir="ltr">{n()}</span>)}</Show>
+            <Show when={props.showNumber !== false && i().number}>
+              {(n) => row('insider.number', <span dir="ltr">{n()}</span>)}
+            </Show>
             {row('insider.location', <span data-testid="insider-location">{place(i())}</span>)}
             <Show when={i().browser || i().device}>
               {row(
@@ -169,15 +173,18 @@ export function InsiderPanel(props: {
 export function CallInsider(props: { sipCallId: string | null | undefined }): JSX.Element {
   return (
     <InsiderPanel
+      showNumber={false}
       keyOf={() => props.sipCallId ?? null}
       load={async (days) =>
         props.sipCallId
-          ? (
-              await api('GET /api/insider/calls/:sipCallId', {
-                params: { sipCallId: props.sipCallId },
-                query: { days: String(days) },
-              })
-            ).insider
+          ? // A call the server does not know (yet, or offline in history): no panel, not an error.
+            await api('GET /api/insider/calls/:sipCallId', {
+              params: { sipCallId: props.sipCallId },
+              query: { days: String(days) },
+            }).then(
+              (r) => r.insider,
+              () => null,
+            )
           : null
       }
     />
@@ -196,6 +203,24 @@ export function ChatInsider(props: { chatId: string }): JSX.Element {
             query: { days: String(days) },
           })
         ).insider
+      }
+    />
+  )
+}
+
+/** Insider of a client of the contact book, by his website visitor (if known); nothing otherwise. */
+export function ClientInsider(props: { clientId: string }): JSX.Element {
+  return (
+    <InsiderPanel
+      keyOf={() => props.clientId}
+      load={async (days) =>
+        api('GET /api/insider/clients/:id', {
+          params: { id: props.clientId },
+          query: { days: String(days) },
+        }).then(
+          (r) => r.insider,
+          () => null,
+        )
       }
     />
   )

@@ -6,7 +6,7 @@
 import { registerEvents } from '../../lib/sync/index.ts'
 import { insiderEvents } from './live.ts'
 
-export { CallInsider, ChatInsider, VisitorInsider } from './InsiderPanel.tsx'
+export { CallInsider, ChatInsider, ClientInsider, VisitorInsider } from './InsiderPanel.tsx'
 export { activity } from './live.ts'
 
 registerEvents(insiderEvents)

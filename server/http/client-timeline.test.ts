@@ -55,6 +55,12 @@ describe.each(targets)('K2 the client timeline on $name', (target) => {
       .values(call('tl-2', '+70000000000', 12, id))
       .returning()
     await f.db.orm.insert(schema.calls).values(call('tl-3', '+79160000999', 13)) // someone else
+    // A number an anonymous site visitor typed (a call-back request, a Call us call) is his claim, not
+    // the client's: it is not his call (probe 11, finding 3) — unless it was linked to him.
+    await f.db.orm.insert(schema.calls).values({ ...call('tl-4', '+79165550011', 15), peerGiven: true })
+    await f.db.orm
+      .insert(schema.chats)
+      .values({ tenantId, channel: 'webchat', state: 'new', clientPhone: '+79165550011', createdAt: t(16) })
     const [byEmail] = await f.db.orm
       .insert(schema.chats)
       .values({

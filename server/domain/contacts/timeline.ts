@@ -25,11 +25,17 @@ export async function clientTimeline(q: Queryable, tenantId: string, id: string)
   const phoneDigits = c.phones.map(digits).filter((d) => d.length >= 5)
   const emails = c.emails.map((e) => e.toLowerCase())
   const callMatch: SQL[] = [eq(calls.contactId, id)]
-  if (phoneDigits.length) callMatch.push(inArray(calls.peerDigits, phoneDigits))
+  // A number a site visitor typed (peerGiven; the web chat's phone field) is only his claim: matching
+  // on it would put a stranger's call-back request in a real client's story (probe 11, finding 3).
+  if (phoneDigits.length)
+    callMatch.push(and(inArray(calls.peerDigits, phoneDigits), eq(calls.peerGiven, false)) as SQL)
   const chatMatch: SQL[] = [eq(chats.contactId, id)]
   if (phoneDigits.length)
     chatMatch.push(
-      inArray(sql`regexp_replace(coalesce(${chats.clientPhone}, ''), '\\D', '', 'g')`, phoneDigits),
+      and(
+        inArray(sql`regexp_replace(coalesce(${chats.clientPhone}, ''), '\\D', '', 'g')`, phoneDigits),
+        sql`${chats.channel} <> 'webchat'`,
+      ) as SQL,
     )
   if (emails.length) chatMatch.push(inArray(sql`lower(${chats.clientEmail})`, emails))
   const callRows = await q

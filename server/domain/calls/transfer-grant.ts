@@ -120,7 +120,8 @@ export interface GrantedLeg {
 
 /**
  * Uses the grant this INVITE matches — same tenant, the party referred on its own connection, exactly
- * the target named, not expired, unused or used by this very Call-ID (a repeated INVITE) — and returns
+ * the target named, not expired, unused or used by this very Call-ID while that leg rings (a re-sent
+ * INVITE) — and returns
  * the call it came from. Null: no grant, and the INVITE is routed as any other from that caller.
  */
 export async function useGrant(
@@ -148,6 +149,12 @@ export async function useGrant(
     .limit(1)
     .for('update')
   if (!grant) return null
+  // Probe 11 finding 1: a repeat of the Call-ID that used it passes only while that leg still rings
+  // (a re-sent INVITE); once the leg was answered or is over, the grant is spent.
+  if (grant.usedByCallId === leg.callId) {
+    const legRow = await callBySipId(tx, l.tenant.id, leg.callId)
+    if (legRow && legRow.state !== 'ringing') return null
+  }
   // Compare-and-set: of two INVITEs racing for one grant, one wins.
   const [used] = await tx
     .update(g)

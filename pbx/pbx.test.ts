@@ -966,4 +966,46 @@ describe('pbx: Kamailio rendered from the template', () => {
     expect(await final).toBe(487)
     expect(cancels).toEqual([inviter.request.callId])
   })
+
+  it("an initial INVITE reusing a ringing call's Call-ID from another caller gets 403 before the server is asked; the real caller's CANCEL still reaches the callee (probe 11 finding 2)", async () => {
+    const cancels: string[] = []
+    await registered('122', {
+      onInvite: (inv) => {
+        inv.delegate = { onCancel: (c) => void cancels.push(c.request.callId) }
+        void inv.progress()
+      },
+    })
+    routeAnswer = { action: 'relay', targets: [`sip:122@${DOMAIN}`] }
+    const caller = await registered('121')
+    const inviter = new Inviter(caller, UserAgent.makeURI(`sip:122@${DOMAIN}`)!)
+    let rang = () => {}
+    const ringing = new Promise<void>((r) => {
+      rang = r
+    })
+    const final = new Promise<number>((r) => {
+      void inviter.invite({
+        requestDelegate: { onProgress: () => rang(), onReject: (res) => r(res.message.statusCode ?? 0) },
+      })
+    })
+    await ringing
+    const callId = inviter.request.callId
+    const asked = () =>
+      calls.filter((c) => c.path === '/internal/sip/route' && c.body.callId === callId).length
+    expect(asked()).toBe(1)
+    // A colleague (another line, another connection) sends an authenticated INVITE with that Call-ID.
+    routeAnswer = { action: 'reject', code: 480, reason: 'No gateway' }
+    const other = await registered('123')
+    const hijack = new Inviter(other, UserAgent.makeURI(`sip:+79990001199@${DOMAIN}`)!)
+    hijack.request.callId = callId
+    hijack.request.setHeader('call-id', callId)
+    const refused = new Promise<number>((r) => {
+      void hijack.invite({ requestDelegate: { onReject: (res) => r(res.message.statusCode ?? 0) } })
+    })
+    expect(await refused).toBe(403)
+    expect(asked()).toBe(1)
+    // The caller's own CANCEL still matches its INVITE and reaches the callee.
+    await inviter.cancel()
+    expect(await final).toBe(487)
+    expect(cancels).toEqual([callId])
+  })
 })

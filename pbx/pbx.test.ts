@@ -996,7 +996,7 @@ describe('pbx: Kamailio rendered from the template', () => {
     routeAnswer = { action: 'reject', code: 480, reason: 'No gateway' }
     const other = await registered('123')
     const hijack = new Inviter(other, UserAgent.makeURI(`sip:+79990001199@${DOMAIN}`)!)
-    hijack.request.callId = callId
+    ;(hijack.request as { callId: string }).callId = callId
     hijack.request.setHeader('call-id', callId)
     const refused = new Promise<number>((r) => {
       void hijack.invite({ requestDelegate: { onReject: (res) => r(res.message.statusCode ?? 0) } })

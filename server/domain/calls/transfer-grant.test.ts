@@ -85,6 +85,41 @@ describe.each(targets)('transfer grants on $name', (target) => {
     }
   })
 
+  it('a customer (guest or phone network) is granted only company targets: a REFER elsewhere is refused and grants nothing (probe 11 finding 7)', async () => {
+    const { first } = await answered()
+    const before = (await f.db.orm.select().from(callTransferGrants)).length
+    for (const t of ['+79990001122', 'gateway', '*1', 'guest-nobody']) {
+      expect(await k.refer(first.callId, `<sip:${t}@${DOMAIN}>`, { transferee: 'c41' }), t).toMatchObject({
+        action: 'reject',
+        code: 403,
+      })
+    }
+    expect(await f.db.orm.select().from(callTransferGrants)).toHaveLength(before)
+    for (const t of ['104', '200', SALES_VN]) {
+      expect(await k.refer(first.callId, `<sip:${t}@${DOMAIN}>`, { transferee: 'c41' }), t).toEqual({
+        action: 'accept',
+      })
+    }
+  })
+
+  it('live grants per call are capped and expired grants are deleted (probe 11 finding 6)', async () => {
+    const { first } = await answered()
+    await f.db.orm.update(callTransferGrants).set({ expiresAt: new Date(Date.now() - 1000) })
+    for (let i = 0; i < 10; i++) {
+      expect(await k.refer(first.callId, `<${aor('104')}>`, { transferee: 'c41' })).toEqual({
+        action: 'accept',
+      })
+    }
+    expect(await k.refer(first.callId, `<${aor('104')}>`, { transferee: 'c41' })).toMatchObject({
+      action: 'reject',
+      code: 403,
+    })
+    // Only this call's ten live grants are left: every expired one is gone.
+    const rows = await f.db.orm.select().from(callTransferGrants)
+    expect(rows).toHaveLength(10)
+    expect(rows.every((r) => r.expiresAt.getTime() > Date.now())).toBe(true)
+  })
+
   it('Referred-By alone (no REFER seen) links nothing: a guest dialling an extension is refused', async () => {
     const { guest } = await answered()
     const leg = await k.route(guest, '104', { conn: 'c41', referredBy: `<${aor('101')}>` })

@@ -1008,4 +1008,39 @@ describe('pbx: Kamailio rendered from the template', () => {
     expect(await final).toBe(487)
     expect(cancels).toEqual([callId])
   })
+
+  it("an employee's authenticated REFER/MESSAGE/SUBSCRIBE/NOTIFY/PUBLISH outside a dialog gets 403 and reaches nobody; OPTIONS still flows (probe 11 finding 4)", async () => {
+    const target = await registered('125')
+    const { seen, restore } = tap(target)
+    const sender = await registered('124')
+    const core = sender.userAgentCore
+    const to = UserAgent.makeURI(`sip:125@${DOMAIN}`)!
+    const send = (method: string, extra: string[]) =>
+      new Promise<number>((r) => {
+        const msg = core.makeOutgoingRequestMessage(method, to, sender.configuration.uri, to, {}, extra)
+        core.request(msg, {
+          onAccept: (res) => r(res.message.statusCode ?? 0),
+          onReject: (res) => r(res.message.statusCode ?? 0),
+        })
+      })
+    try {
+      const codes: Record<string, number> = {}
+      for (const [method, extra] of [
+        ['REFER', [`Refer-To: <sip:+79990001122@${DOMAIN}>`]],
+        ['MESSAGE', ['Content-Type: text/plain']],
+        ['SUBSCRIBE', ['Event: refer', 'Expires: 60']],
+        ['NOTIFY', ['Event: refer', 'Subscription-State: active']],
+        ['PUBLISH', ['Event: presence', 'Expires: 60']],
+      ] as const) {
+        codes[method] = await send(method, [...extra])
+      }
+      expect(codes).toEqual({ REFER: 403, MESSAGE: 403, SUBSCRIBE: 403, NOTIFY: 403, PUBLISH: 403 })
+      expect(seen.filter((m) => !m.startsWith('SIP/2.0'))).toEqual([])
+      // OPTIONS to a colleague is still relayed.
+      await send('OPTIONS', [])
+      expect(seen.filter((m) => m.startsWith('OPTIONS '))).toHaveLength(1)
+    } finally {
+      restore()
+    }
+  })
 })

@@ -966,4 +966,81 @@ describe('pbx: Kamailio rendered from the template', () => {
     expect(await final).toBe(487)
     expect(cancels).toEqual([inviter.request.callId])
   })
+
+  it("an initial INVITE reusing a ringing call's Call-ID from another caller gets 403 before the server is asked; the real caller's CANCEL still reaches the callee (probe 11 finding 2)", async () => {
+    const cancels: string[] = []
+    await registered('122', {
+      onInvite: (inv) => {
+        inv.delegate = { onCancel: (c) => void cancels.push(c.request.callId) }
+        void inv.progress()
+      },
+    })
+    routeAnswer = { action: 'relay', targets: [`sip:122@${DOMAIN}`] }
+    const caller = await registered('121')
+    const inviter = new Inviter(caller, UserAgent.makeURI(`sip:122@${DOMAIN}`)!)
+    let rang = () => {}
+    const ringing = new Promise<void>((r) => {
+      rang = r
+    })
+    const final = new Promise<number>((r) => {
+      void inviter.invite({
+        requestDelegate: { onProgress: () => rang(), onReject: (res) => r(res.message.statusCode ?? 0) },
+      })
+    })
+    await ringing
+    const callId = inviter.request.callId
+    const asked = () =>
+      calls.filter((c) => c.path === '/internal/sip/route' && c.body.callId === callId).length
+    expect(asked()).toBe(1)
+    // A colleague (another line, another connection) sends an authenticated INVITE with that Call-ID.
+    routeAnswer = { action: 'reject', code: 480, reason: 'No gateway' }
+    const other = await registered('123')
+    const hijack = new Inviter(other, UserAgent.makeURI(`sip:+79990001199@${DOMAIN}`)!)
+    ;(hijack.request as { callId: string }).callId = callId
+    hijack.request.setHeader('call-id', callId)
+    const refused = new Promise<number>((r) => {
+      void hijack.invite({ requestDelegate: { onReject: (res) => r(res.message.statusCode ?? 0) } })
+    })
+    expect(await refused).toBe(403)
+    expect(asked()).toBe(1)
+    // The caller's own CANCEL still matches its INVITE and reaches the callee.
+    await inviter.cancel()
+    expect(await final).toBe(487)
+    expect(cancels).toEqual([callId])
+  })
+
+  it("an employee's authenticated REFER/MESSAGE/SUBSCRIBE/NOTIFY/PUBLISH outside a dialog gets 403 and reaches nobody; OPTIONS still flows (probe 11 finding 4)", async () => {
+    const target = await registered('125')
+    const { seen, restore } = tap(target)
+    const sender = await registered('124')
+    const core = sender.userAgentCore
+    const to = UserAgent.makeURI(`sip:125@${DOMAIN}`)!
+    const send = (method: string, extra: string[]) =>
+      new Promise<number>((r) => {
+        const msg = core.makeOutgoingRequestMessage(method, to, sender.configuration.uri, to, {}, extra)
+        core.request(msg, {
+          onAccept: (res) => r(res.message.statusCode ?? 0),
+          onReject: (res) => r(res.message.statusCode ?? 0),
+        })
+      })
+    try {
+      const codes: Record<string, number> = {}
+      for (const [method, extra] of [
+        ['REFER', [`Refer-To: <sip:+79990001122@${DOMAIN}>`]],
+        ['MESSAGE', ['Content-Type: text/plain']],
+        ['SUBSCRIBE', ['Event: refer', 'Expires: 60']],
+        ['NOTIFY', ['Event: refer', 'Subscription-State: active']],
+        ['PUBLISH', ['Event: presence', 'Expires: 60']],
+      ] as const) {
+        codes[method] = await send(method, [...extra])
+      }
+      expect(codes).toEqual({ REFER: 403, MESSAGE: 403, SUBSCRIBE: 403, NOTIFY: 403, PUBLISH: 403 })
+      expect(seen.filter((m) => !m.startsWith('SIP/2.0'))).toEqual([])
+      // OPTIONS to a colleague is still relayed.
+      await send('OPTIONS', [])
+      expect(seen.filter((m) => m.startsWith('OPTIONS '))).toHaveLength(1)
+    } finally {
+      restore()
+    }
+  })
 })

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { CallPage, CallView } from '../../contract/calls.ts'
 import { eventsSince, lastSeq, schema } from '../db/index.ts'
@@ -22,6 +22,9 @@ describe.each(targets)('/internal/sip on $name', (target) => {
       await k.register(`10${i}`)
     }
     await k.register('gateway', 0)
+    // Every scenario's guest INVITEs come from one address (127.0.0.1): each starts with a clean count
+    // (issue 6 §4 limits, tested in guest-limits.test.ts), so the order of scenarios does not matter.
+    await f.db.orm.execute(sql`DELETE FROM guest_rate_hits`)
     // Mobiles only where a scenario sets one (S1: Available also rings the mobile through the gateway).
     await f.db.orm.update(schema.employees).set({ mobile: null })
     await f.db.orm.update(schema.calls).set({ state: 'ended' }).where(eq(schema.calls.state, 'answered'))
@@ -248,6 +251,41 @@ describe.each(targets)('/internal/sip on $name', (target) => {
       expect((await k.route(await k.guest(), SALES_VN)).answer).toMatchObject({ targets: [aor('103')] })
       await k.dialog('failed', first.callId, { code: 486 })
       expect((await k.route('105', '101')).answer).toMatchObject({ action: 'relay', targets: [aor('101')] })
+    })
+
+    it("an initial INVITE reusing the Call-ID of a colleague's or a customer's call is refused and changes nothing (probe 11 finding 2)", async () => {
+      const guest = await k.guest()
+      // Its own source address: guest INVITEs count against their address (issue 6 §4).
+      const src = { source: '10.77.0.1:5060' }
+      const ringing = await k.route(guest, SALES_VN, src)
+      expect(ringing.answer).toMatchObject({ action: 'relay' })
+      const before = await call(ringing.callId)
+      // 106 takes the ringing customer call's Call-ID: refused, the record is still the customer's.
+      expect((await k.route('106', '+79990001199', { callId: ringing.callId })).answer).toMatchObject({
+        action: 'reject',
+        code: 403,
+      })
+      expect(await call(ringing.callId)).toEqual(before)
+      // An answered (then ended) call of 104 and 101: 106 cannot rewrite it either, nor can 104 re-open it.
+      const done = await k.route('104', '101')
+      await k.dialog('answer', done.callId, { answeredBy: aor('101') })
+      await k.dialog('end', done.callId)
+      const ended = await call(done.callId)
+      for (const [who, to] of [
+        ['106', '+79990001123'],
+        ['104', '101'],
+      ] as const) {
+        expect((await k.route(who, to, { callId: done.callId })).answer).toMatchObject({
+          action: 'reject',
+          code: 403,
+        })
+      }
+      expect(await call(done.callId)).toEqual(ended)
+      // The same caller's repeated INVITE of a call still ringing is routed as before.
+      expect((await k.route(guest, SALES_VN, { ...src, callId: ringing.callId })).answer).toMatchObject({
+        action: 'relay',
+      })
+      await k.dialog('failed', ringing.callId, { code: 487 })
     })
 
     it('S1 ringing, sequential: each hunt skips whom the other is ringing, its own set never counts against it, and a member it moved on from is free', async () => {

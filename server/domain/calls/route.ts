@@ -94,6 +94,13 @@ export async function routeInvite(db: Db, body: RouteRequest, now = new Date()):
   const caller = whoCalls(loaded, from.user, got.guest)
   if (!caller) return reject(403, 'Unknown caller')
   return db.orm.transaction(async (tx) => {
+    // Probe 11 finding 2: a Call-ID is visible to every employee (call list, events, pushes). Only the
+    // same caller's repeat of an INVITE still ringing may reach a record that exists; anyone else's
+    // INVITE with it (or any once the call was answered or is over) would rewrite another's call.
+    const known = await callBySipId(tx, loaded.tenant.id, body.callId)
+    if (known && (known.callerUser !== caller.user || known.state !== 'ringing')) {
+      return reject(403, 'Call-ID in use')
+    }
     if (body.replaces) return attended(tx, loaded, body, caller, now)
     // An INVITE to a registered contact rather than an AOR without Replaces gets no direct path: the
     // contact's owner is not known here, so it is routed like any INVITE to the AOR in its To header

@@ -58,6 +58,68 @@ describe.each(targets)('transfer grants on $name', (target) => {
     expect(r.json()).toMatchObject({ transferOfId: original?.id })
   })
 
+  it('a used grant admits its Call-ID again only while that leg rings: once answered or over it is spent (probe 11 finding 1)', async () => {
+    for (const end of ['answered', 'failed'] as const) {
+      const { guest, first } = await answered()
+      expect(await k.refer(first.callId, `<${aor('104')}>`, { transferee: 'c41' })).toEqual({
+        action: 'accept',
+      })
+      const leg = await k.route(guest, '104', { conn: 'c41' })
+      expect(leg.answer).toMatchObject({ action: 'relay', targets: [aor('104')] })
+      // A re-sent INVITE of the ringing leg is still the same leg.
+      const again = await k.route(guest, '104', { conn: 'c41', callId: leg.callId })
+      expect(again.answer).toMatchObject({ action: 'relay', targets: [aor('104')] })
+      if (end === 'answered') {
+        await k.dialog('answer', leg.callId, { answeredBy: aor('104') })
+        await k.dialog('end', leg.callId)
+      } else {
+        await k.dialog('failed', leg.callId, { code: 486 })
+      }
+      const before = await record(leg.callId)
+      for (let i = 0; i < 3; i++) {
+        const repeat = await k.route(guest, '104', { conn: 'c41', callId: leg.callId })
+        expect(repeat.answer).toMatchObject({ action: 'reject', code: 403 })
+      }
+      expect(await record(leg.callId)).toEqual(before)
+      await k.dialog('end', first.callId)
+    }
+  })
+
+  it('a customer (guest or phone network) is granted only company targets: a REFER elsewhere is refused and grants nothing (probe 11 finding 7)', async () => {
+    const { first } = await answered()
+    const before = (await f.db.orm.select().from(callTransferGrants)).length
+    for (const t of ['+79990001122', 'gateway', '*1', 'guest-nobody']) {
+      expect(await k.refer(first.callId, `<sip:${t}@${DOMAIN}>`, { transferee: 'c41' }), t).toMatchObject({
+        action: 'reject',
+        code: 403,
+      })
+    }
+    expect(await f.db.orm.select().from(callTransferGrants)).toHaveLength(before)
+    for (const t of ['104', '200', SALES_VN]) {
+      expect(await k.refer(first.callId, `<sip:${t}@${DOMAIN}>`, { transferee: 'c41' }), t).toEqual({
+        action: 'accept',
+      })
+    }
+  })
+
+  it('live grants per call are capped and expired grants are deleted (probe 11 finding 6)', async () => {
+    const { first } = await answered()
+    await f.db.orm.update(callTransferGrants).set({ expiresAt: new Date(Date.now() - 1000) })
+    for (let i = 0; i < 10; i++) {
+      expect(await k.refer(first.callId, `<${aor('104')}>`, { transferee: 'c41' })).toEqual({
+        action: 'accept',
+      })
+    }
+    expect(await k.refer(first.callId, `<${aor('104')}>`, { transferee: 'c41' })).toMatchObject({
+      action: 'reject',
+      code: 403,
+    })
+    // Only this call's ten live grants are left: every expired one is gone.
+    const rows = await f.db.orm.select().from(callTransferGrants)
+    expect(rows).toHaveLength(10)
+    expect(rows.every((r) => r.expiresAt.getTime() > Date.now())).toBe(true)
+  })
+
   it('Referred-By alone (no REFER seen) links nothing: a guest dialling an extension is refused', async () => {
     const { guest } = await answered()
     const leg = await k.route(guest, '104', { conn: 'c41', referredBy: `<${aor('101')}>` })

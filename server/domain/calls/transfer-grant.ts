@@ -9,13 +9,14 @@
  *   REFER ──report──▶ granted ──INVITE from that connection to that target──▶ used (by its Call-ID)
  *                        └──────────── timeout passes ──────────────────────▶ expired (refused)
  */
-import { and, desc, eq, gt, isNull, or } from 'drizzle-orm'
+import { and, count, desc, eq, gt, isNull, lte, or } from 'drizzle-orm'
 import type { CallSettings, SipReferAnswer } from '../../../contract/calls.ts'
 import { type Db, type Queryable, schema, type Tx } from '../../db/index.ts'
 import { callSettings, callTransferGrants } from '../../db/schema-transfers.ts'
-import { GATEWAY_USER } from './callers.ts'
+import { normalizeNumber, type RoutingSnapshot } from '../routing/index.ts'
+import { GATEWAY_USER, GUEST_PREFIX } from './callers.ts'
 import { callBySipId } from './records.ts'
-import { type Loaded, tenantByDomain } from './snapshot.ts'
+import { type Loaded, loadRouting, tenantByDomain } from './snapshot.ts'
 import type { CallRow } from './views.ts'
 
 const { employees } = schema
@@ -39,6 +40,9 @@ export interface ReferReport {
 }
 
 export type ReferVerdict = SipReferAnswer
+
+/** Live grants one call may hold (probe 11 finding 6: REFERs in a call were unlimited). */
+export const MAX_LIVE_GRANTS_PER_CALL = 10
 
 const refuse = (code: number, reason: string): ReferVerdict => ({ action: 'reject', code, reason })
 
@@ -77,6 +81,23 @@ export async function grantTransfer(db: Db, r: ReferReport, now = new Date()): P
     if (call?.state !== 'answered') return refuse(481, 'Call Does Not Exist')
     const parties = await partiesOf(tx, call, r.side)
     if (!parties) return refuse(403, 'Not a transfer of this call')
+    // Probe 11 finding 7: a customer (site guest, the phone network) may only ever reach the company
+    // (route.ts "Only company numbers"): a REFER elsewhere is refused here, before their side sees it.
+    const customer =
+      parties.transfereeUser === GATEWAY_USER || parties.transfereeUser.startsWith(GUEST_PREFIX)
+    if (customer) {
+      const got = await loadRouting(tx, { tenantId: tenant.id }, now)
+      if (!got || !companyTarget(got.loaded.snapshot, target)) return refuse(403, 'Only company numbers')
+    }
+    const g = callTransferGrants
+    // Probe 11 finding 6: expired grants are useless (useGrant needs a live one): they go here, and a
+    // call holds at most MAX_LIVE_GRANTS_PER_CALL live ones (the call row is locked: no race past it).
+    await tx.delete(g).where(and(eq(g.tenantId, tenant.id), lte(g.expiresAt, now)))
+    const [live] = await tx
+      .select({ n: count() })
+      .from(g)
+      .where(and(eq(g.tenantId, tenant.id), eq(g.callId, call.id)))
+    if ((live?.n ?? 0) >= MAX_LIVE_GRANTS_PER_CALL) return refuse(403, 'Too many transfers')
     const { transferTimeoutSec } = await callSettingsOf(tx, tenant.id)
     await tx.insert(callTransferGrants).values({
       tenantId: tenant.id,
@@ -90,6 +111,13 @@ export async function grantTransfer(db: Db, r: ReferReport, now = new Date()): P
     })
     return { action: 'accept' }
   })
+}
+
+/** An employee, a group or a virtual number of the tenant. */
+function companyTarget(s: RoutingSnapshot, user: string): boolean {
+  if (s.employees.some((e) => e.extension === user) || s.groups.some((g) => g.extension === user)) return true
+  const n = normalizeNumber(user)
+  return n !== null && s.virtualNumbers.some((v) => normalizeNumber(v.number) === n)
 }
 
 /** The referrer (an employee of the call, on the side that sent the REFER) and the party referred. */
@@ -120,7 +148,8 @@ export interface GrantedLeg {
 
 /**
  * Uses the grant this INVITE matches — same tenant, the party referred on its own connection, exactly
- * the target named, not expired, unused or used by this very Call-ID (a repeated INVITE) — and returns
+ * the target named, not expired, unused or used by this very Call-ID while that leg rings (a re-sent
+ * INVITE) — and returns
  * the call it came from. Null: no grant, and the INVITE is routed as any other from that caller.
  */
 export async function useGrant(
@@ -148,6 +177,12 @@ export async function useGrant(
     .limit(1)
     .for('update')
   if (!grant) return null
+  // Probe 11 finding 1: a repeat of the Call-ID that used it passes only while that leg still rings
+  // (a re-sent INVITE); once the leg was answered or is over, the grant is spent.
+  if (grant.usedByCallId === leg.callId) {
+    const legRow = await callBySipId(tx, l.tenant.id, leg.callId)
+    if (legRow && legRow.state !== 'ringing') return null
+  }
   // Compare-and-set: of two INVITEs racing for one grant, one wins.
   const [used] = await tx
     .update(g)

@@ -526,7 +526,11 @@ describe.each(targets)('/internal/sip on $name', (target) => {
         handledHow: 'callback',
         handledByName: expect.any(String),
       })
-      const ev = await f.db.orm.select().from(schema.events).where(eq(schema.events.type, 'missed.handled'))
+      const ev = await f.db.orm
+        .select()
+        .from(schema.events)
+        .where(eq(schema.events.type, 'missed.handled'))
+        .orderBy(schema.events.seq)
       expect(ev.at(-1)?.payload).toMatchObject({ number: '+79165551212', how: 'callback' })
     })
   })

@@ -145,7 +145,11 @@ describe.each(targets)('missed calls a team can work on $name', (target) => {
     expect(undone.statusCode, undone.body).toBe(200)
     expect(undone.json()).toMatchObject({ handledAt: null, handledById: null, handledHow: null })
     expect((await missed(op2)).map((c) => c.id)).toContain(id)
-    const ev = await f.db.orm.select().from(schema.events).where(eq(schema.events.type, 'call.updated'))
+    const ev = await f.db.orm
+      .select()
+      .from(schema.events)
+      .where(eq(schema.events.type, 'call.updated'))
+      .orderBy(schema.events.seq)
     const last = ev.filter((e) => (e.payload as { call: CallView }).call.id === id).at(-1)
     expect((last?.payload as { call: CallView } | undefined)?.call.handledAt).toBeNull()
     // Idempotent: undoing an open call answers it as it is.

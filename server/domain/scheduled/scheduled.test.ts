@@ -188,7 +188,12 @@ describe.each(targets)('scheduled messages on $name', (target) => {
     await dueNow(s.id)
     await app.jobs.drain()
     expect(await operatorTexts(chatId)).toEqual([])
-    const evs = await f.db.orm.select().from(schema.events).where(eq(schema.events.type, 'scheduled.updated'))
+    const evs = await f.db.orm
+      .select()
+      .from(schema.events)
+      .where(eq(schema.events.type, 'scheduled.updated'))
+      // In seq order: without ORDER BY, PostgreSQL may hand rows back in any order (and did, in a loaded CI run).
+      .orderBy(schema.events.seq)
     const last = evs
       .map((e) => (e.payload as { scheduled: ScheduledView }).scheduled)
       .filter((x) => x.id === s.id)

@@ -101,9 +101,15 @@ test('C5 a transfer nobody completes fails after the (lowered) timeout and retur
     )
     await picker.getByRole('button', { name: `Transfer to ${anna}` }).click()
     await expect.poll(() => customer.refers(), { timeout: 10_000 }).toHaveLength(1)
-    await expect(op4.page.getByRole('alert').filter({ hasText: 'Transfer failed' })).toBeVisible({
-      timeout: 15_000,
-    })
+    // It says what happens now, and never covers the hang-up button (probe 11 items 6).
+    const failed = op4.page
+      .getByRole('alert')
+      .filter({ hasText: 'Transfer failed — you are back with the client' })
+    await expect(failed).toBeVisible({ timeout: 15_000 })
+    const box = await failed.boundingBox()
+    const hang = await inCall(op4.page).getByRole('button', { name: 'Hang up' }).boundingBox()
+    expect(box && hang).toBeTruthy()
+    if (box && hang) expect(box.y + box.height <= hang.y || hang.y + hang.height <= box.y).toBe(true)
     await expectCalls(op4.page, ['active'])
     await expect(inCall(op4.page).getByText('Transferring…')).toBeHidden()
     await expect(incoming(op1.page)).toBeHidden()

@@ -101,9 +101,15 @@ test('C5 a transfer nobody completes fails after the (lowered) timeout and retur
     )
     await picker.getByRole('button', { name: `Transfer to ${anna}` }).click()
     await expect.poll(() => customer.refers(), { timeout: 10_000 }).toHaveLength(1)
-    await expect(op4.page.getByRole('alert').filter({ hasText: 'Transfer failed' })).toBeVisible({
-      timeout: 15_000,
-    })
+    // It says what happens now, and never covers the hang-up button (probe 11 items 6).
+    const failed = op4.page
+      .getByRole('alert')
+      .filter({ hasText: 'Transfer failed — you are back with the client' })
+    await expect(failed).toBeVisible({ timeout: 15_000 })
+    const box = await failed.boundingBox()
+    const hang = await inCall(op4.page).getByRole('button', { name: 'Hang up' }).boundingBox()
+    expect(box && hang).toBeTruthy()
+    if (box && hang) expect(box.y + box.height <= hang.y || hang.y + hang.height <= box.y).toBe(true)
     await expectCalls(op4.page, ['active'])
     await expect(inCall(op4.page).getByText('Transferring…')).toBeHidden()
     await expect(incoming(op1.page)).toBeHidden()
@@ -111,6 +117,44 @@ test('C5 a transfer nobody completes fails after the (lowered) timeout and retur
     await expectAudioBothWays(op4.page)
     await expectAudioBothWays(customer.page, pageRtp)
     expect(await customer.state()).toBe('talking')
+    await hangUp(op4.page)
+    await closeAll(op1, op4, customer)
+  } finally {
+    await transferTimeout(request, server, 30)
+  }
+})
+
+test('C5 a transfer the target does not answer in time fails, and the target stops ringing: no second operator on the client', async ({
+  browser,
+  request,
+  server,
+}) => {
+  await transferTimeout(request, server, 4)
+  try {
+    // The customer's phone follows the REFER; op1's phone rings with the transfer and nobody answers.
+    const { op1, op4, customer, picker, anna } = await supportCall(
+      browser,
+      request,
+      server,
+      true,
+      '+79165550313',
+    )
+    await picker.getByRole('button', { name: `Transfer to ${anna}` }).click()
+    await expect(incoming(op1.page)).toBeVisible({ timeout: 15_000 })
+    await expect(
+      op4.page.getByRole('alert').filter({ hasText: 'Transfer failed — you are back with the client' }),
+    ).toBeVisible({ timeout: 15_000 })
+    // The leg the customer's phone started is cancelled with the grant: op1's incoming screen goes,
+    // and op1 has no call to answer late (probe 11 items 4, 24).
+    await expect(incoming(op1.page)).toBeHidden({ timeout: 5_000 })
+    await expectCalls(op1.page, [])
+    await expectCalls(op4.page, ['active'])
+    await expect(inCall(op4.page).getByText('Transferring…')).toBeHidden()
+    // The customer's phone saw its new call fail (the ring time ended with the grant: 408) and is
+    // still with op4 on the first call: audio both ways.
+    expect(await customer.state()).toBe('failed 408')
+    await expectAudioBothWays(op4.page)
+    await expectAudioBothWays(customer.page, pageRtp)
     await hangUp(op4.page)
     await closeAll(op1, op4, customer)
   } finally {

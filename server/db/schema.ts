@@ -287,6 +287,11 @@ export interface CallPlan {
   timeoutSec: number
   /** Employees rung on their mobile through the gateway in the current set (who answered via it). */
   gatewayFor?: string[]
+  /**
+   * C5: a blind transfer's leg rings only while its grant lasts (ISO time; probe 11 items 4, 24): no set
+   * rings past it, so the target stops ringing when the transferor's app says "Transfer failed".
+   */
+  deadline?: string
 }
 
 /** Call records (SPEC C8–C10), written only from Kamailio's route and dialog reports (0002). */

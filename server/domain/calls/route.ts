@@ -178,7 +178,17 @@ async function transferredFrom(tx: Tx, l: Loaded, ref: LineAddress, caller: Call
 interface FirstSetInput {
   caller: Caller
   dialled: string
-  original: { row: CallRow; referrer: { id: string; extension: string } } | null
+  original: { row: CallRow; referrer: { id: string; extension: string }; expiresAt?: Date } | null
+}
+
+/**
+ * The ring timeout of the set about to ring: a transfer leg's sets never ring past its grant's end
+ * (`plan.deadline`), so Kamailio cancels the target's INVITE when the transfer has failed (C5).
+ */
+function ringPlan(plan: CallPlan, now: Date): CallPlan {
+  if (!plan.deadline) return plan
+  const left = Math.max(1, Math.floor((Date.parse(plan.deadline) - now.getTime()) / 1000))
+  return { ...plan, timeoutSec: plan.timeoutSec > 0 ? Math.min(plan.timeoutSec, left) : left }
 }
 
 async function firstSet(tx: Tx, l: Loaded, body: RouteRequest, input: FirstSetInput, now: Date) {
@@ -283,6 +293,7 @@ async function firstSet(tx: Tx, l: Loaded, body: RouteRequest, input: FirstSetIn
     ]),
     used: 1,
     timeoutSec: decision.sets[0]?.timeoutSec ?? 0,
+    ...(original?.expiresAt ? { deadline: original.expiresAt.toISOString() } : {}),
   }
   const first = decision.sets[0]?.targets ?? []
   plan.gatewayFor = first
@@ -306,7 +317,7 @@ async function firstSet(tx: Tx, l: Loaded, body: RouteRequest, input: FirstSetIn
     groupName: group ? (l.groupNames.get(group) ?? null) : null,
     now,
   })
-  return relay(l, first, plan)
+  return relay(l, first, ringPlan(plan, now))
 }
 
 /**
@@ -393,6 +404,9 @@ async function nextSet(tx: Tx, l: Loaded, body: RouteRequest, now: Date): Promis
   const row = await callBySipId(tx, l.tenant.id, body.callId)
   if (row?.state !== 'ringing' || !row.plan) return reject(480, 'No answer')
   const plan = { ...row.plan }
+  // A transfer leg whose grant is over rings nobody else: the hunt ends as if every set rang out.
+  const over = plan.deadline !== undefined && Date.parse(plan.deadline) <= now.getTime()
+  if (over) plan.used = plan.sets.length
   const byId = new Map(l.snapshot.employees.map((e) => [e.id, e]))
   while (plan.used < plan.sets.length) {
     const ids = plan.sets[plan.used] ?? []
@@ -423,7 +437,7 @@ async function nextSet(tx: Tx, l: Loaded, body: RouteRequest, now: Date): Promis
       groupName: row.groupId ? (l.groupNames.get(row.groupId) ?? null) : null,
       now,
     })
-    return relay(l, targets, plan)
+    return relay(l, targets, ringPlan(plan, now))
   }
   // The hunt is over: Kamailio replies 480 and reports the dialog as failed; that report marks it missed.
   // Nobody rings any more meanwhile.

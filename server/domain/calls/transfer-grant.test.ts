@@ -120,6 +120,34 @@ describe.each(targets)('transfer grants on $name', (target) => {
     expect(rows.every((r) => r.expiresAt.getTime() > Date.now())).toBe(true)
   })
 
+  it('the leg rings no longer than its grant: Kamailio cancels it when the transferor gives up (probe 11 items 4, 24)', async () => {
+    const { guest, first } = await answered()
+    await k.refer(first.callId, `<${aor('104')}>`, { transferee: 'c41' })
+    const leg = await k.route(guest, '104', { conn: 'c41' })
+    // The grant lasts the tenant's 30 s: the leg's ring timeout ends with it (not tm's 60 s default).
+    expect(leg.answer).toMatchObject({ action: 'relay' })
+    const sec = (leg.answer as { timeoutSec: number }).timeoutSec
+    expect(sec).toBeGreaterThan(0)
+    expect(sec).toBeLessThanOrEqual(30)
+    const row = await record(leg.callId)
+    expect(row?.plan?.deadline).toBeTruthy()
+    // A set asked for once the grant is over (a hunt's next set) rings nobody: the leg fails.
+    await f.db.orm
+      .update(schema.calls)
+      .set({
+        plan: {
+          ...row?.plan,
+          sets: [['x'], ['y']],
+          used: 1,
+          timeoutSec: 0,
+          deadline: new Date(Date.now() - 1000).toISOString(),
+        },
+      })
+      .where(eq(schema.calls.sipCallId, leg.callId))
+    const next = await k.route(guest, '104', { conn: 'c41', callId: leg.callId, attempt: 2, lastCode: 408 })
+    expect(next.answer).toMatchObject({ action: 'reject', code: 480 })
+  })
+
   it('Referred-By alone (no REFER seen) links nothing: a guest dialling an extension is refused', async () => {
     const { guest } = await answered()
     const leg = await k.route(guest, '104', { conn: 'c41', referredBy: `<${aor('101')}>` })

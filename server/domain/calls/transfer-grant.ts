@@ -144,6 +144,8 @@ async function partiesOf(tx: Tx, call: CallRow, side: ReferReport['side']) {
 export interface GrantedLeg {
   row: CallRow
   referrer: { id: string; extension: string }
+  /** The grant's end: the leg rings no longer (the transferor's app gives up then). */
+  expiresAt: Date
 }
 
 /**
@@ -195,5 +197,7 @@ export async function useGrant(
     .from(schema.calls)
     .where(and(eq(schema.calls.tenantId, l.tenant.id), eq(schema.calls.id, grant.callId)))
   const referrer = l.snapshot.employees.find((e) => e.id === grant.referrerId)
-  return row && referrer ? { row, referrer: { id: referrer.id, extension: referrer.extension } } : null
+  return row && referrer
+    ? { row, referrer: { id: referrer.id, extension: referrer.extension }, expiresAt: grant.expiresAt }
+    : null
 }

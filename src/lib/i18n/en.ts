@@ -718,7 +718,7 @@ export const en = {
   'password.currentRequired': 'Enter your current password.',
   'password.tooShort': 'At least 8 characters.',
   // C5 (issue 11 §1): a blind transfer with no result within the tenant's transfer timeout.
-  'incall.transferFailed': 'Transfer failed',
+  'incall.transferFailed': 'Transfer failed — you are back with the client',
   'admin.callTransferTimeout': 'Call transfer timeout, seconds',
   // C9 missed calls a team can work (issue 11 §4–5).
   'missed.filter': 'Show missed calls of',

@@ -226,7 +226,7 @@ export const ru: Record<MessageKey, string> = {
   'incall.output': 'Вывод звука',
   'incall.defaultOutput': 'По умолчанию',
   'incall.hangup': 'Завершить',
-  'incall.transfer': 'Трансфер',
+  'incall.transfer': 'Перевести',
   'incall.minimize': 'Свернуть экран звонка',
   'incall.restore': 'Вернуться к разговору: {name}',
   'incall.close': 'Закрыть',
@@ -720,7 +720,7 @@ export const ru: Record<MessageKey, string> = {
   'password.changedEnded': 'Пароль изменён; завершено других сеансов: {n}',
   'password.currentRequired': 'Введите текущий пароль.',
   'password.tooShort': 'Не короче 8 символов.',
-  'incall.transferFailed': 'Перевод не удался',
+  'incall.transferFailed': 'Перевод не удался — клиент снова с вами',
   'admin.callTransferTimeout': 'Время на перевод звонка, секунд',
   // C9 missed calls a team can work (issue 11 §4–5).
   'missed.filter': 'Показать пропущенные',

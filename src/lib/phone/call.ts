@@ -272,6 +272,9 @@ export class CallHandle {
     this.apply({ type: 'transfer' })
     // One outcome per REFER: a NOTIFY after the timeout (or a second final one) changes nothing.
     let settled = false
+    // Given up on (the timeout), yet the target answered after all: the client is with the colleague
+    // now, so our side of the call ends as transferred — never two operators on one client (C5).
+    let timedOut = false
     let timer: ReturnType<typeof setTimeout> | undefined
     const failed = (why: string, reject: (e: Error) => void) => {
       if (settled) return
@@ -283,7 +286,11 @@ export class CallHandle {
       reject(new Error(why))
     }
     return new Promise<void>((resolve, reject) => {
-      if (timeoutMs > 0) timer = setTimeout(() => failed('transfer timed out', reject), timeoutMs)
+      if (timeoutMs > 0)
+        timer = setTimeout(() => {
+          timedOut = !settled
+          failed('transfer timed out', reject)
+        }, timeoutMs)
       this.session
         .refer(to, {
           requestDelegate: { onReject: (r) => failed(`REFER rejected: ${r.message.statusCode}`, reject) },
@@ -291,6 +298,12 @@ export class CallHandle {
             void n.accept()
             const frag = n.request.body ?? ''
             const code = Number(/^SIP\/2\.0 (\d{3})/.exec(frag)?.[1] ?? 0)
+            if (timedOut && code >= 200 && code < 300 && this.state.status !== 'ended') {
+              timedOut = false
+              this.pendingEnd = { kind: 'transferred', code, reason: 'Transferred' }
+              void this.session.bye().catch(() => undefined)
+              return
+            }
             if (settled) return
             if (code >= 200 && code < 300) {
               settled = true

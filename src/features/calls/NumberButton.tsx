@@ -11,6 +11,7 @@ import { Icon, toast, useOverlay } from '../../lib/ui/index.ts'
 import { openWriteFirst } from '../../lib/writefirst/index.ts'
 import { placeCall } from './actions.ts'
 import { formatPhone } from './phoneFormat.ts'
+import './number.css'
 
 export function NumberButton(props: { number: string; label?: string }) {
   const [open, setOpen] = createSignal(false)

@@ -114,7 +114,7 @@ export function CallRow(props: {
             )}
           </Show>
           <Show when={c().virtualNumberName || (c().virtualNumber && formatPhone(c().virtualNumber ?? ''))}>
-            {(v) => ` · ${t('calls.via', { number: v() })}`}
+            {(v) => ` · ${t('calls.via', { number: formatPhone(v()) })}`}
           </Show>
         </span>
         <Show when={story()}>{(s) => <span class="row-sub call-story">{s()}</span>}</Show>

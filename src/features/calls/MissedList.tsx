@@ -19,6 +19,7 @@ import { isGuest } from './data.ts'
 import { groupsOf, type MissedFilter, type MissedFold, type MissedSection, missedSections } from './missed.ts'
 import { markCalls, undoMarks } from './missed-data.ts'
 import { NumberButton } from './NumberButton.tsx'
+import { formatPhone } from './phoneFormat.ts'
 import { givenNumber } from './search.ts'
 import './missed.css'
 
@@ -217,7 +218,7 @@ function MissedRow(props: {
           </Show>
           {' · '}
           <time dateTime={c().startedAt}>{when(c().startedAt)}</time>
-          <Show when={c().virtualNumber}>{(v) => ` · ${t('calls.via', { number: v() })}`}</Show>
+          <Show when={c().virtualNumber}>{(v) => ` · ${t('calls.via', { number: formatPhone(v()) })}`}</Show>
         </span>
       </span>
       <button

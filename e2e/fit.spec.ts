@@ -81,6 +81,13 @@ async function layoutProblems(page: Page): Promise<string[]> {
             `placeholder clipped (${Math.round(w)} > ${Math.round(box)}): ${name(el)} "${el.placeholder}"`,
           )
       }
+      // A phone number reads on one line (it once broke into five digit groups on the client card).
+      if (el.matches('.num-btn')) {
+        const range = document.createRange()
+        range.selectNodeContents(el)
+        const lines = new Set([...range.getClientRects()].map((q) => Math.round(q.bottom)))
+        if (lines.size > 1) out.push(`number wraps over ${lines.size} lines: ${name(el)}`)
+      }
       // Hit areas: a control's own box, or the label it sits in (checkboxes, radios).
       const control = el.matches(
         'button, a[href], select, input:not([type=hidden]), textarea, summary, [role=button], [role=tab], [role=link], [role=radio], [role=checkbox], [role=switch], [role=menuitem], [role=option]',

@@ -76,6 +76,8 @@ test('C9 grouping, folding and Undo', async ({ browser, request, server }) => {
   // The Undo line is in the page's flow: it never covers the list.
   const notice = op1.page.locator('.missed-notice')
   await expect(notice).toContainText('Marked handled')
+  // The number as the row showed it ("+7 9…" grouped), not the raw E.164.
+  await expect(notice).toContainText(/\+\d \d{3} \d{3}/)
   const a = await notice.boundingBox()
   const b = await op1.page.locator('.missed-list').boundingBox()
   expect(a && b && a.y + a.height <= b.y).toBe(true)

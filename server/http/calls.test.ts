@@ -75,6 +75,13 @@ describe.each(targets)('calls API on $name', (target) => {
         await get(`/api/calls?scope=all&q=${encodeURIComponent('(903) 111')}`, op1)
       ).json() as CallPage
       expect(byDigits.items.map((c) => c.sipCallId)).toEqual([missedCall])
+      // C8: a part of the number typed with the Russian trunk 8 finds it too.
+      for (const typed of ['8 903 111', '8903111']) {
+        const byTrunk = (
+          await get(`/api/calls?scope=all&q=${encodeURIComponent(typed)}`, op1)
+        ).json() as CallPage
+        expect(byTrunk.items.map((c) => c.sipCallId)).toEqual([missedCall])
+      }
       const first = (await get('/api/calls?scope=all', op1)).json() as CallPage
       const name = first.items.find((c) => c.sipCallId === answered)?.contactName
       expect(name).toBeTruthy()

@@ -63,6 +63,17 @@ async function page(q: Queryable, tenantId: string, conds: SQL[], before: string
   return { items: await toViews(q, tenantId, items), nextBefore: more && last ? encodeCursor(last) : null }
 }
 
+/**
+ * The digit strings a number query matches (C8). In Russia people type numbers with the trunk prefix 8
+ * ("8 916 555" for +7 916 555…): a query of 5+ digits starting with 8 and no "+" is also looked up
+ * without that 8, as national digits (the app's `numberQuery` reads it the same way).
+ */
+export function queryDigits(text: string, digits: string): string[] {
+  return digits.length >= 5 && digits.startsWith('8') && !text.includes('+')
+    ? [digits, digits.slice(1)]
+    : [digits]
+}
+
 /** GET /api/calls: `mine` = made or taken by the employee (C10); `q` = number digits or contact name (C8). */
 export async function listCalls(
   q: Queryable,
@@ -88,12 +99,14 @@ export async function listCalls(
     ]
     const digits = text.replace(/\D/g, '')
     if (digits.length >= 2 && /^[\d\s+()-.]+$/.test(text)) {
-      const pat = `%${digits}%`
-      or_.push(
-        sql`${calls.peerDigits} LIKE ${pat}`,
-        sql`regexp_replace(${calls.fromNumber}, '\\D', '', 'g') LIKE ${pat}`,
-        sql`regexp_replace(${calls.toNumber}, '\\D', '', 'g') LIKE ${pat}`,
-      )
+      for (const d of queryDigits(text, digits)) {
+        const pat = `%${d}%`
+        or_.push(
+          sql`${calls.peerDigits} LIKE ${pat}`,
+          sql`regexp_replace(${calls.fromNumber}, '\\D', '', 'g') LIKE ${pat}`,
+          sql`regexp_replace(${calls.toNumber}, '\\D', '', 'g') LIKE ${pat}`,
+        )
+      }
     }
     conds.push(sql`(${sql.join(or_, sql` OR `)})`)
   }

@@ -8,7 +8,7 @@ import { db } from '../../lib/store/index.ts'
 import { Icon, toast } from '../../lib/ui/index.ts'
 import { placeCall } from './actions.ts'
 import { CallIcon, type CallIconName } from './CallIcon.tsx'
-import { markHandled } from './data.ts'
+import { isGuest, markHandled } from './data.ts'
 import { durationText } from './historyList.ts'
 import { NumberButton } from './NumberButton.tsx'
 import { formatPhone } from './phoneFormat.ts'
@@ -82,7 +82,7 @@ export function CallRow(props: {
             when={c().contactName && c().contactId}
             fallback={
               <Show
-                when={!props.party.name && c().direction !== 'internal'}
+                when={!props.party.name && c().direction !== 'internal' && !isGuest(num())}
                 fallback={props.party.name ?? shown()}
               >
                 <NumberButton number={num()} label={shown()} />
@@ -96,7 +96,7 @@ export function CallRow(props: {
           <span class="call-kind">{t(`calls.dir.${kind()}`)}</span>
           {' · '}
           <time dateTime={c().startedAt}>{when(c().startedAt)}</time>
-          <Show when={props.party.name}>
+          <Show when={props.party.name && !isGuest(num())}>
             {' · '}
             <Show when={c().direction !== 'internal'} fallback={num()}>
               <NumberButton number={num()} />
@@ -114,7 +114,7 @@ export function CallRow(props: {
             )}
           </Show>
           <Show when={c().virtualNumberName || (c().virtualNumber && formatPhone(c().virtualNumber ?? ''))}>
-            {(v) => ` · ${t('calls.via', { number: v() })}`}
+            {(v) => ` · ${t('calls.via', { number: formatPhone(v()) })}`}
           </Show>
         </span>
         <Show when={story()}>{(s) => <span class="row-sub call-story">{s()}</span>}</Show>

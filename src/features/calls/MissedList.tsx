@@ -15,9 +15,11 @@ import { Icon } from '../../lib/ui/index.ts'
 import { placeCall } from './actions.ts'
 import { CallIcon } from './CallIcon.tsx'
 import { when } from './CallRow.tsx'
+import { isGuest } from './data.ts'
 import { groupsOf, type MissedFilter, type MissedFold, type MissedSection, missedSections } from './missed.ts'
 import { markCalls, undoMarks } from './missed-data.ts'
 import { NumberButton } from './NumberButton.tsx'
+import { formatPhone } from './phoneFormat.ts'
 import { givenNumber } from './search.ts'
 import './missed.css'
 
@@ -69,7 +71,8 @@ export function MissedList(props: {
 
   const who = (f: MissedFold) => {
     const p = props.party(f.latest)
-    return p.name ?? f.givenName ?? p.number
+    // The number as the row showed it (C8: one format everywhere), not the raw E.164.
+    return p.name ?? f.givenName ?? givenNumber(f.latest, p.number)
   }
   const mark = async (f: MissedFold) => {
     try {
@@ -182,7 +185,11 @@ function MissedRow(props: {
             fallback={
               <Show
                 when={props.fold.givenName}
-                fallback={<NumberButton number={num()} label={givenNumber(c(), num())} />}
+                fallback={
+                  <Show when={!isGuest(num())} fallback={givenNumber(c(), num())}>
+                    <NumberButton number={num()} label={givenNumber(c(), num())} />
+                  </Show>
+                }
               >
                 {(n) => <span class="missed-given">{n()}</span>}
               </Show>
@@ -211,13 +218,7 @@ function MissedRow(props: {
           </Show>
           {' · '}
           <time dateTime={c().startedAt}>{when(c().startedAt)}</time>
-          <Show when={c().virtualNumber}>{(v) => ` · ${t('calls.via', { number: v() })}`}</Show>
-        </span>
-        <span class="missed-actions">
-          <button type="button" class="btn missed-mark" onClick={() => props.onMark()}>
-            <CallIcon name="check" size={18} />
-            <span>{t('missed.markHandled')}</span>
-          </button>
+          <Show when={c().virtualNumber}>{(v) => ` · ${t('calls.via', { number: formatPhone(v()) })}`}</Show>
         </span>
       </span>
       <button
@@ -235,6 +236,12 @@ function MissedRow(props: {
       >
         <CallIcon name="info" size={24} />
       </A>
+      {/* The action on a line of its own under the row: it fits at 360 px in both languages. */}
+      <span class="missed-actions">
+        <button type="button" class="btn missed-mark" onClick={() => props.onMark()}>
+          {t('missed.markHandled')}
+        </button>
+      </span>
     </div>
   )
 }

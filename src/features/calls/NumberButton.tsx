@@ -11,10 +11,12 @@ import { Icon, toast, useOverlay } from '../../lib/ui/index.ts'
 import { openWriteFirst } from '../../lib/writefirst/index.ts'
 import { placeCall } from './actions.ts'
 import { formatPhone } from './phoneFormat.ts'
+import './number.css'
 
 export function NumberButton(props: { number: string; label?: string }) {
   const [open, setOpen] = createSignal(false)
   const close = () => setOpen(false)
+  const shown = () => props.label ?? formatPhone(props.number)
   const copy = async () => {
     try {
       await navigator.clipboard.writeText(props.number)
@@ -30,7 +32,8 @@ export function NumberButton(props: { number: string; label?: string }) {
         type="button"
         class="num-btn"
         aria-haspopup="dialog"
-        aria-label={t('number.menu', { number: props.number })}
+        // A3 (label-content-name-mismatch): the name starts with the text the button shows.
+        aria-label={`${shown()} — ${t('number.menu', { number: props.number })}`}
         onClick={(e) => {
           // Rows may be links: the number's menu must not navigate.
           e.preventDefault()
@@ -38,7 +41,7 @@ export function NumberButton(props: { number: string; label?: string }) {
           setOpen(true)
         }}
       >
-        {props.label ?? formatPhone(props.number)}
+        {shown()}
       </button>
       {/* In a portal: rows of the virtual list are transformed and clipped, a fixed sheet inside one is not. */}
       <Show when={open()}>

@@ -139,4 +139,8 @@ describe('issue 6 §4: a number a site visitor typed', () => {
     // An extension stays as it is.
     expect(givenNumber(view({}), '101')).toBe('101')
   })
+  it('a site caller who gave no number reads as a website visitor, never his SIP user name', () => {
+    const shown = givenNumber(view({ peerNumber: 'guest-2bc9b8944829' }), 'guest-2bc9b8944829')
+    expect(shown).toMatch(/^(Website visitor|Посетитель сайта)$/)
+  })
 })

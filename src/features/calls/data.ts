@@ -178,6 +178,11 @@ export interface People {
   byExt: Map<string, string>
 }
 
+/** A demo-site caller who gave no number: the PBX knows him by a one-off SIP user (`guest-…`). */
+export function isGuest(number: string): boolean {
+  return number.startsWith('guest-')
+}
+
 /** Build the lookup from the employee mirror. */
 export function peopleOf(list: readonly { id: string; name: string; extension: string }[]): People {
   return {

@@ -26,6 +26,14 @@ describe('numberQuery', () => {
     expect(numberQuery('400-00')).toBe('40000')
     expect(numberQuery(' 916 ')).toBe('916')
   })
+  it('reads a part of a number typed with the Russian trunk 8 as national digits', () => {
+    expect(numberQuery('8 916 555')).toBe('916555')
+    expect(numberQuery('8916555')).toBe('916555')
+    expect(numberQuery('+7 916 555')).toBe('7916555')
+    // Short or "+"-led digits are kept: "8 91" may be anywhere in a number, "+8…" is not a trunk prefix.
+    expect(numberQuery('891')).toBe('891')
+    expect(numberQuery('+8916555')).toBe('8916555')
+  })
   it('is null for names and mixed text', () => {
     expect(numberQuery('Anna')).toBeNull()
     expect(numberQuery('Anna 916')).toBeNull()

@@ -23,14 +23,18 @@ export function formatPhone(raw: string): string {
 /**
  * The digits a number query is looked up by: a whole valid number becomes its national significant
  * number (so "8 916…", "+7 916…" and "7916…" all find "+79164000000", whose digits end with it);
- * a part of a number keeps its digits. Null when the query is not a number (a name).
+ * a part of a number keeps its digits, without a leading trunk 8 ("8 916 555" → "916555"). Null when the query is not a number (a name).
  */
 export function numberQuery(q: string): string | null {
   const s = q.trim()
   const digits = s.replace(/\D/g, '')
   if (!digits || digits.length !== s.replace(/[\s()+.-]/g, '').length) return null
   const p = digits.length >= 10 ? parsePhoneNumberFromString(s, DEFAULT_REGION) : undefined
-  return p?.isValid() ? String(p.nationalNumber) : digits
+  if (p?.isValid()) return String(p.nationalNumber)
+  // A part of a Russian number typed with the trunk prefix ("8 916 555"): its national digits.
+  if (DEFAULT_REGION === 'RU' && digits.length >= 5 && digits.startsWith('8') && !s.includes('+'))
+    return digits.slice(1)
+  return digits
 }
 
 /** The query as history search reads it: a whole number as its national digits, anything else as typed. */

@@ -6,7 +6,7 @@
 import type { CallView } from '../../../contract/calls.ts'
 import { t } from '../../lib/i18n/index.ts'
 import type { FrontlineDb } from '../../lib/store/index.ts'
-import { type HistoryScope, localCalls } from './data.ts'
+import { type HistoryScope, isGuest, localCalls } from './data.ts'
 import { formatPhone, searchQuery } from './phoneFormat.ts'
 
 /** Rows of a section matching what the operator typed, newest first. */
@@ -21,6 +21,8 @@ export function searchCalls(
 
 /** The number as the app shows it: one a demo-site visitor typed says so (issue 6 §4: not verified). */
 export function givenNumber(c: CallView, number: string): string {
+  // A site caller who gave no number is a "Website visitor", never his SIP user name.
+  if (isGuest(number)) return t('calls.siteVisitor')
   // C8: every number shown one way (libphonenumber-js); an extension stays as it is.
   const shown = formatPhone(number)
   return c.peerGiven && number === c.peerNumber ? t('calls.givenByVisitor', { number: shown }) : shown

@@ -9,6 +9,7 @@ import { ClientInsider } from '../insider/index.ts'
 import { fetchClient } from './data.ts'
 import { BIDI, channelKindName } from './names.ts'
 import { ClientTimeline } from './Timeline.tsx'
+import './client.css'
 
 /** Client card route `/contacts/clients/:id`. */
 export default function ClientCard() {
@@ -51,7 +52,7 @@ export default function ClientCard() {
               <h1 class="card-title">{c().name}</h1>
             </section>
             <section class="card">
-              <dl class="facts">
+              <dl class="facts client-facts">
                 <dt>{t('client.phones')}</dt>
                 <dd>
                   <For each={c().phones} fallback={none}>
@@ -66,7 +67,7 @@ export default function ClientCard() {
                 <dt>{t('client.emails')}</dt>
                 <dd>
                   <For each={c().emails} fallback={none}>
-                    {(m) => <a href={`mailto:${m}`}>{m}</a>}
+                    {(m) => <a href={`mailto:${m}`}>{emailText(m)}</a>}
                   </For>
                 </dd>
                 <dt>{t('client.channels')}</dt>
@@ -74,7 +75,8 @@ export default function ClientCard() {
                   <For each={c().channels} fallback={none}>
                     {(ch) => (
                       <span class="chip" dir="auto">
-                        {channelKindName(ch.kind)}: {ch.address.replace(BIDI, '')}
+                        {channelKindName(ch.kind)}:{' '}
+                        <span class="chip-value">{ch.address.replace(BIDI, '')}</span>
                       </span>
                     )}
                   </For>
@@ -91,5 +93,18 @@ export default function ClientCard() {
         )}
       </Show>
     </div>
+  )
+}
+
+/** An e-mail address may break before its "@" (never inside the name or the domain's words). */
+function emailText(m: string) {
+  const at = m.lastIndexOf('@')
+  if (at <= 0) return m
+  return (
+    <>
+      {m.slice(0, at)}
+      <wbr />
+      {m.slice(at)}
+    </>
   )
 }

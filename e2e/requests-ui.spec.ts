@@ -154,13 +154,19 @@ test('T3 on a 360 px phone the header shows who the client is (name cleaned of b
   await more.click()
   const menu = page.getByRole('menu', { name: 'More actions' })
   const items = menu.getByRole('menuitem')
-  await expect(items).toHaveText(['Request info', 'Transfer', 'Complete chat', 'Send to CRM'])
+  await expect(items).toHaveText([
+    'Request info',
+    'Add to contacts',
+    'Transfer',
+    'Complete chat',
+    'Send to CRM',
+  ])
   await expect(items.nth(0)).toBeFocused()
   await page.keyboard.press('ArrowDown')
   await expect(items.nth(1)).toBeFocused()
   await page.keyboard.press('ArrowUp')
   await page.keyboard.press('ArrowUp')
-  await expect(items.nth(3)).toBeFocused()
+  await expect(items.nth(4)).toBeFocused()
   await shot(page, '360-menu')
   await page.keyboard.press('Escape')
   await expect(menu).toHaveCount(0)

@@ -4,7 +4,7 @@
  * the tenant's CRM card buttons. Everything the visitor's browser sent is shown as text; links only
  * for http(s) URLs. Re-reads live when the visitor opens another page.
  */
-import { createResource, createSignal, For, type JSX, Show } from 'solid-js'
+import { createResource, createSignal, For, type JSX, Show, Suspense } from 'solid-js'
 import type { InsiderView } from '../../../contract/tracking.ts'
 import { api } from '../../lib/api/index.ts'
 import { type MessageKey, t } from '../../lib/i18n/index.ts'
@@ -77,95 +77,99 @@ export function InsiderPanel(props: {
       <dd>{value}</dd>
     </>
   )
+  // Its own boundary: a pending read (slow network, offline) hides only this panel, never the
+  // screen it sits on (the conversation stayed "Loading…" offline when it suspended the page).
   return (
-    <Show when={view()}>
-      {(i) => (
-        <details class="insider" open data-testid="insider">
-          <summary class="insider-title">{t('insider.title')}</summary>
-          <dl class="insider-list">
-            <Show when={i().name}>{(n) => row('insider.name', <span dir="auto">{n()}</span>)}</Show>
-            <Show when={props.showNumber !== false && i().number}>
-              {(n) => row('insider.number', <span dir="ltr">{n()}</span>)}
-            </Show>
-            {row('insider.location', <span data-testid="insider-location">{place(i())}</span>)}
-            <Show when={i().browser || i().device}>
+    <Suspense fallback={null}>
+      <Show when={view()}>
+        {(i) => (
+          <details class="insider" open data-testid="insider">
+            <summary class="insider-title">{t('insider.title')}</summary>
+            <dl class="insider-list">
+              <Show when={i().name}>{(n) => row('insider.name', <span dir="auto">{n()}</span>)}</Show>
+              <Show when={props.showNumber !== false && i().number}>
+                {(n) => row('insider.number', <span dir="ltr">{n()}</span>)}
+              </Show>
+              {row('insider.location', <span data-testid="insider-location">{place(i())}</span>)}
+              <Show when={i().browser || i().device}>
+                {row(
+                  'insider.device',
+                  <span data-testid="insider-device">
+                    {[i().browser, i().os, i().device].filter(Boolean).join(' · ')}
+                  </span>,
+                )}
+              </Show>
+              <Show when={i().currentPage}>
+                {(p) =>
+                  row(
+                    i().onSite ? 'insider.nowOn' : 'insider.lastPage',
+                    <span data-testid="insider-page">
+                      <PageLink url={p().url} title={p().title} />
+                    </span>,
+                  )
+                }
+              </Show>
+              <Show when={i().referrer}>{(r) => row('insider.referrer', <PageLink url={r()} />)}</Show>
+              <For each={UTM.filter((k) => i().utm[k])}>
+                {(k) =>
+                  row(
+                    `info.utm.${k}` as MessageKey,
+                    <span dir="auto" data-testid={`insider-utm-${k}`}>
+                      {i().utm[k]}
+                    </span>,
+                  )
+                }
+              </For>
+              {row('insider.visits', <span data-testid="insider-visits">{i().visits}</span>)}
               {row(
-                'insider.device',
-                <span data-testid="insider-device">
-                  {[i().browser, i().os, i().device].filter(Boolean).join(' · ')}
+                'insider.calls',
+                <span>
+                  <span data-testid="insider-calls">{i().calls}</span>{' '}
+                  <select
+                    aria-label={t('insider.period')}
+                    value={String(days())}
+                    onChange={(e) => setDays(Number(e.currentTarget.value))}
+                  >
+                    <For each={[1, 7, 30, 90]}>
+                      {(d) => <option value={String(d)}>{t('insider.days', { n: d })}</option>}
+                    </For>
+                  </select>
                 </span>,
               )}
+            </dl>
+            <Show when={i().topPages.length}>
+              <h3 class="insider-sub">{t('insider.topPages')}</h3>
+              <ol class="insider-top" data-testid="insider-top">
+                <For each={i().topPages}>
+                  {(p) => (
+                    <li>
+                      <PageLink url={p.page} title={p.title} /> <span class="muted">×{p.views}</span>
+                    </li>
+                  )}
+                </For>
+              </ol>
             </Show>
-            <Show when={i().currentPage}>
-              {(p) =>
-                row(
-                  i().onSite ? 'insider.nowOn' : 'insider.lastPage',
-                  <span data-testid="insider-page">
-                    <PageLink url={p().url} title={p().title} />
-                  </span>,
-                )
-              }
+            <Show when={i().crm.length}>
+              <div class="insider-crm">
+                <For each={i().crm}>
+                  {(c) => (
+                    <a
+                      class="btn"
+                      href={c.url}
+                      target="_blank"
+                      rel="noopener noreferrer"
+                      aria-label={t('insider.crmOpen', { name: c.name })}
+                    >
+                      {c.name}
+                    </a>
+                  )}
+                </For>
+              </div>
             </Show>
-            <Show when={i().referrer}>{(r) => row('insider.referrer', <PageLink url={r()} />)}</Show>
-            <For each={UTM.filter((k) => i().utm[k])}>
-              {(k) =>
-                row(
-                  `info.utm.${k}` as MessageKey,
-                  <span dir="auto" data-testid={`insider-utm-${k}`}>
-                    {i().utm[k]}
-                  </span>,
-                )
-              }
-            </For>
-            {row('insider.visits', <span data-testid="insider-visits">{i().visits}</span>)}
-            {row(
-              'insider.calls',
-              <span>
-                <span data-testid="insider-calls">{i().calls}</span>{' '}
-                <select
-                  aria-label={t('insider.period')}
-                  value={String(days())}
-                  onChange={(e) => setDays(Number(e.currentTarget.value))}
-                >
-                  <For each={[1, 7, 30, 90]}>
-                    {(d) => <option value={String(d)}>{t('insider.days', { n: d })}</option>}
-                  </For>
-                </select>
-              </span>,
-            )}
-          </dl>
-          <Show when={i().topPages.length}>
-            <h3 class="insider-sub">{t('insider.topPages')}</h3>
-            <ol class="insider-top" data-testid="insider-top">
-              <For each={i().topPages}>
-                {(p) => (
-                  <li>
-                    <PageLink url={p.page} title={p.title} /> <span class="muted">×{p.views}</span>
-                  </li>
-                )}
-              </For>
-            </ol>
-          </Show>
-          <Show when={i().crm.length}>
-            <div class="insider-crm">
-              <For each={i().crm}>
-                {(c) => (
-                  <a
-                    class="btn"
-                    href={c.url}
-                    target="_blank"
-                    rel="noopener noreferrer"
-                    aria-label={t('insider.crmOpen', { name: c.name })}
-                  >
-                    {c.name}
-                  </a>
-                )}
-              </For>
-            </div>
-          </Show>
-        </details>
-      )}
-    </Show>
+          </details>
+        )}
+      </Show>
+    </Suspense>
   )
 }
 
@@ -197,12 +201,14 @@ export function ChatInsider(props: { chatId: string }): JSX.Element {
     <InsiderPanel
       keyOf={() => props.chatId}
       load={async (days) =>
-        (
-          await api('GET /api/insider/chats/:id', {
-            params: { id: props.chatId },
-            query: { days: String(days) },
-          })
-        ).insider
+        // Offline or refused: no panel, not an error on the screen.
+        api('GET /api/insider/chats/:id', {
+          params: { id: props.chatId },
+          query: { days: String(days) },
+        }).then(
+          (r) => r.insider,
+          () => null,
+        )
       }
     />
   )
@@ -232,12 +238,14 @@ export function VisitorInsider(props: { visitorId: string }): JSX.Element {
     <InsiderPanel
       keyOf={() => props.visitorId}
       load={async (days) =>
-        (
-          await api('GET /api/insider/visitors/:id', {
-            params: { id: props.visitorId },
-            query: { days: String(days) },
-          })
-        ).insider
+        // Offline or refused: no panel, not an error on the screen.
+        api('GET /api/insider/visitors/:id', {
+          params: { id: props.visitorId },
+          query: { days: String(days) },
+        }).then(
+          (r) => r.insider,
+          () => null,
+        )
       }
     />
   )

@@ -86,23 +86,6 @@ export async function requestCallback(
         ).flatMap((g) => (g.visitorId ? [{ visitorId: g.visitorId }] : []))[0] ?? null)
       : null)
   if (visitor) await callbackHit(db.orm, 'perVisitor', visitor.visitorId, now)
-  // The number already waits for a call back: this request is the same one (its id). Refusing it
-  // instead let strangers use up a real customer's allowance (probe 11, finding 5); the per-number
-  // limit below now counts only new requests, i.e. after the last one was handled.
-  const [open] = await db.orm
-    .select({ id: calls.id })
-    .from(calls)
-    .where(
-      and(
-        eq(calls.tenantId, t.id),
-        eq(calls.callbackRequest, true),
-        eq(calls.peerDigits, phone.replace(/\D/g, '')),
-        eq(calls.missed, true),
-        isNull(calls.handledAt),
-      ),
-    )
-    .limit(1)
-  if (open) return { id: open.id }
   await callbackHit(db.orm, 'perNumber', `${t.id}:${phone}`, now)
   const dialled = input.number
     ? ((

@@ -169,10 +169,20 @@ export interface SiteVirtualNumber {
 }
 
 /** A one-off guest (`guest-…`) that may dial only these numbers. */
-export interface SiteCallCredentials {
+/** What the site shows before anyone calls: the company's name and the numbers a visitor may dial. */
+export interface SiteNumbers {
   tenantName: string
-  sip: SipSettings
   numbers: SiteVirtualNumber[]
+}
+
+/** POST /api/site/numbers: only the tenant (no line is issued, so no address limit is spent). */
+export const SiteNumbersBody = v.strictObject({
+  tenant: v.pipe(text, v.trim(), v.regex(/^[a-z0-9][a-z0-9-]{0,62}$/)),
+})
+export type SiteNumbersBody = v.InferOutput<typeof SiteNumbersBody>
+
+export interface SiteCallCredentials extends SiteNumbers {
+  sip: SipSettings
 }
 
 // ——— Kamailio → server (loopback, x-internal-secret); see pbx/README.md ———

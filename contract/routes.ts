@@ -63,6 +63,8 @@ import type {
   SipRouteBody,
   SiteCallCredentials,
   SiteCallCredentialsBody,
+  SiteNumbers,
+  SiteNumbersBody,
   TransferTargetView,
 } from './calls.ts'
 import type {
@@ -207,6 +209,7 @@ export interface ApiRoutes {
   'GET /api/calls/:id/recording': { reply: unknown }
   'PUT /api/calls/recording/:sipCallId': { reply: RecordingUploaded }
   'POST /api/site/call-credentials': { body: In<typeof SiteCallCredentialsBody>; reply: SiteCallCredentials }
+  'POST /api/site/numbers': { body: In<typeof SiteNumbersBody>; reply: SiteNumbers }
   'POST /api/admin/sip/gateway-credentials': {
     body?: In<typeof GatewayCredentialsBody>
     reply: GatewayCredentials

@@ -9,7 +9,7 @@
  * the current one and the page keeps showing one call.
  */
 import { Inviter, type Referral, type Session, SessionState, UserAgent, type Web } from 'sip.js'
-import type { SiteCallCredentials } from '../contract/calls.ts'
+import type { SiteCallCredentials, SiteNumbers } from '../contract/calls.ts'
 import { failureKey, setupCallback } from './callback.ts'
 import { setupLeadForm } from './lead.ts'
 
@@ -190,7 +190,7 @@ function show(state: CallState, detail = ''): void {
   const active = state === 'connecting' || state === 'ringing' || state === 'talking'
   callBtn.hidden = active
   hangupBtn.hidden = !active
-  callBtn.disabled = !creds
+  callBtn.disabled = !numbersShown
   if (!active) hangupBtn.blur()
 }
 
@@ -212,23 +212,26 @@ function visitorToken(): { visitorToken?: string } {
   }
 }
 
-/** The visitor token the current line was issued with. */
-let credsToken: string | undefined
-async function loadCredentials(): Promise<void> {
-  const token = visitorToken()
-  const r = await fetch('/api/site/call-credentials', {
+/** POSTs JSON to our API; a refusal becomes an Error with the server's own words. */
+async function post<T>(url: string, body: object): Promise<T> {
+  const r = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ tenant: tenantSlug(), ...token }),
+    body: JSON.stringify(body),
   })
   if (!r.ok) {
-    const body = (await r.json().catch(() => null)) as { error?: { message?: string } } | null
-    throw new Error(body?.error?.message ?? `HTTP ${r.status}`)
+    const err = (await r.json().catch(() => null)) as { error?: { message?: string } } | null
+    throw new Error(err?.error?.message ?? `HTTP ${r.status}`)
   }
-  creds = (await r.json()) as SiteCallCredentials
-  credsToken = token.visitorToken
+  return (await r.json()) as T
+}
+
+let numbersShown = false
+/** The numbers a visitor may dial, on load: no line is issued until he presses Call. */
+async function loadNumbers(): Promise<void> {
+  const site = await post<SiteNumbers>('/api/site/numbers', { tenant: tenantSlug() })
   lines.replaceChildren(lines.querySelector('legend') as HTMLElement)
-  creds.numbers.forEach((n, i) => {
+  site.numbers.forEach((n, i) => {
     const label = document.createElement('label')
     const input = document.createElement('input')
     input.type = 'radio'
@@ -240,9 +243,19 @@ async function loadCredentials(): Promise<void> {
     label.append(input, text)
     lines.append(label)
   })
-  lines.disabled = creds.numbers.length === 0
-  document.querySelector('.brand')!.textContent = creds.tenantName
+  lines.disabled = site.numbers.length === 0
+  document.querySelector('.brand')!.textContent = site.tenantName
+  numbersShown = site.numbers.length > 0
   show('idle')
+}
+
+/** The visitor token the current line was issued with. */
+let credsToken: string | undefined
+/** A guest line of his own (issue 6 §4: limited per address), issued as the visitor calls. */
+async function loadLine(): Promise<void> {
+  const token = visitorToken()
+  creds = await post<SiteCallCredentials>('/api/site/call-credentials', { tenant: tenantSlug(), ...token })
+  credsToken = token.visitorToken
 }
 
 function remoteAudio(s: Session): void {
@@ -280,15 +293,22 @@ function follow(s: Session): void {
 }
 
 async function call(): Promise<void> {
-  if (!creds) return
   const number = (lines.querySelector('input[name=line]:checked') as HTMLInputElement | null)?.value
   if (!number) return
   callback.hide()
-  // The tracking snippet (or the widget) may have made the visitor's token after the line was issued:
-  // a line issued for him links the call to his visits (Insider on the operator's incoming screen).
-  if (!ua && visitorToken().visitorToken !== credsToken) await loadCredentials().catch(() => {})
   show('connecting')
   try {
+    // A line lives minutes: one about to end is replaced. The tracking snippet (or the widget) may
+    // have made the visitor's token after the line was issued: a line issued for him links the call
+    // to his visits (Insider on the operator's incoming screen).
+    const expiring = creds !== null && Date.parse(creds.sip.expiresAt) - Date.now() < 60_000
+    if (ua && expiring) {
+      const old = ua
+      ua = null
+      void old.stop().catch(() => {})
+    }
+    if (!ua && (!creds || expiring || visitorToken().visitorToken !== credsToken)) await loadLine()
+    if (!creds) throw new Error('no line')
     if (!ua) {
       const phone = phoneInput.value
         .trim()
@@ -324,8 +344,8 @@ async function call(): Promise<void> {
         },
       },
     })
-  } catch {
-    show('failed')
+  } catch (e) {
+    show('failed', e instanceof Error && e.message !== 'no line' ? e.message : '')
     callback.offer()
   }
 }
@@ -340,7 +360,7 @@ async function hangup(): Promise<void> {
 
 callBtn.addEventListener('click', () => void call())
 hangupBtn.addEventListener('click', () => void hangup())
-loadCredentials().catch((e: Error) => {
+loadNumbers().catch((e: Error) => {
   lines.replaceChildren(lines.querySelector('legend') as HTMLElement)
   status = { key: 'unavailable', detail: e.message }
   renderStatus()

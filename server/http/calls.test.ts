@@ -320,5 +320,38 @@ describe.each(targets)('calls API on $name', (target) => {
         last = (await post({ tenant: 'demo' })).statusCode
       expect(last).toBe(429)
     })
+
+    it('site numbers: the same numbers and name without a line — loading the page never spends the address limit', async () => {
+      const post = (payload: unknown) =>
+        f.app.inject({
+          method: 'POST',
+          url: '/api/site/numbers',
+          payload: payload as object,
+          remoteAddress: '10.7.7.8',
+        })
+      for (let i = 0; i < GUEST_LIMITS.linesPerAddress.max + 5; i++) {
+        const r = await post({ tenant: 'demo' })
+        expect(r.statusCode).toBe(200)
+        expect(r.json()).toEqual({
+          tenantName: expect.any(String),
+          numbers: [
+            { number: expect.any(String), label: 'Sales' },
+            { number: expect.any(String), label: 'Support' },
+          ],
+        })
+      }
+      const lines = await f.app.inject({
+        method: 'POST',
+        url: '/api/site/call-credentials',
+        payload: { tenant: 'demo' },
+        remoteAddress: '10.7.7.8',
+      })
+      expect(lines.statusCode).toBe(200)
+      expect((await post({ tenant: 'nope' })).statusCode).toBe(404)
+      expect((await post({ tenant: 'other' })).json().error.code).toBe('E_NO_SOFTPHONE')
+      for (const tenant of ['Bad Slug', 'demo\u0000', '\ud800demo'])
+        expect((await post({ tenant })).statusCode).toBe(400)
+      expect((await post({ tenant: 'demo', visitorToken: 'x' })).statusCode).toBe(400)
+    })
   })
 })

@@ -15,6 +15,8 @@ const PUBLIC = new Set([
   'GET /api/health',
   'POST /api/auth/login',
   'POST /api/site/call-credentials',
+  // The site's numbers (no line issued): what the "Call us" block shows before a call.
+  'POST /api/site/numbers',
   // The website widget: a session of a named tenant (it issues the visitor token), and CORS preflights.
   'POST /api/visitor/session',
   'OPTIONS /api/visitor/*',
@@ -73,6 +75,7 @@ const CONTRACT_ROUTES: Record<ApiRouteKey, true> = {
   'GET /api/calls/:id/recording': true,
   'PUT /api/calls/recording/:sipCallId': true,
   'POST /api/site/call-credentials': true,
+  'POST /api/site/numbers': true,
   'POST /api/admin/sip/gateway-credentials': true,
   'GET /api/chats': true,
   'GET /api/chats/:id': true,

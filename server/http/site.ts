@@ -1,20 +1,26 @@
 /**
  * The demo site's guest line (issue 3 §6, issue 6 §4): POST /api/site/call-credentials. No session, so
  * it is limited per client address in the database (`request.ip`: the real client behind the trusted
- * proxy); each visitor gets a line of their own that lives only minutes.
+ * proxy); each visitor gets a line of their own that lives only minutes, issued when he presses Call —
+ * POST /api/site/numbers gives the page its numbers without one.
  */
 import type { FastifyInstance } from 'fastify'
-import { SiteCallCredentialsBody } from '../../contract/calls.ts'
+import { SiteCallCredentialsBody, SiteNumbersBody } from '../../contract/calls.ts'
 import { visitorByToken } from '../channels/visitors.ts'
 import { guestHit } from '../domain/calls/index.ts'
 import { AppError } from '../errors.ts'
-import { issueGuest } from '../sip/index.ts'
+import { issueGuest, siteNumbers } from '../sip/index.ts'
 import { type AppDeps, validate } from './context.ts'
 import { registerScope } from './scope.ts'
 
 /** Registers the site routes. */
 export function siteRoutes(app: FastifyInstance, deps: AppDeps): void {
   registerScope(app, deps, { auth: 'public' }, (r) => {
+    // What the page shows on load; the line itself is issued only when the visitor presses Call.
+    r.post('/api/site/numbers', async (req) => {
+      const { tenant } = validate(SiteNumbersBody, req.body)
+      return siteNumbers(deps.db.orm, tenant)
+    })
     r.post('/api/site/call-credentials', async (req) => {
       const { tenant, visitorToken } = validate(SiteCallCredentialsBody, req.body)
       if (!(await guestHit(deps.db.orm, 'linesPerAddress', req.ip))) throw new AppError('E_RATE_LIMITED')

@@ -24,7 +24,12 @@ describe.each(targets)('a suspended tenant takes nothing in on $name', (target) 
 
   it('the suspension check never queries with a hostile tenant: NUL or broken Unicode is a 400, not a 500', async () => {
     for (const tenant of ['sip:\u0000@demo.frontline.local', 'demo\u0000', '\ud800demo', 'x'.repeat(65)]) {
-      for (const url of ['/api/visitor/session', '/api/site/leads', '/api/site/call-credentials']) {
+      for (const url of [
+        '/api/visitor/session',
+        '/api/site/leads',
+        '/api/site/call-credentials',
+        '/api/site/numbers',
+      ]) {
         const r = await post(url, { tenant, name: 'X', phone: '+79990001123', page: { url: 'x' } })
         expect(r.statusCode, `${url} ${JSON.stringify(tenant)} ${r.body}`).toBeLessThan(500)
       }
@@ -43,6 +48,7 @@ describe.each(targets)('a suspended tenant takes nothing in on $name', (target) 
     for (const [url, body] of [
       ['/api/site/leads', lead],
       ['/api/site/call-credentials', { tenant: 'demo' }],
+      ['/api/site/numbers', { tenant: 'demo' }],
       ['/api/visitor/session', { tenant: 'demo' }],
     ] as const) {
       const r = await post(url, body)

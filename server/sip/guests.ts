@@ -5,7 +5,7 @@
  */
 import crypto from 'node:crypto'
 import { and, eq, gt, isNotNull, lt, or, sql } from 'drizzle-orm'
-import type { SiteCallCredentials } from '../../contract/calls.ts'
+import type { SiteCallCredentials, SiteNumbers } from '../../contract/calls.ts'
 import { type Queryable, schema } from '../db/index.ts'
 import { dropOldGuestHits, GUEST_PREFIX, GUEST_TTL_S } from '../domain/calls/index.ts'
 import { AppError } from '../errors.ts'
@@ -13,15 +13,8 @@ import { domainCredentials } from './credentials.ts'
 
 const { groups, sipGuests, tenants, virtualNumbers } = schema
 
-/** Issues a guest line of the tenant `slug`; E_NOT_FOUND for an unknown tenant, E_NO_SOFTPHONE without a PBX. */
-export async function issueGuest(
-  q: Queryable,
-  sip: { secret: string; wsUrl: string },
-  slug: string,
-  now = Date.now(),
-  /** The website visitor asking (a claim verified by the caller), kept on the line. */
-  visitor: { tenantId: string; visitorId: string } | null = null,
-): Promise<SiteCallCredentials> {
+/** The tenant `slug` and the numbers its site offers; E_NOT_FOUND for an unknown tenant, E_NO_SOFTPHONE without a PBX. */
+async function siteTenant(q: Queryable, slug: string) {
   const [t] = await q.select().from(tenants).where(eq(tenants.slug, slug))
   if (!t) throw new AppError('E_NOT_FOUND')
   if (!t.features.softphone) throw new AppError('E_NO_SOFTPHONE')
@@ -41,6 +34,28 @@ export async function issueGuest(
     )
     .orderBy(virtualNumbers.number)
   const numbers = rows.map((r) => ({ number: r.number, label: r.name || r.group || r.number }))
+  return { t, numbers }
+}
+
+/**
+ * What the site's "Call us" block shows on load: the company's name and its numbers, without issuing a
+ * line — a visitor who only reads the page (or chats) spends nothing of the address's line limit.
+ */
+export async function siteNumbers(q: Queryable, slug: string): Promise<SiteNumbers> {
+  const { t, numbers } = await siteTenant(q, slug)
+  return { tenantName: t.name, numbers }
+}
+
+/** Issues a guest line of the tenant `slug`; E_NOT_FOUND for an unknown tenant, E_NO_SOFTPHONE without a PBX. */
+export async function issueGuest(
+  q: Queryable,
+  sip: { secret: string; wsUrl: string },
+  slug: string,
+  now = Date.now(),
+  /** The website visitor asking (a claim verified by the caller), kept on the line. */
+  visitor: { tenantId: string; visitorId: string } | null = null,
+): Promise<SiteCallCredentials> {
+  const { t, numbers } = await siteTenant(q, slug)
   const user = `${GUEST_PREFIX}${crypto.randomBytes(6).toString('hex')}`
   const expiresAtS = Math.floor(now / 1000) + GUEST_TTL_S
   await q.insert(sipGuests).values({

@@ -7,7 +7,7 @@ export {
   sipSettings,
 } from './credentials.ts'
 export { fetchLiveCallIds, liveCallIds } from './dialogs.ts'
-export { isGuestOf, issueGuest } from './guests.ts'
+export { isGuestOf, issueGuest, siteNumbers } from './guests.ts'
 export { internalAllowed } from './internal-auth.ts'
 export { LINEBAN_TABLE, lineBans, syncAllLines, syncTenantLines } from './lineban.ts'
 export { dropVanished, recordRegistration, registeredUsers } from './registrations.ts'

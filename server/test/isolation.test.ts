@@ -72,6 +72,7 @@ const RULES: Record<string, Rule> = {
   'GET /api/health': { access: 'public', why: 'liveness, no tenant data' },
   'POST /api/auth/login': { access: 'public', why: 'takes credentials, not a token' },
   'POST /api/site/call-credentials': { access: 'public', why: 'the demo site guest line of a named tenant' },
+  'POST /api/site/numbers': { access: 'public', why: "the numbers a named tenant's site offers (no line)" },
   'GET /*': { access: 'public', why: 'the built PWA' },
   'GET /site/*': { access: 'public', why: 'the demo site' },
   'POST /internal/sip/route': { access: 'internal' },

@@ -6,7 +6,7 @@ import { and, eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CallPage, CallView } from '../../contract/calls.ts'
 import { schema } from '../db/index.ts'
-import { CALLBACK_LIMITS } from '../domain/calls/index.ts'
+import { CALLBACK_LIMITS, OPEN_PER_NUMBER } from '../domain/calls/index.ts'
 import { kamailio, SALES_VN } from '../domain/calls/testkit.ts'
 import { targets } from '../test/dbs.ts'
 import { auth, type Fixture, makeFixture } from '../test/fixture.ts'
@@ -90,11 +90,31 @@ describe.each(targets)('missed calls a team can work on $name', (target) => {
     expect(await missed(op1)).toHaveLength(before)
   })
 
-  it('a flood is refused: per number, per visitor, per address (E_RATE_LIMITED, 429)', async () => {
-    const sameNumber = []
-    for (let i = 0; i < CALLBACK_LIMITS.perNumber.max + 1; i++)
-      sameNumber.push((await callback({ phone: '+79161110000' }, from())).statusCode)
-    expect(sameNumber).toEqual([...Array(CALLBACK_LIMITS.perNumber.max).fill(201), 429])
+  it('a flood is refused per visitor and per address (E_RATE_LIMITED, 429); a number is never refused: past OPEN_PER_NUMBER waiting requests one more joins the newest (probe 11 #5)', async () => {
+    const sameNumber: { status: number; id: string }[] = []
+    for (let i = 0; i < OPEN_PER_NUMBER + 2; i++) {
+      const r = await callback({ phone: '+79161110000' }, from())
+      sameNumber.push({ status: r.statusCode, id: (r.json() as { id: string }).id })
+    }
+    expect(sameNumber.map((r) => r.status)).toEqual(Array(OPEN_PER_NUMBER + 2).fill(201))
+    const ids = sameNumber.map((r) => r.id)
+    expect(new Set(ids.slice(0, OPEN_PER_NUMBER)).size).toBe(OPEN_PER_NUMBER)
+    expect(ids.slice(OPEN_PER_NUMBER)).toEqual([ids[OPEN_PER_NUMBER - 1], ids[OPEN_PER_NUMBER - 1]])
+    const waiting = (await missed(op1)).filter((c) => c.peerNumber === '+79161110000')
+    expect(waiting).toHaveLength(OPEN_PER_NUMBER)
+    // Once some are handled, the number has room again: a new request is a new row.
+    for (const id of ids.slice(0, 2))
+      expect((await post(`/api/calls/missed/${id}/handle`, op1)).statusCode).toBe(200)
+    const again = (await callback({ phone: '+79161110000' }, from())).json() as { id: string }
+    expect(ids).not.toContain(again.id)
+    // Two at once when one place is left: one new row, the other joins it.
+    const both = await Promise.all([
+      callback({ phone: '+79161110000' }, from()),
+      callback({ phone: '+79161110000' }, from()),
+    ])
+    expect(both.map((r) => r.statusCode)).toEqual([201, 201])
+    expect(new Set(both.map((r) => (r.json() as { id: string }).id)).size).toBe(1)
+    expect((await missed(op1)).filter((c) => c.peerNumber === '+79161110000')).toHaveLength(OPEN_PER_NUMBER)
 
     const { token } = (
       await f.app.inject({

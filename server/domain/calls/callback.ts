@@ -4,12 +4,15 @@
  * any other: folded with that number's calls, marked handled, or handled by a successful call back.
  *
  * The form has no session, so it is limited in the database (server/db/windows.ts, the guest
- * limits' table): per client address before anything else is read, per visitor, and per number of a
- * tenant — a flood of one number cannot fill the list. The number is read by libphonenumber-js; the
- * name is kept as the visitor wrote it and shown as text.
+ * limits' table): per client address before anything else is read, and per visitor. A number is never
+ * refused (probe 11 #5: a stranger could otherwise use up a real customer's allowance for an hour):
+ * while OPEN_PER_NUMBER requests of it wait in the tenant's list, a further one joins the newest of
+ * them — its id is answered, nothing new is stored — so a flood of one number cannot fill the list,
+ * and the customer is still called back. The number is read by libphonenumber-js; the name is kept as
+ * the visitor wrote it and shown as text.
  */
 import { randomUUID } from 'node:crypto'
-import { and, eq, isNull, like } from 'drizzle-orm'
+import { and, desc, eq, isNull, like, sql } from 'drizzle-orm'
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max'
 import { countHits, type Db, type Queryable, schema } from '../../db/index.ts'
 import { AppError } from '../../errors.ts'
@@ -27,9 +30,10 @@ export const CALLBACK_LIMITS = {
   perAddress: { max: 10, windowS: 10 * 60 },
   /** Per website visitor (his token). */
   perVisitor: { max: 3, windowS: 10 * 60 },
-  /** Per number left, in one tenant: the list never fills with one number. */
-  perNumber: { max: 3, windowS: 60 * 60 },
 } as const
+
+/** Open call-back requests of one number a tenant's list holds at most; more join the newest. */
+export const OPEN_PER_NUMBER = 3
 
 export type CallbackLimit = keyof typeof CALLBACK_LIMITS
 
@@ -86,7 +90,6 @@ export async function requestCallback(
         ).flatMap((g) => (g.visitorId ? [{ visitorId: g.visitorId }] : []))[0] ?? null)
       : null)
   if (visitor) await callbackHit(db.orm, 'perVisitor', visitor.visitorId, now)
-  await callbackHit(db.orm, 'perNumber', `${t.id}:${phone}`, now)
   const dialled = input.number
     ? ((
         await db.orm
@@ -96,6 +99,23 @@ export async function requestCallback(
       )[0] ?? null)
     : null
   return db.orm.transaction(async (tx) => {
+    // One request of a number at a time decides (two at once could both see room for one more).
+    await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`callback:${t.id}:${phone}`}))`)
+    const open = await tx
+      .select({ id: calls.id })
+      .from(calls)
+      .where(
+        and(
+          eq(calls.tenantId, t.id),
+          eq(calls.callbackRequest, true),
+          eq(calls.peerNumber, phone),
+          eq(calls.missed, true),
+          isNull(calls.handledAt),
+        ),
+      )
+      .orderBy(desc(calls.startedAt))
+      .limit(OPEN_PER_NUMBER)
+    if (open.length >= OPEN_PER_NUMBER && open[0]) return { id: open[0].id }
     const [row] = await tx
       .insert(calls)
       .values({

@@ -1,6 +1,12 @@
 /** Calls (SPEC C1–C10): routing requests, dialog reports, history, missed calls, recordings. */
 
-export { CALLBACK_LIMITS, callbackHit, callbackNumber, requestCallback } from './callback.ts'
+export {
+  CALLBACK_LIMITS,
+  callbackHit,
+  callbackNumber,
+  OPEN_PER_NUMBER,
+  requestCallback,
+} from './callback.ts'
 export { GATEWAY_USER, GUEST_PREFIX, GUEST_TTL_S } from './callers.ts'
 export { recordDeclined } from './declined.ts'
 export { applyDialog, type DialogOutcome, type DialogReport } from './dialog.ts'

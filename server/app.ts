@@ -26,7 +26,7 @@ import { contactRoutes } from './http/contacts.ts'
 import type { AppDeps } from './http/context.ts'
 import { crmRoutes } from './http/crm.ts'
 import { crmContactRoutes } from './http/crm-contacts.ts'
-import { clientErrorHandler, installErrorHandler } from './http/errors.ts'
+import { clientErrorHandler, frameworkErrors, installErrorHandler } from './http/errors.ts'
 import { internalSipRoutes } from './http/internal-sip.ts'
 import { internalTenantRoutes } from './http/internal-tenants.ts'
 import { leadRoutes } from './http/leads.ts'
@@ -126,6 +126,8 @@ export async function buildApp(
     return503OnClosing: true,
     // Node's parser refusals in our coded shape (server/http/errors.ts).
     clientErrorHandler,
+    // The router's refusals (a path parameter of broken UTF-8 or over 100 characters) too (probe 11).
+    frameworkErrors,
     connectionTimeout: timeouts.idleMs,
     requestTimeout: timeouts.requestMs,
     keepAliveTimeout: timeouts.keepAliveMs,

@@ -2,7 +2,7 @@
 import Fastify from 'fastify'
 import { describe, expect, it } from 'vitest'
 import { captureLog } from '../test/log-capture.ts'
-import { installErrorHandler } from './errors.ts'
+import { frameworkErrors, installErrorHandler } from './errors.ts'
 
 describe('installErrorHandler', () => {
   it('an aborted request (ECONNRESET "aborted") is one short info line; our own fault stays an error', async () => {
@@ -26,5 +26,21 @@ describe('installErrorHandler', () => {
     expect(fault[0]!.level).toBe(30)
     expect(fault[0]!.err).toBeUndefined()
     expect(entries.filter((e) => e.level >= 50).map((e) => e.msg)).toEqual(['unhandled error'])
+  })
+
+  it("probe 11: a path of broken UTF-8 or an over-long path parameter is our coded 400 in the caller's language, not Fastify's shape", async () => {
+    const app = Fastify({ frameworkErrors })
+    installErrorHandler(app)
+    app.post('/api/calls/declined/:sipCallId', async () => ({ ok: true }))
+    for (const url of ['/api/calls/declined/%ED%A0%80', `/api/calls/declined/${'a'.repeat(101)}`]) {
+      const r = await app.inject({ method: 'POST', url, headers: { 'accept-language': 'ru' } })
+      expect(r.statusCode, url).toBe(400)
+      expect(r.json(), url).toEqual({ error: { code: 'E_BAD_REQUEST', message: expect.any(String) } })
+      expect(r.json().error.message, url).toMatch(/[а-я]/i)
+    }
+    expect((await app.inject({ method: 'POST', url: '/api/calls/declined/abc' })).json()).toEqual({
+      ok: true,
+    })
+    await app.close()
   })
 })

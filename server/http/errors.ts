@@ -66,6 +66,16 @@ export function clientErrorHandler(
   socket.destroy(err)
 }
 
+/**
+ * Fastify's `frameworkErrors`: what the router refuses before any route — a path of broken UTF-8
+ * (`%ED%A0%80`, FST_ERR_BAD_URL) or a path parameter over its length (FST_ERR_MAX_PARAM_LENGTH) — is a
+ * coded 400 in the request's language, like any other bad input.
+ */
+export function frameworkErrors(err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
+  req.log.debug({ code: err.code }, 'router refused the path')
+  void sendError(req, reply, new AppError('E_BAD_REQUEST'))
+}
+
 /** A connection the client dropped mid-request (an upload aborted, a reset): his doing, not ours. */
 const CLIENT_NET_CODES = new Set([
   'ECONNRESET',

@@ -249,8 +249,8 @@ export const ERRORS = {
   // Issue 12 §4 (S4): the workload report's period.
   E_REPORT_PERIOD: {
     status: 400,
-    en: 'The period must start before it ends and span at most 92 days.',
-    ru: 'Период должен начинаться раньше, чем заканчивается, и быть не длиннее 92 дней.',
+    en: 'The period must start before it ends, not in the future, and span at most 92 days.',
+    ru: 'Период должен начинаться раньше, чем заканчивается, не в будущем, и быть не длиннее 92 дней.',
   },
   // Issue 12 §6: the admin's CSV import of clients.
   E_CSV_INVALID: {

@@ -159,11 +159,14 @@ describe.each(targets)('S3 S4 the supervisor API on $name', (target) => {
       { available: 22.5 * H, break: 0.5 * H, dnd: H },
       { dnd: H, off_work: 22 * H, available: H },
     ])
-    // Bad periods: reversed, longer than 92 days, not a date.
+    // Bad periods: reversed, longer than 92 days, not a date, starting in the future (probe 11: it was
+    // answered with `to` equal to `from`, before the days it listed).
     for (const q of [
       `from=${iso(D0 + DAY)}&to=${iso(D0)}`,
       `from=${iso(D0)}&to=${iso(D0 + 93 * DAY)}`,
       'from=yesterday&to=today',
+      'from=9999-01-01T00:00:00Z&to=9999-02-01T00:00:00Z',
+      `from=${iso(Date.now() + DAY)}&to=${iso(Date.now() + 2 * DAY)}`,
     ])
       expect((await call(sup, 'GET', `/api/supervisor/workload?${q}`)).statusCode).toBe(400)
   })

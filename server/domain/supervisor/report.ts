@@ -24,7 +24,9 @@ export async function workloadReport(
 ): Promise<WorkloadReport> {
   const f = from.getTime()
   const t = to.getTime()
-  if (!(f < t) || t - f > MAX_PERIOD_DAYS * DAY_MS) throw new AppError('E_REPORT_PERIOD')
+  // A period that starts in the future has nothing to sum: refused, never answered with `to` = `from`.
+  if (!(f < t) || t - f > MAX_PERIOD_DAYS * DAY_MS || f > now.getTime())
+    throw new AppError('E_REPORT_PERIOD')
   const staff = await q
     .select({
       id: employees.id,

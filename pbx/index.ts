@@ -103,7 +103,10 @@ export async function renderConfig(opts: Omit<PbxOptions, 'log' | 'runDir' | 'bi
     INTERNAL_SECRET: opts.internalSecret,
     MPATH_LINE: mpath ? `mpath="${mpath}"` : '# mpath: compiled-in default',
     TCP_CHILDREN: '8',
-    PIKE_DENSITY: '30',
+    // REGISTERs per 2 s: per address, an office NAT of ~150 phones re-registering at once (a challenge
+    // and its answer each) after a network blip; per user, one client's runaway loop.
+    PIKE_DENSITY: '300',
+    UREG_DENSITY: '30',
     AUTHFAIL_LIMIT: '20',
     BAN_SECONDS: '120',
     LOG_PREFIX: '',

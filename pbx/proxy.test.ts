@@ -112,11 +112,11 @@ describe('pbx behind a TLS reverse proxy (nginx)', () => {
       ],
     })
 
-  /** 100 REGISTERs for `user` at once on `conn` until Kamailio answers 403 Banned; closes `conn`. */
+  /** 400 REGISTERs for `user` at once on `conn` until Kamailio answers 403 Banned; closes `conn`. */
   const floodUntilBanned = async (conn: Awaited<ReturnType<typeof rawSip>>, user: string) => {
     try {
       const bannedReply = conn.next((m) => m.status === 403 && /Banned/.test(m.text), 10_000)
-      for (let i = 0; i < 100; i++) conn.send(register(user))
+      for (let i = 0; i < 400; i++) conn.send(register(user))
       expect(await bannedReply).not.toBeNull()
     } finally {
       conn.close()
@@ -182,13 +182,13 @@ describe('pbx behind a TLS reverse proxy (nginx)', () => {
         headers: ['Expires: 600', authorization],
       })
     expect((await first.request(authed()))?.status).toBe(200)
-    // 4 addresses × 20: each stays under the per-address flood limit (30 in 2 s), the user does not.
+    // 4 addresses × 40: each stays under the per-address flood limit (300 in 2 s), the user (30) does not.
     const clients = [first, ...(await Promise.all(['127.0.0.10', '127.0.0.11', '127.0.0.12'].map(viaProxy)))]
     try {
       const bannedReply = Promise.race(
         clients.map((cl) => cl.next((m) => m.status === 403 && /Banned/.test(m.text), 10_000)),
       )
-      for (let i = 0; i < 20; i++) for (const cl of clients) cl.send(authed())
+      for (let i = 0; i < 40; i++) for (const cl of clients) cl.send(authed())
       expect(await bannedReply).not.toBeNull()
     } finally {
       for (const cl of clients) cl.close()
@@ -198,6 +198,45 @@ describe('pbx behind a TLS reverse proxy (nginx)', () => {
     // No address was banned for it: another user on the same address registers.
     await expectBans([], ['127.0.0.9', '127.0.0.10', '127.0.0.11', '127.0.0.12'])
     expect(await registerViaProxy('126', '127.0.0.10')).toBe(RegistererState.Registered)
+  })
+
+  it('an office of 30 operators behind one address re-registering at once (a network blip) is not a flood: all registered, nobody banned', async () => {
+    const office = '127.0.0.16'
+    const md5 = (s: string) => createHash('md5').update(s).digest('hex')
+    const uri = `sip:${DOMAIN}`
+    const conns = await Promise.all(Array.from({ length: 30 }, () => viaProxy(office)))
+    try {
+      // Each phone: a challenge, then its answer (60 REGISTERs from one address within a second or two).
+      const codes = await Promise.all(
+        conns.map(async (conn, i) => {
+          const user = String(300 + i)
+          const c = creds(user)
+          const challenge = await conn.request(register(user))
+          const nonce = /nonce="([^"]+)"/.exec(challenge?.text ?? '')?.[1]
+          if (!nonce) return challenge?.status ?? 0
+          const response = md5(
+            `${md5(`${c.username}:${DOMAIN}:${c.password}`)}:${nonce}:${md5(`REGISTER:${uri}`)}`,
+          )
+          const answer = await conn.request(
+            sipRequest({
+              method: 'REGISTER',
+              ruri: uri,
+              from: `sip:${user}@${DOMAIN}`,
+              to: `sip:${user}@${DOMAIN}`,
+              headers: [
+                'Expires: 600',
+                `Authorization: Digest username="${c.username}", realm="${DOMAIN}", nonce="${nonce}", uri="${uri}", response="${response}", algorithm=MD5`,
+              ],
+            }),
+          )
+          return answer?.status ?? 0
+        }),
+      )
+      expect(codes).toEqual(Array(30).fill(200))
+    } finally {
+      for (const conn of conns) conn.close()
+    }
+    await expectBans([], [office])
   })
 
   it('from the proxy without X-Real-IP: the last X-Forwarded-For entry (the one the proxy appended) is the client', async () => {

@@ -309,15 +309,17 @@ async function firstSet(tx: Tx, l: Loaded, body: RouteRequest, input: FirstSetIn
   })
   await publishRouted(tx, l, row, contact)
   await publishRinging(tx, l.tenant.id, [], ringing)
+  // A transfer leg rings (and waits for a woken app) no longer than its grant: the push's TTL too.
+  const ring = ringPlan(plan, now)
   await queueCallWake(tx, row, {
     employeeIds: wakeIds(first),
     attempt: 1,
-    ttlSec: wakeSecFor(plan.timeoutSec),
+    ttlSec: wakeSecFor(ring.timeoutSec),
     fromName: contact?.name ?? null,
     groupName: group ? (l.groupNames.get(group) ?? null) : null,
     now,
   })
-  return relay(l, first, ringPlan(plan, now))
+  return relay(l, first, ring)
 }
 
 /**
@@ -429,15 +431,16 @@ async function nextSet(tx: Tx, l: Loaded, body: RouteRequest, now: Date): Promis
       .returning()
     if (updated) await publishCall(tx, updated)
     await publishRinging(tx, l.tenant.id, row.ringingIds, ringing)
+    const ring = ringPlan(plan, now)
     await queueCallWake(tx, updated ?? row, {
       employeeIds: wakeIds(targets),
       attempt: plan.used,
-      ttlSec: wakeSecFor(plan.timeoutSec),
+      ttlSec: wakeSecFor(ring.timeoutSec),
       fromName: null,
       groupName: row.groupId ? (l.groupNames.get(row.groupId) ?? null) : null,
       now,
     })
-    return relay(l, targets, ringPlan(plan, now))
+    return relay(l, targets, ring)
   }
   // The hunt is over: Kamailio replies 480 and reports the dialog as failed; that report marks it missed.
   // Nobody rings any more meanwhile.

@@ -7,9 +7,11 @@ import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { schema } from '../../db/index.ts'
 import { callTransferGrants } from '../../db/schema-transfers.ts'
+import { pushSubscriptions } from '../../push/index.ts'
 import { targets } from '../../test/dbs.ts'
 import { auth, type Fixture, makeFixture } from '../../test/fixture.ts'
 import { aor, DOMAIN, kamailio, SALES_VN } from './testkit.ts'
+import { CALL_WAKE_JOB, type CallWakeJob } from './wake.ts'
 
 describe.each(targets)('transfer grants on $name', (target) => {
   let f: Fixture
@@ -146,6 +148,47 @@ describe.each(targets)('transfer grants on $name', (target) => {
       .where(eq(schema.calls.sipCallId, leg.callId))
     const next = await k.route(guest, '104', { conn: 'c41', callId: leg.callId, attempt: 2, lastCode: 408 })
     expect(next.answer).toMatchObject({ action: 'reject', code: 480 })
+  })
+
+  it('a transfer leg to a closed app: the wake push lives no longer than the grant (a late push must never ring)', async () => {
+    const admin = await k.token('admin@demo')
+    const setTimeout = (transferTimeoutSec: number) =>
+      f.app.inject({
+        method: 'PUT',
+        url: '/api/admin/call-settings',
+        headers: auth(admin),
+        payload: { transferTimeoutSec },
+      })
+    expect((await setTimeout(5)).statusCode).toBe(200)
+    try {
+      const [op4] = await f.db.orm
+        .select()
+        .from(schema.employees)
+        .where(eq(schema.employees.login, 'op4@demo'))
+      await f.db.orm.insert(pushSubscriptions).values({
+        tenantId: op4!.tenantId,
+        employeeId: op4!.id,
+        endpoint: `https://push.example.test/wake-${Date.now()}`,
+        p256dh: 'B'.repeat(87),
+        auth: 'A'.repeat(22),
+      })
+      await k.register('104', 0)
+      const { guest, first } = await answered()
+      await k.refer(first.callId, `<${aor('104')}>`, { transferee: 'c41' })
+      const leg = await k.route(guest, '104', { conn: 'c41' })
+      expect(leg.answer).toMatchObject({ action: 'relay' })
+      expect((leg.answer as { wakeSec?: number }).wakeSec).toBeLessThanOrEqual(5)
+      const row = await record(leg.callId)
+      const wakes = await f.db.orm.select().from(schema.jobs).where(eq(schema.jobs.kind, CALL_WAKE_JOB))
+      const mine = wakes.filter((j) => (j.payload as unknown as CallWakeJob).callId === row?.id)
+      expect(mine).toHaveLength(1)
+      const ttl = (mine[0]!.payload as unknown as CallWakeJob).ttlSec
+      expect(ttl).toBeGreaterThan(0)
+      expect(ttl).toBeLessThanOrEqual(5)
+    } finally {
+      await setTimeout(30)
+      await f.db.orm.delete(pushSubscriptions)
+    }
   })
 
   it('Referred-By alone (no REFER seen) links nothing: a guest dialling an extension is refused', async () => {

@@ -12,7 +12,8 @@ import type {
   EmployeesAdminResponse,
   TenantCommandAnswer,
 } from '../../contract/admin.ts'
-import { schema } from '../db/index.ts'
+import type { MeResponse } from '../../contract/routes.ts'
+import { queryRows, schema } from '../db/index.ts'
 import { auditLog } from '../db/schema-people.ts'
 import { targets } from '../test/dbs.ts'
 import { auth, type Fixture, makeFixture } from '../test/fixture.ts'
@@ -364,8 +365,18 @@ describe.each(targets)('admin employees and tenants on $name', (target) => {
         .body.error?.code,
     ).toBe('E_SLUG_TAKEN')
     expect((await cmd({ command: 'list' })).body.tenants?.map((t) => t.slug)).toContain('romashka')
+    const bossMe = ((await call(token, 'GET', '/api/me')).json() as MeResponse).me
+    const subs = () =>
+      queryRows(f.db.orm, sql`SELECT id FROM push_subscriptions WHERE tenant_id = ${bossMe.tenantId}`)
+    await f.db.orm.execute(
+      sql`INSERT INTO push_subscriptions (tenant_id, employee_id, endpoint, p256dh, auth)
+          VALUES (${bossMe.tenantId}, ${bossMe.id}, 'https://push.example.test/boss', ${'B'.repeat(87)}, ${'A'.repeat(22)})`,
+    )
+    expect(await subs()).toHaveLength(1)
     const cut = await cmd({ command: 'suspend', slug: 'romashka' })
     expect(cut.body.cut?.sessions).toBe(1)
+    // Its devices get nothing of the company any more (probe 10 note: the subscriptions outlived it).
+    expect(await subs()).toHaveLength(0)
     expect((await call(token, 'GET', '/api/me')).statusCode).toBe(401)
     expect((await login('boss@romashka', made.body.admin!.password)).json().error.code).toBe(
       'E_TENANT_SUSPENDED',

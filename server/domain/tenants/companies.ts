@@ -128,7 +128,7 @@ async function locked(tx: Queryable, slug: string) {
 
 /**
  * `tenant suspend`: logins refused, every session revoked (each NOTIFYed: every instance closes those
- * sockets at commit), and the lines announced (the server running Kamailio bans the tenant's domain
+ * sockets at commit) and every push subscription dropped, and the lines announced (the server running Kamailio bans the tenant's domain
  * and unregisters every line of it, server/sip/lineban.ts). Old tokens and SIP credentials are then
  * refused by the checks themselves (authenticate, Kamailio's ban), not only by the revocation.
  */
@@ -143,6 +143,9 @@ export async function suspendCompany(db: Db, slug: string): Promise<TenantComman
       .returning()
     if (!row) throw new AppError('E_NOT_FOUND')
     const sessions = await revokeAllSessions(tx, t.id, { except: null })
+    // Its devices are signed out: nothing of the company is pushed to them any more. Each device
+    // subscribes again as its employee signs in after re-activation (the app re-checks at every start).
+    await tx.execute(sql`DELETE FROM push_subscriptions WHERE tenant_id = ${t.id}`)
     const [lines] = await tx
       .select({ n: sql<number>`count(*)::int` })
       .from(sipRegistrations)

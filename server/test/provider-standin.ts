@@ -37,8 +37,8 @@ export interface ProviderStandin {
   serve(id: string, bytes: Buffer, type: string): string
   /** The next `n` send calls answer `status` (a provider outage or refusal). */
   failNext(status: number, n?: number): void
-  /** The next `n` Viber send_message calls answer HTTP 200 with this `status` (a Viber refusal). */
-  viberStatus(status: number, n?: number): void
+  /** The next `n` Viber send_message calls (after `skip` that pass) answer HTTP 200 with this `status` (a Viber refusal). */
+  viberStatus(status: number, n?: number, skip?: number): void
   /** The next `n` calls of VK `method` answer VK's `error` with this code. */
   vkError(method: string, code: number, n?: number): void
   /** The VK attachment (`photo…` / `doc…`) of an upload, by the id the stand-in gave it. */
@@ -55,7 +55,7 @@ export async function startProviderStandin(): Promise<ProviderStandin> {
   const waiters: { pred: (c: Captured) => boolean; done: (c: Captured) => void }[] = []
   let failing: { status: number; n: number } | null = null
   const vkErrors = new Map<string, { code: number; n: number }>()
-  let viberStatus: { status: number; n: number } | null = null
+  let viberStatus: { status: number; n: number; skip: number } | null = null
   const vkUploads = new Map<string, NonNullable<Captured['upload']>>()
   /** VK's saved files by the stand-in's upload id. */
   const vkFiles = new Map<string, NonNullable<Captured['upload']> & { docType?: string }>()
@@ -165,7 +165,8 @@ export async function startProviderStandin(): Promise<ProviderStandin> {
         })
       if (/^\/[\w-]+\/media$/.test(path)) return reply(200, { id: `wa-upload-${n}` })
       if (path === '/pa/send_message') {
-        if (viberStatus && viberStatus.n > 0) {
+        if (viberStatus && viberStatus.skip > 0) viberStatus.skip--
+        else if (viberStatus && viberStatus.n > 0) {
           viberStatus.n--
           return reply(200, { status: viberStatus.status, status_message: 'stand-in refusal' })
         }
@@ -252,8 +253,8 @@ export async function startProviderStandin(): Promise<ProviderStandin> {
     failNext(status, n = 1) {
       failing = { status, n }
     },
-    viberStatus(status, n = 1) {
-      viberStatus = { status, n }
+    viberStatus(status, n = 1, skip = 0) {
+      viberStatus = { status, n, skip }
     },
     vkError(method, code, n = 1) {
       vkErrors.set(method, { code, n })

@@ -77,6 +77,11 @@ describe.each(targets)('operator files to Viber and VK on $name', (target) => {
     await k.f.app.jobs.drain()
     return r
   }
+  /** Runs now the retries earlier tests left waiting (a refusal's backoff), so none lands mid-test. */
+  async function flushRetries() {
+    await k.f.db.orm.update(schema.jobs).set({ runAt: new Date() }).where(eq(schema.jobs.state, 'queued'))
+    await k.f.app.jobs.drain()
+  }
   const idOf = (r: { json(): unknown }) => (r.json() as { message: { id: string } }).message.id
 
   it('Viber: an image goes as `picture` with its text, a PDF as `file` with size and file_name — the stand-in fetches the public link and gets the exact bytes', async () => {
@@ -142,6 +147,26 @@ describe.each(targets)('operator files to Viber and VK on $name', (target) => {
     const later = idOf(await sendFile(chatId, 'photo.png', PNG))
     const job = await jobByKey(k.f.db.orm, DELIVER_JOB, later)
     expect([job?.state, job?.attempts, (await k.messageById(later))!.delivery]).toEqual(['queued', 1, 'sent'])
+  })
+
+  it('Viber: a file whose text after it failed is retried as the text only — the client never gets the file twice (Viber has no idempotency key)', async () => {
+    await flushRetries()
+    const { chatId, sender } = await viberChat()
+    const mine = () =>
+      k.stand.calls
+        .filter((c) => c.path === '/pa/send_message' && c.json?.receiver === sender)
+        .map((c) => c.json?.type)
+    k.stand.viberStatus(12, 1, 1)
+    const id = idOf(await sendFile(chatId, 'Прайс.pdf', PDF, 'Прайс во вложении'))
+    expect(mine()).toEqual(['file', 'text'])
+    expect((await jobByKey(k.f.db.orm, DELIVER_JOB, id))?.state).toBe('queued')
+    await k.f.db.orm.update(schema.jobs).set({ runAt: new Date() }).where(eq(schema.jobs.key, id))
+    await k.f.app.jobs.drain()
+    expect(mine()).toEqual(['file', 'text', 'text'])
+    expect((await jobByKey(k.f.db.orm, DELIVER_JOB, id))?.state).toBe('done')
+    const m = (await k.messageById(id))!
+    expect(m.delivery).toBe('sent')
+    expect(m.externalId).toMatch(/^\d+$/)
   })
 
   it('public links: a forged token is 404, an expired one 403, the name at the end changes nothing, and another tenant cannot sign this file', async () => {
@@ -293,6 +318,7 @@ describe.each(targets)('operator files to Viber and VK on $name', (target) => {
 
   it('refused up front with E_CHANNEL_CAPABILITY (422) and the reason in both languages: an mp3 in VK (VK forbids it as a document); nothing is stored or queued', async () => {
     const { chatId } = await vkChat()
+    await flushRetries()
     const before = k.stand.calls.length
     const r = await sendFile(chatId, 'song.mp3', Buffer.from('ID3\u0003\u0000\u0000\u0000\u0000\u0000\u0000'))
     expect(r.statusCode).toBe(422)

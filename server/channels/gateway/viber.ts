@@ -11,7 +11,11 @@
  * no forbidden types); a video's or file's text goes after it as a text message.
  * Config: `authToken`, optional `senderName`, `publicBaseUrl`, `baseUrl` (env VIBER_API_BASE).
  */
+
+import { and, eq } from 'drizzle-orm'
 import type { DeliveryState } from '../../../contract/chats.ts'
+import { schema } from '../../db/index.ts'
+import { recordDelivery } from '../../domain/chats/index.ts'
 import { AppError } from '../../errors.ts'
 import { PermanentFailure } from '../../jobs/index.ts'
 import { type ExternalAdapter, ReadableFailure, type SendContext } from '../external.ts'
@@ -173,8 +177,20 @@ export const viberAdapter: ExternalAdapter = {
       return { externalId: await sendMessage(c, authToken, { receiver, type: 'text', text: d.message.text }) }
     const url = await publicFileUrl(ctx, d, file, 'viber')
     const m = mediaMessage(file, url, d.message.text)
-    const externalId = await sendMessage(c, authToken, { receiver, ...m.body })
-    if (m.textAfter) await sendMessage(c, authToken, { receiver, type: 'text', text: d.message.text })
+    if (!m.textAfter) return { externalId: await sendMessage(c, authToken, { receiver, ...m.body }) }
+    // Two sends, and Viber has no idempotency key: the file's id is recorded as soon as it went, so a
+    // retry after the text failed sends only the text (the client never gets the file twice).
+    const tenantId = d.chat.tenantId
+    const [sent] = await ctx.db.orm
+      .select({ externalId: schema.messages.externalId })
+      .from(schema.messages)
+      .where(and(eq(schema.messages.tenantId, tenantId), eq(schema.messages.id, d.message.id)))
+    let externalId = sent?.externalId ?? null
+    if (!externalId) {
+      externalId = await sendMessage(c, authToken, { receiver, ...m.body })
+      await recordDelivery(ctx.db.orm, tenantId, { messageId: d.message.id }, { externalId })
+    }
+    await sendMessage(c, authToken, { receiver, type: 'text', text: d.message.text })
     return { externalId }
   },
 }

@@ -24,34 +24,12 @@ import {
   startPlainKamailio,
   stopChild,
 } from './lib/frontline.ts'
-import { servePage } from './lib/page.ts'
+import { PHONE_PAGE_PRELUDE, servePage } from './lib/page.ts'
 
 /** The page: the app's phone on window (browser code, bundled by esbuild from stdin). */
 const PAGE_SOURCE = `
 import { Phone } from './src/lib/phone/index.ts'
-const now = () => performance.timeOrigin + performance.now()
-let phone = null
-let current = ''
-let incoming = []
-const seen = new Set()
-window.start = async (creds) => {
-  phone = new Phone({ credentials: creds })
-  phone.subscribe((s) => {
-    for (const c of s.calls) {
-      if (c.direction === 'incoming' && !seen.has(c.id)) {
-        seen.add(c.id)
-        const at = now()
-        current = c.id
-        const waiting = incoming
-        incoming = []
-        for (const w of waiting) w(at)
-      }
-    }
-  })
-  await phone.start()
-  return phone.line.status
-}
-window.nextIncoming = () => new Promise((r) => incoming.push(r))
+${PHONE_PAGE_PRELUDE}
 window.dial = async (target) => {
   const at = now()
   current = await phone.dial(target)

@@ -21,7 +21,7 @@ import type { SipSettings } from '../contract/api.ts'
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/harness.ts'
 import { freePort, median, ms, percentile, sleep, table } from './lib/common.ts'
 import { launchServer, operator, stopChild } from './lib/frontline.ts'
-import { servePage } from './lib/page.ts'
+import { PHONE_PAGE_PRELUDE, servePage } from './lib/page.ts'
 
 const SUPPORT_VN = '+74951204561'
 
@@ -29,29 +29,7 @@ const SUPPORT_VN = '+74951204561'
 const PAGE_SOURCE = `
 import { Phone } from './src/lib/phone/index.ts'
 import JsSIP from './node_modules/jssip/lib/JsSIP.js'
-const now = () => performance.timeOrigin + performance.now()
-let phone = null
-let current = ''
-let incoming = []
-const seen = new Set()
-window.start = async (creds) => {
-  phone = new Phone({ credentials: creds })
-  phone.subscribe((s) => {
-    for (const c of s.calls) {
-      if (c.direction === 'incoming' && !seen.has(c.id)) {
-        seen.add(c.id)
-        const at = now()
-        current = c.id
-        const waiting = incoming
-        incoming = []
-        for (const w of waiting) w(at)
-      }
-    }
-  })
-  await phone.start()
-  return phone.line.status
-}
-window.nextIncoming = () => new Promise((r) => incoming.push(r))
+${PHONE_PAGE_PRELUDE}
 window.answer = () => phone.call(current).accept()
 window.transfer = (target) => {
   const at = now()

@@ -26,3 +26,35 @@ export async function servePage(
   await new Promise((r) => server.once('listening', r))
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, server }
 }
+
+/**
+ * The browser half both call benches share (bundled into their page source after `import { Phone }`):
+ * the app's phone on window — `start(creds)`, `nextIncoming()` resolving with the time an incoming call
+ * appeared — with `now()`, `phone` and `current` (the last incoming call's id) for the bench's own
+ * functions after it.
+ */
+export const PHONE_PAGE_PRELUDE = `
+const now = () => performance.timeOrigin + performance.now()
+let phone = null
+let current = ''
+let incoming = []
+const seen = new Set()
+window.start = async (creds) => {
+  phone = new Phone({ credentials: creds })
+  phone.subscribe((s) => {
+    for (const c of s.calls) {
+      if (c.direction === 'incoming' && !seen.has(c.id)) {
+        seen.add(c.id)
+        const at = now()
+        current = c.id
+        const waiting = incoming
+        incoming = []
+        for (const w of waiting) w(at)
+      }
+    }
+  })
+  await phone.start()
+  return phone.line.status
+}
+window.nextIncoming = () => new Promise((r) => incoming.push(r))
+`

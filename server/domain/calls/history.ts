@@ -12,7 +12,7 @@ import type {
 } from '../../../contract/calls.ts'
 import { type Db, type Queryable, schema } from '../../db/index.ts'
 import { AppError } from '../../errors.ts'
-import { handleMissed } from './records.ts'
+import { handleMissed, lockedMissed } from './records.ts'
 import { type CallRow, toView, toViews } from './views.ts'
 
 const { callRecordings, calls, contacts } = schema
@@ -162,12 +162,7 @@ export async function markHandled(
   id: string,
 ): Promise<CallView> {
   return db.orm.transaction(async (tx) => {
-    const [row] = await tx
-      .select()
-      .from(calls)
-      .where(and(eq(calls.tenantId, tenantId), eq(calls.id, id)))
-      .for('update')
-    if (!row?.missed) throw new AppError('E_NOT_FOUND')
+    const row = await lockedMissed(tx, tenantId, id)
     if (!row.handledAt)
       await handleMissed(tx, tenantId, { employeeId, how: 'mark', digits: '', onlyId: id }, new Date())
     return toView(tx, await rowById(tx, tenantId, id))

@@ -6,6 +6,7 @@
 import { and, eq, isNull, sql } from 'drizzle-orm'
 import type { CallView } from '../../../contract/calls.ts'
 import { appendEvent, type Queryable, schema, type Tx } from '../../db/index.ts'
+import { AppError } from '../../errors.ts'
 import { normalizeNumber } from '../routing/index.ts'
 import { type CallRow, toView } from './views.ts'
 
@@ -148,4 +149,15 @@ export async function callBySipId(tx: Tx, tenantId: string, sipCallId: string): 
     .where(and(eq(calls.tenantId, tenantId), eq(calls.sipCallId, sipCallId)))
     .for('update')
   return row ?? null
+}
+
+/** A missed call of a tenant, locked for update (Mark handled, Undo); E_NOT_FOUND for any other. */
+export async function lockedMissed(tx: Tx, tenantId: string, id: string): Promise<CallRow> {
+  const [row] = await tx
+    .select()
+    .from(calls)
+    .where(and(eq(calls.tenantId, tenantId), eq(calls.id, id)))
+    .for('update')
+  if (!row?.missed) throw new AppError('E_NOT_FOUND')
+  return row
 }

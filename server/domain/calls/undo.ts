@@ -7,7 +7,7 @@ import { and, eq } from 'drizzle-orm'
 import type { CallView } from '../../../contract/calls.ts'
 import { type Db, schema } from '../../db/index.ts'
 import { AppError } from '../../errors.ts'
-import { publishCall } from './records.ts'
+import { lockedMissed, publishCall } from './records.ts'
 import { toView } from './views.ts'
 
 const { calls } = schema
@@ -20,12 +20,7 @@ export async function undoHandled(
   id: string,
 ): Promise<CallView> {
   return db.orm.transaction(async (tx) => {
-    const [row] = await tx
-      .select()
-      .from(calls)
-      .where(and(eq(calls.tenantId, tenantId), eq(calls.id, id)))
-      .for('update')
-    if (!row?.missed) throw new AppError('E_NOT_FOUND')
+    const row = await lockedMissed(tx, tenantId, id)
     if (!row.handledAt) return toView(tx, row)
     if (row.handledHow !== 'mark' || row.handledById !== employeeId) throw new AppError('E_FORBIDDEN')
     const [open] = await tx

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CallPage, CallView } from '../../contract/calls.ts'
 import { schema } from '../db/index.ts'
 import { CALLBACK_LIMITS, OPEN_PER_NUMBER } from '../domain/calls/index.ts'
-import { kamailio, SALES_VN } from '../domain/calls/testkit.ts'
+import { kamailio, SALES_VN, SUPPORT_VN } from '../domain/calls/testkit.ts'
 import { targets } from '../test/dbs.ts'
 import { auth, type Fixture, makeFixture } from '../test/fixture.ts'
 
@@ -137,6 +137,39 @@ describe.each(targets)('missed calls a team can work on $name', (target) => {
     expect(sameAddress).toEqual([...Array(CALLBACK_LIMITS.perAddress.max).fill(201), 429])
     const refused = await callback({ phone: '+79164440000' }, addr)
     expect(refused.json().error.code).toBe('E_RATE_LIMITED')
+  })
+
+  it("probe 12 #1: a stranger's requests never swallow the customer's own — another group is a row of its own (and told), the same group's newest row takes his name and moves up", async () => {
+    const spam: string[] = []
+    for (let i = 0; i < OPEN_PER_NUMBER; i++)
+      spam.push(
+        (
+          (
+            await callback({ phone: '+79167770001', name: 'SPAM - ignore', number: SALES_VN }, from())
+          ).json() as {
+            id: string
+          }
+        ).id,
+      )
+    const support = (
+      await callback({ phone: '8 916 777-00-01', name: 'Иван', number: SUPPORT_VN }, from())
+    ).json() as { id: string }
+    expect(spam).not.toContain(support.id)
+    const list = await missed(op1)
+    expect(list.find((c) => c.id === support.id)).toMatchObject({
+      groupName: 'Support',
+      callbackName: 'Иван',
+    })
+    const added = await f.db.orm.select().from(schema.events).where(eq(schema.events.type, 'missed.added'))
+    expect(added.some((e) => (e.payload as { call: CallView }).call.id === support.id)).toBe(true)
+    // The same group: his words replace the stranger's on the newest row, which moves to the top.
+    const sales = (
+      await callback({ phone: '+7 916 777 00 01', name: 'Пётр', number: SALES_VN }, from())
+    ).json() as { id: string }
+    expect(sales.id).toBe(spam.at(-1))
+    const rows = (await missed(op1)).filter((c) => c.peerNumber === '+79167770001')
+    expect(rows).toHaveLength(OPEN_PER_NUMBER + 1)
+    expect(rows.find((c) => c.id === sales.id)?.callbackName).toBe('Пётр')
   })
 
   it("Undo: only who marked it; the call is back in everyone's list with call.updated; another tenant gets 404", async () => {

@@ -6,9 +6,9 @@
  * The form has no session, so it is limited in the database (server/db/windows.ts, the guest
  * limits' table): per client address before anything else is read, and per visitor. A number is never
  * refused (probe 11 #5: a stranger could otherwise use up a real customer's allowance for an hour):
- * while OPEN_PER_NUMBER requests of it wait in the tenant's list, a further one joins the newest of
- * them — its id is answered, nothing new is stored — so a flood of one number cannot fill the list,
- * and the customer is still called back. The number is read by libphonenumber-js; the name is kept as
+ * while OPEN_PER_NUMBER requests of it wait for the same group, a further one joins the newest of them
+ * (its name and visitor replace theirs, the row moves up, nothing new is stored) — so a flood of one
+ * number cannot fill the list, and the customer is still called back, by the group he asked. The number is read by libphonenumber-js; the name is kept as
  * the visitor wrote it and shown as text.
  */
 import { randomUUID } from 'node:crypto'
@@ -32,7 +32,7 @@ export const CALLBACK_LIMITS = {
   perVisitor: { max: 3, windowS: 10 * 60 },
 } as const
 
-/** Open call-back requests of one number a tenant's list holds at most; more join the newest. */
+/** Open call-back requests of one number for one group the list holds at most; more join the newest. */
 export const OPEN_PER_NUMBER = 3
 
 export type CallbackLimit = keyof typeof CALLBACK_LIMITS
@@ -109,13 +109,31 @@ export async function requestCallback(
           eq(calls.tenantId, t.id),
           eq(calls.callbackRequest, true),
           eq(calls.peerNumber, phone),
+          dialled?.groupId ? eq(calls.groupId, dialled.groupId) : isNull(calls.groupId),
           eq(calls.missed, true),
           isNull(calls.handledAt),
         ),
       )
       .orderBy(desc(calls.startedAt))
       .limit(OPEN_PER_NUMBER)
-    if (open.length >= OPEN_PER_NUMBER && open[0]) return { id: open[0].id }
+    const newest = open[0]
+    if (open.length >= OPEN_PER_NUMBER && newest) {
+      // The group already has this number waiting: the request joins its newest row, which takes
+      // the name and the visitor this one gives (probe 12 #1: a stranger's rows must not swallow the
+      // customer's own words) and moves up the list — no new push (a flood must not ring the group).
+      const [joined] = await tx
+        .update(calls)
+        .set({
+          startedAt: now,
+          endedAt: now,
+          ...(input.name ? { callbackName: input.name } : {}),
+          ...(visitor ? { visitorId: visitor.visitorId } : {}),
+        })
+        .where(and(eq(calls.tenantId, t.id), eq(calls.id, newest.id)))
+        .returning()
+      if (joined) await publishCall(tx, joined)
+      return { id: newest.id }
+    }
     const [row] = await tx
       .insert(calls)
       .values({

@@ -8,6 +8,7 @@ import { GUEST_LIMITS } from '../domain/calls/index.ts'
 import { aor, kamailio, SALES_VN } from '../domain/calls/testkit.ts'
 import { targets } from '../test/dbs.ts'
 import { auth, type Fixture, makeFixture } from '../test/fixture.ts'
+import { NUMBERS_PER_ADDRESS } from './site.ts'
 
 const WEBM = Buffer.concat([Buffer.from([0x1a, 0x45, 0xdf, 0xa3]), Buffer.alloc(2000, 7)])
 const OGG = Buffer.concat([Buffer.from('OggS'), Buffer.alloc(100, 1)])
@@ -352,6 +353,33 @@ describe.each(targets)('calls API on $name', (target) => {
       for (const tenant of ['Bad Slug', 'demo\u0000', '\ud800demo'])
         expect((await post({ tenant })).statusCode).toBe(400)
       expect((await post({ tenant: 'demo', visitorToken: 'x' })).statusCode).toBe(400)
+      // A flood of page loads from one network (probe 12 #6): limited per address (an IPv6 /64 is one).
+      const v6 = (i: number) =>
+        f.app.inject({
+          method: 'POST',
+          url: '/api/site/numbers',
+          payload: { tenant: 'demo' },
+          remoteAddress: `2001:db8:7:7::${(i + 1).toString(16)}`,
+        })
+      const codes: number[] = []
+      for (let i = 0; i <= NUMBERS_PER_ADDRESS; i++) codes.push((await v6(i)).statusCode)
+      expect(codes.slice(0, NUMBERS_PER_ADDRESS).every((c) => c === 200)).toBe(true)
+      expect(codes.at(-1)).toBe(429)
+      // Guest lines too: every address of one /64 spends one allowance (probe 12 #2).
+      const v6lines: number[] = []
+      for (let i = 0; i <= GUEST_LIMITS.linesPerAddress.max; i++)
+        v6lines.push(
+          (
+            await f.app.inject({
+              method: 'POST',
+              url: '/api/site/call-credentials',
+              payload: { tenant: 'demo' },
+              remoteAddress: `2001:db8:7:8:${(i + 1).toString(16)}::1`,
+            })
+          ).statusCode,
+        )
+      expect(v6lines.at(-2)).toBe(200)
+      expect(v6lines.at(-1)).toBe(429)
     })
   })
 })

@@ -3,11 +3,13 @@
  * (/api/leads). The form is limited per client address in memory (a burst is what it stops, as the
  * visitor API's address limit) and answers CORS: a tenant's own site is another origin.
  */
+
 import type { FastifyInstance } from 'fastify'
 import { IdParam } from '../../contract/api.ts'
 import { LeadFormSchema, type LeadView } from '../../contract/leads.ts'
 import { requestInfoOf, visitorByToken } from '../channels/visitors.ts'
 import { WindowCounter } from '../channels/webchat/limits.ts'
+import { addressKey } from '../domain/address-key.ts'
 import { completeLead, createLead, leadTenant, listLeads, openLead } from '../domain/leads/index.ts'
 import { AppError } from '../errors.ts'
 import { type AppDeps, validate } from './context.ts'
@@ -34,7 +36,7 @@ export function leadRoutes(app: FastifyInstance, deps: AppDeps, opts: { perAddre
     )
     r.post('/api/site/leads', async (req, _who, reply): Promise<{ id: string }> => {
       reply.headers(CORS)
-      if (!perAddress.hit(req.ip)) throw new AppError('E_RATE_LIMITED')
+      if (!perAddress.hit(addressKey(req.ip))) throw new AppError('E_RATE_LIMITED')
       const form = validate(LeadFormSchema, req.body)
       const tenantId = await leadTenant(db(), form.tenant)
       // The widget's visitor on the same site (his request info from his first contact); a bad or

@@ -3,11 +3,13 @@
  * visitor's call-back request when nobody could answer (public, limited per address first, then per
  * visitor and per number in the domain).
  */
+
 import { timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import { IdParam } from '../../contract/api.ts'
 import { SiteCallbackBody, type SiteCallbackResponse } from '../../contract/missed.ts'
 import { visitorByToken } from '../channels/visitors.ts'
+import { addressKey } from '../domain/address-key.ts'
 import { callbackHit, requestCallback, undoHandled } from '../domain/calls/index.ts'
 import { domainCredentials } from '../sip/index.ts'
 import { type AppDeps, validate } from './context.ts'
@@ -25,7 +27,7 @@ export function missedRoutes(app: FastifyInstance, deps: AppDeps): void {
   registerScope(app, deps, { auth: 'public' }, (r) => {
     r.post('/api/site/callback', async (req, _who, reply): Promise<SiteCallbackResponse> => {
       const body = validate(SiteCallbackBody, req.body)
-      await callbackHit(deps.db.orm, 'perAddress', req.ip)
+      await callbackHit(deps.db.orm, 'perAddress', addressKey(req.ip))
       // The widget's visitor on the same site (issue 7 §2); a bad or another tenant's token links nothing.
       const visitorOf = async (tenantId: string) =>
         body.visitorToken

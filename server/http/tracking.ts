@@ -11,6 +11,7 @@
  * GET /api/insider/… and /api/onsite are the operator's: Insider of a visitor, of a call from the site,
  * of a website chat; the visitors on the site now.
  */
+
 import fs from 'node:fs'
 import path from 'node:path'
 import { and, eq, isNull, sql } from 'drizzle-orm'
@@ -30,6 +31,7 @@ import { signVisitorToken, verifyVisitorToken } from '../channels/visitor-token.
 import { createVisitor, requestInfoOf, visitorByToken } from '../channels/visitors.ts'
 import { WindowCounter } from '../channels/webchat/limits.ts'
 import { queryRows, schema } from '../db/index.ts'
+import { addressKey } from '../domain/address-key.ts'
 import { BoundedSet } from '../domain/tracking/bounded.ts'
 import {
   insiderOf,
@@ -139,7 +141,7 @@ export function trackingRoutes(app: FastifyInstance, deps: AppDeps, opts: Tracki
         // Another tenant's token (another site key) is refused: E_VISITOR_TOKEN, nothing linked.
         const v = body.token
           ? await visitorOf(body.token, tenantId)
-          : newPerAddress.hit(req.ip)
+          : newPerAddress.hit(addressKey(req.ip))
             ? await createVisitor(q, tenantId, requestInfoOf({ url: body.url, referrer: body.referrer }))
             : null
         if (!v || !perVisitor.hit(v.visitorId)) throw new AppError('E_RATE_LIMITED')

@@ -11,6 +11,7 @@
  * (the socket's upgrade, a bad token) and new visitors minted by a session without a token
  * (in memory, per instance: a burst is what they stop).
  */
+
 import fs from 'node:fs'
 import path from 'node:path'
 import type { Readable } from 'node:stream'
@@ -28,6 +29,7 @@ import {
   VisitorUploadQuery,
   type VisitorUploadResponse,
 } from '../../../contract/visitor.ts'
+import { addressKey } from '../../domain/address-key.ts'
 import {
   addClientMessage,
   clientMessages,
@@ -135,7 +137,8 @@ export async function webchatRoutes(
     /** Counts a request of a visitor, or of an address when there is no valid token. */
     const charge = (req: FastifyRequest, token: string | undefined | null) => {
       const visitor = claimed(token)
-      if (!(visitor ? perToken.hit(visitor) : perAddress.hit(req.ip))) throw new AppError('E_RATE_LIMITED')
+      if (!(visitor ? perToken.hit(visitor) : perAddress.hit(addressKey(req.ip))))
+        throw new AppError('E_RATE_LIMITED')
       return visitor
     }
     scope.addHook('onRequest', async (req, reply) => {
@@ -165,7 +168,8 @@ export async function webchatRoutes(
       r.post('/api/visitor/session', async (req): Promise<VisitorSessionResponse> => {
         const body = validate(VisitorSessionSchema, req.body)
         // A returning visitor counts for himself; a new one (a visitor row made) for his address.
-        if (!charge(req, body.token) && !sessions.hit(req.ip)) throw new AppError('E_RATE_LIMITED')
+        if (!charge(req, body.token) && !sessions.hit(addressKey(req.ip)))
+          throw new AppError('E_RATE_LIMITED')
         const ch = await connectedChannel(q, { slug: body.tenant }, 'webchat')
         const v = body.token
           ? await visitorByToken(q, secret, body.token, { tenantId: ch.tenantId, touch: true })

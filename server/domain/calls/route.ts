@@ -5,9 +5,11 @@
  * legs recognised (a REFER's grant, transfer-grant.ts; Replaces, RFC 3891), server/domain/routing asked, the hunt
  * plan kept for the failure_route, and the call record written. Every answer is a SIP reply or a relay.
  */
+
 import { and, desc, eq, getTableColumns, gt, isNull, or, sql } from 'drizzle-orm'
 import type { SipRouteAnswer } from '../../../contract/calls.ts'
 import { type Db, schema, type Tx } from '../../db/index.ts'
+import { addressKey } from '../address-key.ts'
 import {
   type Dialled,
   normalizeNumber,
@@ -127,7 +129,7 @@ export async function routeInvite(db: Db, body: RouteRequest, now = new Date()):
 /** Counts a guest's INVITE against its line and its address (both are counted, even when one is over). */
 async function guestCallAllowed(tx: Tx, user: string, address: string, now: Date): Promise<boolean> {
   const line = await guestHit(tx, 'callsPerLine', user, now)
-  const fromAddress = address ? await guestHit(tx, 'callsPerAddress', address, now) : true
+  const fromAddress = address ? await guestHit(tx, 'callsPerAddress', addressKey(address), now) : true
   return line && fromAddress
 }
 

@@ -107,6 +107,7 @@ export async function renderConfig(opts: Omit<PbxOptions, 'log' | 'runDir' | 'bi
     // and its answer each) after a network blip; per user, one client's runaway loop.
     PIKE_DENSITY: '300',
     UREG_DENSITY: '30',
+    MAX_CONTACTS: '20',
     AUTHFAIL_LIMIT: '20',
     BAN_SECONDS: '120',
     LOG_PREFIX: '',

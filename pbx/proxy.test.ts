@@ -200,43 +200,54 @@ describe('pbx behind a TLS reverse proxy (nginx)', () => {
     expect(await registerViaProxy('126', '127.0.0.10')).toBe(RegistererState.Registered)
   })
 
-  it('an office of 30 operators behind one address re-registering at once (a network blip) is not a flood: all registered, nobody banned', async () => {
-    const office = '127.0.0.16'
+  /** A REGISTER answered with its digest on `conn` (a challenge, then the answer): the final status. */
+  async function registerWithAuth(conn: Awaited<ReturnType<typeof rawSip>>, user: string): Promise<number> {
     const md5 = (s: string) => createHash('md5').update(s).digest('hex')
     const uri = `sip:${DOMAIN}`
+    const c = creds(user)
+    const challenge = await conn.request(register(user))
+    const nonce = /nonce="([^"]+)"/.exec(challenge?.text ?? '')?.[1]
+    if (!nonce) return challenge?.status ?? 0
+    const response = md5(`${md5(`${c.username}:${DOMAIN}:${c.password}`)}:${nonce}:${md5(`REGISTER:${uri}`)}`)
+    const answer = await conn.request(
+      sipRequest({
+        method: 'REGISTER',
+        ruri: uri,
+        from: `sip:${user}@${DOMAIN}`,
+        to: `sip:${user}@${DOMAIN}`,
+        headers: [
+          'Expires: 600',
+          `Authorization: Digest username="${c.username}", realm="${DOMAIN}", nonce="${nonce}", uri="${uri}", response="${response}", algorithm=MD5`,
+        ],
+      }),
+    )
+    return answer?.status ?? 0
+  }
+
+  it('an office of 30 operators behind one address re-registering at once (a network blip) is not a flood: all registered, nobody banned', async () => {
+    const office = '127.0.0.16'
     const conns = await Promise.all(Array.from({ length: 30 }, () => viaProxy(office)))
     try {
       // Each phone: a challenge, then its answer (60 REGISTERs from one address within a second or two).
-      const codes = await Promise.all(
-        conns.map(async (conn, i) => {
-          const user = String(300 + i)
-          const c = creds(user)
-          const challenge = await conn.request(register(user))
-          const nonce = /nonce="([^"]+)"/.exec(challenge?.text ?? '')?.[1]
-          if (!nonce) return challenge?.status ?? 0
-          const response = md5(
-            `${md5(`${c.username}:${DOMAIN}:${c.password}`)}:${nonce}:${md5(`REGISTER:${uri}`)}`,
-          )
-          const answer = await conn.request(
-            sipRequest({
-              method: 'REGISTER',
-              ruri: uri,
-              from: `sip:${user}@${DOMAIN}`,
-              to: `sip:${user}@${DOMAIN}`,
-              headers: [
-                'Expires: 600',
-                `Authorization: Digest username="${c.username}", realm="${DOMAIN}", nonce="${nonce}", uri="${uri}", response="${response}", algorithm=MD5`,
-              ],
-            }),
-          )
-          return answer?.status ?? 0
-        }),
-      )
+      const codes = await Promise.all(conns.map((conn, i) => registerWithAuth(conn, String(300 + i))))
       expect(codes).toEqual(Array(30).fill(200))
     } finally {
       for (const conn of conns) conn.close()
     }
     await expectBans([], [office])
+  })
+
+  it('probe 12 #5: a guest line never registers, and a line holds at most 20 live contacts', async () => {
+    const conn = await viaProxy('127.0.0.17')
+    try {
+      expect(await registerWithAuth(conn, 'guest-0123456789ab')).toBe(403)
+      const codes: number[] = []
+      for (let i = 0; i < 21; i++) codes.push(await registerWithAuth(conn, '401'))
+      expect(codes.slice(0, 20)).toEqual(Array(20).fill(200))
+      expect(codes[20]).toBe(503)
+    } finally {
+      conn.close()
+    }
   })
 
   it('from the proxy without X-Real-IP: the last X-Forwarded-For entry (the one the proxy appended) is the client', async () => {

@@ -22,12 +22,19 @@ export async function connectedChannel(
   kind: ChannelKind,
 ): Promise<ConnectedChannel> {
   const [t] = await q
-    .select({ id: tenants.id, name: tenants.name, features: tenants.features })
+    .select({
+      id: tenants.id,
+      name: tenants.name,
+      features: tenants.features,
+      suspendedAt: tenants.suspendedAt,
+    })
     .from(tenants)
     .where('slug' in tenant ? eq(tenants.slug, tenant.slug) : eq(tenants.id, tenant.id))
   if (!t) throw new AppError('E_NOT_FOUND')
   // A5: without the omnichannel option nobody would see the chat — to the client it is off.
   if (!t.features.omni) throw new AppError('E_CHANNEL_OFF')
+  // A suspended company takes nothing in (probe 12 #7: the widget's open check still said yes).
+  if (t.suspendedAt) throw new AppError('E_CHANNEL_OFF')
   const [c] = await q
     .select()
     .from(channels)

@@ -159,6 +159,14 @@ describe.each(targets)('S3 S4 the supervisor API on $name', (target) => {
       { available: 22.5 * H, break: 0.5 * H, dnd: H },
       { dnd: H, off_work: 22 * H, available: H },
     ])
+    // A period reaching past now lists only the days up to now, and its rows as many (probe 12 #8).
+    const start = Date.now() - DAY - 3 * H
+    const open = (
+      await call(sup, 'GET', `/api/supervisor/workload?from=${iso(start)}&to=${iso(start + 30 * DAY)}`)
+    ).json() as WorkloadReport
+    expect(open.days).toEqual([iso(start), iso(start + DAY)])
+    expect(open.rows.every((x) => x.days.length === 2)).toBe(true)
+    expect(Date.parse(open.to)).toBeLessThanOrEqual(Date.now())
     // Bad periods: reversed, longer than 92 days, not a date, starting in the future (probe 11: it was
     // answered with `to` equal to `from`, before the days it listed).
     for (const q of [

@@ -54,6 +54,9 @@ describe.each(targets)('a suspended tenant takes nothing in on $name', (target) 
       const r = await post(url, body)
       expect([r.statusCode, r.json().error.code], url).toEqual([403, 'E_TENANT_SUSPENDED'])
     }
+    // The widget's launcher check says the chat is closed (probe 12 #7: it said open).
+    const open = await f.app.inject({ url: '/api/visitor/open?tenant=demo' })
+    expect([open.statusCode, open.json()]).toEqual([200, { open: false }])
     const raw = JSON.stringify({
       type: 'message',
       id: 'sms-suspended-1',

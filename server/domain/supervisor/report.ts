@@ -25,8 +25,7 @@ export async function workloadReport(
   const f = from.getTime()
   const t = to.getTime()
   // A period that starts in the future has nothing to sum: refused, never answered with `to` = `from`.
-  if (!(f < t) || t - f > MAX_PERIOD_DAYS * DAY_MS || f > now.getTime())
-    throw new AppError('E_REPORT_PERIOD')
+  if (!(f < t) || t - f > MAX_PERIOD_DAYS * DAY_MS || f > now.getTime()) throw new AppError('E_REPORT_PERIOD')
   const staff = await q
     .select({
       id: employees.id,
@@ -56,6 +55,8 @@ export async function workloadReport(
     byEmployee.set(r.employeeId, marks)
   }
   const n = now.getTime()
+  // A period reaching past now ends now: no days that have not happened (probe 12 #8).
+  const end = Math.min(t, Math.max(n, f))
   // Everyone who existed in the period, or whose log reaches into it (a log imported from before).
   const present = staff.filter((e) => e.createdAt < to || byEmployee.has(e.id))
   const out = present.map((e) => {
@@ -69,13 +70,13 @@ export async function workloadReport(
     if (!first || e.createdAt.getTime() < first.at)
       marks.unshift({ status: INITIAL_STATUS, at: e.createdAt.getTime() })
     if (!last || last.at < e.since.getTime()) marks.push({ status: e.status, at: e.since.getTime() })
-    const r = timeInStatus(marks, f, t, n)
+    const r = timeInStatus(marks, f, end, n)
     return { employeeId: e.id, name: e.name, totals: r.totals, days: r.slices }
   })
   return {
     from: from.toISOString(),
-    to: new Date(Math.min(t, Math.max(n, f))).toISOString(),
-    days: sliceStarts(f, t).map((d) => new Date(d).toISOString()),
+    to: new Date(end).toISOString(),
+    days: sliceStarts(f, end).map((d) => new Date(d).toISOString()),
     rows: out,
   }
 }

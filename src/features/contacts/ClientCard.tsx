@@ -4,6 +4,7 @@ import { createEffect, createSignal, For, Show } from 'solid-js'
 import type { ClientView } from '../../../contract/api.ts'
 import { t } from '../../lib/i18n/index.ts'
 import { createLiveQuery, db } from '../../lib/store/index.ts'
+import { bookReadOnly, ReadOnlyNote } from '../addcontact/index.ts'
 import { CallButton, NumberButton } from '../calls/index.ts'
 import { ClientInsider } from '../insider/index.ts'
 import { fetchClient } from './data.ts'
@@ -51,6 +52,9 @@ export default function ClientCard() {
               </span>
               <h1 class="card-title">{c().name}</h1>
             </section>
+            <Show when={bookReadOnly()}>
+              <ReadOnlyNote />
+            </Show>
             <section class="card">
               <dl class="facts client-facts">
                 <dt>{t('client.phones')}</dt>

@@ -25,7 +25,7 @@ import { type Composed, compose, conflictTarget, discardMessage, resendInto, ret
 import { TransferDialog } from './TransferDialog.tsx'
 import { channelText, clientNameText } from './text.ts'
 import './requests.css'
-import { AddContactPanel } from '../addcontact/index.ts'
+import { AddContactPanel, bookReadOnly } from '../addcontact/index.ts'
 import { ChatIcon } from './ChatIcon.tsx'
 import ChatInfoSheet from './ChatInfoSheet.tsx'
 import { ChatMenu, type ChatMenuItem } from './ChatMenu.tsx'
@@ -162,7 +162,10 @@ export default function ConversationPage() {
   /** The header's ⋮ menu (as UIS has it): request info, and for my chat transfer and complete. */
   const menuItems = (): ChatMenuItem[] => [
     { label: t('info.open'), run: () => setShowInfo(true) },
-    ...(chat()?.contactId ? [] : [{ label: t('addContact.open'), run: () => setAdding(true) }]),
+    // K3: a CRM-fed book takes no edits here (the CRM is where they are made).
+    ...(chat()?.contactId || bookReadOnly()
+      ? []
+      : [{ label: t('addContact.open'), run: () => setAdding(true) }]),
     ...(mine()
       ? [
           { label: t('chatTransfer.open'), run: () => setTransferring(true) },

@@ -16,6 +16,7 @@ import { db } from '../../lib/store/index.ts'
 import { toast } from '../../lib/ui/index.ts'
 import { loadPhoneFormat } from '../calls/index.ts'
 import { settings, updateSettings } from './settings.ts'
+import './phone-contacts.css'
 
 /** The A4 switch with the K1 picker under it. */
 export function PhoneContacts() {
@@ -65,9 +66,10 @@ export function PhoneContacts() {
           <button type="button" class="btn btn-secondary" disabled={busy()} onClick={() => void pick()}>
             {t('phoneBook.pick')}
           </button>
-          <p class="muted small" role="status">
-            {t('phoneBook.count', { n: pickedCount() })} {t('phoneBook.kept')}
+          <p class="small" role="status">
+            {t('phoneBook.count', { n: pickedCount() })}
           </p>
+          <p class="muted small">{t('phoneBook.kept')}</p>
           <Show when={pickedCount() > 0}>
             <button
               type="button"

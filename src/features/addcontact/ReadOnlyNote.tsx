@@ -5,6 +5,7 @@
 
 import { t } from '../../lib/i18n/index.ts'
 import { me } from '../../lib/session/index.ts'
+import './addcontact.css'
 
 /** Whether the signed-in tenant's book is the CRM's (GET /api/me). Reactive. */
 export const bookReadOnly = (): boolean => me()?.contactsReadOnly === true

@@ -51,7 +51,13 @@ export default function ClientCard() {
               <span class="initial initial-lg" aria-hidden="true">
                 {shownName(c()).charAt(0).toUpperCase()}
               </span>
-              <h1 class="card-title">{shownName(c())}</h1>
+              <div>
+                <h1 class="card-title">{shownName(c())}</h1>
+                {/* The company's name for him, when the phone's book calls him otherwise. */}
+                <Show when={shownName(c()) !== c().name}>
+                  <p class="muted small">{c().name}</p>
+                </Show>
+              </div>
             </section>
             <Show when={bookReadOnly()}>
               <ReadOnlyNote />

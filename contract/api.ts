@@ -50,6 +50,8 @@ export interface Me {
   extension: string
   status: string
   features: { softphone: boolean; omni: boolean }
+  /** SPEC K3: the tenant's clients come from its CRM — the book is read-only in the app (absent: false). */
+  contactsReadOnly?: boolean
 }
 
 export interface LoginResponse {

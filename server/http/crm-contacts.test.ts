@@ -140,4 +140,26 @@ describe.each(targets)('K3 CRM push on $name', (target) => {
     await put(false)
     expect((await add()).statusCode).toBe(201)
   })
+
+  it("an operator reads whether the book is the CRM's on GET /api/me (the app says so)", async () => {
+    const readOnly = async () =>
+      (await f.app.inject({ method: 'GET', url: '/api/me', headers: auth(op) })).json().me.contactsReadOnly
+    const put = (value: boolean) =>
+      f.app.inject({
+        method: 'PUT',
+        url: '/api/admin/crm-contacts',
+        headers: auth(admin),
+        payload: { readOnly: value },
+      })
+    expect(await readOnly()).toBe(false)
+    await put(true)
+    expect(await readOnly()).toBe(true)
+    // Another tenant's book is its own.
+    expect(
+      (await f.app.inject({ method: 'GET', url: '/api/me', headers: auth(otherAdmin) })).json().me
+        .contactsReadOnly,
+    ).toBe(false)
+    await put(false)
+    expect(await readOnly()).toBe(false)
+  })
 })

@@ -1,7 +1,7 @@
 /** The signed-in employee's profile and SIP settings (LoginResponse, GET /api/me). */
-import { and, eq } from 'drizzle-orm'
+import { and, eq, sql } from 'drizzle-orm'
 import type { Me, SipSettings } from '../../../contract/api.ts'
-import { type Queryable, schema } from '../../db/index.ts'
+import { type Queryable, queryRows, schema } from '../../db/index.ts'
 import { AppError } from '../../errors.ts'
 
 const { employees, tenants } = schema
@@ -25,6 +25,11 @@ export async function loadMe(
     .where(and(eq(employees.tenantId, tenantId), eq(employees.id, employeeId)))
   if (!row) throw new AppError('E_AUTH_REQUIRED')
   const { e, t } = row
+  // SPEC K3 (migration 0151): a CRM-fed book is read-only; operators are told so by the app.
+  const crm = await queryRows<{ read_only: boolean }>(
+    q,
+    sql`SELECT read_only FROM crm_contact_sources WHERE tenant_id = ${tenantId}`,
+  )
   return {
     me: {
       id: e.id,
@@ -36,6 +41,7 @@ export async function loadMe(
       extension: e.extension,
       status: e.status,
       features: t.features,
+      contactsReadOnly: crm[0]?.read_only === true,
     },
     sipDomain: t.sipDomain,
   }

@@ -1,8 +1,9 @@
-/** SPEC A4: language, start page, SIP line status (honest), phone-book names. */
+/** SPEC A4: language, start page, SIP line status (honest), phone-book names (./PhoneContacts.tsx). */
 import { For } from 'solid-js'
 import type { Lang } from '../../../contract/errors.ts'
 import { lang, setLang, t } from '../../lib/i18n/index.ts'
 import { LineSettings } from '../calls/index.ts'
+import { PhoneContacts } from './PhoneContacts.tsx'
 import { START_PAGES, type StartPage, settings, updateSettings } from './settings.ts'
 
 const PAGE_LABEL = {
@@ -41,23 +42,7 @@ export function SettingsSection() {
         </select>
       </label>
       <LineSettings />
-      <label class="switch">
-        <input
-          type="checkbox"
-          role="switch"
-          aria-checked={settings().preferPhoneNames}
-          aria-labelledby="phone-names-label"
-          aria-describedby="phone-names-hint"
-          checked={settings().preferPhoneNames}
-          onChange={(e) => void updateSettings({ preferPhoneNames: e.currentTarget.checked })}
-        />
-        <span class="switch-text">
-          <span id="phone-names-label">{t('settings.phoneNames')}</span>
-          <span id="phone-names-hint" class="muted small">
-            {t('settings.phoneNamesHint')}
-          </span>
-        </span>
-      </label>
+      <PhoneContacts />
     </section>
   )
 }

@@ -1,6 +1,7 @@
 /** SPEC A4 settings kept on the device (idb-keyval, readable by the service worker too). */
 import { get, set } from 'idb-keyval'
 import { createSignal } from 'solid-js'
+import { setPhoneNamesOn } from '../../lib/phonebook/index.ts'
 
 export type StartPage = 'calls' | 'requests' | 'contacts' | 'onsite'
 export const START_PAGES: StartPage[] = ['calls', 'requests', 'contacts', 'onsite']
@@ -28,11 +29,13 @@ export async function loadSettings(): Promise<void> {
     preferPhoneNames: raw.preferPhoneNames === true,
     walkthroughDone: raw.walkthroughDone === true,
   })
+  setPhoneNamesOn(settings().preferPhoneNames)
 }
 
 /** Change and persist some settings. */
 export async function updateSettings(patch: Partial<DeviceSettings>): Promise<void> {
   const next = { ...settings(), ...patch }
   setSettingsSignal(next)
+  setPhoneNamesOn(next.preferPhoneNames)
   await set(KEY, next)
 }

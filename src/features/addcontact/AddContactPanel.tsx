@@ -6,9 +6,11 @@
 import { A } from '@solidjs/router'
 import { createResource, createSignal, For, Show } from 'solid-js'
 import type { ClientView } from '../../../contract/api.ts'
-import { api, errorText } from '../../lib/api/index.ts'
+import { ApiError, api, errorText } from '../../lib/api/index.ts'
 import { t } from '../../lib/i18n/index.ts'
+import { patchMe } from '../../lib/session/index.ts'
 import { toast } from '../../lib/ui/index.ts'
+import { bookReadOnly, ReadOnlyNote } from './ReadOnlyNote.tsx'
 
 export interface AddContactProps {
   phone?: string | null
@@ -46,6 +48,8 @@ export function AddContactPanel(props: AddContactProps) {
       setOpen(false)
       toast(t('addContact.saved', { name: c.name }))
     } catch (e) {
+      // The admin made the book the CRM's since this profile was read: the panel says so from now on.
+      if (e instanceof ApiError && e.code === 'E_CONTACTS_READ_ONLY') void patchMe({ contactsReadOnly: true })
       toast(errorText(e), 'error')
     } finally {
       setBusy(false)
@@ -61,77 +65,89 @@ export function AddContactPanel(props: AddContactProps) {
   return (
     <section class="card" aria-label={t('addContact.title')}>
       <Show
-        when={!done()}
+        when={!bookReadOnly()}
         fallback={
-          <A href={`/contacts/clients/${done()?.id ?? ''}`} data-testid="added-client">
-            {done()?.name}
-          </A>
+          <>
+            <button type="button" class="btn btn-small" disabled aria-describedby="add-contact-crm">
+              {t('addContact.open')}
+            </button>
+            <ReadOnlyNote id="add-contact-crm" />
+          </>
         }
       >
         <Show
-          when={open()}
+          when={!done()}
           fallback={
-            <button type="button" class="btn btn-small" onClick={() => setOpen(true)}>
-              {t('addContact.open')}
-            </button>
+            <A href={`/contacts/clients/${done()?.id ?? ''}`} data-testid="added-client">
+              {done()?.name}
+            </A>
           }
         >
-          <fieldset class="admin-form" disabled={busy()}>
-            <legend>{t('addContact.title')}</legend>
-            <label>
-              <input
-                type="radio"
-                name="add-mode"
-                checked={mode() === 'new'}
-                onChange={() => setMode('new')}
-              />{' '}
-              {t('addContact.new')}
-            </label>
-            <label>
-              <input
-                type="radio"
-                name="add-mode"
-                checked={mode() === 'existing'}
-                onChange={() => setMode('existing')}
-              />{' '}
-              {t('addContact.existing')}
-            </label>
-            <Show
-              when={mode() === 'existing'}
-              fallback={
-                <form class="admin-form" onSubmit={create}>
-                  <label class="field">
-                    <span>{t('addContact.name')}</span>
-                    <input
-                      value={name()}
-                      maxLength={100}
-                      required
-                      onInput={(e) => setName(e.currentTarget.value)}
-                    />
-                  </label>
-                  <button type="submit" class="btn btn-small">
-                    {t('addContact.create')}
-                  </button>
-                </form>
-              }
-            >
-              <label class="field">
-                <span>{t('addContact.search')}</span>
-                <input type="search" value={q()} onInput={(e) => setQ(e.currentTarget.value)} />
+          <Show
+            when={open()}
+            fallback={
+              <button type="button" class="btn btn-small" onClick={() => setOpen(true)}>
+                {t('addContact.open')}
+              </button>
+            }
+          >
+            <fieldset class="admin-form" disabled={busy()}>
+              <legend>{t('addContact.title')}</legend>
+              <label>
+                <input
+                  type="radio"
+                  name="add-mode"
+                  checked={mode() === 'new'}
+                  onChange={() => setMode('new')}
+                />{' '}
+                {t('addContact.new')}
               </label>
-              <ul class="list">
-                <For each={found() ?? []}>
-                  {(c) => (
-                    <li>
-                      <button type="button" class="btn btn-small" onClick={() => addTo(c)}>
-                        {t('addContact.addTo', { name: c.name })}
-                      </button>
-                    </li>
-                  )}
-                </For>
-              </ul>
-            </Show>
-          </fieldset>
+              <label>
+                <input
+                  type="radio"
+                  name="add-mode"
+                  checked={mode() === 'existing'}
+                  onChange={() => setMode('existing')}
+                />{' '}
+                {t('addContact.existing')}
+              </label>
+              <Show
+                when={mode() === 'existing'}
+                fallback={
+                  <form class="admin-form" onSubmit={create}>
+                    <label class="field">
+                      <span>{t('addContact.name')}</span>
+                      <input
+                        value={name()}
+                        maxLength={100}
+                        required
+                        onInput={(e) => setName(e.currentTarget.value)}
+                      />
+                    </label>
+                    <button type="submit" class="btn btn-small">
+                      {t('addContact.create')}
+                    </button>
+                  </form>
+                }
+              >
+                <label class="field">
+                  <span>{t('addContact.search')}</span>
+                  <input type="search" value={q()} onInput={(e) => setQ(e.currentTarget.value)} />
+                </label>
+                <ul class="list">
+                  <For each={found() ?? []}>
+                    {(c) => (
+                      <li>
+                        <button type="button" class="btn btn-small" onClick={() => addTo(c)}>
+                          {t('addContact.addTo', { name: c.name })}
+                        </button>
+                      </li>
+                    )}
+                  </For>
+                </ul>
+              </Show>
+            </fieldset>
+          </Show>
         </Show>
       </Show>
     </section>

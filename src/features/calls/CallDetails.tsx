@@ -12,6 +12,7 @@ import { placeCall } from './actions.ts'
 import { fixInfiniteDuration } from './audioDuration.ts'
 import { rowKind } from './CallRow.tsx'
 import { callDetails, callParty, fetchRecording, peopleOf } from './data.ts'
+import { bookName } from './phoneNames.ts'
 import { deleteRecordingCopy, refusalReasonKey, refusedRecording } from './recordings.ts'
 import { givenNumber } from './search.ts'
 import './calls.css'
@@ -43,7 +44,9 @@ export default function CallDetailsPage() {
   )
   const party = () => {
     const c = call()
-    return c ? callParty(c, me()?.id ?? null, people()) : { number: '', name: null }
+    const p = c ? callParty(c, me()?.id ?? null, people()) : { number: '', name: null }
+    // A4: the phone's own book names the number first when the operator prefers it.
+    return { ...p, name: bookName(p.number) ?? p.name }
   }
   const started = (iso: string) => fmtDate(iso, { dateStyle: 'medium', timeStyle: 'short' })
   // C8: a recording the server refused for good stays on this device until the operator deletes it.

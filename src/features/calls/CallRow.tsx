@@ -12,6 +12,7 @@ import { isGuest, markHandled } from './data.ts'
 import { durationText } from './historyList.ts'
 import { NumberButton } from './NumberButton.tsx'
 import { formatPhone } from './phoneFormat.ts'
+import { bookName } from './phoneNames.ts'
 import { givenNumber } from './search.ts'
 
 type Kind = 'in' | 'out' | 'internal' | 'missed' | 'failed'
@@ -51,6 +52,8 @@ export function CallRow(props: {
   const c = () => props.call
   const kind = () => rowKind(c())
   const num = () => props.party.number
+  // A4: the phone's own book names the number first when the operator prefers it.
+  const name = () => bookName(num()) ?? props.party.name
   const shown = () => givenNumber(c(), num())
   const handled = () => {
     const x = c()
@@ -82,21 +85,23 @@ export function CallRow(props: {
             when={c().contactName && c().contactId}
             fallback={
               <Show
-                when={!props.party.name && c().direction !== 'internal' && !isGuest(num())}
-                fallback={props.party.name ?? shown()}
+                when={!name() && c().direction !== 'internal' && !isGuest(num())}
+                fallback={name() ?? shown()}
               >
                 <NumberButton number={num()} label={shown()} />
               </Show>
             }
           >
-            <A href={`/contacts/clients/${encodeURIComponent(c().contactId ?? '')}`}>{c().contactName}</A>
+            <A href={`/contacts/clients/${encodeURIComponent(c().contactId ?? '')}`}>
+              {bookName(num()) ?? c().contactName}
+            </A>
           </Show>
         </span>
         <span class="row-sub">
           <span class="call-kind">{t(`calls.dir.${kind()}`)}</span>
           {' · '}
           <time dateTime={c().startedAt}>{when(c().startedAt)}</time>
-          <Show when={props.party.name && !isGuest(num())}>
+          <Show when={name() && !isGuest(num())}>
             {' · '}
             <Show when={c().direction !== 'internal'} fallback={num()}>
               <NumberButton number={num()} />

@@ -20,6 +20,7 @@ import { groupsOf, type MissedFilter, type MissedFold, type MissedSection, misse
 import { markCalls, undoMarks } from './missed-data.ts'
 import { NumberButton } from './NumberButton.tsx'
 import { formatPhone } from './phoneFormat.ts'
+import { bookName } from './phoneNames.ts'
 import { givenNumber } from './search.ts'
 import './missed.css'
 
@@ -72,7 +73,7 @@ export function MissedList(props: {
   const who = (f: MissedFold) => {
     const p = props.party(f.latest)
     // The number as the row showed it (C8: one format everywhere), not the raw E.164.
-    return p.name ?? f.givenName ?? givenNumber(f.latest, p.number)
+    return bookName(p.number) ?? p.name ?? f.givenName ?? givenNumber(f.latest, p.number)
   }
   const mark = async (f: MissedFold) => {
     try {
@@ -170,6 +171,8 @@ function MissedRow(props: {
   const c = () => props.fold.latest
   const num = () => props.party.number
   const count = () => props.fold.calls.length
+  // A4: the phone's own book names the number first when the operator prefers it.
+  const book = () => bookName(num())
   return (
     <div
       class="row call-row call-missed missed-row"
@@ -184,7 +187,7 @@ function MissedRow(props: {
             when={c().contactName && c().contactId}
             fallback={
               <Show
-                when={props.fold.givenName}
+                when={book() ?? props.fold.givenName}
                 fallback={
                   <Show when={!isGuest(num())} fallback={givenNumber(c(), num())}>
                     <NumberButton number={num()} label={givenNumber(c(), num())} />
@@ -195,7 +198,9 @@ function MissedRow(props: {
               </Show>
             }
           >
-            <A href={`/contacts/clients/${encodeURIComponent(c().contactId ?? '')}`}>{c().contactName}</A>
+            <A href={`/contacts/clients/${encodeURIComponent(c().contactId ?? '')}`}>
+              {book() ?? c().contactName}
+            </A>
           </Show>
           <Show when={count() > 1}>
             <span class="missed-count" aria-hidden="true">
@@ -204,7 +209,7 @@ function MissedRow(props: {
             <span class="visually-hidden">{t('missed.countLabel', { n: count() })}</span>
           </Show>
         </span>
-        <Show when={props.fold.givenName && !c().contactId}>
+        <Show when={(book() ?? props.fold.givenName) && !c().contactId}>
           <span class="row-sub">
             <NumberButton number={num()} label={givenNumber(c(), num())} />
           </span>

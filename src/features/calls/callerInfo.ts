@@ -7,6 +7,7 @@ import { me } from '../../lib/session/index.ts'
 import { createLiveQuery, db } from '../../lib/store/index.ts'
 import { lookupNumber, recordBySipId } from './data.ts'
 import type { CallState } from './phone.ts'
+import { bookName } from './phoneNames.ts'
 
 export interface CallerInfo {
   name: string | null
@@ -21,7 +22,7 @@ export interface CallerInfo {
 
 /** Live caller info for a phone call (re-reads when Dexie learns the call record or the contact). */
 export function createCallerInfo(call: Accessor<CallState | undefined>): Accessor<CallerInfo> {
-  return createLiveQuery(
+  const known = createLiveQuery(
     db,
     () => ({
       remote: call()?.remote ?? '',
@@ -57,6 +58,13 @@ export function createCallerInfo(call: Accessor<CallState | undefined>): Accesso
     },
     { name: null, number: '', virtualNumber: null, clientId: null } as CallerInfo,
   )
+  // A4: the phone's own book names the number first when the operator prefers it (the incoming
+  // screen, the call screen and its bar read this).
+  return () => {
+    const i = known()
+    const book = bookName(i.number || call()?.remote)
+    return book ? { ...i, name: book } : i
+  }
 }
 
 /** mm:ss (or h:mm:ss) since `from`. */

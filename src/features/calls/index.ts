@@ -18,6 +18,8 @@ export { calls, followAccount, line, phoneAvailability } from './phone.ts'
 export { warmCalls } from './warm.ts'
 
 export const CallsPage = lazy(() => import('./CallsPage.tsx'))
+/** Number formats (libphonenumber-js), loaded when needed: e.g. K1 picked numbers made E.164. */
+export const loadPhoneFormat = () => import('./phoneFormat.ts')
 export const CallDetailsPage = lazy(() => import('./CallDetails.tsx'))
 /** A client's number with its menu; lazy: it formats numbers with libphonenumber-js (not for the shell). */
 export const NumberButton = lazy(() =>

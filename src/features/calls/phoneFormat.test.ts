@@ -1,6 +1,6 @@
 /** C8: one number format everywhere, and number queries as people type them. */
 import { describe, expect, it } from 'vitest'
-import { formatPhone, numberQuery, searchQuery } from './phoneFormat.ts'
+import { formatPhone, numberQuery, searchQuery, toE164 } from './phoneFormat.ts'
 
 describe('formatPhone', () => {
   it('shows every way of writing a Russian number one way', () => {
@@ -42,5 +42,16 @@ describe('numberQuery', () => {
   it('searchQuery passes names through', () => {
     expect(searchQuery('Ivan Petrov')).toBe('Ivan Petrov')
     expect(searchQuery('8 916 400 00 00')).toBe('9164000000')
+  })
+})
+
+describe('toE164 (A4: phone-book names matched by number)', () => {
+  it('reads every way of writing a number as one E.164', () => {
+    for (const raw of ['8 916 400 00 00', '79164000000', '+7 (916) 400-00-00', '8(916)4000000'])
+      expect(toE164(raw)).toBe('+79164000000')
+    expect(toE164('+380 44 123 4567')).toBe('+380441234567')
+  })
+  it('is null for extensions, guest users, words and broken numbers', () => {
+    for (const raw of ['101', 'guest-7f3a', 'Sales', '', '+7 916', '12']) expect(toE164(raw)).toBeNull()
   })
 })

@@ -41,3 +41,11 @@ export function numberQuery(q: string): string | null {
 export function searchQuery(q: string): string {
   return numberQuery(q) ?? q
 }
+
+/** A number as E.164 ("8 916 400-00-00" → "+79164000000"); null when it is not a valid phone number. */
+export function toE164(raw: string): string | null {
+  const s = raw.trim()
+  if (!PHONE_LIKE.test(s)) return null
+  const p = parsePhoneNumberFromString(s, DEFAULT_REGION)
+  return p?.isValid() ? p.number : null
+}

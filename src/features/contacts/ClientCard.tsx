@@ -3,7 +3,9 @@ import { A, useParams } from '@solidjs/router'
 import { createEffect, createSignal, For, Show } from 'solid-js'
 import type { ClientView } from '../../../contract/api.ts'
 import { t } from '../../lib/i18n/index.ts'
+import { phoneBookName } from '../../lib/phonebook/index.ts'
 import { createLiveQuery, db } from '../../lib/store/index.ts'
+import { bookReadOnly, ReadOnlyNote } from '../addcontact/index.ts'
 import { CallButton, NumberButton } from '../calls/index.ts'
 import { ClientInsider } from '../insider/index.ts'
 import { fetchClient } from './data.ts'
@@ -47,10 +49,19 @@ export default function ClientCard() {
           <>
             <section class="card profile">
               <span class="initial initial-lg" aria-hidden="true">
-                {c().name.charAt(0).toUpperCase()}
+                {shownName(c()).charAt(0).toUpperCase()}
               </span>
-              <h1 class="card-title">{c().name}</h1>
+              <div>
+                <h1 class="card-title">{shownName(c())}</h1>
+                {/* The company's name for him, when the phone's book calls him otherwise. */}
+                <Show when={shownName(c()) !== c().name}>
+                  <p class="muted small">{c().name}</p>
+                </Show>
+              </div>
             </section>
+            <Show when={bookReadOnly()}>
+              <ReadOnlyNote />
+            </Show>
             <section class="card">
               <dl class="facts client-facts">
                 <dt>{t('client.phones')}</dt>
@@ -94,6 +105,15 @@ export default function ClientCard() {
       </Show>
     </div>
   )
+}
+
+/** A4: the phone's own book names one of the client's numbers first when the operator prefers it. */
+function shownName(c: ClientView): string {
+  for (const p of c.phones) {
+    const n = phoneBookName(p)
+    if (n) return n
+  }
+  return c.name
 }
 
 /** An e-mail address may break before its "@" (never inside the name or the domain's words). */

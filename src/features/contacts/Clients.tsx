@@ -5,6 +5,7 @@ import type { ClientView } from '../../../contract/api.ts'
 import { t } from '../../lib/i18n/index.ts'
 import { createLiveQuery, db } from '../../lib/store/index.ts'
 import { VirtualList } from '../../lib/ui/VirtualList.tsx'
+import { bookReadOnly, ReadOnlyNote } from '../addcontact/index.ts'
 import { clientMatches, searchClientsRemote } from './data.ts'
 
 const [query, setQuery] = createSignal('')
@@ -32,6 +33,9 @@ export default function Clients() {
   )
   return (
     <>
+      <Show when={bookReadOnly()}>
+        <ReadOnlyNote />
+      </Show>
       <div class="search">
         <input
           type="search"

@@ -2,6 +2,7 @@
 import { A } from '@solidjs/router'
 import { Show } from 'solid-js'
 import { fmtDate, lang, t } from '../../lib/i18n/index.ts'
+import { phoneBookName } from '../../lib/phonebook/index.ts'
 import type { ChatRow } from '../../lib/store/index.ts'
 import { useNow, waitText } from './clock.ts'
 import { unreadOf } from './mirror.ts'
@@ -18,7 +19,9 @@ function when(iso: string): string {
 export function ChatListRow(props: { chat: ChatRow }) {
   const c = () => props.chat
   const now = useNow()
-  const name = () => displayText(c().clientName?.trim() ?? '') || t('requests.visitor')
+  // A4: the phone's own book names a client's number first when the operator prefers it.
+  const name = () =>
+    phoneBookName(c().clientPhone) ?? (displayText(c().clientName?.trim() ?? '') || t('requests.visitor'))
   const unread = () => unreadOf(c())
   // T7: the sender's mark of the latest transfer (offer open, Transferred, or Transfer failed until opened).
   const mark = () => {

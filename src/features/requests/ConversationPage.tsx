@@ -11,6 +11,7 @@ import { CHANNEL_CAPABILITIES, MESSAGES_PAGE } from '../../../contract/chats.ts'
 import { ApiError, errorText } from '../../lib/api/index.ts'
 import { t } from '../../lib/i18n/index.ts'
 import { offline } from '../../lib/net/index.ts'
+import { phoneBookName } from '../../lib/phonebook/index.ts'
 import { me } from '../../lib/session/index.ts'
 import { createLiveQuery, db, type MessageRow, type OutboxItem } from '../../lib/store/index.ts'
 import { ConfirmDialog, toast } from '../../lib/ui/index.ts'
@@ -25,7 +26,7 @@ import { type Composed, compose, conflictTarget, discardMessage, resendInto, ret
 import { TransferDialog } from './TransferDialog.tsx'
 import { channelText, clientNameText } from './text.ts'
 import './requests.css'
-import { AddContactPanel } from '../addcontact/index.ts'
+import { AddContactPanel, bookReadOnly } from '../addcontact/index.ts'
 import { ChatIcon } from './ChatIcon.tsx'
 import ChatInfoSheet from './ChatInfoSheet.tsx'
 import { ChatMenu, type ChatMenuItem } from './ChatMenu.tsx'
@@ -157,12 +158,16 @@ export default function ConversationPage() {
   }
   /** What the composer holds unsent (kept on screen if the chat is completed meanwhile). */
   const [draft, setDraft] = createSignal('')
-  const name = () => clientNameText(chat()?.clientName)
+  // A4: the phone's own book names a client's number first when the operator prefers it.
+  const name = () => phoneBookName(chat()?.clientPhone) ?? clientNameText(chat()?.clientName)
   const clientName = () => (chat()?.clientName ? clientNameText(chat()?.clientName) : null)
   /** The header's ⋮ menu (as UIS has it): request info, and for my chat transfer and complete. */
   const menuItems = (): ChatMenuItem[] => [
     { label: t('info.open'), run: () => setShowInfo(true) },
-    ...(chat()?.contactId ? [] : [{ label: t('addContact.open'), run: () => setAdding(true) }]),
+    // K3: a CRM-fed book takes no edits here (the CRM is where they are made).
+    ...(chat()?.contactId || bookReadOnly()
+      ? []
+      : [{ label: t('addContact.open'), run: () => setAdding(true) }]),
     ...(mine()
       ? [
           { label: t('chatTransfer.open'), run: () => setTransferring(true) },

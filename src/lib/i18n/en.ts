@@ -858,6 +858,17 @@ export const en = {
   'crmContacts.makeSecret': 'Make a secret',
   'crmContacts.newSecret': 'Make a new secret',
   'crmContacts.readOnly': 'Clients come only from the CRM (the book is read-only in the app)',
+  // Issue 12 §6 (K3, K1, A4): a CRM-fed book; the phone's own contacts.
+  'contacts.crmReadOnly': 'Contacts come from your CRM — edit them there',
+  'phoneBook.title': "The phone's contacts",
+  'phoneBook.pick': 'Pick contacts from this phone',
+  'phoneBook.count': 'Picked on this device: {n}',
+  'phoneBook.forget': 'Forget picked contacts',
+  'phoneBook.kept': 'Kept on this device only, never sent to the server.',
+  'phoneBook.unsupported':
+    "This browser cannot read the phone's contacts (Contact Picker API): Chrome on Android can",
+  'phoneBook.picked': 'Contacts picked: {n}',
+  'phoneBook.pickFailed': 'The contacts could not be read',
 } as const
 
 export type MessageKey = keyof typeof en

@@ -860,4 +860,15 @@ export const ru: Record<MessageKey, string> = {
   'crmContacts.makeSecret': 'Создать секрет',
   'crmContacts.newSecret': 'Создать новый секрет',
   'crmContacts.readOnly': 'Клиенты приходят только из CRM (в приложении справочник только для чтения)',
+  // Issue 12 §6 (K3, K1, A4): справочник из CRM; контакты телефона.
+  'contacts.crmReadOnly': 'Контакты приходят из вашей CRM — редактируйте их там',
+  'phoneBook.title': 'Контакты телефона',
+  'phoneBook.pick': 'Выбрать контакты из телефона',
+  'phoneBook.count': 'Выбрано на этом устройстве: {n}',
+  'phoneBook.forget': 'Забыть выбранные контакты',
+  'phoneBook.kept': 'Хранятся только на этом устройстве и не отправляются на сервер.',
+  'phoneBook.unsupported':
+    'Этот браузер не умеет читать контакты телефона (Contact Picker API): это умеет Chrome на Android',
+  'phoneBook.picked': 'Выбрано контактов: {n}',
+  'phoneBook.pickFailed': 'Не удалось прочитать контакты',
 }

@@ -79,6 +79,14 @@ interface LegacyRecordingRow {
 }
 /** The index keys the calls hooks add to a stored call (./call-terms.ts). */
 type CallRowKeys = CallView & { terms?: string[]; missedOpenAt?: string }
+/** SPEC K1: a contact picked from the phone (Contact Picker API); kept on this device only. */
+export interface PhoneContactRow {
+  /** Its first number (E.164): the same contact picked again replaces itself. */
+  id: string
+  name: string
+  /** E.164 numbers. */
+  numbers: string[]
+}
 export interface MetaRow {
   key: string
   value: unknown
@@ -98,6 +106,7 @@ export type FrontlineDb = Dexie & {
   leads: EntityTable<LeadRow, 'id'>
   outbox: EntityTable<OutboxItem, 'id'>
   meta: EntityTable<MetaRow, 'key'>
+  phoneBook: EntityTable<PhoneContactRow, 'id'>
 }
 
 /** The name of a table of the account's database (handlers name the tables they write). */
@@ -167,6 +176,8 @@ export function openDb(accountKey: string): FrontlineDb {
     calls:
       'id, sipCallId, startedAt, peerNumber, contactId, answeredById, callerEmployeeId, *terms, missedOpenAt, *declinedIds',
   })
+  // v8: K1/A4 the phone's own contacts (picked on this device, never sent), looked up by number.
+  db.version(8).stores({ phoneBook: 'id, *numbers' })
   db.calls.hook('creating', (_key, c) => {
     const row = c as CallRowKeys
     row.terms = callTerms(c)

@@ -12,6 +12,7 @@ export type {
   MetaKey,
   OutboxItem,
   OutboxKind,
+  PhoneContactRow,
   TableName,
   TemplateRow,
 } from './db.ts'

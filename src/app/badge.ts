@@ -3,8 +3,8 @@
  * live while the app runs (the service worker keeps it while the app is closed: sw/push.ts).
  */
 import { createEffect, on } from 'solid-js'
-import { missedCallIds, refreshCalls } from '../features/calls/index.ts'
-import { newChatIds, refreshTab } from '../features/requests/index.ts'
+import { missedCallIds, startRefreshCalls } from '../features/calls/index.ts'
+import { newChatIds, startRefreshTab } from '../features/requests/index.ts'
 import { offline } from '../lib/net/index.ts'
 import { applyBadge } from '../lib/push/index.ts'
 import { me } from '../lib/session/index.ts'
@@ -24,8 +24,9 @@ export function followBadge(): void {
     on(db, (d) => {
       if (!d || offline()) return
       const omni = me()?.features.omni !== false
-      if (omni) void refreshTab(d, 'new', me()?.id ?? null).catch(() => undefined)
-      void refreshCalls(d, 'missed', '', null).catch(() => undefined)
+      // The same reads as the screens' and the warm-up's: one each per start (lib/sync start-reads).
+      if (omni) void startRefreshTab(d, 'new', me()?.id ?? null).catch(() => undefined)
+      void startRefreshCalls(d, 'missed').catch(() => undefined)
     }),
   )
   createEffect(

@@ -14,7 +14,14 @@ import { cleanNumber, placeCall } from './actions.ts'
 import { CallIcon } from './CallIcon.tsx'
 import { CallRow } from './CallRow.tsx'
 import { DAY_HEADER_PX, DayHeader } from './DayHeader.tsx'
-import { callParty, type HistoryScope, localCalls, peopleOf, refreshCalls } from './data.ts'
+import {
+  callParty,
+  type HistoryScope,
+  localCalls,
+  peopleOf,
+  refreshCalls,
+  startRefreshCalls,
+} from './data.ts'
 import { transferChain, withDayHeaders } from './historyList.ts'
 import { Keypad } from './Keypad.tsx'
 import { MissedList } from './MissedList.tsx'
@@ -89,18 +96,24 @@ export default function CallsPage() {
   const [cursor, setCursor] = createSignal<string | null>(null)
   const [offline, setOffline] = createSignal(false)
   // Refresh the section from the server (debounced while typing a search).
+  let opened = false
   createEffect(
     on([scope, query, db], ([s, q, d]) => {
       if (!d) return
       const ctl = new AbortController()
+      // The screen's first read goes at once (it joins the start's, lib/sync start-reads).
+      const wait = opened ? 250 : 0
+      opened = true
       const timer = setTimeout(() => {
-        refreshCalls(d, s, searchQuery(q), null, ctl.signal)
+        // Unsearched, the first page is the start's shared read (badge, warm-up: lib/sync start-reads).
+        const term = searchQuery(q)
+        ;(term.trim() ? refreshCalls(d, s, term, null, ctl.signal) : startRefreshCalls(d, s))
           .then((next) => {
             setCursor(next)
             setOffline(false)
           })
           .catch(() => setOffline(true))
-      }, 250)
+      }, wait)
       onCleanup(() => {
         clearTimeout(timer)
         ctl.abort()
@@ -110,7 +123,7 @@ export default function CallsPage() {
   // The Missed badge counts the shared list (C9) even before its tab is opened.
   createEffect(
     on(db, (d) => {
-      if (d) void refreshCalls(d, 'missed', '', null).catch(() => undefined)
+      if (d) void startRefreshCalls(d, 'missed').catch(() => undefined)
     }),
   )
   const more = () => {

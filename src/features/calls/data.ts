@@ -5,6 +5,7 @@
 import type { CallDetails, CallView } from '../../../contract/calls.ts'
 import { api } from '../../lib/api/index.ts'
 import { type FrontlineDb, queryTerm } from '../../lib/store/index.ts'
+import { startRead } from '../../lib/sync/index.ts'
 
 export type HistoryScope = 'mine' | 'all' | 'missed'
 
@@ -101,6 +102,14 @@ export async function refreshCalls(
   await db.calls.bulkPut(page.items)
   if (scope === 'missed' && !before) await settleStaleMissed(db, page.items)
   return page.nextBefore
+}
+
+/**
+ * A section's first page as the start reads it: the badge, the Calls screen and the warm-up share one
+ * read per start (lib/sync start-reads); after the start it is `refreshCalls` itself.
+ */
+export function startRefreshCalls(db: FrontlineDb, scope: HistoryScope): Promise<string | null> {
+  return startRead(`calls:${scope}`, () => refreshCalls(db, scope, '', null))
 }
 
 /**

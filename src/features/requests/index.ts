@@ -11,7 +11,7 @@ import { chatSender } from './send.ts'
 
 export { newChatIds } from './mirror.ts'
 export { RequestsBadge } from './RequestsBadge.tsx'
-export { refreshTab } from './remote.ts'
+export { refreshTab, startRefreshTab } from './remote.ts'
 export { TransferOffers } from './TransferOffers.tsx'
 export { warmRequests } from './warm.ts'
 

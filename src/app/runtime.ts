@@ -22,6 +22,7 @@ import {
   startOutbox,
   startRead,
 } from '../lib/sync/index.ts'
+import { afterFirstScreen } from '../lib/ui/index.ts'
 import { followBadge } from './badge.ts'
 
 const [linkState, setLinkAccessor] = createSignal<() => LinkState>(() => ({ kind: 'idle' }))
@@ -59,8 +60,9 @@ export function startRuntime(): void {
           return
         }
         // Issue 11 item 8: the start's snapshot reads are shared by whoever asks (lib/sync start-reads);
-        // a first start (no lastSeq yet) holds them until the link has set its resume point.
-        const reads = createStartReads(true)
+        // they go out once the first screen has painted from the mirror (lib/ui first-screen), and a
+        // first start (no lastSeq yet) holds them until the link has set its resume point.
+        const reads = createStartReads(true, afterFirstScreen())
         beginStart(reads)
         void getMeta<number>(db, 'lastSeq').then(
           (seq) => seq !== undefined && reads.open(),
@@ -79,7 +81,8 @@ export function startRuntime(): void {
             () => followAccount(key, sip()),
             () => followAccount(key, sip() ?? undefined),
           )
-        void startPhone()
+        // After the first screen's paint too (the phone's chunk waits for it anyway, see followAccount).
+        void afterFirstScreen().then(startPhone)
         link = startLink({
           token: acc.token,
           db,

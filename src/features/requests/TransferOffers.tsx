@@ -8,7 +8,7 @@ import type { TransferOfferView } from '../../../contract/chats.ts'
 import { ApiError, errorText } from '../../lib/api/index.ts'
 import { t } from '../../lib/i18n/index.ts'
 import { me } from '../../lib/session/index.ts'
-import { toast } from '../../lib/ui/index.ts'
+import { afterFirstScreen, toast } from '../../lib/ui/index.ts'
 import { clientNameText, displayText } from './text.ts'
 import {
   acceptedMine,
@@ -90,7 +90,8 @@ export function TransferOffers() {
   const meId = createMemo(() => me()?.id)
   createEffect(
     on(meId, (id) => {
-      if (id) void loadOffers().catch(() => undefined)
+      // After the first screen's paint (issue 11 item 8): the offers are a banner over it.
+      if (id) void afterFirstScreen().then(() => loadOffers().catch(() => undefined))
     }),
   )
   const [now, setNow] = createSignal(Date.now())

@@ -37,6 +37,19 @@ describe('start reads (issue 11 item 8: one read per snapshot at start)', () => 
     expect(c.n).toBe(1)
   })
 
+  it('`until` holds the reads as well (the first screen paints before the network is asked)', async () => {
+    let painted: () => void = () => undefined
+    const r = createStartReads(false, new Promise<void>((ok) => (painted = ok)))
+    const c = counter()
+    const a = r.read('contacts', c.run)
+    await Promise.resolve()
+    await Promise.resolve()
+    expect(c.n).toBe(0)
+    painted()
+    expect(await a).toBe(1)
+    expect(await r.read('contacts', c.run)).toBe(1)
+  })
+
   it('a later reset reads again; after the start every read is its own', async () => {
     const r = createStartReads(false)
     const c = counter()

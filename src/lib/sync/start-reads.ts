@@ -11,6 +11,10 @@
  * the shared reads (`reset()`), so they are read again. The start ends (`end()`) once the warm-up of
  * the first live link is done; from then on every read is the caller's own.
  *
+ * `until` holds every read of the start a little longer: the runtime passes "the first screen has
+ * painted" (lib/ui first-screen), so the screen paints from the mirror before the network is asked —
+ * on a phone, a dozen requests in flight delay the first paint's script and style downloads.
+ *
  * No Solid: plain promises, unit-tested in start-reads.test.ts.
  */
 
@@ -27,12 +31,16 @@ export interface StartReads {
   readonly active: boolean
 }
 
-/** A start's shared reads; `gated` holds them back until `open()` (a first start). */
-export function createStartReads(gated: boolean): StartReads {
+/**
+ * A start's shared reads; `gated` holds them back until `open()` (a first start), `until` (if given)
+ * until it settles as well.
+ */
+export function createStartReads(gated: boolean, until?: Promise<unknown>): StartReads {
   const entries = new Map<string, Promise<unknown>>()
   let release: () => void = () => undefined
   let isOpen = !gated
-  const gate = gated ? new Promise<void>((ok) => (release = ok)) : Promise.resolve()
+  const resumed = gated ? new Promise<void>((ok) => (release = ok)) : Promise.resolve()
+  const gate = until ? Promise.all([resumed, until.catch(() => undefined)]) : resumed
   let active = true
   const open = () => {
     isOpen = true
@@ -43,7 +51,7 @@ export function createStartReads(gated: boolean): StartReads {
       if (!active) return run()
       const known = entries.get(key)
       if (known) return known as Promise<T>
-      const p = (isOpen ? run() : gate.then(run)) as Promise<T>
+      const p = (isOpen && !until ? run() : gate.then(run)) as Promise<T>
       entries.set(key, p)
       // A failed read is not kept: the next caller tries again.
       p.catch(() => {

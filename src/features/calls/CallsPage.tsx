@@ -34,6 +34,10 @@ const [query, setQuery] = createSignal('')
 const [number, setNumber] = createSignal('')
 const [keypadOpen, setKeypadOpen] = createSignal(false)
 
+/** All calls are read by window: this many rows at a time (a phone screen shows ~10), read again this close to the end. */
+const ALL_WINDOW = 100
+const ALL_MARGIN = 30
+
 const SECTIONS: { id: HistoryScope; label: 'calls.mine' | 'calls.all' | 'calls.missed' }[] = [
   { id: 'mine', label: 'calls.mine' },
   { id: 'all', label: 'calls.all' },
@@ -61,12 +65,22 @@ export default function CallsPage() {
     setKeypadOpen(true)
     dialInput?.focus()
   })
+  // Issue 10: All calls unsearched is read by window — the rows in view plus a margin, a page more as
+  // the list nears the end of what it read (the device may hold 10,000 calls).
+  const [windowRows, setWindowRows] = createSignal(ALL_WINDOW)
+  createEffect(on([scope, query], () => setWindowRows(ALL_WINDOW), { defer: true }))
+  const windowed = () => scope() === 'all' && !query().trim()
   const rows = createLiveQuery(
     db,
-    () => ({ scope: scope(), q: query(), me: meId() }),
-    (d, k) => searchCalls(d, k.scope, k.me, k.q),
+    () => ({ scope: scope(), q: query(), me: meId(), limit: windowed() ? windowRows() : undefined }),
+    (d, k) => searchCalls(d, k.scope, k.me, k.q, k.limit),
     [],
   )
+  // Near the end of the window (day headers count as items too): read a page further.
+  const onEnd = (lastIndex: number) => {
+    if (windowed() && rows().length >= windowRows() && lastIndex >= items().length - ALL_MARGIN)
+      setWindowRows(windowRows() + ALL_WINDOW)
+  }
   const missedCount = createLiveQuery(
     db,
     meId,
@@ -232,6 +246,7 @@ export default function CallsPage() {
           rowHeight={76}
           sizeOf={(i) => (i.kind === 'day' ? DAY_HEADER_PX : hasStory(i.call) ? 94 : 76)}
           label={t(SECTIONS.find((s) => s.id === scope())?.label ?? 'calls.mine')}
+          onEnd={onEnd}
         >
           {(i) => (
             <Show when={i.kind === 'call' && i.call} fallback={<DayHeader item={i} />}>

@@ -36,12 +36,17 @@ export function inScope(c: CallView, scope: HistoryScope, meId: string | null): 
   return true
 }
 
-/** Rows of a section from Dexie, newest first. */
+/**
+ * Rows of a section from Dexie, newest first. `limit` windows the unsearched All calls (issue 10):
+ * the list reads the rows it shows plus a margin and reads further as the operator scrolls, not every
+ * call on the device (the warm-start budget holds 10,000).
+ */
 export async function localCalls(
   db: FrontlineDb,
   scope: HistoryScope,
   meId: string | null,
   q: string,
+  limit = Number.POSITIVE_INFINITY,
 ): Promise<CallView[]> {
   const term = queryTerm(q)
   const rows = term
@@ -50,7 +55,9 @@ export async function localCalls(
       ? await mineByIndex(db, meId)
       : scope === 'missed'
         ? await db.calls.where('missedOpenAt').above('').reverse().toArray()
-        : await db.calls.orderBy('startedAt').reverse().toArray()
+        : Number.isFinite(limit)
+          ? await db.calls.orderBy('startedAt').reverse().limit(limit).toArray()
+          : await db.calls.orderBy('startedAt').reverse().toArray()
   return rows.filter((c) => inScope(c, scope, meId) && callMatches(c, q))
 }
 

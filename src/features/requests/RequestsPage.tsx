@@ -16,7 +16,8 @@ import { ChatIcon } from './ChatIcon.tsx'
 import { ChatListRow } from './ChatListRow.tsx'
 import { LeadsList } from './LeadsList.tsx'
 import { localLeads, newLeadCount, refreshLeads, startRefreshLeads } from './leads.ts'
-import { localChats, matchesSearch, type RequestsTab, type TabCounts, tabCounts } from './mirror.ts'
+import { countsOf, useChatLists } from './lists.ts'
+import { localChats, matchesSearch, type RequestsTab } from './mirror.ts'
 import { refreshTab, searchCompleted, startRefreshTab } from './remote.ts'
 import './requests.css'
 
@@ -31,8 +32,6 @@ const TABS: { id: RequestsTab; label: MessageKey; empty: MessageKey }[] = [
   { id: 'active', label: 'requests.tab.active', empty: 'requests.noActive' },
   { id: 'completed', label: 'requests.tab.completed', empty: 'requests.noCompleted' },
 ]
-
-const ZERO: TabCounts = { new: 0, active: 0, completed: 0, unreadNew: 0, unreadActive: 0 }
 
 /** Route `/requests`. */
 export default function RequestsPage() {
@@ -66,12 +65,19 @@ export default function RequestsPage() {
       onCleanup(() => ctl.abort())
     }),
   )
-  const read = createLiveQuery(
+  // Issue 10: New and In work (and the counts) come from the one shared read of the chat lists that
+  // the badges follow too; only Completed is read here, while its tab is shown.
+  const lists = useChatLists()
+  const completed = createLiveQuery(
     db,
-    () => ({ tab: tab(), me: meId() }),
-    (d, k) => localChats(d, k.tab, k.me),
+    () => (tab() === 'completed' ? meId() : undefined),
+    (d, m) => (m === undefined ? Promise.resolve([]) : localChats(d, 'completed', m)),
     [] as ChatRow[],
   )
+  const read = () => {
+    const x = tab()
+    return x === 'new' ? lists().new : x === 'active' ? lists().active : completed()
+  }
   // T9: Completed is searched on the server (name, phone, e-mail); until it answers (or offline) the
   // mirror's completed chats are filtered here, then the server's ids are what the list shows.
   const [query, setQuery] = createSignal('')
@@ -111,7 +117,7 @@ export default function RequestsPage() {
     last = next
     return next
   })
-  const counts = createLiveQuery(db, meId, (d, m) => tabCounts(d, m), ZERO)
+  const counts = createMemo(() => countsOf(lists()))
   const [unreachable, setUnreachable] = createSignal(false)
   // New and In work are both refreshed on open (their counts show on the tabs), the shown tab too,
   // and again when the network comes back or the operator's status changes (S1/S5: New follows it).

@@ -9,6 +9,7 @@ import { requestsEvents } from './events.ts'
 import { httpTransport } from './remote.ts'
 import { chatSender } from './send.ts'
 
+export { type ChatLists, useChatLists } from './lists.ts'
 export { newChatIds } from './mirror.ts'
 export { RequestsBadge } from './RequestsBadge.tsx'
 export { refreshTab, startRefreshTab } from './remote.ts'

@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { brotliCompressSync, gzipSync, constants as zlib } from 'node:zlib'
 import { defineConfig, type Plugin } from 'vite'
 import { VitePWA } from 'vite-plugin-pwa'
 import solid from 'vite-plugin-solid'
@@ -51,6 +53,35 @@ function startAfterFirstPaint(): Plugin {
   }
 }
 
+/**
+ * Issue 11 item 8 (first paint on a phone): a brotli and a gzip copy beside each hashed asset the
+ * build writes (js, css, json, svg over 1 KB), which the server sends to a client that accepts them
+ * (`server/http/static.ts`, @fastify/static `preCompressed`). Hashed names never change, so a copy can
+ * never be stale; the service worker's precache pattern does not take them (.br, .gz).
+ */
+function precompressAssets(): Plugin {
+  return {
+    name: 'frontline-precompress-assets',
+    apply: 'build',
+    writeBundle(options, bundle) {
+      const dir = options.dir ?? 'dist'
+      for (const [name, item] of Object.entries(bundle)) {
+        if (!name.startsWith('assets/') || !/\.(js|css|json|svg)$/.test(name)) continue
+        const data = item.type === 'chunk' ? Buffer.from(item.code) : Buffer.from(item.source)
+        if (data.length < 1024) continue
+        const file = path.join(dir, name)
+        writeFileSync(
+          `${file}.br`,
+          brotliCompressSync(data, {
+            params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: data.length },
+          }),
+        )
+        writeFileSync(`${file}.gz`, gzipSync(data, { level: 9 }))
+      }
+    },
+  }
+}
+
 // SPEC A6: our own service worker (sw/) built by injectManifest; the app registers it itself
 // with workbox-window so it can show the update prompt.
 export default defineConfig({
@@ -58,6 +89,7 @@ export default defineConfig({
     solid(),
     topLevelManifest(),
     startAfterFirstPaint(),
+    precompressAssets(),
     VitePWA({
       strategies: 'injectManifest',
       srcDir: 'sw',

@@ -62,8 +62,11 @@ test('N3 warm start: the landing screen starts loading before the session check 
     if (/\/assets\/RequestsPage-[^/]+\.js$/.test(path)) order.push('screen')
     else if (path === '/api/me') order.push('me')
   })
+  // The session check waits for the first screen's paint (issue 11 item 8): it may come after the tab shows.
+  const sessionCheck = page.waitForRequest((r) => new URL(r.url()).pathname === '/api/me')
   await page.goto('/requests')
   await expect(page.getByRole('tab', { name: /^New/ })).toBeVisible()
+  await sessionCheck
   // The screen's chunk is asked for while the saved session is read, not after the shell rendered
   // (which comes after the runtime asked the server who is signed in).
   expect(order.indexOf('screen')).toBeGreaterThanOrEqual(0)

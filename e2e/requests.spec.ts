@@ -376,18 +376,18 @@ test('N3 20 messages written offline in the app with a reload in the middle arri
   await expect(page.getByRole('img', { name: 'Waiting for the network' })).toHaveCount(10)
   // A reload in the middle (still offline): the app comes from the precache, the messages from Dexie.
   await page.reload()
-  await expect(page.getByText('offline 10')).toBeVisible()
+  await expect(page.getByText('offline 10', { exact: true })).toBeVisible()
   // The Requests tab opens offline from the mirror and says so.
   await page.getByRole('link', { name: 'Back to requests' }).click()
   await page.getByRole('tab', { name: /^In work/ }).click()
   await expect(page.getByRole('status').filter({ hasText: 'Offline — showing saved chats' })).toBeVisible()
   await chatLink(page, name).click()
-  await expect(page.getByText('offline 10')).toBeVisible()
+  await expect(page.getByText('offline 10', { exact: true })).toBeVisible()
   for (const text of texts.slice(10)) {
     await box.fill(text)
     await page.getByRole('button', { name: 'Send' }).click()
   }
-  await expect(page.getByText('offline 20')).toBeVisible()
+  await expect(page.getByText('offline 20', { exact: true })).toBeVisible()
   await context.setOffline(false)
   // The widget (online all along, panel open) shows them live: each once, in the order written.
   await expect

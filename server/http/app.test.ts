@@ -52,6 +52,33 @@ describe('app shell', () => {
     expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable')
   })
 
+  it('issue 11 item 8: a hashed asset goes out in the precompressed copy the client accepts, else as it is', async () => {
+    const { brotliCompressSync, gzipSync } = await import('node:zlib')
+    const { writeFileSync } = await import('node:fs')
+    const { join } = await import('node:path')
+    const body = 'console.log("precompressed")'.repeat(50)
+    const file = join(f.dir, 'dist', 'assets', 'app-pre123.js')
+    writeFileSync(file, body)
+    writeFileSync(`${file}.br`, brotliCompressSync(body))
+    writeFileSync(`${file}.gz`, gzipSync(body))
+    const br = await f.app.inject({
+      url: '/assets/app-pre123.js',
+      headers: { 'accept-encoding': 'gzip, br' },
+    })
+    expect(br.headers['content-encoding']).toBe('br')
+    expect(br.headers['cache-control']).toBe('public, max-age=31536000, immutable')
+    expect(String(br.headers['content-type'])).toMatch(/javascript/)
+    expect(br.rawPayload.length).toBeLessThan(body.length)
+    const gz = await f.app.inject({ url: '/assets/app-pre123.js', headers: { 'accept-encoding': 'gzip' } })
+    expect(gz.headers['content-encoding']).toBe('gzip')
+    const plain = await f.app.inject({
+      url: '/assets/app-pre123.js',
+      headers: { 'accept-encoding': 'identity' },
+    })
+    expect(plain.headers['content-encoding']).toBeUndefined()
+    expect(plain.body).toBe(body)
+  })
+
   it('SPA fallback for HTML navigations only; /site/ serves the demo site', async () => {
     const nav = await f.app.inject({ url: '/calls/history', headers: { accept: 'text/html,*/*' } })
     expect(nav.statusCode).toBe(200)

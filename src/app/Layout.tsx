@@ -8,6 +8,7 @@ import { StatusButton } from '../features/status/index.ts'
 import { type MessageKey, t } from '../lib/i18n/index.ts'
 import { offline } from '../lib/net/index.ts'
 import { me } from '../lib/session/index.ts'
+import { ScreenPainted } from '../lib/ui/index.ts'
 import { closeWriteFirst, writeFirstAddress } from '../lib/writefirst/index.ts'
 import { connection } from './runtime.ts'
 import { TabBar } from './TabBar.tsx'
@@ -53,7 +54,11 @@ export function Layout(props: RouteSectionProps): JSX.Element {
           </Suspense>
         </Show>
         <main class="content">
-          <Suspense fallback={<p class="loading">{t('app.loading')}</p>}>{props.children}</Suspense>
+          <Suspense fallback={<p class="loading">{t('app.loading')}</p>}>
+            {props.children}
+            {/* Issue 11 item 8: the first screen has painted; the phone's chunk may load (lib/ui). */}
+            <ScreenPainted />
+          </Suspense>
         </main>
         <TabBar />
       </div>

@@ -2,9 +2,9 @@
  * SPEC N4: the app icon's badge = New chats + open missed calls, from the account's mirror, kept
  * live while the app runs (the service worker keeps it while the app is closed: sw/push.ts).
  */
-import { createEffect, on } from 'solid-js'
-import { missedCallIds, refreshCalls } from '../features/calls/index.ts'
-import { newChatIds, refreshTab } from '../features/requests/index.ts'
+import { createEffect, createMemo, on } from 'solid-js'
+import { missedCallIds, startRefreshCalls } from '../features/calls/index.ts'
+import { startRefreshTab, useChatLists } from '../features/requests/index.ts'
 import { offline } from '../lib/net/index.ts'
 import { applyBadge } from '../lib/push/index.ts'
 import { me } from '../lib/session/index.ts'
@@ -12,20 +12,22 @@ import { createLiveQuery, db } from '../lib/store/index.ts'
 
 /** Call inside a reactive root: follows the active account's mirror. */
 export function followBadge(): void {
-  const state = createLiveQuery(
-    db,
-    () => undefined,
-    async (d) => ({ newChats: await newChatIds(d), missedCalls: await missedCallIds(d) }),
-    null as { newChats: string[]; missedCalls: string[] } | null,
-  )
+  // Issue 10: the New chats from the one shared read the Requests screen follows too (no read of its own).
+  const lists = useChatLists()
+  const missed = createLiveQuery(db, () => undefined, missedCallIds, null as string[] | null)
+  const state = createMemo(() => {
+    const m = missed()
+    return m && db() ? { newChats: lists().new.map((c) => c.id), missedCalls: m } : null
+  })
   // The mirror holds New chats and missed calls only once their lists were loaded: load both at the
   // account's start, so the badge is right before the Requests or Calls tab is ever opened.
   createEffect(
     on(db, (d) => {
       if (!d || offline()) return
       const omni = me()?.features.omni !== false
-      if (omni) void refreshTab(d, 'new', me()?.id ?? null).catch(() => undefined)
-      void refreshCalls(d, 'missed', '', null).catch(() => undefined)
+      // The same reads as the screens' and the warm-up's: one each per start (lib/sync start-reads).
+      if (omni) void startRefreshTab(d, 'new', me()?.id ?? null).catch(() => undefined)
+      void startRefreshCalls(d, 'missed').catch(() => undefined)
     }),
   )
   createEffect(

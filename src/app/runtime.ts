@@ -11,8 +11,18 @@ import { loadStatuses } from '../features/status/index.ts'
 import { offline } from '../lib/net/index.ts'
 import { ensurePush } from '../lib/push/index.ts'
 import { active, markRevoked, refreshMe, sip } from '../lib/session/index.ts'
-import { useAccountDb } from '../lib/store/index.ts'
-import { type Link, type LinkState, type OutboxRun, startLink, startOutbox } from '../lib/sync/index.ts'
+import { getMeta, useAccountDb } from '../lib/store/index.ts'
+import {
+  beginStart,
+  createStartReads,
+  type Link,
+  type LinkState,
+  type OutboxRun,
+  startLink,
+  startOutbox,
+  startRead,
+} from '../lib/sync/index.ts'
+import { afterFirstScreen } from '../lib/ui/index.ts'
 import { followBadge } from './badge.ts'
 
 const [linkState, setLinkAccessor] = createSignal<() => LinkState>(() => ({ kind: 'idle' }))
@@ -45,11 +55,24 @@ export function startRuntime(): void {
         const acc = active()
         const db = useAccountDb(key)
         if (!acc || !db) {
+          beginStart(null)
           void followAccount(null, null)
           return
         }
-        void loadStatuses(db)
-        void refreshContacts(db)
+        // Issue 11 item 8: the start's snapshot reads are shared by whoever asks (lib/sync start-reads);
+        // they go out once the first screen has painted from the mirror (lib/ui first-screen), and a
+        // first start (no lastSeq yet) holds them until the link has set its resume point.
+        const reads = createStartReads(true, afterFirstScreen())
+        beginStart(reads)
+        void getMeta<number>(db, 'lastSeq').then(
+          (seq) => seq !== undefined && reads.open(),
+          () => reads.open(),
+        )
+        const snapshots = () => {
+          void loadStatuses(db)
+          void startRead('contacts', () => refreshContacts(db))
+        }
+        snapshots()
         // N1: this device's push subscription, re-checked against the server at every start.
         void ensurePush(acc.token)
         // The phone starts once /api/me gave this device fresh SIP credentials (A4, C1); offline it waits.
@@ -58,14 +81,16 @@ export function startRuntime(): void {
             () => followAccount(key, sip()),
             () => followAccount(key, sip() ?? undefined),
           )
-        void startPhone()
+        // After the first screen's paint too (the phone's chunk waits for it anyway, see followAccount).
+        void afterFirstScreen().then(startPhone)
         link = startLink({
           token: acc.token,
           db,
-          // First start, or the mirror came from another feed (dropped by the link): reload snapshots.
+          // First start (the held reads go out now), or the mirror came from another feed (dropped by
+          // the link): reload snapshots.
           onResetLocal: () => {
-            void refreshContacts(db)
-            void loadStatuses(db)
+            reads.reset()
+            snapshots()
           },
           onUnauthorized: () => void markRevoked(acc.token),
         })
@@ -74,6 +99,11 @@ export function startRuntime(): void {
         // N3, C8: what the device must deliver leaves while online with the link live.
         const run = startOutbox(db, { ready: () => !offline() && state().kind === 'live' })
         outbox = run
+        // No resume point is coming soon (offline, the link refused or retrying): the held reads go out.
+        createEffect(() => {
+          const k = state().kind
+          if (offline() || k === 'waiting' || k === 'unauthorized') reads.open()
+        })
         // N3: once per account and run, with the link live, the mirror gets what an operator needs
         // offline (chats and their latest messages, leads, templates, call history, missed calls).
         let warmed = false
@@ -84,8 +114,8 @@ export function startRuntime(): void {
             (live) => {
               if (live && !warmed) {
                 warmed = true
-                void warmRequests(db, acc.me.id)
-                void warmCalls(db)
+                // The start's reads are shared until the warm-up is done; then each read is its own.
+                void Promise.all([warmRequests(db, acc.me.id), warmCalls(db)]).finally(() => reads.end())
               }
               if (live && stale()) void refreshContacts(db)
               if (live && phoneAvailability().kind === 'waiting') void startPhone()

@@ -14,7 +14,14 @@ import { cleanNumber, placeCall } from './actions.ts'
 import { CallIcon } from './CallIcon.tsx'
 import { CallRow } from './CallRow.tsx'
 import { DAY_HEADER_PX, DayHeader } from './DayHeader.tsx'
-import { callParty, type HistoryScope, localCalls, peopleOf, refreshCalls } from './data.ts'
+import {
+  callParty,
+  type HistoryScope,
+  localCalls,
+  peopleOf,
+  refreshCalls,
+  startRefreshCalls,
+} from './data.ts'
 import { transferChain, withDayHeaders } from './historyList.ts'
 import { Keypad } from './Keypad.tsx'
 import { MissedList } from './MissedList.tsx'
@@ -26,6 +33,10 @@ const [scope, setScope] = createSignal<HistoryScope>('mine')
 const [query, setQuery] = createSignal('')
 const [number, setNumber] = createSignal('')
 const [keypadOpen, setKeypadOpen] = createSignal(false)
+
+/** All calls are read by window: this many rows at a time (a phone screen shows ~10), read again this close to the end. */
+const ALL_WINDOW = 100
+const ALL_MARGIN = 30
 
 const SECTIONS: { id: HistoryScope; label: 'calls.mine' | 'calls.all' | 'calls.missed' }[] = [
   { id: 'mine', label: 'calls.mine' },
@@ -54,12 +65,22 @@ export default function CallsPage() {
     setKeypadOpen(true)
     dialInput?.focus()
   })
+  // Issue 10: All calls unsearched is read by window — the rows in view plus a margin, a page more as
+  // the list nears the end of what it read (the device may hold 10,000 calls).
+  const [windowRows, setWindowRows] = createSignal(ALL_WINDOW)
+  createEffect(on([scope, query], () => setWindowRows(ALL_WINDOW), { defer: true }))
+  const windowed = () => scope() === 'all' && !query().trim()
   const rows = createLiveQuery(
     db,
-    () => ({ scope: scope(), q: query(), me: meId() }),
-    (d, k) => searchCalls(d, k.scope, k.me, k.q),
+    () => ({ scope: scope(), q: query(), me: meId(), limit: windowed() ? windowRows() : undefined }),
+    (d, k) => searchCalls(d, k.scope, k.me, k.q, k.limit),
     [],
   )
+  // Near the end of the window (day headers count as items too): read a page further.
+  const onEnd = (lastIndex: number) => {
+    if (windowed() && rows().length >= windowRows() && lastIndex >= items().length - ALL_MARGIN)
+      setWindowRows(windowRows() + ALL_WINDOW)
+  }
   const missedCount = createLiveQuery(
     db,
     meId,
@@ -89,18 +110,24 @@ export default function CallsPage() {
   const [cursor, setCursor] = createSignal<string | null>(null)
   const [offline, setOffline] = createSignal(false)
   // Refresh the section from the server (debounced while typing a search).
+  let opened = false
   createEffect(
     on([scope, query, db], ([s, q, d]) => {
       if (!d) return
       const ctl = new AbortController()
+      // The screen's first read goes at once (it joins the start's, lib/sync start-reads).
+      const wait = opened ? 250 : 0
+      opened = true
       const timer = setTimeout(() => {
-        refreshCalls(d, s, searchQuery(q), null, ctl.signal)
+        // Unsearched, the first page is the start's shared read (badge, warm-up: lib/sync start-reads).
+        const term = searchQuery(q)
+        ;(term.trim() ? refreshCalls(d, s, term, null, ctl.signal) : startRefreshCalls(d, s))
           .then((next) => {
             setCursor(next)
             setOffline(false)
           })
           .catch(() => setOffline(true))
-      }, 250)
+      }, wait)
       onCleanup(() => {
         clearTimeout(timer)
         ctl.abort()
@@ -110,7 +137,7 @@ export default function CallsPage() {
   // The Missed badge counts the shared list (C9) even before its tab is opened.
   createEffect(
     on(db, (d) => {
-      if (d) void refreshCalls(d, 'missed', '', null).catch(() => undefined)
+      if (d) void startRefreshCalls(d, 'missed').catch(() => undefined)
     }),
   )
   const more = () => {
@@ -219,6 +246,7 @@ export default function CallsPage() {
           rowHeight={76}
           sizeOf={(i) => (i.kind === 'day' ? DAY_HEADER_PX : hasStory(i.call) ? 94 : 76)}
           label={t(SECTIONS.find((s) => s.id === scope())?.label ?? 'calls.mine')}
+          onEnd={onEnd}
         >
           {(i) => (
             <Show when={i.kind === 'call' && i.call} fallback={<DayHeader item={i} />}>

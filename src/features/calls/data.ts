@@ -5,6 +5,7 @@
 import type { CallDetails, CallView } from '../../../contract/calls.ts'
 import { api } from '../../lib/api/index.ts'
 import { type FrontlineDb, queryTerm } from '../../lib/store/index.ts'
+import { startRead } from '../../lib/sync/index.ts'
 
 export type HistoryScope = 'mine' | 'all' | 'missed'
 
@@ -35,12 +36,17 @@ export function inScope(c: CallView, scope: HistoryScope, meId: string | null): 
   return true
 }
 
-/** Rows of a section from Dexie, newest first. */
+/**
+ * Rows of a section from Dexie, newest first. `limit` windows the unsearched All calls (issue 10):
+ * the list reads the rows it shows plus a margin and reads further as the operator scrolls, not every
+ * call on the device (the warm-start budget holds 10,000).
+ */
 export async function localCalls(
   db: FrontlineDb,
   scope: HistoryScope,
   meId: string | null,
   q: string,
+  limit = Number.POSITIVE_INFINITY,
 ): Promise<CallView[]> {
   const term = queryTerm(q)
   const rows = term
@@ -49,7 +55,9 @@ export async function localCalls(
       ? await mineByIndex(db, meId)
       : scope === 'missed'
         ? await db.calls.where('missedOpenAt').above('').reverse().toArray()
-        : await db.calls.orderBy('startedAt').reverse().toArray()
+        : Number.isFinite(limit)
+          ? await db.calls.orderBy('startedAt').reverse().limit(limit).toArray()
+          : await db.calls.orderBy('startedAt').reverse().toArray()
   return rows.filter((c) => inScope(c, scope, meId) && callMatches(c, q))
 }
 
@@ -101,6 +109,14 @@ export async function refreshCalls(
   await db.calls.bulkPut(page.items)
   if (scope === 'missed' && !before) await settleStaleMissed(db, page.items)
   return page.nextBefore
+}
+
+/**
+ * A section's first page as the start reads it: the badge, the Calls screen and the warm-up share one
+ * read per start (lib/sync start-reads); after the start it is `refreshCalls` itself.
+ */
+export function startRefreshCalls(db: FrontlineDb, scope: HistoryScope): Promise<string | null> {
+  return startRead(`calls:${scope}`, () => refreshCalls(db, scope, '', null))
 }
 
 /**

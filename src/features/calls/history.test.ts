@@ -63,6 +63,21 @@ describe('C10 My calls from the mirror (N3 warm start)', () => {
     expect(await localCalls(db, 'mine', null, '')).toEqual([])
   })
 
+  it('issue 10: All calls read by window — the newest rows up to the window, in the order of a full read', async () => {
+    db = openDb(`hist-${Math.random()}`)
+    await db.calls.bulkPut(Array.from({ length: 250 }, (_, i) => call(i, {})))
+    const all = await localCalls(db, 'all', 'me', '')
+    expect(all).toHaveLength(250)
+    const first = await localCalls(db, 'all', 'me', '', 100)
+    expect(first.map((c) => c.id)).toEqual(all.slice(0, 100).map((c) => c.id))
+    const more = await localCalls(db, 'all', 'me', '', 200)
+    expect(more.map((c) => c.id)).toEqual(all.slice(0, 200).map((c) => c.id))
+    // A search is not windowed: it finds every match on the device.
+    expect(await localCalls(db, 'all', 'me', '0', 10)).toHaveLength(
+      (await localCalls(db, 'all', 'me', '0')).length,
+    )
+  })
+
   it('C8 search by the terms index finds exactly what a scan of every call keeps, also after an update re-keys a call', async () => {
     db = openDb(`hist-${Math.random()}`)
     const names = ['Елена Соколова', 'Ivan Petrov', null, 'Мария Кузнецова']

@@ -12,7 +12,7 @@ import { recordingSender, refusedText } from './recordings.ts'
 
 export { placeCall, startCallEffects } from './actions.ts'
 export { CallButton } from './CallButton.tsx'
-export { missedCallIds, refreshCalls } from './data.ts'
+export { missedCallIds, refreshCalls, startRefreshCalls } from './data.ts'
 export { LineIndicator, LineSettings } from './LineStatus.tsx'
 export { calls, followAccount, line, phoneAvailability } from './phone.ts'
 export { warmCalls } from './warm.ts'

@@ -8,6 +8,7 @@ import type { SipSettings } from '../../../contract/api.ts'
 import type * as PhoneLib from '../../lib/phone/index.ts'
 import { me, refreshMe, sip } from '../../lib/session/index.ts'
 import { db } from '../../lib/store/index.ts'
+import { afterFirstScreen, hurryFirstScreen } from '../../lib/ui/index.ts'
 import { enqueueRecording } from './recordings.ts'
 
 type Lib = typeof PhoneLib
@@ -84,6 +85,10 @@ export async function followAccount(key: string | null, settings: SipSettings | 
   const gen = ++generation
   setAvailability({ kind: 'starting' })
   try {
+    // Issue 11 item 8: SIP.js (a 238 KB chunk) downloads after the first screen has painted — a frame
+    // after it, at most FIRST_SCREEN_MAX_MS on — or at once when a tapped call waits (answerOnArrival).
+    if (!lib) await afterFirstScreen()
+    if (gen !== generation) return
     lib ??= await import('../../lib/phone/index.ts')
     const l = lib
     let held = await l.acquireLineLock(settings.aor, { wait: false })
@@ -154,7 +159,10 @@ let answerPending: { sipCallId: string; until: number } | null = null
  */
 export function answerOnArrival(sipCallId: string, untilMs: number): void {
   if (phone) phone.answerOnArrival(sipCallId, untilMs)
-  else answerPending = { sipCallId, until: untilMs }
+  else {
+    answerPending = { sipCallId, until: untilMs }
+    hurryFirstScreen()
+  }
 }
 
 /** A4 "Re-register line". */

@@ -15,8 +15,9 @@ export function searchCalls(
   scope: HistoryScope,
   meId: string | null,
   typed: string,
+  limit?: number,
 ): Promise<CallView[]> {
-  return localCalls(db, scope, meId, searchQuery(typed))
+  return localCalls(db, scope, meId, searchQuery(typed), limit)
 }
 
 /** The number as the app shows it: one a demo-site visitor typed says so (issue 6 §4: not verified). */

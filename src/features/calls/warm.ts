@@ -4,11 +4,11 @@
  * Best effort: offline, the copy on the device stays.
  */
 import type { FrontlineDb } from '../../lib/store/index.ts'
-import { refreshCalls } from './data.ts'
+import { startRefreshCalls } from './data.ts'
 
 /** Load the call history snapshots into `db`. */
 export async function warmCalls(db: FrontlineDb): Promise<void> {
   await Promise.all(
-    (['mine', 'missed', 'all'] as const).map((scope) => refreshCalls(db, scope, '', null).catch(() => null)),
+    (['mine', 'missed', 'all'] as const).map((scope) => startRefreshCalls(db, scope).catch(() => null)),
   )
 }

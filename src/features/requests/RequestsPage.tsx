@@ -15,9 +15,10 @@ import { openWriteFirst } from '../../lib/writefirst/index.ts'
 import { ChatIcon } from './ChatIcon.tsx'
 import { ChatListRow } from './ChatListRow.tsx'
 import { LeadsList } from './LeadsList.tsx'
-import { localLeads, newLeadCount, refreshLeads } from './leads.ts'
-import { localChats, matchesSearch, type RequestsTab, type TabCounts, tabCounts } from './mirror.ts'
-import { refreshTab, searchCompleted } from './remote.ts'
+import { localLeads, newLeadCount, refreshLeads, startRefreshLeads } from './leads.ts'
+import { countsOf, useChatLists } from './lists.ts'
+import { localChats, matchesSearch, type RequestsTab } from './mirror.ts'
+import { refreshTab, searchCompleted, startRefreshTab } from './remote.ts'
 import './requests.css'
 
 const [tab, setTab] = createSignal<RequestsTab>('new')
@@ -31,8 +32,6 @@ const TABS: { id: RequestsTab; label: MessageKey; empty: MessageKey }[] = [
   { id: 'active', label: 'requests.tab.active', empty: 'requests.noActive' },
   { id: 'completed', label: 'requests.tab.completed', empty: 'requests.noCompleted' },
 ]
-
-const ZERO: TabCounts = { new: 0, active: 0, completed: 0, unreadNew: 0, unreadActive: 0 }
 
 /** Route `/requests`. */
 export default function RequestsPage() {
@@ -51,22 +50,34 @@ export default function RequestsPage() {
     (d) => newLeadCount(d),
     0,
   )
+  // The screen's first read of each snapshot is the start's shared one (badge, warm-up: lib/sync
+  // start-reads); a later one (the network back, another tab, a new status) is the screen's own.
+  let leadsRead = false
   createEffect(
     on([db, offline], ([d, off]) => {
       if (!d || off) return
       const ctl = new AbortController()
-      refreshLeads(d, ctl.signal).catch((e: unknown) => {
+      const first = !leadsRead
+      leadsRead = true
+      ;(first ? startRefreshLeads(d) : refreshLeads(d, ctl.signal)).catch((e: unknown) => {
         if ((e as Error).name !== 'AbortError' && !(e instanceof ApiError)) console.error('leads refresh', e)
       })
       onCleanup(() => ctl.abort())
     }),
   )
-  const read = createLiveQuery(
+  // Issue 10: New and In work (and the counts) come from the one shared read of the chat lists that
+  // the badges follow too; only Completed is read here, while its tab is shown.
+  const lists = useChatLists()
+  const completed = createLiveQuery(
     db,
-    () => ({ tab: tab(), me: meId() }),
-    (d, k) => localChats(d, k.tab, k.me),
+    () => (tab() === 'completed' ? meId() : undefined),
+    (d, m) => (m === undefined ? Promise.resolve([]) : localChats(d, 'completed', m)),
     [] as ChatRow[],
   )
+  const read = () => {
+    const x = tab()
+    return x === 'new' ? lists().new : x === 'active' ? lists().active : completed()
+  }
   // T9: Completed is searched on the server (name, phone, e-mail); until it answers (or offline) the
   // mirror's completed chats are filtered here, then the server's ids are what the list shows.
   const [query, setQuery] = createSignal('')
@@ -106,21 +117,28 @@ export default function RequestsPage() {
     last = next
     return next
   })
-  const counts = createLiveQuery(db, meId, (d, m) => tabCounts(d, m), ZERO)
+  const counts = createMemo(() => countsOf(lists()))
   const [unreachable, setUnreachable] = createSignal(false)
   // New and In work are both refreshed on open (their counts show on the tabs), the shown tab too,
   // and again when the network comes back or the operator's status changes (S1/S5: New follows it).
+  // The status as a memo: a re-read profile with the same status (GET /api/me at start) is no change.
+  const status = createMemo(() => me()?.status)
+  const tabsRead = new Set<RequestsTab>()
   createEffect(
-    on([tab, db, offline, () => me()?.status], ([x, d, off]) => {
+    on([tab, db, offline, status], ([x, d, off]) => {
       if (!d || off) return
       const ctl = new AbortController()
       const load = new Set<RequestsTab>(['new', 'active', x])
       void Promise.all(
-        [...load].map((one) =>
-          refreshTab(d, one, meId(), ctl.signal).then((r) => {
-            if (one === 'new') setNewAllowed(r.newAllowed !== false)
-          }),
-        ),
+        [...load].map((one) => {
+          const first = !tabsRead.has(one)
+          tabsRead.add(one)
+          return (first ? startRefreshTab(d, one, meId()) : refreshTab(d, one, meId(), ctl.signal)).then(
+            (r) => {
+              if (one === 'new' && !ctl.signal.aborted) setNewAllowed(r.newAllowed !== false)
+            },
+          )
+        }),
       )
         .then(() => setUnreachable(false))
         .catch((e: unknown) => {

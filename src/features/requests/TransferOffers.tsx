@@ -3,12 +3,12 @@
  * the last messages (as text), a countdown to the server's deadline, Accept and Decline.
  */
 import { useNavigate } from '@solidjs/router'
-import { createEffect, createSignal, For, on, onCleanup, Show } from 'solid-js'
+import { createEffect, createMemo, createSignal, For, on, onCleanup, Show } from 'solid-js'
 import type { TransferOfferView } from '../../../contract/chats.ts'
 import { ApiError, errorText } from '../../lib/api/index.ts'
 import { t } from '../../lib/i18n/index.ts'
 import { me } from '../../lib/session/index.ts'
-import { toast } from '../../lib/ui/index.ts'
+import { afterFirstScreen, toast } from '../../lib/ui/index.ts'
 import { clientNameText, displayText } from './text.ts'
 import {
   acceptedMine,
@@ -86,13 +86,13 @@ export function TransferOffers() {
     }),
   )
   // Signed in (or switched account): the offers already open to me.
+  // The id as a memo: a re-read profile (GET /api/me at start, a status change) is no new sign-in.
+  const meId = createMemo(() => me()?.id)
   createEffect(
-    on(
-      () => me()?.id,
-      (id) => {
-        if (id) void loadOffers().catch(() => undefined)
-      },
-    ),
+    on(meId, (id) => {
+      // After the first screen's paint (issue 11 item 8): the offers are a banner over it.
+      if (id) void afterFirstScreen().then(() => loadOffers().catch(() => undefined))
+    }),
   )
   const [now, setNow] = createSignal(Date.now())
   const timer = setInterval(() => setNow(Date.now()), 1000)

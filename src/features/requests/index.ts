@@ -9,9 +9,10 @@ import { requestsEvents } from './events.ts'
 import { httpTransport } from './remote.ts'
 import { chatSender } from './send.ts'
 
+export { type ChatLists, useChatLists } from './lists.ts'
 export { newChatIds } from './mirror.ts'
 export { RequestsBadge } from './RequestsBadge.tsx'
-export { refreshTab } from './remote.ts'
+export { refreshTab, startRefreshTab } from './remote.ts'
 export { TransferOffers } from './TransferOffers.tsx'
 export { warmRequests } from './warm.ts'
 

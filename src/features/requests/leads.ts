@@ -5,6 +5,7 @@
 import type { LeadView } from '../../../contract/leads.ts'
 import { api } from '../../lib/api/index.ts'
 import type { FrontlineDb, LeadRow } from '../../lib/store/index.ts'
+import { startRead } from '../../lib/sync/index.ts'
 
 /** Store leads from a snapshot or an event (a later copy replaces an earlier one). */
 export async function putLeads(db: FrontlineDb, leads: LeadView[]): Promise<void> {
@@ -41,6 +42,11 @@ export function newLeadCount(db: FrontlineDb): Promise<number> {
 export async function refreshLeads(db: FrontlineDb, signal?: AbortSignal): Promise<void> {
   const r = await api('GET /api/leads', { signal })
   await replaceLeads(db, r.leads)
+}
+
+/** The leads as the start reads them (the Requests screen and the warm-up share one read). */
+export function startRefreshLeads(db: FrontlineDb): Promise<void> {
+  return startRead('leads', () => refreshLeads(db))
 }
 
 /** Open a lead: a new one becomes mine if nobody was first; otherwise I read it ("taken by X"). */

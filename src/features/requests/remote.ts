@@ -7,7 +7,7 @@ import { ApiError, api, apiUrl } from '../../lib/api/index.ts'
 import { noteNetwork } from '../../lib/net/index.ts'
 import { token } from '../../lib/session/index.ts'
 import type { FrontlineDb } from '../../lib/store/index.ts'
-import { type Answer, type ChatKind, deliverChatItem, type ItemOf } from '../../lib/sync/index.ts'
+import { type Answer, type ChatKind, deliverChatItem, type ItemOf, startRead } from '../../lib/sync/index.ts'
 import { putChats, putMessages, type RequestsTab, replaceTab, replaceTemplates } from './mirror.ts'
 
 /** Load a tab from the server into the mirror; returns the server's counts. */
@@ -20,6 +20,18 @@ export async function refreshTab(
   const r = await api('GET /api/chats', { query: { tab }, signal })
   await replaceTab(db, tab, r.chats, meId)
   return r
+}
+
+/**
+ * A tab's snapshot as the start reads it: the badge, the Requests screen and the warm-up share one
+ * read per start (lib/sync start-reads); after the start it is `refreshTab` itself.
+ */
+export function startRefreshTab(
+  db: FrontlineDb,
+  tab: RequestsTab,
+  meId: string | null,
+): Promise<ChatsResponse> {
+  return startRead(`chats:${tab}`, () => refreshTab(db, tab, meId))
 }
 
 /** T9: Completed chats whose client's name, phone or e-mail holds `q` (the server's search) into the mirror; their ids. */

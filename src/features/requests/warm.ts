@@ -5,9 +5,9 @@
  * best effort: offline, each keeps the copy it has.
  */
 import type { FrontlineDb } from '../../lib/store/index.ts'
-import { refreshLeads } from './leads.ts'
+import { startRefreshLeads } from './leads.ts'
 import { localChats } from './mirror.ts'
-import { loadMessages, refreshTab, refreshTemplates } from './remote.ts'
+import { loadMessages, refreshTemplates, startRefreshTab } from './remote.ts'
 
 /** How many chats (In work first, then New) get their latest messages loaded. */
 export const WARM_CHATS = 30
@@ -16,9 +16,10 @@ export const WARM_CHATS = 30
 export async function warmRequests(db: FrontlineDb, meId: string | null): Promise<void> {
   const quiet = <T>(p: Promise<T>) => p.catch(() => undefined)
   await Promise.all([
-    quiet(refreshTab(db, 'active', meId)),
-    quiet(refreshTab(db, 'new', meId)),
-    quiet(refreshLeads(db)),
+    // Shared with the badge and the Requests screen when they asked first (lib/sync start-reads).
+    quiet(startRefreshTab(db, 'active', meId)),
+    quiet(startRefreshTab(db, 'new', meId)),
+    quiet(startRefreshLeads(db)),
     quiet(refreshTemplates(db)),
   ])
   const chats = [...(await localChats(db, 'active', meId)), ...(await localChats(db, 'new', meId))]

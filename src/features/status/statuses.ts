@@ -5,6 +5,7 @@ import { api } from '../../lib/api/index.ts'
 import { lang } from '../../lib/i18n/index.ts'
 import { patchMe } from '../../lib/session/index.ts'
 import { type FrontlineDb, getMeta, setMeta } from '../../lib/store/index.ts'
+import { startRead } from '../../lib/sync/index.ts'
 
 const [matrix, setMatrixSignal] = createSignal<StatusMatrix>([])
 /** S3: who forced my current status (a supervisor's name) and to what; null when I chose it myself. */
@@ -32,7 +33,8 @@ export async function loadStatuses(db: FrontlineDb): Promise<void> {
   const saved = await getMeta<StatusMatrix>(db, 'statuses')
   if (saved && currentDb === db) setMatrixSignal(saved)
   try {
-    const r = await api('GET /api/statuses')
+    // One read per start, whoever asks (lib/sync start-reads).
+    const r = await startRead('statuses', () => api('GET /api/statuses'))
     if (currentDb === db) setMatrix(r.matrix)
   } catch {
     // Offline: the saved list stays.

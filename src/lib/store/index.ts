@@ -42,4 +42,5 @@ export async function deleteAccountDb(accountKey: string): Promise<void> {
   }
   await openDb(accountKey).delete()
 }
-export { createLiveQuery } from './live.ts'
+export { createLiveQuery, createSharedQuery } from './live.ts'
+export { type SharedQuery, sharedLiveQuery } from './shared.ts'

@@ -2,6 +2,7 @@
 import { liveQuery } from 'dexie'
 import { type Accessor, createEffect, createSignal, onCleanup, untrack } from 'solid-js'
 import type { FrontlineDb } from './db.ts'
+import type { SharedQuery } from './shared.ts'
 
 /**
  * Subscribe to a query over the active database. It re-runs when the tables it read change, when
@@ -27,6 +28,31 @@ export function createLiveQuery<T, D = undefined>(
       error: (e: unknown) => console.error('liveQuery', e),
     })
     onCleanup(() => sub.unsubscribe())
+  })
+  return value
+}
+
+/**
+ * A shared live query as a Solid signal (issue 10): `source` names the one query for the current
+ * database and deps (the same object for every caller that wants the same data: see `sharedLiveQuery`);
+ * every component using it follows the one read.
+ */
+export function createSharedQuery<T, D = undefined>(
+  dbAccessor: Accessor<FrontlineDb | null>,
+  deps: () => D,
+  source: (db: FrontlineDb, d: D) => SharedQuery<T>,
+  initial: T,
+): Accessor<T> {
+  const [value, setValue] = createSignal<T>(initial)
+  createEffect(() => {
+    const db = dbAccessor()
+    const d = deps()
+    if (!db) {
+      setValue(() => initial)
+      return
+    }
+    const stop = untrack(() => source(db, d)).subscribe((v) => setValue(() => v))
+    onCleanup(stop)
   })
   return value
 }

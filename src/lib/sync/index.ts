@@ -45,3 +45,4 @@ export {
   type SendOutcome,
   startOutbox,
 } from './outbox.ts'
+export { beginStart, createStartReads, type StartReads, startRead } from './start-reads.ts'

@@ -18,6 +18,8 @@ interface Props<T extends { id: string }> {
   sizeOf?: (item: T) => number
   label: string
   children: (item: T) => JSX.Element
+  /** Told the index of the last row rendered (in view plus overscan) as it changes: lists read by window grow. */
+  onEnd?: (lastIndex: number) => void
 }
 
 /** Renders only the rows in view; the container scrolls (fills its flex parent). */
@@ -49,6 +51,10 @@ export function VirtualList<T extends { id: string }>(props: Props<T>) {
     return rowsInView.flatMap((r) => rows.list[r.index] ?? [])
   }, [])
   const place = createMemo(() => new Map(inView().map((r) => [rows.list[r.index]?.id, r])))
+  createComputed(() => {
+    const last = inView().at(-1)?.index
+    if (props.onEnd && last !== undefined) props.onEnd(last)
+  })
   return (
     <div class="vlist" ref={scroller}>
       <ul

@@ -50,6 +50,8 @@ export interface Me {
   extension: string
   status: string
   features: { softphone: boolean; omni: boolean }
+  /** S3: a supervisor forced the current status: who and when; absent/null when the employee chose it. */
+  statusSetBy?: { name: string; at: string } | null
 }
 
 export interface LoginResponse {

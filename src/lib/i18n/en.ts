@@ -858,6 +858,9 @@ export const en = {
   'crmContacts.makeSecret': 'Make a secret',
   'crmContacts.newSecret': 'Make a new secret',
   'crmContacts.readOnly': 'Clients come only from the CRM (the book is read-only in the app)',
+  'status.forcedNote': 'Status {name} set by {by} at {time}',
+  'status.setByAt': 'Set by {by} at {time}',
+  'status.change': 'Change',
 } as const
 
 export type MessageKey = keyof typeof en

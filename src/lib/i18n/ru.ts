@@ -765,8 +765,8 @@ export const ru: Record<MessageKey, string> = {
   'onsite.write': 'Написать',
   'onsite.insider': 'Инсайдер',
   // Issue 12 §4: the supervisor's screens (S3, S4).
-  'status.forced': 'Ваш статус «{name}» установил(а) {by}',
-  'status.buttonForced': 'Статус: {name} (установил(а) {by})',
+  'status.forced': 'Ваш статус «{name}» задан руководителем: {by}',
+  'status.buttonForced': 'Статус: {name} (задан руководителем: {by})',
   'status.setBy': 'Установил(а): {by}',
   'super.open': 'Супервизор',
   'super.openHint': 'Статусы онлайн и отчёт о нагрузке',
@@ -860,4 +860,7 @@ export const ru: Record<MessageKey, string> = {
   'crmContacts.makeSecret': 'Создать секрет',
   'crmContacts.newSecret': 'Создать новый секрет',
   'crmContacts.readOnly': 'Клиенты приходят только из CRM (в приложении справочник только для чтения)',
+  'status.forcedNote': 'Статус «{name}» задан руководителем: {by}, в {time}',
+  'status.setByAt': 'Задан руководителем: {by}, в {time}',
+  'status.change': 'Изменить',
 }

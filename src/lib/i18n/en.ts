@@ -861,6 +861,7 @@ export const en = {
   'status.forcedNote': 'Status {name} set by {by} at {time}',
   'status.setByAt': 'Set by {by} at {time}',
   'status.change': 'Change',
+  'calls.givenTag': 'given by visitor',
 } as const
 
 export type MessageKey = keyof typeof en

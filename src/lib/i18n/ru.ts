@@ -863,4 +863,5 @@ export const ru: Record<MessageKey, string> = {
   'status.forcedNote': 'Статус «{name}» задан руководителем: {by}, в {time}',
   'status.setByAt': 'Задан руководителем: {by}, в {time}',
   'status.change': 'Изменить',
+  'calls.givenTag': 'со слов посетителя',
 }

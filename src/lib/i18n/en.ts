@@ -862,6 +862,8 @@ export const en = {
   'status.setByAt': 'Set by {by} at {time}',
   'status.change': 'Change',
   'calls.givenTag': 'given by visitor',
+  'client.transferred': 'transferred to {name}',
+  'client.transferFailed': 'transfer to {name}: no answer',
 } as const
 
 export type MessageKey = keyof typeof en

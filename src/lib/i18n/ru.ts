@@ -864,4 +864,6 @@ export const ru: Record<MessageKey, string> = {
   'status.setByAt': 'Задан руководителем: {by}, в {time}',
   'status.change': 'Изменить',
   'calls.givenTag': 'со слов посетителя',
+  'client.transferred': 'перевод: {name}',
+  'client.transferFailed': 'перевод: {name} — нет ответа',
 }

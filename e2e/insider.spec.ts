@@ -18,6 +18,7 @@ import {
   siteCustomer,
   tokenOf,
 } from './phone-helpers.ts'
+import { phone360, SHOTS } from './phone360.ts'
 
 test.use({ pbx: true })
 test.describe.configure({ timeout: 150_000 })
@@ -297,5 +298,36 @@ test('I1 CRM buttons', async ({ browser, request, server }) => {
   } finally {
     await request.put(`${server.baseURL}/api/admin/crm-cards`, { headers: admin, data: { templates: [] } })
     await closeAll(v as { context: BrowserContext }, op)
+  }
+})
+
+test('I2 an On site row says the page, the source, the visits and "in chat"; a tap on it opens Insider', async ({
+  browser,
+  request,
+  server,
+}) => {
+  const v = await writingVisitor(
+    browser,
+    request,
+    server,
+    '?section=prices&utm_source=vk&utm_medium=social&utm_campaign=november',
+    'How much is delivery?',
+  )
+  try {
+    for (const lang of ['en', 'ru'] as const) {
+      const op = await phone360(browser, server, 'op2@demo', lang)
+      await op.page.goto('/onsite')
+      const row = op.page.locator(`[data-testid="onsite-row"][data-visitor="${v.visitorId}"]`)
+      await expect(row.getByTestId('onsite-page')).toHaveText('/site/?section=prices')
+      await expect(row).toContainText('vk · social · november')
+      await expect(row).toContainText(lang === 'en' ? 'visits: 1' : 'визитов: 1')
+      await expect(row).toContainText(lang === 'en' ? 'in chat' : 'в чате')
+      await op.page.screenshot({ path: `${SHOTS}/16-onsite-${lang}.png` })
+      await row.getByTestId('onsite-page').click()
+      await expect(row.getByTestId('insider-page')).toContainText('section=prices')
+      await op.context.close()
+    }
+  } finally {
+    await closeAll(v as { context: BrowserContext })
   }
 })

@@ -864,6 +864,8 @@ export const en = {
   'calls.givenTag': 'given by visitor',
   'client.transferred': 'transferred to {name}',
   'client.transferFailed': 'transfer to {name}: no answer',
+  'onsite.inChat': 'in chat',
+  'onsite.visits': 'visits: {n}',
 } as const
 
 export type MessageKey = keyof typeof en

@@ -866,4 +866,6 @@ export const ru: Record<MessageKey, string> = {
   'calls.givenTag': 'со слов посетителя',
   'client.transferred': 'перевод: {name}',
   'client.transferFailed': 'перевод: {name} — нет ответа',
+  'onsite.inChat': 'в чате',
+  'onsite.visits': 'визитов: {n}',
 }

@@ -4,3 +4,4 @@
  * use it without importing contacts (which imports calls).
  */
 export { AddContactPanel } from './AddContactPanel.tsx'
+export { AddContactSheet } from './AddContactSheet.tsx'

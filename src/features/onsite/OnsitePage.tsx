@@ -10,8 +10,7 @@ import { api, errorText } from '../../lib/api/index.ts'
 import { t } from '../../lib/i18n/index.ts'
 import { EmptyState } from '../../lib/ui/index.ts'
 import { placeCall } from '../calls/index.ts'
-import { activity, VisitorInsider } from '../insider/index.ts'
-import { pagePath, sourceText } from './rowText.ts'
+import { activity, pagePath, sourceText, VisitorInsider } from '../insider/index.ts'
 
 function since(iso: string, now: number): string {
   const s = Math.max(0, Math.floor((now - Date.parse(iso)) / 1000))

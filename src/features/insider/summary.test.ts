@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { pagePath, sourceText } from './rowText.ts'
+import { pagePath, sourceText } from './summary.ts'
 
 describe('probe 11 finding 16: an On site row tells visitors apart', () => {
   it('the page as its path and query, without the UTM tags', () => {

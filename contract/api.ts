@@ -52,6 +52,8 @@ export interface Me {
   features: { softphone: boolean; omni: boolean }
   /** SPEC K3: the tenant's clients come from its CRM — the book is read-only in the app (absent: false). */
   contactsReadOnly?: boolean
+  /** S3: a supervisor forced the current status: who and when; absent/null when the employee chose it. */
+  statusSetBy?: { name: string; at: string } | null
 }
 
 export interface LoginResponse {

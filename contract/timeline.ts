@@ -13,6 +13,11 @@ export type TimelineItem =
       /** The client's number on this call. */
       number: string
       durationSec: number | null
+      /**
+       * Where this call was transferred (C5/C6), oldest first: the colleague, whether he answered, his
+       * talk time. Transfer legs are folded into their call, never items of their own (probe 11, #20).
+       */
+      transfers?: { name: string; answered: boolean; durationSec: number | null }[]
     }
   | {
       kind: 'chat'

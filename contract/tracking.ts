@@ -107,6 +107,12 @@ export interface OnsiteView {
   /** When the current visit began (time on site). */
   since: string
   chatId: string | null
+  /** Probe 11 finding 16: the UTM tags he came with (latest tagged page), his visits, a chat open now. */
+  utm?: Record<string, string>
+  visits?: number
+  chatOpen?: boolean
+  /** The full address of his latest page view (`page` is the visit's page without its query). */
+  url?: string
 }
 
 export type { CrmCards }

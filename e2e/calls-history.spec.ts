@@ -100,7 +100,7 @@ test('C8 a number typed on the demo site shows as given by the visitor, never as
   await visitor.hangUp()
   await op1.page.getByRole('link', { name: 'Calls', exact: true }).click()
   await op1.page.getByRole('tab', { name: /^Missed/ }).click()
-  const row = op1.page.locator('.call-row').filter({ hasText: '(given by visitor)' })
+  const row = op1.page.locator('.call-row').filter({ hasText: 'given by visitor' })
   await expect(row.first()).toBeVisible({ timeout: 10_000 })
   await expect(row.first()).not.toContainText(client.name)
   await closeAll(op1, visitor)

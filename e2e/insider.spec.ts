@@ -18,6 +18,7 @@ import {
   siteCustomer,
   tokenOf,
 } from './phone-helpers.ts'
+import { phone360, SHOTS } from './phone360.ts'
 
 test.use({ pbx: true })
 test.describe.configure({ timeout: 150_000 })
@@ -297,5 +298,75 @@ test('I1 CRM buttons', async ({ browser, request, server }) => {
   } finally {
     await request.put(`${server.baseURL}/api/admin/crm-cards`, { headers: admin, data: { templates: [] } })
     await closeAll(v as { context: BrowserContext }, op)
+  }
+})
+
+test('I2 an On site row says the page, the source, the visits and "in chat"; a tap on it opens Insider', async ({
+  browser,
+  request,
+  server,
+}) => {
+  const v = await writingVisitor(
+    browser,
+    request,
+    server,
+    '?section=prices&utm_source=vk&utm_medium=social&utm_campaign=november',
+    'How much is delivery?',
+  )
+  try {
+    for (const lang of ['en', 'ru'] as const) {
+      const op = await phone360(browser, server, 'op2@demo', lang)
+      await op.page.goto('/onsite')
+      const row = op.page.locator(`[data-testid="onsite-row"][data-visitor="${v.visitorId}"]`)
+      await expect(row.getByTestId('onsite-page')).toHaveText('/site/?section=prices')
+      await expect(row).toContainText('vk · social · november')
+      await expect(row).toContainText(lang === 'en' ? 'visits: 1' : 'визитов: 1')
+      await expect(row).toContainText(lang === 'en' ? 'in chat' : 'в чате')
+      await op.page.screenshot({ path: `${SHOTS}/16-onsite-${lang}.png` })
+      await row.getByTestId('onsite-page').click()
+      await expect(row.getByTestId('insider-page')).toContainText('section=prices')
+      await op.context.close()
+    }
+  } finally {
+    await closeAll(v as { context: BrowserContext })
+  }
+})
+
+test('I1 in a chat on a 360 px phone Insider starts folded to one line and remembers being opened', async ({
+  browser,
+  request,
+  server,
+}) => {
+  const v = await writingVisitor(
+    browser,
+    request,
+    server,
+    '?section=prices&utm_source=vk&utm_medium=social',
+    'Is there a discount?',
+  )
+  try {
+    for (const lang of ['en', 'ru'] as const) {
+      const op = await phone360(browser, server, 'op1@demo', lang)
+      await op.page.goto(`/requests/${v.chatId}`)
+      const insider = op.page.getByTestId('insider')
+      await expect(insider.locator('.insider-summary')).toHaveText(
+        `vk · social · /site/?section=prices · ${lang === 'en' ? 'visits' : 'визитов'}: 1`,
+      )
+      expect(await insider.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false)
+      await expect(insider.getByTestId('insider-page')).toBeHidden()
+      await op.page.screenshot({ path: `${SHOTS}/27-chat-insider-folded-${lang}.png` })
+      await insider.locator('summary').click()
+      await expect(insider.getByTestId('insider-page')).toBeVisible()
+      await op.page.reload()
+      await expect(op.page.getByTestId('insider').getByTestId('insider-page')).toBeVisible()
+      await op.context.close()
+    }
+    // A wide screen has room: open at first.
+    const wide = await phone360(browser, server, 'op1@demo', 'en', { viewport: { width: 1280, height: 800 } })
+    await wide.page.goto(`/requests/${v.chatId}`)
+    await expect(wide.page.getByTestId('insider').getByTestId('insider-page')).toBeVisible()
+    await wide.context.close()
+  } finally {
+    await closeAll(v as { context: BrowserContext })
   }
 })

@@ -41,6 +41,7 @@ import {
   visitorOfCall,
   visitorOfChat,
   visitorOfClient,
+  withOnsiteDetails,
 } from '../domain/tracking/index.ts'
 import { AppError } from '../errors.ts'
 import { type AppDeps, validate } from './context.ts'
@@ -224,7 +225,7 @@ export function trackingRoutes(app: FastifyInstance, deps: AppDeps, opts: Tracki
     r.get(
       '/api/onsite',
       async (_req, who): Promise<{ visitors: OnsiteView[] }> => ({
-        visitors: await onsiteOf(q, who.tenantId),
+        visitors: await withOnsiteDetails(q, who.tenantId, await onsiteOf(q, who.tenantId)),
       }),
     )
   })

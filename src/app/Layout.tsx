@@ -4,7 +4,7 @@ import { type JSX, Match, Show, Suspense, Switch } from 'solid-js'
 import { NotifyWarning } from '../features/account/index.ts'
 import { CallOverlay, calls, LineIndicator } from '../features/calls/index.ts'
 import { WriteFirstSheet } from '../features/requests/index.ts'
-import { StatusButton } from '../features/status/index.ts'
+import { ForcedStatusNote, StatusButton } from '../features/status/index.ts'
 import { type MessageKey, t } from '../lib/i18n/index.ts'
 import { offline } from '../lib/net/index.ts'
 import { me } from '../lib/session/index.ts'
@@ -47,6 +47,7 @@ export function Layout(props: RouteSectionProps): JSX.Element {
           <LineIndicator />
           <StatusButton />
         </header>
+        <ForcedStatusNote />
         {/* A3: blocked notifications keep a warning on the screens where calls and chats arrive. */}
         <Show when={/^\/(calls|requests)/.test(loc.pathname)}>
           <Suspense>

@@ -1,10 +1,11 @@
 /** The signed-in employee's profile and SIP settings (LoginResponse, GET /api/me). */
-import { and, eq, sql } from 'drizzle-orm'
+import { aliasedTable, and, desc, eq, sql } from 'drizzle-orm'
 import type { Me, SipSettings } from '../../../contract/api.ts'
 import { type Queryable, queryRows, schema } from '../../db/index.ts'
 import { AppError } from '../../errors.ts'
 
-const { employees, tenants } = schema
+const { employees, statusLog, tenants } = schema
+const setter = aliasedTable(employees, 'setter')
 
 /**
  * Mints the employee's SIP settings (server/sip: ephemeral credentials), or null when the tenant has
@@ -30,6 +31,19 @@ export async function loadMe(
     q,
     sql`SELECT read_only FROM crm_contact_sources WHERE tenant_id = ${tenantId}`,
   )
+  // S3: the latest log row says whether a supervisor set the current status (and it stays said
+  // until the employee changes it himself, which writes a row without a setter).
+  const [last] = await q
+    .select({ status: statusLog.status, at: statusLog.at, name: setter.name })
+    .from(statusLog)
+    .leftJoin(setter, and(eq(setter.tenantId, statusLog.tenantId), eq(setter.id, statusLog.setBy)))
+    .where(and(eq(statusLog.tenantId, tenantId), eq(statusLog.employeeId, employeeId)))
+    .orderBy(desc(statusLog.at))
+    .limit(1)
+  const statusSetBy =
+    last && last.status === e.status && last.name !== null
+      ? { name: last.name, at: last.at.toISOString() }
+      : null
   return {
     me: {
       id: e.id,
@@ -42,6 +56,7 @@ export async function loadMe(
       status: e.status,
       features: t.features,
       contactsReadOnly: crm[0]?.read_only === true,
+      statusSetBy,
     },
     sipDomain: t.sipDomain,
   }

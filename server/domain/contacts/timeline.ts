@@ -8,7 +8,7 @@ import type { TimelineItem } from '../../../contract/timeline.ts'
 import { type Queryable, schema } from '../../db/index.ts'
 import { AppError } from '../../errors.ts'
 
-const { calls, chats, contacts } = schema
+const { calls, chats, contacts, employees } = schema
 
 /** The newest items a timeline answers. */
 export const TIMELINE_LIMIT = 200
@@ -50,17 +50,21 @@ export async function clientTimeline(q: Queryable, tenantId: string, id: string)
     .where(and(eq(chats.tenantId, tenantId), or(...chatMatch)))
     .orderBy(desc(chats.createdAt))
     .limit(TIMELINE_LIMIT)
+  const transfers = await transfersOf(q, tenantId, callRows)
   const items: TimelineItem[] = [
-    ...callRows.map((r) => ({
-      kind: 'call' as const,
-      id: r.id,
-      at: r.startedAt.toISOString(),
-      direction: r.direction,
-      state: r.state,
-      missed: r.missed,
-      number: r.peerNumber,
-      durationSec: r.durationSec,
-    })),
+    ...callRows
+      .filter((r) => r.transferOfId === null || !callRows.some((o) => o.id === r.transferOfId))
+      .map((r) => ({
+        kind: 'call' as const,
+        id: r.id,
+        at: r.startedAt.toISOString(),
+        direction: r.direction,
+        state: r.state,
+        missed: r.missed,
+        number: r.peerNumber,
+        durationSec: r.durationSec,
+        ...(transfers.has(r.id) ? { transfers: transfers.get(r.id) } : {}),
+      })),
     ...chatRows.map((r) => ({
       kind: 'chat' as const,
       id: r.id,
@@ -71,4 +75,54 @@ export async function clientTimeline(q: Queryable, tenantId: string, id: string)
     })),
   ]
   return items.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0)).slice(0, TIMELINE_LIMIT)
+}
+
+type CallRow = typeof calls.$inferSelect
+type Transfer = NonNullable<Extract<TimelineItem, { kind: 'call' }>['transfers']>[number]
+
+/**
+ * Probe 11 finding 20: the transfer legs among `rows`, by the call they belong to (a leg of a leg
+ * goes to the first call), each named by who answered it or, unanswered, who it rang.
+ */
+async function transfersOf(
+  q: Queryable,
+  tenantId: string,
+  rows: CallRow[],
+): Promise<Map<string, Transfer[]>> {
+  const byId = new Map(rows.map((r) => [r.id, r]))
+  const legs = rows.filter((r) => r.transferOfId !== null && byId.has(r.transferOfId))
+  const out = new Map<string, Transfer[]>()
+  if (legs.length === 0) return out
+  const ids = [
+    ...new Set(legs.flatMap((l) => [l.answeredById, ...l.offeredIds].filter((x): x is string => !!x))),
+  ]
+  const names = new Map(
+    ids.length
+      ? (
+          await q
+            .select({ id: employees.id, name: employees.name })
+            .from(employees)
+            .where(and(eq(employees.tenantId, tenantId), inArray(employees.id, ids)))
+        ).map((e) => [e.id, e.name])
+      : [],
+  )
+  const rootOf = (r: CallRow): string => {
+    let at = r
+    for (let i = 0; i < 20 && at.transferOfId && byId.has(at.transferOfId); i++)
+      at = byId.get(at.transferOfId) as CallRow
+    return at.id
+  }
+  for (const l of [...legs].sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime())) {
+    const who = l.answeredById ?? l.offeredIds[0] ?? null
+    const root = rootOf(l)
+    out.set(root, [
+      ...(out.get(root) ?? []),
+      {
+        name: (who && names.get(who)) || l.toNumber,
+        answered: l.answeredAt !== null,
+        durationSec: l.answeredAt !== null ? l.durationSec : null,
+      },
+    ])
+  }
+  return out
 }

@@ -19,6 +19,8 @@ import { type Agent, agentOf } from './agent.ts'
 import { BoundedSet } from './bounded.ts'
 import { locate } from './geo.ts'
 
+export { withOnsiteDetails } from './onsite-details.ts'
+
 export { agentOf, locate }
 
 /** The page a URL names (no query, no fragment): what top pages count by. */

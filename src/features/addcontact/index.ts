@@ -4,4 +4,5 @@
  * use it without importing contacts (which imports calls).
  */
 export { AddContactPanel } from './AddContactPanel.tsx'
+export { AddContactSheet } from './AddContactSheet.tsx'
 export { bookReadOnly, ReadOnlyNote } from './ReadOnlyNote.tsx'

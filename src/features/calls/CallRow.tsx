@@ -10,10 +10,10 @@ import { placeCall } from './actions.ts'
 import { CallIcon, type CallIconName } from './CallIcon.tsx'
 import { isGuest, markHandled } from './data.ts'
 import { durationText } from './historyList.ts'
+import { lineLabel } from './lineLabel.ts'
 import { NumberButton } from './NumberButton.tsx'
-import { formatPhone } from './phoneFormat.ts'
 import { bookName } from './phoneNames.ts'
-import { givenNumber } from './search.ts'
+import { isGivenNumber, shownNumber } from './search.ts'
 
 type Kind = 'in' | 'out' | 'internal' | 'missed' | 'failed'
 
@@ -39,6 +39,16 @@ export function when(iso: string): string {
   return fmtDate(d, sameDay ? { timeStyle: 'short' } : { dateStyle: 'short', timeStyle: 'short' })
 }
 
+/** Does the row need its line of the number (under a name) and the line called? */
+export function lineOf(c: CallView, name: string | null, number: string): boolean {
+  return (!!name && !isGuest(number)) || lineLabel(c) !== null || isGivenNumber(c, number)
+}
+
+/** A history row's height: two lines, plus one for the number/line called, plus one for the story. */
+export function callRowHeight(c: CallView, party: { number: string; name: string | null }, story: boolean) {
+  return 76 + 18 * ((lineOf(c, party.name, party.number) ? 1 : 0) + (story ? 1 : 0))
+}
+
 /** A call row; `missedList` adds "Mark handled" (C9). */
 export function CallRow(props: {
   call: CallView
@@ -54,7 +64,8 @@ export function CallRow(props: {
   const num = () => props.party.number
   // A4: the phone's own book names the number first when the operator prefers it.
   const name = () => bookName(num()) ?? props.party.name
-  const shown = () => givenNumber(c(), num())
+  const shown = () => shownNumber(num())
+  const given = () => isGivenNumber(c(), num())
   const handled = () => {
     const x = c()
     if (!x.missed || !x.handledByName) return null
@@ -97,31 +108,38 @@ export function CallRow(props: {
             </A>
           </Show>
         </span>
-        <span class="row-sub">
-          <span class="call-kind">{t(`calls.dir.${kind()}`)}</span>
-          {' · '}
-          <time dateTime={c().startedAt}>{when(c().startedAt)}</time>
-          <Show when={name() && !isGuest(num())}>
+        {/* Probe 11 finding 11: at 360 px the kind and time may end in "…", the duration never does. */}
+        <span class="row-sub call-sub">
+          <span class="call-sub-text">
+            <span class="call-kind">{t(`calls.dir.${kind()}`)}</span>
             {' · '}
-            <Show when={c().direction !== 'internal'} fallback={num()}>
-              <NumberButton number={num()} />
-            </Show>
-          </Show>
+            <time dateTime={c().startedAt}>{when(c().startedAt)}</time>
+          </span>
           <Show when={durationText(c())}>
             {(d) => (
-              <>
-                {' · '}
-                <span class="call-duration">
-                  <span class="visually-hidden">{t('calls.duration')} </span>
-                  {d()}
-                </span>
-              </>
+              <span class="call-duration">
+                <span class="visually-hidden">{t('calls.duration')} </span>
+                {d()}
+              </span>
             )}
           </Show>
-          <Show when={c().virtualNumberName || (c().virtualNumber && formatPhone(c().virtualNumber ?? ''))}>
-            {(v) => ` · ${t('calls.via', { number: formatPhone(v()) })}`}
-          </Show>
         </span>
+        <Show when={lineOf(c(), name(), num())}>
+          <span class="row-sub call-line">
+            <Show when={name() && !isGuest(num())}>
+              <Show when={c().direction !== 'internal'} fallback={num()}>
+                <NumberButton number={num()} />
+              </Show>
+              <Show when={lineLabel(c())}>{' · '}</Show>
+            </Show>
+            <Show when={lineLabel(c())}>{(v) => t('calls.via', { number: v() })}</Show>
+            {/* After the line's name: of the two, only this hint may end in "…" at 360 px. */}
+            <Show when={given()}>
+              <Show when={lineLabel(c()) || (name() && !isGuest(num()))}>{' · '}</Show>
+              <span class="given-tag">{t('calls.givenTag')}</span>
+            </Show>
+          </span>
+        </Show>
         <Show when={story()}>{(s) => <span class="row-sub call-story">{s()}</span>}</Show>
         <Show when={handled()}>{(h) => <span class="row-sub handled">{h()}</span>}</Show>
       </span>

@@ -12,7 +12,7 @@ import { createLiveQuery, db } from '../../lib/store/index.ts'
 import { VirtualList } from '../../lib/ui/VirtualList.tsx'
 import { cleanNumber, placeCall } from './actions.ts'
 import { CallIcon } from './CallIcon.tsx'
-import { CallRow } from './CallRow.tsx'
+import { CallRow, callRowHeight } from './CallRow.tsx'
 import { DAY_HEADER_PX, DayHeader } from './DayHeader.tsx'
 import {
   callParty,
@@ -244,7 +244,11 @@ export default function CallsPage() {
         <VirtualList
           items={items()}
           rowHeight={76}
-          sizeOf={(i) => (i.kind === 'day' ? DAY_HEADER_PX : hasStory(i.call) ? 94 : 76)}
+          sizeOf={(i) =>
+            i.kind === 'day'
+              ? DAY_HEADER_PX
+              : callRowHeight(i.call, callParty(i.call, meId(), people()), hasStory(i.call))
+          }
           label={t(SECTIONS.find((s) => s.id === scope())?.label ?? 'calls.mine')}
           onEnd={onEnd}
         >

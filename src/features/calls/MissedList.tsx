@@ -16,12 +16,13 @@ import { placeCall } from './actions.ts'
 import { CallIcon } from './CallIcon.tsx'
 import { when } from './CallRow.tsx'
 import { isGuest } from './data.ts'
+import { lineLabel } from './lineLabel.ts'
 import { groupsOf, type MissedFilter, type MissedFold, type MissedSection, missedSections } from './missed.ts'
 import { markCalls, undoMarks } from './missed-data.ts'
 import { NumberButton } from './NumberButton.tsx'
 import { formatPhone } from './phoneFormat.ts'
 import { bookName } from './phoneNames.ts'
-import { givenNumber } from './search.ts'
+import { givenNumber, isGivenNumber, shownNumber } from './search.ts'
 import './missed.css'
 
 const [filter, setFilter] = createSignal<MissedFilter>('all')
@@ -189,8 +190,8 @@ function MissedRow(props: {
               <Show
                 when={book() ?? props.fold.givenName}
                 fallback={
-                  <Show when={!isGuest(num())} fallback={givenNumber(c(), num())}>
-                    <NumberButton number={num()} label={givenNumber(c(), num())} />
+                  <Show when={!isGuest(num())} fallback={shownNumber(num())}>
+                    <NumberButton number={num()} label={shownNumber(num())} />
                   </Show>
                 }
               >
@@ -211,7 +212,7 @@ function MissedRow(props: {
         </span>
         <Show when={(book() ?? props.fold.givenName) && !c().contactId}>
           <span class="row-sub">
-            <NumberButton number={num()} label={givenNumber(c(), num())} />
+            <NumberButton number={num()} label={shownNumber(num())} />
           </span>
         </Show>
         <span class="row-sub">
@@ -223,7 +224,12 @@ function MissedRow(props: {
           </Show>
           {' · '}
           <time dateTime={c().startedAt}>{when(c().startedAt)}</time>
-          <Show when={c().virtualNumber}>{(v) => ` · ${t('calls.via', { number: formatPhone(v()) })}`}</Show>
+          <Show when={isGivenNumber(c(), num())}>
+            {' · '}
+            <span class="given-tag">{t('calls.givenTag')}</span>
+          </Show>
+          {/* Probe 11 finding 11: the line's name ("via Sales"), as history says it, not its digits. */}
+          <Show when={lineLabel(c())}>{(v) => ` · ${t('calls.via', { number: v() })}`}</Show>
         </span>
       </span>
       <button

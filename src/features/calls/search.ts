@@ -20,6 +20,16 @@ export function searchCalls(
   return localCalls(db, scope, meId, searchQuery(typed), limit)
 }
 
+/** Was this number typed by a demo-site visitor (issue 6 §4: not verified)? A row shows it as a tag. */
+export function isGivenNumber(c: CallView, number: string): boolean {
+  return c.peerGiven && number === c.peerNumber && !isGuest(number)
+}
+
+/** The number alone, formatted (a row's title; the "given by visitor" hint goes on a line below). */
+export function shownNumber(number: string): string {
+  return isGuest(number) ? t('calls.siteVisitor') : formatPhone(number)
+}
+
 /** The number as the app shows it: one a demo-site visitor typed says so (issue 6 §4: not verified). */
 export function givenNumber(c: CallView, number: string): string {
   // A site caller who gave no number is a "Website visitor", never his SIP user name.

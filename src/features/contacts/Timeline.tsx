@@ -46,6 +46,20 @@ export function ClientTimeline(props: { id: string }) {
                       ? ` · ${x.number.replace(BIDI, '')}${x.durationSec ? ` · ${duration(x.durationSec)}` : ''}`
                       : ` · ${x.state === 'completed' ? t('client.chatDone') : t('client.chatOpen')}`}
                   </span>
+                  {/* Probe 11 finding 20: a transfer is part of the call, not a missed call of its own. */}
+                  <Show when={x.kind === 'call' && x.transfers?.length ? x.transfers : null}>
+                    {(list) => (
+                      <span class="row-sub" data-testid="timeline-transfers">
+                        {list()
+                          .map((tr) =>
+                            tr.answered
+                              ? `${t('client.transferred', { name: tr.name })}${tr.durationSec ? ` · ${duration(tr.durationSec)}` : ''}`
+                              : t('client.transferFailed', { name: tr.name }),
+                          )
+                          .join(' · ')}
+                      </span>
+                    )}
+                  </Show>
                 </span>
               </A>
             </li>

@@ -9,7 +9,9 @@ import type { InsiderView } from '../../../contract/tracking.ts'
 import { api } from '../../lib/api/index.ts'
 import { type MessageKey, t } from '../../lib/i18n/index.ts'
 import './insider.css'
+import { initiallyOpen, rememberOpen } from './fold.ts'
 import { activity } from './live.ts'
+import { insiderSummary } from './summary.ts'
 
 const UTM = ['source', 'medium', 'campaign', 'term', 'content'] as const
 
@@ -60,7 +62,10 @@ export function InsiderPanel(props: {
   keyOf: () => string | null
   /** False where the screen already shows the number (a call: shown once, formatted — C1). */
   showNumber?: boolean
+  /** Fold state remembered under this name; folded at first on a narrow screen (probe 11, #27). */
+  remember?: string
 }): JSX.Element {
+  const open = initiallyOpen(props.remember)
   const [days, setDays] = createSignal(7)
   const [data] = createResource(
     () => {
@@ -83,8 +88,22 @@ export function InsiderPanel(props: {
     <Suspense fallback={null}>
       <Show when={view()}>
         {(i) => (
-          <details class="insider" open data-testid="insider">
-            <summary class="insider-title">{t('insider.title')}</summary>
+          <details
+            class="insider"
+            open={open}
+            data-testid="insider"
+            onToggle={(e) => rememberOpen(props.remember, e.currentTarget.open)}
+          >
+            <summary class="insider-title">
+              {t('insider.title')}
+              <Show when={props.remember && insiderSummary(i())}>
+                {(s) => (
+                  <span class="insider-summary" dir="auto">
+                    {s()}
+                  </span>
+                )}
+              </Show>
+            </summary>
             <dl class="insider-list">
               <Show when={i().name}>{(n) => row('insider.name', <span dir="auto">{n()}</span>)}</Show>
               <Show when={props.showNumber !== false && i().number}>
@@ -199,6 +218,7 @@ export function CallInsider(props: { sipCallId: string | null | undefined }): JS
 export function ChatInsider(props: { chatId: string }): JSX.Element {
   return (
     <InsiderPanel
+      remember="chat"
       keyOf={() => props.chatId}
       load={async (days) =>
         // Offline or refused: no panel, not an error on the screen.

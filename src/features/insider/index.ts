@@ -8,5 +8,6 @@ import { insiderEvents } from './live.ts'
 
 export { CallInsider, ChatInsider, ClientInsider, VisitorInsider } from './InsiderPanel.tsx'
 export { activity } from './live.ts'
+export { pagePath, sourceText } from './summary.ts'
 
 registerEvents(insiderEvents)

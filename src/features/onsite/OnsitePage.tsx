@@ -10,7 +10,7 @@ import { api, errorText } from '../../lib/api/index.ts'
 import { t } from '../../lib/i18n/index.ts'
 import { EmptyState } from '../../lib/ui/index.ts'
 import { placeCall } from '../calls/index.ts'
-import { activity, VisitorInsider } from '../insider/index.ts'
+import { activity, pagePath, sourceText, VisitorInsider } from '../insider/index.ts'
 
 function since(iso: string, now: number): string {
   const s = Math.max(0, Math.floor((now - Date.parse(iso)) / 1000))
@@ -49,16 +49,35 @@ export default function OnsitePage() {
             <For each={rows()}>
               {(v) => (
                 <li class="onsite-row" data-testid="onsite-row" data-visitor={v.visitorId}>
-                  <div class="onsite-main">
-                    <b dir="auto">{v.name || v.number || t('onsite.visitor')}</b>
-                    <Show when={v.name && v.number}>
-                      <span dir="ltr"> {v.number}</span>
-                    </Show>
-                    <p class="onsite-page-line" dir="auto" data-testid="onsite-page">
-                      {v.title || v.page}
-                    </p>
-                    <p class="muted small">{t('onsite.onSiteFor', { time: since(v.since, now()) })}</p>
-                  </div>
+                  {/* Probe 11 finding 16: the page, the source, the visits, "in chat" — and a tap opens Insider. */}
+                  <button
+                    type="button"
+                    class="onsite-main"
+                    aria-expanded={open() === v.visitorId}
+                    onClick={() => setOpen((o) => (o === v.visitorId ? null : v.visitorId))}
+                  >
+                    <span class="onsite-who">
+                      <b dir="auto">{v.name || v.number || t('onsite.visitor')}</b>
+                      <Show when={v.name && v.number}>
+                        <span dir="ltr"> {v.number}</span>
+                      </Show>
+                      <Show when={v.chatOpen}>
+                        <span class="onsite-badge">{t('onsite.inChat')}</span>
+                      </Show>
+                    </span>
+                    <span class="onsite-page-line" dir="auto" data-testid="onsite-page">
+                      {pagePath(v.url ?? v.page)}
+                    </span>
+                    <span class="muted small onsite-facts">
+                      {[
+                        sourceText(v.utm),
+                        v.visits ? t('onsite.visits', { n: v.visits }) : null,
+                        t('onsite.onSiteFor', { time: since(v.since, now()) }),
+                      ]
+                        .filter(Boolean)
+                        .join(' · ')}
+                    </span>
+                  </button>
                   <div class="onsite-actions">
                     <Show when={v.number}>
                       {(n) => (

@@ -26,7 +26,7 @@ import { type Composed, compose, conflictTarget, discardMessage, resendInto, ret
 import { TransferDialog } from './TransferDialog.tsx'
 import { channelText, clientNameText } from './text.ts'
 import './requests.css'
-import { AddContactPanel, bookReadOnly } from '../addcontact/index.ts'
+import { AddContactSheet, bookReadOnly } from '../addcontact/index.ts'
 import { ChatIcon } from './ChatIcon.tsx'
 import ChatInfoSheet from './ChatInfoSheet.tsx'
 import { ChatMenu, type ChatMenuItem } from './ChatMenu.tsx'
@@ -293,12 +293,12 @@ export default function ConversationPage() {
       </Show>
       <Show when={adding() && chat()}>
         {(c) => (
-          <AddContactPanel
+          <AddContactSheet
             phone={c().clientPhone}
             email={c().clientEmail}
             name={c().clientName}
             chatId={c().id}
-            startOpen
+            onClose={() => setAdding(false)}
           />
         )}
       </Show>

@@ -1,14 +1,14 @@
 /** The account icon in the header: shows the status and opens the picker (SPEC S1). */
 import { createEffect, createSignal, For, on, onCleanup, Show } from 'solid-js'
 import { errorText } from '../../lib/api/index.ts'
-import { t } from '../../lib/i18n/index.ts'
+import { fmtDate, t } from '../../lib/i18n/index.ts'
 import { me } from '../../lib/session/index.ts'
 import { toast } from '../../lib/ui/index.ts'
+import { pickerOpen as open, setPickerOpen as setOpen } from './picker.ts'
 import { forcedBy, matrix, setMyStatus, statusColor, statusName } from './statuses.ts'
 
 /** Header button + status picker. */
 export function StatusButton() {
-  const [open, setOpen] = createSignal(false)
   const [busy, setBusy] = createSignal(false)
   let root: HTMLDivElement | undefined
 
@@ -62,9 +62,9 @@ export function StatusButton() {
             type="button"
             class="avatar"
             aria-label={
-              forcedBy() === null
-                ? t('status.button', { name: statusName(m().status) })
-                : t('status.buttonForced', { name: statusName(m().status), by: forcedBy()?.by ?? '' })
+              m().statusSetBy
+                ? t('status.buttonForced', { name: statusName(m().status), by: m().statusSetBy?.name ?? '' })
+                : t('status.button', { name: statusName(m().status) })
             }
             aria-haspopup="dialog"
             aria-expanded={open()}
@@ -75,10 +75,15 @@ export function StatusButton() {
           </button>
           <Show when={open()}>
             <div class="popover" role="dialog" aria-label={t('status.picker')}>
-              <Show when={forcedBy() !== null}>
-                <p class="row-sub" data-testid="status-forced-by">
-                  {t('status.setBy', { by: forcedBy()?.by ?? '' })}
-                </p>
+              <Show when={m().statusSetBy}>
+                {(s) => (
+                  <p class="row-sub" data-testid="status-forced-by">
+                    {t('status.setByAt', {
+                      by: s().name,
+                      time: fmtDate(s().at, { hour: '2-digit', minute: '2-digit' }),
+                    })}
+                  </p>
+                )}
               </Show>
               <fieldset class="status-list" disabled={busy()}>
                 <legend>{t('status.picker')}</legend>

@@ -14,9 +14,13 @@ export const statusEvents: FeatureEvents = {
       after: (ev) => {
         const mine = me()
         if (ev.payload.employeeId !== mine?.id) return
-        void patchMe({ status: ev.payload.status })
-        // S3: a supervisor set it — I see, live, who did (StatusButton shows it).
+        // S3: a supervisor set it — I see, live, who did (StatusButton shows it), and the note under
+        // the header keeps saying so until I change it myself.
         const forced = ev.payload.byId && ev.payload.byId !== mine.id
+        void patchMe({
+          status: ev.payload.status,
+          statusSetBy: forced ? { name: ev.payload.byName ?? '', at: ev.payload.at } : null,
+        })
         setForcedBy(forced ? { by: ev.payload.byName ?? '', status: ev.payload.status } : null)
       },
     },

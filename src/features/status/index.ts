@@ -2,6 +2,7 @@
 import { registerEvents } from '../../lib/sync/index.ts'
 import { statusEvents } from './events.ts'
 
+export { ForcedStatusNote } from './ForcedNote.tsx'
 export { StatusButton } from './StatusButton.tsx'
 export {
   loadStatuses,

@@ -60,5 +60,5 @@ export function statusColor(id: string): string {
 export async function setMyStatus(id: string): Promise<void> {
   const r = await api('PUT /api/me/status', { body: { status: id } })
   setForcedBy(null)
-  await patchMe({ status: r.status })
+  await patchMe({ status: r.status, statusSetBy: null })
 }

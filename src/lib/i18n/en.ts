@@ -869,6 +869,14 @@ export const en = {
     "This browser cannot read the phone's contacts (Contact Picker API): Chrome on Android can",
   'phoneBook.picked': 'Contacts picked: {n}',
   'phoneBook.pickFailed': 'The contacts could not be read',
+  'status.forcedNote': 'Status {name} set by {by} at {time}',
+  'status.setByAt': 'Set by {by} at {time}',
+  'status.change': 'Change',
+  'calls.givenTag': 'given by visitor',
+  'client.transferred': 'transferred to {name}',
+  'client.transferFailed': 'transfer to {name}: no answer',
+  'onsite.inChat': 'in chat',
+  'onsite.visits': 'visits: {n}',
 } as const
 
 export type MessageKey = keyof typeof en

@@ -765,8 +765,8 @@ export const ru: Record<MessageKey, string> = {
   'onsite.write': 'Написать',
   'onsite.insider': 'Инсайдер',
   // Issue 12 §4: the supervisor's screens (S3, S4).
-  'status.forced': 'Ваш статус «{name}» установил(а) {by}',
-  'status.buttonForced': 'Статус: {name} (установил(а) {by})',
+  'status.forced': 'Ваш статус «{name}» задан руководителем: {by}',
+  'status.buttonForced': 'Статус: {name} (задан руководителем: {by})',
   'status.setBy': 'Установил(а): {by}',
   'super.open': 'Супервизор',
   'super.openHint': 'Статусы онлайн и отчёт о нагрузке',
@@ -871,4 +871,12 @@ export const ru: Record<MessageKey, string> = {
     'Этот браузер не умеет читать контакты телефона (Contact Picker API): это умеет Chrome на Android',
   'phoneBook.picked': 'Выбрано контактов: {n}',
   'phoneBook.pickFailed': 'Не удалось прочитать контакты',
+  'status.forcedNote': 'Статус «{name}» задан руководителем: {by}, в {time}',
+  'status.setByAt': 'Задан руководителем: {by}, в {time}',
+  'status.change': 'Изменить',
+  'calls.givenTag': 'со слов посетителя',
+  'client.transferred': 'перевод: {name}',
+  'client.transferFailed': 'перевод: {name} — нет ответа',
+  'onsite.inChat': 'в чате',
+  'onsite.visits': 'визитов: {n}',
 }

@@ -8,7 +8,8 @@ import type { SipSettings } from '../../../contract/api.ts'
 import type * as PhoneLib from '../../lib/phone/index.ts'
 import { me, refreshMe, sip } from '../../lib/session/index.ts'
 import { db } from '../../lib/store/index.ts'
-import { afterFirstScreen, hurryFirstScreen } from '../../lib/ui/index.ts'
+// first-screen.ts itself: the door's index re-exports .tsx parts, which the node unit tests of phone.ts cannot load.
+import { afterFirstScreen, hurryFirstScreen } from '../../lib/ui/first-screen.ts'
 import { enqueueRecording } from './recordings.ts'
 
 type Lib = typeof PhoneLib

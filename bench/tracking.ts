@@ -17,8 +17,9 @@
  * Clocks: all in this process (performance.now()).
  */
 import { randomUUID } from 'node:crypto'
+import { readdirSync, readFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import path from 'node:path'
 import { brotliCompressSync } from 'node:zlib'
 import WebSocket from 'ws'
@@ -56,6 +57,38 @@ export interface TrackingResult {
   insiderP50: number
   insiderP99: number
   samples: number
+  /** CPU seconds spent during the ingest window: the server process, PostgreSQL's processes, this one. */
+  cpu: { server: number; postgres: number | null; client: number }
+}
+
+/** utime + stime of a process, in seconds (Linux /proc; 0 when it is gone or unreadable). */
+function cpuOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return (Number(f[11]) + Number(f[12])) / 100
+  } catch {
+    return 0
+  }
+}
+
+/** The postmaster listening on `port` and its children (backends, WAL writer…), by /proc. */
+function postgresPids(port: string): number[] {
+  const procs: { pid: number; ppid: number; cmd: string }[] = []
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue
+    try {
+      const cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8').replaceAll('\0', ' ')
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8')
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+      procs.push({ pid: Number(d), ppid, cmd })
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const master = procs.find((p) => /postgres/.test(p.cmd) && p.cmd.includes(`-p ${port}`))
+  if (!master) return []
+  return [master.pid, ...procs.filter((p) => p.ppid === master.pid).map((p) => p.pid)]
 }
 
 const CHROME =
@@ -171,6 +204,12 @@ export async function measureTracking(o: TrackingOptions = TRACKING_DEFAULTS): P
       }
     })
     const started = performance.now()
+    const pgPids = databaseUrl ? postgresPids(new URL(databaseUrl).port) : []
+    const cpu0 = {
+      server: cpuOf(child.pid ?? 0),
+      postgres: new Map(pgPids.map((p) => [p, cpuOf(p)])),
+      client: process.cpuUsage(),
+    }
     const probe = (async () => {
       let k = 0
       while (!stop) {
@@ -197,6 +236,18 @@ export async function measureTracking(o: TrackingOptions = TRACKING_DEFAULTS): P
     stop = true
     await Promise.all([...loops, probe])
     const seconds = (performance.now() - started) / 1000
+    const clientUsage = process.cpuUsage(cpu0.client)
+    const cpu = {
+      server: cpuOf(child.pid ?? 0) - cpu0.server,
+      // Per process: a backend that ended meanwhile is left out, one that began counts whole.
+      postgres: databaseUrl
+        ? postgresPids(new URL(databaseUrl).port).reduce((a, p) => {
+            const now = cpuOf(p)
+            return now ? a + now - (cpu0.postgres.get(p) ?? 0) : a
+          }, 0)
+        : null,
+      client: (clientUsage.user + clientUsage.system) / 1e6,
+    }
     ws.close()
     return {
       db: databaseUrl ? 'postgres' : 'pglite',
@@ -213,6 +264,7 @@ export async function measureTracking(o: TrackingOptions = TRACKING_DEFAULTS): P
       insiderP50: percentile(insider, 50),
       insiderP99: percentile(insider, 99),
       samples: insider.length,
+      cpu,
     }
   } finally {
     await stopServer(child)
@@ -225,6 +277,9 @@ export function formatTracking(r: TrackingResult): string[] {
   return [
     `/track.js: ${r.scriptBytes} bytes, ${r.scriptBrotli} bytes brotli (goal ≤ 3072)`,
     `ingest (${r.db}, one process): ${r.views} page views in ${r.seconds.toFixed(1)} s = ${r.perSecond.toFixed(0)}/s (goal ≥ 2,000/s); request p50 ${f(r.reqP50)}, p99 ${f(r.reqP99)}; refused ${r.refused}`,
+    `CPU in the ingest window: server ${r.cpu.server.toFixed(1)} s = ${((1000 * r.cpu.server) / r.views).toFixed(2)} ms a view (${(r.views / r.cpu.server).toFixed(0)} views per server CPU-second)${r.cpu.postgres === null ? '' : `, PostgreSQL ${r.cpu.postgres.toFixed(1)} s = ${((1000 * r.cpu.postgres) / r.views).toFixed(2)} ms a view`}, this client ${r.cpu.client.toFixed(1)} s; load ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')}`,
     `page view → operator's socket event: p50 ${f(r.eventP50)}, p99 ${f(r.eventP99)}; → Insider read back with the page: p50 ${f(r.insiderP50)}, p99 ${f(r.insiderP99)} (${r.samples} samples, under the ingest load)`,
   ]
 }

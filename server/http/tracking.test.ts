@@ -10,7 +10,7 @@ import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { InsiderView, OnsiteView, TrackViewResponse } from '../../contract/tracking.ts'
 import { eventsSince, lastSeq, queryRows } from '../db/index.ts'
-import { contactedAmong, recordView, type ViewInput, writeViews } from '../domain/tracking/index.ts'
+import { contactedCache, recordView, type ViewInput, writeViews } from '../domain/tracking/index.ts'
 import { targets } from '../test/dbs.ts'
 import { auth, type Fixture, makeFixture } from '../test/fixture.ts'
 
@@ -195,7 +195,7 @@ describe.each(targets)('tracking, Insider, On site on $name', (target) => {
       writeViews(
         tx,
         [input(va, 'a1', 'https://ya.ru/'), input(vb, 'b1'), input(va, 'a2'), input(va, 'a3')],
-        contactedAmong,
+        contactedCache,
       ),
     )
     expect(out.every((o) => 'viewId' in o)).toBe(true)

@@ -27,7 +27,7 @@ export { agentOf, locate, pageOf, type ViewInput, writeViews }
  * the batch's own transaction (one query for the batch, not one per view), so the first page after a
  * first message reaches Insider live.
  */
-const contactedCache = new BoundedSet(100_000)
+export const contactedCache = new BoundedSet(100_000)
 export async function hasContacted(q: Queryable, tenantId: string, visitorId: string): Promise<boolean> {
   return (await contactedAmong(q, [{ tenantId, visitorId }])).has(`${tenantId}:${visitorId}`)
 }
@@ -71,7 +71,7 @@ export async function contactedAmong(
 export async function recordView(db: Db, v: ViewInput): Promise<{ viewId: string }> {
   let batcher = batchers.get(db)
   if (!batcher) {
-    batcher = new ViewBatcher(db, contactedAmong)
+    batcher = new ViewBatcher(db, contactedCache)
     batchers.set(db, batcher)
   }
   return batcher.add(v)

@@ -36,11 +36,14 @@ export interface ViewInput {
   ip: string
 }
 
-/** Who has contacted the tenant among these visitors (keys `tenantId:visitorId`), one query for all. */
-export type ContactedAmong = (
-  q: Queryable,
-  vs: readonly { tenantId: string; visitorId: string }[],
-) => Promise<Set<string>>
+/**
+ * The per-process memory of visitors known to have contacted their tenant (keys `tenantId:visitorId`):
+ * a "yes" stays yes; a "no" is never remembered, it is asked again in every batch.
+ */
+export interface ContactedMemory {
+  has(key: string): boolean
+  add(key: string): void
+}
 
 /** The page a URL names (no query, no fragment): what top pages count by. */
 export function pageOf(url: string): string {
@@ -67,7 +70,7 @@ export class ViewBatcher {
   private running = false
   constructor(
     private readonly db: Db,
-    private readonly contactedAmong: ContactedAmong,
+    private readonly contacted: ContactedMemory,
   ) {}
 
   add(view: ViewInput): Promise<{ viewId: string }> {
@@ -86,7 +89,7 @@ export class ViewBatcher {
         writeViews(
           tx,
           batch.map((b) => b.view),
-          this.contactedAmong,
+          this.contacted,
         ),
       )
       batch.forEach((b, i) => {
@@ -99,7 +102,7 @@ export class ViewBatcher {
       // One by one: only the bad view's request fails.
       for (const b of batch) {
         try {
-          const [r] = await this.db.orm.transaction((tx) => writeViews(tx, [b.view], this.contactedAmong))
+          const [r] = await this.db.orm.transaction((tx) => writeViews(tx, [b.view], this.contacted))
           if (r instanceof AppError) b.reject(r)
           else if (r) b.resolve(r)
           else b.reject(new Error('page view not written'))
@@ -121,17 +124,20 @@ export class ViewBatcher {
 export async function writeViews(
   tx: Queryable,
   all: readonly ViewInput[],
-  contactedAmong: ContactedAmong,
+  known: ContactedMemory,
 ): Promise<({ viewId: string } | AppError)[]> {
   const tenantIds = [...new Set(all.map((v) => v.tenantId))]
   const keys = [...new Map(all.map((v) => [keyOf(v), { t: v.tenantId, v: v.visitorId }])).values()]
-  // The batch's clock, its suspended tenants and each visitor's open visit (a page view within the
-  // gap), in one statement.
+  const ask = keys.filter((k) => !known.has(`${k.t}:${k.v}`))
+  // The batch's clock, its suspended tenants, each visitor's open visit (a page view within the gap)
+  // and which of those not yet known have contacted the tenant (a chat, a lead, a call from the
+  // site; on the (tenant_id, visitor_id) indexes), in one statement.
   const gap = `${TRACK_LIMITS.visitGapMs} milliseconds`
   const [head] = await queryRows<{
     now: string
     suspended: string[] | null
     open: { k: string; id: string }[] | null
+    contacted: string[] | null
   }>(
     tx,
     sql`SELECT clock_timestamp()::text AS now,
@@ -141,14 +147,19 @@ export async function writeViews(
            FROM jsonb_to_recordset(${JSON.stringify(keys)}::jsonb) AS k(t uuid, v uuid)
            CROSS JOIN LATERAL (
              SELECT id FROM site_visits WHERE tenant_id = k.t AND visitor_id = k.v
-               AND last_at > clock_timestamp() - ${gap}::interval ORDER BY last_at DESC LIMIT 1) s) AS open`,
+               AND last_at > clock_timestamp() - ${gap}::interval ORDER BY last_at DESC LIMIT 1) s) AS open,
+          (SELECT json_agg(k.t::text || ':' || k.v::text)
+           FROM jsonb_to_recordset(${JSON.stringify(ask)}::jsonb) AS k(t uuid, v uuid)
+           WHERE EXISTS (SELECT 1 FROM chats WHERE tenant_id = k.t AND visitor_id = k.v::text)
+              OR EXISTS (SELECT 1 FROM leads WHERE tenant_id = k.t AND visitor_id = k.v)
+              OR EXISTS (SELECT 1 FROM visitor_lines WHERE tenant_id = k.t AND visitor_id = k.v)) AS contacted`,
   )
   if (!head) throw new Error('batch clock missing')
   const suspended = new Set(head.suspended ?? [])
   const views = all.filter((v) => !suspended.has(v.tenantId))
   const ids = new Map<ViewInput, string>()
   if (views.length) {
-    const contacted = await contactedAmong(tx, views)
+    for (const k of head.contacted ?? []) known.add(k)
     const open = new Map((head.open ?? []).map((o) => [o.k, o.id]))
 
     // Per visitor: his visit, his first and last view of the batch, how many.
@@ -237,7 +248,7 @@ export async function writeViews(
     // Insider live: an event per view of a visitor who has contacted the tenant, in order, per tenant.
     const byTenant = new Map<string, ViewInput[]>()
     for (const v of views)
-      if (contacted.has(keyOf(v))) byTenant.set(v.tenantId, [...(byTenant.get(v.tenantId) ?? []), v])
+      if (known.has(keyOf(v))) byTenant.set(v.tenantId, [...(byTenant.get(v.tenantId) ?? []), v])
     for (const [tenantId, list] of byTenant)
       await appendEvents(
         tx,

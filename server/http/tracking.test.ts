@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto'
 import { sql } from 'drizzle-orm'
 import type { FastifyInstance } from 'fastify'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { InsiderView, OnsiteView, TrackViewResponse } from '../../contract/tracking.ts'
 import { eventsSince, lastSeq, queryRows } from '../db/index.ts'
 import { contactedCache, recordView, type ViewInput, writeViews } from '../domain/tracking/index.ts'
@@ -222,6 +222,34 @@ describe.each(targets)('tracking, Insider, On site on $name', (target) => {
     expect(ib.visits).toBe(1)
     expect(ib.currentPage?.url).toBe('https://shop.example/b1?utm_source=b1')
     expect(ib.browser).toBe('Chrome 126')
+  })
+
+  it('ingest batch: views that arrive in the same turn of the event loop share one transaction', async () => {
+    const v = await view({ url: 'https://shop.example/' })
+    const { visitorId } = await visitorIdOf(v.token)
+    const tenantId = await tenantOf()
+    const spy = vi.spyOn(f.db.orm, 'transaction')
+    try {
+      // Three requests handled one after another in one I/O poll: the first must not go alone.
+      const done = await Promise.all(
+        [1, 2, 3].map((k) =>
+          recordView(f.db, {
+            tenantId,
+            visitorId,
+            url: `https://shop.example/turn/${k}`,
+            title: `T${k}`,
+            referrer: null,
+            userAgent: CHROME_ANDROID,
+            ip: '127.0.0.1',
+          }),
+        ),
+      )
+      expect(new Set(done.map((d) => d.viewId)).size).toBe(3)
+      expect(spy).toHaveBeenCalledTimes(1)
+    } finally {
+      spy.mockRestore()
+    }
+    expect((await insider(visitorId)).currentPage?.url).toBe('https://shop.example/turn/3')
   })
 
   it('ingest: a tenant suspended after its slug was remembered gets no more views (checked in the batch)', async () => {

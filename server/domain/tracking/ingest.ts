@@ -68,6 +68,7 @@ interface Queued {
 export class ViewBatcher {
   private queue: Queued[] = []
   private running = false
+  private scheduled = false
   constructor(
     private readonly db: Db,
     private readonly contacted: ContactedMemory,
@@ -76,6 +77,21 @@ export class ViewBatcher {
   add(view: ViewInput): Promise<{ viewId: string }> {
     return new Promise((resolve, reject) => {
       this.queue.push({ view, resolve, reject })
+      this.schedule()
+    })
+  }
+
+  /**
+   * The batch starts at the end of this turn of the event loop (setImmediate: after the requests
+   * read in the same I/O poll, before any timer — no wait of its own), not at the first view's
+   * arrival: a batch started at once would hold that view alone, and the ones parsed right after it
+   * would wait for the next transaction.
+   */
+  private schedule(): void {
+    if (this.scheduled || this.running) return
+    this.scheduled = true
+    setImmediate(() => {
+      this.scheduled = false
       void this.flush()
     })
   }
@@ -112,7 +128,7 @@ export class ViewBatcher {
       }
     } finally {
       this.running = false
-      if (this.queue.length) void this.flush()
+      if (this.queue.length) this.schedule()
     }
   }
 }

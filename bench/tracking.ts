@@ -17,8 +17,10 @@
  * Clocks: all in this process (performance.now()).
  */
 import { randomUUID } from 'node:crypto'
+import { readdirSync, readFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import http from 'node:http'
+import { loadavg, tmpdir } from 'node:os'
 import path from 'node:path'
 import { brotliCompressSync } from 'node:zlib'
 import WebSocket from 'ws'
@@ -56,6 +58,38 @@ export interface TrackingResult {
   insiderP50: number
   insiderP99: number
   samples: number
+  /** CPU seconds spent during the ingest window: the server process, PostgreSQL's processes, this one. */
+  cpu: { server: number; postgres: number | null; client: number }
+}
+
+/** utime + stime of a process, in seconds (Linux /proc; 0 when it is gone or unreadable). */
+function cpuOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return (Number(f[11]) + Number(f[12])) / 100
+  } catch {
+    return 0
+  }
+}
+
+/** The postmaster listening on `port` and its children (backends, WAL writer…), by /proc. */
+function postgresPids(port: string): number[] {
+  const procs: { pid: number; ppid: number; cmd: string }[] = []
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue
+    try {
+      const cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8').replaceAll('\0', ' ')
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8')
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+      procs.push({ pid: Number(d), ppid, cmd })
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const master = procs.find((p) => /postgres/.test(p.cmd) && p.cmd.includes(`-p ${port}`))
+  if (!master) return []
+  return [master.pid, ...procs.filter((p) => p.ppid === master.pid).map((p) => p.pid)]
 }
 
 const CHROME =
@@ -86,15 +120,37 @@ export async function measureTracking(o: TrackingOptions = TRACKING_DEFAULTS): P
     if (!js.ok)
       throw new Error('/track.js not built (npm run build, or npx vite build --config vite.track.config.ts)')
     const script = Buffer.from(await js.arrayBuffer())
-    const view = async (i: number, body: Record<string, unknown>) => {
-      const r = await fetch(`${base}/api/track/view`, {
-        method: 'POST',
-        headers: { 'content-type': 'text/plain', 'user-agent': CHROME, 'x-forwarded-for': addr(i) },
-        body: JSON.stringify({ tenant: 'demo', title: 'Страница', ...body }),
+    // node:http on keep-alive sockets, not fetch: on these shared 2 cores the client's own CPU per
+    // request (fetch's is about twice as much) is taken from the server being measured.
+    const agent = new http.Agent({ keepAlive: true, maxSockets: o.concurrency + 8 })
+    const view = (i: number, body: Record<string, unknown>) =>
+      new Promise<{ status: number } | ({ status: 200 } & TrackViewResponse)>((resolve, reject) => {
+        const payload = JSON.stringify({ tenant: 'demo', title: 'Страница', ...body })
+        const req = http.request(
+          `${base}/api/track/view`,
+          {
+            method: 'POST',
+            agent,
+            headers: {
+              'content-type': 'text/plain',
+              'content-length': Buffer.byteLength(payload),
+              'user-agent': CHROME,
+              'x-forwarded-for': addr(i),
+            },
+          },
+          (res) => {
+            const chunks: Buffer[] = []
+            res.on('data', (c: Buffer) => chunks.push(c))
+            res.on('end', () => {
+              if (res.statusCode !== 200) return resolve({ status: res.statusCode ?? 0 })
+              resolve({ status: 200, ...(JSON.parse(Buffer.concat(chunks).toString()) as TrackViewResponse) })
+            })
+            res.on('error', reject)
+          },
+        )
+        req.on('error', reject)
+        req.end(payload)
       })
-      if (!r.ok) return { status: r.status } as const
-      return { status: 200, ...((await r.json()) as TrackViewResponse) } as const
-    }
     // The visitors, first views (a visit each).
     const tokens: string[] = []
     for (let i = 0; i < o.visitors; i += 50) {
@@ -171,6 +227,12 @@ export async function measureTracking(o: TrackingOptions = TRACKING_DEFAULTS): P
       }
     })
     const started = performance.now()
+    const pgPids = databaseUrl ? postgresPids(new URL(databaseUrl).port) : []
+    const cpu0 = {
+      server: cpuOf(child.pid ?? 0),
+      postgres: new Map(pgPids.map((p) => [p, cpuOf(p)])),
+      client: process.cpuUsage(),
+    }
     const probe = (async () => {
       let k = 0
       while (!stop) {
@@ -197,7 +259,20 @@ export async function measureTracking(o: TrackingOptions = TRACKING_DEFAULTS): P
     stop = true
     await Promise.all([...loops, probe])
     const seconds = (performance.now() - started) / 1000
+    const clientUsage = process.cpuUsage(cpu0.client)
+    const cpu = {
+      server: cpuOf(child.pid ?? 0) - cpu0.server,
+      // Per process: a backend that ended meanwhile is left out, one that began counts whole.
+      postgres: databaseUrl
+        ? postgresPids(new URL(databaseUrl).port).reduce((a, p) => {
+            const now = cpuOf(p)
+            return now ? a + now - (cpu0.postgres.get(p) ?? 0) : a
+          }, 0)
+        : null,
+      client: (clientUsage.user + clientUsage.system) / 1e6,
+    }
     ws.close()
+    agent.destroy()
     return {
       db: databaseUrl ? 'postgres' : 'pglite',
       scriptBytes: script.length,
@@ -213,6 +288,7 @@ export async function measureTracking(o: TrackingOptions = TRACKING_DEFAULTS): P
       insiderP50: percentile(insider, 50),
       insiderP99: percentile(insider, 99),
       samples: insider.length,
+      cpu,
     }
   } finally {
     await stopServer(child)
@@ -225,6 +301,9 @@ export function formatTracking(r: TrackingResult): string[] {
   return [
     `/track.js: ${r.scriptBytes} bytes, ${r.scriptBrotli} bytes brotli (goal ≤ 3072)`,
     `ingest (${r.db}, one process): ${r.views} page views in ${r.seconds.toFixed(1)} s = ${r.perSecond.toFixed(0)}/s (goal ≥ 2,000/s); request p50 ${f(r.reqP50)}, p99 ${f(r.reqP99)}; refused ${r.refused}`,
+    `CPU in the ingest window: server ${r.cpu.server.toFixed(1)} s = ${((1000 * r.cpu.server) / r.views).toFixed(2)} ms a view (${(r.views / r.cpu.server).toFixed(0)} views per server CPU-second)${r.cpu.postgres === null ? '' : `, PostgreSQL ${r.cpu.postgres.toFixed(1)} s = ${((1000 * r.cpu.postgres) / r.views).toFixed(2)} ms a view`}, this client ${r.cpu.client.toFixed(1)} s; load ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')}`,
     `page view → operator's socket event: p50 ${f(r.eventP50)}, p99 ${f(r.eventP99)}; → Insider read back with the page: p50 ${f(r.insiderP50)}, p99 ${f(r.insiderP99)} (${r.samples} samples, under the ingest load)`,
   ]
 }

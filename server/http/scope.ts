@@ -119,6 +119,12 @@ export interface ScopeOptions<L extends AuthLevel> {
    * secret — the tenant CLI, which cannot be sure who answers at its URL (probe 10 #9).
    */
   signed?: boolean
+  /**
+   * `public` only: the routes check that their tenant is active themselves, where they write (the
+   * tracking ingest: once per batch of page views inside the batch's transaction, instead of one
+   * query per request here). A route that says so and does not check is a hole: keep the list short.
+   */
+  tenantCheckedByRoute?: boolean
 }
 
 /** The signed internal check: loopback, a fresh signature, and (when the JSON body is read) its hash. */
@@ -208,7 +214,7 @@ export function scope<L extends AuthLevel>(
     const hook = opts.auth === 'internal' || opts.beforeBody ? 'onRequest' : 'preHandler'
     app.addHook(hook, async (req) => {
       const caller = await check(deps, req)
-      await requireActiveTenant(deps, opts.auth, req, caller)
+      if (!opts.tenantCheckedByRoute) await requireActiveTenant(deps, opts.auth, req, caller)
       if (opts.omni) await requireOmni(deps, caller)
       callers.set(req, caller)
     })

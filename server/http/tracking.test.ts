@@ -7,10 +7,10 @@
 import { randomUUID } from 'node:crypto'
 import { sql } from 'drizzle-orm'
 import type { FastifyInstance } from 'fastify'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { InsiderView, OnsiteView, TrackViewResponse } from '../../contract/tracking.ts'
 import { eventsSince, lastSeq, queryRows } from '../db/index.ts'
-import { recordView } from '../domain/tracking/index.ts'
+import { contactedCache, recordView, type ViewInput, writeViews } from '../domain/tracking/index.ts'
 import { targets } from '../test/dbs.ts'
 import { auth, type Fixture, makeFixture } from '../test/fixture.ts'
 
@@ -171,6 +171,113 @@ describe.each(targets)('tracking, Insider, On site on $name', (target) => {
     expect(i.topPages).toHaveLength(5)
     expect(i.visits).toBe(1)
     expect(i.currentPage?.url).toBe('https://shop.example/after')
+  })
+
+  it('ingest batch: one visitor’s views in one batch are one visit in their order; a closed visit is not continued', async () => {
+    const a = await view({ url: 'https://shop.example/a0', title: 'A0' })
+    const b = await view({ url: 'https://shop.example/b0', title: 'B0' })
+    const [va, vb] = [(await visitorIdOf(a.token)).visitorId, (await visitorIdOf(b.token)).visitorId]
+    // A's visit is over (31 minutes without a page view); B's goes on.
+    await f.db.orm.execute(
+      sql`UPDATE site_visits SET last_at = now() - interval '31 minutes' WHERE visitor_id = ${va}`,
+    )
+    const tenantId = await tenantOf()
+    const input = (visitorId: string, page: string, referrer: string | null = null): ViewInput => ({
+      tenantId,
+      visitorId,
+      url: `https://shop.example/${page}?utm_source=${page}`,
+      title: page.toUpperCase(),
+      referrer,
+      userAgent: FIREFOX_LINUX,
+      ip: '77.88.8.8',
+    })
+    const out = await f.db.orm.transaction((tx) =>
+      writeViews(
+        tx,
+        [input(va, 'a1', 'https://ya.ru/'), input(vb, 'b1'), input(va, 'a2'), input(va, 'a3')],
+        contactedCache,
+      ),
+    )
+    expect(out.every((o) => 'viewId' in o)).toBe(true)
+    const visits = await queryRows<{ views: number; page: string; title: string; referrer: string | null }>(
+      f.db.orm,
+      sql`SELECT views, page, title, referrer FROM site_visits WHERE visitor_id = ${va} ORDER BY started_at`,
+    )
+    expect(visits).toEqual([
+      { views: 1, page: 'https://shop.example/a0', title: 'A0', referrer: null },
+      { views: 3, page: 'https://shop.example/a3', title: 'A3', referrer: 'https://ya.ru/' },
+    ])
+    const pages = await queryRows<{ page: string }>(
+      f.db.orm,
+      sql`SELECT v.page FROM site_page_views v JOIN site_visits s ON s.id = v.visit_id
+          WHERE v.visitor_id = ${va} ORDER BY v.at`,
+    )
+    expect(pages.map((p) => p.page.replace('https://shop.example/', ''))).toEqual(['a0', 'a1', 'a2', 'a3'])
+    const ia = await insider(va)
+    expect(ia.visits).toBe(2)
+    expect(ia.currentPage?.url).toBe('https://shop.example/a3?utm_source=a3')
+    expect(ia.utm).toEqual({ source: 'a3' })
+    expect(ia.browser).toBe('Firefox 128')
+    const ib = await insider(vb)
+    expect(ib.visits).toBe(1)
+    expect(ib.currentPage?.url).toBe('https://shop.example/b1?utm_source=b1')
+    expect(ib.browser).toBe('Chrome 126')
+  })
+
+  it('ingest batch: views that arrive in the same turn of the event loop share one transaction', async () => {
+    const v = await view({ url: 'https://shop.example/' })
+    const { visitorId } = await visitorIdOf(v.token)
+    const tenantId = await tenantOf()
+    const spy = vi.spyOn(f.db.orm, 'transaction')
+    try {
+      // Three requests handled one after another in one I/O poll: the first must not go alone.
+      const done = await Promise.all(
+        [1, 2, 3].map((k) =>
+          recordView(f.db, {
+            tenantId,
+            visitorId,
+            url: `https://shop.example/turn/${k}`,
+            title: `T${k}`,
+            referrer: null,
+            userAgent: CHROME_ANDROID,
+            ip: '127.0.0.1',
+          }),
+        ),
+      )
+      expect(new Set(done.map((d) => d.viewId)).size).toBe(3)
+      expect(spy).toHaveBeenCalledTimes(1)
+    } finally {
+      spy.mockRestore()
+    }
+    expect((await insider(visitorId)).currentPage?.url).toBe('https://shop.example/turn/3')
+  })
+
+  it('ingest: a tenant suspended after its slug was remembered gets no more views (checked in the batch)', async () => {
+    const v = await view({ url: 'https://shop.example/s0' })
+    const { visitorId } = await visitorIdOf(v.token)
+    const tenantId = await tenantOf()
+    const count = async () =>
+      Number(
+        (
+          await queryRows<{ n: number }>(
+            f.db.orm,
+            sql`SELECT count(*)::int AS n FROM site_page_views WHERE visitor_id = ${visitorId}`,
+          )
+        )[0]?.n,
+      )
+    const before = await count()
+    await f.db.orm.execute(sql`UPDATE tenants SET suspended_at = now() WHERE id = ${tenantId}`)
+    try {
+      for (const body of [{ token: v.token }, {}]) {
+        const r = await track('view', { tenant: 'demo', url: 'https://shop.example/s1', ...body })
+        expect([r.statusCode, r.json().error.code]).toEqual([403, 'E_TENANT_SUSPENDED'])
+      }
+    } finally {
+      await f.db.orm.execute(sql`UPDATE tenants SET suspended_at = NULL WHERE id = ${tenantId}`)
+    }
+    expect(await count()).toBe(before)
+    await view({ token: v.token, url: 'https://shop.example/s2' })
+    expect(await count()).toBe(before + 1)
   })
 
   it('I3: loopback and private addresses are said to be such, not located', async () => {

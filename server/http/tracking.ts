@@ -14,7 +14,7 @@
 
 import fs from 'node:fs'
 import path from 'node:path'
-import { and, eq, isNull, sql } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
 import type { FastifyInstance } from 'fastify'
 import {
   InsiderCallParam,
@@ -80,16 +80,21 @@ export function trackingRoutes(app: FastifyInstance, deps: AppDeps, opts: Tracki
       .send(code)
   })
 
-  /** Tenant id by slug (active tenants; suspended ones are refused by the scope before this). */
+  /**
+   * Tenant id by slug. The id of an active tenant is remembered for 30 s (a slug's tenant does not
+   * change); whether it is still active is not taken from here: a view is refused at write time, in
+   * its batch's transaction (ingest.ts), and a new visitor is made only after a fresh check below.
+   */
   const tenants = new Map<string, { id: string; until: number }>()
-  async function tenantBySlug(slug: string): Promise<string> {
+  async function tenantBySlug(slug: string, fresh = false): Promise<string> {
     const hit = tenants.get(slug)
-    if (hit && hit.until > Date.now()) return hit.id
+    if (!fresh && hit && hit.until > Date.now()) return hit.id
     const [t] = await q
-      .select({ id: schema.tenants.id })
+      .select({ id: schema.tenants.id, suspendedAt: schema.tenants.suspendedAt })
       .from(schema.tenants)
-      .where(and(eq(schema.tenants.slug, slug), isNull(schema.tenants.suspendedAt)))
+      .where(eq(schema.tenants.slug, slug))
     if (!t) throw new AppError('E_NOT_FOUND')
+    if (t.suspendedAt) throw new AppError('E_TENANT_SUSPENDED')
     if (tenants.size > 10_000) tenants.clear()
     tenants.set(slug, { id: t.id, until: Date.now() + 30_000 })
     return t.id
@@ -113,6 +118,13 @@ export function trackingRoutes(app: FastifyInstance, deps: AppDeps, opts: Tracki
     return v
   }
 
+  /** A visitor made here: his row exists, so his token's first view needs no lookup. */
+  async function newVisitor(tenantId: string, page: { url: string; referrer: string | null }) {
+    const v = await createVisitor(q, tenantId, requestInfoOf(page))
+    seen.add(`${v.tenantId}:${v.visitorId}`)
+    return v
+  }
+
   app.register(async (scope) => {
     const perVisitor = new WindowCounter(opts.limits?.perVisitor ?? TRACK_LIMITS.perVisitor)
     const newPerAddress = new WindowCounter(opts.limits?.newPerAddress ?? TRACK_LIMITS.newPerAddress)
@@ -131,19 +143,18 @@ export function trackingRoutes(app: FastifyInstance, deps: AppDeps, opts: Tracki
     scope.addHook('onRequest', async (_req, reply) => {
       reply.headers(CORS)
     })
-    registerScope(scope, deps, { auth: 'public' }, (r) => {
-      r.app.options('/api/track/*', { config: { auth: 'public' } }, async (_req, reply) =>
-        reply.code(204).send(),
-      )
-
+    // The tenant's suspension is checked by the view route itself: a fresh query before a new
+    // visitor is made, and in the batch's transaction for every view (no view of a suspended tenant
+    // is written once the suspension has committed) — not one query per request in the scope.
+    registerScope(scope, deps, { auth: 'public', tenantCheckedByRoute: true }, (r) => {
       r.post('/api/track/view', async (req): Promise<TrackViewResponse> => {
         const body = validate(TrackViewSchema, req.body)
-        const tenantId = await tenantBySlug(body.tenant)
+        const tenantId = await tenantBySlug(body.tenant, !body.token)
         // Another tenant's token (another site key) is refused: E_VISITOR_TOKEN, nothing linked.
         const v = body.token
           ? await visitorOf(body.token, tenantId)
           : newPerAddress.hit(addressKey(req.ip))
-            ? await createVisitor(q, tenantId, requestInfoOf({ url: body.url, referrer: body.referrer }))
+            ? await newVisitor(tenantId, body)
             : null
         if (!v || !perVisitor.hit(v.visitorId)) throw new AppError('E_RATE_LIMITED')
         const { viewId } = await recordView(deps.db, {
@@ -158,6 +169,11 @@ export function trackingRoutes(app: FastifyInstance, deps: AppDeps, opts: Tracki
         const token = body.token ?? signVisitorToken(secret, { tenantId, visitorId: v.visitorId }).token
         return { token, viewId }
       })
+    })
+    registerScope(scope, deps, { auth: 'public' }, (r) => {
+      r.app.options('/api/track/*', { config: { auth: 'public' } }, async (_req, reply) =>
+        reply.code(204).send(),
+      )
 
       for (const kind of ['ping', 'leave'] as const)
         r.post(`/api/track/${kind}`, async (req) => {

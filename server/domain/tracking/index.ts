@@ -12,26 +12,16 @@ import { sql } from 'drizzle-orm'
 import { fillCrmCardUrl } from '../../../contract/admin-setup.ts'
 import type { InsiderView, OnsiteView, TopPage, VisitorLocation } from '../../../contract/tracking.ts'
 import { TRACK_LIMITS } from '../../../contract/tracking.ts'
-import { requestInfoOf } from '../../channels/visitors.ts'
 import { appendEvent, type Db, type Queryable, queryRows } from '../../db/index.ts'
 import { crmCardTemplates } from '../admin-setup/index.ts'
-import { type Agent, agentOf } from './agent.ts'
+import { agentOf } from './agent.ts'
 import { BoundedSet } from './bounded.ts'
 import { locate } from './geo.ts'
+import { pageOf, ViewBatcher, type ViewInput, writeViews } from './ingest.ts'
 
 export { withOnsiteDetails } from './onsite-details.ts'
 
-export { agentOf, locate }
-
-/** The page a URL names (no query, no fragment): what top pages count by. */
-export function pageOf(url: string): string {
-  try {
-    const u = new URL(url)
-    return `${u.origin}${u.pathname}`.slice(0, TRACK_LIMITS.url)
-  } catch {
-    return url.split(/[?#]/)[0] ?? ''
-  }
-}
+export { agentOf, locate, pageOf, type ViewInput, writeViews }
 
 /**
  * Whether a visitor has contacted the tenant. A "yes" is remembered (it stays yes; bounded, oldest
@@ -39,7 +29,7 @@ export function pageOf(url: string): string {
  * the batch's own transaction (one query for the batch, not one per view), so the first page after a
  * first message reaches Insider live.
  */
-const contactedCache = new BoundedSet(100_000)
+export const contactedCache = new BoundedSet(100_000)
 export async function hasContacted(q: Queryable, tenantId: string, visitorId: string): Promise<boolean> {
   return (await contactedAmong(q, [{ tenantId, visitorId }])).has(`${tenantId}:${visitorId}`)
 }
@@ -76,134 +66,20 @@ export async function contactedAmong(
   return yes
 }
 
-export interface ViewInput {
-  tenantId: string
-  visitorId: string
-  url: string
-  title: string
-  referrer: string | null
-  userAgent: string | undefined
-  ip: string
-}
-
 /**
- * Records a page view (and a new visit when the last one is over); returns the view's id.
- *
- * Group commit: a view arriving while the previous transaction runs waits for the next one, which
- * writes every view queued meanwhile — one commit (one flush to disk) for many views under load, and
- * no added wait when the server is idle. Should a batch fail, its views are written one by one, so
- * one bad view fails only its own request.
+ * Records a page view (and a new visit when the last one is over); returns the view's id once the
+ * transaction holding it has committed. Batched with the views of the same moment (ingest.ts).
  */
 export async function recordView(db: Db, v: ViewInput): Promise<{ viewId: string }> {
   let batcher = batchers.get(db)
   if (!batcher) {
-    batcher = new ViewBatcher(db)
+    batcher = new ViewBatcher(db, contactedCache)
     batchers.set(db, batcher)
   }
   return batcher.add(v)
 }
 
-type Queued = ViewInput
-const BATCH = 200
 const batchers = new WeakMap<Db, ViewBatcher>()
-
-class ViewBatcher {
-  private queue: { view: Queued; resolve: (r: { viewId: string }) => void; reject: (e: unknown) => void }[] =
-    []
-  private running = false
-  constructor(private readonly db: Db) {}
-
-  add(view: Queued): Promise<{ viewId: string }> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ view, resolve, reject })
-      void this.flush()
-    })
-  }
-
-  private async flush(): Promise<void> {
-    if (this.running || !this.queue.length) return
-    this.running = true
-    const batch = this.queue.splice(0, BATCH)
-    try {
-      const ids = await this.db.orm.transaction(async (tx) => {
-        const contacted = await contactedAmong(
-          tx,
-          batch.map((b) => b.view),
-        )
-        const out: { viewId: string }[] = []
-        for (const b of batch)
-          out.push(await writeView(tx, b.view, contacted.has(`${b.view.tenantId}:${b.view.visitorId}`)))
-        return out
-      })
-      batch.forEach((b, i) => {
-        const id = ids[i]
-        if (id) b.resolve(id)
-        else b.reject(new Error('page view not written'))
-      })
-    } catch {
-      for (const b of batch) {
-        try {
-          b.resolve(
-            await this.db.orm.transaction(async (tx) =>
-              writeView(tx, b.view, await hasContacted(tx, b.view.tenantId, b.view.visitorId)),
-            ),
-          )
-        } catch (e) {
-          b.reject(e)
-        }
-      }
-    } finally {
-      this.running = false
-      if (this.queue.length) void this.flush()
-    }
-  }
-}
-
-async function writeView(tx: Queryable, v: Queued, contacted: boolean): Promise<{ viewId: string }> {
-  const page = pageOf(v.url)
-  const utm = requestInfoOf({ url: v.url }).utm
-  // clock_timestamp(), not now(): a batch is one transaction, and its views keep their order.
-  {
-    const gap = `${TRACK_LIMITS.visitGapMs} milliseconds`
-    // The visit still going on, moved on to this page (one statement: the common case).
-    let [visit] = await queryRows<{ id: string }>(
-      tx,
-      sql`UPDATE site_visits SET last_at = clock_timestamp(), seen_at = clock_timestamp(), left_at = NULL, views = views + 1,
-            page = ${page}, title = ${v.title}
-          WHERE id = (SELECT id FROM site_visits WHERE tenant_id = ${v.tenantId} AND visitor_id = ${v.visitorId}
-                        AND last_at > clock_timestamp() - ${gap}::interval ORDER BY last_at DESC LIMIT 1)
-          RETURNING id`,
-    )
-    if (!visit) {
-      const agent: Agent = agentOf(v.userAgent)
-      const location: VisitorLocation = await locate(v.ip)
-      ;[visit] = await queryRows<{ id: string }>(
-        tx,
-        sql`INSERT INTO site_visits (started_at, last_at, seen_at, tenant_id, visitor_id, views, page, title, referrer, utm, browser, os, device, location)
-            VALUES (clock_timestamp(), clock_timestamp(), clock_timestamp(), ${v.tenantId}, ${v.visitorId}, 1, ${page}, ${v.title}, ${v.referrer}, ${JSON.stringify(utm)}::jsonb,
-                    ${agent.browser}, ${agent.os}, ${agent.device}, ${JSON.stringify(location)}::jsonb)
-            RETURNING id`,
-      )
-    }
-    if (!visit) throw new Error('visit insert returned nothing')
-    const [view] = await queryRows<{ id: string }>(
-      tx,
-      sql`INSERT INTO site_page_views (at, tenant_id, visitor_id, visit_id, page, url, title, referrer, utm)
-          VALUES (clock_timestamp(), ${v.tenantId}, ${v.visitorId}, ${visit.id}, ${page}, ${v.url}, ${v.title}, ${v.referrer},
-                  ${JSON.stringify(utm)}::jsonb)
-          RETURNING id`,
-    )
-    if (!view) throw new Error('page view insert returned nothing')
-    if (contacted)
-      await appendEvent(tx, v.tenantId, 'visitor.activity', {
-        visitorId: v.visitorId,
-        onSite: true,
-        page: v.url,
-        title: v.title,
-      })
-    return { viewId: view.id }
-  }
-}
 
 /** A ping (still on the page) or the page's close: time on page, and who is on the site now. */
 export async function recordPing(

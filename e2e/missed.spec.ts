@@ -134,6 +134,8 @@ test('C9 a site caller with nobody available leaves a call-back number', async (
   await form.getByLabel('Your name (optional)').fill(name)
   await form.getByRole('button', { name: 'Call me back' }).click()
   await expect(page.locator('#callback-state')).toHaveText('Thank you! We will call you back soon.')
+  // Sent once: the form goes away, so a second tap cannot send a second request (probe 12 UI #16).
+  await expect(form).toBeHidden()
 
   // It is in the shared Missed list: a call-back request of Sales, his name as text, his visitor id.
   const op = await operatorPhone(browser, server, 'op2@demo')

@@ -866,6 +866,8 @@ export const en = {
   'client.transferFailed': 'transfer to {name}: no answer',
   'onsite.inChat': 'in chat',
   'onsite.visits': 'visits: {n}',
+  'super.hoursUnit': 'h',
+  'super.period': '{from} – {to}',
 } as const
 
 export type MessageKey = keyof typeof en

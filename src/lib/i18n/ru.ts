@@ -868,4 +868,6 @@ export const ru: Record<MessageKey, string> = {
   'client.transferFailed': 'перевод: {name} — нет ответа',
   'onsite.inChat': 'в чате',
   'onsite.visits': 'визитов: {n}',
+  'super.hoursUnit': 'ч',
+  'super.period': '{from} – {to}',
 }

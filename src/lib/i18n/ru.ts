@@ -773,7 +773,7 @@ export const ru: Record<MessageKey, string> = {
   'super.title': 'Операторы',
   'super.employee': 'Сотрудник',
   'super.status': 'Статус',
-  'super.time': 'В статусе',
+  'super.time': 'В статусе, ч:мм',
   'super.calls': 'Звонков сегодня',
   'super.chats': 'Чатов сегодня',
   'super.force': 'Установить статус: {name}',
@@ -870,4 +870,7 @@ export const ru: Record<MessageKey, string> = {
   'onsite.visits': 'визитов: {n}',
   'super.hoursUnit': 'ч',
   'super.period': '{from} – {to}',
+  'calls.mineTab': 'Мои',
+  'calls.allTab': 'Все',
+  'calls.missedTab': 'Пропущенные {n}',
 }

@@ -63,3 +63,22 @@ test('S3 a forced status stays shown with who set it', async ({ browser, server 
     await op.context.close()
   }
 })
+
+test('A3 the header shows the phone line as a phone icon, the status as the only dot', async ({
+  browser,
+  server,
+}) => {
+  for (const lang of ['en', 'ru'] as const) {
+    const op = await phone360(browser, server, 'op3@demo', lang)
+    const ind = op.page.locator('.topbar .line-ind')
+    await expect(ind.locator('svg')).toBeVisible()
+    expect(await ind.locator('.line-dot').evaluate((e) => getComputedStyle(e).backgroundColor)).toBe(
+      'rgba(0, 0, 0, 0)',
+    )
+    await op.page.screenshot({
+      path: `${SHOTS}/22-header-${lang}.png`,
+      clip: { x: 0, y: 0, width: 360, height: 60 },
+    })
+    await op.context.close()
+  }
+})

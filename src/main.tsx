@@ -2,6 +2,7 @@
 import { render } from 'solid-js/web'
 import {
   App,
+  dropShellWhenShown,
   freshStart,
   openFromNotification,
   preloadScreen,
@@ -25,8 +26,11 @@ startRuntime()
 await freshStart()
 const root = document.getElementById('root')
 if (root) {
-  // Issue 11 item 8: index.html's static shell (painted before this bundle loaded) gives way to the app.
-  root.replaceChildren()
+  // Issue 11 item 8: index.html's static shell (painted before this bundle loaded) gives way to the app
+  // once the app's screen is there (probe 11, finding 1: not before — a lazy screen left a blank page).
+  const shell = root.querySelector(':scope > .boot')
+  if (!shell) root.replaceChildren()
   render(() => <App />, root)
+  if (shell) dropShellWhenShown(root, shell)
 }
 registerServiceWorker((click) => void openFromNotification(click))

@@ -20,6 +20,9 @@ const TITLES: [string, MessageKey][] = [
   ['/contacts', 'nav.contacts'],
   ['/onsite', 'nav.onsite'],
   ['/account', 'nav.account'],
+  // Probe 11 finding 13: the supervisor's screens are named in the header, not "Frontline".
+  ['/supervisor/report', 'super.report'],
+  ['/supervisor', 'super.title'],
 ]
 
 /** Layout for the tabbed sections; sends signed-out visitors to /login. */

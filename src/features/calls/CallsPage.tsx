@@ -208,10 +208,19 @@ export default function CallsPage() {
               class={scope() === s.id ? 'on' : ''}
               aria-selected={scope() === s.id}
               onClick={() => setScope(s.id)}
+              // Probe 11 finding 23: short words on the tab (three fit one line at 360 px in Russian),
+              // the whole name for a screen reader.
+              aria-label={
+                s.id === 'missed' && missedCount() > 0
+                  ? t('calls.missedCount', { n: missedCount() })
+                  : t(s.label)
+              }
             >
-              {s.id === 'missed' && missedCount() > 0
-                ? t('calls.missedCount', { n: missedCount() })
-                : t(s.label)}
+              {s.id === 'missed'
+                ? missedCount() > 0
+                  ? t('calls.missedTab', { n: missedCount() })
+                  : t('calls.missed')
+                : t(s.id === 'mine' ? 'calls.mineTab' : 'calls.allTab')}
             </button>
           )}
         </For>

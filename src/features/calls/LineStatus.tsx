@@ -1,6 +1,7 @@
 /** The SIP line state, shown in the header and in Settings (SPEC A4), honestly worded. */
 import { Show } from 'solid-js'
 import { fmtDate, type MessageKey, t } from '../../lib/i18n/index.ts'
+import { Icon } from '../../lib/ui/index.ts'
 import { act } from './actions.ts'
 import { line, phoneAvailability } from './phone.ts'
 
@@ -41,7 +42,10 @@ export function LineIndicator() {
       aria-label={t('line.label', { state: s().text })}
       title={t('line.label', { state: s().text })}
     >
-      <span class="line-dot" aria-hidden="true" />
+      {/* Probe 11 finding 22: a phone, not a second dot beside the status dot on the avatar. */}
+      <span class="line-dot line-phone" aria-hidden="true">
+        <Icon name="phone" size={16} />
+      </span>
       <Show when={s().tone !== 'ok'}>
         <span class="line-text" aria-hidden="true">
           {s().text}

@@ -5,7 +5,7 @@
 import { A } from '@solidjs/router'
 import { createEffect, createResource, createSignal, For, onCleanup, Show } from 'solid-js'
 import { api, errorText } from '../../lib/api/index.ts'
-import { t } from '../../lib/i18n/index.ts'
+import { fmtDate, t } from '../../lib/i18n/index.ts'
 import { matrix, statusColor, statusName } from '../status/index.ts'
 import { drawWorkload } from './chart.ts'
 import { toCsv } from './csv.ts'
@@ -55,6 +55,10 @@ export default function WorkloadPage() {
       x,
       list.map((s, i) => ({ label: statusName(s), color: statusColor(s), values: series[i] ?? [] })),
       t('super.chart'),
+      {
+        hours: t('super.hoursUnit'),
+        day: (sec) => fmtDate(sec * 1000, { day: '2-digit', month: '2-digit' }),
+      },
     )
   })
   onCleanup(() => undraw?.())
@@ -88,6 +92,13 @@ export default function WorkloadPage() {
           <span>{t('super.to')}</span>
           <input type="date" value={to()} onChange={(e) => setTo(e.currentTarget.value)} />
         </label>
+        {/* The date fields speak the browser's locale; the period in the app's language, in words. */}
+        <p class="muted small super-period" data-testid="period-words">
+          {t('super.period', {
+            from: fmtDate(dayStart(from()), { dateStyle: 'medium' }),
+            to: fmtDate(dayStart(to()), { dateStyle: 'medium' }),
+          })}
+        </p>
         <button type="button" class="btn btn-small" disabled={!report()} onClick={exportCsv}>
           {t('super.export')}
         </button>

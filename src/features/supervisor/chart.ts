@@ -13,8 +13,23 @@ export interface ChartSeries {
   values: number[]
 }
 
+/**
+ * The words the chart shows, in the app's language (probe 11, finding 26: "Time: --", "h" and
+ * "11/23 2026" in a Russian screen): the hours unit and a day's label ("23.11").
+ */
+export interface ChartText {
+  hours: string
+  day: (epochSec: number) => string
+}
+
 /** Draws (or redraws) the chart into `el`; returns a function that removes it. */
-export function drawWorkload(el: HTMLElement, x: number[], series: ChartSeries[], title: string): () => void {
+export function drawWorkload(
+  el: HTMLElement,
+  x: number[],
+  series: ChartSeries[],
+  title: string,
+  text: ChartText,
+): () => void {
   const drawn = [...series].reverse()
   const bars = uPlot.paths.bars?.({ size: [0.7, 60] })
   const plot = new uPlot(
@@ -27,11 +42,13 @@ export function drawWorkload(el: HTMLElement, x: number[], series: ChartSeries[]
         x: { time: true, range: (_u, min, max) => [min - 43_200, max + 43_200] },
         y: { range: (_u, _min, max) => [0, Math.max(1, max)] },
       },
+      // A legend of names and colours only: the live values ("--" until hovered) mean nothing on a phone.
+      legend: { live: false },
       series: [
-        {},
+        { label: '' },
         ...drawn.map((s) => ({ label: s.label, stroke: s.color, fill: s.color, width: 0, paths: bars })),
       ],
-      axes: [{}, { label: 'h' }],
+      axes: [{ values: (_u, splits) => splits.map((v) => text.day(v)) }, { label: text.hours }],
     },
     [x, ...drawn.map((s) => s.values)],
     el,

@@ -771,7 +771,7 @@ export const en = {
   'super.title': 'Operators',
   'super.employee': 'Employee',
   'super.status': 'Status',
-  'super.time': 'In status',
+  'super.time': 'In status, h:mm',
   'super.calls': 'Calls today',
   'super.chats': 'Chats today',
   'super.force': 'Set status for {name}',
@@ -877,6 +877,11 @@ export const en = {
   'client.transferFailed': 'transfer to {name}: no answer',
   'onsite.inChat': 'in chat',
   'onsite.visits': 'visits: {n}',
+  'super.hoursUnit': 'h',
+  'super.period': '{from} – {to}',
+  'calls.mineTab': 'My calls',
+  'calls.allTab': 'All calls',
+  'calls.missedTab': 'Missed ({n})',
 } as const
 
 export type MessageKey = keyof typeof en

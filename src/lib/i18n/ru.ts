@@ -773,7 +773,7 @@ export const ru: Record<MessageKey, string> = {
   'super.title': 'Операторы',
   'super.employee': 'Сотрудник',
   'super.status': 'Статус',
-  'super.time': 'В статусе',
+  'super.time': 'В статусе, ч:мм',
   'super.calls': 'Звонков сегодня',
   'super.chats': 'Чатов сегодня',
   'super.force': 'Установить статус: {name}',
@@ -879,4 +879,9 @@ export const ru: Record<MessageKey, string> = {
   'client.transferFailed': 'перевод: {name} — нет ответа',
   'onsite.inChat': 'в чате',
   'onsite.visits': 'визитов: {n}',
+  'super.hoursUnit': 'ч',
+  'super.period': '{from} – {to}',
+  'calls.mineTab': 'Мои',
+  'calls.allTab': 'Все',
+  'calls.missedTab': 'Пропущенные {n}',
 }

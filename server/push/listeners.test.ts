@@ -176,6 +176,11 @@ describe.each(targets)('pushes from the event spine on $name', (target) => {
       for (const lead of leads)
         seqs.push((await appendEvent(tx, tenantId, 'lead.updated', { lead } as never)).seq)
     })
+    // The live listener pushes them first (on PostgreSQL the spine hears them by NOTIFY, later).
+    const ids = new Set<string>(leads.map((l) => l.id))
+    const ofLeads = () =>
+      svc.requests.filter((q) => ids.has((q.payload as { leadId?: string } | undefined)?.leadId ?? ''))
+    await expect.poll(() => ofLeads().length, { timeout: 30_000 }).toBe(12)
     await settle()
     // The handler over a database that counts what it reads.
     const reads = new Map<unknown, number>()

@@ -13,6 +13,7 @@ export {
   appendEvents,
   EVENTS_CHANNEL,
   eventBySeq,
+  eventsBySeqs,
   eventsSince,
   GROUPS_CHANGED_PREFIX,
   LINES_CHANGED_PREFIX,

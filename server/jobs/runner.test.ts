@@ -174,4 +174,117 @@ describe.each(targets)('durable jobs on $name', (target) => {
     expect((await done).key).toBe('t')
     await r.stop()
   })
+
+  it('a batch kind: due jobs claimed and run together, each once across two racing workers; a job that failed is retried alone', async () => {
+    const kind = `batch-${uniq()}`
+    for (let i = 0; i < 30; i++) await enqueueJob(db.orm, { kind, key: String(i), payload: { i } })
+    const calls: number[][] = []
+    const failedOnce = new Set<number>()
+    const mk = () => {
+      const r = createJobRunner(db, { backoffMs: () => 0 })
+      r.handleBatch(
+        kind,
+        async (list) => {
+          calls.push(list.map((j) => j.payload.i as number))
+          return list.map((j) => {
+            const i = j.payload.i as number
+            if (i === 7 && !failedOnce.has(i)) {
+              failedOnce.add(i)
+              return new Error('send failed')
+            }
+            return null
+          })
+        },
+        { size: 8 },
+      )
+      return r
+    }
+    const a = mk()
+    const b = mk()
+    for (let k = 0; k < 3; k++) await Promise.all([a.drain(), b.drain()])
+    const ran = calls.flat()
+    // 30 once each, and 7 once more (its first run failed).
+    expect(ran.length).toBe(31)
+    expect(new Set(ran).size).toBe(30)
+    expect(ran.filter((i) => i === 7).length).toBe(2)
+    // Batched: no call bigger than the size, and fewer calls than jobs.
+    expect(Math.max(...calls.map((c) => c.length))).toBeLessThanOrEqual(8)
+    expect(calls.length).toBeLessThan(10)
+    const [left] = await queryRows<{ n: number }>(
+      db.orm,
+      sql`SELECT count(*)::int AS n FROM jobs WHERE kind = ${kind} AND state <> 'done'`,
+    )
+    expect(left?.n).toBe(0)
+    expect((await jobByKey(db.orm, kind, '7'))?.attempts).toBe(2)
+    expect((await jobByKey(db.orm, kind, '8'))?.attempts).toBe(1)
+  })
+
+  it('a batch handler that throws fails each of its jobs alone (a permanent failure ends them)', async () => {
+    const kind = `batch-throw-${uniq()}`
+    await enqueueJob(db.orm, { kind, key: 'a' })
+    await enqueueJob(db.orm, { kind, key: 'b' })
+    const r = createJobRunner(db, { backoffMs: () => 0 })
+    let calls = 0
+    r.handleBatch(kind, async () => {
+      calls++
+      throw new PermanentFailure('no such tenant')
+    })
+    await r.drain()
+    await r.drain()
+    expect(calls).toBe(1)
+    expect((await jobByKey(db.orm, kind, 'a'))?.state).toBe('failed')
+    expect((await jobByKey(db.orm, kind, 'b'))?.lastError).toBe('no such tenant')
+  })
+
+  it('a started worker runs a batch kind woken by NOTIFY, beside single jobs', async () => {
+    const kind = `batch-wake-${uniq()}`
+    const single = `single-${uniq()}`
+    const r = createJobRunner(db, { pollMs: 60_000 })
+    const got: string[] = []
+    let settle: () => void = () => {}
+    const both = new Promise<void>((res) => {
+      settle = res
+    })
+    const seen = (k: string) => {
+      got.push(k)
+      if (got.length === 3) settle()
+    }
+    r.handleBatch(kind, async (list) => list.map((j) => seen(j.key as string) ?? null))
+    r.handle(single, async (j) => seen(j.key as string))
+    await r.start()
+    await db.orm.transaction(async (tx) => {
+      await enqueueJob(tx, { kind, key: 'b1' })
+      await enqueueJob(tx, { kind, key: 'b2' })
+      await enqueueJob(tx, { kind: single, key: 's1' })
+    })
+    await both
+    expect(got.sort()).toEqual(['b1', 'b2', 's1'])
+    await r.stop()
+  })
+
+  it('jobs queued one after another (a burst of pushes) are claimed together: NOTIFYs within notifyGatherMs make one wake', async () => {
+    const kind = `gather-${uniq()}`
+    const r = createJobRunner(db, { pollMs: 60_000, notifyGatherMs: 1000 })
+    const calls: string[][] = []
+    let settle: () => void = () => {}
+    const all = new Promise<void>((res) => {
+      settle = res
+    })
+    r.handleBatch(kind, async (list) => {
+      calls.push(list.map((j) => j.key as string))
+      if (calls.flat().length === 5) settle()
+      return list.map(() => null)
+    })
+    await r.start()
+    // Let start's own first look finish (it would take a job queued meanwhile at once).
+    await new Promise((res) => setTimeout(res, 300))
+    // 30 ms apart: each would be claimed alone by a worker that wakes at once.
+    for (let i = 0; i < 5; i++) {
+      await enqueueJob(db.orm, { kind, key: `g${i}` })
+      await new Promise((res) => setTimeout(res, 30))
+    }
+    await all
+    expect(calls).toEqual([['g0', 'g1', 'g2', 'g3', 'g4']])
+    await r.stop()
+  })
 })

@@ -24,7 +24,7 @@ test('C8 the calls tabs fit one line at 360 px; S3 the supervisor screens are na
         r.selectNodeContents(el)
         return new Set([...r.getClientRects()].map((x) => Math.round(x.top))).size
       })
-      expect(lines, await tab.textContent()).toBeLessThanOrEqual(1)
+      expect(lines, (await tab.textContent()) ?? '').toBeLessThanOrEqual(1)
     }
     await page.screenshot({
       path: `${SHOTS}/23-calls-tabs-${lang}.png`,

@@ -29,7 +29,17 @@ export function PhoneContacts() {
     try {
       const [picked, { toE164 }] = await Promise.all([pickFromPhone(), loadPhoneFormat()])
       const n = await keepPicked(d, picked, toE164)
-      toast(t('phoneBook.picked', { n }))
+      const skipped = picked.length - n
+      // Picking is asking for their names: the switch comes on with the first ones (probe 12 UI #7).
+      const turnOn = n > 0 && !settings().preferPhoneNames
+      if (turnOn) await updateSettings({ preferPhoneNames: true })
+      toast(
+        [
+          t('phoneBook.picked', { n }),
+          ...(skipped > 0 ? [t('phoneBook.skipped', { n: skipped })] : []),
+          ...(turnOn ? [t('phoneBook.namesOn')] : []),
+        ].join(' '),
+      )
     } catch {
       toast(t('phoneBook.pickFailed'), 'error')
     } finally {
@@ -37,7 +47,10 @@ export function PhoneContacts() {
     }
   }
   return (
-    <div class="phone-contacts">
+    <section class="phone-contacts" aria-labelledby="phone-contacts-title">
+      <h3 id="phone-contacts-title" class="phone-contacts-title">
+        {t('phoneBook.title')}
+      </h3>
       <label class="switch">
         <input
           type="checkbox"
@@ -84,6 +97,6 @@ export function PhoneContacts() {
           </Show>
         </div>
       </Show>
-    </div>
+    </section>
   )
 }

@@ -868,6 +868,8 @@ export const en = {
   'phoneBook.unsupported':
     "This browser cannot read the phone's contacts (Contact Picker API): Chrome on Android can",
   'phoneBook.picked': 'Contacts picked: {n}',
+  'phoneBook.skipped': '{n} without a name or number were skipped.',
+  'phoneBook.namesOn': 'Their names are shown now.',
   'phoneBook.pickFailed': 'The contacts could not be read',
   'status.forcedNote': 'Status {name} set by {by} at {time}',
   'status.setByAt': 'Set by {by} at {time}',

@@ -870,6 +870,8 @@ export const ru: Record<MessageKey, string> = {
   'phoneBook.unsupported':
     'Этот браузер не умеет читать контакты телефона (Contact Picker API): это умеет Chrome на Android',
   'phoneBook.picked': 'Выбрано контактов: {n}',
+  'phoneBook.skipped': 'Без имени или номера пропущено: {n}.',
+  'phoneBook.namesOn': 'Теперь звонящих называют по ним.',
   'phoneBook.pickFailed': 'Не удалось прочитать контакты',
   'status.forcedNote': 'Статус «{name}» задан руководителем: {by}, в {time}',
   'status.setByAt': 'Задан руководителем: {by}, в {time}',

@@ -50,7 +50,7 @@ test('A2 two saved accounts: switch between them without typing a password', asy
   await expect(page.getByRole('button', { name: /^Status:/ })).toBeVisible()
   await page.getByRole('link', { name: 'Account' }).click()
   await expect(currentAccount(page, op1.name)).toBeVisible()
-  await expect(page.getByLabel('Password')).toHaveCount(0)
+  await expect(page.getByLabel('Password', { exact: true })).toHaveCount(0)
 
   // The saved list survives a reload: it lives on the device (idb-keyval), tokens only.
   await page.reload()

@@ -156,6 +156,6 @@ export const test = base.extend<{ server: FrontlineServer }, { pbx: boolean; wor
 export async function login(page: Page, loginName: string, password: string): Promise<void> {
   if (!page.url().startsWith('http')) await page.goto('/')
   await page.getByLabel(/login/i).fill(loginName)
-  await page.getByLabel(/password/i).fill(password)
+  await page.getByRole('textbox', { name: /^(password|пароль)$/i }).fill(password)
   await page.getByRole('button', { name: /sign in/i }).click()
 }

@@ -288,6 +288,10 @@ test('I1 CRM buttons', async ({ browser, request, server }) => {
   const op = await operatorPhone(browser, server, 'op1@demo', { locale: 'en-US' })
   try {
     await op.page.goto(`/requests/${v.chatId}`)
+    // On a phone a chat's Insider starts folded to one line: the operator opens it.
+    const insider = op.page.getByTestId('insider')
+    if (!(await insider.evaluate((d) => (d as HTMLDetailsElement).open)))
+      await insider.locator('summary').click()
     const deal = op.page.getByRole('link', { name: 'Open in CRM: Deal' })
     await expect(deal).toHaveAttribute('href', `https://crm.example.com/deals?client=${v.visitorId}`)
     await expect(op.page.getByRole('link', { name: 'Open in CRM: Contact' })).toHaveAttribute(

@@ -71,7 +71,7 @@ test('S1 presence: a colleague who logs out, goes offline or switches account is
   // 1. op1 logs out: the status stays "Available", the line is gone.
   await op1.page.getByRole('link', { name: 'Account' }).click()
   await op1.page.getByRole('button', { name: 'Log out' }).click()
-  await expect(op1.page.getByLabel(/password/i)).toBeVisible()
+  await expect(op1.page.getByRole('textbox', { name: /^(password|пароль)$/i })).toBeVisible()
   await view.expectOffline(op1Name)
   await view.expectSales(1)
   await closeAll(op1)

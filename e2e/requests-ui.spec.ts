@@ -128,6 +128,9 @@ test('T3 on a 360 px phone the header shows who the client is (name cleaned of b
   await expect(tabs).toHaveCount(4)
   const ys = await tabs.evaluateAll((els) => els.map((e) => Math.round(e.getBoundingClientRect().top)))
   expect(new Set(ys).size, `tabs on one row: ${ys}`).toBe(1)
+  // …and all four on the screen: none pushed past its right edge (probe 12 UI #4).
+  const rights = await tabs.evaluateAll((els) => els.map((e) => Math.round(e.getBoundingClientRect().right)))
+  expect(Math.max(...rights), `tab right edges: ${rights}`).toBeLessThanOrEqual(360)
   await shot(page, '360-requests')
 
   await chatLink(page, `Пётр Иванов ${id}evil`).click()

@@ -33,6 +33,9 @@ const TABS: { id: RequestsTab; label: MessageKey; empty: MessageKey }[] = [
   { id: 'completed', label: 'requests.tab.completed', empty: 'requests.noCompleted' },
 ]
 
+/** A tab's visible count: "99+" past 99 (its accessible name keeps the exact number). */
+const shortCount = (n: number): string => (n > 99 ? '99+' : String(n))
+
 /** Route `/requests`. */
 export default function RequestsPage() {
   const meId = () => me()?.id ?? null
@@ -178,7 +181,9 @@ export default function RequestsPage() {
                 setTab(s.id)
               }}
             >
-              {count(s.id) > 0 ? t('requests.tabCount', { label: t(s.label), n: count(s.id) }) : t(s.label)}
+              {count(s.id) > 0
+                ? t('requests.tabCount', { label: t(s.label), n: shortCount(count(s.id)) })
+                : t(s.label)}
               <Show when={unread(s.id) > 0}>
                 <span class="unread" aria-hidden="true">
                   {unread(s.id)}
@@ -200,7 +205,7 @@ export default function RequestsPage() {
           onClick={() => setShowLeads(true)}
         >
           {newLeads() > 0
-            ? t('requests.tabCount', { label: t('requests.tab.leads'), n: newLeads() })
+            ? t('requests.tabCount', { label: t('requests.tab.leads'), n: shortCount(newLeads()) })
             : t('requests.tab.leads')}
         </button>
       </div>

@@ -12,6 +12,7 @@ import { placeCall } from './actions.ts'
 import { fixInfiniteDuration } from './audioDuration.ts'
 import { rowKind } from './CallRow.tsx'
 import { callDetails, callParty, fetchRecording, peopleOf } from './data.ts'
+import { lineLabel } from './lineLabel.ts'
 import { bookName } from './phoneNames.ts'
 import { deleteRecordingCopy, refusalReasonKey, refusedRecording } from './recordings.ts'
 import { givenNumber } from './search.ts'
@@ -116,7 +117,10 @@ export default function CallDetailsPage() {
           <>
             <section class="card profile">
               <span class="initial initial-lg" aria-hidden="true">
-                {(party().name ?? party().number).charAt(0).toUpperCase()}
+                {/* A neutral avatar for a number: its "+" looked like a button (as on the incoming screen). */}
+                <Show when={party().name} fallback={<Icon name="user" size={28} />}>
+                  {(n) => n().charAt(0).toUpperCase()}
+                </Show>
               </span>
               <div class="row-main">
                 <p class="card-title">{party().name ?? givenNumber(c(), party().number)}</p>
@@ -137,9 +141,13 @@ export default function CallDetailsPage() {
                 <dd>{started(c().startedAt)}</dd>
                 <dt>{t('calls.phone')}</dt>
                 <dd>{givenNumber(c(), party().number)}</dd>
-                <Show when={c().virtualNumber}>
-                  <dt>{t('calls.virtualNumber')}</dt>
-                  <dd>{c().virtualNumber}</dd>
+                <Show when={lineLabel(c())}>
+                  {(line) => (
+                    <>
+                      <dt>{t('calls.virtualNumber')}</dt>
+                      <dd>{line()}</dd>
+                    </>
+                  )}
                 </Show>
                 <Show when={c().contactId && c().contactName}>
                   <dt>{t('calls.contact')}</dt>

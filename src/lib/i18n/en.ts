@@ -174,7 +174,7 @@ export const en = {
   'calls.started': 'Date and time',
   'calls.direction': 'Direction',
   'calls.phone': 'Phone number',
-  'calls.virtualNumber': 'Virtual number',
+  'calls.virtualNumber': 'Line',
   'calls.contact': 'Contact',
   'calls.group': 'Group',
   'calls.duration': 'Duration',

@@ -176,7 +176,7 @@ export const ru: Record<MessageKey, string> = {
   'calls.started': 'Дата и время',
   'calls.direction': 'Направление',
   'calls.phone': 'Номер телефона',
-  'calls.virtualNumber': 'Виртуальный номер',
+  'calls.virtualNumber': 'Линия',
   'calls.contact': 'Контакт',
   'calls.group': 'Группа',
   'calls.duration': 'Длительность',

@@ -6,6 +6,7 @@
  * demo), else the public API.
  */
 import type { ApiMethods, ApiResponse, Opts } from '@grammyjs/types'
+import { providerFetch } from '../../net/provider-fetch.ts'
 
 /** What a multipart upload carries for an InputFile field. */
 export type InputFile = Blob
@@ -43,6 +44,13 @@ export function apiBaseOf(config: Record<string, unknown>, env = process.env): s
   return base.replace(/\/+$/, '')
 }
 
+/**
+ * Whether a bot's base is the operator's TELEGRAM_API_BASE (a local Bot API server may be on
+ * loopback); a tenant's `apiBase` is checked like any provider URL (net/provider-fetch.ts).
+ */
+export const operatorBase = (bot: Bot, env = process.env) =>
+  !!env.TELEGRAM_API_BASE && bot.base === env.TELEGRAM_API_BASE.replace(/\/+$/, '')
+
 /** The bot token of a channel (kept in its config), or null. */
 export function tokenOf(config: Record<string, unknown>): string | null {
   const t = config.token
@@ -77,12 +85,11 @@ export async function callBot<M extends BotMethod>(
   }
   let res: Response
   try {
-    res = await fetch(`${bot.base}/bot${bot.token}/${method}`, {
-      method: 'POST',
-      headers,
-      body,
-      signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
-    })
+    res = await providerFetch(
+      `${bot.base}/bot${bot.token}/${method}`,
+      { method: 'POST', headers, body, signal: AbortSignal.timeout(CALL_TIMEOUT_MS) },
+      { trusted: operatorBase(bot) },
+    )
   } catch (e) {
     throw new BotApiError(method, 0, (e as Error).message)
   }

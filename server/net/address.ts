@@ -112,3 +112,19 @@ export function publicOnlyLookup(hostname: string, options: dns.LookupOptions, c
     cb(null, first.address, first.family)
   })
 }
+
+/**
+ * One public address of a host (an IP literal checked, a name resolved with `publicOnlyLookup`), for a
+ * client that connects by itself (nodemailer): it is then given the address, not the name, so nothing
+ * resolves the name a second time. Rejects with EPRIVATE like the lookup.
+ */
+export function resolvePublic(host: string): Promise<string> {
+  const bare = host.replace(/^\[|\]$/g, '')
+  if (ipaddr.isValid(bare))
+    return isPrivateAddress(bare)
+      ? Promise.reject(privateAddressError(`${host} is not a public address`))
+      : Promise.resolve(bare)
+  return new Promise((ok, fail) =>
+    publicOnlyLookup(host, {}, (e, address) => (e ? fail(e) : ok(String(address)))),
+  )
+}

@@ -6,7 +6,8 @@
  * resolves nothing), and every address a name resolves to at connect time (`publicOnlyLookup`), so a
  * public name pointing at 127.0.0.1 or 169.254.169.254 — or rebound to it — is refused (error code
  * EPRIVATE). PROVIDER_ALLOW_PRIVATE=1 (an operator's switch: tests and local stand-ins) allows them;
- * `trusted` is for an address the operator configured (TELEGRAM_API_BASE), never a tenant's.
+ * so does a provider root the operator set himself (`*_API_BASE`, e.g. a local Bot API server on
+ * loopback), never one a tenant typed.
  * Redirects are not followed (no provider API we call answers with one).
  */
 import http from 'node:http'
@@ -30,6 +31,29 @@ export function providerUrlProblem(url: string, allowPrivate = providerAllowPriv
   return allowPrivate ? null : hostProblem(u)
 }
 
+/** The provider roots an operator may set in the environment (docs/api.md, Configuration). */
+export const OPERATOR_API_BASES = [
+  'WHATSAPP_API_BASE',
+  'MESSENGER_API_BASE',
+  'VIBER_API_BASE',
+  'VK_API_BASE',
+  'AVITO_API_BASE',
+  'TELEGRAM_API_BASE',
+] as const
+
+/** Whether a URL is at the origin of a provider root the operator configured (not checked: his choice). */
+export function operatorOrigin(u: URL, env: NodeJS.ProcessEnv = process.env): boolean {
+  return OPERATOR_API_BASES.some((name) => {
+    const base = env[name]
+    if (!base) return false
+    try {
+      return new URL(base).origin === u.origin
+    } catch {
+      return false
+    }
+  })
+}
+
 const agentOpts = { keepAlive: true, maxSockets: 32 }
 const strict = {
   http: new http.Agent({ ...agentOpts, lookup: publicOnlyLookup as never }),
@@ -38,17 +62,13 @@ const strict = {
 const open = { http: new http.Agent(agentOpts), https: new https.Agent(agentOpts) }
 
 /** `fetch` for provider URLs, with the address checks above; rejects with code EPRIVATE when refused. */
-export async function providerFetch(
-  url: string | URL,
-  init: RequestInit = {},
-  o: { trusted?: boolean } = {},
-): Promise<Response> {
+export async function providerFetch(url: string | URL, init: RequestInit = {}): Promise<Response> {
   // The Request serialises any body fetch takes (JSON text, URLSearchParams, FormData with its boundary).
   const req = new Request(url, init)
   const u = new URL(req.url)
   if (u.protocol !== 'http:' && u.protocol !== 'https:')
     throw new Error(`provider URL must be http(s): ${u.protocol}`)
-  const allow = o.trusted || providerAllowPrivate()
+  const allow = providerAllowPrivate() || operatorOrigin(u)
   const problem = allow ? null : hostProblem(u)
   if (problem) throw privateAddressError(`provider host ${u.hostname}: ${problem}`)
   const body = req.body ? Buffer.from(await req.arrayBuffer()) : null

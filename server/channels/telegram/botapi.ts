@@ -44,13 +44,6 @@ export function apiBaseOf(config: Record<string, unknown>, env = process.env): s
   return base.replace(/\/+$/, '')
 }
 
-/**
- * Whether a bot's base is the operator's TELEGRAM_API_BASE (a local Bot API server may be on
- * loopback); a tenant's `apiBase` is checked like any provider URL (net/provider-fetch.ts).
- */
-export const operatorBase = (bot: Bot, env = process.env) =>
-  !!env.TELEGRAM_API_BASE && bot.base === env.TELEGRAM_API_BASE.replace(/\/+$/, '')
-
 /** The bot token of a channel (kept in its config), or null. */
 export function tokenOf(config: Record<string, unknown>): string | null {
   const t = config.token
@@ -85,11 +78,12 @@ export async function callBot<M extends BotMethod>(
   }
   let res: Response
   try {
-    res = await providerFetch(
-      `${bot.base}/bot${bot.token}/${method}`,
-      { method: 'POST', headers, body, signal: AbortSignal.timeout(CALL_TIMEOUT_MS) },
-      { trusted: operatorBase(bot) },
-    )
+    res = await providerFetch(`${bot.base}/bot${bot.token}/${method}`, {
+      method: 'POST',
+      headers,
+      body,
+      signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
+    })
   } catch (e) {
     throw new BotApiError(method, 0, (e as Error).message)
   }

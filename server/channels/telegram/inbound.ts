@@ -18,16 +18,7 @@ import { AppError } from '../../errors.ts'
 import type { FileStore } from '../../files/index.ts'
 import { providerFetch } from '../../net/provider-fetch.ts'
 import type { ChannelRow } from '../webhooks.ts'
-import {
-  apiBaseOf,
-  type Bot,
-  BotApiError,
-  callBot,
-  DOWNLOAD_MAX_BYTES,
-  fileUrl,
-  operatorBase,
-  tokenOf,
-} from './botapi.ts'
+import { apiBaseOf, type Bot, BotApiError, callBot, DOWNLOAD_MAX_BYTES, fileUrl, tokenOf } from './botapi.ts'
 import { type FileRef, storable, type TelegramInbound } from './updates.ts'
 
 const DOWNLOAD_TIMEOUT_MS = 20_000
@@ -79,11 +70,9 @@ async function fetchFile(
     if (typeof info.file_size === 'number' && info.file_size > DOWNLOAD_MAX_BYTES)
       return { note: NOTES.tooLarge(f) }
     if (!info.file_path) return { note: NOTES.failed(f) }
-    const res = await providerFetch(
-      fileUrl(bot, info.file_path),
-      { signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) },
-      { trusted: operatorBase(bot) },
-    )
+    const res = await providerFetch(fileUrl(bot, info.file_path), {
+      signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS),
+    })
     if (!res.ok || !res.body) return { note: NOTES.failed(f) }
     body = Readable.fromWeb(res.body as WebStream<Uint8Array>)
     const stored = await storeFile(q, store, {

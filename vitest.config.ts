@@ -13,6 +13,8 @@ export default defineConfig({
       'scripts/**/*.test.ts',
     ],
     environment: 'node',
+    // Provider stand-ins listen on 127.0.0.1: the operator's switch that allows private providers (net/provider-fetch.ts).
+    env: { PROVIDER_ALLOW_PRIVATE: '1' },
     // A migrated PGlite template directory, made once and copied per test file (~250 ms, not ~2 s).
     globalSetup: ['server/test/global-setup.ts'],
     testTimeout: 20_000,

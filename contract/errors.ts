@@ -268,6 +268,22 @@ export const ERRORS = {
     en: 'The file has too many rows (at most 5000).',
     ru: 'В файле слишком много строк (не больше 5000).',
   },
+  // Probe 12 #3, #4: channel settings a tenant admin may not choose.
+  E_PROVIDER_URL_PRIVATE: {
+    status: 400,
+    en: 'The provider address points at this server or a private network. Use the provider’s public address.',
+    ru: 'Адрес провайдера указывает на этот сервер или во внутреннюю сеть. Укажите публичный адрес провайдера.',
+  },
+  E_CHANNEL_ADDRESS_DOMAIN: {
+    status: 400,
+    en: 'An e-mail channel’s address must be at your company’s mail domain (shown in the details).',
+    ru: 'Адрес канала e-mail должен быть в почтовом домене вашей компании (он указан в подробностях).',
+  },
+  E_CHANNEL_ADDRESS_TAKEN: {
+    status: 409,
+    en: 'This address is already used by another channel.',
+    ru: 'Этот адрес уже используется другим каналом.',
+  },
 } as const
 
 export type ErrorCode = keyof typeof ERRORS

@@ -67,6 +67,9 @@ export async function launchServer(o: LaunchOptions): Promise<{ child: ChildProc
         LOG_LEVEL: o.logLevel ?? 'warn',
         // Many servers at once (e2e workers, benches): none takes the default SMTP port unless told.
         SMTP_PORT: '0',
+        // Provider stand-ins listen on 127.0.0.1: the operator's switch that allows private provider
+        // addresses (probe 12 #3; never in production).
+        PROVIDER_ALLOW_PRIVATE: '1',
         ...o.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

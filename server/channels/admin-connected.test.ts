@@ -373,7 +373,7 @@ describe.each(targets)('channels connected by the admin API, end to end, on $nam
   })
 
   it('E-mail: the relay settings (relayHost, relayPort, relaySecure) carry the reply; mail to the address opens the chat', async () => {
-    const address = 'sales@connected.example'
+    const address = 'sales@demo.frontline.local'
     const s = await connect(
       'email',
       { relayHost: '127.0.0.1', relayPort: relay.port, relaySecure: false },
@@ -404,7 +404,7 @@ describe.each(targets)('channels connected by the admin API, end to end, on $nam
 
   it('A5: with the omnichannel option off, provider webhooks and mail are still stored (nothing is lost) while the chat API refuses; on again, the chats are there', async () => {
     const sms = await connect('sms', { url: `${stand.url}/gateway` })
-    const address = 'off@connected.example'
+    const address = 'off@demo.frontline.local'
     await connect('email', {}, address)
     expect((await api('PATCH', '/api/admin/features', { omni: false })).status).toBe(200)
     const phone = '+79160009999'

@@ -11,12 +11,22 @@
 import nodemailer from 'nodemailer'
 import { type Deliverable, fileForRead } from '../../domain/chats/index.ts'
 import { PermanentFailure } from '../../jobs/index.ts'
+import { resolvePublic } from '../../net/address.ts'
+import { providerAllowPrivate } from '../../net/provider-fetch.ts'
 import type { ExternalAdapter, SendContext, Sent } from '../external.ts'
 import { baseSubject, msgId, normalAddress, oneLine } from './mail.ts'
 import { chatSubject, lastClientMail } from './receive.ts'
 
 /** Where the channel's mail goes: nodemailer's SMTP transport options or a URL. */
-type Relay = string | { host: string; port: number; secure: boolean; auth?: { user: string; pass: string } }
+type Relay =
+  | string
+  | {
+      host: string
+      port: number
+      secure: boolean
+      servername?: string
+      auth?: { user: string; pass: string }
+    }
 
 /** The channel's relay from its config, else the default; null when there is none. */
 export function relayOf(config: Record<string, unknown>, fallback: string | null): Relay | null {
@@ -25,6 +35,24 @@ export function relayOf(config: Record<string, unknown>, fallback: string | null
   const port = typeof p === 'number' && Number.isInteger(p) ? p : 587
   const auth = typeof user === 'string' && typeof pass === 'string' ? { user, pass } : undefined
   return { host, port, secure: relaySecure === true, ...(auth && { auth }) }
+}
+
+/**
+ * A tenant's own relay (typed by its admin, probe 12 #3) is reached only at a public address: the
+ * host is resolved here (`resolvePublic`) and nodemailer connects to that address, with the name kept
+ * for TLS (`servername`). The server's SMTP_RELAY_URL is the operator's and is not checked, nor is
+ * anything when PROVIDER_ALLOW_PRIVATE=1 (tests, local stand-ins). A private address: PermanentFailure.
+ */
+export async function reachableRelay(relay: Relay, allowPrivate = providerAllowPrivate()): Promise<Relay> {
+  if (typeof relay === 'string' || allowPrivate) return relay
+  try {
+    const address = await resolvePublic(relay.host)
+    return address === relay.host ? relay : { ...relay, host: address, servername: relay.host }
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EPRIVATE')
+      throw new PermanentFailure(`relay refused: ${(e as Error).message}`)
+    throw e
+  }
 }
 
 /** The e-mail channel's sender. */
@@ -36,8 +64,9 @@ export class EmailAdapter implements ExternalAdapter {
     const from = normalAddress(d.channel.address)
     const to = normalAddress(d.chat.clientAddress)
     if (!from || !to) throw new PermanentFailure('e-mail channel or client without an address')
-    const relay = relayOf(d.channel.config, this.defaultRelay)
-    if (!relay) throw new PermanentFailure('no SMTP relay configured for the e-mail channel')
+    const configured = relayOf(d.channel.config, this.defaultRelay)
+    if (!configured) throw new PermanentFailure('no SMTP relay configured for the e-mail channel')
+    const relay = configured === this.defaultRelay ? configured : await reachableRelay(configured)
     const tenantId = d.chat.tenantId
     const last = await lastClientMail(ctx.db, tenantId, d.chat.id)
     // The operator answered a particular mail (reply-to in the app): thread under that one.

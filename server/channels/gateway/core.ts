@@ -25,6 +25,7 @@ import { ATTACHMENT_TYPES, type FileType, SNIFF_BYTES, sniff, TEXT_TYPE } from '
 import type { AppDeps } from '../../http/context.ts'
 import { type Router, registerScope } from '../../http/scope.ts'
 import { PermanentFailure } from '../../jobs/index.ts'
+import { providerFetch } from '../../net/provider-fetch.ts'
 import { channelByWebhookKey, hmacHex, keepRawJson, sameSecret } from '../webhooks.ts'
 import { cachedChannel } from './channel-cache.ts'
 import type { GroupCommit } from './group-commit.ts'
@@ -399,8 +400,11 @@ export async function applyReceipts(
 export async function callProviderRaw(url: string, init: RequestInit): Promise<string> {
   let res: Response
   try {
-    res = await fetch(url, { ...init, signal: AbortSignal.timeout(15_000) })
+    res = await providerFetch(url, { ...init, signal: AbortSignal.timeout(15_000) })
   } catch (e) {
+    // A private address (typed or resolved) stays refused however often it is retried.
+    if ((e as NodeJS.ErrnoException).code === 'EPRIVATE')
+      throw new PermanentFailure(`provider refused: ${(e as Error).message}`)
     throw new Error(`provider unreachable: ${(e as Error).message}`)
   }
   const text = await res.text()

@@ -78,6 +78,7 @@ describe('fetchMedia', () => {
   const policy = (over: Partial<MediaPolicy> = {}): MediaPolicy => ({
     hosts: ['.avito.st'],
     trustedOrigins: [provider.url],
+    allowPrivate: true,
     maxBytes: 1024 * 1024,
     timeoutMs: 5000,
     ...over,
@@ -103,6 +104,31 @@ describe('fetchMedia', () => {
     expect(mediaPolicy({ kind: 'avito', config: { baseUrl: provider.url } }).trustedOrigins).toEqual([
       provider.url,
     ])
+  })
+
+  it('probe 12 #3: a baseUrl on loopback / link-local is no trusted origin unless the operator allows private providers', async () => {
+    const was = process.env.PROVIDER_ALLOW_PRIVATE
+    process.env.PROVIDER_ALLOW_PRIVATE = ''
+    try {
+      for (const baseUrl of [internal.url, 'http://169.254.169.254', 'http://[fd00::1]:8080']) {
+        const p = mediaPolicy({ kind: 'viber', config: { baseUrl } })
+        expect(p.allowPrivate).toBe(false)
+        expect(await fetchMedia(p, `${baseUrl}/internal-secret`)).toBeNull()
+      }
+      // A public-looking name as baseUrl, resolving to loopback at connect time: refused too.
+      const port = new URL(internal.url).port
+      const named = policy({
+        trustedOrigins: [`http://media.example.com:${port}`],
+        allowPrivate: false,
+        resolve: async () => [{ address: '127.0.0.1', family: 4 }],
+      })
+      expect(await fetchMedia(named, `http://media.example.com:${port}/internal-secret`)).toBeNull()
+      expect(internal.hits).toEqual([])
+    } finally {
+      process.env.PROVIDER_ALLOW_PRIVATE = was
+    }
+    // The operator's switch (tests, local stand-ins) keeps a loopback baseUrl working.
+    expect(mediaPolicy({ kind: 'viber', config: { baseUrl: provider.url } }).allowPrivate).toBe(true)
   })
 
   it('a listed provider host that resolves to a private or mixed set of addresses is refused before connecting', async () => {

@@ -2,8 +2,10 @@
  * The one way a provider's media URL is fetched (issue 8 §3; probe 8 finding 1). A webhook's URL is
  * attacker-chosen (Avito signs nothing; the others need only a valid signature of something), so:
  *  - http(s) only, and the host must be on the provider's allow-list (MEDIA_HOSTS, plus a channel's
- *    `config.mediaHosts`) — or be the origin of the channel's configured `baseUrl` (a stand-in or a
- *    self-hosted proxy the admin chose: trusted as configured, even on loopback);
+ *    `config.mediaHosts`) — or be the origin of the channel's configured `baseUrl` (a self-hosted
+ *    proxy the admin chose). A tenant admin types that baseUrl, so its addresses are checked like any
+ *    other (probe 12 #3: it named 127.0.0.1 and read an internal service into a chat file) unless the
+ *    operator allows private providers (PROVIDER_ALLOW_PRIVATE=1: tests, local stand-ins);
  *  - every other host is resolved, and every address it resolves to must be public (no loopback,
  *    private, link-local, CGNAT, multicast, reserved, IPv6 ULA/link-local, IPv4-mapped or NAT64 forms);
  *    the socket connects to the address checked (the check is the connection's own `lookup`, so a name
@@ -16,8 +18,10 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns'
 import http from 'node:http'
 import https from 'node:https'
-import { BlockList, isIP } from 'node:net'
+import { isIP } from 'node:net'
 import { ATTACHMENT_MAX_BYTES, CHANNEL_CAPABILITIES, type ChannelKind } from '../../../contract/chats.ts'
+import { hostProblem, isPrivateAddress } from '../../net/address.ts'
+import { providerAllowPrivate } from '../../net/provider-fetch.ts'
 
 /**
  * Hosts each provider serves media from. `.example.com` is that domain and its subdomains.
@@ -38,48 +42,8 @@ export const MEDIA_TIMEOUT_MS = 15_000
 /** Redirect hops followed at most (each checked like the first URL). */
 export const MEDIA_MAX_REDIRECTS = 3
 
-// Two lists: one BlockList holding both families matches IPv4 addresses against IPv6 rules too.
-const BLOCKED_V4 = new BlockList()
-const BLOCKED_V6 = new BlockList()
-for (const [net, prefix] of [
-  ['0.0.0.0', 8], // "this" network
-  ['10.0.0.0', 8], // private
-  ['100.64.0.0', 10], // CGNAT
-  ['127.0.0.0', 8], // loopback
-  ['169.254.0.0', 16], // link-local (cloud metadata)
-  ['172.16.0.0', 12], // private
-  ['192.0.0.0', 24], // IETF protocol assignments
-  ['192.0.2.0', 24], // documentation
-  ['192.168.0.0', 16], // private
-  ['198.18.0.0', 15], // benchmarking
-  ['198.51.100.0', 24], // documentation
-  ['203.0.113.0', 24], // documentation
-  ['224.0.0.0', 4], // multicast
-  ['240.0.0.0', 4], // reserved, broadcast
-] as const)
-  BLOCKED_V4.addSubnet(net, prefix, 'ipv4')
-for (const [net, prefix] of [
-  ['::', 96], // unspecified, loopback, IPv4-compatible
-  ['::ffff:0:0', 96], // IPv4-mapped
-  ['64:ff9b::', 96], // NAT64 (embeds any IPv4)
-  ['64:ff9b:1::', 48], // local-use NAT64
-  ['100::', 64], // discard
-  ['2001:db8::', 32], // documentation
-  ['2002::', 16], // 6to4 (embeds any IPv4)
-  ['fc00::', 7], // unique local
-  ['fe80::', 10], // link-local
-  ['fec0::', 10], // site-local (deprecated)
-  ['ff00::', 8], // multicast
-] as const)
-  BLOCKED_V6.addSubnet(net, prefix, 'ipv6')
-
 /** True when an IP address may be connected to for a provider's media (a public unicast address). */
-export function isPublicAddress(address: string): boolean {
-  const family = isIP(address)
-  if (family === 4) return !BLOCKED_V4.check(address, 'ipv4')
-  if (family === 6) return !BLOCKED_V6.check(address, 'ipv6')
-  return false
-}
+export const isPublicAddress = (address: string): boolean => isIP(address) !== 0 && !isPrivateAddress(address)
 
 type Resolver = (host: string) => Promise<LookupAddress[]>
 const systemResolver: Resolver = (host) =>
@@ -88,8 +52,13 @@ const systemResolver: Resolver = (host) =>
 /** Who may be fetched for one channel: its provider's hosts, its own `mediaHosts`, its baseUrl's origin. */
 export interface MediaPolicy {
   hosts: readonly string[]
-  /** Origins trusted as configured (no address check): the channel's `config.baseUrl`. */
+  /**
+   * Origins taken without the host list: the channel's `config.baseUrl`. Their addresses are still
+   * checked (as typed and as resolved) unless private hosts are allowed (probe 12 #3).
+   */
   trustedOrigins: readonly string[]
+  /** PROVIDER_ALLOW_PRIVATE=1 (tests, local stand-ins): a trusted origin may be on loopback / a private network. */
+  allowPrivate?: boolean
   maxBytes: number
   timeoutMs: number
   /** Name resolution (tests substitute one); the system's by default. */
@@ -114,17 +83,22 @@ export function mediaPolicy(channel: { kind: string; config: Record<string, unkn
     trustedOrigins: origin && origin !== 'null' ? [origin] : [],
     maxBytes: caps?.imageRule && !caps.files ? caps.imageRule.maxBytes : ATTACHMENT_MAX_BYTES,
     timeoutMs: MEDIA_TIMEOUT_MS,
+    allowPrivate: providerAllowPrivate(),
   }
 }
 
 const onList = (host: string, hosts: readonly string[]) =>
   hosts.some((h) => (h.startsWith('.') ? host === h.slice(1) || host.endsWith(h) : host === h))
 
-/** How a URL may be fetched: 'trusted' (configured origin), 'checked' (listed host, addresses checked), or not at all. */
+/**
+ * How a URL may be fetched: 'trusted' (the configured origin, private hosts allowed: no address check),
+ * 'checked' (a listed host, or the configured origin: every address it resolves to checked), or not at all.
+ */
 function admit(url: URL, p: MediaPolicy): 'trusted' | 'checked' | null {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return null
   if (url.username || url.password) return null
-  if (p.trustedOrigins.includes(url.origin)) return 'trusted'
+  if (p.trustedOrigins.includes(url.origin))
+    return p.allowPrivate ? 'trusted' : hostProblem(url) ? null : 'checked'
   const host = url.hostname.toLowerCase()
   if (isIP(host.replace(/^\[|\]$/g, ''))) return null
   return onList(host, p.hosts) ? 'checked' : null

@@ -6,6 +6,7 @@
  * demo), else the public API.
  */
 import type { ApiMethods, ApiResponse, Opts } from '@grammyjs/types'
+import { providerFetch } from '../../net/provider-fetch.ts'
 
 /** What a multipart upload carries for an InputFile field. */
 export type InputFile = Blob
@@ -77,7 +78,7 @@ export async function callBot<M extends BotMethod>(
   }
   let res: Response
   try {
-    res = await fetch(`${bot.base}/bot${bot.token}/${method}`, {
+    res = await providerFetch(`${bot.base}/bot${bot.token}/${method}`, {
       method: 'POST',
       headers,
       body,

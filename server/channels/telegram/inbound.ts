@@ -16,6 +16,7 @@ import { type Queryable, schema } from '../../db/index.ts'
 import { inboundMsgId, receiveInbound, storeFile } from '../../domain/chats/index.ts'
 import { AppError } from '../../errors.ts'
 import type { FileStore } from '../../files/index.ts'
+import { providerFetch } from '../../net/provider-fetch.ts'
 import type { ChannelRow } from '../webhooks.ts'
 import { apiBaseOf, type Bot, BotApiError, callBot, DOWNLOAD_MAX_BYTES, fileUrl, tokenOf } from './botapi.ts'
 import { type FileRef, storable, type TelegramInbound } from './updates.ts'
@@ -69,7 +70,7 @@ async function fetchFile(
     if (typeof info.file_size === 'number' && info.file_size > DOWNLOAD_MAX_BYTES)
       return { note: NOTES.tooLarge(f) }
     if (!info.file_path) return { note: NOTES.failed(f) }
-    const res = await fetch(fileUrl(bot, info.file_path), {
+    const res = await providerFetch(fileUrl(bot, info.file_path), {
       signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS),
     })
     if (!res.ok || !res.body) return { note: NOTES.failed(f) }

@@ -20,6 +20,7 @@ import type { ChannelKind } from '../../../contract/chats.ts'
 import { appendEvent, type Queryable, schema } from '../../db/index.ts'
 import { AppError } from '../../errors.ts'
 import { audit } from '../admin-setup/audit.ts'
+import { addressTaken, checkedMailAddress, checkProviderHosts } from './guards.ts'
 
 const { channels, groups, tenants } = schema
 type ChannelRow = typeof channels.$inferSelect
@@ -82,6 +83,7 @@ async function checkedConfig(q: Queryable, tenantId: string, kind: ConnectableKi
       r.issues.map((i) => `config.${v.getDotPath(i) ?? ''}: ${i.message}`),
     )
   const config = r.output as Record<string, unknown>
+  checkProviderHosts(config)
   const ids = (config.groupIds as string[] | undefined) ?? []
   if (ids.length) {
     const found = await q
@@ -107,6 +109,8 @@ export async function connectChannel(
   c: ConnectChannel,
 ): Promise<ChannelSecret> {
   const config = await checkedConfig(q, tenantId, c.kind, c.config)
+  const address =
+    c.kind === 'email' && c.address ? await checkedMailAddress(q, tenantId, c.address) : (c.address ?? null)
   const secret = newSecret()
   const webhookKey = newWebhookKey()
   const [row] = await q
@@ -115,13 +119,16 @@ export async function connectChannel(
       tenantId,
       kind: c.kind,
       name: c.name,
-      address: c.address ?? null,
+      address,
       config,
       connected: true,
       webhookKey,
       secret,
     })
     .returning()
+    .catch((e: unknown) => {
+      throw addressTaken(e) ?? e
+    })
   if (!row) throw new Error('channel insert returned nothing')
   return { channel: adminView(row), secret, webhookKey }
 }
@@ -172,7 +179,11 @@ export async function updateChannel(
     throw new AppError('E_VALIDATION', ['config: website chat is set at /api/admin/channels/webchat'])
   const set: Partial<ChannelRow> = {}
   if (patch.name !== undefined) set.name = patch.name
-  if (patch.address !== undefined) set.address = patch.address
+  if (patch.address !== undefined)
+    set.address =
+      row.kind === 'email' && patch.address
+        ? await checkedMailAddress(q, tenantId, patch.address, row.id)
+        : patch.address
   if (patch.autoCompleteMinutes !== undefined) set.autoCompleteMinutes = patch.autoCompleteMinutes
   if (patch.config !== undefined) {
     // Settings stored before CHANNEL_CONFIG knew them (the demo seed's) ride along unchecked; what is
@@ -189,6 +200,9 @@ export async function updateChannel(
     .set(set)
     .where(and(eq(channels.tenantId, tenantId), eq(channels.id, id)))
     .returning()
+    .catch((e: unknown) => {
+      throw addressTaken(e) ?? e
+    })
   if (!after) throw new AppError('E_NOT_FOUND')
   return adminView(after)
 }

@@ -1,5 +1,5 @@
 /** The change feed (`events`): append inside the caller's transaction, read by seq. */
-import { and, asc, eq, gt, inArray, lte, sql } from 'drizzle-orm'
+import { and, asc, eq, gt, lte, sql } from 'drizzle-orm'
 import type { EventPayloads, EventType, ServerEvent } from '../../contract/events.ts'
 import type { Queryable } from './client.ts'
 import { type Audience, events } from './schema.ts'
@@ -134,19 +134,6 @@ export async function spineEvents(
 export async function eventBySeq(q: Queryable, seq: number): Promise<SpineEvent | null> {
   const [row] = await q.select().from(events).where(eq(events.seq, seq))
   return row ? { tenantId: row.tenantId, event: toServerEvent(row), audience: row.audience } : null
-}
-
-/** Events by their seqs, in one read (a batch of push jobs); a seq not found is absent from the map. */
-export async function eventsBySeqs(q: Queryable, seqs: readonly number[]): Promise<Map<number, SpineEvent>> {
-  const out = new Map<number, SpineEvent>()
-  if (!seqs.length) return out
-  const rows = await q
-    .select()
-    .from(events)
-    .where(inArray(events.seq, [...new Set(seqs)]))
-  for (const row of rows)
-    out.set(Number(row.seq), { tenantId: row.tenantId, event: toServerEvent(row), audience: row.audience })
-  return out
 }
 
 /** The tenant's last seq (0 when none). */

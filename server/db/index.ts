@@ -13,7 +13,6 @@ export {
   appendEvents,
   EVENTS_CHANNEL,
   eventBySeq,
-  eventsBySeqs,
   eventsSince,
   GROUPS_CHANGED_PREFIX,
   LINES_CHANGED_PREFIX,

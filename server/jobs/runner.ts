@@ -40,12 +40,6 @@ export class PermanentFailure extends Error {}
 
 export type JobHandler = (job: Job) => Promise<void>
 
-/**
- * A handler of many jobs of one kind at once (their reads shared): it answers, per job in order,
- * null when it is done or what it threw (retried or failed alone, as a single job's error would be).
- */
-export type BatchHandler = (jobs: Job[]) => Promise<readonly unknown[]>
-
 /** The shortest sleep between looks when a due job is held by another worker. */
 const MIN_PAUSE_MS = 50
 
@@ -61,8 +55,6 @@ export interface JobRunnerOptions {
   /** Finished jobs are deleted after this long (default 7 days). */
   keepMs?: number
   onError?: (job: Job, e: unknown) => void
-  /** A NOTIFY wakes the worker after this long, so jobs queued together are claimed together (default 10 ms). */
-  notifyGatherMs?: number
 }
 
 export const defaultBackoff = (attempt: number) => {
@@ -73,13 +65,6 @@ export const defaultBackoff = (attempt: number) => {
 export interface JobRunner {
   /** Registers a kind's handler (before or after start). */
   handle(kind: string, handler: JobHandler): void
-  /**
-   * Registers a kind whose due jobs are claimed and run together, up to `size` (default 100) in one
-   * claim, one handler call and one statement marking the done ones (issue 8 ingest budget: a burst of
-   * new chats' push jobs cost five statements each). One batch of a kind runs at a time per worker,
-   * beside the `concurrency` single jobs; the next gathers meanwhile.
-   */
-  handleBatch(kind: string, handler: BatchHandler, opts?: { size?: number }): void
   start(): Promise<void>
   /** Claims and runs what is due now (tests; the loop does this on its own). Resolves when idle. */
   drain(): Promise<void>
@@ -93,11 +78,7 @@ export function createJobRunner(db: Db, opts: JobRunnerOptions = {}): JobRunner 
   const pollMs = opts.pollMs ?? 5000
   const backoff = opts.backoffMs ?? defaultBackoff
   const keepMs = opts.keepMs ?? 7 * 24 * 3600_000
-  const notifyGatherMs = opts.notifyGatherMs ?? 10
   const handlers = new Map<string, JobHandler>()
-  const batchHandlers = new Map<string, { handler: BatchHandler; size: number }>()
-  /** Batch kinds with a batch in flight in this worker (not claimed again until it is over). */
-  const batchBusy = new Set<string>()
   const inFlight = new Set<Promise<void>>()
   let stopped = false
   let started = false
@@ -105,60 +86,39 @@ export function createJobRunner(db: Db, opts: JobRunnerOptions = {}): JobRunner 
   let unlisten: (() => Promise<void>) | null = null
   let pumping: Promise<void> | null = null
   let again = false
-  /** The last look left due jobs behind (no room, a batch kind in flight): look again when a job ends. */
-  let starved = false
-  let soon: ReturnType<typeof setTimeout> | undefined
   let lastPurge = 0
 
   const claim = async (n: number): Promise<Job[]> => {
-    if (n <= 0) return []
     const kinds = [...handlers.keys()]
-    const batchKinds = [...batchHandlers.entries()].filter(([k]) => !batchBusy.has(k))
-    if (!kinds.length && !batchKinds.length) return []
+    if (!kinds.length || n <= 0) return []
     const until = new Date(Date.now() + leaseMs)
     // Due and queued, or running under a lease that ran out (its worker died or stalled).
-    const due = sql`((state = 'queued' AND run_at <= now()) OR (state = 'running' AND locked_until < now()))`
-    // One statement: up to n single jobs, and up to a batch's size of each batch kind not in flight.
-    const picks = [
-      ...(kinds.length
-        ? [
-            sql`SELECT id FROM jobs WHERE kind IN (${sql.join(
-              kinds.map((k) => sql`${k}`),
-              sql`, `,
-            )}) AND ${due} ORDER BY run_at, id LIMIT ${n} FOR UPDATE SKIP LOCKED`,
-          ]
-        : []),
-      ...batchKinds.map(
-        ([k, b]) =>
-          sql`SELECT id FROM jobs WHERE kind = ${k} AND ${due} ORDER BY run_at, id LIMIT ${b.size} FOR UPDATE SKIP LOCKED`,
-      ),
-    ]
     return (
       await queryRows<Record<string, unknown>>(
         db.orm,
-        sql`WITH ${sql.join(
-          picks.map((p, i) => sql`${sql.raw(`p${i}`)} AS (${p})`),
-          sql`, `,
-        )}
-            UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_until = ${until}
-            WHERE id IN (${sql.join(
-              picks.map((_, i) => sql`SELECT id FROM ${sql.raw(`p${i}`)}`),
-              sql` UNION ALL `,
-            )})
+        sql`UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_until = ${until}
+            WHERE id IN (
+              SELECT id FROM jobs
+              WHERE kind IN (${sql.join(
+                kinds.map((k) => sql`${k}`),
+                sql`, `,
+              )})
+                AND ((state = 'queued' AND run_at <= now()) OR (state = 'running' AND locked_until < now()))
+              ORDER BY run_at, id
+              LIMIT ${n}
+              FOR UPDATE SKIP LOCKED)
             RETURNING id, tenant_id, kind, key, payload, attempts, max_attempts, run_at`,
       )
-    )
-      .map((r) => ({
-        id: Number(r.id),
-        tenantId: (r.tenant_id as string | null) ?? null,
-        kind: r.kind as string,
-        key: (r.key as string | null) ?? null,
-        payload: r.payload as Record<string, unknown>,
-        attempts: Number(r.attempts),
-        maxAttempts: Number(r.max_attempts),
-        runAt: new Date(r.run_at as string),
-      }))
-      .sort((a, b) => a.runAt.getTime() - b.runAt.getTime() || a.id - b.id)
+    ).map((r) => ({
+      id: Number(r.id),
+      tenantId: (r.tenant_id as string | null) ?? null,
+      kind: r.kind as string,
+      key: (r.key as string | null) ?? null,
+      payload: r.payload as Record<string, unknown>,
+      attempts: Number(r.attempts),
+      maxAttempts: Number(r.max_attempts),
+      runAt: new Date(r.run_at as string),
+    }))
   }
 
   /** Records the outcome, only while this claim still holds (attempts unchanged, still running). */
@@ -197,8 +157,7 @@ export function createJobRunner(db: Db, opts: JobRunnerOptions = {}): JobRunner 
       .where(mine)
   }
 
-  /** Runs one job; true when it ended done (nothing of it to look at again soon). */
-  const run = async (job: Job): Promise<boolean> => {
+  const run = async (job: Job) => {
     const handler = handlers.get(job.kind)
     let outcome: unknown = null
     try {
@@ -209,61 +168,6 @@ export function createJobRunner(db: Db, opts: JobRunnerOptions = {}): JobRunner 
       opts.onError?.(job, e)
     }
     await finish(job, outcome).catch((e) => opts.onError?.(job, e))
-    return outcome === null
-  }
-
-  /** Runs a batch kind's claimed jobs in one handler call; the done ones are marked in one statement. */
-  const runBatch = async (kind: string, list: Job[]): Promise<boolean> => {
-    const b = batchHandlers.get(kind)
-    let outcomes: readonly unknown[]
-    try {
-      if (!b) throw new Error(`no handler for ${kind}`)
-      outcomes = await b.handler(list)
-    } catch (e) {
-      outcomes = list.map(() => e ?? new Error('handler threw nothing'))
-    }
-    const done: Job[] = []
-    for (const [i, job] of list.entries()) {
-      const e = i < outcomes.length ? outcomes[i] : new Error('no outcome')
-      if (e === null || e === undefined) done.push(job)
-      else {
-        opts.onError?.(job, e)
-        await finish(job, e).catch((err) => opts.onError?.(job, err))
-      }
-    }
-    if (!done.length) return false
-    // Only while each claim still holds (its attempts unchanged, still running).
-    return db.orm
-      .execute(
-        sql`UPDATE jobs SET state = 'done', done_at = now(), locked_until = NULL
-            FROM (VALUES ${sql.join(
-              done.map((j) => sql`(${j.id}::bigint, ${j.attempts}::int)`),
-              sql`, `,
-            )}) AS mine(id, attempts)
-            WHERE jobs.id = mine.id AND jobs.attempts = mine.attempts AND jobs.state = 'running'`,
-      )
-      .then(
-        () => done.length === list.length,
-        (e) => {
-          for (const job of done) opts.onError?.(job, e)
-          return false
-        },
-      )
-  }
-
-  /** Starts the claimed jobs: single ones each alone, a batch kind's together (one in-flight entry). */
-  const dispatch = (claimed: Job[]): Promise<boolean>[] => {
-    const started: Promise<boolean>[] = []
-    const batches = new Map<string, Job[]>()
-    for (const job of claimed) {
-      if (batchHandlers.has(job.kind)) batches.set(job.kind, [...(batches.get(job.kind) ?? []), job])
-      else started.push(run(job))
-    }
-    for (const [kind, list] of batches) {
-      batchBusy.add(kind)
-      started.push(runBatch(kind, list).finally(() => batchBusy.delete(kind)))
-    }
-    return started
   }
 
   const purge = async () => {
@@ -285,34 +189,16 @@ export function createJobRunner(db: Db, opts: JobRunnerOptions = {}): JobRunner 
       again = false
       while (!stopped) {
         const room = concurrency - inFlight.size
-        if (room <= 0) {
-          starved = true
-          break
-        }
-        const busy = [...batchHandlers.keys()].some((k) => batchBusy.has(k))
+        if (room <= 0) break
         const claimed = await claim(room)
-        for (const started of dispatch(claimed)) {
-          const p: Promise<void> = started.then(
-            (ok) => {
-              inFlight.delete(p)
-              // A job that did not end done may be due again at once (a retry without backoff); a
-              // worker that left due jobs for want of room or a batch in flight looks again.
-              if (!stopped && (!ok || starved)) wake()
-            },
-            () => {
-              inFlight.delete(p)
-              if (!stopped) wake()
-            },
-          )
+        if (!claimed.length) break
+        for (const job of claimed) {
+          const p = run(job).finally(() => {
+            inFlight.delete(p)
+            if (!stopped) wake()
+          })
           inFlight.add(p)
         }
-        // Fewer than asked for of every kind: nothing more is due now (a job queued since wakes us by NOTIFY).
-        const single = claimed.filter((j) => handlers.has(j.kind)).length
-        const fullBatch = [...batchHandlers].some(
-          ([k, b]) => claimed.filter((j) => j.kind === k).length >= b.size,
-        )
-        starved = busy || fullBatch || (handlers.size > 0 && single >= room)
-        if (!claimed.length || !starved) break
       }
     } while (again && !stopped)
     await purge().catch(() => undefined)
@@ -328,7 +214,7 @@ export function createJobRunner(db: Db, opts: JobRunnerOptions = {}): JobRunner 
     if (stopped) return
     clearTimeout(timer)
     let delay = pollMs
-    const kinds = [...handlers.keys(), ...batchHandlers.keys()]
+    const kinds = [...handlers.keys()]
     if (kinds.length) {
       const list = sql.join(
         kinds.map((k) => sql`${k}`),
@@ -364,26 +250,13 @@ export function createJobRunner(db: Db, opts: JobRunnerOptions = {}): JobRunner 
 
   return {
     handle(kind, handler) {
-      batchHandlers.delete(kind)
       handlers.set(kind, handler)
-      if (started) wake()
-    },
-    handleBatch(kind, handler, o) {
-      handlers.delete(kind)
-      batchHandlers.set(kind, { handler, size: Math.max(1, o?.size ?? 100) })
       if (started) wake()
     },
     async start() {
       if (started) return
       started = true
-      // Jobs queued together (a burst of new chats' pushes) are claimed together: a NOTIFY wakes the
-      // worker after notifyGatherMs, and the NOTIFYs meanwhile join that wake.
-      unlisten = await db.listen(JOBS_CHANNEL, () => {
-        soon ??= setTimeout(() => {
-          soon = undefined
-          wake()
-        }, notifyGatherMs)
-      })
+      unlisten = await db.listen(JOBS_CHANNEL, () => wake())
       wake()
     },
     async drain() {
@@ -392,13 +265,12 @@ export function createJobRunner(db: Db, opts: JobRunnerOptions = {}): JobRunner 
         const claimed = await claim(concurrency)
         // A pump woken while we claimed may hold a job it has not put in flight yet: wait for it.
         if (!claimed.length && !inFlight.size && !pumping) return
-        await Promise.all([...dispatch(claimed), ...inFlight])
+        await Promise.all([...claimed.map(run), ...inFlight])
       }
     },
     async stop() {
       stopped = true
       clearTimeout(timer)
-      clearTimeout(soon)
       await unlisten?.().catch(() => undefined)
       if (pumping) await pumping
       await Promise.all([...inFlight])

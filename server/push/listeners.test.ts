@@ -8,12 +8,11 @@ import { randomUUID } from 'node:crypto'
 import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CallView } from '../../contract/calls.ts'
-import { appendEvent, type Orm, schema } from '../db/index.ts'
+import { appendEvent, schema } from '../db/index.ts'
 import { receiveInbound } from '../domain/chats/index.ts'
 import { targets } from '../test/dbs.ts'
 import { auth, type Fixture, makeFixture } from '../test/fixture.ts'
 import { type PushService, type StandinSubscription, startPushService } from '../test/push-service.ts'
-import { pushEventJobs } from './listeners.ts'
 
 describe.each(targets)('pushes from the event spine on $name', (target) => {
   let f: Fixture
@@ -162,61 +161,5 @@ describe.each(targets)('pushes from the event spine on $name', (target) => {
     // Sales is op1–op3; op2 is in Off work.
     const ids = svc.requests.filter((q) => q.payload?.kind === 'missed_call').map((q) => q.id)
     expect(ids.sort()).toEqual([to('op1'), to('op3')].sort())
-  })
-
-  it('a batch of push jobs reads its events, employees and groups once; each job pushes as alone', async () => {
-    const leads = Array.from({ length: 4 }, (_, i) => ({
-      id: randomUUID(),
-      state: 'new',
-      name: `Лид ${i}`,
-      comment: 'Перезвоните',
-    }))
-    const seqs: number[] = []
-    await f.db.orm.transaction(async (tx) => {
-      for (const lead of leads)
-        seqs.push((await appendEvent(tx, tenantId, 'lead.updated', { lead } as never)).seq)
-    })
-    // The live listener pushes them first (on PostgreSQL the spine hears them by NOTIFY, later).
-    const ids = new Set<string>(leads.map((l) => l.id))
-    const ofLeads = () =>
-      svc.requests.filter((q) => ids.has((q.payload as { leadId?: string } | undefined)?.leadId ?? ''))
-    await expect.poll(() => ofLeads().length, { timeout: 30_000 }).toBe(12)
-    await settle()
-    // The handler over a database that counts what it reads.
-    const reads = new Map<unknown, number>()
-    const orm = new Proxy(f.db.orm, {
-      get(t, p, r) {
-        if (p !== 'select') return Reflect.get(t, p, r)
-        return (...a: unknown[]) => {
-          const b = (t.select as (...x: unknown[]) => { from: (tbl: unknown) => unknown })(...a)
-          const from = b.from.bind(b)
-          b.from = (tbl: unknown) => {
-            reads.set(tbl, (reads.get(tbl) ?? 0) + 1)
-            return from(tbl)
-          }
-          return b
-        }
-      },
-    }) as Orm
-    const before = svc.requests.length
-    const outcomes = await pushEventJobs({ db: { ...f.db, orm }, push: { allowPrivate: true, ca: svc.ca } }, [
-      ...seqs.map((seq) => ({ tenantId, payload: { seq } })),
-      // Another tenant's job naming this tenant's event pushes nothing (as a single job did).
-      { tenantId: randomUUID(), payload: { seq: seqs[0] } },
-    ])
-    expect(outcomes).toEqual([null, null, null, null, null])
-    expect(reads.get(schema.events)).toBe(1)
-    expect(reads.get(schema.employees)).toBe(1)
-    expect(reads.get(schema.groupMembers)).toBe(1)
-    // Every lead to all three operators, once each in this call.
-    const sent = svc.requests.slice(before).filter((q) => q.payload?.kind === 'lead')
-    expect(sent).toHaveLength(12)
-    for (const lead of leads)
-      expect(
-        sent
-          .filter((q) => (q.payload as { leadId?: string }).leadId === lead.id)
-          .map((q) => q.id)
-          .sort(),
-      ).toEqual([to('op1'), to('op2'), to('op3')].sort())
   })
 })

@@ -11,7 +11,7 @@ export const offline = (): boolean => net() === 'offline'
 
 /** Feed evidence in: the API client and the realtime link call this on every outcome. */
 export function noteNetwork(input: NetInput): void {
-  setNet((s) => netStep(s, input))
+  setNet((s) => netStep(s, input, globalThis.navigator?.onLine))
 }
 
 globalThis.addEventListener?.('online', () => noteNetwork('online'))

@@ -149,7 +149,7 @@ export const ru: Record<MessageKey, string> = {
   'calls.missedFrom': 'Пропущенный звонок от {name}',
   'calls.answeredElsewhere': 'Звонок от {name} принят другим оператором',
   'calls.missed': 'Пропущенные',
-  'calls.missedCount': 'Пропущенные ({n})',
+  'calls.missedCount': 'Пропущенные {n}',
   'calls.search': 'Поиск звонков по номеру или имени',
   'calls.searchPlaceholder': 'Номер или имя',
   'calls.dir.in': 'Входящий',

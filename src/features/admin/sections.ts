@@ -57,6 +57,13 @@ export const ADMIN_SECTIONS: readonly AdminSection[] = [
     page: setup(() => import('./setup/index.ts').then((m) => m.SettingsSection)),
   },
   {
+    id: 'channels',
+    label: 'admin.channels',
+    hint: 'admin.channelsHint',
+    icon: 'chat',
+    page: setup(() => import('./channels/index.ts').then((m) => m.ChannelsSection)),
+  },
+  {
     id: 'import',
     label: 'admin.import',
     hint: 'admin.importHint',

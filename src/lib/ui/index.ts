@@ -2,6 +2,7 @@
 
 export { ConfirmDialog } from './ConfirmDialog.tsx'
 export { EmptyState } from './EmptyState.tsx'
+export { EYE, EYE_OFF } from './eye.ts'
 export { afterFirstScreen, firstScreenPainted, hurryFirstScreen, ScreenPainted } from './first-screen.ts'
 export { Icon, type IconName } from './icons.tsx'
 export { menuKeys, type OverlayOptions, useOverlay } from './overlay.ts'

@@ -24,7 +24,9 @@ export function ChannelList(props: {
               <li class="chan-row" aria-label={c.name} classList={{ 'admin-inactive': !c.connected }}>
                 <span class="row-title">{c.name}</span>
                 <span class="row-sub">
-                  <span class="admin-badge">{c.connected ? t('channels.connected') : t('channels.off')}</span>{' '}
+                  <span class={c.connected ? 'admin-badge chan-on' : 'admin-badge'}>
+                    {c.connected ? t('channels.connected') : t('channels.off')}
+                  </span>{' '}
                   {[t(`channels.kind.${c.kind}`), c.address].filter(Boolean).join(' · ')}
                 </span>
                 <Show when={c.connected && c.webhookPath}>

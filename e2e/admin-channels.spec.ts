@@ -123,10 +123,30 @@ test('T1 a new secret from the Channels screen: the old one is refused, the new 
 }) => {
   const name = `Rotate ${randomUUID().slice(0, 6)}`
   const first = await connectSms(request, server, name)
-  const admin = await operatorPhone(browser, server, 'admin@demo', { locale: 'en-US' })
+  const phone = await operatorPhone(browser, server, 'admin@demo', { locale: 'en-US' })
   try {
-    const page = admin.page
+    const page = phone.page
     await page.goto('/admin/channels')
+    // Edit first: a new gateway address and chat groups; the name stays (PATCH merges).
+    await page
+      .getByRole('listitem', { name })
+      .getByRole('button', { name: `Edit ${name}` })
+      .click()
+    const edit = page.getByRole('form', { name: `Edit ${name}` })
+    await expect(edit.getByLabel('Gateway address')).toHaveValue('http://127.0.0.1:9/gateway')
+    await edit.getByLabel('Gateway address').fill('http://127.0.0.1:10/gateway')
+    await edit.getByRole('switch', { name: 'Support' }).check()
+    await edit.getByRole('button', { name: 'Save', exact: true }).click()
+    await expect(edit).toHaveCount(0)
+    const admin = await apiAs(request, server, 'admin@demo')
+    const { channels } = (await (
+      await request.get(`${server.baseURL}/api/admin/channels`, { headers: admin.headers })
+    ).json()) as { channels: { id: string; name: string; config: Record<string, unknown> }[] }
+    const stored = channels.find((c) => c.id === first.channel.id)
+    expect(stored?.name).toBe(name)
+    expect(stored?.config.url).toBe('http://127.0.0.1:10/gateway')
+    expect(stored?.config.groupIds).toHaveLength(1)
+
     const row = page.getByRole('listitem', { name })
     await expect(row).toContainText(`••••${first.secret.slice(-4)}`)
     await row.getByRole('button', { name: `New secret for ${name}` }).click()
@@ -157,7 +177,7 @@ test('T1 a new secret from the Channels screen: the old one is refused, the new 
     expect(after.status()).toBeGreaterThanOrEqual(400)
     expect(after.status()).toBeLessThan(500)
   } finally {
-    await admin.context.close()
+    await phone.context.close()
   }
 })
 

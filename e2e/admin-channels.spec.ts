@@ -214,6 +214,17 @@ test('T1 connect errors show at their field (a bad bot token, a private provider
     await expect(form.locator('#chan-config-url-err')).toHaveText(/Адрес провайдера указывает на этот сервер/)
     await expect(url).toHaveValue('http://127.0.0.1:9/gateway')
     await expect(form.getByLabel('Название')).toHaveValue('Бот продаж')
+    // An e-mail address outside the company's mail domain: at the address field, with the domain.
+    await form.getByLabel('Тип канала').selectOption({ label: 'E-mail' })
+    await form.getByLabel('Адрес (необязательно)').fill('sales@gmail.com')
+    await form.getByRole('button', { name: 'Подключить', exact: true }).click()
+    const address = form.getByLabel('Адрес (необязательно)')
+    await expect(address).toHaveAttribute('aria-invalid', 'true')
+    await expect(form.locator('#chan-address-err')).toHaveText(
+      /^Адрес канала e-mail должен быть в почтовом домене вашей компании.*Например: sales@demo\.frontline\.local$/,
+    )
+    await expect(url).toHaveCount(0)
+    await expect(address).toHaveValue('sales@gmail.com')
     // Back to the bot: its token is still there.
     await form.getByLabel('Тип канала').selectOption({ label: 'Telegram-бот' })
     await expect(form.getByLabel('Токен бота', { exact: true })).toHaveValue('not-a-bot-token')

@@ -979,6 +979,7 @@ export const en = {
   'channels.fieldHint.relayPassword': 'The mailbox’s password on the SMTP server.',
   'channels.field.relaySecure': 'TLS from the start',
   'channels.fieldHint.relaySecure': 'On for port 465.',
+  'channels.mailDomain': 'For example: sales@{domain}',
 } as const
 
 export type MessageKey = keyof typeof en

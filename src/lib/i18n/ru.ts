@@ -981,4 +981,5 @@ export const ru: Record<MessageKey, string> = {
   'channels.fieldHint.relayPassword': 'Пароль почтового ящика на SMTP-сервере.',
   'channels.field.relaySecure': 'TLS с самого начала',
   'channels.fieldHint.relaySecure': 'Включите для порта 465.',
+  'channels.mailDomain': 'Например: sales@{domain}',
 }

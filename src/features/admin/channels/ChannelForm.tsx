@@ -68,8 +68,10 @@ export function ChannelForm(props: {
 
   /** The message shown at a field for a coded error (the server's details name the field). */
   const messageAt = (code: string, key: FieldKey, detail: string): string => {
-    if (code !== 'E_VALIDATION')
-      return code === 'E_CHANNEL_ADDRESS_DOMAIN' && detail ? `${tError(code)} ${detail}` : tError(code)
+    // The server's details are English words; only the allowed mail domain is taken from them.
+    const domain = code === 'E_CHANNEL_ADDRESS_DOMAIN' ? /@([\w.-]+)$/.exec(detail)?.[1] : undefined
+    if (domain) return `${tError(code)} ${t('channels.mailDomain', { domain })}`
+    if (code !== 'E_VALIDATION') return tError(code)
     const hint =
       key === 'name'
         ? t('channels.nameHint')

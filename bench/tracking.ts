@@ -17,7 +17,6 @@
  * Clocks: all in this process (performance.now()).
  */
 import { randomUUID } from 'node:crypto'
-import { readFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import http from 'node:http'
 import { loadavg, tmpdir } from 'node:os'

@@ -17,7 +17,7 @@
 import type { ChildProcess } from 'node:child_process'
 import { createHmac, randomUUID } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import path from 'node:path'
 import { and, eq, sql } from 'drizzle-orm'
 import WebSocket from 'ws'
@@ -30,6 +30,7 @@ import { connectTestChannel, type TestChannel } from '../server/test/channels.ts
 const WA_APP_SECRET = 'bench-app-secret'
 
 import { freePort, percentile, sleep } from './lib/common.ts'
+import { cpuOf, postgresPids } from './lib/cpu.ts'
 
 export interface GatewayOptions {
   webhooks: number
@@ -58,9 +59,15 @@ interface Phase {
   p50: number
   p99: number
   received: number
+  /** CPU the server process spent per webhook sent, ms (until the last event reached the socket). */
+  serverCpuMs: number
+  /** PostgreSQL's processes' CPU per webhook, ms (null on PGlite, which runs in the server). */
+  pgCpuMs: number | null
 }
 export interface GatewayReport {
   db: string
+  /** The machine's load averages at the end (the figures are shared with whatever else ran). */
+  load: number[]
   phases: Phase[]
   storedOnce: boolean
 }
@@ -205,16 +212,26 @@ export async function measureGateway(opts: Partial<GatewayOptions> = {}): Promis
       }
       return res.ok
     }
+    const pgPids = () => (databaseUrl ? postgresPids(new URL(databaseUrl).port) : [])
     const phase = async (name: string, run: () => Promise<{ ms: number; failed: number; sent: number }>) => {
       sock.seen.clear()
       const from = fresh
+      const cpu0 = { server: cpuOf(server?.pid ?? 0), pg: new Map(pgPids().map((p) => [p, cpuOf(p)])) }
       const t0 = performance.now()
       const r = await run()
       const expected = fresh - from
       // Give the last events a moment to arrive (the socket is in this process).
       for (let i = 0; i < 100 && sock.seen.size < expected; i++) await sleep(100)
       const lat = [...sock.seen.values()]
+      const serverCpu = cpuOf(server?.pid ?? 0) - cpu0.server
+      // Per backend: one that ended meanwhile is left out, one that began counts whole.
+      const pgCpu = pgPids().reduce((a, p) => {
+        const now = cpuOf(p)
+        return now ? a + now - (cpu0.pg.get(p) ?? 0) : a
+      }, 0)
       phases.push({
+        serverCpuMs: (serverCpu * 1000) / Math.max(1, r.sent),
+        pgCpuMs: databaseUrl ? (pgCpu * 1000) / Math.max(1, r.sent) : null,
         name,
         sent: r.sent,
         failed: r.failed,
@@ -288,7 +305,7 @@ export async function measureGateway(opts: Partial<GatewayOptions> = {}): Promis
     if (server) await stopServer(server)
     if (!databaseUrl) await rm(dir, { recursive: true, force: true })
   }
-  return { db: databaseUrl ? 'PostgreSQL' : 'PGlite', phases, storedOnce }
+  return { db: databaseUrl ? 'PostgreSQL' : 'PGlite', phases, storedOnce, load: loadavg() }
 }
 
 export function formatGateway(
@@ -296,7 +313,7 @@ export function formatGateway(
   table: (h: string[], rows: string[][]) => string[],
 ): string[] {
   return [
-    `database: ${r.db}; every repeated provider id stored once: ${r.storedOnce ? 'yes' : 'NO'}`,
+    `database: ${r.db}; every repeated provider id stored once: ${r.storedOnce ? 'yes' : 'NO'}; load ${r.load.map((x) => x.toFixed(1)).join(' ')}`,
     ...table(
       [
         'phase',
@@ -307,6 +324,8 @@ export function formatGateway(
         'events seen',
         'p50 → socket',
         'p99 → socket',
+        'server CPU/webhook',
+        'PostgreSQL CPU/webhook',
       ],
       r.phases.map((p) => [
         p.name,
@@ -317,6 +336,8 @@ export function formatGateway(
         String(p.received),
         `${p.p50.toFixed(1)} ms`,
         `${p.p99.toFixed(1)} ms`,
+        `${p.serverCpuMs.toFixed(2)} ms`,
+        p.pgCpuMs === null ? '—' : `${p.pgCpuMs.toFixed(2)} ms`,
       ]),
     ),
   ]

@@ -17,7 +17,6 @@
  * Clocks: all in this process (performance.now()).
  */
 import { randomUUID } from 'node:crypto'
-import { readdirSync, readFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import http from 'node:http'
 import { loadavg, tmpdir } from 'node:os'
@@ -29,6 +28,7 @@ import type { ServerMessage } from '../contract/events.ts'
 import type { InsiderView, TrackViewResponse } from '../contract/tracking.ts'
 import { launchServer, stopServer } from '../scripts/harness.ts'
 import { freePort, percentile, sleep } from './lib/common.ts'
+import { cpuOf, postgresPids } from './lib/cpu.ts'
 
 export interface TrackingOptions {
   visitors: number
@@ -60,36 +60,6 @@ export interface TrackingResult {
   samples: number
   /** CPU seconds spent during the ingest window: the server process, PostgreSQL's processes, this one. */
   cpu: { server: number; postgres: number | null; client: number }
-}
-
-/** utime + stime of a process, in seconds (Linux /proc; 0 when it is gone or unreadable). */
-function cpuOf(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    return (Number(f[11]) + Number(f[12])) / 100
-  } catch {
-    return 0
-  }
-}
-
-/** The postmaster listening on `port` and its children (backends, WAL writer…), by /proc. */
-function postgresPids(port: string): number[] {
-  const procs: { pid: number; ppid: number; cmd: string }[] = []
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue
-    try {
-      const cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8').replaceAll('\0', ' ')
-      const stat = readFileSync(`/proc/${d}/stat`, 'utf8')
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
-      procs.push({ pid: Number(d), ppid, cmd })
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const master = procs.find((p) => /postgres/.test(p.cmd) && p.cmd.includes(`-p ${port}`))
-  if (!master) return []
-  return [master.pid, ...procs.filter((p) => p.ppid === master.pid).map((p) => p.pid)]
 }
 
 const CHROME =

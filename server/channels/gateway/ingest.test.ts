@@ -16,6 +16,7 @@ import {
   claimMedia,
   createInboundQueue,
   enqueueInbound,
+  enqueueRows,
   type InboundQueue,
   type QueuedMessage,
 } from './ingest.ts'
@@ -65,6 +66,35 @@ describe.each(targets)('gateway inbound queue on $name', (target) => {
       )
     )[0]
   const addr = () => `7900${Math.floor(Math.random() * 1e7)}`
+
+  it('one statement queues rows of many webhooks in their order, every field kept, a repeat within it once', async () => {
+    const a = addr()
+    const first = { ...msg(a, 'один'), clientName: 'Ann "O\'Neil", {x}', clientPhone: '+79000000001' }
+    const rows = [
+      { tenantId, m: first },
+      {
+        tenantId,
+        m: { ...msg(a, 'два'), requestInfo: { listing: 'https://www.avito.ru/1', page: null } as never },
+      },
+      { tenantId, m: { ...first, text: 'repeat' } },
+      { tenantId, m: msg(a, 'три\n\\ , "') },
+    ]
+    const created = await enqueueRows(f.db.orm, rows)
+    expect(created.size).toBe(3)
+    expect(created.has(`${wa.id}\u0000${first.providerMsgId}`)).toBe(true)
+    await worker.drain()
+    const { chat, texts } = await chatTexts(wa, a)
+    expect(texts).toEqual(['один', 'два', 'три\n\\ , "'])
+    expect(chat?.clientName).toBe('Ann "O\'Neil", {x}')
+    expect(chat?.clientPhone).toBe('+79000000001')
+    const [row] = await queryRows<{ request_info: unknown }>(
+      f.db.orm,
+      sql`SELECT request_info FROM inbound WHERE provider_msg_id = ${rows[1]!.m.providerMsgId}`,
+    )
+    expect(row?.request_info).toEqual({ listing: 'https://www.avito.ru/1', page: null })
+    // Queued again: nothing new.
+    expect((await enqueueRows(f.db.orm, rows)).size).toBe(0)
+  })
 
   it('a worker that dies mid-batch leaves nothing half-done: its rows are stored by the next batch, once', async () => {
     const a = addr()

@@ -90,12 +90,28 @@ export async function enqueueRows(
   rows: readonly { tenantId: string; m: QueuedMessage }[],
 ): Promise<Set<string>> {
   if (!rows.length) return new Set()
-  const got = await q
-    .insert(inbound)
-    .values(rows.map(({ tenantId, m }) => ({ ...rowOf(tenantId, m), state: 'pending' as const })))
-    .onConflictDoNothing({ target: [inbound.channelId, inbound.providerMsgId] })
-    .returning({ channelId: inbound.channelId, providerMsgId: inbound.providerMsgId })
-  return new Set(got.map((r) => `${r.channelId}\u0000${r.providerMsgId}`))
+  // One statement of one text whatever the rows: each column one array parameter, unnested in the
+  // rows' order (their seq is their order of arrival). A multi-row VALUES cost drizzle and the
+  // database a statement of 11 parameters a row to build and parse, at a thousand webhooks a second.
+  const col = <T>(f: (r: ReturnType<typeof rowOf>) => T) =>
+    sql.param(rows.map((r) => f(rowOf(r.tenantId, r.m))))
+  const got = await queryRows<{ channel_id: string; provider_msg_id: string }>(
+    q,
+    sql`INSERT INTO inbound (tenant_id, channel_id, provider_msg_id, client_address, client_name,
+          client_phone, text, file_id, request_info, state)
+        SELECT tenant_id, channel_id, provider_msg_id, client_address, client_name, client_phone, text,
+          file_id, request_info::jsonb, 'pending'
+        FROM unnest(${col((r) => r.tenantId)}::uuid[], ${col((r) => r.channelId)}::uuid[],
+          ${col((r) => r.providerMsgId)}::text[], ${col((r) => r.clientAddress)}::text[],
+          ${col((r) => r.clientName)}::text[], ${col((r) => r.clientPhone)}::text[], ${col((r) => r.text)}::text[],
+          ${col((r) => r.fileId)}::uuid[], ${col((r) => (r.requestInfo ? JSON.stringify(r.requestInfo) : null))}::text[])
+          WITH ORDINALITY AS r(tenant_id, channel_id, provider_msg_id, client_address, client_name,
+            client_phone, text, file_id, request_info, ord)
+        ORDER BY ord
+        ON CONFLICT (channel_id, provider_msg_id) DO NOTHING
+        RETURNING channel_id, provider_msg_id`,
+  )
+  return new Set(got.map((r) => `${r.channel_id}\u0000${r.provider_msg_id}`))
 }
 
 /**

@@ -47,10 +47,11 @@ export function createReplayBatch(
       }
       const rows = await queryRows<{ channel_id: string; signature: string }>(
         q(),
-        sql`INSERT INTO webhook_replays (channel_id, signature) VALUES ${sql.join(
-          [...first.values()].map((w) => sql`(${w.channelId}::uuid, ${w.signature})`),
-          sql`, `,
-        )} ON CONFLICT DO NOTHING RETURNING channel_id, signature`,
+        // One statement text whatever the group (two array parameters), as the stage-1 INSERT.
+        sql`INSERT INTO webhook_replays (channel_id, signature)
+            SELECT * FROM unnest(${sql.param([...first.values()].map((w) => w.channelId))}::uuid[],
+              ${sql.param([...first.values()].map((w) => w.signature))}::text[])
+            ON CONFLICT DO NOTHING RETURNING channel_id, signature`,
       )
       const stored = new Set(rows.map((r) => `${r.channel_id}\u0000${r.signature}`))
       for (const w of group) {

@@ -5,14 +5,13 @@ import type { FrontlineDb } from './db.ts'
 import type { SharedQuery } from './shared.ts'
 
 /**
- * Subscribe to a query over the active database. It re-runs when the tables it read change, when
- * the database switches (account switch) or when a signal read by `deps` changes; `query` itself
- * runs inside Dexie's liveQuery (so Dexie can see which tables it reads) and must not read signals.
+ * A signal that follows a subscription opened per database and deps: `initial` while there is no
+ * database, the subscription re-opened when either changes and closed with the owner.
  */
-export function createLiveQuery<T, D = undefined>(
+function followPerDb<T, D>(
   dbAccessor: Accessor<FrontlineDb | null>,
   deps: () => D,
-  query: (db: FrontlineDb, d: D) => Promise<T>,
+  open: (db: FrontlineDb, d: D, set: (v: T) => void) => () => void,
   initial: T,
 ): Accessor<T> {
   const [value, setValue] = createSignal<T>(initial)
@@ -23,13 +22,34 @@ export function createLiveQuery<T, D = undefined>(
       setValue(() => initial)
       return
     }
-    const sub = liveQuery(() => untrack(() => query(db, d))).subscribe({
-      next: (v) => setValue(() => v),
-      error: (e: unknown) => console.error('liveQuery', e),
-    })
-    onCleanup(() => sub.unsubscribe())
+    onCleanup(untrack(() => open(db, d, (v) => setValue(() => v))))
   })
   return value
+}
+
+/**
+ * Subscribe to a query over the active database. It re-runs when the tables it read change, when
+ * the database switches (account switch) or when a signal read by `deps` changes; `query` itself
+ * runs inside Dexie's liveQuery (so Dexie can see which tables it reads) and must not read signals.
+ */
+export function createLiveQuery<T, D = undefined>(
+  dbAccessor: Accessor<FrontlineDb | null>,
+  deps: () => D,
+  query: (db: FrontlineDb, d: D) => Promise<T>,
+  initial: T,
+): Accessor<T> {
+  return followPerDb<T, D>(
+    dbAccessor,
+    deps,
+    (db, d, set) => {
+      const sub = liveQuery(() => untrack(() => query(db, d))).subscribe({
+        next: set,
+        error: (e: unknown) => console.error('liveQuery', e),
+      })
+      return () => sub.unsubscribe()
+    },
+    initial,
+  )
 }
 
 /**
@@ -43,16 +63,5 @@ export function createSharedQuery<T, D = undefined>(
   source: (db: FrontlineDb, d: D) => SharedQuery<T>,
   initial: T,
 ): Accessor<T> {
-  const [value, setValue] = createSignal<T>(initial)
-  createEffect(() => {
-    const db = dbAccessor()
-    const d = deps()
-    if (!db) {
-      setValue(() => initial)
-      return
-    }
-    const stop = untrack(() => source(db, d)).subscribe((v) => setValue(() => v))
-    onCleanup(stop)
-  })
-  return value
+  return followPerDb<T, D>(dbAccessor, deps, (db, d, set) => source(db, d).subscribe(set), initial)
 }

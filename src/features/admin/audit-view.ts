@@ -26,6 +26,24 @@ const ACTIONS = new Set([
   'tenant.create',
   'tenant.reactivate',
   'tenant.suspend',
+  // Issue 13 §2: channels, settings, CRM, templates, the import, the gateway line.
+  'channel.auto_complete',
+  'channel.connect',
+  'channel.disconnect',
+  'channel.secret',
+  'channel.update',
+  'webchat.update',
+  'chat_settings.update',
+  'call_settings.update',
+  'crm_webhook.update',
+  'crm_webhook.delete',
+  'crm_contacts.secret',
+  'crm_contacts.update',
+  'template.create',
+  'template.update',
+  'template.delete',
+  'contacts.import',
+  'sip.gateway_credentials',
 ])
 
 const FIELDS = new Set([
@@ -43,6 +61,23 @@ const FIELDS = new Set([
   'value',
   'seats',
   'color',
+  'kind',
+  'address',
+  'connected',
+  'webhookPath',
+  'secretHint',
+  'config',
+  'autoCompleteMinutes',
+  'transferTimeoutSec',
+  'closingText',
+  'url',
+  'readOnly',
+  'text',
+  'rows',
+  'bad',
+  'created',
+  'updated',
+  'expiresAt',
 ])
 
 /** The action in words ("Deactivated an employee"); an unknown code as it is. */

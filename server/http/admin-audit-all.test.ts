@@ -15,7 +15,8 @@ import { auth, type Fixture, makeFixture } from '../test/fixture.ts'
 import { routeTable } from './route-table.ts'
 
 type Mutating = 'POST' | 'PUT' | 'PATCH' | 'DELETE'
-type AdminMutation = Extract<ApiRouteKey, `${Mutating} /api/admin/${string}`>
+/** Every mutating /api/admin route, and the admin-only matrix editor (S2) outside that prefix. */
+type AdminMutation = Extract<ApiRouteKey, `${Mutating} /api/admin/${string}`> | 'PUT /api/statuses'
 
 interface Ctx {
   /** Sends as the demo admin; throws on a non-2xx answer (a sample's preparation). */
@@ -163,6 +164,16 @@ const SAMPLES: Record<AdminMutation, Sample> = {
     body: () => ({ csv: 'name,phone\nИван,+79161234567\nПётр,+79161234568\n' }),
   },
   'POST /api/admin/crm-contacts/secret': {},
+  'PUT /api/statuses': {
+    body: async (c) => {
+      const { matrix } = (await c.ok('GET', '/api/statuses')) as { matrix: { color: string }[] }
+      return {
+        matrix: matrix.map((x, i) =>
+          i === 0 ? { ...x, color: x.color === '#123456' ? '#654321' : '#123456' } : x,
+        ),
+      }
+    },
+  },
   // Last: a CRM's book refuses the import above.
   'PUT /api/admin/crm-contacts': {
     prepare: async (c) => {
@@ -216,9 +227,13 @@ describe.each(targets)('every admin change is audited on $name', (target) => {
   }
   const rows = () => f.db.orm.select().from(auditLog)
 
-  it('every mutating /api/admin route the app registers has a sample', () => {
+  it('every mutating /api/admin route (and every admin-only one) the app registers has a sample', () => {
     const registered = routeTable(f.app)
-      .filter((r) => /^(POST|PUT|PATCH|DELETE)$/.test(r.method) && r.url.startsWith('/api/admin/'))
+      .filter(
+        (r) =>
+          /^(POST|PUT|PATCH|DELETE)$/.test(r.method) &&
+          (r.url.startsWith('/api/admin/') || r.auth === 'admin'),
+      )
       .map((r) => `${r.method} ${r.url}`)
     expect(registered.length).toBeGreaterThan(20)
     expect(registered.filter((k) => !(k in SAMPLES))).toEqual([])

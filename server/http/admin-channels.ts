@@ -14,6 +14,7 @@ import {
   FeaturesSchema,
 } from '../../contract/channels.ts'
 import { announceConnected, announceDisconnected, forgetWebhookChannels } from '../channels/index.ts'
+import type { Queryable } from '../db/index.ts'
 import { audited, channelSnapshot } from '../domain/admin-audit/index.ts'
 import {
   type ChannelSecret,
@@ -42,7 +43,7 @@ export function adminChannelRoutes(app: FastifyInstance, deps: AppDeps): void {
     p: { tenantId: string; employeeId: string },
     action: string,
     id: string | null,
-    run: (tx: Parameters<typeof channelSnapshot>[0]) => Promise<R>,
+    run: (tx: Queryable) => Promise<R>,
     idOf?: (r: R) => string,
   ) =>
     audited(db(), p.tenantId, {

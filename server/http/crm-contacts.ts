@@ -7,6 +7,7 @@
 import type { FastifyInstance } from 'fastify'
 import { CrmContactsSettingsSchema, CrmPushSchema } from '../../contract/contact-import.ts'
 import { keepRawJson, parseJson } from '../channels/webhooks.ts'
+import type { Queryable } from '../db/index.ts'
 import { audited, crmContactsSnapshot } from '../domain/admin-audit/index.ts'
 import { authenticate } from '../domain/auth/index.ts'
 import {
@@ -50,7 +51,7 @@ export function crmContactRoutes(app: FastifyInstance, deps: AppDeps): void {
   const sourceChange = <R>(
     p: { tenantId: string; employeeId: string },
     action: string,
-    run: (tx: Parameters<typeof crmContactsSnapshot>[0]) => Promise<R>,
+    run: (tx: Queryable) => Promise<R>,
   ) =>
     audited(deps.db.orm, p.tenantId, {
       actorId: p.employeeId,

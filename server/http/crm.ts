@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify'
 import { IdParam } from '../../contract/api.ts'
 import { type CrmSendResponse, CrmWebhookSchema, type CrmWebhookView } from '../../contract/leads.ts'
 import { tenantSuspended } from '../channels/webhooks.ts'
+import type { Queryable } from '../db/index.ts'
 import { audited, crmWebhookSnapshot } from '../domain/admin-audit/index.ts'
 import {
   attemptCrmDelivery,
@@ -42,7 +43,7 @@ export function crmRoutes(app: FastifyInstance, deps: AppDeps, opts: CrmPostOpti
   const webhookChange = <R>(
     p: { tenantId: string; employeeId: string },
     action: string,
-    run: (tx: Parameters<typeof crmWebhookSnapshot>[0]) => Promise<R>,
+    run: (tx: Queryable) => Promise<R>,
   ) =>
     audited(db(), p.tenantId, {
       actorId: p.employeeId,

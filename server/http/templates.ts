@@ -12,6 +12,7 @@ import {
   type WebchatSettings,
   WebchatSettingsSchema,
 } from '../../contract/chats.ts'
+import type { Queryable } from '../db/index.ts'
 import { audited, templateSnapshot, webchatSnapshot } from '../domain/admin-audit/index.ts'
 import {
   createPersonalTemplate,
@@ -64,7 +65,7 @@ export function templateRoutes(app: FastifyInstance, deps: AppDeps): void {
     p: { tenantId: string; employeeId: string },
     action: string,
     id: string | null,
-    run: Parameters<typeof audited<R>>[2]['change'],
+    run: (tx: Queryable) => Promise<R>,
     idOf?: (r: R) => string,
   ) =>
     audited(db(), p.tenantId, {

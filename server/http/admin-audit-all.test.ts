@@ -5,7 +5,7 @@
  * as the demo admin and must answer 2xx and add exactly one audit row, with the admin as its actor.
  * A failed change (4xx) adds none; the log never holds a secret (channels, CRM).
  */
-import { eq } from 'drizzle-orm'
+import { desc, eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AuditEntryView, AuditPage, EmployeesAdminResponse } from '../../contract/admin.ts'
 import type { ApiRouteKey } from '../../contract/routes.ts'
@@ -275,6 +275,22 @@ describe.each(targets)('every admin change is audited on $name', (target) => {
     for (const r of bad) expect(r.statusCode, r.body).toBeGreaterThanOrEqual(400)
     for (const r of bad) expect(r.statusCode, r.body).toBeLessThan(500)
     expect((await rows()).length).toBe(before)
+  })
+
+  it("the website chat's row names its groups (ids are not shown on the Audit page)", async () => {
+    const { groups } = (await ok('GET', '/api/admin/groups')) as { groups: { id: string; name: string }[] }
+    const cur = (await ok('GET', '/api/admin/channels/webchat')) as { connected: boolean }
+    await ok('PUT', '/api/admin/channels/webchat', {
+      connected: !cur.connected,
+      groupIds: groups.map((g) => g.id),
+    })
+    const [row] = await f.db.orm
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.action, 'webchat.update'))
+      .orderBy(desc(auditLog.at))
+      .limit(1)
+    expect(row?.after).toMatchObject({ connected: !cur.connected, groups: groups.map((g) => g.name) })
   })
 
   it('a PUT of the same value writes no row (nothing changed)', async () => {

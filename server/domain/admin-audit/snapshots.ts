@@ -2,14 +2,14 @@
  * The entities of the admin's settings as the audit log keeps them (issue 13 §2): what an admin can
  * read back, secrets only as their masked hint (`••••abcd`, channels/admin.ts `maskSecret`).
  */
-import { and, eq, isNull, sql } from 'drizzle-orm'
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm'
 import { type Queryable, queryRows, schema } from '../../db/index.ts'
 import { crmWebhooks } from '../../db/schema-leads.ts'
 import { callSettingsOf } from '../calls/index.ts'
 import { adminView, maskSecret } from '../channels/index.ts'
 import { chatSettingsOf, webchatSettings } from '../chats/index.ts'
 
-const { channels, templates } = schema
+const { channels, groups, templates } = schema
 
 /** A channel as admins see it (secrets masked); `webchat` names the tenant's website chat. */
 export async function channelSnapshot(q: Queryable, tenantId: string, id: string | null) {
@@ -26,9 +26,17 @@ export async function channelSnapshot(q: Queryable, tenantId: string, id: string
   return view
 }
 
-/** The website chat's connection and distribution (PUT /api/admin/channels/webchat). */
+/** The website chat's connection and distribution (PUT /api/admin/channels/webchat), its groups by name too. */
 export async function webchatSnapshot(q: Queryable, tenantId: string) {
-  return { name: 'Website chat', ...(await webchatSettings(q, tenantId)) }
+  const w = await webchatSettings(q, tenantId)
+  const named = w.groupIds.length
+    ? await q
+        .select({ id: groups.id, name: groups.name })
+        .from(groups)
+        .where(and(eq(groups.tenantId, tenantId), inArray(groups.id, w.groupIds)))
+    : []
+  const nameOf = new Map(named.map((g) => [g.id, g.name]))
+  return { name: 'Website chat', ...w, groups: w.groupIds.map((id) => nameOf.get(id) ?? id) }
 }
 
 /** A shared template (T5), or null. */

@@ -78,6 +78,7 @@ const FIELDS = new Set([
   'created',
   'updated',
   'expiresAt',
+  'groups',
 ])
 
 /** The action in words ("Deactivated an employee"); an unknown code as it is. */

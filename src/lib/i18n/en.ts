@@ -828,6 +828,7 @@ export const en = {
   'admin.field.created': 'Added',
   'admin.field.updated': 'Updated',
   'admin.field.expiresAt': 'Valid until',
+  'admin.field.groups': 'Groups',
   // Issue 12 §5 (K2): the client card's timeline.
   'client.timelineEmpty': 'No calls or chats with this client yet.',
   'client.callIn': 'Incoming call',

@@ -830,6 +830,7 @@ export const ru: Record<MessageKey, string> = {
   'admin.field.created': 'Добавлено',
   'admin.field.updated': 'Обновлено',
   'admin.field.expiresAt': 'Действует до',
+  'admin.field.groups': 'Группы',
   // Issue 12 §5 (K2): the client card's timeline.
   'client.timelineEmpty': 'Звонков и чатов с этим клиентом пока нет.',
   'client.callIn': 'Входящий звонок',

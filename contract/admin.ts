@@ -17,6 +17,11 @@ export type AuditEntity =
   | 'virtual_number'
   | 'statuses'
   | 'settings'
+  | 'channel'
+  | 'template'
+  | 'crm'
+  | 'contacts'
+  | 'sip_gateway'
   | (string & {})
 
 /** One admin change: who, what, before and after (never a password or its hash). */

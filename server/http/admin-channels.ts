@@ -14,6 +14,8 @@ import {
   FeaturesSchema,
 } from '../../contract/channels.ts'
 import { announceConnected, announceDisconnected, forgetWebhookChannels } from '../channels/index.ts'
+import type { Queryable } from '../db/index.ts'
+import { audited, channelSnapshot } from '../domain/admin-audit/index.ts'
 import {
   type ChannelSecret,
   connectChannel,
@@ -36,6 +38,24 @@ function withUrl(req: FastifyRequest, s: ChannelSecret): ChannelSecretResponse {
 /** Registers the admin channel and feature routes. */
 export function adminChannelRoutes(app: FastifyInstance, deps: AppDeps): void {
   const db = () => deps.db.orm
+  /** A channel change with its audit row (before and after, secrets masked) in one transaction. */
+  const change = <R>(
+    p: { tenantId: string; employeeId: string },
+    action: string,
+    id: string | null,
+    run: (tx: Queryable) => Promise<R>,
+    idOf?: (r: R) => string,
+  ) =>
+    audited(db(), p.tenantId, {
+      actorId: p.employeeId,
+      action,
+      entity: 'channel',
+      entityId: id,
+      created: id === null,
+      snapshot: (tx, x) => channelSnapshot(tx, p.tenantId, x),
+      change: run,
+      ...(idOf ? { idOf } : {}),
+    })
 
   registerScope(app, deps, { auth: 'admin' }, (r) => {
     // A change to channels is seen by this process's webhooks before the admin has the answer.
@@ -50,7 +70,15 @@ export function adminChannelRoutes(app: FastifyInstance, deps: AppDeps): void {
     )
 
     r.post('/api/admin/channels', async (req, p, reply): Promise<ChannelSecretResponse> => {
-      const s = withUrl(req, await connectChannel(db(), p.tenantId, validate(ConnectChannelSchema, req.body)))
+      const body = validate(ConnectChannelSchema, req.body)
+      const made = await change(
+        p,
+        'channel.connect',
+        null,
+        (tx) => connectChannel(tx, p.tenantId, body),
+        (r) => r.channel.id,
+      )
+      const s = withUrl(req, made)
       await announceConnected(deps.db, p.tenantId, s.channel.id, s.webhookUrl)
       reply.code(201).header('cache-control', 'no-store')
       // The hook may have named the channel's address (a Telegram bot's @username).
@@ -60,7 +88,7 @@ export function adminChannelRoutes(app: FastifyInstance, deps: AppDeps): void {
 
     r.post('/api/admin/channels/:id/secret', async (req, p, reply): Promise<ChannelSecretResponse> => {
       const { id } = validate(IdParam, req.params)
-      const s = withUrl(req, await rotateSecret(db(), p.tenantId, id))
+      const s = withUrl(req, await change(p, 'channel.secret', id, (tx) => rotateSecret(tx, p.tenantId, id)))
       if (s.channel.connected) await announceConnected(deps.db, p.tenantId, id, s.webhookUrl)
       reply.header('cache-control', 'no-store')
       return s
@@ -68,12 +96,15 @@ export function adminChannelRoutes(app: FastifyInstance, deps: AppDeps): void {
 
     r.patch('/api/admin/channels/:id', async (req, p): Promise<{ channel: ChannelAdminView }> => {
       const { id } = validate(IdParam, req.params)
-      return { channel: await updateChannel(db(), p.tenantId, id, validate(ChannelSettingsSchema, req.body)) }
+      const body = validate(ChannelSettingsSchema, req.body)
+      return {
+        channel: await change(p, 'channel.update', id, (tx) => updateChannel(tx, p.tenantId, id, body)),
+      }
     })
 
     r.post('/api/admin/channels/:id/disconnect', async (req, p): Promise<{ channel: ChannelAdminView }> => {
       const { id } = validate(IdParam, req.params)
-      const channel = await disconnectChannel(db(), p.tenantId, id)
+      const channel = await change(p, 'channel.disconnect', id, (tx) => disconnectChannel(tx, p.tenantId, id))
       await announceDisconnected(deps.db, p.tenantId, channel.kind, id).catch((err: unknown) =>
         req.log.warn({ err }, 'channels: the provider was not told of the disconnection'),
       )

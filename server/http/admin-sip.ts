@@ -7,6 +7,7 @@ import { eq } from 'drizzle-orm'
 import type { FastifyInstance } from 'fastify'
 import { type GatewayCredentials, GatewayCredentialsBody } from '../../contract/calls.ts'
 import { schema } from '../db/index.ts'
+import { audited } from '../domain/admin-audit/index.ts'
 import { GATEWAY_USER } from '../domain/calls/index.ts'
 import { AppError } from '../errors.ts'
 import { domainCredentials, SIP_CREDENTIAL_TTL_S } from '../sip/index.ts'
@@ -31,7 +32,7 @@ export function adminSipRoutes(app: FastifyInstance, deps: AppDeps): void {
         t.sipDomain,
         expiresAtS,
       )
-      return {
+      const out: GatewayCredentials = {
         wsUrl: deps.sipWsUrl,
         aor: `sip:${GATEWAY_USER}@${t.sipDomain}`,
         domain: t.sipDomain,
@@ -39,6 +40,16 @@ export function adminSipRoutes(app: FastifyInstance, deps: AppDeps): void {
         password,
         expiresAt: new Date(expiresAtS * 1000).toISOString(),
       }
+      // Taking the gateway line is an admin act worth a row (issue 13 §2); its password never is.
+      return audited(deps.db.orm, p.tenantId, {
+        actorId: p.employeeId,
+        action: 'sip.gateway_credentials',
+        entity: 'sip_gateway',
+        entityId: null,
+        created: true,
+        after: (c) => ({ name: c.aor, expiresAt: c.expiresAt }),
+        change: async () => out,
+      })
     })
   })
 }

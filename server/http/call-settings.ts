@@ -1,6 +1,7 @@
 /** C5 transfer timeout: read by the operator's app (GET /api/calls/transfer-settings), set by an admin. */
 import type { FastifyInstance } from 'fastify'
 import { type CallSettings, CallSettingsSchema } from '../../contract/calls.ts'
+import { audited, callSettingsSnapshot } from '../domain/admin-audit/index.ts'
 import { callSettingsOf, setCallSettings } from '../domain/calls/index.ts'
 import { type AppDeps, validate } from './context.ts'
 import { registerScope } from './scope.ts'
@@ -14,10 +15,16 @@ export function callSettingsRoutes(app: FastifyInstance, deps: AppDeps): void {
     )
   })
   registerScope(app, deps, { auth: 'admin' }, (r) => {
-    r.put(
-      '/api/admin/call-settings',
-      async (req, p): Promise<CallSettings> =>
-        setCallSettings(deps.db.orm, p.tenantId, validate(CallSettingsSchema, req.body)),
-    )
+    r.put('/api/admin/call-settings', async (req, p): Promise<CallSettings> => {
+      const body = validate(CallSettingsSchema, req.body)
+      return audited(deps.db.orm, p.tenantId, {
+        actorId: p.employeeId,
+        action: 'call_settings.update',
+        entity: 'settings',
+        entityId: null,
+        snapshot: (tx) => callSettingsSnapshot(tx, p.tenantId),
+        change: (tx) => setCallSettings(tx, p.tenantId, body),
+      })
+    })
   })
 }

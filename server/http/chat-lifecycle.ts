@@ -14,6 +14,7 @@ import {
   type TransferResponse,
   TransferSchema,
 } from '../../contract/chats.ts'
+import { audited, channelSnapshot, chatSettingsSnapshot } from '../domain/admin-audit/index.ts'
 import {
   AUTO_COMPLETE_JOB,
   acceptTransfer,
@@ -74,17 +75,32 @@ export function chatLifecycleRoutes(app: FastifyInstance, deps: AppDeps): void {
       '/api/admin/chat-settings',
       async (_req, p): Promise<ChatSettings> => chatSettingsOf(db(), p.tenantId),
     )
-    r.put(
-      '/api/admin/chat-settings',
-      async (req, p): Promise<ChatSettings> =>
-        setChatSettings(db(), p, validate(ChatSettingsSchema, req.body)),
-    )
+    r.put('/api/admin/chat-settings', async (req, p): Promise<ChatSettings> => {
+      const body = validate(ChatSettingsSchema, req.body)
+      return audited(db(), p.tenantId, {
+        actorId: p.employeeId,
+        action: 'chat_settings.update',
+        entity: 'settings',
+        entityId: null,
+        snapshot: (tx) => chatSettingsSnapshot(tx, p.tenantId),
+        change: (tx) => setChatSettings(tx, p, body),
+      })
+    })
     r.put(
       '/api/admin/channels/:id/auto-complete',
       async (req, p): Promise<{ channelId: string; minutes: number | null }> => {
         const { id } = req.params as { id?: string }
         const channelId = id === 'webchat' ? 'webchat' : validate(IdParam, req.params).id
-        return setAutoComplete(db(), p, channelId, validate(AutoCompleteSchema, req.body).minutes)
+        const { minutes } = validate(AutoCompleteSchema, req.body)
+        return audited(db(), p.tenantId, {
+          actorId: p.employeeId,
+          action: 'channel.auto_complete',
+          entity: 'channel',
+          entityId: channelId,
+          idOf: (r) => r.channelId,
+          snapshot: (tx, x) => channelSnapshot(tx, p.tenantId, x),
+          change: (tx) => setAutoComplete(tx, p, channelId, minutes),
+        })
       },
     )
   })

@@ -4,6 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify'
 import { ContactImportSchema, type ImportPreview, type ImportResult } from '../../contract/contact-import.ts'
+import { audited } from '../domain/admin-audit/index.ts'
 import { refuseIfCrmBook } from '../domain/contacts/crm-push.ts'
 import { importCsv, previewCsv } from '../domain/contacts/import.ts'
 import { type AppDeps, validate } from './context.ts'
@@ -20,7 +21,16 @@ export function contactImportRoutes(app: FastifyInstance, deps: AppDeps): void {
       const { csv } = validate(ContactImportSchema, req.body)
       // A CRM's book is changed in the CRM (issue 12 §6).
       await refuseIfCrmBook(deps.db.orm, p.tenantId)
-      return importCsv(deps.db, p.tenantId, csv)
+      // One audit row per import (issue 13 §2): its counts, not every contact.
+      return audited(deps.db.orm, p.tenantId, {
+        actorId: p.employeeId,
+        action: 'contacts.import',
+        entity: 'contacts',
+        entityId: null,
+        created: true,
+        after: (r) => ({ rows: r.rows.length, bad: r.bad, created: r.created, updated: r.updated }),
+        change: (tx) => importCsv(tx, p.tenantId, csv),
+      })
     })
   })
 }

@@ -7,6 +7,8 @@
 import type { FastifyInstance } from 'fastify'
 import { CrmContactsSettingsSchema, CrmPushSchema } from '../../contract/contact-import.ts'
 import { keepRawJson, parseJson } from '../channels/webhooks.ts'
+import type { Queryable } from '../db/index.ts'
+import { audited, crmContactsSnapshot } from '../domain/admin-audit/index.ts'
 import { authenticate } from '../domain/auth/index.ts'
 import {
   checkCrmPush,
@@ -45,11 +47,29 @@ export function crmContactRoutes(app: FastifyInstance, deps: AppDeps): void {
     })
   })
 
+  /** A change of the contact source with its audit row (the secret as its hint) in one transaction. */
+  const sourceChange = <R>(
+    p: { tenantId: string; employeeId: string },
+    action: string,
+    run: (tx: Queryable) => Promise<R>,
+  ) =>
+    audited(deps.db.orm, p.tenantId, {
+      actorId: p.employeeId,
+      action,
+      entity: 'crm',
+      entityId: null,
+      snapshot: (tx) => crmContactsSnapshot(tx, p.tenantId),
+      change: run,
+    })
+
   registerScope(app, deps, { auth: 'admin' }, (r) => {
     r.get('/api/admin/crm-contacts', async (_req, p) => crmContactsView(deps.db.orm, p.tenantId))
-    r.post('/api/admin/crm-contacts/secret', async (_req, p) => newCrmContactsSecret(deps.db.orm, p.tenantId))
-    r.put('/api/admin/crm-contacts', async (req, p) =>
-      setCrmContactsReadOnly(deps.db.orm, p.tenantId, validate(CrmContactsSettingsSchema, req.body).readOnly),
+    r.post('/api/admin/crm-contacts/secret', async (_req, p) =>
+      sourceChange(p, 'crm_contacts.secret', (tx) => newCrmContactsSecret(tx, p.tenantId)),
     )
+    r.put('/api/admin/crm-contacts', async (req, p) => {
+      const { readOnly } = validate(CrmContactsSettingsSchema, req.body)
+      return sourceChange(p, 'crm_contacts.update', (tx) => setCrmContactsReadOnly(tx, p.tenantId, readOnly))
+    })
   })
 }

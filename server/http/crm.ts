@@ -7,6 +7,8 @@ import type { FastifyInstance } from 'fastify'
 import { IdParam } from '../../contract/api.ts'
 import { type CrmSendResponse, CrmWebhookSchema, type CrmWebhookView } from '../../contract/leads.ts'
 import { tenantSuspended } from '../channels/webhooks.ts'
+import type { Queryable } from '../db/index.ts'
+import { audited, crmWebhookSnapshot } from '../domain/admin-audit/index.ts'
 import {
   attemptCrmDelivery,
   CRM_JOB,
@@ -37,18 +39,33 @@ export function crmRoutes(app: FastifyInstance, deps: AppDeps, opts: CrmPostOpti
     }
   })
 
+  /** A webhook change with its audit row (the secret as its hint) in one transaction. */
+  const webhookChange = <R>(
+    p: { tenantId: string; employeeId: string },
+    action: string,
+    run: (tx: Queryable) => Promise<R>,
+  ) =>
+    audited(db(), p.tenantId, {
+      actorId: p.employeeId,
+      action,
+      entity: 'crm',
+      entityId: null,
+      snapshot: (tx) => crmWebhookSnapshot(tx, p.tenantId),
+      change: run,
+    })
+
   registerScope(app, deps, { auth: 'admin' }, (r) => {
     r.get(
       '/api/admin/crm-webhook',
       async (_req, p): Promise<CrmWebhookView> => getCrmWebhook(db(), p.tenantId),
     )
     r.delete('/api/admin/crm-webhook', async (_req, p, reply) => {
-      await deleteCrmWebhook(db(), p.tenantId)
+      await webhookChange(p, 'crm_webhook.delete', (tx) => deleteCrmWebhook(tx, p.tenantId))
       return reply.code(204).send()
     })
     r.put('/api/admin/crm-webhook', async (req, p): Promise<Required<CrmWebhookView>> => {
       const { url } = validate(CrmWebhookSchema, req.body)
-      return setCrmWebhook(db(), p.tenantId, url)
+      return webhookChange(p, 'crm_webhook.update', (tx) => setCrmWebhook(tx, p.tenantId, url))
     })
   })
 

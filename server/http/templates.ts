@@ -12,6 +12,8 @@ import {
   type WebchatSettings,
   WebchatSettingsSchema,
 } from '../../contract/chats.ts'
+import type { Queryable } from '../db/index.ts'
+import { audited, templateSnapshot, webchatSnapshot } from '../domain/admin-audit/index.ts'
 import {
   createPersonalTemplate,
   createSharedTemplate,
@@ -58,21 +60,52 @@ export function templateRoutes(app: FastifyInstance, deps: AppDeps): void {
     })
   })
 
+  /** A shared template's change with its audit row in one transaction (issue 13 §2). */
+  const templateChange = <R>(
+    p: { tenantId: string; employeeId: string },
+    action: string,
+    id: string | null,
+    run: (tx: Queryable) => Promise<R>,
+    idOf?: (r: R) => string,
+  ) =>
+    audited(db(), p.tenantId, {
+      actorId: p.employeeId,
+      action,
+      entity: 'template',
+      entityId: id,
+      created: id === null,
+      snapshot: (tx, x) => templateSnapshot(tx, p.tenantId, x),
+      change: run,
+      ...(idOf ? { idOf } : {}),
+    })
+
   registerScope(app, deps, { auth: 'admin', omni: true }, (r) => {
     r.post('/api/admin/templates', async (req, p, reply): Promise<{ template: TemplateView }> => {
-      const template = await createSharedTemplate(db(), p, validate(SharedTemplateSchema, req.body))
+      const body = validate(SharedTemplateSchema, req.body)
+      const template = await templateChange(
+        p,
+        'template.create',
+        null,
+        (tx) => createSharedTemplate(tx, p, body),
+        (t) => t.id,
+      )
       reply.code(201)
       return { template }
     })
 
     r.patch('/api/admin/templates/:id', async (req, p): Promise<{ template: TemplateView }> => {
       const { id } = validate(IdParam, req.params)
-      return { template: await updateSharedTemplate(db(), p, id, validate(SharedTemplateSchema, req.body)) }
+      const body = validate(SharedTemplateSchema, req.body)
+      return {
+        template: await templateChange(p, 'template.update', id, (tx) =>
+          updateSharedTemplate(tx, p, id, body),
+        ),
+      }
     })
 
     r.delete('/api/admin/templates/:id', async (req, p, reply) => {
       const { id } = validate(IdParam, req.params)
-      await deleteSharedTemplate(db(), p, id)
+      await templateChange(p, 'template.delete', id, (tx) => deleteSharedTemplate(tx, p, id))
       return reply.code(204).send()
     })
 
@@ -81,10 +114,16 @@ export function templateRoutes(app: FastifyInstance, deps: AppDeps): void {
       async (_req, p): Promise<WebchatSettings> => webchatSettings(db(), p.tenantId),
     )
 
-    r.put(
-      '/api/admin/channels/webchat',
-      async (req, p): Promise<WebchatSettings> =>
-        setWebchat(db(), p, validate(WebchatSettingsSchema, req.body)),
-    )
+    r.put('/api/admin/channels/webchat', async (req, p): Promise<WebchatSettings> => {
+      const body = validate(WebchatSettingsSchema, req.body)
+      return audited(db(), p.tenantId, {
+        actorId: p.employeeId,
+        action: 'webchat.update',
+        entity: 'channel',
+        entityId: null,
+        snapshot: (tx) => webchatSnapshot(tx, p.tenantId),
+        change: (tx) => setWebchat(tx, p, body),
+      })
+    })
   })
 }

@@ -11,6 +11,10 @@ import { auditLog } from '../../db/schema-people.ts'
 /** Keys never written to the log, whatever an entity's snapshot holds. */
 const SECRET_KEYS = /password|hash|secret|token/i
 
+/** A secret's masked hint (`secretHint: '••••abcd'`, channels/admin.ts maskSecret) may be kept. */
+const maskedHint = (k: string, val: unknown) =>
+  k.endsWith('Hint') && (val === null || (typeof val === 'string' && /^••••[A-Za-z0-9_-]{0,4}$/.test(val)))
+
 export interface AuditChange {
   /** The employee who made it; null for the platform's tools (the tenant CLI). */
   actorId: string | null
@@ -27,7 +31,7 @@ function clean(o: Record<string, unknown> | null | undefined): Record<string, un
   if (!o) return null
   const out: Record<string, unknown> = {}
   for (const [k, val] of Object.entries(o)) {
-    if (SECRET_KEYS.test(k)) continue
+    if (SECRET_KEYS.test(k) && !maskedHint(k, val)) continue
     out[k] = val instanceof Date ? val.toISOString() : val
   }
   return out

@@ -14,7 +14,7 @@ import {
   type ImportRow,
   type ImportRowError,
 } from '../../../contract/contact-import.ts'
-import { appendEvent, type Db, schema } from '../../db/index.ts'
+import { appendEvent, type Queryable, schema } from '../../db/index.ts'
 import { AppError } from '../../errors.ts'
 import { normalisePhone } from '../channels/index.ts'
 import { getClient } from './index.ts'
@@ -135,9 +135,9 @@ export function previewCsv(csv: string): ImportPreview {
 const digits = (s: string) => s.replace(/\D/g, '')
 
 /** Imports the good rows of the file in one transaction; every changed client is announced. */
-export function importCsv(db: Db, tenantId: string, csv: string): Promise<ImportResult> {
+export function importCsv(q: Queryable, tenantId: string, csv: string): Promise<ImportResult> {
   const preview = previewCsv(csv)
-  return db.orm.transaction(async (tx) => {
+  return q.transaction(async (tx) => {
     // One import at a time per tenant: two at once would both insert the same new client.
     await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`contacts-import:${tenantId}`}))`)
     const existing = await tx

@@ -9,7 +9,19 @@ import { fmtDate, t } from '../../lib/i18n/index.ts'
 import { actionText, changeItems, subjectName } from './audit-view.ts'
 import './admin.css'
 
-const ENTITIES = ['employee', 'group', 'virtual_number', 'statuses', 'settings', 'tenant'] as const
+const ENTITIES = [
+  'employee',
+  'group',
+  'virtual_number',
+  'statuses',
+  'settings',
+  'tenant',
+  'channel',
+  'template',
+  'crm',
+  'contacts',
+  'sip_gateway',
+] as const
 
 /** Period bounds from the date inputs (local days, the "to" day included). */
 const dayStart = (d: string) => (d ? new Date(`${d}T00:00:00`).toISOString() : undefined)

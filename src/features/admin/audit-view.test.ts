@@ -35,6 +35,63 @@ describe('audit entries as people read them', () => {
     )
     expect(statuses).toEqual([{ label: 'Value', text: 'Changed' }])
   })
+  it('a channel row (issue 13 §2): the action in words, the secret only as its hint, provider settings "changed"', () => {
+    const e = {
+      entityId: 'c-1',
+      before: {
+        id: 'c-1',
+        kind: 'whatsapp',
+        name: 'WhatsApp',
+        connected: true,
+        secretHint: '••••abcd',
+        config: { groupIds: ['g'], accessToken: '••••wxyz' },
+        autoCompleteMinutes: null,
+      },
+      after: {
+        id: 'c-1',
+        kind: 'whatsapp',
+        name: 'WhatsApp',
+        connected: true,
+        secretHint: '••••efgh',
+        config: { groupIds: ['g'], accessToken: '••••1234' },
+        autoCompleteMinutes: 30,
+      },
+    }
+    expect(actionText('channel.secret', tr('en'))).toBe('Made a new channel secret')
+    expect(actionText('channel.secret', tr('ru'))).toBe('Выпустил(а) новый секрет канала')
+    expect(changeItems(e, tr('en'))).toEqual([
+      { label: 'Secret', text: '••••abcd → ••••efgh' },
+      { label: 'Provider settings', text: 'Changed' },
+      { label: 'Auto-complete after, min', text: '— → 30' },
+    ])
+    expect(changeItems(e, tr('ru'))).toEqual([
+      { label: 'Секрет', text: '••••abcd → ••••efgh' },
+      { label: 'Настройки провайдера', text: 'Изменено' },
+      { label: 'Автозавершение через, мин', text: '— → 30' },
+    ])
+    expect(subjectName(e, new Map())).toBe('WhatsApp')
+  })
+  it('every action the server records for an admin change reads as words in both languages', () => {
+    for (const a of [
+      'channel.connect',
+      'channel.disconnect',
+      'channel.update',
+      'channel.auto_complete',
+      'webchat.update',
+      'chat_settings.update',
+      'call_settings.update',
+      'crm_webhook.update',
+      'crm_webhook.delete',
+      'crm_contacts.secret',
+      'crm_contacts.update',
+      'template.create',
+      'template.update',
+      'template.delete',
+      'contacts.import',
+      'sip.gateway_credentials',
+    ])
+      for (const l of ['en', 'ru'] as const) expect(actionText(a, tr(l))).not.toBe(a)
+  })
   it('names the subject from the entry, else from the known names by id', () => {
     expect(subjectName({ entityId: 'u', before: null, after: { name: 'A' } }, new Map())).toBe('A')
     expect(subjectName({ entityId: 'u', before: { active: true }, after: null }, new Map([['u', 'B']]))).toBe(

@@ -15,6 +15,7 @@ import type {
 import type { MeResponse } from '../../contract/routes.ts'
 import { queryRows, schema } from '../db/index.ts'
 import { auditLog } from '../db/schema-people.ts'
+import { passwordVerifications } from '../domain/auth/index.ts'
 import { targets } from '../test/dbs.ts'
 import { auth, type Fixture, makeFixture } from '../test/fixture.ts'
 import { routeTable } from './route-table.ts'
@@ -304,18 +305,31 @@ describe.each(targets)('admin employees and tenants on $name', (target) => {
     expect((await login('op6@demo', 'long-enough-1')).statusCode).toBe(200)
   })
 
-  it('probe 10 #6: wrong current passwords are throttled (429 after 5); a change with the right one resets the count', async () => {
+  it('probe 10 #6, probe 13 #15: every own-password attempt counts, right or wrong (429 after 5 in 15 min); the same password again is refused unhashed', async () => {
     const a = await f.login('supervisor@demo')
     const put = (current: string, next = 'long-enough-2') =>
       call(a.token, 'PUT', '/api/me/password', { current, next })
+    const same = await put('demo-pass-1', 'demo-pass-1')
+    expect(same.statusCode).toBe(400)
+    expect(same.json().error.details).toEqual(['next: the same as the current password'])
     for (let i = 0; i < 4; i++) expect((await put(`guess${i}`)).json().error.code).toBe('E_WRONG_PASSWORD')
     expect((await put('demo-pass-1')).statusCode).toBe(200)
-    // The count started again: five more wrong ones are answered, the sixth is refused unchecked.
-    for (let i = 0; i < 5; i++) expect((await put(`guess${i}`)).json().error.code).toBe('E_WRONG_PASSWORD')
+    // A success no longer starts the count again: the fifth attempt was it, the sixth is refused unchecked.
+    const before = passwordVerifications()
     const limited = await put('long-enough-2', 'long-enough-3')
     expect(limited.statusCode).toBe(429)
     expect(limited.json().error.code).toBe('E_RATE_LIMITED')
+    expect(passwordVerifications()).toBe(before)
     expect((await login('supervisor@demo', 'long-enough-2')).statusCode).toBe(200)
+  })
+
+  it('probe 13 #15: an admin issues at most 5 passwords a minute to one employee and 30 to the company; past that 429 without hashing', async () => {
+    const target = (await list()).employees.find((e) => e.login === 'op4@demo')!
+    const issue = () => call(admin, 'POST', `/api/admin/employees/${target.id}/password`)
+    for (let i = 0; i < 5; i++) expect((await issue()).statusCode).toBe(200)
+    const limited = await issue()
+    expect(limited.statusCode).toBe(429)
+    expect(limited.json().error.code).toBe('E_RATE_LIMITED')
   })
 
   it('the audit log pages newest first without gaps or repeats, and filters by actor and period', async () => {

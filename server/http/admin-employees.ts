@@ -10,7 +10,12 @@ import {
   type EmployeeAdminView,
 } from '../../contract/admin.ts'
 import { IdParam } from '../../contract/api.ts'
-import { changeOwnPassword, LoginThrottle, PASSWORD_CHANGE_LIMITS } from '../domain/auth/index.ts'
+import {
+  changeOwnPassword,
+  LoginThrottle,
+  PASSWORD_CHANGE_LIMITS,
+  PASSWORD_ISSUE_LIMITS,
+} from '../domain/auth/index.ts'
 import {
   createEmployeeByAdmin,
   deactivateEmployee,
@@ -19,6 +24,7 @@ import {
   listEmployeesAdmin,
   reactivateEmployee,
 } from '../domain/employees/index.ts'
+import { AppError } from '../errors.ts'
 import { type AppDeps, validate } from './context.ts'
 import { registerScope } from './scope.ts'
 
@@ -28,6 +34,8 @@ export function adminEmployeeRoutes(app: FastifyInstance, deps: AppDeps): void {
     tenantId: p.tenantId,
     employeeId: p.employeeId,
   })
+  // Probe 13 #15: each issued password is a hash; counted before it (per employee, and per company).
+  const issueThrottle = new LoginThrottle(PASSWORD_ISSUE_LIMITS)
   registerScope(app, deps, { auth: 'admin' }, (r) => {
     r.get('/api/admin/employees', async (_req, p) => listEmployeesAdmin(deps.db.orm, p.tenantId))
 
@@ -53,6 +61,8 @@ export function adminEmployeeRoutes(app: FastifyInstance, deps: AppDeps): void {
 
     r.post('/api/admin/employees/:id/password', async (req, p, reply) => {
       const { id } = validate(IdParam, req.params)
+      const counted = await issueThrottle.attempt(deps.db.orm, `issue\0${p.tenantId}`, id)
+      if (!counted.admitted) throw new AppError('E_RATE_LIMITED')
       reply.header('cache-control', 'no-store')
       return issuePassword(deps.db, actor(p), id)
     })

@@ -20,5 +20,6 @@ export {
   type LoginLimits,
   LoginThrottle,
   PASSWORD_CHANGE_LIMITS,
+  PASSWORD_ISSUE_LIMITS,
 } from './throttle.ts'
 export { hashToken, newToken, SESSION_TTL_MS } from './tokens.ts'

@@ -11,10 +11,30 @@ const scrypt = promisify(crypto.scrypt) as (
 const PARAMS = { N: 16384, r: 8, p: 1 }
 const KEYLEN = 32
 
+/**
+ * New hashes (an account made, a password issued or changed) run at most HASH_SLOTS at a time, so a
+ * flood of them never holds all of libuv's threads: sign-ins (verifyPassword) keep the others
+ * (probe 13 #15 — an admin's 400 resets made other companies' logins take 6–18 s).
+ */
+export const HASH_SLOTS = 1
+let hashing = 0
+const waiting: (() => void)[] = []
+async function hashSlot<T>(run: () => Promise<T>): Promise<T> {
+  if (hashing >= HASH_SLOTS) await new Promise<void>((go) => waiting.push(go))
+  else hashing++
+  try {
+    return await run()
+  } finally {
+    const next = waiting.shift()
+    if (next) next()
+    else hashing--
+  }
+}
+
 /** Hash as `scrypt$N$r$p$salt$hash` (base64url), so parameters can be raised later. */
 export async function hashPassword(password: string): Promise<string> {
   const salt = crypto.randomBytes(16)
-  const key = await scrypt(password, salt, KEYLEN, PARAMS)
+  const key = await hashSlot(() => scrypt(password, salt, KEYLEN, PARAMS))
   return ['scrypt', PARAMS.N, PARAMS.r, PARAMS.p, salt.toString('base64url'), key.toString('base64url')].join(
     '$',
   )

@@ -199,7 +199,8 @@ export async function changeOwnPassword(
   p: Principal & { ip: string },
   input: { current: string; next: string; signOutOthers: boolean },
 ): Promise<ChangePasswordResponse> {
-  // Probe 10 #6: counted before the hash is checked, like a login (throttle.ts); a success resets.
+  // Probe 10 #6: counted before the hash is checked, like a login (throttle.ts). Probe 13 #15: a
+  // success counts too (it hashes twice), so no account can make the server hash without end.
   const attempt = await throttle.attempt(db.orm, `pw\0${p.tenantId}\0${p.employeeId}`, p.ip)
   if (!attempt.admitted) throw new AppError('E_RATE_LIMITED')
   const [emp] = await db.orm
@@ -207,7 +208,6 @@ export async function changeOwnPassword(
     .from(employees)
     .where(and(eq(employees.tenantId, p.tenantId), eq(employees.id, p.employeeId)))
   if (!emp || !(await verifyPassword(input.current, emp.hash))) throw new AppError('E_WRONG_PASSWORD')
-  await throttle.reset(db.orm, attempt)
   const hash = await hashPassword(input.next)
   return db.orm.transaction(async (tx) => {
     await tx

@@ -33,6 +33,13 @@ export const LOGIN_LIMITS: LoginLimits = { perAddress: 10, perAccount: 30, windo
  */
 export const PASSWORD_CHANGE_LIMITS: LoginLimits = { perAddress: 5, perAccount: 5, windowSec: 900 }
 
+/**
+ * Probe 13 #15: passwords an admin issues (POST /api/admin/employees/:id/password), each a hash —
+ * counted with the company as the "login" and the employee as the "address": 5 a minute for one
+ * employee, 30 a minute for the company.
+ */
+export const PASSWORD_ISSUE_LIMITS: LoginLimits = { perAddress: 5, perAccount: 30, windowSec: 60 }
+
 /** The counted attempt: whether it may check the password, and what to give back on success. */
 export interface Attempt {
   admitted: boolean

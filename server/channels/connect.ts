@@ -3,7 +3,8 @@
  * Telegram's setWebhook with the new URL and secret token, for one. One line per kind in
  * CONNECT_HOOKS (the telegram helper's `connectTelegramBot` goes there); kinds without a line need
  * nothing (the admin gives the provider the URL himself). A provider that refuses leaves the channel
- * disconnected and the admin gets E_PROVIDER, so no channel looks connected that is not.
+ * disconnected and the admin gets E_PROVIDER, so no channel looks connected that is not; a channel just
+ * connected is then removed by the route (removeUnusedChannel, probe 13 #16).
  */
 import { and, eq } from 'drizzle-orm'
 import type { ChannelKind } from '../../contract/chats.ts'

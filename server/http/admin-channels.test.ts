@@ -269,21 +269,44 @@ describe.each(targets)("a kind's connect hook (Telegram's setWebhook) on $name",
     expect(seen[1]).toMatchObject({ key: r.webhookKey, secret: r.secret, url: r.webhookUrl })
   })
 
-  it('a provider that refuses: E_PROVIDER, and the channel stays disconnected', async () => {
+  it('a provider that refuses a new channel: E_PROVIDER, and nothing is left behind (probe 13 #16: one dead row per retry)', async () => {
     CONNECT_HOOKS.viber = async () => {
       throw new Error('401 from the provider')
     }
-    const r = await connect()
-    expect(r.statusCode).toBe(502)
+    const vibers = async () =>
+      (
+        (await f.app.inject({ url: '/api/admin/channels', headers: auth(admin) })).json().channels as {
+          kind: string
+        }[]
+      ).filter((c) => c.kind === 'viber').length
+    const before = await vibers()
+    for (let i = 0; i < 2; i++) {
+      const r = await connect()
+      expect(r.statusCode).toBe(502)
+      expect(r.json().error.code).toBe('E_PROVIDER')
+      expect(r.body).not.toContain('viber-token')
+    }
+    expect(await vibers()).toBe(before)
+    const log = (await f.app.inject({ url: '/api/admin/audit?limit=4', headers: auth(admin) })).json()
+      .entries as { action: string }[]
+    expect(log.map((e) => e.action).slice(0, 2)).toEqual(['channel.remove', 'channel.connect'])
+  })
+
+  it('a provider that refuses a new secret: E_PROVIDER, and the channel stays, disconnected', async () => {
+    delete CONNECT_HOOKS.viber
+    const s = (await connect()).json()
+    CONNECT_HOOKS.viber = async () => {
+      throw new Error('401 from the provider')
+    }
+    const r = await f.app.inject({
+      method: 'POST',
+      url: `/api/admin/channels/${s.channel.id}/secret`,
+      headers: auth(admin),
+    })
     expect(r.json().error.code).toBe('E_PROVIDER')
-    expect(r.body).not.toContain('viber-token')
     const list = (await f.app.inject({ url: '/api/admin/channels', headers: auth(admin) })).json()
-      .channels as {
-      kind: string
-      connected: boolean
-    }[]
-    const vibers = list.filter((c) => c.kind === 'viber')
-    expect(vibers.at(-1)?.connected).toBe(false)
+      .channels as { id: string; connected: boolean }[]
+    expect(list.find((c) => c.id === s.channel.id)?.connected).toBe(false)
   })
 })
 

@@ -21,6 +21,7 @@ import {
   connectChannel,
   disconnectChannel,
   listChannels,
+  removeUnusedChannel,
   rotateSecret,
   setOmni,
   tenantFeatures,
@@ -79,7 +80,14 @@ export function adminChannelRoutes(app: FastifyInstance, deps: AppDeps): void {
         (r) => r.channel.id,
       )
       const s = withUrl(req, made)
-      await announceConnected(deps.db, p.tenantId, s.channel.id, s.webhookUrl)
+      await announceConnected(deps.db, p.tenantId, s.channel.id, s.webhookUrl).catch(async (e: unknown) => {
+        // Probe 13 #16: the provider refused: the channel (never usable, its secret never shown) goes,
+        // with its own audit row, so each retry does not leave one more behind.
+        await change(p, 'channel.remove', s.channel.id, (tx) =>
+          removeUnusedChannel(tx, p.tenantId, s.channel.id),
+        )
+        throw e
+      })
       reply.code(201).header('cache-control', 'no-store')
       // The hook may have named the channel's address (a Telegram bot's @username).
       const after = (await listChannels(db(), p.tenantId)).find((c) => c.id === s.channel.id)

@@ -223,6 +223,26 @@ export async function disconnectChannel(
   return adminView(row)
 }
 
+/**
+ * Probe 13 #16: a channel whose connection the provider refused at once (it was never usable, its
+ * secret never shown) is removed, not left behind disconnected — unless a chat already uses it, then it
+ * stays disconnected. Answers whether it was removed.
+ */
+export async function removeUnusedChannel(q: Queryable, tenantId: string, id: string): Promise<boolean> {
+  const gone = await q
+    .delete(channels)
+    .where(
+      and(
+        eq(channels.tenantId, tenantId),
+        eq(channels.id, id),
+        ne(channels.kind, 'webchat'),
+        sql`NOT EXISTS (SELECT 1 FROM chats WHERE chats.tenant_id = ${tenantId} AND chats.channel_id = ${id})`,
+      ),
+    )
+    .returning({ id: channels.id })
+  return gone.length > 0
+}
+
 /** The tenant's options (A5). */
 export async function tenantFeatures(q: Queryable, tenantId: string) {
   const [t] = await q.select({ features: tenants.features }).from(tenants).where(eq(tenants.id, tenantId))

@@ -10,6 +10,7 @@ export {
   disconnectChannel,
   listChannels,
   maskSecret,
+  removeUnusedChannel,
   rotateSecret,
   setOmni,
   tenantFeatures,

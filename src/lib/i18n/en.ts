@@ -793,6 +793,7 @@ export const en = {
   'admin.action.channel.secret': 'Made a new channel secret',
   'admin.action.channel.update': 'Edited a channel',
   'admin.action.channel.disconnect': 'Disconnected a channel',
+  'admin.action.channel.remove': 'Removed a channel the provider refused',
   'admin.action.channel.auto_complete': 'Changed a channel’s auto-complete time',
   'admin.action.webchat.update': 'Changed the website chat',
   'admin.action.chat_settings.update': 'Changed the chat settings',

@@ -795,6 +795,7 @@ export const ru: Record<MessageKey, string> = {
   'admin.action.channel.secret': 'Выпустил(а) новый секрет канала',
   'admin.action.channel.update': 'Изменил(а) канал',
   'admin.action.channel.disconnect': 'Отключил(а) канал',
+  'admin.action.channel.remove': 'Удалён канал, который не принял провайдер',
   'admin.action.channel.auto_complete': 'Изменил(а) время автозавершения канала',
   'admin.action.webchat.update': 'Изменил(а) чат на сайте',
   'admin.action.chat_settings.update': 'Изменил(а) настройки чатов',

@@ -56,10 +56,21 @@ test('K3 the admin makes the CRM secret and the book becomes read-only', async (
   const { context, page } = await operatorPhone(browser, server, 'admin@demo', { locale: 'en-US' })
   await page.goto('/admin/import')
   const card = page.getByRole('region', { name: 'Clients from your CRM' })
-  await card.getByRole('button', { name: /make a (new )?secret/i }).click()
+  const make = card.getByRole('button', { name: /make a (new )?secret/i })
+  const again = /new/i.test((await make.textContent()) ?? '')
+  await make.click()
+  // A secret the CRM may already hold is replaced only when the admin says so.
+  if (again) await page.getByRole('alertdialog').getByRole('button', { name: 'Make a new secret' }).click()
   await expect(card.getByRole('status')).toContainText('Secret')
   await expect(card.getByText('/api/hooks/crm-contacts/')).toBeVisible()
-  const readOnly = card.getByRole('checkbox', { name: /only from the CRM/ })
+  const shown = await card.getByRole('status').locator('code').textContent()
+  await card.getByRole('button', { name: 'Make a new secret' }).click()
+  const ask = page.getByRole('alertdialog')
+  await expect(ask).toContainText('stops working at once')
+  await ask.getByRole('button', { name: /cancel/i }).click()
+  await expect(card.getByRole('status').locator('code')).toHaveText(shown ?? '')
+  await expect(card.getByRole('button', { name: /copy/i }).first()).toBeVisible()
+  const readOnly = card.getByRole('switch', { name: /only from the CRM/ })
   await readOnly.check()
   const headers = { authorization: `Bearer ${await tokenOf(request, server, 'admin@demo')}` }
   await expect

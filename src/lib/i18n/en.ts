@@ -900,6 +900,10 @@ export const en = {
   'crmContacts.makeSecret': 'Make a secret',
   'crmContacts.newSecret': 'Make a new secret',
   'crmContacts.readOnly': 'Clients come only from the CRM (the book is read-only in the app)',
+  'crmContacts.newSecretTitle': 'Make a new secret?',
+  'crmContacts.newSecretText': 'The CRM’s current secret stops working at once: give it the new one.',
+  'crmContacts.readOnlyHint': 'Operators then cannot add or edit clients in the app.',
+  'crmContacts.readOnlyFirst': 'Make a secret first: the CRM needs it to send clients.',
   // Issue 12 §6 (K3, K1, A4): a CRM-fed book; the phone's own contacts.
   'contacts.crmReadOnly': 'Contacts come from your CRM — edit them there',
   'phoneBook.title': "The phone's contacts",

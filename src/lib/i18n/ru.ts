@@ -902,6 +902,10 @@ export const ru: Record<MessageKey, string> = {
   'crmContacts.makeSecret': 'Создать секрет',
   'crmContacts.newSecret': 'Создать новый секрет',
   'crmContacts.readOnly': 'Клиенты приходят только из CRM (в приложении справочник только для чтения)',
+  'crmContacts.newSecretTitle': 'Создать новый секрет?',
+  'crmContacts.newSecretText': 'Нынешний секрет CRM сразу перестанет действовать: передайте ей новый.',
+  'crmContacts.readOnlyHint': 'Тогда операторы не смогут добавлять и менять клиентов в приложении.',
+  'crmContacts.readOnlyFirst': 'Сначала создайте секрет: без него CRM не сможет присылать клиентов.',
   // Issue 12 §6 (K3, K1, A4): справочник из CRM; контакты телефона.
   'contacts.crmReadOnly': 'Контакты приходят из вашей CRM — редактируйте их там',
   'phoneBook.title': 'Контакты телефона',

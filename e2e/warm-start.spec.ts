@@ -94,6 +94,12 @@ test('A6 warm start: the last Requests rows paint before the app (as links, clie
       if (seen.at(-1) !== state) seen.push(state)
     }
     new MutationObserver(note).observe(document, { childList: true, subtree: true, attributes: true })
+    // Layout shifts as the browser scores them (CLS): the app taking over must not move what shows.
+    const w = window as unknown as { __shift: number }
+    w.__shift = 0
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) w.__shift += (e as unknown as { value: number }).value
+    }).observe({ type: 'layout-shift', buffered: true })
   })
   // A reload with the app bundle held back: what shows is index.html's shell with the saved rows.
   const release = await holdBundle(page)
@@ -104,6 +110,11 @@ test('A6 warm start: the last Requests rows paint before the app (as links, clie
   expect(await page.locator('.boot img:not(.login-logo)').count()).toBe(0)
   expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined()
   const before = await boxes(page, '#root > .boot main a[href^="/requests/"]')
+  // The screenshot pair (attached for a reader to compare; the boxes below are the check).
+  await page.screenshot({ path: test.info().outputPath('1-shell.png') })
+  await test
+    .info()
+    .attach('1-shell.png', { path: test.info().outputPath('1-shell.png'), contentType: 'image/png' })
   expect(before.length).toBeGreaterThanOrEqual(2)
   expect(await page.evaluate(() => document.documentElement.dataset.bootTab)).toBe('requests')
 
@@ -115,9 +126,16 @@ test('A6 warm start: the last Requests rows paint before the app (as links, clie
   const states = await page.evaluate(() => (window as unknown as { __rows: string[] }).__rows)
   expect(states.slice(states.indexOf('shell'))).not.toContain('none')
   expect(states.at(-1)).toBe('live')
+  const shift = await page.evaluate(() => (window as unknown as { __shift: number }).__shift)
+  console.log(`layout shift over the takeover: ${shift}`)
+  expect(shift).toBeLessThan(0.01)
   await expect(page.locator('main a[href^="/requests/"]').filter({ hasText: alice })).toHaveCount(1)
   await expect(page.locator('main a[href^="/requests/"]').filter({ hasText: hostile })).toHaveCount(1)
   const after = await boxes(page, 'main a[href^="/requests/"]')
+  await page.screenshot({ path: test.info().outputPath('2-live.png') })
+  await test
+    .info()
+    .attach('2-live.png', { path: test.info().outputPath('2-live.png'), contentType: 'image/png' })
   for (const b of before) {
     const a = after.find((x) => x.href === b.href)
     expect(a, `live row for ${b.href}`).toBeDefined()

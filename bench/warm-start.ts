@@ -2,9 +2,12 @@
  * Warm start (issue 10 budget, SPEC N3): the built PWA, its service worker installed and the account's
  * Dexie mirror holding 100,000 messages (over 1,000 New chats) and 10,000 calls, on an emulated phone
  * (Pixel 7) with the CPU throttled 4× (CDP Emulation.setCPUThrottlingRate) and the network off, so
- * what shows comes from the precache and the mirror: time from navigation start to the Requests list
- * showing chats. Then, unthrottled: a chat opened from the list until its messages show. The data
- * reads alone (last 50 messages, history search) are timed by ./warm-start-data.ts.
+ * what shows comes from the precache and the mirror. Two figures per start, from navigation start:
+ * the first rows with data (index.html's shell painting the operator's last list, public/boot.js —
+ * what the operator sees, and what the budget is judged on) and the app's own live list (the Requests
+ * screen's `data-live` rows, read from Dexie). Then, unthrottled: a chat opened from the list until
+ * its messages show. The data reads alone (last 50 messages, history search) are timed by
+ * ./warm-start-data.ts.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -156,7 +159,10 @@ export interface WarmStartReport {
   options: WarmStartOptions
   chromium: string
   fillMs: number
+  /** Navigation → the first rows with data on the screen (the shell's snapshot, else the app's). */
   toList: number[]
+  /** Navigation → the app's own list (its rows, read from the mirror). */
+  toLive: number[]
   openChat: number[]
 }
 
@@ -228,17 +234,34 @@ export async function measureWarmStart(opts: Partial<WarmStartOptions> = {}): Pr
     await context.setOffline(true)
     const cdp = await context.newCDPSession(page)
     const toList: number[] = []
+    const toLive: number[] = []
+    // Each start notes, from the page's own clock, the frame in which rows with data first showed
+    // (a MutationObserver sees them inserted; the stamp is taken in the next animation frame, the one
+    // that paints them) and the frame of the app's own rows.
+    await page.addInitScript(`(() => {
+      const w = (window.__warm = {})
+      const stamp = (k) => { w[k] = 0; requestAnimationFrame(() => { w[k] = performance.now() }) }
+      const note = () => {
+        if (w.first === undefined && document.querySelector('main a[href^="/requests/"]')) stamp('first')
+        if (w.live === undefined && document.querySelector('.requests-page[data-live] a[href^="/requests/"]')) {
+          stamp('live')
+          observer.disconnect()
+        }
+      }
+      const observer = new MutationObserver(note)
+      observer.observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ['data-live'] })
+    })()`)
     const listed = () =>
       page
         .waitForFunction(
-          `document.querySelector('main a[href^="/requests/"]') ? performance.now() : null`,
+          'window.__warm && window.__warm.live > 0 && window.__warm.first > 0 ? window.__warm : null',
           null,
           {
-            polling: 'raf',
+            polling: 100,
             timeout: 60_000,
           },
         )
-        .then((h) => h.jsonValue() as Promise<number>)
+        .then((h) => h.jsonValue() as Promise<{ first: number; live: number }>)
     for (let r = 0; r < o.runs + 1; r++) {
       await cdp.send('Emulation.setCPUThrottlingRate', { rate: o.cpuRate })
       const profiling = o.profile && r === o.runs
@@ -254,7 +277,18 @@ export async function measureWarmStart(opts: Partial<WarmStartOptions> = {}): Pr
         await writeFile(o.profile as string, JSON.stringify(profile))
       }
       await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 })
-      if (r > 0) toList.push(t) // the first start after filling warms the disk cache
+      if (r > 0) {
+        // the first start after filling warms the disk cache
+        toList.push(t.first)
+        toLive.push(t.live)
+      }
+      // …and its list, with the filled mirror's chats, is saved for the shell (debounced, idle time).
+      else
+        await page.waitForFunction(
+          `(localStorage.getItem('frontline.requests.' + localStorage.getItem('frontline.account')) || '').includes('Visitor ')`,
+          null,
+          { timeout: 30_000 },
+        )
     }
     const openChat: number[] = []
     for (let r = 0; r < o.runs; r++) {
@@ -270,7 +304,7 @@ export async function measureWarmStart(opts: Partial<WarmStartOptions> = {}): Pr
       )
       openChat.push(((await h.jsonValue()) as number) - t0)
     }
-    return { options: o, chromium: browser.version(), fillMs, toList, openChat }
+    return { options: o, chromium: browser.version(), fillMs, toList, toLive, openChat }
   } finally {
     await browser.close()
     await stopServer(child)
@@ -288,7 +322,8 @@ export function formatWarmStart(r: WarmStartReport): string[] {
   const p50 = percentile(r.toList, 50)
   return [
     `Chromium ${r.chromium}, Pixel 7 emulation; mirror: ${o.chats * o.messagesPerChat} messages over ${o.chats} New chats, ${o.calls} calls (filled in ${(r.fillMs / 1000).toFixed(1)} s)`,
-    `warm start offline, CPU ${o.cpuRate}× throttled, navigation → Requests list with chats: ${stats(r.toList)} — goal ≤ 500 ms: ${p50 <= 500 ? 'within' : 'OVER'}`,
+    `warm start offline, CPU ${o.cpuRate}× throttled, navigation → first Requests rows with data (the shell's saved list — what the operator sees; the budget is judged on this): ${stats(r.toList)} — goal ≤ 500 ms: ${p50 <= 500 ? 'within' : 'OVER'}`,
+    `warm start offline, CPU ${o.cpuRate}× throttled, navigation → the app's own live list (read from the mirror): ${stats(r.toLive)}`,
     `open a chat from the list until its messages show (UI, unthrottled): ${stats(r.openChat)}`,
   ]
 }

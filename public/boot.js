@@ -54,3 +54,89 @@
   requestAnimationFrame(() => setTimeout(start, 0))
   setTimeout(start, 100)
 })()
+
+/*
+ * Issue 10 (warm start budget): the operator's last Requests list (the New tab, its counts, the first
+ * rows), saved by the app (src/lib/firstpaint, src/features/requests/snapshot.ts), painted into the
+ * shell with the live rows' classes — the rows with data show before the app has started. Only the
+ * active account's snapshot of this version and language; its texts are set as text (client names
+ * are untrusted); rows are real links (a tap before the app runs navigates). app/shell.ts keeps the
+ * shell until the app's own list is there. Keep in step with validSnapshot in lib/firstpaint.
+ */
+;(() => {
+  const root = document.documentElement
+  const path = location.pathname
+  if (root.dataset.boot !== 'app' || location.search.includes('view=')) return
+  let snap = null
+  try {
+    const account = localStorage.getItem('frontline.account') || ''
+    snap = JSON.parse(localStorage.getItem(`frontline.requests.${account}`) || 'null')
+    if (snap?.v !== 1 || !account || snap.account !== account || snap.lang !== root.lang) return
+  } catch {
+    return
+  }
+  const atStart = path === '/' && snap.start === true
+  if (!(path === '/requests' || path === '/requests/' || atStart)) return
+  if (!Array.isArray(snap.rows) || !Array.isArray(snap.tabs) || snap.rows.length === 0) return
+  if (atStart) root.dataset.bootTab = 'requests'
+  const el = (tag, cls, text) => {
+    const e = document.createElement(tag)
+    if (cls) e.className = cls
+    if (text != null) e.textContent = String(text)
+    return e
+  }
+  const paint = () => {
+    const shell = document.querySelector('#root > .boot')
+    const main = shell?.querySelector('.boot-app main.content')
+    if (!main) return
+    const page = el('div', 'page page-fill requests-page')
+    const tabs = el('div', 'subtabs')
+    for (const t of snap.tabs.slice(0, 8)) {
+      const b = el('button', t.on ? 'on' : '', t.text)
+      b.type = 'button'
+      b.tabIndex = -1
+      if (t.unread > 0) b.append(el('span', 'unread', t.unread))
+      tabs.append(b)
+    }
+    const pencil = el('button', 'icon-btn wf-open')
+    pencil.type = 'button'
+    pencil.tabIndex = -1
+    page.append(tabs, pencil)
+    if (navigator.onLine === false) page.append(el('p', 'notice small', snap.offline))
+    const list = el('ul', 'list')
+    const rows = snap.rows.slice(0, 15)
+    list.style.height = `${rows.length * 72}px`
+    list.style.position = 'relative'
+    rows.forEach((r, i) => {
+      const href = String(r.href)
+      if (!href.startsWith('/requests/') || href.startsWith('//')) return
+      const li = el('li', 'vrow')
+      li.style.height = '72px'
+      li.style.transform = `translateY(${i * 72}px)`
+      const a = el('a', 'row row-link chat-row')
+      a.href = href
+      a.tabIndex = -1
+      const name = String(r.name)
+      const main = el('span', 'row-main')
+      const title = el('span', 'row-title', name)
+      const sub = el('span', 'row-sub', `${r.channel} · ${r.preview}`)
+      title.dir = sub.dir = 'auto'
+      main.append(title, sub)
+      const end = el('span', 'chat-row-end')
+      const time = el(r.at ? 'time' : 'span', r.at ? 'small muted' : 'chat-wait', r.time)
+      if (r.at) time.dateTime = String(r.at)
+      end.append(time)
+      if (r.unread > 0) end.append(el('span', 'unread', r.unread))
+      a.append(el('span', 'initial', name.slice(0, 1).toUpperCase()), main, end)
+      li.append(a)
+      list.append(li)
+    })
+    const scroller = el('div', 'vlist')
+    scroller.append(list)
+    page.append(scroller)
+    main.replaceChildren(page)
+    shell.dataset.snapshot = ''
+  }
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', paint)
+  else paint()
+})()

@@ -1,27 +1,17 @@
 /** One chat in a Requests list (T2): who, channel, last message as text, time or waiting time, unread. */
 import { A } from '@solidjs/router'
 import { Show } from 'solid-js'
-import { fmtDate, lang, t } from '../../lib/i18n/index.ts'
-import { phoneBookName } from '../../lib/phonebook/index.ts'
+import { lang, t } from '../../lib/i18n/index.ts'
 import type { ChatRow } from '../../lib/store/index.ts'
 import { useNow, waitText } from './clock.ts'
 import { unreadOf } from './mirror.ts'
-import { channelText, displayText, previewText } from './text.ts'
-
-/** Today: time only; otherwise date and time. */
-function when(iso: string): string {
-  const d = new Date(iso)
-  const sameDay = d.toDateString() === new Date().toDateString()
-  return fmtDate(d, sameDay ? { timeStyle: 'short' } : { dateStyle: 'short', timeStyle: 'short' })
-}
+import { channelText, chatName, previewText, when } from './text.ts'
 
 /** A row linking to the conversation. */
 export function ChatListRow(props: { chat: ChatRow }) {
   const c = () => props.chat
   const now = useNow()
-  // A4: the phone's own book names a client's number first when the operator prefers it.
-  const name = () =>
-    phoneBookName(c().clientPhone) ?? (displayText(c().clientName?.trim() ?? '') || t('requests.visitor'))
+  const name = () => chatName(c())
   const unread = () => unreadOf(c())
   // T7: the sender's mark of the latest transfer (offer open, Transferred, or Transfer failed until opened).
   const mark = () => {

@@ -12,13 +12,15 @@ import { me, refreshMe } from '../../lib/session/index.ts'
 import { type ChatRow, createLiveQuery, db } from '../../lib/store/index.ts'
 import { VirtualList } from '../../lib/ui/VirtualList.tsx'
 import { openWriteFirst } from '../../lib/writefirst/index.ts'
+import { settings } from '../account/index.ts'
 import { ChatIcon } from './ChatIcon.tsx'
 import { ChatListRow } from './ChatListRow.tsx'
 import { LeadsList } from './LeadsList.tsx'
 import { localLeads, newLeadCount, refreshLeads, startRefreshLeads } from './leads.ts'
-import { countsOf, useChatLists } from './lists.ts'
+import { countsOf, NO_LISTS, useChatLists } from './lists.ts'
 import { localChats, matchesSearch, type RequestsTab } from './mirror.ts'
 import { refreshTab, searchCompleted, startRefreshTab } from './remote.ts'
+import { keepSnapshot } from './snapshot.ts'
 import './requests.css'
 
 const [tab, setTab] = createSignal<RequestsTab>('new')
@@ -159,8 +161,32 @@ export default function RequestsPage() {
   const unread = (id: RequestsTab) => (unreadOf(id) === count(id) ? 0 : unreadOf(id))
   const unreadOf = (id: RequestsTab) =>
     id === 'new' ? (newAllowed() ? counts().unreadNew : 0) : id === 'active' ? counts().unreadActive : 0
+  const tabText = (s: (typeof TABS)[number]) =>
+    count(s.id) > 0 ? t('requests.tabCount', { label: t(s.label), n: shortCount(count(s.id)) }) : t(s.label)
+  const leadsText = () =>
+    newLeads() > 0
+      ? t('requests.tabCount', { label: t('requests.tab.leads'), n: shortCount(newLeads()) })
+      : t('requests.tab.leads')
+  // Issue 10 (warm start): the list has been read from the mirror (the shared read's first answer).
+  const loaded = () => lists() !== NO_LISTS
+  // What a fresh start shows (the New tab), saved for index.html's shell to paint next time (./snapshot.ts).
+  keepSnapshot(() => {
+    const m = me()
+    if (!m || !loaded()) return null
+    return {
+      me: m,
+      start: settings().startPage === 'requests',
+      tabs: [
+        ...TABS.map((s, i) => ({ text: tabText(s), on: i === 0, unread: unread(s.id) })),
+        { text: leadsText(), on: false, unread: 0 },
+      ],
+      label: t('requests.tab.new'),
+      rows: newAllowed() ? lists().new : [],
+    }
+  })
   return (
-    <div class="page page-fill requests-page">
+    // data-live: the app's own list is there (the static shell's snapshot rows give way to it: app/shell.ts).
+    <div class="page page-fill requests-page" data-live={loaded() ? '' : undefined}>
       <h1 class="visually-hidden">{t('requests.title')}</h1>
       <div class="subtabs" role="tablist" aria-label={t('requests.tabs')}>
         <For each={TABS}>
@@ -181,9 +207,7 @@ export default function RequestsPage() {
                 setTab(s.id)
               }}
             >
-              {count(s.id) > 0
-                ? t('requests.tabCount', { label: t(s.label), n: shortCount(count(s.id)) })
-                : t(s.label)}
+              {tabText(s)}
               <Show when={unread(s.id) > 0}>
                 <span class="unread" aria-hidden="true">
                   {unread(s.id)}
@@ -204,9 +228,7 @@ export default function RequestsPage() {
           }
           onClick={() => setShowLeads(true)}
         >
-          {newLeads() > 0
-            ? t('requests.tabCount', { label: t('requests.tab.leads'), n: shortCount(newLeads()) })
-            : t('requests.tab.leads')}
+          {leadsText()}
         </button>
       </div>
       {/* T10: write first — a pencil that opens the sheet (the shell shows it, lib/writefirst). */}

@@ -8,6 +8,8 @@ import { registerEvents, registerSender } from '../../lib/sync/index.ts'
 import { requestsEvents } from './events.ts'
 import { httpTransport } from './remote.ts'
 import { chatSender } from './send.ts'
+// Issue 10 (warm start): the list's rules ship with the app's first stylesheet (boot.js paints them).
+import './list.css'
 
 export { type ChatLists, useChatLists } from './lists.ts'
 export { newChatIds } from './mirror.ts'

@@ -1,6 +1,7 @@
 /** How chats and messages read as text in lists and quotes (client content is always plain text). */
 import type { ChannelKind, ChatView, MessageView } from '../../../contract/chats.ts'
-import { type MessageKey, t } from '../../lib/i18n/index.ts'
+import { fmtDate, type MessageKey, t } from '../../lib/i18n/index.ts'
+import { phoneBookName } from '../../lib/phonebook/index.ts'
 
 /**
  * Bidi embedding/override/isolate controls (U+202A–U+202E, U+2066–U+2069): in someone's text they
@@ -91,3 +92,14 @@ export function fillTemplate(text: string, who: { operator: string; client: stri
   const out = text.replaceAll('{operator}', who.operator)
   return who.client ? out.replaceAll('{client}', who.client) : out.replace(/[ ,]*\{client\}/g, '')
 }
+
+/** A chat row's time (T2): today the time only; otherwise date and time. */
+export function when(iso: string): string {
+  const d = new Date(iso)
+  const sameDay = d.toDateString() === new Date().toDateString()
+  return fmtDate(d, sameDay ? { timeStyle: 'short' } : { dateStyle: 'short', timeStyle: 'short' })
+}
+
+/** The name a chat row shows. A4: the phone's own book names a client's number first when the operator prefers it. */
+export const chatName = (c: Pick<ChatView, 'clientPhone' | 'clientName'>): string =>
+  phoneBookName(c.clientPhone) ?? (displayText(c.clientName?.trim() ?? '') || t('requests.visitor'))

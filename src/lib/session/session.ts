@@ -7,6 +7,7 @@ import { del, get, set } from 'idb-keyval'
 import { createMemo, createSignal } from 'solid-js'
 import type { Me, SipSettings } from '../../../contract/api.ts'
 import { ApiError, api } from '../api/index.ts'
+import { ACCOUNT_KEY, clearSnapshots } from '../firstpaint/index.ts'
 import { forgetPush } from '../push/index.ts'
 import { deleteAccountDb } from '../store/index.ts'
 import {
@@ -52,6 +53,9 @@ const [revokedWhy, setRevokedWhy] = createSignal('')
 export { revokedWhy }
 
 async function commit(next: AccountsState): Promise<void> {
+  // Issue 10 (warm start): the saved Requests list belongs to one account; another active one (a
+  // switch, a sign-out, a refused session) must never paint it (lib/firstpaint, public/boot.js).
+  if (next.activeKey !== accounts().activeKey) clearSnapshots()
   setAccounts(next)
   await set(KEY, next)
 }
@@ -59,6 +63,16 @@ async function commit(next: AccountsState): Promise<void> {
 /** Load saved accounts from IndexedDB (once at boot). */
 export async function loadAccounts(): Promise<void> {
   setAccounts(parseAccounts(await get(KEY).catch(() => null)))
+  // A snapshot named for another account than the active one (changed elsewhere) is dropped.
+  if (readAccountKey() !== (accounts().activeKey ?? null)) clearSnapshots()
+}
+
+function readAccountKey(): string | null {
+  try {
+    return localStorage.getItem(ACCOUNT_KEY)
+  } catch {
+    return null
+  }
 }
 
 /** POST /api/auth/login and make the account active. Throws ApiError with the server's code. */
@@ -123,6 +137,7 @@ export async function markRevoked(tokenValue: string, code?: string): Promise<vo
     ))
   setRevokedWhy(why)
   setRevoked(acc)
+  clearSnapshots()
   await commit(removeAccount(accounts(), acc.key))
 }
 
@@ -139,6 +154,7 @@ export async function signOut(key: string): Promise<void> {
   await forgetPush(acc.token).catch(() => {})
   await api('POST /api/auth/logout', { token: acc.token }).catch(() => {})
   const next = removeAccount(accounts(), key)
+  if (key === accounts().activeKey) clearSnapshots()
   await commit(next)
   if (next.list.length === 0) await del(KEY)
   await deleteAccountDb(key).catch(() => {})

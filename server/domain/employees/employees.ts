@@ -21,6 +21,7 @@ import { AppError } from '../../errors.ts'
 import { recordAudit } from '../audit/index.ts'
 import { hashPassword, revokeAllSessions } from '../auth/index.ts'
 import { INITIAL_STATUS } from '../status/index.ts'
+import { assertNoNumberRings } from './in-use.ts'
 
 const { employees, groups, tenants, virtualNumbers } = schema
 
@@ -340,6 +341,7 @@ export function deactivateEmployee(db: Db, a: Actor, id: string): Promise<Employ
     const before = await lockedRow(tx, a.tenantId, id)
     if (before.deactivatedAt) return adminView(before)
     await assertNotLastAdmin(tx, a.tenantId, before)
+    await assertNoNumberRings(tx, a.tenantId, id)
     const [after] = await tx
       .update(employees)
       .set({ deactivatedAt: new Date(), status: INITIAL_STATUS, statusSince: new Date() })

@@ -233,8 +233,8 @@ export const ERRORS = {
   },
   E_GROUP_IN_USE: {
     status: 409,
-    en: 'A virtual number rings this group. Point it elsewhere first.',
-    ru: 'На эту группу направлен виртуальный номер. Сначала перенаправьте его.',
+    en: 'This group is still in use: a virtual number rings it or a channel’s chats go only to it. Point them elsewhere first.',
+    ru: 'Группа ещё используется: на неё направлен виртуальный номер или чаты канала идут только ей. Сначала перенаправьте их.',
   },
   E_MATRIX_NO_CALLS: {
     status: 400,
@@ -283,6 +283,16 @@ export const ERRORS = {
     status: 409,
     en: 'This address is already used by another channel.',
     ru: 'Этот адрес уже используется другим каналом.',
+  },
+  E_EMPLOYEE_IN_USE: {
+    status: 409,
+    en: 'A virtual number rings this employee. Point it elsewhere first.',
+    ru: 'На этого сотрудника направлен виртуальный номер. Сначала перенаправьте его.',
+  },
+  E_NUMBER_TARGET_INACTIVE: {
+    status: 400,
+    en: 'This employee is deactivated: the number would ring nobody. Choose an active employee or a group.',
+    ru: 'Сотрудник деактивирован: номер никуда не будет звонить. Выберите активного сотрудника или группу.',
   },
 } as const
 

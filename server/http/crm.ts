@@ -18,7 +18,9 @@ import {
   sendChatToCrm,
   setCrmWebhook,
 } from '../domain/crm/index.ts'
+import { AppError } from '../errors.ts'
 import { PermanentFailure, Postpone, RetryAt } from '../jobs/index.ts'
+import { providerUrlProblem } from '../net/provider-fetch.ts'
 import { type AppDeps, validate } from './context.ts'
 import { registerScope } from './scope.ts'
 
@@ -65,6 +67,9 @@ export function crmRoutes(app: FastifyInstance, deps: AppDeps, opts: CrmPostOpti
     })
     r.put('/api/admin/crm-webhook', async (req, p): Promise<Required<CrmWebhookView>> => {
       const { url } = validate(CrmWebhookSchema, req.body)
+      // Probe 13 #3: the same guard as a channel's provider URL (delivery checks again, resolved).
+      const problem = providerUrlProblem(url)
+      if (problem) throw new AppError('E_PROVIDER_URL_PRIVATE', [`url: ${problem}`])
       return webhookChange(p, 'crm_webhook.update', (tx) => setCrmWebhook(tx, p.tenantId, url))
     })
   })

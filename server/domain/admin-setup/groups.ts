@@ -136,9 +136,11 @@ export async function editGroup(db: Db, tenantId: string, actorId: string, id: s
 }
 
 /**
- * Deletes a group. A virtual number that rings it → E_GROUP_IN_USE (the admin retargets it first: a
- * number that rings nowhere loses calls). Clients filed under it lose the group; chat channels stop
- * listing it; past calls keep their record (the calls' key sets it null).
+ * Deletes a group. A virtual number that rings it, or a chat channel whose distribution is this group
+ * alone, → E_GROUP_IN_USE, details naming them (the admin retargets them first: a number that rings
+ * nowhere loses calls, a channel left with no group would go to every operator). Clients filed under
+ * it lose the group; chat channels listing other groups too stop listing it; past calls keep their
+ * record (the calls' key sets it null).
  */
 export async function removeGroup(db: Db, tenantId: string, actorId: string, id: string): Promise<void> {
   await db.orm.transaction(async (tx) => {
@@ -149,12 +151,22 @@ export async function removeGroup(db: Db, tenantId: string, actorId: string, id:
       .select({ number: virtualNumbers.number })
       .from(virtualNumbers)
       .where(and(eq(virtualNumbers.tenantId, tenantId), eq(virtualNumbers.groupId, id)))
-    if (used.length) throw new AppError('E_GROUP_IN_USE', used.map((u) => u.number).sort())
+    const listing = await tx.select().from(channels).where(eq(channels.tenantId, tenantId)).for('update')
+    // Probe 13 #4: a channel whose chats go only to this group would be left with no group — "every
+    // operator" — so it is refused like a number; a channel listing other groups too just drops it.
+    const onlyHere = listing.filter((c) => {
+      const list = c.config.groupIds
+      return Array.isArray(list) && list.length > 0 && list.every((g) => g === id)
+    })
+    if (used.length || onlyHere.length)
+      throw new AppError('E_GROUP_IN_USE', [
+        ...used.map((u) => u.number).sort(),
+        ...onlyHere.map((c) => c.name || c.kind).sort(),
+      ])
     await tx
       .update(contacts)
       .set({ groupId: null })
       .where(and(eq(contacts.tenantId, tenantId), eq(contacts.groupId, id)))
-    const listing = await tx.select().from(channels).where(eq(channels.tenantId, tenantId)).for('update')
     for (const c of listing) {
       const ids = c.config.groupIds
       if (!Array.isArray(ids) || !ids.includes(id)) continue

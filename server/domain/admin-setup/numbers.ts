@@ -43,14 +43,24 @@ export function e164(raw: string): string {
   }
 }
 
-/** The target as columns; another tenant's or an unknown id is E_VALIDATION. */
+/** The target as columns; another tenant's or an unknown id is E_VALIDATION, a deactivated employee E_NUMBER_TARGET_INACTIVE. */
 async function targetColumns(q: Queryable, tenantId: string, t: NumberTarget) {
-  const table = t.kind === 'group' ? groups : employees
-  const [found] = await q
-    .select({ id: table.id })
-    .from(table)
-    .where(and(eq(table.tenantId, tenantId), eq(table.id, t.id)))
-  if (!found) throw new AppError('E_VALIDATION', ['target: unknown id'])
+  if (t.kind === 'group') {
+    const [found] = await q
+      .select({ id: groups.id })
+      .from(groups)
+      .where(and(eq(groups.tenantId, tenantId), eq(groups.id, t.id)))
+    if (!found) throw new AppError('E_VALIDATION', ['target: unknown id'])
+  } else {
+    const [found] = await q
+      .select({ id: employees.id, deactivatedAt: employees.deactivatedAt })
+      .from(employees)
+      .where(and(eq(employees.tenantId, tenantId), eq(employees.id, t.id)))
+      .for('update')
+    if (!found) throw new AppError('E_VALIDATION', ['target: unknown id'])
+    // Probe 13 #8: a deactivated employee answers no calls — the number would ring nobody.
+    if (found.deactivatedAt) throw new AppError('E_NUMBER_TARGET_INACTIVE')
+  }
   return t.kind === 'group' ? { groupId: t.id, employeeId: null } : { groupId: null, employeeId: t.id }
 }
 

@@ -42,7 +42,15 @@ describe('chat state table', () => {
     expect(nextState('active', 'accept')).toBeNull()
     expect(nextState('completed', 'accept')).toBeNull()
     expect(nextState('completed', 'complete')).toBeNull()
-    expect(Object.values(CHAT_TRANSITIONS).flatMap((t) => Object.values(t))).not.toContain('new')
+    // Only a release (his operator deactivated, probe 13 #13) leads back to New.
+    expect(nextState('active', 'release')).toBe('new')
+    expect(
+      Object.values(CHAT_TRANSITIONS).flatMap((t) =>
+        Object.entries(t)
+          .filter(([e]) => e !== 'release')
+          .map(([, s]) => s),
+      ),
+    ).not.toContain('new')
   })
 })
 

@@ -59,6 +59,7 @@ export {
   sendOperatorFile,
   sendOperatorMessage,
 } from './operator.ts'
+export { releaseChatsOf } from './release.ts'
 export { DELIVER_JOB } from './rows.ts'
 export { setAcceptButton, setWebchat, type WebchatSettings, webchatSettings } from './settings.ts'
 export { CHAT_TRANSITIONS, type ChatEvent, nextState } from './state.ts'

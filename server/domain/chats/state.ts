@@ -8,6 +8,9 @@
  *    │                                           └── resume (T9: an operator writes; not webchat)
  *    └──────────────────────── complete (staff) ───────────────────────────┘
  * ```
+
+ * `release` (active → new) returns a chat to the queue when its operator can no longer answer it: he
+ * was deactivated (probe 13 #13; server/domain/chats/release.ts).
  *
  * A client who writes again after completion opens a new chat in New (T9); an operator who writes in
  * a completed chat of an external channel resumes it, unless the client has another open chat there. The
@@ -16,12 +19,12 @@
  */
 import type { ChatState } from '../../../contract/chats.ts'
 
-export type ChatEvent = 'accept' | 'complete' | 'resume'
+export type ChatEvent = 'accept' | 'complete' | 'resume' | 'release'
 
 /** Where each event leads from each state; a missing entry is an illegal move. */
 export const CHAT_TRANSITIONS: { readonly [S in ChatState]: Partial<Record<ChatEvent, ChatState>> } = {
   new: { accept: 'active', complete: 'completed' },
-  active: { complete: 'completed' },
+  active: { complete: 'completed', release: 'new' },
   completed: { resume: 'active' },
 }
 

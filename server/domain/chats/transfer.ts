@@ -451,3 +451,65 @@ export async function transfersByIds(q: Queryable, tenantId: string, ids: string
     .from(chatTransfers)
     .where(and(eq(chatTransfers.tenantId, tenantId), inArray(chatTransfers.id, ids)))
 }
+
+/**
+ * An employee is deactivated (probe 13 #13), inside that transaction: an offer from him ends
+ * `cancelled` (his chats go back to New), an offer to him drops him (`cancelled` when nobody is left
+ * to accept it), and an offer he accepted that has not been handed over yet stays with its sender
+ * (the handover job is cancelled, the sender's row shows "Transfer failed").
+ */
+export async function withdrawDeactivated(
+  tx: Queryable,
+  tenantId: string,
+  employeeId: string,
+): Promise<void> {
+  const rows = await tx
+    .select({ id: chatTransfers.id })
+    .from(chatTransfers)
+    .where(
+      and(
+        eq(chatTransfers.tenantId, tenantId),
+        sql`((${chatTransfers.state} = 'offered' AND (${chatTransfers.fromId} = ${employeeId}::uuid
+          OR ${employeeId}::uuid = ANY(${chatTransfers.offeredTo})))
+          OR (${chatTransfers.state} = 'accepted' AND ${chatTransfers.decidedBy} = ${employeeId}::uuid))`,
+      ),
+    )
+  for (const { id } of rows) {
+    const { chat, t } = await lockBoth(tx, tenantId, id)
+    if (t.state === 'accepted') {
+      // Handed over already (his chat then goes back to New with the others), or pending: stop it.
+      if (t.decidedBy !== employeeId || chat.state !== 'active' || chat.assigneeId !== t.fromId) continue
+      await cancelJob(tx, TRANSFER_HANDOVER_JOB, t.id)
+      const offer = await offerView(tx, t)
+      const [after] = await tx
+        .update(chats)
+        .set({ transfer: markOf({ ...t, state: 'cancelled', reason: 'unavailable' }, offer.toName) })
+        .where(and(eq(chats.tenantId, tenantId), eq(chats.id, chat.id)))
+        .returning()
+      if (after) await publish(tx, chat, after)
+      continue
+    }
+    if (t.state !== 'offered') continue
+    const left = t.offeredTo.filter((m) => m !== employeeId && !t.declinedBy.includes(m))
+    if (t.fromId === employeeId || !left.length) {
+      const done = await move(tx, t, 'cancel', { reason: 'unavailable' })
+      if (!done) continue
+      await cancelJob(tx, TRANSFER_EXPIRE_JOB, t.id)
+      await announce(tx, chat, done)
+      continue
+    }
+    const [row] = await tx
+      .update(chatTransfers)
+      .set({ offeredTo: t.offeredTo.filter((m) => m !== employeeId) })
+      .where(eq(chatTransfers.id, t.id))
+      .returning()
+    const offer = await offerView(tx, row as TransferRow)
+    await appendEvent(
+      tx,
+      tenantId,
+      'transfer.updated',
+      { offer },
+      { employeeIds: [t.fromId, ...t.offeredTo], staff: false },
+    )
+  }
+}

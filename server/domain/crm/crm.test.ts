@@ -5,11 +5,12 @@
  * retried, the completion's delivery queued with the completion, "Send to CRM" from an open chat.
  */
 import { createHmac, randomUUID } from 'node:crypto'
+import dns from 'node:dns'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { eq } from 'drizzle-orm'
 import type { FastifyInstance } from 'fastify'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { CrmPayload } from '../../../contract/leads.ts'
 import { jobByKey, schema } from '../../db/index.ts'
 import { crmDeliveries } from '../../db/schema-leads.ts'
@@ -230,5 +231,64 @@ describe.each(targets)('CRM hand-off on $name', (target) => {
       headers: auth(other.token),
     })
     expect(theirs.statusCode).toBe(404)
+  })
+
+  it('probe 13 #3: a private host is refused at PUT (E_PROVIDER_URL_PRIVATE) and at delivery (a name resolving to loopback), unless PROVIDER_ALLOW_PRIVATE=1', async () => {
+    const was = process.env.PROVIDER_ALLOW_PRIVATE
+    process.env.PROVIDER_ALLOW_PRIVATE = ''
+    const port = new URL(url).port
+    try {
+      for (const bad of [
+        url,
+        `http://localhost:${port}/x`,
+        'http://2130706433/x',
+        'http://0x7f000001/x',
+        'http://017700000001/x',
+        'http://[::1]/x',
+        'http://[::ffff:127.0.0.1]/x',
+        'http://169.254.169.254/latest/meta-data/',
+        'http://metadata.google.internal/',
+        'http://10.0.0.1/',
+        'http://[fd00::1]/',
+      ]) {
+        const r = await call('admin', 'PUT', '/api/admin/crm-webhook', { url: bad })
+        expect([bad, r.statusCode, r.json().error?.code]).toEqual([bad, 400, 'E_PROVIDER_URL_PRIVATE'])
+      }
+      // A public-looking name passes the PUT; at delivery it resolves to 127.0.0.1: nothing is posted.
+      const named = `http://crm.example.com:${port}/hooks/frontline`
+      expect((await call('admin', 'PUT', '/api/admin/crm-webhook', { url: named })).statusCode).toBe(200)
+      const chatId = await chatInWork()
+      await app.jobs.stop()
+      const sent = await call('op1', 'POST', `/api/chats/${chatId}/crm`)
+      expect(sent.statusCode).toBe(202)
+      const { deliveryId } = sent.json() as { deliveryId: string }
+      const lookup = vi
+        .spyOn(dns, 'lookup')
+        .mockImplementation(((
+          _h: string,
+          o: { all?: boolean } | number,
+          cb: (e: null, a: string | dns.LookupAddress[], f?: number) => void,
+        ) =>
+          typeof o === 'object' && o.all
+            ? cb(null, [{ address: '127.0.0.1', family: 4 }])
+            : cb(null, '127.0.0.1', 4)) as never)
+      try {
+        const { attemptCrmDelivery } = await import('./index.ts')
+        const out = await attemptCrmDelivery(f.db.orm, tenantId, deliveryId, false)
+        expect(out.outcome).toBe('failed')
+        expect(lookup).toHaveBeenCalled()
+      } finally {
+        lookup.mockRestore()
+      }
+      expect(crm.hits).toEqual([])
+      const [d] = await f.db.orm.select().from(crmDeliveries).where(eq(crmDeliveries.id, deliveryId))
+      expect(d?.state).toBe('failed')
+      expect(d?.lastError).toContain('127.0.0.1')
+      // The operator's switch (tests, local stand-ins) lets loopback through.
+      process.env.PROVIDER_ALLOW_PRIVATE = '1'
+      expect((await call('admin', 'PUT', '/api/admin/crm-webhook', { url })).statusCode).toBe(200)
+    } finally {
+      process.env.PROVIDER_ALLOW_PRIVATE = was
+    }
   })
 })

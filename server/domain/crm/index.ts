@@ -17,6 +17,7 @@ import type { CrmPayload, CrmWebhookView } from '../../../contract/leads.ts'
 import { type Queryable, schema } from '../../db/index.ts'
 import { crmDeliveries, crmWebhooks } from '../../db/schema-leads.ts'
 import { AppError } from '../../errors.ts'
+import { providerFetch } from '../../net/provider-fetch.ts'
 import { getChat, type Viewer } from '../chats/index.ts'
 import { enqueueCrmDelivery } from './enqueue.ts'
 
@@ -182,7 +183,9 @@ export async function attemptCrmDelivery(
   let reason: string
   let retryAfterMs: number | undefined
   try {
-    const res = await (opts.fetch ?? fetch)(hook.url, {
+    // Probe 13 #3: the tenant typed this address — sent like a provider request (server/net): no
+    // private host as typed or as resolved at connect time, unless PROVIDER_ALLOW_PRIVATE=1.
+    const res = await (opts.fetch ?? providerFetch)(hook.url, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
@@ -217,6 +220,8 @@ export async function attemptCrmDelivery(
     if (Number.isFinite(after) && after > 0) retryAfterMs = Math.min(after, 3600) * 1000
   } catch (e) {
     reason = e instanceof Error ? `${e.name}: ${e.message}` : String(e)
+    // A private address is refused the same way on every retry: the delivery fails at once.
+    if ((e as NodeJS.ErrnoException | null)?.code === 'EPRIVATE') return fail(reason.slice(0, 500))
   }
   if (lastAttempt) return fail(reason, status)
   await q

@@ -20,7 +20,9 @@ import { announceLinesChanged, appendEvent, type Db, type Queryable, schema } fr
 import { AppError } from '../../errors.ts'
 import { recordAudit } from '../audit/index.ts'
 import { hashPassword, revokeAllSessions } from '../auth/index.ts'
+import { releaseChatsOf } from '../chats/index.ts'
 import { INITIAL_STATUS } from '../status/index.ts'
+import { assertNoNumberRings } from './in-use.ts'
 
 const { employees, groups, tenants, virtualNumbers } = schema
 
@@ -340,6 +342,7 @@ export function deactivateEmployee(db: Db, a: Actor, id: string): Promise<Employ
     const before = await lockedRow(tx, a.tenantId, id)
     if (before.deactivatedAt) return adminView(before)
     await assertNotLastAdmin(tx, a.tenantId, before)
+    await assertNoNumberRings(tx, a.tenantId, id)
     const [after] = await tx
       .update(employees)
       .set({ deactivatedAt: new Date(), status: INITIAL_STATUS, statusSince: new Date() })
@@ -356,6 +359,8 @@ export function deactivateEmployee(db: Db, a: Actor, id: string): Promise<Employ
     await tx.execute(
       sql`DELETE FROM push_subscriptions WHERE tenant_id = ${a.tenantId} AND employee_id = ${id}`,
     )
+    // Probe 13 #13: his open chats go back to New for the others, his transfer offers end.
+    await releaseChatsOf(tx, a.tenantId, id)
     await recordAudit(tx, a.tenantId, {
       actorId: a.employeeId,
       action: 'employee.deactivate',

@@ -5,9 +5,10 @@
 import { createResource, createSignal, For, Show } from 'solid-js'
 import type { EmployeeAdminView, EmployeePasswordResponse } from '../../../contract/admin.ts'
 import type { Role } from '../../../contract/api.ts'
-import { api, errorText } from '../../lib/api/index.ts'
-import { t } from '../../lib/i18n/index.ts'
+import { ApiError, api, errorText } from '../../lib/api/index.ts'
+import { lang, t } from '../../lib/i18n/index.ts'
 import { ConfirmDialog, toast } from '../../lib/ui/index.ts'
+import { inUseMessage } from './in-use-text.ts'
 import './admin.css'
 
 const ROLES: Role[] = ['operator', 'supervisor', 'admin']
@@ -237,7 +238,8 @@ export default function EmployeesPage() {
       await fn()
       await refetch()
     } catch (err) {
-      toast(errorText(err), 'error')
+      // E_EMPLOYEE_IN_USE names the numbers that still ring him.
+      toast(err instanceof ApiError ? inUseMessage(err.code, err.details, lang()) : errorText(err), 'error')
     }
   }
   const resetPassword = (e: EmployeeAdminView) =>

@@ -10,9 +10,10 @@ import {
   type GroupStrategyName,
 } from '../../../../contract/admin-setup.ts'
 import './setup.css'
-import { api, errorText } from '../../../lib/api/index.ts'
-import { type MessageKey, t } from '../../../lib/i18n/index.ts'
+import { ApiError, api, errorText } from '../../../lib/api/index.ts'
+import { lang, type MessageKey, t } from '../../../lib/i18n/index.ts'
 import { ConfirmDialog, toast } from '../../../lib/ui/index.ts'
+import { inUseMessage } from '../in-use-text.ts'
 
 const STRATEGY_LABEL: Record<GroupStrategyName, MessageKey> = {
   parallel: 'setup.strategy.parallel',
@@ -134,7 +135,8 @@ function GroupEditor(props: {
       toast(t('setup.deleted'))
       props.onDone()
     } catch (e) {
-      toast(errorText(e), 'error')
+      // E_GROUP_IN_USE names the numbers and channels that still use the group.
+      toast(e instanceof ApiError ? inUseMessage(e.code, e.details, lang()) : errorText(e), 'error')
     }
   }
   const outside = () => props.staff.filter((s) => !input().memberIds.includes(s.id))

@@ -142,7 +142,8 @@ if (only === 'tracking' || !only) {
   )
 }
 if (!only || only === 'lighthouse') {
-  // LIGHTHOUSE='{"runs":1}' shrinks the run; the built PWA (dist/) is what is measured.
+  // LIGHTHOUSE='{"runs":1}' shrinks the run, '{"detail":true}' prints Lighthouse's breakdown of the
+  // signed-in runs, '{"signedInOnly":true}' skips the login page; the built PWA (dist/) is what is measured.
   const opts = JSON.parse(process.env.LIGHTHOUSE || '{}') as Partial<LighthouseOptions>
   await section('first paint: Lighthouse mobile, login page and a signed-in screen', async () =>
     formatLighthouse(await measureLighthouse(opts)),

@@ -16,8 +16,13 @@ import { median } from './lib/common.ts'
 
 export interface LighthouseOptions {
   runs: number
+  /** Also print Lighthouse's own breakdown of the signed-in runs (bootup time per script, main-thread
+   * work, long tasks, the LCP element and its phases, unused JavaScript). */
+  detail: boolean
+  /** Only the signed-in screen (the login page is skipped): quicker while working on the start path. */
+  signedInOnly: boolean
 }
-export const LIGHTHOUSE_DEFAULTS: LighthouseOptions = { runs: 3 }
+export const LIGHTHOUSE_DEFAULTS: LighthouseOptions = { runs: 3, detail: false, signedInOnly: false }
 
 export interface LighthouseRun {
   score: number
@@ -27,6 +32,8 @@ export interface LighthouseRun {
   jsBytes: number
   jsFiles: number
   lcpElement: string
+  /** Lighthouse's breakdown lines (only with `detail`). */
+  detail?: string[]
 }
 export interface LighthouseReport {
   options: LighthouseOptions
@@ -40,10 +47,83 @@ interface Audit {
   details?: { items?: Array<Record<string, unknown>> }
 }
 
-function summarise(lhr: {
-  categories: { performance: { score: number | null } }
-  audits: Record<string, Audit>
-}): LighthouseRun {
+const short = (url: unknown) => String(url).replace(/^https?:\/\/[^/]+/, '') || String(url)
+const ms = (x: unknown) => `${Number(x ?? 0).toFixed(0)} ms`
+
+/** Lighthouse's own figures for one run: where the main thread went and what the LCP waited on. */
+function detailLines(a: Record<string, Audit>): string[] {
+  const items = (id: string) => (a[id]?.details?.items ?? []) as Array<Record<string, unknown>>
+  const out: string[] = []
+  out.push(
+    `    bootup-time (total ${ms(a['bootup-time']?.numericValue)}): ${items('bootup-time')
+      .map(
+        (i) =>
+          `${short(i.url)} ${ms(i.total)} (script ${ms(i.scripting)}, parse ${ms(i.scriptParseCompile)})`,
+      )
+      .join('; ')}`,
+  )
+  out.push(
+    `    main thread (total ${ms(a['mainthread-work-breakdown']?.numericValue)}): ${items(
+      'mainthread-work-breakdown',
+    )
+      .map((i) => `${i.groupLabel ?? i.group} ${ms(i.duration)}`)
+      .join('; ')}`,
+  )
+  out.push(
+    `    long tasks: ${items('long-tasks')
+      .map((i) => `${short(i.url)} @${ms(i.startTime)} ${ms(i.duration)}`)
+      .join('; ')}`,
+  )
+  // The trace as it was observed (no throttling): what the simulated figures are computed from.
+  const m = (a.metrics?.details?.items?.[0] ?? {}) as Record<string, number>
+  out.push(
+    `    observed (unthrottled): FCP ${ms(m.observedFirstContentfulPaint)}, LCP ${ms(m.observedLargestContentfulPaint)}, last visual change ${ms(m.observedLastVisualChange)}`,
+  )
+  // LH 12 with this Chromium often fails the LCP element audit (its TraceElements gatherer).
+  const lcpAudit = a['largest-contentful-paint-element'] as Audit & { errorMessage?: string }
+  const lcp = (lcpAudit?.details?.items ?? []) as Array<{ items?: Array<Record<string, unknown>> }>
+  const phases = lcp[1]?.items ?? []
+  out.push(
+    `    LCP phases: ${phases.map((p) => `${p.phase} ${ms(p.timing)}`).join('; ') || `n/a (${lcpAudit?.errorMessage?.slice(0, 90) ?? 'no audit'})`}`,
+  )
+  const before = (
+    (a['network-requests']?.details?.items ?? []) as Array<{ url: string; networkRequestTime?: number }>
+  )
+    .filter((r) => (r.networkRequestTime ?? 0) < (m.observedLargestContentfulPaint ?? 0))
+    .map((r) => short(r.url))
+  out.push(`    requests started before the observed LCP (${before.length}): ${before.join(', ')}`)
+  out.push(
+    `    unused JS: ${items('unused-javascript')
+      .map(
+        (i) =>
+          `${short(i.url)} ${(Number(i.wastedBytes) / 1024).toFixed(0)}/${(Number(i.totalBytes) / 1024).toFixed(0)} KB`,
+      )
+      .join('; ')}`,
+  )
+  out.push(
+    `    render-blocking: ${
+      items('render-blocking-resources')
+        .map((i) => `${short(i.url)} ${ms(i.wastedMs)}`)
+        .join('; ') || 'none'
+    }`,
+  )
+  const reqs = (a['network-requests']?.details?.items ?? []) as Array<{ url: string }>
+  const seen = new Map<string, number>()
+  for (const r of reqs) seen.set(r.url, (seen.get(r.url) ?? 0) + 1)
+  const twice = [...seen].filter(([, n]) => n > 1)
+  out.push(
+    `    requests: ${reqs.length}; fetched more than once: ${twice.map(([u, n]) => `${short(u)} ×${n}`).join(', ') || 'none'}`,
+  )
+  return out
+}
+
+function summarise(
+  lhr: {
+    categories: { performance: { score: number | null } }
+    audits: Record<string, Audit>
+  },
+  detail = false,
+): LighthouseRun {
   const a = lhr.audits
   const requests = (a['network-requests']?.details?.items ?? []) as Array<{
     url: string
@@ -62,6 +142,7 @@ function summarise(lhr: {
     jsBytes: scripts.reduce((s, r) => s + (r.resourceSize ?? r.transferSize ?? 0), 0),
     jsFiles: scripts.length,
     lcpElement: node ? JSON.parse(`"${node[1]}"`).slice(0, 80) : '?',
+    ...(detail ? { detail: detailLines(a) } : {}),
   }
 }
 
@@ -138,7 +219,7 @@ export async function measureLighthouse(opts: Partial<LighthouseOptions> = {}): 
           result.report as string,
         )
       if (result.lhr.runtimeError) throw new Error(`lighthouse: ${result.lhr.runtimeError.message}`)
-      return summarise(result.lhr as unknown as Parameters<typeof summarise>[0])
+      return summarise(result.lhr as unknown as Parameters<typeof summarise>[0], o.detail && signedIn)
     }
     const login: LighthouseRun[] = []
     const signedIn: LighthouseRun[] = []
@@ -153,7 +234,7 @@ export async function measureLighthouse(opts: Partial<LighthouseOptions> = {}): 
       }
     }
     for (let r = 0; r < o.runs; r++) {
-      login.push(await retried(`${baseURL}/login`, false))
+      if (!o.signedInOnly) login.push(await retried(`${baseURL}/login`, false))
       signedIn.push(await retried(`${baseURL}/requests`, true))
     }
     const { product } = (await cdp.send('Browser.getVersion')) as { product: string }
@@ -181,7 +262,10 @@ function line(name: string, runs: LighthouseRun[]): string[] {
 export function formatLighthouse(r: LighthouseReport): string[] {
   return [
     `Lighthouse 12 mobile (simulated slow 4G, 4× CPU), Chromium ${r.chromium}, ${r.options.runs} runs each`,
-    ...line('login page (/login)', r.login),
+    ...(r.login.length ? line('login page (/login)', r.login) : []),
     ...line('signed-in screen (/requests)', r.signedIn),
+    ...r.signedIn.flatMap((run, i) =>
+      run.detail ? [`  signed-in run ${i + 1} (score ${run.score}):`, ...run.detail] : [],
+    ),
   ]
 }

@@ -155,6 +155,18 @@ describe('probe 13 #5: the CLI never opens a data directory a server holds', () 
     } finally {
       held.release()
     }
+    // Pids repeat after a restart: our own pid from a former life, or a live process that is not
+    // Node, holds nothing.
+    const sleeper = spawn('sleep', ['30'], { stdio: 'ignore' })
+    try {
+      for (const pid of [process.pid, sleeper.pid]) {
+        fs.writeFileSync(path.join(dir, LOCK_FILE), `${pid}\n`)
+        lockDataDir(dir).release()
+        expect(fs.existsSync(path.join(dir, LOCK_FILE)), String(pid)).toBe(false)
+      }
+    } finally {
+      sleeper.kill()
+    }
   }, 60_000)
 
   it('a live server that does not answer: waited for, then a loud refusal, no fall-back', async () => {

@@ -50,6 +50,24 @@ export function lockHolder(file: string): number | null {
   }
 }
 
+/** The lock files this process holds (a file naming our own pid but not here is a former life's). */
+const held = new Set<string>()
+
+/**
+ * Whether a lock's pid is a live holder. After a restart pids repeat (in a container the server is
+ * often the same low pid every time): our own pid counts only for a lock this process took, and a
+ * live process that is not Node (Linux: /proc/<pid>/cmdline) holds no lock of ours.
+ */
+function liveHolder(file: string, pid: number): boolean {
+  if (pid === process.pid) return held.has(file)
+  if (!pidAlive(pid)) return false
+  try {
+    return /node/i.test(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8'))
+  } catch {
+    return true
+  }
+}
+
 /** Takes DATA_DIR's lock for this process, or throws DataDirLocked naming the live holder. */
 export function lockDataDir(dataDir: string): DataDirLock {
   fs.mkdirSync(dataDir, { recursive: true })
@@ -62,15 +80,16 @@ export function lockDataDir(dataDir: string): DataDirLock {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
       const holder = lockHolder(file)
-      // Our own pid: this process opened the directory already, which PGlite cannot share either.
-      if (holder !== null && (holder === process.pid || pidAlive(holder)))
-        throw new DataDirLocked(file, holder)
+      // Our own lock: this process opened the directory already, which PGlite cannot share either.
+      if (holder !== null && liveHolder(file, holder)) throw new DataDirLocked(file, holder)
       if (attempt > 0) throw new DataDirLocked(file, holder ?? 0)
       fs.rmSync(file, { force: true })
     }
   }
+  held.add(file)
   const release = () => {
     process.off('exit', release)
+    if (!held.delete(file)) return
     if (lockHolder(file) === process.pid) fs.rmSync(file, { force: true })
   }
   // Released at exit whatever the way out (process.exit after an error, the end of the CLI).

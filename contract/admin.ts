@@ -5,7 +5,7 @@
  */
 import * as v from 'valibot'
 import type { Role } from './api.ts'
-import { text } from './text.ts'
+import { isRealTimestamp, oneLineName, text } from './text.ts'
 
 // ---- Audit log ----------------------------------------------------------------------------------
 
@@ -38,6 +38,14 @@ export interface AuditEntryView {
   at: string
 }
 
+/** An ISO date-time of a real day within 1970–9999 (probe 13 #2: never a 500 from PostgreSQL). */
+const instant = v.pipe(
+  text,
+  v.isoTimestamp(),
+  v.check(isRealTimestamp, 'a real date and time within 1970–9999'),
+)
+const uuid = v.pipe(text, v.uuid())
+
 /** GET /api/admin/audit: newest first, 50 a page; `before` = the last row's `at|id`. */
 export const AuditQuerySchema = v.strictObject({
   entity: v.optional(v.pipe(text, v.regex(/^[a-z_]{1,32}$/))),
@@ -45,9 +53,19 @@ export const AuditQuerySchema = v.strictObject({
   actorId: v.optional(v.pipe(text, v.uuid())),
   entityId: v.optional(v.pipe(text, v.maxLength(64))),
   /** ISO date-times bounding the period (from inclusive, to exclusive). */
-  from: v.optional(v.pipe(text, v.isoTimestamp())),
-  to: v.optional(v.pipe(text, v.isoTimestamp())),
-  before: v.optional(v.pipe(text, v.regex(/^[0-9T:.+Z-]{10,40}\|[0-9a-f-]{36}$/))),
+  from: v.optional(instant),
+  to: v.optional(instant),
+  /** Probe 13 #2: both parts checked here, so a bad cursor is a 400, never a failed ::uuid cast. */
+  before: v.optional(
+    v.pipe(
+      text,
+      v.maxLength(80),
+      v.check((s) => {
+        const [at = '', id = '', ...rest] = s.split('|')
+        return rest.length === 0 && isRealTimestamp(at) && v.is(uuid, id)
+      }, 'before: `<ISO date-time>|<uuid>`, the `next` of the previous page'),
+    ),
+  ),
   limit: v.optional(
     v.pipe(text, v.regex(/^\d{1,3}$/), v.transform(Number), v.minValue(1), v.maxValue(200)),
     '50',
@@ -75,7 +93,8 @@ export const loginField = v.pipe(
 )
 /** Internal numbers: 2–6 digits. */
 export const extensionField = v.pipe(text, v.trim(), v.regex(/^\d{2,6}$/, '2–6 digits'))
-const nameField = v.pipe(text, v.trim(), v.minLength(1), v.maxLength(100))
+/** Probe 13 #11: shown to colleagues, in the audit and as a SIP display name — one line, no controls. */
+const nameField = v.pipe(text, v.transform(oneLineName), v.minLength(1), v.maxLength(100))
 /** "To mobile": a phone number, digits with an optional leading +; empty clears it. */
 const mobileField = v.nullable(
   v.pipe(
@@ -164,7 +183,48 @@ export interface ChangePasswordResponse {
 
 // ---- Tenants (the platform's CLI, through the internal route) -------------------------------------
 
-export const slugField = v.pipe(text, v.trim(), v.toLowerCase(), v.regex(/^[a-z][a-z0-9-]{1,30}$/))
+/**
+ * Names a company may not take as its slug (its SIP domain `<slug>.<domain>` and its logins' suffix):
+ * the platform's own and the service names a domain reader trusts (probe 13 #12).
+ */
+export const RESERVED_SLUGS: ReadonlySet<string> = new Set([
+  'admin',
+  'api',
+  'app',
+  'frontline',
+  'ftp',
+  'gateway',
+  'internal',
+  'localhost',
+  'mail',
+  'pbx',
+  'root',
+  'sip',
+  'smtp',
+  'support',
+  'system',
+  'www',
+])
+
+/**
+ * A DNS label (RFC 1035 §2.3.1): a letter first, letters, digits and single inner hyphens, 2–31
+ * characters; never `--` at positions 3–4 (IDNA's `xn--` punycode, RFC 5891 §4.2.3.1, would spoof a
+ * name in another script), never a reserved name.
+ */
+export const slugField = v.pipe(
+  text,
+  v.trim(),
+  v.toLowerCase(),
+  v.regex(
+    /^[a-z](?:[a-z0-9]|-(?=[a-z0-9])){1,30}$/,
+    'slug: a letter, then letters, digits and single inner hyphens (2–31)',
+  ),
+  v.check((s) => s.slice(2, 4) !== '--', 'slug: no "--" at positions 3–4 (reserved for punycode)'),
+  v.check((s) => !RESERVED_SLUGS.has(s), 'slug: this name is reserved'),
+)
+
+/** A company's slug as a command names it: the rule before probe 13 #12, so an older slug stays reachable. */
+const existingSlug = v.pipe(text, v.trim(), v.toLowerCase(), v.regex(/^[a-z][a-z0-9-]{1,30}$/))
 
 export const CreateTenantSchema = v.strictObject({
   name: nameField,
@@ -178,8 +238,8 @@ export type CreateTenantBody = v.InferOutput<typeof CreateTenantSchema>
 export const TenantCommandSchema = v.variant('command', [
   v.strictObject({ command: v.literal('create'), tenant: CreateTenantSchema }),
   v.strictObject({ command: v.literal('list') }),
-  v.strictObject({ command: v.literal('suspend'), slug: slugField }),
-  v.strictObject({ command: v.literal('reactivate'), slug: slugField }),
+  v.strictObject({ command: v.literal('suspend'), slug: existingSlug }),
+  v.strictObject({ command: v.literal('reactivate'), slug: existingSlug }),
 ])
 
 export interface TenantView {

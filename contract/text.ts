@@ -25,3 +25,35 @@ export function isStorableText(s: string): boolean {
 
 /** A string without NUL or lone surrogates; the base of every string field of a request. */
 export const text = v.pipe(v.string(), v.check(isStorableText, TEXT_MESSAGE))
+
+/**
+ * C0 and C1 controls (Unicode Cc) and the bidi marks, embeddings, overrides and isolates (U+061C,
+ * U+200E/F, U+202A–202E, U+2066–2069) and the BOM: an RLO in a name shows `evil\u202Egpj.exe` as
+ * `evilexe.jpg`, an ESC sequence colours a terminal, a CR/LF forges a line of a log or a table.
+ */
+export const UNSAFE_CONTROLS = /[\p{Cc}\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/gu
+
+/**
+ * A name on one line, inert: line breaks and tabs become a space, every other control and bidi
+ * character is removed, runs of white space are one space, trimmed. Clients' names from providers
+ * (server/channels/gateway/core.ts `inertName`) and staff and company names (contract/admin.ts) alike.
+ */
+export function oneLineName(s: string): string {
+  return s
+    .replace(UNSAFE_CONTROLS, (c) => (/\s/.test(c) ? ' ' : ''))
+    .replace(/\s+/g, ' ')
+    .trim()
+}
+
+/**
+ * True for an ISO date-time that names a real instant PostgreSQL stores: no 30 February (JavaScript
+ * would roll it to 2 March), a year within 1970–9999.
+ */
+export function isRealTimestamp(s: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(s)
+  if (!m) return false
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])]
+  if (y < 1970 || y > 9999 || mo < 1 || mo > 12) return false
+  if (d < 1 || d > new Date(Date.UTC(y, mo, 0)).getUTCDate()) return false
+  return Number.isFinite(Date.parse(s))
+}

@@ -31,6 +31,7 @@ import { internalSipRoutes } from './http/internal-sip.ts'
 import { internalTenantRoutes } from './http/internal-tenants.ts'
 import { leadRoutes } from './http/leads.ts'
 import { missedRoutes } from './http/missed.ts'
+import { noStoreSecrets } from './http/no-store.ts'
 import { publicFileRoutes } from './http/public-files.ts'
 import { recordRoutes } from './http/route-table.ts'
 import { scheduledRoutes } from './http/scheduled.ts'
@@ -142,6 +143,8 @@ export async function buildApp(
   recordRoutes(app)
   installErrorHandler(app)
   closeUnreadOnRefusal(app)
+  // Probe 13 #10: answers carrying a secret are never cached (the list is in http/no-store.ts).
+  noStoreSecrets(app)
 
   const sipOrigin = new URL(deps.sipWsUrl).origin.replace(/^http/, 'ws')
   await app.register(helmet, {

@@ -10,8 +10,10 @@
  * When the server runs, the command goes to it (POST /internal/tenants on loopback only, signed with the
  * internal secret from DATA_DIR/secrets.json, which is never sent: server/http/signed-internal.ts): PGlite's directory cannot be opened by two processes, and only
  * the running server holds the sockets and Kamailio that a suspension must cut at once. When no server
- * answers, the CLI opens the database itself; a suspension then takes effect in Kamailio at the next
- * start (the server writes every tenant's line bans when Kamailio has started).
+ * runs, the CLI opens the database itself, under the data directory's lock (db/lock.ts); a suspension
+ * then takes effect in Kamailio at the next start (the server writes every tenant's line bans when
+ * Kamailio has started). A server that is alive but silent is waited for, then refused — never
+ * by-passed onto its directory (probe 13 #5).
  */
 import fs from 'node:fs'
 import path from 'node:path'
@@ -20,8 +22,9 @@ import { parseArgs } from 'node:util'
 import * as v from 'valibot'
 import { type TenantCommandAnswer, TenantCommandSchema } from '../contract/admin.ts'
 import { type ErrorCode, errorMessage } from '../contract/errors.ts'
+import { UNSAFE_CONTROLS } from '../contract/text.ts'
 import { loadConfig } from './config.ts'
-import { openDatabase, SECRETS_FILE } from './db/index.ts'
+import { DataDirLocked, openDatabase, pidAlive, SECRETS_FILE } from './db/index.ts'
 import { createCompany, listCompanies, reactivateCompany, suspendCompany } from './domain/tenants/index.ts'
 import { AppError } from './errors.ts'
 import { SIGNATURE_HEADER, signInternal } from './http/signed-internal.ts'
@@ -76,8 +79,33 @@ class UsageError extends Error {}
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost'])
 
-/** The running server's internal URL and secret, or null when none answers. */
-async function runningServer(dataDir: string, port: number): Promise<{ url: string; secret: string } | null> {
+/** How long the CLI waits for a server that run/server.json names and that is alive (probe 13 #5). */
+export const SERVER_WAIT_MS = 30_000
+
+/** A live server that does not answer: its database is not ours to open. */
+export class ServerSilent extends Error {}
+
+/** One /api/health within `ms`: true when it answers 2xx. */
+async function healthy(url: string, ms: number): Promise<boolean> {
+  try {
+    const r = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(ms) })
+    return r.ok
+  } catch {
+    return false
+  }
+}
+
+/**
+ * The running server's internal URL and secret, or null when no server runs. A server that
+ * run/server.json names and whose process is alive is asked again for `waitMs` (a busy machine, a GC
+ * pause, a long transaction); if it still does not answer, ServerSilent — never a fall-back onto the
+ * directory it holds (probe 13 #5).
+ */
+async function runningServer(
+  dataDir: string,
+  port: number,
+  waitMs: number,
+): Promise<{ url: string; secret: string } | null> {
   let secret: string
   try {
     secret = (
@@ -87,28 +115,37 @@ async function runningServer(dataDir: string, port: number): Promise<{ url: stri
     return null
   }
   let url = `http://127.0.0.1:${port}`
+  let pid = 0
   try {
-    const s = JSON.parse(fs.readFileSync(path.join(dataDir, SERVER_FILE), 'utf8')) as { internalUrl?: string }
+    const s = JSON.parse(fs.readFileSync(path.join(dataDir, SERVER_FILE), 'utf8')) as {
+      internalUrl?: string
+      pid?: number
+    }
     if (s.internalUrl) url = s.internalUrl
+    if (typeof s.pid === 'number') pid = s.pid
   } catch {}
   // Only loopback: a URL elsewhere (an edited server.json) is refused, not asked.
   if (!LOOPBACK_HOSTS.has(new URL(url).hostname))
     throw new Error(`${SERVER_FILE}: ${url} is not a loopback URL`)
-  try {
-    const r = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(2000) })
-    return r.ok ? { url, secret } : null
-  } catch {
-    return null
+  if (await healthy(url, 2000)) return { url, secret }
+  if (!pidAlive(pid)) return null
+  const deadline = Date.now() + waitMs
+  while (Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 500))
+    if (await healthy(url, Math.max(1, Math.min(2000, deadline - Date.now())))) return { url, secret }
+    if (!pidAlive(pid)) return null
   }
+  throw new ServerSilent(`the server at ${url} (process ${pid}) does not answer; not touching its database`)
 }
 
 /** Runs one command through the running server, or on the database when none runs. */
 export async function runCommand(
   cmd: Command,
   env: NodeJS.ProcessEnv = process.env,
+  opts: { waitMs?: number } = {},
 ): Promise<{ via: 'server' | 'database'; answer: TenantCommandAnswer }> {
   const config = loadConfig(env)
-  const server = await runningServer(config.dataDir, config.port)
+  const server = await runningServer(config.dataDir, config.port, opts.waitMs ?? SERVER_WAIT_MS)
   if (server) {
     // Signed, never the secret: whatever answers at the URL may not be our server (probe 10 #9).
     const body = JSON.stringify(cmd)
@@ -124,6 +161,7 @@ export async function runCommand(
     if (!r.ok) throw new AppError((answer.error?.code ?? 'E_INTERNAL') as ErrorCode)
     return { via: 'server', answer }
   }
+  // Takes the data directory's lock (db/lock.ts): a server starting up, or another command, holds it.
   const db = await openDatabase(config)
   try {
     const answer =
@@ -140,21 +178,29 @@ export async function runCommand(
   }
 }
 
+/**
+ * A stored name as the terminal shows it: every control and bidi character as a visible `\u{…}`, so
+ * an older name (stored before probe 13 #11) cannot colour the terminal, forge a row or reverse text.
+ */
+export function printable(s: string | undefined): string {
+  return (s ?? '').replace(UNSAFE_CONTROLS, (c) => `\\u{${c.codePointAt(0)?.toString(16)}}`)
+}
+
 /** What the operator reads. */
 export function describeAnswer(cmd: Command, a: TenantCommandAnswer): string {
-  const t = a.tenant
+  const t = a.tenant && { ...a.tenant, name: printable(a.tenant.name), slug: printable(a.tenant.slug) }
   switch (cmd.command) {
     case 'create':
       return [
         `created ${t?.name} (${t?.slug}), SIP domain ${t?.sipDomain}, ${t?.seats} seats`,
-        `admin login:    ${a.admin?.login}`,
+        `admin login:    ${printable(a.admin?.login)}`,
         `admin password: ${a.admin?.password}   (shown once: give it to the admin; they can change it in Account)`,
       ].join('\n')
     case 'list':
       return (a.tenants ?? [])
         .map(
           (x) =>
-            `${x.slug.padEnd(20)} ${x.suspended ? 'SUSPENDED' : 'active   '} ${String(x.employees).padStart(4)}/${String(x.seats).padEnd(5)} ${x.name}`,
+            `${printable(x.slug).padEnd(20)} ${x.suspended ? 'SUSPENDED' : 'active   '} ${String(x.employees).padStart(4)}/${String(x.seats).padEnd(5)} ${printable(x.name)}`,
         )
         .join('\n')
     case 'suspend':
@@ -182,6 +228,10 @@ async function main(): Promise<void> {
   } catch (e) {
     if (e instanceof AppError) {
       console.error(`${e.code}: ${errorMessage(e.code, 'en')} / ${errorMessage(e.code, 'ru')}`)
+      process.exit(1)
+    }
+    if (e instanceof ServerSilent || e instanceof DataDirLocked) {
+      console.error(`${e.message}\nNothing was changed.`)
       process.exit(1)
     }
     throw e

@@ -11,6 +11,7 @@ import { Readable } from 'node:stream'
 import { and, eq } from 'drizzle-orm'
 import type { ChannelKind, RequestInfo } from '../../../contract/chats.ts'
 import { ATTACHMENT_MAX_BYTES, type DeliveryState, MESSAGE_MAX_CHARS } from '../../../contract/chats.ts'
+import { oneLineName, UNSAFE_CONTROLS } from '../../../contract/text.ts'
 import { type Db, schema } from '../../db/index.ts'
 import {
   type Deliverable,
@@ -157,12 +158,6 @@ export function baseUrl(channel: { config: Record<string, unknown> }, env: strin
 }
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
-/**
- * Controls a client's text may not carry: C0 and C1 controls (Cc; tab and line feed are kept), the bidi
- * marks, embeddings, overrides and isolates (U+061C, U+200E/F, U+202A–202E, U+2066–2069) and the BOM —
- * an RLO in a name or text would show `evil\u202Egpj.exe` as `evilexe.jpg` (the file names' rule, names.ts).
- */
-const UNSAFE_CONTROLS = /[\p{Cc}\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/gu
 
 /**
  * A provider's text made storable, inert and bounded: NUL and lone surrogates shown as U+FFFD, CRLF as
@@ -179,9 +174,9 @@ export function inertText(s: unknown): string {
   return clean.length > MESSAGE_MAX_CHARS ? `${clean.slice(0, MESSAGE_MAX_CHARS - 1)}…` : clean
 }
 
-/** A client's display name: `inertText` on one line (any run of spaces, tabs, newlines is one space), trimmed, at most 200. */
+/** A client's display name: `inertText` on one line (contract/text.ts `oneLineName`, as staff names), at most 200. */
 export function inertName(s: unknown): string | null {
-  const name = [...inertText(s).replace(/\s+/g, ' ').trim()].slice(0, 200).join('')
+  const name = [...oneLineName(inertText(s))].slice(0, 200).join('')
   return name || null
 }
 

@@ -313,6 +313,9 @@ export function editEmployee(
 /** POST /api/admin/employees/:id/password: a new password, answered once; his sessions end. */
 export function issuePassword(db: Db, a: Actor, id: string): Promise<EmployeePasswordResponse> {
   return inTx(db, async (tx) => {
+    // Probe 13 #7: one's own password is changed in Account, with the current one (a held token alone
+    // must not take the account over).
+    if (id === a.employeeId) throw new AppError('E_SELF', ['change your own password in Account'])
     const row = await lockedRow(tx, a.tenantId, id)
     if (row.deactivatedAt) throw new AppError('E_NOT_FOUND')
     const password = newPassword()

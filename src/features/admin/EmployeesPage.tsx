@@ -7,6 +7,7 @@ import type { EmployeeAdminView, EmployeePasswordResponse } from '../../../contr
 import type { Role } from '../../../contract/api.ts'
 import { ApiError, api, errorText } from '../../lib/api/index.ts'
 import { lang, t } from '../../lib/i18n/index.ts'
+import { me } from '../../lib/session/index.ts'
 import { ConfirmDialog, toast } from '../../lib/ui/index.ts'
 import { inUseMessage } from './in-use-text.ts'
 import './admin.css'
@@ -314,26 +315,36 @@ export default function EmployeesPage() {
                     >
                       {t('admin.edit')}
                     </button>
-                    <Show when={e.active}>
+                    {/* Probe 13 #7: one's own password and account are not the admin route's (E_SELF). */}
+                    <Show
+                      when={e.id !== me()?.id}
+                      fallback={
+                        <p class="muted small" data-testid="admin-self-note">
+                          {t('admin.selfNote')}
+                        </p>
+                      }
+                    >
+                      <Show when={e.active}>
+                        <button
+                          type="button"
+                          class="btn btn-small"
+                          onClick={() => void resetPassword(e)}
+                          aria-label={t('admin.resetNamed', { name: e.name })}
+                        >
+                          {t('admin.resetPassword')}
+                        </button>
+                      </Show>
                       <button
                         type="button"
-                        class="btn btn-small"
-                        onClick={() => void resetPassword(e)}
-                        aria-label={t('admin.resetNamed', { name: e.name })}
+                        class={e.active ? 'btn btn-small btn-danger' : 'btn btn-small'}
+                        onClick={() => (e.active ? setConfirm(e) : void toggleActive(e))}
+                        aria-label={t(e.active ? 'admin.deactivateNamed' : 'admin.reactivateNamed', {
+                          name: e.name,
+                        })}
                       >
-                        {t('admin.resetPassword')}
+                        {e.active ? t('admin.deactivate') : t('admin.reactivate')}
                       </button>
                     </Show>
-                    <button
-                      type="button"
-                      class={e.active ? 'btn btn-small btn-danger' : 'btn btn-small'}
-                      onClick={() => (e.active ? setConfirm(e) : void toggleActive(e))}
-                      aria-label={t(e.active ? 'admin.deactivateNamed' : 'admin.reactivateNamed', {
-                        name: e.name,
-                      })}
-                    >
-                      {e.active ? t('admin.deactivate') : t('admin.reactivate')}
-                    </button>
                   </div>
                 </Show>
               </li>

@@ -643,6 +643,8 @@ export const en = {
   'admin.editNamed': 'Edit {name}',
   'admin.resetPassword': 'New password',
   'admin.resetNamed': 'Issue a new password to {name}',
+  'admin.selfNote':
+    'This is you: change your password in Account. Another admin can issue you a new one or deactivate you.',
   'admin.deactivate': 'Deactivate',
   'admin.deactivateNamed': 'Deactivate {name}',
   'admin.reactivate': 'Re-activate',

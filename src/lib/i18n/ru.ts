@@ -646,6 +646,8 @@ export const ru: Record<MessageKey, string> = {
   'admin.editNamed': 'Изменить: {name}',
   'admin.resetPassword': 'Новый пароль',
   'admin.resetNamed': 'Выдать новый пароль: {name}',
+  'admin.selfNote':
+    'Это вы: свой пароль меняют в разделе «Аккаунт». Выдать вам новый пароль или отключить вас может другой администратор.',
   'admin.deactivate': 'Отключить',
   'admin.deactivateNamed': 'Отключить: {name}',
   'admin.reactivate': 'Включить',

@@ -29,6 +29,7 @@ export {
   type NewJob,
   pendingJobs,
 } from './jobs.ts'
+export { cutLines, lineCutsSince, lineNotBefore, TENANT_LINE } from './line-cuts.ts'
 export { logSerializers, redactQueryError, redactUrl } from './log.ts'
 export { loadMigrations, type Migration, migrate } from './migrate.ts'
 export * as schema from './schema.ts'

@@ -2,7 +2,7 @@
  * Issue 13 through a real Kamailio and the real server: a suspended tenant's SIP credentials — even
  * ones minted before the suspension, still valid by their HMAC — are refused and its lines removed
  * from the registrar; a deactivated employee's line likewise, while his colleagues' lines work; both
- * come back when re-activated. The bans are written by the server's `watchLines` on the `lines:`
+ * come back when re-activated, with new credentials only (probe 13 #1). The bans are written by the server's `watchLines` on the `lines:`
  * notices of the domain's own transactions.
  */
 import { Registerer, RegistererState, type UserAgent } from 'sip.js'
@@ -75,7 +75,9 @@ describe('line bans in Kamailio (issue 13)', () => {
     expect(await register(op.sip!)).toBe(403)
     expect(await register((await f.login('op6@demo')).sip!)).toBe(200)
     await reactivateEmployee(f.db, { tenantId: op.me.tenantId, employeeId: admin.me.id }, op.me.id)
-    await until(async () => (await register(op.sip!)) === 200)
+    // Probe 13 #1: re-activated, he registers with a new credential; the one from before stays refused.
+    await until(async () => (await register((await f.login('op5@demo')).sip!)) === 200)
+    expect(await register(op.sip!)).toBe(403)
     expect(errors).toEqual([])
   }, 60_000)
 
@@ -88,7 +90,8 @@ describe('line bans in Kamailio (issue 13)', () => {
     await until(async () => ![...(await registered())].some((a) => a.endsWith('@demo.frontline.local')))
     expect(await register(op.sip!)).toBe(403)
     await reactivateCompany(f.db, 'demo')
-    await until(async () => (await register(op.sip!)) === 200)
+    await until(async () => (await register((await f.login('op1@demo')).sip!)) === 200)
+    expect(await register(op.sip!)).toBe(403)
     expect(errors).toEqual([])
   }, 60_000)
 })

@@ -30,6 +30,7 @@ export {
   type NewJob,
   pendingJobs,
 } from './jobs.ts'
+export { cutLines, lineCutsSince, lineNotBefore, TENANT_LINE } from './line-cuts.ts'
 export { DataDirLocked, LOCK_FILE, lockDataDir, lockHolder, pidAlive } from './lock.ts'
 export { logSerializers, redactQueryError, redactUrl } from './log.ts'
 export { loadMigrations, type Migration, migrate } from './migrate.ts'

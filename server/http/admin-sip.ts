@@ -6,11 +6,11 @@
 import { eq } from 'drizzle-orm'
 import type { FastifyInstance } from 'fastify'
 import { type GatewayCredentials, GatewayCredentialsBody } from '../../contract/calls.ts'
-import { schema } from '../db/index.ts'
+import { announceLinesChanged, cutLines, lineNotBefore, schema } from '../db/index.ts'
 import { audited } from '../domain/admin-audit/index.ts'
 import { GATEWAY_USER } from '../domain/calls/index.ts'
 import { AppError } from '../errors.ts'
-import { domainCredentials, SIP_CREDENTIAL_TTL_S } from '../sip/index.ts'
+import { credentialExpiry, domainCredentials } from '../sip/index.ts'
 import { type AppDeps, validate } from './context.ts'
 import { registerScope } from './scope.ts'
 
@@ -25,20 +25,22 @@ export function adminSipRoutes(app: FastifyInstance, deps: AppDeps): void {
         .where(eq(schema.tenants.id, p.tenantId))
       if (!t) throw new AppError('E_AUTH_REQUIRED')
       if (!t.features.softphone) throw new AppError('E_NO_SOFTPHONE')
-      const expiresAtS = Math.floor(Date.now() / 1000) + SIP_CREDENTIAL_TTL_S
-      const { username, password } = domainCredentials(
-        deps.secrets.sipSecret,
-        GATEWAY_USER,
-        t.sipDomain,
-        expiresAtS,
-      )
-      const out: GatewayCredentials = {
-        wsUrl: deps.sipWsUrl,
-        aor: `sip:${GATEWAY_USER}@${t.sipDomain}`,
-        domain: t.sipDomain,
-        username,
-        password,
-        expiresAt: new Date(expiresAtS * 1000).toISOString(),
+      const mint = (notBefore: number): GatewayCredentials => {
+        const expiresAtS = credentialExpiry(Date.now(), notBefore)
+        const { username, password } = domainCredentials(
+          deps.secrets.sipSecret,
+          GATEWAY_USER,
+          t.sipDomain,
+          expiresAtS,
+        )
+        return {
+          wsUrl: deps.sipWsUrl,
+          aor: `sip:${GATEWAY_USER}@${t.sipDomain}`,
+          domain: t.sipDomain,
+          username,
+          password,
+          expiresAt: new Date(expiresAtS * 1000).toISOString(),
+        }
       }
       // Taking the gateway line is an admin act worth a row (issue 13 §2); its password never is.
       return audited(deps.db.orm, p.tenantId, {
@@ -48,7 +50,12 @@ export function adminSipRoutes(app: FastifyInstance, deps: AppDeps): void {
         entityId: null,
         created: true,
         after: (c) => ({ name: c.aor, expiresAt: c.expiresAt }),
-        change: async () => out,
+        // Probe 13 #1: new credentials replace the old — those minted before now are refused.
+        change: async (tx) => {
+          await cutLines(tx, p.tenantId, [GATEWAY_USER])
+          await announceLinesChanged(tx, p.tenantId)
+          return mint(await lineNotBefore(tx, p.tenantId, GATEWAY_USER))
+        },
       })
     })
   })

@@ -17,7 +17,8 @@ import { registerScope } from './scope.ts'
 /** Registers the account routes. */
 export function authRoutes(app: FastifyInstance, deps: AppDeps): void {
   const sip = { secret: deps.secrets.sipSecret, wsUrl: deps.sipWsUrl }
-  const mintSip: MintSip = (me, sipDomain) => sipSettings(me, sipDomain, sip)
+  const mintSip: MintSip = (me, sipDomain, notBefore) =>
+    sipSettings(me, sipDomain, sip, Date.now(), notBefore)
   const throttle = new LoginThrottle(deps.loginLimits)
 
   registerScope(app, deps, { auth: 'public' }, (r) => {
@@ -50,8 +51,8 @@ export function authRoutes(app: FastifyInstance, deps: AppDeps): void {
     })
 
     r.get('/api/me', async (_req, p) => {
-      const { me, sipDomain } = await loadMe(deps.db.orm, p.tenantId, p.employeeId)
-      return { me, sip: mintSip(me, sipDomain) }
+      const { me, sipDomain, sipNotBefore } = await loadMe(deps.db.orm, p.tenantId, p.employeeId)
+      return { me, sip: mintSip(me, sipDomain, sipNotBefore) }
     })
 
     r.put('/api/me/status', async (req, p) => {

@@ -5,12 +5,14 @@
  * longer holds as gone and announces the change like a REGISTER would (presence.changed).
  */
 import type { Db } from '../db/index.ts'
+import { callsToCut, endCutCall } from '../domain/calls/index.ts'
 import { announcePresence } from '../domain/contacts/index.ts'
 import type { Spine } from '../events/spine.ts'
 import {
   aorsInDump,
   dropVanished,
   dumpUsrloc,
+  endDialogs,
   type RpcCall,
   syncAllLines,
   syncTenantLines,
@@ -51,6 +53,21 @@ export async function watchLines(
     // The sweep marks the lines just unregistered as gone at once (presence), not at the next pass.
     await syncTenantLines(o.db.orm, o.rpc, n.tenantId)
       .then(() => sweepLines(o))
+      .then(() => cutCalls(o, n.tenantId))
       .catch(o.onError)
   })
+}
+
+/**
+ * Probe 13 #6: the calls in progress of a suspended tenant, or of a deactivated employee, end too —
+ * Kamailio sends BYE to both sides — and their records end now (the callee is free at once).
+ * Returns how many records it ended.
+ */
+export async function cutCalls(o: LineSweepOptions, tenantId: string): Promise<number> {
+  const ids = await callsToCut(o.db, tenantId)
+  if (!ids.length) return 0
+  await endDialogs(o.rpc, new Set(ids))
+  let ended = 0
+  for (const id of ids) if ((await endCutCall(o.db, tenantId, id)) === 'applied') ended += 1
+  return ended
 }

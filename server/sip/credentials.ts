@@ -39,12 +39,27 @@ export function domainCredentials(
 }
 
 /**
- * Fresh ephemeral SIP settings of an employee (LoginResponse, GET /api/me), or null when the tenant
- * has no softphone (SPEC A5).
+ * The expiry of a credential minted now for a line whose last cut is `notBefore` (server/db/line-cuts.ts):
+ * counted from that second when it is still ahead, so Kamailio's check (expiry − TTL ≥ not before)
+ * admits it while refusing every credential minted before the cut.
  */
-export function sipSettings(me: Me, sipDomain: string, sip: SipConfig, now = Date.now()): SipSettings | null {
+export function credentialExpiry(now: number, notBefore = 0): number {
+  return Math.max(Math.floor(now / 1000), notBefore) + SIP_CREDENTIAL_TTL_S
+}
+
+/**
+ * Fresh ephemeral SIP settings of an employee (LoginResponse, GET /api/me), or null when the tenant
+ * has no softphone (SPEC A5). `notBefore`: his line's last cut (probe 13 #1).
+ */
+export function sipSettings(
+  me: Me,
+  sipDomain: string,
+  sip: SipConfig,
+  now = Date.now(),
+  notBefore = 0,
+): SipSettings | null {
   if (!me.features.softphone) return null
-  const expiresAtS = Math.floor(now / 1000) + SIP_CREDENTIAL_TTL_S
+  const expiresAtS = credentialExpiry(now, notBefore)
   const { username, password } = domainCredentials(sip.secret, me.extension, sipDomain, expiresAtS)
   return {
     wsUrl: sip.wsUrl,

@@ -46,6 +46,18 @@ export function startRuntime(): void {
     // A memo, not a bare accessor: `on` re-runs on every notification, and the profile object
     // changes on each status update — only a different account may restart the link.
     const activeKey = createMemo(() => active()?.key ?? null)
+    // Probe 13 #1: new SIP credentials while the phone runs (/api/me re-read on employee.updated after
+    // his own password change or a new extension): the phone takes them (the old ones are cut).
+    createEffect(
+      on(
+        sip,
+        (s) => {
+          const key = activeKey()
+          if (key && s && phoneAvailability().kind === 'ready') void followAccount(key, s)
+        },
+        { defer: true },
+      ),
+    )
     createEffect(
       on(activeKey, (key) => {
         link?.stop()

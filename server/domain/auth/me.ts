@@ -1,7 +1,7 @@
 /** The signed-in employee's profile and SIP settings (LoginResponse, GET /api/me). */
 import { aliasedTable, and, desc, eq, sql } from 'drizzle-orm'
 import type { Me, SipSettings } from '../../../contract/api.ts'
-import { type Queryable, queryRows, schema } from '../../db/index.ts'
+import { lineNotBefore, type Queryable, queryRows, schema } from '../../db/index.ts'
 import { AppError } from '../../errors.ts'
 
 const { employees, statusLog, tenants } = schema
@@ -11,14 +11,14 @@ const setter = aliasedTable(employees, 'setter')
  * Mints the employee's SIP settings (server/sip: ephemeral credentials), or null when the tenant has
  * no softphone. Given to the domain by the edge, which holds the SIP secret.
  */
-export type MintSip = (me: Me, sipDomain: string) => SipSettings | null
+export type MintSip = (me: Me, sipDomain: string, notBefore?: number) => SipSettings | null
 
 /** Loads Me plus what SIP settings need; E_AUTH_REQUIRED if the employee is gone. */
 export async function loadMe(
   q: Queryable,
   tenantId: string,
   employeeId: string,
-): Promise<{ me: Me; sipDomain: string }> {
+): Promise<{ me: Me; sipDomain: string; sipNotBefore: number }> {
   const [row] = await q
     .select({ e: employees, t: tenants })
     .from(employees)
@@ -59,5 +59,7 @@ export async function loadMe(
       statusSetBy,
     },
     sipDomain: t.sipDomain,
+    // Probe 13 #1: credentials are minted past his line's last cut (server/db/line-cuts.ts).
+    sipNotBefore: await lineNotBefore(q, tenantId, e.extension),
   }
 }

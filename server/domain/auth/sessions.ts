@@ -6,7 +6,15 @@
 import { and, desc, eq, gt, isNull, ne, sql } from 'drizzle-orm'
 import type { ChangePasswordResponse } from '../../../contract/admin.ts'
 import type { LoginResponse, Role, SessionInfo } from '../../../contract/api.ts'
-import { type Db, EVENTS_CHANNEL, type Queryable, schema } from '../../db/index.ts'
+import {
+  announceLinesChanged,
+  appendEvent,
+  cutLines,
+  type Db,
+  EVENTS_CHANNEL,
+  type Queryable,
+  schema,
+} from '../../db/index.ts'
 import { AppError } from '../../errors.ts'
 import { loadMe, type MintSip } from './me.ts'
 import { dummyHash, hashPassword, verifyPassword } from './password.ts'
@@ -68,8 +76,8 @@ export async function login(
     userAgent: input.userAgent.slice(0, 300),
     expiresAt: new Date(Date.now() + SESSION_TTL_MS),
   })
-  const { me, sipDomain } = await loadMe(db.orm, emp.tenantId, emp.id)
-  return { token, me, sip: deps.mintSip(me, sipDomain) }
+  const { me, sipDomain, sipNotBefore } = await loadMe(db.orm, emp.tenantId, emp.id)
+  return { token, me, sip: deps.mintSip(me, sipDomain, sipNotBefore) }
 }
 
 /** Resolves a bearer token to a live session, extending it (sliding expiry, written at most once a minute). */
@@ -217,6 +225,23 @@ export async function changeOwnPassword(
     const endedSessions = input.signOutOthers
       ? await revokeAllSessions(tx, p.tenantId, { employeeId: p.employeeId, except: p.sessionId })
       : 0
+    if (input.signOutOthers) {
+      // Probe 13 #1: the other devices lose the SIP line too (credentials refused, unregistered);
+      // this session's app re-reads /api/me on employee.updated and registers with fresh ones.
+      const [e] = await tx
+        .select({ ext: employees.extension })
+        .from(employees)
+        .where(and(eq(employees.tenantId, p.tenantId), eq(employees.id, p.employeeId)))
+      if (e) await cutLines(tx, p.tenantId, [e.ext])
+      await announceLinesChanged(tx, p.tenantId)
+      await appendEvent(
+        tx,
+        p.tenantId,
+        'employee.updated',
+        { employeeId: p.employeeId },
+        { employeeIds: [p.employeeId] },
+      )
+    }
     return { endedSessions }
   })
 }

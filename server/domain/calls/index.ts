@@ -8,6 +8,7 @@ export {
   requestCallback,
 } from './callback.ts'
 export { GATEWAY_USER, GUEST_PREFIX, GUEST_TTL_S } from './callers.ts'
+export { callsToCut, endCutCall } from './cut.ts'
 export { recordDeclined } from './declined.ts'
 export { applyDialog, type DialogOutcome, type DialogReport } from './dialog.ts'
 export { dropOldGuestHits, GUEST_LIMITS, type GuestLimit, guestHit } from './guest-limits.ts'

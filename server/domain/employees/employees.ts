@@ -16,7 +16,14 @@ import type {
   EmployeePasswordResponse,
   EmployeesAdminResponse,
 } from '../../../contract/admin.ts'
-import { announceLinesChanged, appendEvent, type Db, type Queryable, schema } from '../../db/index.ts'
+import {
+  announceLinesChanged,
+  appendEvent,
+  cutLines,
+  type Db,
+  type Queryable,
+  schema,
+} from '../../db/index.ts'
 import { AppError } from '../../errors.ts'
 import { recordAudit } from '../audit/index.ts'
 import { hashPassword, revokeAllSessions } from '../auth/index.ts'
@@ -302,8 +309,13 @@ export function editEmployee(
       before: snap(before),
       after: snap(after),
     })
-    // A new extension is a new SIP user: the old line is unregistered (server/sip/lineban.ts).
-    if (after.extension !== before.extension) await announceLinesChanged(tx, a.tenantId)
+    // A new extension is a new SIP user: the old line is unregistered (server/sip/lineban.ts), and
+    // credentials of either number minted before now are refused (probe 13 #1: the next holder of
+    // the old number is not rung on this device, nor is the new one on a device of its last holder).
+    if (after.extension !== before.extension) {
+      await cutLines(tx, a.tenantId, [before.extension, after.extension])
+      await announceLinesChanged(tx, a.tenantId)
+    }
     // His open apps follow at once (role, name, the new line's credentials): they re-read /api/me.
     await appendEvent(tx, a.tenantId, 'employee.updated', { employeeId: id }, { employeeIds: [id] })
     return adminView(after)
@@ -325,6 +337,9 @@ export function issuePassword(db: Db, a: Actor, id: string): Promise<EmployeePas
       .where(and(eq(employees.tenantId, a.tenantId), eq(employees.id, id)))
     // Whoever knew the old one is signed out (not the admin resetting his own: he keeps this session).
     await revokeAllSessions(tx, a.tenantId, { employeeId: id, except: null })
+    // …and loses the SIP line: its credentials are refused and its devices unregistered (probe 13 #1).
+    await cutLines(tx, a.tenantId, [row.extension])
+    await announceLinesChanged(tx, a.tenantId)
     await recordAudit(tx, a.tenantId, {
       actorId: a.employeeId,
       action: 'employee.password',
@@ -372,6 +387,8 @@ export function deactivateEmployee(db: Db, a: Actor, id: string): Promise<Employ
       before: snap(before),
       after: snap(after),
     })
+    // Probe 13 #1: credentials minted before now are refused even after a re-activation.
+    await cutLines(tx, a.tenantId, [after.extension])
     await announceLinesChanged(tx, a.tenantId)
     return adminView(after)
   })
@@ -398,6 +415,8 @@ export function reactivateEmployee(db: Db, a: Actor, id: string): Promise<Employ
       before: snap(before),
       after: snap(after),
     })
+    // Probe 13 #1: credentials minted before now are refused even after a re-activation.
+    await cutLines(tx, a.tenantId, [after.extension])
     await announceLinesChanged(tx, a.tenantId)
     return adminView(after)
   })

@@ -6,7 +6,14 @@
  */
 import { asc, eq, sql } from 'drizzle-orm'
 import type { CreateTenantBody, TenantCommandAnswer, TenantView } from '../../../contract/admin.ts'
-import { announceLinesChanged, type Db, type Queryable, schema } from '../../db/index.ts'
+import {
+  announceLinesChanged,
+  cutLines,
+  type Db,
+  type Queryable,
+  schema,
+  TENANT_LINE,
+} from '../../db/index.ts'
 import { AppError } from '../../errors.ts'
 import { recordAudit } from '../audit/index.ts'
 import { revokeAllSessions } from '../auth/index.ts'
@@ -161,6 +168,8 @@ export async function suspendCompany(db: Db, slug: string): Promise<TenantComman
       before: auditView(before),
       after: auditView(tenant),
     })
+    // Probe 13 #1: every credential of the domain minted before now stays refused after re-activation.
+    await cutLines(tx, t.id, [TENANT_LINE])
     await announceLinesChanged(tx, t.id)
     return { tenant, cut: { sessions, lines: lines?.n ?? 0 } }
   })
@@ -182,6 +191,8 @@ export async function reactivateCompany(db: Db, slug: string): Promise<TenantCom
       before: auditView(before),
       after: auditView(tenant),
     })
+    // Probe 13 #1: every credential of the domain minted before now stays refused after re-activation.
+    await cutLines(tx, t.id, [TENANT_LINE])
     await announceLinesChanged(tx, t.id)
     return { tenant }
   })

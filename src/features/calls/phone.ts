@@ -50,6 +50,8 @@ let lock: PhoneLib.LineLock | null = null
 let lockWait: AbortController | null = null
 let currentKey: string | null = null
 let generation = 0
+/** The SIP line the running phone uses (its address and credential username). */
+let lineOf: { aor: string; username: string } | null = null
 
 /** The loaded phone module (for helpers like the ringtone); null before start. */
 export function phoneLib(): Lib | null {
@@ -62,6 +64,7 @@ async function stopPhone(): Promise<void> {
   lockWait = null
   const p = phone
   phone = null
+  lineOf = null
   store()?.dispose()
   setStore(null)
   if (p) await p.stop().catch(() => undefined)
@@ -79,7 +82,19 @@ export async function followAccount(key: string | null, settings: SipSettings | 
     currentKey = key
   }
   if (!key) return setAvailability({ kind: 'off' })
-  if (phone) return
+  if (phone) {
+    // Probe 13 #1: the server cut the line (his own password change, a new extension): the credential
+    // the phone holds is refused from now on. Same number: re-register with the new one; another
+    // number: a phone for the new line.
+    if (!settings || !lineOf || settings.username === lineOf.username) return
+    if (settings.aor === lineOf.aor) {
+      const p = phone
+      lineOf = { aor: settings.aor, username: settings.username }
+      p.setCredentials((lib as Lib).credentialsFromSettings(settings))
+      return p.reregister()
+    }
+    await stopPhone()
+  }
   if (me()?.features.softphone === false) return setAvailability({ kind: 'unavailable', why: 'no-softphone' })
   if (settings === undefined) return setAvailability({ kind: 'waiting' })
   if (settings === null) return setAvailability({ kind: 'unavailable', why: 'no-line' })
@@ -101,12 +116,14 @@ export async function followAccount(key: string | null, settings: SipSettings | 
     }
     if (gen !== generation || !held) return held?.release()
     lock = held
+    lineOf = { aor: settings.aor, username: settings.username }
     const p = new l.Phone({
       credentials: l.credentialsFromSettings(settings),
       renewCredentials: async () => {
         await refreshMe()
         const s = sip()
         if (!s) throw new Error('no SIP line')
+        lineOf = { aor: s.aor, username: s.username }
         return l.credentialsFromSettings(s)
       },
       onRecording: (r) => {

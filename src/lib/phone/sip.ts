@@ -282,6 +282,12 @@ export class Phone {
     this.creds = c
     this.ua.configuration.authorizationUsername = c.username
     this.ua.configuration.authorizationPassword = c.password
+    // SIP.js keeps the Authorization of the last challenge on its REGISTER and sends it again while
+    // the nonce lasts: after a cut (probe 13 #1) that old credential gets 403. Dropped, the next
+    // REGISTER is challenged and answered with the new one.
+    const request = (this.registerer as unknown as { request?: { headers?: Record<string, unknown> } })
+      .request
+    if (request?.headers) delete request.headers.Authorization
   }
 
   /** Unregister and disconnect (logout, or another tab took the line). */

@@ -1,0 +1,89 @@
+/**
+ * Probe 13 #1: a line's cut moves its "not before" past every credential already minted — even in the
+ * same second, and even for two cuts in one second — and credentials minted afterwards start there.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { credentialExpiry, SIP_CREDENTIAL_TTL_S } from '../sip/credentials.ts'
+import { targets } from '../test/dbs.ts'
+import { auth, type Fixture, makeFixture } from '../test/fixture.ts'
+import { cutLines, lineCutsSince, lineNotBefore, TENANT_LINE } from './line-cuts.ts'
+
+describe.each(targets)('SIP line cuts on $name', (target) => {
+  let f: Fixture
+  let tenantId = ''
+  let otherId = ''
+  beforeAll(async () => {
+    f = await makeFixture(target)
+    tenantId = (await f.login('op1@demo')).me.tenantId
+    otherId = (await f.login('op1@other')).me.tenantId
+  })
+  afterAll(() => f.close())
+
+  it('a cut refuses what was minted before it, in the same second too; what is minted after passes', async () => {
+    const now = 1_800_000_000_400
+    const before = credentialExpiry(now, await lineNotBefore(f.db.orm, otherId, '101'))
+    await cutLines(f.db.orm, otherId, ['101'], now + 100)
+    const nb = await lineNotBefore(f.db.orm, otherId, '101')
+    // route[AUTH]: refused when expiry < not before + TTL.
+    expect(before).toBeLessThan(nb + SIP_CREDENTIAL_TTL_S)
+    const after = credentialExpiry(now + 200, nb)
+    expect(after).toBeGreaterThanOrEqual(nb + SIP_CREDENTIAL_TTL_S)
+    // A second cut within the same second still refuses what the first one let through.
+    await cutLines(f.db.orm, otherId, ['101'], now + 300)
+    expect(after).toBeLessThan((await lineNotBefore(f.db.orm, otherId, '101')) + SIP_CREDENTIAL_TTL_S)
+    // Another line is not cut; a cut of the whole tenant cuts it.
+    expect(await lineNotBefore(f.db.orm, otherId, '102')).toBe(0)
+    await cutLines(f.db.orm, otherId, [TENANT_LINE], now)
+    expect(await lineNotBefore(f.db.orm, otherId, '102')).toBe(Math.floor(now / 1000) + 1)
+    expect((await lineCutsSince(f.db.orm, otherId, 0)).map((c) => c.line).sort()).toEqual([
+      TENANT_LINE,
+      '101',
+    ])
+  })
+
+  it('a password reset, an extension change and new gateway credentials each cut their lines; /api/me mints past the cut', async () => {
+    const admin = await f.login('admin@demo')
+    const op = await f.login('op3@demo')
+    const at = async (line: string) => lineNotBefore(f.db.orm, tenantId, line)
+    expect(await at('103')).toBe(0)
+    const reset = await f.app.inject({
+      method: 'POST',
+      url: `/api/admin/employees/${op.me.id}/password`,
+      headers: auth(admin.token),
+      payload: {},
+    })
+    expect(reset.statusCode).toBe(200)
+    const nb = await at('103')
+    expect(nb).toBeGreaterThan(0)
+    expect(Number(op.sip!.username.split(':')[0])).toBeLessThan(nb + SIP_CREDENTIAL_TTL_S)
+    const { password } = reset.json() as { password: string }
+    const again = await f.login('op3@demo', password)
+    expect(Number(again.sip!.username.split(':')[0])).toBeGreaterThanOrEqual(nb + SIP_CREDENTIAL_TTL_S)
+
+    const moved = await f.app.inject({
+      method: 'PATCH',
+      url: `/api/admin/employees/${op.me.id}`,
+      headers: auth(admin.token),
+      payload: { extension: '173' },
+    })
+    expect(moved.statusCode).toBe(200)
+    expect(await at('103')).toBeGreaterThan(nb)
+    expect(await at('173')).toBeGreaterThan(0)
+
+    const gw = async () => {
+      const r = await f.app.inject({
+        method: 'POST',
+        url: '/api/admin/sip/gateway-credentials',
+        headers: auth(admin.token),
+        payload: {},
+      })
+      expect(r.statusCode).toBe(200)
+      return Number((r.json() as { username: string }).username.split(':')[0])
+    }
+    const first = await gw()
+    const second = await gw()
+    const gnb = await at('gateway')
+    expect(first).toBeLessThan(gnb + SIP_CREDENTIAL_TTL_S)
+    expect(second).toBeGreaterThanOrEqual(gnb + SIP_CREDENTIAL_TTL_S)
+  })
+})

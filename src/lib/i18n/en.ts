@@ -799,6 +799,7 @@ export const en = {
   'admin.action.call_settings.update': 'Changed the call settings',
   'admin.action.crm_webhook.update': 'Set the CRM webhook',
   'admin.action.crm_webhook.delete': 'Removed the CRM webhook',
+  'admin.action.crm_webhook.secret': 'Issued a new CRM signing key',
   'admin.action.crm_contacts.secret': 'Made a new CRM contacts secret',
   'admin.action.crm_contacts.update': 'Changed the CRM contacts settings',
   'admin.action.template.create': 'Added a shared template',
@@ -829,6 +830,21 @@ export const en = {
   'admin.field.updated': 'Updated',
   'admin.field.expiresAt': 'Valid until',
   'admin.field.groups': 'Groups',
+  'admin.field.source': 'Source',
+  'admin.field.target': 'Goes to',
+  'admin.field.omni': 'Chats and requests',
+  'admin.field.softphone': 'Calls in the app',
+  'admin.field.templates': 'CRM card links',
+  'admin.field.ringTimeoutSec': 'Ring time, seconds',
+  'admin.field.acceptButton': 'Accepts chats by button',
+  'admin.field.slug': 'Company id',
+  'admin.field.suspended': 'Suspended',
+  'admin.field.memberIds': 'Members',
+  'admin.target.group': 'group {name}',
+  'admin.target.employee': 'employee {name}',
+  'admin.status.added': 'Status added',
+  'admin.status.removed': 'Status removed',
+  'admin.status.renamed': 'Status renamed',
   // Issue 12 §5 (K2): the client card's timeline.
   'client.timelineEmpty': 'No calls or chats with this client yet.',
   'client.callIn': 'Incoming call',
@@ -1021,6 +1037,40 @@ export const en = {
   'channels.field.relaySecure': 'TLS from the start',
   'channels.fieldHint.relaySecure': 'On for port 465.',
   'channels.mailDomain': 'For example: sales@{domain}',
+  // fixui13b: probe 13 UI findings 5–12, 16 (Settings, Channels, Statuses, Audit).
+  'channels.webchat.isOn': 'On: the chat shows on your site',
+  'channels.webchat.isOff': 'Off: the chat is not shown on your site',
+  'channels.webchat.snippet': 'Code for your site',
+  'channels.webchat.snippetHint':
+    "Paste this tag into every page of your site, before </body>. data-lang sets the chat's language (ru or en); remove it to follow the visitor's browser.",
+  'channels.webchat.demo': 'See it on the demo site',
+  'channels.once.unreachable':
+    "This address points to this server inside your network: the provider cannot reach it. Set PUBLIC_BASE_URL to the server's public https address, restart, and issue a new secret.",
+  'setup.crm.webhookHint': 'Saving a new address keeps the signing key your CRM already has.',
+  'setup.crm.savedKeyKept': 'Saved; the signing key is unchanged',
+  'setup.crm.newKey': 'New signing key',
+  'setup.crm.newKeyTitle': 'Issue a new signing key?',
+  'setup.crm.newKeyText':
+    'The current key stops working at once: the CRM must be given the new key, or it will reject deliveries.',
+  'setup.crm.newKeyDone': 'New signing key issued',
+  'setup.crm.key': 'Signing key',
+  'setup.crm.keyOnce': 'Copy the signing key now and give it to your CRM: it is shown only once.',
+  'setup.crm.deleteCardTitle': 'Delete the link {name}?',
+  'setup.crm.deleteCardText': 'Operators will no longer see this link to the CRM card in chats.',
+  'setup.templates.placeholders':
+    "You can use {operator} (the operator's name) and {client} (the client's name; left out when unknown).",
+  'setup.templates.deleteTitle': 'Delete the template {name}?',
+  'setup.templates.deleteText': 'Every operator loses this ready reply. This cannot be undone.',
+  'setup.omni.offTitle': 'Turn chats and requests off?',
+  'setup.omni.offText':
+    'The Requests tab disappears at once for every employee (active: {n}). Open chats now: {m} — they stay unanswered while chats are off.',
+  'setup.omni.offOk': 'Turn off',
+  'setup.chats.idleHint':
+    'Per channel: a quiet chat completes by itself after this many minutes. Empty: never.',
+  'setup.chats.idleNever': 'never',
+  'setup.chats.idleSave': 'Save the auto-complete time of {name}',
+  'setup.channels.none': 'No channels connected yet.',
+  'setup.channels.connectLink': 'Connect one in Channels',
 } as const
 
 export type MessageKey = keyof typeof en

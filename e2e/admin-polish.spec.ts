@@ -48,20 +48,23 @@ test('T1 the website chat switched on shows its tag for the site with a Copy but
     const copied = await page.evaluate(() => navigator.clipboard.readText())
     await fitsAt360(page)
 
-    // A customer's site (another origin) with exactly the copied tag: the chat opens for that tenant.
+    // A customer's site (another origin; localhost, so Chromium's private-network rules allow the
+    // script from this server) with exactly the copied tag: the widget asks for that tenant and shows
+    // its launcher in the tag's language.
     const site = await admin.context.newPage()
-    await site.route('http://shop.example/', (route) =>
+    await site.route('http://localhost:9/shop', (route) =>
       route.fulfill({
         contentType: 'text/html',
         body: `<!doctype html><title>Shop</title><p>Диваны</p>${copied}`,
       }),
     )
-    const session = site.waitForResponse((r) => r.url().endsWith('/api/visitor/session') && r.ok())
-    await site.goto('http://shop.example/')
+    const asked = site.waitForResponse((r) => r.url().includes('/api/visitor/open?tenant=demo'))
+    await site.goto('http://localhost:9/shop')
+    expect(await (await asked).json()).toEqual({ open: true })
     const launcher = site.getByRole('button', { name: 'Напишите нам' })
     await expect(launcher).toBeVisible()
     await launcher.click()
-    await session
+    await expect(launcher).toHaveAttribute('aria-expanded', 'true')
   } finally {
     await admin.context.close()
     await own.dispose()
@@ -187,10 +190,12 @@ test('A5 connected channels in Russian: "Чат на сайте", auto-complete 
     await expect(minutes).toHaveAttribute('placeholder', 'не завершать')
     await minutes.fill('30')
     await minutes.blur()
+    const save = row.getByRole('button', { name: 'Сохранить время завершения для Чат на сайте' })
+    await save.scrollIntoViewIfNeeded()
     // Where the row is on the screen (the app scrolls inside its own pane, not the window).
     const y = (await row.boundingBox())?.y
     expect(y).toBeDefined()
-    await row.getByRole('button', { name: 'Сохранить время завершения для Чат на сайте' }).click()
+    await save.click()
     await expect(page.getByText('Сохранено').first()).toBeVisible()
     await expect(minutes).toHaveValue('30')
     expect((await row.boundingBox())?.y).toBe(y)
@@ -254,6 +259,63 @@ test('T5 a shared template is edited in a multi-line box with its placeholders n
     await page.getByRole('alertdialog').getByRole('button', { name: 'Delete' }).click()
     await expect(link).toHaveCount(0)
     await fitsAt360(page)
+  } finally {
+    await admin.context.close()
+    await own.dispose()
+  }
+})
+
+test('S2 removing a status someone holds: the refusal names who holds it and the card comes back; unsaved edits keep Save in reach and leaving asks first', async ({
+  browser,
+  request,
+}) => {
+  const own = await ownServer()
+  const admin = await phone360(browser, own.server, 'admin@demo', 'en')
+  try {
+    const op = await apiAs(request, own.server, 'op1@demo')
+    const me = await request.put(`${own.server.baseURL}/api/me/status`, {
+      headers: op.headers,
+      data: { status: 'break' },
+    })
+    expect(me.ok(), await me.text()).toBe(true)
+    const who = (await (
+      await request.get(`${own.server.baseURL}/api/me`, { headers: op.headers })
+    ).json()) as {
+      name?: string
+      me?: { name: string }
+    }
+    const name = who.me?.name ?? who.name ?? ''
+    expect(name).not.toBe('')
+
+    const page = admin.page
+    await page.goto('/admin/statuses')
+    const card = page.getByRole('group', { name: 'Break', exact: true })
+    await expect(card).toBeVisible()
+    await expect(
+      page.getByText('Time in this status counts as working time (the Workload report).').first(),
+    ).toBeVisible()
+    await card.getByRole('button', { name: 'Delete status Break' }).click()
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Delete' }).click()
+    await expect(card).toHaveCount(0)
+    await expect(page.getByText('Unsaved changes')).toBeVisible()
+    await page.getByRole('button', { name: 'Save statuses' }).click()
+    await expect(page.getByRole('alert')).toContainText(`Break is held by: ${name}.`)
+    await expect(card).toBeVisible()
+
+    // Still unsaved (nothing was saved): leaving the screen asks; Cancel stays, Leave goes.
+    await page
+      .getByRole('link', { name: /Administration/ })
+      .first()
+      .click()
+    const ask = page.getByRole('alertdialog', { name: 'Leave without saving?' })
+    await ask.getByRole('button', { name: 'Cancel' }).click()
+    await expect(page).toHaveURL(/\/admin\/statuses$/)
+    await page
+      .getByRole('link', { name: /Administration/ })
+      .first()
+      .click()
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Leave' }).click()
+    await expect(page).toHaveURL(/\/admin$/)
   } finally {
     await admin.context.close()
     await own.dispose()

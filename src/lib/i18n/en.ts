@@ -1071,6 +1071,15 @@ export const en = {
   'setup.chats.idleSave': 'Save the auto-complete time of {name}',
   'setup.channels.none': 'No channels connected yet.',
   'setup.channels.connectLink': 'Connect one in Channels',
+  'setup.ability.workingTimeHint': 'Time in this status counts as working time (the Workload report).',
+  'setup.ability.nonWorkingTimeHint': 'Time in this status counts as off-work time, not as working time.',
+  'setup.statuses.inUse': '{status} is held by: {names}.',
+  'setup.statuses.inUseFix':
+    'The status is back: move them to another status first (they or a supervisor can), then delete it.',
+  'setup.statuses.unsaved': 'Unsaved changes',
+  'setup.statuses.leaveTitle': 'Leave without saving?',
+  'setup.statuses.leaveText': 'Your changes to the statuses will be lost.',
+  'setup.statuses.leaveOk': 'Leave',
 } as const
 
 export type MessageKey = keyof typeof en

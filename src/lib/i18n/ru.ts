@@ -1074,4 +1074,13 @@ export const ru: Record<MessageKey, string> = {
   'setup.chats.idleSave': 'Сохранить время завершения для {name}',
   'setup.channels.none': 'Пока не подключено ни одного канала.',
   'setup.channels.connectLink': 'Подключить в разделе «Каналы»',
+  'setup.ability.workingTimeHint': 'Время в этом статусе считается рабочим (отчёт «Загруженность»).',
+  'setup.ability.nonWorkingTimeHint': 'Время в этом статусе считается нерабочим, а не рабочим.',
+  'setup.statuses.inUse': 'Статус «{status}» сейчас у сотрудников: {names}.',
+  'setup.statuses.inUseFix':
+    'Статус возвращён: сначала смените им статус (это могут они сами или супервизор), затем удалите.',
+  'setup.statuses.unsaved': 'Есть несохранённые изменения',
+  'setup.statuses.leaveTitle': 'Уйти без сохранения?',
+  'setup.statuses.leaveText': 'Изменения статусов не сохранятся.',
+  'setup.statuses.leaveOk': 'Уйти',
 }

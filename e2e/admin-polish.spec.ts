@@ -4,6 +4,8 @@
  * URL fix keeps, the omnichannel switch that asks first, the per-channel auto-complete and the shared
  * templates and CRM links that are edited and deleted only after a confirmation.
  */
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
 import type { Page } from '@playwright/test'
 import { startProviderStandin } from '../server/test/provider-standin.ts'
 import { apiAs } from './channels-helpers.ts'
@@ -23,6 +25,7 @@ test('T1 the website chat switched on shows its tag for the site with a Copy but
 }) => {
   const own = await ownServer()
   const admin = await phone360(browser, own.server, 'admin@demo', 'ru', clipboard)
+  const onEnd: (() => Promise<void>)[] = []
   try {
     const page = admin.page
     await page.goto('/admin/channels')
@@ -48,24 +51,27 @@ test('T1 the website chat switched on shows its tag for the site with a Copy but
     const copied = await page.evaluate(() => navigator.clipboard.readText())
     await fitsAt360(page)
 
-    // A customer's site (another origin; localhost, so Chromium's private-network rules allow the
-    // script from this server) with exactly the copied tag: the widget asks for that tenant and shows
-    // its launcher in the tag's language.
+    // A customer's site — another origin, served by a small HTTP server of the test — with exactly
+    // the copied tag: the widget asks for that tenant and shows its launcher in the tag's language.
+    const shop = http.createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+      res.end(`<!doctype html><title>Shop</title><p>Диваны</p>${copied}`)
+    })
+    await new Promise<void>((r) => shop.listen(0, '127.0.0.1', r))
+    onEnd.push(() => {
+      shop.closeAllConnections()
+      return new Promise<void>((r) => shop.close(() => r()))
+    })
     const site = await admin.context.newPage()
-    await site.route('http://localhost:9/shop', (route) =>
-      route.fulfill({
-        contentType: 'text/html',
-        body: `<!doctype html><title>Shop</title><p>Диваны</p>${copied}`,
-      }),
-    )
     const asked = site.waitForResponse((r) => r.url().includes('/api/visitor/open?tenant=demo'))
-    await site.goto('http://localhost:9/shop')
+    await site.goto(`http://127.0.0.1:${(shop.address() as AddressInfo).port}/`)
     expect(await (await asked).json()).toEqual({ open: true })
     const launcher = site.getByRole('button', { name: 'Напишите нам' })
     await expect(launcher).toBeVisible()
     await launcher.click()
     await expect(launcher).toHaveAttribute('aria-expanded', 'true')
   } finally {
+    for (const f of onEnd) await f()
     await admin.context.close()
     await own.dispose()
   }

@@ -273,9 +273,10 @@ export function StatusesSection() {
             danger
             onCancel={() => setLeaving(null)}
             onOk={() => {
+              const leave = e() // read before the dialog's Show closes (a stale read after it throws)
               setLeaving(null)
               setDirty(false)
-              e().retry(true)
+              leave.retry(true)
             }}
           />
         )}

@@ -178,6 +178,8 @@ export interface ChannelSecretResponse {
 export const FeaturesSchema = v.strictObject({ omni: v.boolean() })
 export interface FeaturesResponse {
   features: { softphone: boolean; omni: boolean }
+  /** GET only: what switching omni off touches now — active employees, open (new/in work) chats. */
+  omniImpact?: { employees: number; openChats: number }
 }
 
 // ── T10 write first ───────────────────────────────────────────────────────

@@ -277,7 +277,10 @@ export interface ApiRoutes {
   'PATCH /api/scheduled/:id': { body: In<typeof ScheduleEditSchema>; reply: { scheduled: ScheduledView } }
   'DELETE /api/scheduled/:id': { reply: { scheduled: ScheduledView } }
   'GET /api/admin/crm-webhook': { reply: CrmWebhookView }
-  'PUT /api/admin/crm-webhook': { body: In<typeof CrmWebhookSchema>; reply: Required<CrmWebhookView> }
+  /** Keeps the signing key of an existing webhook; `secret` only when a new webhook is created. */
+  'PUT /api/admin/crm-webhook': { body: In<typeof CrmWebhookSchema>; reply: CrmWebhookView }
+  /** A new signing key, shown this once (probe 13 UI #7). */
+  'POST /api/admin/crm-webhook/secret': { reply: Required<CrmWebhookView> }
   'DELETE /api/admin/crm-webhook': { reply: undefined }
   'POST /api/chats/:id/crm': { reply: CrmSendResponse }
   // A5/T1 channels and the omnichannel option (server/http/admin-channels.ts).

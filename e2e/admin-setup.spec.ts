@@ -197,7 +197,12 @@ test("A5 the admin screen's omnichannel switch hides Requests live", async ({ br
   try {
     const omni = admin.page.getByRole('switch', { name: /Chats and requests/ })
     await expect(omni).toBeChecked()
-    await omni.uncheck()
+    // Off asks first (probe 13 UI #8), naming the effect.
+    await omni.click()
+    await admin.page
+      .getByRole('alertdialog', { name: 'Turn chats and requests off?' })
+      .getByRole('button', { name: 'Turn off' })
+      .click()
     await expect(tabs.getByRole('link', { name: 'Requests' })).toHaveCount(0)
     await expect(tabs.getByRole('link', { name: 'Calls' })).toBeVisible()
     expect(await lastAudit(request, server, 'settings')).toMatchObject({

@@ -78,6 +78,12 @@ const SAMPLES: Record<AdminMutation, Sample> = {
   },
   'PUT /api/admin/call-settings': { body: () => ({ transferTimeoutSec: 47 }) },
   'PUT /api/admin/crm-webhook': { body: () => ({ url: 'http://127.0.0.1:9/crm' }) },
+  'POST /api/admin/crm-webhook/secret': {
+    prepare: async (c) => {
+      await c.ok('PUT', '/api/admin/crm-webhook', { url: 'http://127.0.0.1:9/crm' })
+      return undefined
+    },
+  },
   'DELETE /api/admin/crm-webhook': {
     prepare: async (c) => {
       await c.ok('PUT', '/api/admin/crm-webhook', { url: 'http://127.0.0.1:9/crm' })

@@ -169,6 +169,21 @@ describe.each(targets)('admin channel routes on $name', (target) => {
     expect((await channelByWebhookKey(f.db.orm, 'whatsapp', s.webhookKey)).connected).toBe(true)
   })
 
+  it('GET features tells what omni off would touch: active employees and open chats of this tenant (probe 13 UI #8)', async () => {
+    const [t] = await f.db.orm.select().from(schema.tenants).where(eq(schema.tenants.slug, 'demo'))
+    const tenantId = t!.id
+    const people = (
+      await f.db.orm.select().from(schema.employees).where(eq(schema.employees.tenantId, tenantId))
+    ).filter((e) => !e.deactivatedAt).length
+    const open = (
+      await f.db.orm.select().from(schema.chats).where(eq(schema.chats.tenantId, tenantId))
+    ).filter((c) => c.state !== 'completed').length
+    const r = await f.app.inject({ url: '/api/admin/features', headers: auth(admin) })
+    expect(r.statusCode).toBe(200)
+    expect(r.json().omniImpact).toEqual({ employees: people, openChats: open })
+    expect(people).toBeGreaterThan(1)
+  })
+
   it('omnichannel off: chat and template routes answer E_OMNI_OFF, calls and me do not; on again: they work', async () => {
     const op = (await f.login('op1@demo')).token
     const patch = (omni: unknown) =>

@@ -27,6 +27,7 @@ import {
   tenantFeatures,
   updateChannel,
 } from '../domain/channels/index.ts'
+import { omniImpact } from '../domain/channels/omni-impact.ts'
 import { type AppDeps, validate } from './context.ts'
 import { registerScope } from './scope.ts'
 
@@ -123,6 +124,7 @@ export function adminChannelRoutes(app: FastifyInstance, deps: AppDeps): void {
       '/api/admin/features',
       async (_req, p): Promise<FeaturesResponse> => ({
         features: await tenantFeatures(db(), p.tenantId),
+        omniImpact: await omniImpact(db(), p.tenantId),
       }),
     )
 

@@ -165,7 +165,8 @@ describe.each(targets)('admin setup (issue 13 §2) on $name', (target) => {
     expect(await lastAudit('statuses')).toEqual(entry)
     // a status in use cannot be removed
     const dropBreak = await req('PUT', '/api/statuses', admin, { matrix: on.filter((s) => s.id !== 'break') })
-    expect(dropBreak.json().error).toMatchObject({ code: 'E_STATUS_IN_USE', details: ['break'] })
+    expect(dropBreak.json().error.code).toBe('E_STATUS_IN_USE')
+    expect(dropBreak.json().error.details[0]).toBe('break')
     // add, rename, recolour
     const more = [
       ...on.map((s) =>

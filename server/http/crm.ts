@@ -15,6 +15,7 @@ import {
   type CrmPostOptions,
   deleteCrmWebhook,
   getCrmWebhook,
+  newCrmWebhookSecret,
   sendChatToCrm,
   setCrmWebhook,
 } from '../domain/crm/index.ts'
@@ -65,13 +66,18 @@ export function crmRoutes(app: FastifyInstance, deps: AppDeps, opts: CrmPostOpti
       await webhookChange(p, 'crm_webhook.delete', (tx) => deleteCrmWebhook(tx, p.tenantId))
       return reply.code(204).send()
     })
-    r.put('/api/admin/crm-webhook', async (req, p): Promise<Required<CrmWebhookView>> => {
+    r.put('/api/admin/crm-webhook', async (req, p): Promise<CrmWebhookView> => {
       const { url } = validate(CrmWebhookSchema, req.body)
       // Probe 13 #3: the same guard as a channel's provider URL (delivery checks again, resolved).
       const problem = providerUrlProblem(url)
       if (problem) throw new AppError('E_PROVIDER_URL_PRIVATE', [`url: ${problem}`])
       return webhookChange(p, 'crm_webhook.update', (tx) => setCrmWebhook(tx, p.tenantId, url))
     })
+    r.post(
+      '/api/admin/crm-webhook/secret',
+      async (_req, p): Promise<Required<CrmWebhookView>> =>
+        webhookChange(p, 'crm_webhook.secret', (tx) => newCrmWebhookSecret(tx, p.tenantId)),
+    )
   })
 
   registerScope(app, deps, { auth: 'employee', omni: true }, (r) => {

@@ -122,6 +122,7 @@ const CONTRACT_ROUTES: Record<ApiRouteKey, true> = {
   'DELETE /api/scheduled/:id': true,
   'GET /api/admin/crm-webhook': true,
   'PUT /api/admin/crm-webhook': true,
+  'POST /api/admin/crm-webhook/secret': true,
   'DELETE /api/admin/crm-webhook': true,
   'POST /api/chats/:id/crm': true,
   'GET /api/admin/channels': true,

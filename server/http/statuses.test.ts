@@ -66,11 +66,16 @@ describe.each(targets)('status API on $name', (target) => {
     expect(theirs.json().matrix).toEqual(DEFAULT_STATUS_MATRIX)
   })
 
-  it('removing a status someone holds → 409 E_STATUS_IN_USE with the ids', async () => {
+  it('removing a status someone holds → 409 E_STATUS_IN_USE with the ids, then who holds it by name (probe 13 UI #5)', async () => {
     const r = await put('/api/statuses', admin, {
       matrix: DEFAULT_STATUS_MATRIX.filter((s) => s.id !== 'available'),
     })
     expect(r.statusCode).toBe(409)
-    expect(r.json().error).toMatchObject({ code: 'E_STATUS_IN_USE', details: ['available'] })
+    const { code, details } = r.json().error as { code: string; details: string[] }
+    expect(code).toBe('E_STATUS_IN_USE')
+    expect(details[0]).toBe('available')
+    const holders = details.slice(1)
+    expect(holders.length).toBeGreaterThan(0)
+    for (const h of holders) expect(h).toMatch(/^holder:available:\S/)
   })
 })

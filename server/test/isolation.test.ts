@@ -276,6 +276,7 @@ const RULES: Record<string, Rule> = {
   // Registered after DELETE: the matrix's own calls leave the webhook set for "Send to CRM" below.
   'DELETE /api/admin/crm-webhook': { access: 'tenant' },
   'PUT /api/admin/crm-webhook': { access: 'tenant', body: () => ({ url: 'http://127.0.0.1:9/crm' }) },
+  'POST /api/admin/crm-webhook/secret': { access: 'tenant' },
   'POST /api/chats/:id/crm': { access: 'tenant', params: { id: ['chat'] } },
   'GET /api/hooks/whatsapp/:key': {
     access: 'public',

@@ -13,7 +13,7 @@ import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { CrmPayload } from '../../../contract/leads.ts'
 import { jobByKey, schema } from '../../db/index.ts'
-import { crmDeliveries } from '../../db/schema-leads.ts'
+import { crmDeliveries, crmWebhooks } from '../../db/schema-leads.ts'
 import { targets } from '../../test/dbs.ts'
 import { auth, type Fixture, makeFixture } from '../../test/fixture.ts'
 import { receiveInbound } from '../chats/index.ts'
@@ -91,7 +91,8 @@ describe.each(targets)('CRM hand-off on $name', (target) => {
   const setHook = async () => {
     const r = await call('admin', 'PUT', '/api/admin/crm-webhook', { url })
     expect(r.statusCode).toBe(200)
-    secret = r.json().secret
+    // A webhook already set keeps its key: the reply carries one only when it is new.
+    secret = r.json().secret ?? secret
   }
 
   async function chatInWork(): Promise<string> {
@@ -126,6 +127,28 @@ describe.each(targets)('CRM hand-off on $name', (target) => {
     expect(secret.length).toBeGreaterThanOrEqual(40)
     const got = (await call('admin', 'GET', '/api/admin/crm-webhook')).json()
     expect(got).toEqual({ url })
+  })
+
+  it('saving the URL again keeps the signing key; "new key" issues another, shown once; without a webhook it is E_CRM_NOT_SET (probe 13 UI #7)', async () => {
+    expect((await call('admin', 'DELETE', '/api/admin/crm-webhook')).statusCode).toBe(204)
+    expect((await call('admin', 'POST', '/api/admin/crm-webhook/secret')).json().error.code).toBe(
+      'E_CRM_NOT_SET',
+    )
+    const first = (await call('admin', 'PUT', '/api/admin/crm-webhook', { url: `${url}?typo` })).json()
+    expect(first.secret).toMatch(/^[\w-]{40,}$/)
+    const again = await call('admin', 'PUT', '/api/admin/crm-webhook', { url })
+    expect(again.statusCode).toBe(200)
+    expect(again.json()).toEqual({ url })
+    const stored = async () =>
+      (await f.db.orm.select().from(crmWebhooks).where(eq(crmWebhooks.tenantId, tenantId)))[0]?.secret
+    expect(await stored()).toBe(first.secret)
+    const fresh = await call('admin', 'POST', '/api/admin/crm-webhook/secret')
+    expect(fresh.statusCode).toBe(200)
+    expect(fresh.json().url).toBe(url)
+    expect(fresh.json().secret).not.toBe(first.secret)
+    expect(await stored()).toBe(fresh.json().secret)
+    expect((await call('op1', 'POST', '/api/admin/crm-webhook/secret')).statusCode).toBe(403)
+    secret = fresh.json().secret
   })
 
   it('completion: 500 twice then 200 — delivered once, the same delivery id and body every time, correctly signed', async () => {

@@ -34,18 +34,39 @@ export async function getCrmWebhook(q: Queryable, tenantId: string): Promise<Crm
   return { url: row?.url ?? null }
 }
 
-/** Sets the webhook's URL with a fresh secret, returned this once. */
-export async function setCrmWebhook(
-  q: Queryable,
-  tenantId: string,
-  url: string,
-): Promise<Required<CrmWebhookView>> {
+/**
+ * Sets the webhook's URL. The signing key the CRM already holds is kept (probe 13 UI #7: fixing a typo
+ * in the URL must not kill it); a key is issued — and returned this once — only for a new webhook.
+ */
+export async function setCrmWebhook(q: Queryable, tenantId: string, url: string): Promise<CrmWebhookView> {
+  const updated = await q
+    .update(crmWebhooks)
+    .set({ url, updatedAt: new Date() })
+    .where(eq(crmWebhooks.tenantId, tenantId))
+    .returning({ url: crmWebhooks.url })
+  if (updated.length > 0) return { url }
   const secret = randomBytes(32).toString('base64url')
-  await q
+  const inserted = await q
     .insert(crmWebhooks)
     .values({ tenantId, url, secret })
-    .onConflictDoUpdate({ target: crmWebhooks.tenantId, set: { url, secret, updatedAt: new Date() } })
-  return { url, secret }
+    .onConflictDoNothing({ target: crmWebhooks.tenantId })
+    .returning({ url: crmWebhooks.url })
+  if (inserted.length > 0) return { url, secret }
+  // Another save created it meanwhile: its key stands, this one takes the URL.
+  await q.update(crmWebhooks).set({ url, updatedAt: new Date() }).where(eq(crmWebhooks.tenantId, tenantId))
+  return { url }
+}
+
+/** A new signing key for the webhook (the old one stops at once), returned this once; E_CRM_NOT_SET without one. */
+export async function newCrmWebhookSecret(q: Queryable, tenantId: string): Promise<Required<CrmWebhookView>> {
+  const secret = randomBytes(32).toString('base64url')
+  const [row] = await q
+    .update(crmWebhooks)
+    .set({ secret, updatedAt: new Date() })
+    .where(eq(crmWebhooks.tenantId, tenantId))
+    .returning({ url: crmWebhooks.url })
+  if (!row) throw new AppError('E_CRM_NOT_SET')
+  return { url: row.url, secret }
 }
 
 /** Removes the webhook: nothing more is queued (queued deliveries fail when they run). */

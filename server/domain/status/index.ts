@@ -118,7 +118,7 @@ export async function setStatus(
 
 /**
  * Replaces the tenant's matrix (admin, SPEC S2). Decision: a matrix that drops a status someone
- * currently holds is refused with E_STATUS_IN_USE (details = the ids), rather than silently moving
+ * currently holds is refused with E_STATUS_IN_USE (details = the ids, then `holder:<id>:<name>` each), rather than silently moving
  * people to off_work — an admin's edit must not change an operator's readiness mid-call. The
  * initial status (off_work) must stay, since new employees and the seed start in it.
  */
@@ -147,7 +147,19 @@ export async function setMatrix(
       .from(employees)
       .where(eq(employees.tenantId, tenantId))
     const dropped = held.map((h) => h.status).filter((s) => !ids.includes(s))
-    if (dropped.length) throw new AppError('E_STATUS_IN_USE', dropped.sort())
+    if (dropped.length) {
+      // Who holds them, so the admin's screen can say whom to move (probe 13 UI #5): after the ids,
+      // one `holder:<status id>:<name>` per employee (ids have no colon).
+      const holders = await tx
+        .select({ status: employees.status, name: employees.name })
+        .from(employees)
+        .where(and(eq(employees.tenantId, tenantId), inArray(employees.status, dropped)))
+        .orderBy(employees.name)
+      throw new AppError('E_STATUS_IN_USE', [
+        ...dropped.sort(),
+        ...holders.map((h) => `holder:${h.status}:${h.name}`),
+      ])
+    }
     await tx.update(tenants).set({ statusMatrix: matrix }).where(eq(tenants.id, tenantId))
     await appendEvent(tx, tenantId, 'statuses.updated', { matrix })
     if (actorId)

@@ -5,7 +5,7 @@
 import { createResource, createSignal, For, Show } from 'solid-js'
 import type { AuditEntryView } from '../../../contract/admin.ts'
 import { api, errorText } from '../../lib/api/index.ts'
-import { fmtDate, t } from '../../lib/i18n/index.ts'
+import { fmtDate, lang, t } from '../../lib/i18n/index.ts'
 import { actionText, changeItems, subjectName } from './audit-view.ts'
 import './admin.css'
 
@@ -37,7 +37,13 @@ export default function AuditPage() {
   const [more, setMore] = createSignal<AuditEntryView[]>([])
   const [next, setNext] = createSignal<string | null>(null)
   const [people] = createResource(() => api('GET /api/admin/employees'))
-  const names = () => new Map((people()?.employees ?? []).map((p) => [p.id, p.name]))
+  const [groups] = createResource(() => api('GET /api/admin/groups'))
+  const names = () =>
+    new Map([
+      ...(people()?.employees ?? []).map((p) => [p.id, p.name] as const),
+      ...(groups()?.groups ?? []).map((g) => [g.id, g.name] as const),
+    ])
+  const context = () => ({ names: names(), lang: lang() })
   const filters = () => ({
     ...(entity() ? { entity: entity() } : {}),
     ...(actorId() ? { actorId: actorId() } : {}),
@@ -106,9 +112,9 @@ export default function AuditPage() {
                   <span class="admin-entry-subject">{subjectName(e, names())}</span>
                 </Show>
                 <span class="row-sub">{e.actorName || t('admin.platform')}</span>
-                <Show when={changeItems(e, t).length > 0}>
+                <Show when={changeItems(e, t, context()).length > 0}>
                   <ul class="admin-change">
-                    <For each={changeItems(e, t)}>
+                    <For each={changeItems(e, t, context())}>
                       {(c) => (
                         <li>
                           <span class="admin-change-label">{c.label}:</span> {c.text}

@@ -27,7 +27,7 @@ describe('audit entries as people read them', () => {
     )
     expect(created).toEqual([
       { label: 'Name', text: 'Sales' },
-      { label: 'Accept button', text: 'Yes' },
+      { label: 'Accepts chats by button', text: 'Yes' },
     ])
     const statuses = changeItems(
       { before: { value: [{ id: 'a' }] }, after: { value: [{ id: 'b' }] } },
@@ -82,6 +82,7 @@ describe('audit entries as people read them', () => {
       'call_settings.update',
       'crm_webhook.update',
       'crm_webhook.delete',
+      'crm_webhook.secret',
       'crm_contacts.secret',
       'crm_contacts.update',
       'template.create',
@@ -97,5 +98,108 @@ describe('audit entries as people read them', () => {
     expect(subjectName({ entityId: 'u', before: { active: true }, after: null }, new Map([['u', 'B']]))).toBe(
       'B',
     )
+  })
+})
+
+describe('audit values in words (probe 13 UI #12)', () => {
+  const names = new Map([
+    ['g-sales', 'Продажи'],
+    ['e-boris', 'Борис Смирнов'],
+    ['e-anna', 'Анна Петрова'],
+  ])
+  it('roles, strategies and a number’s target in the reader’s language, the target named', () => {
+    const ru = tr('ru')
+    expect(changeItems({ before: { role: 'operator' }, after: { role: 'supervisor' } }, ru)).toEqual([
+      { label: 'Роль', text: 'Оператор → Супервизор' },
+    ])
+    expect(changeItems({ before: { strategy: 'parallel' }, after: { strategy: 'sequential' } }, ru)).toEqual([
+      { label: 'Порядок вызова', text: 'Всем одновременно → По очереди, по порядку' },
+    ])
+    expect(
+      changeItems(
+        {
+          before: { number: '+74951234567', target: { kind: 'group', id: 'g-sales' } },
+          after: { number: '+74951234567', target: { kind: 'employee', id: 'e-boris' } },
+        },
+        ru,
+        { names },
+      ),
+    ).toEqual([{ label: 'Куда', text: 'группа Продажи → сотрудник Борис Смирнов' }])
+    expect(
+      changeItems({ before: null, after: { target: { kind: 'group', id: 'g-sales' } } }, tr('en'), { names }),
+    ).toEqual([{ label: 'Goes to', text: 'group Продажи' }])
+  })
+  it('a group’s members by name; CRM card links by name; omni and ring time labelled', () => {
+    const ru = tr('ru')
+    expect(
+      changeItems({ before: { memberIds: ['e-anna'] }, after: { memberIds: ['e-anna', 'e-boris'] } }, ru, {
+        names,
+      }),
+    ).toEqual([{ label: 'Участники', text: 'Анна Петрова → Анна Петрова, Борис Смирнов' }])
+    expect(
+      changeItems(
+        {
+          before: { templates: [{ name: 'amoCRM', url: 'https://a' }] },
+          after: { templates: [] },
+        },
+        ru,
+      ),
+    ).toEqual([{ label: 'Ссылки на карточку CRM', text: 'amoCRM → —' }])
+    expect(
+      changeItems(
+        { before: { omni: true, ringTimeoutSec: 20 }, after: { omni: false, ringTimeoutSec: 30 } },
+        ru,
+      ),
+    ).toEqual([
+      { label: 'Чаты и обращения', text: 'Да → Нет' },
+      { label: 'Время дозвона, секунд', text: '20 → 30' },
+    ])
+  })
+  it('the status matrix diffed per status: renamed, added, removed, colour, switches', () => {
+    const st = (
+      id: string,
+      ru: string,
+      en: string,
+      color: string,
+      allows: Partial<Record<string, boolean>> = {},
+    ) => ({
+      id,
+      name: { ru, en },
+      color,
+      allows: {
+        softphoneIn: false,
+        mobileIn: false,
+        outgoing: true,
+        chats: false,
+        workingTime: false,
+        nonWorkingTime: false,
+        ...allows,
+      },
+    })
+    const before = {
+      value: [
+        st('available', 'Доступен', 'Available', '#2e7d32'),
+        st('break', 'Перерыв', 'Break', '#999999'),
+        st('dnd', 'Не беспокоить', 'DND', '#c62828'),
+      ],
+    }
+    const after = {
+      value: [
+        st('available', 'Доступен', 'Available', '#2e7d32'),
+        st('break', 'Обед', 'Lunch', '#ff9800', { softphoneIn: true }),
+        st('training', 'Обучение', 'Training', '#1565c0'),
+      ],
+    }
+    expect(changeItems({ before, after }, tr('ru'), { lang: 'ru' })).toEqual([
+      { label: 'Переименован статус', text: 'Перерыв → Обед' },
+      { label: 'Обед · Цвет', text: '#999999 → #ff9800' },
+      { label: 'Обед · Входящие в приложение', text: 'Нет → Да' },
+      { label: 'Добавлен статус', text: 'Обучение' },
+      { label: 'Удалён статус', text: 'Не беспокоить' },
+    ])
+    expect(changeItems({ before, after }, tr('en'), { lang: 'en' })[0]).toEqual({
+      label: 'Status renamed',
+      text: 'Break → Lunch',
+    })
   })
 })

@@ -37,6 +37,7 @@ const ACTIONS = new Set([
   'call_settings.update',
   'crm_webhook.update',
   'crm_webhook.delete',
+  'crm_webhook.secret',
   'crm_contacts.secret',
   'crm_contacts.update',
   'template.create',
@@ -79,6 +80,17 @@ const FIELDS = new Set([
   'updated',
   'expiresAt',
   'groups',
+  // probe 13 UI #12: the rest of what admin rows carry, in words.
+  'source',
+  'target',
+  'omni',
+  'softphone',
+  'templates',
+  'ringTimeoutSec',
+  'acceptButton',
+  'slug',
+  'suspended',
+  'memberIds',
 ])
 
 /** The action in words ("Deactivated an employee"); an unknown code as it is. */
@@ -96,7 +108,79 @@ export function fieldLabel(key: string, t: T): string {
   return words.charAt(0).toUpperCase() + words.slice(1)
 }
 
-const hidden = (key: string) => key === 'id' || key === 'tenantId' || /Id$|Ids$|Hash$|^password/.test(key)
+const hidden = (key: string) =>
+  key !== 'memberIds' && (key === 'id' || key === 'tenantId' || /Id$|Ids$|Hash$|^password/.test(key))
+
+/** What a reader of the log knows besides the entry: names of ids (employees, groups), the UI language. */
+export interface AuditContext {
+  names?: ReadonlyMap<string, string>
+  lang?: 'ru' | 'en'
+}
+
+const ROLES = new Set(['operator', 'supervisor', 'admin'])
+const STRATEGIES = new Set(['parallel', 'sequential', 'round_robin', 'longest_idle'])
+const ABILITIES = ['softphoneIn', 'mobileIn', 'outgoing', 'chats', 'workingTime', 'nonWorkingTime'] as const
+
+/** A field's value in words where it is a code: a role, a strategy, a number's target, members by name. */
+function namedValue(key: string, x: unknown, t: T, c: AuditContext): string | null {
+  if (key === 'role' && typeof x === 'string' && ROLES.has(x)) return t(`admin.role.${x}` as MessageKey)
+  if (key === 'strategy' && typeof x === 'string' && STRATEGIES.has(x))
+    return t(`setup.strategy.${x}` as MessageKey)
+  if (key === 'target' && x && typeof x === 'object' && 'kind' in x && 'id' in x) {
+    const { kind, id } = x as { kind: string; id: string }
+    const name = c.names?.get(id) ?? '…'
+    return t(kind === 'group' ? 'admin.target.group' : 'admin.target.employee', { name })
+  }
+  // A list of named things (CRM card links): their names; an empty one is "—".
+  if (Array.isArray(x) && x.every((v) => v && typeof v === 'object' && typeof v.name === 'string'))
+    return x.length ? x.map((v) => v.name).join(', ') : '—'
+  if (key === 'memberIds' && Array.isArray(x))
+    return x.length ? x.map((id) => c.names?.get(String(id)) ?? '…').join(', ') : '—'
+  return null
+}
+
+interface StatusLike {
+  id: string
+  name: { ru: string; en: string }
+  color: string
+  allows: Record<string, boolean>
+}
+const isStatusList = (x: unknown): x is StatusLike[] =>
+  Array.isArray(x) &&
+  x.every((s) => s && typeof s === 'object' && 'id' in s && 'name' in s && 'allows' in s && 'color' in s)
+
+/** The status matrix change per status: added, removed, renamed, recoloured, each switch that moved. */
+export function statusChanges(before: unknown, after: unknown, t: T, lang: 'ru' | 'en' = 'en'): ChangeItem[] {
+  if (!isStatusList(before) || !isStatusList(after)) return []
+  const was = new Map(before.map((s) => [s.id, s]))
+  const now = new Map(after.map((s) => [s.id, s]))
+  const name = (s: StatusLike) => s.name[lang] || s.name.en
+  const out: ChangeItem[] = []
+  for (const s of after) {
+    const old = was.get(s.id)
+    if (!old) {
+      out.push({ label: t('admin.status.added'), text: name(s) })
+      continue
+    }
+    if (name(old) !== name(s))
+      out.push({ label: t('admin.status.renamed'), text: `${name(old)} → ${name(s)}` })
+    else if (old.name.ru !== s.name.ru || old.name.en !== s.name.en)
+      out.push({
+        label: t('admin.status.renamed'),
+        text: `${old.name.ru} / ${old.name.en} → ${s.name.ru} / ${s.name.en}`,
+      })
+    if (old.color !== s.color)
+      out.push({ label: `${name(s)} · ${t('admin.field.color')}`, text: `${old.color} → ${s.color}` })
+    for (const a of ABILITIES)
+      if (Boolean(old.allows[a]) !== Boolean(s.allows[a]))
+        out.push({
+          label: `${name(s)} · ${t(`setup.ability.${a}` as MessageKey)}`,
+          text: `${valueText(old.allows[a], t)} → ${valueText(s.allows[a], t)}`,
+        })
+  }
+  for (const s of before) if (!now.has(s.id)) out.push({ label: t('admin.status.removed'), text: name(s) })
+  return out
+}
 
 function valueText(x: unknown, t: T): string {
   if (x === null || x === undefined || x === '') return '—'
@@ -115,16 +199,23 @@ export interface ChangeItem {
 }
 
 /** The changed fields of an entry: "label: before → after" (created: the value; deleted: "before → —"). */
-export function changeItems(e: Pick<AuditEntryView, 'before' | 'after'>, t: T): ChangeItem[] {
+export function changeItems(
+  e: Pick<AuditEntryView, 'before' | 'after'>,
+  t: T,
+  c: AuditContext = {},
+): ChangeItem[] {
+  if (isStatusList(e.before?.value) && isStatusList(e.after?.value))
+    return statusChanges(e.before.value, e.after.value, t, c.lang)
   const keys = [...new Set([...Object.keys(e.before ?? {}), ...Object.keys(e.after ?? {})])]
   return keys
     .filter((k) => !hidden(k))
     .filter((k) => !e.before || !e.after || !same(e.before[k], e.after[k]))
     .filter((k) => !(!e.before && (e.after?.[k] === null || e.after?.[k] === undefined)))
     .map((k) => {
-      const before = valueText(e.before?.[k], t)
-      const after = valueText(e.after?.[k], t)
-      const complex = (v: unknown) => typeof v === 'object' && v !== null
+      const words = (x: unknown) => namedValue(k, x, t, c) ?? valueText(x, t)
+      const before = words(e.before?.[k])
+      const after = words(e.after?.[k])
+      const complex = (v: unknown) => typeof v === 'object' && v !== null && namedValue(k, v, t, c) === null
       const text = !e.before
         ? after
         : complex(e.before[k]) || complex(e.after?.[k])

@@ -3,13 +3,20 @@
  * idle time per channel (T8), the CRM webhook and CRM card URL templates (T13), connected channels
  * (T1) and shared templates (T5). Screens over the admin APIs; each change is live for every app.
  */
+import { A } from '@solidjs/router'
 import { createResource, createSignal, For, Show } from 'solid-js'
-import type { CrmCards } from '../../../../contract/admin-setup.ts'
+import type { ChannelAdminView } from '../../../../contract/channels.ts'
 import './setup.css'
 import { api, errorText } from '../../../lib/api/index.ts'
 import { t } from '../../../lib/i18n/index.ts'
-import { toast } from '../../../lib/ui/index.ts'
+import { ConfirmDialog, toast } from '../../../lib/ui/index.ts'
 import { CallSettingsCard } from './CallSettingsCard.tsx'
+import { CrmCard } from './CrmCard.tsx'
+import { TemplatesCard } from './TemplatesCard.tsx'
+
+/** A channel's name as the admin reads it: the website chat in the UI language, not its stored name. */
+export const channelName = (c: Pick<ChannelAdminView, 'kind' | 'name'>) =>
+  c.kind === 'webchat' ? t('channels.webchat.title') : c.name
 
 async function run(what: () => Promise<unknown>): Promise<boolean> {
   try {
@@ -37,9 +44,20 @@ export function SettingsSection() {
 
 function OmniCard() {
   const [features, { mutate }] = createResource(() => api('GET /api/admin/features'))
+  const [asking, setAsking] = createSignal(false)
   const set = async (omni: boolean) => {
-    const ok = await run(async () => mutate(await api('PATCH /api/admin/features', { body: { omni } })))
+    setAsking(false)
+    const ok = await run(async () => {
+      const r = await api('PATCH /api/admin/features', { body: { omni } })
+      mutate((f) => ({ ...f, ...r }))
+    })
     if (!ok) mutate(features())
+  }
+  // Off takes Requests away from everyone at once: ask first, naming the effect (probe 13 UI #8).
+  const toggle = (el: HTMLInputElement) => {
+    if (el.checked) return void set(true)
+    el.checked = true
+    setAsking(true)
   }
   return (
     <section class="card" aria-labelledby="setup-omni">
@@ -52,7 +70,7 @@ function OmniCard() {
           aria-checked={features()?.features.omni ?? false}
           aria-describedby="setup-omni-hint"
           disabled={!features()}
-          onChange={(e) => void set(e.currentTarget.checked)}
+          onChange={(e) => toggle(e.currentTarget)}
         />
         <span class="switch-text">
           <span>{t('setup.omni.label')}</span>
@@ -61,13 +79,26 @@ function OmniCard() {
           </span>
         </span>
       </label>
+      <Show when={asking()}>
+        <ConfirmDialog
+          title={t('setup.omni.offTitle')}
+          text={t('setup.omni.offText', {
+            n: features()?.omniImpact?.employees ?? 0,
+            m: features()?.omniImpact?.openChats ?? 0,
+          })}
+          ok={t('setup.omni.offOk')}
+          danger
+          onOk={() => void set(false)}
+          onCancel={() => setAsking(false)}
+        />
+      </Show>
     </section>
   )
 }
 
 function ChatCard() {
   const [settings, { refetch }] = createResource(() => api('GET /api/admin/chat-settings'))
-  const [channels, { refetch: again }] = createResource(() => api('GET /api/admin/channels'))
+  const [channels, { mutate: setChannels }] = createResource(() => api('GET /api/admin/channels'))
   const [timeout, setTimeoutSec] = createSignal<number | null>(null)
   const saveTimeout = async (ev: Event) => {
     ev.preventDefault()
@@ -77,13 +108,25 @@ function ChatCard() {
     if (await run(() => api('PUT /api/admin/chat-settings', { body: { ...s, transferTimeoutSec: sec } })))
       void refetch()
   }
-  const saveIdle = (id: string, value: string) =>
-    run(() =>
-      api('PUT /api/admin/channels/:id/auto-complete', {
+  // Saved by its own button like its neighbours; the list is patched in place (a refetch re-rendered
+  // the screen and threw the admin back to its top — probe 13 UI #10).
+  const saveIdle = async (ev: Event, id: string) => {
+    ev.preventDefault()
+    const input = (ev.currentTarget as HTMLFormElement).elements.namedItem('minutes') as HTMLInputElement
+    const value = input.value
+    await run(async () => {
+      const r = await api('PUT /api/admin/channels/:id/auto-complete', {
         params: { id },
         body: { minutes: value.trim() === '' ? null : Number(value) },
-      }),
-    ).then(() => again())
+      })
+      const list = channels()
+      if (list)
+        setChannels({
+          ...list,
+          channels: list.channels.map((c) => (c.id === id ? { ...c, autoCompleteMinutes: r.minutes } : c)),
+        })
+    })
+  }
 
   return (
     <section class="card" aria-labelledby="setup-chats">
@@ -104,189 +147,47 @@ function ChatCard() {
         </button>
       </form>
       <h3>{t('setup.channels.title')}</h3>
+      <p class="muted small">{t('setup.chats.idleHint')}</p>
+      <Show when={channels() && channels()?.channels.length === 0}>
+        <p class="muted small" data-testid="setup-no-channels">
+          {t('setup.channels.none')} <A href="/admin/channels">{t('setup.channels.connectLink')}</A>
+        </p>
+      </Show>
       <ul class="list">
         <For each={channels()?.channels ?? []}>
           {(c) => (
             <li class="setup-channel">
-              <span class="row-title">{c.name}</span>
+              <span class="row-title">{channelName(c)}</span>
               <span class="row-sub">
                 {[c.address, c.connected ? t('setup.channels.connected') : t('setup.channels.off')]
                   .filter(Boolean)
                   .join(' · ')}
               </span>
-              <label class="field field-inline">
-                <span>{t('setup.chats.idle')}</span>
-                <input
-                  type="number"
-                  min="1"
-                  max="10080"
-                  value={c.autoCompleteMinutes ?? ''}
-                  aria-label={t('setup.chats.idleNamed', { name: c.name })}
-                  onChange={(e) => void saveIdle(c.id, e.currentTarget.value)}
-                />
-              </label>
+              <form class="setup-idle" onSubmit={(e) => void saveIdle(e, c.id)}>
+                <label class="field field-inline">
+                  <span>{t('setup.chats.idle')}</span>
+                  <input
+                    name="minutes"
+                    type="number"
+                    min="1"
+                    max="10080"
+                    value={c.autoCompleteMinutes ?? ''}
+                    placeholder={t('setup.chats.idleNever')}
+                    aria-label={t('setup.chats.idleNamed', { name: channelName(c) })}
+                  />
+                </label>
+                <button
+                  type="submit"
+                  class="btn btn-small"
+                  aria-label={t('setup.chats.idleSave', { name: channelName(c) })}
+                >
+                  {t('setup.save')}
+                </button>
+              </form>
             </li>
           )}
         </For>
       </ul>
-    </section>
-  )
-}
-
-function CrmCard() {
-  const [hook, { refetch }] = createResource(() => api('GET /api/admin/crm-webhook'))
-  const [cards, { mutate }] = createResource(() => api('GET /api/admin/crm-cards'))
-  const [url, setUrl] = createSignal<string | null>(null)
-  const [secret, setSecret] = createSignal<string | null>(null)
-  const saveHook = async (ev: Event) => {
-    ev.preventDefault()
-    try {
-      const r = await api('PUT /api/admin/crm-webhook', { body: { url: url() ?? hook()?.url ?? '' } })
-      setSecret(r.secret)
-      toast(t('setup.saved'))
-      void refetch()
-    } catch (e) {
-      toast(errorText(e), 'error')
-    }
-  }
-  const list = () => cards()?.templates ?? []
-  const saveCards = (next: CrmCards['templates']) =>
-    run(async () => mutate(await api('PUT /api/admin/crm-cards', { body: { templates: next } })))
-  const [name, setName] = createSignal('')
-  const [tpl, setTpl] = createSignal('')
-
-  return (
-    <section class="card" aria-labelledby="setup-crm">
-      <h2 id="setup-crm">{t('setup.crm.title')}</h2>
-      <form class="admin-form" onSubmit={(e) => void saveHook(e)}>
-        <label class="field">
-          <span>{t('setup.crm.webhook')}</span>
-          <input
-            type="url"
-            value={url() ?? hook()?.url ?? ''}
-            placeholder="https://crm.example/hook"
-            onInput={(e) => setUrl(e.currentTarget.value)}
-          />
-        </label>
-        <button type="submit" class="btn btn-small">
-          {t('setup.save')}
-        </button>
-        <Show when={secret()}>
-          {(s) => (
-            <p class="admin-secret">
-              {t('setup.crm.secret')} <code>{s()}</code>
-            </p>
-          )}
-        </Show>
-      </form>
-      <h3>{t('setup.crm.cards')}</h3>
-      <p class="muted small">{t('setup.crm.cardsHint')}</p>
-      <ul class="list">
-        <For each={list()}>
-          {(c, i) => (
-            <li class="row row-wrap">
-              <span class="row-main">
-                <span class="row-title">{c.name}</span>
-                <span class="row-sub">{c.url}</span>
-              </span>
-              <button
-                type="button"
-                class="btn btn-small btn-ghost"
-                aria-label={t('setup.deleteNamed', { name: c.name })}
-                onClick={() => void saveCards(list().filter((_, j) => j !== i()))}
-              >
-                {t('setup.delete')}
-              </button>
-            </li>
-          )}
-        </For>
-      </ul>
-      <form
-        class="admin-form"
-        onSubmit={(e) => {
-          e.preventDefault()
-          void saveCards([...list(), { name: name(), url: tpl() }]).then((ok) => {
-            if (ok) {
-              setName('')
-              setTpl('')
-            }
-          })
-        }}
-      >
-        <label class="field">
-          <span>{t('setup.name')}</span>
-          <input value={name()} maxLength={60} required onInput={(e) => setName(e.currentTarget.value)} />
-        </label>
-        <label class="field">
-          <span>{t('setup.crm.cardUrl')}</span>
-          <input
-            value={tpl()}
-            required
-            placeholder="https://…?phone={phone}"
-            onInput={(e) => setTpl(e.currentTarget.value)}
-          />
-        </label>
-        <button type="submit" class="btn btn-small">
-          {t('setup.crm.addCard')}
-        </button>
-      </form>
-    </section>
-  )
-}
-
-function TemplatesCard() {
-  const [templates, { refetch }] = createResource(() => api('GET /api/templates'))
-  const shared = () => (templates()?.templates ?? []).filter((x) => x.scope === 'shared')
-  const [name, setName] = createSignal('')
-  const [body, setBody] = createSignal('')
-  const add = async (ev: Event) => {
-    ev.preventDefault()
-    if (await run(() => api('POST /api/admin/templates', { body: { name: name(), text: body() } }))) {
-      setName('')
-      setBody('')
-      void refetch()
-    }
-  }
-  return (
-    <section class="card" aria-labelledby="setup-templates">
-      <h2 id="setup-templates">{t('setup.templates.title')}</h2>
-      <ul class="list">
-        <For each={shared()}>
-          {(x) => (
-            <li class="row row-wrap">
-              <span class="row-main">
-                <span class="row-title">{x.name}</span>
-                <span class="row-sub">{x.text}</span>
-              </span>
-              <button
-                type="button"
-                class="btn btn-small btn-ghost"
-                aria-label={t('setup.deleteNamed', { name: x.name })}
-                onClick={() =>
-                  void run(() => api('DELETE /api/admin/templates/:id', { params: { id: x.id } })).then(() =>
-                    refetch(),
-                  )
-                }
-              >
-                {t('setup.delete')}
-              </button>
-            </li>
-          )}
-        </For>
-      </ul>
-      <form class="admin-form" onSubmit={(e) => void add(e)}>
-        <label class="field">
-          <span>{t('setup.name')}</span>
-          <input value={name()} maxLength={100} required onInput={(e) => setName(e.currentTarget.value)} />
-        </label>
-        <label class="field">
-          <span>{t('setup.templates.text')}</span>
-          <textarea value={body()} required onInput={(e) => setBody(e.currentTarget.value)} />
-        </label>
-        <button type="submit" class="btn btn-small">
-          {t('setup.templates.add')}
-        </button>
-      </form>
     </section>
   )
 }

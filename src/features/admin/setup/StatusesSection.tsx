@@ -5,13 +5,15 @@
  * The draft is a store keyed by status id, so an edit changes one field in place: the card and the
  * focused input stay (a re-created card would drop the focus and what was being typed).
  */
-import { createEffect, createResource, createSignal, For, Show } from 'solid-js'
+import { type BeforeLeaveEventArgs, useBeforeLeave } from '@solidjs/router'
+import { createEffect, createResource, createSignal, For, onCleanup, Show } from 'solid-js'
 import { createStore, reconcile } from 'solid-js/store'
 import { STATUS_ABILITIES, type StatusAbility, type StatusDef } from '../../../../contract/status.ts'
 import './setup.css'
-import { api, errorText } from '../../../lib/api/index.ts'
+import { ApiError, api, errorText } from '../../../lib/api/index.ts'
 import { lang, type MessageKey, t, tIn } from '../../../lib/i18n/index.ts'
 import { ConfirmDialog, toast } from '../../../lib/ui/index.ts'
+import { statusesInUse } from './statuses-in-use.ts'
 
 const ABILITY_LABEL: Record<StatusAbility, MessageKey> = {
   softphoneIn: 'setup.ability.softphoneIn',
@@ -38,6 +40,12 @@ export function matrixWarnings(matrix: readonly StatusDef[]): MessageKey[] {
   if (!matrix.some((s) => s.allows.chats)) out.push('setup.statuses.warnNoChats')
   if (!matrix.some((s) => s.allows.softphoneIn)) out.push('setup.statuses.warnNoSoftphone')
   return out
+}
+
+/** The two time columns say nothing by their names alone: a one-line hint under each (SPEC S1, the seed's Workload). */
+const ABILITY_HINT: Partial<Record<StatusAbility, MessageKey>> = {
+  workingTime: 'setup.ability.workingTimeHint',
+  nonWorkingTime: 'setup.ability.nonWorkingTimeHint',
 }
 
 /** A new status: its Russian name in Russian, its English name in English. */
@@ -96,11 +104,40 @@ export function StatusesSection() {
       setDirty(false)
       await refetch()
     } catch (e) {
+      // A removed status someone holds: its card comes back (the rest of the draft stays) and the
+      // screen says who holds it (probe 13 UI #5).
+      if (e instanceof ApiError && e.code === 'E_STATUS_IN_USE') {
+        const held = statusesInUse(e.details)
+        const back = (saved()?.matrix ?? []).filter((x) => held.has(x.id) && !rows.some((r) => r.id === x.id))
+        for (const x of back) setRows(rows.length, structuredClone(x))
+        const lines = [...held].map(([id, names]) => {
+          const def = saved()?.matrix.find((x) => x.id === id)
+          return t('setup.statuses.inUse', { status: def ? label(def) : id, names: names.join(', ') || '—' })
+        })
+        setError([...lines, t('setup.statuses.inUseFix')].join(' '))
+        return
+      }
       // Shown in the section, next to the buttons — never over them.
       setError(errorText(e))
     }
   }
   const label = (s: StatusDef) => s.name[lang()] || s.name.en || s.name.ru
+
+  // Unsaved edits are not dropped without a word: a reload/close asks (beforeunload), leaving the
+  // screen in the app asks in our dialog (probe 13 UI #6).
+  const onUnload = (e: BeforeUnloadEvent) => {
+    if (!dirty()) return
+    e.preventDefault()
+    e.returnValue = ''
+  }
+  addEventListener('beforeunload', onUnload)
+  onCleanup(() => removeEventListener('beforeunload', onUnload))
+  const [leaving, setLeaving] = createSignal<BeforeLeaveEventArgs | null>(null)
+  useBeforeLeave((e) => {
+    if (!dirty() || e.defaultPrevented) return
+    e.preventDefault()
+    setLeaving(e)
+  })
 
   const nameField = (s: StatusDef, l: NameLang) => {
     const errId = `st-${s.id}-${l}-err`
@@ -171,7 +208,10 @@ export function StatusesSection() {
                         touch()
                       }}
                     />
-                    <span class="switch-text">{t(ABILITY_LABEL[a])}</span>
+                    <span class="switch-text">
+                      <span>{t(ABILITY_LABEL[a])}</span>
+                      <Show when={ABILITY_HINT[a]}>{(h) => <span class="muted small">{t(h())}</span>}</Show>
+                    </span>
                   </label>
                 )}
               </For>
@@ -199,7 +239,12 @@ export function StatusesSection() {
           {error()}
         </p>
       </Show>
-      <div class="admin-actions">
+      <div class="admin-actions setup-savebar" classList={{ 'setup-savebar-dirty': dirty() }}>
+        <Show when={dirty()}>
+          <span class="setup-unsaved" role="status">
+            {t('setup.statuses.unsaved')}
+          </span>
+        </Show>
         <button
           type="button"
           class="btn btn-ghost"
@@ -219,6 +264,23 @@ export function StatusesSection() {
           </button>
         </Show>
       </div>
+      <Show when={leaving()}>
+        {(e) => (
+          <ConfirmDialog
+            title={t('setup.statuses.leaveTitle')}
+            text={t('setup.statuses.leaveText')}
+            ok={t('setup.statuses.leaveOk')}
+            danger
+            onCancel={() => setLeaving(null)}
+            onOk={() => {
+              const leave = e() // read before the dialog's Show closes (a stale read after it throws)
+              setLeaving(null)
+              setDirty(false)
+              leave.retry(true)
+            }}
+          />
+        )}
+      </Show>
       <Show when={removing()}>
         {(r) => (
           <ConfirmDialog

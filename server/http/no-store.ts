@@ -19,6 +19,7 @@ export const SECRET_ANSWERS: ReadonlySet<ApiRouteKey> = new Set<ApiRouteKey>([
   'POST /api/admin/channels',
   'POST /api/admin/channels/:id/secret',
   'PUT /api/admin/crm-webhook',
+  'POST /api/admin/crm-webhook/secret',
   'POST /api/admin/crm-contacts/secret',
 ])
 

@@ -109,6 +109,8 @@ describe.each(targets)('probe 13 input edges on $name', (target) => {
       login,
       me: await call(admin, 'GET', '/api/me'),
       webhook: await call(admin, 'PUT', '/api/admin/crm-webhook', { url: 'https://93.184.216.34/crm' }),
+      // A set webhook keeps its key on PUT (probe 13 UI #7): a new one is its own route.
+      webhookSecret: await call(admin, 'POST', '/api/admin/crm-webhook/secret', {}),
       contactsSecret: await call(admin, 'POST', '/api/admin/crm-contacts/secret', {}),
       gateway: await call(admin, 'POST', '/api/admin/sip/gateway-credentials', {}),
     }
@@ -116,7 +118,7 @@ describe.each(targets)('probe 13 input edges on $name', (target) => {
       expect(r.statusCode, name).toBeLessThan(300)
       expect(noStore(r), name).toBe('no-store')
     }
-    expect((answers.webhook.json() as { secret?: string }).secret).toBeTruthy()
+    expect((answers.webhookSecret.json() as { secret?: string }).secret).toBeTruthy()
     // A route without a secret keeps the default (cacheable by the rules of the browser).
     expect(noStore(await call(admin, 'GET', '/api/admin/audit'))).toBeUndefined()
   })

@@ -23,6 +23,7 @@ import {
   issuePassword,
   listEmployeesAdmin,
   reactivateEmployee,
+  wouldIssuePassword,
 } from '../domain/employees/index.ts'
 import { AppError } from '../errors.ts'
 import { type AppDeps, validate } from './context.ts'
@@ -61,8 +62,11 @@ export function adminEmployeeRoutes(app: FastifyInstance, deps: AppDeps): void {
 
     r.post('/api/admin/employees/:id/password', async (req, p, reply) => {
       const { id } = validate(IdParam, req.params)
-      const counted = await issueThrottle.attempt(deps.db.orm, `issue\0${p.tenantId}`, id)
-      if (!counted.admitted) throw new AppError('E_RATE_LIMITED')
+      // Counted before the hash, and only when there will be one (not a 404 or one's own id).
+      if (await wouldIssuePassword(deps.db.orm, p.tenantId, p.employeeId, id)) {
+        const counted = await issueThrottle.attempt(deps.db.orm, `issue\0${p.tenantId}`, id)
+        if (!counted.admitted) throw new AppError('E_RATE_LIMITED')
+      }
       reply.header('cache-control', 'no-store')
       return issuePassword(deps.db, actor(p), id)
     })

@@ -15,3 +15,4 @@ export {
   reactivateEmployee,
   seatsOf,
 } from './employees.ts'
+export { wouldIssuePassword } from './issue-target.ts'

@@ -57,6 +57,7 @@ export async function loadMe(
       features: t.features,
       contactsReadOnly: crm[0]?.read_only === true,
       statusSetBy,
+      ...(e.passwordOneTime ? { mustChangePassword: true } : {}),
     },
     sipDomain: t.sipDomain,
   }

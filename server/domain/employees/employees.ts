@@ -21,6 +21,7 @@ import { AppError } from '../../errors.ts'
 import { recordAudit } from '../audit/index.ts'
 import { hashPassword, revokeAllSessions } from '../auth/index.ts'
 import { INITIAL_STATUS } from '../status/index.ts'
+import { normaliseMobile } from './mobile.ts'
 
 const { employees, groups, tenants, virtualNumbers } = schema
 
@@ -222,8 +223,11 @@ export async function addEmployee(
   tenantId: string,
   actorId: string | null,
   body: CreateEmployeeBody,
-  password = newPassword(),
+  /** The demo seed's known password; otherwise one is issued, one-time (probe 13 #13). */
+  given?: string,
 ): Promise<EmployeePasswordResponse> {
+  const password = given ?? newPassword()
+  const mobile = normaliseMobile(body.mobile)
   const login = await loginInTenant(q, tenantId, body.login)
   await lockTenant(q, tenantId)
   await assertSeatFree(q, tenantId)
@@ -244,9 +248,10 @@ export async function addEmployee(
       name: body.name,
       role: body.role,
       extension,
-      mobile: body.mobile ?? null,
+      mobile,
       acceptButton: body.acceptButton,
       status: INITIAL_STATUS,
+      passwordOneTime: given === undefined,
     })
     .returning()
   if (!row) throw new Error('employee insert returned nothing')
@@ -284,7 +289,12 @@ export function editEmployee(
     if (body.extension && body.extension !== before.extension) {
       if (await extensionTaken(tx, a.tenantId, body.extension, id)) throw new AppError('E_EXTENSION_TAKEN')
     }
-    const patch = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined))
+    const patch = Object.fromEntries(
+      Object.entries({
+        ...body,
+        mobile: body.mobile === undefined ? undefined : normaliseMobile(body.mobile),
+      }).filter(([, v]) => v !== undefined),
+    )
     if (!Object.keys(patch).length) return adminView(before)
     const [after] = await tx
       .update(employees)
@@ -316,10 +326,11 @@ export function issuePassword(db: Db, a: Actor, id: string): Promise<EmployeePas
     const password = newPassword()
     await tx
       .update(employees)
-      .set({ passwordHash: await hashPassword(password) })
+      // One-time: he chooses his own at the next sign-in (probe 13 #13).
+      .set({ passwordHash: await hashPassword(password), passwordOneTime: true })
       .where(and(eq(employees.tenantId, a.tenantId), eq(employees.id, id)))
     // Whoever knew the old one is signed out (not the admin resetting his own: he keeps this session).
-    await revokeAllSessions(tx, a.tenantId, { employeeId: id, except: null })
+    await revokeAllSessions(tx, a.tenantId, { employeeId: id, except: null, reason: 'password_reset' })
     await recordAudit(tx, a.tenantId, {
       actorId: a.employeeId,
       action: 'employee.password',

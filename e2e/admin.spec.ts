@@ -110,7 +110,7 @@ test('A1 a deactivated operator is signed out live and cannot sign in', async ({
     .getByRole('alertdialog')
     .getByRole('button', { name: /^deactivate$|^отключить$/i })
     .click()
-  await expect(row).toContainText(/deactivated|отключён/)
+  await expect(row).toContainText(/deactivated|доступ отключён/)
 
   // Live: his open app is signed out without a reload, and the password no longer works.
   // He is told the truth: the admin switched the account off (not "session ended", not "wrong password").

@@ -137,10 +137,11 @@ test('A1 the seat limit refuses one more account', async ({ browser, request }) 
     const s = own.server
     const token = await adminToken(request, s.baseURL, s.password)
     const headers = { authorization: `Bearer ${token}` }
+    // Extensions of their own: the number the open form offers stays free.
     const create = (n: number) =>
       request.post(`${s.baseURL}/api/admin/employees`, {
         headers,
-        data: { name: `Место ${n}`, login: `seat${n}@demo`, role: 'operator' },
+        data: { name: `Место ${n}`, login: `seat${n}@demo`, role: 'operator', extension: `15${n}` },
       })
     // The demo plan has 10 seats and 8 accounts: one more leaves one free.
     expect((await create(1)).status()).toBe(201)
@@ -159,6 +160,8 @@ test('A1 the seat limit refuses one more account', async ({ browser, request }) 
       hasText: /deactivate an employee or ask your provider|отключите сотрудника или попросите поставщика/i,
     })
     await expect(refusal).toBeVisible()
+    // The counter follows: full.
+    await expect(page.getByTestId('seats')).toHaveText(/10 .*10.*(no free seats|свободных мест нет)/i)
     // A seat is freed; the next try succeeds, and the earlier red toast goes with the problem.
     const { employee } = (await second.json()) as { employee: { id: string } }
     await request.post(`${s.baseURL}/api/admin/employees/${employee.id}/deactivate`, { headers })
@@ -216,6 +219,11 @@ test('A1 the employee form reads the mobile number as people write it, and marks
     // Gender-neutral Russian where the name is in a sentence.
     await expect(page.getByRole('heading', { name: 'Пароль сотрудника «Анна Мобильная»' })).toBeVisible()
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360)
+    // Virtual numbers read the same way, formatted as everywhere in the app (not "+74951234567").
+    await page.goto('/admin/numbers')
+    const shown = page.getByTestId('number-shown')
+    await expect(shown.first()).toHaveText(/^\+\d{1,3} \d{3} \d{3}[- ]\d{2}[- ]\d{2}$/)
+    expect(await shown.allTextContents()).not.toContainEqual(expect.stringMatching(/^\+\d+$/))
   } finally {
     await admin.context.close()
     await own.dispose()
@@ -247,7 +255,9 @@ test('A1 a one-time password must be replaced at first sign-in', async ({ browse
     })
     const page = await context.newPage()
     await page.goto('/')
-    await login(page, 'first@demo', issued)
+    await page.getByLabel('Логин').fill('first@demo')
+    await page.getByRole('textbox', { name: 'Пароль' }).fill(issued)
+    await page.getByRole('button', { name: 'Войти' }).click()
     const form = page.getByRole('form', { name: 'Придумайте свой пароль' })
     await expect(form).toBeVisible()
     // Nothing of the app before it: no sections, no calls.

@@ -266,7 +266,13 @@ export default function EmployeesPage() {
       })
       toast(t('admin.saved'))
     } else {
-      setIssued(await api('POST /api/admin/employees', { body: { ...d, mobile: d.mobile || null } }))
+      try {
+        setIssued(await api('POST /api/admin/employees', { body: { ...d, mobile: d.mobile || null } }))
+      } catch (err) {
+        // The seats filled meanwhile: the counter (and the Add button) say so at once.
+        if (err instanceof ApiError && err.code === 'E_SEAT_LIMIT') void refetch()
+        throw err
+      }
     }
     setForm(null)
     await refetch()

@@ -185,12 +185,11 @@ test('A1 the employee form reads the mobile number as people write it, and marks
   // Its own server: the shared one's seats may be full by now (the plan counts accounts).
   const own = await ownServer()
   const server = own.server
-  const admin = await operatorPhone(browser, server, 'admin@demo', {
-    locale: 'ru-RU',
-    viewport: { width: 360, height: 640 },
-  })
+  const admin = await operatorPhone(browser, server, 'admin@demo', { viewport: { width: 360, height: 640 } })
   const page = admin.page
   try {
+    // The app in Russian (the language choice is kept in localStorage).
+    await page.evaluate(() => localStorage.setItem('frontline.lang', 'ru'))
     await page.goto('/admin/employees')
     await page.getByRole('button', { name: 'Добавить сотрудника' }).click()
     const form = page.getByRole('form', { name: 'Новый сотрудник' })

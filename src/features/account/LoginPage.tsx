@@ -15,7 +15,7 @@ import {
 } from '../../lib/session/index.ts'
 import { EYE, EYE_OFF, PathIcon } from '../../lib/ui/index.ts'
 import { FirstPassword } from './FirstPassword.tsx'
-import { landingAfterSignIn } from './landing.ts'
+import { landAfterSignIn } from './landing.ts'
 import { revokedText } from './revoked.ts'
 import { settings } from './settings.ts'
 
@@ -23,6 +23,7 @@ import { settings } from './settings.ts'
 export default function LoginPage() {
   const navigate = useNavigate()
   const [params] = useSearchParams()
+  const go = (path: string) => navigate(path, { replace: true })
   const adding = () => params.add === '1' && active() !== null
   const [login, setLogin] = createSignal(
     typeof params.login === 'string' ? params.login : (revoked()?.me.login ?? ''),
@@ -50,7 +51,7 @@ export default function LoginPage() {
       const who = await signIn(login().trim(), password())
       setPassword('')
       // Probe 13 #13: a one-time password asks for his own first (FirstPassword, below).
-      if (!firstSignIn()) navigate(await landingAfterSignIn(who), { replace: true })
+      if (!firstSignIn()) landAfterSignIn(who, go)
     } catch (err) {
       setError(errorText(err))
     } finally {
@@ -77,14 +78,7 @@ export default function LoginPage() {
             )}
           </For>
         </fieldset>
-        <Show
-          when={!firstSignIn()}
-          fallback={
-            <FirstPassword
-              onDone={(who) => void landingAfterSignIn(who).then((to) => navigate(to, { replace: true }))}
-            />
-          }
-        >
+        <Show when={!firstSignIn()} fallback={<FirstPassword onDone={(who) => landAfterSignIn(who, go)} />}>
           <h1>{adding() ? t('login.addTitle') : t('login.title')}</h1>
           <p class="muted">{t('login.subtitle')}</p>
           <Show when={revoked() && !error()}>

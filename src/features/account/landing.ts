@@ -17,16 +17,23 @@ export function companyEmpty(
   return !employees.some((e) => e.active && e.id !== me.id)
 }
 
-/** The path to open after signing in as `me` (Welcome first when the walk-through is not done). */
-export async function landingAfterSignIn(me: Me): Promise<string> {
-  let target = `/${settings().startPage}`
-  if (me.role === 'admin') {
-    const list = await api('GET /api/admin/employees').catch(() => null)
-    if (list && companyEmpty(me, list.employees)) target = '/admin'
-  }
-  if (settings().walkthroughDone) return target
-  pending = target
-  return '/welcome'
+/**
+ * Opens what a sign-in as `me` leads to at once (Welcome first when the walk-through is not done, else
+ * the start page); for an admin, then asks whether the company is still empty and, if so, moves him
+ * to Administration (or makes it Welcome's end).
+ */
+export function landAfterSignIn(me: Me, go: (path: string) => void): void {
+  const walkthrough = !settings().walkthroughDone
+  go(walkthrough ? '/welcome' : `/${settings().startPage}`)
+  if (me.role !== 'admin') return
+  void api('GET /api/admin/employees').then(
+    (list) => {
+      if (!companyEmpty(me, list.employees)) return
+      if (walkthrough && !settings().walkthroughDone) pending = '/admin'
+      else go('/admin')
+    },
+    () => undefined,
+  )
 }
 
 /** Where Welcome goes when done: what the sign-in chose, else the start page. */

@@ -260,7 +260,7 @@ test('A1 a one-time password must be replaced at first sign-in', async ({ browse
     const form = page.getByRole('form', { name: 'Придумайте свой пароль' })
     await expect(form).toBeVisible()
     // Nothing of the app before it: no sections, no calls.
-    await expect(page.getByRole('navigation', { name: /разделы/i })).toHaveCount(0)
+    await expect(page.getByRole('navigation', { name: /^разделы$/i })).toHaveCount(0)
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360)
     // The server answers that session only the set-password step.
     const elsewhere = (await (
@@ -293,7 +293,7 @@ test('A1 a one-time password must be replaced at first sign-in', async ({ browse
     await save.click()
     await finishWalkthrough(page)
     await expect(page).toHaveURL(/\/calls$/)
-    await expect(page.getByRole('navigation', { name: /разделы/i })).toBeVisible()
+    await expect(page.getByRole('navigation', { name: /^разделы$/i })).toBeVisible()
     // Whoever else held the issued password is signed out; it signs in no more; his own does.
     expect((await api('/api/me', elsewhere.token)).status()).toBe(401)
     expect(

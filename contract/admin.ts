@@ -95,12 +95,16 @@ export const loginField = v.pipe(
 export const extensionField = v.pipe(text, v.trim(), v.regex(/^\d{2,6}$/, '2–6 digits'))
 /** Probe 13 #11: shown to colleagues, in the audit and as a SIP display name — one line, no controls. */
 const nameField = v.pipe(text, v.transform(oneLineName), v.minLength(1), v.maxLength(100))
-/** "To mobile": a phone number, digits with an optional leading +; empty clears it. */
+/**
+ * "To mobile": a phone number as people write it ("+7 916 123-45-67", "8 916 123 45 67"); the server
+ * reads it with libphonenumber-js (the tenant's country for numbers without +) and stores E.164, or
+ * answers E_VALIDATION `mobile: …` (probe 13 UI #2). Empty clears it.
+ */
 const mobileField = v.nullable(
   v.pipe(
     text,
     v.trim(),
-    v.regex(/^(\+?[0-9]{5,16})?$/, 'a phone number: + and 5–16 digits'),
+    v.maxLength(40, 'a mobile number such as +7 916 123-45-67'),
     v.transform((s) => (s === '' ? null : s)),
   ),
 )

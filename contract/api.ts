@@ -54,6 +54,12 @@ export interface Me {
   contactsReadOnly?: boolean
   /** S3: a supervisor forced the current status: who and when; absent/null when the employee chose it. */
   statusSetBy?: { name: string; at: string } | null
+  /**
+   * Probe 13 #13: signed in with a password the admin (or the tenant CLI) issued: he must choose his
+   * own (PUT /api/me/password) before anything else; until then every other route answers
+   * E_PASSWORD_CHANGE_REQUIRED and no SIP line is given. Absent: false.
+   */
+  mustChangePassword?: boolean
 }
 
 export interface LoginResponse {

@@ -25,8 +25,9 @@ export const ERRORS = {
   },
   E_SEAT_LIMIT: {
     status: 403,
-    en: 'All seats of your plan are in use. Ask your administrator.',
-    ru: 'Все места по тарифу заняты. Обратитесь к администратору.',
+    // Probe 13 UI #3: the one reading it is the administrator — say what to do.
+    en: 'No free seats: every account of your plan is in use. Deactivate an employee or ask your provider for more seats.',
+    ru: 'Свободных мест нет: все учётные записи по тарифу заняты. Отключите сотрудника или попросите поставщика увеличить тариф.',
   },
   // Issue 13, administration: employees, passwords, tenants.
   E_LOGIN_TAKEN: {
@@ -293,6 +294,22 @@ export const ERRORS = {
     status: 400,
     en: 'This employee is deactivated: the number would ring nobody. Choose an active employee or a group.',
     ru: 'Сотрудник деактивирован: номер никуда не будет звонить. Выберите активного сотрудника или группу.',
+  },
+  // Probe 13 UI #13/#14: one-time passwords and why a session ended.
+  E_PASSWORD_CHANGE_REQUIRED: {
+    status: 403,
+    en: 'Choose your own password first.',
+    ru: 'Сначала придумайте свой пароль.',
+  },
+  E_SESSION_PASSWORD_CHANGED: {
+    status: 401,
+    en: 'Your password was changed on another device. Sign in with the new password.',
+    ru: 'Пароль изменён на другом устройстве. Войдите с новым паролем.',
+  },
+  E_SESSION_PASSWORD_RESET: {
+    status: 401,
+    en: 'The administrator issued you a new password. Sign in with it.',
+    ru: 'Администратор выдал вам новый пароль. Войдите с ним.',
   },
 } as const
 

@@ -159,3 +159,24 @@ export async function login(page: Page, loginName: string, password: string): Pr
   await page.getByRole('textbox', { name: /^(password|пароль)$/i }).fill(password)
   await page.getByRole('button', { name: /sign in/i }).click()
 }
+
+/** The own password `loginIssued` chooses for an issued one (deterministic: a test may sign in again with it). */
+export function ownPassword(issued: string): string {
+  return `own-${issued}`
+}
+
+/**
+ * Probe 13 #13: signs in with a password the admin or the tenant CLI issued — one-time: the app asks
+ * "Choose your password" first; this sets `ownPassword(issued)` (ending the account's other sessions)
+ * and returns it. The walk-through (finishWalkthrough) may follow, as after `login`.
+ */
+export async function loginIssued(page: Page, loginName: string, issued: string): Promise<string> {
+  await login(page, loginName, issued)
+  const form = page.getByRole('form', { name: /choose your password|придумайте свой пароль/i })
+  const own = ownPassword(issued)
+  await form.getByLabel(/^new password|^новый пароль/i).fill(own)
+  await form.getByLabel(/repeat the new password|повторите новый пароль/i).fill(own)
+  await form.getByRole('button', { name: /save and continue|сохранить и продолжить/i }).click()
+  await expect(form).toHaveCount(0)
+  return own
+}

@@ -10,7 +10,7 @@ export async function signIn(page: Page, server: FrontlineServer, loginName: str
 
 /** Clicks through the first-run walk-through (Skip where a prompt would block, Done/Finish otherwise). */
 export async function finishWalkthrough(page: Page): Promise<void> {
-  const tabs = page.getByRole('navigation', { name: /sections|разделы/i })
+  const tabs = page.getByRole('navigation', { name: /^(sections|разделы)$/i })
   const heading = page.getByRole('heading', { name: /set up permissions|настройка разрешений/i })
   await expect(tabs.or(heading).first()).toBeVisible()
   const step = page.getByRole('button', {

@@ -194,7 +194,7 @@ export function describeAnswer(cmd: Command, a: TenantCommandAnswer): string {
       return [
         `created ${t?.name} (${t?.slug}), SIP domain ${t?.sipDomain}, ${t?.seats} seats`,
         `admin login:    ${printable(a.admin?.login)}`,
-        `admin password: ${a.admin?.password}   (shown once: give it to the admin; they can change it in Account)`,
+        `admin password: ${a.admin?.password}   (shown once, one-time: give it to the admin; at first sign-in they choose their own)`,
       ].join('\n')
     case 'list':
       return (a.tenants ?? [])

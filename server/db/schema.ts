@@ -71,6 +71,8 @@ export const employees = pgTable('employees', {
   createdAt: ts('created_at').notNull().defaultNow(),
   /** Issue 13: deactivated — no seat, no sign-in, history kept (0105). */
   deactivatedAt: ts('deactivated_at'),
+  /** Probe 13 #13: an issued (admin/CLI) password must be replaced at first sign-in (0215). */
+  passwordOneTime: boolean('password_one_time').notNull().default(false),
 })
 
 export const groups = pgTable('groups', {
@@ -116,6 +118,8 @@ export const sessions = pgTable('sessions', {
   lastSeenAt: ts('last_seen_at').notNull().defaultNow(),
   expiresAt: ts('expires_at').notNull(),
   revokedAt: ts('revoked_at'),
+  /** Probe 13 #14: why it was revoked, told to its device ('password_changed', 'password_reset'); 0215. */
+  revokedReason: text('revoked_reason'),
 })
 
 export const contacts = pgTable('contacts', {

@@ -287,6 +287,96 @@ describe.each(targets)('admin employees and tenants on $name', (target) => {
     expect((await login('op5@demo', r.password)).statusCode).toBe(200)
   })
 
+  it('probe 13 #2: the mobile number is read as people write it and stored in E.164; a bad one names the field', async () => {
+    await f.db.orm.update(schema.tenants).set({ seats: 50 }).where(eq(schema.tenants.slug, 'demo'))
+    const r = await call(admin, 'POST', '/api/admin/employees', {
+      name: 'Анна Мобильная',
+      login: 'anna-mobile',
+      role: 'operator',
+      mobile: '+7 916 123-45-67',
+    })
+    expect(r.statusCode).toBe(201)
+    const made = (r.json() as EmployeePasswordResponse).employee
+    expect(made.mobile).toBe('+79161234567')
+    const edit = (mobile: string) => call(admin, 'PATCH', `/api/admin/employees/${made.id}`, { mobile })
+    expect((await edit('8 (916) 765 43 21')).json().employee.mobile).toBe('+79167654321')
+    const bad = await edit('abc')
+    expect(bad.statusCode).toBe(400)
+    expect(bad.json().error.code).toBe('E_VALIDATION')
+    expect(bad.json().error.details).toEqual([expect.stringMatching(/^mobile: /)])
+    expect((await edit('')).json().employee.mobile).toBeNull()
+    const refused = await call(admin, 'POST', '/api/admin/employees', {
+      name: 'Б',
+      login: 'b-mobile',
+      role: 'operator',
+      mobile: '8 916 123',
+    })
+    expect(refused.json().error.details).toEqual([expect.stringMatching(/^mobile: /)])
+    expect((await list()).employees.some((e) => e.login.startsWith('b-mobile'))).toBe(false)
+  })
+
+  it('A1 probe 13 #13: an issued password is one-time — until he sets his own only that step is answered, no SIP line', async () => {
+    const made = (
+      await call(admin, 'POST', '/api/admin/employees', {
+        name: 'Вера Новая',
+        login: 'vera-new',
+        role: 'admin',
+      })
+    ).json() as EmployeePasswordResponse
+    const first = await login(made.employee.login, made.password)
+    expect(first.statusCode).toBe(200)
+    const body = first.json() as { token: string; me: { mustChangePassword?: boolean }; sip: unknown }
+    expect(body.me.mustChangePassword).toBe(true)
+    expect(body.sip).toBeNull()
+    const tok = body.token
+    const me = (await call(tok, 'GET', '/api/me')).json() as MeResponse
+    expect(me.me.mustChangePassword).toBe(true)
+    expect(me.sip).toBeNull()
+    for (const [m, u] of [
+      ['GET', '/api/admin/employees'],
+      ['GET', '/api/chats'],
+      ['PUT', '/api/me/status'],
+      ['GET', '/api/auth/sessions'],
+    ] as const) {
+      const r = await call(tok, m, u, m === 'PUT' ? { status: 'available' } : undefined)
+      expect(r.statusCode, u).toBe(403)
+      expect(r.json().error.code, u).toBe('E_PASSWORD_CHANGE_REQUIRED')
+    }
+    const set = await call(tok, 'PUT', '/api/me/password', { current: made.password, next: 'vera-own-pass' })
+    expect(set.statusCode).toBe(200)
+    const after = (await call(tok, 'GET', '/api/me')).json() as MeResponse
+    expect(after.me.mustChangePassword).toBeUndefined()
+    expect(after.sip).not.toBeNull()
+    expect((await call(tok, 'GET', '/api/admin/employees')).statusCode).toBe(200)
+    // A reset makes it one-time again; the demo seed's known passwords are not.
+    const reset = (
+      await call(admin, 'POST', `/api/admin/employees/${made.employee.id}/password`)
+    ).json() as EmployeePasswordResponse
+    expect(
+      ((await login(made.employee.login, reset.password)).json() as typeof body).me.mustChangePassword,
+    ).toBe(true)
+    expect((await f.login('op2@demo')).me.mustChangePassword).toBeUndefined()
+  })
+
+  it('probe 13 #14: the device signed out by a password change elsewhere, or by a reset, is told why', async () => {
+    const a = await f.login('op1@demo')
+    const b = await f.login('op1@demo')
+    await call(a.token, 'PUT', '/api/me/password', {
+      current: 'demo-pass-1',
+      next: 'op1-own-pass',
+      signOutOthers: true,
+    })
+    const told = await call(b.token, 'GET', '/api/me')
+    expect(told.statusCode).toBe(401)
+    expect(told.json().error.code).toBe('E_SESSION_PASSWORD_CHANGED')
+    await call(admin, 'POST', `/api/admin/employees/${a.me.id}/password`)
+    expect((await call(a.token, 'GET', '/api/me')).json().error.code).toBe('E_SESSION_PASSWORD_RESET')
+    // Signing out is no reason to tell.
+    const c = await f.login('op2@demo')
+    await call(c.token, 'POST', '/api/auth/logout')
+    expect((await call(c.token, 'GET', '/api/me')).json().error.code).toBe('E_AUTH_REQUIRED')
+  })
+
   it('A1 own password: the current one is required; other sessions end on request, this one stays', async () => {
     const a = await f.login('op6@demo')
     const b = await f.login('op6@demo')
@@ -374,6 +464,15 @@ describe.each(targets)('admin employees and tenants on $name', (target) => {
     const boss = await login('boss@romashka', made.body.admin!.password)
     expect(boss.statusCode).toBe(200)
     const token = (boss.json() as { token: string }).token
+    // The CLI's password is one-time (probe 13 #13): he chooses his own first.
+    expect((await call(token, 'GET', '/api/admin/audit')).json().error.code).toBe(
+      'E_PASSWORD_CHANGE_REQUIRED',
+    )
+    const own = await call(token, 'PUT', '/api/me/password', {
+      current: made.body.admin!.password,
+      next: 'boss-own-pass-1',
+    })
+    expect(own.statusCode).toBe(200)
     expect(
       (await cmd({ command: 'create', tenant: { name: 'X', slug: 'romashka', seats: 1, adminLogin: 'x@x' } }))
         .body.error?.code,
@@ -392,9 +491,7 @@ describe.each(targets)('admin employees and tenants on $name', (target) => {
     // Its devices get nothing of the company any more (probe 10 note: the subscriptions outlived it).
     expect(await subs()).toHaveLength(0)
     expect((await call(token, 'GET', '/api/me')).statusCode).toBe(401)
-    expect((await login('boss@romashka', made.body.admin!.password)).json().error.code).toBe(
-      'E_TENANT_SUSPENDED',
-    )
+    expect((await login('boss@romashka', 'boss-own-pass-1')).json().error.code).toBe('E_TENANT_SUSPENDED')
     // An old token whose revocation were lost is refused by the suspension itself.
     await f.db.orm.update(schema.sessions).set({ revokedAt: null })
     expect((await call(token, 'GET', '/api/me')).statusCode).toBe(401)

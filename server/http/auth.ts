@@ -52,7 +52,8 @@ export function authRoutes(app: FastifyInstance, deps: AppDeps): void {
 
     r.get('/api/me', async (_req, p) => {
       const { me, sipDomain, sipNotBefore } = await loadMe(deps.db.orm, p.tenantId, p.employeeId)
-      return { me, sip: mintSip(me, sipDomain, sipNotBefore) }
+      // Probe 13 #13: no SIP line while the password is a one-time one.
+      return { me, sip: me.mustChangePassword ? null : mintSip(me, sipDomain, sipNotBefore) }
     })
 
     r.put('/api/me/status', async (req, p) => {

@@ -21,7 +21,7 @@ import { eq } from 'drizzle-orm'
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import type { ApiReply, ApiRouteKey } from '../../contract/routes.ts'
 import { schema } from '../db/index.ts'
-import { authenticate, type Principal } from '../domain/auth/index.ts'
+import { authenticate, type Principal, requireOwnPassword } from '../domain/auth/index.ts'
 import { AppError } from '../errors.ts'
 import { internalAllowed } from '../sip/index.ts'
 import { type AppDeps, bearer, type VisitorPrincipal, type WebhookCaller } from './context.ts'
@@ -51,8 +51,15 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1'])
 
 type Check<L extends AuthLevel> = (deps: AppDeps, req: FastifyRequest) => Promise<Callers[L]>
 
-async function withRole(deps: AppDeps, req: FastifyRequest, roles: Principal['role'][]) {
+/** An employee's session; with a one-time password only the set-password step passes (probe 13 #13). */
+async function employeeOf(deps: AppDeps, req: FastifyRequest): Promise<Principal> {
   const p = await authenticate(deps.db.orm, bearer(req))
+  requireOwnPassword(p, `${req.method} ${req.routeOptions.url}`)
+  return p
+}
+
+async function withRole(deps: AppDeps, req: FastifyRequest, roles: Principal['role'][]) {
+  const p = await employeeOf(deps, req)
   if (!roles.includes(p.role)) throw new AppError('E_FORBIDDEN')
   return p
 }
@@ -60,7 +67,7 @@ async function withRole(deps: AppDeps, req: FastifyRequest, roles: Principal['ro
 /** How each level is checked: one table, no `if` on names in the routes. */
 const CHECKS: { [L in AuthLevel]: Check<L> } = {
   public: async () => null,
-  employee: (deps, req) => authenticate(deps.db.orm, bearer(req)),
+  employee: (deps, req) => employeeOf(deps, req),
   supervisor: (deps, req) => withRole(deps, req, ['supervisor', 'admin']),
   admin: (deps, req) => withRole(deps, req, ['admin']),
   internal: async (deps, req) => {

@@ -3,7 +3,7 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import * as v from 'valibot'
 import { errorMessage } from '../../contract/errors.ts'
 import { ClientMessageSchema, type ServerMessage } from '../../contract/events.ts'
-import { authenticate, type Principal, sessionLive } from '../domain/auth/index.ts'
+import { authenticate, type Principal, REFUSED_TOKEN_CODES, sessionLive } from '../domain/auth/index.ts'
 import { AppError } from '../errors.ts'
 import { FeedConnection } from '../realtime/feed.ts'
 import type { AppDeps } from './context.ts'
@@ -86,13 +86,15 @@ export function wsRoutes(app: FastifyInstance, deps: AppDeps): void {
           p = await authenticate(deps.db.orm, msg.token)
         } catch (e) {
           // Only a refused token means "revoked" to the client; anything else (the database) is retried.
-          if (e instanceof AppError && e.code === 'E_AUTH_REQUIRED')
+          if (e instanceof AppError && REFUSED_TOKEN_CODES.has(e.code))
             return socket.close(WS_UNAUTHORIZED, 'bad token')
           return fail(e, 'auth')
         } finally {
           clearTimeout(timer)
         }
         if (socket.readyState !== socket.OPEN) return
+        // Probe 13 #13: no feed for a one-time password (the app opens none before his own is set).
+        if (p.oneTimePassword) return socket.close(WS_UNAUTHORIZED, 'password change required')
         // Who this operator is for audiences (realtime/audience.ts): role and groups.
         const viewer = await deps.hub.viewer(p)
         if (socket.readyState !== socket.OPEN) return

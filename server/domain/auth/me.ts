@@ -57,6 +57,7 @@ export async function loadMe(
       features: t.features,
       contactsReadOnly: crm[0]?.read_only === true,
       statusSetBy,
+      ...(e.passwordOneTime ? { mustChangePassword: true } : {}),
     },
     sipDomain: t.sipDomain,
     // Probe 13 #1: credentials are minted past his line's last cut (server/db/line-cuts.ts).

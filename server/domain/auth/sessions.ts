@@ -6,6 +6,7 @@
 import { and, desc, eq, gt, isNull, ne, sql } from 'drizzle-orm'
 import type { ChangePasswordResponse } from '../../../contract/admin.ts'
 import type { LoginResponse, Role, SessionInfo } from '../../../contract/api.ts'
+import type { ErrorCode } from '../../../contract/errors.ts'
 import {
   announceLinesChanged,
   appendEvent,
@@ -35,7 +36,35 @@ export interface Principal {
   employeeId: string
   tenantId: string
   role: Role
+  /** Probe 13 #13: signed in with an issued password; only the set-password step is answered (gate below). */
+  oneTimePassword?: boolean
 }
+
+/**
+ * Probe 13 #13: what a session signed in with a one-time (issued) password may call until the employee
+ * sets his own: his profile (the app learns it must ask), the new password, and signing out.
+ */
+export const ONE_TIME_ALLOWED: ReadonlySet<string> = new Set([
+  'GET /api/me',
+  'PUT /api/me/password',
+  'POST /api/auth/logout',
+])
+
+/** E_PASSWORD_CHANGE_REQUIRED for any other route while the caller's password is a one-time one. */
+export function requireOwnPassword(p: Principal, route: string): void {
+  if (p.oneTimePassword && !ONE_TIME_ALLOWED.has(route)) throw new AppError('E_PASSWORD_CHANGE_REQUIRED')
+}
+
+/** Why the server ends a session, told to its device (migration 0215 `revoked_reason`). */
+export type RevokeReason = 'password_changed' | 'password_reset'
+
+/** The codes `authenticate` refuses a token with (each a 401: the app signs that account out). */
+export const REFUSED_TOKEN_CODES: ReadonlySet<string> = new Set([
+  'E_AUTH_REQUIRED',
+  'E_ACCOUNT_DEACTIVATED',
+  'E_SESSION_PASSWORD_CHANGED',
+  'E_SESSION_PASSWORD_RESET',
+])
 
 export interface LoginInput {
   login: string
@@ -77,14 +106,15 @@ export async function login(
     expiresAt: new Date(Date.now() + SESSION_TTL_MS),
   })
   const { me, sipDomain, sipNotBefore } = await loadMe(db.orm, emp.tenantId, emp.id)
-  return { token, me, sip: deps.mintSip(me, sipDomain, sipNotBefore) }
+  // A one-time password gets no SIP line: nothing but the set-password step until his own (probe 13 #13).
+  return { token, me, sip: me.mustChangePassword ? null : deps.mintSip(me, sipDomain, sipNotBefore) }
 }
 
 /** Resolves a bearer token to a live session, extending it (sliding expiry, written at most once a minute). */
 export async function authenticate(q: Queryable, token: string): Promise<Principal> {
   if (!token || token.length > 200) throw new AppError('E_AUTH_REQUIRED')
   const [row] = await q
-    .select({ s: sessions, role: employees.role })
+    .select({ s: sessions, role: employees.role, oneTime: employees.passwordOneTime })
     .from(sessions)
     .innerJoin(
       employees,
@@ -101,8 +131,7 @@ export async function authenticate(q: Queryable, token: string): Promise<Princip
         isNull(tenants.suspendedAt),
       ),
     )
-  if (!row)
-    throw new AppError((await deactivatedToken(q, token)) ? 'E_ACCOUNT_DEACTIVATED' : 'E_AUTH_REQUIRED')
+  if (!row) throw new AppError(await whyRefused(q, token))
   const { s } = row
   if (Date.now() - s.lastSeenAt.getTime() > 60_000) {
     await q
@@ -110,7 +139,13 @@ export async function authenticate(q: Queryable, token: string): Promise<Princip
       .set({ lastSeenAt: new Date(), expiresAt: new Date(Date.now() + SESSION_TTL_MS) })
       .where(and(eq(sessions.tenantId, s.tenantId), eq(sessions.id, s.id)))
   }
-  return { sessionId: s.id, employeeId: s.employeeId, tenantId: s.tenantId, role: row.role }
+  return {
+    sessionId: s.id,
+    employeeId: s.employeeId,
+    tenantId: s.tenantId,
+    role: row.role,
+    oneTimePassword: row.oneTime,
+  }
 }
 
 /** Revokes one of the caller's own sessions; E_NOT_FOUND for anything else. */
@@ -178,11 +213,11 @@ export async function listSessions(q: Queryable, p: Principal): Promise<SessionI
 export async function revokeAllSessions(
   q: Queryable,
   tenantId: string,
-  opts: { employeeId?: string; except: string | null },
+  opts: { employeeId?: string; except: string | null; reason?: RevokeReason },
 ): Promise<number> {
   const done = await q
     .update(sessions)
-    .set({ revokedAt: new Date() })
+    .set({ revokedAt: new Date(), revokedReason: opts.reason ?? null })
     .where(
       and(
         eq(sessions.tenantId, tenantId),
@@ -220,10 +255,15 @@ export async function changeOwnPassword(
   return db.orm.transaction(async (tx) => {
     await tx
       .update(employees)
-      .set({ passwordHash: hash })
+      // His own password now: a one-time (issued) one is spent (probe 13 #13).
+      .set({ passwordHash: hash, passwordOneTime: false })
       .where(and(eq(employees.tenantId, p.tenantId), eq(employees.id, p.employeeId)))
     const endedSessions = input.signOutOthers
-      ? await revokeAllSessions(tx, p.tenantId, { employeeId: p.employeeId, except: p.sessionId })
+      ? await revokeAllSessions(tx, p.tenantId, {
+          employeeId: p.employeeId,
+          except: p.sessionId,
+          reason: 'password_changed',
+        })
       : 0
     if (input.signOutOthers) {
       // Probe 13 #1: the other devices lose the SIP line too (credentials refused, unregistered);
@@ -246,15 +286,21 @@ export async function changeOwnPassword(
   })
 }
 
-/** Whether a refused token was an account's that the admin deactivated (the app then says so). */
-async function deactivatedToken(q: Queryable, token: string): Promise<boolean> {
+/**
+ * Why a token is refused, told to its device: the admin deactivated the account, or (probe 13 #14) the
+ * session was ended because the password was changed elsewhere or reset by the admin.
+ */
+async function whyRefused(q: Queryable, token: string): Promise<ErrorCode> {
   const [row] = await q
-    .select({ at: employees.deactivatedAt })
+    .select({ at: employees.deactivatedAt, reason: sessions.revokedReason })
     .from(sessions)
     .innerJoin(
       employees,
       and(eq(employees.id, sessions.employeeId), eq(employees.tenantId, sessions.tenantId)),
     )
     .where(eq(sessions.tokenHash, hashToken(token)))
-  return Boolean(row?.at)
+  if (row?.at) return 'E_ACCOUNT_DEACTIVATED'
+  if (row?.reason === 'password_changed') return 'E_SESSION_PASSWORD_CHANGED'
+  if (row?.reason === 'password_reset') return 'E_SESSION_PASSWORD_RESET'
+  return 'E_AUTH_REQUIRED'
 }

@@ -30,6 +30,7 @@ import { hashPassword, revokeAllSessions } from '../auth/index.ts'
 import { releaseChatsOf } from '../chats/index.ts'
 import { INITIAL_STATUS } from '../status/index.ts'
 import { assertNoNumberRings } from './in-use.ts'
+import { normaliseMobile } from './mobile.ts'
 
 const { employees, groups, tenants, virtualNumbers } = schema
 
@@ -231,8 +232,11 @@ export async function addEmployee(
   tenantId: string,
   actorId: string | null,
   body: CreateEmployeeBody,
-  password = newPassword(),
+  /** The demo seed's known password; otherwise one is issued, one-time (probe 13 #13). */
+  given?: string,
 ): Promise<EmployeePasswordResponse> {
+  const password = given ?? newPassword()
+  const mobile = normaliseMobile(body.mobile)
   const login = await loginInTenant(q, tenantId, body.login)
   await lockTenant(q, tenantId)
   await assertSeatFree(q, tenantId)
@@ -253,9 +257,10 @@ export async function addEmployee(
       name: body.name,
       role: body.role,
       extension,
-      mobile: body.mobile ?? null,
+      mobile,
       acceptButton: body.acceptButton,
       status: INITIAL_STATUS,
+      passwordOneTime: given === undefined,
     })
     .returning()
   if (!row) throw new Error('employee insert returned nothing')
@@ -293,7 +298,12 @@ export function editEmployee(
     if (body.extension && body.extension !== before.extension) {
       if (await extensionTaken(tx, a.tenantId, body.extension, id)) throw new AppError('E_EXTENSION_TAKEN')
     }
-    const patch = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined))
+    const patch = Object.fromEntries(
+      Object.entries({
+        ...body,
+        mobile: body.mobile === undefined ? undefined : normaliseMobile(body.mobile),
+      }).filter(([, v]) => v !== undefined),
+    )
     if (!Object.keys(patch).length) return adminView(before)
     const [after] = await tx
       .update(employees)
@@ -333,10 +343,11 @@ export function issuePassword(db: Db, a: Actor, id: string): Promise<EmployeePas
     const password = newPassword()
     await tx
       .update(employees)
-      .set({ passwordHash: await hashPassword(password) })
+      // One-time: he chooses his own at the next sign-in (probe 13 #13).
+      .set({ passwordHash: await hashPassword(password), passwordOneTime: true })
       .where(and(eq(employees.tenantId, a.tenantId), eq(employees.id, id)))
     // Whoever knew the old one is signed out (not the admin resetting his own: he keeps this session).
-    await revokeAllSessions(tx, a.tenantId, { employeeId: id, except: null })
+    await revokeAllSessions(tx, a.tenantId, { employeeId: id, except: null, reason: 'password_reset' })
     // …and loses the SIP line: its credentials are refused and its devices unregistered (probe 13 #1).
     await cutLines(tx, a.tenantId, [row.extension])
     await announceLinesChanged(tx, a.tenantId)

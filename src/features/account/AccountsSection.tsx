@@ -2,7 +2,7 @@
 import { useNavigate } from '@solidjs/router'
 import { createSignal, For, Show } from 'solid-js'
 import { errorText } from '../../lib/api/index.ts'
-import { t, tError } from '../../lib/i18n/index.ts'
+import { t } from '../../lib/i18n/index.ts'
 import {
   accounts,
   active,
@@ -13,6 +13,7 @@ import {
   switchTo,
 } from '../../lib/session/index.ts'
 import { toast } from '../../lib/ui/index.ts'
+import { revokedText } from './revoked.ts'
 import { settings } from './settings.ts'
 
 /** The list of saved accounts with Add and Log out. */
@@ -55,11 +56,7 @@ export function AccountsSection() {
       <Show when={revoked()}>
         {(r) => (
           <div class="notice" role="alert">
-            <p>
-              {revokedWhy() === 'E_ACCOUNT_DEACTIVATED'
-                ? tError('E_ACCOUNT_DEACTIVATED')
-                : t('account.revoked', { name: r().me.name })}
-            </p>
+            <p>{revokedText(revokedWhy(), r().me.name)}</p>
             <button type="button" class="btn btn-small" onClick={again}>
               {t('account.signInAgain')}
             </button>

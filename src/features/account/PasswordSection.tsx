@@ -1,27 +1,34 @@
 /** SPEC A1 / issue 13: change one's own password (the current one required; other sessions ended on request). */
 import { createSignal, Show } from 'solid-js'
 import { ApiError, api, errorText } from '../../lib/api/index.ts'
-import { t } from '../../lib/i18n/index.ts'
+import { t, tCount } from '../../lib/i18n/index.ts'
 import { toast } from '../../lib/ui/index.ts'
+import { NewPasswordFields } from './NewPasswordFields.tsx'
+import { newPasswordErrors } from './new-password.ts'
 
 /** Own password form. */
 export function PasswordSection() {
   const [current, setCurrent] = createSignal('')
   const [next, setNext] = createSignal('')
-  const [others, setOthers] = createSignal(false)
+  const [repeat, setRepeat] = createSignal('')
+  // Probe 13 #14: on by default — a change after a suspected leak should end the other sessions.
+  const [others, setOthers] = createSignal(true)
   const [busy, setBusy] = createSignal(false)
   // Closed until asked for: the Account page asks for no password by itself (A2's switch shows none).
   const [open, setOpen] = createSignal(false)
   // Errors at their field (and one for the rest), replaced on each try — never a pile of toasts.
   const [currentErr, setCurrentErr] = createSignal('')
   const [nextErr, setNextErr] = createSignal('')
+  const [repeatErr, setRepeatErr] = createSignal('')
   const [formErr, setFormErr] = createSignal('')
   const submit = async (e: Event) => {
     e.preventDefault()
     setCurrentErr(current() ? '' : t('password.currentRequired'))
-    setNextErr(next().length >= 8 ? '' : t('password.tooShort'))
+    const bad = newPasswordErrors(next(), repeat())
+    setNextErr(bad.next ? t(bad.next) : '')
+    setRepeatErr(bad.repeat ? t(bad.repeat) : '')
     setFormErr('')
-    if (currentErr() || nextErr()) return
+    if (currentErr() || nextErr() || repeatErr()) return
     setBusy(true)
     try {
       const r = await api('PUT /api/me/password', {
@@ -29,8 +36,21 @@ export function PasswordSection() {
       })
       setCurrent('')
       setNext('')
+      setRepeat('')
       setOpen(false)
-      toast(others() ? t('password.changedEnded', { n: r.endedSessions }) : t('password.changed'))
+      toast(
+        others() && r.endedSessions > 0
+          ? tCount(
+              {
+                one: 'password.changedEnded.one',
+                few: 'password.changedEnded.few',
+                many: 'password.changedEnded.many',
+                other: 'password.changedEnded',
+              },
+              r.endedSessions,
+            )
+          : t('password.changed'),
+      )
     } catch (err) {
       if (err instanceof ApiError && err.code === 'E_WRONG_PASSWORD') setCurrentErr(errorText(err))
       else setFormErr(errorText(err))
@@ -69,24 +89,15 @@ export function PasswordSection() {
             </span>
           </Show>
         </label>
-        <label class="field">
-          <span>{t('password.next')}</span>
-          <input
-            type="password"
-            autocomplete="new-password"
-            required
-            minLength={8}
-            value={next()}
-            aria-invalid={Boolean(nextErr())}
-            aria-describedby={nextErr() ? 'pw-next-err' : undefined}
-            onInput={(e) => setNext(e.currentTarget.value)}
-          />
-          <Show when={nextErr()}>
-            <span class="field-error" id="pw-next-err">
-              {nextErr()}
-            </span>
-          </Show>
-        </label>
+        <NewPasswordFields
+          id="pw"
+          next={next()}
+          repeat={repeat()}
+          onNext={setNext}
+          onRepeat={setRepeat}
+          nextErr={nextErr()}
+          repeatErr={repeatErr()}
+        />
         <label class="switch">
           <input
             type="checkbox"

@@ -2,8 +2,9 @@
 import { useNavigate } from '@solidjs/router'
 import { createSignal, onCleanup, Show } from 'solid-js'
 import { t } from '../../lib/i18n/index.ts'
+import { takeLanding } from './landing.ts'
 import { createPermissionStates, PERMISSIONS, stateLabel } from './permissions.ts'
-import { settings, updateSettings } from './settings.ts'
+import { updateSettings } from './settings.ts'
 
 /** Step-by-step permission requests with Allow / Skip. */
 export default function Welcome() {
@@ -23,7 +24,7 @@ export default function Welcome() {
     if (finished) return
     finished = true
     await updateSettings({ walkthroughDone: true })
-    if (alive) navigate(`/${settings().startPage}`, { replace: true })
+    if (alive) navigate(takeLanding(), { replace: true })
   }
   const next = (from: number) => {
     if (!alive || i() !== from) return

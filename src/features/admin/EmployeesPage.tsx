@@ -6,11 +6,12 @@ import { createResource, createSignal, For, Show } from 'solid-js'
 import type { EmployeeAdminView, EmployeePasswordResponse } from '../../../contract/admin.ts'
 import type { Role } from '../../../contract/api.ts'
 import { ApiError, api, errorText } from '../../lib/api/index.ts'
-import { lang, t } from '../../lib/i18n/index.ts'
+import { lang, t, tError } from '../../lib/i18n/index.ts'
 import { me } from '../../lib/session/index.ts'
-import { ConfirmDialog, toast } from '../../lib/ui/index.ts'
+import { ConfirmDialog, dismissToast, toast } from '../../lib/ui/index.ts'
 import { inUseMessage } from './in-use-text.ts'
 import './admin.css'
+import { type EmployeeField, employeeFieldsOfError } from './field-errors.ts'
 
 const ROLES: Role[] = ['operator', 'supervisor', 'admin']
 
@@ -64,20 +65,40 @@ function EmployeeForm(props: {
 }) {
   const [d, setD] = createSignal<Draft>({ ...props.initial })
   const [busy, setBusy] = createSignal(false)
-  const set = <K extends keyof Draft>(k: K, val: Draft[K]) => setD({ ...d(), [k]: val })
+  // Probe 13 UI #1: what the server refused, by field (→ the code to word it by); a field's mark goes
+  // when it is edited.
+  const [refused, setRefused] = createSignal<ReadonlyMap<EmployeeField, string>>(new Map())
+  const set = <K extends keyof Draft>(k: K, val: Draft[K]) => {
+    setD({ ...d(), [k]: val })
+    if (refused().has(k as EmployeeField)) {
+      const next = new Map(refused())
+      next.delete(k as EmployeeField)
+      setRefused(next)
+    }
+  }
   // The app's own messages at the field (novalidate): the browser's bubble speaks the browser's language.
   const [missing, setMissing] = createSignal<ReadonlySet<string>>(new Set())
-  const fieldErr = (k: 'name' | 'login' | 'extension') => (
-    <Show when={missing().has(k)}>
+  const marked = (k: EmployeeField) => missing().has(k) || refused().has(k)
+  const fieldText = (k: EmployeeField) => {
+    if (missing().has(k)) return t('admin.fieldRequired')
+    const code = refused().get(k) ?? ''
+    if (code !== 'E_VALIDATION') return tError(code)
+    return k === 'mobile' ? t('admin.mobileInvalid') : t('admin.fieldInvalid')
+  }
+  const fieldErr = (k: EmployeeField) => (
+    <Show when={marked(k)}>
       <span class="field-error" id={`emp-${k}-err`}>
-        {t('admin.fieldRequired')}
+        {fieldText(k)}
       </span>
     </Show>
   )
-  const invalid = (k: string) => ({
-    'aria-invalid': missing().has(k),
-    'aria-describedby': missing().has(k) ? `emp-${k}-err` : undefined,
+  const invalid = (k: EmployeeField) => ({
+    'aria-invalid': marked(k),
+    'aria-describedby': marked(k) ? `emp-${k}-err` : undefined,
   })
+  let formEl: HTMLFormElement | undefined
+  // An error toast of an earlier try goes once that try's problem is fixed (no stale red toasts).
+  let errorToast: number | null = null
   const submit = async (e: Event) => {
     e.preventDefault()
     const need: ('name' | 'login' | 'extension')[] = [
@@ -91,14 +112,23 @@ function EmployeeForm(props: {
     setBusy(true)
     try {
       await props.onSave(d())
+      dismissToast(errorToast)
+      errorToast = null
     } catch (err) {
-      toast(errorText(err), 'error')
+      dismissToast(errorToast)
+      errorToast = null
+      const fields = err instanceof ApiError ? employeeFieldsOfError(err.code, err.details) : new Map()
+      setRefused(fields)
+      if (fields.size > 0)
+        queueMicrotask(() => formEl?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus())
+      else errorToast = toast(errorText(err), 'error')
     } finally {
       setBusy(false)
     }
   }
   return (
     <form
+      ref={formEl}
       class="card admin-form"
       onSubmit={(e) => void submit(e)}
       aria-labelledby="admin-emp-form"
@@ -163,9 +193,13 @@ function EmployeeForm(props: {
         <input
           type="tel"
           inputmode="tel"
+          autocomplete="off"
+          placeholder={t('admin.mobilePlaceholder')}
+          {...invalid('mobile')}
           value={d().mobile}
           onInput={(e) => set('mobile', e.currentTarget.value)}
         />
+        {fieldErr('mobile')}
       </label>
       <label class="switch">
         <input
@@ -196,6 +230,11 @@ export default function EmployeesPage() {
   const [issued, setIssued] = createSignal<EmployeePasswordResponse | null>(null)
   const [open, setOpen] = createSignal<string | null>(null)
   const [confirm, setConfirm] = createSignal<EmployeeAdminView | null>(null)
+  /** Probe 13 UI #3: every seat of the plan taken — said on the counter, before any form is filled. */
+  const seatsFull = () => {
+    const s = data()?.seats
+    return !!s && s.used >= s.total
+  }
 
   const blank = (): Draft => ({
     name: '',
@@ -229,7 +268,13 @@ export default function EmployeesPage() {
       })
       toast(t('admin.saved'))
     } else {
-      setIssued(await api('POST /api/admin/employees', { body: { ...d, mobile: d.mobile || null } }))
+      try {
+        setIssued(await api('POST /api/admin/employees', { body: { ...d, mobile: d.mobile || null } }))
+      } catch (err) {
+        // The seats filled meanwhile: the counter (and the Add button) say so at once.
+        if (err instanceof ApiError && err.code === 'E_SEAT_LIMIT') void refetch()
+        throw err
+      }
     }
     setForm(null)
     await refetch()
@@ -259,8 +304,13 @@ export default function EmployeesPage() {
       </Show>
       <Show when={data()}>
         {(d) => (
-          <p class="muted admin-seats" data-testid="seats">
+          <p
+            id="admin-seats"
+            class={seatsFull() ? 'muted admin-seats admin-seats-full' : 'muted admin-seats'}
+            data-testid="seats"
+          >
             {t('admin.seats', { used: d().seats.used, total: d().seats.total })}
+            <Show when={seatsFull()}> {t('admin.seatsFull')}</Show>
           </p>
         )}
       </Show>
@@ -268,7 +318,13 @@ export default function EmployeesPage() {
       <Show
         when={form()}
         fallback={
-          <button type="button" class="btn btn-primary" onClick={() => setForm({ editing: null })}>
+          <button
+            type="button"
+            class="btn btn-primary"
+            disabled={seatsFull()}
+            aria-describedby={seatsFull() ? 'admin-seats' : undefined}
+            onClick={() => setForm({ editing: null })}
+          >
             {t('admin.addEmployee')}
           </button>
         }

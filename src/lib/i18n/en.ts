@@ -1087,6 +1087,24 @@ export const en = {
   'setup.statuses.leaveTitle': 'Leave without saving?',
   'setup.statuses.leaveText': 'Your changes to the statuses will be lost.',
   'setup.statuses.leaveOk': 'Leave',
+  // Probe 13 UI #1-3, #13, #14: the employee form's fields, seats, one-time passwords, the new password twice.
+  'admin.mobileInvalid': 'Enter a mobile number, e.g. +7 916 123-45-67 or 8 916 123-45-67.',
+  'admin.mobilePlaceholder': '+7 916 123-45-67',
+  'admin.fieldInvalid': 'Check this field.',
+  'admin.seatsFull':
+    'No free seats: to add an employee, deactivate someone or ask your provider for more seats.',
+  'firstPassword.title': 'Choose your password',
+  'firstPassword.text':
+    'You signed in with a password the administrator gave you. It works only once: choose your own to continue.',
+  'firstPassword.submit': 'Save and continue',
+  'firstPassword.signOut': 'Sign out',
+  'password.repeat': 'Repeat the new password',
+  'password.mismatch': 'The passwords do not match.',
+  'password.show': 'Show the new password',
+  'password.hide': 'Hide the new password',
+  'password.changedEnded.one': 'Password changed; {n} other session ended',
+  'password.changedEnded.few': 'Password changed; {n} other sessions ended',
+  'password.changedEnded.many': 'Password changed; {n} other sessions ended',
 } as const
 
 export type MessageKey = keyof typeof en

@@ -47,3 +47,18 @@ export function fmtDate(value: Date | string | number, options: Intl.DateTimeFor
 export function tIn(l: Lang, key: MessageKey, vars?: Record<string, string | number>): string {
   return format(dictionaries[l][key], vars)
 }
+
+/** The forms of a counted phrase, by CLDR plural category (Russian: one, few, many; English: one, other). */
+export interface CountForms {
+  one: MessageKey
+  few?: MessageKey
+  many?: MessageKey
+  other: MessageKey
+}
+
+/** A counted phrase in the current language's plural form, `{n}` filled in (probe 13 #14: "1 other session"). */
+export function tCount(forms: CountForms, n: number): string {
+  const cat = new Intl.PluralRules(lang()).select(n)
+  const key = (cat === 'one' || cat === 'few' || cat === 'many' ? forms[cat] : undefined) ?? forms.other
+  return t(key, { n })
+}

@@ -7,7 +7,11 @@ export { type AccountsState, accountKey, type SavedAccount } from './accounts.ts
 export {
   accounts,
   active,
+  cancelFirstSignIn,
+  chooseOwnPassword,
   clearRevoked,
+  type FirstSignIn,
+  firstSignIn,
   loadAccounts,
   markRevoked,
   me,

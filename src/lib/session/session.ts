@@ -75,13 +75,61 @@ function readAccountKey(): string | null {
   }
 }
 
-/** POST /api/auth/login and make the account active. Throws ApiError with the server's code. */
+/**
+ * Probe 13 #13: a sign-in with a password the admin issued, held in memory (never saved, no runtime
+ * started: the server answers nothing else) until the employee chooses his own (`chooseOwnPassword`).
+ */
+export interface FirstSignIn {
+  token: string
+  me: Me
+  /** The issued password he just typed: the "current" one of the change. */
+  given: string
+}
+
+const [firstSignIn, setFirstSignIn] = createSignal<FirstSignIn | null>(null)
+
+export { firstSignIn }
+
+/**
+ * POST /api/auth/login and make the account active — unless its password is a one-time one: then
+ * it waits in `firstSignIn()` for `chooseOwnPassword`. Throws ApiError with the server's code.
+ */
 export async function signIn(login: string, password: string): Promise<Me> {
   const r = await api('POST /api/auth/login', { body: { login, password }, token: null })
-  setSip(r.sip)
   setRevoked(null)
+  if (r.me.mustChangePassword) {
+    setFirstSignIn({ token: r.token, me: r.me, given: password })
+    return r.me
+  }
+  setFirstSignIn(null)
+  setSip(r.sip)
   await commit(upsertAccount(accounts(), r.token, r.me, new Date()))
   return r.me
+}
+
+/**
+ * Probe 13 #13: the held first sign-in sets its own password (every other session of the account,
+ * anyone else holding the issued password, is ended), then becomes the active account.
+ */
+export async function chooseOwnPassword(next: string): Promise<Me> {
+  const first = firstSignIn()
+  if (!first) throw new ApiError('E_AUTH_REQUIRED', 401, 'no first sign-in')
+  await api('PUT /api/me/password', {
+    body: { current: first.given, next, signOutOthers: true },
+    token: first.token,
+  })
+  const r = await api('GET /api/me', { token: first.token })
+  setFirstSignIn(null)
+  setSip(r.sip)
+  await commit(upsertAccount(accounts(), first.token, r.me, new Date()))
+  return r.me
+}
+
+/** Leaves the first sign-in without a password of his own: that session is ended. */
+export async function cancelFirstSignIn(): Promise<void> {
+  const first = firstSignIn()
+  setFirstSignIn(null)
+  if (first) await api('POST /api/auth/logout', { token: first.token }).catch(() => {})
 }
 
 /**

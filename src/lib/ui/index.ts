@@ -7,4 +7,4 @@ export { afterFirstScreen, firstScreenPainted, hurryFirstScreen, ScreenPainted }
 export { Icon, type IconName } from './icons.tsx'
 export { menuKeys, type OverlayOptions, useOverlay } from './overlay.ts'
 export { PathIcon } from './PathIcon.tsx'
-export { Toasts, toast } from './toasts.tsx'
+export { dismissToast, Toasts, toast } from './toasts.tsx'

@@ -11,15 +11,21 @@ interface Toast {
 const [toasts, setToasts] = createSignal<Toast[]>([])
 let next = 1
 
-/** Show a toast for a few seconds. */
-export function toast(text: string, kind: Toast['kind'] = 'info'): void {
+/** Show a toast for a few seconds; returns its id (`dismissToast` takes it away sooner). */
+export function toast(text: string, kind: Toast['kind'] = 'info'): number {
   const id = next++
   setToasts((l) => [...l.slice(-2), { id, text, kind }])
   setTimeout(() => dismiss(id), kind === 'error' ? 6000 : 3500)
+  return id
 }
 
 function dismiss(id: number) {
   setToasts((l) => l.filter((x) => x.id !== id))
+}
+
+/** Takes a toast away now: an error toast whose problem the user has fixed (probe 13 UI #3). */
+export function dismissToast(id: number | null | undefined): void {
+  if (id) dismiss(id)
 }
 
 /** The toast stack; rendered once by the layout. */

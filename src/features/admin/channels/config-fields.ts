@@ -4,6 +4,7 @@
  * which field a server error names (`config.token: …` → the token field).
  */
 import { CHANNEL_CONFIG, type ConnectableKind } from '../../../../contract/channels.ts'
+import { detailPaths } from '../field-errors.ts'
 
 /** How a provider setting is typed: a switch, a number, a secret (password input) or plain text. */
 export type InputKind = 'boolean' | 'number' | 'secret' | 'text'
@@ -83,10 +84,7 @@ export type FieldKey = 'name' | 'address' | 'groups' | `config.${string}`
 export function fieldsOfError(code: string, details: readonly string[]): Map<FieldKey, string> {
   const out = new Map<FieldKey, string>()
   if (code === 'E_CHANNEL_ADDRESS_TAKEN') out.set('address', '')
-  for (const d of details) {
-    const m = /^([A-Za-z.]+?)(?:\.\d+)?\s*:\s*(.*)$/s.exec(d)
-    if (!m?.[1]) continue
-    const path = m[1]
+  for (const [path, text] of detailPaths(details)) {
     const key: FieldKey | null =
       path === 'name' || path === 'address'
         ? path
@@ -95,7 +93,7 @@ export function fieldsOfError(code: string, details: readonly string[]): Map<Fie
           : path.startsWith('config.') && path.length > 7
             ? (path as FieldKey)
             : null
-    if (key && !out.has(key)) out.set(key, m[2] ?? '')
+    if (key && !out.has(key)) out.set(key, text)
   }
   return out
 }

@@ -8,12 +8,16 @@ import './setup.css'
 import { api, errorText } from '../../../lib/api/index.ts'
 import { t } from '../../../lib/i18n/index.ts'
 import { ConfirmDialog, toast } from '../../../lib/ui/index.ts'
+import { loadPhoneFormat } from '../../calls/index.ts'
 
 /** The Virtual numbers screen. */
 export function NumbersSection() {
   const [numbers, { refetch }] = createResource(() => api('GET /api/admin/numbers'))
   const [groups] = createResource(() => api('GET /api/admin/groups'))
   const [staff] = createResource(() => api('GET /api/contacts/employees'))
+  // Probe 13 UI #3: numbers read aloud the way the app shows them everywhere ("+7 495 123-45-67").
+  const [phoneFormat] = createResource(loadPhoneFormat)
+  const shown = (n: string) => phoneFormat()?.formatPhone(n) ?? n
   const [editing, setEditing] = createSignal<{ id: string | null; input: VirtualNumberInput } | null>(null)
 
   const targetName = (n: VirtualNumberView) => {
@@ -52,7 +56,9 @@ export function NumbersSection() {
             {(n) => (
               <li class="row row-wrap">
                 <span class="row-main">
-                  <span class="row-title">{n.number}</span>
+                  <span class="row-title" data-testid="number-shown">
+                    {shown(n.number)}
+                  </span>
                   <span class="row-sub">
                     {[n.name, n.source].filter(Boolean).join(' · ') || t('common.none')} → {targetName(n)}
                   </span>

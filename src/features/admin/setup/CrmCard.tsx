@@ -9,17 +9,7 @@ import { api, errorText } from '../../../lib/api/index.ts'
 import { t } from '../../../lib/i18n/index.ts'
 import { ConfirmDialog, toast } from '../../../lib/ui/index.ts'
 import { CopyRow } from '../channels/parts.tsx'
-
-async function run(what: () => Promise<unknown>): Promise<boolean> {
-  try {
-    await what()
-    toast(t('setup.saved'))
-    return true
-  } catch (e) {
-    toast(errorText(e), 'error')
-    return false
-  }
-}
+import { saved } from './saved.ts'
 
 export function CrmCard() {
   const [hook, { refetch }] = createResource(() => api('GET /api/admin/crm-webhook'))
@@ -51,7 +41,7 @@ export function CrmCard() {
   }
   const list = () => cards()?.templates ?? []
   const saveCards = (next: CrmCards['templates']) =>
-    run(async () => mutate(await api('PUT /api/admin/crm-cards', { body: { templates: next } })))
+    saved(async () => mutate(await api('PUT /api/admin/crm-cards', { body: { templates: next } })))
   const [name, setName] = createSignal('')
   const [tpl, setTpl] = createSignal('')
 

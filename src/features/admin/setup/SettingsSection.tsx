@@ -7,27 +7,17 @@ import { A } from '@solidjs/router'
 import { createResource, createSignal, For, Show } from 'solid-js'
 import type { ChannelAdminView } from '../../../../contract/channels.ts'
 import './setup.css'
-import { api, errorText } from '../../../lib/api/index.ts'
+import { api } from '../../../lib/api/index.ts'
 import { t } from '../../../lib/i18n/index.ts'
-import { ConfirmDialog, toast } from '../../../lib/ui/index.ts'
+import { ConfirmDialog } from '../../../lib/ui/index.ts'
 import { CallSettingsCard } from './CallSettingsCard.tsx'
 import { CrmCard } from './CrmCard.tsx'
+import { saved } from './saved.ts'
 import { TemplatesCard } from './TemplatesCard.tsx'
 
 /** A channel's name as the admin reads it: the website chat in the UI language, not its stored name. */
 export const channelName = (c: Pick<ChannelAdminView, 'kind' | 'name'>) =>
   c.kind === 'webchat' ? t('channels.webchat.title') : c.name
-
-async function run(what: () => Promise<unknown>): Promise<boolean> {
-  try {
-    await what()
-    toast(t('setup.saved'))
-    return true
-  } catch (e) {
-    toast(errorText(e), 'error')
-    return false
-  }
-}
 
 /** The Settings screen. */
 export function SettingsSection() {
@@ -47,7 +37,7 @@ function OmniCard() {
   const [asking, setAsking] = createSignal(false)
   const set = async (omni: boolean) => {
     setAsking(false)
-    const ok = await run(async () => {
+    const ok = await saved(async () => {
       const r = await api('PATCH /api/admin/features', { body: { omni } })
       mutate((f) => ({ ...f, ...r }))
     })
@@ -105,7 +95,7 @@ function ChatCard() {
     const s = settings()
     const sec = timeout()
     if (!s || sec === null) return
-    if (await run(() => api('PUT /api/admin/chat-settings', { body: { ...s, transferTimeoutSec: sec } })))
+    if (await saved(() => api('PUT /api/admin/chat-settings', { body: { ...s, transferTimeoutSec: sec } })))
       void refetch()
   }
   // Saved by its own button like its neighbours; the list is patched in place (a refetch re-rendered
@@ -114,7 +104,7 @@ function ChatCard() {
     ev.preventDefault()
     const input = (ev.currentTarget as HTMLFormElement).elements.namedItem('minutes') as HTMLInputElement
     const value = input.value
-    await run(async () => {
+    await saved(async () => {
       const r = await api('PUT /api/admin/channels/:id/auto-complete', {
         params: { id },
         body: { minutes: value.trim() === '' ? null : Number(value) },

@@ -5,20 +5,10 @@
  */
 import { createResource, createSignal, For, Show } from 'solid-js'
 import type { TemplateView } from '../../../../contract/chats.ts'
-import { api, errorText } from '../../../lib/api/index.ts'
+import { api } from '../../../lib/api/index.ts'
 import { t } from '../../../lib/i18n/index.ts'
-import { ConfirmDialog, toast } from '../../../lib/ui/index.ts'
-
-async function run(what: () => Promise<unknown>): Promise<boolean> {
-  try {
-    await what()
-    toast(t('setup.saved'))
-    return true
-  } catch (e) {
-    toast(errorText(e), 'error')
-    return false
-  }
-}
+import { ConfirmDialog } from '../../../lib/ui/index.ts'
+import { saved } from './saved.ts'
 
 /** Name and text fields of a template (the new one and the one being edited). */
 function TemplateFields(props: {
@@ -66,7 +56,7 @@ export function TemplatesCard() {
   const [asking, setAsking] = createSignal<TemplateView | null>(null)
   const add = async (ev: Event) => {
     ev.preventDefault()
-    if (await run(() => api('POST /api/admin/templates', { body: { name: name(), text: body() } }))) {
+    if (await saved(() => api('POST /api/admin/templates', { body: { name: name(), text: body() } }))) {
       setName('')
       setBody('')
       void refetch()
@@ -76,7 +66,7 @@ export function TemplatesCard() {
     ev.preventDefault()
     const e = editing()
     if (!e) return
-    const ok = await run(() =>
+    const ok = await saved(() =>
       api('PATCH /api/admin/templates/:id', {
         params: { id: x.id },
         body: {
@@ -94,7 +84,7 @@ export function TemplatesCard() {
   }
   const remove = async (x: TemplateView) => {
     setAsking(null)
-    if (await run(() => api('DELETE /api/admin/templates/:id', { params: { id: x.id } }))) void refetch()
+    if (await saved(() => api('DELETE /api/admin/templates/:id', { params: { id: x.id } }))) void refetch()
   }
   return (
     <section class="card" aria-labelledby="setup-templates">

@@ -185,6 +185,33 @@ describe.each(targets)('contacts API on $name', (target) => {
     expect(r.body).not.toContain('Чужой')
   })
 
+  it("probe 13 UI #19: a deactivated member leaves his groups' members and total (his place is kept for a re-activation)", async () => {
+    const admin = (await f.login('admin@demo')).token
+    const op = (await f.login('op1@demo')).token
+    const sales = async () =>
+      ((await f.app.inject({ url: '/api/contacts/groups', headers: auth(op) })).json() as GroupView[]).find(
+        (g) => g.extension === '200',
+      )!
+    const before = await sales()
+    const me = (await f.login('op1@demo')).me.id
+    const gone = before.memberIds.find((id) => id !== me)!
+    const off = await f.app.inject({
+      method: 'POST',
+      url: `/api/admin/employees/${gone}/deactivate`,
+      headers: auth(admin),
+    })
+    expect(off.statusCode).toBe(200)
+    const after = await sales()
+    expect(after.memberIds).toEqual(before.memberIds.filter((id) => id !== gone))
+    expect(after.total).toBe(before.total - 1)
+    await f.app.inject({
+      method: 'POST',
+      url: `/api/admin/employees/${gone}/reactivate`,
+      headers: auth(admin),
+    })
+    expect((await sales()).memberIds).toEqual(before.memberIds)
+  })
+
   it('every contacts route needs a session', async () => {
     for (const url of ['/api/contacts/employees', '/api/contacts/groups', '/api/contacts/clients']) {
       expect((await f.app.inject({ url })).json().error.code).toBe('E_AUTH_REQUIRED')

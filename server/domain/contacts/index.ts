@@ -56,10 +56,16 @@ export async function listEmployees(q: Queryable, tenantId: string): Promise<Emp
 export async function listGroups(q: Queryable, tenantId: string): Promise<GroupView[]> {
   const now = await presences(q, tenantId)
   const gs = await q.select().from(groups).where(eq(groups.tenantId, tenantId)).orderBy(asc(groups.extension))
+  // A deactivated member keeps his place for a re-activation, but is nobody's colleague meanwhile: not
+  // listed, not counted in total (probe 13 UI #19).
   const members = await q
     .select({ groupId: groupMembers.groupId, employeeId: groupMembers.employeeId })
     .from(groupMembers)
-    .where(eq(groupMembers.tenantId, tenantId))
+    .innerJoin(
+      employees,
+      and(eq(employees.tenantId, groupMembers.tenantId), eq(employees.id, groupMembers.employeeId)),
+    )
+    .where(and(eq(groupMembers.tenantId, tenantId), isNull(employees.deactivatedAt)))
     .orderBy(asc(groupMembers.position))
   return gs.map((g) => {
     const mine = members.filter((m) => m.groupId === g.id)

@@ -36,7 +36,14 @@ export function GroupsSection() {
   const [groups, { refetch }] = createResource(() => api('GET /api/admin/groups'))
   const [staff] = createResource(() => api('GET /api/contacts/employees'))
   const [editing, setEditing] = createSignal<{ id: string | null; input: GroupInput } | null>(null)
-  const nameOf = (id: string) => staff()?.find((e) => e.id === id)?.name ?? id
+  // A deactivated member is not in the staff list: named from the admin's list, marked (probe 13 UI #19).
+  const [people] = createResource(() => api('GET /api/admin/employees'))
+  const nameOf = (id: string) => {
+    const active = staff()?.find((e) => e.id === id)
+    if (active) return active.name
+    const gone = people()?.employees.find((e) => e.id === id)
+    return gone ? `${gone.name} (${t('admin.inactive')})` : '…'
+  }
 
   const open = (g: GroupAdminView | null) => {
     if (!g) return setEditing({ id: null, input: { ...EMPTY } })

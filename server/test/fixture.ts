@@ -26,6 +26,11 @@ export interface Fixture {
   dir: string
   login(login: string, password?: string): Promise<LoginResponse>
   /**
+   * Signs in with a password an admin issued (one-time: no SIP line, only the set-password step —
+   * probe 13 UI #13), chooses `${issued}-own` as his own, and answers the sign-in with it.
+   */
+  loginIssued(login: string, issued: string): Promise<LoginResponse>
+  /**
    * Another app over the fixture's database, built with the fixture's deps and `overrides` (a second
    * instance, a restarted server, a different log). Not yet ready: add routes, then `ready()` or
    * `listen()`; the caller closes it (and any hub it passed).
@@ -121,6 +126,11 @@ export async function makeFixture(
   }
   const app = await buildApp(deps)
   await app.ready()
+  const signIn = async (login: string, password = PASSWORD): Promise<LoginResponse> => {
+    const r = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { login, password } })
+    if (r.statusCode !== 200) throw new Error(`login ${login}: ${r.statusCode} ${r.body}`)
+    return r.json() as LoginResponse
+  }
   return {
     app,
     db,
@@ -130,10 +140,18 @@ export async function makeFixture(
     otherClientId: c!.id,
     otherEmployeeId,
     dir,
-    async login(login, password = PASSWORD) {
-      const r = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { login, password } })
-      if (r.statusCode !== 200) throw new Error(`login ${login}: ${r.statusCode} ${r.body}`)
-      return r.json() as LoginResponse
+    login: signIn,
+    async loginIssued(login, issued) {
+      const first = await signIn(login, issued)
+      if (!first.me.mustChangePassword) return first
+      const own = await app.inject({
+        method: 'PUT',
+        url: '/api/me/password',
+        headers: { authorization: `Bearer ${first.token}` },
+        payload: { current: issued, next: `${issued}-own` },
+      })
+      if (own.statusCode !== 200) throw new Error(`own password ${login}: ${own.statusCode} ${own.body}`)
+      return signIn(login, `${issued}-own`)
     },
     buildAnother: (overrides = {}) => buildApp({ ...deps, ...overrides }),
     async close() {

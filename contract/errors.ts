@@ -311,6 +311,11 @@ export const ERRORS = {
     en: 'The administrator issued you a new password. Sign in with it.',
     ru: 'Администратор выдал вам новый пароль. Войдите с ним.',
   },
+  E_SESSION_TENANT_SUSPENDED: {
+    status: 401,
+    en: 'Your company’s access is suspended. Your administrator can ask the provider to restore it.',
+    ru: 'Доступ вашей компании приостановлен. Администратор может обратиться к поставщику, чтобы его вернуть.',
+  },
 } as const
 
 export type ErrorCode = keyof typeof ERRORS

@@ -64,6 +64,7 @@ export const REFUSED_TOKEN_CODES: ReadonlySet<string> = new Set([
   'E_ACCOUNT_DEACTIVATED',
   'E_SESSION_PASSWORD_CHANGED',
   'E_SESSION_PASSWORD_RESET',
+  'E_SESSION_TENANT_SUSPENDED',
 ])
 
 export interface LoginInput {
@@ -292,13 +293,16 @@ export async function changeOwnPassword(
  */
 async function whyRefused(q: Queryable, token: string): Promise<ErrorCode> {
   const [row] = await q
-    .select({ at: employees.deactivatedAt, reason: sessions.revokedReason })
+    .select({ at: employees.deactivatedAt, reason: sessions.revokedReason, suspended: tenants.suspendedAt })
     .from(sessions)
     .innerJoin(
       employees,
       and(eq(employees.id, sessions.employeeId), eq(employees.tenantId, sessions.tenantId)),
     )
+    .innerJoin(tenants, eq(tenants.id, sessions.tenantId))
     .where(eq(sessions.tokenHash, hashToken(token)))
+  // Probe 13 UI #20: a suspended company's people were told "sign in again", and then could not.
+  if (row?.suspended) return 'E_SESSION_TENANT_SUSPENDED'
   if (row?.at) return 'E_ACCOUNT_DEACTIVATED'
   if (row?.reason === 'password_changed') return 'E_SESSION_PASSWORD_CHANGED'
   if (row?.reason === 'password_reset') return 'E_SESSION_PASSWORD_RESET'

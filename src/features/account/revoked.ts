@@ -10,6 +10,7 @@ export const TOLD_WHY: ReadonlySet<string> = new Set([
   'E_ACCOUNT_DEACTIVATED',
   'E_SESSION_PASSWORD_CHANGED',
   'E_SESSION_PASSWORD_RESET',
+  'E_SESSION_TENANT_SUSPENDED',
 ])
 
 /** The notice for an ended session of `name`, by the code the server refused it with. */

@@ -230,6 +230,8 @@ export default function EmployeesPage() {
   const [issued, setIssued] = createSignal<EmployeePasswordResponse | null>(null)
   const [open, setOpen] = createSignal<string | null>(null)
   const [confirm, setConfirm] = createSignal<EmployeeAdminView | null>(null)
+  // A new password signs the employee out everywhere at once: asked first (probe 13 UI #17).
+  const [askReset, setAskReset] = createSignal<EmployeeAdminView | null>(null)
   /** Probe 13 UI #3: every seat of the plan taken — said on the counter, before any form is filled. */
   const seatsFull = () => {
     const s = data()?.seats
@@ -384,7 +386,7 @@ export default function EmployeesPage() {
                         <button
                           type="button"
                           class="btn btn-small"
-                          onClick={() => void resetPassword(e)}
+                          onClick={() => setAskReset(e)}
                           aria-label={t('admin.resetNamed', { name: e.name })}
                         >
                           {t('admin.resetPassword')}
@@ -408,6 +410,21 @@ export default function EmployeesPage() {
           </For>
         </ul>
       </section>
+      <Show when={askReset()}>
+        {(e) => (
+          <ConfirmDialog
+            title={t('admin.resetTitle', { name: e().name })}
+            text={t('admin.resetText')}
+            ok={t('admin.resetPassword')}
+            onCancel={() => setAskReset(null)}
+            onOk={() => {
+              const who = e()
+              setAskReset(null)
+              void resetPassword(who)
+            }}
+          />
+        )}
+      </Show>
       <Show when={confirm()}>
         {(e) => (
           <ConfirmDialog

@@ -642,6 +642,9 @@ export const en = {
   'admin.edit': 'Edit',
   'admin.editNamed': 'Edit {name}',
   'admin.resetPassword': 'New password',
+  'admin.resetTitle': 'A new password for {name}?',
+  'admin.resetText':
+    'They are signed out on every device at once and their phone line stops until they sign in with the new password you give them.',
   'admin.resetNamed': 'Issue a new password to {name}',
   'admin.selfNote':
     'This is you: change your password in Account. Another admin can issue you a new one or deactivate you.',

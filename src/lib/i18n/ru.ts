@@ -1080,7 +1080,7 @@ export const ru: Record<MessageKey, string> = {
   'setup.omni.offOk': 'Выключить',
   'setup.chats.idleHint':
     'Для каждого канала: тихий чат завершается сам через столько минут. Пусто — не завершать.',
-  'setup.chats.idleNever': 'не завершать',
+  'setup.chats.idleNever': 'нет',
   'setup.chats.idleSave': 'Сохранить время завершения для {name}',
   'setup.channels.none': 'Пока не подключено ни одного канала.',
   'setup.channels.connectLink': 'Подключить в разделе «Каналы»',

@@ -231,7 +231,7 @@ describe.each(targets)('chat transfer on $name', (target) => {
       expireTransfer(db.orm, tenantId, offer.id, new Date(deadline)),
     ])
     // Whichever locked first, the accept before the deadline stands: the expiry finds it over.
-    expect(accept.status === "rejected" ? String(accept.reason) : accept.status).toBe("fulfilled")
+    expect(accept.status === 'rejected' ? String(accept.reason) : accept.status).toBe('fulfilled')
     expect(expire.status === 'fulfilled' && ['over', 'not_due'].includes(expire.value)).toBe(true)
     expect((await transferRow(offer.id)).state).toBe('accepted')
 

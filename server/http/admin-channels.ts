@@ -14,8 +14,7 @@ import {
   FeaturesSchema,
 } from '../../contract/channels.ts'
 import { announceConnected, announceDisconnected, forgetWebhookChannels } from '../channels/index.ts'
-import type { Queryable } from '../db/index.ts'
-import { audited, channelSnapshot } from '../domain/admin-audit/index.ts'
+import { channelSnapshot, entityChanges } from '../domain/admin-audit/index.ts'
 import {
   type ChannelSecret,
   connectChannel,
@@ -41,23 +40,7 @@ function withUrl(req: FastifyRequest, s: ChannelSecret): ChannelSecretResponse {
 export function adminChannelRoutes(app: FastifyInstance, deps: AppDeps): void {
   const db = () => deps.db.orm
   /** A channel change with its audit row (before and after, secrets masked) in one transaction. */
-  const change = <R>(
-    p: { tenantId: string; employeeId: string },
-    action: string,
-    id: string | null,
-    run: (tx: Queryable) => Promise<R>,
-    idOf?: (r: R) => string,
-  ) =>
-    audited(db(), p.tenantId, {
-      actorId: p.employeeId,
-      action,
-      entity: 'channel',
-      entityId: id,
-      created: id === null,
-      snapshot: (tx, x) => channelSnapshot(tx, p.tenantId, x),
-      change: run,
-      ...(idOf ? { idOf } : {}),
-    })
+  const change = entityChanges(db, 'channel', channelSnapshot)
 
   registerScope(app, deps, { auth: 'admin' }, (r) => {
     // A change to channels is seen by this process's webhooks before the admin has the answer.

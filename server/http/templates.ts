@@ -12,8 +12,7 @@ import {
   type WebchatSettings,
   WebchatSettingsSchema,
 } from '../../contract/chats.ts'
-import type { Queryable } from '../db/index.ts'
-import { audited, templateSnapshot, webchatSnapshot } from '../domain/admin-audit/index.ts'
+import { audited, entityChanges, templateSnapshot, webchatSnapshot } from '../domain/admin-audit/index.ts'
 import {
   createPersonalTemplate,
   createSharedTemplate,
@@ -60,24 +59,8 @@ export function templateRoutes(app: FastifyInstance, deps: AppDeps): void {
     })
   })
 
-  /** A shared template's change with its audit row in one transaction (issue 13 §2). */
-  const templateChange = <R>(
-    p: { tenantId: string; employeeId: string },
-    action: string,
-    id: string | null,
-    run: (tx: Queryable) => Promise<R>,
-    idOf?: (r: R) => string,
-  ) =>
-    audited(db(), p.tenantId, {
-      actorId: p.employeeId,
-      action,
-      entity: 'template',
-      entityId: id,
-      created: id === null,
-      snapshot: (tx, x) => templateSnapshot(tx, p.tenantId, x),
-      change: run,
-      ...(idOf ? { idOf } : {}),
-    })
+  /** A template change with its audit row (before and after, secrets masked) in one transaction. */
+  const templateChange = entityChanges(db, 'template', templateSnapshot)
 
   registerScope(app, deps, { auth: 'admin', omni: true }, (r) => {
     r.post('/api/admin/templates', async (req, p, reply): Promise<{ template: TemplateView }> => {

@@ -48,3 +48,31 @@ export function audited<R>(q: Queryable, tenantId: string, c: AuditedChange<R>):
     return r
   })
 }
+
+/**
+ * The change function of one kind of entity (a channel, a shared template): `id` null creates it
+ * (no before snapshot; its id comes from the result through `idOf`), else it is read before and after.
+ */
+export function entityChanges(
+  q: () => Queryable,
+  entity: AuditEntity,
+  snapshot: (tx: Queryable, tenantId: string, id: string | null) => Promise<unknown>,
+) {
+  return <R>(
+    p: { tenantId: string; employeeId: string },
+    action: string,
+    id: string | null,
+    change: (tx: Queryable) => Promise<R>,
+    idOf?: (r: R) => string,
+  ): Promise<R> =>
+    audited(q(), p.tenantId, {
+      actorId: p.employeeId,
+      action,
+      entity,
+      entityId: id,
+      created: id === null,
+      snapshot: (tx, x) => snapshot(tx, p.tenantId, x),
+      change,
+      ...(idOf ? { idOf } : {}),
+    })
+}

@@ -3,7 +3,7 @@
  * that runs a change and its audit row in one transaction, and the snapshots of the settings that
  * have no domain folder of their own to record them (channels, templates, CRM, chat and call settings).
  */
-export { type AuditedChange, audited } from './audited.ts'
+export { type AuditedChange, audited, entityChanges } from './audited.ts'
 export {
   callSettingsSnapshot,
   channelSnapshot,

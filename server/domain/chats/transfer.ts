@@ -384,29 +384,8 @@ export async function withdrawUnavailable(
     await q.transaction(async (tx) => {
       const { chat, t } = await lockBoth(tx, tenantId, id)
       if (t.state !== 'offered' || !t.offeredTo.includes(employeeId)) return
-      const left = t.offeredTo.filter((m) => m !== employeeId && !t.declinedBy.includes(m))
       n++
-      if (!left.length) {
-        const done = await move(tx, t, 'cancel', { reason: 'unavailable' })
-        if (!done) return
-        await cancelJob(tx, TRANSFER_EXPIRE_JOB, t.id)
-        await announce(tx, chat, done)
-        return
-      }
-      const [row] = await tx
-        .update(chatTransfers)
-        .set({ offeredTo: t.offeredTo.filter((m) => m !== employeeId) })
-        .where(eq(chatTransfers.id, t.id))
-        .returning()
-      // He still learns the offer is gone from him (offeredTo of the event no longer names him).
-      const offer = await offerView(tx, row as TransferRow)
-      await appendEvent(
-        tx,
-        tenantId,
-        'transfer.updated',
-        { offer },
-        { employeeIds: [t.fromId, ...t.offeredTo], staff: false },
-      )
+      await dropFromOffer(tx, tenantId, chat, t, employeeId, false)
     })
   }
   return n
@@ -490,26 +469,42 @@ export async function withdrawDeactivated(
       continue
     }
     if (t.state !== 'offered') continue
-    const left = t.offeredTo.filter((m) => m !== employeeId && !t.declinedBy.includes(m))
-    if (t.fromId === employeeId || !left.length) {
-      const done = await move(tx, t, 'cancel', { reason: 'unavailable' })
-      if (!done) continue
-      await cancelJob(tx, TRANSFER_EXPIRE_JOB, t.id)
-      await announce(tx, chat, done)
-      continue
-    }
-    const [row] = await tx
-      .update(chatTransfers)
-      .set({ offeredTo: t.offeredTo.filter((m) => m !== employeeId) })
-      .where(eq(chatTransfers.id, t.id))
-      .returning()
-    const offer = await offerView(tx, row as TransferRow)
-    await appendEvent(
-      tx,
-      tenantId,
-      'transfer.updated',
-      { offer },
-      { employeeIds: [t.fromId, ...t.offeredTo], staff: false },
-    )
+    await dropFromOffer(tx, tenantId, chat, t, employeeId, t.fromId === employeeId)
   }
+}
+
+/**
+ * Takes `employeeId` out of an open offer (the chat and the offer locked by the caller): the offer is
+ * cancelled ("unavailable") when `cancel` or nobody else is left on it; else the others keep it, and
+ * everyone on it — him included, since the event's offeredTo no longer names him — hears.
+ */
+async function dropFromOffer(
+  tx: Queryable,
+  tenantId: string,
+  chat: ChatRow,
+  t: TransferRow,
+  employeeId: string,
+  cancel: boolean,
+): Promise<void> {
+  const left = t.offeredTo.filter((m) => m !== employeeId && !t.declinedBy.includes(m))
+  if (cancel || !left.length) {
+    const done = await move(tx, t, 'cancel', { reason: 'unavailable' })
+    if (!done) return
+    await cancelJob(tx, TRANSFER_EXPIRE_JOB, t.id)
+    await announce(tx, chat, done)
+    return
+  }
+  const [row] = await tx
+    .update(chatTransfers)
+    .set({ offeredTo: t.offeredTo.filter((m) => m !== employeeId) })
+    .where(eq(chatTransfers.id, t.id))
+    .returning()
+  const offer = await offerView(tx, row as TransferRow)
+  await appendEvent(
+    tx,
+    tenantId,
+    'transfer.updated',
+    { offer },
+    { employeeIds: [t.fromId, ...t.offeredTo], staff: false },
+  )
 }

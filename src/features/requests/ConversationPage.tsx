@@ -416,7 +416,12 @@ export default function ConversationPage() {
         </Match>
         <Match when={mine()}>
           <Show when={CHANNEL_CAPABILITIES[chat()?.channel ?? 'webchat'].scheduled}>
-            <ScheduledPanel chatId={params.id} draft={later()} onDraftDone={() => setLater(null)} />
+            <ScheduledPanel
+              chatId={params.id}
+              draft={later()}
+              onDraftDone={() => setLater(null)}
+              sent={(id) => messages().some((m) => m.clientMsgId === id)}
+            />
           </Show>
           <Composer
             onSendLater={setLater}

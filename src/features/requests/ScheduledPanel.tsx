@@ -2,7 +2,7 @@
  * Above the composer of a chat whose channel allows it (T12): the messages scheduled in it, each
  * editable (text, time) and cancellable until sent, and the "Send later" form the composer opens.
  */
-import { createEffect, createResource, createSignal, For, on, Show } from 'solid-js'
+import { createEffect, createMemo, createResource, createSignal, For, on, onCleanup, Show } from 'solid-js'
 import type { ScheduledView } from '../../../contract/leads.ts'
 import { errorText } from '../../lib/api/index.ts'
 import { fmtDate, t } from '../../lib/i18n/index.ts'
@@ -150,8 +150,23 @@ function ScheduledItem(props: { s: ScheduledView }) {
   )
 }
 
-/** The chat's scheduled messages and, when `draft` is set, the form that schedules one. */
-export function ScheduledPanel(props: { chatId: string; draft: string | null; onDraftDone: () => void }) {
+/** How long after a message's time the list is read again if no event said it went (then every 15 s). */
+const RECHECK_AFTER_MS = 3_000
+const RECHECK_EVERY_MS = 15_000
+
+/**
+ * The chat's scheduled messages and, when `draft` is set, the form that schedules one. The list
+ * follows the `scheduled.updated` event; two things keep it true when an event was missed (a
+ * reconnect after a server restart): a message already in the chat (`sent`, by the scheduled id it
+ * was sent with) is not listed, and once a message's time has passed the list is read again.
+ */
+export function ScheduledPanel(props: {
+  chatId: string
+  draft: string | null
+  onDraftDone: () => void
+  /** Whether the chat already holds the message sent with this client id. */
+  sent?: (clientMsgId: string) => boolean
+}) {
   const [list, { refetch }] = createResource(
     () => props.chatId,
     (id) => listScheduled(id).catch(() => [] as ScheduledView[]),
@@ -164,11 +179,19 @@ export function ScheduledPanel(props: { chatId: string; draft: string | null; on
       { defer: true },
     ),
   )
+  const shown = createMemo(() => list().filter((s) => !props.sent?.(s.id)))
+  createEffect(() => {
+    const due = shown().reduce((m, s) => Math.min(m, Date.parse(s.sendAt)), Number.POSITIVE_INFINITY)
+    if (!Number.isFinite(due)) return
+    const wait = Math.max(due + RECHECK_AFTER_MS - Date.now(), RECHECK_EVERY_MS * (due < Date.now() ? 1 : 0))
+    const timer = setTimeout(() => void refetch(), Math.min(wait, 2 ** 31 - 1))
+    onCleanup(() => clearTimeout(timer))
+  })
   return (
     <div class="scheduled-panel">
-      <Show when={list().length > 0}>
+      <Show when={shown().length > 0}>
         <ul class="scheduled-list" aria-label={t('scheduled.list')}>
-          <For each={list()}>{(s) => <ScheduledItem s={s} />}</For>
+          <For each={shown()}>{(s) => <ScheduledItem s={s} />}</For>
         </ul>
       </Show>
       <Show when={props.draft !== null}>

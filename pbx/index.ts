@@ -24,6 +24,12 @@ export interface PbxOptions {
    * the WebSocket handshake name the real client: bans and flood limits then apply to that address.
    */
   trustedProxies?: readonly string[]
+  /**
+   * Seconds between the keep-alive OPTIONS Kamailio sends each side of an answered call (env
+   * SIP_KEEPALIVE_SEC): a call whose phone stopped answering ends ~10–20 s after the next one. Default
+   * 30, the least Kamailio 5.6's dialog module accepts; 0 turns keep-alives off.
+   */
+  keepaliveSec?: number
 }
 
 export interface Pbx {
@@ -81,6 +87,20 @@ export function toCidr(entry: string): string {
   return `${addr}/${bits ?? max}`
 }
 
+/** Default seconds between in-call keep-alives (PbxOptions.keepaliveSec). */
+export const KEEPALIVE_SEC = 30
+/** The least interval the dialog module takes (Kamailio 5.6 `ka_interval`: it refuses to start below). */
+export const KEEPALIVE_MIN_SEC = 30
+
+/** A valid keep-alive interval: 0 (off) or KEEPALIVE_MIN_SEC…3600; throws on anything else. */
+export function keepaliveInterval(sec: number | undefined): number {
+  const v = sec ?? KEEPALIVE_SEC
+  if (!Number.isInteger(v) || (v !== 0 && (v < KEEPALIVE_MIN_SEC || v > 3600))) {
+    throw new Error(`pbx: keepaliveSec must be 0 (off) or ${KEEPALIVE_MIN_SEC}–3600, got ${v}`)
+  }
+  return v
+}
+
 /** Fills the template's {{NAME}} placeholders; throws on values that could escape a cfg string. */
 export async function renderConfig(opts: Omit<PbxOptions, 'log' | 'runDir' | 'binary'>): Promise<string> {
   if (!SAFE.test(opts.secret)) throw new Error('pbx: secret must be 8–200 chars of [A-Za-z0-9_+/=.:-]')
@@ -94,6 +114,7 @@ export async function renderConfig(opts: Omit<PbxOptions, 'log' | 'runDir' | 'bi
   if (!Number.isInteger(opts.wsPort) || opts.wsPort < 1 || opts.wsPort > 65535) {
     throw new Error(`pbx: bad wsPort ${opts.wsPort}`)
   }
+  const keepalive = keepaliveInterval(opts.keepaliveSec)
   const mpath = modulePath()
   const proxies = (opts.trustedProxies ?? []).map(toCidr)
   const values: Record<string, string> = {
@@ -120,6 +141,9 @@ export async function renderConfig(opts: Omit<PbxOptions, 'log' | 'runDir' | 'bi
     // The reporting process looks for queued reports this often (µs): a report reaches the server
     // within ~10 ms of the SIP event, never delaying the call.
     DLG_DRAIN_US: '10000',
+    // In-call keep-alives: the interval, and how often the dialog module looks for due ones (s).
+    KA_INTERVAL: String(keepalive),
+    KA_TIMER: keepalive ? '1' : '0',
   }
   const tmpl = await readFile(TEMPLATE, 'utf8')
   return tmpl.replace(/\{\{([A-Z_]+)\}\}/g, (_, name: string) => {

@@ -24,7 +24,12 @@ export interface ServerWithPbx {
 /** Starts the fixture's server and a Kamailio that asks it; `log` gets Kamailio's output lines. */
 export async function startServerWithPbx(
   target: Target,
-  opts: { log?: (line: string) => void; fixture?: Parameters<typeof makeFixture>[1] } = {},
+  opts: {
+    log?: (line: string) => void
+    fixture?: Parameters<typeof makeFixture>[1]
+    /** PbxOptions.keepaliveSec (default: the production default). */
+    keepaliveSec?: number
+  } = {},
 ): Promise<ServerWithPbx> {
   const binary = findKamailio(process.env.KAMAILIO === 'off' ? 'kamailio' : undefined)
   if (!binary) throw new Error('kamailio is not installed: run `node scripts/bootstrap.mjs --test` as root')
@@ -42,6 +47,7 @@ export async function startServerWithPbx(
       runDir,
       log: opts.log ?? (() => {}),
       binary,
+      ...(opts.keepaliveSec !== undefined ? { keepaliveSec: opts.keepaliveSec } : {}),
     })
     if (!pbx) throw new Error('Kamailio did not start')
     return {

@@ -72,6 +72,15 @@ describe('config', () => {
     expect(() => loadConfig({ CALL_RECONCILE_MS: 'often' })).toThrow(/CALL_RECONCILE_MS/)
   })
 
+  it('SIP_KEEPALIVE_SEC: 30 by default, 0 (off) or 30–3600, anything else refused', () => {
+    expect(loadConfig({}).sipKeepaliveSec).toBe(30)
+    expect(loadConfig({ SIP_KEEPALIVE_SEC: '0' }).sipKeepaliveSec).toBe(0)
+    expect(loadConfig({ SIP_KEEPALIVE_SEC: '60' }).sipKeepaliveSec).toBe(60)
+    for (const bad of ['10', '29', '3601', '-1', '1.5', 'x', '30s']) {
+      expect(() => loadConfig({ SIP_KEEPALIVE_SEC: bad }), bad).toThrow(/SIP_KEEPALIVE_SEC/)
+    }
+  })
+
   it('lists every bad value in one clear error', () => {
     const bad = () =>
       loadConfig({

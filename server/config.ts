@@ -23,6 +23,8 @@ export interface Config {
   /** The e-mail channel (issue 8 §1): inbound SMTP port (0: any free one) and the default relay. */
   smtpPort: number
   smtpRelayUrl: string | null
+  /** Seconds between Kamailio's keep-alive OPTIONS to each side of a call (SIP_KEEPALIVE_SEC; 0 = off). */
+  sipKeepaliveSec: number
 }
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
@@ -98,6 +100,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const smtpRelayUrl = env.SMTP_RELAY_URL || null
   if (smtpRelayUrl && !/^smtps?:\/\/[^\s]+$/.test(smtpRelayUrl))
     problems.push('SMTP_RELAY_URL must be an smtp:// or smtps:// URL')
+  // Kamailio 5.6's dialog module refuses keep-alive intervals under 30 s (pbx/index.ts KEEPALIVE_MIN_SEC).
+  const kaRaw = env.SIP_KEEPALIVE_SEC
+  const sipKeepaliveSec = kaRaw === undefined || kaRaw === '' ? 30 : Number(kaRaw)
+  if (
+    !/^\d{1,4}$/.test(kaRaw ?? '30') ||
+    (sipKeepaliveSec !== 0 && (sipKeepaliveSec < 30 || sipKeepaliveSec > 3600))
+  )
+    problems.push(`SIP_KEEPALIVE_SEC must be 0 (off) or 30–3600 seconds, got "${kaRaw}"`)
   const logLevel = (env.LOG_LEVEL || 'info') as Config['logLevel']
   if (!LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LEVELS.join(', ')}`)
   if (problems.length) throw new ConfigError(`Bad configuration:\n  - ${problems.join('\n  - ')}`)
@@ -116,5 +126,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustedProxy,
     smtpPort,
     smtpRelayUrl,
+    sipKeepaliveSec,
   }
 }

@@ -116,6 +116,7 @@ async function main(): Promise<void> {
         runDir: path.join(config.dataDir, 'run', 'pbx'),
         binary: config.kamailio,
         trustedProxies: config.trustedProxy,
+        keepaliveSec: config.sipKeepaliveSec,
         log: (line: string) => app.log.info({ pbx: line }),
       })
     } catch (e) {

@@ -128,6 +128,11 @@ describe('the operator phone answers the customer in an established call (C1, RF
     expect(inviter.state).toBe(SessionState.Established)
   })
 
+  it("an in-dialog OPTIONS (what Kamailio's call keep-alive sends, pbx/README.md) gets 200 from the operator's phone, and the call goes on", async () => {
+    expect(await inDialog(inviter, 'OPTIONS', [])).toBe(200)
+    expect(inviter.state).toBe(SessionState.Established)
+  })
+
   it("the customer's BYE gets 200 from the operator's phone (not Kamailio's 408), and the call ends", async () => {
     const ended = new Promise<void>((resolve) =>
       phone!.subscribe(

@@ -19,6 +19,7 @@ describe('config', () => {
       trustedProxy: [],
       smtpPort: 2525,
       smtpRelayUrl: null,
+      sipKeepaliveSec: 30,
     })
   })
 

@@ -159,6 +159,15 @@ export function endLost(tx: Tx, row: CallRow, now: Date): Promise<DialogOutcome>
 /** What the history says of a call the PBX lost without any report. */
 const LOST_REASON = 'Call lost'
 
+/**
+ * Probe 12 #12 (C10): the colleagues a call rang who never got it and whose own call it is to see — a
+ * transfer leg's targets ("Missed transfer from Anna") and those a colleague's call rang (a
+ * consultation). A client's call to a group is the team's Missed list instead (C9).
+ */
+export function missedBy(row: Pick<CallRow, 'transferOfId' | 'direction' | 'offeredIds'>): string[] {
+  return row.transferOfId !== null || row.direction === 'internal' ? [...row.offeredIds] : []
+}
+
 async function failed(
   tx: Tx,
   row: CallRow,
@@ -178,6 +187,7 @@ async function failed(
       failureCode: code,
       failureReason: reason ?? reasonFor(code),
       missed,
+      missedByIds: missedBy(row),
       plan: null,
       ringingIds: [],
     })

@@ -168,6 +168,20 @@ export function missedBy(row: Pick<CallRow, 'transferOfId' | 'direction' | 'offe
   return row.transferOfId !== null || row.direction === 'internal' ? [...row.offeredIds] : []
 }
 
+/**
+ * Probe 12 #12: a blind transfer's leg that failed while the call it came from is still answered —
+ * the client is back with the operator who transferred him, so it is no missed call of the team
+ * (no Missed row, no missed-call push); the target still has it in My calls (`missedBy`).
+ */
+async function backWithClient(tx: Tx, row: CallRow): Promise<boolean> {
+  if (!row.transferOfId) return false
+  const [original] = await tx
+    .select({ state: calls.state })
+    .from(calls)
+    .where(and(eq(calls.tenantId, row.tenantId), eq(calls.id, row.transferOfId)))
+  return original?.state === 'answered'
+}
+
 async function failed(
   tx: Tx,
   row: CallRow,
@@ -178,7 +192,7 @@ async function failed(
   if (row.state !== 'ringing') return 'ignored'
   // tm's own ring timeout has no reply of its own: Kamailio reports 0 or 408 — nobody answered.
   const code = rawCode >= 300 ? rawCode : 408
-  const missed = row.direction === 'in'
+  const missed = row.direction === 'in' && !(await backWithClient(tx, row))
   const [updated] = await tx
     .update(calls)
     .set({

@@ -106,11 +106,49 @@ describe.each(targets)('missed transfers and consultations on $name', (target) =
       })
       // The app mirrors it from the event too.
       expect(await published(leg.callId)).toMatchObject({ missedByIds: [bob.id] })
+      // The client is still with Anna: no missed call for the team (no Missed row, no missed push).
+      expect(row?.missed).toBe(false)
+      const missedEvents = await f.db.orm
+        .select()
+        .from(schema.events)
+        .where(and(eq(schema.events.tenantId, tenantId), eq(schema.events.type, 'missed.added')))
+      expect(missedEvents.some((e) => (e.payload as { call: CallView }).call.sipCallId === leg.callId)).toBe(
+        false,
+      )
       // Nobody else's My calls gets it (op2 was not rung).
       expect((await mine('op2@demo')).some((c) => c.sipCallId === leg.callId)).toBe(false)
       await k.dialog('end', first.callId)
     })
   }
+
+  it("a transfer leg that fails once the client's call is over is a missed call of the team", async () => {
+    const first = await annaWithClient()
+    await k.refer(first.callId, `<${aor('104')}>`, { transferee: 'c51' })
+    const leg = await k.route('gateway', '104', { conn: 'c51', fromName: '"+79164000000"' })
+    await k.dialog('end', first.callId)
+    await k.dialog('failed', leg.callId, { code: 408 })
+    expect((await mine('op4@demo')).find((c) => c.sipCallId === leg.callId)).toMatchObject({
+      missed: true,
+      missedByIds: [emp.get('104')!.id],
+    })
+  })
+
+  it('a transfer to someone who cannot take it now is refused, and no missed call of the team', async () => {
+    const first = await annaWithClient()
+    await k.status('op4@demo', 'break')
+    try {
+      expect(await k.refer(first.callId, `<${aor('104')}>`, { transferee: 'c51' })).toEqual({
+        action: 'accept',
+      })
+      const leg = await k.route('gateway', '104', { conn: 'c51', fromName: '"+79164000000"' })
+      expect(leg.answer).toMatchObject({ action: 'reject' })
+      const [row] = await f.db.orm.select().from(schema.calls).where(eq(schema.calls.sipCallId, leg.callId))
+      expect(row).toMatchObject({ state: 'failed', missed: false })
+    } finally {
+      await k.status('op4@demo', 'available')
+      await k.dialog('end', first.callId)
+    }
+  })
 
   it('a transfer the target answers is his as the one who answered, not a missed one', async () => {
     const first = await annaWithClient()

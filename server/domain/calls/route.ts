@@ -282,7 +282,8 @@ async function firstSet(tx: Tx, l: Loaded, body: RouteRequest, input: FirstSetIn
   }
   if (decision.action === 'reject') {
     // C9: a client nobody could take (busy, nobody available) is a missed call — of the group if any.
-    const missed = direction === 'in'
+    // A transfer leg refused is not (probe 12 #12): the client is still with the one who transferred him.
+    const missed = direction === 'in' && !original
     const row = await upsert(tx, {
       ...base,
       state: 'failed',

@@ -75,6 +75,25 @@ export interface CallView {
   transferredByName?: string | null
   /** C10: the employees who declined this call when it rang them — it is one of their "My calls". */
   declinedIds?: string[]
+  /**
+   * Probe 12 #12: the colleagues this call rang who never got it — a transfer leg's targets, or those
+   * a colleague's call rang — it is one of their "My calls" ("Missed transfer from Anna").
+   */
+  missedByIds?: string[]
+  /** Probe 12 #15 (C1): a consultation — the client's call its caller is consulting about. */
+  consultAbout?: ConsultAbout | null
+}
+
+/** The client's call a consultation is about: what the colleague's incoming screen says (C1). */
+export interface ConsultAbout {
+  callId: string
+  /** The client's number (as the history keeps it). */
+  number: string
+  contactName: string | null
+  /** The line the client called: "Sales", "website" ('' / null when unnamed). */
+  virtualNumber: string | null
+  virtualNumberName: string | null
+  virtualNumberSource: string | null
 }
 
 /** GET /api/calls/:id — the details screen. `recordingUrl` needs the Bearer token (fetch, then blob). */

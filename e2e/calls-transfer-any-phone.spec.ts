@@ -161,3 +161,41 @@ test('C5 a transfer the target does not answer in time fails, and the target sto
     await transferTimeout(request, server, 30)
   }
 })
+
+test('C8 a missed blind transfer is in the target\'s My calls as "Missed transfer from …"', async ({
+  browser,
+  request,
+  server,
+}) => {
+  await transferTimeout(request, server, 4)
+  try {
+    // Probe 12 #12: op1 rings with the transfer and does not answer; the transfer fails.
+    const client = '+79165550314'
+    const { op1, op4, customer, picker, anna } = await supportCall(browser, request, server, true, client)
+    const boris = account(server, 'op4@demo').name
+    await picker.getByRole('button', { name: `Transfer to ${anna}` }).click()
+    await expect(incoming(op1.page)).toBeVisible({ timeout: 15_000 })
+    await expect(
+      op4.page.getByRole('alert').filter({ hasText: 'Transfer failed — you are back with the client' }),
+    ).toBeVisible({ timeout: 15_000 })
+    await expect(incoming(op1.page)).toBeHidden({ timeout: 5_000 })
+    // The target's own history has it, from the one who transferred it, with the client's number.
+    await op1.page.getByRole('link', { name: 'Calls', exact: true }).click()
+    const row = op1.page
+      .getByRole('list', { name: 'My calls' })
+      .locator('.call-row')
+      .filter({ hasText: `Missed transfer from ${boris}` })
+      .first()
+    await expect(row).toBeVisible({ timeout: 10_000 })
+    await expect(row).toContainText('+7 916 555 03 14')
+    // Its details say who handed it over.
+    await row.getByRole('link', { name: /^Details of the call/ }).click()
+    const facts = op1.page.locator('dl.facts')
+    await expect(facts).toContainText(`Transferred by${boris}`)
+    await expect(op1.page.getByText(`Missed transfer from ${boris}`)).toBeVisible()
+    await hangUp(op4.page)
+    await closeAll(op1, op4, customer)
+  } finally {
+    await transferTimeout(request, server, 30)
+  }
+})

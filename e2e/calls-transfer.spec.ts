@@ -96,6 +96,37 @@ test('C6 consult not answered → back to the client', async ({ browser, server 
   await closeAll(op1, op4, customer)
 })
 
+test('C1 a consult call shows the colleague which client it is about', async ({ browser, server }) => {
+  // Probe 12 #15: op2 reads the app in Russian, op1 in English.
+  const op2 = await openPhone(browser, server, 'op2@demo')
+  await op2.page.getByRole('link', { name: 'Account' }).click()
+  await op2.page.getByRole('combobox', { name: 'Language' }).selectOption({ label: 'Русский' })
+  const { op1, op4, customer, picker, anna } = await supportCall(browser, server, /Available/)
+  const about = '+7 916 555 02 01 (Support · Yandex Direct)'
+  await picker.getByRole('button', { name: `New call to ${anna}` }).click()
+  const ring = incoming(op1.page)
+  await expect(ring.getByTestId('incoming-consult')).toHaveText(`Consultation about ${about}`, {
+    timeout: 15_000,
+  })
+  // The private-call look is gone: the screen says why before he answers.
+  await ring.getByRole('button', { name: 'Decline' }).click()
+  const back = op4.page.getByRole('button', { name: /^Return to client/ })
+  await back.click({ timeout: 10_000 })
+  await expectCalls(op4.page, ['active'])
+  await inCall(op4.page).getByRole('button', { name: 'Transfer' }).click()
+  await picker.getByRole('button', { name: `New call to ${account(server, 'op2@demo').name}` }).click()
+  const ringRu = op2.page.getByRole('dialog', { name: /^Входящий звонок/ })
+  await expect(ringRu.getByTestId('incoming-consult')).toHaveText(`Консультация по звонку ${about}`, {
+    timeout: 15_000,
+  })
+  await ringRu.getByRole('button', { name: 'Отклонить' }).click()
+  await back.click({ timeout: 10_000 })
+  await expectCalls(op4.page, ['active'])
+  await expectAudioBothWays(customer.page, pageRtp)
+  await hangUp(op4.page)
+  await closeAll(op1, op2, op4, customer)
+})
+
 test('C7 a colleague in Break cannot be chosen', async ({ browser, server, request }) => {
   const { op1, op4, customer, picker, anna } = await supportCall(browser, server, /Break/)
   await expect(picker.getByRole('button', { name: `Transfer to ${anna}` })).toBeDisabled()

@@ -338,6 +338,10 @@ export const calls = pgTable('calls', {
   visitorId: uuid('visitor_id'),
   /** Employees who declined this call when it was offered to them (0120; C10 My calls). */
   declinedIds: uuid('declined_ids').array().notNull().default(sql`'{}'`),
+  /** Colleagues a transfer leg or a colleague's call rang who never got it (0225; their My calls). */
+  missedByIds: uuid('missed_by_ids').array().notNull().default(sql`'{}'`),
+  /** A consultation: the client's call its caller had answered when placing it (0226; C1). */
+  consultOfId: uuid('consult_of_id'),
 })
 
 export const callRecordings = pgTable(

@@ -3,7 +3,9 @@
  * and source), and who handed a transfer leg over. Looked up for a page of rows at once.
  */
 import { and, eq, inArray } from 'drizzle-orm'
+import type { ConsultAbout } from '../../../contract/calls.ts'
 import { type Queryable, schema } from '../../db/index.ts'
+import { consultsOf } from './consult.ts'
 
 const { calls, virtualNumbers } = schema
 
@@ -14,6 +16,8 @@ export interface CallContext {
   virtualNumbers: ReadonlyMap<string, { name: string; source: string }>
   /** Transfer leg id → the employee who transferred it. */
   transferredBy: ReadonlyMap<string, string>
+  /** Consultation id → the client's call it is about (probe 12 #15). */
+  consults: ReadonlyMap<string, ConsultAbout>
 }
 
 type Original = Pick<CallRow, 'id' | 'answeredById' | 'callerEmployeeId'>
@@ -36,14 +40,7 @@ export function transferrerOf(
 export async function callContext(q: Queryable, tenantId: string, rows: CallRow[]): Promise<CallContext> {
   const numbers = [...new Set(rows.flatMap((r) => (r.virtualNumber ? [r.virtualNumber] : [])))]
   const originalIds = [...new Set(rows.flatMap((r) => (r.transferOfId ? [r.transferOfId] : [])))]
-  const vn = new Map<string, { name: string; source: string }>()
-  if (numbers.length) {
-    for (const v of await q
-      .select({ number: virtualNumbers.number, name: virtualNumbers.name, source: virtualNumbers.source })
-      .from(virtualNumbers)
-      .where(and(eq(virtualNumbers.tenantId, tenantId), inArray(virtualNumbers.number, numbers))))
-      vn.set(v.number, { name: v.name, source: v.source })
-  }
+  const vn = await linesOf(q, tenantId, numbers)
   const by = new Map<string, string>()
   if (originalIds.length) {
     const originals = new Map(
@@ -64,5 +61,19 @@ export async function callContext(q: Queryable, tenantId: string, rows: CallRow[
       if (who) by.set(r.id, who)
     }
   }
-  return { virtualNumbers: vn, transferredBy: by }
+  const consults = await consultsOf(q, tenantId, rows, (n) => linesOf(q, tenantId, n))
+  return { virtualNumbers: vn, transferredBy: by, consults }
+}
+
+/** Virtual numbers of a tenant → their name and source. */
+async function linesOf(q: Queryable, tenantId: string, numbers: string[]) {
+  const vn = new Map<string, { name: string; source: string }>()
+  if (numbers.length) {
+    for (const v of await q
+      .select({ number: virtualNumbers.number, name: virtualNumbers.name, source: virtualNumbers.source })
+      .from(virtualNumbers)
+      .where(and(eq(virtualNumbers.tenantId, tenantId), inArray(virtualNumbers.number, numbers))))
+      vn.set(v.number, { name: v.name, source: v.source })
+  }
+  return vn
 }

@@ -159,6 +159,29 @@ export function endLost(tx: Tx, row: CallRow, now: Date): Promise<DialogOutcome>
 /** What the history says of a call the PBX lost without any report. */
 const LOST_REASON = 'Call lost'
 
+/**
+ * Probe 12 #12 (C10): the colleagues a call rang who never got it and whose own call it is to see — a
+ * transfer leg's targets ("Missed transfer from Anna") and those a colleague's call rang (a
+ * consultation). A client's call to a group is the team's Missed list instead (C9).
+ */
+export function missedBy(row: Pick<CallRow, 'transferOfId' | 'direction' | 'offeredIds'>): string[] {
+  return row.transferOfId !== null || row.direction === 'internal' ? [...row.offeredIds] : []
+}
+
+/**
+ * Probe 12 #12: a blind transfer's leg that failed while the call it came from is still answered —
+ * the client is back with the operator who transferred him, so it is no missed call of the team
+ * (no Missed row, no missed-call push); the target still has it in My calls (`missedBy`).
+ */
+async function backWithClient(tx: Tx, row: CallRow): Promise<boolean> {
+  if (!row.transferOfId) return false
+  const [original] = await tx
+    .select({ state: calls.state })
+    .from(calls)
+    .where(and(eq(calls.tenantId, row.tenantId), eq(calls.id, row.transferOfId)))
+  return original?.state === 'answered'
+}
+
 async function failed(
   tx: Tx,
   row: CallRow,
@@ -169,7 +192,7 @@ async function failed(
   if (row.state !== 'ringing') return 'ignored'
   // tm's own ring timeout has no reply of its own: Kamailio reports 0 or 408 — nobody answered.
   const code = rawCode >= 300 ? rawCode : 408
-  const missed = row.direction === 'in'
+  const missed = row.direction === 'in' && !(await backWithClient(tx, row))
   const [updated] = await tx
     .update(calls)
     .set({
@@ -178,6 +201,7 @@ async function failed(
       failureCode: code,
       failureReason: reason ?? reasonFor(code),
       missed,
+      missedByIds: missedBy(row),
       plan: null,
       ringingIds: [],
     })

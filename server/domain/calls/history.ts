@@ -89,6 +89,8 @@ export async function listCalls(
         eq(calls.answeredById, employeeId),
         // C10: a call I declined is one of mine too.
         sql`${calls.declinedIds} @> ARRAY[${employeeId}]::uuid[]`,
+        // Probe 12 #12: a transfer or a colleague's call that rang me and I never got.
+        sql`${calls.missedByIds} @> ARRAY[${employeeId}]::uuid[]`,
       ) as SQL,
     )
   }

@@ -20,6 +20,7 @@ import {
   type Target,
 } from '../routing/index.ts'
 import { GATEWAY_USER, GUEST_PREFIX } from './callers.ts'
+import { consultedCall } from './consult.ts'
 import { guestHit } from './guest-limits.ts'
 import { callBySipId, contactByDigits, digitsOf, publishCall, publishRinging, reasonFor } from './records.ts'
 import { type Loaded, loadRouting } from './snapshot.ts'
@@ -253,6 +254,11 @@ async function firstSet(tx: Tx, l: Loaded, body: RouteRequest, input: FirstSetIn
       ? await contactByDigits(tx, l.tenant.id, peerDigits)
       : null
   const group = decision.dialled.kind === 'group' ? decision.dialled.groupId : (original?.row.groupId ?? null)
+  // Probe 12 #15: a colleague called while the caller has a client's call answered is a consultation.
+  const consultOfId =
+    caller.kind === 'employee' && !original && direction === 'internal'
+      ? await consultedCall(tx, l.tenant.id, caller.id)
+      : null
   const base = {
     tenantId: l.tenant.id,
     sipCallId: body.callId,
@@ -271,11 +277,13 @@ async function firstSet(tx: Tx, l: Loaded, body: RouteRequest, input: FirstSetIn
     groupId: group,
     contactId: original?.row.contactId ?? contact?.id ?? null,
     transferOfId: original?.row.id ?? null,
+    consultOfId,
     startedAt: now,
   }
   if (decision.action === 'reject') {
     // C9: a client nobody could take (busy, nobody available) is a missed call — of the group if any.
-    const missed = direction === 'in'
+    // A transfer leg refused is not (probe 12 #12): the client is still with the one who transferred him.
+    const missed = direction === 'in' && !original
     const row = await upsert(tx, {
       ...base,
       state: 'failed',
@@ -547,7 +555,7 @@ async function publishRouted(
   const { hasRecording, ...plain } = row
   if (plain.contactId && plain.contactId !== contact?.id) return publishCall(tx, plain, opts)
   // C1: the incoming screen shows the virtual number's name and who transferred: toView looks them up.
-  if (plain.virtualNumber || plain.transferOfId) return publishCall(tx, plain, opts)
+  if (plain.virtualNumber || plain.transferOfId || plain.consultOfId) return publishCall(tx, plain, opts)
   const view = viewOf(plain, {
     employees: l.names,
     groups: l.groupNames,

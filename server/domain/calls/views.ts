@@ -113,6 +113,7 @@ export function viewOf(r: CallRow, n: ViewNames): CallView {
     callbackName: r.callbackName,
     visitorId: r.visitorId,
     declinedIds: r.declinedIds ?? [],
+    missedByIds: r.missedByIds ?? [],
     ...contextOf(r, n),
   }
 }
@@ -126,6 +127,7 @@ function contextOf(r: CallRow, n: ViewNames): Partial<CallView> {
     virtualNumberSource: vn?.source || null,
     transferredById: by,
     transferredByName: by ? (n.employees.get(by) ?? null) : null,
+    consultAbout: n.context.consults.get(r.id) ?? null,
   }
 }
 

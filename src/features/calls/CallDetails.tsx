@@ -10,8 +10,9 @@ import { AddContactPanel } from '../addcontact/index.ts'
 import { CallInsider } from '../insider/index.ts'
 import { placeCall } from './actions.ts'
 import { fixInfiniteDuration } from './audioDuration.ts'
-import { rowKind } from './CallRow.tsx'
+import { kindText } from './CallRow.tsx'
 import { callDetails, callParty, fetchRecording, peopleOf } from './data.ts'
+import { consultText } from './incomingText.ts'
 import { lineLabel } from './lineLabel.ts'
 import { bookName } from './phoneNames.ts'
 import { deleteRecordingCopy, refusalReasonKey, refusedRecording } from './recordings.ts'
@@ -124,7 +125,7 @@ export default function CallDetailsPage() {
               </span>
               <div class="row-main">
                 <p class="card-title">{party().name ?? givenNumber(c(), party().number)}</p>
-                <p class="row-sub">{t(`calls.dir.${rowKind(c())}`)}</p>
+                <p class="row-sub">{kindText(c(), me()?.id ?? null)}</p>
               </div>
               <button
                 type="button"
@@ -160,6 +161,23 @@ export default function CallDetailsPage() {
                 <Show when={c().groupName}>
                   <dt>{t('calls.group')}</dt>
                   <dd>{c().groupName}</dd>
+                </Show>
+                {/* Probe 12 #12, #15: who handed the call over; which client a consultation was about. */}
+                <Show when={c().transferredByName}>
+                  {(n) => (
+                    <>
+                      <dt>{t('calls.transferredByLabel')}</dt>
+                      <dd>{n()}</dd>
+                    </>
+                  )}
+                </Show>
+                <Show when={c().consultAbout}>
+                  {(a) => (
+                    <>
+                      <dt>{t('calls.consultAboutLabel')}</dt>
+                      <dd>{consultText(a(), t('calls.siteVisitor'))}</dd>
+                    </>
+                  )}
                 </Show>
                 <Show when={c().answeredByName}>
                   {(n) => (

@@ -11,6 +11,7 @@ import { CallIcon, type CallIconName } from './CallIcon.tsx'
 import { isGuest, markHandled } from './data.ts'
 import { durationText } from './historyList.ts'
 import { lineLabel } from './lineLabel.ts'
+import { type MissLabel, missLabel } from './missedBy.ts'
 import { NumberButton } from './NumberButton.tsx'
 import { bookName } from './phoneNames.ts'
 import { isGivenNumber, shownNumber } from './search.ts'
@@ -30,6 +31,16 @@ const ICON: Record<Kind, CallIconName> = {
   internal: 'internal',
   missed: 'missed',
   failed: 'failed',
+}
+
+/** A row's kind in words: a call that rang me and I never got says so ("Missed transfer from Anna"). */
+export function kindText(c: CallView, meId: string | null): string {
+  const m = missLabel(c, meId)
+  return m ? missText(m) : t(`calls.dir.${rowKind(c)}`)
+}
+
+function missText(m: MissLabel): string {
+  return 'name' in m ? t(m.key, { name: m.name }) : t(m.key)
 }
 
 /** Today: time only; otherwise date and time, in the UI language. */
@@ -58,9 +69,11 @@ export function CallRow(props: {
   showAnswerer?: boolean
   /** C8: the people a transferred call went through ("Anna → Bob"); empty when never transferred. */
   chain?: string[]
+  /** Probe 12 #12: who reads the list (a transfer that rang him and he never got says so). */
+  meId?: string | null
 }) {
   const c = () => props.call
-  const kind = () => rowKind(c())
+  const kind = (): Kind => (missLabel(c(), props.meId ?? null) ? 'missed' : rowKind(c()))
   const num = () => props.party.number
   // A4: the phone's own book names the number first when the operator prefers it.
   const name = () => bookName(num()) ?? props.party.name
@@ -111,7 +124,7 @@ export function CallRow(props: {
         {/* Probe 11 finding 11: at 360 px the kind and time may end in "…", the duration never does. */}
         <span class="row-sub call-sub">
           <span class="call-sub-text">
-            <span class="call-kind">{t(`calls.dir.${kind()}`)}</span>
+            <span class="call-kind">{kindText(c(), props.meId ?? null)}</span>
             {' · '}
             <time dateTime={c().startedAt}>{when(c().startedAt)}</time>
           </span>

@@ -270,6 +270,7 @@ export default function CallsPage() {
                   party={callParty(c(), meId(), people())}
                   showAnswerer={scope() === 'all'}
                   chain={chains().get(c().id)}
+                  meId={meId()}
                 />
               )}
             </Show>

@@ -7,7 +7,7 @@ import { CallInsider } from '../insider/index.ts'
 import { act } from './actions.ts'
 import { createCallerInfo } from './callerInfo.ts'
 import { reportDeclined } from './data.ts'
-import { callText } from './incomingText.ts'
+import { callText, consultText } from './incomingText.ts'
 import type { CallState } from './phone.ts'
 
 /** Incoming call dialog for one offered call. */
@@ -90,6 +90,13 @@ export function IncomingScreen(props: { call: CallState }) {
           {(n) => (
             <p class="call-via call-transferred" data-testid="incoming-transferred">
               {t('incoming.transferredBy', { name: n() })}
+            </p>
+          )}
+        </Show>
+        <Show when={text().consultAbout}>
+          {(a) => (
+            <p class="call-via call-transferred" data-testid="incoming-consult">
+              {t('incoming.consultAbout', { call: consultText(a(), t('calls.siteVisitor')) })}
             </p>
           )}
         </Show>

@@ -3,6 +3,7 @@
  * client by phone), and the server's call record by SIP Call-ID for the virtual number dialled.
  */
 import type { Accessor } from 'solid-js'
+import type { ConsultAbout } from '../../../contract/calls.ts'
 import { me } from '../../lib/session/index.ts'
 import { createLiveQuery, db } from '../../lib/store/index.ts'
 import { lookupNumber, recordBySipId } from './data.ts'
@@ -18,6 +19,8 @@ export interface CallerInfo {
   virtualNumberName?: string | null
   virtualNumberSource?: string | null
   transferredByName?: string | null
+  /** Probe 12 #15: a consultation names the client's call it is about (the server's record). */
+  consultAbout?: ConsultAbout | null
 }
 
 /** Live caller info for a phone call (re-reads when Dexie learns the call record or the contact). */
@@ -54,6 +57,7 @@ export function createCallerInfo(call: Accessor<CallState | undefined>): Accesso
         virtualNumberName: rec?.virtualNumberName ?? null,
         virtualNumberSource: rec?.virtualNumberSource ?? null,
         transferredByName: rec?.transferredByName ?? null,
+        consultAbout: rec?.consultAbout ?? null,
       }
     },
     { name: null, number: '', virtualNumber: null, clientId: null } as CallerInfo,

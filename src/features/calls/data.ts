@@ -31,7 +31,9 @@ export function inScope(c: CallView, scope: HistoryScope, meId: string | null): 
       c.answeredById === meId ||
       c.callerEmployeeId === meId ||
       // C10: a call I declined is one of mine.
-      (meId !== null && (c.declinedIds ?? []).includes(meId))
+      (meId !== null && (c.declinedIds ?? []).includes(meId)) ||
+      // Probe 12 #12: a transfer (or a colleague's call) that rang me and I never got.
+      (meId !== null && (c.missedByIds ?? []).includes(meId))
     )
   return true
 }
@@ -81,12 +83,13 @@ async function byTerm(db: FrontlineDb, term: string): Promise<CallView[]> {
  */
 async function mineByIndex(db: FrontlineDb, meId: string | null): Promise<CallView[]> {
   if (!meId) return []
-  const [taken, made, declined] = await Promise.all([
+  const [taken, made, declined, missedBy] = await Promise.all([
     db.calls.where('answeredById').equals(meId).toArray(),
     db.calls.where('callerEmployeeId').equals(meId).toArray(),
     db.calls.where('declinedIds').equals(meId).toArray(),
+    db.calls.where('missedByIds').equals(meId).toArray(),
   ])
-  const byId = new Map([...taken, ...made, ...declined].map((c) => [c.id, c]))
+  const byId = new Map([...taken, ...made, ...declined, ...missedBy].map((c) => [c.id, c]))
   return [...byId.values()].sort(newestFirst)
 }
 

@@ -1,6 +1,6 @@
 /** C1: the incoming screen's text — context instead of raw numbers, the number once. */
 import { describe, expect, it } from 'vitest'
-import { callText, incomingText } from './incomingText.ts'
+import { callText, consultText, incomingText } from './incomingText.ts'
 
 const base = { name: null, remoteName: null, number: '+79164000000', virtualNumber: null }
 
@@ -73,5 +73,33 @@ describe('callText (the in-call screen says what the incoming one said)', () => 
     const t = callText({ ...info, name: 'Ivan Petrov', number: '+79164000000' }, { remote: 'x' })
     expect(t).toMatchObject({ title: 'Ivan Petrov', initial: 'I' })
     expect(t.number).toMatch(/^\+7 916 400/)
+  })
+})
+
+describe('consultText (probe 12 #15)', () => {
+  const a = {
+    callId: 'x',
+    number: '+79164000000',
+    contactName: null,
+    virtualNumber: '+74951204560',
+    virtualNumberName: 'Sales',
+    virtualNumberSource: 'website',
+  }
+  it('the client’s number once, formatted, and the line he called by its name', () => {
+    expect(consultText(a, 'Website visitor')).toBe('+7 916 400 00 00 (Sales · website)')
+  })
+  it('a known client by name; an unnamed line by its number; a site caller with no number', () => {
+    expect(
+      consultText(
+        { ...a, contactName: 'Иван Петров', virtualNumberName: '', virtualNumberSource: null },
+        'x',
+      ),
+    ).toBe('Иван Петров, +7 916 400 00 00 (+7 495 120 45 60)')
+    expect(
+      consultText(
+        { ...a, number: 'guest-abc', virtualNumber: null, virtualNumberName: null },
+        'Посетитель сайта',
+      ),
+    ).toBe('Посетитель сайта (website)')
   })
 })

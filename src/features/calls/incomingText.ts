@@ -2,6 +2,7 @@
  * C1: what the incoming screen says, as data — who calls (a name, or the number shown once), what the
  * dialled virtual number is for ("Sales · website", not "+7495…"), and who transferred the call.
  */
+import type { ConsultAbout } from '../../../contract/calls.ts'
 import { formatPhone } from './phoneFormat.ts'
 
 export interface IncomingFacts {
@@ -14,6 +15,8 @@ export interface IncomingFacts {
   virtualNumberName?: string | null
   virtualNumberSource?: string | null
   transferredByName?: string | null
+  /** Probe 12 #15: a consultation — the client's call the colleague calls about. */
+  consultAbout?: ConsultAbout | null
 }
 
 export interface IncomingText {
@@ -28,6 +31,7 @@ export interface IncomingText {
   /** The dialled virtual number, formatted, when it has no name. */
   viaNumber: string | null
   transferredBy: string | null
+  consultAbout: ConsultAbout | null
 }
 
 const hasLetters = (s: string) => /\p{L}/u.test(s)
@@ -47,7 +51,21 @@ export function incomingText(f: IncomingFacts): IncomingText {
     via: label || null,
     viaNumber: !label && f.virtualNumber ? formatPhone(f.virtualNumber) : null,
     transferredBy: f.transferredByName?.trim() || null,
+    consultAbout: f.consultAbout ?? null,
   }
+}
+
+/**
+ * Probe 12 #15: which client a consultation is about — "Ivan Petrov, +7 916 400 00 00 (Sales ·
+ * website)"; `visitor` names a site caller who gave no number (his SIP user is made up).
+ */
+export function consultText(a: ConsultAbout, visitor: string): string {
+  const number = a.number.startsWith('guest-') ? visitor : formatPhone(a.number)
+  const who = [a.contactName?.trim(), number].filter(Boolean).join(', ')
+  const line =
+    [a.virtualNumberName, a.virtualNumberSource].filter((s) => s?.trim()).join(' · ') ||
+    (a.virtualNumber ? formatPhone(a.virtualNumber) : '')
+  return line ? `${who} (${line})` : who
 }
 
 /** The slice of a ringing or live call the text needs (`CallState` of phone.ts). */

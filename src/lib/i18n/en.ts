@@ -1108,6 +1108,12 @@ export const en = {
   'password.changedEnded.one': 'Password changed; {n} other session ended',
   'password.changedEnded.few': 'Password changed; {n} other sessions ended',
   'password.changedEnded.many': 'Password changed; {n} other sessions ended',
+  // Probe 12 #12, #15: a transfer that rang me and I never got; a consultation says which client.
+  'calls.missedTransfer': 'Missed transfer from {name}',
+  'calls.declinedTransfer': 'Declined transfer from {name}',
+  'calls.transferredByLabel': 'Transferred by',
+  'calls.consultAboutLabel': 'Consultation about',
+  'incoming.consultAbout': 'Consultation about {call}',
 } as const
 
 export type MessageKey = keyof typeof en

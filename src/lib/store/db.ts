@@ -178,6 +178,12 @@ export function openDb(accountKey: string): FrontlineDb {
   })
   // v8: K1/A4 the phone's own contacts (picked on this device, never sent), looked up by number.
   db.version(8).stores({ phoneBook: 'id, *numbers' })
+  // v9: probe 12 #12 My calls holds a transfer (or a colleague's call) that rang me and I never got —
+  // by `missedByIds` (multiEntry), no rewrite needed.
+  db.version(9).stores({
+    calls:
+      'id, sipCallId, startedAt, peerNumber, contactId, answeredById, callerEmployeeId, *terms, missedOpenAt, *declinedIds, *missedByIds',
+  })
   db.calls.hook('creating', (_key, c) => {
     const row = c as CallRowKeys
     row.terms = callTerms(c)

@@ -1,10 +1,10 @@
 /** Builds the Fastify instance (tests drive it with app.inject()/injectWS(); main.ts listens). */
 
+import type { IncomingMessage } from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
-import helmet from '@fastify/helmet'
 import websocket from '@fastify/websocket'
-import Fastify, { type FastifyInstance, type FastifyLoggerOptions, type FastifyRequest } from 'fastify'
+import Fastify, { type FastifyInstance, type FastifyLoggerOptions } from 'fastify'
 import type { HealthResponse } from '../contract/api.ts'
 import { channelRoutes, type EmailOptions, type VisitorLimits } from './channels/index.ts'
 import { logSerializers } from './db/index.ts'
@@ -35,6 +35,7 @@ import { noStoreSecrets } from './http/no-store.ts'
 import { publicFileRoutes } from './http/public-files.ts'
 import { recordRoutes } from './http/route-table.ts'
 import { scheduledRoutes } from './http/scheduled.ts'
+import { securityHeaders } from './http/security-headers.ts'
 import { siteRoutes } from './http/site.ts'
 import { staticRoutes } from './http/static.ts'
 import { statusRoutes } from './http/statuses.ts'
@@ -80,7 +81,7 @@ export const HTTP_TIMEOUTS: HttpTimeouts = {
 }
 
 /** ws:// and wss:// of the origin the page was loaded from (CSP connect-src). */
-function sameOriginWs(req: FastifyRequest): string {
+function sameOriginWs(req: IncomingMessage): string {
   const host = String(req.headers.host ?? '')
   // Only a well-formed host may enter a header we emit.
   return /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-fA-F:]+\](:\d{1,5})?$/.test(host)
@@ -147,13 +148,13 @@ export async function buildApp(
   noStoreSecrets(app)
 
   const sipOrigin = new URL(deps.sipWsUrl).origin.replace(/^http/, 'ws')
-  await app.register(helmet, {
+  securityHeaders(app, {
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
-        connectSrc: ["'self'", (req) => sameOriginWs(req as unknown as FastifyRequest), sipOrigin],
+        connectSrc: ["'self'", (req) => sameOriginWs(req), sipOrigin],
         imgSrc: ["'self'", 'data:', 'blob:'],
         mediaSrc: ["'self'", 'blob:'],
         // Solid's compiled templates carry static style="" attributes, which CSP counts as inline.

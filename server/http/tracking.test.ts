@@ -488,6 +488,50 @@ describe.each(targets)('tracking, Insider, On site on $name', (target) => {
     expect(r.headers['access-control-allow-origin']).toBe('*')
   })
 
+  it('ingest: a page view continues its visit by a heap-only update (no index touched: migration 0250); a deleted visitor’s page views go with his visits', async () => {
+    const first = await view({ url: 'https://shop.example/hot0' })
+    const { visitorId } = await visitorIdOf(first.token)
+    const tenantId = await tenantOf()
+    // This transaction's own counts, before and after (PGlite keeps adding them up across its
+    // transactions: the difference is the page view's).
+    const counts = await f.db.orm.transaction(async (tx) => {
+      const count = async () =>
+        (
+          await queryRows<{ updated: number; hot: number }>(
+            tx,
+            sql`SELECT pg_stat_get_xact_tuples_updated('site_visits'::regclass)::int AS updated,
+                  pg_stat_get_xact_tuples_hot_updated('site_visits'::regclass)::int AS hot`,
+          )
+        )[0] ?? { updated: 0, hot: 0 }
+      const before = await count()
+      const out = await writeViews(
+        tx,
+        [
+          {
+            tenantId,
+            visitorId,
+            url: 'https://shop.example/hot1',
+            title: 'H1',
+            referrer: null,
+            userAgent: FIREFOX_LINUX,
+            ip: '77.88.8.8',
+          },
+        ],
+        contactedCache,
+      )
+      expect(out.every((o) => 'viewId' in o)).toBe(true)
+      const after = await count()
+      return { updated: after.updated - before.updated, hot: after.hot - before.hot }
+    })
+    expect(counts).toEqual({ updated: 1, hot: 1 })
+    await f.db.orm.execute(sql`DELETE FROM visitors WHERE id = ${visitorId}`)
+    const [left] = await queryRows<{ n: number }>(
+      f.db.orm,
+      sql`SELECT count(*)::int AS n FROM site_page_views WHERE visitor_id = ${visitorId}`,
+    )
+    expect(left?.n).toBe(0)
+  })
+
   async function tenantOf(): Promise<string> {
     const [t] = await queryRows<{ id: string }>(f.db.orm, sql`SELECT id FROM tenants WHERE slug = 'demo'`)
     return t?.id ?? ''

@@ -27,7 +27,8 @@ import {
   type TrackViewResponse,
   TrackViewSchema,
 } from '../../contract/tracking.ts'
-import { signVisitorToken, verifyVisitorToken } from '../channels/visitor-token.ts'
+import { signVisitorToken } from '../channels/visitor-token.ts'
+import { VisitorTokenCache } from '../channels/visitor-token-cache.ts'
 import { createVisitor, requestInfoOf, visitorByToken } from '../channels/visitors.ts'
 import { WindowCounter } from '../channels/webchat/limits.ts'
 import { queryRows, schema } from '../db/index.ts'
@@ -101,16 +102,18 @@ export function trackingRoutes(app: FastifyInstance, deps: AppDeps, opts: Tracki
   }
 
   /**
-   * The visitor token check of every view and ping: the signature is checked each time (no I/O), the
-   * visitor's row once per process — a visitor once seen stays (bounded, oldest forgotten first).
-   * Another tenant's token fails the signature check's tenant claim before the cache is consulted.
+   * The visitor token check of every view and ping: the signature once per token and process, its
+   * expiry and tenant claim each time (VisitorTokenCache, no I/O); the visitor's row once per process —
+   * a visitor once seen stays (bounded, oldest forgotten first). Another tenant's token fails the
+   * tenant claim check before the visitor cache is consulted.
    */
   const seen = new BoundedSet(50_000)
+  const tokens = new VisitorTokenCache(secret)
   async function visitorOf(
     token: string,
     tenantId?: string,
   ): Promise<{ tenantId: string; visitorId: string }> {
-    const claims = verifyVisitorToken(secret, token, tenantId ? { tenantId } : {})
+    const claims = tokens.verify(token, tenantId ? { tenantId } : {})
     const key = `${claims.tenantId}:${claims.visitorId}`
     if (seen.has(key)) return { tenantId: claims.tenantId, visitorId: claims.visitorId }
     const v = await visitorByToken(q, secret, token, tenantId ? { tenantId } : {})

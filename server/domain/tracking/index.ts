@@ -194,7 +194,7 @@ export async function insiderOf(
     q,
     sql`SELECT page, title, browser, os, device, location,
           (left_at IS NULL AND seen_at > now() - ${`${TRACK_LIMITS.onSiteMs} milliseconds`}::interval) AS on_site
-        FROM site_visits WHERE tenant_id = ${tenantId} AND visitor_id = ${visitorId} ORDER BY last_at DESC LIMIT 1`,
+        FROM site_visits WHERE tenant_id = ${tenantId} AND visitor_id = ${visitorId} ORDER BY started_at DESC LIMIT 1`,
   )
   const [lastView] = await queryRows<{ url: string; title: string }>(
     q,

@@ -145,9 +145,10 @@ export async function writeViews(
   const tenantIds = [...new Set(all.map((v) => v.tenantId))]
   const keys = [...new Map(all.map((v) => [keyOf(v), { t: v.tenantId, v: v.visitorId }])).values()]
   const ask = keys.filter((k) => !known.has(`${k.t}:${k.v}`))
-  // The batch's clock, its suspended tenants, each visitor's open visit (a page view within the gap)
-  // and which of those not yet known have contacted the tenant (a chat, a lead, a call from the
-  // site; on the (tenant_id, visitor_id) indexes), in one statement.
+  // The batch's clock, its suspended tenants, each visitor's open visit (his latest visit — visits of
+  // one visitor never overlap —, if its last page view is within the gap; migration 0250) and which
+  // of those not yet known have contacted the tenant (a chat, a lead, a call from the site; on the
+  // (tenant_id, visitor_id) indexes), in one statement: a function, planned once per connection (0251).
   const gap = `${TRACK_LIMITS.visitGapMs} milliseconds`
   const [head] = await queryRows<{
     now: string
@@ -156,19 +157,8 @@ export async function writeViews(
     contacted: string[] | null
   }>(
     tx,
-    sql`SELECT clock_timestamp()::text AS now,
-          (SELECT json_agg(id::text) FROM tenants WHERE suspended_at IS NOT NULL
-             AND id IN (SELECT jsonb_array_elements_text(${JSON.stringify(tenantIds)}::jsonb)::uuid)) AS suspended,
-          (SELECT json_agg(json_build_object('k', k.t::text || ':' || k.v::text, 'id', s.id))
-           FROM jsonb_to_recordset(${JSON.stringify(keys)}::jsonb) AS k(t uuid, v uuid)
-           CROSS JOIN LATERAL (
-             SELECT id FROM site_visits WHERE tenant_id = k.t AND visitor_id = k.v
-               AND last_at > clock_timestamp() - ${gap}::interval ORDER BY last_at DESC LIMIT 1) s) AS open,
-          (SELECT json_agg(k.t::text || ':' || k.v::text)
-           FROM jsonb_to_recordset(${JSON.stringify(ask)}::jsonb) AS k(t uuid, v uuid)
-           WHERE EXISTS (SELECT 1 FROM chats WHERE tenant_id = k.t AND visitor_id = k.v::text)
-              OR EXISTS (SELECT 1 FROM leads WHERE tenant_id = k.t AND visitor_id = k.v)
-              OR EXISTS (SELECT 1 FROM visitor_lines WHERE tenant_id = k.t AND visitor_id = k.v)) AS contacted`,
+    sql`SELECT * FROM track_batch_head(${JSON.stringify(tenantIds)}::jsonb, ${JSON.stringify(keys)}::jsonb,
+          ${JSON.stringify(ask)}::jsonb, ${gap}::interval)`,
   )
   if (!head) throw new Error('batch clock missing')
   const suspended = new Set(head.suspended ?? [])
@@ -240,26 +230,11 @@ export async function writeViews(
         })
       } else moved.push({ id: run.visitId, b: last.i, n: run.n, page: last.page, title: last.title })
     }
-    const at = (i: string) => sql.raw(`(${i} * interval '1 microsecond')`)
-    // One statement: the new visits, the continued ones, the views (a view's visit may be new: the
-    // foreign key is checked at the statement's end, when the visit is there).
+    // One statement (a function, planned once per connection: 0251): the new visits, the continued
+    // ones, the views.
     await tx.execute(
-      sql`WITH fresh AS (
-            INSERT INTO site_visits (id, started_at, last_at, seen_at, tenant_id, visitor_id, views, page, title, referrer, utm, browser, os, device, location)
-            SELECT x.id, ${head.now}::timestamptz + ${at('x.a')}, ${head.now}::timestamptz + ${at('x.b')}, ${head.now}::timestamptz + ${at('x.b')},
-                   x.t, x.v, x.n, x.page, x.title, x.referrer, x.utm, x.browser, x.os, x.device, x.location
-            FROM jsonb_to_recordset(${JSON.stringify(fresh)}::jsonb) AS x(id uuid, t uuid, v uuid, a int, b int, n int, page text,
-                   title text, referrer text, utm jsonb, browser text, os text, device text, location jsonb)),
-          moved AS (
-            UPDATE site_visits s SET last_at = ${head.now}::timestamptz + ${at('x.b')}, seen_at = ${head.now}::timestamptz + ${at('x.b')},
-              left_at = NULL, views = s.views + x.n, page = x.page, title = x.title
-            FROM jsonb_to_recordset(${JSON.stringify(moved)}::jsonb) AS x(id uuid, b int, n int, page text, title text)
-            WHERE s.id = x.id)
-          INSERT INTO site_page_views (id, at, tenant_id, visitor_id, visit_id, page, url, title, referrer, utm)
-          SELECT x.id, ${head.now}::timestamptz + ${at('x.i')}, x.t, x.v, x.visit, x.page, x.url, x.title, x.referrer, x.utm
-          FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(id uuid, i int, t uuid, v uuid, visit uuid, page text,
-                 url text, title text, referrer text, utm jsonb)
-          ORDER BY x.i`,
+      sql`SELECT track_batch_write(${head.now}::timestamptz, ${JSON.stringify(fresh)}::jsonb,
+            ${JSON.stringify(moved)}::jsonb, ${JSON.stringify(rows)}::jsonb)`,
     )
     // Insider live: an event per view of a visitor who has contacted the tenant, in order, per tenant.
     const byTenant = new Map<string, ViewInput[]>()

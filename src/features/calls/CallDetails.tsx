@@ -179,7 +179,7 @@ export default function CallDetailsPage() {
                 <Show when={maybe()}>
                   {(m) => (
                     <>
-                      <dt>{t('calls.maybe')}</dt>
+                      <dt>{t('calls.maybeLabel')}</dt>
                       <dd data-testid="call-maybe">
                         <Show when={m().clientId} fallback={<span dir="auto">{m().name}</span>}>
                           {(id) => (

@@ -41,7 +41,11 @@ function CallBar(props: { call: CallState }) {
   const timer = setInterval(() => setNow(Date.now()), 1000)
   onCleanup(() => clearInterval(timer))
   // The same words as the call screen (a site guest's made-up SIP user is never shown).
-  const name = () => callText(info(), props.call).title
+  // A number stays on one line in the bar (non-breaking spaces; a name wraps between words).
+  const name = () => {
+    const title = callText(info(), props.call).title
+    return /\p{L}/u.test(title) ? title : title.replace(/ /g, '\u00a0')
+  }
   return (
     <button type="button" class="call-bar" onClick={() => setMinimized(false)}>
       <span class="call-bar-dot" aria-hidden="true" />

@@ -51,7 +51,10 @@ export function InsiderSheet(props: { sipCallId: string; onClose: () => void }) 
       onKeyDown={(e) => e.key === 'Escape' && props.onClose()}
     >
       <div class="sheet-head">
-        <h2 id="incall-insider-title">{t('incall.insiderTitle')}</h2>
+        {/* The panel's own "Insider" heading is visible under it: the sheet's title is for the reader. */}
+        <h2 id="incall-insider-title" class="visually-hidden">
+          {t('incall.insiderTitle')}
+        </h2>
         <button type="button" class="btn btn-ghost btn-small" onClick={() => props.onClose()}>
           {t('incall.insiderClose')}
         </button>

@@ -943,6 +943,7 @@ export const en = {
   'status.change': 'Change',
   'calls.givenTag': 'given by visitor',
   'calls.maybe': 'maybe:',
+  'calls.maybeLabel': 'Maybe',
   'incall.insider': 'Insider',
   'incall.insiderTitle': 'Insider: who calls from the site',
   'incall.insiderClose': 'Close',

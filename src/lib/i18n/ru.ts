@@ -945,6 +945,7 @@ export const ru: Record<MessageKey, string> = {
   'status.change': 'Изменить',
   'calls.givenTag': 'со слов посетителя',
   'calls.maybe': 'возможно:',
+  'calls.maybeLabel': 'Возможно, это',
   'incall.insider': 'Инсайдер',
   'incall.insiderTitle': 'Инсайдер: кто звонит с сайта',
   'incall.insiderClose': 'Закрыть',

@@ -7,7 +7,19 @@
  */
 import type { Page } from '@playwright/test'
 import { expect, type FrontlineServer, test } from './fixtures.ts'
-import { closeAll, everyoneOff, history, setStatuses, siteCustomer } from './phone-helpers.ts'
+import {
+  accept,
+  closeAll,
+  everyoneOff,
+  expectLine,
+  hangUp,
+  history,
+  inCall,
+  incoming,
+  openPhone,
+  setStatuses,
+  siteCustomer,
+} from './phone-helpers.ts'
 import { phone360, SHOTS } from './phone360.ts'
 
 test.use({ pbx: true })
@@ -140,6 +152,48 @@ test('C1 a site caller’s typed number of a known client is named as a maybe an
     await expect(op.page.locator('.card-title')).toHaveText(/^\+7 916 400/)
   } finally {
     // The operator ended the call (the site's Hang up is gone): closing the pages ends anything left.
+    await closeAll(customer, op)
+  }
+})
+
+/** The Contact Picker API as Chrome on Android exposes it (as e2e/phone-contacts.spec.ts gives it). */
+function contactPicker() {
+  Object.defineProperty(navigator, 'contacts', {
+    configurable: true,
+    value: {
+      getProperties: async () => ['name', 'email', 'tel'],
+      select: async () => [{ name: ['Мама Телефон'], tel: ['8 (916) 000-55-88'], email: [] }],
+    },
+  })
+}
+
+test('C1 the phone book’s name for a site caller’s typed number is a maybe too, not the caller', async ({
+  browser,
+  server,
+}) => {
+  const op = await openPhone(browser, server, 'op1@demo')
+  const customer = await siteCustomer(browser, server, '8 916 000 55 88')
+  try {
+    await op.context.addInitScript(contactPicker)
+    await op.page.goto('/?debug')
+    await expectLine(op.page)
+    await op.page.getByRole('link', { name: 'Account' }).click()
+    await op.page.getByRole('button', { name: 'Pick contacts from this phone' }).click()
+    await expect(
+      op.page.getByRole('switch', { name: "Prefer names from the phone's contact book" }),
+    ).toBeChecked()
+    await customer.call('Sales')
+    const ring = incoming(op.page)
+    await expect(ring.getByTestId('call-given')).toHaveText('given by visitor', { timeout: 15_000 })
+    await expect(ring.locator('#incoming-name')).toHaveText(/^\+7 916 000/)
+    await expect(ring.getByTestId('call-maybe')).toHaveText('maybe: Мама Телефон')
+    await accept(op.page)
+    // No card to open: the phone book's name is said, not linked.
+    const maybe = inCall(op.page).getByTestId('call-maybe')
+    await expect(maybe).toHaveText('maybe: Мама Телефон')
+    await expect(maybe.getByRole('link')).toHaveCount(0)
+    await hangUp(op.page)
+  } finally {
     await closeAll(customer, op)
   }
 })

@@ -5,6 +5,7 @@
  * the in-call controls, the audio output behind a speaker only when there is a choice; #3 the call
  * details stacked, the session id folded "for support".
  */
+import AxeBuilder from '@axe-core/playwright'
 import type { Page } from '@playwright/test'
 import { expect, type FrontlineServer, test } from './fixtures.ts'
 import {
@@ -75,6 +76,13 @@ async function operator360(
   return op
 }
 
+/** A3: no serious or critical axe violation on the screen as it is now. */
+async function axe(page: Page): Promise<void> {
+  const r = await new AxeBuilder({ page }).analyze()
+  const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+  expect(bad.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`))).toEqual([])
+}
+
 /** Nothing of the page runs past a 360 px screen's right edge, and these controls are 44 px targets. */
 async function fits(page: Page, controls: ReturnType<Page['locator']>[]): Promise<void> {
   expect(
@@ -114,6 +122,7 @@ test('C1 a site caller’s typed number of a known client is named as a maybe an
     await expect(ring.getByTestId('call-maybe')).toHaveText(`${w.maybe} ${PETROV.name}`)
     await expect(ring.locator('.call-avatar svg')).toHaveCount(1)
     await fits(op.page, [])
+    await axe(op.page)
     await op.page.screenshot({ path: `${SHOTS}/p12-9-incoming-ru.png` })
 
     await ring.getByRole('button', { name: w.accept }).click()
@@ -124,6 +133,7 @@ test('C1 a site caller’s typed number of a known client is named as a maybe an
     const card = call.getByTestId('call-maybe').getByRole('link', { name: PETROV.name })
     await expect(card).toBeVisible()
     await fits(op.page, [card])
+    await axe(op.page)
     await op.page.screenshot({ path: `${SHOTS}/p12-9-incall-ru.png` })
 
     // The link opens his card with the call folded to its bar on top.
@@ -222,6 +232,7 @@ test('I1 the Insider is reachable during the call', async ({ browser, request, s
     const sheet = op.page.getByRole('dialog', { name: w.insiderSheet })
     await expect(sheet.getByTestId('insider-page')).toContainText('section=delivery')
     await expect(sheet.getByTestId('insider-utm-source')).toHaveText('yandex')
+    await axe(op.page)
     await op.page.screenshot({ path: `${SHOTS}/p12-14-insider-en.png` })
     await sheet.getByRole('button', { name: w.close }).click()
     await expect(sheet).toBeHidden()
@@ -289,6 +300,7 @@ test('C8 call details at 360 px: labels above values, the number on one line, th
     await op.page.screenshot({ path: `${SHOTS}/p12-3-details-ru.png`, fullPage: true })
     await fold.locator('summary').click()
     await expect(op.page.getByText(w.session)).toBeVisible()
+    await axe(op.page)
     await expect(fold.locator('code')).toHaveText(/\S{6,}/)
   } finally {
     await closeAll(customer, op)

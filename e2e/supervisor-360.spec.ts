@@ -3,6 +3,7 @@
  * cut, time in status, calls and chats off-screen, "Frontline" in the header. On a phone it is one
  * card per employee, every figure on screen, the header named after the screen.
  */
+import AxeBuilder from '@axe-core/playwright'
 import { expect, test } from './fixtures.ts'
 import { phone360, SHOTS } from './phone360.ts'
 
@@ -45,6 +46,13 @@ test('S3 at 360 px the operators are one card per employee, every figure on scre
       await expect(first.getByTestId(id)).toBeVisible()
     await expect(first.getByTestId('in-status')).toHaveText(/^\d+:\d\d$/)
     await page.screenshot({ path: `${SHOTS}/p12-11-operators-${lang}.png` })
+    // A3 on the cards: no serious or critical axe violation.
+    const r = await new AxeBuilder({ page }).analyze()
+    expect(
+      r.violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`)),
+    ).toEqual([])
     // The workload report (probe 12 UI #10, checked again): its chart in the app's language.
     await page.goto('/supervisor/report')
     await expect(page.locator('.topbar-title')).toHaveText(

@@ -280,6 +280,9 @@ test('C8 call details at 360 px: labels above values, the number on one line, th
     // The line by its name, not its digits.
     await expect(facts).toContainText('Sales')
     await expect(facts).not.toContainText('+7 495')
+    // Why it failed, in words of the screen's language (it said "487 Cancelled by the caller").
+    await expect(facts).toContainText('Звонивший положил трубку')
+    await expect(facts).not.toContainText('Cancelled')
     // Labels above values: each value starts at its label's left edge, below it.
     const dt = await facts.locator('dt').first().boundingBox()
     const dd = await facts.locator('dd').first().boundingBox()

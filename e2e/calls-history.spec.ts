@@ -85,6 +85,8 @@ test('C8 history shows the call with duration, failure reason for a rejected one
   await expect(calls.getByText('Reason')).toBeVisible()
   const failed = (await history(request, server, 'op1@demo', '103'))[0]
   expect(failed).toMatchObject({ state: 'failed' })
+  // The Reason says it in words; the PBX's code and phrase are kept for support.
+  await calls.getByText('For support', { exact: true }).click()
   await expect(calls.getByText(new RegExp(String(failed?.failureReason)))).toBeVisible()
   await closeAll(op1, customer)
 })

@@ -12,6 +12,7 @@ import { placeCall } from './actions.ts'
 import { fixInfiniteDuration } from './audioDuration.ts'
 import { rowKind } from './CallRow.tsx'
 import { callDetails, callParty, fetchRecording, isGuest, lookupNumber, peopleOf } from './data.ts'
+import { failureKey } from './failureText.ts'
 import type { MaybeName } from './incomingText.ts'
 import { lineLabel } from './lineLabel.ts'
 import { bookName } from './phoneNames.ts'
@@ -225,7 +226,14 @@ export default function CallDetailsPage() {
                   fallback={
                     <Show when={c().failureReason || c().failureCode}>
                       <dt>{t('calls.failure')}</dt>
-                      <dd>{[c().failureCode, c().failureReason].filter(Boolean).join(' ')}</dd>
+                      <dd>
+                        <Show
+                          when={failureKey(c().failureCode)}
+                          fallback={[c().failureCode, c().failureReason].filter(Boolean).join(' ')}
+                        >
+                          {(k) => t(k())}
+                        </Show>
+                      </dd>
                     </Show>
                   }
                 >
@@ -237,6 +245,11 @@ export default function CallDetailsPage() {
               <details class="support-fold" data-testid="support-fold">
                 <summary>{t('calls.supportFold')}</summary>
                 <dl class="facts">
+                  {/* The SIP code and phrase as the PBX gave them (the Reason above says it in words). */}
+                  <Show when={c().failureCode}>
+                    <dt>{t('calls.sipResponse')}</dt>
+                    <dd>{[c().failureCode, c().failureReason].filter(Boolean).join(' ')}</dd>
+                  </Show>
                   <dt>{t('calls.sessionId')}</dt>
                   <dd class="session-id">
                     <code>{c().sipCallId}</code>

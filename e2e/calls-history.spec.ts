@@ -61,6 +61,8 @@ test('C8 history shows the call with duration, failure reason for a rejected one
   await details.first().click()
   await expect(calls.getByText('Duration')).toBeVisible()
   await expect(calls.getByText(/\d+ min \d+ s/)).toBeVisible()
+  // The session id is for support: folded under "For support" (probe 12 UI #3).
+  await calls.getByText('For support', { exact: true }).click()
   await expect(calls.getByText(String(record?.sipCallId))).toBeVisible()
   await expect(calls.getByRole('button', { name: 'Copy call session ID' })).toBeVisible()
   const player = calls
@@ -83,6 +85,8 @@ test('C8 history shows the call with duration, failure reason for a rejected one
   await expect(calls.getByText('Reason')).toBeVisible()
   const failed = (await history(request, server, 'op1@demo', '103'))[0]
   expect(failed).toMatchObject({ state: 'failed' })
+  // The Reason says it in words; the PBX's code and phrase are kept for support.
+  await calls.getByText('For support', { exact: true }).click()
   await expect(calls.getByText(new RegExp(String(failed?.failureReason)))).toBeVisible()
   await closeAll(op1, customer)
 })
@@ -96,7 +100,10 @@ test('C8 a number typed on the demo site shows as given by the visitor, never as
   const visitor = await siteCustomer(browser, server, client.phone)
   await visitor.call('Sales')
   await expect(incoming(op1.page)).toBeVisible({ timeout: 15_000 })
-  await expect(incoming(op1.page)).not.toContainText(client.name)
+  // Not named as the caller: the number is, tagged; the client who has it is only a "maybe" (probe 12 UI #9).
+  await expect(incoming(op1.page).locator('#incoming-name')).not.toContainText(client.name)
+  await expect(incoming(op1.page).getByTestId('call-given')).toHaveText('given by visitor')
+  await expect(incoming(op1.page).getByTestId('call-maybe')).toHaveText(`maybe: ${client.name}`)
   await visitor.hangUp()
   await op1.page.getByRole('link', { name: 'Calls', exact: true }).click()
   await op1.page.getByRole('tab', { name: /^Missed/ }).click()

@@ -11,12 +11,13 @@ import { CallInsider } from '../insider/index.ts'
 import { placeCall } from './actions.ts'
 import { fixInfiniteDuration } from './audioDuration.ts'
 import { kindText } from './CallRow.tsx'
-import { callDetails, callParty, fetchRecording, peopleOf } from './data.ts'
-import { consultText } from './incomingText.ts'
+import { callDetails, callParty, fetchRecording, isGuest, lookupNumber, peopleOf } from './data.ts'
+import { failureKey } from './failureText.ts'
+import { consultText, type MaybeName } from './incomingText.ts'
 import { lineLabel } from './lineLabel.ts'
 import { bookName } from './phoneNames.ts'
 import { deleteRecordingCopy, refusalReasonKey, refusedRecording } from './recordings.ts'
-import { givenNumber } from './search.ts'
+import { isGivenNumber, shownNumber } from './search.ts'
 import './calls.css'
 
 function duration(sec: number): string {
@@ -47,8 +48,27 @@ export default function CallDetailsPage() {
   const party = () => {
     const c = call()
     const p = c ? callParty(c, me()?.id ?? null, people()) : { number: '', name: null }
+    // A visitor's typed number names nobody for sure (probe 12 UI #9): a book's name is a "maybe".
+    if (c && isGivenNumber(c, p.number)) return { ...p, name: null }
     // A4: the phone's own book names the number first when the operator prefers it.
     return { ...p, name: bookName(p.number) ?? p.name }
+  }
+  const given = () => {
+    const c = call()
+    return !!c && isGivenNumber(c, party().number)
+  }
+  // Probe 12 UI #9, as on the call screens: the company's client by that number (his card), else the
+  // phone book's name.
+  const companyGuess = createLiveQuery(
+    db,
+    () => (given() ? party().number : ''),
+    async (d, n) => (n ? await lookupNumber(d, n) : null),
+    null,
+  )
+  const maybe = (): MaybeName | null => {
+    if (!given()) return null
+    const book = bookName(party().number)
+    return companyGuess() ?? (book ? { name: book, clientId: null } : null)
   }
   const started = (iso: string) => fmtDate(iso, { dateStyle: 'medium', timeStyle: 'short' })
   // C8: a recording the server refused for good stays on this device until the operator deletes it.
@@ -124,7 +144,15 @@ export default function CallDetailsPage() {
                 </Show>
               </span>
               <div class="row-main">
-                <p class="card-title">{party().name ?? givenNumber(c(), party().number)}</p>
+                {/* The number on one line (it broke over three lines beside the avatar at 360 px). */}
+                <p class="card-title">
+                  <Show
+                    when={party().name}
+                    fallback={<span class="nowrap">{shownNumber(party().number)}</span>}
+                  >
+                    {(n) => n()}
+                  </Show>
+                </p>
                 <p class="row-sub">{kindText(c(), me()?.id ?? null)}</p>
               </div>
               <button
@@ -140,8 +168,31 @@ export default function CallDetailsPage() {
               <dl class="facts">
                 <dt>{t('calls.started')}</dt>
                 <dd>{started(c().startedAt)}</dd>
-                <dt>{t('calls.phone')}</dt>
-                <dd>{givenNumber(c(), party().number)}</dd>
+                <Show when={!isGuest(party().number) && party().number}>
+                  <dt>{t('calls.phone')}</dt>
+                  <dd>
+                    <span class="nowrap">{shownNumber(party().number)}</span>
+                    <Show when={given()}>
+                      <span class="given-tag">{t('calls.givenTag')}</span>
+                    </Show>
+                  </dd>
+                </Show>
+                <Show when={maybe()}>
+                  {(m) => (
+                    <>
+                      <dt>{t('calls.maybeLabel')}</dt>
+                      <dd data-testid="call-maybe">
+                        <Show when={m().clientId} fallback={<span dir="auto">{m().name}</span>}>
+                          {(id) => (
+                            <A href={`/contacts/clients/${encodeURIComponent(id())}`} dir="auto">
+                              {m().name}
+                            </A>
+                          )}
+                        </Show>
+                      </dd>
+                    </>
+                  )}
+                </Show>
                 <Show when={lineLabel(c())}>
                   {(line) => (
                     <>
@@ -192,21 +243,39 @@ export default function CallDetailsPage() {
                   fallback={
                     <Show when={c().failureReason || c().failureCode}>
                       <dt>{t('calls.failure')}</dt>
-                      <dd>{[c().failureCode, c().failureReason].filter(Boolean).join(' ')}</dd>
+                      <dd>
+                        <Show
+                          when={failureKey(c().failureCode)}
+                          fallback={[c().failureCode, c().failureReason].filter(Boolean).join(' ')}
+                        >
+                          {(k) => t(k())}
+                        </Show>
+                      </dd>
                     </Show>
                   }
                 >
                   <dt>{t('calls.duration')}</dt>
                   <dd>{duration(c().durationSec ?? 0)}</dd>
                 </Show>
-                <dt>{t('calls.sessionId')}</dt>
-                <dd class="session-id">
-                  <code>{c().sipCallId}</code>
-                  <button type="button" class="btn btn-small" onClick={() => void copy(c().sipCallId)}>
-                    {t('calls.copy')}
-                  </button>
-                </dd>
               </dl>
+              {/* Probe 12 UI #3: the session id is for support, not for the operator's eye — folded. */}
+              <details class="support-fold" data-testid="support-fold">
+                <summary>{t('calls.supportFold')}</summary>
+                <dl class="facts">
+                  {/* The SIP code and phrase as the PBX gave them (the Reason above says it in words). */}
+                  <Show when={c().failureCode}>
+                    <dt>{t('calls.sipResponse')}</dt>
+                    <dd>{[c().failureCode, c().failureReason].filter(Boolean).join(' ')}</dd>
+                  </Show>
+                  <dt>{t('calls.sessionId')}</dt>
+                  <dd class="session-id">
+                    <code>{c().sipCallId}</code>
+                    <button type="button" class="btn btn-small" onClick={() => void copy(c().sipCallId)}>
+                      {t('calls.copy')}
+                    </button>
+                  </dd>
+                </dl>
+              </details>
             </section>
             {/* K3: an unknown number can become a client, or another number of one. */}
             <Show when={!c().contactId}>

@@ -8,6 +8,7 @@ import { minimized, setMinimized } from './actions.ts'
 import { clock, createCallerInfo } from './callerInfo.ts'
 import { InCallScreen } from './InCallScreen.tsx'
 import { IncomingScreen } from './IncomingScreen.tsx'
+import { callText } from './incomingText.ts'
 import { type CallState, calls } from './phone.ts'
 import { isLive, pickCalls } from './pick.ts'
 import './calls.css'
@@ -39,7 +40,12 @@ function CallBar(props: { call: CallState }) {
   const [now, setNow] = createSignal(Date.now())
   const timer = setInterval(() => setNow(Date.now()), 1000)
   onCleanup(() => clearInterval(timer))
-  const name = () => info().name ?? props.call.remote
+  // The same words as the call screen (a site guest's made-up SIP user is never shown).
+  // A number stays on one line in the bar (non-breaking spaces; a name wraps between words).
+  const name = () => {
+    const title = callText(info(), props.call).title
+    return /\p{L}/u.test(title) ? title : title.replace(/ /g, '\u00a0')
+  }
   return (
     <button type="button" class="call-bar" onClick={() => setMinimized(false)}>
       <span class="call-bar-dot" aria-hidden="true" />

@@ -1,21 +1,22 @@
 /**
  * C4–C6 in call: who, timer, Mute (with the "hears nothing" warning), Pause (hold music), Keypad
- * (DTMF), audio output where setSinkId exists, Transfer, Hang up; during an attended transfer the
+ * (DTMF), Transfer, Insider of a site visitor, the speaker (audio output, when there is a choice),
+ * Hang up; during an attended transfer the
  * consultation call with "Connect" and the green "Return to client" on top.
  */
-import { createSignal, For, onCleanup, onMount, Show } from 'solid-js'
+import { createSignal, onCleanup, onMount, Show } from 'solid-js'
 import { t } from '../../lib/i18n/index.ts'
 import { Icon } from '../../lib/ui/index.ts'
 import { act, consultFor, setConsultFor, setMinimized } from './actions.ts'
 import { CallIcon } from './CallIcon.tsx'
 import { clock, createCallerInfo } from './callerInfo.ts'
 import { endText } from './endText.ts'
+import { GivenNote } from './GivenNote.tsx'
+import { createHasInsider, createOutputs, InsiderSheet, OutputPicker } from './InCallExtras.tsx'
 import { callText } from './incomingText.ts'
 import { Keypad } from './Keypad.tsx'
-import { type CallState, phoneLib, requirePhone } from './phone.ts'
+import type { CallState } from './phone.ts'
 import { TransferPicker } from './TransferPicker.tsx'
-
-const sinkSupported = typeof HTMLMediaElement !== 'undefined' && 'setSinkId' in HTMLMediaElement.prototype
 
 /** The line under the name: status while connecting/held/transferring, the timer when talking. */
 function callStatusText(c: CallState, now: number): string {
@@ -48,6 +49,11 @@ export function InCallScreen(props: { main: CallState; consult: CallState | unde
   const [keypad, setKeypad] = createSignal(false)
   const [picker, setPicker] = createSignal(false)
   const [tones, setTones] = createSignal('')
+  const [insider, setInsider] = createSignal(false)
+  const [output, setOutput] = createSignal(false)
+  const hasInsider = createHasInsider(() => props.main.sipCallId)
+  const outputs = createOutputs()
+  const speaker = () => outputs().length > 1
   const info = createCallerInfo(() => props.main)
   const consultInfo = createCallerInfo(() => props.consult)
   const consultLive = () => props.consult !== undefined && props.consult.status !== 'ended'
@@ -108,6 +114,8 @@ export function InCallScreen(props: { main: CallState; consult: CallState | unde
         </span>
         <h1 class="call-name">{name()}</h1>
         <Show when={text().number}>{(n) => <p class="call-number">{n()}</p>}</Show>
+        {/* The card opens over the app with the call folded to its bar on top. */}
+        <GivenNote text={text()} onOpen={() => setMinimized(true)} />
         <Show when={text().via}>
           {(v) => (
             <p class="call-via" data-testid="incall-via">
@@ -167,7 +175,7 @@ export function InCallScreen(props: { main: CallState; consult: CallState | unde
         </Show>
         <Keypad dark label={t('incall.keypad')} onKey={sendKey} />
       </Show>
-      <div class="call-controls">
+      <div class={`call-controls${hasInsider() || speaker() ? ' call-controls-more' : ''}`}>
         {/* C4: the button says what it will do: Mute, then Unmute (no aria-pressed on a changing label). */}
         <button
           type="button"
@@ -216,9 +224,31 @@ export function InCallScreen(props: { main: CallState; consult: CallState | unde
           </span>
           <span>{t('incall.transfer')}</span>
         </button>
+        <Show when={hasInsider()}>
+          <button type="button" class="ctl" aria-haspopup="dialog" onClick={() => setInsider(true)}>
+            <span class="ctl-icon">
+              <CallIcon name="insider" />
+            </span>
+            <span>{t('incall.insider')}</span>
+          </button>
+        </Show>
+        <Show when={speaker()}>
+          <button
+            type="button"
+            class="ctl"
+            aria-expanded={output()}
+            disabled={!talking()}
+            onClick={() => setOutput(!output())}
+          >
+            <span class="ctl-icon">
+              <CallIcon name="speaker" />
+            </span>
+            <span>{t('incall.speaker')}</span>
+          </button>
+        </Show>
       </div>
-      <Show when={sinkSupported && talking()}>
-        <OutputPicker callId={focus().id} />
+      <Show when={speaker() && output() && talking()}>
+        <OutputPicker callId={focus().id} devices={outputs()} />
       </Show>
       <Show
         when={focus().status !== 'ended'}
@@ -246,38 +276,9 @@ export function InCallScreen(props: { main: CallState; consult: CallState | unde
       <Show when={picker()}>
         <TransferPicker callId={props.main.id} onClose={() => setPicker(false)} />
       </Show>
+      <Show when={insider() && props.main.sipCallId}>
+        {(id) => <InsiderSheet sipCallId={id()} onClose={() => setInsider(false)} />}
+      </Show>
     </div>
-  )
-}
-
-/** C4 speaker: choose the audio output (only where the browser can route audio, setSinkId). */
-function OutputPicker(props: { callId: string }) {
-  const [devices, setDevices] = createSignal<MediaDeviceInfo[]>([])
-  onMount(
-    () =>
-      void phoneLib()
-        ?.listOutputDevices()
-        .then(setDevices)
-        .catch(() => undefined),
-  )
-  const choose = (id: string) =>
-    void act(async () => {
-      const el = requirePhone().call(props.callId).playback
-      const l = phoneLib()
-      if (el && l) await l.setOutputDevice(el, id)
-    })
-  return (
-    <Show when={devices().length > 1}>
-      <label class="field output-field">
-        <span>{t('incall.output')}</span>
-        <select onChange={(e) => choose(e.currentTarget.value)}>
-          <For each={devices()}>
-            {(d, i) => (
-              <option value={d.deviceId}>{d.label || `${t('incall.defaultOutput')} ${i() + 1}`}</option>
-            )}
-          </For>
-        </select>
-      </label>
-    </Show>
   )
 }

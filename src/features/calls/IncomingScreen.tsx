@@ -7,6 +7,7 @@ import { CallInsider } from '../insider/index.ts'
 import { act } from './actions.ts'
 import { createCallerInfo } from './callerInfo.ts'
 import { reportDeclined } from './data.ts'
+import { GivenNote } from './GivenNote.tsx'
 import { callText, consultText } from './incomingText.ts'
 import type { CallState } from './phone.ts'
 
@@ -71,6 +72,8 @@ export function IncomingScreen(props: { call: CallState }) {
           {text().title}
         </h1>
         <Show when={text().number}>{(n) => <p class="call-number">{n()}</p>}</Show>
+        {/* A card opened from here would sit under this screen: the name is said, the link is in call. */}
+        <GivenNote text={text()} />
         <Show when={text().via}>
           {(v) => (
             <p class="call-via" data-testid="incoming-via">

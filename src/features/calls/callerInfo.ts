@@ -6,7 +6,8 @@ import type { Accessor } from 'solid-js'
 import type { ConsultAbout } from '../../../contract/calls.ts'
 import { me } from '../../lib/session/index.ts'
 import { createLiveQuery, db } from '../../lib/store/index.ts'
-import { lookupNumber, recordBySipId } from './data.ts'
+import { isGuest, lookupNumber, recordBySipId } from './data.ts'
+import type { MaybeName } from './incomingText.ts'
 import type { CallState } from './phone.ts'
 import { bookName } from './phoneNames.ts'
 
@@ -21,6 +22,10 @@ export interface CallerInfo {
   transferredByName?: string | null
   /** Probe 12 #15: a consultation names the client's call it is about (the server's record). */
   consultAbout?: ConsultAbout | null
+  /** The number is one a demo-site visitor typed (unverified, issue 6 §4). */
+  given?: boolean
+  /** Probe 12 UI #9: whom a typed number matches in the company or the phone's book — a guess. */
+  maybe?: MaybeName | null
 }
 
 /** Live caller info for a phone call (re-reads when Dexie learns the call record or the contact). */
@@ -47,26 +52,36 @@ export function createCallerInfo(call: Accessor<CallState | undefined>): Accesso
         !who && rec?.answeredById && rec.answeredById !== k.me
           ? await d.employees.get(rec.answeredById)
           : undefined
+      // A client's call: the record's number is the client's (a site guest's SIP user is made up).
+      const number =
+        answerer?.extension ?? (rec?.direction === 'in' && rec.peerNumber ? rec.peerNumber : k.remote)
+      // Probe 12 UI #9: that typed number is tagged as the visitor's word, and whom the company book
+      // knows by it is said as a "maybe" (the call is still never linked to him).
+      const given = !!rec?.peerGiven && number === rec.peerNumber && !isGuest(number)
+      const guess = given ? await lookupNumber(d, number) : null
       return {
         name: who?.name ?? answerer?.name ?? rec?.contactName ?? peer?.name ?? k.name,
-        // A client's call: the record's number is the client's (a site guest's SIP user is made up).
-        number:
-          answerer?.extension ?? (rec?.direction === 'in' && rec.peerNumber ? rec.peerNumber : k.remote),
+        number,
         virtualNumber: rec?.virtualNumber ?? null,
         clientId: who?.clientId ?? rec?.contactId ?? peer?.clientId ?? null,
         virtualNumberName: rec?.virtualNumberName ?? null,
         virtualNumberSource: rec?.virtualNumberSource ?? null,
         transferredByName: rec?.transferredByName ?? null,
         consultAbout: rec?.consultAbout ?? null,
+        given,
+        maybe: guess,
       }
     },
     { name: null, number: '', virtualNumber: null, clientId: null } as CallerInfo,
   )
   // A4: the phone's own book names the number first when the operator prefers it (the incoming
   // screen, the call screen and its bar read this).
+  // A number a visitor typed is not the phone book's to name either: its name is a "maybe" too,
+  // after the company's client (whose card it links to).
   return () => {
     const i = known()
     const book = bookName(i.number || call()?.remote)
+    if (i.given) return book && !i.maybe ? { ...i, maybe: { name: book, clientId: null } } : i
     return book ? { ...i, name: book } : i
   }
 }

@@ -47,6 +47,23 @@ describe('incomingText', () => {
   })
 })
 
+describe('a number a site visitor typed (probe 12 UI #9)', () => {
+  const given = { ...base, given: true, remoteName: '+79164000000' }
+  it('is the title, tagged, with the book’s client as a "maybe" — never as the caller’s name', () => {
+    const t = incomingText({ ...given, name: 'Sasha', maybe: { name: ' Alexander Petrov ', clientId: 'c1' } })
+    expect(t.title).toMatch(/^\+7 916 400/)
+    expect(t).toMatchObject({ number: null, initial: null, given: true })
+    expect(t.maybe).toEqual({ name: 'Alexander Petrov', clientId: 'c1' })
+  })
+  it('matching nobody: tagged, no "maybe"', () => {
+    expect(incomingText(given)).toMatchObject({ given: true, maybe: null })
+  })
+  it('a number known from the network is not tagged and has no "maybe"', () => {
+    const t = incomingText({ ...base, name: 'Ivan', maybe: { name: 'X', clientId: null } })
+    expect(t).toMatchObject({ title: 'Ivan', given: false, maybe: null })
+  })
+})
+
 describe('callText (the in-call screen says what the incoming one said)', () => {
   const info = { name: null, number: '', virtualNumber: '+74951204560', clientId: null }
   it('a site call: the number once, formatted; the line by its name, not "Called +7495…"; who transferred it', () => {

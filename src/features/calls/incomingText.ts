@@ -17,6 +17,16 @@ export interface IncomingFacts {
   transferredByName?: string | null
   /** Probe 12 #15: a consultation — the client's call the colleague calls about. */
   consultAbout?: ConsultAbout | null
+  /** The number was typed by a demo-site visitor, not known from the network (issue 6 §4). */
+  given?: boolean
+  /** Whom a typed number belongs to in a book (company or the phone's): a guess, never the title. */
+  maybe?: MaybeName | null
+}
+
+/** "Maybe: Alexander Petrov" — the company book's client (with his card) or the phone book's name. */
+export interface MaybeName {
+  name: string
+  clientId: string | null
 }
 
 export interface IncomingText {
@@ -32,6 +42,10 @@ export interface IncomingText {
   viaNumber: string | null
   transferredBy: string | null
   consultAbout: ConsultAbout | null
+  /** Probe 12 UI #9: the number is the visitor's word — tag it as history does. */
+  given: boolean
+  /** Probe 12 UI #9: who that number may be ("maybe: …"), shown under it, never as the name. */
+  maybe: MaybeName | null
 }
 
 const hasLetters = (s: string) => /\p{L}/u.test(s)
@@ -41,8 +55,11 @@ export function incomingText(f: IncomingFacts): IncomingText {
   // A "name" without letters is the caller ID again (the display name of a call from the network or
   // the site is its number): shown as the number, once.
   const asName = (s: string | null | undefined) => (s && hasLetters(s) ? s.trim() : '')
-  const name = asName(f.name) || asName(f.remoteName) || null
   const number = f.number ? formatPhone(f.number) : ''
+  // A number a visitor typed names nobody for sure: the title is the number, a book's name a "maybe".
+  const given = !!f.given && !!number
+  const name = given ? null : asName(f.name) || asName(f.remoteName) || null
+  const maybe = given && f.maybe?.name.trim() ? { ...f.maybe, name: f.maybe.name.trim() } : null
   const label = [f.virtualNumberName, f.virtualNumberSource].filter((s) => s?.trim()).join(' · ')
   return {
     title: name ?? (number || f.remoteName || ''),
@@ -52,6 +69,8 @@ export function incomingText(f: IncomingFacts): IncomingText {
     viaNumber: !label && f.virtualNumber ? formatPhone(f.virtualNumber) : null,
     transferredBy: f.transferredByName?.trim() || null,
     consultAbout: f.consultAbout ?? null,
+    given,
+    maybe,
   }
 }
 

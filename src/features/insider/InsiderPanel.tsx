@@ -192,24 +192,30 @@ export function InsiderPanel(props: {
   )
 }
 
+/** Insider of a call by its SIP Call-ID; null when the call is not from a site visitor (or unknown yet). */
+function callInsider(sipCallId: string, days: number): Promise<InsiderView | null> {
+  // A call the server does not know (yet, or offline in history): no panel, not an error.
+  return api('GET /api/insider/calls/:sipCallId', {
+    params: { sipCallId },
+    query: { days: String(days) },
+  }).then(
+    (r) => r.insider,
+    () => null,
+  )
+}
+
+/** Does this call have a site visitor behind it (probe 12 UI #14: the in-call screen's Insider control)? */
+export async function callHasInsider(sipCallId: string): Promise<boolean> {
+  return (await callInsider(sipCallId, 7)) !== null
+}
+
 /** Insider of a call from the site (by its SIP Call-ID: known before the answer). */
 export function CallInsider(props: { sipCallId: string | null | undefined }): JSX.Element {
   return (
     <InsiderPanel
       showNumber={false}
       keyOf={() => props.sipCallId ?? null}
-      load={async (days) =>
-        props.sipCallId
-          ? // A call the server does not know (yet, or offline in history): no panel, not an error.
-            await api('GET /api/insider/calls/:sipCallId', {
-              params: { sipCallId: props.sipCallId },
-              query: { days: String(days) },
-            }).then(
-              (r) => r.insider,
-              () => null,
-            )
-          : null
-      }
+      load={async (days) => (props.sipCallId ? await callInsider(props.sipCallId, days) : null)}
     />
   )
 }

@@ -6,7 +6,7 @@
 import { registerEvents } from '../../lib/sync/index.ts'
 import { insiderEvents } from './live.ts'
 
-export { CallInsider, ChatInsider, ClientInsider, VisitorInsider } from './InsiderPanel.tsx'
+export { CallInsider, ChatInsider, ClientInsider, callHasInsider, VisitorInsider } from './InsiderPanel.tsx'
 export { activity } from './live.ts'
 export { pagePath, sourceText } from './summary.ts'
 

@@ -10,7 +10,8 @@ import { api, errorText } from '../../lib/api/index.ts'
 import { t } from '../../lib/i18n/index.ts'
 import { registerEvents } from '../../lib/sync/index.ts'
 import { toast } from '../../lib/ui/index.ts'
-import { matrix, statusColor, statusName } from '../status/index.ts'
+import { statusName } from '../status/index.ts'
+import { createNarrow, OperatorCards, StatusSelect } from './OperatorCards.tsx'
 import { fmtDuration } from './report-view.ts'
 import './supervisor.css'
 
@@ -81,6 +82,7 @@ export default function SupervisorPage() {
     }
   }
   const inStatus = (o: OperatorLive) => fmtDuration(Math.max(0, now() + skew() - Date.parse(o.since)))
+  const narrow = createNarrow()
 
   return (
     <div class="page">
@@ -94,74 +96,64 @@ export default function SupervisorPage() {
       <Show when={first.error}>
         <p class="error">{errorText(first.error)}</p>
       </Show>
-      <section class="card super-scroll" aria-label={t('super.title')}>
-        <Show when={first() && rows().length === 0}>
-          <p class="muted">{t('super.empty')}</p>
-        </Show>
-        <table class="super-table" data-testid="operators">
-          <thead>
-            <tr>
-              <th scope="col">{t('super.employee')}</th>
-              <th scope="col">{t('super.status')}</th>
-              <th scope="col" class="num">
-                {t('super.time')}
-              </th>
-              <th scope="col" class="num">
-                {t('super.calls')}
-              </th>
-              <th scope="col" class="num">
-                {t('super.chats')}
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            <For each={rows()}>
-              {(o) => (
-                <tr data-testid="operator-row" data-employee={o.id}>
-                  <th scope="row">
-                    {o.name}
-                    <span class="row-sub"> · {o.extension}</span>
-                  </th>
-                  <td>
-                    <span class="super-status">
-                      <span
-                        class="super-dot"
-                        style={{ background: statusColor(o.status) }}
-                        aria-hidden="true"
-                      />
-                      <select
-                        aria-label={t('super.force', { name: o.name })}
-                        value={o.status}
-                        onChange={(e) => void force(o, e.currentTarget.value)}
-                      >
-                        <For each={matrix()}>
-                          {(s) => (
-                            <option value={s.id} selected={s.id === o.status}>
-                              {statusName(s.id)}
-                            </option>
-                          )}
-                        </For>
-                      </select>
-                    </span>
-                    <Show when={o.setByName}>
-                      <span class="row-sub">{t('super.setBy', { by: o.setByName ?? '' })}</span>
-                    </Show>
-                  </td>
-                  <td class="num" data-testid="in-status">
-                    {inStatus(o)}
-                  </td>
-                  <td class="num" data-testid="calls-today">
-                    {o.calls}
-                  </td>
-                  <td class="num" data-testid="chats-today">
-                    {o.chats}
-                  </td>
-                </tr>
-              )}
-            </For>
-          </tbody>
-        </table>
-      </section>
+      <Show when={first() && rows().length === 0}>
+        <p class="muted">{t('super.empty')}</p>
+      </Show>
+      <Show
+        when={!narrow()}
+        fallback={
+          <section aria-label={t('super.title')}>
+            <OperatorCards rows={rows()} inStatus={inStatus} onForce={(o, s) => void force(o, s)} />
+          </section>
+        }
+      >
+        <section class="card super-scroll" aria-label={t('super.title')}>
+          <table class="super-table" data-testid="operators">
+            <thead>
+              <tr>
+                <th scope="col">{t('super.employee')}</th>
+                <th scope="col">{t('super.status')}</th>
+                <th scope="col" class="num">
+                  {t('super.time')}
+                </th>
+                <th scope="col" class="num">
+                  {t('super.calls')}
+                </th>
+                <th scope="col" class="num">
+                  {t('super.chats')}
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              <For each={rows()}>
+                {(o) => (
+                  <tr data-testid="operator-row" data-employee={o.id}>
+                    <th scope="row">
+                      {o.name}
+                      <span class="row-sub"> · {o.extension}</span>
+                    </th>
+                    <td>
+                      <StatusSelect o={o} onForce={(s) => void force(o, s)} />
+                      <Show when={o.setByName}>
+                        <span class="row-sub">{t('super.setBy', { by: o.setByName ?? '' })}</span>
+                      </Show>
+                    </td>
+                    <td class="num" data-testid="in-status">
+                      {inStatus(o)}
+                    </td>
+                    <td class="num" data-testid="calls-today">
+                      {o.calls}
+                    </td>
+                    <td class="num" data-testid="chats-today">
+                      {o.chats}
+                    </td>
+                  </tr>
+                )}
+              </For>
+            </tbody>
+          </table>
+        </section>
+      </Show>
     </div>
   )
 }

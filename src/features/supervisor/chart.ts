@@ -46,7 +46,15 @@ export function drawWorkload(
       legend: { live: false },
       series: [
         { label: '' },
-        ...drawn.map((s) => ({ label: s.label, stroke: s.color, fill: s.color, width: 0, paths: bars })),
+        // Bars only: uPlot's point markers drew a row of circles along 0 (probe 12 UI #10).
+        ...drawn.map((s) => ({
+          label: s.label,
+          stroke: s.color,
+          fill: s.color,
+          width: 0,
+          paths: bars,
+          points: { show: false },
+        })),
       ],
       axes: [{ values: (_u, splits) => splits.map((v) => text.day(v)) }, { label: text.hours }],
     },

@@ -190,7 +190,7 @@ test('C8 a missed blind transfer is in the target\'s My calls as "Missed transfe
     await expect(row).toContainText('+7 916 555 03 14')
     // Its details say who handed it over.
     await row.getByRole('link', { name: /^Details of the call/ }).click()
-    const facts = op1.page.locator('dl.facts')
+    const facts = op1.page.locator('dl.facts').first()
     await expect(facts).toContainText(`Transferred by${boris}`)
     await expect(op1.page.getByText(`Missed transfer from ${boris}`)).toBeVisible()
     await hangUp(op4.page)

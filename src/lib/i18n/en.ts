@@ -1108,6 +1108,11 @@ export const en = {
   'password.changedEnded.one': 'Password changed; {n} other session ended',
   'password.changedEnded.few': 'Password changed; {n} other sessions ended',
   'password.changedEnded.many': 'Password changed; {n} other sessions ended',
+  // Probe 12 UI #13: a repeat caller's count on the Missed row's status line.
+  'missed.times.one': '{n} time',
+  'missed.times.few': '{n} times',
+  'missed.times.many': '{n} times',
+  'missed.times.other': '{n} times',
 } as const
 
 export type MessageKey = keyof typeof en

@@ -1111,4 +1111,9 @@ export const ru: Record<MessageKey, string> = {
   'password.changedEnded.one': 'Пароль изменён; завершён {n} другой сеанс',
   'password.changedEnded.few': 'Пароль изменён; завершено {n} других сеанса',
   'password.changedEnded.many': 'Пароль изменён; завершено {n} других сеансов',
+  // Probe 12 UI #13: a repeat caller's count on the Missed row's status line.
+  'missed.times.one': '{n} раз',
+  'missed.times.few': '{n} раза',
+  'missed.times.many': '{n} раз',
+  'missed.times.other': '{n} раза',
 }

@@ -133,7 +133,7 @@
       const li = el('li', 'vrow')
       li.style.height = '72px'
       li.style.transform = `translateY(${i * 72}px)`
-      const a = el('a', 'row row-link chat-row')
+      const a = el('a', 'row row-link chat-row chat-entry')
       a.href = href
       a.tabIndex = -1
       const name = String(r.name)

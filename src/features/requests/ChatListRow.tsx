@@ -22,7 +22,7 @@ export function ChatListRow(props: { chat: ChatRow }) {
     return x.state === 'accepted' ? t('chatTransfer.mark.accepted') : t('chatTransfer.mark.failed')
   }
   return (
-    <A href={`/requests/${encodeURIComponent(c().id)}`} class="row row-link chat-row">
+    <A href={`/requests/${encodeURIComponent(c().id)}`} class="row row-link chat-row chat-entry">
       {/* Probe 12 UI #5: the channel as a badge on the avatar, so the second line is the client's words. */}
       <span class="chat-avatar">
         <span class="initial" aria-hidden="true">

@@ -84,6 +84,12 @@ for (const lang of ['ru', 'en'] as const) {
     await page.screenshot({ path: `${SHOTS}/t2-requests-${lang}.png` })
     // At least half a sentence of what the client wrote (it was five letters: "Здрав…").
     expect(await previewChars(row)).toBeGreaterThanOrEqual(24)
+    // The link is named by what it shows, in reading order: who, then the channel, then the words.
+    await expect(row).toHaveAccessibleName(
+      lang === 'ru'
+        ? /^Открыть чат с Покупатель .*Чат на сайте.*Здравствуйте/
+        : /^Open chat with Покупатель .*Website chat.*Здравствуйте/,
+    )
     // The channel is still told, as a badge with a name.
     await expect(
       row.getByRole('img', { name: lang === 'ru' ? 'Чат на сайте' : 'Website chat' }),

@@ -23,12 +23,10 @@ export function ChatListRow(props: { chat: ChatRow }) {
   }
   return (
     <A href={`/requests/${encodeURIComponent(c().id)}`} class="row row-link chat-row chat-entry">
-      {/* Probe 12 UI #5: the channel as a badge on the avatar, so the second line is the client's words. */}
       <span class="chat-avatar">
         <span class="initial" aria-hidden="true">
           {name().slice(0, 1).toUpperCase()}
         </span>
-        <ChannelBadge kind={c().channel} />
       </span>
       {/* A3: the link is named by what it shows (an aria-label left the preview and time out). */}
       <span class="row-main">
@@ -39,6 +37,9 @@ export function ChatListRow(props: { chat: ChatRow }) {
             <span class="visually-hidden">, {t('requests.unreadBadge', { n: unread() })}</span>
           </Show>
         </span>
+        {/* Probe 12 UI #5: the channel as a badge on the avatar (list.css places it), so the second line
+            is the client's words; here in the DOM so the link reads "Open chat with X, Website chat, …". */}
+        <ChannelBadge kind={c().channel} />
         <span class="row-sub chat-preview" dir="auto">
           {previewText(c().lastMessage)}
         </span>

@@ -159,6 +159,11 @@ test('C9 a long caller name wraps whole, the repeat count is in words on the sta
       )
     })
     expect(cut).toBe(false)
+    // Its line starts where the row's other lines do (no stray indent).
+    const lefts = await hist.evaluate((r) =>
+      [...r.querySelectorAll('.row-main > *')].map((e) => Math.round(e.getBoundingClientRect().left)),
+    )
+    expect(new Set(lefts).size).toBe(1)
     expect(await clipped(op.page, '.vrow .call-row')).toEqual([])
     await op.page.screenshot({ path: `${SHOTS}/12-history-long-${lang}.png` })
     await op.context.close()

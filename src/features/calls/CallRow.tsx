@@ -137,7 +137,7 @@ export function CallRow(props: {
           </span>
         </Show>
         <Show when={lineLabel(c()) || given()}>
-          <span class="row-sub call-via">
+          <span class="row-sub call-row-via">
             <Show when={lineLabel(c())}>{(v) => t('calls.via', { number: v() })}</Show>
             <Show when={given()}>
               <Show when={lineLabel(c())}>{' · '}</Show>

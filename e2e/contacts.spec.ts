@@ -1,4 +1,5 @@
 /** SPEC K1, K2: the address book — employees, groups, clients and the client card. */
+import { parsePhoneNumberFromString } from 'libphonenumber-js/min'
 import { expect, test } from './fixtures.ts'
 import { signIn } from './helpers.ts'
 
@@ -60,8 +61,15 @@ test('K2 client search by name, phone and e-mail opens the client card', async (
     email: 'E-mail',
     telegram: 'Telegram',
   }
+  // A phone channel's number as the phones read ("+7 916 400 00 00"), never raw E.164 (probe 12 UI #17).
+  const shown = (kind: string, address: string) =>
+    ['sms', 'whatsapp', 'viber'].includes(kind)
+      ? (parsePhoneNumberFromString(address)?.formatInternational() ?? address)
+      : address
   for (const ch of (client as { channels: { kind: string; address: string }[] }).channels) {
-    const chip = page.getByText(`${names[ch.kind] ?? ch.kind}: ${ch.address}`, { exact: true })
+    const chip = page.getByText(`${names[ch.kind] ?? ch.kind}: ${shown(ch.kind, ch.address)}`, {
+      exact: true,
+    })
     await expect(chip).toBeVisible()
     await expect(page.getByText(`${ch.kind}: ${ch.address}`, { exact: true })).toHaveCount(
       names[ch.kind] ? 0 : 1,

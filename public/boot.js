@@ -101,8 +101,28 @@
     const pencil = el('button', 'icon-btn wf-open')
     pencil.type = 'button'
     pencil.tabIndex = -1
+    // The app's pencil (ChatIcon "edit"): the floating button is not an empty circle before the app runs.
+    const ns = 'http://www.w3.org/2000/svg'
+    const svg = document.createElementNS(ns, 'svg')
+    svg.setAttribute('width', '22')
+    svg.setAttribute('height', '22')
+    svg.setAttribute('viewBox', '0 0 24 24')
+    svg.setAttribute('class', 'icon')
+    svg.setAttribute('aria-hidden', 'true')
+    const glyph = document.createElementNS(ns, 'path')
+    glyph.setAttribute(
+      'd',
+      'M3 17.25V21h3.75L17.81 9.94l-3.75-3.75zM20.71 7.04a1 1 0 0 0 0-1.41l-2.34-2.34a1 1 0 0 0-1.41 0l-1.83 1.83 3.75 3.75z',
+    )
+    glyph.setAttribute('fill', 'currentColor')
+    svg.append(glyph)
+    pencil.append(svg)
     page.append(tabs, pencil)
-    if (navigator.onLine === false) page.append(el('p', 'notice small', snap.offline))
+    // As the app: the note is a bar over the list's bottom (list.css), the rows do not move.
+    if (navigator.onLine === false) {
+      page.classList.add('requests-off')
+      page.append(el('p', 'notice small requests-offline', snap.offline))
+    }
     const list = el('ul', 'list')
     const rows = snap.rows.slice(0, 15)
     list.style.height = `${rows.length * 72}px`
@@ -113,13 +133,14 @@
       const li = el('li', 'vrow')
       li.style.height = '72px'
       li.style.transform = `translateY(${i * 72}px)`
-      const a = el('a', 'row row-link chat-row')
+      const a = el('a', 'row row-link chat-row chat-entry')
       a.href = href
       a.tabIndex = -1
       const name = String(r.name)
       const main = el('span', 'row-main')
       const title = el('span', 'row-title', name)
-      const sub = el('span', 'row-sub', `${r.channel} · ${r.preview}`)
+      // The channel is a badge on the avatar in the app (ChannelIcon.tsx): the line is the client's words.
+      const sub = el('span', 'row-sub chat-preview', r.preview)
       title.dir = sub.dir = 'auto'
       main.append(title, sub)
       const end = el('span', 'chat-row-end')
@@ -127,7 +148,9 @@
       if (r.at) time.dateTime = String(r.at)
       end.append(time)
       if (r.unread > 0) end.append(el('span', 'unread', r.unread))
-      a.append(el('span', 'initial', name.slice(0, 1).toUpperCase()), main, end)
+      const avatar = el('span', 'chat-avatar')
+      avatar.append(el('span', 'initial', name.slice(0, 1).toUpperCase()))
+      a.append(avatar, main, end)
       li.append(a)
       list.append(li)
     })

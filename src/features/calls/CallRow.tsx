@@ -50,14 +50,17 @@ export function when(iso: string): string {
   return fmtDate(d, sameDay ? { timeStyle: 'short' } : { dateStyle: 'short', timeStyle: 'short' })
 }
 
-/** Does the row need its line of the number (under a name) and the line called? */
-export function lineOf(c: CallView, name: string | null, number: string): boolean {
-  return (!!name && !isGuest(number)) || lineLabel(c) !== null || isGivenNumber(c, number)
+/** How many lines the row needs under its title: the number (under a name), the line called / "given" tag. */
+export function linesOf(c: CallView, name: string | null, number: string): number {
+  return (name && !isGuest(number) ? 1 : 0) + (lineLabel(c) !== null || isGivenNumber(c, number) ? 1 : 0)
 }
 
-/** A history row's height: two lines, plus one for the number/line called, plus one for the story. */
+/**
+ * A history row's height as first estimated: two lines, plus the number and the line called, plus
+ * the story. The list measures the row once it renders (a long name wraps: probe 12 UI #8).
+ */
 export function callRowHeight(c: CallView, party: { number: string; name: string | null }, story: boolean) {
-  return 76 + 18 * ((lineOf(c, party.name, party.number) ? 1 : 0) + (story ? 1 : 0))
+  return 76 + 18 * (linesOf(c, party.name, party.number) + (story ? 1 : 0))
 }
 
 /** A call row; `missedList` adds "Mark handled" (C9). */
@@ -137,18 +140,20 @@ export function CallRow(props: {
             )}
           </Show>
         </span>
-        <Show when={lineOf(c(), name(), num())}>
+        {/* Probe 12 UI #8: under a name, the number has a line of its own, and the line called with the
+            "given by visitor" tag another (one line for the three cut "на Sales · со слов посетителя"). */}
+        <Show when={name() && !isGuest(num())}>
           <span class="row-sub call-line">
-            <Show when={name() && !isGuest(num())}>
-              <Show when={c().direction !== 'internal'} fallback={num()}>
-                <NumberButton number={num()} />
-              </Show>
-              <Show when={lineLabel(c())}>{' · '}</Show>
+            <Show when={c().direction !== 'internal'} fallback={num()}>
+              <NumberButton number={num()} />
             </Show>
+          </span>
+        </Show>
+        <Show when={lineLabel(c()) || given()}>
+          <span class="row-sub call-row-via">
             <Show when={lineLabel(c())}>{(v) => t('calls.via', { number: v() })}</Show>
-            {/* After the line's name: of the two, only this hint may end in "…" at 360 px. */}
             <Show when={given()}>
-              <Show when={lineLabel(c()) || (name() && !isGuest(num()))}>{' · '}</Show>
+              <Show when={lineLabel(c())}>{' · '}</Show>
               <span class="given-tag">{t('calls.givenTag')}</span>
             </Show>
           </span>

@@ -260,6 +260,7 @@ export default function CallsPage() {
           }
           label={t(SECTIONS.find((s) => s.id === scope())?.label ?? 'calls.mine')}
           onEnd={onEnd}
+          measured
         >
           {(i) => (
             <Show when={i.kind === 'call' && i.call} fallback={<DayHeader item={i} />}>

@@ -9,7 +9,7 @@ import { createComputed, createSignal, For, onCleanup, Show } from 'solid-js'
 import { createStore, reconcile } from 'solid-js/store'
 import type { CallView } from '../../../contract/calls.ts'
 import { errorText } from '../../lib/api/index.ts'
-import { t } from '../../lib/i18n/index.ts'
+import { type CountForms, t, tCount } from '../../lib/i18n/index.ts'
 import { createLiveQuery, db } from '../../lib/store/index.ts'
 import { Icon } from '../../lib/ui/index.ts'
 import { placeCall } from './actions.ts'
@@ -25,6 +25,13 @@ import { givenNumber, isGivenNumber, shownNumber } from './search.ts'
 import './missed.css'
 
 const [filter, setFilter] = createSignal<MissedFilter>('all')
+/** "2 раза" / "2 times": how often a folded caller called. */
+const TIMES: CountForms = {
+  one: 'missed.times.one',
+  few: 'missed.times.few',
+  many: 'missed.times.many',
+  other: 'missed.times.other',
+}
 /** How long Undo stays offered after a mark. */
 const UNDO_MS = 10_000
 
@@ -202,12 +209,6 @@ function MissedRow(props: {
               {book() ?? c().contactName}
             </A>
           </Show>
-          <Show when={count() > 1}>
-            <span class="missed-count" aria-hidden="true">
-              ×{count()}
-            </span>
-            <span class="visually-hidden">{t('missed.countLabel', { n: count() })}</span>
-          </Show>
         </span>
         <Show when={(book() ?? props.fold.givenName) && !c().contactId}>
           <span class="row-sub">
@@ -220,6 +221,12 @@ function MissedRow(props: {
             fallback={<span class="call-kind">{t('calls.dir.missed')}</span>}
           >
             <span class="call-kind">{t('missed.callbackRequest')}</span>
+          </Show>
+          {/* Probe 12 UI #13: the count in words on this line (a "×2" after a long name went under the
+              call button). */}
+          <Show when={count() > 1}>
+            {' · '}
+            <span class="missed-count">{tCount(TIMES, count())}</span>
           </Show>
           {' · '}
           <time dateTime={c().startedAt}>{when(c().startedAt)}</time>

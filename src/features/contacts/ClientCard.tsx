@@ -1,17 +1,20 @@
 /** SPEC K2: the client card — contacts, channels, group, personal manager, calls and chats. */
 import { A, useParams } from '@solidjs/router'
-import { createEffect, createSignal, For, Show } from 'solid-js'
+import { createEffect, createResource, createSignal, For, Show } from 'solid-js'
 import type { ClientView } from '../../../contract/api.ts'
 import { t } from '../../lib/i18n/index.ts'
 import { phoneBookName } from '../../lib/phonebook/index.ts'
 import { createLiveQuery, db } from '../../lib/store/index.ts'
 import { bookReadOnly, ReadOnlyNote } from '../addcontact/index.ts'
-import { CallButton, NumberButton } from '../calls/index.ts'
+import { CallButton, loadPhoneFormat, NumberButton } from '../calls/index.ts'
 import { ClientInsider } from '../insider/index.ts'
 import { fetchClient } from './data.ts'
 import { BIDI, channelKindName } from './names.ts'
 import { ClientTimeline } from './Timeline.tsx'
 import './client.css'
+
+/** Channels whose address is a phone number (the others: an e-mail, a @username, an id). */
+const PHONE_CHANNELS = new Set(['sms', 'whatsapp', 'viber', 'phone'])
 
 /** Client card route `/contacts/clients/:id`. */
 export default function ClientCard() {
@@ -30,6 +33,10 @@ export default function ClientCard() {
     if (d) void fetchClient(d, id).then((ok) => setMissing(!ok))
   })
   const none = t('common.none')
+  // Probe 12 UI #17: a phone channel's address as the phones above it read ("+7 916 400 00 00"), not E.164.
+  const [phoneFormat] = createResource(loadPhoneFormat)
+  const channelAddress = (kind: string, address: string) =>
+    PHONE_CHANNELS.has(kind) ? (phoneFormat()?.formatPhone(address) ?? address) : address
   return (
     <div class="page">
       <A href="/contacts/clients" class="back">
@@ -87,7 +94,9 @@ export default function ClientCard() {
                     {(ch) => (
                       <span class="chip" dir="auto">
                         {channelKindName(ch.kind)}:{' '}
-                        <span class="chip-value">{ch.address.replace(BIDI, '')}</span>
+                        <span class="chip-value">
+                          {channelAddress(ch.kind, ch.address.replace(BIDI, ''))}
+                        </span>
                       </span>
                     )}
                   </For>

@@ -1,11 +1,12 @@
 /** SPEC K1: clients with search by name, phone or e-mail; rows open the card. */
 import { A } from '@solidjs/router'
-import { createEffect, createSignal, on, onCleanup, Show } from 'solid-js'
+import { createEffect, createResource, createSignal, on, onCleanup, Show } from 'solid-js'
 import type { ClientView } from '../../../contract/api.ts'
 import { t } from '../../lib/i18n/index.ts'
 import { createLiveQuery, db } from '../../lib/store/index.ts'
 import { VirtualList } from '../../lib/ui/VirtualList.tsx'
 import { bookReadOnly, ReadOnlyNote } from '../addcontact/index.ts'
+import { loadPhoneFormat } from '../calls/index.ts'
 import { clientMatches, searchClientsRemote } from './data.ts'
 
 const [query, setQuery] = createSignal('')
@@ -19,6 +20,9 @@ export default function Clients() {
     async (d, q) => (await d.clients.orderBy('name').toArray()).filter((c) => clientMatches(c, q)),
     [] as ClientView[],
   )
+  // Probe 12 UI #17: the number as every other screen shows it ("+7 916 400 00 00", C8), not raw E.164.
+  const [phoneFormat] = createResource(loadPhoneFormat)
+  const phone = (p: string | undefined) => (p ? (phoneFormat()?.formatPhone(p) ?? p) : undefined)
   createEffect(
     on(query, (q) => {
       const d = db()
@@ -54,7 +58,7 @@ export default function Clients() {
               </span>
               <span class="row-main">
                 <span class="row-title">{c.name}</span>
-                <span class="row-sub">{[c.phones[0], c.emails[0]].filter(Boolean).join(' · ')}</span>
+                <span class="row-sub">{[phone(c.phones[0]), c.emails[0]].filter(Boolean).join(' · ')}</span>
               </span>
             </A>
           )}

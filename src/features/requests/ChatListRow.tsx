@@ -1,11 +1,12 @@
-/** One chat in a Requests list (T2): who, channel, last message as text, time or waiting time, unread. */
+/** One chat in a Requests list (T2): who, channel (a badge), last message as text, time or waiting time, unread. */
 import { A } from '@solidjs/router'
 import { Show } from 'solid-js'
 import { lang, t } from '../../lib/i18n/index.ts'
 import type { ChatRow } from '../../lib/store/index.ts'
+import { ChannelBadge } from './ChannelIcon.tsx'
 import { useNow, waitText } from './clock.ts'
 import { unreadOf } from './mirror.ts'
-import { channelText, chatName, previewText, when } from './text.ts'
+import { chatName, previewText, when } from './text.ts'
 
 /** A row linking to the conversation. */
 export function ChatListRow(props: { chat: ChatRow }) {
@@ -21,9 +22,11 @@ export function ChatListRow(props: { chat: ChatRow }) {
     return x.state === 'accepted' ? t('chatTransfer.mark.accepted') : t('chatTransfer.mark.failed')
   }
   return (
-    <A href={`/requests/${encodeURIComponent(c().id)}`} class="row row-link chat-row">
-      <span class="initial" aria-hidden="true">
-        {name().slice(0, 1).toUpperCase()}
+    <A href={`/requests/${encodeURIComponent(c().id)}`} class="row row-link chat-row chat-entry">
+      <span class="chat-avatar">
+        <span class="initial" aria-hidden="true">
+          {name().slice(0, 1).toUpperCase()}
+        </span>
       </span>
       {/* A3: the link is named by what it shows (an aria-label left the preview and time out). */}
       <span class="row-main">
@@ -34,8 +37,11 @@ export function ChatListRow(props: { chat: ChatRow }) {
             <span class="visually-hidden">, {t('requests.unreadBadge', { n: unread() })}</span>
           </Show>
         </span>
-        <span class="row-sub" dir="auto">
-          {channelText(c().channel)} · {previewText(c().lastMessage)}
+        {/* Probe 12 UI #5: the channel as a badge on the avatar (list.css places it), so the second line
+            is the client's words; here in the DOM so the link reads "Open chat with X, Website chat, …". */}
+        <ChannelBadge kind={c().channel} />
+        <span class="row-sub chat-preview" dir="auto">
+          {previewText(c().lastMessage)}
         </span>
         <Show when={mark()}>
           {(m) => (

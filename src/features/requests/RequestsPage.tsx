@@ -186,7 +186,11 @@ export default function RequestsPage() {
   })
   return (
     // data-live: the app's own list is there (the static shell's snapshot rows give way to it: app/shell.ts).
-    <div class="page page-fill requests-page" data-live={loaded() ? '' : undefined}>
+    <div
+      class="page page-fill requests-page"
+      classList={{ 'requests-off': offline() || unreachable() }}
+      data-live={loaded() ? '' : undefined}
+    >
       <h1 class="visually-hidden">{t('requests.title')}</h1>
       <div class="subtabs" role="tablist" aria-label={t('requests.tabs')}>
         <For each={TABS}>
@@ -231,7 +235,8 @@ export default function RequestsPage() {
           {leadsText()}
         </button>
       </div>
-      {/* T10: write first — a pencil that opens the sheet (the shell shows it, lib/writefirst). */}
+      {/* T10: write first — a pencil that opens the sheet (the shell shows it, lib/writefirst). Probe 12
+          UI #5: it floats over the list's bottom corner instead of taking a row of its own above it. */}
       <button
         type="button"
         class="icon-btn wf-open"
@@ -241,8 +246,9 @@ export default function RequestsPage() {
       >
         <ChatIcon name="edit" />
       </button>
+      {/* Probe 12 UI #6: a bar over the bottom of the list, so going offline never moves the rows. */}
       <Show when={offline() || unreachable()}>
-        <p class="notice small" role="status">
+        <p class="notice small requests-offline" role="status">
           {t('requests.offline')}
         </p>
       </Show>

@@ -1128,6 +1128,11 @@ export const en = {
   'calls.transferredByLabel': 'Transferred by',
   'calls.consultAboutLabel': 'Consultation about',
   'incoming.consultAbout': 'Consultation about {call}',
+  // Probe 12 UI #13: a repeat caller's count on the Missed row's status line.
+  'missed.times.one': '{n} time',
+  'missed.times.few': '{n} times',
+  'missed.times.many': '{n} times',
+  'missed.times.other': '{n} times',
 } as const
 
 export type MessageKey = keyof typeof en

@@ -1131,4 +1131,9 @@ export const ru: Record<MessageKey, string> = {
   'calls.transferredByLabel': 'Перевёл(а)',
   'calls.consultAboutLabel': 'Консультация по звонку',
   'incoming.consultAbout': 'Консультация по звонку {call}',
+  // Probe 12 UI #13: a repeat caller's count on the Missed row's status line.
+  'missed.times.one': '{n} раз',
+  'missed.times.few': '{n} раза',
+  'missed.times.many': '{n} раз',
+  'missed.times.other': '{n} раза',
 }

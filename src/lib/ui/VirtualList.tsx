@@ -20,6 +20,11 @@ interface Props<T extends { id: string }> {
   children: (item: T) => JSX.Element
   /** Told the index of the last row rendered (in view plus overscan) as it changes: lists read by window grow. */
   onEnd?: (lastIndex: number) => void
+  /**
+   * Rows take the height of their content (measured as they render; `sizeOf` is the estimate): a row
+   * whose text wraps (a long name, probe 12 UI #8) grows instead of cutting it. Off: fixed heights.
+   */
+  measured?: boolean
 }
 
 /** Renders only the rows in view; the container scrolls (fills its flex parent). */
@@ -37,6 +42,8 @@ export function VirtualList<T extends { id: string }>(props: Props<T>) {
       return item && props.sizeOf ? props.sizeOf(item) : props.rowHeight
     },
     overscan: 8,
+    // Measured sizes follow the item, not its place (a new call on top moves every row down one).
+    getItemKey: (i) => rows.list[i]?.id ?? i,
   })
   /** The rows in view, as the store's items (stable per id) with their place in the list. */
   const inView = createMemo(() => v.getVirtualItems())
@@ -68,10 +75,15 @@ export function VirtualList<T extends { id: string }>(props: Props<T>) {
             return (
               <li
                 class="vrow"
+                classList={{ 'vrow-measured': props.measured === true }}
+                data-index={row()?.index}
+                ref={(el) => {
+                  if (props.measured) queueMicrotask(() => el.isConnected && v.measureElement(el))
+                }}
                 aria-setsize={rows.list.length}
                 aria-posinset={(row()?.index ?? 0) + 1}
                 style={{
-                  height: `${row()?.size ?? props.rowHeight}px`,
+                  height: props.measured ? undefined : `${row()?.size ?? props.rowHeight}px`,
                   transform: `translateY(${row()?.start ?? 0}px)`,
                 }}
               >

@@ -4,9 +4,9 @@
  * `chat:<id>:<waitingSince>`, `lead:<id>`, …) — one job per key ever, so two instances, a replayed
  * event or a chat's second message never push twice — and the job finds the recipients and sends.
  */
-import { and, eq, isNull } from 'drizzle-orm'
+import { and, eq, isNull, sql } from 'drizzle-orm'
 import type { FastifyInstance } from 'fastify'
-import { type Db, enqueueJob, eventBySeq, type Queryable, schema } from '../db/index.ts'
+import { type Db, eventBySeq, JOBS_CHANNEL, type Queryable, queryRows, schema } from '../db/index.ts'
 import { getMatrix } from '../domain/status/index.ts'
 import type { AppDeps } from '../http/context.ts'
 import { admitChatPush, PUSH_CHATS_JOB, pushFoldedChats } from './coalesce.ts'
@@ -70,6 +70,29 @@ export async function pushPlan(deps: PushDeps & { db: Db }, tenantId: string, se
   )
 }
 
+/**
+ * Queues an event's push job — only when someone of the tenant has a push subscription: without one
+ * the job could send nothing, and its claim, reads and finish were a third of a gateway burst's
+ * statements (issue 8 ingest budget: a new chat each). One statement: the gated INSERT (one job per
+ * key, ever) and the workers' wake-up, as enqueueJob's two. True when a job was queued.
+ */
+export async function enqueuePushEvent(q: Queryable, tenantId: string, key: string, seq: number) {
+  const rows = await queryRows<{ queued: boolean }>(
+    q,
+    sql`WITH job AS (
+          INSERT INTO jobs (kind, key, tenant_id, payload, max_attempts)
+          SELECT ${PUSH_EVENT_JOB}, ${key}, ${tenantId}::uuid, ${JSON.stringify({ seq })}::jsonb,
+            -- A push is worth little late: a few quick tries (its TTL bounds the retries of each send).
+            3
+          WHERE EXISTS (SELECT 1 FROM push_subscriptions WHERE tenant_id = ${tenantId}::uuid)
+          ON CONFLICT (kind, key) WHERE key IS NOT NULL DO NOTHING
+          RETURNING run_at)
+        SELECT pg_notify(${JOBS_CHANNEL}, (floor(extract(epoch FROM run_at) * 1000))::bigint::text) IS NULL AS queued
+        FROM job`,
+  )
+  return rows.length > 0
+}
+
 /** Wires the listener and its job. */
 export function pushListeners(app: FastifyInstance, deps: AppDeps): void {
   app.jobs.handle(PUSH_CHATS_JOB, (job) => pushFoldedChats(deps, job.tenantId ?? '', job.payload))
@@ -87,14 +110,7 @@ export function pushListeners(app: FastifyInstance, deps: AppDeps): void {
     const key = `${tenantId}:${planned.key}`
     if (queued.has(key)) return
     try {
-      await enqueueJob(deps.db.orm, {
-        kind: PUSH_EVENT_JOB,
-        key,
-        tenantId,
-        payload: { seq: ev.seq },
-        // A push is worth little late: a few quick tries (its TTL bounds the retries of each send).
-        maxAttempts: 3,
-      })
+      await enqueuePushEvent(deps.db.orm, tenantId, key, ev.seq)
       queued.add(key)
     } catch (err) {
       app.log.warn({ err }, 'push: queueing a push failed')

@@ -5,9 +5,9 @@
  * for every listener's queue — the push listener's too — before the jobs are read.
  */
 import { randomUUID } from 'node:crypto'
-import { and, eq } from 'drizzle-orm'
+import { and, eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { schema } from '../db/index.ts'
+import { queryRows, schema } from '../db/index.ts'
 import { receiveInbound } from '../domain/chats/index.ts'
 import { targets } from '../test/dbs.ts'
 import { auth, type Fixture, makeFixture } from '../test/fixture.ts'
@@ -20,6 +20,7 @@ describe.each(targets)('push jobs gated by subscriptions on $name', (target) => 
   let tenantId = ''
   let channelId = ''
   let token = ''
+  let me = ''
   const seen = new Map<string, number>()
 
   beforeAll(async () => {
@@ -30,6 +31,7 @@ describe.each(targets)('push jobs gated by subscriptions on $name', (target) => 
     })
     const r = await f.login('op1@demo')
     token = r.token
+    me = r.me.id
     tenantId = r.me.tenantId
     await f.app.inject({
       method: 'PUT',
@@ -89,5 +91,33 @@ describe.each(targets)('push jobs gated by subscriptions on $name', (target) => 
     expect(await jobSeqs()).toEqual([after])
     const got = await svc.waitFor((q) => q.id === s.id && q.payload?.kind === 'chat')
     expect(got.payload?.seq).toBe(after)
+  })
+
+  it('an operator without a subscription is left out of the fan-out: no chat window is counted for him', async () => {
+    const op2 = await f.login('op2@demo')
+    await f.app.inject({
+      method: 'PUT',
+      url: '/api/me/status',
+      headers: auth(op2.token),
+      payload: { status: 'available' },
+    })
+    // op1 has a device (one more, when the test above ran first); op2 has none.
+    const s = svc.subscribe()
+    await f.app.inject({
+      method: 'POST',
+      url: '/api/push/subscriptions',
+      headers: auth(token),
+      payload: { endpoint: s.endpoint, keys: s.keys },
+    })
+    await newChat('+79165550903')
+    await f.app.jobs.drain()
+    const windows = (
+      await queryRows<{ employee_id: string }>(
+        f.db.orm,
+        sql`SELECT employee_id FROM push_chat_windows WHERE tenant_id = ${tenantId}`,
+      )
+    ).map((r) => r.employee_id)
+    expect(windows).toContain(me)
+    expect(windows).not.toContain(op2.me.id)
   })
 })

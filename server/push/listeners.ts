@@ -4,10 +4,10 @@
  * `chat:<id>:<waitingSince>`, `lead:<id>`, …) — one job per key ever, so two instances, a replayed
  * event or a chat's second message never push twice — and the job finds the recipients and sends.
  */
-import { and, eq, isNull, sql } from 'drizzle-orm'
+import { sql } from 'drizzle-orm'
 import type { FastifyInstance } from 'fastify'
-import { type Db, eventBySeq, JOBS_CHANNEL, type Queryable, queryRows, schema } from '../db/index.ts'
-import { getMatrix } from '../domain/status/index.ts'
+import type { StatusMatrix } from '../../contract/status.ts'
+import { type Db, eventBySeq, JOBS_CHANNEL, type Queryable, queryRows } from '../db/index.ts'
 import type { AppDeps } from '../http/context.ts'
 import { admitChatPush, PUSH_CHATS_JOB, pushFoldedChats } from './coalesce.ts'
 import { recentKeys } from './recent-keys.ts'
@@ -16,31 +16,40 @@ import { type Candidate, deliveryOf, type Plan, payloadOf, planOf, recipients } 
 
 export const PUSH_EVENT_JOB = 'push.event'
 
-/** The tenant's active employees with their groups (a tenant has tens, at most a few hundred). */
-async function candidates(q: Queryable, tenantId: string): Promise<Candidate[]> {
-  const { employees, groupMembers } = schema
-  const people = await q
-    .select({
-      id: employees.id,
-      status: employees.status,
-      extension: employees.extension,
-      acceptButton: employees.acceptButton,
-    })
-    .from(employees)
-    .where(and(eq(employees.tenantId, tenantId), isNull(employees.deactivatedAt)))
-  const members = await q
-    .select({ employeeId: groupMembers.employeeId, groupId: groupMembers.groupId })
-    .from(groupMembers)
-    .where(and(eq(groupMembers.tenantId, tenantId)))
-  const groups = new Map<string, string[]>()
-  for (const m of members) groups.set(m.employeeId, [...(groups.get(m.employeeId) ?? []), m.groupId])
-  return people.map((p) => ({ ...p, groupIds: groups.get(p.id) ?? [] }))
+/**
+ * What a plan's fan-out reads, in one statement: the tenant's status matrix and its active employees
+ * who have a push subscription (no one else can be pushed to — nor counted in a chat window), each with
+ * their groups (a tenant has tens, at most a few hundred). Null: no such tenant.
+ */
+async function audienceOf(
+  q: Queryable,
+  tenantId: string,
+): Promise<{ matrix: StatusMatrix; people: Candidate[] } | null> {
+  const [row] = await queryRows<{ matrix: StatusMatrix; people: Candidate[] | string }>(
+    q,
+    sql`SELECT t.status_matrix AS matrix,
+          COALESCE((
+            SELECT json_agg(json_build_object('id', e.id, 'status', e.status, 'extension', e.extension,
+              'acceptButton', e.accept_button,
+              'groupIds', COALESCE((SELECT json_agg(m.group_id) FROM group_members m
+                WHERE m.tenant_id = e.tenant_id AND m.employee_id = e.id), '[]'::json)))
+            FROM employees e
+            WHERE e.tenant_id = t.id AND e.deactivated_at IS NULL
+              AND EXISTS (SELECT 1 FROM push_subscriptions s
+                WHERE s.tenant_id = e.tenant_id AND s.employee_id = e.id)), '[]'::json) AS people
+        FROM tenants t WHERE t.id = ${tenantId}::uuid`,
+  )
+  if (!row) return null
+  const people = typeof row.people === 'string' ? (JSON.parse(row.people) as Candidate[]) : row.people
+  return { matrix: row.matrix, people }
 }
 
 /** Sends a plan's pushes: one sendPush per distinct payload (chats differ by the Accept button). */
 export async function pushPlan(deps: PushDeps & { db: Db }, tenantId: string, seq: number, plan: Plan) {
   const q = deps.db.orm
-  let to = recipients(plan, await candidates(q, tenantId), await getMatrix(q, tenantId))
+  const audience = await audienceOf(q, tenantId)
+  if (!audience) return
+  let to = recipients(plan, audience.people, audience.matrix)
   const opts = deliveryOf(plan)
   if (!to.length || opts.ttl <= 0) return
   if (plan.kind === 'chat') {

@@ -28,20 +28,25 @@ export async function admitChatPush(
   now = new Date(),
 ): Promise<Set<string>> {
   const admitted = new Set<string>()
+  if (!employeeIds.length) return admitted
   const since = new Date(now.getTime() - CHAT_PUSH_WINDOW_MS)
-  for (const employeeId of employeeIds) {
-    const [row] = rowsOf<{ last_push_at: string | Date; pending: number }>(
-      await q.execute(sql`
-        INSERT INTO push_chat_windows (tenant_id, employee_id, last_push_at, pending)
-        VALUES (${tenantId}, ${employeeId}, ${now}, 0)
-        ON CONFLICT (tenant_id, employee_id) DO UPDATE SET
-          pending = CASE WHEN push_chat_windows.last_push_at > ${since}
-            THEN push_chat_windows.pending + 1 ELSE 0 END,
-          last_push_at = CASE WHEN push_chat_windows.last_push_at > ${since}
-            THEN push_chat_windows.last_push_at ELSE ${now} END
-        RETURNING last_push_at, pending`),
-    )
-    if (!row) continue
+  // Every recipient's window in one statement (it was a statement per operator per new chat), the
+  // rows taken in id order: two chats' jobs at once lock them in the same order (no deadlock).
+  const rows = rowsOf<{ employee_id: string; last_push_at: string | Date; pending: number }>(
+    await q.execute(sql`
+      INSERT INTO push_chat_windows (tenant_id, employee_id, last_push_at, pending)
+      SELECT ${tenantId}::uuid, id, ${now.toISOString()}::timestamptz, 0
+      FROM unnest(${sql.param([...employeeIds])}::uuid[]) AS id
+      ORDER BY id
+      ON CONFLICT (tenant_id, employee_id) DO UPDATE SET
+        pending = CASE WHEN push_chat_windows.last_push_at > ${since.toISOString()}::timestamptz
+          THEN push_chat_windows.pending + 1 ELSE 0 END,
+        last_push_at = CASE WHEN push_chat_windows.last_push_at > ${since.toISOString()}::timestamptz
+          THEN push_chat_windows.last_push_at ELSE ${now.toISOString()}::timestamptz END
+      RETURNING employee_id, last_push_at, pending`),
+  )
+  for (const row of rows) {
+    const employeeId = row.employee_id
     if (Number(row.pending) === 0) {
       admitted.add(employeeId)
       continue

@@ -4,10 +4,10 @@
  * `chat:<id>:<waitingSince>`, `lead:<id>`, …) — one job per key ever, so two instances, a replayed
  * event or a chat's second message never push twice — and the job finds the recipients and sends.
  */
-import { and, eq, isNull } from 'drizzle-orm'
+import { sql } from 'drizzle-orm'
 import type { FastifyInstance } from 'fastify'
-import { type Db, enqueueJob, eventBySeq, type Queryable, schema } from '../db/index.ts'
-import { getMatrix } from '../domain/status/index.ts'
+import type { StatusMatrix } from '../../contract/status.ts'
+import { type Db, eventBySeq, JOBS_CHANNEL, type Queryable, queryRows } from '../db/index.ts'
 import type { AppDeps } from '../http/context.ts'
 import { admitChatPush, PUSH_CHATS_JOB, pushFoldedChats } from './coalesce.ts'
 import { recentKeys } from './recent-keys.ts'
@@ -16,31 +16,40 @@ import { type Candidate, deliveryOf, type Plan, payloadOf, planOf, recipients } 
 
 export const PUSH_EVENT_JOB = 'push.event'
 
-/** The tenant's active employees with their groups (a tenant has tens, at most a few hundred). */
-async function candidates(q: Queryable, tenantId: string): Promise<Candidate[]> {
-  const { employees, groupMembers } = schema
-  const people = await q
-    .select({
-      id: employees.id,
-      status: employees.status,
-      extension: employees.extension,
-      acceptButton: employees.acceptButton,
-    })
-    .from(employees)
-    .where(and(eq(employees.tenantId, tenantId), isNull(employees.deactivatedAt)))
-  const members = await q
-    .select({ employeeId: groupMembers.employeeId, groupId: groupMembers.groupId })
-    .from(groupMembers)
-    .where(and(eq(groupMembers.tenantId, tenantId)))
-  const groups = new Map<string, string[]>()
-  for (const m of members) groups.set(m.employeeId, [...(groups.get(m.employeeId) ?? []), m.groupId])
-  return people.map((p) => ({ ...p, groupIds: groups.get(p.id) ?? [] }))
+/**
+ * What a plan's fan-out reads, in one statement: the tenant's status matrix and its active employees
+ * who have a push subscription (no one else can be pushed to — nor counted in a chat window), each with
+ * their groups (a tenant has tens, at most a few hundred). Null: no such tenant.
+ */
+async function audienceOf(
+  q: Queryable,
+  tenantId: string,
+): Promise<{ matrix: StatusMatrix; people: Candidate[] } | null> {
+  const [row] = await queryRows<{ matrix: StatusMatrix; people: Candidate[] | string }>(
+    q,
+    sql`SELECT t.status_matrix AS matrix,
+          COALESCE((
+            SELECT json_agg(json_build_object('id', e.id, 'status', e.status, 'extension', e.extension,
+              'acceptButton', e.accept_button,
+              'groupIds', COALESCE((SELECT json_agg(m.group_id) FROM group_members m
+                WHERE m.tenant_id = e.tenant_id AND m.employee_id = e.id), '[]'::json)))
+            FROM employees e
+            WHERE e.tenant_id = t.id AND e.deactivated_at IS NULL
+              AND EXISTS (SELECT 1 FROM push_subscriptions s
+                WHERE s.tenant_id = e.tenant_id AND s.employee_id = e.id)), '[]'::json) AS people
+        FROM tenants t WHERE t.id = ${tenantId}::uuid`,
+  )
+  if (!row) return null
+  const people = typeof row.people === 'string' ? (JSON.parse(row.people) as Candidate[]) : row.people
+  return { matrix: row.matrix, people }
 }
 
 /** Sends a plan's pushes: one sendPush per distinct payload (chats differ by the Accept button). */
 export async function pushPlan(deps: PushDeps & { db: Db }, tenantId: string, seq: number, plan: Plan) {
   const q = deps.db.orm
-  let to = recipients(plan, await candidates(q, tenantId), await getMatrix(q, tenantId))
+  const audience = await audienceOf(q, tenantId)
+  if (!audience) return
+  let to = recipients(plan, audience.people, audience.matrix)
   const opts = deliveryOf(plan)
   if (!to.length || opts.ttl <= 0) return
   if (plan.kind === 'chat') {
@@ -70,6 +79,29 @@ export async function pushPlan(deps: PushDeps & { db: Db }, tenantId: string, se
   )
 }
 
+/**
+ * Queues an event's push job — only when someone of the tenant has a push subscription: without one
+ * the job could send nothing, and its claim, reads and finish were a third of a gateway burst's
+ * statements (issue 8 ingest budget: a new chat each). One statement: the gated INSERT (one job per
+ * key, ever) and the workers' wake-up, as enqueueJob's two. True when a job was queued.
+ */
+export async function enqueuePushEvent(q: Queryable, tenantId: string, key: string, seq: number) {
+  const rows = await queryRows<{ queued: boolean }>(
+    q,
+    sql`WITH job AS (
+          INSERT INTO jobs (kind, key, tenant_id, payload, max_attempts)
+          SELECT ${PUSH_EVENT_JOB}, ${key}, ${tenantId}::uuid, ${JSON.stringify({ seq })}::jsonb,
+            -- A push is worth little late: a few quick tries (its TTL bounds the retries of each send).
+            3
+          WHERE EXISTS (SELECT 1 FROM push_subscriptions WHERE tenant_id = ${tenantId}::uuid)
+          ON CONFLICT (kind, key) WHERE key IS NOT NULL DO NOTHING
+          RETURNING run_at)
+        SELECT pg_notify(${JOBS_CHANNEL}, (floor(extract(epoch FROM run_at) * 1000))::bigint::text) IS NULL AS queued
+        FROM job`,
+  )
+  return rows.length > 0
+}
+
 /** Wires the listener and its job. */
 export function pushListeners(app: FastifyInstance, deps: AppDeps): void {
   app.jobs.handle(PUSH_CHATS_JOB, (job) => pushFoldedChats(deps, job.tenantId ?? '', job.payload))
@@ -87,14 +119,7 @@ export function pushListeners(app: FastifyInstance, deps: AppDeps): void {
     const key = `${tenantId}:${planned.key}`
     if (queued.has(key)) return
     try {
-      await enqueueJob(deps.db.orm, {
-        kind: PUSH_EVENT_JOB,
-        key,
-        tenantId,
-        payload: { seq: ev.seq },
-        // A push is worth little late: a few quick tries (its TTL bounds the retries of each send).
-        maxAttempts: 3,
-      })
+      await enqueuePushEvent(deps.db.orm, tenantId, key, ev.seq)
       queued.add(key)
     } catch (err) {
       app.log.warn({ err }, 'push: queueing a push failed')

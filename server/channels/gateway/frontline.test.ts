@@ -88,4 +88,20 @@ describe.each(targets)('Frontline gateway protocol (SMS) on $name', (target) => 
     const { messages: ms } = await k.chatAt(k.ch.sms!, phone)
     expect(ms.map((m) => m.text)).toEqual(Array(2).fill('(пустое сообщение / empty message)'))
   })
+
+  it("a webhook's answer goes without the browser headers (helmet); the app's answers keep them", async () => {
+    const raw = JSON.stringify({
+      type: 'message',
+      id: `sms-${randomUUID()}`,
+      from: { address: '+79165550777' },
+      text: 'no headers',
+    })
+    const r = await k.post(path(), raw, signed(raw))
+    expect(r.statusCode).toBe(200)
+    expect(r.headers['content-security-policy']).toBeUndefined()
+    expect(r.headers['x-frame-options']).toBeUndefined()
+    const health = await k.f.app.inject({ method: 'GET', url: '/api/health' })
+    expect(health.headers['content-security-policy']).toBeDefined()
+    expect(health.headers['x-content-type-options']).toBe('nosniff')
+  })
 })

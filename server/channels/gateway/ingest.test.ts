@@ -8,7 +8,8 @@ import { and, asc, eq, sql } from 'drizzle-orm'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { MESSAGE_MAX_CHARS } from '../../../contract/chats.ts'
-import { queryRows, schema } from '../../db/index.ts'
+import { type Db, type Queryable, queryRows, schema } from '../../db/index.ts'
+import { receiveInboundBatch } from '../../domain/chats/index.ts'
 import { connectTestChannel, type TestChannel } from '../../test/channels.ts'
 import { targets } from '../../test/dbs.ts'
 import { type Fixture, makeFixture } from '../../test/fixture.ts'
@@ -22,6 +23,26 @@ import {
 } from './ingest.ts'
 
 const { chats, messages, events, files } = schema
+
+/** The database with every statement its transactions issue counted (a savepoint and its release: 2). */
+function counting(db: Db) {
+  const n = { statements: 0 }
+  const wrap = <T extends object>(q: T): T =>
+    new Proxy(q, {
+      get(target, prop, receiver) {
+        const v = Reflect.get(target, prop, receiver)
+        if (typeof v !== 'function') return v
+        if (prop === 'transaction')
+          return (cb: (tx: Queryable) => Promise<unknown>) => {
+            n.statements += 2
+            return v.call(target, (tx: Queryable) => cb(wrap(tx)))
+          }
+        if (['execute', 'select', 'insert', 'update', 'delete'].includes(String(prop))) n.statements++
+        return v.bind(target)
+      },
+    })
+  return { db: { ...db, orm: wrap(db.orm) } as Db, n }
+}
 
 describe.each(targets)('gateway inbound queue on $name', (target) => {
   let f: Fixture
@@ -265,5 +286,40 @@ describe.each(targets)('gateway inbound queue on $name', (target) => {
     expect(await feed(tenantId)).not.toContain(B.chat!.id)
     expect(await feed(f.otherTenantId)).toContain(B.chat!.id)
     expect(await feed(f.otherTenantId)).not.toContain(A.chat!.id)
+  })
+
+  it('a batch that stores whole takes no savepoint: eleven statements, BEGIN and COMMIT aside', async () => {
+    const a = addr()
+    await enqueueInbound(f.db.orm, tenantId, [msg(a, 'first')])
+    await worker.drain()
+    await enqueueInbound(f.db.orm, tenantId, [msg(a, 'one'), msg(a, 'two'), msg(a, 'three')])
+    const c = counting(f.db)
+    // The top-level transaction is BEGIN … COMMIT, not a savepoint: not counted.
+    c.n.statements -= 2
+    expect(await createInboundQueue(c.db).runBatch()).toBe(3)
+    expect((await chatTexts(wa, a)).texts).toEqual(['first', 'one', 'two', 'three'])
+    expect(c.n.statements).toBeLessThanOrEqual(11)
+  })
+
+  it("a tenant's part that cannot be stored whole: the batch runs again, in a savepoint, then message by message, each once", async () => {
+    const a = addr()
+    const ms = [msg(a, 'x1'), msg(a, 'x2')]
+    await enqueueInbound(f.db.orm, tenantId, ms)
+    const errors: unknown[] = []
+    let calls = 0
+    const flaky = createInboundQueue(f.db, {
+      onError: (e) => errors.push(e),
+      // Fails every time it is asked: first the whole batch, then in the careful run's savepoint.
+      storeBatch: async (tx, t, list) => {
+        calls++
+        await receiveInboundBatch(tx, t, list)
+        throw new Error('injected')
+      },
+    })
+    expect(await flaky.runBatch()).toBe(2)
+    expect(calls).toBe(2)
+    expect(errors).toHaveLength(2)
+    expect((await chatTexts(wa, a)).texts).toEqual(['x1', 'x2'])
+    for (const m of ms) expect((await rowState(m.providerMsgId))?.state).toBe('stored')
   })
 })

@@ -179,6 +179,15 @@ export interface InboundQueueOptions {
   onError?: (e: unknown) => void
   /** Tests: runs inside a batch's transaction after the messages are stored (a crash injected there). */
   afterStore?: () => Promise<void>
+  /** Tests: stores a tenant's part of a batch (default receiveInboundBatch; a failure injected there). */
+  storeBatch?: typeof receiveInboundBatch
+}
+
+/** A tenant's part of a batch could not be stored as a whole: the batch runs again, carefully. */
+class NotWhole extends Error {
+  constructor(override readonly cause: unknown) {
+    super('inbound batch: stored again part by part')
+  }
 }
 
 /** The queue's worker (stage 2), one per instance. */
@@ -187,13 +196,29 @@ export function createInboundQueue(db: Db, opts: InboundQueueOptions = {}): Inbo
   const keepMs = opts.keepMs ?? 3 * 24 * 3600_000
   const size = opts.batch ?? BATCH
   const lingerMs = opts.lingerMs ?? 20
+  const store = opts.storeBatch ?? receiveInboundBatch
   let stopped = false
   let timer: ReturnType<typeof setTimeout> | undefined
   let pumping: Promise<void> | null = null
   let again = false
   let lastPurge = 0
 
-  const runBatch = async (): Promise<number> =>
+  /**
+   * One batch. First without savepoints (two statements a tenant saved: most batches store whole);
+   * when a tenant's part cannot be stored as a whole, the transaction is rolled back and the batch
+   * runs again `careful`: each tenant's part in a savepoint, and one that fails again stored message
+   * by message, each failing alone.
+   */
+  const runBatch = async (): Promise<number> => {
+    try {
+      return await batchOnce(false)
+    } catch (e) {
+      if (!(e instanceof NotWhole)) throw e
+      opts.onError?.(e.cause)
+      return batchOnce(true)
+    }
+  }
+  const batchOnce = async (careful: boolean): Promise<number> =>
     db.orm.transaction(async (tx) => {
       // One batch at a time across instances: a chat's messages are stored in their order of arrival.
       await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext('frontline:inbound'))`)
@@ -233,21 +258,32 @@ export function createInboundQueue(db: Db, opts: InboundQueueOptions = {}): Inbo
       const outcomes = new Map<number, BatchOutcome>()
       for (const [tenantId, list] of byTenant) {
         let got: BatchOutcome[]
-        try {
-          // A savepoint: a batch that cannot be stored as a whole leaves nothing behind …
-          got = await tx.transaction((sp) =>
-            receiveInboundBatch(
-              sp,
+        if (!careful) {
+          try {
+            got = await store(
+              tx,
               tenantId,
               list.map((r) => r.m),
-            ),
-          )
-        } catch (e) {
-          opts.onError?.(e)
-          // … and its messages are stored one by one, each failing alone.
-          got = []
-          for (const r of list) got.push(await storeAlone(tx, tenantId, r.m))
-        }
+            )
+          } catch (e) {
+            throw new NotWhole(e)
+          }
+        } else
+          try {
+            // A savepoint: a batch that cannot be stored as a whole leaves nothing behind …
+            got = await tx.transaction((sp) =>
+              store(
+                sp,
+                tenantId,
+                list.map((r) => r.m),
+              ),
+            )
+          } catch (e) {
+            opts.onError?.(e)
+            // … and its messages are stored one by one, each failing alone.
+            got = []
+            for (const r of list) got.push(await storeAlone(tx, tenantId, r.m))
+          }
         for (const [i, r] of list.entries())
           outcomes.set(r.id, got[i] ?? { kind: 'failed', reason: 'no outcome' })
       }

@@ -52,7 +52,7 @@ const tab = (page: Page, name: RegExp) => page.getByRole('tab', { name })
 const chatLink = (page: Page, name: string) =>
   page.getByRole('link', { name: new RegExp(`^Open chat with ${name}`) })
 const box = (page: Page) => page.getByRole('textbox', { name: 'Message' })
-const messages = (page: Page) => page.getByRole('list', { name: 'Messages' })
+const messages = (page: Page) => page.getByRole('list', { name: 'Messages', exact: true })
 
 async function sendText(page: Page, text: string) {
   await box(page).fill(text)

@@ -208,8 +208,9 @@ test('T12 a scheduled message goes out on time after a server restart, another c
     )
     // The server restarts before either is due.
     await server.restart()
-    // A goes out on its own after the restart (the app reconnects and shows it).
-    const messages = op.page.getByRole('list', { name: 'Messages' })
+    // A goes out on its own after the restart (the app reconnects and shows it). The conversation's
+    // list by its exact name: "Messages" alone also matches "Scheduled messages", where A already was.
+    const messages = op.page.getByRole('list', { name: 'Messages', exact: true })
     await expect(messages.getByText('Сообщение A, исправленное')).toBeVisible({ timeout: 90_000 })
     // The list follows from the feed the app resumes after the restart (with its first-connection
     // loads, slower on a loaded machine than the message itself).

@@ -63,7 +63,7 @@ test('T4 a 210-message history pages back to its first message, keeping the read
   }
   const { page, context } = await operatorPhone(browser, server, 'op4@demo', PHONE)
   await page.goto(`/requests/${id}`)
-  const list2 = page.getByRole('list', { name: 'Messages' })
+  const list2 = page.getByRole('list', { name: 'Messages', exact: true })
   await expect(list2.getByText('history message #210', { exact: true })).toBeVisible()
   const scroller = page.locator('.msg-scroll')
   // The reader scrolls to the top again and again; each older page lands above him and moves the

@@ -25,6 +25,7 @@ import { launchServer, stopServer } from '../scripts/harness.ts'
 import { openDatabase, schema } from '../server/db/index.ts'
 import { seedDemo } from '../server/domain/tenants/index.ts'
 import { connectTestChannel, type TestChannel } from '../server/test/channels.ts'
+import { startPushService } from '../server/test/push-service.ts'
 
 /** Meta's app secret of the bench's WhatsApp channel (config.appSecret signs its webhooks). */
 const WA_APP_SECRET = 'bench-app-secret'
@@ -70,6 +71,8 @@ export interface GatewayReport {
   load: number[]
   phases: Phase[]
   storedOnce: boolean
+  /** Pushes the push service received for op1's subscribed phone (the push jobs ran in full). */
+  pushes: number
 }
 
 const now = () => performance.timeOrigin + performance.now()
@@ -140,6 +143,10 @@ export async function measureGateway(opts: Partial<GatewayOptions> = {}): Promis
   }
   const phases: Phase[] = []
   let storedOnce = false
+  // op1 has the app installed on a phone: a push subscription at a local push service (RFC 8030), so
+  // every new chat's push job runs in full (fan-out, encryption, delivery) inside the figures.
+  const pushService = await startPushService()
+  let pushes = 0
   try {
     const port = await freePort()
     server = (
@@ -149,7 +156,11 @@ export async function measureGateway(opts: Partial<GatewayOptions> = {}): Promis
         pbx: false,
         sipWsPort: await freePort(),
         password,
-        env: databaseUrl ? { DATABASE_URL: databaseUrl } : {},
+        env: {
+          ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+          PUSH_ALLOW_PRIVATE: '1',
+          PUSH_CA_FILE: pushService.caFile,
+        },
       })
     ).child
     const base = `http://127.0.0.1:${port}`
@@ -159,6 +170,20 @@ export async function measureGateway(opts: Partial<GatewayOptions> = {}): Promis
       body: JSON.stringify({ login: 'op1@demo', password }),
     })
     const { token } = (await login.json()) as { token: string }
+    const device = pushService.subscribe()
+    const subscribed = await fetch(`${base}/api/push/subscriptions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ endpoint: device.endpoint, keys: device.keys }),
+    })
+    if (!subscribed.ok) throw new Error(`push subscription: ${subscribed.status} ${await subscribed.text()}`)
+    // Available, so the new chats are offered to him (and pushed to his phone).
+    const status = await fetch(`${base}/api/me/status`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ status: 'available' }),
+    })
+    if (!status.ok) throw new Error(`status: ${status.status} ${await status.text()}`)
     const sock = operatorSocket(`ws://127.0.0.1:${port}/api/ws`, token)
     await sock.live
     let n = 0
@@ -303,9 +328,11 @@ export async function measureGateway(opts: Partial<GatewayOptions> = {}): Promis
     }
   } finally {
     if (server) await stopServer(server)
+    pushes = pushService.requests.length
+    await pushService.close()
     if (!databaseUrl) await rm(dir, { recursive: true, force: true })
   }
-  return { db: databaseUrl ? 'PostgreSQL' : 'PGlite', phases, storedOnce, load: loadavg() }
+  return { db: databaseUrl ? 'PostgreSQL' : 'PGlite', phases, storedOnce, pushes, load: loadavg() }
 }
 
 export function formatGateway(
@@ -313,7 +340,7 @@ export function formatGateway(
   table: (h: string[], rows: string[][]) => string[],
 ): string[] {
   return [
-    `database: ${r.db}; every repeated provider id stored once: ${r.storedOnce ? 'yes' : 'NO'}; load ${r.load.map((x) => x.toFixed(1)).join(' ')}`,
+    `database: ${r.db}; every repeated provider id stored once: ${r.storedOnce ? 'yes' : 'NO'}; pushes to op1's subscribed phone: ${r.pushes}; load ${r.load.map((x) => x.toFixed(1)).join(' ')}`,
     ...table(
       [
         'phase',

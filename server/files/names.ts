@@ -11,8 +11,16 @@ const UNSAFE = /[\p{Cc}\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/gu
 export function cleanFileName(name: string, fallback = 'file'): string {
   const base = name.replace(UNSAFE, '').split(/[\\/]/).pop() ?? ''
   const trimmed = base.trim().replace(/^\.+$/, '')
-  return [...(trimmed || fallback)].slice(0, 255).join('')
+  const chars = [...(trimmed || fallback)]
+  if (chars.length <= MAX_NAME) return chars.join('')
+  // Too long: the stem is cut, a short extension kept (the file's type is read from it).
+  const dot = chars.lastIndexOf('.')
+  const ext = dot > 0 && chars.length - dot <= 17 ? chars.slice(dot) : []
+  return [...chars.slice(0, MAX_NAME - ext.length), ...ext].join('')
 }
+
+/** A stored file name's limit, in characters (the files table's CHECK). */
+const MAX_NAME = 255
 
 /**
  * A Content-Disposition value for `name`: `attachment` (or `inline`), an ASCII-only `filename`

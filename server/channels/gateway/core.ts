@@ -53,6 +53,8 @@ export interface GatewayContext {
   stage1?: Pick<GroupCommit, 'add'> | undefined
   /** The gateway protocol's replay check, batched (replay-batch.ts). */
   replays?: ReplayBatch | undefined
+  /** Told of a failure the webhook's answer does not show (a client file that could not be kept). */
+  onError?: ((e: unknown) => void) | undefined
 }
 
 /** Fetches a media URL under the channel's policy (media-fetch.ts); null when refused or failed. */
@@ -224,7 +226,7 @@ async function storeMedia(
     // No usable extension: the bytes name it, else the provider's content type.
     const sniffed = sniff(m.bytes.subarray(0, SNIFF_BYTES), NAMED_BY_BYTES)
     const ext = (sniffed && MIME_EXTENSION[sniffed]) || MIME_EXTENSION[mime]
-    if (ext) name = `${name}.${ext}`
+    if (ext) name = cleanFileName(`${name}.${ext}`, 'file')
   }
   const rule = ATTACHMENT_BY_EXTENSION[extensionOf(name)]
   const types = voice ? VOICE_TYPES : rule?.bytes
@@ -262,6 +264,7 @@ const REFUSAL_REASONS: Record<string, string> = {
   E_FILE_TYPE: 'тип файла не разрешён / file type not allowed',
   E_FILE_TOO_LARGE: 'файл слишком большой / file too large',
   E_PROVIDER: 'не удалось получить файл у провайдера / could not fetch the file from the provider',
+  E_FILE_STORE: 'файл не удалось сохранить / the file could not be kept',
   TOO_MANY: `больше ${MEDIA_PER_WEBHOOK} вложений в одном запросе / more than ${MEDIA_PER_WEBHOOK} attachments in one webhook`,
 }
 
@@ -328,7 +331,14 @@ async function queueMedia(
   else {
     const policy = mediaPolicy(channel)
     const media = await m.media((url, headers) => fetchMedia(policy, url, headers)).catch(() => null)
-    const kept = media ? await storeMedia(ctx, channel.tenantId, media) : { refused: 'E_PROVIDER' }
+    // A failure of ours keeping the file must not lose the message (its claim would sit `fetching`
+    // and a retry be answered 200 with nothing stored): it is stored with a note instead.
+    const kept = media
+      ? await storeMedia(ctx, channel.tenantId, media).catch((e: unknown) => {
+          ctx.onError?.(e)
+          return { refused: 'E_FILE_STORE' }
+        })
+      : { refused: 'E_PROVIDER' }
     if ('fileId' in kept) fileId = kept.fileId
     else note = refusalNote(media?.name ?? m.mediaName, kept.refused)
   }

@@ -89,6 +89,25 @@ describe.each(targets)('Frontline gateway protocol (SMS) on $name', (target) => 
     expect(ms.map((m) => m.text)).toEqual(Array(2).fill('(пустое сообщение / empty message)'))
   })
 
+  it('a file whose name is longer than 255 characters is kept at once under a cut name that keeps its type (was a 500, and the retry an empty 200)', async () => {
+    const phone = `+7919${Math.floor(1e6 + Math.random() * 8e6)}`
+    // A 1×1 PNG.
+    const png =
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=='
+    for (const name of [`${'n'.repeat(296)}.png`, 'x'.repeat(400)]) {
+      const res = await sendAs({ from: { address: phone }, text: 'long', file: { name, data: png } })
+      expect(res.statusCode, res.body).toBe(200)
+    }
+    const { messages: ms } = await k.chatAt(k.ch.sms!, phone)
+    expect(ms).toHaveLength(2)
+    for (const m of ms) expect(m.fileId).not.toBeNull()
+    const names = await k.fileNames(ms.map((m) => m.fileId as string))
+    for (const n of names) {
+      expect([...n].length).toBeLessThanOrEqual(255)
+      expect(n.endsWith('.png')).toBe(true)
+    }
+  })
+
   it("a webhook's answer goes without the browser headers (helmet); the app's answers keep them", async () => {
     const raw = JSON.stringify({
       type: 'message',

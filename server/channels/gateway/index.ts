@@ -55,7 +55,13 @@ export function gatewayRoutes(
   app.addHook('onClose', () => inbound.stop())
   const stage1 = createGroupCommit(() => base.db.orm, groupCommit)
   const replays = createReplayBatch(() => base.db.orm)
-  const ctx: GatewayContext = { ...base, inbound, stage1, replays }
+  const ctx: GatewayContext = {
+    ...base,
+    inbound,
+    stage1,
+    replays,
+    onError: (err) => app.log.error({ err }, 'gateway: a client file could not be kept (stored with a note)'),
+  }
   webhookScope(app, deps, (r) => {
     for (const routes of [
       whatsappRoutes,

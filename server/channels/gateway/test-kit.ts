@@ -5,7 +5,7 @@
  * client's chat, reply as op1 and let the delivery job run.
  */
 import { randomUUID } from 'node:crypto'
-import { and, eq } from 'drizzle-orm'
+import { and, eq, inArray } from 'drizzle-orm'
 import { afterAll, beforeAll, expect } from 'vitest'
 import type { ChannelKind } from '../../../contract/chats.ts'
 import { schema } from '../../db/index.ts'
@@ -16,7 +16,7 @@ import { auth, type Fixture, makeFixture } from '../../test/fixture.ts'
 import { type ProviderStandin, startProviderStandin } from '../../test/provider-standin.ts'
 import { hmacHex } from '../webhooks.ts'
 
-const { chats, messages } = schema
+const { chats, files, messages } = schema
 
 /** A 1×1 PNG. */
 export const PNG = Buffer.from(
@@ -84,6 +84,11 @@ export function gatewayKit(
     /** Meta's X-Hub-Signature-256 of a body. */
     hub: (secret: string, raw: string) => ({ 'x-hub-signature-256': `sha256=${hmacHex(secret, raw)}` }),
     /** The client's open chat on a channel and its messages, oldest first. */
+    /** The stored names of these files. */
+    async fileNames(ids: string[]): Promise<string[]> {
+      const rows = await f.db.orm.select({ name: files.name }).from(files).where(inArray(files.id, ids))
+      return rows.map((r) => r.name)
+    },
     async chatAt(c: TestChannel, address: string) {
       const [chat] = await f.db.orm
         .select()

@@ -280,6 +280,32 @@ describe.each(targets)('tracking, Insider, On site on $name', (target) => {
     expect(await count()).toBe(before + 1)
   })
 
+  it("ingest: a suspended tenant's pings and leaves are refused and write nothing (probe 14 attack #1)", async () => {
+    const v = await view({ url: 'https://shop.example/p0' })
+    const tenantId = await tenantOf()
+    const duration = async () =>
+      (
+        await queryRows<{ d: number | null }>(
+          f.db.orm,
+          sql`SELECT duration_ms AS d FROM site_page_views WHERE id = ${v.viewId}`,
+        )
+      )[0]?.d ?? null
+    const before = await duration()
+    await f.db.orm.execute(sql`UPDATE tenants SET suspended_at = now() WHERE id = ${tenantId}`)
+    try {
+      for (const kind of ['ping', 'leave'] as const) {
+        const r = await track(kind, { token: v.token, viewId: v.viewId, ms: 5000 })
+        expect([r.statusCode, r.json().error.code]).toEqual([403, 'E_TENANT_SUSPENDED'])
+      }
+      expect(await duration()).toBe(before)
+    } finally {
+      await f.db.orm.execute(sql`UPDATE tenants SET suspended_at = NULL WHERE id = ${tenantId}`)
+    }
+    const r = await track('ping', { token: v.token, viewId: v.viewId, ms: 5000 })
+    expect(r.statusCode, r.body).toBe(200)
+    expect(await duration()).toBe(5000)
+  })
+
   it('I3: loopback and private addresses are said to be such, not located', async () => {
     const lo = await view({ url: 'https://shop.example/' })
     expect((await insider((await visitorIdOf(lo.token)).visitorId)).location).toEqual({ kind: 'loopback' })

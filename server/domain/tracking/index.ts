@@ -13,6 +13,7 @@ import { fillCrmCardUrl } from '../../../contract/admin-setup.ts'
 import type { InsiderView, OnsiteView, TopPage, VisitorLocation } from '../../../contract/tracking.ts'
 import { TRACK_LIMITS } from '../../../contract/tracking.ts'
 import { appendEvent, type Db, type Queryable, queryRows } from '../../db/index.ts'
+import { AppError } from '../../errors.ts'
 import { crmCardTemplates } from '../admin-setup/index.ts'
 import { agentOf } from './agent.ts'
 import { BoundedSet } from './bounded.ts'
@@ -87,13 +88,22 @@ export async function recordPing(
   p: { tenantId: string; visitorId: string; viewId: string; ms: number; leave: boolean },
 ): Promise<boolean> {
   return db.orm.transaction(async (tx) => {
+    // Nothing is written for a suspended company (its views are refused the same way).
     const [view] = await queryRows<{ visit_id: string; url: string; title: string }>(
       tx,
       sql`UPDATE site_page_views SET duration_ms = GREATEST(COALESCE(duration_ms, 0), ${p.ms})
           WHERE id = ${p.viewId} AND tenant_id = ${p.tenantId} AND visitor_id = ${p.visitorId}
+            AND EXISTS (SELECT 1 FROM tenants WHERE id = ${p.tenantId} AND suspended_at IS NULL)
           RETURNING visit_id, url, title`,
     )
-    if (!view) return false
+    if (!view) {
+      const [t] = await queryRows<{ suspended: boolean }>(
+        tx,
+        sql`SELECT suspended_at IS NOT NULL AS suspended FROM tenants WHERE id = ${p.tenantId}`,
+      )
+      if (t?.suspended) throw new AppError('E_TENANT_SUSPENDED')
+      return false
+    }
     // Only the visit's current page speaks for it: closing an older tab does not end the visit.
     const [visit] = await queryRows<{ id: string }>(
       tx,

@@ -188,6 +188,11 @@ test('C8 a missed blind transfer is in the target\'s My calls as "Missed transfe
       .first()
     await expect(row).toBeVisible({ timeout: 10_000 })
     await expect(row).toContainText('+7 916 555 03 14')
+    // Read whole on a phone: the kind line wraps rather than ending in "…" (probe 14 UI #1).
+    const cut = await row
+      .locator('.call-sub-text')
+      .evaluate((e) => e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1)
+    expect(cut, 'the kind line is cut').toBe(false)
     // Its details say who handed it over.
     await row.getByRole('link', { name: /^Details of the call/ }).click()
     const facts = op1.page.locator('dl.facts').first()

@@ -1126,8 +1126,8 @@ export const ru: Record<MessageKey, string> = {
   'password.changedEnded.few': 'Пароль изменён; завершено {n} других сеанса',
   'password.changedEnded.many': 'Пароль изменён; завершено {n} других сеансов',
   // Probe 12 #12, #15: a transfer that rang me and I never got; a consultation says which client.
-  'calls.missedTransfer': 'Пропущенный перевод от {name}',
-  'calls.declinedTransfer': 'Отклонённый перевод от {name}',
+  'calls.missedTransfer': 'Пропущенный перевод · {name}',
+  'calls.declinedTransfer': 'Отклонённый перевод · {name}',
   'calls.transferredByLabel': 'Перевёл(а)',
   'calls.consultAboutLabel': 'Консультация по звонку',
   'incoming.consultAbout': 'Консультация по звонку {call}',

@@ -44,7 +44,8 @@ test('T1 e-mail in → operator replies → the reply arrives at the capturing r
     // Live in his New: the subject and the text, as text.
     const link = op.page.getByRole('link', { name: new RegExp(`^Open chat with ${name}`) })
     await expect(link).toBeVisible()
-    await expect(link).toContainText('E-mail')
+    // The channel is a named badge on the avatar (probe 12 UI #5).
+    await expect(link.getByRole('img', { name: 'E-mail' })).toBeVisible()
     await link.click()
     await expect(op.page.getByText(`Order ${tag}`)).toBeVisible()
     await expect(op.page.getByText('Where is my parcel?')).toBeVisible()

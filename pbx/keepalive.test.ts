@@ -91,6 +91,8 @@ describe.each(targets)('calls whose phones vanish end by keep-alives, through Ka
   let wsPort = 0
   let internalSecret = ''
   const agents: UserAgent[] = []
+  /** Kamailio's output lines (printed too with PBX_LOG set). */
+  const pbxLog: string[] = []
 
   const setStatus = async (login: string, status: string) => {
     const { token } = await f.login(login)
@@ -169,7 +171,12 @@ describe.each(targets)('calls whose phones vanish end by keep-alives, through Ka
   const live = () => fetchLiveCallIds(kamailioRpc({ port: wsPort, secret: internalSecret }))
 
   beforeAll(async () => {
-    server = await startServerWithPbx(target, process.env.PBX_LOG ? { log: (l) => console.error(l) } : {})
+    server = await startServerWithPbx(target, {
+      log: (l) => {
+        pbxLog.push(l)
+        if (process.env.PBX_LOG) console.error(l)
+      },
+    })
     f = server.f
     wsPort = server.wsPort
     internalSecret = f.secrets.internalSecret
@@ -301,6 +308,34 @@ describe.each(targets)('calls whose phones vanish end by keep-alives, through Ka
         (c) => c?.state === 'ended',
       )
       expect(ended?.durationSec).toBeGreaterThanOrEqual(3 * KEEPALIVE_MIN_SEC)
+    },
+    LONG,
+  )
+
+  // After the calls above (not concurrent with them): it reuses op1's and op2's lines.
+  it(
+    'both sides close in the same instant, each with a close frame and then its TCP close (probe 14 #4): the call is armed once, its end reported, no dialog refcount trouble',
+    async () => {
+      const phone1 = await device('op1@demo', { register: true, answer: true })
+      const phone2 = await device('op2@demo')
+      const { callId } = await call(phone2.ua, phone2.sip.domain, '101')
+      // websocket:closed (the close frame) and tcp:closed (the FIN after it) for each connection, and
+      // the two connections' events interleaved: four close events for one call.
+      phone1.transport.ws?.close(1000)
+      phone2.transport.ws?.close(1000)
+      const ended = await until(
+        () => record(callId),
+        (c) => c?.state === 'ended',
+      )
+      expect(ended).toMatchObject({ state: 'ended' })
+      expect(ended?.endedAt).toBeTruthy()
+      // Every call this file's connections closed on was armed exactly once, and the dialog module
+      // never unref'd a dialog at ref 0 or ended one not confirmed. ("inconsistent dlg timer data", a
+      // warning of bye_reply_cb, still shows on the single 1-s timeout racing the BYE replies.)
+      const armed = pbxLog.flatMap((l) => l.match(/ending its call (\d+:\d+)/)?.[1] ?? [])
+      expect(armed.length).toBeGreaterThan(0)
+      expect(armed.length, armed.join(' ')).toBe(new Set(armed).size)
+      expect(pbxLog.filter((l) => /invalid unref|non-confirmed dialogs/.test(l))).toEqual([])
     },
     LONG,
   )

@@ -84,8 +84,11 @@ describe('SIP credentials and calls cut with the line (probe 13 #1, #6)', () => 
 
   const registered = async () => aorsInDump(await dumpUsrloc(rpc))
   const contactsOf = async (aor: string) => contactsInDump(await dumpUsrloc(rpc)).filter((c) => c.aor === aor)
+  // Up to 30 s: the cut reaches Kamailio through the server's `lines.changed` notice and its RPCs, which
+  // took longer than the 10 s this waited before on a loaded CI machine (a suspension then a
+  // re-activation at once).
   async function until(cond: () => Promise<boolean>): Promise<void> {
-    for (let i = 0; i < 100 && !(await cond()); i++) await new Promise((r) => setTimeout(r, 100))
+    for (let i = 0; i < 300 && !(await cond()); i++) await new Promise((r) => setTimeout(r, 100))
     expect(await cond()).toBe(true)
   }
   const adminActor = async () => {

@@ -9,7 +9,7 @@ import { Inviter, Registerer, RegistererState, SessionState, UserAgent } from 's
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import type { SipSettings } from '../contract/api.ts'
-import type { CallView, SiteCallCredentials } from '../contract/calls.ts'
+import type { SiteCallCredentials } from '../contract/calls.ts'
 import { pushTag } from '../contract/push.ts'
 import { schema } from '../server/db/index.ts'
 import { WAKE_WAIT_SEC } from '../server/domain/calls/index.ts'
@@ -18,6 +18,7 @@ import { targets } from '../server/test/dbs.ts'
 import { auth, type Fixture } from '../server/test/fixture.ts'
 import { type PushService, type StandinSubscription, startPushService } from '../server/test/push-service.ts'
 import { sipAgent } from './test-agents.ts'
+import { callRecord } from './test-api.ts'
 import { type ServerWithPbx, startServerWithPbx } from './test-server.ts'
 
 describe.each(targets)('calls reach a closed app, through Kamailio ($name)', (target) => {
@@ -89,13 +90,7 @@ describe.each(targets)('calls reach a closed app, through Kamailio ($name)', (ta
     return s
   }
 
-  const record = async (sipCallId: string): Promise<CallView | undefined> => {
-    const { token } = await f.login('admin@demo')
-    const page = (await f.app.inject({ url: '/api/calls?scope=all', headers: auth(token) })).json() as {
-      items: CallView[]
-    }
-    return page.items.find((c) => c.sipCallId === sipCallId)
-  }
+  const record = (sipCallId: string) => callRecord(f, sipCallId)
 
   /** The record once Kamailio's report has moved it out of `ringing` (or after ~10 s). */
   const settled = async (sipCallId: string) => {

@@ -6,14 +6,15 @@ import { and, eq } from 'drizzle-orm'
 import { type Invitation, Inviter, Registerer, SessionState, UserAgent } from 'sip.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { SipSettings } from '../contract/api.ts'
-import type { CallView, SiteCallCredentials } from '../contract/calls.ts'
+import type { SiteCallCredentials } from '../contract/calls.ts'
 import { schema } from '../server/db/index.ts'
 import { GUEST_LIMITS, reconcileOnce } from '../server/domain/calls/index.ts'
 import { startPeriodic } from '../server/schedule.ts'
 import { fetchLiveCallIds, kamailioRpc } from '../server/sip/index.ts'
 import { targets } from '../server/test/dbs.ts'
-import { auth, type Fixture } from '../server/test/fixture.ts'
+import type { Fixture } from '../server/test/fixture.ts'
 import { sipAgent } from './test-agents.ts'
+import { callRecord, setOwnStatus } from './test-api.ts'
 import { type ServerWithPbx, startServerWithPbx } from './test-server.ts'
 
 describe.each(targets)('every call ends in the record, through Kamailio ($name)', (target) => {
@@ -29,25 +30,9 @@ describe.each(targets)('every call ends in the record, through Kamailio ($name)'
     return a
   }
 
-  const setStatus = async (login: string, status: string) => {
-    const { token } = await f.login(login)
-    const r = await f.app.inject({
-      method: 'PUT',
-      url: '/api/me/status',
-      headers: auth(token),
-      payload: { status },
-    })
-    expect(r.statusCode).toBe(200)
-  }
+  const setStatus = (login: string, status: string) => setOwnStatus(f, login, status)
 
-  /** The call record as the server has it now. */
-  const record = async (sipCallId: string): Promise<CallView | undefined> => {
-    const { token } = await f.login('admin@demo')
-    const page = (await f.app.inject({ url: '/api/calls?scope=all', headers: auth(token) })).json() as {
-      items: CallView[]
-    }
-    return page.items.find((c) => c.sipCallId === sipCallId)
-  }
+  const record = (sipCallId: string) => callRecord(f, sipCallId)
 
   /** The record once Kamailio's report (through its queue) has moved it out of `ringing`, or after ~5 s. */
   const settled = async (sipCallId: string) => {

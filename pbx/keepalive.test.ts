@@ -15,12 +15,12 @@ import path from 'node:path'
 import { type Invitation, Inviter, Registerer, SessionState, UserAgent } from 'sip.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EmployeeView } from '../contract/api.ts'
-import type { CallView } from '../contract/calls.ts'
 import { fetchLiveCallIds, kamailioRpc } from '../server/sip/index.ts'
 import { targets } from '../server/test/dbs.ts'
 import { auth, type Fixture } from '../server/test/fixture.ts'
 import { checkConfig, findKamailio, KEEPALIVE_MIN_SEC, renderConfig } from './index.ts'
 import { sipAgent } from './test-agents.ts'
+import { callRecord, setOwnStatus } from './test-api.ts'
 import { type ServerWithPbx, startServerWithPbx } from './test-server.ts'
 
 /** What one agent's transport saw: in-dialog keep-alives received, and the replies it sent to them. */
@@ -94,24 +94,9 @@ describe.each(targets)('calls whose phones vanish end by keep-alives, through Ka
   /** Kamailio's output lines (printed too with PBX_LOG set). */
   const pbxLog: string[] = []
 
-  const setStatus = async (login: string, status: string) => {
-    const { token } = await f.login(login)
-    const r = await f.app.inject({
-      method: 'PUT',
-      url: '/api/me/status',
-      headers: auth(token),
-      payload: { status },
-    })
-    expect(r.statusCode).toBe(200)
-  }
+  const setStatus = (login: string, status: string) => setOwnStatus(f, login, status)
 
-  const record = async (sipCallId: string): Promise<CallView | undefined> => {
-    const { token } = await f.login('admin@demo')
-    const page = (await f.app.inject({ url: '/api/calls?scope=all', headers: auth(token) })).json() as {
-      items: CallView[]
-    }
-    return page.items.find((c) => c.sipCallId === sipCallId)
-  }
+  const record = (sipCallId: string) => callRecord(f, sipCallId)
 
   /** S1 presence of an employee as colleagues see it. */
   const presence = async (login: string) => {

@@ -84,9 +84,9 @@ describe('SIP credentials and calls cut with the line (probe 13 #1, #6)', () => 
 
   const registered = async () => aorsInDump(await dumpUsrloc(rpc))
   const contactsOf = async (aor: string) => contactsInDump(await dumpUsrloc(rpc)).filter((c) => c.aor === aor)
-  // Up to 30 s: the cut reaches Kamailio through the server's `lines.changed` notice and its RPCs, which
-  // took longer than the 10 s this waited before on a loaded CI machine (a suspension then a
-  // re-activation at once).
+  // Up to 30 s for the cut to reach Kamailio through the server's `lines.changed` notice and its RPCs.
+  // (The re-activation case once failed here for another reason: the tenant's cut did not pass line
+  // 104's "not before", which the extension swap above had moved seconds ahead — server/db/line-cuts.ts.)
   async function until(cond: () => Promise<boolean>): Promise<void> {
     for (let i = 0; i < 300 && !(await cond()); i++) await new Promise((r) => setTimeout(r, 100))
     expect(await cond()).toBe(true)

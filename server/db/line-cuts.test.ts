@@ -34,11 +34,26 @@ describe.each(targets)('SIP line cuts on $name', (target) => {
     // Another line is not cut; a cut of the whole tenant cuts it.
     expect(await lineNotBefore(f.db.orm, otherId, '102')).toBe(0)
     await cutLines(f.db.orm, otherId, [TENANT_LINE], now)
-    expect(await lineNotBefore(f.db.orm, otherId, '102')).toBe(Math.floor(now / 1000) + 1)
+    // … past line 101's not-before too, which the two cuts above moved a second ahead of the clock.
+    expect(await lineNotBefore(f.db.orm, otherId, '102')).toBe(Math.floor(now / 1000) + 3)
     expect((await lineCutsSince(f.db.orm, otherId, 0)).map((c) => c.line).sort()).toEqual([
       TENANT_LINE,
       '101',
     ])
+  })
+
+  it("a cut passes a line's or the tenant's not-before that several cuts in a row moved seconds ahead", async () => {
+    const now = 1_810_000_000_000
+    // Three quick cuts of one line move its not-before three seconds ahead of the clock.
+    for (let i = 0; i < 3; i++) await cutLines(f.db.orm, otherId, ['104'], now)
+    const minted = credentialExpiry(now + 500, await lineNotBefore(f.db.orm, otherId, '104'))
+    // The tenant's suspension within that second refuses the credential minted from that future second.
+    await cutLines(f.db.orm, otherId, [TENANT_LINE], now + 600)
+    expect(minted).toBeLessThan((await lineNotBefore(f.db.orm, otherId, '104')) + SIP_CREDENTIAL_TTL_S)
+    // And a line's cut passes the tenant's not-before the same way.
+    const fromTenant = credentialExpiry(now + 700, await lineNotBefore(f.db.orm, otherId, '105'))
+    await cutLines(f.db.orm, otherId, ['105'], now + 800)
+    expect(fromTenant).toBeLessThan((await lineNotBefore(f.db.orm, otherId, '105')) + SIP_CREDENTIAL_TTL_S)
   })
 
   it('a password reset, an extension change and new gateway credentials each cut their lines; /api/me mints past the cut', async () => {

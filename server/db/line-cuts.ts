@@ -22,11 +22,17 @@ export async function cutLines(
   now = Date.now(),
 ): Promise<void> {
   const nb = Math.floor(now / 1000) + 1
+  // Past every "not before" a credential it covers may have been minted from: a line's credentials
+  // start at the later of its own and the tenant's (lineNotBefore), and either may already lie seconds
+  // ahead after several cuts in a row — so a line's cut passes both, the tenant's passes every line's.
   for (const line of new Set(lines))
     await q.execute(sql`
-      INSERT INTO sip_line_cuts (tenant_id, line, not_before) VALUES (${tenantId}, ${line}, ${nb})
-      ON CONFLICT (tenant_id, line) DO UPDATE
-        SET not_before = greatest(excluded.not_before, sip_line_cuts.not_before + 1)`)
+      INSERT INTO sip_line_cuts (tenant_id, line, not_before)
+      SELECT ${tenantId}, ${line}, greatest(${nb}, coalesce(max(c.not_before), 0) + 1)
+        FROM sip_line_cuts c
+       WHERE c.tenant_id = ${tenantId}
+         AND (${line} = ${TENANT_LINE} OR c.line IN (${line}, ${TENANT_LINE}))
+      ON CONFLICT (tenant_id, line) DO UPDATE SET not_before = excluded.not_before`)
 }
 
 /** The unix second before which no credential of `line` may have been minted (0: never cut). */

@@ -64,6 +64,8 @@ interface Phase {
   serverCpuMs: number
   /** PostgreSQL's processes' CPU per webhook, ms (null on PGlite, which runs in the server). */
   pgCpuMs: number | null
+  /** This process's CPU per webhook, ms: the load generator shares the machine's cores with the server. */
+  loadCpuMs: number
 }
 export interface GatewayReport {
   db: string
@@ -241,7 +243,11 @@ export async function measureGateway(opts: Partial<GatewayOptions> = {}): Promis
     const phase = async (name: string, run: () => Promise<{ ms: number; failed: number; sent: number }>) => {
       sock.seen.clear()
       const from = fresh
-      const cpu0 = { server: cpuOf(server?.pid ?? 0), pg: new Map(pgPids().map((p) => [p, cpuOf(p)])) }
+      const cpu0 = {
+        server: cpuOf(server?.pid ?? 0),
+        pg: new Map(pgPids().map((p) => [p, cpuOf(p)])),
+        load: process.cpuUsage(),
+      }
       const t0 = performance.now()
       const r = await run()
       const expected = fresh - from
@@ -249,6 +255,7 @@ export async function measureGateway(opts: Partial<GatewayOptions> = {}): Promis
       for (let i = 0; i < 100 && sock.seen.size < expected; i++) await sleep(100)
       const lat = [...sock.seen.values()]
       const serverCpu = cpuOf(server?.pid ?? 0) - cpu0.server
+      const load = process.cpuUsage(cpu0.load)
       // Per backend: one that ended meanwhile is left out, one that began counts whole.
       const pgCpu = pgPids().reduce((a, p) => {
         const now = cpuOf(p)
@@ -257,6 +264,7 @@ export async function measureGateway(opts: Partial<GatewayOptions> = {}): Promis
       phases.push({
         serverCpuMs: (serverCpu * 1000) / Math.max(1, r.sent),
         pgCpuMs: databaseUrl ? (pgCpu * 1000) / Math.max(1, r.sent) : null,
+        loadCpuMs: (load.user + load.system) / 1000 / Math.max(1, r.sent),
         name,
         sent: r.sent,
         failed: r.failed,
@@ -353,6 +361,7 @@ export function formatGateway(
         'p99 → socket',
         'server CPU/webhook',
         'PostgreSQL CPU/webhook',
+        'load generator CPU/webhook',
       ],
       r.phases.map((p) => [
         p.name,
@@ -365,6 +374,7 @@ export function formatGateway(
         `${p.p99.toFixed(1)} ms`,
         `${p.serverCpuMs.toFixed(2)} ms`,
         p.pgCpuMs === null ? '—' : `${p.pgCpuMs.toFixed(2)} ms`,
+        `${p.loadCpuMs.toFixed(2)} ms`,
       ]),
     ),
   ]

@@ -155,6 +155,36 @@ describe.each(targets)('calls whose phones vanish end by keep-alives, through Ka
 
   const live = () => fetchLiveCallIds(kamailioRpc({ port: wsPort, secret: internalSecret }))
 
+  /**
+   * Waits up to `ms` for `p`; past that, fails with what Kamailio knew — its dialogs, the close
+   * bookkeeping (dlgws) and its log since `from` — so a call that did not end says why (it once hung
+   * on a loaded CI run, and a bare test timeout said nothing).
+   */
+  const within = async <T>(p: Promise<T>, ms: number, what: string, from: number): Promise<T> => {
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const late = new Promise<'late'>((r) => {
+      timer = setTimeout(() => r('late'), ms)
+    })
+    const got = await Promise.race([p, late])
+    clearTimeout(timer)
+    if (got !== 'late') return got as T
+    const rpc = kamailioRpc({ port: wsPort, secret: internalSecret })
+    const ask = (m: string, params: unknown[] = []) =>
+      rpc(m, params).then(
+        (r) => JSON.stringify(r),
+        (e: unknown) => String(e),
+      )
+    throw new Error(
+      [
+        `${what}: not within ${ms / 1000} s`,
+        `dlg.list: ${await ask('dlg.list')}`,
+        `dlgws: ${await ask('htable.dump', ['dlgws'])}`,
+        'Kamailio since the call:',
+        ...pbxLog.slice(from),
+      ].join('\n'),
+    )
+  }
+
   beforeAll(async () => {
     server = await startServerWithPbx(target, {
       log: (l) => {
@@ -223,16 +253,22 @@ describe.each(targets)('calls whose phones vanish end by keep-alives, through Ka
       await device('admin@demo', { register: true })
       const phone = await device('admin@demo', { register: true, answer: true })
       const caller = await device('supervisor@demo')
+      const from = pbxLog.length
       const { inviter, callId } = await call(caller.ua, caller.sip.domain, '199')
       const terminated = new Promise<void>((r) =>
         inviter.stateChange.addListener((s) => s === SessionState.Terminated && r()),
       )
       phone.transport.ws?.close(1001)
-      await terminated
+      await within(terminated, 60_000, `the caller's BYE of ${callId}`, from)
       expect(caller.tap.byes).toBe(1)
-      const ended = await until(
-        () => record(callId),
-        (c) => c?.state === 'ended',
+      const ended = await within(
+        until(
+          () => record(callId),
+          (c) => c?.state === 'ended',
+        ),
+        60_000,
+        `the end of ${callId}`,
+        from,
       )
       expect(ended).toMatchObject({ state: 'ended' })
       expect(await presence('admin@demo')).toBe('available')
@@ -303,6 +339,8 @@ describe.each(targets)('calls whose phones vanish end by keep-alives, through Ka
   it(
     'both sides close in the same instant, each with a close frame and then its TCP close (probe 14 #4): the call is armed once, its end reported, no dialog refcount trouble',
     async () => {
+      // Only this call's lines: a call of the tests above has its own test.
+      const from = pbxLog.length
       const phone1 = await device('op1@demo', { register: true, answer: true })
       const phone2 = await device('op2@demo')
       const { callId } = await call(phone2.ua, phone2.sip.domain, '101')
@@ -319,10 +357,11 @@ describe.each(targets)('calls whose phones vanish end by keep-alives, through Ka
       // Every call this file's connections closed on was armed exactly once, and the dialog module
       // never unref'd a dialog at ref 0 or ended one not confirmed. ("inconsistent dlg timer data", a
       // warning of bye_reply_cb, still shows on the single 1-s timeout racing the BYE replies.)
-      const armed = pbxLog.flatMap((l) => l.match(/ending its call (\d+:\d+)/)?.[1] ?? [])
+      const mine = pbxLog.slice(from)
+      const armed = mine.flatMap((l) => l.match(/ending its call (\d+:\d+)/)?.[1] ?? [])
       expect(armed.length).toBeGreaterThan(0)
       expect(armed.length, armed.join(' ')).toBe(new Set(armed).size)
-      expect(pbxLog.filter((l) => /invalid unref|non-confirmed dialogs/.test(l))).toEqual([])
+      expect(mine.filter((l) => /invalid unref|non-confirmed dialogs/.test(l))).toEqual([])
     },
     LONG,
   )

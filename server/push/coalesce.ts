@@ -7,7 +7,7 @@
  */
 import { sql } from 'drizzle-orm'
 import { CHAT_PUSH_WINDOW_MS } from '../../contract/push.ts'
-import { type Db, enqueueJob, type Queryable } from '../db/index.ts'
+import { type Db, JOBS_CHANNEL, type Queryable } from '../db/index.ts'
 import { getMatrix } from '../domain/status/index.ts'
 import { type PushDeps, sendPush } from './send.ts'
 import { statusTakes } from './targets.ts'
@@ -30,38 +30,41 @@ export async function admitChatPush(
   const admitted = new Set<string>()
   if (!employeeIds.length) return admitted
   const since = new Date(now.getTime() - CHAT_PUSH_WINDOW_MS)
-  // Every recipient's window in one statement (it was a statement per operator per new chat), the
-  // rows taken in id order: two chats' jobs at once lock them in the same order (no deadlock).
-  const rows = rowsOf<{ employee_id: string; last_push_at: string | Date; pending: number }>(
+  // One statement for every recipient (issue 8 ingest budget: it ran once per new chat, and a fold
+  // was two more — the job's INSERT and the workers' NOTIFY): the windows, taken in id order (two
+  // chats' jobs at once lock them in the same order: no deadlock); for each window already open, its
+  // "N new chats" job queued — or, queued already, given this chat's seq (the latest folded in) — and
+  // the workers woken only for a job that is new. A job of the window that already runs or ran is left
+  // as it is (its push has started the next window).
+  const rows = rowsOf<{ employee_id: string; pending: number }>(
     await q.execute(sql`
-      INSERT INTO push_chat_windows (tenant_id, employee_id, last_push_at, pending)
-      SELECT ${tenantId}::uuid, id, ${now.toISOString()}::timestamptz, 0
-      FROM unnest(${sql.param([...employeeIds])}::uuid[]) AS id
-      ORDER BY id
-      ON CONFLICT (tenant_id, employee_id) DO UPDATE SET
-        pending = CASE WHEN push_chat_windows.last_push_at > ${since.toISOString()}::timestamptz
-          THEN push_chat_windows.pending + 1 ELSE 0 END,
-        last_push_at = CASE WHEN push_chat_windows.last_push_at > ${since.toISOString()}::timestamptz
-          THEN push_chat_windows.last_push_at ELSE ${now.toISOString()}::timestamptz END
-      RETURNING employee_id, last_push_at, pending`),
+      WITH w AS (
+        INSERT INTO push_chat_windows (tenant_id, employee_id, last_push_at, pending)
+        SELECT ${tenantId}::uuid, id, ${now.toISOString()}::timestamptz, 0
+        FROM unnest(${sql.param([...employeeIds])}::uuid[]) AS id
+        ORDER BY id
+        ON CONFLICT (tenant_id, employee_id) DO UPDATE SET
+          pending = CASE WHEN push_chat_windows.last_push_at > ${since.toISOString()}::timestamptz
+            THEN push_chat_windows.pending + 1 ELSE 0 END,
+          last_push_at = CASE WHEN push_chat_windows.last_push_at > ${since.toISOString()}::timestamptz
+            THEN push_chat_windows.last_push_at ELSE ${now.toISOString()}::timestamptz END
+        RETURNING employee_id, last_push_at, pending),
+      j AS (
+        INSERT INTO jobs (kind, key, tenant_id, payload, run_at, max_attempts)
+        SELECT ${PUSH_CHATS_JOB},
+          ${tenantId} || ':chats:' || w.employee_id || ':' || floor(extract(epoch FROM w.last_push_at) * 1000)::bigint,
+          ${tenantId}::uuid, jsonb_build_object('employeeId', w.employee_id, 'seq', ${seq}::bigint),
+          w.last_push_at + ${`${CHAT_PUSH_WINDOW_MS} milliseconds`}::interval, 3
+        FROM w WHERE w.pending > 0
+        ON CONFLICT (kind, key) WHERE key IS NOT NULL DO UPDATE SET payload = excluded.payload
+          WHERE jobs.state = 'queued'
+        RETURNING (xmax = 0) AS fresh, run_at)
+      SELECT w.employee_id, w.pending,
+        (SELECT count(pg_notify(${JOBS_CHANNEL}, floor(extract(epoch FROM j.run_at) * 1000)::bigint::text))
+           FROM j WHERE j.fresh) AS woken
+      FROM w`),
   )
-  for (const row of rows) {
-    const employeeId = row.employee_id
-    if (Number(row.pending) === 0) {
-      admitted.add(employeeId)
-      continue
-    }
-    const windowStart = new Date(row.last_push_at).getTime()
-    await enqueueJob(q, {
-      kind: PUSH_CHATS_JOB,
-      key: `${tenantId}:chats:${employeeId}:${windowStart}`,
-      tenantId,
-      payload: { employeeId, seq },
-      runAt: new Date(windowStart + CHAT_PUSH_WINDOW_MS),
-      maxAttempts: 3,
-      replace: true,
-    })
-  }
+  for (const row of rows) if (Number(row.pending) === 0) admitted.add(row.employee_id)
   return admitted
 }
 

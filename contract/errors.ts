@@ -242,6 +242,12 @@ export const ERRORS = {
     en: 'At least one status must take incoming calls.',
     ru: 'Хотя бы один статус должен принимать входящие звонки.',
   },
+  // Probe 15 F1/F4: one provider call carries at most this many messages and statuses.
+  E_WEBHOOK_TOO_MANY: {
+    status: 413,
+    en: 'The webhook carries too many messages or statuses (at most 1000).',
+    ru: 'В вебхуке слишком много сообщений или статусов (не больше 1000).',
+  },
   E_BUSY: {
     status: 503,
     en: 'The server is busy. Try again in a moment.',

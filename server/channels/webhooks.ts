@@ -12,7 +12,8 @@ import { type Queryable, schema } from '../db/index.ts'
 import { AppError } from '../errors.ts'
 
 const { channels } = schema
-const KEY = /^[A-Za-z0-9_-]{16,64}$/
+/** A webhook key's form (16–64 of A–Z a–z 0–9 _ -). */
+export const WEBHOOK_KEY = /^[A-Za-z0-9_-]{16,64}$/
 
 export type ChannelRow = typeof channels.$inferSelect
 
@@ -39,7 +40,7 @@ export async function channelByWebhookKey(
   kind: ChannelKind,
   key: unknown,
 ): Promise<ChannelRow> {
-  if (typeof key !== 'string' || !KEY.test(key)) throw new AppError('E_NOT_FOUND')
+  if (typeof key !== 'string' || !WEBHOOK_KEY.test(key)) throw new AppError('E_NOT_FOUND')
   const [c] = await q
     .select()
     .from(channels)

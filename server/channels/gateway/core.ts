@@ -8,11 +8,11 @@
  */
 import { readFile } from 'node:fs/promises'
 import { Readable } from 'node:stream'
-import { and, eq } from 'drizzle-orm'
+import { and, eq, sql } from 'drizzle-orm'
 import type { ChannelKind, RequestInfo } from '../../../contract/chats.ts'
 import { ATTACHMENT_MAX_BYTES, type DeliveryState, MESSAGE_MAX_CHARS } from '../../../contract/chats.ts'
 import { oneLineName, UNSAFE_CONTROLS } from '../../../contract/text.ts'
-import { type Db, schema } from '../../db/index.ts'
+import { type Db, queryRows, schema } from '../../db/index.ts'
 import {
   type Deliverable,
   fileForRead,
@@ -27,7 +27,7 @@ import type { AppDeps } from '../../http/context.ts'
 import { type Router, registerScope } from '../../http/scope.ts'
 import { PermanentFailure } from '../../jobs/index.ts'
 import { providerFetch } from '../../net/provider-fetch.ts'
-import { channelByWebhookKey, hmacHex, keepRawJson, sameSecret } from '../webhooks.ts'
+import { channelByWebhookKey, hmacHex, keepRawJson, sameSecret, WEBHOOK_KEY } from '../webhooks.ts'
 import { cachedChannel } from './channel-cache.ts'
 import type { GroupCommit } from './group-commit.ts'
 import { claimMedia, enqueueInbound, type InboundQueue, mediaDone, type QueuedMessage } from './ingest.ts'
@@ -106,6 +106,13 @@ export function webhookScope(
     r.app.addHook('onRoute', (route) => {
       route.config = Object.assign(route.config ?? {}, { helmet: { skipRoute: true } })
     })
+    // Probe 15 F3: the key is checked before the body is read — a made-up key is 404 at once, so
+    // nobody without a channel's key can make the server buffer bodies (up to 1 MB each) on open
+    // connections. Remembered like the channel itself (channel-cache.ts).
+    r.app.addHook('onRequest', async (req) => {
+      const key = (req.params as { key?: unknown } | undefined)?.key
+      await cachedChannel('any', key, () => anyChannelWithKey(deps.db, key))
+    })
     // A webhook refused for load (E_BUSY, group-commit.ts) tells the provider when to come back.
     r.app.addHook('onSend', async (_req, reply) => {
       // (A suspended company's 503 already says when: an hour — errors.ts.)
@@ -113,6 +120,18 @@ export function webhookScope(
     })
     routes(r)
   })
+}
+
+/** Some connected channel has this webhook key (its kind and tenant are the route's to check); else E_NOT_FOUND. */
+async function anyChannelWithKey(db: Db, key: unknown): Promise<true> {
+  if (typeof key !== 'string' || !WEBHOOK_KEY.test(key)) throw new AppError('E_NOT_FOUND')
+  const [c] = await db.orm
+    .select({ id: schema.channels.id })
+    .from(schema.channels)
+    .where(and(eq(schema.channels.webhookKey, key), eq(schema.channels.connected, true)))
+    .limit(1)
+  if (!c) throw new AppError('E_NOT_FOUND')
+  return true
 }
 
 /** The connected channel of a provider's webhook key (channel-cache.ts: remembered for a second). */
@@ -245,7 +264,8 @@ async function storeMedia(
         name,
         type: voice ? got.type : (rule?.mime ?? got.type),
         size: got.size,
-        durationMs: voice ? Math.max(0, Math.round(m.voiceMs ?? 0)) : null,
+        // A provider's length is a hint: bounded to a day (1e308 failed the insert: probe 15 F5).
+        durationMs: voice ? Math.min(MAX_VOICE_MS, Math.max(0, Math.round(m.voiceMs ?? 0) || 0)) : null,
       })
       .returning({ id: schema.files.id })
     if (!row) throw new Error('file insert returned nothing')
@@ -255,6 +275,9 @@ async function storeMedia(
     throw e
   }
 }
+
+/** A voice message's stated length at most (a day). */
+const MAX_VOICE_MS = 86_400_000
 
 /** Media fetched per webhook call at most; the rest are stored with a note naming them. */
 export const MEDIA_PER_WEBHOOK = 10
@@ -366,6 +389,7 @@ export async function ingest(
   channel: GatewayChannel,
   items: readonly Incoming[],
 ): Promise<number> {
+  capped(items.length)
   let created = 0
   let mediaLeft = MEDIA_PER_WEBHOOK
   let plain: QueuedMessage[] = []
@@ -388,19 +412,54 @@ export async function ingest(
   return created
 }
 
-/** Applies a provider's receipts to our messages (forward only: sent → delivered → read; failed). */
+/**
+ * Messages and statuses one provider call may carry (probe 15 F1, F4). Providers batch far fewer; a
+ * call over it is refused whole (413), before anything is queued: 6,000 messages were a 503 forever
+ * (over the group commit's bound), and 12,000 statuses held the database for seconds.
+ */
+export const ITEMS_PER_WEBHOOK = 1000
+
+function capped(n: number): void {
+  if (n > ITEMS_PER_WEBHOOK) throw new AppError('E_WEBHOOK_TOO_MANY')
+}
+
+/**
+ * Applies a provider's receipts to our messages (forward only: sent → delivered → read; failed).
+ * One read first finds which ids are operator messages of this channel, so a call of made-up ids costs
+ * one statement (probe 15 F1), and a repeated (id, state) is applied once.
+ */
 export async function applyReceipts(
   ctx: GatewayContext,
   channel: { id: string; tenantId: string },
   rs: readonly Receipt[],
 ) {
-  for (const r of rs)
+  capped(rs.length)
+  if (!rs.length) return
+  const ids = [...new Set(rs.map((r) => r.externalId))]
+  const known = new Set(
+    (
+      await queryRows<{ external_id: string }>(
+        ctx.db.orm,
+        sql`SELECT DISTINCT m.external_id FROM messages m
+            WHERE m.tenant_id = ${channel.tenantId}::uuid AND m.author = 'operator'
+              AND m.external_id = ANY(${sql.param(ids)}::text[])
+              AND m.chat_id IN (SELECT id FROM chats WHERE tenant_id = ${channel.tenantId}::uuid
+                AND channel_id = ${channel.id}::uuid)`,
+      )
+    ).map((r) => r.external_id),
+  )
+  const seen = new Set<string>()
+  for (const r of rs) {
+    const k = `${r.externalId}\u0000${r.state}`
+    if (!known.has(r.externalId) || seen.has(k)) continue
+    seen.add(k)
     await recordDelivery(
       ctx.db.orm,
       channel.tenantId,
       { channelId: channel.id, externalId: r.externalId },
       { state: r.state },
     )
+  }
 }
 
 /**

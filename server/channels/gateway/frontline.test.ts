@@ -1,10 +1,15 @@
 /** Frontline gateway protocol (SMS) (issue 8 §3): webhooks shaped like the provider's documented samples; sends captured by the stand-in. */
 import { randomUUID } from 'node:crypto'
+import { eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
+import { schema } from '../../db/index.ts'
 import { targets } from '../../test/dbs.ts'
 import { hmacHex } from '../webhooks.ts'
 import { frontlineHeaders } from './index.ts'
 import { gatewayKit } from './test-kit.ts'
+
+/** An Ogg page's magic and some bytes: what the voice types' sniff reads. */
+const OGG = Buffer.concat([Buffer.from('OggS'), Buffer.alloc(100, 1)]).toString('base64')
 
 describe.each(targets)('Frontline gateway protocol (SMS) on $name', (target) => {
   const k = gatewayKit(target, { sms: (url) => ({ url: `${url}/gateway` }) })
@@ -106,6 +111,24 @@ describe.each(targets)('Frontline gateway protocol (SMS) on $name', (target) => 
       expect([...n].length).toBeLessThanOrEqual(255)
       expect(n.endsWith('.png')).toBe(true)
     }
+  })
+
+  it('probe 15 F5: a voice file with an absurd length is kept, its length bounded to a day', async () => {
+    const phone = `+7914${Math.floor(1e6 + Math.random() * 8e6)}`
+    const res = await sendAs({
+      from: { address: phone },
+      text: '',
+      file: { name: 'v.ogg', type: 'audio/ogg', voice: true, durationMs: 1e308, data: OGG },
+    })
+    expect(res.statusCode, res.body).toBe(200)
+    const { messages: ms } = await k.chatAt(k.ch.sms!, phone)
+    expect(ms).toHaveLength(1)
+    expect(ms[0]!.kind).toBe('voice')
+    const [file] = await k.f.db.orm
+      .select({ durationMs: schema.files.durationMs })
+      .from(schema.files)
+      .where(eq(schema.files.id, ms[0]!.fileId as string))
+    expect(file?.durationMs).toBe(86_400_000)
   })
 
   it("a webhook's answer goes without the browser headers (helmet); the app's answers keep them", async () => {

@@ -9,7 +9,7 @@ import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { MESSAGE_MAX_CHARS } from '../../../contract/chats.ts'
 import { type Db, type Queryable, queryRows, schema } from '../../db/index.ts'
-import { receiveInboundBatch } from '../../domain/chats/index.ts'
+import { receiveInbound, receiveInboundBatch } from '../../domain/chats/index.ts'
 import { connectTestChannel, type TestChannel } from '../../test/channels.ts'
 import { targets } from '../../test/dbs.ts'
 import { type Fixture, makeFixture } from '../../test/fixture.ts'
@@ -244,13 +244,20 @@ describe.each(targets)('gateway inbound queue on $name', (target) => {
     })
   })
 
-  it('a message of a channel disconnected since it was queued fails with E_CHANNEL_OFF', async () => {
+  it('a message queued (answered 200) before its channel was disconnected is still stored (probe 15 F2)', async () => {
     const gone = await connectTestChannel(f.db.orm, tenantId, 'whatsapp', { phoneNumberId: '3' })
     const m = msg(addr(), 'late', gone)
     await enqueueInbound(f.db.orm, tenantId, [m])
     await f.db.orm.update(schema.channels).set({ connected: false }).where(eq(schema.channels.id, gone.id))
     await worker.drain()
-    expect(await rowState(m.providerMsgId)).toEqual({ state: 'failed', fail_reason: 'E_CHANNEL_OFF' })
+    expect(await rowState(m.providerMsgId)).toMatchObject({ state: 'stored' })
+    // The careful path (a batch stored message by message) keeps it too.
+    const alone = msg(addr(), 'late too', gone)
+    const r = await receiveInbound(f.db.orm, tenantId, alone, true)
+    expect(r.created).toBe(true)
+    await expect(receiveInbound(f.db.orm, tenantId, msg(addr(), 'new', gone))).rejects.toMatchObject({
+      code: 'E_CHANNEL_OFF',
+    })
   })
 
   it("one batch of two tenants: each message in its own tenant's chat and feed; another tenant's file or channel is refused", async () => {

@@ -364,7 +364,7 @@ export function createInboundQueue(db: Db, opts: InboundQueueOptions = {}): Inbo
 /** A message the batch could not take, stored alone (the path a webhook took before the queue). */
 async function storeAlone(tx: Queryable, tenantId: string, m: InboundMessage): Promise<BatchOutcome> {
   try {
-    const r = await receiveInbound(tx, tenantId, m)
+    const r = await receiveInbound(tx, tenantId, m, true)
     return { kind: r.created ? 'stored' : 'duplicate', messageId: r.message.id }
   } catch (e) {
     const code = (e as { code?: unknown }).code

@@ -143,6 +143,54 @@ describe.each(targets)('WhatsApp Cloud API on $name', (target) => {
     expect((await k.messageById(id))!.delivery).toBe('read')
   })
 
+  it('probe 15 F1/F4: a call over 1,000 messages or statuses is refused whole (413); made-up status ids change nothing; a real one among them is applied', async () => {
+    const path = `/api/hooks/whatsapp/${k.ch.whatsapp!.webhookKey}`
+    const wa = `1650888${Math.floor(Math.random() * 1e4)}`
+    const many = notification({
+      contacts: [{ profile: { name: 'Flood' }, wa_id: wa }],
+      messages: Array.from({ length: 1001 }, (_, i) => ({
+        from: wa,
+        id: `wamid.${randomUUID()}`,
+        timestamp: '1749416383',
+        type: 'text',
+        text: { body: `m${i}` },
+      })),
+    })
+    const refused = await k.post(path, many, k.hub(APP_SECRET, many))
+    expect([refused.statusCode, refused.json().error.code]).toEqual([413, 'E_WEBHOOK_TOO_MANY'])
+    expect((await k.chatAt(k.ch.whatsapp!, wa)).chat).toBeUndefined()
+    const statuses = (ids: string[]) =>
+      notification({
+        statuses: ids.map((id) => ({ id, status: 'read', timestamp: '1750263773', recipient_id: wa })),
+      })
+    const tooMany = statuses(Array.from({ length: 1001 }, (_, i) => `wamid.fake${i}`))
+    expect((await k.post(path, tooMany, k.hub(APP_SECRET, tooMany))).statusCode).toBe(413)
+    // 1,000 made-up ids and one real one: the real one is read.
+    const raw = textFrom(wa, `wamid.${randomUUID()}`, 'hi')
+    await k.post(path, raw, k.hub(APP_SECRET, raw))
+    const { chat } = await k.chatAt(k.ch.whatsapp!, wa)
+    const id = await k.reply(chat!.id, 'ok')
+    const ext = (await k.messageById(id))!.externalId!
+    const mixed = statuses([...Array.from({ length: 999 }, (_, i) => `wamid.fake${i}`), ext])
+    expect((await k.post(path, mixed, k.hub(APP_SECRET, mixed))).statusCode).toBe(200)
+    expect((await k.messageById(id))!.delivery).toBe('read')
+  })
+
+  it('probe 15 F3: a made-up key is 404 before its body is read (a body over the size limit is not 413)', async () => {
+    const big = `{"x":"${'a'.repeat(3 * 1024 * 1024)}"}`
+    for (const key of [
+      'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+      'short',
+      k.ch.whatsapp!.webhookKey.toUpperCase(),
+    ]) {
+      const r = await k.post(`/api/hooks/whatsapp/${key}`, big)
+      expect([r.statusCode, r.json().error.code], key).toEqual([404, 'E_NOT_FOUND'])
+    }
+    // The right key reads the body (and refuses it for its size).
+    const ok = await k.post(`/api/hooks/whatsapp/${k.ch.whatsapp!.webhookKey}`, big)
+    expect(ok.statusCode).toBe(413)
+  })
+
   it('a file reply is uploaded to /{phone-number-id}/media, then sent as a document by its media id', async () => {
     const wa = `1650444${Math.floor(Math.random() * 1e4)}`
     const raw = textFrom(wa, `wamid.${randomUUID()}`, 'пришлите прайс')

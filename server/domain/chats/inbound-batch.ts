@@ -52,19 +52,15 @@ export async function receiveInboundBatch(
   })
   const live = () => batch.flatMap((m, i) => (out[i] ? [] : [{ m, i }]))
 
-  // The tenant's connected channels among those named (another tenant's id is not found: failed).
+  // The tenant's channels among those named (another tenant's id is not found: failed). Connected or
+  // not: each message was accepted — its webhook answered 200 — while its channel was connected, and
+  // a disconnect since must not lose it (probe 15 F2; the webhook refuses once the channel is off).
   const channelIds = [...new Set(live().map(({ m }) => m.channelId))]
   const chans = channelIds.length
     ? await tx
         .select()
         .from(channels)
-        .where(
-          and(
-            eq(channels.tenantId, tenantId),
-            inArray(channels.id, channelIds),
-            eq(channels.connected, true),
-          ),
-        )
+        .where(and(eq(channels.tenantId, tenantId), inArray(channels.id, channelIds)))
     : []
   const channelById = new Map(chans.map((c) => [c.id, c]))
   // The tenant's files among those named (kind: voice when stored with a length).

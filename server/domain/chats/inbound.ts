@@ -46,13 +46,23 @@ export interface InboundMessage {
 export const inboundMsgId = (channelId: string, providerMsgId: string) =>
   `in:${createHash('sha256').update(`${channelId}\u0000${providerMsgId}`).digest('hex').slice(0, 48)}`
 
-/** The tenant's connected channel by id, or E_CHANNEL_OFF. */
-async function connected(tx: Queryable, tenantId: string, channelId: string) {
+/**
+ * The tenant's connected channel by id, or E_CHANNEL_OFF. `accepted`: the message was accepted (its
+ * webhook answered 200) while the channel was connected — it is stored even if the channel has been
+ * disconnected since (probe 15 F2: a queued message was lost when the admin disconnected meanwhile).
+ */
+async function connected(tx: Queryable, tenantId: string, channelId: string, accepted = false) {
   if (!UUID.test(channelId)) throw new AppError('E_CHANNEL_OFF')
   const [c] = await tx
     .select()
     .from(channels)
-    .where(and(eq(channels.tenantId, tenantId), eq(channels.id, channelId), eq(channels.connected, true)))
+    .where(
+      and(
+        eq(channels.tenantId, tenantId),
+        eq(channels.id, channelId),
+        accepted ? undefined : eq(channels.connected, true),
+      ),
+    )
   if (!c) throw new AppError('E_CHANNEL_OFF')
   return c
 }
@@ -82,8 +92,9 @@ export async function openChannelChat(
   tx: Queryable,
   tenantId: string,
   input: Omit<InboundMessage, 'providerMsgId' | 'text' | 'fileId'>,
+  accepted = false,
 ): Promise<{ chat: ChatRow; created: boolean }> {
-  const channel = await connected(tx, tenantId, input.channelId)
+  const channel = await connected(tx, tenantId, input.channelId, accepted)
   const open = await openChatAt(tx, tenantId, channel.id, input.clientAddress)
   if (open) return { chat: open, created: false }
   const groupIds = await distributionOf(tx, tenantId, channel.config.groupIds)
@@ -121,12 +132,14 @@ export async function receiveInbound(
   q: Queryable,
   tenantId: string,
   m: InboundMessage,
+  /** Accepted earlier while the channel was connected (the gateway's queue): stored even if it is off now. */
+  accepted = false,
 ): Promise<{ message: MessageView; chat: ChatView; created: boolean }> {
   const clientMsgId = inboundMsgId(m.channelId, m.providerMsgId)
   return q.transaction(async (tx) => {
     const again = await messageByClientId(tx, tenantId, clientMsgId)
     if (again) return storedInbound(tx, tenantId, again.id, again.chatId)
-    const { chat, created } = await openChannelChat(tx, tenantId, m)
+    const { chat, created } = await openChannelChat(tx, tenantId, m, accepted)
     // Under the chat's lock: a concurrent delivery of the same message has committed or not started.
     const raced = await messageByClientId(tx, tenantId, clientMsgId)
     if (raced) return storedInbound(tx, tenantId, raced.id, raced.chatId)

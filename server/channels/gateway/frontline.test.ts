@@ -113,6 +113,22 @@ describe.each(targets)('Frontline gateway protocol (SMS) on $name', (target) => 
     }
   })
 
+  it('probe 15 F6: a status without an id or with an unknown state is 400; an address of only invisible characters is 400', async () => {
+    for (const body of [
+      { type: 'status', id: 'x', state: 'pwned' },
+      { type: 'status', state: 'read' },
+      { type: 'status' },
+    ]) {
+      const raw = JSON.stringify(body)
+      const r = await k.post(path(), raw, signed(raw))
+      expect([r.statusCode, r.json().error.code], raw).toEqual([400, 'E_VALIDATION'])
+    }
+    for (const address of ['\u200B', '\uFEFF\u2060 ', '\u200C\u200D']) {
+      const r = await sendAs({ from: { address }, text: 'x' })
+      expect([r.statusCode, r.json().error.code]).toEqual([400, 'E_VALIDATION'])
+    }
+  })
+
   it('probe 15 F5: a voice file with an absurd length is kept, its length bounded to a day', async () => {
     const phone = `+7914${Math.floor(1e6 + Math.random() * 8e6)}`
     const res = await sendAs({

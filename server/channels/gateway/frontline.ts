@@ -129,12 +129,17 @@ export function readFrontline(body: unknown): {
   if (b.type === 'status') {
     const id = idOf(b.id, 300)
     const state = STATES[String(b.state)]
-    return { incoming: [], status: id && state ? { id, state } : null }
+    // Not one of the documented events: 400, as docs/gateway-protocol.md says (probe 15 F6).
+    if (!id || !state)
+      throw new AppError('E_VALIDATION', ['status: id and a state of sent, delivered, read, failed'])
+    return { incoming: [], status: { id, state } }
   }
   if (b.type !== 'message') throw new AppError('E_VALIDATION', ['type: message or status'])
   const id = idOf(b.id, 300)
   const address = typeof b.from?.address === 'string' ? inertText(b.from.address).slice(0, 320) : ''
-  if (!id || !address.trim()) throw new AppError('E_VALIDATION', ['id and from.address are required'])
+  // An address of only invisible characters (zero-width space, joiners, BOM) is no address (probe 15 F6).
+  if (!id || !address.replace(/[\u200B-\u200D\u2060\uFEFF]/g, '').trim())
+    throw new AppError('E_VALIDATION', ['id and from.address are required'])
   const f = b.file
   const data = typeof f?.data === 'string' ? f.data : null
   return {

@@ -247,7 +247,11 @@ describe.each(targets)('calls whose phones vanish end by keep-alives, through Ka
     LONG,
   )
 
-  it.concurrent(
+  // After the calls above, not at once with them: on one CI run, while the first test's two phones
+  // vanished in the same instant, this call never ended (Kamailio: "terminating non-confirmed dialogs
+  // not supported", an unref at ref 0). Not reproduced since in 5 loaded runs; if it comes back,
+  // `within` prints Kamailio's dialogs and log. Two calls whose phones vanish at once: docs/architecture.md.
+  it(
     'a tab closed the ordinary way (WebSocket close frame, no BYE): the other side gets a BYE and the call ends',
     async () => {
       await device('admin@demo', { register: true })
